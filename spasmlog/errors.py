@@ -1,0 +1,115 @@
+"""The exceptions spasmlog raises, each carrying structured detail as well as a readable message.
+
+One small hierarchy: every error the package raises on purpose is a :class:`SpasmlogError`, so a caller
+can catch that one class. Each exception keeps the data it was built from as attributes (``file``,
+``column``, ``problems``, ...), so callers and tests need not parse the message. All of them pickle.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+__all__ = [
+    "AmbiguousColumnError",
+    "EncodingError",
+    "LogNotFoundError",
+    "LogReadError",
+    "LogValidationError",
+    "MissingColumnError",
+    "SpasmlogError",
+    "UnrecognisedTableError",
+]
+
+
+class SpasmlogError(Exception):
+    """Base class of every error spasmlog raises on purpose.
+
+    Keyword arguments given to the constructor are kept as attributes and survive pickling.
+    """
+
+    def __init__(self, message: str, **detail: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.detail = detail
+        for key, value in detail.items():
+            setattr(self, key, value)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild, (type(self), self.message, self.detail))
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def _rebuild(cls: type[SpasmlogError], message: str, detail: dict[str, Any]) -> SpasmlogError:
+    error = cls.__new__(cls)
+    SpasmlogError.__init__(error, message, **detail)
+    return error
+
+
+class LogReadError(SpasmlogError):
+    """A file or folder could not be read as a log at all (not a problem with one row)."""
+
+    file: str
+
+
+class LogNotFoundError(LogReadError, FileNotFoundError):
+    """The path given does not exist, or holds no table spasmlog recognises."""
+
+
+class EncodingError(LogReadError):
+    """A text file is neither UTF-8 (with or without BOM), UTF-16 with BOM, nor Windows-1252."""
+
+
+class UnrecognisedTableError(LogReadError):
+    """A file's name and columns match none of the tables ``daily``, ``spasms``, ``interventions``, ``people``."""
+
+
+class MissingColumnError(LogReadError):
+    """A table lacks a column it cannot do without (``date`` in ``daily``, ``start`` in ``spasms``, ...)."""
+
+    table: str
+    column: str
+
+
+class AmbiguousColumnError(LogReadError):
+    """Two headers of one file mean the same column (``Water (L)`` and ``water_ml``)."""
+
+
+class LogValidationError(SpasmlogError, ValueError):
+    """Rows of the log break the rules of the log format.
+
+    Raised by :func:`spasmlog.read_log` with ``errors="raise"`` after every problem has been collected.
+
+    Attributes
+    ----------
+    problems : pandas.DataFrame
+        One row per problem, with the columns of :attr:`spasmlog.Log.problems`.
+    """
+
+    problems: pd.DataFrame
+
+    @classmethod
+    def from_problems(cls, problems: pd.DataFrame, *, shown: int = 10) -> LogValidationError:
+        """Build the error with a message listing the first ``shown`` problems and how many more."""
+        errors = problems[problems["severity"] == "error"]
+        rows = [f"{len(errors)} problem(s) found in the log:"]
+        for problem in errors.head(shown).itertuples(index=False):
+            rows.append("  " + describe_problem(problem._asdict()))
+        if len(errors) > shown:
+            rows.append(
+                f"  ... and {len(errors) - shown} more. "
+                "Use errors='quarantine' (or `spasmlog validate`) to see them all."
+            )
+        return cls("\n".join(rows), problems=problems)
+
+
+def describe_problem(problem: dict[str, Any]) -> str:
+    """One readable line for one problem: ``daily.csv:14 water_ml = '-3': message``."""
+    where = Path(str(problem["file"])).name if problem["file"] else problem["table"]
+    column = f" {problem['column']}" if problem["column"] else ""
+    value = f" = {problem['value']!r}" if problem["value"] is not None and problem["value"] == problem["value"] else ""
+    return f"{where}:{problem['line']}{column}{value}: {problem['message']}"

@@ -1,0 +1,462 @@
+"""Cell parsers: text as people write it in spreadsheets, to typed values, never guessing silently.
+
+Each parser takes a column of cells (text, or already typed values from Parquet and in-memory frames) and
+returns a :class:`Parsed`: the typed values, and a rule code for every cell that could not be read. A cell
+that cannot be read is reported, never turned into a missing value. Empty cells, and the markers in
+:data:`MISSING_MARKERS`, mean "not recorded".
+
+Parsers work on whole columns at once and fall back to per-value work only for the distinct cells the
+fast path could not read, so a cohort-sized table costs little more than a small one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
+from functools import cache
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "MISSING_MARKERS",
+    "Parsed",
+    "is_missing",
+    "normalise_category",
+    "parse_boolean",
+    "parse_category",
+    "parse_dates",
+    "parse_duration",
+    "parse_integer",
+    "parse_list",
+    "parse_number",
+    "parse_text",
+]
+
+MISSING_MARKERS = frozenset({"", "na", "n/a", "nan", "null", "-", "--", "—", "#n/a"})
+"""Cell contents (case-insensitive, surrounding spaces ignored) that mean "not recorded"."""
+
+TRUE_WORDS = frozenset({"yes", "y", "true", "t", "1", "x", "✓", "ja", "oui", "si", "sí"})
+FALSE_WORDS = frozenset({"no", "n", "false", "f", "0", "nein", "non"})
+
+CATEGORY_SYNONYMS = {
+    "l": "left", "r": "right", "b": "both",
+    "walk": "walking", "run": "running", "jogging": "running", "bike": "cycling", "cycle": "cycling",
+    "swim": "swimming", "weights": "strength", "gym": "strength", "yoga": "yoga_pilates",
+    "pilates": "yoga_pilates", "stretching": "stretch", "electrolyte": "electrolytes",
+}  # fmt: skip
+"""Exact synonyms accepted for category values (after lower-casing): ``L`` for ``left``, ``yoga``, ..."""
+
+
+@dataclass
+class Parsed:
+    """Typed values of one column and the rule each unreadable cell broke.
+
+    ``errors`` is indexed like ``values`` but holds only the unreadable cells; its values are rule codes
+    such as ``not_a_number`` or ``ambiguous_date``.
+    """
+
+    values: pd.Series
+    errors: pd.Series = field(default_factory=lambda: pd.Series(dtype="str"))
+
+    def add(self, mask: pd.Series, rule: str) -> None:
+        """Record ``rule`` for the cells where ``mask`` is true (keeping an earlier rule for a cell)."""
+        new = pd.Series(rule, index=mask.index[mask.to_numpy(dtype=bool)], dtype="str")
+        new = new[~new.index.isin(self.errors.index)]
+        self.errors = pd.concat([self.errors, new]) if len(self.errors) else new
+
+
+def _is_text(cells: pd.Series) -> bool:
+    return pd.api.types.is_string_dtype(cells) or cells.dtype == object
+
+
+def is_missing(cells: pd.Series) -> pd.Series:
+    """True where a cell means "not recorded": empty, blank, or one of :data:`MISSING_MARKERS`.
+
+    Examples
+    --------
+    >>> is_missing(pd.Series(["", " ", "n/a", "0", "none"])).tolist()
+    [True, True, True, False, False]
+    """
+    if not _is_text(cells):
+        return cells.isna()
+    text = cells.astype("str")
+    short = text.str.len() <= 4
+    missing = cells.isna().to_numpy().copy()
+    if short.any():
+        missing |= (short & text.str.strip().str.lower().isin(MISSING_MARKERS)).to_numpy(dtype=bool)
+    return pd.Series(missing, index=cells.index)
+
+
+def _per_value(cells: pd.Series, function: Callable[[str], object]) -> pd.Series:
+    """Apply ``function`` once per distinct cell value (``None`` when it cannot read the cell)."""
+    distinct = cells.drop_duplicates()
+    table = {value: function(value) for value in distinct}
+    return cells.map(table)
+
+
+# --- numbers --------------------------------------------------------------------------------------------
+
+_THOUSANDS_POINT_DECIMAL = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?")
+_THOUSANDS_COMMA_DECIMAL = re.compile(r"[+-]?\d{1,3}(\.\d{3})+(,\d+)?")
+_COMMA_DECIMAL = re.compile(r"[+-]?\d*,\d+")
+
+
+def _read_number(text: str, *, decimal_comma: bool) -> float | None:
+    cell = text.strip().replace("\u00a0", "").replace("\u2212", "-")
+    if decimal_comma:
+        if _THOUSANDS_COMMA_DECIMAL.fullmatch(cell) and "," in cell:
+            return float(cell.replace(".", "").replace(",", "."))
+        if _COMMA_DECIMAL.fullmatch(cell):
+            return float(cell.replace(",", "."))
+    elif _THOUSANDS_POINT_DECIMAL.fullmatch(cell):
+        return float(cell.replace(",", ""))
+    try:
+        return float(cell.replace(" ", ""))
+    except ValueError:
+        return None
+
+
+def parse_number(cells: pd.Series, *, decimal_comma: bool = False) -> Parsed:
+    """Numbers as ``1500``, ``1.5``, ``1,5`` (decimal comma), ``1,500`` or ``1.500,5`` (thousands).
+
+    With ``decimal_comma`` (a file whose numbers use a decimal comma) ``1.500`` is ambiguous (1.5 or
+    1500?) and reported as ``ambiguous_number``; otherwise unreadable cells are ``not_a_number``.
+
+    Examples
+    --------
+    >>> parse_number(pd.Series(["1,5", "2", "", "lots"]), decimal_comma=True).values.tolist()
+    [1.5, 2.0, nan, nan]
+    >>> parse_number(pd.Series(["1,5", "2", "", "lots"]), decimal_comma=True).errors.to_dict()
+    {3: 'not_a_number'}
+    """
+    if pd.api.types.is_bool_dtype(cells):
+        return Parsed(pd.Series(np.nan, index=cells.index), pd.Series("not_a_number", index=cells.index))
+    if pd.api.types.is_numeric_dtype(cells):
+        return Parsed(cells.astype("float64"))
+    missing = is_missing(cells)
+    text = cells.astype("str").where(~missing)
+    values = pd.to_numeric(text, errors="coerce").astype("float64")
+    result = Parsed(values)
+    if decimal_comma:
+        ambiguous = text.str.fullmatch(r"\s*[+-]?\d{1,3}(\.\d{3})+\s*").fillna(False).astype(bool)
+        values[ambiguous] = np.nan
+        result.add(ambiguous, "ambiguous_number")
+        retry = ~missing & ~ambiguous & (values.isna() | text.str.contains(",", regex=False).fillna(False))
+    else:
+        retry = ~missing & values.isna()
+    if retry.any():
+        again = _per_value(text[retry], lambda v: _read_number(v, decimal_comma=decimal_comma))
+        values[retry] = again.astype("float64")
+        result.add(retry & values.isna(), "not_a_number")
+    result.values = values
+    return result
+
+
+def parse_integer(cells: pd.Series, *, decimal_comma: bool = False) -> Parsed:
+    """Whole numbers (counts, scores): as :func:`parse_number`, and ``2.5`` is ``not_a_whole_number``.
+
+    Examples
+    --------
+    >>> parse_integer(pd.Series(["12", "2.5", "1,200"])).errors.to_dict()
+    {1: 'not_a_whole_number'}
+    """
+    parsed = parse_number(cells, decimal_comma=decimal_comma)
+    values = parsed.values
+    fractional = values.notna() & (values != np.floor(values.fillna(0)))
+    finite = values.notna() & np.isfinite(values.fillna(0))
+    parsed.add(fractional | (values.notna() & ~finite), "not_a_whole_number")
+    whole = values.where(~fractional & finite)
+    parsed.values = whole.round().astype("Int64")
+    return parsed
+
+
+# --- yes/no -----------------------------------------------------------------------------------------------
+
+
+def parse_boolean(cells: pd.Series) -> Parsed:
+    """Yes/no cells: ``yes``/``no``, ``TRUE``/``FALSE`` (Excel), ``y``/``n``, ``1``/``0``, ``x``.
+
+    Examples
+    --------
+    >>> parse_boolean(pd.Series(["TRUE", "no", "", "maybe"])).values.tolist()
+    [True, False, <NA>, <NA>]
+    """
+    if pd.api.types.is_bool_dtype(cells):
+        return Parsed(cells.astype("boolean"))
+    if pd.api.types.is_numeric_dtype(cells):
+        known = cells.isna() | cells.isin([0, 1])
+        parsed = Parsed(cells.where(known).astype("boolean"))
+        parsed.add(~known, "not_yes_no")
+        return parsed
+    missing = is_missing(cells)
+    words = cells.astype("str").str.strip().str.lower()
+    yes = words.isin(TRUE_WORDS) & ~missing
+    no = words.isin(FALSE_WORDS) & ~missing
+    values = pd.Series(pd.NA, index=cells.index, dtype="boolean")
+    values[yes] = True
+    values[no] = False
+    parsed = Parsed(values)
+    parsed.add(~missing & ~yes & ~no, "not_yes_no")
+    return parsed
+
+
+# --- text, categories, lists ----------------------------------------------------------------------------
+
+
+def parse_text(cells: pd.Series, *, strip: bool = False) -> Parsed:
+    """Free text, kept as written; empty and blank cells are missing."""
+    missing = is_missing(cells) if _is_text(cells) else cells.isna()
+    text = cells.astype("str")
+    if strip:
+        text = text.str.strip()
+    return Parsed(text.where(~missing).astype("str"))
+
+
+def normalise_category(value: str) -> str:
+    """``Lower back`` → ``lower_back``, ``During-exercise`` → ``during_exercise``, ``L`` → ``left``.
+
+    Examples
+    --------
+    >>> normalise_category(" Lower back ")
+    'lower_back'
+    """
+    word = re.sub(r"[\s\-]+", "_", value.strip().lower())
+    return CATEGORY_SYNONYMS.get(word, word)
+
+
+def parse_category(cells: pd.Series) -> Parsed:
+    """Category cells, normalised with :func:`normalise_category`; whether the value is allowed is checked
+    by the table's schema."""
+    text = parse_text(cells).values
+    return Parsed(_per_value(text.dropna(), normalise_category).reindex(text.index).astype("str"))
+
+
+def parse_list(cells: pd.Series) -> Parsed:
+    """Several categories in one cell, separated by ``;``, ``,``, ``/`` or ``+``; stored ``;``-separated.
+
+    Examples
+    --------
+    >>> parse_list(pd.Series(["Stretch, Water", "massage"])).values.tolist()
+    ['stretch;water', 'massage']
+    """
+
+    def read(value: str) -> str:
+        items = [normalise_category(item) for item in re.split(r"[;,/+]", value) if item.strip()]
+        return ";".join(dict.fromkeys(items))
+
+    text = parse_text(cells).values
+    return Parsed(_per_value(text.dropna(), read).reindex(text.index).astype("str"))
+
+
+# --- durations ----------------------------------------------------------------------------------------------
+
+_DURATION_PART = re.compile(
+    r"(\d+(?:[.,]\d+)?)\s*(hours?|hrs?|h|minutes?|mins?|m|seconds?|secs?|s)(?![a-z])", re.IGNORECASE
+)
+_CLOCK = re.compile(r"(?:(\d+):)?(\d{1,2}):(\d{1,2}(?:\.\d+)?)")
+
+
+@cache
+def _seconds_per(unit: str) -> float:
+    from spasmlog.io.units import convert_factor
+
+    word = unit.lower().rstrip("s") or "s"
+    name = {"h": "hour", "hr": "hour", "hour": "hour", "m": "minute", "min": "minute"}.get(word, word)
+    name = {"minute": "minute", "sec": "second", "second": "second", "": "second"}.get(name, name)
+    return convert_factor(name, "second")
+
+
+def _read_duration(text: str) -> float | None:
+    cell = text.strip().lower()
+    clock = _CLOCK.fullmatch(cell)
+    if clock:
+        hours, minutes, seconds = clock.groups()
+        if hours is None:  # 1:30 is minutes and seconds, as a stopwatch shows it
+            return int(minutes) * 60 + float(seconds)
+        return int(hours) * 3600 + int(minutes) * 60 + float(seconds)
+    parts = list(_DURATION_PART.finditer(cell))
+    if not parts or re.sub(r"[\s,]", "", _DURATION_PART.sub("", cell)):
+        return None
+    return sum(float(p.group(1).replace(",", ".")) * _seconds_per(p.group(2)) for p in parts)
+
+
+def parse_duration(cells: pd.Series, *, decimal_comma: bool = False, number_factor: float = 1.0) -> Parsed:
+    """Durations in seconds: ``90``, ``1:30``, ``00:01:30``, ``1m30s``, ``2 min``, ``1.5 min``, ``1 h``.
+
+    Plain numbers are in the header's unit (seconds unless the header says otherwise): they are multiplied
+    by ``number_factor``.
+
+    Examples
+    --------
+    >>> parse_duration(pd.Series(["90", "1:30", "00:01:30", "1m30s", "2 min"])).values.tolist()
+    [90.0, 90.0, 90.0, 90.0, 120.0]
+    """
+    numbers = parse_number(cells, decimal_comma=decimal_comma)
+    values = numbers.values * number_factor
+    parsed = Parsed(values)
+    if len(numbers.errors):
+        unreadable = numbers.values.isna() & cells.index.isin(numbers.errors.index)
+        again = _per_value(cells[unreadable].astype("str"), _read_duration).astype("float64")
+        values[unreadable] = again
+        parsed.add(unreadable & values.isna(), "not_a_duration")
+    parsed.values = values
+    return parsed
+
+
+# --- dates and times ------------------------------------------------------------------------------------
+
+_SLASH_DATE = r"(?P<a>\d{1,2})[./-](?P<b>\d{1,2})[./-](?P<year>\d{4}|\d{2})"
+_TIME = r"(?P<hour>\d{1,2})[:.h](?P<minute>\d{2})(?::(?P<second>\d{2}(?:\.\d+)?))?\s*(?P<ampm>[ap]\.?m\.?)?"
+_SLASH = re.compile(rf"{_SLASH_DATE}(?:[ T]+{_TIME})?", re.IGNORECASE)
+_TIME_ONLY = re.compile(_TIME, re.IGNORECASE)
+
+
+def _clock_seconds(match: re.Match[str] | None) -> float | None:
+    if match is None or match.group("hour") is None:
+        return 0.0 if match is not None else None
+    hour, minute = int(match.group("hour")), int(match.group("minute"))
+    second = float(match.group("second") or 0)
+    ampm = (match.group("ampm") or "").replace(".", "").lower()
+    if ampm:
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if ampm == "pm" else 0)
+    if hour > 23 or minute > 59 or second >= 60:
+        return None
+    return hour * 3600 + minute * 60 + second
+
+
+def parse_time_of_day(cells: pd.Series) -> Parsed:
+    """Clock times as offsets from midnight: ``23:40``, ``23:40:05``, ``11:40 PM``, ``7.30``."""
+    if pd.api.types.is_timedelta64_dtype(cells):
+        return Parsed(cells)
+    missing = is_missing(cells)
+    text = cells.astype("str").str.strip()
+
+    def read(value: str) -> object:
+        seconds = _clock_seconds(_TIME_ONLY.fullmatch(value))
+        return None if seconds is None else pd.Timedelta(seconds=seconds)
+
+    values = _per_value(text[~missing], read).reindex(cells.index)
+    values = pd.to_timedelta(values)
+    parsed = Parsed(values)
+    parsed.add(~missing & values.isna(), "not_a_time")
+    return parsed
+
+
+def _month_named(value: str) -> pd.Timestamp | None:
+    if not re.search(r"[a-z]{3}", value, re.IGNORECASE):
+        return None
+    from dateutil import parser
+
+    try:
+        return pd.Timestamp(parser.parse(value, fuzzy=False))
+    except (ValueError, OverflowError):
+        return None
+
+
+def parse_dates(
+    cells: pd.Series,
+    *,
+    kind: str = "date",
+    dayfirst: bool | None = None,
+) -> Parsed:
+    """Dates (``kind="date"``) or local date-times (``kind="datetime"``) as people and Excel write them.
+
+    ``2026-01-27`` and ``2026-01-27 23:40`` are read directly. ``27/01/2026`` and ``1/27/2026`` are read
+    day-first or month-first as the column shows: a first number above 12 means day-first, a second
+    number above 12 means month-first. Where the column does not show it and ``dayfirst`` is not given,
+    dates like ``03/04/2026`` are reported as ``ambiguous_date``. Month names (``27 Jan 2026``) are read
+    as written. A date column holding a time of day other than midnight is ``not_a_date``.
+
+    Examples
+    --------
+    >>> parse_dates(pd.Series(["2026-01-27", "1/27/2026", "2/3/2026"])).values.dt.strftime("%F").tolist()
+    ['2026-01-27', '2026-01-27', '2026-02-03']
+    >>> parse_dates(pd.Series(["03/04/2026"])).errors.tolist()
+    ['ambiguous_date']
+    >>> parse_dates(pd.Series(["03/04/2026"]), dayfirst=True).values.dt.strftime("%F").tolist()
+    ['2026-04-03']
+    """
+    bad_rule = "not_a_date" if kind == "date" else "not_a_datetime"
+    if pd.api.types.is_datetime64_any_dtype(cells):
+        values = cells.astype("datetime64[us]")
+        if getattr(values.dt, "tz", None) is not None:
+            values = values.dt.tz_localize(None)
+        parsed = Parsed(values)
+        if kind == "date":
+            timed = values.notna() & (values != values.dt.normalize())
+            parsed.add(timed, bad_rule)
+            parsed.values = values.where(~timed)
+        return parsed
+    missing = is_missing(cells)
+    text = cells.astype("str").str.strip().where(~missing)
+    fmt = "%Y-%m-%d" if kind == "date" else "ISO8601"
+    values = pd.to_datetime(text, format=fmt, errors="coerce")
+    values = values.astype("datetime64[us]")
+    parsed = Parsed(values)
+    left = ~missing & values.isna()
+    if left.any():
+        _parse_slash_dates(text[left], values, parsed, kind=kind, dayfirst=dayfirst)
+        left = ~missing & values.isna() & ~cells.index.isin(parsed.errors.index)
+    if left.any():
+        named = _per_value(text[left], _month_named)
+        values[left] = pd.to_datetime(named).astype("datetime64[us]")
+        left = ~missing & values.isna() & ~cells.index.isin(parsed.errors.index)
+    parsed.add(left, bad_rule)
+    if kind == "date":
+        timed = values.notna() & (values != values.dt.normalize())
+        parsed.add(timed, bad_rule)
+        values = values.where(~timed)
+    parsed.values = values
+    return parsed
+
+
+def _parse_slash_dates(
+    text: pd.Series, values: pd.Series, parsed: Parsed, *, kind: str, dayfirst: bool | None
+) -> None:
+    parts = text.str.extract(_SLASH.pattern + "$", flags=re.IGNORECASE)
+    ok = parts["a"].notna()
+    if not ok.any():
+        return
+    parts = parts[ok]
+    a, b = parts["a"].astype(int), parts["b"].astype(int)
+    year = parts["year"].astype(int)
+    year = year.where(year >= 100, year + 2000)
+    if dayfirst is None:
+        says_day = bool((a > 12).any())
+        says_month = bool((b > 12).any())
+        if says_day != says_month:
+            dayfirst = says_day
+    if dayfirst is None:
+        ambiguous = (a != b) & (a <= 12) & (b <= 12)
+        parsed.add(ambiguous.reindex(values.index, fill_value=False), "ambiguous_date")
+        order_day, order_month = a, b  # a == b: either order gives the same date
+        keep = ~ambiguous & (a == b)
+    else:
+        order_day, order_month = (a, b) if dayfirst else (b, a)
+        keep = pd.Series(True, index=parts.index)
+    dates = pd.to_datetime(
+        pd.DataFrame({"year": year, "month": order_month, "day": order_day})[keep], errors="coerce"
+    )
+    clock = _per_value(parts.loc[keep].fillna("").apply(_clock_text, axis=1), _clock_from_text)
+    if kind == "date":
+        has_time = clock.notna() & (clock != 0)
+        dates = dates.where(~has_time)
+    dates = dates + pd.to_timedelta(clock.fillna(np.nan), unit="s")
+    values[dates.index] = dates.astype("datetime64[us]")
+
+
+def _clock_text(row: pd.Series) -> str:
+    if not row["hour"]:
+        return ""
+    second = f":{row['second']}" if row["second"] else ""
+    return f"{row['hour']}:{row['minute']}{second} {row['ampm']}".strip()
+
+
+def _clock_from_text(value: Hashable) -> float | None:
+    if not value:
+        return 0.0
+    return _clock_seconds(_TIME_ONLY.fullmatch(str(value)))

@@ -1,0 +1,75 @@
+"""``read_log``: a log folder, workbook or table file to a validated :class:`~spasmlog.log.Log`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from spasmlog.io.sources import discover
+from spasmlog.log import Log
+from spasmlog.validation import Errors, build_log
+
+__all__ = ["read_log"]
+
+
+def read_log(
+    path: str | Path,
+    *,
+    errors: Errors = "raise",
+    dayfirst: bool | None = None,
+    drink_g: float = 10.0,
+) -> Log:
+    """Read and validate a spasm log.
+
+    Parameters
+    ----------
+    path : str or Path
+        A folder holding a person's tables (``daily.csv``, ``spasms.csv``, ``interventions.csv``,
+        ``people.csv``; also ``.xlsx``, ``.parquet``, ``.jsonl``), a folder with one sub-folder per
+        person (the sub-folder name is the ``person_id``), an XLSX workbook with one sheet per table, or
+        a single table file. Files are recognised by name, else by their headers.
+    errors : {"raise", "quarantine"}
+        ``"raise"``: collect every problem, then raise :class:`~spasmlog.errors.LogValidationError`
+        carrying them all in ``.problems``. ``"quarantine"``: return the valid rows and keep the others
+        in ``Log.quarantine`` with their original cells, file, line and reasons.
+    dayfirst : bool, optional
+        Order of dates written like ``03/04/2026``. By default it is read off each column (a first
+        number above 12 means day-first, a second above 12 month-first); dates the column leaves
+        ambiguous are reported.
+    drink_g : float
+        Grams of ethanol in one standard drink, for headers such as ``Alcohol (drinks)``; 10 g as the
+        WHO defines it.
+
+    Returns
+    -------
+    Log
+        Validated tables ``daily``, ``spasms``, ``interventions``, ``people``, and ``problems``,
+        ``quarantine``, ``conversions``, ``sources``. Rows read = valid rows + quarantined rows.
+
+    Raises
+    ------
+    LogValidationError
+        With ``errors="raise"``, when any row breaks a rule.
+    LogReadError
+        When a file cannot be read at all: missing path (:class:`~spasmlog.errors.LogNotFoundError`),
+        unreadable text (:class:`~spasmlog.errors.EncodingError`), a file that is no known table
+        (:class:`~spasmlog.errors.UnrecognisedTableError`), a required column missing
+        (:class:`~spasmlog.errors.MissingColumnError`).
+
+    Notes
+    -----
+    CSV files may be comma-, semicolon- or tab-separated, with a decimal point or comma, in UTF-8 (with
+    or without BOM), UTF-16 with BOM or Windows-1252. Dates may be ``YYYY-MM-DD``, Excel's re-saved
+    ``1/27/2026``, or ``27/01/2026``; yes/no cells ``yes``/``no``, ``TRUE``/``FALSE``, ``1``/``0``;
+    durations ``90``, ``1:30``, ``1m30s``, ``2 min``. Headers with units (``Water (L)``, ``Water (oz)``,
+    ``water cups``, ``Magnesium (g)``, ``Sitting (min)``, ``Alcohol (drinks)``) are converted to the
+    canonical unit and the conversion is listed in ``Log.conversions``. Blank rows are skipped and
+    counted in ``Log.sources``. Columns spasmlog does not know are kept.
+
+    Examples
+    --------
+    >>> import spasmlog
+    >>> log = spasmlog.read_log(spasmlog.samples.sample_path("messy"), errors="quarantine")
+    >>> int(log.sources["rows_read"].sum()) == sum(len(log.table(t)) for t in ("daily", "spasms", "interventions", "people")) + len(log.quarantine)
+    True
+    """
+    return build_log(discover(path), errors=errors, dayfirst=dayfirst, drink_g=drink_g)

@@ -1,0 +1,83 @@
+"""Writing a :class:`~spasmlog.log.Log` back to files that :func:`spasmlog.read_log` reads to equal tables."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+import pandas as pd
+
+from spasmlog.logformat.schemas import TABLES, field_specs
+
+if TYPE_CHECKING:
+    from spasmlog.log import Log
+
+__all__ = ["atomic_write_csv", "to_text_frame", "write_log"]
+
+
+def to_text_frame(frame: pd.DataFrame, table: str) -> pd.DataFrame:
+    """The table as text cells the reader parses back to the same values.
+
+    Dates are written ``YYYY-MM-DD``, date-times ``YYYY-MM-DD HH:MM:SS``, yes/no columns ``yes``/``no``,
+    numbers in Python's shortest round-trip form, missing values as empty cells.
+    """
+    specs = field_specs(table)
+    out = {}
+    for name in frame.columns:
+        column = frame[name]
+        kind = specs[name].kind if name in specs else None
+        if kind == "date" or (kind is None and pd.api.types.is_datetime64_any_dtype(column)):
+            text = column.dt.strftime("%Y-%m-%d")
+            if kind is None:
+                text = column.dt.strftime("%Y-%m-%d %H:%M:%S").where(column.dt.normalize() != column, text)
+        elif kind == "datetime":
+            text = column.dt.strftime("%Y-%m-%d %H:%M:%S")
+        elif pd.api.types.is_bool_dtype(column):
+            text = column.map({True: "yes", False: "no"})
+        elif pd.api.types.is_float_dtype(column):
+            text = column.map(repr).where(column.notna())
+        else:
+            text = column.astype("str").where(column.notna())
+        out[name] = text.fillna("").astype("str")
+    return pd.DataFrame(out, index=frame.index)
+
+
+def atomic_write_csv(frame: pd.DataFrame, path: Path) -> None:
+    """Write ``frame`` as UTF-8 CSV to ``path`` through a temporary file in the same folder, then rename.
+
+    An interrupted write leaves the old file as it was.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+            frame.to_csv(stream, index=False, lineterminator="\n")
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def write_log(log: Log, path: Path, *, format: Literal["csv", "xlsx", "parquet"] = "csv") -> Path:
+    """Write the non-empty tables of ``log``; see :meth:`spasmlog.Log.write`."""
+    tables = {name: log.table(name) for name in TABLES if len(log.table(name))}
+    if format == "xlsx":
+        target = path if path.suffix.lower() == ".xlsx" else path / "log.xlsx"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with pd.ExcelWriter(target, engine="openpyxl") as workbook:
+            for name, frame in tables.items():
+                to_text_frame(frame, name).to_excel(workbook, sheet_name=name, index=False)
+        return target
+    path.mkdir(parents=True, exist_ok=True)
+    for name, frame in tables.items():
+        if format == "parquet":
+            frame.to_parquet(path / f"{name}.parquet", index=False)
+        elif format == "csv":
+            atomic_write_csv(to_text_frame(frame, name), path / f"{name}.csv")
+        else:
+            raise ValueError(
+                f"The 'format' parameter of Log.write must be one of ('csv', 'xlsx', 'parquet'). Got {format!r} instead."
+            )
+    return path

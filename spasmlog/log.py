@@ -1,0 +1,150 @@
+"""The :class:`Log`: a person's (or a caseload's) validated tables, with what was found wrong on the way in."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+import pandas as pd
+
+from spasmlog.logformat.schemas import TABLES, field_specs
+
+__all__ = ["CONVERSION_COLUMNS", "PROBLEM_COLUMNS", "QUARANTINE_COLUMNS", "SOURCE_COLUMNS", "Log", "empty_table"]
+
+PROBLEM_COLUMNS = ["table", "file", "line", "column", "field", "value", "rule", "message", "severity"]
+"""Columns of :attr:`Log.problems`.
+
+``file`` and ``line`` point where the person looks: the row number their spreadsheet shows (the header is
+row 1), or the line of a JSON Lines file. ``column`` is the header as written in the file, ``field`` the
+canonical column it was read into, ``value`` the cell exactly as written. ``severity`` is ``error`` (the
+row is quarantined) or ``warning`` (the row is kept; something deserves a look).
+"""
+
+QUARANTINE_COLUMNS = ["table", "file", "line", "reasons"]
+"""Leading columns of :attr:`Log.quarantine`; the row's original cells follow under their original headers."""
+
+CONVERSION_COLUMNS = ["table", "file", "column", "field", "from_unit", "to_unit", "factor", "note"]
+"""Columns of :attr:`Log.conversions`: every header read into a canonical column, and the factor applied."""
+
+SOURCE_COLUMNS = ["table", "file", "person_id", "rows_read", "rows_valid", "rows_quarantined", "blank_rows"]
+"""Columns of :attr:`Log.sources`: one row per file (or workbook sheet) read."""
+
+
+def empty_table(table: str) -> pd.DataFrame:
+    """An empty table with the required columns of ``table`` in their validated dtypes.
+
+    Examples
+    --------
+    >>> list(empty_table("daily").columns)
+    ['person_id', 'date']
+    """
+    specs = field_specs(table)
+    return pd.DataFrame({name: pd.Series(dtype=s.dtype) for name, s in specs.items() if s.required})
+
+
+def _frame(columns: list[str]) -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype="object") for c in columns})
+
+
+@dataclass
+class Log:
+    """Validated tables of one person, a caseload or a cohort.
+
+    Every table has a ``person_id`` column. Rows that broke a rule are not in the tables but in
+    :attr:`quarantine`, with the reasons; every problem, including warnings about kept rows, is in
+    :attr:`problems`. Rows read = rows in the tables + rows in :attr:`quarantine`.
+
+    Attributes
+    ----------
+    daily, spasms, interventions, people : pandas.DataFrame
+        The valid rows, canonical columns first (typed as the log format says), then any columns
+        spasmlog does not know, kept as they were (numbers and yes/no columns typed, the rest text).
+    problems : pandas.DataFrame
+        One row per problem; columns :data:`PROBLEM_COLUMNS`.
+    quarantine : pandas.DataFrame
+        The rows kept aside, with their original cell text; columns :data:`QUARANTINE_COLUMNS` then the
+        original headers.
+    conversions : pandas.DataFrame
+        Headers read into canonical columns and the unit conversion applied; columns
+        :data:`CONVERSION_COLUMNS`.
+    sources : pandas.DataFrame
+        One row per file or sheet read; columns :data:`SOURCE_COLUMNS`.
+    """
+
+    daily: pd.DataFrame = field(default_factory=lambda: empty_table("daily"))
+    spasms: pd.DataFrame = field(default_factory=lambda: empty_table("spasms"))
+    interventions: pd.DataFrame = field(default_factory=lambda: empty_table("interventions"))
+    people: pd.DataFrame = field(default_factory=lambda: empty_table("people"))
+    problems: pd.DataFrame = field(default_factory=lambda: _frame(PROBLEM_COLUMNS))
+    quarantine: pd.DataFrame = field(default_factory=lambda: _frame(QUARANTINE_COLUMNS))
+    conversions: pd.DataFrame = field(default_factory=lambda: _frame(CONVERSION_COLUMNS))
+    sources: pd.DataFrame = field(default_factory=lambda: _frame(SOURCE_COLUMNS))
+
+    def table(self, name: str) -> pd.DataFrame:
+        """The validated table called ``name`` (``daily``, ``spasms``, ``interventions`` or ``people``)."""
+        if name not in TABLES:
+            raise ValueError(f"The 'name' parameter of Log.table must be one of {TABLES}. Got {name!r} instead.")
+        frame: pd.DataFrame = getattr(self, name)
+        return frame
+
+    @property
+    def person_ids(self) -> list[str]:
+        """Every person that appears in any table, sorted."""
+        ids: set[str] = set()
+        for name in TABLES:
+            ids.update(self.table(name)["person_id"].dropna().unique().tolist())
+        return sorted(ids)
+
+    @property
+    def errors(self) -> pd.DataFrame:
+        """The problems that put a row in quarantine (``severity == "error"``)."""
+        return self.problems[self.problems["severity"] == "error"]
+
+    @property
+    def warnings(self) -> pd.DataFrame:
+        """The problems that kept their row (``severity == "warning"``)."""
+        return self.problems[self.problems["severity"] == "warning"]
+
+    def write(self, path: str | Path, *, format: Literal["csv", "xlsx", "parquet"] = "csv") -> Path:
+        """Write the valid tables to a folder (``csv``, ``parquet``) or one workbook (``xlsx``).
+
+        Reading what was written gives equal tables, extra columns included. Empty tables are not written.
+        Returns the folder or workbook written.
+
+        Examples
+        --------
+        >>> import tempfile, spasmlog
+        >>> log = spasmlog.load_sample("alex")
+        >>> folder = log.write(tempfile.mkdtemp())
+        >>> spasmlog.read_log(folder).daily.equals(log.daily)
+        True
+        """
+        from spasmlog.io.write import write_log
+
+        return write_log(self, Path(path), format=format)
+
+    def summary(self) -> pd.DataFrame:
+        """Rows read, valid and quarantined, people and date span per table."""
+        rows = []
+        for name in TABLES:
+            frame = self.table(name)
+            quarantined = int((self.quarantine["table"] == name).sum()) if len(self.quarantine) else 0
+            dates = frame["date"] if "date" in frame else frame.get("start")
+            rows.append(
+                {
+                    "table": name,
+                    "rows_read": len(frame) + quarantined,
+                    "rows_valid": len(frame),
+                    "rows_quarantined": quarantined,
+                    "people": frame["person_id"].nunique(),
+                    "first": dates.min() if dates is not None and len(frame) else pd.NaT,
+                    "last": dates.max() if dates is not None and len(frame) else pd.NaT,
+                }
+            )
+        return pd.DataFrame(rows)
+
+    def __repr__(self) -> str:
+        counts = ", ".join(f"{name}={len(self.table(name))}" for name in TABLES)
+        errors = int((self.problems["severity"] == "error").sum()) if len(self.problems) else 0
+        return f"<Log {len(self.person_ids)} person(s): {counts}; {errors} problem(s), {len(self.quarantine)} quarantined>"

@@ -1,0 +1,526 @@
+"""From loaded cells to a validated :class:`~spasmlog.log.Log`: parse, check with pandera, report, set aside.
+
+The flow for each table: headers are read into canonical columns (with unit conversion), cells are
+parsed into typed columns (unreadable cells are problems, never missing values), the pandera model of
+the table checks ranges, categories, uniqueness and cross-field rules on every row at once (lazily, so
+every problem is found), and each row with a problem moves to the quarantine with its original cells.
+Rows read = valid rows + quarantined rows, always.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+
+from spasmlog.errors import AmbiguousColumnError, LogValidationError, MissingColumnError
+from spasmlog.io import parsing
+from spasmlog.io.sources import RawTable
+from spasmlog.io.units import ALIASES, HeaderMatch, resolve_header
+from spasmlog.log import (
+    CONVERSION_COLUMNS,
+    PROBLEM_COLUMNS,
+    QUARANTINE_COLUMNS,
+    SOURCE_COLUMNS,
+    Log,
+    empty_table,
+)
+from spasmlog.logformat.schemas import MODELS, TABLES, FieldSpec, field_specs
+
+__all__ = ["build_log", "validate_tables"]
+
+Errors = Literal["raise", "quarantine"]
+
+_RULE_OF_CHECK = {
+    "not_nullable": "missing_value",
+    "greater_than_or_equal_to": "below_minimum",
+    "less_than_or_equal_to": "above_maximum",
+    "greater_than": "not_positive",
+    "isin": "not_in_categories",
+    "relief_items": "not_in_categories",
+    "not_in_future": "in_future",
+    "multiple_fields_uniqueness": "duplicate",
+    "field_uniqueness": "duplicate",
+}
+
+_CHECK_COLUMNS = {
+    "sitting_plus_sleep_at_most_24h": ("sitting_h", "sleep_h"),
+    "exercise_details_need_exercise": ("exercise_min", "exercise_type", "exercise_rpe"),
+    "end_not_before_start": ("start", "end"),
+}
+
+_MESSAGES = {
+    "not_a_number": "'{value}' is not a number. Write digits only (e.g. 1500) and put the unit in the header, "
+    "e.g. 'Water (L)'.",
+    "ambiguous_number": "'{value}' could be a decimal or a thousands separator. Write 1500 or 1,5 instead.",
+    "not_a_whole_number": "'{value}' should be a whole number (a count or a score).",
+    "not_yes_no": "'{value}' is not yes or no. Write yes or no (TRUE/FALSE and 1/0 work too).",
+    "not_a_date": "'{value}' is not a date. Write dates as YYYY-MM-DD, e.g. 2026-01-27.",
+    "not_a_datetime": "'{value}' is not a date and time. Write YYYY-MM-DD HH:MM, e.g. 2026-01-27 23:40.",
+    "ambiguous_date": "'{value}' could be day/month or month/day and the column does not show which. Write "
+    "YYYY-MM-DD, or give the order: read_log(..., dayfirst=True) or `spasmlog validate --dayfirst`.",
+    "not_a_time": "'{value}' is not a time of day. Write HH:MM, e.g. 23:40.",
+    "missing_time": "The time of this spasm is empty. Write the time (HH:MM) it started.",
+    "not_a_duration": "'{value}' is not a duration. Write seconds (90), minutes:seconds (1:30), or 1m30s / 2 min.",
+    "missing_value": "{field} is required and this cell is empty.",
+    "below_minimum": "{shown} is below the plausible range of {field} ({range}). Check for a typing error or a "
+    "wrong unit in the header.",
+    "above_maximum": "{shown} is above the plausible range of {field} ({range}). Check for a typing error or a "
+    "wrong unit in the header.",
+    "not_positive": "{field} must be above 0; leave the cell empty if it was not recorded.",
+    "not_in_categories": "'{value}' is not one of the {field} values: {allowed}.",
+    "in_future": "'{value}' is in the future. Check the year and the day/month order.",
+    "duplicate": "Another row has the same {keys} ({value}). Keep one row per {unit}: merge or delete the others.",
+    "sitting_plus_sleep_at_most_24h": "sitting and sleep add up to more than 24 hours ({value}).",
+    "exercise_details_need_exercise": "Exercise type or effort does not match the exercise minutes ({value}): "
+    "type and effort are for days with exercise_min above 0, and type 'none' for days without.",
+    "end_not_before_start": "The intervention ends before it starts ({value}).",
+    "unit_not_convertible": "Header '{value}' looks like {field} but {detail}; the column was kept as an extra "
+    "column. Rename the header (e.g. '{field}') to have it read.",
+    "events_disagree_with_count": "spasm_count says {value} but {detail} spasm event(s) are logged that day; "
+    "the events are used.",
+    "unknown_sheet": "{detail}",
+}
+
+_PARSE_RULES = frozenset(
+    {"not_a_number", "ambiguous_number", "not_a_whole_number", "not_yes_no", "not_a_date", "not_a_datetime",
+     "ambiguous_date", "not_a_time", "missing_time", "not_a_duration"}
+)  # fmt: skip
+
+
+@dataclass
+class _Prepared:
+    """One file's table after header mapping and parsing."""
+
+    raw: RawTable
+    typed: pd.DataFrame
+    header_of: dict[str, str]
+    factor_of: dict[str, float]
+    cell_problems: list[dict[str, Any]] = field(default_factory=list)
+    conversions: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _message(rule: str, **parts: Any) -> str:
+    template = _MESSAGES.get(rule, "{detail}")
+    return template.format_map(_Blank(parts))
+
+
+class _Blank(dict[str, Any]):
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+def _map_headers(raw: RawTable, drink_g: float) -> tuple[dict[str, HeaderMatch], list[dict[str, Any]]]:
+    matches: dict[str, HeaderMatch] = {}
+    warnings = []
+    by_field: dict[str, str] = {}
+    for header in raw.frame.columns:
+        match = resolve_header(str(header), raw.table, drink_g=drink_g)
+        if match is None:
+            continue
+        if match.problem:
+            warnings.append(
+                {"column": str(header), "field": match.field, "value": str(header), "rule": "unit_not_convertible",
+                 "detail": match.problem}  # fmt: skip
+            )
+            continue
+        if match.field in by_field:
+            raise AmbiguousColumnError(
+                f"{raw.file}: the headers '{by_field[match.field]}' and '{header}' both mean {match.field}. "
+                "Keep one of them (or rename the other).",
+                file=raw.file,
+                column=match.field,
+            )
+        by_field[match.field] = str(header)
+        matches[str(header)] = match
+    return matches, warnings
+
+
+def _accepted_names(table: str, column: str) -> str:
+    names = [column, *ALIASES[table].get(column, ())]
+    return ", ".join(f"'{n}'" for n in names[:5])
+
+
+def _prepare(raw: RawTable, *, dayfirst: bool | None, drink_g: float) -> _Prepared:
+    matches, header_warnings = _map_headers(raw, drink_g)
+    specs = field_specs(raw.table)
+    header_of = {m.field: h for h, m in matches.items()}
+    frame = raw.frame
+    prepared = _Prepared(raw, pd.DataFrame(index=frame.index), header_of, {m.field: m.factor for m in matches.values()})
+    for warning in header_warnings:
+        prepared.cell_problems.append({**warning, "row": None, "line": 1, "severity": "warning"})
+
+    time_header = None
+    if raw.table == "spasms" and "start" not in header_of:
+        lowered = {str(c).strip().lower(): str(c) for c in frame.columns}
+        if "date" in lowered and "time" in lowered:
+            date_header, time_header = lowered["date"], lowered["time"]
+            header_of["start"] = date_header
+            matches[date_header] = HeaderMatch(date_header, "start", note=f"combined with '{time_header}'")
+
+    for name, spec in specs.items():
+        if spec.required and name not in header_of and not (name == "person_id" and raw.person_id):
+            raise MissingColumnError(
+                f"{raw.file}: the {raw.table} table needs a '{name}' column (accepted headers: "
+                f"{_accepted_names(raw.table, name)}"
+                + (", or 'date' and 'time'" if name == "start" and raw.table == "spasms" else "")
+                + ").",
+                file=raw.file,
+                table=raw.table,
+                column=name,
+            )
+
+    for name, spec in specs.items():
+        if name not in header_of:
+            if name == "person_id":
+                prepared.typed[name] = pd.Series(raw.person_id, index=frame.index, dtype="str")
+            continue
+        header = header_of[name]
+        cells = frame[header]
+        if name == "start" and time_header is not None:
+            times = frame[time_header]
+            no_time = parsing.is_missing(times) & ~parsing.is_missing(cells)
+            for row in np.flatnonzero(no_time.to_numpy()):
+                prepared.cell_problems.append(
+                    {"row": int(row), "column": time_header, "field": "start", "value": "", "rule": "missing_time"}
+                )
+            cells = (cells.astype("str") + " " + times.astype("str")).str.strip().where(~no_time, "")
+        parsed = _parse(spec, cells, raw, dayfirst=dayfirst, factor=matches[header].factor)
+        prepared.typed[name] = parsed.values
+        for row, rule in parsed.errors.items():
+            position = frame.index.get_loc(row)
+            prepared.cell_problems.append(
+                {"row": int(position), "column": header, "field": name, "value": str(cells.loc[row]), "rule": rule}  # type: ignore[arg-type]
+            )
+        match = matches[header]
+        prepared.conversions.append(
+            {"table": raw.table, "file": raw.file, "column": header, "field": name,
+             "from_unit": match.from_unit, "to_unit": match.to_unit, "factor": match.factor, "note": match.note}  # fmt: skip
+        )
+
+    used = set(header_of.values())
+    for header in frame.columns:
+        if header in used or (time_header is not None and header == time_header):
+            continue
+        prepared.typed[str(header)] = _infer_extra(frame[header], raw.decimal_comma)
+    return prepared
+
+
+def _parse(spec: FieldSpec, cells: pd.Series, raw: RawTable, *, dayfirst: bool | None, factor: float) -> parsing.Parsed:
+    comma = raw.decimal_comma
+    if spec.kind == "number":
+        parsed = parsing.parse_number(cells, decimal_comma=comma)
+        if factor != 1:
+            parsed.values = parsed.values * factor
+        return parsed
+    if spec.kind == "integer":
+        if factor != 1:
+            parsed = parsing.parse_number(cells, decimal_comma=comma)
+            parsed.values = (parsed.values * factor).round().astype("Int64")
+            return parsed
+        return parsing.parse_integer(cells, decimal_comma=comma)
+    if spec.kind == "boolean":
+        return parsing.parse_boolean(cells)
+    if spec.kind in ("date", "datetime"):
+        return parsing.parse_dates(cells, kind=spec.kind, dayfirst=dayfirst)
+    if spec.kind == "duration":
+        return parsing.parse_duration(cells, decimal_comma=comma, number_factor=factor)
+    if spec.kind == "category":
+        return parsing.parse_category(cells)
+    if spec.kind == "list":
+        return parsing.parse_list(cells)
+    return parsing.parse_text(cells, strip=spec.name == "person_id")
+
+
+def _infer_extra(cells: pd.Series, decimal_comma: bool) -> pd.Series:
+    """A column spasmlog does not know: numbers or yes/no when every recorded cell is one, else text."""
+    if not (pd.api.types.is_string_dtype(cells) or cells.dtype == object):
+        return cells
+    if parsing.is_missing(cells).all():
+        return parsing.parse_text(cells).values
+    number = parsing.parse_number(cells, decimal_comma=decimal_comma)
+    if number.errors.empty:
+        return number.values
+    boolean = parsing.parse_boolean(cells)
+    if boolean.errors.empty:
+        return boolean.values
+    return parsing.parse_text(cells).values
+
+
+@cache
+def _schema(table: str) -> pa.DataFrameSchema:
+    return MODELS[table].to_schema()
+
+
+def _pandera_problems(table: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """Every failed check of the table's model as (row, field, rule), found lazily in one pass."""
+    try:
+        _schema(table).validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as error:
+        cases = error.failure_cases
+    else:
+        return pd.DataFrame({"row": pd.Series(dtype="int64"), "field": [], "rule": []})
+    cases = cases[cases["index"].notna()].copy()
+    check = cases["check"].astype("str").str.replace(r"\(.*$", "", regex=True)
+    cases["rule"] = check.map(lambda c: _RULE_OF_CHECK.get(c, c))
+    cases["row"] = cases["index"].astype("int64")
+    frame_level = cases["rule"].isin(_CHECK_COLUMNS.keys())
+    cases.loc[frame_level, "column"] = None
+    cases = cases.drop_duplicates(["row", "rule", "column"])
+    return cases.rename(columns={"column": "field"})[["row", "field", "rule"]]
+
+
+def _cross_table_warnings(daily: pd.DataFrame, spasms: pd.DataFrame) -> pd.DataFrame:
+    """Days with both spasm events and a logged ``spasm_count`` that disagree."""
+    if "spasm_count" not in daily or spasms.empty:
+        return pd.DataFrame(columns=["row", "count", "events"])
+    events = spasms.groupby(["person_id", spasms["start"].dt.normalize().rename("date")]).size().rename("events")
+    logged = daily[["person_id", "date", "spasm_count"]].dropna(subset=["spasm_count"])
+    joined = logged.join(events, on=["person_id", "date"], how="inner")
+    bad = joined[joined["events"] != joined["spasm_count"]]
+    return pd.DataFrame({"row": bad.index, "count": bad["spasm_count"].astype("int64"), "events": bad["events"]})
+
+
+def build_log(
+    raws: list[RawTable],
+    *,
+    errors: Errors = "raise",
+    dayfirst: bool | None = None,
+    drink_g: float = 10.0,
+) -> Log:
+    """Validate loaded tables into a :class:`~spasmlog.log.Log` (see :func:`spasmlog.read_log`)."""
+    if errors not in ("raise", "quarantine"):
+        raise ValueError(
+            f"The 'errors' parameter of read_log must be one of ('raise', 'quarantine'). Got {errors!r} instead."
+        )
+    prepared = [_prepare(raw, dayfirst=dayfirst, drink_g=drink_g) for raw in raws]
+    tables: dict[str, pd.DataFrame] = {}
+    problem_frames: list[pd.DataFrame] = []
+    quarantine_frames: list[pd.DataFrame] = []
+    source_rows: list[dict[str, Any]] = []
+    for table in TABLES:
+        parts = [p for p in prepared if p.raw.table == table]
+        valid, problems, quarantine, sources = _validate_table(table, parts)
+        tables[table] = valid
+        problem_frames.append(problems)
+        quarantine_frames.append(quarantine)
+        source_rows.extend(sources)
+
+    disagreements = _cross_table_warnings(tables["daily"], tables["spasms"])
+    if len(disagreements):
+        rows = disagreements.to_dict("records")
+        problem_frames.append(
+            pd.DataFrame(
+                {"table": "daily", "file": None, "line": None, "column": "spasm_count", "field": "spasm_count",
+                 "value": [str(r["count"]) for r in rows], "rule": "events_disagree_with_count",
+                 "message": [_message("events_disagree_with_count", value=r["count"], detail=r["events"]) for r in rows],
+                 "severity": "warning"}  # fmt: skip
+            )
+        )
+
+    problems = pd.concat([f for f in problem_frames if len(f)], ignore_index=True) if any(
+        len(f) for f in problem_frames
+    ) else pd.DataFrame(columns=PROBLEM_COLUMNS)
+    quarantine = pd.concat([f for f in quarantine_frames if len(f)], ignore_index=True) if any(
+        len(f) for f in quarantine_frames
+    ) else pd.DataFrame(columns=QUARANTINE_COLUMNS)
+    conversions = [c for p in prepared for c in p.conversions if c["factor"] != 1 or c["note"]]
+    log = Log(
+        **tables,
+        problems=problems[PROBLEM_COLUMNS].reset_index(drop=True),
+        quarantine=quarantine,
+        conversions=pd.DataFrame(conversions, columns=CONVERSION_COLUMNS),
+        sources=pd.DataFrame(source_rows, columns=SOURCE_COLUMNS),
+    )
+    if errors == "raise" and (log.problems["severity"] == "error").any():
+        raise LogValidationError.from_problems(log.problems)
+    return log
+
+
+def _validate_table(
+    table: str, parts: list[_Prepared]
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, list[dict[str, Any]]]:
+    if not parts:
+        return empty_table(table), pd.DataFrame(), pd.DataFrame(), []
+    offsets = np.cumsum([0] + [len(p.typed) for p in parts])
+    typed = pd.concat([p.typed for p in parts], ignore_index=True) if len(parts) > 1 else parts[0].typed.reset_index(drop=True)
+    typed = _tidy_columns(table, typed)
+    part_of_row = np.repeat(np.arange(len(parts)), [len(p.typed) for p in parts])
+
+    records: list[dict[str, Any]] = []
+    for k, part in enumerate(parts):
+        for problem in part.cell_problems:
+            row = problem["row"]
+            records.append(
+                {**problem, "row": None if row is None else int(offsets[k] + row), "part": k, "severity": problem.get("severity", "error")}
+            )
+    found = _pandera_problems(table, typed)
+    parse_failed = {(r["row"], r["field"]) for r in records if r["row"] is not None}
+    for row, name, rule in found.itertuples(index=False):
+        if (row, name) in parse_failed:
+            continue  # already reported as unreadable
+        if rule == "duplicate" and typed.loc[row, ["person_id"] + (["date"] if table == "daily" else [])].isna().any():
+            continue
+        records.append({"row": int(row), "field": name, "rule": rule, "part": int(part_of_row[row]), "severity": "error"})
+
+    problems = _problem_frame(table, typed, parts, records)
+    bad_rows = sorted({r["row"] for r in records if r["row"] is not None and r["severity"] == "error"})
+    keep = np.ones(len(typed), dtype=bool)
+    keep[bad_rows] = False
+    valid = typed[keep].reset_index(drop=True)
+
+    quarantine = _quarantine_frame(table, parts, part_of_row, offsets, bad_rows, problems)
+    sources = []
+    for k, part in enumerate(parts):
+        rows_here = np.flatnonzero(part_of_row == k)
+        kept = int(keep[rows_here].sum())
+        sources.append(
+            {"table": table, "file": part.raw.file, "person_id": part.raw.person_id, "rows_read": len(rows_here),
+             "rows_valid": kept, "rows_quarantined": len(rows_here) - kept, "blank_rows": part.raw.blank_rows}  # fmt: skip
+        )
+    return valid, problems, quarantine, sources
+
+
+def _tidy_columns(table: str, typed: pd.DataFrame) -> pd.DataFrame:
+    """Canonical columns first in SPEC order, then extra columns; mixed extra columns become text."""
+    specs = field_specs(table)
+    canonical = [c for c in specs if c in typed.columns]
+    extras = [c for c in typed.columns if c not in specs]
+    for name in extras:
+        if typed[name].dtype == object:
+            typed[name] = typed[name].map(lambda v: v if isinstance(v, str) or v is None else repr(v) if isinstance(v, float) else str(v)).where(typed[name].notna()).astype("str")
+    for name in canonical:
+        if str(typed[name].dtype) != specs[name].dtype:
+            typed[name] = typed[name].astype(specs[name].dtype)
+    return typed[canonical + extras]
+
+
+def _describe_value(typed: pd.DataFrame, row: int, rule: str, columns: tuple[str, ...]) -> str:
+    shown = []
+    for name in columns:
+        if name in typed:
+            value = typed.at[row, name]
+            if value is pd.NA or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT:
+                continue
+            shown.append(f"{name}={value:%Y-%m-%d}" if isinstance(value, pd.Timestamp) else f"{name}={value:g}" if isinstance(value, float) else f"{name}={value}")
+    return ", ".join(shown)
+
+
+def _problem_frame(table: str, typed: pd.DataFrame, parts: list[_Prepared], records: list[dict[str, Any]]) -> pd.DataFrame:
+    specs = field_specs(table)
+    rows = []
+    for record in records:
+        part = parts[record["part"]]
+        row, name, rule = record["row"], record["field"], record["rule"]
+        detail = record.get("detail", "")
+        if rule in _CHECK_COLUMNS:
+            column, value = " + ".join(c for c in _CHECK_COLUMNS[rule] if c in typed), _describe_value(typed, row, rule, _CHECK_COLUMNS[rule])
+        elif rule == "duplicate":
+            keys = ("person_id", "date") if table == "daily" else ("person_id",)
+            column, value = part.header_of.get(keys[-1], keys[-1]), _describe_value(typed, row, rule, keys)
+        else:
+            column = record.get("column") or part.header_of.get(name, name)
+            if "value" in record:
+                value = record["value"]
+            else:
+                position = row - _offset(parts, record["part"])
+                value = str(part.raw.frame[column].iloc[position]) if column in part.raw.frame else str(typed.at[row, name])
+        spec = specs.get(name) if name else None
+        shown = value
+        factor = part.factor_of.get(name, 1.0) if name else 1.0
+        if spec is not None and factor != 1 and row is not None and name in typed:
+            shown = f"'{value}' ({typed.at[row, name]:g} {spec.unit} after converting the header's unit)"
+        elif spec is not None and spec.unit and spec.quantity:
+            shown = f"{value} {spec.unit}"
+        message = _message(
+            rule,
+            value=value,
+            shown=shown,
+            field=name,
+            range=spec.range_text() if spec else "",
+            allowed=", ".join(spec.allowed) if spec else "",
+            keys=" and ".join(("person_id", "date") if table == "daily" else ("person_id",)),
+            unit="person per day" if table == "daily" else "person",
+            detail=detail,
+        )
+        line = record.get("line") if row is None else int(part.raw.lines[row - _offset(parts, record["part"])])
+        rows.append(
+            {"table": table, "file": part.raw.file, "line": line, "column": column, "field": name, "value": value,
+             "rule": rule, "message": message, "severity": record["severity"]}  # fmt: skip
+        )
+    frame = pd.DataFrame(rows, columns=PROBLEM_COLUMNS)
+    return frame.sort_values(["file", "line"], kind="stable") if len(frame) else frame
+
+
+def _offset(parts: list[_Prepared], k: int) -> int:
+    return sum(len(p.typed) for p in parts[:k])
+
+
+def _quarantine_frame(
+    table: str,
+    parts: list[_Prepared],
+    part_of_row: np.ndarray,
+    offsets: np.ndarray,
+    bad_rows: list[int],
+    problems: pd.DataFrame,
+) -> pd.DataFrame:
+    if not bad_rows:
+        return pd.DataFrame()
+    errors = problems[problems["severity"] == "error"]
+    reasons = errors.groupby(["file", "line"], sort=False)["message"].agg(" | ".join)
+    frames = []
+    bad = np.asarray(bad_rows)
+    for k, part in enumerate(parts):
+        local = bad[part_of_row[bad] == k] - offsets[k]
+        if not len(local):
+            continue
+        original = part.raw.frame.iloc[local].astype("str").reset_index(drop=True)
+        lines = part.raw.lines[local]
+        head = pd.DataFrame({"table": table, "file": part.raw.file, "line": lines})
+        head["reasons"] = [reasons.get((part.raw.file, int(line)), "") for line in lines]
+        frames.append(pd.concat([head, original], axis=1))
+    return pd.concat(frames, ignore_index=True)
+
+
+def validate_tables(
+    tables: Mapping[str, pd.DataFrame],
+    *,
+    errors: Errors = "raise",
+    dayfirst: bool | None = None,
+) -> Log:
+    """Validate tables already in memory (from a notebook, a database, the simulator).
+
+    ``tables`` maps table names (``daily``, ``spasms``, ``interventions``, ``people``) to frames with
+    canonical or alias headers; typed columns are kept as they are, text columns are parsed as from a
+    file. Each frame needs a ``person_id`` column. Problems name the table as the file and the row
+    number (from 1) as the line.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> daily = pd.DataFrame({"person_id": ["me"] * 2, "date": ["2026-01-01", "2026-01-02"],
+    ...                       "Water (L)": ["2,5", "-1"]})
+    >>> log = validate_tables({"daily": daily}, errors="quarantine")
+    >>> log.daily["water_ml"].tolist(), log.problems["rule"].tolist()
+    ([2500.0], ['below_minimum'])
+    """
+    raws = []
+    for name, frame in tables.items():
+        if name not in TABLES:
+            raise ValueError(f"Unknown table {name!r}: the tables are {', '.join(TABLES)}.")
+        text = frame.astype("str").where(frame.notna(), "") if frame.dtypes.eq(object).all() else frame
+        decimal_comma = bool(
+            any(
+                text[c].astype("str").str.fullmatch(r"\s*-?\d*,\d+\s*").any()
+                for c in text.columns
+                if pd.api.types.is_string_dtype(text[c]) or text[c].dtype == object
+            )
+        )
+        raws.append(RawTable(name, f"<{name}>", text.reset_index(drop=True), np.arange(len(frame)) + 1, None, decimal_comma))
+    return build_log(raws, errors=errors, dayfirst=dayfirst)
