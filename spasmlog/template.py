@@ -178,6 +178,8 @@ _README_INTRO = [
     "relief can hold several values separated by ; (stretch;water), which a drop-down list cannot offer: "
     "type them, and `spasmlog validate` checks each one.",
     "Columns you add yourself (banana, hot_bath) are kept and analysed like the built-in ones.",
+    "Use either this workbook or the CSV files written beside it, not both: delete the form you do not "
+    "use, or spasmlog reads every table twice.",
     "Check the file with:  spasmlog validate spasmlog_template.xlsx",
 ]
 
@@ -204,11 +206,16 @@ def _type_text(spec: FieldSpec) -> str:
     }[spec.kind]
 
 
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def _number_text(spec: FieldSpec) -> str:
     """``a number between 0 and 15000 mL``, ``a whole number (steps) between 0 and 150000``."""
     what = {"integer": "a whole number", "duration": "a number of seconds"}.get(spec.kind, "a number")
     scale = f" ({spec.unit})" if spec.unit and not spec.quantity else ""
-    return f"{what}{scale} {spec.range_text()}"
+    bounded = spec.minimum is not None or spec.maximum is not None
+    return f"{what}{scale} {spec.range_text()}" if bounded else f"{what}{scale}"
 
 
 def column_help(table: str, column: str) -> str:
@@ -255,7 +262,7 @@ def column_help(table: str, column: str) -> str:
     parts = [_MEANING[table][column]]
     allowed = _allowed_text(spec)
     if spec.kind in _NUMBER_KINDS:
-        parts.append(f"{_number_text(spec).capitalize()}.")
+        parts.append(f"{_sentence(_number_text(spec))}.")
     elif spec.kind == "list":
         parts.append(f"Any of: {allowed}.")
     elif allowed:
@@ -303,11 +310,11 @@ def _validation(spec: FieldSpec) -> DataValidation | None:
         elif spec.minimum is not None:
             operator = "greaterThan" if spec.minimum_exclusive else "greaterThanOrEqual"
             bounds = {"operator": operator, "formula1": f"{spec.minimum:g}"}
-        else:
+        else:  # any number: Excel's number rules need a bound, so give one no entry reaches
             bounds = {"operator": "greaterThanOrEqual", "formula1": "-1E+300"}
         check = DataValidation(type=kind, allow_blank=True, **bounds)
         message = f"{spec.name} must be {_number_text(spec)}."
-        prompt = f"{_number_text(spec).capitalize()}. Leave empty if not recorded."
+        prompt = f"{_sentence(_number_text(spec))}. Leave empty if not recorded."
     elif spec.kind in ("date", "datetime"):
         # Excel stores a date as a day number and a date-time as a day number with a fraction, so any
         # time of today is below TODAY()+1.
@@ -315,9 +322,9 @@ def _validation(spec: FieldSpec) -> DataValidation | None:
         check = DataValidation(
             type="date", operator="between", formula1="DATE(1900,1,1)", formula2=latest, allow_blank=True
         )
-        written = "YYYY-MM-DD" if spec.kind == "date" else "YYYY-MM-DD HH:MM"
-        message = f"{spec.name} must be a date ({written}), not in the future."
-        prompt = f"A date, {written}, not in the future."
+        what = "a date (YYYY-MM-DD)" if spec.kind == "date" else "a date and time (YYYY-MM-DD HH:MM)"
+        message = f"{spec.name} must be {what}, not in the future."
+        prompt = f"{_sentence(what)}, not in the future."
     else:
         return None
     # Excel limits: titles 32 characters, messages 255.

@@ -266,12 +266,17 @@ def _pandera_problems(table: str, frame: pd.DataFrame) -> pd.DataFrame:
         cases = error.failure_cases
     else:
         return pd.DataFrame({"row": pd.Series(dtype="int64"), "field": [], "rule": []})
-    cases = cases[cases["index"].notna()].copy()
+    if cases["index"].isna().any():
+        # Column-level failures (wrong dtype, a check that crashed) cannot come from the person's data:
+        # the reader builds the columns. Never let them pass silently.
+        raise RuntimeError(f"pandera could not check the {table} table:\n{cases[cases['index'].isna()]}")
+    cases = cases.copy()
     check = cases["check"].astype("str").str.replace(r"\(.*$", "", regex=True)
     cases["rule"] = check.map(lambda c: _RULE_OF_CHECK.get(c, c))
     cases["row"] = cases["index"].astype("int64")
     frame_level = cases["rule"].isin(_CHECK_COLUMNS.keys())
     cases.loc[frame_level, "column"] = None
+    cases.loc[cases["rule"] == "duplicate", "column"] = None
     cases = cases.drop_duplicates(["row", "rule", "column"])
     return cases.rename(columns={"column": "field"})[["row", "field", "rule"]]
 

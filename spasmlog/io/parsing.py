@@ -393,8 +393,7 @@ def parse_dates(
         return parsed
     missing = is_missing(cells)
     text = cells.astype("str").str.strip().where(~missing)
-    fmt = "%Y-%m-%d" if kind == "date" else "ISO8601"
-    values = pd.to_datetime(text, format=fmt, errors="coerce")
+    values = pd.to_datetime(text, format="ISO8601", errors="coerce")
     values = values.astype("datetime64[us]")
     parsed = Parsed(values)
     left = ~missing & values.isna()
@@ -417,7 +416,7 @@ def parse_dates(
 def _parse_slash_dates(
     text: pd.Series, values: pd.Series, parsed: Parsed, *, kind: str, dayfirst: bool | None
 ) -> None:
-    parts = text.str.extract(_SLASH.pattern + "$", flags=re.IGNORECASE)
+    parts = text.str.extract("^" + _SLASH.pattern + "$", flags=re.IGNORECASE)
     ok = parts["a"].notna()
     if not ok.any():
         return
@@ -431,7 +430,8 @@ def _parse_slash_dates(
         if says_day != says_month:
             dayfirst = says_day
     if dayfirst is None:
-        ambiguous = (a != b) & (a <= 12) & (b <= 12)
+        # Either no cell shows the order, or cells show both orders: only day == month is certain.
+        ambiguous = a != b
         parsed.add(ambiguous.reindex(values.index, fill_value=False), "ambiguous_date")
         order_day, order_month = a, b  # a == b: either order gives the same date
         keep = ~ambiguous & (a == b)

@@ -11,6 +11,7 @@ import csv
 import datetime as dt
 import io
 import re
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -150,18 +151,22 @@ def _load_csv(path: Path) -> tuple[pd.DataFrame, np.ndarray, bool, int]:
         raise UnrecognisedTableError(f"{path} is empty: there is no header row to read.", file=str(path))
     delimiter, skip, decimal_comma = _sniff(head)
     try:
-        frame = pd.read_csv(
-            path,
-            sep=delimiter,
-            dtype="str",
-            keep_default_na=False,
-            na_filter=False,
-            skip_blank_lines=False,
-            skiprows=skip,
-            encoding=encoding,
-            engine="c",
-        )
-    except (pd.errors.ParserError, ValueError) as error:
+        with warnings.catch_warnings():
+            # More cells than headers in a row would lose data: make pandas' warning an error we report.
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            frame = pd.read_csv(
+                path,
+                index_col=False,
+                sep=delimiter,
+                dtype="str",
+                keep_default_na=False,
+                na_filter=False,
+                skip_blank_lines=False,
+                skiprows=skip,
+                encoding=encoding,
+                engine="c",
+            )
+    except (pd.errors.ParserError, pd.errors.ParserWarning, ValueError) as error:
         raise LogReadError(
             f"{path} could not be read as a table: {error}. Check that every row has as many cells as the header.",
             file=str(path),
@@ -269,7 +274,7 @@ def load_file(path: Path, *, table: str | None = None, person_id: str | None = N
         loaded.append((path.stem, display, frame, np.arange(len(frame)) + 1, False))
     elif suffix in {".jsonl", ".ndjson"}:
         try:
-            frame = pd.read_json(path, lines=True, dtype=False, convert_dates=False)
+            frame = pd.read_json(path, lines=True, dtype=False)
         except ValueError as error:
             raise LogReadError(f"{path} is not valid JSON Lines ({error}).", file=display) from error
         loaded.append((path.stem, display, frame, np.arange(len(frame)) + 1, False))

@@ -190,7 +190,7 @@ def resolve_header(header: str, table: str, *, drink_g: float = 10.0) -> HeaderM
         return None
     spec = field_specs(table)[column]
     if unit is None or unit == "":
-        return HeaderMatch(str(header), column, note="header alias")
+        return HeaderMatch(str(header), column, note=f"no unit in the header: read as {spec.unit}" if spec.quantity else "header alias")
     target = _CANONICAL_UNITS.get(spec.unit or "")
     if spec.quantity is None or target is None:
         # A score or a count: the bracket describes it ("Stress (0-10)"), nothing to convert.
@@ -211,4 +211,4 @@ def resolve_header(header: str, table: str, *, drink_g: float = 10.0) -> HeaderM
     except Exception:  # pint's DimensionalityError: litres of magnesium
         return HeaderMatch(str(header), column, problem=f"unit '{unit}' cannot be converted to {spec.unit}")
     label = "US fl oz" if unit_name == "fluid_ounce" else ("cup (240 mL)" if unit_name == "nutrition_cup" else unit)
-    return HeaderMatch(str(header), column, factor, label, spec.unit, "" if factor == 1 else "unit converted")
+    return HeaderMatch(str(header), column, factor, label, spec.unit, "same unit" if factor == 1 else "unit converted")

@@ -105,7 +105,7 @@ class Spasms(pa.DataFrameModel):
     def _relief_items(cls, relief: Series[str]) -> Series[bool]:
         items = relief.dropna().str.split(";").explode()
         bad = items[~items.isin(RELIEFS)].index.unique()
-        return ~relief.index.isin(bad)
+        return pd.Series(~relief.index.isin(bad), index=relief.index)
 
 
 class Daily(pa.DataFrameModel):

@@ -1,0 +1,184 @@
+"""The ``spasmlog`` command line.
+
+Exit codes: 0 success (``validate``: no errors; warnings may be shown), 1 ``validate`` found rows with
+errors, 2 usage errors or input that cannot be read, 3 a bug in spasmlog (reported in one line; rerun
+with ``--debug`` for the traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+import pandas as pd
+
+from spasmlog.errors import SpasmlogError
+from spasmlog.log import Log
+
+__all__ = ["main"]
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="spasmlog",
+        description="Validate spasm logs and find what is associated with more or fewer spasms.",
+    )
+    parser.add_argument("--debug", action="store_true", help="show Python tracebacks (for bug reports)")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands.required = True
+
+    validate = commands.add_parser(
+        "validate",
+        help="check a log and report every problem",
+        description="Read a log (folder, sub-folder per person, XLSX workbook or table file), check every row "
+        "against the log format and report problems with file, line, column, value and how to fix them. "
+        "Exit 0 when no row has an error, 1 when some do, 2 when the input cannot be read.",
+    )
+    validate.add_argument("path", type=Path, help="log folder, workbook or table file")
+    validate.add_argument("--quarantine", type=Path, metavar="OUT.csv", help="write the rows set aside to this CSV")
+    validate.add_argument("--format", choices=("text", "json"), default="text", help="report format (default text)")
+    order = validate.add_mutually_exclusive_group()
+    order.add_argument("--dayfirst", dest="dayfirst", action="store_const", const=True, help="read 03/04/2026 as 3 April")
+    order.add_argument(
+        "--monthfirst", dest="dayfirst", action="store_const", const=False, help="read 03/04/2026 as March 4"
+    )
+    validate.add_argument(
+        "--drink-g", type=float, default=10.0, metavar="GRAMS", help="grams of ethanol per standard drink (10)"
+    )
+
+    template = commands.add_parser(
+        "template",
+        help="write empty tables to start logging in a spreadsheet",
+        description="Write daily.csv, spasms.csv, interventions.csv and people.csv with the canonical headers and "
+        "an example row, and spasmlog_template.xlsx whose cells offer drop-down lists and reject "
+        "out-of-range numbers.",
+    )
+    template.add_argument("directory", type=Path, help="folder to write to (created if missing)")
+    template.add_argument("--overwrite", action="store_true", help="replace template files already there")
+
+    commands.add_parser(
+        "demo",
+        help="run the main job on the bundled sample data",
+        description="Validate the bundled sample logs and print what spasmlog found.",
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "validate":
+            return _validate(args, sys.stdout)
+        if args.command == "template":
+            return _template(args, sys.stdout)
+        return _demo(sys.stdout)
+    except SpasmlogError as error:
+        print(f"spasmlog: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except (OSError, UnicodeError) as error:
+        print(f"spasmlog: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except Exception as error:  # a bug: one line for the person, the traceback only on request
+        if args.debug:
+            raise
+        print(
+            f"spasmlog: internal error ({type(error).__name__}: {error}). Please report it; rerun with --debug "
+            "for details.",
+            file=sys.stderr,
+        )
+        return EXIT_BUG
+
+
+def _validate(args: argparse.Namespace, out: TextIO) -> int:
+    from spasmlog.io.read import read_log
+
+    log = read_log(args.path, errors="quarantine", dayfirst=args.dayfirst, drink_g=args.drink_g)
+    if args.quarantine is not None:
+        args.quarantine.parent.mkdir(parents=True, exist_ok=True)
+        log.quarantine.to_csv(args.quarantine, index=False)
+    if args.format == "json":
+        json.dump(_report_json(log, args.path), out, indent=2, default=str)
+        out.write("\n")
+    else:
+        out.write(report_text(log, args.path))
+        if args.quarantine is not None:
+            out.write(f"\n{len(log.quarantine)} quarantined row(s) written to {args.quarantine}\n")
+    return EXIT_PROBLEMS if len(log.errors) else EXIT_OK
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    return json.loads(frame.to_json(orient="records", date_format="iso"))  # type: ignore[no-any-return]
+
+
+def _report_json(log: Log, path: Path) -> dict[str, Any]:
+    return {
+        "path": str(path),
+        "valid": not len(log.errors),
+        "tables": _records(log.summary()),
+        "sources": _records(log.sources),
+        "problems": _records(log.problems),
+        "conversions": _records(log.conversions),
+    }
+
+
+def report_text(log: Log, path: Path | str) -> str:
+    """The readable validation report of ``spasmlog validate``."""
+    lines = [f"spasmlog validate {path}", ""]
+    summary = log.summary()
+    for row in summary.itertuples(index=False):
+        if not row.rows_read:
+            continue
+        span = f", {row.first:%Y-%m-%d} to {row.last:%Y-%m-%d}" if pd.notna(row.first) else ""
+        lines.append(
+            f"{row.table:<14} {row.rows_read:>7} rows read, {row.rows_valid:>7} valid, "
+            f"{row.rows_quarantined:>5} quarantined ({row.people} person(s){span})"
+        )
+    blank = int(log.sources["blank_rows"].sum()) if len(log.sources) else 0
+    if blank:
+        lines.append(f"{blank} blank row(s) skipped.")
+    if len(log.conversions):
+        lines += ["", "Headers read with a unit or an alias:"]
+        for c in log.conversions.itertuples(index=False):
+            factor = f" x {c.factor:g} ({c.from_unit} to {c.to_unit})" if c.factor != 1 else ""
+            lines.append(f"  {Path(str(c.file)).name}: '{c.column}' -> {c.field}{factor}  {c.note}")
+    for severity, title in (("error", "Problems (rows set aside)"), ("warning", "Warnings (rows kept)")):
+        found = log.problems[log.problems["severity"] == severity]
+        if not len(found):
+            continue
+        lines += ["", f"{title}: {len(found)}"]
+        for p in found.itertuples(index=False):
+            where = f"{Path(str(p.file)).name}:{p.line}" if p.file else p.table
+            lines.append(f"  {where}  {p.column}  {p.value!r}  [{p.rule}]")
+            lines.append(f"      {p.message}")
+    lines += ["", "No problems found." if not len(log.errors) else f"{len(log.errors)} problem(s) found."]
+    return "\n".join(lines) + "\n"
+
+
+def _template(args: argparse.Namespace, out: TextIO) -> int:
+    from spasmlog.template import write_template
+
+    written = write_template(args.directory, overwrite=args.overwrite)
+    out.write("Wrote:\n" + "".join(f"  {path}\n" for path in written))
+    out.write("Fill in the tables (or the workbook), then run: spasmlog validate " + str(args.directory) + "\n")
+    return EXIT_OK
+
+
+def _demo(out: TextIO) -> int:
+    from spasmlog.samples import load_sample, sample_path
+
+    for name in ("alex", "clinic"):
+        log = load_sample(name)
+        out.write(f"Sample '{name}' ({sample_path(name)}): {log!r}\n")
+        out.write(log.summary().to_string(index=False) + "\n\n")
+    messy = sample_path("messy")
+    from spasmlog.io.read import read_log
+
+    out.write(report_text(read_log(messy, errors="quarantine"), messy))
+    return EXIT_OK

@@ -1,0 +1,158 @@
+"""Cell parsers: what people type, read exactly or reported; never guessed into a missing value."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from spasmlog.io import parsing
+
+
+def _one(parsed: parsing.Parsed) -> object:
+    return parsed.values.iloc[0]
+
+
+@pytest.mark.parametrize(
+    ("cell", "decimal_comma", "expected"),
+    [
+        ("1500", False, 1500.0),
+        ("1.5", False, 1.5),
+        ("1,500", False, 1500.0),
+        ("1,234.5", False, 1234.5),
+        (" 42 ", False, 42.0),
+        ("1,5", True, 1.5),
+        ("1.234,5", True, 1234.5),
+        ("1.5", True, 1.5),
+        ("\u22123", False, -3.0),
+    ],
+)
+def test_numbers_people_write(cell: str, decimal_comma: bool, expected: float) -> None:
+    parsed = parsing.parse_number(pd.Series([cell]), decimal_comma=decimal_comma)
+    assert parsed.errors.empty
+    assert _one(parsed) == expected
+
+
+@pytest.mark.parametrize(
+    ("cell", "decimal_comma", "rule"),
+    [("lots", False, "not_a_number"), ("1,5", False, "not_a_number"), ("1.500", True, "ambiguous_number"),
+     ("12 mg", False, "not_a_number")],
+)  # fmt: skip
+def test_unreadable_numbers_are_reported_not_missing(cell: str, decimal_comma: bool, rule: str) -> None:
+    parsed = parsing.parse_number(pd.Series(["7", cell]), decimal_comma=decimal_comma)
+    assert parsed.errors.to_dict() == {1: rule}
+    assert parsed.values.iloc[0] == 7.0
+
+
+@pytest.mark.parametrize("cell", ["", "  ", "NA", "n/a", "-", "--", "null", "NaN"])
+def test_missing_markers_mean_not_recorded(cell: str) -> None:
+    parsed = parsing.parse_number(pd.Series([cell]))
+    assert parsed.errors.empty
+    assert math.isnan(_one(parsed))  # type: ignore[arg-type]
+
+
+def test_whole_numbers() -> None:
+    parsed = parsing.parse_integer(pd.Series(["3", "2.5", "1,200", ""]))
+    assert parsed.errors.to_dict() == {1: "not_a_whole_number"}
+    assert parsed.values.dtype == "Int64"
+    assert parsed.values.iloc[2] == 1200
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [("yes", True), ("No", False), ("TRUE", True), ("FALSE", False), ("y", True), ("1", True), ("0", False),
+     ("x", True)],
+)  # fmt: skip
+def test_yes_no(cell: str, expected: bool) -> None:
+    parsed = parsing.parse_boolean(pd.Series([cell]))
+    assert parsed.errors.empty
+    assert _one(parsed) == expected
+
+
+def test_yes_no_unreadable() -> None:
+    assert parsing.parse_boolean(pd.Series(["maybe"])).errors.tolist() == ["not_yes_no"]
+
+
+@pytest.mark.parametrize(
+    ("cell", "seconds"),
+    [("90", 90), ("1:30", 90), ("00:01:30", 90), ("1m30s", 90), ("2 min", 120), ("1.5 min", 90), ("45s", 45),
+     ("1 h", 3600), ("2 minutes", 120), ("1 min 5 s", 65), ("0:00:05.5", 5.5)],
+)  # fmt: skip
+def test_durations(cell: str, seconds: float) -> None:
+    parsed = parsing.parse_duration(pd.Series([cell]))
+    assert parsed.errors.empty
+    assert _one(parsed) == pytest.approx(seconds)
+
+
+@pytest.mark.parametrize("cell", ["long", "2 parsecs", "1:99:99:99", "min"])
+def test_unreadable_durations(cell: str) -> None:
+    assert parsing.parse_duration(pd.Series([cell])).errors.tolist() == ["not_a_duration"]
+
+
+def test_duration_numbers_follow_the_header_unit() -> None:
+    parsed = parsing.parse_duration(pd.Series(["2", "1:30"]), number_factor=60)
+    assert parsed.values.tolist() == [120.0, 90.0]
+
+
+def _dates(cells: list[str], **options: object) -> parsing.Parsed:
+    return parsing.parse_dates(pd.Series(cells), **options)  # type: ignore[arg-type]
+
+
+def test_iso_and_excel_resaved_dates() -> None:
+    parsed = _dates(["2026-01-27", "1/27/2026", "2/3/2026"])
+    assert parsed.errors.empty
+    assert parsed.values.dt.strftime("%Y-%m-%d").tolist() == ["2026-01-27", "2026-01-27", "2026-02-03"]
+
+
+def test_day_first_read_off_the_column() -> None:
+    parsed = _dates(["27/01/2026", "03/02/2026"])
+    assert parsed.values.dt.strftime("%Y-%m-%d").tolist() == ["2026-01-27", "2026-02-03"]
+
+
+def test_ambiguous_dates_are_reported_unless_the_order_is_given() -> None:
+    assert _dates(["03/04/2026", "05/05/2026"]).errors.to_dict() == {0: "ambiguous_date"}
+    assert _dates(["03/04/2026"], dayfirst=True).values.dt.month.tolist() == [4]
+    assert _dates(["03/04/2026"], dayfirst=False).values.dt.month.tolist() == [3]
+
+
+def test_conflicting_date_orders_are_ambiguous() -> None:
+    parsed = _dates(["27/01/2026", "01/27/2026", "03/04/2026"])
+    assert set(parsed.errors.tolist()) == {"ambiguous_date"}
+    assert parsed.values.isna().all()
+
+
+@pytest.mark.parametrize("cell", ["31/02/2026", "2026-13-01", "yesterday", "12"])
+def test_impossible_dates(cell: str) -> None:
+    assert _dates([cell, "2026-01-01"]).errors.to_dict() == {0: "not_a_date"}
+
+
+def test_a_date_with_a_time_of_day_is_not_a_date() -> None:
+    assert _dates(["2026-01-27 14:00"]).errors.tolist() == ["not_a_date"]
+    assert _dates(["2026-01-27 00:00:00"]).errors.empty
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [("2025-03-01 23:40", "2025-03-01 23:40"), ("3/1/2025 11:40 PM", "2025-03-01 23:40"),
+     ("01/03/2025 23:40", "2025-01-03 23:40"), ("2025-03-01T07:05:00", "2025-03-01 07:05"),
+     ("1 Mar 2025 23:40", "2025-03-01 23:40")],
+)  # fmt: skip
+def test_date_times(cell: str, expected: str) -> None:
+    parsed = _dates([cell], kind="datetime", dayfirst=False)
+    assert parsed.errors.empty
+    assert f"{_one(parsed):%Y-%m-%d %H:%M}" == expected
+
+
+def test_categories_are_normalised() -> None:
+    parsed = parsing.parse_category(pd.Series(["Lower back", "CALF", "during-exercise", "L", ""]))
+    assert parsed.values.tolist()[:4] == ["lower_back", "calf", "during_exercise", "left"]
+    assert pd.isna(parsed.values.iloc[4])
+
+
+def test_lists() -> None:
+    assert parsing.parse_list(pd.Series(["Stretch; water", "massage/heat", "ice, ice"])).values.tolist() == [
+        "stretch;water",
+        "massage;heat",
+        "ice",
+    ]
