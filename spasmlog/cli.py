@@ -41,15 +41,25 @@ def _parser() -> argparse.ArgumentParser:
         "Exit 0 when no row has an error, 1 when some do, 2 when the input cannot be read.",
     )
     validate.add_argument("path", type=Path, help="log folder, workbook or table file")
-    validate.add_argument("--quarantine", type=Path, metavar="OUT.csv", help="write the rows set aside to this CSV")
-    validate.add_argument("--format", choices=("text", "json"), default="text", help="report format (default text)")
+    validate.add_argument(
+        "--quarantine", type=Path, metavar="OUT.csv", help="write the rows set aside to this CSV"
+    )
+    validate.add_argument(
+        "--format", choices=("text", "json"), default="text", help="report format (default text)"
+    )
     order = validate.add_mutually_exclusive_group()
-    order.add_argument("--dayfirst", dest="dayfirst", action="store_const", const=True, help="read 03/04/2026 as 3 April")
+    order.add_argument(
+        "--dayfirst", dest="dayfirst", action="store_const", const=True, help="read 03/04/2026 as 3 April"
+    )
     order.add_argument(
         "--monthfirst", dest="dayfirst", action="store_const", const=False, help="read 03/04/2026 as March 4"
     )
     validate.add_argument(
-        "--drink-g", type=float, default=10.0, metavar="GRAMS", help="grams of ethanol per standard drink (10)"
+        "--drink-g",
+        type=float,
+        default=10.0,
+        metavar="GRAMS",
+        help="grams of ethanol per standard drink (10)",
     )
 
     template = commands.add_parser(
@@ -61,6 +71,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     template.add_argument("directory", type=Path, help="folder to write to (created if missing)")
     template.add_argument("--overwrite", action="store_true", help="replace template files already there")
+    template.add_argument(
+        "--format",
+        choices=("both", "csv", "xlsx"),
+        default="both",
+        help="CSV tables, the XLSX workbook, or both (default; keep only the one you fill in)",
+    )
 
     commands.add_parser(
         "demo",
@@ -164,9 +180,11 @@ def report_text(log: Log, path: Path | str) -> str:
 def _template(args: argparse.Namespace, out: TextIO) -> int:
     from spasmlog.template import write_template
 
-    written = write_template(args.directory, overwrite=args.overwrite)
+    written = write_template(args.directory, format=args.format, overwrite=args.overwrite)
     out.write("Wrote:\n" + "".join(f"  {path}\n" for path in written))
-    out.write("Fill in the tables (or the workbook), then run: spasmlog validate " + str(args.directory) + "\n")
+    out.write(
+        "Fill in the tables (or the workbook), then run: spasmlog validate " + str(args.directory) + "\n"
+    )
     return EXIT_OK
 
 

@@ -111,5 +111,9 @@ def describe_problem(problem: dict[str, Any]) -> str:
     """One readable line for one problem: ``daily.csv:14 water_ml = '-3': message``."""
     where = Path(str(problem["file"])).name if problem["file"] else problem["table"]
     column = f" {problem['column']}" if problem["column"] else ""
-    value = f" = {problem['value']!r}" if problem["value"] is not None and problem["value"] == problem["value"] else ""
+    value = (
+        f" = {problem['value']!r}"
+        if problem["value"] is not None and problem["value"] == problem["value"]
+        else ""
+    )
     return f"{where}:{problem['line']}{column}{value}: {problem['message']}"

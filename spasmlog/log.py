@@ -10,7 +10,14 @@ import pandas as pd
 
 from spasmlog.logformat.schemas import TABLES, field_specs
 
-__all__ = ["CONVERSION_COLUMNS", "PROBLEM_COLUMNS", "QUARANTINE_COLUMNS", "SOURCE_COLUMNS", "Log", "empty_table"]
+__all__ = [
+    "CONVERSION_COLUMNS",
+    "PROBLEM_COLUMNS",
+    "QUARANTINE_COLUMNS",
+    "SOURCE_COLUMNS",
+    "Log",
+    "empty_table",
+]
 
 PROBLEM_COLUMNS = ["table", "file", "line", "column", "field", "value", "rule", "message", "severity"]
 """Columns of :attr:`Log.problems`.
@@ -70,6 +77,9 @@ class Log:
         :data:`CONVERSION_COLUMNS`.
     sources : pandas.DataFrame
         One row per file or sheet read; columns :data:`SOURCE_COLUMNS`.
+    origins : dict of pandas.DataFrame
+        For each table read from files, where each valid row came from: ``file`` and ``line``, aligned
+        with the table's rows.
     """
 
     daily: pd.DataFrame = field(default_factory=lambda: empty_table("daily"))
@@ -80,11 +90,14 @@ class Log:
     quarantine: pd.DataFrame = field(default_factory=lambda: _frame(QUARANTINE_COLUMNS))
     conversions: pd.DataFrame = field(default_factory=lambda: _frame(CONVERSION_COLUMNS))
     sources: pd.DataFrame = field(default_factory=lambda: _frame(SOURCE_COLUMNS))
+    origins: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
 
     def table(self, name: str) -> pd.DataFrame:
         """The validated table called ``name`` (``daily``, ``spasms``, ``interventions`` or ``people``)."""
         if name not in TABLES:
-            raise ValueError(f"The 'name' parameter of Log.table must be one of {TABLES}. Got {name!r} instead.")
+            raise ValueError(
+                f"The 'name' parameter of Log.table must be one of {TABLES}. Got {name!r} instead."
+            )
         frame: pd.DataFrame = getattr(self, name)
         return frame
 

@@ -94,10 +94,12 @@ class Effect:
     def __post_init__(self) -> None:
         if self.factor not in EFFECT_FACTORS:
             raise ValueError(
-                f"The 'factor' of an Effect must be one of {list(EFFECT_FACTORS)}. Got {self.factor!r} instead."
+                f"The 'factor' of an Effect must be one of {list(EFFECT_FACTORS)}. Got {self.factor!r}."
             )
         if not (isinstance(self.lag, int | np.integer) and self.lag >= 0):
-            raise ValueError(f"The 'lag' of an Effect must be a whole number of days ≥ 0. Got {self.lag!r} instead.")
+            raise ValueError(
+                f"The 'lag' of an Effect must be a whole number of days ≥ 0. Got {self.lag!r} instead."
+            )
         if not self.per > 0:
             raise ValueError(f"The 'per' of an Effect must be > 0. Got {self.per!r} instead.")
         if not self.rate_ratio > 0:
@@ -147,12 +149,16 @@ class Intervention:
     def __post_init__(self) -> None:
         if self.kind not in INTERVENTION_KINDS:
             raise ValueError(
-                f"The 'kind' of an Intervention must be one of {INTERVENTION_KINDS}. Got {self.kind!r} instead."
+                f"The 'kind' of an Intervention must be one of {INTERVENTION_KINDS}. Got {self.kind!r}."
             )
         if not self.rate_ratio > 0:
-            raise ValueError(f"The 'rate_ratio' of an Intervention must be > 0. Got {self.rate_ratio!r} instead.")
+            raise ValueError(
+                f"The 'rate_ratio' of an Intervention must be > 0. Got {self.rate_ratio!r} instead."
+            )
         if not 0 <= self.share <= 1:
-            raise ValueError(f"The 'share' of an Intervention must be between 0 and 1. Got {self.share!r} instead.")
+            raise ValueError(
+                f"The 'share' of an Intervention must be between 0 and 1. Got {self.share!r} instead."
+            )
         for name in ("start_day", "days", "every_days"):
             value = getattr(self, name)
             minimum = 0 if name == "start_day" else 1
@@ -176,18 +182,19 @@ class _Gaussian:
     hi: float
     weekend: float = 0.0
     season: float = 0.0  # amplitude of a yearly cycle peaking in mid-July
+    log: bool = False  # multiplicative: mean is the median, the other terms act on the log scale
 
 
 _GAUSSIAN: dict[str, _Gaussian] = {
     "water_ml": _Gaussian(2100, 350, 450, 0.5, 50, 200, 6000, weekend=-50, season=250),
     "caffeine_mg": _Gaussian(170, 80, 60, 0.4, 5, 0, 800, weekend=-30),
     "alcohol_g": _Gaussian(-6, 10, 14, 0.2, 1, 0, 200, weekend=16),
-    "magnesium_mg": _Gaussian(330, 70, 80, 0.3, 5, 40, 1500),
-    "calcium_mg": _Gaussian(950, 220, 230, 0.3, 10, 100, 4000),
-    "potassium_mg": _Gaussian(2800, 500, 550, 0.3, 10, 300, 9000),
-    "sodium_mg": _Gaussian(3100, 600, 700, 0.3, 10, 300, 12000, weekend=350),
+    "magnesium_mg": _Gaussian(320, 0.2, 0.22, 0.3, 5, 40, 1500, log=True),
+    "calcium_mg": _Gaussian(950, 0.22, 0.25, 0.3, 10, 100, 6000, log=True),
+    "potassium_mg": _Gaussian(2800, 0.18, 0.2, 0.3, 10, 300, 12000, log=True),
+    "sodium_mg": _Gaussian(3000, 0.2, 0.25, 0.3, 10, 300, 12000, weekend=0.1, log=True),
     "stretching_min": _Gaussian(2, 6, 8, 0.6, 5, 0, 120, weekend=2),
-    "steps": _Gaussian(7500, 2500, 2500, 0.4, 1, 0, 60000, weekend=1500),
+    "steps": _Gaussian(7000, 0.3, 0.3, 0.4, 1, 0, 60000, weekend=0.15, log=True),
     "sitting_h": _Gaussian(7.5, 1.8, 1.4, 0.5, 0.25, 0, 16, weekend=-2.5),
     "posture_breaks": _Gaussian(5, 2.5, 2.0, 0.5, 1, 0, 40, weekend=-2),
     "posture_score": _Gaussian(3.2, 0.7, 0.7, 0.6, 1, 1, 5, weekend=0.3),
@@ -212,7 +219,16 @@ _EXERCISE_TYPE_P = {  # share of a person's "usual" exercise and of the other se
     "yoga_pilates": 0.1, "team_sport": 0.05, "other": 0.03,
 }  # fmt: skip
 
-_DAILY_NOTES = ["travel", "long drive", "hot day", "new shoes", "felt unwell", "busy at work", "hiking", "party"]
+_DAILY_NOTES = [
+    "travel",
+    "long drive",
+    "hot day",
+    "new shoes",
+    "felt unwell",
+    "busy at work",
+    "hiking",
+    "party",
+]
 
 # Body regions: how often each is where a spasm is felt (mostly the lower leg), and which kinds of spasm
 # each group of regions has.
@@ -232,7 +248,14 @@ _REGION_GROUP = {  # 0 legs, 1 trunk and neck, 2 arms and hands, 3 face, 4 eyeli
     "other": 5,
 }
 _KIND_P = np.array(  # cramp, spasm, twitch, per region group
-    [[0.85, 0.12, 0.03], [0.15, 0.80, 0.05], [0.60, 0.25, 0.15], [0.0, 0.5, 0.5], [0.0, 0.05, 0.95], [0.4, 0.4, 0.2]]
+    [
+        [0.85, 0.12, 0.03],
+        [0.15, 0.80, 0.05],
+        [0.60, 0.25, 0.15],
+        [0.0, 0.5, 0.5],
+        [0.0, 0.05, 0.95],
+        [0.4, 0.4, 0.2],
+    ]
 )
 _INTENSITY_MEAN = np.array([5.5, 4.5, 1.5])  # cramp, spasm, twitch
 _DURATION_MEDIAN_S = np.array([75.0, 40.0, 8.0])
@@ -256,7 +279,14 @@ _DAY_CONTEXT_P = np.array(
         [0.35, 0.0, 0.35, 0.20, 0.0, 0.0, 0.10],
     ]
 )
-_SPASM_NOTES = ["woke me up", "at the desk", "in the car", "after a long walk", "while driving", "in the shower"]
+_SPASM_NOTES = [
+    "woke me up",
+    "at the desk",
+    "in the car",
+    "after a long walk",
+    "while driving",
+    "in the shower",
+]
 
 
 DEFAULT_EFFECTS: tuple[Effect, ...] = (
@@ -271,7 +301,11 @@ other factor has no effect."""
 
 DEFAULT_INTERVENTIONS: tuple[Intervention, ...] = (
     Intervention(
-        "calf stretching programme", kind="home_exercise", rate_ratio=0.65, dose="10 min twice daily", share=0.5
+        "calf stretching programme",
+        kind="home_exercise",
+        rate_ratio=0.65,
+        dose="10 min twice daily",
+        share=0.5,
     ),
     Intervention("magnesium glycinate", kind="supplement", rate_ratio=1.0, dose="300 mg", share=0.5),
 )
@@ -344,7 +378,7 @@ def _draw_by_group(rng: np.random.Generator, table: np.ndarray, group: np.ndarra
 
 
 def _text(categories: Sequence[str], codes: np.ndarray, missing: np.ndarray | None = None) -> pd.Series:
-    """A ``str`` column from category codes, empty where ``missing``; built in Arrow, without Python objects."""
+    """A ``str`` column from category codes, empty where ``missing``; built in Arrow, not from objects."""
     values = pa.array(list(categories), type=pa.large_string()).take(pa.array(codes, mask=missing))
     return pd.Series(values, dtype=_STR)
 
@@ -356,7 +390,7 @@ def _float(values: np.ndarray, missing: np.ndarray | None) -> np.ndarray:
 
 def _missing_days(rng: np.random.Generator, shape: tuple[int, int], rate: float) -> np.ndarray:
     """Days with no entry: half scattered single days, half in runs of about four days (holidays, illness)."""
-    n, d = shape
+    d = shape[1]
     single = rng.random(shape) < rate / 2
     mean_run = 4.0
     starts = rng.random(shape) < rate / 2 / mean_run
@@ -380,15 +414,22 @@ def _check(
     whole = {"n_people": (n_people, 1), "days": (days, 1), "seed": (seed, 0)}
     for name, (value, minimum) in whole.items():
         if not (isinstance(value, int | np.integer) and not isinstance(value, bool) and value >= minimum):
-            raise ValueError(f"The {name!r} parameter of simulate must be a whole number ≥ {minimum}. Got {value!r}.")
+            raise ValueError(
+                f"The {name!r} parameter of simulate must be a whole number ≥ {minimum}. Got {value!r}."
+            )
     if not baseline_per_day > 0:
-        raise ValueError(f"The 'baseline_per_day' parameter of simulate must be > 0. Got {baseline_per_day!r}.")
-    for name, value in {"dispersion": dispersion, "person_sd": person_sd}.items():
-        if not value >= 0:
-            raise ValueError(f"The {name!r} parameter of simulate must be ≥ 0. Got {value!r}.")
-    for name, value in {"missing_day_rate": missing_day_rate, "missing_cell_rate": missing_cell_rate}.items():
-        if not 0 <= value < 1:
-            raise ValueError(f"The {name!r} parameter of simulate must be in [0, 1). Got {value!r}.")
+        raise ValueError(
+            f"The 'baseline_per_day' parameter of simulate must be > 0. Got {baseline_per_day!r}."
+        )
+    for label, number in {"dispersion": dispersion, "person_sd": person_sd}.items():
+        if not number >= 0:
+            raise ValueError(f"The {label!r} parameter of simulate must be ≥ 0. Got {number!r}.")
+    for label, share in {
+        "missing_day_rate": missing_day_rate,
+        "missing_cell_rate": missing_cell_rate,
+    }.items():
+        if not 0 <= share < 1:
+            raise ValueError(f"The {label!r} parameter of simulate must be in [0, 1). Got {share!r}.")
 
 
 def simulate(
@@ -476,7 +517,8 @@ def simulate(
     Examples
     --------
     >>> from spasmlog.simulate import Effect, simulate
-    >>> sim = simulate(n_people=3, days=90, seed=1, effects=[Effect("water_ml", lag=1, per=500, rate_ratio=0.8)])
+    >>> water = Effect("water_ml", lag=1, per=500, rate_ratio=0.8)
+    >>> sim = simulate(n_people=3, days=90, seed=1, effects=[water])
     >>> sim.log.people["person_id"].tolist()
     ['p1', 'p2', 'p3']
     >>> sim.effects
@@ -493,16 +535,22 @@ def simulate(
     columns = list(DAILY_FACTORS if factors is None else factors)
     unknown = [c for c in columns if c not in DAILY_FACTORS]
     if unknown:
-        raise ValueError(f"The 'factors' parameter of simulate takes columns of {list(DAILY_FACTORS)}. Got {unknown}.")
+        raise ValueError(
+            f"The 'factors' parameter of simulate takes columns of {list(DAILY_FACTORS)}. Got {unknown}."
+        )
     for effect in effects:
         if not isinstance(effect, Effect):
             raise ValueError(f"The 'effects' parameter of simulate takes Effect objects. Got {effect!r}.")
         if effect.lag >= days:
-            raise ValueError(f"An effect's lag ({effect.lag} days) must be shorter than the log ({days} days).")
+            raise ValueError(
+                f"An effect's lag ({effect.lag} days) must be shorter than the log ({days} days)."
+            )
     if person_ids is not None:
         ids = [str(i) for i in person_ids]
         if len(ids) != n_people or len(set(ids)) != n_people:
-            raise ValueError(f"The 'person_ids' parameter of simulate needs {n_people} distinct ids. Got {ids!r}.")
+            raise ValueError(
+                f"The 'person_ids' parameter of simulate needs {n_people} distinct ids. Got {ids!r}."
+            )
     else:
         width = len(str(n_people))
         ids = [f"{person_prefix}{i:0{width}d}" for i in range(1, n_people + 1)]
@@ -522,9 +570,9 @@ def simulate(
 
     shape = (n_people, days)
     dates = (np.datetime64(first.date(), "D") + np.arange(days)).astype("datetime64[us]")
-    weekday = (np.arange(days) + first.dayofweek) % 7
+    weekday = (np.arange(days) + first.day_of_week) % 7
     weekend = (weekday >= 5).astype(np.float64)
-    day_of_year = np.asarray(pd.DatetimeIndex(dates).dayofyear, dtype=np.float64)
+    day_of_year = np.asarray(pd.DatetimeIndex(dates).day_of_year, dtype=np.float64)
     season = np.sin(2 * np.pi * (day_of_year - 105) / 365.25)
 
     people = _people(_stream(seed, "people"), ids)
@@ -553,14 +601,19 @@ def simulate(
     lam = mu * rng.gamma(1 / dispersion, dispersion, size=shape) if dispersion > 0 else mu
     counts = np.where(present, rng.poisson(lam), 0)
 
-    daily = _daily(_stream(seed, "cells"), values, columns, present, ids, dates, missing_cell_rate)
-    if spasm_count:
-        daily.insert(
-            list(daily.columns).index("notes") if "notes" in daily else len(daily.columns),
-            "spasm_count",
-            pd.arrays.IntegerArray(counts[present].astype(np.int64), np.zeros(int(present.sum()), dtype=bool)),
-        )
-    spasms = _spasms(_stream(seed, "events"), counts, values["exercise_min"] > 0, ids, dates, missing_cell_rate)
+    daily = _daily(
+        _stream(seed, "cells"),
+        values,
+        columns,
+        present,
+        ids,
+        dates,
+        missing_cell_rate,
+        counts if spasm_count else None,
+    )
+    spasms = _spasms(
+        _stream(seed, "events"), counts, values["exercise_min"] > 0, ids, dates, missing_cell_rate
+    )
 
     true_effects = pd.DataFrame(
         {
@@ -607,11 +660,14 @@ def _factors(
     values: dict[str, np.ndarray] = {}
     for name, spec in _GAUSSIAN.items():
         rng = _stream(seed, name)
-        person_mean = spec.mean + spec.between_sd * rng.standard_normal(n)
+        centre = np.log(spec.mean) if spec.log else spec.mean
+        person_mean = centre + spec.between_sd * rng.standard_normal(n)
         if name == "water_ml":
             person_mean += 400 * male
         x = person_mean[:, None] + spec.weekend * weekend + spec.season * season
         x = x + spec.within_sd * _ar1(rng, shape, spec.phi)
+        if spec.log:
+            x = np.exp(x)
         values[name] = np.clip(np.round(x / spec.step) * spec.step, spec.lo, spec.hi) + 0.0  # no -0.0
     values["sitting_h"] = np.minimum(values["sitting_h"], 24 - values["sleep_h"])
 
@@ -626,7 +682,9 @@ def _factors(
     other = rng.choice(len(type_p), size=shape, p=type_p)
     kind = np.where(rng.random(shape) < 0.6, usual[:, None], other) + 1  # 0 is "none"
     values["exercise_type"] = np.where(exercised, kind, 0)
-    effort = 4.5 + rng.standard_normal(n)[:, None] + 0.8 * np.log(minutes / 40) + 1.3 * rng.standard_normal(shape)
+    effort = (
+        4.5 + rng.standard_normal(n)[:, None] + 0.8 * np.log(minutes / 40) + 1.3 * rng.standard_normal(shape)
+    )
     values["exercise_rpe"] = np.where(exercised, np.clip(np.round(effort), 1, 10), np.nan)
     warms_up = rng.beta(2, 2, size=n)[:, None] > rng.random(shape)
     values["warmup"] = np.where(exercised, warms_up, False)
@@ -648,6 +706,7 @@ def _daily(
     ids: list[str],
     dates: np.ndarray,
     missing_cell_rate: float,
+    counts: np.ndarray | None,
 ) -> pd.DataFrame:
     n, d = present.shape
     rows = int(present.sum())
@@ -670,6 +729,10 @@ def _daily(
             out[name] = pd.arrays.IntegerArray(x.astype(np.int64), empty)
         else:
             out[name] = _float(x, empty)
+    if counts is not None:
+        out["spasm_count"] = pd.arrays.IntegerArray(
+            counts[present].astype(np.int64), np.zeros(rows, dtype=bool)
+        )
     specs = field_specs("daily")
     order = [c for c in specs if c in out] + [c for c in out if c not in specs]
     return pd.DataFrame({c: out[c] for c in order})
@@ -732,7 +795,8 @@ def _spasms(
     missing_cell_rate: float,
 ) -> pd.DataFrame:
     """One row per spasm event: ``counts[i, t]`` events on day ``t`` of person ``i``."""
-    n, d = counts.shape
+    n: int = counts.shape[0]
+    d: int = counts.shape[1]
     cell = np.repeat(np.arange(n * d), counts.ravel())  # flat person-day of each event, in order
     person, day = np.divmod(cell, d)
     e = cell.size
@@ -742,7 +806,9 @@ def _spasms(
     night = rng.random(e) < night_share[person]
     night_minute = np.clip(rng.normal(180, 80, size=e), 0, 359)
     evening = rng.random(e) < 0.35
-    day_minute = np.where(evening, np.clip(rng.normal(21.5 * 60, 70, size=e), 360, 1439), rng.uniform(360, 1440, e))
+    day_minute = np.where(
+        evening, np.clip(rng.normal(21.5 * 60, 70, size=e), 360, 1439), rng.uniform(360, 1440, e)
+    )
     minute = np.floor(np.where(night, night_minute, day_minute)).astype(np.int64)
     order = np.argsort(cell * 1440 + minute, kind="stable")
     person, day, minute, night = person[order], day[order], minute[order], night[order]

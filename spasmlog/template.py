@@ -480,7 +480,7 @@ def write_template(
             if path.exists():
                 raise SpasmlogError(
                     f"{path} already exists; spasmlog will not overwrite it. Choose an empty folder for the "
-                    "template (or pass overwrite=True to replace the template files).",
+                    "template (or pass overwrite=True, or --overwrite on the command line, to replace them).",
                     file=str(path),
                 )
     folder.mkdir(parents=True, exist_ok=True)

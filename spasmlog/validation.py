@@ -126,8 +126,13 @@ def _map_headers(raw: RawTable, drink_g: float) -> tuple[dict[str, HeaderMatch],
             continue
         if match.problem:
             warnings.append(
-                {"column": str(header), "field": match.field, "value": str(header), "rule": "unit_not_convertible",
-                 "detail": match.problem}  # fmt: skip
+                {
+                    "column": str(header),
+                    "field": match.field,
+                    "value": str(header),
+                    "rule": "unit_not_convertible",
+                    "detail": match.problem,
+                }  # fmt: skip
             )
             continue
         if match.field in by_field:
@@ -152,7 +157,9 @@ def _prepare(raw: RawTable, *, dayfirst: bool | None, drink_g: float) -> _Prepar
     specs = field_specs(raw.table)
     header_of = {m.field: h for h, m in matches.items()}
     frame = raw.frame
-    prepared = _Prepared(raw, pd.DataFrame(index=frame.index), header_of, {m.field: m.factor for m in matches.values()})
+    prepared = _Prepared(
+        raw, pd.DataFrame(index=frame.index), header_of, {m.field: m.factor for m in matches.values()}
+    )
     for warning in header_warnings:
         prepared.cell_problems.append({**warning, "row": None, "line": 1, "severity": "warning"})
 
@@ -188,7 +195,13 @@ def _prepare(raw: RawTable, *, dayfirst: bool | None, drink_g: float) -> _Prepar
             no_time = parsing.is_missing(times) & ~parsing.is_missing(cells)
             for row in np.flatnonzero(no_time.to_numpy()):
                 prepared.cell_problems.append(
-                    {"row": int(row), "column": time_header, "field": "start", "value": "", "rule": "missing_time"}
+                    {
+                        "row": int(row),
+                        "column": time_header,
+                        "field": "start",
+                        "value": "",
+                        "rule": "missing_time",
+                    }
                 )
             cells = (cells.astype("str") + " " + times.astype("str")).str.strip().where(~no_time, "")
         parsed = _parse(spec, cells, raw, dayfirst=dayfirst, factor=matches[header].factor)
@@ -196,12 +209,26 @@ def _prepare(raw: RawTable, *, dayfirst: bool | None, drink_g: float) -> _Prepar
         for row, rule in parsed.errors.items():
             position = frame.index.get_loc(row)
             prepared.cell_problems.append(
-                {"row": int(position), "column": header, "field": name, "value": str(cells.loc[row]), "rule": rule}  # type: ignore[arg-type]
+                {
+                    "row": int(position),
+                    "column": header,
+                    "field": name,
+                    "value": str(cells.loc[row]),
+                    "rule": rule,
+                }  # type: ignore[arg-type]
             )
         match = matches[header]
         prepared.conversions.append(
-            {"table": raw.table, "file": raw.file, "column": header, "field": name,
-             "from_unit": match.from_unit, "to_unit": match.to_unit, "factor": match.factor, "note": match.note}  # fmt: skip
+            {
+                "table": raw.table,
+                "file": raw.file,
+                "column": header,
+                "field": name,
+                "from_unit": match.from_unit,
+                "to_unit": match.to_unit,
+                "factor": match.factor,
+                "note": match.note,
+            }  # fmt: skip
         )
 
     used = set(header_of.values())
@@ -212,7 +239,9 @@ def _prepare(raw: RawTable, *, dayfirst: bool | None, drink_g: float) -> _Prepar
     return prepared
 
 
-def _parse(spec: FieldSpec, cells: pd.Series, raw: RawTable, *, dayfirst: bool | None, factor: float) -> parsing.Parsed:
+def _parse(
+    spec: FieldSpec, cells: pd.Series, raw: RawTable, *, dayfirst: bool | None, factor: float
+) -> parsing.Parsed:
     comma = raw.decimal_comma
     if spec.kind == "number":
         parsed = parsing.parse_number(cells, decimal_comma=comma)
@@ -232,9 +261,9 @@ def _parse(spec: FieldSpec, cells: pd.Series, raw: RawTable, *, dayfirst: bool |
     if spec.kind == "duration":
         return parsing.parse_duration(cells, decimal_comma=comma, number_factor=factor)
     if spec.kind == "category":
-        return parsing.parse_category(cells)
+        return parsing.parse_category(cells, spec.allowed)
     if spec.kind == "list":
-        return parsing.parse_list(cells)
+        return parsing.parse_list(cells, spec.allowed)
     return parsing.parse_text(cells, strip=spec.name == "person_id")
 
 
@@ -285,11 +314,15 @@ def _cross_table_warnings(daily: pd.DataFrame, spasms: pd.DataFrame) -> pd.DataF
     """Days with both spasm events and a logged ``spasm_count`` that disagree."""
     if "spasm_count" not in daily or spasms.empty:
         return pd.DataFrame(columns=["row", "count", "events"])
-    events = spasms.groupby(["person_id", spasms["start"].dt.normalize().rename("date")]).size().rename("events")
+    events = (
+        spasms.groupby(["person_id", spasms["start"].dt.normalize().rename("date")]).size().rename("events")
+    )
     logged = daily[["person_id", "date", "spasm_count"]].dropna(subset=["spasm_count"])
     joined = logged.join(events, on=["person_id", "date"], how="inner")
     bad = joined[joined["events"] != joined["spasm_count"]]
-    return pd.DataFrame({"row": bad.index, "count": bad["spasm_count"].astype("int64"), "events": bad["events"]})
+    return pd.DataFrame(
+        {"row": bad.index, "count": bad["spasm_count"].astype("int64"), "events": bad["events"]}
+    )
 
 
 def build_log(
@@ -306,35 +339,52 @@ def build_log(
         )
     prepared = [_prepare(raw, dayfirst=dayfirst, drink_g=drink_g) for raw in raws]
     tables: dict[str, pd.DataFrame] = {}
+    origins: dict[str, pd.DataFrame] = {}
     problem_frames: list[pd.DataFrame] = []
     quarantine_frames: list[pd.DataFrame] = []
     source_rows: list[dict[str, Any]] = []
     for table in TABLES:
         parts = [p for p in prepared if p.raw.table == table]
-        valid, problems, quarantine, sources = _validate_table(table, parts)
+        valid, origin, problems, quarantine, sources = _validate_table(table, parts)
         tables[table] = valid
+        origins[table] = origin
         problem_frames.append(problems)
         quarantine_frames.append(quarantine)
         source_rows.extend(sources)
 
     disagreements = _cross_table_warnings(tables["daily"], tables["spasms"])
     if len(disagreements):
-        rows = disagreements.to_dict("records")
+        where = origins["daily"].iloc[disagreements["row"].to_numpy()]
+        header_in = {p.raw.file: p.header_of.get("spasm_count", "spasm_count") for p in prepared}
         problem_frames.append(
             pd.DataFrame(
-                {"table": "daily", "file": None, "line": None, "column": "spasm_count", "field": "spasm_count",
-                 "value": [str(r["count"]) for r in rows], "rule": "events_disagree_with_count",
-                 "message": [_message("events_disagree_with_count", value=r["count"], detail=r["events"]) for r in rows],
-                 "severity": "warning"}  # fmt: skip
+                {
+                    "table": "daily",
+                    "file": where["file"].to_numpy(),
+                    "line": where["line"].to_numpy(),
+                    "column": where["file"].map(header_in).to_numpy(),
+                    "field": "spasm_count",
+                    "value": disagreements["count"].astype("str").to_numpy(),
+                    "rule": "events_disagree_with_count",
+                    "message": [
+                        _message("events_disagree_with_count", value=count, detail=events)
+                        for count, events in zip(disagreements["count"], disagreements["events"], strict=True)
+                    ],
+                    "severity": "warning",
+                }
             )
         )
 
-    problems = pd.concat([f for f in problem_frames if len(f)], ignore_index=True) if any(
-        len(f) for f in problem_frames
-    ) else pd.DataFrame(columns=PROBLEM_COLUMNS)
-    quarantine = pd.concat([f for f in quarantine_frames if len(f)], ignore_index=True) if any(
-        len(f) for f in quarantine_frames
-    ) else pd.DataFrame(columns=QUARANTINE_COLUMNS)
+    problems = (
+        pd.concat([f for f in problem_frames if len(f)], ignore_index=True)
+        if any(len(f) for f in problem_frames)
+        else pd.DataFrame(columns=PROBLEM_COLUMNS)
+    )
+    quarantine = (
+        pd.concat([f for f in quarantine_frames if len(f)], ignore_index=True)
+        if any(len(f) for f in quarantine_frames)
+        else pd.DataFrame(columns=QUARANTINE_COLUMNS)
+    )
     conversions = [c for p in prepared for c in p.conversions if c["factor"] != 1 or c["note"]]
     log = Log(
         **tables,
@@ -342,6 +392,7 @@ def build_log(
         quarantine=quarantine,
         conversions=pd.DataFrame(conversions, columns=CONVERSION_COLUMNS),
         sources=pd.DataFrame(source_rows, columns=SOURCE_COLUMNS),
+        origins=origins,
     )
     if errors == "raise" and (log.problems["severity"] == "error").any():
         raise LogValidationError.from_problems(log.problems)
@@ -350,11 +401,15 @@ def build_log(
 
 def _validate_table(
     table: str, parts: list[_Prepared]
-) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, list[dict[str, Any]]]:
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame, list[dict[str, Any]]]:
     if not parts:
-        return empty_table(table), pd.DataFrame(), pd.DataFrame(), []
+        return empty_table(table), pd.DataFrame({"file": [], "line": []}), pd.DataFrame(), pd.DataFrame(), []
     offsets = np.cumsum([0] + [len(p.typed) for p in parts])
-    typed = pd.concat([p.typed for p in parts], ignore_index=True) if len(parts) > 1 else parts[0].typed.reset_index(drop=True)
+    typed = (
+        pd.concat([p.typed for p in parts], ignore_index=True)
+        if len(parts) > 1
+        else parts[0].typed.reset_index(drop=True)
+    )
     typed = _tidy_columns(table, typed)
     part_of_row = np.repeat(np.arange(len(parts)), [len(p.typed) for p in parts])
 
@@ -363,22 +418,35 @@ def _validate_table(
         for problem in part.cell_problems:
             row = problem["row"]
             records.append(
-                {**problem, "row": None if row is None else int(offsets[k] + row), "part": k, "severity": problem.get("severity", "error")}
+                {
+                    **problem,
+                    "row": None if row is None else int(offsets[k] + row),
+                    "part": k,
+                    "severity": problem.get("severity", "error"),
+                }
             )
     found = _pandera_problems(table, typed)
     parse_failed = {(r["row"], r["field"]) for r in records if r["row"] is not None}
     for row, name, rule in found.itertuples(index=False):
         if (row, name) in parse_failed:
             continue  # already reported as unreadable
-        if rule == "duplicate" and typed.loc[row, ["person_id"] + (["date"] if table == "daily" else [])].isna().any():
+        if (
+            rule == "duplicate"
+            and typed.loc[row, ["person_id"] + (["date"] if table == "daily" else [])].isna().any()
+        ):
             continue
-        records.append({"row": int(row), "field": name, "rule": rule, "part": int(part_of_row[row]), "severity": "error"})
+        records.append(
+            {"row": int(row), "field": name, "rule": rule, "part": int(part_of_row[row]), "severity": "error"}
+        )
 
     problems = _problem_frame(table, typed, parts, records)
     bad_rows = sorted({r["row"] for r in records if r["row"] is not None and r["severity"] == "error"})
     keep = np.ones(len(typed), dtype=bool)
     keep[bad_rows] = False
     valid = typed[keep].reset_index(drop=True)
+    files = np.array([p.raw.file for p in parts], dtype=object)[part_of_row]
+    lines = np.concatenate([p.raw.lines for p in parts])
+    origin = pd.DataFrame({"file": files[keep], "line": lines[keep]})
 
     quarantine = _quarantine_frame(table, parts, part_of_row, offsets, bad_rows, problems)
     sources = []
@@ -386,10 +454,17 @@ def _validate_table(
         rows_here = np.flatnonzero(part_of_row == k)
         kept = int(keep[rows_here].sum())
         sources.append(
-            {"table": table, "file": part.raw.file, "person_id": part.raw.person_id, "rows_read": len(rows_here),
-             "rows_valid": kept, "rows_quarantined": len(rows_here) - kept, "blank_rows": part.raw.blank_rows}  # fmt: skip
+            {
+                "table": table,
+                "file": part.raw.file,
+                "person_id": part.raw.person_id,
+                "rows_read": len(rows_here),
+                "rows_valid": kept,
+                "rows_quarantined": len(rows_here) - kept,
+                "blank_rows": part.raw.blank_rows,
+            }  # fmt: skip
         )
-    return valid, problems, quarantine, sources
+    return valid, origin, problems, quarantine, sources
 
 
 def _tidy_columns(table: str, typed: pd.DataFrame) -> pd.DataFrame:
@@ -399,7 +474,16 @@ def _tidy_columns(table: str, typed: pd.DataFrame) -> pd.DataFrame:
     extras = [c for c in typed.columns if c not in specs]
     for name in extras:
         if typed[name].dtype == object:
-            typed[name] = typed[name].map(lambda v: v if isinstance(v, str) or v is None else repr(v) if isinstance(v, float) else str(v)).where(typed[name].notna()).astype("str")
+            typed[name] = (
+                typed[name]
+                .map(
+                    lambda v: (
+                        v if isinstance(v, str) or v is None else repr(v) if isinstance(v, float) else str(v)
+                    )
+                )
+                .where(typed[name].notna())
+                .astype("str")
+            )
     for name in canonical:
         if str(typed[name].dtype) != specs[name].dtype:
             typed[name] = typed[name].astype(specs[name].dtype)
@@ -413,11 +497,19 @@ def _describe_value(typed: pd.DataFrame, row: int, rule: str, columns: tuple[str
             value = typed.at[row, name]
             if value is pd.NA or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT:
                 continue
-            shown.append(f"{name}={value:%Y-%m-%d}" if isinstance(value, pd.Timestamp) else f"{name}={value:g}" if isinstance(value, float) else f"{name}={value}")
+            shown.append(
+                f"{name}={value:%Y-%m-%d}"
+                if isinstance(value, pd.Timestamp)
+                else f"{name}={value:g}"
+                if isinstance(value, float)
+                else f"{name}={value}"
+            )
     return ", ".join(shown)
 
 
-def _problem_frame(table: str, typed: pd.DataFrame, parts: list[_Prepared], records: list[dict[str, Any]]) -> pd.DataFrame:
+def _problem_frame(
+    table: str, typed: pd.DataFrame, parts: list[_Prepared], records: list[dict[str, Any]]
+) -> pd.DataFrame:
     specs = field_specs(table)
     rows = []
     for record in records:
@@ -425,7 +517,10 @@ def _problem_frame(table: str, typed: pd.DataFrame, parts: list[_Prepared], reco
         row, name, rule = record["row"], record["field"], record["rule"]
         detail = record.get("detail", "")
         if rule in _CHECK_COLUMNS:
-            column, value = " + ".join(c for c in _CHECK_COLUMNS[rule] if c in typed), _describe_value(typed, row, rule, _CHECK_COLUMNS[rule])
+            column, value = (
+                " + ".join(c for c in _CHECK_COLUMNS[rule] if c in typed),
+                _describe_value(typed, row, rule, _CHECK_COLUMNS[rule]),
+            )
         elif rule == "duplicate":
             keys = ("person_id", "date") if table == "daily" else ("person_id",)
             column, value = part.header_of.get(keys[-1], keys[-1]), _describe_value(typed, row, rule, keys)
@@ -435,7 +530,11 @@ def _problem_frame(table: str, typed: pd.DataFrame, parts: list[_Prepared], reco
                 value = record["value"]
             else:
                 position = row - _offset(parts, record["part"])
-                value = str(part.raw.frame[column].iloc[position]) if column in part.raw.frame else str(typed.at[row, name])
+                value = (
+                    str(part.raw.frame[column].iloc[position])
+                    if column in part.raw.frame
+                    else str(typed.at[row, name])
+                )
         spec = specs.get(name) if name else None
         shown = value
         factor = part.factor_of.get(name, 1.0) if name else 1.0
@@ -454,10 +553,21 @@ def _problem_frame(table: str, typed: pd.DataFrame, parts: list[_Prepared], reco
             unit="person per day" if table == "daily" else "person",
             detail=detail,
         )
-        line = record.get("line") if row is None else int(part.raw.lines[row - _offset(parts, record["part"])])
+        line = (
+            record.get("line") if row is None else int(part.raw.lines[row - _offset(parts, record["part"])])
+        )
         rows.append(
-            {"table": table, "file": part.raw.file, "line": line, "column": column, "field": name, "value": value,
-             "rule": rule, "message": message, "severity": record["severity"]}  # fmt: skip
+            {
+                "table": table,
+                "file": part.raw.file,
+                "line": line,
+                "column": column,
+                "field": name,
+                "value": value,
+                "rule": rule,
+                "message": message,
+                "severity": record["severity"],
+            }  # fmt: skip
         )
     frame = pd.DataFrame(rows, columns=PROBLEM_COLUMNS)
     return frame.sort_values(["file", "line"], kind="stable") if len(frame) else frame
@@ -527,5 +637,9 @@ def validate_tables(
                 if pd.api.types.is_string_dtype(text[c]) or text[c].dtype == object
             )
         )
-        raws.append(RawTable(name, f"<{name}>", text.reset_index(drop=True), np.arange(len(frame)) + 1, None, decimal_comma))
+        raws.append(
+            RawTable(
+                name, f"<{name}>", text.reset_index(drop=True), np.arange(len(frame)) + 1, None, decimal_comma
+            )
+        )
     return build_log(raws, errors=errors, dayfirst=dayfirst)

@@ -145,7 +145,8 @@ def test_date_times(cell: str, expected: str) -> None:
 
 
 def test_categories_are_normalised() -> None:
-    parsed = parsing.parse_category(pd.Series(["Lower back", "CALF", "during-exercise", "L", ""]))
+    allowed = ("lower_back", "calf", "during_exercise", "left", "right")
+    parsed = parsing.parse_category(pd.Series(["Lower back", "CALF", "during-exercise", "L", ""]), allowed)
     assert parsed.values.tolist()[:4] == ["lower_back", "calf", "during_exercise", "left"]
     assert pd.isna(parsed.values.iloc[4])
 
@@ -156,3 +157,9 @@ def test_lists() -> None:
         "massage;heat",
         "ice",
     ]
+
+
+def test_synonyms_apply_only_where_the_column_allows_them() -> None:
+    assert parsing.parse_list(pd.Series(["walk"]), ("walk", "stretch")).values.tolist() == ["walk"]
+    assert parsing.parse_category(pd.Series(["walk"]), ("walking", "running")).values.tolist() == ["walking"]
+    assert parsing.parse_category(pd.Series(["L"])).values.tolist() == ["l"]

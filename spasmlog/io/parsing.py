@@ -165,7 +165,8 @@ def parse_integer(cells: pd.Series, *, decimal_comma: bool = False) -> Parsed:
     parsed = parse_number(cells, decimal_comma=decimal_comma)
     values = parsed.values
     fractional = values.notna() & (values != np.floor(values.fillna(0)))
-    finite = values.notna() & np.isfinite(values.fillna(0))
+    # Counts beyond 2**53 are typing errors, and would not survive a float round trip either.
+    finite = values.notna() & (values.fillna(0).abs() < 2.0**53)
     parsed.add(fractional | (values.notna() & ~finite), "not_a_whole_number")
     whole = values.where(~fractional & finite)
     parsed.values = whole.round().astype("Int64")
@@ -214,26 +215,33 @@ def parse_text(cells: pd.Series, *, strip: bool = False) -> Parsed:
     return Parsed(text.where(~missing).astype("str"))
 
 
-def normalise_category(value: str) -> str:
-    """``Lower back`` → ``lower_back``, ``During-exercise`` → ``during_exercise``, ``L`` → ``left``.
+def normalise_category(value: str, allowed: tuple[str, ...] = ()) -> str:
+    """``Lower back`` → ``lower_back``, ``During-exercise`` → ``during_exercise``; with the ``allowed``
+    values of the column, exact synonyms too (``L`` → ``left``, ``yoga`` → ``yoga_pilates``).
 
     Examples
     --------
     >>> normalise_category(" Lower back ")
     'lower_back'
+    >>> normalise_category("L", ("left", "right"))
+    'left'
     """
     word = re.sub(r"[\s\-]+", "_", value.strip().lower())
-    return CATEGORY_SYNONYMS.get(word, word)
+    synonym = CATEGORY_SYNONYMS.get(word)
+    if synonym is not None and word not in allowed and synonym in allowed:
+        return synonym
+    return word
 
 
-def parse_category(cells: pd.Series) -> Parsed:
+def parse_category(cells: pd.Series, allowed: tuple[str, ...] = ()) -> Parsed:
     """Category cells, normalised with :func:`normalise_category`; whether the value is allowed is checked
     by the table's schema."""
     text = parse_text(cells).values
-    return Parsed(_per_value(text.dropna(), normalise_category).reindex(text.index).astype("str"))
+    normalised = _per_value(text.dropna(), lambda v: normalise_category(v, allowed))
+    return Parsed(normalised.reindex(text.index).astype("str"))
 
 
-def parse_list(cells: pd.Series) -> Parsed:
+def parse_list(cells: pd.Series, allowed: tuple[str, ...] = ()) -> Parsed:
     """Several categories in one cell, separated by ``;``, ``,``, ``/`` or ``+``; stored ``;``-separated.
 
     Examples
@@ -243,7 +251,7 @@ def parse_list(cells: pd.Series) -> Parsed:
     """
 
     def read(value: str) -> str:
-        items = [normalise_category(item) for item in re.split(r"[;,/+]", value) if item.strip()]
+        items = [normalise_category(item, allowed) for item in re.split(r"[;,/+]", value) if item.strip()]
         return ";".join(dict.fromkeys(items))
 
     text = parse_text(cells).values
@@ -311,6 +319,7 @@ _SLASH_DATE = r"(?P<a>\d{1,2})[./-](?P<b>\d{1,2})[./-](?P<year>\d{4}|\d{2})"
 _TIME = r"(?P<hour>\d{1,2})[:.h](?P<minute>\d{2})(?::(?P<second>\d{2}(?:\.\d+)?))?\s*(?P<ampm>[ap]\.?m\.?)?"
 _SLASH = re.compile(rf"{_SLASH_DATE}(?:[ T]+{_TIME})?", re.IGNORECASE)
 _TIME_ONLY = re.compile(_TIME, re.IGNORECASE)
+_EARLIEST, _LATEST = pd.Timestamp("1900-01-01"), pd.Timestamp("2200-01-01")  # outside: a typing error
 
 
 def _clock_seconds(match: re.Match[str] | None) -> float | None:
@@ -393,7 +402,11 @@ def parse_dates(
         return parsed
     missing = is_missing(cells)
     text = cells.astype("str").str.strip().where(~missing)
-    values = pd.to_datetime(text, format="ISO8601", errors="coerce")
+    # ISO 8601 also reads "2026" or "-1" as dates: take only cells that spell out year-month-day.
+    full = (text.str.len() >= 10) & (text.str.slice(4, 5) == "-")
+    values = pd.to_datetime(text.where(full), format="ISO8601", errors="coerce")
+    if getattr(values.dt, "tz", None) is not None:
+        values = values.dt.tz_localize(None)
     values = values.astype("datetime64[us]")
     parsed = Parsed(values)
     left = ~missing & values.isna()
@@ -404,7 +417,9 @@ def parse_dates(
         named = _per_value(text[left], _month_named)
         values[left] = pd.to_datetime(named).astype("datetime64[us]")
         left = ~missing & values.isna() & ~cells.index.isin(parsed.errors.index)
-    parsed.add(left, bad_rule)
+    implausible = values.notna() & ((values < _EARLIEST) | (values >= _LATEST))
+    values[implausible] = pd.NaT
+    parsed.add(left | implausible, bad_rule)
     if kind == "date":
         timed = values.notna() & (values != values.dt.normalize())
         parsed.add(timed, bad_rule)

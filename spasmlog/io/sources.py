@@ -185,7 +185,9 @@ def _cell_text(value: object) -> str:
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, dt.datetime):
-        return value.strftime("%Y-%m-%d") if value.time() == dt.time() else value.strftime("%Y-%m-%d %H:%M:%S")
+        return (
+            value.strftime("%Y-%m-%d") if value.time() == dt.time() else value.strftime("%Y-%m-%d %H:%M:%S")
+        )
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, dt.time):
@@ -305,7 +307,9 @@ def load_file(path: Path, *, table: str | None = None, person_id: str | None = N
 
 def _table_files(folder: Path) -> list[Path]:
     return sorted(
-        p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in TABLE_SUFFIXES and not p.name.startswith((".", "~$"))
+        p
+        for p in folder.iterdir()
+        if p.is_file() and p.suffix.lower() in TABLE_SUFFIXES and not p.name.startswith((".", "~$"))
     )
 
 
@@ -317,7 +321,9 @@ def discover(path: str | Path) -> list[RawTable]:
     """
     root = Path(path)
     if not root.exists():
-        raise LogNotFoundError(f"{root} does not exist. Give the path of a log folder or a table file.", file=str(root))
+        raise LogNotFoundError(
+            f"{root} does not exist. Give the path of a log folder or a table file.", file=str(root)
+        )
     if root.is_file():
         person = root.stem if root.suffix.lower() in {".xlsx", ".xlsm"} else root.resolve().parent.name
         return load_file(root, person_id=person)

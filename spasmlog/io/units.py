@@ -29,7 +29,14 @@ ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
         "calcium_mg": ("calcium",),
         "potassium_mg": ("potassium",),
         "sodium_mg": ("sodium",),
-        "exercise_min": ("exercise", "exercise time", "workout", "workout time", "training", "exercise duration"),
+        "exercise_min": (
+            "exercise",
+            "exercise time",
+            "workout",
+            "workout time",
+            "training",
+            "exercise duration",
+        ),
         "exercise_type": ("exercise type", "workout type", "activity type", "type of exercise"),
         "exercise_rpe": ("rpe", "exercise rpe", "effort", "exercise effort"),
         "warmup": ("warm up", "warmup", "warmed up", "warm up done"),
@@ -65,7 +72,16 @@ ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
         "notes": ("note", "notes", "comment", "comments"),
     },
     "people": {
-        "person_id": ("person", "person id", "participant", "participant id", "subject", "client", "user", "id"),
+        "person_id": (
+            "person",
+            "person id",
+            "participant",
+            "participant id",
+            "subject",
+            "client",
+            "user",
+            "id",
+        ),
         "sex": ("sex", "gender"),
         "birth_year": ("birth year", "year of birth", "born", "yob"),
         "water_target_ml": ("water target",),
@@ -96,7 +112,14 @@ UNIT_WORDS: dict[str, str] = {
 }  # fmt: skip
 """Unit spellings in headers, to pint unit names (``standard_drink`` is handled by the reader)."""
 
-_CANONICAL_UNITS = {"mL": "milliliter", "mg": "milligram", "g": "gram", "min": "minute", "h": "hour", "s": "second"}
+_CANONICAL_UNITS = {
+    "mL": "milliliter",
+    "mg": "milligram",
+    "g": "gram",
+    "min": "minute",
+    "h": "hour",
+    "s": "second",
+}
 _MASS_OUNCE = "ounce"
 
 
@@ -190,7 +213,11 @@ def resolve_header(header: str, table: str, *, drink_g: float = 10.0) -> HeaderM
         return None
     spec = field_specs(table)[column]
     if unit is None or unit == "":
-        return HeaderMatch(str(header), column, note=f"no unit in the header: read as {spec.unit}" if spec.quantity else "header alias")
+        return HeaderMatch(
+            str(header),
+            column,
+            note=f"no unit in the header: read as {spec.unit}" if spec.quantity else "header alias",
+        )
     target = _CANONICAL_UNITS.get(spec.unit or "")
     if spec.quantity is None or target is None:
         # A score or a count: the bracket describes it ("Stress (0-10)"), nothing to convert.
@@ -202,13 +229,26 @@ def resolve_header(header: str, table: str, *, drink_g: float = 10.0) -> HeaderM
         if column != "alcohol_g":
             return HeaderMatch(str(header), column, problem=f"'{unit}' is a unit of alcohol, not of {column}")
         return HeaderMatch(
-            str(header), column, drink_g, "standard drink", "g", f"1 standard drink = {drink_g:g} g of ethanol"
+            str(header),
+            column,
+            drink_g,
+            "standard drink",
+            "g",
+            f"1 standard drink = {drink_g:g} g of ethanol",
         )
     if unit_name is None:
-        return HeaderMatch(str(header), column, problem=f"unit '{unit}' is not one spasmlog can convert to {spec.unit}")
+        return HeaderMatch(
+            str(header), column, problem=f"unit '{unit}' is not one spasmlog can convert to {spec.unit}"
+        )
     try:
         factor = convert_factor(unit_name, target)
     except Exception:  # pint's DimensionalityError: litres of magnesium
         return HeaderMatch(str(header), column, problem=f"unit '{unit}' cannot be converted to {spec.unit}")
-    label = "US fl oz" if unit_name == "fluid_ounce" else ("cup (240 mL)" if unit_name == "nutrition_cup" else unit)
-    return HeaderMatch(str(header), column, factor, label, spec.unit, "same unit" if factor == 1 else "unit converted")
+    label = (
+        "US fl oz"
+        if unit_name == "fluid_ounce"
+        else ("cup (240 mL)" if unit_name == "nutrition_cup" else unit)
+    )
+    return HeaderMatch(
+        str(header), column, factor, label, spec.unit, "same unit" if factor == 1 else "unit converted"
+    )

@@ -45,7 +45,18 @@ BODY_REGIONS = [
 SIDES = ["left", "right", "both", "midline"]
 SPASM_KINDS = ["cramp", "spasm", "twitch"]
 CONTEXTS = ["rest", "sleep", "sitting", "standing", "during_exercise", "after_exercise", "other"]
-RELIEFS = ["stretch", "massage", "heat", "ice", "walk", "water", "electrolytes", "medication", "none", "other"]
+RELIEFS = [
+    "stretch",
+    "massage",
+    "heat",
+    "ice",
+    "walk",
+    "water",
+    "electrolytes",
+    "medication",
+    "none",
+    "other",
+]
 EXERCISE_TYPES = [
     "none", "walking", "running", "cycling", "swimming", "strength", "yoga_pilates", "team_sport", "other",
 ]  # fmt: skip

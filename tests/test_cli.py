@@ -1,0 +1,113 @@
+"""The spasmlog command: exit codes, reports, and no traceback for bad input."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from spasmlog.cli import main
+
+MESSY = Path(__file__).parents[1] / "sample_data" / "messy"
+Write = Callable[..., Path]
+
+
+def _run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "spasmlog", *args], capture_output=True, text=True, timeout=120, check=False
+    )
+
+
+def test_validate_clean_log_exits_0(write: Write, capsys: pytest.CaptureFixture[str]) -> None:
+    path = write("me/daily.csv", "date,water_ml\n2026-01-01,1500\n")
+    assert main(["validate", str(path.parent)]) == 0
+    out = capsys.readouterr().out
+    assert "1 rows read,       1 valid" in out
+    assert "No problems found." in out
+
+
+def test_validate_messy_exits_1_with_file_line_column_value_and_hint(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    quarantine = tmp_path / "out" / "quarantine.csv"
+    assert main(["validate", str(MESSY), "--quarantine", str(quarantine)]) == 1
+    out = capsys.readouterr().out
+    assert "daily.csv:4  Water (L)  'lots'  [not_a_number]" in out
+    assert "put the unit in the header" in out
+    assert "spasms.csv:6  Region  'elbow'  [not_in_categories]" in out
+    assert "daily.csv: 'Water (L)' -> water_ml x 1000" in out
+    saved = pd.read_csv(quarantine, dtype=str)
+    assert len(saved) == 15
+    assert {"table", "file", "line", "reasons", "Water (L)", "Region"} <= set(saved.columns)
+
+
+def test_validate_json(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", str(MESSY), "--format", "json"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert report["valid"] is False
+    assert len(report["problems"]) == 17
+    assert {t["table"]: t["rows_read"] for t in report["tables"]}["daily"] == 30
+    assert report["problems"][0].keys() >= {"file", "line", "column", "value", "rule", "message"}
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["validate", "/no/such/folder"], "does not exist"),
+        (["validate", "{tmp}/shopping.csv"], "cannot tell which table"),
+        (["validate", "{tmp}/binary.csv"], "binary file"),
+        (["validate", "{tmp}/spasms.csv"], "needs a 'start' column"),
+        (["validate", "{tmp}/ragged/daily.csv"], "as many cells as the header"),
+        (["validate", "{tmp}/broken.xlsx"], "could not be opened as an XLSX workbook"),
+    ],
+)
+def test_unreadable_input_exits_2_without_traceback(tmp_path: Path, args: list[str], message: str) -> None:
+    (tmp_path / "shopping.csv").write_text("item,price\nmilk,1\n")
+    (tmp_path / "binary.csv").write_bytes(b"date\x00\x01\x02")
+    (tmp_path / "spasms.csv").write_text("region\ncalf\n")
+    (tmp_path / "ragged").mkdir()
+    (tmp_path / "ragged" / "daily.csv").write_text("date,water_ml\n2026-01-01,1,2\n")
+    (tmp_path / "broken.xlsx").write_bytes(b"PK\x03\x04 not really a workbook")
+    result = _run(*[a.format(tmp=tmp_path) for a in args])
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_usage_errors_exit_2() -> None:
+    result = _run("validate")
+    assert result.returncode == 2
+    assert "the following arguments are required: path" in result.stderr
+    assert _run("frobnicate").returncode == 2
+
+
+@pytest.mark.parametrize("command", ["validate", "template", "demo"])
+def test_every_subcommand_has_help(command: str) -> None:
+    result = _run(command, "--help")
+    assert result.returncode == 0
+    assert result.stdout.startswith(f"usage: spasmlog {command}")
+
+
+def test_template_writes_tables_that_validate_cleanly(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["template", str(tmp_path / "log"), "--format", "csv"]) == 0
+    assert main(["validate", str(tmp_path / "log")]) == 0
+    assert main(["template", str(tmp_path / "book"), "--format", "xlsx"]) == 0
+    assert main(["validate", str(tmp_path / "book" / "spasmlog_template.xlsx")]) == 0
+    assert main(["template", str(tmp_path / "log"), "--format", "csv"]) == 2
+    assert "--overwrite" in capsys.readouterr().err
+
+
+def test_a_bug_is_one_line_not_a_traceback(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise ZeroDivisionError("oops")
+
+    monkeypatch.setattr("spasmlog.io.read.read_log", broken)
+    assert main(["validate", str(MESSY)]) == 3
+    assert "internal error (ZeroDivisionError: oops)" in capsys.readouterr().err
+    with pytest.raises(ZeroDivisionError):
+        main(["--debug", "validate", str(MESSY)])
