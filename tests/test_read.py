@@ -194,9 +194,9 @@ def test_one_folder_with_a_person_id_column(write: Write) -> None:
 def test_workbook_one_sheet_per_table(tmp_path: Path) -> None:
     path = tmp_path / "my log.xlsx"
     with pd.ExcelWriter(path, engine="openpyxl") as book:
-        pd.DataFrame({"Date": pd.to_datetime(["2026-01-01", "2026-01-02"]), "Water (L)": [1.5, 2.0]}).to_excel(
-            book, sheet_name="daily", index=False
-        )
+        pd.DataFrame(
+            {"Date": pd.to_datetime(["2026-01-01", "2026-01-02"]), "Water (L)": [1.5, 2.0]}
+        ).to_excel(book, sheet_name="daily", index=False)
         pd.DataFrame({"start": pd.to_datetime(["2026-01-01 23:40"]), "body_region": ["calf"]}).to_excel(
             book, sheet_name="spasms", index=False
         )
@@ -219,11 +219,17 @@ def test_workbook_problems_point_at_spreadsheet_rows(tmp_path: Path) -> None:
 
 
 def test_parquet_and_json_lines(tmp_path: Path) -> None:
-    frame = pd.DataFrame({"person_id": ["a", "a"], "date": ["2026-01-01", "2026-01-02"], "water_ml": [1.0, -2.0]})
+    frame = pd.DataFrame(
+        {"person_id": ["a", "a"], "date": ["2026-01-01", "2026-01-02"], "water_ml": [1.0, -2.0]}
+    )
     frame.to_parquet(tmp_path / "daily.parquet")
     log = spasmlog.read_log(tmp_path / "daily.parquet", errors="quarantine")
     assert log.problems[["line", "rule"]].values.tolist() == [[2, "below_minimum"]]
-    frame.to_json(tmp_path / "j" / "daily.jsonl" if (tmp_path / "j").mkdir() is None else "", orient="records", lines=True)
+    frame.to_json(
+        tmp_path / "j" / "daily.jsonl" if (tmp_path / "j").mkdir() is None else "",
+        orient="records",
+        lines=True,
+    )
     log = spasmlog.read_log(tmp_path / "j", errors="quarantine")
     assert log.daily["water_ml"].tolist() == [1.0]
 
@@ -238,8 +244,14 @@ def test_quarantine_keeps_the_original_cells(write: Write) -> None:
 
 
 def test_round_trip_keeps_every_table_and_extra_column(write: Write, tmp_path: Path) -> None:
-    write("src/ann/daily.csv", "date;Water (L);banana;mood;hot bath\n2026-01-01;1,5;1;ok;yes\n2026-01-02;;2,5;;no\n")
-    write("src/ann/spasms.csv", "start,body_region,duration_s,relief,notes\n2026-01-01 23:40:15,calf,1:30,stretch;water,\"a, b\"\n")
+    write(
+        "src/ann/daily.csv",
+        "date;Water (L);banana;mood;hot bath\n2026-01-01;1,5;1;ok;yes\n2026-01-02;;2,5;;no\n",
+    )
+    write(
+        "src/ann/spasms.csv",
+        'start,body_region,duration_s,relief,notes\n2026-01-01 23:40:15,calf,1:30,stretch;water,"a, b"\n',
+    )
     write("src/ann/interventions.csv", "name,kind,start,end,dose\nmagnesium,supplement,2026-01-01,,300 mg\n")
     write("src/bob/daily.csv", DAILY)
     write("src/people.csv", "person_id,sex,birth_year\nann,female,1970\n")
@@ -278,3 +290,19 @@ def test_rows_in_equal_valid_plus_quarantined_across_files(write: Write, tmp_pat
     assert len(log.daily) + len(log.quarantine) == 249
     assert (log.sources["rows_read"] == log.sources["rows_valid"] + log.sources["rows_quarantined"]).all()
     assert set(log.quarantine["line"]) <= set(range(2, 202))
+
+
+def test_the_fast_reader_for_big_files_reads_exactly_like_the_careful_one(
+    write: Write, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write("a/daily.csv", "\ufeffDate;Water (L);Warm-up;notes\r\n27/01/2026;1,5;TRUE;\"a; b\"\r\n28/01/2026;lots;;\r\n")
+    write("a/spasms.csv", "start,body_region,duration\n2026-01-27 23:40,calf,1:30\n2026-01-28 01:00,elbow,90\n")
+    write("b/daily.csv", "date,water_ml\n2026-01-01,1\n\n2026-01-02,2\n")  # blank line: the careful reader
+    careful = spasmlog.read_log(tmp_path, errors="quarantine")
+    monkeypatch.setattr("spasmlog.io.sources.FAST_CSV_BYTES", 0)
+    fast = spasmlog.read_log(tmp_path, errors="quarantine")
+    for table in ("daily", "spasms"):
+        pd.testing.assert_frame_equal(fast.table(table), careful.table(table))
+    pd.testing.assert_frame_equal(fast.problems, careful.problems)
+    pd.testing.assert_frame_equal(fast.quarantine, careful.quarantine)
+    assert fast.problems["line"].tolist() == [3, 3]

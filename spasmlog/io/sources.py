@@ -143,6 +143,31 @@ def _sniff(lines: list[str]) -> tuple[str, int, bool]:
     return delimiter, start, decimal_comma
 
 
+FAST_CSV_BYTES = 32 << 20
+"""From this size on, CSV files are parsed by Arrow's multi-threaded reader when it can keep row numbers."""
+
+
+def _read_csv_fast(path: Path, delimiter: str, skip: int, encoding: str) -> pd.DataFrame | None:
+    """Arrow's CSV reader, for big files without blank lines (which it would skip, shifting row numbers).
+
+    ``None`` when the file has blank lines or Arrow cannot read it; the careful reader then takes over
+    and reports any problem with its line.
+    """
+    if encoding not in ("utf-8", "utf-8-sig"):
+        return None
+    with path.open("rb") as stream:
+        tail = b""
+        while chunk := stream.read(1 << 24):
+            block = tail + chunk
+            if b"\n\n" in block or b"\n\r\n" in block:
+                return None
+            tail = block[-2:]
+    try:
+        return pd.read_csv(path, sep=delimiter, dtype="str", keep_default_na=False, skiprows=skip, engine="pyarrow")
+    except Exception:  # any Arrow complaint (ragged rows, quoted newlines): the careful reader decides
+        return None
+
+
 def _load_csv(path: Path) -> tuple[pd.DataFrame, np.ndarray, bool, int]:
     encoding = _detect_encoding(path)
     with path.open(encoding=encoding, newline="") as stream:
@@ -150,6 +175,10 @@ def _load_csv(path: Path) -> tuple[pd.DataFrame, np.ndarray, bool, int]:
     if not any(line.strip() for line in head):
         raise UnrecognisedTableError(f"{path} is empty: there is no header row to read.", file=str(path))
     delimiter, skip, decimal_comma = _sniff(head)
+    if path.stat().st_size >= FAST_CSV_BYTES:
+        fast = _read_csv_fast(path, delimiter, skip, encoding)
+        if fast is not None:
+            return fast, np.arange(len(fast)) + skip + 2, decimal_comma, skip
     try:
         with warnings.catch_warnings():
             # More cells than headers in a row would lose data: make pandas' warning an error we report.

@@ -17,31 +17,32 @@ if TYPE_CHECKING:
 __all__ = ["atomic_write_csv", "to_text_frame", "write_log"]
 
 
-def to_text_frame(frame: pd.DataFrame, table: str) -> pd.DataFrame:
-    """The table as text cells the reader parses back to the same values.
+def _default_mode() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
 
-    Dates are written ``YYYY-MM-DD``, date-times ``YYYY-MM-DD HH:MM:SS``, yes/no columns ``yes``/``no``,
-    numbers in Python's shortest round-trip form, missing values as empty cells.
+
+_FILE_MODE = _default_mode()
+
+
+def to_text_frame(frame: pd.DataFrame, table: str) -> pd.DataFrame:
+    """The table with its dates and yes/no cells as text the reader parses back to the same values.
+
+    Dates are written ``YYYY-MM-DD``, date-times ``YYYY-MM-DD HH:MM:SS``, yes/no columns ``yes``/``no``.
+    Numbers stay numbers: pandas writes floats in their shortest round-trip form, so they read back equal.
     """
     specs = field_specs(table)
-    out = {}
+    out = frame.copy(deep=False)
     for name in frame.columns:
         column = frame[name]
         kind = specs[name].kind if name in specs else None
-        if kind == "date" or (kind is None and pd.api.types.is_datetime64_any_dtype(column)):
-            text = column.dt.strftime("%Y-%m-%d")
-            if kind is None:
-                text = column.dt.strftime("%Y-%m-%d %H:%M:%S").where(column.dt.normalize() != column, text)
-        elif kind == "datetime":
-            text = column.dt.strftime("%Y-%m-%d %H:%M:%S")
+        if pd.api.types.is_datetime64_any_dtype(column):
+            with_time = kind == "datetime" or (kind is None and (column.dropna() != column.dropna().dt.normalize()).any())
+            out[name] = column.dt.strftime("%Y-%m-%d %H:%M:%S" if with_time else "%Y-%m-%d")
         elif pd.api.types.is_bool_dtype(column):
-            text = column.map({True: "yes", False: "no"})
-        elif pd.api.types.is_float_dtype(column):
-            text = column.map(repr).where(column.notna())
-        else:
-            text = column.astype("str").where(column.notna())
-        out[name] = text.fillna("").astype("str")
-    return pd.DataFrame(out, index=frame.index)
+            out[name] = column.map({True: "yes", False: "no"}).astype("str")
+    return out
 
 
 def atomic_write_csv(frame: pd.DataFrame, path: Path) -> None:
@@ -52,6 +53,7 @@ def atomic_write_csv(frame: pd.DataFrame, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.chmod(temporary, _FILE_MODE)  # mkstemp makes the file private; give it the usual permissions
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
             frame.to_csv(stream, index=False, lineterminator="\n")
         os.replace(temporary, path)
