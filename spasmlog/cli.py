@@ -41,12 +41,8 @@ def _parser() -> argparse.ArgumentParser:
         "Exit 0 when no row has an error, 1 when some do, 2 when the input cannot be read.",
     )
     validate.add_argument("path", type=Path, help="log folder, workbook or table file")
-    validate.add_argument(
-        "--quarantine", type=Path, metavar="OUT.csv", help="write the rows set aside to this CSV"
-    )
-    validate.add_argument(
-        "--format", choices=("text", "json"), default="text", help="report format (default text)"
-    )
+    validate.add_argument("--quarantine", type=Path, metavar="OUT.csv", help="write the rows set aside to this CSV")
+    validate.add_argument("--format", choices=("text", "json"), default="text", help="report format (default text)")
     order = validate.add_mutually_exclusive_group()
     order.add_argument(
         "--dayfirst", dest="dayfirst", action="store_const", const=True, help="read 03/04/2026 as 3 April"
@@ -130,7 +126,8 @@ def _validate(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    return json.loads(frame.to_json(orient="records", date_format="iso"))  # type: ignore[no-any-return]
+    records: list[dict[str, Any]] = json.loads(frame.to_json(orient="records", date_format="iso"))
+    return records
 
 
 def _report_json(log: Log, path: Path) -> dict[str, Any]:
@@ -148,31 +145,32 @@ def report_text(log: Log, path: Path | str) -> str:
     """The readable validation report of ``spasmlog validate``."""
     lines = [f"spasmlog validate {path}", ""]
     summary = log.summary()
-    for row in summary.itertuples(index=False):
-        if not row.rows_read:
+    for row in summary.to_dict("records"):
+        if not row["rows_read"]:
             continue
-        span = f", {row.first:%Y-%m-%d} to {row.last:%Y-%m-%d}" if pd.notna(row.first) else ""
+        first, last = row["first"], row["last"]
+        span = f", {first.strftime('%Y-%m-%d')} to {last.strftime('%Y-%m-%d')}" if pd.notna(first) else ""
         lines.append(
-            f"{row.table:<14} {row.rows_read:>7} rows read, {row.rows_valid:>7} valid, "
-            f"{row.rows_quarantined:>5} quarantined ({row.people} person(s){span})"
+            f"{row['table']:<14} {row['rows_read']:>7} rows read, {row['rows_valid']:>7} valid, "
+            f"{row['rows_quarantined']:>5} quarantined ({row['people']} person(s){span})"
         )
     blank = int(log.sources["blank_rows"].sum()) if len(log.sources) else 0
     if blank:
         lines.append(f"{blank} blank row(s) skipped.")
     if len(log.conversions):
         lines += ["", "Headers read with a unit or an alias:"]
-        for c in log.conversions.itertuples(index=False):
-            factor = f" x {c.factor:g} ({c.from_unit} to {c.to_unit})" if c.factor != 1 else ""
-            lines.append(f"  {Path(str(c.file)).name}: '{c.column}' -> {c.field}{factor}  {c.note}")
+        for c in log.conversions.to_dict("records"):
+            factor = f" x {format(c['factor'], 'g')} ({c['from_unit']} to {c['to_unit']})" if c["factor"] != 1 else ""
+            lines.append(f"  {Path(str(c['file'])).name}: '{c['column']}' -> {c['field']}{factor}  {c['note']}")
     for severity, title in (("error", "Problems (rows set aside)"), ("warning", "Warnings (rows kept)")):
         found = log.problems[log.problems["severity"] == severity]
         if not len(found):
             continue
         lines += ["", f"{title}: {len(found)}"]
-        for p in found.itertuples(index=False):
-            where = f"{Path(str(p.file)).name}:{p.line}" if p.file else p.table
-            lines.append(f"  {where}  {p.column}  {p.value!r}  [{p.rule}]")
-            lines.append(f"      {p.message}")
+        for p in found.to_dict("records"):
+            where = f"{Path(str(p['file'])).name}:{p['line']}" if p["file"] else p["table"]
+            lines.append(f"  {where}  {p['column']}  {p['value']!r}  [{p['rule']}]")
+            lines.append(f"      {p['message']}")
     lines += ["", "No problems found." if not len(log.errors) else f"{len(log.errors)} problem(s) found."]
     return "\n".join(lines) + "\n"
 
@@ -182,9 +180,7 @@ def _template(args: argparse.Namespace, out: TextIO) -> int:
 
     written = write_template(args.directory, format=args.format, overwrite=args.overwrite)
     out.write("Wrote:\n" + "".join(f"  {path}\n" for path in written))
-    out.write(
-        "Fill in the tables (or the workbook), then run: spasmlog validate " + str(args.directory) + "\n"
-    )
+    out.write("Fill in the tables (or the workbook), then run: spasmlog validate " + str(args.directory) + "\n")
     return EXIT_OK
 
 

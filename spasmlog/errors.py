@@ -97,8 +97,8 @@ class LogValidationError(SpasmlogError, ValueError):
         """Build the error with a message listing the first ``shown`` problems and how many more."""
         errors = problems[problems["severity"] == "error"]
         rows = [f"{len(errors)} problem(s) found in the log:"]
-        for problem in errors.head(shown).itertuples(index=False):
-            rows.append("  " + describe_problem(problem._asdict()))
+        for problem in errors.head(shown).to_dict("records"):
+            rows.append("  " + describe_problem({str(k): v for k, v in problem.items()}))
         if len(errors) > shown:
             rows.append(
                 f"  ... and {len(errors) - shown} more. "
@@ -111,9 +111,6 @@ def describe_problem(problem: dict[str, Any]) -> str:
     """One readable line for one problem: ``daily.csv:14 water_ml = '-3': message``."""
     where = Path(str(problem["file"])).name if problem["file"] else problem["table"]
     column = f" {problem['column']}" if problem["column"] else ""
-    value = (
-        f" = {problem['value']!r}"
-        if problem["value"] is not None and problem["value"] == problem["value"]
-        else ""
-    )
-    return f"{where}:{problem['line']}{column}{value}: {problem['message']}"
+    value = problem["value"]
+    shown = f" = {value!r}" if isinstance(value, str) else ""
+    return f"{where}:{problem['line']}{column}{shown}: {problem['message']}"

@@ -95,9 +95,7 @@ class Log:
     def table(self, name: str) -> pd.DataFrame:
         """The validated table called ``name`` (``daily``, ``spasms``, ``interventions`` or ``people``)."""
         if name not in TABLES:
-            raise ValueError(
-                f"The 'name' parameter of Log.table must be one of {TABLES}. Got {name!r} instead."
-            )
+            raise ValueError(f"The 'name' parameter of Log.table must be one of {TABLES}. Got {name!r} instead.")
         frame: pd.DataFrame = getattr(self, name)
         return frame
 
@@ -160,4 +158,6 @@ class Log:
     def __repr__(self) -> str:
         counts = ", ".join(f"{name}={len(self.table(name))}" for name in TABLES)
         errors = int((self.problems["severity"] == "error").sum()) if len(self.problems) else 0
-        return f"<Log {len(self.person_ids)} person(s): {counts}; {errors} problem(s), {len(self.quarantine)} quarantined>"
+        return (
+            f"<Log {len(self.person_ids)} person(s): {counts}; {errors} problem(s), {len(self.quarantine)} quarantined>"
+        )

@@ -13,7 +13,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import numpy as np
 import pandas as pd
@@ -89,9 +89,19 @@ _MESSAGES = {
 }
 
 _PARSE_RULES = frozenset(
-    {"not_a_number", "ambiguous_number", "not_a_whole_number", "not_yes_no", "not_a_date", "not_a_datetime",
-     "ambiguous_date", "not_a_time", "missing_time", "not_a_duration"}
-)  # fmt: skip
+    {
+        "not_a_number",
+        "ambiguous_number",
+        "not_a_whole_number",
+        "not_yes_no",
+        "not_a_date",
+        "not_a_datetime",
+        "ambiguous_date",
+        "not_a_time",
+        "missing_time",
+        "not_a_duration",
+    }
+)
 
 
 @dataclass
@@ -132,7 +142,7 @@ def _map_headers(raw: RawTable, drink_g: float) -> tuple[dict[str, HeaderMatch],
                     "value": str(header),
                     "rule": "unit_not_convertible",
                     "detail": match.problem,
-                }  # fmt: skip
+                }
             )
             continue
         if match.field in by_field:
@@ -157,9 +167,7 @@ def _prepare(raw: RawTable, *, dayfirst: bool | None, drink_g: float) -> _Prepar
     specs = field_specs(raw.table)
     header_of = {m.field: h for h, m in matches.items()}
     frame = raw.frame
-    prepared = _Prepared(
-        raw, pd.DataFrame(index=frame.index), header_of, {m.field: m.factor for m in matches.values()}
-    )
+    prepared = _Prepared(raw, pd.DataFrame(index=frame.index), header_of, {m.field: m.factor for m in matches.values()})
     for warning in header_warnings:
         prepared.cell_problems.append({**warning, "row": None, "line": 1, "severity": "warning"})
 
@@ -206,16 +214,10 @@ def _prepare(raw: RawTable, *, dayfirst: bool | None, drink_g: float) -> _Prepar
             cells = (cells.astype("str") + " " + times.astype("str")).str.strip().where(~no_time, "")
         parsed = _parse(spec, cells, raw, dayfirst=dayfirst, factor=matches[header].factor)
         prepared.typed[name] = parsed.values
-        for row, rule in parsed.errors.items():
-            position = frame.index.get_loc(row)
+        # Frames carry a RangeIndex from loading, so an index label is the row's position.
+        for row, rule in zip(parsed.errors.index.to_numpy(), parsed.errors.to_numpy(), strict=True):
             prepared.cell_problems.append(
-                {
-                    "row": int(position),
-                    "column": header,
-                    "field": name,
-                    "value": str(cells.loc[row]),
-                    "rule": rule,
-                }  # type: ignore[arg-type]
+                {"row": int(row), "column": header, "field": name, "value": str(cells.iloc[row]), "rule": rule}
             )
         match = matches[header]
         prepared.conversions.append(
@@ -228,7 +230,7 @@ def _prepare(raw: RawTable, *, dayfirst: bool | None, drink_g: float) -> _Prepar
                 "to_unit": match.to_unit,
                 "factor": match.factor,
                 "note": match.note,
-            }  # fmt: skip
+            }
         )
 
     used = set(header_of.values())
@@ -239,9 +241,7 @@ def _prepare(raw: RawTable, *, dayfirst: bool | None, drink_g: float) -> _Prepar
     return prepared
 
 
-def _parse(
-    spec: FieldSpec, cells: pd.Series, raw: RawTable, *, dayfirst: bool | None, factor: float
-) -> parsing.Parsed:
+def _parse(spec: FieldSpec, cells: pd.Series, raw: RawTable, *, dayfirst: bool | None, factor: float) -> parsing.Parsed:
     comma = raw.decimal_comma
     if spec.kind == "number":
         parsed = parsing.parse_number(cells, decimal_comma=comma)
@@ -314,15 +314,11 @@ def _cross_table_warnings(daily: pd.DataFrame, spasms: pd.DataFrame) -> pd.DataF
     """Days with both spasm events and a logged ``spasm_count`` that disagree."""
     if "spasm_count" not in daily or spasms.empty:
         return pd.DataFrame(columns=["row", "count", "events"])
-    events = (
-        spasms.groupby(["person_id", spasms["start"].dt.normalize().rename("date")]).size().rename("events")
-    )
+    events = spasms.groupby(["person_id", spasms["start"].dt.normalize().rename("date")]).size().rename("events")
     logged = daily[["person_id", "date", "spasm_count"]].dropna(subset=["spasm_count"])
     joined = logged.join(events, on=["person_id", "date"], how="inner")
     bad = joined[joined["events"] != joined["spasm_count"]]
-    return pd.DataFrame(
-        {"row": bad.index, "count": bad["spasm_count"].astype("int64"), "events": bad["events"]}
-    )
+    return pd.DataFrame({"row": bad.index, "count": bad["spasm_count"].astype("int64"), "events": bad["events"]})
 
 
 def build_log(
@@ -430,10 +426,7 @@ def _validate_table(
     for row, name, rule in found.itertuples(index=False):
         if (row, name) in parse_failed:
             continue  # already reported as unreadable
-        if (
-            rule == "duplicate"
-            and typed.loc[row, ["person_id"] + (["date"] if table == "daily" else [])].isna().any()
-        ):
+        if rule == "duplicate" and typed.loc[row, ["person_id"] + (["date"] if table == "daily" else [])].isna().any():
             continue
         records.append(
             {"row": int(row), "field": name, "rule": rule, "part": int(part_of_row[row]), "severity": "error"}
@@ -462,7 +455,7 @@ def _validate_table(
                 "rows_valid": kept,
                 "rows_quarantined": len(rows_here) - kept,
                 "blank_rows": part.raw.blank_rows,
-            }  # fmt: skip
+            }
         )
     return valid, origin, problems, quarantine, sources
 
@@ -476,17 +469,13 @@ def _tidy_columns(table: str, typed: pd.DataFrame) -> pd.DataFrame:
         if typed[name].dtype == object:
             typed[name] = (
                 typed[name]
-                .map(
-                    lambda v: (
-                        v if isinstance(v, str) or v is None else repr(v) if isinstance(v, float) else str(v)
-                    )
-                )
+                .map(lambda v: v if isinstance(v, str) or v is None else repr(v) if isinstance(v, float) else str(v))
                 .where(typed[name].notna())
                 .astype("str")
             )
     for name in canonical:
         if str(typed[name].dtype) != specs[name].dtype:
-            typed[name] = typed[name].astype(specs[name].dtype)
+            typed[name] = typed[name].astype(cast(Any, specs[name].dtype))
     return typed[canonical + extras]
 
 
@@ -497,13 +486,12 @@ def _describe_value(typed: pd.DataFrame, row: int, rule: str, columns: tuple[str
             value = typed.at[row, name]
             if value is pd.NA or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT:
                 continue
-            shown.append(
-                f"{name}={value:%Y-%m-%d}"
-                if isinstance(value, pd.Timestamp)
-                else f"{name}={value:g}"
-                if isinstance(value, float)
-                else f"{name}={value}"
-            )
+            if isinstance(value, pd.Timestamp):
+                shown.append(f"{name}={value.strftime('%Y-%m-%d')}")
+            elif isinstance(value, float):
+                shown.append(f"{name}={format(value, 'g')}")
+            else:
+                shown.append(f"{name}={value!s}")
     return ", ".join(shown)
 
 
@@ -531,15 +519,14 @@ def _problem_frame(
             else:
                 position = row - _offset(parts, record["part"])
                 value = (
-                    str(part.raw.frame[column].iloc[position])
-                    if column in part.raw.frame
-                    else str(typed.at[row, name])
+                    str(part.raw.frame[column].iloc[position]) if column in part.raw.frame else str(typed.at[row, name])
                 )
         spec = specs.get(name) if name else None
         shown = value
         factor = part.factor_of.get(name, 1.0) if name else 1.0
         if spec is not None and factor != 1 and row is not None and name in typed:
-            shown = f"'{value}' ({typed.at[row, name]:g} {spec.unit} after converting the header's unit)"
+            converted = format(typed[name].iloc[row], "g")
+            shown = f"'{value}' ({converted} {spec.unit} after converting the header's unit)"
         elif spec is not None and spec.unit and spec.quantity:
             shown = f"{value} {spec.unit}"
         message = _message(
@@ -553,9 +540,7 @@ def _problem_frame(
             unit="person per day" if table == "daily" else "person",
             detail=detail,
         )
-        line = (
-            record.get("line") if row is None else int(part.raw.lines[row - _offset(parts, record["part"])])
-        )
+        line = record.get("line") if row is None else int(part.raw.lines[row - _offset(parts, record["part"])])
         rows.append(
             {
                 "table": table,
@@ -567,7 +552,7 @@ def _problem_frame(
                 "rule": rule,
                 "message": message,
                 "severity": record["severity"],
-            }  # fmt: skip
+            }
         )
     frame = pd.DataFrame(rows, columns=PROBLEM_COLUMNS)
     return frame.sort_values(["file", "line"], kind="stable") if len(frame) else frame
@@ -629,7 +614,11 @@ def validate_tables(
     for name, frame in tables.items():
         if name not in TABLES:
             raise ValueError(f"Unknown table {name!r}: the tables are {', '.join(TABLES)}.")
-        text = frame.astype("str").where(frame.notna(), "") if frame.dtypes.eq(object).all() else frame
+        text = (
+            frame.astype("str").where(frame.notna(), "")
+            if all(pd.api.types.is_object_dtype(t) for t in frame.dtypes)
+            else frame
+        )
         decimal_comma = bool(
             any(
                 text[c].astype("str").str.fullmatch(r"\s*-?\d*,\d+\s*").any()
@@ -638,8 +627,6 @@ def validate_tables(
             )
         )
         raws.append(
-            RawTable(
-                name, f"<{name}>", text.reset_index(drop=True), np.arange(len(frame)) + 1, None, decimal_comma
-            )
+            RawTable(name, f"<{name}>", text.reset_index(drop=True), np.arange(len(frame)) + 1, None, decimal_comma)
         )
     return build_log(raws, errors=errors, dayfirst=dayfirst)

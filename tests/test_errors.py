@@ -14,7 +14,12 @@ from spasmlog import errors
 def test_hierarchy() -> None:
     assert issubclass(errors.LogValidationError, errors.SpasmlogError)
     assert issubclass(errors.LogValidationError, ValueError)
-    for cls in (errors.LogNotFoundError, errors.EncodingError, errors.UnrecognisedTableError, errors.MissingColumnError):
+    for cls in (
+        errors.LogNotFoundError,
+        errors.EncodingError,
+        errors.UnrecognisedTableError,
+        errors.MissingColumnError,
+    ):
         assert issubclass(cls, errors.LogReadError)
         assert issubclass(cls, errors.SpasmlogError)
     assert issubclass(errors.LogNotFoundError, FileNotFoundError)

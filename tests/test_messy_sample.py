@@ -37,14 +37,16 @@ def log() -> spasmlog.Log:
 
 
 def test_every_planted_problem_is_reported_at_its_line(log: spasmlog.Log) -> None:
-    found = sorted(
-        (Path(str(p.file)).name, int(p.line), str(p.column), str(p.rule)) for p in log.problems.itertuples()
-    )
+    found = sorted((Path(str(p.file)).name, int(p.line), str(p.column), str(p.rule)) for p in log.problems.itertuples())
     assert found == sorted(EXPECTED)
 
 
 def test_rows_in_equal_valid_plus_quarantined(log: spasmlog.Log) -> None:
-    assert log.sources.set_index("table")["rows_read"].to_dict() == {"daily": 30, "spasms": 10, "interventions": 2}
+    assert log.sources.set_index("table")["rows_read"].to_dict() == {
+        "daily": 30,
+        "spasms": 10,
+        "interventions": 2,
+    }
     for table, read in (("daily", 30), ("spasms", 10), ("interventions", 2)):
         quarantined = (log.quarantine["table"] == table).sum()
         assert len(log.table(table)) + quarantined == read

@@ -19,19 +19,75 @@ from spasmlog.errors import SpasmlogError
 from spasmlog.logformat.schemas import TABLES, field_specs
 
 HEADERS = {
-    "daily": ["date", "Water (L)", "water cups", "Magnesium (g)", "Sitting (min)", "sleep_h", "warmup", "steps",
-              "exercise_min", "exercise_type", "exercise_rpe", "stress", "spasm_count", "banana", "notes"],
+    "daily": [
+        "date",
+        "Water (L)",
+        "water cups",
+        "Magnesium (g)",
+        "Sitting (min)",
+        "sleep_h",
+        "warmup",
+        "steps",
+        "exercise_min",
+        "exercise_type",
+        "exercise_rpe",
+        "stress",
+        "spasm_count",
+        "banana",
+        "notes",
+    ],
     "spasms": ["start", "body_region", "side", "intensity", "duration", "kind", "context", "relief", "extra"],
     "interventions": ["name", "kind", "start", "end", "dose"],
     "people": ["person_id", "sex", "birth_year", "magnesium_target_mg"],
-}  # fmt: skip
+}
 
 plausible = st.sampled_from(
-    ["", " ", "0", "1", "-1", "1,5", "1.5", "1.500", "1,234.5", "2026-01-27", "1/27/2026", "27/01/2026",
-     "03/04/2026", "2026-01-27 23:40", "1/27/2026 11:40 PM", "TRUE", "no", "calf", "Lower back", "L",
-     "1:30", "1m30s", "2 min", "stretch;water", "n/a", "NaN", "inf", "-inf", "1e308", "9" * 30, "2099-12-31",
-     "31/02/2026", "0000-00-00", "24:00", "99:99", "—", "\u00a0", "🦵", "=SUM(A1)", "\"", "'", ";", "\t"]
-)  # fmt: skip
+    [
+        "",
+        " ",
+        "0",
+        "1",
+        "-1",
+        "1,5",
+        "1.5",
+        "1.500",
+        "1,234.5",
+        "2026-01-27",
+        "1/27/2026",
+        "27/01/2026",
+        "03/04/2026",
+        "2026-01-27 23:40",
+        "1/27/2026 11:40 PM",
+        "TRUE",
+        "no",
+        "calf",
+        "Lower back",
+        "L",
+        "1:30",
+        "1m30s",
+        "2 min",
+        "stretch;water",
+        "n/a",
+        "NaN",
+        "inf",
+        "-inf",
+        "1e308",
+        "9" * 30,
+        "2099-12-31",
+        "31/02/2026",
+        "0000-00-00",
+        "24:00",
+        "99:99",
+        "—",
+        "\u00a0",
+        "🦵",
+        "=SUM(A1)",
+        '"',
+        "'",
+        ";",
+        "\t",
+    ]
+)
 cells = st.one_of(plausible, st.text(max_size=12), st.floats(allow_nan=True).map(repr), st.integers().map(str))
 
 
@@ -83,8 +139,16 @@ def test_any_cells_give_a_table_or_a_spasmlog_error(
 @given(
     frame=st.lists(
         st.fixed_dictionaries(
-            {"person_id": st.sampled_from(["a", "b", ""]), "date": cells, "water_ml": cells, "warmup": cells,
-             "steps": cells, "sleep_h": cells, "sitting_h": cells, "mood": cells}  # fmt: skip
+            {
+                "person_id": st.sampled_from(["a", "b", ""]),
+                "date": cells,
+                "water_ml": cells,
+                "warmup": cells,
+                "steps": cells,
+                "sleep_h": cells,
+                "sitting_h": cells,
+                "mood": cells,
+            }
         ),
         max_size=10,
     )

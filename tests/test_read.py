@@ -194,9 +194,9 @@ def test_one_folder_with_a_person_id_column(write: Write) -> None:
 def test_workbook_one_sheet_per_table(tmp_path: Path) -> None:
     path = tmp_path / "my log.xlsx"
     with pd.ExcelWriter(path, engine="openpyxl") as book:
-        pd.DataFrame(
-            {"Date": pd.to_datetime(["2026-01-01", "2026-01-02"]), "Water (L)": [1.5, 2.0]}
-        ).to_excel(book, sheet_name="daily", index=False)
+        pd.DataFrame({"Date": pd.to_datetime(["2026-01-01", "2026-01-02"]), "Water (L)": [1.5, 2.0]}).to_excel(
+            book, sheet_name="daily", index=False
+        )
         pd.DataFrame({"start": pd.to_datetime(["2026-01-01 23:40"]), "body_region": ["calf"]}).to_excel(
             book, sheet_name="spasms", index=False
         )
@@ -219,9 +219,7 @@ def test_workbook_problems_point_at_spreadsheet_rows(tmp_path: Path) -> None:
 
 
 def test_parquet_and_json_lines(tmp_path: Path) -> None:
-    frame = pd.DataFrame(
-        {"person_id": ["a", "a"], "date": ["2026-01-01", "2026-01-02"], "water_ml": [1.0, -2.0]}
-    )
+    frame = pd.DataFrame({"person_id": ["a", "a"], "date": ["2026-01-01", "2026-01-02"], "water_ml": [1.0, -2.0]})
     frame.to_parquet(tmp_path / "daily.parquet")
     log = spasmlog.read_log(tmp_path / "daily.parquet", errors="quarantine")
     assert log.problems[["line", "rule"]].values.tolist() == [[2, "below_minimum"]]
@@ -295,7 +293,10 @@ def test_rows_in_equal_valid_plus_quarantined_across_files(write: Write, tmp_pat
 def test_the_fast_reader_for_big_files_reads_exactly_like_the_careful_one(
     write: Write, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    write("a/daily.csv", "\ufeffDate;Water (L);Warm-up;notes\r\n27/01/2026;1,5;TRUE;\"a; b\"\r\n28/01/2026;lots;;\r\n")
+    write(
+        "a/daily.csv",
+        '\ufeffDate;Water (L);Warm-up;notes\r\n27/01/2026;1,5;TRUE;"a; b"\r\n28/01/2026;lots;;\r\n',
+    )
     write("a/spasms.csv", "start,body_region,duration\n2026-01-27 23:40,calf,1:30\n2026-01-28 01:00,elbow,90\n")
     write("b/daily.csv", "date,water_ml\n2026-01-01,1\n\n2026-01-02,2\n")  # blank line: the careful reader
     careful = spasmlog.read_log(tmp_path, errors="quarantine")

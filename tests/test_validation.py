@@ -63,14 +63,39 @@ INVALID = [
     ("daily", {**DAY, "spasm_count": "-1"}, "below_minimum", "spasm_count"),
     ("daily", {**DAY, "water_ml": "lots"}, "not_a_number", "not a number"),
     ("daily", {**DAY, "warmup": "maybe"}, "not_yes_no", "not yes or no"),
-    ("daily", {**DAY, "exercise_type": "skiing", "exercise_min": "30"}, "not_in_categories", "walking, running"),
+    (
+        "daily",
+        {**DAY, "exercise_type": "skiing", "exercise_min": "30"},
+        "not_in_categories",
+        "walking, running",
+    ),
     ("daily", {**DAY, "date": TOMORROW}, "in_future", "in the future"),
     ("daily", {**DAY, "date": "31/02/2026"}, "not_a_date", "YYYY-MM-DD"),
     ("daily", {**DAY, "date": ""}, "missing_value", "date is required"),
-    ("daily", {**DAY, "sitting_h": "16", "sleep_h": "9"}, "sitting_plus_sleep_at_most_24h", "more than 24 hours"),
-    ("daily", {**DAY, "exercise_min": "0", "exercise_rpe": "5"}, "exercise_details_need_exercise", "exercise_min"),
-    ("daily", {**DAY, "exercise_min": "0", "exercise_type": "running"}, "exercise_details_need_exercise", "type"),
-    ("daily", {**DAY, "exercise_min": "20", "exercise_type": "none"}, "exercise_details_need_exercise", "none"),
+    (
+        "daily",
+        {**DAY, "sitting_h": "16", "sleep_h": "9"},
+        "sitting_plus_sleep_at_most_24h",
+        "more than 24 hours",
+    ),
+    (
+        "daily",
+        {**DAY, "exercise_min": "0", "exercise_rpe": "5"},
+        "exercise_details_need_exercise",
+        "exercise_min",
+    ),
+    (
+        "daily",
+        {**DAY, "exercise_min": "0", "exercise_type": "running"},
+        "exercise_details_need_exercise",
+        "type",
+    ),
+    (
+        "daily",
+        {**DAY, "exercise_min": "20", "exercise_type": "none"},
+        "exercise_details_need_exercise",
+        "none",
+    ),
     ("spasms", {**SPASM, "body_region": "elbow"}, "not_in_categories", "calf, foot"),
     ("spasms", {**SPASM, "start": ""}, "missing_value", "start is required"),
     ("spasms", {**SPASM, "start": f"{TOMORROW} 10:00"}, "in_future", "in the future"),
@@ -114,7 +139,11 @@ def test_each_rule_raises_with_the_problem(table: str, row: dict[str, str], rule
 
 def test_one_daily_row_per_person_and_date() -> None:
     frame = pd.DataFrame(
-        {"person_id": ["a", "a", "b"], "date": ["2026-01-01", "2026-01-01", "2026-01-01"], "water_ml": ["1", "2", "3"]}
+        {
+            "person_id": ["a", "a", "b"],
+            "date": ["2026-01-01", "2026-01-01", "2026-01-01"],
+            "water_ml": ["1", "2", "3"],
+        }
     )
     log = spasmlog.validate_tables({"daily": frame}, errors="quarantine")
     assert log.problems["rule"].tolist() == ["duplicate", "duplicate"]
@@ -147,8 +176,10 @@ def test_events_disagreeing_with_the_daily_count_are_a_warning_and_events_win() 
 
 def test_unknown_columns_are_kept_and_typed() -> None:
     frame = pd.DataFrame(
-        [{**DAY, "banana": "1", "hot_bath": "yes", "mood": "good"}, {**DAY, "date": "2026-01-11", "banana": "",
-          "hot_bath": "no", "mood": "3"}]  # fmt: skip
+        [
+            {**DAY, "banana": "1", "hot_bath": "yes", "mood": "good"},
+            {**DAY, "date": "2026-01-11", "banana": "", "hot_bath": "no", "mood": "3"},
+        ]
     )
     log = spasmlog.validate_tables({"daily": frame})
     assert log.daily["banana"].dtype == "float64"

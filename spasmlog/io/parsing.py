@@ -436,7 +436,7 @@ def parse_dates(
         values[left] = pd.to_datetime(named).astype("datetime64[us]")
         left = ~missing & values.isna() & ~cells.index.isin(parsed.errors.index)
     implausible = values.notna() & ((values < _EARLIEST) | (values >= _LATEST))
-    values[implausible] = pd.NaT
+    values = values.where(~implausible)
     parsed.add(left | implausible, bad_rule)
     if kind == "date":
         timed = values.notna() & (values != values.dt.normalize())
@@ -446,9 +446,7 @@ def parse_dates(
     return parsed
 
 
-def _parse_slash_dates(
-    text: pd.Series, values: pd.Series, parsed: Parsed, *, kind: str, dayfirst: bool | None
-) -> None:
+def _parse_slash_dates(text: pd.Series, values: pd.Series, parsed: Parsed, *, kind: str, dayfirst: bool | None) -> None:
     parts = text.str.extract("^" + _SLASH.pattern + "$", flags=re.IGNORECASE)
     ok = parts["a"].notna()
     if not ok.any():
@@ -471,9 +469,7 @@ def _parse_slash_dates(
     else:
         order_day, order_month = (a, b) if dayfirst else (b, a)
         keep = pd.Series(True, index=parts.index)
-    dates = pd.to_datetime(
-        pd.DataFrame({"year": year, "month": order_month, "day": order_day})[keep], errors="coerce"
-    )
+    dates = pd.to_datetime(pd.DataFrame({"year": year, "month": order_month, "day": order_day})[keep], errors="coerce")
     clock = _per_value(parts.loc[keep].fillna("").apply(_clock_text, axis=1), _clock_from_text)
     if kind == "date":
         has_time = clock.notna() & (clock != 0)

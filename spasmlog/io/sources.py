@@ -82,7 +82,7 @@ def detect_table(name: str, columns: list[str]) -> str | None:
     return best
 
 
-# --- text files ----------------------------------------------------------------------------------------------
+# --- text files --------------------------------------------------------------------------------
 
 
 def _detect_encoding(path: Path) -> str:
@@ -205,7 +205,7 @@ def _load_csv(path: Path) -> tuple[pd.DataFrame, np.ndarray, bool, int]:
     return frame, lines, decimal_comma, skip
 
 
-# --- workbooks ------------------------------------------------------------------------------------------------
+# --- workbooks --------------------------------------------------------------------------------
 
 
 def _cell_text(value: object) -> str:
@@ -214,9 +214,7 @@ def _cell_text(value: object) -> str:
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, dt.datetime):
-        return (
-            value.strftime("%Y-%m-%d") if value.time() == dt.time() else value.strftime("%Y-%m-%d %H:%M:%S")
-        )
+        return value.strftime("%Y-%m-%d") if value.time() == dt.time() else value.strftime("%Y-%m-%d %H:%M:%S")
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, dt.time):
@@ -268,11 +266,11 @@ def _unique_headers(headers: list[str]) -> list[str]:
     return out
 
 
-# --- one file, many files -------------------------------------------------------------------------------------
+# --- one file, many files ----------------------------------------------------------------------
 
 
 def _drop_blank_rows(frame: pd.DataFrame, lines: np.ndarray) -> tuple[pd.DataFrame, np.ndarray, int]:
-    if frame.empty or not all(pd.api.types.is_string_dtype(t) or t == object for t in frame.dtypes):
+    if frame.empty or not all(pd.api.types.is_string_dtype(t) or pd.api.types.is_object_dtype(t) for t in frame.dtypes):
         return frame, lines, 0
     blank = np.ones(len(frame), dtype=bool)
     for name in frame.columns:
@@ -350,9 +348,7 @@ def discover(path: str | Path) -> list[RawTable]:
     """
     root = Path(path)
     if not root.exists():
-        raise LogNotFoundError(
-            f"{root} does not exist. Give the path of a log folder or a table file.", file=str(root)
-        )
+        raise LogNotFoundError(f"{root} does not exist. Give the path of a log folder or a table file.", file=str(root))
     if root.is_file():
         person = root.stem if root.suffix.lower() in {".xlsx", ".xlsm"} else root.resolve().parent.name
         return load_file(root, person_id=person)

@@ -128,7 +128,7 @@ def unit_registry() -> Any:
     """The pint registry, with the 240 mL nutrition-label cup defined."""
     import pint
 
-    registry = pint.UnitRegistry()
+    registry: Any = pint.UnitRegistry()
     registry.define("nutrition_cup = 240 * milliliter")
     return registry
 
@@ -237,18 +237,10 @@ def resolve_header(header: str, table: str, *, drink_g: float = 10.0) -> HeaderM
             f"1 standard drink = {drink_g:g} g of ethanol",
         )
     if unit_name is None:
-        return HeaderMatch(
-            str(header), column, problem=f"unit '{unit}' is not one spasmlog can convert to {spec.unit}"
-        )
+        return HeaderMatch(str(header), column, problem=f"unit '{unit}' is not one spasmlog can convert to {spec.unit}")
     try:
         factor = convert_factor(unit_name, target)
     except Exception:  # pint's DimensionalityError: litres of magnesium
         return HeaderMatch(str(header), column, problem=f"unit '{unit}' cannot be converted to {spec.unit}")
-    label = (
-        "US fl oz"
-        if unit_name == "fluid_ounce"
-        else ("cup (240 mL)" if unit_name == "nutrition_cup" else unit)
-    )
-    return HeaderMatch(
-        str(header), column, factor, label, spec.unit, "same unit" if factor == 1 else "unit converted"
-    )
+    label = "US fl oz" if unit_name == "fluid_ounce" else ("cup (240 mL)" if unit_name == "nutrition_cup" else unit)
+    return HeaderMatch(str(header), column, factor, label, spec.unit, "same unit" if factor == 1 else "unit converted")

@@ -38,7 +38,9 @@ def to_text_frame(frame: pd.DataFrame, table: str) -> pd.DataFrame:
         column = frame[name]
         kind = specs[name].kind if name in specs else None
         if pd.api.types.is_datetime64_any_dtype(column):
-            with_time = kind == "datetime" or (kind is None and (column.dropna() != column.dropna().dt.normalize()).any())
+            with_time = kind == "datetime" or (
+                kind is None and (column.dropna() != column.dropna().dt.normalize()).any()
+            )
             out[name] = column.dt.strftime("%Y-%m-%d %H:%M:%S" if with_time else "%Y-%m-%d")
         elif pd.api.types.is_bool_dtype(column):
             out[name] = column.map({True: "yes", False: "no"}).astype("str")
@@ -80,6 +82,7 @@ def write_log(log: Log, path: Path, *, format: Literal["csv", "xlsx", "parquet"]
             atomic_write_csv(to_text_frame(frame, name), path / f"{name}.csv")
         else:
             raise ValueError(
-                f"The 'format' parameter of Log.write must be one of ('csv', 'xlsx', 'parquet'). Got {format!r} instead."
+                "The 'format' parameter of Log.write must be one of ('csv', 'xlsx', 'parquet'). "
+                f"Got {format!r} instead."
             )
     return path

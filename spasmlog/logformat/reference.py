@@ -126,9 +126,7 @@ def _band_text(age_min: object, age_max: object) -> str:
     return f"{age_min}+" if age_max is pd.NA else f"{age_min}–{age_max}"
 
 
-def reference_values(
-    sex: str | None = None, age: float | None = None, *, kind: Kind = "intake"
-) -> pd.DataFrame:
+def reference_values(sex: str | None = None, age: float | None = None, *, kind: Kind = "intake") -> pd.DataFrame:
     """A person's reference daily intakes of water and minerals, from sex and age.
 
     Parameters
@@ -228,9 +226,7 @@ def reference_values(
     return pd.DataFrame(rows, columns=_COLUMNS)
 
 
-def reference_value(
-    column: str, sex: str | None = None, age: float | None = None, *, kind: Kind = "intake"
-) -> float:
+def reference_value(column: str, sex: str | None = None, age: float | None = None, *, kind: Kind = "intake") -> float:
     """One reference daily intake: the ``value`` of :func:`reference_values` for one ``daily`` column.
 
     Parameters

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any, Literal, Optional
+from typing import Any, Literal, Optional, cast
 
 import pandas as pd
 import pandera.pandas as pa
@@ -109,11 +109,11 @@ class Spasms(pa.DataFrameModel):
         strict = False  # columns spasmlog does not know are kept
 
     @pa.check("start", name="not_in_future")
-    def _start_not_in_future(cls, start: Series[pd.Timestamp]) -> Series[bool]:
+    def _start_not_in_future(cls, start: pd.Series) -> pd.Series:
         return _not_after_today(start)
 
     @pa.check("relief", name="relief_items")
-    def _relief_items(cls, relief: Series[str]) -> Series[bool]:
+    def _relief_items(cls, relief: pd.Series) -> pd.Series:
         items = relief.dropna().str.split(";").explode()
         bad = items[~items.isin(RELIEFS)].index.unique()
         return pd.Series(~relief.index.isin(bad), index=relief.index)
@@ -148,20 +148,20 @@ class Daily(pa.DataFrameModel):
 
     class Config:
         strict = False  # user-defined factors ("banana", "hot_bath") are kept and analysed
-        unique = ["person_id", "date"]
+        unique = ("person_id", "date")
 
     @pa.check("date", name="not_in_future")
-    def _date_not_in_future(cls, date: Series[pd.Timestamp]) -> Series[bool]:
+    def _date_not_in_future(cls, date: pd.Series) -> pd.Series:
         return _not_after_today(date)
 
     @pa.dataframe_check(name="sitting_plus_sleep_at_most_24h")
-    def _sitting_plus_sleep(cls, df: pd.DataFrame) -> Series[bool]:
+    def _sitting_plus_sleep(cls, df: pd.DataFrame) -> pd.Series:
         if "sitting_h" not in df or "sleep_h" not in df:
             return pd.Series(True, index=df.index)
         return ~(df["sitting_h"].fillna(0) + df["sleep_h"].fillna(0) > 24)
 
     @pa.dataframe_check(name="exercise_details_need_exercise")
-    def _details_need_exercise(cls, df: pd.DataFrame) -> Series[bool]:
+    def _details_need_exercise(cls, df: pd.DataFrame) -> pd.Series:
         ok = pd.Series(True, index=df.index)
         if "exercise_min" not in df:
             return ok
@@ -190,11 +190,11 @@ class Interventions(pa.DataFrameModel):
         strict = False
 
     @pa.check("start", name="not_in_future")
-    def _start_not_in_future(cls, start: Series[pd.Timestamp]) -> Series[bool]:
+    def _start_not_in_future(cls, start: pd.Series) -> pd.Series:
         return _not_after_today(start)
 
     @pa.dataframe_check(name="end_not_before_start")
-    def _end_after_start(cls, df: pd.DataFrame) -> Series[bool]:
+    def _end_after_start(cls, df: pd.DataFrame) -> pd.Series:
         if "end" not in df:
             return pd.Series(True, index=df.index)
         return df["end"].isna() | (df["end"] >= df["start"])
@@ -218,7 +218,7 @@ class People(pa.DataFrameModel):
         strict = False
 
     @pa.check("birth_year", name="not_in_future")
-    def _born_by_now(cls, year: Series[int]) -> Series[bool]:
+    def _born_by_now(cls, year: pd.Series) -> pd.Series:
         return year.isna() | (year <= today().year)
 
 
@@ -273,7 +273,7 @@ class FieldSpec:
 def _kind_of(column: Any) -> Kind:
     parse = (column.metadata or {}).get("parse")
     if parse:
-        return parse  # type: ignore[no-any-return]
+        return cast(Kind, parse)
     dtype = str(column.dtype)
     if dtype == "Int64":
         return "integer"
@@ -320,4 +320,4 @@ def _build_specs(table: str) -> dict[str, FieldSpec]:
     return specs
 
 
-_FIELD_SPECS = {table: _build_specs(table) for table in TABLES}
+_FIELD_SPECS: dict[str, dict[str, FieldSpec]] = {table: _build_specs(table) for table in TABLES}
