@@ -1,9 +1,27 @@
-"""spasmlog: validate muscle-spasm logs and find, honestly, what is associated with more or fewer spasms."""
+"""spasmlog: validate muscle-spasm logs and find, honestly, what is associated with more or fewer spasms.
+
+The data flow is one way: files → :func:`read_log` (validated tables in a :class:`Log`) → analysis →
+charts and reports. :func:`simulate` makes realistic logs with planted effects, and
+:func:`load_sample` reads the bundled sample logs.
+"""
 
 from spasmlog.errors import LogValidationError, SpasmlogError
 from spasmlog.io.read import read_log
 from spasmlog.log import Log
+from spasmlog.logformat.reference import reference_values
+from spasmlog.samples import load_sample, sample_names
+from spasmlog.simulate import simulate
 from spasmlog.validation import validate_tables
 
-__all__ = ["Log", "LogValidationError", "SpasmlogError", "read_log", "validate_tables"]
+__all__ = [
+    "Log",
+    "LogValidationError",
+    "SpasmlogError",
+    "load_sample",
+    "read_log",
+    "reference_values",
+    "sample_names",
+    "simulate",
+    "validate_tables",
+]
 __version__ = "0.1.0"

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import shutil
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,12 +54,8 @@ _ALEX: dict[str, Any] = {
         Effect("sitting_h", lag=0, per=1, rate_ratio=1.08),
     ],
     "interventions": [
-        Intervention(
-            "magnesium glycinate", kind="supplement", rate_ratio=1.0, dose="300 mg", start_day=120, days=150
-        ),
-        Intervention(
-            "sports massage", kind="therapy_session", rate_ratio=1.0, start_day=300, days=180, every_days=30
-        ),
+        Intervention("magnesium glycinate", kind="supplement", rate_ratio=1.0, dose="300 mg", start_day=120, days=150),
+        Intervention("sports massage", kind="therapy_session", rate_ratio=1.0, start_day=300, days=180, every_days=30),
         Intervention(
             "calf stretching programme",
             kind="home_exercise",
@@ -262,9 +259,7 @@ def simulate_sample(name: str) -> list[Simulation]:
     ['c01', 'c02', 'c03']
     """
     if name not in RECIPES:
-        raise ValueError(
-            f"The 'name' parameter of simulate_sample must be one of {sorted(RECIPES)}. Got {name!r}."
-        )
+        raise ValueError(f"The 'name' parameter of simulate_sample must be one of {sorted(RECIPES)}. Got {name!r}.")
     return [simulate(**recipe) for recipe in RECIPES[name]]
 
 
@@ -311,56 +306,78 @@ def _number(value: Any) -> str:
     return "" if pd.isna(value) else f"{value:g}"
 
 
+def _wrap(text: str) -> list[str]:
+    return [*textwrap.wrap(text, width=100, break_on_hyphens=False), ""]
+
+
+def _unplanted(sim: Simulation) -> str:
+    planted = set(sim.effects.loc[sim.effects["effect"] == "factor", "factor"])
+    columns = [c for c in sim.parameters["factors"] if c not in planted and c not in _NOT_FACTORS]
+    return ", ".join(f"`{c}`" for c in columns)
+
+
+_NOT_FACTORS = {"notes", "exercise_type"}
+
+
 def _readme_section(simulations: dict[str, list[Simulation]]) -> str:
     alex = simulations["alex"][0]
     clinic = simulations["clinic"]
-    a = alex.parameters
+    a, c = alex.parameters, clinic[0].parameters
     lines = [
         _BEGIN,
         "## Simulated samples: `alex` and `clinic`",
         "",
-        "Both are outputs of `spasmlog.simulate.simulate`, one call per person, with the arguments kept in",
-        "`spasmlog.samples.RECIPES`. They are regenerated, identically, by",
-        "",
+        *_wrap(
+            "Both are outputs of `spasmlog.simulate.simulate`, one call per person, with the arguments kept "
+            "in `spasmlog.samples.RECIPES`. They are regenerated, identically, by"
+        ),
         "```sh",
         "make samples        # or: python -m spasmlog.samples",
         "```",
         "",
         'Load them with `spasmlog.load_sample("alex")` and `spasmlog.load_sample("clinic")`.',
         "",
-        "How the spasms were drawn: on day *t* the expected count is the person's baseline, multiplied",
-        "by `rate_ratio ** ((x - mean) / per)` for every planted factor effect, where *x* is the factor on",
-        "day *t* − `lag` and *mean* the person's own mean of it, and by `rate_ratio` for every intervention",
-        "active that day (from its start to its end, or to the end of the log when open-ended). The daily",
-        "count is",
-        "negative binomial around that expectation (variance μ + αμ², α = `dispersion`). **Every factor and",
-        "intervention not in the table of planted effects below has no effect**, and those in it with a rate",
-        "ratio of 1 were planted as no effect. Factors are independent of one another and of the",
-        "interventions given the person and the weekday; several share a weekly rhythm (at weekends more",
-        "exercise, steps and alcohol, less sitting and stress), so compare like weekdays. Days not logged",
-        'have no `daily` row and no events; empty cells mean "not recorded" (the effect acted anyway).',
-        "",
+        *_wrap(
+            "How the spasms were drawn: on day *t* the expected count is the person's baseline, multiplied "
+            "by `rate_ratio ** ((x - mean) / per)` for every planted factor effect, where *x* is the factor "
+            "on day *t* − `lag` and *mean* the person's own mean of it, and by `rate_ratio` for every "
+            "intervention active that day (from its start to its end, or to the end of the log when "
+            "open-ended). The daily count is negative binomial around that expectation (variance μ + αμ², "
+            "α = `dispersion`); each event then gets a time (mostly at night), body region, side, "
+            "intensity, duration, kind, context and relief, none of which depends on the factors."
+        ),
+        *_wrap(
+            "**Every factor and intervention not in the table of planted effects below has no effect**, "
+            "and those in it with a rate ratio of 1 were planted as no effect. Factors are independent of "
+            "one another and of the interventions, given the person and the date. Several share a weekly "
+            "rhythm (at weekends more exercise, steps and alcohol, less sitting and stress), so compare "
+            "like weekdays; water also follows the seasons (most in July). Days not logged have no `daily` "
+            'row and no events; empty cells mean "not recorded" (the factor still acted).'
+        ),
         "### `alex`",
         "",
-        f"One person, `alex`, followed from {a['start']} for {a['days']} days "
-        f"({alex.log.daily['date'].min().date()} to {alex.log.daily['date'].max().date()} logged); "
-        f"seed {a['seed']}, baseline {_number(a['baseline_per_day'])} spasms a day, dispersion "
-        f"{_number(a['dispersion'])}, {a['missing_day_rate']:.0%} of days and {a['missing_cell_rate']:.0%} "
-        "of cells left empty. Every daily factor, plus the user-defined yes/no column `hot_bath`.",
-        f"Tables in `alex/`: {_counts(alex)}.",
-        "Alex tried a magnesium supplement for five months (no effect), had monthly sports massages (no",
-        "effect), and a year in started a calf stretching programme (rate ratio 0.6).",
-        "",
+        *_wrap(
+            f"One person, `alex`, followed for {a['days']} days from {a['start']}; seed {a['seed']}; "
+            f"baseline {_number(a['baseline_per_day'])} spasms a day; dispersion {_number(a['dispersion'])}; "
+            f"{a['missing_day_rate']:.0%} of days not logged and {a['missing_cell_rate']:.0%} of cells left "
+            f"empty. Tables in `alex/`: {_counts(alex)}. Alex logs every daily factor and a yes/no column "
+            "of their own, `hot_bath`. Alex tried a magnesium supplement for five months and had monthly "
+            "sports massages for half a year (both planted as no effect), and a year in started a calf "
+            f"stretching programme (rate ratio 0.6). No effect was planted for {_unplanted(alex)}."
+        ),
         "### `clinic`",
         "",
-        f"A physiotherapist's caseload of {len(clinic)} clients, one sub-folder per client named by its",
-        "`person_id`, each with the four tables. Clients log water, caffeine, exercise, stretching, sitting,",
-        "posture breaks, sleep and stress; each has a physiotherapy session every 14 days from the first day",
-        "(planted as no effect) and starts a home programme after a baseline of two to four weeks. The",
-        "planted effects differ from client to client.",
-        "",
-        "| person_id | seed | first day | last day | days | baseline_per_day | home programme | from day "
-        "| rows |",
+        *_wrap(
+            f"A physiotherapist's caseload of {len(clinic)} clients, one sub-folder per client named by its "
+            "`person_id`, each with the four tables. Clients log "
+            + ", ".join(f"`{f}`" for f in c["factors"])
+            + ". Each has a physiotherapy session every 14 days from the first day (planted as no effect) "
+            "and starts a home programme after a baseline of two to four weeks. The planted effects differ "
+            f"from client to client. All clients: dispersion {_number(c['dispersion'])}; "
+            f"{c['missing_day_rate']:.0%} of days not logged and {c['missing_cell_rate']:.0%} of cells "
+            "left empty."
+        ),
+        "| person_id | seed | first day | last day | days | baseline_per_day | home programme | from day | rows |",
         "|---|---|---|---|---|---|---|---|---|",
     ]
     for sim, client in zip(clinic, _CLIENTS, strict=True):
@@ -374,15 +391,12 @@ def _readme_section(simulations: dict[str, list[Simulation]]) -> str:
         )
     lines += [
         "",
-        f"All clients: dispersion {_number(clinic[0].parameters['dispersion'])}, "
-        f"{clinic[0].parameters['missing_day_rate']:.0%} of days and "
-        f"{clinic[0].parameters['missing_cell_rate']:.0%} of cells left empty.",
-        "",
         "### Planted effects",
         "",
-        "`per` is the step of the factor the rate ratio refers to (empty for interventions: their ratio",
-        "compares days on them with days off them); `lag` is in days.",
-        "",
+        *_wrap(
+            "`per` is the step of the factor the rate ratio refers to (empty for interventions: their "
+            "ratio compares days on them with days off them); `lag` is in days (1: the day before)."
+        ),
         "| sample | person_id | effect | factor | lag | per | rate_ratio |",
         "|---|---|---|---|---|---|---|",
     ]

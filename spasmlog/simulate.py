@@ -93,13 +93,9 @@ class Effect:
 
     def __post_init__(self) -> None:
         if self.factor not in EFFECT_FACTORS:
-            raise ValueError(
-                f"The 'factor' of an Effect must be one of {list(EFFECT_FACTORS)}. Got {self.factor!r}."
-            )
+            raise ValueError(f"The 'factor' of an Effect must be one of {list(EFFECT_FACTORS)}. Got {self.factor!r}.")
         if not (isinstance(self.lag, int | np.integer) and self.lag >= 0):
-            raise ValueError(
-                f"The 'lag' of an Effect must be a whole number of days ≥ 0. Got {self.lag!r} instead."
-            )
+            raise ValueError(f"The 'lag' of an Effect must be a whole number of days ≥ 0. Got {self.lag!r} instead.")
         if not self.per > 0:
             raise ValueError(f"The 'per' of an Effect must be > 0. Got {self.per!r} instead.")
         if not self.rate_ratio > 0:
@@ -148,17 +144,11 @@ class Intervention:
 
     def __post_init__(self) -> None:
         if self.kind not in INTERVENTION_KINDS:
-            raise ValueError(
-                f"The 'kind' of an Intervention must be one of {INTERVENTION_KINDS}. Got {self.kind!r}."
-            )
+            raise ValueError(f"The 'kind' of an Intervention must be one of {INTERVENTION_KINDS}. Got {self.kind!r}.")
         if not self.rate_ratio > 0:
-            raise ValueError(
-                f"The 'rate_ratio' of an Intervention must be > 0. Got {self.rate_ratio!r} instead."
-            )
+            raise ValueError(f"The 'rate_ratio' of an Intervention must be > 0. Got {self.rate_ratio!r} instead.")
         if not 0 <= self.share <= 1:
-            raise ValueError(
-                f"The 'share' of an Intervention must be between 0 and 1. Got {self.share!r} instead."
-            )
+            raise ValueError(f"The 'share' of an Intervention must be between 0 and 1. Got {self.share!r} instead.")
         for name in ("start_day", "days", "every_days"):
             value = getattr(self, name)
             minimum = 0 if name == "start_day" else 1
@@ -414,13 +404,9 @@ def _check(
     whole = {"n_people": (n_people, 1), "days": (days, 1), "seed": (seed, 0)}
     for name, (value, minimum) in whole.items():
         if not (isinstance(value, int | np.integer) and not isinstance(value, bool) and value >= minimum):
-            raise ValueError(
-                f"The {name!r} parameter of simulate must be a whole number ≥ {minimum}. Got {value!r}."
-            )
+            raise ValueError(f"The {name!r} parameter of simulate must be a whole number ≥ {minimum}. Got {value!r}.")
     if not baseline_per_day > 0:
-        raise ValueError(
-            f"The 'baseline_per_day' parameter of simulate must be > 0. Got {baseline_per_day!r}."
-        )
+        raise ValueError(f"The 'baseline_per_day' parameter of simulate must be > 0. Got {baseline_per_day!r}.")
     for label, number in {"dispersion": dispersion, "person_sd": person_sd}.items():
         if not number >= 0:
             raise ValueError(f"The {label!r} parameter of simulate must be ≥ 0. Got {number!r}.")
@@ -504,10 +490,12 @@ def simulate(
     -----
     Daily factors are AR(1) around each person's own mean, with a weekly rhythm (at weekends more
     exercise and steps, more alcohol and sleep, less sitting and stress) and, for water, a yearly one.
-    Given the person and the day of the week, the factors are independent of one another and of the
-    interventions, so a factor without a planted effect is associated with spasms only through the
-    weekly rhythm it shares with planted ones (``alcohol_g`` and ``steps`` rise at weekends, when
-    ``sitting_h`` falls): adjust for the weekday to see no association. ``exercise_type``,
+    Given the person and the date, the factors are independent of one another and of the interventions,
+    so a factor without a planted effect is associated with spasms only through the weekly rhythm it
+    shares with planted ones (``alcohol_g`` and ``steps`` rise at weekends, when ``sitting_h`` falls):
+    adjust for the weekday to see no association. Water also follows the seasons (most in July), and
+    interventions start in the middle third of the log, so an intervention's days and water overlap
+    through the time of year: adjust for water when judging an intervention. ``exercise_type``,
     ``exercise_rpe`` and ``warmup`` are written only on days with exercise; ``sitting_h`` is capped so that
     ``sitting_h + sleep_h ≤ 24``. Effects act through the true values, including cells left empty.
 
@@ -522,10 +510,10 @@ def simulate(
     >>> sim.log.people["person_id"].tolist()
     ['p1', 'p2', 'p3']
     >>> sim.effects
-              effect                     factor  lag    per  rate_ratio
-    0         factor                   water_ml    1  500.0        0.80
-    1   intervention  calf stretching programme    0    NaN        0.65
-    2   intervention        magnesium glycinate    0    NaN        1.00
+             effect                     factor  lag    per  rate_ratio
+    0        factor                   water_ml    1  500.0        0.80
+    1  intervention  calf stretching programme    0    NaN        0.65
+    2  intervention        magnesium glycinate    0    NaN        1.00
     >>> sim.log.daily["date"].min(), sim.log.daily["date"].max()
     (Timestamp('2025-01-01 00:00:00'), Timestamp('2025-03-31 00:00:00'))
     """
@@ -535,22 +523,16 @@ def simulate(
     columns = list(DAILY_FACTORS if factors is None else factors)
     unknown = [c for c in columns if c not in DAILY_FACTORS]
     if unknown:
-        raise ValueError(
-            f"The 'factors' parameter of simulate takes columns of {list(DAILY_FACTORS)}. Got {unknown}."
-        )
+        raise ValueError(f"The 'factors' parameter of simulate takes columns of {list(DAILY_FACTORS)}. Got {unknown}.")
     for effect in effects:
         if not isinstance(effect, Effect):
             raise ValueError(f"The 'effects' parameter of simulate takes Effect objects. Got {effect!r}.")
         if effect.lag >= days:
-            raise ValueError(
-                f"An effect's lag ({effect.lag} days) must be shorter than the log ({days} days)."
-            )
+            raise ValueError(f"An effect's lag ({effect.lag} days) must be shorter than the log ({days} days).")
     if person_ids is not None:
         ids = [str(i) for i in person_ids]
         if len(ids) != n_people or len(set(ids)) != n_people:
-            raise ValueError(
-                f"The 'person_ids' parameter of simulate needs {n_people} distinct ids. Got {ids!r}."
-            )
+            raise ValueError(f"The 'person_ids' parameter of simulate needs {n_people} distinct ids. Got {ids!r}.")
     else:
         width = len(str(n_people))
         ids = [f"{person_prefix}{i:0{width}d}" for i in range(1, n_people + 1)]
@@ -593,6 +575,7 @@ def simulate(
     for k, intervention in enumerate(interventions):
         log_mu += np.log(intervention.rate_ratio) * active[k]
     mu = np.exp(log_mu)
+    del log_mu, active  # cohort-sized arrays: free them as soon as they are used
 
     rng = _stream(seed, "missing")
     absent = _missing_days(rng, shape, missing_day_rate)
@@ -600,8 +583,10 @@ def simulate(
     rng = _stream(seed, "counts")
     lam = mu * rng.gamma(1 / dispersion, dispersion, size=shape) if dispersion > 0 else mu
     counts = np.where(present, rng.poisson(lam), 0)
+    del lam
 
-    daily = _daily(
+    exercised = values["exercise_min"] > 0
+    daily = _daily(  # empties ``values`` as it goes
         _stream(seed, "cells"),
         values,
         columns,
@@ -611,9 +596,7 @@ def simulate(
         missing_cell_rate,
         counts if spasm_count else None,
     )
-    spasms = _spasms(
-        _stream(seed, "events"), counts, values["exercise_min"] > 0, ids, dates, missing_cell_rate
-    )
+    spasms = _spasms(_stream(seed, "events"), counts, exercised, ids, dates, missing_cell_rate)
 
     true_effects = pd.DataFrame(
         {
@@ -682,9 +665,7 @@ def _factors(
     other = rng.choice(len(type_p), size=shape, p=type_p)
     kind = np.where(rng.random(shape) < 0.6, usual[:, None], other) + 1  # 0 is "none"
     values["exercise_type"] = np.where(exercised, kind, 0)
-    effort = (
-        4.5 + rng.standard_normal(n)[:, None] + 0.8 * np.log(minutes / 40) + 1.3 * rng.standard_normal(shape)
-    )
+    effort = 4.5 + rng.standard_normal(n)[:, None] + 0.8 * np.log(minutes / 40) + 1.3 * rng.standard_normal(shape)
     values["exercise_rpe"] = np.where(exercised, np.clip(np.round(effort), 1, 10), np.nan)
     warms_up = rng.beta(2, 2, size=n)[:, None] > rng.random(shape)
     values["warmup"] = np.where(exercised, warms_up, False)
@@ -715,9 +696,11 @@ def _daily(
     exercised = values["exercise_min"][present] > 0
     for name in DAILY_FACTORS:  # the same draws whichever columns are written
         empty = rng.random(rows) < missing_cell_rate
+        full = values.pop(name)
         if name not in columns:
             continue
-        x = values[name][present]
+        x = full[present]
+        del full
         if name == "exercise_type":
             out[name] = _text(EXERCISE_TYPES, x, empty)
         elif name == "notes":
@@ -730,9 +713,7 @@ def _daily(
         else:
             out[name] = _float(x, empty)
     if counts is not None:
-        out["spasm_count"] = pd.arrays.IntegerArray(
-            counts[present].astype(np.int64), np.zeros(rows, dtype=bool)
-        )
+        out["spasm_count"] = pd.arrays.IntegerArray(counts[present].astype(np.int64), np.zeros(rows, dtype=bool))
     specs = field_specs("daily")
     order = [c for c in specs if c in out] + [c for c in out if c not in specs]
     return pd.DataFrame({c: out[c] for c in order})
@@ -806,9 +787,7 @@ def _spasms(
     night = rng.random(e) < night_share[person]
     night_minute = np.clip(rng.normal(180, 80, size=e), 0, 359)
     evening = rng.random(e) < 0.35
-    day_minute = np.where(
-        evening, np.clip(rng.normal(21.5 * 60, 70, size=e), 360, 1439), rng.uniform(360, 1440, e)
-    )
+    day_minute = np.where(evening, np.clip(rng.normal(21.5 * 60, 70, size=e), 360, 1439), rng.uniform(360, 1440, e))
     minute = np.floor(np.where(night, night_minute, day_minute)).astype(np.int64)
     order = np.argsort(cell * 1440 + minute, kind="stable")
     person, day, minute, night = person[order], day[order], minute[order], night[order]

@@ -248,9 +248,7 @@ def column_help(table: str, column: str) -> str:
     'Which side of the body. One of: left, right, both, midline. Optional.'
     """
     if table not in TABLES:
-        raise SpasmlogError(
-            f"The 'table' argument must be one of {list(TABLES)}. Got {table!r} instead.", value=table
-        )
+        raise SpasmlogError(f"The 'table' argument must be one of {list(TABLES)}. Got {table!r} instead.", value=table)
     specs = field_specs(table)
     if column not in specs:
         raise SpasmlogError(
@@ -350,9 +348,7 @@ def _write_sheet(sheet: Worksheet, table: str) -> None:
         header.font = bold
         header.comment = Comment(column_help(table, name), "spasmlog", width=320, height=140)
         value = example.get(name)
-        cell = sheet.cell(
-            row=2, column=index, value="yes" if value is True else "no" if value is False else value
-        )
+        cell = sheet.cell(row=2, column=index, value="yes" if value is True else "no" if value is False else value)
         cell.font = sample
         if spec.kind == "date":
             cell.number_format = "yyyy-mm-dd"

@@ -242,5 +242,7 @@ def resolve_header(header: str, table: str, *, drink_g: float = 10.0) -> HeaderM
         factor = convert_factor(unit_name, target)
     except Exception:  # pint's DimensionalityError: litres of magnesium
         return HeaderMatch(str(header), column, problem=f"unit '{unit}' cannot be converted to {spec.unit}")
-    label = "US fl oz" if unit_name == "fluid_ounce" else ("cup (240 mL)" if unit_name == "nutrition_cup" else unit)
+    label = {"fluid_ounce": "US fl oz", "nutrition_cup": "cup (240 mL)", "liter": "L", "milliliter": "mL"}.get(
+        unit_name, unit
+    )
     return HeaderMatch(str(header), column, factor, label, spec.unit, "same unit" if factor == 1 else "unit converted")
