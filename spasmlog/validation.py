@@ -619,14 +619,23 @@ def validate_tables(
             if all(pd.api.types.is_object_dtype(t) for t in frame.dtypes)
             else frame
         )
-        decimal_comma = bool(
-            any(
-                text[c].astype("str").str.fullmatch(r"\s*-?\d*,\d+\s*").any()
-                for c in text.columns
-                if pd.api.types.is_string_dtype(text[c]) or text[c].dtype == object
-            )
-        )
-        raws.append(
-            RawTable(name, f"<{name}>", text.reset_index(drop=True), np.arange(len(frame)) + 1, None, decimal_comma)
-        )
+        raw = RawTable(name, f"<{name}>", text.reset_index(drop=True), np.arange(len(frame)) + 1, None)
+        raw.decimal_comma = _writes_decimal_commas(raw)
+        raws.append(raw)
     return build_log(raws, errors=errors, dayfirst=dayfirst)
+
+
+def _writes_decimal_commas(raw: RawTable) -> bool:
+    """Whether the text cells of number columns use a decimal comma (``1,5``), as in a semicolon CSV."""
+    for header in raw.frame.columns:
+        cells = raw.frame[header]
+        match = resolve_header(str(header), raw.table)
+        if match is None or pd.api.types.is_numeric_dtype(cells):
+            continue
+        if field_specs(raw.table)[match.field].kind not in ("number", "integer", "duration"):
+            continue
+        text = cells.astype("str")
+        commas = text[text.str.contains(",", regex=False).fillna(False).astype(bool)]
+        if commas.str.fullmatch(r"\s*-?\d*,\d+\s*").any():
+            return True
+    return False

@@ -81,19 +81,18 @@ def is_missing(cells: pd.Series) -> pd.Series:
     """
     if not _is_text(cells):
         return cells.isna()
-    text = cells.astype("str")
-    short = text.str.len() <= 4
-    missing = cells.isna().to_numpy().copy()
-    if short.any():
-        missing |= (short & text.str.strip().str.lower().isin(MISSING_MARKERS)).to_numpy(dtype=bool)
-    return pd.Series(missing, index=cells.index)
+    codes, distinct = pd.factorize(cells.astype("str"))
+    marker = np.array([str(value).strip().lower() in MISSING_MARKERS for value in distinct] + [True], dtype=bool)
+    return pd.Series(marker[codes], index=cells.index)  # code -1 (a missing value) picks the last entry
 
 
 def _per_value(cells: pd.Series, function: Callable[[str], object]) -> pd.Series:
     """Apply ``function`` once per distinct cell value (``None`` when it cannot read the cell)."""
-    distinct = cells.drop_duplicates()
-    table = {value: function(value) for value in distinct}
-    return cells.map(table)
+    codes, distinct = pd.factorize(cells)
+    results = np.empty(len(distinct) + 1, dtype=object)
+    results[:-1] = [function(value) for value in distinct]
+    results[-1] = None  # code -1: a missing cell
+    return pd.Series(results[codes], index=cells.index)
 
 
 # --- numbers --------------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Literal, Optional, cast
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
@@ -114,9 +115,10 @@ class Spasms(pa.DataFrameModel):
 
     @pa.check("relief", name="relief_items")
     def _relief_items(cls, relief: pd.Series) -> pd.Series:
-        items = relief.dropna().str.split(";").explode()
-        bad = items[~items.isin(RELIEFS)].index.unique()
-        return pd.Series(~relief.index.isin(bad), index=relief.index)
+        codes, distinct = pd.factorize(relief)
+        allowed = set(RELIEFS)
+        ok = np.array([set(str(value).split(";")) <= allowed for value in distinct] + [True], dtype=bool)
+        return pd.Series(ok[codes], index=relief.index)  # code -1: an empty cell, allowed
 
 
 class Daily(pa.DataFrameModel):
