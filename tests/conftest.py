@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import matplotlib
+import pandas as pd
 import pytest
 
 matplotlib.use("Agg")
@@ -25,3 +26,20 @@ def write(tmp_path: Path) -> Callable[..., Path]:
         return path
 
     return _write
+
+
+ORACLES = Path(__file__).resolve().parents[1].parent / "shared" / "reference" / "oracles"
+"""Published data sets with published results; they sit beside the checkout (never copied into it)."""
+
+
+@pytest.fixture
+def oracle() -> Callable[[str], pd.DataFrame]:
+    """Read a published data set from ``../shared/reference/oracles``; skip where that folder is absent."""
+
+    def _read(name: str) -> pd.DataFrame:
+        path = ORACLES / name
+        if not path.exists():
+            pytest.skip(f"{path} is not here: the published reference data sit beside the checkout in CI")
+        return pd.read_csv(path)
+
+    return _read
