@@ -145,7 +145,7 @@ def _event_outcomes(spasms: pd.DataFrame) -> pd.DataFrame:
             "events": 1,
             "minutes": spasms["duration_s"] / 60 if "duration_s" in spasms else np.nan,
             "timed": spasms["duration_s"].notna() if "duration_s" in spasms else False,
-            "intensity": spasms["intensity"] if "intensity" in spasms else np.nan,
+            "intensity": spasms.get("intensity", np.nan),
             "night": night.astype("int64"),
         }
     )
