@@ -1,0 +1,59 @@
+"""Multiple-comparison correction across every factor × lag tested together."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+from statsmodels.stats.multitest import multipletests
+
+__all__ = ["ADJUST_METHODS", "Adjust", "adjust_pvalues"]
+
+Adjust = Literal["fdr_bh", "fdr_by", "holm", "bonferroni", "none"]
+ADJUST_METHODS: tuple[str, ...] = ("fdr_bh", "fdr_by", "holm", "bonferroni", "none")
+
+
+def adjust_pvalues(p_values: pd.Series | np.ndarray, *, method: Adjust = "fdr_bh") -> np.ndarray:
+    """Adjusted p-values for a family of tests; missing p-values (tests not run) stay missing.
+
+    Parameters
+    ----------
+    p_values : array-like of float
+        One p-value per test; NaN for a test that could not be run (it does not count in the family).
+    method : {"fdr_bh", "fdr_by", "holm", "bonferroni", "none"}
+        ``fdr_bh``: Benjamini–Hochberg false discovery rate (the default); ``fdr_by``: Benjamini–Yekutieli
+        (any dependence); ``holm`` and ``bonferroni``: family-wise error rate; ``none``: unadjusted.
+
+    Returns
+    -------
+    numpy.ndarray
+        Adjusted p-values, in the input order. A test is a finding at level q when its adjusted
+        p-value is at most q.
+
+    Notes
+    -----
+    Computed with :func:`statsmodels.stats.multitest.multipletests`.
+
+    References
+    ----------
+    Benjamini Y, Hochberg Y (1995). Controlling the false discovery rate. J R Stat Soc B 57:289–300.
+    doi:10.1111/j.2517-6161.1995.tb02031.x
+
+    Examples
+    --------
+    >>> adjust_pvalues([0.01, 0.04, 0.03, np.nan]).round(3).tolist()
+    [0.03, 0.04, 0.04, nan]
+    """
+    if method not in ADJUST_METHODS:
+        raise ValueError(f"The 'method' parameter must be one of {ADJUST_METHODS}. Got {method!r} instead.")
+    values = np.asarray(p_values, dtype="float64")
+    adjusted = np.full(values.shape, np.nan)
+    known = ~np.isnan(values)
+    if not known.any():
+        return adjusted
+    if method == "none":
+        adjusted[known] = values[known]
+    else:
+        adjusted[known] = multipletests(values[known], method=method)[1]
+    return adjusted
