@@ -14,6 +14,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
+from spasmlog.errors import SpasmlogError
 from spasmlog.log import Log
 from spasmlog.logformat.reference import reference_values
 from spasmlog.logformat.schemas import field_specs
@@ -185,20 +186,18 @@ def _reference_percent(table: pd.DataFrame, people: pd.DataFrame) -> None:
     sex = persons["sex"] if "sex" in persons else pd.Series(pd.NA, index=persons.index)
     birth = persons["birth_year"] if "birth_year" in persons else pd.Series(pd.NA, index=persons.index)
     age = persons["person_id"].map(first_year) - pd.to_numeric(birth, errors="coerce")
-    keys = pd.DataFrame({"sex": sex.astype("object"), "age": age.astype("float64")})
-    reference: dict[tuple[object, object], dict[str, float]] = {}
-    for sex_value, age_value in keys.drop_duplicates().itertuples(index=False):
-        key = (sex_value, age_value)
+    keys = [
+        (None if pd.isna(s) else str(s), None if pd.isna(a) else int(a))
+        for s, a in zip(sex.astype("object"), age.astype("float64"), strict=True)
+    ]
+    reference: dict[tuple[str | None, int | None], dict[str, float]] = {}
+    for key in dict.fromkeys(keys):
         try:
-            values = reference_values(
-                None if pd.isna(sex_value) else str(sex_value), None if pd.isna(age_value) else float(age_value)
-            )
+            values = reference_values(*key)
             reference[key] = dict(zip(values["column"], values["value"], strict=True))
-        except Exception:  # children and implausible ages: no reference value is shipped
+        except SpasmlogError:  # children and implausible ages: no reference value is shipped
             reference[key] = {}
-    per_person = pd.DataFrame(
-        [reference[(s, a)] for s, a in keys.itertuples(index=False)], index=persons["person_id"]
-    ).reindex(columns=present)
+    per_person = pd.DataFrame([reference[key] for key in keys], index=persons["person_id"]).reindex(columns=present)
     for column in present:
         target = _TARGETS[column]
         if target in persons:
