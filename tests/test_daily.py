@@ -69,8 +69,10 @@ def test_intake_as_percent_of_reference_and_of_personal_target() -> None:
         {"person_id": "ann", "sex": "female", "birth_year": "1980"},
         {"person_id": "bob", "sex": "male", "birth_year": "1990", "magnesium_target_mg": "500"},
     ]
-    daily = [_day("2026-01-01", magnesium_mg="160", water_ml="1100"), {**_day("2026-01-01"), "person_id": "bob",
-             "magnesium_mg": "250", "water_ml": "1500"}]  # fmt: skip
+    daily = [
+        _day("2026-01-01", magnesium_mg="160", water_ml="1100"),
+        {**_day("2026-01-01"), "person_id": "bob", "magnesium_mg": "250", "water_ml": "1500"},
+    ]
     table = daily_table(_log(daily=daily, people=people)).set_index("person_id")
     assert table.loc["ann", "magnesium_pct"] == pytest.approx(50.0)  # women 31+: 320 mg
     assert table.loc["ann", "water_pct"] == pytest.approx(50.0)  # 2.2 L from drinks
@@ -105,8 +107,10 @@ def test_one_column_per_intervention_active_from_start_to_end() -> None:
 
 def test_several_people_each_over_their_own_span_and_lags_stay_within_person() -> None:
     daily = [_day("2026-01-01", stress="1"), _day("2026-01-02", stress="2")]
-    daily += [{"person_id": "bob", "date": "2026-02-01", "stress": "5"}, {"person_id": "bob", "date": "2026-02-03",
-               "stress": "7"}]  # fmt: skip
+    daily += [
+        {"person_id": "bob", "date": "2026-02-01", "stress": "5"},
+        {"person_id": "bob", "date": "2026-02-03", "stress": "7"},
+    ]
     table = daily_table(_log(daily=daily))
     assert table.groupby("person_id").size().to_dict() == {"ann": 2, "bob": 3}
     previous = lagged(table, "stress", 1)

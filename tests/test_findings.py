@@ -69,7 +69,7 @@ def test_compare_days_sentence() -> None:
             "ci_high": [2.7],
             "p_value": [0.001],
             "status": ["ok"],
-        }  # fmt: skip
+        }
     )
     assert findings(table)[0] == (
         "On days after your water was below 1.5 L, you logged 1.9 times as many spasms as on other days "
@@ -88,7 +88,7 @@ def test_intervention_sentence() -> None:
             "ci_high": [0.75, 1.3],
             "p_value": [1e-4, 0.7],
             "status": ["ok", "ok"],
-        }  # fmt: skip
+        }
     )
     sentences = findings(table)
     assert sentences[0].startswith("While on calf stretching programme, you logged 40% fewer spasms than before it")
@@ -108,7 +108,7 @@ def test_correlation_and_within_person_sentences() -> None:
             "p_value": [1e-5],
             "p_adjusted": [1e-4],
             "status": ["ok"],
-        }  # fmt: skip
+        }
     )
     assert findings(one)[0].startswith("Higher stress on the same day was associated with more spasms (r = 0.32")
     cohort = one.assign(subjects=200, factor="water_ml", lag=1, r=-0.1, ci_low=-0.12, ci_high=-0.08)
