@@ -15,12 +15,14 @@ import pandas as pd
 __all__ = [
     "AmbiguousColumnError",
     "EncodingError",
+    "ImportFormatError",
     "LogNotFoundError",
     "LogReadError",
     "LogValidationError",
     "MissingColumnError",
     "SpasmlogError",
     "UnrecognisedTableError",
+    "UnsafeFileError",
 ]
 
 
@@ -77,6 +79,15 @@ class MissingColumnError(LogReadError):
 
 class AmbiguousColumnError(LogReadError):
     """Two headers of one file mean the same column (``Water (L)`` and ``water_ml``)."""
+
+
+class ImportFormatError(LogReadError):
+    """An app export is not in the format it was read as (or, with auto-detection, in no known format)."""
+
+
+class UnsafeFileError(LogReadError):
+    """A file was refused for safety: XML with entity declarations or external references (billion
+    laughs, XXE), a zip entry that would land outside its folder, or an absurd compression ratio."""
 
 
 class LogValidationError(SpasmlogError, ValueError):
