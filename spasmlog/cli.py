@@ -74,6 +74,28 @@ def _parser() -> argparse.ArgumentParser:
         help="CSV tables, the XLSX workbook, or both (default; keep only the one you fill in)",
     )
 
+    importing = commands.add_parser(
+        "import",
+        help="bring in app exports (Apple Health, Cronometer, MyFitnessPal, Garmin)",
+        usage="spasmlog import (SOURCE FILE... | --auto FILE...) --into LOGDIR [options]",
+        description="Read app exports and merge them into a person's daily.csv: imported values fill empty "
+        "cells, values you logged are kept (unless --overwrite) and every disagreement is reported; "
+        "provenance.csv records where each imported value came from. Re-importing a file changes nothing. "
+        "SOURCE is one of apple-health, cronometer, myfitnesspal, garmin; --auto detects it from the content.",
+    )
+    importing.add_argument("items", nargs="+", metavar="SOURCE FILE", help="the export format, then the files")
+    importing.add_argument("--auto", action="store_true", help="detect each file's format from its content")
+    importing.add_argument("--into", type=Path, required=True, metavar="LOGDIR", help="the log folder")
+    importing.add_argument("--person", metavar="ID", help="whose log, when LOGDIR holds one folder per person")
+    importing.add_argument("--overwrite", action="store_true", help="replace your values where the import differs")
+    importing.add_argument("--dry-run", action="store_true", help="show what would change; write nothing")
+    importing.add_argument(
+        "--prefer",
+        action="append",
+        metavar="NAME",
+        help="Apple Health: prefer records from a source whose name contains NAME (repeatable, first wins)",
+    )
+
     commands.add_parser(
         "demo",
         help="run the main job on the bundled sample data",
@@ -90,6 +112,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _validate(args, sys.stdout)
         if args.command == "template":
             return _template(args, sys.stdout)
+        if args.command == "import":
+            return _import(args, sys.stdout)
         return _demo(sys.stdout)
     except SpasmlogError as error:
         print(f"spasmlog: error: {error}", file=sys.stderr)
@@ -162,6 +186,11 @@ def report_text(log: Log, path: Path | str) -> str:
         for c in log.conversions.to_dict("records"):
             factor = f" x {format(c['factor'], 'g')} ({c['from_unit']} to {c['to_unit']})" if c["factor"] != 1 else ""
             lines.append(f"  {Path(str(c['file'])).name}: '{c['column']}' -> {c['field']}{factor}  {c['note']}")
+    if len(log.provenance):
+        lines += ["", "Imported values (the rest are your own entries):"]
+        counted = log.provenance.groupby(["source", "file"], sort=True).size().reset_index(name="values")
+        for row in counted.to_dict("records"):
+            lines.append(f"  {row['values']} from {row['source']} ({row['file']})")
     for severity, title in (("error", "Problems (rows set aside)"), ("warning", "Warnings (rows kept)")):
         found = log.problems[log.problems["severity"] == severity]
         if not len(found):
@@ -173,6 +202,36 @@ def report_text(log: Log, path: Path | str) -> str:
             lines.append(f"      {p['message']}")
     lines += ["", "No problems found." if not len(log.errors) else f"{len(log.errors)} problem(s) found."]
     return "\n".join(lines) + "\n"
+
+
+def _import(args: argparse.Namespace, out: TextIO) -> int:
+    from spasmlog.importers import SOURCES, detect, read_export
+    from spasmlog.importers.merge import merge_into
+
+    items = list(args.items)
+    if args.auto:
+        groups: dict[str, list[Path]] = {}
+        for item in items:
+            groups.setdefault(detect(Path(item)), []).append(Path(item))
+    else:
+        source = items.pop(0)
+        if source not in SOURCES:
+            raise SpasmlogError(
+                f"'{source}' is not an export format spasmlog reads: use one of {', '.join(SOURCES)}, "
+                "or --auto to detect the format from the files' content."
+            )
+        if not items:
+            raise SpasmlogError(f"Give the {source} export file(s) to import after '{source}'.")
+        groups = {source: [Path(item) for item in items]}
+    options = {"source_priority": args.prefer} if args.prefer else {}
+    for source, files in groups.items():
+        for file in files:
+            if not file.exists():
+                raise SpasmlogError(f"{file} does not exist.", file=str(file))
+        imported = read_export(source, files, **(options if source == "apple-health" else {}))
+        result = merge_into(imported, args.into, person_id=args.person, overwrite=args.overwrite, dry_run=args.dry_run)
+        out.write(result.summary() + "\n")
+    return EXIT_OK
 
 
 def _template(args: argparse.Namespace, out: TextIO) -> int:

@@ -13,6 +13,7 @@ from spasmlog.logformat.schemas import TABLES, field_specs
 __all__ = [
     "CONVERSION_COLUMNS",
     "PROBLEM_COLUMNS",
+    "PROVENANCE_COLUMNS",
     "QUARANTINE_COLUMNS",
     "SOURCE_COLUMNS",
     "Log",
@@ -33,6 +34,9 @@ QUARANTINE_COLUMNS = ["table", "file", "line", "reasons"]
 
 CONVERSION_COLUMNS = ["table", "file", "column", "field", "from_unit", "to_unit", "factor", "note"]
 """Columns of :attr:`Log.conversions`: every header read into a canonical column, and the factor applied."""
+
+PROVENANCE_COLUMNS = ["person_id", "date", "column", "source", "file", "detail"]
+"""Columns of :attr:`Log.provenance`: which app export and file each imported ``daily`` value came from."""
 
 SOURCE_COLUMNS = ["table", "file", "person_id", "rows_read", "rows_valid", "rows_quarantined", "blank_rows"]
 """Columns of :attr:`Log.sources`: one row per file (or workbook sheet) read."""
@@ -77,6 +81,10 @@ class Log:
         :data:`CONVERSION_COLUMNS`.
     sources : pandas.DataFrame
         One row per file or sheet read; columns :data:`SOURCE_COLUMNS`.
+    provenance : pandas.DataFrame
+        Which app export and file each imported ``daily`` value came from (``provenance.csv``, written
+        by ``spasmlog import``); columns :data:`PROVENANCE_COLUMNS`. Values without a row here are the
+        person's own entries.
     origins : dict of pandas.DataFrame
         For each table read from files, where each valid row came from: ``file`` and ``line``, aligned
         with the table's rows.
@@ -90,6 +98,7 @@ class Log:
     quarantine: pd.DataFrame = field(default_factory=lambda: _frame(QUARANTINE_COLUMNS))
     conversions: pd.DataFrame = field(default_factory=lambda: _frame(CONVERSION_COLUMNS))
     sources: pd.DataFrame = field(default_factory=lambda: _frame(SOURCE_COLUMNS))
+    provenance: pd.DataFrame = field(default_factory=lambda: _frame(PROVENANCE_COLUMNS))
     origins: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
 
     def table(self, name: str) -> pd.DataFrame:

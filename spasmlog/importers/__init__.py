@@ -18,3 +18,85 @@ The contract of an imported table
   DataFrame with columns ``date``, ``column``, ``detail`` saying where inside the export a value came
   from (for Apple Health, the device or app that recorded it).
 """
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from importlib import import_module
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+__all__ = [
+    "SOURCES",
+    "detect",
+    "read_apple_health",
+    "read_cronometer",
+    "read_export",
+    "read_garmin",
+    "read_myfitnesspal",
+]
+
+SOURCES: dict[str, tuple[str, str]] = {
+    "apple-health": ("spasmlog.importers.apple_health", "read_apple_health"),
+    "cronometer": ("spasmlog.importers.cronometer", "read_cronometer"),
+    "myfitnesspal": ("spasmlog.importers.myfitnesspal", "read_myfitnesspal"),
+    "garmin": ("spasmlog.importers.garmin", "read_garmin"),
+}
+"""The export formats spasmlog reads: name → (module, reader function)."""
+
+
+def _reader(source: str) -> Callable[..., pd.DataFrame]:
+    if source not in SOURCES:
+        raise ValueError(f"The 'source' parameter must be one of {tuple(SOURCES)}. Got {source!r} instead.")
+    module, name = SOURCES[source]
+    reader: Callable[..., pd.DataFrame] = getattr(import_module(module), name)
+    return reader
+
+
+def __getattr__(name: str) -> Any:
+    """``spasmlog.importers.read_cronometer`` etc., imported when first used."""
+    for source, (_, function) in SOURCES.items():
+        if name == function:
+            return _reader(source)
+    if name == "detect":
+        return import_module("spasmlog.importers.detect").detect
+    raise AttributeError(f"module 'spasmlog.importers' has no attribute {name!r}")
+
+
+def read_export(source: str, paths: Sequence[str | Path], **options: Any) -> pd.DataFrame:
+    """Read one or several export files of one source into one imported daily table.
+
+    Days present in several files are combined column by column: a value from an earlier file is kept,
+    a later file fills what it left empty (and the notes say so). ``options`` go to the source's reader
+    (e.g. ``source_priority=`` for Apple Health).
+    """
+    reader = _reader(source)
+    combined: pd.DataFrame | None = None
+    files: list[str] = []
+    notes: list[str] = []
+    details: list[pd.DataFrame] = []
+    for path in paths:
+        frame = reader(path, **options)
+        files += [str(f) for f in frame.attrs.get("files", [path])]
+        notes += [str(n) for n in frame.attrs.get("notes", [])]
+        if isinstance(frame.attrs.get("detail"), pd.DataFrame):
+            details.append(frame.attrs["detail"])
+        indexed = frame.set_index("date")
+        if combined is None:
+            combined = indexed
+        else:
+            overlap = combined.index.intersection(indexed.index)
+            if len(overlap):
+                notes.append(
+                    f"{len(overlap)} day(s) appear in several {source} files: the first file's values are kept"
+                )
+            combined = combined.combine_first(indexed)
+    if combined is None:
+        raise ValueError("read_export needs at least one file.")
+    result = combined.sort_index().reset_index()
+    result.attrs = {"source": source, "files": files, "notes": notes}
+    if details:
+        result.attrs["detail"] = pd.concat(details, ignore_index=True)
+    return result

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from spasmlog.io.sources import discover
-from spasmlog.log import Log
+import pandas as pd
+
+from spasmlog.io.sources import discover, read_provenance
+from spasmlog.log import PROVENANCE_COLUMNS, Log
 from spasmlog.validation import Errors, build_log
 
 __all__ = ["read_log"]
@@ -73,4 +75,20 @@ def read_log(
     >>> int(log.sources["rows_read"].sum()) == valid + len(log.quarantine)
     True
     """
-    return build_log(discover(path), errors=errors, dayfirst=dayfirst, drink_g=drink_g)
+    log = build_log(discover(path), errors=errors, dayfirst=dayfirst, drink_g=drink_g)
+    log.provenance = _provenance(Path(path))
+    return log
+
+
+def _provenance(root: Path) -> pd.DataFrame:
+    """The provenance tables of a log folder and of its per-person sub-folders, as one table."""
+    if not root.is_dir():
+        return pd.DataFrame(columns=PROVENANCE_COLUMNS)
+    folders = [(root, root.resolve().name)]
+    folders += [
+        (sub, sub.name) for sub in sorted(root.iterdir()) if sub.is_dir() and not sub.name.startswith((".", "_"))
+    ]
+    tables = [table for folder, person in folders if (table := read_provenance(folder, person)) is not None]
+    if not tables:
+        return pd.DataFrame(columns=PROVENANCE_COLUMNS)
+    return pd.concat(tables, ignore_index=True).reindex(columns=PROVENANCE_COLUMNS)

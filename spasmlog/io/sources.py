@@ -23,7 +23,10 @@ from spasmlog.errors import EncodingError, LogNotFoundError, LogReadError, Unrec
 from spasmlog.io.units import resolve_header
 from spasmlog.logformat.schemas import TABLES, field_specs
 
-__all__ = ["RawTable", "detect_table", "discover", "load_file"]
+__all__ = ["PROVENANCE_FILE", "RawTable", "csv_dialect", "detect_table", "discover", "load_file", "read_provenance"]
+
+PROVENANCE_FILE = "provenance.csv"
+"""Beside ``daily.csv``: where each imported value came from (written by ``spasmlog import``)."""
 
 TABLE_SUFFIXES = {".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".parquet", ".jsonl", ".ndjson"}
 _IGNORED_SHEETS = {"readme", "help", "about", "instructions", "lists", "info"}
@@ -166,6 +169,36 @@ def _read_csv_fast(path: Path, delimiter: str, skip: int, encoding: str) -> pd.D
         return pd.read_csv(path, sep=delimiter, dtype="str", keep_default_na=False, skiprows=skip, engine="pyarrow")
     except Exception:  # any Arrow complaint (ragged rows, quoted newlines): the careful reader decides
         return None
+
+
+def csv_dialect(path: Path) -> tuple[str, str, bool, str, int]:
+    r"""How a CSV file is written: encoding, delimiter, decimal comma, line ending, lines before the header.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> path = Path(tempfile.mkdtemp()) / "daily.csv"
+    >>> _ = path.write_bytes("\ufeffdate;water\r\n2026-01-01;1,5\r\n".encode())
+    >>> csv_dialect(path)
+    ('utf-8-sig', ';', True, '\r\n', 0)
+    """
+    encoding = _detect_encoding(path)
+    with path.open(encoding=encoding, newline="") as stream:
+        head = [line for _, line in zip(range(200), stream, strict=False)]
+    delimiter, skip, decimal_comma = _sniff(head)
+    newline = "\r\n" if head and head[0].endswith("\r\n") else "\n"
+    return encoding, delimiter, decimal_comma, newline, skip
+
+
+def read_provenance(folder: Path, person_id: str) -> pd.DataFrame | None:
+    """The provenance table of a log folder (``None`` when there is none), with its ``person_id``."""
+    path = folder / PROVENANCE_FILE
+    if not path.is_file():
+        return None
+    table = pd.read_csv(path, dtype="str", keep_default_na=False)
+    if "person_id" not in table:
+        table.insert(0, "person_id", person_id)
+    return table
 
 
 def _load_csv(path: Path) -> tuple[pd.DataFrame, np.ndarray, bool, int]:
@@ -336,7 +369,10 @@ def _table_files(folder: Path) -> list[Path]:
     return sorted(
         p
         for p in folder.iterdir()
-        if p.is_file() and p.suffix.lower() in TABLE_SUFFIXES and not p.name.startswith((".", "~$"))
+        if p.is_file()
+        and p.suffix.lower() in TABLE_SUFFIXES
+        and not p.name.startswith((".", "~$"))
+        and p.name != PROVENANCE_FILE
     )
 
 

@@ -47,8 +47,10 @@ def to_text_frame(frame: pd.DataFrame, table: str) -> pd.DataFrame:
     return out
 
 
-def atomic_write_csv(frame: pd.DataFrame, path: Path) -> None:
-    """Write ``frame`` as UTF-8 CSV to ``path`` through a temporary file in the same folder, then rename.
+def atomic_write_csv(
+    frame: pd.DataFrame, path: Path, *, sep: str = ",", encoding: str = "utf-8", lineterminator: str = "\n"
+) -> None:
+    """Write ``frame`` as CSV to ``path`` through a temporary file in the same folder, then rename.
 
     An interrupted write leaves the old file as it was.
     """
@@ -56,8 +58,8 @@ def atomic_write_csv(frame: pd.DataFrame, path: Path) -> None:
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         os.chmod(temporary, _FILE_MODE)  # mkstemp makes the file private; give it the usual permissions
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            frame.to_csv(stream, index=False, lineterminator="\n")
+        with os.fdopen(handle, "w", encoding=encoding, newline="") as stream:
+            frame.to_csv(stream, index=False, sep=sep, lineterminator=lineterminator)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

@@ -1,0 +1,363 @@
+"""Merging an imported table into a person's log folder, without losing or overwriting their own entries.
+
+Rules (issue 5):
+
+- an imported value fills an empty cell of ``daily.csv`` (a new day gets a new row at the end, a new
+  column gets the canonical header);
+- a value the person already logged is kept unless ``overwrite=True``, and every disagreement is
+  reported (date, column, logged value, imported value, source, file);
+- a cell that an earlier import of the *same source* filled is updated by a newer export of that source
+  (reported as ``updated``): it was never the person's own entry;
+- provenance is kept: ``provenance.csv`` beside ``daily.csv`` says, for every imported value, which
+  source and file it came from (values without a provenance row are the person's own);
+- re-importing the same file changes nothing; ``dry_run=True`` reports what would change and writes
+  nothing; files are written atomically (a temporary file in the same folder, then a rename).
+
+The person's ``daily.csv`` keeps its own form: its headers and units (a ``Water (L)`` column is filled in
+litres), delimiter, decimal comma, encoding, line endings and every cell it already had.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from spasmlog.errors import SpasmlogError
+from spasmlog.io import parsing
+from spasmlog.io.sources import PROVENANCE_FILE, csv_dialect
+from spasmlog.io.units import resolve_header
+from spasmlog.io.write import atomic_write_csv
+from spasmlog.logformat.schemas import field_specs
+from spasmlog.validation import validate_tables
+
+__all__ = ["CHANGE_COLUMNS", "PROVENANCE_COLUMNS", "PROVENANCE_FILE", "MergeResult", "merge_into"]
+
+PROVENANCE_COLUMNS = ["person_id", "date", "column", "source", "file", "detail"]
+CHANGE_COLUMNS = ["person_id", "date", "column", "action", "logged_value", "imported_value", "source", "file"]
+"""Columns of :attr:`MergeResult.changes`. ``action`` is ``filled``, ``added`` (a new day), ``updated``
+(a value the same source imported before), ``overwritten``, ``kept`` (a disagreement: the person's value
+stays) or ``refused`` (the imported value breaks a rule of the log format and was not merged)."""
+
+
+@dataclass
+class MergeResult:
+    """What an import changed (or, with ``dry_run``, would change) in a log folder."""
+
+    target: Path
+    person_id: str
+    source: str
+    changes: pd.DataFrame
+    dry_run: bool = False
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def disagreements(self) -> pd.DataFrame:
+        """Imported values that differ from what the person logged (kept, or overwritten on request)."""
+        return self.changes[self.changes["action"].isin(["kept", "overwritten"])]
+
+    @property
+    def changed(self) -> bool:
+        """Whether any cell of the log changed (or would change)."""
+        return bool(self.changes["action"].isin(["filled", "added", "updated", "overwritten"]).any())
+
+    def summary(self) -> str:
+        """A few readable lines: counts per action, then every disagreement."""
+        verb = "would be" if self.dry_run else "were"
+        counts = self.changes["action"].value_counts()
+        lines = [f"Import from {self.source} into {self.target} (person {self.person_id}):"]
+        for action, words in (
+            ("filled", "empty cells filled"),
+            ("added", "values on new days added"),
+            ("updated", "values from an earlier import of this source updated"),
+            ("overwritten", "of your values overwritten (--overwrite)"),
+            ("kept", "of your values kept where the import disagrees"),
+            ("refused", "imported values refused (they break a rule of the log format)"),
+        ):
+            if counts.get(action, 0):
+                lines.append(f"  {counts[action]} {words}")
+        if not self.changed:
+            lines.append(f"  nothing {verb} changed")
+        for row in self.changes[self.changes["action"].isin(["kept", "overwritten", "refused"])].to_dict("records"):
+            lines.append(
+                f"  {row['date']:%Y-%m-%d} {row['column']}: logged {row['logged_value']!s}, "
+                f"{row['source']} says {row['imported_value']!s} ({row['action']})"
+            )
+        lines += [f"  note: {note}" for note in self.notes]
+        if self.dry_run:
+            lines.append("  (dry run: nothing was written)")
+        return "\n".join(lines)
+
+
+def _target(logdir: Path, person_id: str | None) -> tuple[Path, str]:
+    """The folder whose daily.csv receives the import, and the person it belongs to."""
+    subfolders = [p for p in logdir.iterdir() if p.is_dir() and (p / "daily.csv").exists()] if logdir.exists() else []
+    if person_id is not None and ((logdir / person_id).is_dir() or subfolders):
+        return logdir / person_id, person_id
+    if subfolders and person_id is None:
+        raise SpasmlogError(
+            f"{logdir} holds one folder per person ({', '.join(p.name for p in subfolders[:5])}, ...): "
+            "say whose log this import belongs to with --person ID.",
+            file=str(logdir),
+        )
+    return logdir, person_id or logdir.resolve().name
+
+
+def _format_number(value: float, decimal_comma: bool) -> str:
+    text = str(int(value)) if float(value).is_integer() and abs(value) < 2**53 else repr(float(value))
+    return text.replace(".", ",") if decimal_comma else text
+
+
+def _same(logged: object, imported: object) -> bool:
+    if isinstance(logged, float) and isinstance(imported, float):
+        return math.isclose(logged, imported, rel_tol=1e-9, abs_tol=1e-9)
+    return logged == imported
+
+
+def _read_existing(path: Path) -> tuple[pd.DataFrame, str, str, bool, str]:
+    """The person's daily.csv as text cells, with how to write it back the same way."""
+    if not path.exists():
+        return pd.DataFrame({"date": pd.Series(dtype="str")}), "utf-8", ",", False, "\n"
+    encoding, delimiter, decimal_comma, newline, skip = csv_dialect(path)
+    frame = pd.read_csv(
+        path,
+        sep=delimiter,
+        dtype="str",
+        keep_default_na=False,
+        na_filter=False,
+        skip_blank_lines=False,
+        skiprows=skip,
+        encoding=encoding,
+        index_col=False,
+    )
+    return frame.fillna(""), encoding, delimiter, decimal_comma, newline
+
+
+def _cell_value(text: str, kind: str, factor: float, decimal_comma: bool) -> object:
+    """The canonical value of one of the person's cells (``None`` when empty or unreadable)."""
+    cells = pd.Series([text])
+    if parsing.is_missing(cells).iloc[0]:
+        return None
+    if kind in ("number", "integer", "duration"):
+        parsed = parsing.parse_number(cells, decimal_comma=decimal_comma)
+        value = parsed.values.iloc[0]
+        return None if pd.isna(value) else float(value) * factor
+    if kind == "category":
+        return parsing.normalise_category(text)
+    if kind == "boolean":
+        flag = parsing.parse_boolean(cells).values.iloc[0]
+        return None if pd.isna(flag) else float(bool(flag))
+    return text
+
+
+def _imported_rows(imported: pd.DataFrame, person_id: str, source: str, file: str) -> tuple[pd.DataFrame, list[dict]]:
+    """Check the imported values against the log format; rows that break a rule are refused, not merged."""
+    frame = imported.copy()
+    frame.insert(0, "person_id", person_id)
+    log = validate_tables({"daily": frame}, errors="quarantine")
+    refused = []
+    for problem in log.errors.to_dict("records"):
+        row = int(problem["line"]) - 1
+        refused.append(
+            {
+                "person_id": person_id,
+                "date": frame["date"].iloc[row],
+                "column": problem["field"] or problem["column"],
+                "action": "refused",
+                "logged_value": None,
+                "imported_value": problem["value"],
+                "source": source,
+                "file": file,
+            }
+        )
+    return log.daily, refused
+
+
+def merge_into(
+    imported: pd.DataFrame,
+    logdir: str | Path,
+    *,
+    person_id: str | None = None,
+    overwrite: bool = False,
+    dry_run: bool = False,
+) -> MergeResult:
+    """Merge an imported daily table (see :mod:`spasmlog.importers`) into a person's log folder.
+
+    Parameters
+    ----------
+    imported : pandas.DataFrame
+        From ``read_apple_health``, ``read_cronometer``, ``read_myfitnesspal`` or ``read_garmin``; its
+        ``attrs`` name the source and files.
+    logdir : str or Path
+        The person's log folder (created if missing), or a folder with one sub-folder per person
+        (then ``person_id`` says which).
+    person_id : str, optional
+        Whose log; default: the folder's name (or the ``person_id`` of a one-person ``daily.csv``).
+    overwrite : bool
+        Replace values the person logged where the import disagrees (each is reported).
+    dry_run : bool
+        Report what would change; write nothing.
+
+    Returns
+    -------
+    MergeResult
+        ``changes`` lists every cell touched or compared (columns :data:`CHANGE_COLUMNS`).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = (folder / "daily.csv").write_text("date,Water (L),stress\\n2026-01-01,,3\\n2026-01-02,1.5,4\\n")
+    >>> imported = pd.DataFrame({"date": pd.to_datetime(["2026-01-01", "2026-01-02", "2026-01-03"]),
+    ...                          "water_ml": [2000.0, 1800.0, 2100.0]})
+    >>> imported.attrs.update(source="cronometer", files=["dailysummary.csv"])
+    >>> result = merge_into(imported, folder)
+    >>> result.changes["action"].tolist()
+    ['filled', 'kept', 'added']
+    >>> print((folder / "daily.csv").read_text())
+    date,Water (L),stress
+    2026-01-01,2,3
+    2026-01-02,1.5,4
+    2026-01-03,2.1,
+    <BLANKLINE>
+    >>> merge_into(imported, folder).changed
+    False
+    """
+    logdir = Path(logdir)
+    source = str(imported.attrs.get("source", "import"))
+    files = imported.attrs.get("files") or ["?"]
+    file_label = ";".join(Path(str(f)).name for f in files)
+    target, person = _target(logdir, person_id)
+    daily_path = target / "daily.csv"
+    frame, encoding, delimiter, decimal_comma, newline = _read_existing(daily_path)
+
+    specs = field_specs("daily")
+    header_of: dict[str, str] = {}
+    factor_of: dict[str, float] = {}
+    for header in frame.columns:
+        match = resolve_header(str(header), "daily")
+        if match is not None and match.problem is None and match.field not in header_of:
+            header_of[match.field] = str(header)
+            factor_of[match.field] = match.factor
+    if "date" not in header_of:
+        raise SpasmlogError(
+            f"{daily_path} has no date column; an import needs one to match days.", file=str(daily_path)
+        )
+
+    valid, changes = _imported_rows(imported, person, source, file_label)
+    dates = parsing.parse_dates(frame[header_of["date"]], kind="date").values
+    mine = pd.Series(True, index=frame.index)
+    if "person_id" in header_of:
+        ids = frame[header_of["person_id"]].str.strip()
+        mine = ids.eq(person) | parsing.is_missing(ids)
+    row_of: dict[pd.Timestamp, list[int]] = {}
+    for index in np.flatnonzero(mine.to_numpy() & dates.notna().to_numpy()):
+        row_of.setdefault(dates.iloc[index], []).append(int(index))
+
+    provenance_path = target / PROVENANCE_FILE
+    provenance = (
+        pd.read_csv(provenance_path, dtype="str", keep_default_na=False)
+        if provenance_path.exists()
+        else pd.DataFrame({c: pd.Series(dtype="str") for c in PROVENANCE_COLUMNS})
+    )
+    imported_by = {(r["person_id"], r["date"], r["column"]): r["source"] for r in provenance.to_dict("records")}
+
+    new_rows: list[dict[str, str]] = []
+    new_row_of: dict[pd.Timestamp, int] = {}
+    new_provenance: list[dict[str, str]] = []
+    detail = imported.attrs.get("detail")
+    detail_of = (
+        {
+            (pd.Timestamp(d), c): str(x)
+            for d, c, x in detail[["date", "column"]].assign(x=detail["detail"]).itertuples(index=False)
+        }
+        if isinstance(detail, pd.DataFrame) and len(detail)
+        else {}
+    )
+    columns = [c for c in valid.columns if c in specs and c not in ("person_id", "date")]
+    for record in valid.to_dict("records"):
+        day = pd.Timestamp(record["date"])
+        day_text = f"{day:%Y-%m-%d}"
+        rows = row_of.get(day, [])
+        for column in columns:
+            value = record[column]
+            if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+                continue
+            kind = specs[column].kind
+            imported_value: object = (
+                float(value) if kind in ("number", "integer", "duration", "boolean") else str(value)
+            )
+            header = header_of.get(column, column)
+            factor = factor_of.get(column, 1.0)
+            if header not in frame.columns and not dry_run:
+                frame[header] = ""
+            text = (
+                _format_number(imported_value / factor, decimal_comma)
+                if isinstance(imported_value, float)
+                else str(imported_value)
+            )
+            base = {
+                "person_id": person,
+                "date": day,
+                "column": column,
+                "imported_value": imported_value,
+                "source": source,
+                "file": file_label,
+            }
+            if len(rows) > 1:
+                changes.append({**base, "action": "kept", "logged_value": f"{len(rows)} rows for this day"})
+                continue
+            if not rows:
+                if day not in new_row_of:
+                    new_row_of[day] = len(new_rows)
+                    new_rows.append({header_of["date"]: day_text})
+                    if "person_id" in header_of:
+                        new_rows[-1][header_of["person_id"]] = person
+                new_rows[new_row_of[day]][header] = text
+                changes.append({**base, "action": "added", "logged_value": None})
+                new_provenance.append(
+                    _provenance(person, day_text, column, source, file_label, detail_of.get((day, column)))
+                )
+                continue
+            row = rows[0]
+            cell = frame.at[row, header] if header in frame.columns else ""
+            logged = _cell_value(str(cell), kind, factor, decimal_comma)
+            if logged is None:
+                action = "filled"
+            elif _same(logged, imported_value):
+                continue
+            elif imported_by.get((person, day_text, column)) == source:
+                action = "updated"
+            elif overwrite:
+                action = "overwritten"
+            else:
+                changes.append({**base, "action": "kept", "logged_value": logged})
+                continue
+            changes.append({**base, "action": action, "logged_value": logged})
+            new_provenance.append(
+                _provenance(person, day_text, column, source, file_label, detail_of.get((day, column)))
+            )
+            if not dry_run:
+                frame.at[row, header] = text
+
+    result = MergeResult(target, person, source, pd.DataFrame(changes, columns=CHANGE_COLUMNS), dry_run=dry_run)
+    result.notes.extend(str(n) for n in imported.attrs.get("notes", []))
+    if dry_run or not result.changed:
+        return result
+    if new_rows:
+        frame = pd.concat([frame, pd.DataFrame(new_rows)], ignore_index=True).fillna("")
+    atomic_write_csv(frame, daily_path, sep=delimiter, encoding=encoding, lineterminator=newline)
+    keys = {(p["person_id"], p["date"], p["column"]) for p in new_provenance}
+    kept = provenance[
+        [k not in keys for k in zip(provenance["person_id"], provenance["date"], provenance["column"], strict=True)]
+    ]
+    updated = pd.concat([kept, pd.DataFrame(new_provenance, columns=PROVENANCE_COLUMNS)], ignore_index=True)
+    atomic_write_csv(updated.sort_values(["person_id", "date", "column"], kind="stable"), provenance_path)
+    return result
+
+
+def _provenance(person: str, day: str, column: str, source: str, file: str, detail: str | None) -> dict[str, str]:
+    return {"person_id": person, "date": day, "column": column, "source": source, "file": file, "detail": detail or ""}
