@@ -89,6 +89,11 @@ def _parser() -> argparse.ArgumentParser:
     importing.add_argument("--person", metavar="ID", help="whose log, when LOGDIR holds one folder per person")
     importing.add_argument("--overwrite", action="store_true", help="replace your values where the import differs")
     importing.add_argument("--dry-run", action="store_true", help="show what would change; write nothing")
+    dates = importing.add_mutually_exclusive_group()
+    dates.add_argument(
+        "--dayfirst", dest="dayfirst", action="store_const", const=True, help="read 03/04/2026 as 3 April"
+    )
+    dates.add_argument("--monthfirst", dest="dayfirst", action="store_const", const=False, help="read it as March 4")
     importing.add_argument(
         "--prefer",
         action="append",
@@ -223,12 +228,15 @@ def _import(args: argparse.Namespace, out: TextIO) -> int:
         if not items:
             raise SpasmlogError(f"Give the {source} export file(s) to import after '{source}'.")
         groups = {source: [Path(item) for item in items]}
-    options = {"source_priority": args.prefer} if args.prefer else {}
     for source, files in groups.items():
         for file in files:
             if not file.exists():
                 raise SpasmlogError(f"{file} does not exist.", file=str(file))
-        imported = read_export(source, files, **(options if source == "apple-health" else {}))
+        if source == "apple-health":
+            options = {"source_priority": args.prefer} if args.prefer else {}
+        else:
+            options = {"dayfirst": args.dayfirst}
+        imported = read_export(source, files, **options)
         result = merge_into(imported, args.into, person_id=args.person, overwrite=args.overwrite, dry_run=args.dry_run)
         out.write(result.summary() + "\n")
     return EXIT_OK

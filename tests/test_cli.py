@@ -111,3 +111,49 @@ def test_a_bug_is_one_line_not_a_traceback(monkeypatch: pytest.MonkeyPatch, caps
     assert "internal error (ZeroDivisionError: oops)" in capsys.readouterr().err
     with pytest.raises(ZeroDivisionError):
         main(["--debug", "validate", str(MESSY)])
+
+
+CRONOMETER = (
+    "Date,Energy (kcal),Water (g),Caffeine (mg),Magnesium (mg),Sodium (mg),Completed\n"
+    "2026-01-01,2100,2500,95,310,2300,true\n"
+    "2026-01-02,1900,2100,,290,2100,true\n"
+)
+
+
+def test_import_fills_the_log_reports_and_is_idempotent(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    export = tmp_path / "dailysummary.csv"
+    export.write_text(CRONOMETER)
+    log = tmp_path / "log"
+    log.mkdir()
+    (log / "daily.csv").write_text("date,magnesium_mg,stress\n2026-01-01,400,3\n")
+    assert main(["import", "cronometer", str(export), "--into", str(log), "--dry-run"]) == 0
+    assert "(dry run: nothing was written)" in capsys.readouterr().out
+    assert not (log / "provenance.csv").exists()
+    assert main(["import", "--auto", str(export), "--into", str(log)]) == 0
+    out = capsys.readouterr().out
+    assert "2026-01-01 magnesium_mg: logged 400.0, cronometer says 310.0 (kept)" in out
+    table = pd.read_csv(log / "daily.csv")
+    assert table["magnesium_mg"].tolist() == [400, 290]
+    assert table["water_total_ml"].tolist() == [2500, 2100]
+    before = (log / "daily.csv").read_bytes()
+    assert main(["import", "cronometer", str(export), "--into", str(log)]) == 0
+    assert "nothing were changed" in capsys.readouterr().out
+    assert (log / "daily.csv").read_bytes() == before
+    assert main(["validate", str(log)]) == 0
+    assert "from cronometer (dailysummary.csv)" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["import", "fitbit", "x.csv", "--into", "{tmp}"], "'fitbit' is not an export format"),
+        (["import", "cronometer", "{tmp}/missing.csv", "--into", "{tmp}"], "does not exist"),
+        (["import", "--auto", "{tmp}/notes.txt", "--into", "{tmp}"], "Cannot tell which app"),
+    ],
+)
+def test_import_errors_exit_2(tmp_path: Path, args: list[str], message: str) -> None:
+    (tmp_path / "notes.txt").write_text("hello\n")
+    result = _run(*[a.format(tmp=tmp_path) for a in args])
+    assert result.returncode == 2, result.stderr
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr

@@ -14,9 +14,10 @@ The contract of an imported table
   ``stand_h``, ...);
 - ``frame.attrs``: ``"source"`` (``"apple-health"``, ``"cronometer"``, ``"myfitnesspal"`` or
   ``"garmin"``), ``"files"`` (list of the files read, as strings), ``"notes"`` (list of sentences a
-  person should read: what was converted, skipped or kept aside), and optionally ``"detail"``: a
-  DataFrame with columns ``date``, ``column``, ``detail`` saying where inside the export a value came
-  from (for Apple Health, the device or app that recorded it).
+  person should read: what was converted, skipped or kept aside), and optionally ``"detail"``: a list
+  of ``(date, column, detail)`` tuples saying where inside the export a value came from (for Apple
+  Health, the device or app that recorded it). A list, not a DataFrame: pandas compares ``attrs`` when
+  frames are concatenated or merged, and DataFrames cannot be compared that way.
 """
 
 from __future__ import annotations
@@ -28,8 +29,11 @@ from typing import Any
 
 import pandas as pd
 
+from spasmlog.importers.detection import detect
+
 __all__ = [
     "SOURCES",
+    "detail_records",
     "detect",
     "read_apple_health",
     "read_cronometer",
@@ -60,43 +64,52 @@ def __getattr__(name: str) -> Any:
     for source, (_, function) in SOURCES.items():
         if name == function:
             return _reader(source)
-    if name == "detect":
-        return import_module("spasmlog.importers.detect").detect
     raise AttributeError(f"module 'spasmlog.importers' has no attribute {name!r}")
+
+
+def detail_records(frame: pd.DataFrame) -> list[tuple[pd.Timestamp, str, str]]:
+    """``frame.attrs["detail"]`` as ``(date, column, detail)`` tuples (also from an older DataFrame form)."""
+    detail = frame.attrs.get("detail")
+    if detail is None:
+        return []
+    if isinstance(detail, pd.DataFrame):
+        detail = list(detail[["date", "column", "detail"]].itertuples(index=False, name=None))
+    return [(pd.Timestamp(date), str(column), str(text)) for date, column, text in detail]
 
 
 def read_export(source: str, paths: Sequence[str | Path], **options: Any) -> pd.DataFrame:
     """Read one or several export files of one source into one imported daily table.
 
-    Days present in several files are combined column by column: a value from an earlier file is kept,
-    a later file fills what it left empty (and the notes say so). ``options`` go to the source's reader
-    (e.g. ``source_priority=`` for Apple Health).
+    Cronometer, MyFitnessPal and Garmin readers take all the files at once (so a daily summary and an
+    exercises export complement each other, and food is never counted twice). Apple Health exports are
+    read one by one; a day present in several of them keeps the first file's values, and later files fill
+    only what it left empty (the notes say so). ``options`` go to the reader (``source_priority=`` for
+    Apple Health, ``dayfirst=`` for the CSV exports).
     """
     reader = _reader(source)
+    if not paths:
+        raise ValueError("read_export needs at least one file.")
+    if source != "apple-health":
+        return reader(list(paths) if len(paths) > 1 else paths[0], **options)
     combined: pd.DataFrame | None = None
     files: list[str] = []
     notes: list[str] = []
-    details: list[pd.DataFrame] = []
+    details: list[tuple[pd.Timestamp, str, str]] = []
     for path in paths:
         frame = reader(path, **options)
         files += [str(f) for f in frame.attrs.get("files", [path])]
         notes += [str(n) for n in frame.attrs.get("notes", [])]
-        if isinstance(frame.attrs.get("detail"), pd.DataFrame):
-            details.append(frame.attrs["detail"])
+        details += detail_records(frame)
         indexed = frame.set_index("date")
+        indexed.attrs = {}
         if combined is None:
             combined = indexed
-        else:
-            overlap = combined.index.intersection(indexed.index)
-            if len(overlap):
-                notes.append(
-                    f"{len(overlap)} day(s) appear in several {source} files: the first file's values are kept"
-                )
-            combined = combined.combine_first(indexed)
-    if combined is None:
-        raise ValueError("read_export needs at least one file.")
+            continue
+        overlap = combined.index.intersection(indexed.index)
+        if len(overlap):
+            notes.append(f"{len(overlap)} day(s) appear in several {source} exports: the first one's values are kept")
+        combined = combined.combine_first(indexed)
+    assert combined is not None  # paths is not empty
     result = combined.sort_index().reset_index()
-    result.attrs = {"source": source, "files": files, "notes": notes}
-    if details:
-        result.attrs["detail"] = pd.concat(details, ignore_index=True)
+    result.attrs = {"source": source, "files": files, "notes": notes, "detail": details}
     return result

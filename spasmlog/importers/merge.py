@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from spasmlog.errors import SpasmlogError
+from spasmlog.importers import detail_records
 from spasmlog.io import parsing
 from spasmlog.io.sources import PROVENANCE_FILE, csv_dialect
 from spasmlog.io.units import resolve_header
@@ -134,6 +135,12 @@ def _read_existing(path: Path) -> tuple[pd.DataFrame, str, str, bool, str]:
         index_col=False,
     )
     return frame.fillna(""), encoding, delimiter, decimal_comma, newline
+
+
+def _extra_kind(column: pd.Series) -> str:
+    if pd.api.types.is_bool_dtype(column):
+        return "boolean"
+    return "number" if pd.api.types.is_numeric_dtype(column) else "text"
 
 
 def _cell_value(text: str, kind: str, factor: float, decimal_comma: bool) -> object:
@@ -268,16 +275,9 @@ def merge_into(
     new_rows: list[dict[str, str]] = []
     new_row_of: dict[pd.Timestamp, int] = {}
     new_provenance: list[dict[str, str]] = []
-    detail = imported.attrs.get("detail")
-    detail_of = (
-        {
-            (pd.Timestamp(d), c): str(x)
-            for d, c, x in detail[["date", "column"]].assign(x=detail["detail"]).itertuples(index=False)
-        }
-        if isinstance(detail, pd.DataFrame) and len(detail)
-        else {}
-    )
-    columns = [c for c in valid.columns if c in specs and c not in ("person_id", "date")]
+    detail_of = {(date, column): text for date, column, text in detail_records(imported)}
+    # Extra columns an importer keeps aside (``calcium_pct_dv_mfp``) are merged too: nothing is lost.
+    columns = [c for c in valid.columns if c not in ("person_id", "date")]
     for record in valid.to_dict("records"):
         day = pd.Timestamp(record["date"])
         day_text = f"{day:%Y-%m-%d}"
@@ -286,7 +286,7 @@ def merge_into(
             value = record[column]
             if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
                 continue
-            kind = specs[column].kind
+            kind = specs[column].kind if column in specs else _extra_kind(valid[column])
             imported_value: object = (
                 float(value) if kind in ("number", "integer", "duration", "boolean") else str(value)
             )
@@ -294,11 +294,12 @@ def merge_into(
             factor = factor_of.get(column, 1.0)
             if header not in frame.columns and not dry_run:
                 frame[header] = ""
-            text = (
-                _format_number(imported_value / factor, decimal_comma)
-                if isinstance(imported_value, float)
-                else str(imported_value)
-            )
+            if kind == "boolean":
+                text = "yes" if imported_value else "no"
+            elif isinstance(imported_value, float):
+                text = _format_number(imported_value / factor, decimal_comma)
+            else:
+                text = str(imported_value)
             base = {
                 "person_id": person,
                 "date": day,

@@ -1,0 +1,572 @@
+"""What the CSV importers (Cronometer, MyFitnessPal, Garmin Connect) share.
+
+Finding the files of an export (a file, a folder, a list of files, or a zip the app e-mailed), loading
+each with the log reader's CSV machinery (:mod:`spasmlog.io.sources`: encodings, BOM, delimiters,
+decimal commas, Excel's re-saved forms), matching headers written in any case or accent, reading cells
+with :mod:`spasmlog.io.parsing`, and building the imported ``daily`` table that
+:mod:`spasmlog.importers` describes. Private: the public functions are the ``read_<source>`` readers.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+import unicodedata
+import zipfile
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from spasmlog.errors import ImportFormatError, LogReadError, UnsafeFileError
+from spasmlog.io.parsing import Parsed, parse_dates, parse_number
+from spasmlog.io.sources import _drop_blank_rows, _load_csv
+from spasmlog.io.units import UNIT_WORDS, convert_factor
+from spasmlog.logformat.schemas import field_specs
+
+__all__: list[str] = []  # private helpers; nothing here is public API
+
+PathInput = str | os.PathLike[str] | Sequence[str | os.PathLike[str]]
+"""A file, a folder of files, a zip, or a list of any of these."""
+
+CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
+MAX_MEMBER_BYTES = 1 << 30  # a CSV inside an export zip larger than 1 GiB is not an app export
+MAX_COMPRESSION_RATIO = 200  # text compresses about 5-20 times; far more is a zip bomb
+SHOWN = 3  # examples of a problem quoted in a note before "and N more"
+
+
+# --- headers ------------------------------------------------------------------------------------------------
+
+
+def normalise_header(text: object) -> str:
+    """A header as compared: lower case, accents and quotes dropped, ``µ`` as ``u``, single spaces.
+
+    Examples
+    --------
+    >>> normalise_header(" Aktivitätstyp ")
+    'aktivitatstyp'
+    >>> normalise_header("B12 (Cobalamin) (µg)")
+    'b12 (cobalamin) (ug)'
+    """
+    value = str(text).replace("\ufeff", "").replace("µ", "u").replace("μ", "u").replace("\u2019", "'")
+    value = value.strip().strip('"').strip()
+    value = unicodedata.normalize("NFKD", value)
+    value = "".join(c for c in value if not unicodedata.combining(c)).lower()
+    return re.sub(r"\s+", " ", value)
+
+
+def split_unit(header: str) -> tuple[str, str | None]:
+    """A normalised header as name and unit: ``'magnesium (ug)'`` → ``('magnesium', 'ug')``.
+
+    Examples
+    --------
+    >>> split_unit("water (g)"), split_unit("potassium")
+    (('water', 'g'), ('potassium', None))
+    """
+    match = re.fullmatch(r"(.*?)\s*\(([^()]*)\)", header)
+    if match is None:
+        return header, None
+    return match.group(1).strip(), match.group(2).strip()
+
+
+def unit_factor(unit: str | None, to: str, *, default: str | None = None) -> float | None:
+    """How many ``to`` (a pint unit) make one ``unit`` as spelled in a header (``mg``, ``µg``, ``mcg``,
+    ``g``, ``hours``, ``min``); ``None`` when the spelling is unknown or not convertible.
+
+    ``default`` is the unit assumed when ``unit`` is ``None`` (a header without a unit).
+
+    Examples
+    --------
+    >>> unit_factor("mcg", "milligram"), unit_factor("g", "milligram"), unit_factor("hours", "hour")
+    (0.001, 1000.0, 1.0)
+    >>> unit_factor("%", "milligram") is None
+    True
+    """
+    word = default if unit is None else normalise_header(unit).rstrip(".")
+    if word is None:
+        return None
+    name = UNIT_WORDS.get(word, UNIT_WORDS.get(word.rstrip("s")))
+    if name is None:
+        return None
+    try:
+        return convert_factor(name, to)
+    except Exception:  # pint's DimensionalityError: hours of magnesium
+        return None
+
+
+# --- files of an export -------------------------------------------------------------------------------------
+
+
+@dataclass
+class ExportFile:
+    """One CSV file of an export, loaded as text cells.
+
+    ``label`` is how the person knows the file (its path, or ``export.zip: member.csv``); ``lines`` holds,
+    for each row of ``frame``, the row number the person sees in a spreadsheet (header = row 1);
+    ``headers`` maps each normalised header to the header as written.
+    """
+
+    label: str
+    frame: pd.DataFrame
+    lines: np.ndarray
+    decimal_comma: bool
+    headers: dict[str, str] = field(default_factory=dict)
+
+    def column(self, *names: str) -> str | None:
+        """The header as written of the first of ``names`` (normalised) this file has, else ``None``."""
+        for name in names:
+            if name in self.headers:
+                return self.headers[name]
+        return None
+
+    def need(self, source: str, *names: str) -> str:
+        """The header as written of the first of ``names`` this file has; an error naming the column if none."""
+        header = self.column(*names)
+        if header is None:
+            raise ImportFormatError(
+                f"{self.label}: the column {names[0]!r} is missing, so this is not a complete {source} export. "
+                f"Export the file again from {source} without removing columns.",
+                file=self.label,
+                column=names[0],
+            )
+        return header
+
+
+def _zip_members(archive: Path, folder: Path) -> list[tuple[Path, str]]:
+    """Copy the CSV members of ``archive`` into ``folder`` under safe names: (copy, label) pairs."""
+    copies = []
+    try:
+        with zipfile.ZipFile(archive) as bundle:
+            for number, member in enumerate(bundle.infolist()):
+                name = member.filename
+                if member.is_dir() or Path(name).suffix.lower() not in CSV_SUFFIXES:
+                    continue
+                if Path(name).name.startswith(("._", "~$")):  # macOS resource forks, Excel lock files
+                    continue
+                ratio = member.file_size / max(member.compress_size, 1)
+                if member.file_size > MAX_MEMBER_BYTES or (
+                    member.file_size > 10 << 20 and ratio > MAX_COMPRESSION_RATIO
+                ):
+                    raise UnsafeFileError(
+                        f"{archive}: the zip entry {name!r} would unpack to {member.file_size:,} bytes "
+                        f"({ratio:.0f} times its packed size), which no app export does; it was not unpacked.",
+                        file=str(archive),
+                    )
+                # The member's own path never decides where it lands: a numbered plain name does.
+                copy = folder / f"{number:05d}{Path(name).suffix.lower()}"
+                with bundle.open(member) as source, copy.open("wb") as target:
+                    written = 0
+                    while chunk := source.read(1 << 20):
+                        written += len(chunk)
+                        if written > MAX_MEMBER_BYTES:
+                            raise UnsafeFileError(
+                                f"{archive}: the zip entry {name!r} unpacks to more than it declares; refused.",
+                                file=str(archive),
+                            )
+                        target.write(chunk)
+                copies.append((copy, f"{archive}: {name}"))
+    except zipfile.BadZipFile as error:
+        raise ImportFormatError(
+            f"{archive} looks like a zip file but cannot be opened ({error}). Download the export again.",
+            file=str(archive),
+        ) from error
+    return copies
+
+
+def _is_zip(path: Path) -> bool:
+    with path.open("rb") as stream:
+        return stream.read(4) == b"PK\x03\x04"
+
+
+@contextmanager
+def export_files(path: PathInput, *, source: str) -> Iterator[list[tuple[Path, str, bool]]]:
+    """The CSV files to read for ``path``, as (file on disk, label, named) triples; a zip's CSV members are
+    unpacked into a temporary folder that is removed afterwards.
+
+    A folder contributes the CSV and zip files directly inside it, in name order. ``named`` is true for a
+    file the caller named itself (not found in a folder or a zip): such a file must be of the format read.
+    """
+    paths = [Path(path)] if isinstance(path, str | os.PathLike) else [Path(p) for p in path]
+    if not paths:
+        raise ImportFormatError(f"No file was given to read as a {source} export.", file="")
+    with tempfile.TemporaryDirectory(prefix="spasmlog-import-") as scratch:
+        found: list[tuple[Path, str, bool]] = []
+        for number, item in enumerate(paths):
+            if not item.exists():
+                raise ImportFormatError(
+                    f"{item} does not exist. Give the path of the {source} export file (or of its folder).",
+                    file=str(item),
+                )
+            if item.is_dir():
+                inside = sorted(
+                    p
+                    for p in item.iterdir()
+                    if p.is_file()
+                    and not p.name.startswith((".", "~$"))
+                    and (p.suffix.lower() in CSV_SUFFIXES or p.suffix.lower() == ".zip")
+                )
+                if not inside:
+                    raise ImportFormatError(
+                        f"{item} holds no CSV or zip file to read as a {source} export.", file=str(item)
+                    )
+            else:
+                inside = [item]
+            for file in inside:
+                if _is_zip(file):
+                    folder = Path(scratch) / f"{number:03d}-{len(found):05d}"
+                    folder.mkdir()
+                    members = _zip_members(file, folder)
+                    if not members:
+                        raise ImportFormatError(
+                            f"{file} is a zip without any CSV file in it: it is not a {source} export.",
+                            file=str(file),
+                        )
+                    found.extend((copy, label, False) for copy, label in members)
+                else:
+                    found.append((file, str(file), not item.is_dir()))
+        yield found
+
+
+def load_export(path: Path, label: str) -> ExportFile:
+    """Load one CSV file with the log reader's machinery (encoding, delimiter, decimal comma, blank rows)."""
+    try:
+        frame, lines, decimal_comma, _ = _load_csv(path)
+    except LogReadError as error:
+        detail = {**error.detail, "file": label}
+        raise type(error)(error.message.replace(str(path), label), **detail) from error
+    frame, lines, _ = _drop_blank_rows(frame, lines)
+    frame = frame.reset_index(drop=True)
+    headers: dict[str, str] = {}
+    for header in frame.columns:
+        headers.setdefault(normalise_header(header), str(header))
+    return ExportFile(label, frame, lines, decimal_comma, headers)
+
+
+def wrong_format(export: ExportFile, source: str, expected: str) -> ImportFormatError:
+    """The error for a file that is not the export it was read as, quoting its first headers."""
+    shown = ", ".join(list(export.frame.columns.astype(str))[:6])
+    return ImportFormatError(
+        f"{export.label} is not a {source} export: expected {expected}, but its header row is: {shown}. "
+        f"Export the file again from {source}, or run `spasmlog import --auto` to let spasmlog tell "
+        "which app it came from.",
+        file=export.label,
+    )
+
+
+def count(number: int, singular: str, plural: str | None = None) -> str:
+    """``1 entry``, ``3 entries``.
+
+    Examples
+    --------
+    >>> count(1, "day"), count(2, "entry", "entries")
+    ('1 day', '2 entries')
+    """
+    return f"{number} {singular if number == 1 else (plural or singular + 's')}"
+
+
+# --- cells --------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Notes:
+    """Sentences for ``frame.attrs["notes"]``, and the unreadable cells of every file, quoted with their line."""
+
+    sentences: list[str] = field(default_factory=list)
+    unreadable: list[str] = field(default_factory=list)
+    unreadable_count: int = 0
+
+    def add(self, sentence: str) -> None:
+        """Add one sentence (once)."""
+        if sentence not in self.sentences:
+            self.sentences.append(sentence)
+
+    def cells(self, export: ExportFile, header: str, parsed: Parsed) -> None:
+        """Record the cells of ``header`` that ``parsed`` could not read (they stay empty)."""
+        if not len(parsed.errors):
+            return
+        cells = export.frame[header]
+        for index in parsed.errors.index[: max(SHOWN - len(self.unreadable), 0)]:
+            line = export.lines[int(index)]
+            self.unreadable.append(f"{export.label}:{line} {header} = {cells.iloc[int(index)]!r}")
+        self.unreadable_count += len(parsed.errors)
+
+    def finished(self) -> list[str]:
+        """All sentences, with one for the unreadable cells last."""
+        out = list(self.sentences)
+        if self.unreadable_count:
+            more = self.unreadable_count - len(self.unreadable)
+            tail = f" and {more} more" if more > 0 else ""
+            out.append(
+                f"{count(self.unreadable_count, 'cell')} could not be read and were left empty: "
+                + "; ".join(self.unreadable)
+                + tail
+                + "."
+            )
+        return out
+
+
+def numbers(export: ExportFile, header: str, notes: Notes) -> pd.Series:
+    """The cells of ``header`` as float64 numbers (``2,552``, decimal commas, ``--`` as missing, Excel's
+    text-protecting ``'`` ignored); unreadable or infinite cells are left empty and quoted in ``notes``."""
+    cells = export.frame[header]
+    if pd.api.types.is_string_dtype(cells) or cells.dtype == object:
+        cells = cells.astype("str").str.replace(r"^\s*'", "", regex=True)
+    parsed = parse_number(cells, decimal_comma=export.decimal_comma)
+    values = parsed.values.astype("float64")
+    infinite = values.notna() & ~np.isfinite(values.fillna(0.0))
+    if infinite.any():
+        parsed.add(infinite, "not_a_number")
+        values = values.where(~infinite)
+    notes.cells(export, header, parsed)
+    return values
+
+
+def days(
+    export: ExportFile,
+    header: str,
+    notes: Notes,
+    *,
+    source: str,
+    dayfirst: bool | None,
+    with_time: bool = False,
+) -> pd.Series:
+    """The local calendar day of each row (midnight; ``NaT`` where unreadable, those rows are skipped).
+
+    ``with_time`` reads date-times (``2023-05-01 07:30:12``) and keeps their day. Raises
+    :class:`~spasmlog.errors.ImportFormatError` when the dates are ambiguous (``03/04/2026`` throughout)
+    or none can be read.
+    """
+    cells = export.frame[header]
+    parsed = parse_dates(cells, kind="datetime" if with_time else "date", dayfirst=dayfirst)
+    ambiguous = parsed.errors[parsed.errors == "ambiguous_date"]
+    if len(ambiguous):
+        first = int(ambiguous.index[0])
+        raise ImportFormatError(
+            f"{export.label}:{export.lines[first]}: the date {cells.iloc[first]!r} could be day-first or "
+            f"month-first, and no date in the column tells which (a re-save by a spreadsheet changed them). "
+            "Pass dayfirst=True or dayfirst=False, or export the file again from the app.",
+            file=export.label,
+            line=int(export.lines[first]),
+            column=header,
+        )
+    values = parsed.values.dt.normalize() if with_time else parsed.values
+    values = values.astype("datetime64[us]")
+    if len(cells) and values.isna().all():
+        raise ImportFormatError(
+            f"{export.label}: no cell of the {header!r} column is a date (the first is {cells.iloc[0]!r}). "
+            f"Export the file again from {source}.",
+            file=export.label,
+            column=header,
+        )
+    bad = values.isna()
+    if bad.any():
+        where = ", ".join(str(line) for line in export.lines[bad.to_numpy()][:SHOWN])
+        notes.add(f"{export.label}: {count(int(bad.sum()), 'row')} without a readable date skipped (lines {where}).")
+    return values
+
+
+# --- exercise -----------------------------------------------------------------------------------------------
+
+_EXERCISE_WORDS: list[tuple[str, str]] = [
+    (r"yoga|pilates", "yoga_pilates"),
+    (r"swim|schwimm|natation|natacion|nadar|zwem|\bpool\b|aquagym|aqua aerobic", "swimming"),
+    (r"cycl|bik(e|ing)|\bride\b|radfahr|\brad\b|velo\b|ciclism|cyclism|spinning|fietsen|\bspin\b", "cycling"),
+    (r"walk|hik(e|ing)|\bgehen\b|wander|marche|randonn|camin|senderism|wandel|trekking", "walking"),
+    (r"\brun|jog|treadmill|\blauf|course (a pied|sur tapis|a pie)|\bcarrera|\bcorrer|hardlo|trail", "running"),
+    (
+        r"strength|weight|\bkraft|musculation|fuerza|squat|bench press|deadlift|barbell|dumbbell"
+        r"|kettlebell|resistance|calisthenic|crossfit",
+        "strength",
+    ),
+    (
+        r"soccer|football|fu(ss|ß)ball|futbol|basketball|baloncesto|volleyball|voleibol|hockey|rugby"
+        r"|handball|balonmano|netball|lacrosse|water polo|ultimate frisbee|cricket|baseball|softball",
+        "team_sport",
+    ),
+]
+_EXERCISE_PATTERNS = [(re.compile(pattern), kind) for pattern, kind in _EXERCISE_WORDS]
+
+
+_STRETCHING = re.compile(r"stretch|\bdehn|etirement|estiramiento|mobility|mobilit")
+
+
+def is_stretching(name: object) -> bool:
+    """Whether an activity is stretching (``stretching_min`` in the log), not exercise; yoga is exercise.
+
+    Examples
+    --------
+    >>> is_stretching("Stretching"), is_stretching("Dehnen"), is_stretching("Stretching, hatha yoga")
+    (True, True, False)
+    """
+    text = normalise_header(name)
+    return bool(_STRETCHING.search(text)) and exercise_type_from_name(text) != "yoga_pilates"
+
+
+def exercise_type_from_name(name: object) -> str:
+    """The ``exercise_type`` category of an activity named in an app (English, German, French, Spanish).
+
+    Yoga and Pilates, swimming, cycling, walking and hiking, running, strength training and team sports
+    are recognised by words in the name; anything else is ``other``.
+
+    Examples
+    --------
+    >>> [exercise_type_from_name(n) for n in ["Treadmill Running", "Indoor Cycling", "Laufen", "Randonnée"]]
+    ['running', 'cycling', 'running', 'walking']
+    >>> exercise_type_from_name("Elliptical")
+    'other'
+    """
+    text = normalise_header(name)
+    for pattern, kind in _EXERCISE_PATTERNS:
+        if pattern.search(text):
+            return kind
+    return "other"
+
+
+def longest_by_day(day: pd.Series, minutes: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Per day: minutes of exercise (the sum; missing when no entry has minutes) and the row position of the
+    longest entry (the first in the file on a tie; entries without minutes count only when none has any).
+
+    Minutes of zero or less count as not recorded. Rows without a day are left out.
+
+    Examples
+    --------
+    >>> d = pd.Series(pd.to_datetime(["2026-01-01", "2026-01-01", "2026-01-02"]))
+    >>> total, row = longest_by_day(d, pd.Series([20.0, 45.0, None]))
+    >>> total.tolist(), row.tolist()
+    ([65.0, nan], [1, 2])
+    """
+    frame = pd.DataFrame(
+        {
+            "day": day.to_numpy(),
+            "minutes": minutes.where(minutes > 0).to_numpy(dtype="float64"),
+            "row": np.arange(len(day)),
+        }
+    )
+    frame = frame[frame["day"].notna()]
+    total = frame.groupby("day")["minutes"].sum(min_count=1)
+    frame["rank"] = frame["minutes"].fillna(-1.0)
+    ranked = frame.sort_values(["day", "rank", "row"], ascending=[True, False, True])
+    longest = ranked.drop_duplicates("day").set_index("day")["row"]
+    return total.astype("float64"), longest.reindex(total.index).astype("int64")
+
+
+def exercise_columns(
+    day: pd.Series, minutes: pd.Series, names: pd.Series, kinds: pd.Series, *, what: str, notes: Notes
+) -> tuple[dict[str, pd.Series], pd.DataFrame]:
+    """``exercise_min``, ``exercise_type`` and ``stretching_min`` per day from one row per activity.
+
+    ``kinds`` holds each row's ``exercise_type``. Stretching entries (:func:`is_stretching`) go to
+    ``stretching_min``, not to exercise; the rest give ``exercise_min`` (the sum) and the type of the
+    day's longest activity (:func:`longest_by_day`). The detail table names the activity each
+    ``exercise_type`` came from, as ``what 'name'``.
+    """
+    day, minutes = day.reset_index(drop=True), minutes.reset_index(drop=True)
+    names, kinds = names.reset_index(drop=True), kinds.reset_index(drop=True)
+    stretching = names.map(is_stretching).astype(bool) & day.notna()
+    columns: dict[str, pd.Series] = {}
+    if stretching.any():
+        stretch_minutes = minutes[stretching].where(minutes[stretching] > 0)
+        columns["stretching_min"] = stretch_minutes.groupby(day[stretching]).sum(min_count=1).dropna()
+        notes.add(
+            f"{what}: {count(int(stretching.sum()), 'stretching entry', 'stretching entries')} went to "
+            "stretching_min, not to exercise_min."
+        )
+    keep = ~stretching
+    total, longest = longest_by_day(day[keep].reset_index(drop=True), minutes[keep].reset_index(drop=True))
+    rows = longest.to_numpy()
+    kept_names, kept_kinds = names[keep].reset_index(drop=True), kinds[keep].reset_index(drop=True)
+    columns["exercise_min"] = total
+    columns["exercise_type"] = pd.Series(kept_kinds.iloc[rows].to_numpy(), index=total.index, dtype="str")
+    detail = pd.DataFrame(
+        {
+            "date": pd.DatetimeIndex(total.index).astype("datetime64[us]"),
+            "column": "exercise_type",
+            "detail": [f"{what} {name!r}" for name in kept_names.iloc[rows]],
+        }
+    )
+    return columns, detail
+
+
+# --- the imported table -------------------------------------------------------------------------------------
+
+
+def build_table(
+    columns: dict[str, pd.Series],
+    *,
+    source: str,
+    files: Iterable[str],
+    notes: list[str],
+    flags: Iterable[str] = (),
+    detail: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """The imported ``daily`` table from per-day series (each indexed by day at midnight).
+
+    Canonical columns come first in the order of :func:`~spasmlog.logformat.schemas.field_specs`, extra
+    columns after them by name; numbers are float64. Days on which every column other than the ``flags``
+    (status columns such as Cronometer's ``Completed``) is missing are dropped: the app recorded nothing.
+
+    Examples
+    --------
+    >>> day = pd.DatetimeIndex(["2026-01-02", "2026-01-01"])
+    >>> table = build_table({"water_ml": pd.Series([1.0, 2.0], index=day)}, source="x", files=["f"], notes=[])
+    >>> table["date"].dt.strftime("%F").tolist(), table.attrs["source"]
+    (['2026-01-01', '2026-01-02'], 'x')
+    """
+    canonical = list(field_specs("daily"))
+    order = [c for c in canonical if c in columns] + sorted(c for c in columns if c not in canonical)
+    stamps = [pd.DatetimeIndex(series.index).astype("datetime64[us]") for series in columns.values()]
+    index = pd.DatetimeIndex(sorted(set().union(*stamps)) if stamps else [], dtype="datetime64[us]")
+    data: dict[str, pd.Series] = {}
+    for name in order:
+        series = columns[name].copy()
+        series.index = pd.DatetimeIndex(series.index).astype("datetime64[us]")
+        series = series.reindex(index)
+        if pd.api.types.is_bool_dtype(series) or str(series.dtype) == "boolean":
+            data[name] = series.astype("boolean")
+        elif pd.api.types.is_numeric_dtype(series):
+            data[name] = series.astype("float64")
+        else:
+            data[name] = series.astype("str")
+    frame = pd.DataFrame(data, index=index)
+    values = [c for c in order if c not in set(flags)]
+    if values:
+        frame = frame[frame[values].notna().any(axis=1)]
+    frame = frame.sort_index()
+    frame.index.name = "date"
+    frame = frame.reset_index()
+    frame["date"] = frame["date"].astype("datetime64[us]")
+    frame.attrs["source"] = source
+    frame.attrs["files"] = list(dict.fromkeys(files))
+    frame.attrs["notes"] = list(notes)
+    if detail is not None:
+        # Tuples, not a DataFrame: pandas compares attrs in concat and merge, and frames cannot be compared.
+        frame.attrs["detail"] = list(detail[["date", "column", "detail"]].itertuples(index=False, name=None))
+    return frame
+
+
+def combine(parts: list[tuple[str, dict[str, pd.Series]]], notes: Notes) -> dict[str, pd.Series]:
+    """Per-day series from several files: the first file (in the order given) wins a day both have, and
+    each column with disagreeing days is reported."""
+    combined: dict[str, pd.Series] = {}
+    owner: dict[str, str] = {}
+    for label, columns in parts:
+        for name, series in columns.items():
+            if name not in combined:
+                combined[name], owner[name] = series, label
+                continue
+            before = combined[name]
+            both = before.index.intersection(series.index)
+            if len(both):
+                left, right = before.reindex(both), series.reindex(both)
+                differ = left.notna() & right.notna() & (left.astype("str") != right.astype("str"))
+                if differ.any():
+                    notes.add(
+                        f"{name}: {count(int(differ.sum()), 'day')} differ between {owner[name]} and {label}; "
+                        f"the values of {owner[name]} were kept."
+                    )
+            combined[name] = before.combine_first(series) if len(series) else before
+    return combined

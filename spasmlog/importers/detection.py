@@ -1,0 +1,184 @@
+"""Which app an export file comes from, told by its content (never its name), peeking at its first bytes."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import os
+import re
+import zipfile
+from pathlib import Path
+
+from spasmlog.errors import ImportFormatError
+from spasmlog.importers import cronometer, garmin, myfitnesspal
+from spasmlog.importers._csv import normalise_header
+from spasmlog.io.sources import _sniff
+
+__all__ = ["FORMATS", "detect"]
+
+FORMATS: tuple[str, ...] = ("apple-health", "cronometer", "myfitnesspal", "garmin")
+"""The export formats :func:`detect` tells apart, as ``spasmlog import`` names them."""
+
+PEEK_BYTES = 64 * 1024
+"""How much of a file (or zip entry) is read to tell its format: enough to pass Apple Health's inline DTD."""
+MAX_ZIP_ENTRIES = 64
+"""How many entries of a zip are peeked at, at most (Apple Health zips hold thousands of route files)."""
+
+_HEALTH_ROOT = re.compile(r"<HealthData[\s>/]")
+_DESCRIPTIONS = (
+    "Apple Health (export.zip, or the export.xml inside it), Cronometer (Daily Nutrition, Servings, Exercises or "
+    "Biometrics CSV), MyFitnessPal (Nutrition or Exercise Summary CSV, or its export zip) and Garmin Connect "
+    "(Activities.csv)"
+)
+
+
+def _text(head: bytes) -> str:
+    """The peeked bytes as text: UTF-8 (BOM or not), UTF-16 with BOM, else Windows-1252."""
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return head[: len(head) - len(head) % 2].decode("utf-16", errors="replace")
+    if head.startswith(codecs.BOM_UTF8):
+        head = head[len(codecs.BOM_UTF8) :]
+    for cut in range(4):  # the peek may end inside a multi-byte character
+        try:
+            return head[: len(head) - cut].decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+    return head.decode("cp1252", errors="replace")
+
+
+def _is_health_xml(text: str) -> bool:
+    """An XML document whose root is ``<HealthData``: past the declaration, comments and the inline DTD."""
+    stripped = text.lstrip()
+    return stripped.startswith("<") and _HEALTH_ROOT.search(stripped) is not None
+
+
+def _csv_format(text: str) -> str | None:
+    """The export format of a CSV file from its header row, or ``None``."""
+    lines = text.splitlines()[:50]
+    if len(lines) > 1:
+        lines = lines[:-1] if not text.endswith(("\n", "\r")) else lines  # the peek may cut the last line
+    if not any(line.strip() for line in lines):
+        return None
+    delimiter, start, _ = _sniff(lines)
+    try:
+        header = next(csv.reader(io.StringIO(lines[start]), delimiter=delimiter))
+    except (StopIteration, csv.Error, IndexError):
+        return None
+    headers = [normalise_header(cell) for cell in header]
+    if garmin.export_kind(headers, strict=True):
+        return "garmin"
+    if myfitnesspal.export_kind(headers) in ("nutrition", "exercise"):
+        return "myfitnesspal"
+    if cronometer.export_kind(headers, strict=True):
+        return "cronometer"
+    return None
+
+
+def _format_of(head: bytes) -> str | None:
+    text = _text(head)
+    if _is_health_xml(text):
+        return "apple-health"
+    return _csv_format(text)
+
+
+def _unknown(path: Path, why: str) -> ImportFormatError:
+    return ImportFormatError(
+        f"Cannot tell which app {path} comes from: {why}. spasmlog reads {_DESCRIPTIONS}. "
+        "Name the format instead of --auto (e.g. `spasmlog import cronometer FILE`), or export the data "
+        "again from the app.",
+        file=str(path),
+        formats=FORMATS,
+    )
+
+
+def _detect_zip(path: Path) -> str:
+    try:
+        with zipfile.ZipFile(path) as bundle:
+            entries = [e for e in bundle.infolist() if not e.is_dir() and not Path(e.filename).name.startswith("._")]
+            # Apple Health's export.xml (its name is translated on some phones) is the biggest XML entry.
+            xml = sorted((e for e in entries if e.filename.lower().endswith(".xml")), key=lambda e: -e.file_size)
+            rest = sorted((e for e in entries if not e.filename.lower().endswith(".xml")), key=lambda e: -e.file_size)
+            found: set[str] = set()
+            for entry in [*xml, *rest][:MAX_ZIP_ENTRIES]:
+                with bundle.open(entry) as stream:
+                    kind = _format_of(stream.read(PEEK_BYTES))
+                if kind == "apple-health":
+                    return kind
+                if kind is not None:
+                    found.add(kind)
+    except (zipfile.BadZipFile, RuntimeError, NotImplementedError, OSError, EOFError) as error:
+        # RuntimeError: an encrypted entry; NotImplementedError: an unknown compression method.
+        raise _unknown(path, f"it is a zip that cannot be read ({error})") from error
+    if len(found) == 1:
+        return found.pop()
+    if found:
+        raise _unknown(path, f"the zip holds exports of several apps ({', '.join(sorted(found))})")
+    raise _unknown(path, "the zip holds no file of a known export")
+
+
+def detect(path: str | os.PathLike[str]) -> str:
+    """The app an export comes from: ``"apple-health"``, ``"cronometer"``, ``"myfitnesspal"`` or ``"garmin"``.
+
+    Told by content, never by the file's name, reading at most the first 64 KB of a file (of a few
+    entries, for a zip): Apple Health's ``export.xml`` by its ``<HealthData`` root (past the XML
+    declaration and the inline DTD), alone or inside ``export.zip`` whatever the entry is called; the
+    CSV exports by their header row (Garmin Connect's in English, German, French or Spanish).
+
+    Parameters
+    ----------
+    path : str or path-like
+        An export file, a zip, or a folder of exports of one app.
+
+    Returns
+    -------
+    str
+        One of :data:`FORMATS`.
+
+    Raises
+    ------
+    spasmlog.errors.ImportFormatError
+        When the content matches no known export (the message lists the formats spasmlog reads, and the
+        error's ``formats`` attribute holds them), or a folder or zip mixes exports of several apps.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "download.csv").write_text("Aktivitätstyp,Datum,Zeit\\nLaufen,2026-01-27 07:30:00,00:30:00\\n")
+    >>> detect(folder / "download.csv")
+    'garmin'
+    >>> _ = (folder / "notes.csv").write_text("when,what\\nmonday,cramp\\n")
+    >>> detect(folder / "notes.csv")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    spasmlog.errors.ImportFormatError: Cannot tell which app ... comes from: ...
+    """
+    path = Path(path)
+    if not path.exists():
+        raise ImportFormatError(f"{path} does not exist. Give the path of an app's export file.", file=str(path))
+    if path.is_dir():
+        found: dict[str, str] = {}
+        for child in sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith((".", "~$"))):
+            try:
+                found[child.name] = detect(child)
+            except ImportFormatError:
+                continue
+        kinds = set(found.values())
+        if len(kinds) == 1:
+            return kinds.pop()
+        if kinds:
+            listed = ", ".join(f"{name} ({kind})" for name, kind in found.items())
+            raise _unknown(path, f"the folder holds exports of several apps: {listed}")
+        raise _unknown(path, "no file in the folder is a known export")
+    with path.open("rb") as stream:
+        head = stream.read(PEEK_BYTES)
+    if head.startswith(b"PK\x03\x04"):
+        return _detect_zip(path)
+    if not head.strip():
+        raise _unknown(path, "the file is empty")
+    kind = _format_of(head)
+    if kind is None:
+        first = _text(head).lstrip().splitlines()[0][:120] if _text(head).strip() else ""
+        raise _unknown(path, f"its first line ({first!r}) is not the header of a known export")
+    return kind

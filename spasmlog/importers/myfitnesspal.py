@@ -1,0 +1,330 @@
+"""MyFitnessPal exports (Nutrition Summary, Exercise Summary) as an imported ``daily`` table.
+
+MyFitnessPal (Premium → Export Data) e-mails a zip of three CSV files: ``Nutrition-Summary-*.csv`` (one
+row per meal per day, or per food entry when it has a ``Time`` column), ``Exercise-Summary-*.csv`` and
+``Measurement-Summary-*.csv``. Which file is which is read from its header row, never from its name.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from collections.abc import Iterable
+
+import pandas as pd
+
+from spasmlog.errors import ImportFormatError
+from spasmlog.importers._csv import (
+    ExportFile,
+    Notes,
+    PathInput,
+    build_table,
+    combine,
+    count,
+    days,
+    exercise_columns,
+    exercise_type_from_name,
+    export_files,
+    load_export,
+    normalise_header,
+    numbers,
+    split_unit,
+    unit_factor,
+    wrong_format,
+)
+
+__all__ = ["PercentDailyValueWarning", "read_myfitnesspal"]
+
+SOURCE = "myfitnesspal"
+
+MINERALS: dict[str, str] = {
+    "sodium": "sodium_mg",
+    "potassium": "potassium_mg",
+    "magnesium": "magnesium_mg",
+    "calcium": "calcium_mg",
+}
+"""Nutrients with a canonical column, when the header gives a mass unit (or, for sodium and potassium,
+no unit: MyFitnessPal reports those two in mg)."""
+
+MG_WITHOUT_UNIT = frozenset({"sodium", "potassium"})
+
+PERCENT_DAILY_VALUE: dict[str, str] = {
+    "calcium": "calcium_pct_dv_mfp",
+    "iron": "iron_pct_dv_mfp",
+    "vitamin a": "vitamin_a_pct_dv_mfp",
+    "vitamin c": "vitamin_c_pct_dv_mfp",
+}
+"""Headers without a unit that MyFitnessPal fills with % of the daily value → the extra column kept."""
+
+TRACKER_ROWS = re.compile(r"adjustment|\bsteps?\b|step count")
+"""Exercise rows that carry a tracker's calorie adjustment and day's step count, not a workout."""
+
+
+class PercentDailyValueWarning(UserWarning):
+    """MyFitnessPal's ``Calcium``, ``Iron``, ``Vitamin A`` and ``Vitamin C`` are % of the daily value, not
+    mg: they were kept aside in ``*_pct_dv_mfp`` columns, never converted into ``calcium_mg``."""
+
+
+def export_kind(headers: Iterable[str]) -> str | None:
+    """Which MyFitnessPal export a header row belongs to, from its normalised headers.
+
+    One of ``"nutrition"``, ``"exercise"``, ``"measurement"``, or ``None``.
+
+    Examples
+    --------
+    >>> export_kind(["date", "meal", "calories", "fat (g)", "sodium (mg)", "potassium", "note"])
+    'nutrition'
+    >>> export_kind(["date", "exercise", "type", "exercise calories", "exercise minutes", "steps"])
+    'exercise'
+    """
+    h = set(headers)
+    if {"date", "meal", "calories"} <= h:
+        return "nutrition"
+    if {"date", "exercise"} <= h and ({"exercise minutes", "exercise calories"} & h):
+        return "exercise"
+    if {"date", "weight"} <= h and not ({"meal", "exercise"} & h):
+        return "measurement"
+    return None
+
+
+def _nutrition(export: ExportFile, notes: Notes, *, dayfirst: bool | None) -> tuple[dict[str, pd.Series], bool]:
+    day = days(export, export.need("MyFitnessPal", "date"), notes, source="MyFitnessPal", dayfirst=dayfirst)
+    columns: dict[str, pd.Series] = {}
+    headers: dict[str, str] = {}
+    for normal, header in export.headers.items():
+        name, unit = split_unit(normal)
+        if name in PERCENT_DAILY_VALUE and unit is None:
+            column, factor = PERCENT_DAILY_VALUE[name], 1.0
+        elif name in MINERALS:
+            column = MINERALS[name]
+            mass = unit_factor(unit, "milligram", default="mg" if name in MG_WITHOUT_UNIT else None)
+            if mass is None:
+                notes.add(f"{export.label}: the column {header!r} was not imported: its unit is not a mass.")
+                continue
+            factor = mass
+        else:
+            continue
+        if column in columns:
+            raise ImportFormatError(
+                f"{export.label}: the columns {headers[column]!r} and {header!r} both hold {name}; spasmlog "
+                "cannot tell which to use. Remove one of them and import again.",
+                file=export.label,
+                column=header,
+            )
+        columns[column], headers[column] = numbers(export, header, notes) * factor, header
+    if not columns:
+        notes.add(f"{export.label}: no column of this nutrition summary has a place in the spasm log.")
+        return {}, False
+    values = pd.DataFrame(columns)
+    rows = day.notna()
+    per_day = values[rows].groupby(day[rows]).sum(min_count=1)
+    # MyFitnessPal writes 0 for a nutrient a food entry does not list: a day adding up to exactly 0 was not
+    # recorded, not a day without sodium.
+    zero = per_day == 0
+    if zero.any().any():
+        notes.add(
+            f"{export.label}: a nutrient adding up to exactly 0 on a day was taken as not recorded "
+            f"({count(int(zero.sum().sum()), 'value')} on {count(int(zero.any(axis=1).sum()), 'day')}); "
+            "MyFitnessPal writes 0 when a food does not list a nutrient."
+        )
+        per_day = per_day.where(~zero)
+    notes.add(
+        f"{export.label}: the meals of each day were added up. MyFitnessPal writes 0 for a nutrient a food does "
+        "not list, so a day's sodium or potassium can be lower than eaten."
+    )
+    percent = [c for c in per_day.columns if c.endswith("_pct_dv_mfp")]
+    if percent:
+        notes.add(
+            f"MyFitnessPal's {', '.join(headers[c] for c in percent)} are % of the daily value, not mg: kept "
+            f"aside as {', '.join(percent)} (summed over meals), never converted into calcium_mg. "
+            "MyFitnessPal has no magnesium column."
+        )
+    return {c: per_day[c] for c in per_day.columns}, bool(percent)
+
+
+def _strip_quotes(name: str) -> str:
+    """One balanced layer of literal quotes, as recent exports write names: ``"Walking, brisk"``."""
+    name = name.strip()
+    if len(name) >= 2 and name[0] == name[-1] == '"':
+        return name[1:-1].strip()
+    return name
+
+
+def _exercise(export: ExportFile, notes: Notes, *, dayfirst: bool | None) -> tuple[dict[str, pd.Series], pd.DataFrame]:
+    day = days(export, export.need("MyFitnessPal", "date"), notes, source="MyFitnessPal", dayfirst=dayfirst)
+    names = export.frame[export.need("MyFitnessPal", "exercise")].astype("str").map(_strip_quotes)
+    type_header = export.column("type")
+    types = (
+        export.frame[type_header].astype("str").map(normalise_header) if type_header else pd.Series("", index=day.index)
+    )
+    minutes_header = export.column("exercise minutes")
+    minutes = numbers(export, minutes_header, notes) if minutes_header else pd.Series(float("nan"), index=day.index)
+    tracker = names.map(normalise_header).str.contains(TRACKER_ROWS)
+    columns: dict[str, pd.Series] = {}
+    steps_header = export.column("steps")
+    if steps_header is not None:
+        steps = numbers(export, steps_header, notes)
+        from_tracker = tracker & steps.notna() & day.notna()
+        if from_tracker.any():
+            columns["steps"] = steps[from_tracker].groupby(day[from_tracker]).max()
+            notes.add(
+                f"{export.label}: steps are the day's count that a tracker sent with its calorie adjustment (the "
+                "largest when a day has several)."
+            )
+        elsewhere = ~tracker & steps.notna()
+        if elsewhere.any():
+            notes.add(
+                f"{export.label}: steps of {count(int(elsewhere.sum()), 'single exercise')} count only that "
+                "exercise, not the day, and were not imported."
+            )
+    if tracker.any():
+        notes.add(
+            f"{export.label}: {count(int(tracker.sum()), 'tracker calorie adjustment')} (not deliberate exercise) "
+            "left out of exercise_min and exercise_type."
+        )
+    keep = (~tracker).to_numpy()
+    kinds = pd.Series(
+        [
+            "strength" if kind == "strength" else exercise_type_from_name(name)
+            for kind, name in zip(types, names, strict=True)
+        ],
+        index=names.index,
+        dtype="str",
+    )
+    exercise, detail = exercise_columns(
+        day[keep], minutes[keep], names[keep], kinds[keep], what="MyFitnessPal exercise", notes=notes
+    )
+    columns.update(exercise)
+    without = exercise["exercise_min"].isna()
+    if without.any():
+        notes.add(
+            f"{export.label}: {count(int(without.sum()), 'day')} with exercise but no minutes (MyFitnessPal leaves "
+            "minutes empty on strength entries): exercise_type is set, exercise_min stays empty."
+        )
+    notes.add(
+        "MyFitnessPal exercise: exercise_min is the sum of a day's minutes; exercise_type is that of the day's "
+        "longest entry ('strength' for Strength entries, else read from the exercise's name, 'other' when the "
+        "name says nothing spasmlog knows)."
+    )
+    return columns, detail
+
+
+def read_myfitnesspal(path: PathInput, *, dayfirst: bool | None = None) -> pd.DataFrame:
+    """Read MyFitnessPal exports into one imported ``daily`` table.
+
+    Parameters
+    ----------
+    path : str, path-like, or a list of them
+        The zip MyFitnessPal e-mailed, a ``Nutrition-Summary`` or ``Exercise-Summary`` CSV, a folder
+        holding them, or a list of any of these. Which file is which is read from its header row.
+    dayfirst : bool, optional
+        How to read dates like ``03/04/2026`` that a spreadsheet re-saved, when the column itself does
+        not tell. By default such dates are an error.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per day with ``date`` and the columns below, as described in :mod:`spasmlog.importers`.
+
+    Raises
+    ------
+    spasmlog.errors.ImportFormatError
+        When a file named is not a MyFitnessPal export, or a folder or zip holds none.
+
+    Warns
+    -----
+    PercentDailyValueWarning
+        When the nutrition summary has ``Calcium``, ``Iron``, ``Vitamin A`` or ``Vitamin C`` columns:
+        they are % of the daily value and were kept aside, not converted.
+
+    Notes
+    -----
+    Nutrition Summary (``Date, Meal, [Time,] Calories, ..., Sodium (mg), Potassium, ..., Vitamin A,
+    Vitamin C, Calcium, Iron, [Note]``): the rows of a day (meals, or food entries) are added up.
+
+    - ``Sodium (mg)`` → ``sodium_mg``; ``Potassium`` (no unit in the header; MyFitnessPal reports mg)
+      → ``potassium_mg``. A day adding up to exactly 0 is taken as not recorded: MyFitnessPal writes 0
+      for a nutrient a food entry does not list.
+    - ``Calcium``, ``Iron``, ``Vitamin A``, ``Vitamin C`` are **% of the daily value**, not mg. They are
+      kept aside as ``calcium_pct_dv_mfp``, ``iron_pct_dv_mfp``, ``vitamin_a_pct_dv_mfp`` and
+      ``vitamin_c_pct_dv_mfp`` (summed over the day), never converted into ``calcium_mg`` (the daily
+      value behind the percentages is not in the file and has changed over the years); a
+      :class:`PercentDailyValueWarning` says so. A header with a mass unit (``Calcium (mg)``) is read
+      as mg.
+    - MyFitnessPal has no magnesium, water or caffeine column; calories and macronutrients have no
+      place in the spasm log and are left out.
+
+    Exercise Summary (``Date, Exercise, Type, Exercise Calories, Exercise Minutes, Sets, Reps Per Set,
+    Kilograms|Pounds, Steps, Note``): ``exercise_min`` is the sum of the day's minutes;
+    ``exercise_type`` is that of the day's longest entry: ``strength`` for ``Type`` Strength, otherwise
+    read from the exercise's name (``other`` when not recognised). Strength entries have no minutes: a
+    day with only those has ``exercise_type`` but no ``exercise_min``. Rows a tracker adds (``Health
+    Connect calorie adjustment``, ``MFP iOS calorie adjustment``) are not exercise; their ``Steps`` are
+    the day's step count → ``steps`` (steps on other rows count one exercise and are left out).
+
+    The measurement summary (weight) has no place in the daily table and is skipped. UTF-8 with or
+    without BOM, CRLF or LF, and names wrapped in literal quotes are all read.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, warnings
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "Nutrition-Summary.csv"
+    >>> _ = path.write_bytes(
+    ...     b"\\xef\\xbb\\xbfDate,Meal,Calories,Sodium (mg),Potassium,Calcium,Iron,Note\\r\\n"
+    ...     b"2026-01-27,Breakfast,400,300,250,10,5,\\r\\n"
+    ...     b"2026-01-27,Dinner,600,900.5,,20,3,\\r\\n"
+    ... )
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore", PercentDailyValueWarning)
+    ...     table = read_myfitnesspal(path)
+    >>> table[["sodium_mg", "potassium_mg", "calcium_pct_dv_mfp"]]
+       sodium_mg  potassium_mg  calcium_pct_dv_mfp
+    0     1200.5         250.0                30.0
+    """
+    notes = Notes()
+    parts: list[tuple[str, dict[str, pd.Series]]] = []
+    details: list[pd.DataFrame] = []
+    files: list[str] = []
+    percent = False
+    with export_files(path, source="MyFitnessPal") as found:
+        exports = [(load_export(file, label), named) for file, label, named in found]
+    for export, named in exports:
+        kind = export_kind(export.headers)
+        if kind is None or (kind == "measurement" and len(exports) == 1):
+            raise_it = named or len(exports) == 1
+            if raise_it:
+                raise wrong_format(
+                    export,
+                    "MyFitnessPal",
+                    "a Nutrition Summary (Date, Meal, Calories, ..., Sodium (mg), Potassium, ...) or an Exercise "
+                    "Summary (Date, Exercise, Type, Exercise Calories, Exercise Minutes, ...)",
+                )
+            notes.add(f"{export.label} is not a MyFitnessPal export and was skipped.")
+            continue
+        if kind == "measurement":
+            notes.add(f"{export.label}: MyFitnessPal's measurement summary has no place in the daily table; skipped.")
+            continue
+        if kind == "nutrition":
+            columns, has_percent = _nutrition(export, notes, dayfirst=dayfirst)
+            percent = percent or has_percent
+        else:
+            columns, detail = _exercise(export, notes, dayfirst=dayfirst)
+            details.append(detail)
+        parts.append((export.label, columns))
+        files.append(export.label)
+    if not parts:
+        raise ImportFormatError(
+            f"No MyFitnessPal nutrition or exercise summary was found in {path}.",
+            file=str(path),
+        )
+    if percent:
+        warnings.warn(
+            "MyFitnessPal's Calcium, Iron, Vitamin A and Vitamin C are % of the daily value, not mg: they were "
+            "kept aside in *_pct_dv_mfp columns and not converted into calcium_mg.",
+            PercentDailyValueWarning,
+            stacklevel=2,
+        )
+    combined_detail = pd.concat(details, ignore_index=True) if details else None
+    return build_table(
+        combine(parts, notes), source=SOURCE, files=files, notes=notes.finished(), detail=combined_detail
+    )
