@@ -1,0 +1,1036 @@
+"""Apple Health exports (``export.zip``, ``export.xml`` or the unzipped folder) as a ``daily`` table.
+
+The Health app's "Export All Health Data" writes a zip holding ``apple_health_export/export.xml``: one
+``<HealthData>`` document, 100 MB to several GB, with one ``<Record>`` per sample (steps, water, heart
+rate, sleep, ...), ``<Workout>`` elements with their pause events, and ``<Correlation>`` elements that
+repeat food records. :func:`read_apple_health` streams that document once with expat (no tree is
+built, memory stays constant whatever the file size), keeps what spasmlog's ``daily`` table can use and
+counts what it skips. :func:`find_export_xml` finds the document inside a zip by its ``<HealthData``
+root, since the file name is translated on non-English phones (``exportar.xml``, ``eksport.xml``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import re
+import sys
+import zipfile
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+from xml.parsers import expat
+
+import pandas as pd
+
+from spasmlog.errors import ImportFormatError, LogNotFoundError, UnsafeFileError
+from spasmlog.io.units import convert_factor
+from spasmlog.logformat.schemas import field_specs
+
+__all__ = ["RECORD_TYPES", "WORKOUT_TYPES", "find_export_xml", "read_apple_health"]
+
+_HK = "HKQuantityTypeIdentifier"
+
+RECORD_TYPES: dict[str, str] = {
+    f"{_HK}DietaryWater": "water_ml",
+    f"{_HK}DietaryMagnesium": "magnesium_mg",
+    f"{_HK}DietaryCalcium": "calcium_mg",
+    f"{_HK}DietaryPotassium": "potassium_mg",
+    f"{_HK}DietarySodium": "sodium_mg",
+    f"{_HK}DietaryCaffeine": "caffeine_mg",
+    f"{_HK}NumberOfAlcoholicBeverages": "alcohol_g",
+    f"{_HK}StepCount": "steps",
+    f"{_HK}DietaryEnergyConsumed": "energy_kcal",
+    f"{_HK}AppleStandTime": "stand_h",
+    "HKCategoryTypeIdentifierAppleStandHour": "apple_stand_hours",
+    "HKCategoryTypeIdentifierSleepAnalysis": "sleep_h",
+}
+"""The ``<Record type=...>`` identifiers read, and the column each one feeds. Every other type is skipped."""
+
+_WORKOUT_GROUPS: dict[str, tuple[str, ...]] = {
+    "walking": ("Walking", "Hiking", "WheelchairWalkPace"),
+    "running": ("Running", "WheelchairRunPace"),
+    "cycling": ("Cycling", "HandCycling"),
+    "swimming": ("Swimming",),
+    "strength": ("TraditionalStrengthTraining", "FunctionalStrengthTraining", "CoreTraining"),
+    "yoga_pilates": ("Yoga", "Pilates", "Barre", "MindAndBody"),
+    "team_sport": (
+        "AmericanFootball", "AustralianFootball", "Baseball", "Basketball", "Cricket", "Curling", "DiscSports",
+        "Handball", "Hockey", "Lacrosse", "Rugby", "Soccer", "Softball", "Volleyball", "WaterPolo",
+    ),
+    "stretching": ("Flexibility",),
+}  # fmt: skip
+
+WORKOUT_TYPES: dict[str, str] = {
+    f"HKWorkoutActivityType{name}": group for group, names in _WORKOUT_GROUPS.items() for name in names
+}
+"""``HKWorkoutActivityType*`` to ``exercise_type`` (``"stretching"``: the minutes go to ``stretching_min``).
+
+Types not listed here (elliptical, rowing, HIIT, dance, racket sports, martial arts, ...) are ``other``.
+"""
+
+_EXTRA_COLUMNS = ("stand_h", "apple_stand_hours", "energy_kcal")
+_ASLEEP = frozenset(
+    {
+        "HKCategoryValueSleepAnalysisAsleep",
+        "HKCategoryValueSleepAnalysisAsleepUnspecified",
+        "HKCategoryValueSleepAnalysisAsleepCore",
+        "HKCategoryValueSleepAnalysisAsleepDeep",
+        "HKCategoryValueSleepAnalysisAsleepREM",
+        "1",  # raw HKCategoryValueSleepAnalysis codes, written by some third-party exporters
+        "3",
+        "4",
+        "5",
+    }
+)
+_NOT_ASLEEP = frozenset({"HKCategoryValueSleepAnalysisInBed", "HKCategoryValueSleepAnalysisAwake", "0", "2"})
+_STOOD = "HKCategoryValueAppleStandHourStood"
+_PAUSES = frozenset({"HKWorkoutEventTypePause", "HKWorkoutEventTypeMotionPaused"})
+_RESUMES = frozenset({"HKWorkoutEventTypeResume", "HKWorkoutEventTypeMotionResumed"})
+_SLEEP_SESSION_GAP = dt.timedelta(hours=2)
+_LONGEST_SESSION = dt.timedelta(hours=24)
+_DRINK_G = 10.0  # grams of ethanol in a standard drink (WHO), as spasmlog's reader converts `drinks` headers
+
+# Pint unit each quantity column is summed in (``""``: a count), and Apple's unit spellings in pint's words.
+_TARGET_UNITS = {
+    "water_ml": "milliliter",
+    "magnesium_mg": "milligram",
+    "calcium_mg": "milligram",
+    "potassium_mg": "milligram",
+    "sodium_mg": "milligram",
+    "caffeine_mg": "milligram",
+    "alcohol_g": "drink",
+    "steps": "",
+    "energy_kcal": "kilocalorie",
+    "stand_h": "hour",
+}
+_APPLE_UNITS = {
+    "mL": "milliliter", "cL": "centiliter", "dL": "deciliter", "L": "liter", "fl_oz_us": "US_fluid_ounce",
+    "fl_oz_imp": "imperial_fluid_ounce", "cup_us": "cup", "cup_imp": "imperial_cup", "pt_us": "pint",
+    "pt_imp": "imperial_pint", "mcg": "microgram", "µg": "microgram", "ug": "microgram", "mg": "milligram",
+    "g": "gram", "kg": "kilogram", "oz": "ounce", "lb": "pound", "kcal": "kilocalorie", "Cal": "kilocalorie",
+    "cal": "calorie", "kJ": "kilojoule", "J": "joule", "ms": "millisecond", "s": "second", "min": "minute",
+    "hr": "hour", "h": "hour", "d": "day",
+}  # fmt: skip
+_MOLAR = re.compile(r"(m|mc|µ|u)?mol<([0-9.]+)>")
+_MOL_PREFIX = {None: 1.0, "m": 1e-3, "mc": 1e-6, "µ": 1e-6, "u": 1e-6}
+
+# Children of the top-level elements, and the document's own frame: not counted as skipped elements.
+_KNOWN_ELEMENTS = frozenset(
+    {
+        "HealthData", "ExportDate", "Me", "Record", "Workout", "Correlation", "MetadataEntry", "WorkoutEvent",
+        "WorkoutRoute", "WorkoutStatistics", "WorkoutActivity", "FileReference", "Location",
+        "HeartRateVariabilityMetadataList", "InstantaneousBeatsPerMinute", "SensitivityPoint",
+    }
+)  # fmt: skip
+
+_CHUNK = 1 << 20
+_PEEK_LIMIT = 4 << 20  # the prolog (XML declaration, Apple's DTD of ~10 KB) must end within this
+_MAX_RATIO = 100  # real exports compress about 10-30:1
+_BOMB_MIN_BYTES = 64 << 20  # below this size a high ratio is harmless
+# Control characters XML 1.0 forbids; Apple's exports are known to carry \x0b in some values.
+_FORBIDDEN = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
+_UTF8_BOM = b"\xef\xbb\xbf"
+_HOW_TO_EXPORT = (
+    "In the Health app, tap your picture, then 'Export All Health Data', and pass the export.zip it makes "
+    "(or the export.xml inside it)."
+)
+
+
+# ---------------------------------------------------------------------------------------------- finding
+
+
+@dataclass
+class _Export:
+    """The export document, opened: a binary stream positioned at its start."""
+
+    stream: IO[bytes]
+    size: int
+    label: str  # how the person would name it: "export.zip: apple_health_export/export.xml"
+    notes: list[str] = field(default_factory=list)
+
+
+def find_export_xml(path: str | os.PathLike[str] | zipfile.ZipFile) -> str:
+    """The name of the Apple Health document inside an export zip, found by its ``<HealthData`` root.
+
+    The file is ``apple_health_export/export.xml`` on English phones and translated elsewhere
+    (``exportar.xml``, ``eksport.xml``, ...), so each ``.xml`` entry is opened and its first element read
+    instead (``export_cda.xml``, the clinical document beside it, has another root). Nothing is extracted.
+
+    Parameters
+    ----------
+    path : str, path-like or zipfile.ZipFile
+        The zip made by the Health app's "Export All Health Data".
+
+    Returns
+    -------
+    str
+        The entry name, e.g. ``"apple_health_export/exportar.xml"``. With several candidates, the largest.
+
+    Raises
+    ------
+    ImportFormatError
+        The file is not a zip, or none of its ``.xml`` entries has a ``<HealthData>`` root.
+    UnsafeFileError
+        An entry name would land outside the folder it is extracted to (``../x``, ``/etc/x``), or an XML
+        entry declares entities or refers to an external DTD.
+
+    Examples
+    --------
+    >>> import tempfile, zipfile, pathlib
+    >>> archive = pathlib.Path(tempfile.mkdtemp()) / "export.zip"
+    >>> with zipfile.ZipFile(archive, "w") as zf:
+    ...     zf.writestr("apple_health_export/export_cda.xml", "<ClinicalDocument/>")
+    ...     zf.writestr("apple_health_export/exportar.xml", '<HealthData locale="es_ES"/>')
+    >>> find_export_xml(archive)
+    'apple_health_export/exportar.xml'
+    """
+    if isinstance(path, zipfile.ZipFile):
+        return _find_in_zip(path, str(path.filename or "the zip"))
+    label = str(path)
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return _find_in_zip(archive, label)
+    except zipfile.BadZipFile as error:
+        raise ImportFormatError(f"{label} is not a zip file ({error}). {_HOW_TO_EXPORT}", file=label) from error
+
+
+def _find_in_zip(archive: zipfile.ZipFile, label: str) -> str:
+    entries = archive.infolist()
+    for info in entries:
+        _refuse_traversal(info.filename, label)
+    candidates = []
+    looked = []
+    for info in entries:
+        if info.is_dir() or not info.filename.lower().endswith(".xml"):
+            continue
+        looked.append(info.filename)
+        with _open_member(archive, info, label) as stream:
+            root, _ = _scan_prolog(stream, f"{label}: {info.filename}")
+        if root == "HealthData":
+            candidates.append(info)
+    if not candidates:
+        seen = ", ".join(looked[:10]) or "none"
+        raise ImportFormatError(
+            f"{label} holds no Apple Health export: none of its .xml files ({seen}) starts with <HealthData>. "
+            f"{_HOW_TO_EXPORT}",
+            file=label,
+        )
+    return max(candidates, key=lambda info: info.file_size).filename
+
+
+def _refuse_traversal(name: str, label: str) -> None:
+    parts = name.replace("\\", "/").split("/")
+    if name.startswith(("/", "\\")) or re.match(r"[A-Za-z]:", name) or ".." in parts:
+        raise UnsafeFileError(
+            f"{label} was refused: its entry {name!r} would be written outside the folder it is unzipped to "
+            "(path traversal). Apple Health exports never hold such entries: export again from the Health app.",
+            file=label,
+            entry=name,
+        )
+
+
+@contextlib.contextmanager
+def _open_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, label: str) -> Iterator[IO[bytes]]:
+    try:
+        with archive.open(info) as stream:
+            yield stream
+    except (zipfile.BadZipFile, NotImplementedError, RuntimeError, EOFError, OSError) as error:
+        # damaged data (CRC, truncation), an encrypted entry, or a compression method zipfile lacks
+        raise ImportFormatError(
+            f"{label}: the entry {info.filename} cannot be read ({error}). Unzip it with your system's tool and "
+            "pass the export.xml, or export again from the Health app.",
+            file=label,
+            entry=info.filename,
+        ) from error
+
+
+def _refuse_bomb(info: zipfile.ZipInfo, label: str) -> None:
+    ratio = info.file_size / max(info.compress_size, 1)
+    if ratio > _MAX_RATIO and info.file_size > _BOMB_MIN_BYTES:
+        raise UnsafeFileError(
+            f"{label} was refused: its entry {info.filename} would expand from {info.compress_size:,} to "
+            f"{info.file_size:,} bytes ({ratio:,.0f}:1), far beyond the 10-30:1 of real Apple Health exports "
+            f"(limit {_MAX_RATIO}:1). It may be a zip bomb: export again from the Health app.",
+            file=label,
+            entry=info.filename,
+            ratio=ratio,
+        )
+
+
+@contextlib.contextmanager
+def _open_export(path: Path) -> Iterator[_Export]:
+    label = str(path)
+    if not path.exists():
+        raise LogNotFoundError(f"{label} does not exist. {_HOW_TO_EXPORT}", file=label)
+    if path.is_dir():
+        with _open_folder(path) as export:
+            yield export
+        return
+    if zipfile.is_zipfile(path):
+        try:
+            archive = zipfile.ZipFile(path)
+        except zipfile.BadZipFile as error:
+            raise ImportFormatError(f"{label} is a damaged zip ({error}). {_HOW_TO_EXPORT}", file=label) from error
+        with archive:
+            name = _find_in_zip(archive, label)
+            info = archive.getinfo(name)
+            _refuse_bomb(info, label)
+            with _open_member(archive, info, label) as stream:
+                yield _Export(stream, info.file_size, f"{label}: {name}", [f"read {name} inside {path.name}"])
+        return
+    with path.open("rb") as stream:
+        yield _Export(stream, path.stat().st_size, label)
+
+
+@contextlib.contextmanager
+def _open_folder(folder: Path) -> Iterator[_Export]:
+    files = sorted({*folder.glob("*.xml"), *folder.glob("*/*.xml")})
+    found = []
+    for file in files:
+        with file.open("rb") as stream:
+            root, _ = _scan_prolog(stream, str(file))
+        if root == "HealthData":
+            found.append(file)
+    if not found:
+        raise ImportFormatError(
+            f"{folder} holds no Apple Health export: no .xml file in it or in its sub-folders (such as "
+            f"apple_health_export/) starts with <HealthData>. {_HOW_TO_EXPORT}",
+            file=str(folder),
+        )
+    chosen = max(found, key=lambda file: file.stat().st_size)
+    notes = [f"read {chosen.relative_to(folder)} in {folder}"]
+    if len(found) > 1:
+        notes.append(f"{len(found) - 1} other Apple Health export(s) in {folder} not read (the largest was read)")
+    with chosen.open("rb") as stream:
+        yield _Export(stream, chosen.stat().st_size, str(chosen), notes)
+
+
+# ---------------------------------------------------------------------------------------------- prolog
+
+_NAME = re.compile(rb"[^\s/>!?]+")
+_SUBSET_END = re.compile(rb"\]\s*>")
+_ENTITY = re.compile(rb"<!\s*ENTITY", re.IGNORECASE)
+_EXTERNAL_ID = re.compile(rb"\b(SYSTEM|PUBLIC)\b", re.IGNORECASE)
+
+
+class _NeedMore(Exception):
+    """The prolog does not end within the bytes read so far."""
+
+
+def _scan_prolog(stream: IO[bytes], label: str) -> tuple[str, bytes]:
+    """Read ``stream`` up to its first element; return that element's name and the bytes read, DTD blanked.
+
+    The document type declaration is checked here, by hand, and replaced by as many newlines as it spans
+    (line numbers in later messages stay right): expat never sees it. An entity declaration or an external
+    DTD is refused (:class:`UnsafeFileError`); Apple's own DTD (element and attribute declarations only)
+    passes, including the broken one of iOS 16 exports that stops other XML readers.
+    """
+    buffer = b""
+    while True:
+        more = stream.read(64 << 10)
+        buffer += more
+        try:
+            return _scan(buffer, not more, label)
+        except _NeedMore:
+            if not more or len(buffer) > _PEEK_LIMIT:
+                raise ImportFormatError(
+                    f"{label} is not an Apple Health export: no XML element found in its first "
+                    f"{min(len(buffer), _PEEK_LIMIT):,} bytes. {_HOW_TO_EXPORT}",
+                    file=label,
+                ) from None
+
+
+def _scan(buffer: bytes, eof: bool, label: str) -> tuple[str, bytes]:
+    def not_xml(why: str) -> ImportFormatError:
+        return ImportFormatError(f"{label} is not an Apple Health export: {why}. {_HOW_TO_EXPORT}", file=label)
+
+    if buffer.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in buffer[:4]:
+        raise not_xml("it is UTF-16 or binary, and Apple writes its exports in UTF-8")
+    size = len(buffer)
+    pos = len(_UTF8_BOM) if buffer.startswith(_UTF8_BOM) else 0
+    while True:
+        while pos < size and buffer[pos] in b" \t\r\n":
+            pos += 1
+        if size - pos < 10 and not eof:
+            raise _NeedMore
+        if pos >= size:
+            raise not_xml("it holds no XML element")
+        if buffer.startswith(b"<?", pos):
+            pos = _after(buffer, b"?>", pos + 2)
+        elif buffer.startswith(b"<!--", pos):
+            pos = _after(buffer, b"-->", pos + 4)
+        elif buffer.startswith(b"<!DOCTYPE", pos):
+            end = _doctype_end(buffer, pos, label)
+            blank = b"\n" * buffer.count(b"\n", pos, end)
+            buffer = buffer[:pos] + blank + buffer[end:]
+            size = len(buffer)
+            pos += len(blank)
+        elif buffer.startswith(b"<", pos):
+            name = _NAME.match(buffer, pos + 1)
+            if name is None:
+                raise not_xml("its first tag has no name")
+            return name.group().decode("utf-8", "replace"), buffer
+        else:
+            raise not_xml(f"it does not start with XML markup (found {buffer[pos : pos + 20]!r})")
+
+
+def _after(buffer: bytes, token: bytes, start: int) -> int:
+    end = buffer.find(token, start)
+    if end < 0:
+        raise _NeedMore
+    return end + len(token)
+
+
+def _doctype_end(buffer: bytes, pos: int, label: str) -> int:
+    """Where the ``<!DOCTYPE`` starting at ``pos`` ends; refuses entity declarations and external DTDs."""
+    quote = 0
+    index = pos + len(b"<!DOCTYPE")
+    while index < len(buffer):
+        char = buffer[index]
+        if quote:
+            quote = 0 if char == quote else quote
+        elif char in b"\"'":
+            quote = char
+        elif char in b"[>":
+            break
+        index += 1
+    else:
+        raise _NeedMore
+    if _EXTERNAL_ID.search(buffer, pos, index):
+        raise UnsafeFileError(
+            f"{label} was refused: its DOCTYPE refers to an external DTD "
+            f"({buffer[pos:index].decode('utf-8', 'replace').strip()!r}). Apple Health exports carry their DTD "
+            "inline, and spasmlog never fetches files or URLs named inside a file (XXE). Export again from the "
+            "Health app.",
+            file=label,
+        )
+    if buffer[index] == ord(">"):
+        return index + 1
+    end = _SUBSET_END.search(buffer, index + 1)
+    if end is None:
+        raise _NeedMore
+    if _ENTITY.search(buffer, index + 1, end.start()):
+        raise UnsafeFileError(
+            f"{label} was refused: its DOCTYPE declares entities (<!ENTITY ...>), which Apple Health exports never "
+            "do. Such declarations can expand a small file to gigabytes (billion laughs) or pull in other files "
+            "(XXE). Export again from the Health app.",
+            file=label,
+        )
+    return end.end()
+
+
+# ---------------------------------------------------------------------------------------------- parsing
+
+
+_Interval = tuple[dt.datetime, dt.datetime, str, bool]  # start, end, local day of the end, asleep
+
+
+@dataclass
+class _Workout:
+    source: str
+    activity: str
+    start: str
+    end: str
+    duration: str | None
+    unit: str | None
+    events: list[tuple[str, str]]
+
+
+@dataclass
+class _Collected:
+    """What one pass over the document gathered, before days and sources are chosen."""
+
+    sums: dict[tuple[str, str, str], float] = field(default_factory=dict)  # (column, day, source) -> total
+    sleep: defaultdict[str, list[tuple[str, str, bool]]] = field(default_factory=lambda: defaultdict(list))
+    workouts: list[_Workout] = field(default_factory=list)
+    unmapped: dict[str, int] = field(default_factory=dict)  # Record type -> count
+    elements: Counter[str] = field(default_factory=Counter)  # other top-level elements skipped
+    correlation_children: int = 0
+    bad_values: Counter[str] = field(default_factory=Counter)  # Record type -> count
+    bad_units: Counter[tuple[str, str | None]] = field(default_factory=Counter)
+    sleep_values: Counter[str] = field(default_factory=Counter)  # values neither asleep nor in bed / awake
+    control_chars: int = 0
+
+
+def _unit_factor(unit: str | None, target: str) -> float | None:
+    """Factor from an Apple unit string to ``target`` (pint name; ``""`` a count); ``None`` if impossible."""
+    if target == "":
+        return 1.0 if unit in (None, "", "count") else None
+    if target == "drink":
+        return _DRINK_G if unit in (None, "", "count") else None
+    if unit is None:
+        return None
+    molar = _MOLAR.fullmatch(unit)
+    if molar:  # amount of substance with its molar mass in g/mol, e.g. mmol<24.305> of magnesium
+        grams = _MOL_PREFIX[molar.group(1)] * float(molar.group(2))
+        try:
+            return grams * convert_factor("gram", target)
+        except Exception:  # pint's DimensionalityError: mmol of water
+            return None
+    try:
+        return convert_factor(_APPLE_UNITS.get(unit, unit), target)
+    except Exception:  # pint's UndefinedUnitError or DimensionalityError
+        return None
+
+
+def _parse(export: _Export, *, show_progress: bool) -> _Collected:
+    """One streaming pass of expat over the document; per-element work is a few dictionary operations."""
+    found = _Collected()
+    sums, sums_get = found.sums, found.sums.get
+    unmapped, unmapped_get = found.unmapped, found.unmapped.get
+    sleep, workouts, elements = found.sleep, found.workouts, found.elements
+    rules: dict[str, tuple[str, str]] = {
+        kind: (column, _TARGET_UNITS.get(column, "")) for kind, column in RECORD_TYPES.items()
+    }
+    rules_get = rules.get
+    factors: dict[tuple[str | None, str], float | None] = {}
+    parser = expat.ParserCreate()
+    events: list[tuple[str, str]] = []
+
+    def refuse(*_: Any) -> Any:
+        raise UnsafeFileError(
+            f"{export.label} was refused: it declares or refers to XML entities, which Apple Health exports never "
+            "do (billion laughs, XXE). Export again from the Health app.",
+            file=export.label,
+        )
+
+    def start(name: str, attrs: dict[str, str]) -> None:
+        if name == "Record":
+            kind = attrs.get("type", "")
+            rule = rules_get(kind)
+            if rule is None:
+                unmapped[kind] = unmapped_get(kind, 0) + 1
+                return
+            column, target = rule
+            day = attrs.get("startDate", "")[:10]
+            source = attrs.get("sourceName", "")
+            if column == "sleep_h":
+                value = attrs.get("value", "")
+                asleep = value in _ASLEEP
+                if not asleep and value not in _NOT_ASLEEP:
+                    found.sleep_values[value] += 1
+                sleep[source].append((attrs.get("startDate", ""), attrs.get("endDate", ""), asleep))
+                return
+            if column == "apple_stand_hours":
+                key = (column, day, source)
+                sums[key] = sums_get(key, 0.0) + (attrs.get("value") == _STOOD)
+                return
+            unit = attrs.get("unit")
+            factor = factors.get((unit, target), -1.0)
+            if factor == -1.0:  # a unit not seen yet (a real factor is never negative)
+                factor = factors[unit, target] = _unit_factor(unit, target)
+            if factor is None:
+                found.bad_units[kind, unit] += 1
+                return
+            try:
+                amount = float(attrs["value"])
+            except (KeyError, ValueError):
+                found.bad_values[kind] += 1
+                return
+            key = (column, day, source)
+            sums[key] = sums_get(key, 0.0) + amount * factor
+        elif name == "MetadataEntry":
+            return
+        elif name == "Workout":
+            events.clear()
+            workouts.append(
+                _Workout(
+                    attrs.get("sourceName", ""),
+                    attrs.get("workoutActivityType", ""),
+                    attrs.get("startDate", ""),
+                    attrs.get("endDate", ""),
+                    attrs.get("duration"),
+                    attrs.get("durationUnit"),
+                    [],
+                )
+            )
+            parser.StartElementHandler = in_workout
+            parser.EndElementHandler = end_workout
+        elif name == "Correlation":
+            parser.StartElementHandler = in_correlation
+            parser.EndElementHandler = end_correlation
+        elif name not in _KNOWN_ELEMENTS:
+            elements[name] += 1
+
+    def in_workout(name: str, attrs: dict[str, str]) -> None:
+        if name == "WorkoutEvent":
+            kind = attrs.get("type", "")
+            if kind in _PAUSES or kind in _RESUMES:
+                events.append((kind, attrs.get("date", "")))
+
+    def end_workout(name: str) -> None:
+        if name == "Workout":
+            # events may be repeated inside WorkoutActivity children (iOS 16 and later): keep each once
+            workouts[-1].events = list(dict.fromkeys(events))
+            parser.StartElementHandler = start
+            parser.EndElementHandler = None
+
+    def in_correlation(name: str, attrs: dict[str, str]) -> None:
+        if name == "Record":
+            found.correlation_children += 1
+
+    def end_correlation(name: str) -> None:
+        if name == "Correlation":
+            parser.StartElementHandler = start
+            parser.EndElementHandler = None
+
+    parser.StartElementHandler = start
+    parser.EntityDeclHandler = refuse
+    parser.ExternalEntityRefHandler = refuse
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+
+    root, head = _scan_prolog(export.stream, export.label)
+    if root != "HealthData":
+        raise ImportFormatError(
+            f"{export.label} is not an Apple Health export: its first element is <{root}>, not <HealthData>. "
+            f"{_HOW_TO_EXPORT}",
+            file=export.label,
+        )
+    with _progress_bar(export.size, export.label, show_progress) as advance:
+        chunk = head
+        try:
+            while chunk:
+                clean = chunk.translate(None, _FORBIDDEN)
+                found.control_chars += len(chunk) - len(clean)
+                parser.Parse(clean, False)
+                advance(len(chunk))
+                chunk = export.stream.read(_CHUNK)
+            parser.Parse(b"", True)
+        except expat.ExpatError as error:
+            raise ImportFormatError(
+                f"{export.label} is not well-formed XML at line {error.lineno}, column {error.offset + 1} "
+                f"({expat.errors.messages[error.code]}). The export may be truncated or damaged: unzip it again, "
+                "or export again from the Health app.",
+                file=export.label,
+                line=error.lineno,
+            ) from error
+    return found
+
+
+@contextlib.contextmanager
+def _progress_bar(total: int, label: str, show: bool) -> Iterator[Callable[[int], object]]:
+    """A bytes-read progress bar (tqdm; a notebook widget where one can be drawn), or a no-op."""
+    if not show:
+        yield lambda _: None
+        return
+    try:
+        from tqdm.auto import tqdm
+    except ImportError:  # the bar is a comfort, not a reason to fail an import
+        yield lambda _: None
+        return
+    name = label if len(label) <= 40 else "…" + label[-39:]
+    with tqdm(total=total, unit="B", unit_scale=True, unit_divisor=1024, desc=name, leave=False) as bar:
+        yield bar.update
+
+
+def _want_progress(progress: bool | None) -> bool:
+    if progress is not None:
+        return bool(progress)
+    stderr_tty = getattr(sys.stderr, "isatty", lambda: False)()
+    shell = getattr(sys.modules.get("IPython"), "get_ipython", lambda: None)()
+    return bool(stderr_tty) or type(shell).__name__ == "ZMQInteractiveShell"
+
+
+# ---------------------------------------------------------------------------------------------- days
+
+
+def _moment(text: str) -> dt.datetime | None:
+    """``2024-08-07 12:58:00 +1200`` as an aware date-time; ``None`` when unreadable."""
+    try:
+        return dt.datetime.fromisoformat(text[:19] + text[20:] if text[19:20] == " " else text)
+    except ValueError:
+        return None
+
+
+def _sleep_days(intervals: list[tuple[str, str, bool]]) -> tuple[dict[str, float], int]:
+    """Hours asleep per local day for one source (sessions assigned to the day they end); unreadable count."""
+    parsed: list[_Interval] = []
+    unreadable = 0
+    for start_text, end_text, asleep in intervals:
+        start, end = _moment(start_text), _moment(end_text)
+        if start is None or end is None or end < start or start.tzinfo is None or end.tzinfo is None:
+            unreadable += 1
+            continue
+        parsed.append((start, end, end_text[:10], asleep))
+    parsed.sort(key=lambda interval: interval[0])
+    hours: dict[str, float] = {}
+    session: list[_Interval] = []
+    for interval in [*parsed, None]:
+        if session and (interval is None or interval[0] > max(end for _, end, _, _ in session) + _SLEEP_SESSION_GAP):
+            merged = _merge([item for item in session if item[3]])
+            last = max(session, key=lambda item: item[1])
+            if last[1] - session[0][0] > _LONGEST_SESSION:  # records chained for days: each stretch on its own day
+                for start, end, day, _ in merged:
+                    hours[day] = hours.get(day, 0.0) + (end - start).total_seconds() / 3600
+            elif merged:
+                total = sum((end - start).total_seconds() for start, end, _, _ in merged) / 3600
+                hours[last[2]] = hours.get(last[2], 0.0) + total
+            session = []
+        if interval is not None:
+            session.append(interval)
+    return hours, unreadable
+
+
+def _merge(intervals: list[_Interval]) -> list[_Interval]:
+    """Overlapping or touching intervals merged (each keeps the local day of its latest end)."""
+    merged: list[_Interval] = []
+    for interval in sorted(intervals, key=lambda item: item[0]):
+        if merged and interval[0] <= merged[-1][1]:
+            if interval[1] > merged[-1][1]:
+                merged[-1] = (merged[-1][0], interval[1], interval[2], True)
+        else:
+            merged.append(interval)
+    return merged
+
+
+def _active_minutes(workout: _Workout) -> tuple[float | None, float]:
+    """Active minutes of a workout (``None`` if unreadable), and the minutes of pauses found in its events."""
+    start, end = _moment(workout.start), _moment(workout.end)
+    if start is None or end is None:
+        return None, 0.0
+    moments = [(when, kind) for kind, text in workout.events if (when := _moment(text)) is not None]
+    paused = 0.0
+    paused_since: dt.datetime | None = None
+    for when, kind in sorted(moments, key=lambda event: event[0]):  # by instant: offsets may differ
+        when = min(max(when, start), end)
+        if kind in _PAUSES and paused_since is None:
+            paused_since = when
+        elif kind in _RESUMES and paused_since is not None:
+            paused += (when - paused_since).total_seconds() / 60
+            paused_since = None
+    if paused_since is not None:
+        paused += (end - paused_since).total_seconds() / 60
+    elapsed = max((end - start).total_seconds() / 60, 0.0)
+    if workout.duration is None:
+        return max(elapsed - paused, 0.0), paused
+    factor = _unit_factor(workout.unit or "min", "minute")
+    try:
+        duration = float(workout.duration) * factor if factor is not None else None
+    except ValueError:
+        duration = None
+    if duration is None:
+        return max(elapsed - paused, 0.0), paused
+    if paused > 0 and duration > elapsed - paused + 1:
+        return max(elapsed - paused, 0.0), paused  # this app's duration includes its pauses
+    return duration, paused
+
+
+# ---------------------------------------------------------------------------------------------- sources
+
+
+_DEFAULT_ORDER = "Apple Watch first, then other apps and devices, then iPhone or iPad, then entries typed into Health"
+
+
+def _default_rank(source: str) -> int:
+    lower = source.lower()
+    if "watch" in lower:
+        return 0
+    if source.strip() == "Health":
+        return 3
+    if any(device in lower for device in ("iphone", "ipad", "ipod")):
+        return 2
+    return 1
+
+
+def _choose_sources(
+    values: dict[str, dict[str, dict[str, float]]], priority: Sequence[str]
+) -> tuple[dict[str, dict[str, str]], list[str]]:
+    """One source per column and day: the chosen source of each (column, day), and notes on the choices."""
+    reasons = (
+        "your source_priority",
+        f"default priority: {_DEFAULT_ORDER}",
+        "the source with more days of data",
+        "alphabetical order",
+    )
+    lowered = [part.lower() for part in priority]
+    chosen: dict[str, dict[str, str]] = {}
+    notes = []
+    for column, days in values.items():
+        coverage = Counter(source for by_source in days.values() for source in by_source)
+
+        def rank(source: str, coverage: Counter[str] = coverage) -> tuple[int, int, int, str]:
+            lower = source.lower()
+            override = next((i for i, part in enumerate(lowered) if part in lower), len(lowered))
+            return override, _default_rank(source), -coverage[source], source
+
+        chosen[column] = {}
+        overruled: Counter[tuple[str, str, str]] = Counter()
+        for day, by_source in days.items():
+            ranked = sorted(by_source, key=rank)
+            chosen[column][day] = ranked[0]
+            for other in ranked[1:]:
+                decided = next(i for i, (a, b) in enumerate(zip(rank(ranked[0]), rank(other), strict=True)) if a != b)
+                overruled[ranked[0], other, reasons[decided]] += 1
+        for (used, other, reason), days_count in sorted(overruled.items(), key=lambda item: -item[1])[:5]:
+            notes.append(f"{column}: '{used}' used over '{other}' on {days_count:,} day(s) ({reason})")
+        if len(overruled) > 5:
+            notes.append(f"{column}: {len(overruled) - 5} more source choice(s) of the same kind")
+    return chosen, notes
+
+
+def _priority_list(source_priority: Sequence[str] | str | None) -> list[str]:
+    if source_priority is None:
+        return []
+    parts = [source_priority] if isinstance(source_priority, str) else list(source_priority)
+    for part in parts:
+        if not isinstance(part, str) or not part.strip():
+            raise ValueError(
+                "The 'source_priority' parameter of read_apple_health must be a list of non-empty parts of source "
+                f"names, such as ['Watch', 'Cronometer']. Got {source_priority!r} instead."
+            )
+    return [part.strip() for part in parts]
+
+
+# ---------------------------------------------------------------------------------------------- public
+
+
+def read_apple_health(
+    path: str | os.PathLike[str],
+    *,
+    source_priority: Sequence[str] | None = None,
+    progress: bool | None = None,
+) -> pd.DataFrame:
+    """Read an Apple Health export as a ``daily`` table: one row per local calendar day.
+
+    Parameters
+    ----------
+    path : str or path-like
+        ``export.zip`` as the Health app makes it, the ``export.xml`` inside it (whatever its translated
+        name), or a folder holding it (directly or in ``apple_health_export/``).
+    source_priority : list of str, optional
+        Parts of source names (``sourceName``: ``"Alex's Apple Watch"``, ``"Cronometer"``), most trusted
+        first, matched case-insensitively; the first part found in a name ranks that source. Sources no
+        part matches come after, in the default order (see Notes). A single string counts as a list of one.
+    progress : bool, optional
+        Show a progress bar (bytes read) on stderr, or a widget in a notebook. By default it shows when
+        stderr is a terminal or the code runs in a Jupyter notebook.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``date`` (``datetime64[us]``, unique, sorted), then those of the columns below that the export
+        fed, float64 except ``exercise_type`` (text): ``water_ml``, ``caffeine_mg``, ``alcohol_g``,
+        ``magnesium_mg``, ``calcium_mg``, ``potassium_mg``, ``sodium_mg``, ``exercise_min``,
+        ``exercise_type``, ``stretching_min``, ``steps``, ``sleep_h``, and the extra columns ``stand_h``
+        (hours standing), ``apple_stand_hours`` (hours in which the person stood, Apple's Stand ring)
+        and ``energy_kcal`` (food energy). An empty cell means nothing was recorded that day.
+        ``attrs``: ``"source"`` (``"apple-health"``), ``"files"``, ``"notes"`` (what was skipped,
+        converted and which source won where several recorded the same quantity) and ``"detail"`` (a
+        DataFrame with ``date``, ``column``, ``detail``: the source each value came from).
+
+    Raises
+    ------
+    LogNotFoundError
+        ``path`` does not exist.
+    ImportFormatError
+        The file is not an Apple Health export (no ``<HealthData>`` root), or is damaged or truncated.
+    UnsafeFileError
+        The XML declares entities or refers to an external DTD (billion laughs, XXE), a zip entry would
+        land outside its folder, or the zip expands more than 100:1 to more than 64 MiB (a zip bomb).
+
+    Notes
+    -----
+    **Days.** Apple writes every date as local time with its UTC offset (``2024-08-07 12:58:00 +1200``);
+    a record belongs to the calendar day written there, so a trip across time zones and a change to or
+    from daylight saving keep each record on the day the person lived it. Records are summed per day.
+    A record spanning midnight (a step count from 23:58 to 00:03) counts on its start day; sleep counts
+    on the day it ends (below); a workout on the day it starts.
+
+    **Records read** (``<Record type=...>``; units converted with pint: mL, cL, dL, L, ``fl_oz_us``,
+    ``fl_oz_imp``, ``cup_us``, ``cup_imp``, mcg, mg, g, ``mmol<molar mass>``, kcal, ``Cal`` (= kcal),
+    kJ, s, min, hr):
+
+    - ``DietaryWater`` → ``water_ml``; ``DietaryMagnesium``, ``DietaryCalcium``, ``DietaryPotassium``,
+      ``DietarySodium``, ``DietaryCaffeine`` → ``magnesium_mg``, ``calcium_mg``, ``potassium_mg``,
+      ``sodium_mg``, ``caffeine_mg``; ``NumberOfAlcoholicBeverages`` → ``alcohol_g`` at 10 g of ethanol
+      per drink (WHO's standard drink, as spasmlog reads a ``drinks`` header); ``StepCount`` → ``steps``;
+      ``DietaryEnergyConsumed`` → ``energy_kcal``.
+    - ``AppleStandTime`` (minutes standing, watchOS 7 and later) → ``stand_h`` (hours standing).
+      ``AppleStandHour`` → ``apple_stand_hours``: the number of clock hours with at least a minute of
+      standing (``HKCategoryValueAppleStandHourStood``; an ``Idle`` hour counts 0). The two are kept
+      apart: 12 stood hours are not 12 hours of standing.
+    - ``SleepAnalysis`` → ``sleep_h``: time asleep, i.e. ``Asleep``, ``AsleepUnspecified``, ``AsleepCore``,
+      ``AsleepDeep``, ``AsleepREM``; ``InBed`` and ``Awake`` are not sleep. Per source, overlapping
+      asleep intervals are merged (a minute is never counted twice), and intervals (any value) less than
+      2 hours apart form one sleep session, which belongs to the local day on which it ends: a night from
+      23:00 to 07:00 counts on the morning's date, and so does a stage that ended at 23:40 within it. A
+      nap is a session of its own, on its day. A "session" longer than 24 hours (records chained for
+      days by an app) is not a night: each of its asleep stretches counts on the day it ends. Hours are
+      real elapsed time: a night across a daylight-saving change lasts an hour less or more in
+      ``sleep_h`` than on the clock face.
+    - Every other type (heart rate, energy burned, distance, ...) is skipped and counted in the notes.
+      ``Record`` elements inside a ``Correlation`` (food entries) are skipped too: Apple repeats each of
+      them as a top-level record, so reading both would count the food twice.
+
+    **Workouts** (``<Workout>``) → ``exercise_min``: the active minutes of the day's workouts, i.e. with
+    pauses excluded. Apple's ``duration`` attribute already leaves the pauses out (HealthKit computes it
+    from the pause and resume events), so it is used as it is; when it is absent, or evidently includes
+    the pauses (longer than start-to-end minus pauses), the active time is end minus start minus the
+    pauses. A pause runs from a ``HKWorkoutEventTypePause`` or ``MotionPaused`` event to the next
+    ``Resume`` or ``MotionResumed`` (or to the end of the workout). ``exercise_type`` is the category of
+    the day's longest workout (:data:`WORKOUT_TYPES`; unlisted types are ``other``). ``Flexibility``
+    workouts are stretching: their minutes go to ``stretching_min`` and not to ``exercise_min``. A
+    workout of zero active minutes is skipped.
+
+    **One source per quantity per day.** The same quantity often arrives from several sources (phone and
+    watch both count steps; a food app and entries typed into Health both log water). Summing them would
+    count the same steps or glasses twice, so for each column and day the values of one source are used
+    and the others are left out (never summed, never averaged). The source is ranked by: the first part
+    of ``source_priority`` its name contains; then the default order: a name containing "Watch" (the
+    Apple Watch, worn all day and night), then other apps and devices (food loggers such as Cronometer,
+    other wearables), then an iPhone or iPad (carried only part of the day), then ``Health`` (values
+    typed in by hand); then the source with data on more days; then the name. ``exercise_type`` follows
+    ``exercise_min``. The notes say how often one source was used over another and why, and
+    ``attrs["detail"]`` which source each value came from. The price of this rule: a day's workouts
+    logged in two different apps count from one app only.
+
+    **Not derived.** ``sitting_h`` is left empty: waking time minus standing or active time is not
+    sitting (it includes lying down, time the watch was off the wrist, and standing still that the watch
+    does not count), and Apple records no sitting measure. ``ActivitySummary`` elements (the rings),
+    ``ExportDate``, ``Me``, clinical records and audiograms are skipped and counted in the notes.
+
+    **Safety.** The file is streamed in 1 MiB blocks through expat without building a tree, so memory
+    does not grow with its size, and nothing is extracted to disk. Its DOCTYPE is read by hand and
+    removed before parsing: Apple's inline DTD (element and attribute declarations, including the
+    malformed one of iOS 16 exports) passes; any entity declaration or external DTD is refused, and
+    expat's entity handlers refuse as well, so nothing named in the file is ever fetched or opened.
+    Control characters XML forbids (``\\x0b``, found in real exports) are dropped.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> record = '<Record type="HKQuantityTypeIdentifier{}" sourceName="{}" unit="{}" value="{}" '
+    >>> record += 'startDate="{} +0100" endDate="{} +0100"/>'
+    >>> xml = "\\n".join([
+    ...     '<HealthData locale="en_GB">',
+    ...     record.format("DietaryWater", "Health", "L", "0.5", "2024-08-07 08:00:00", "2024-08-07 08:00:00"),
+    ...     record.format("DietaryWater", "Health", "mL", "250", "2024-08-07 13:00:00", "2024-08-07 13:00:00"),
+    ...     record.format("StepCount", "Alex's iPhone", "count", "900", "2024-08-07 09:00:00", "2024-08-07 09:30:00"),
+    ...     record.format("StepCount", "Alex's Apple Watch", "count", "1200", "2024-08-07 09:00:00",
+    ...                   "2024-08-07 09:30:00"),
+    ...     "</HealthData>",
+    ... ])
+    >>> _ = (folder / "export.xml").write_text(xml, encoding="utf-8")
+    >>> daily = read_apple_health(folder / "export.xml", progress=False)
+    >>> daily
+            date  water_ml   steps
+    0 2024-08-07     750.0  1200.0
+    >>> daily.attrs["notes"][-1]  # doctest: +ELLIPSIS
+    "steps: 'Alex's Apple Watch' used over 'Alex's iPhone' on 1 day(s) (default priority: ...)"
+    >>> read_apple_health(folder, source_priority=["iPhone"], progress=False)["steps"].tolist()
+    [900.0]
+    """
+    priority = _priority_list(source_priority)
+    path = Path(path)
+    with _open_export(path) as export:
+        found = _parse(export, show_progress=_want_progress(progress))
+        notes = list(export.notes)
+    return _build_frame(found, priority, files=[str(path)], notes=notes)
+
+
+def _build_frame(found: _Collected, priority: list[str], *, files: list[str], notes: list[str]) -> pd.DataFrame:
+    values: dict[str, dict[str, dict[str, float]]] = defaultdict(lambda: defaultdict(dict))
+    for (column, day, source), total in found.sums.items():
+        values[column][day][source] = total
+
+    unreadable_sleep = 0
+    for source, intervals in found.sleep.items():
+        hours, unreadable = _sleep_days(intervals)
+        unreadable_sleep += unreadable
+        for day, total in hours.items():
+            values["sleep_h"][day][source] = total
+
+    kinds: dict[tuple[str, str], tuple[float, str]] = {}  # (day, source) -> longest workout (minutes, type)
+    skipped_workouts = 0
+    paused_total = 0.0
+    for workout in found.workouts:
+        minutes, paused = _active_minutes(workout)
+        if minutes is None or minutes <= 0:
+            skipped_workouts += 1
+            continue
+        paused_total += paused
+        kind = WORKOUT_TYPES.get(workout.activity, "other")
+        column = "stretching_min" if kind == "stretching" else "exercise_min"
+        day = workout.start[:10]
+        by_source = values[column][day]
+        by_source[workout.source] = by_source.get(workout.source, 0.0) + minutes
+        if column == "exercise_min" and minutes > kinds.get((day, workout.source), (-1.0, ""))[0]:
+            kinds[day, workout.source] = (minutes, kind)
+
+    chosen, source_notes = _choose_sources(values, priority)
+    columns: dict[str, dict[str, float | str]] = {}
+    for column, by_day in chosen.items():
+        columns[column] = {day: values[column][day][source] for day, source in by_day.items()}
+    if "exercise_min" in chosen:
+        columns["exercise_type"] = {day: kinds[day, source][1] for day, source in chosen["exercise_min"].items()}
+        chosen["exercise_type"] = chosen["exercise_min"]
+
+    all_days = sorted({day for by_day in columns.values() for day in by_day})
+    dates = pd.to_datetime(pd.Series(all_days, dtype="str"), format="%Y-%m-%d", errors="coerce")
+    bad_days = [day for day, date in zip(all_days, dates, strict=True) if pd.isna(date)]
+    good = dates.notna().to_numpy()
+    days = [day for day, ok in zip(all_days, good, strict=True) if ok]
+    frame = pd.DataFrame({"date": dates[good].astype("datetime64[us]").reset_index(drop=True)})
+    order = [name for name in field_specs("daily") if name in columns] + [c for c in _EXTRA_COLUMNS if c in columns]
+    for column in order:
+        cells = [columns[column].get(day) for day in days]
+        if column == "exercise_type":
+            frame[column] = pd.Series(cells, dtype="str")
+        else:
+            frame[column] = pd.Series(cells, dtype="float64")
+
+    # Tuples, not a DataFrame: pandas compares attrs in concat and merge (see spasmlog.importers).
+    detail = [
+        (pd.Timestamp(day), column, chosen[column][day]) for column in order for day in days if day in chosen[column]
+    ]
+
+    notes += _skip_notes(found, bad_days, unreadable_sleep, skipped_workouts, paused_total)
+    if "alcohol_g" in columns:
+        notes.append(f"alcohol_g: alcoholic drinks counted as {_DRINK_G:g} g of ethanol each (WHO standard drink)")
+    notes += source_notes
+    frame.attrs = {"source": "apple-health", "files": files, "notes": notes, "detail": detail}
+    return frame
+
+
+def _skip_notes(
+    found: _Collected, bad_days: list[str], unreadable_sleep: int, skipped_workouts: int, paused_total: float
+) -> list[str]:
+    notes = []
+    if found.unmapped:
+        total = sum(found.unmapped.values())
+        top = ", ".join(
+            f"{str(kind).removeprefix(_HK).removeprefix('HKCategoryTypeIdentifier')} {count:,}"
+            for kind, count in Counter(found.unmapped).most_common(3)
+        )
+        notes.append(f"{total:,} records of {len(found.unmapped)} types spasmlog does not use skipped (most: {top})")
+    if found.elements:
+        listed = ", ".join(f"{name} {count:,}" for name, count in found.elements.most_common())
+        notes.append(f"elements spasmlog does not use skipped: {listed}")
+    if found.correlation_children:
+        notes.append(
+            f"{found.correlation_children:,} records inside Correlation elements (food entries) skipped: Apple "
+            "repeats each as a top-level record, read once"
+        )
+    for (kind, unit), count in found.bad_units.items():
+        notes.append(f"{count:,} {kind} records skipped: their unit {unit!r} cannot be converted")
+    for kind, count in found.bad_values.items():
+        notes.append(f"{count:,} {kind} records skipped: no readable number in their value")
+    if found.sleep_values:
+        listed = ", ".join(f"{value!r} ({count:,})" for value, count in found.sleep_values.items())
+        notes.append(f"sleep records with values spasmlog does not know counted as not asleep: {listed}")
+    if unreadable_sleep:
+        notes.append(f"{unreadable_sleep:,} sleep records skipped: unreadable start or end date")
+    if skipped_workouts:
+        notes.append(f"{skipped_workouts:,} workouts skipped: unreadable dates or no active time")
+    if paused_total > 0:
+        notes.append(f"exercise_min: {paused_total:,.0f} min of workout pauses left out")
+    if bad_days:
+        notes.append(f"values on {len(bad_days)} unreadable dates skipped (e.g. {bad_days[0]!r})")
+    if found.control_chars:
+        notes.append(f"{found.control_chars:,} control characters that XML forbids (such as \\x0b) removed")
+    return notes

@@ -1,0 +1,701 @@
+"""Apple Health importer: mapping and units, days and time zones, sources, workouts, sleep, hostile files."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import pickle
+import sys
+import zipfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from spasmlog.errors import ImportFormatError, LogNotFoundError, UnsafeFileError
+from spasmlog.importers.apple_health import WORKOUT_TYPES, find_export_xml, read_apple_health
+
+FORMATS = Path(__file__).resolve().parents[1].parent / "shared" / "reference" / "formats"
+HK = "HKQuantityTypeIdentifier"
+WATCH = "Alex’s Apple Watch"
+PHONE = "Alex’s iPhone"
+
+# An inline DTD in the shape Apple writes (element and attribute declarations, a comment, no entities).
+DTD = """<!DOCTYPE HealthData [
+<!-- HealthKit Export Version: 11 -->
+<!ELEMENT HealthData (ExportDate,Me,(Record|Correlation|Workout|ActivitySummary)*)>
+<!ATTLIST HealthData
+  locale CDATA #REQUIRED
+>
+<!ELEMENT Record ((MetadataEntry)*)>
+<!ATTLIST Record
+  type          CDATA #REQUIRED
+  value         CDATA #IMPLIED
+  sourceName    CDATA #REQUIRED
+  startDate     CDATA #REQUIRED
+  endDate       CDATA #REQUIRED
+>
+<!-- Note: Any Records that appear as children of a correlation also appear as top-level records. -->
+<!ELEMENT Correlation ((MetadataEntry|Record)*)>
+]>
+"""
+# iOS 16 exports: an ATTLIST left without its closing '>' (other XML readers stop at it).
+BROKEN_IOS16_DTD = """<!DOCTYPE HealthData [
+<!-- HealthKit Export Version: 12 -->
+<!ELEMENT HealthData (ExportDate,Me,(Record|Correlation|Workout|ActivitySummary|VisionPrescription)*)>
+<!ATTLIST VisionPrescription
+  type             CDATA #REQUIRED
+  dateIssued       CDATA #REQUIRED
+<!ELEMENT Prescription EMPTY>
+<!ATTLIST Record
+  type          CDATA #REQUIRED
+>
+]>
+"""
+
+
+def record(
+    kind: str, value: str | float, start: str, end: str | None = None, *, unit: str = "", source: str = WATCH
+) -> str:
+    """One ``<Record>``; ``kind`` without the ``HKQuantityTypeIdentifier`` prefix unless it is a category."""
+    full = kind if kind.startswith("HK") else f"{HK}{kind}"
+    unit_text = f' unit="{unit}"' if unit else ""
+    return (
+        f'<Record type="{full}" sourceName="{source}" sourceVersion="17.1"{unit_text} creationDate="{end or start}" '
+        f'startDate="{start}" endDate="{end or start}" value="{value}"/>'
+    )
+
+
+def sleep(stage: str, start: str, end: str, *, source: str = WATCH) -> str:
+    return record(
+        "HKCategoryTypeIdentifierSleepAnalysis", f"HKCategoryValueSleepAnalysis{stage}", start, end, source=source
+    )
+
+
+def workout(
+    activity: str,
+    start: str,
+    end: str,
+    *,
+    duration: float | None = None,
+    events: tuple[tuple[str, str], ...] = (),
+    source: str = WATCH,
+) -> str:
+    length = f' duration="{duration}" durationUnit="min"' if duration is not None else ""
+    children = "".join(f'<WorkoutEvent type="HKWorkoutEventType{kind}" date="{when}"/>' for kind, when in events)
+    return (
+        f'<Workout workoutActivityType="HKWorkoutActivityType{activity}"{length} sourceName="{source}" '
+        f'startDate="{start}" endDate="{end}"><MetadataEntry key="HKIndoorWorkout" value="0"/>{children}</Workout>'
+    )
+
+
+def document(*elements: str, prolog: str = "") -> str:
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        + prolog
+        + '<HealthData locale="en_NZ">\n <ExportDate value="2024-09-01 10:00:00 +1200"/>\n <Me/>\n '
+        + "\n ".join(elements)
+        + "\n</HealthData>\n"
+    )
+
+
+@pytest.fixture
+def read(tmp_path: Path) -> Callable[..., pd.DataFrame]:
+    """Write ``elements`` as an export.xml and read it."""
+
+    def _read(*elements: str, prolog: str = "", **options: Any) -> pd.DataFrame:
+        path = tmp_path / "export.xml"
+        path.write_text(document(*elements, prolog=prolog), encoding="utf-8")
+        options.setdefault("progress", False)
+        return read_apple_health(path, **options)
+
+    return _read
+
+
+def value(frame: pd.DataFrame, day: str, column: str) -> Any:
+    row = frame.loc[frame["date"] == pd.Timestamp(day), column]
+    assert len(row) == 1, f"no single row for {day}"
+    return row.iloc[0]
+
+
+def detail_of(frame: pd.DataFrame, day: str, column: str) -> str:
+    rows = [text for date, name, text in frame.attrs["detail"] if date == pd.Timestamp(day) and name == column]
+    assert len(rows) == 1
+    return str(rows[0])
+
+
+# ------------------------------------------------------------------------------------------ contract
+
+
+def test_contract_of_the_imported_table(read: Callable[..., pd.DataFrame], tmp_path: Path) -> None:
+    daily = read(
+        record("StepCount", 500, "2024-08-08 09:00:00 +1200", unit="count"),
+        record("DietaryWater", 250, "2024-08-07 09:00:00 +1200", unit="mL", source="Health"),
+        workout("Running", "2024-08-07 07:00:00 +1200", "2024-08-07 07:30:00 +1200", duration=30),
+    )
+    assert daily["date"].dtype == "datetime64[us]"
+    assert daily["date"].is_unique and daily["date"].is_monotonic_increasing
+    assert list(daily.columns) == ["date", "water_ml", "exercise_min", "exercise_type", "steps"]
+    assert daily["steps"].dtype == "float64" and daily["water_ml"].dtype == "float64"
+    assert np.isnan(value(daily, "2024-08-07", "steps"))  # nothing recorded: missing, not zero
+    assert daily.attrs["source"] == "apple-health"
+    assert daily.attrs["files"] == [str(tmp_path / "export.xml")]
+    assert all(isinstance(date, pd.Timestamp) and len(item) == 3 for item in daily.attrs["detail"] for date in item[:1])
+
+
+def test_an_export_without_anything_spasmlog_uses_gives_an_empty_table(read: Callable[..., pd.DataFrame]) -> None:
+    daily = read(record("HeartRate", 61, "2024-08-07 09:00:00 +1200", unit="count/min"))
+    assert list(daily.columns) == ["date"] and len(daily) == 0
+    assert "1 records of 1 types spasmlog does not use skipped (most: HeartRate 1)" in daily.attrs["notes"]
+
+
+# ------------------------------------------------------------------------------------------ mapping
+
+
+def test_water_in_millilitres_litres_and_us_fluid_ounces(read: Callable[..., pd.DataFrame]) -> None:
+    day = "2024-08-07 {} +1200"
+    daily = read(
+        record("DietaryWater", 250, day.format("08:00:00"), unit="mL", source="Health"),
+        record("DietaryWater", 0.5, day.format("12:00:00"), unit="L", source="Health"),
+        record("DietaryWater", 8, day.format("18:00:00"), unit="fl_oz_us", source="Health"),
+    )
+    assert value(daily, "2024-08-07", "water_ml") == pytest.approx(250 + 500 + 8 * 29.5735295625)
+
+
+@pytest.mark.parametrize(
+    ("kind", "column", "amounts", "expected"),
+    [
+        ("DietaryMagnesium", "magnesium_mg", [(0.1, "g"), (50, "mg"), (25000, "mcg")], 175.0),
+        ("DietaryCalcium", "calcium_mg", [(1, "g"), (200, "mg")], 1200.0),
+        ("DietaryPotassium", "potassium_mg", [(2.5, "g")], 2500.0),
+        ("DietarySodium", "sodium_mg", [(1500, "mg"), (500000, "mcg")], 2000.0),
+        ("DietaryCaffeine", "caffeine_mg", [(0.095, "g"), (64, "mg")], 159.0),
+        ("DietaryMagnesium", "magnesium_mg", [(10, "mmol&lt;24.305&gt;")], 243.05),  # mmol<molar mass>, escaped
+        ("DietaryEnergyConsumed", "energy_kcal", [(500, "kcal"), (300, "Cal"), (418.4, "kJ")], 900.0),
+        ("NumberOfAlcoholicBeverages", "alcohol_g", [(2, "count")], 20.0),
+        ("AppleStandTime", "stand_h", [(30, "min"), (45, "min"), (300, "s")], 1.333333),
+    ],
+)
+def test_quantities_are_converted_to_the_canonical_unit(
+    read: Callable[..., pd.DataFrame], kind: str, column: str, amounts: list[tuple[float, str]], expected: float
+) -> None:
+    daily = read(
+        *(
+            record(kind, amount, f"2024-08-07 {8 + i}:00:00 +1200", unit=unit)
+            for i, (amount, unit) in enumerate(amounts)
+        )
+    )
+    assert value(daily, "2024-08-07", column) == pytest.approx(expected, rel=1e-5)
+
+
+def test_a_unit_that_cannot_be_converted_is_skipped_and_noted(read: Callable[..., pd.DataFrame]) -> None:
+    daily = read(
+        record("DietaryWater", 300, "2024-08-07 08:00:00 +1200", unit="mL"),
+        record("DietaryWater", 2, "2024-08-07 09:00:00 +1200", unit="kg"),
+        record("DietaryMagnesium", "lots", "2024-08-07 09:00:00 +1200", unit="mg"),
+    )
+    assert value(daily, "2024-08-07", "water_ml") == 300
+    notes = " | ".join(daily.attrs["notes"])
+    assert f"1 {HK}DietaryWater records skipped: their unit 'kg' cannot be converted" in notes
+    assert f"1 {HK}DietaryMagnesium records skipped: no readable number" in notes
+
+
+def test_stand_hours_count_hours_stood_and_stand_time_is_kept_apart(read: Callable[..., pd.DataFrame]) -> None:
+    hour = "HKCategoryTypeIdentifierAppleStandHour"
+    daily = read(
+        record(hour, "HKCategoryValueAppleStandHourStood", "2024-08-07 09:00:00 +1200", "2024-08-07 10:00:00 +1200"),
+        record(hour, "HKCategoryValueAppleStandHourIdle", "2024-08-07 10:00:00 +1200", "2024-08-07 11:00:00 +1200"),
+        record(hour, "HKCategoryValueAppleStandHourStood", "2024-08-07 11:00:00 +1200", "2024-08-07 12:00:00 +1200"),
+        record(hour, "HKCategoryValueAppleStandHourIdle", "2024-08-08 09:00:00 +1200", "2024-08-08 10:00:00 +1200"),
+        record("AppleStandTime", 12, "2024-08-07 09:00:00 +1200", unit="min"),
+    )
+    assert value(daily, "2024-08-07", "apple_stand_hours") == 2
+    assert value(daily, "2024-08-08", "apple_stand_hours") == 0  # worn, never stood: zero, not missing
+    assert value(daily, "2024-08-07", "stand_h") == pytest.approx(0.2)
+    assert "sitting_h" not in daily  # not derivable (see the docstring's Notes)
+
+
+def test_records_inside_correlations_are_not_counted_twice(read: Callable[..., pd.DataFrame]) -> None:
+    when = "2024-08-07 12:30:00 +1200"
+    water = record("DietaryWater", 200, when, unit="mL", source="Cronometer")
+    magnesium = record("DietaryMagnesium", 80, when, unit="mg", source="Cronometer")
+    correlation = (
+        f'<Correlation type="HKCorrelationTypeIdentifierFood" sourceName="Cronometer" startDate="{when}" '
+        f'endDate="{when}"><MetadataEntry key="HKFoodType" value="Soup"/>{water}{magnesium}</Correlation>'
+    )
+    daily = read(water, magnesium, correlation, record("DietaryWater", 100, when, unit="mL", source="Cronometer"))
+    assert value(daily, "2024-08-07", "water_ml") == 300
+    assert value(daily, "2024-08-07", "magnesium_mg") == 80
+    assert any("2 records inside Correlation elements" in note for note in daily.attrs["notes"])
+
+
+# ------------------------------------------------------------------------------------------ days
+
+
+def test_each_record_counts_on_the_local_day_of_its_own_offset(read: Callable[..., pd.DataFrame]) -> None:
+    # A trip from Auckland (+1200) to San Francisco (-0700): in UTC these all fall on 2024-08-07 or 08.
+    daily = read(
+        record("StepCount", 100, "2024-08-07 23:30:00 +1200", unit="count"),  # 11:30 UTC on the 7th
+        record("StepCount", 200, "2024-08-08 06:00:00 +1200", unit="count"),  # 18:00 UTC on the 7th
+        record("StepCount", 400, "2024-08-07 16:00:00 -0700", unit="count"),  # 23:00 UTC on the 7th
+        record("StepCount", 800, "2024-08-07 23:59:59 -0700", unit="count"),  # 06:59 UTC on the 8th
+    )
+    assert value(daily, "2024-08-07", "steps") == 100 + 400 + 800
+    assert value(daily, "2024-08-08", "steps") == 200
+
+
+def test_a_record_spanning_midnight_counts_on_its_start_day(read: Callable[..., pd.DataFrame]) -> None:
+    daily = read(record("StepCount", 300, "2024-08-07 23:58:00 +1200", "2024-08-08 00:04:00 +1200", unit="count"))
+    assert daily["date"].tolist() == [pd.Timestamp("2024-08-07")]
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "hours"),
+    [
+        ("2024-03-30 23:00:00 +0000", "2024-03-31 07:00:00 +0100", 7.0),  # UK clocks go forward at 01:00
+        ("2024-10-26 23:00:00 +0100", "2024-10-27 07:00:00 +0000", 9.0),  # and back at 02:00
+    ],
+)
+def test_a_daylight_saving_night_counts_real_hours_on_the_day_it_ends(
+    read: Callable[..., pd.DataFrame], start: str, end: str, hours: float
+) -> None:
+    daily = read(sleep("AsleepUnspecified", start, end))
+    assert daily["date"].tolist() == [pd.Timestamp(end[:10])]
+    assert value(daily, end[:10], "sleep_h") == pytest.approx(hours)
+
+
+# ------------------------------------------------------------------------------------------ sleep
+
+
+def test_sleep_counts_asleep_stages_only_and_the_night_belongs_to_the_day_it_ends(
+    read: Callable[..., pd.DataFrame],
+) -> None:
+    daily = read(
+        sleep("InBed", "2024-08-06 22:30:00 +1200", "2024-08-07 07:00:00 +1200", source=PHONE),
+        sleep("AsleepCore", "2024-08-06 23:00:00 +1200", "2024-08-06 23:40:00 +1200"),  # ends before midnight
+        sleep("Awake", "2024-08-06 23:40:00 +1200", "2024-08-06 23:55:00 +1200"),
+        sleep("AsleepDeep", "2024-08-06 23:55:00 +1200", "2024-08-07 01:25:00 +1200"),
+        sleep("AsleepREM", "2024-08-07 01:25:00 +1200", "2024-08-07 02:25:00 +1200"),
+        sleep("AsleepCore", "2024-08-07 02:25:00 +1200", "2024-08-07 06:25:00 +1200"),
+        sleep("Awake", "2024-08-07 06:25:00 +1200", "2024-08-07 06:45:00 +1200"),
+    )
+    assert daily["date"].tolist() == [pd.Timestamp("2024-08-07")]
+    assert value(daily, "2024-08-07", "sleep_h") == pytest.approx((40 + 90 + 60 + 240) / 60)
+    assert detail_of(daily, "2024-08-07", "sleep_h") == WATCH  # the phone's InBed is not sleep
+
+
+def test_overlapping_sleep_from_one_source_is_merged_and_a_nap_is_its_own_session(
+    read: Callable[..., pd.DataFrame],
+) -> None:
+    daily = read(
+        sleep("Asleep", "2024-08-06 23:00:00 +1200", "2024-08-07 06:00:00 +1200"),
+        sleep("AsleepCore", "2024-08-07 01:00:00 +1200", "2024-08-07 07:00:00 +1200"),  # overlaps: 8 h in all
+        sleep("AsleepCore", "2024-08-07 01:00:00 +1200", "2024-08-07 07:00:00 +1200"),  # an exact duplicate
+        sleep("AsleepUnspecified", "2024-08-07 14:00:00 +1200", "2024-08-07 14:30:00 +1200"),  # a nap
+        sleep("AsleepCore", "2024-08-07 20:00:00 +1200", "2024-08-07 20:30:00 +1200"),  # an evening doze
+        sleep("AsleepCore", "2024-08-07 23:30:00 +1200", "2024-08-08 06:30:00 +1200"),
+    )
+    assert value(daily, "2024-08-07", "sleep_h") == pytest.approx(8.0 + 0.5 + 0.5)
+    assert value(daily, "2024-08-08", "sleep_h") == pytest.approx(7.0)
+
+
+def test_in_bed_records_chained_for_days_do_not_pile_sleep_on_one_day(read: Callable[..., pd.DataFrame]) -> None:
+    in_bed = [
+        sleep(
+            "InBed", f"2024-08-{day:02d} {start}:00:00 +1200", f"2024-08-{day:02d} {end}:00:00 +1200", source="Pillow"
+        )
+        for day in (6, 7, 8)
+        for start, end in (("00", "12"), ("12", "23"), ("23", "23"))
+    ]
+    nights = [
+        sleep("Asleep", f"2024-08-{day:02d} 01:00:00 +1200", f"2024-08-{day:02d} 07:00:00 +1200", source="Pillow")
+        for day in (6, 7, 8)
+    ]
+    daily = read(*in_bed, *nights)
+    assert daily["sleep_h"].tolist() == [6.0, 6.0, 6.0]
+
+
+def test_sleep_from_two_sources_is_taken_from_one(read: Callable[..., pd.DataFrame]) -> None:
+    daily = read(
+        sleep("AsleepCore", "2024-08-06 23:00:00 +1200", "2024-08-07 06:00:00 +1200"),
+        sleep("Asleep", "2024-08-06 22:45:00 +1200", "2024-08-07 06:15:00 +1200", source="AutoSleep"),
+    )
+    assert value(daily, "2024-08-07", "sleep_h") == pytest.approx(7.0)
+    overridden = read(
+        sleep("AsleepCore", "2024-08-06 23:00:00 +1200", "2024-08-07 06:00:00 +1200"),
+        sleep("Asleep", "2024-08-06 22:45:00 +1200", "2024-08-07 06:15:00 +1200", source="AutoSleep"),
+        source_priority=["autosleep"],
+    )
+    assert value(overridden, "2024-08-07", "sleep_h") == pytest.approx(7.5)
+
+
+# ------------------------------------------------------------------------------------------ workouts
+
+
+def test_workout_pauses_are_excluded(read: Callable[..., pd.DataFrame]) -> None:
+    def hour(day: int, clock: str = "08:00") -> str:
+        return f"2024-08-{day:02d} {clock}:00 +1200"
+
+    def events(day: int) -> tuple[tuple[str, str], ...]:
+        return (
+            ("Pause", hour(day, "07:10")),
+            ("Resume", hour(day, "07:20")),
+            ("MotionPaused", hour(day, "07:30")),
+            ("MotionResumed", hour(day, "07:35")),
+            ("Lap", hour(day, "07:40")),
+        )
+
+    daily = read(
+        workout("Running", hour(7, "07:00"), hour(7), events=events(7)),  # no duration: 60 - 10 - 5
+        workout("Walking", hour(8, "07:00"), hour(8), duration=45, events=events(8)),
+        workout("Cycling", hour(9, "07:00"), hour(9), duration=60, events=events(9)),
+        workout("Swimming", hour(10, "07:00"), hour(10), events=events(10)[:1]),
+    )
+    assert value(daily, "2024-08-07", "exercise_min") == pytest.approx(45)
+    assert value(daily, "2024-08-08", "exercise_min") == pytest.approx(45)  # Apple's duration: pauses already out
+    assert value(daily, "2024-08-09", "exercise_min") == pytest.approx(45)  # a duration that included its pauses
+    assert value(daily, "2024-08-10", "exercise_min") == pytest.approx(10)  # paused at 07:10, never resumed
+    assert daily["exercise_type"].tolist() == ["running", "walking", "cycling", "swimming"]
+    assert "exercise_min: 95 min of workout pauses left out" in daily.attrs["notes"]  # 15 + 15 + 15 + 50
+
+
+def test_exercise_type_is_the_longest_workout_and_flexibility_is_stretching(read: Callable[..., pd.DataFrame]) -> None:
+    daily = read(
+        workout("Yoga", "2024-08-07 07:00:00 +1200", "2024-08-07 07:20:00 +1200", duration=20),
+        workout("TraditionalStrengthTraining", "2024-08-07 17:00:00 +1200", "2024-08-07 17:50:00 +1200", duration=50),
+        workout("Flexibility", "2024-08-07 18:00:00 +1200", "2024-08-07 18:15:00 +1200", duration=15),
+        workout("Elliptical", "2024-08-08 07:00:00 +1200", "2024-08-08 07:30:00 +1200", duration=30),
+        workout("Soccer", "2024-08-09 19:00:00 +1200", "2024-08-09 20:30:00 +1200", duration=90),
+        workout("Pilates", "2024-08-10 19:00:00 +1200", "2024-08-10 20:00:00 +1200", duration=0),  # skipped
+    )
+    assert value(daily, "2024-08-07", "exercise_min") == 70
+    assert value(daily, "2024-08-07", "exercise_type") == "strength"
+    assert value(daily, "2024-08-07", "stretching_min") == 15
+    assert value(daily, "2024-08-08", "exercise_type") == "other"
+    assert value(daily, "2024-08-09", "exercise_type") == "team_sport"
+    assert pd.Timestamp("2024-08-10") not in set(daily["date"])
+    assert daily["exercise_type"].dtype == "str"
+    assert set(WORKOUT_TYPES.values()) - {"stretching"} <= {
+        "walking", "running", "cycling", "swimming", "strength", "yoga_pilates", "team_sport", "other",
+    }  # fmt: skip
+
+
+# ------------------------------------------------------------------------------------------ sources
+
+
+def test_one_source_per_quantity_and_day_by_default_priority(read: Callable[..., pd.DataFrame]) -> None:
+    daily = read(
+        record("StepCount", 6000, "2024-08-07 12:00:00 +1200", unit="count", source=PHONE),
+        record("StepCount", 8000, "2024-08-07 12:00:00 +1200", unit="count", source=WATCH),
+        record("StepCount", 3000, "2024-08-08 12:00:00 +1200", unit="count", source=PHONE),  # watch off: phone
+        record("DietaryWater", 500, "2024-08-07 12:00:00 +1200", unit="mL", source="Health"),
+        record("DietaryWater", 1500, "2024-08-07 12:00:00 +1200", unit="mL", source="Cronometer"),
+    )
+    assert value(daily, "2024-08-07", "steps") == 8000  # never 14000
+    assert value(daily, "2024-08-08", "steps") == 3000
+    assert value(daily, "2024-08-07", "water_ml") == 1500  # an app over values typed into Health
+    assert detail_of(daily, "2024-08-07", "steps") == WATCH
+    assert detail_of(daily, "2024-08-08", "steps") == PHONE
+    assert detail_of(daily, "2024-08-07", "water_ml") == "Cronometer"
+    assert f"steps: '{WATCH}' used over '{PHONE}' on 1 day(s) (default priority" in " | ".join(daily.attrs["notes"])
+
+
+def test_source_priority_overrides_the_default(read: Callable[..., pd.DataFrame]) -> None:
+    elements = (
+        record("StepCount", 6000, "2024-08-07 12:00:00 +1200", unit="count", source=PHONE),
+        record("StepCount", 8000, "2024-08-07 12:00:00 +1200", unit="count", source=WATCH),
+        record("DietaryWater", 500, "2024-08-07 12:00:00 +1200", unit="mL", source="Health"),
+        record("DietaryWater", 1500, "2024-08-07 12:00:00 +1200", unit="mL", source="Cronometer"),
+    )
+    daily = read(*elements, source_priority=["IPHONE", "health"])
+    assert value(daily, "2024-08-07", "steps") == 6000
+    assert value(daily, "2024-08-07", "water_ml") == 500
+    assert f"steps: '{PHONE}' used over '{WATCH}' on 1 day(s) (your source_priority)" in daily.attrs["notes"]
+    assert value(read(*elements, source_priority="iPhone"), "2024-08-07", "steps") == 6000  # one string: a list of one
+
+
+def test_workouts_from_two_apps_on_one_day_are_taken_from_one(read: Callable[..., pd.DataFrame]) -> None:
+    # Strava copies the watch's run into Health: summing would count the run twice.
+    daily = read(
+        workout("Running", "2024-08-07 07:00:00 +1200", "2024-08-07 07:40:00 +1200", duration=40),
+        workout("Running", "2024-08-07 07:00:00 +1200", "2024-08-07 07:41:00 +1200", duration=41, source="Strava"),
+    )
+    assert value(daily, "2024-08-07", "exercise_min") == 40
+    assert detail_of(daily, "2024-08-07", "exercise_type") == WATCH
+
+
+@pytest.mark.parametrize("priority", [[""], ["Watch", "  "], [3]])
+def test_source_priority_must_be_names(read: Callable[..., pd.DataFrame], priority: list[Any]) -> None:
+    with pytest.raises(ValueError, match="'source_priority' parameter of read_apple_health"):
+        read(record("StepCount", 1, "2024-08-07 12:00:00 +1200", unit="count"), source_priority=priority)
+
+
+# ------------------------------------------------------------------------------------------ finding the file
+
+
+def test_a_translated_file_name_inside_a_zip_is_found_by_its_root(tmp_path: Path) -> None:
+    archive = tmp_path / "export.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("apple_health_export/export_cda.xml", '<?xml version="1.0"?>\n<ClinicalDocument/>')
+        zf.writestr("apple_health_export/workout-routes/route_2024-08-07.gpx", "<gpx/>")
+        zf.writestr(
+            "apple_health_export/eksport.xml",
+            document(record("StepCount", 42, "2024-08-07 12:00:00 +0200", unit="count"), prolog=DTD),
+        )
+    assert find_export_xml(archive) == "apple_health_export/eksport.xml"
+    daily = read_apple_health(archive, progress=False)
+    assert value(daily, "2024-08-07", "steps") == 42
+    assert daily.attrs["notes"][0] == "read apple_health_export/eksport.xml inside export.zip"
+
+
+def test_an_unzipped_folder_is_read(tmp_path: Path) -> None:
+    folder = tmp_path / "apple_health_export"
+    folder.mkdir()
+    (folder / "export_cda.xml").write_text("<ClinicalDocument/>", encoding="utf-8")
+    (folder / "exportar.xml").write_text(document(record("StepCount", 7, "2024-08-07 12:00:00 +0200", unit="count")))
+    assert value(read_apple_health(tmp_path, progress=False), "2024-08-07", "steps") == 7
+    assert value(read_apple_health(folder, progress=False), "2024-08-07", "steps") == 7
+
+
+def test_apples_inline_dtd_and_the_broken_ios16_one_are_accepted(read: Callable[..., pd.DataFrame]) -> None:
+    step = record("StepCount", 42, "2024-08-07 12:00:00 +0200", unit="count")
+    assert value(read(step, prolog=DTD), "2024-08-07", "steps") == 42
+    assert value(read(step, prolog=BROKEN_IOS16_DTD), "2024-08-07", "steps") == 42
+
+
+def test_control_characters_xml_forbids_are_dropped(tmp_path: Path) -> None:
+    path = tmp_path / "export.xml"
+    text = document(record("StepCount", 42, "2024-08-07 12:00:00 +0200", unit="count", source="Alex\x0bs Watch"))
+    path.write_text(text, encoding="utf-8")
+    daily = read_apple_health(path, progress=False)
+    assert detail_of(daily, "2024-08-07", "steps") == "Alexs Watch"
+    assert any("1 control characters" in note for note in daily.attrs["notes"])
+
+
+# ------------------------------------------------------------------------------------------ not Apple Health
+
+
+@pytest.mark.parametrize(
+    ("content", "match"),
+    [
+        ("Date,Water (mL)\n2024-08-07,250\n", "does not start with XML markup"),
+        ('<?xml version="1.0"?>\n<gpx version="1.1"/>', "its first element is <gpx>, not <HealthData>"),
+        ("", "no XML element"),
+        ("\ufeff<?xml version='1.0' encoding='UTF-16'?><HealthData/>".encode("utf-16"), "UTF-16"),
+    ],
+)
+def test_a_file_that_is_not_an_apple_health_export(
+    write: Callable[..., Path], content: str | bytes, match: str
+) -> None:
+    path = write("export.xml", content)
+    with pytest.raises(ImportFormatError, match=match) as caught:
+        read_apple_health(path, progress=False)
+    assert caught.value.file == str(path)
+    assert "Export All Health Data" in str(caught.value)
+
+
+def test_a_truncated_export_names_the_line(write: Callable[..., Path]) -> None:
+    text = document(record("StepCount", 1, "2024-08-07 12:00:00 +0200", unit="count"))
+    path = write("export.xml", text[: text.index("</HealthData>") - 20])
+    with pytest.raises(ImportFormatError, match=r"not well-formed XML at line \d+.*truncated") as caught:
+        read_apple_health(path, progress=False)
+    assert caught.value.detail["line"] >= 4
+
+
+def test_a_zip_without_an_apple_health_export(tmp_path: Path) -> None:
+    archive = tmp_path / "export.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("apple_health_export/export_cda.xml", "<ClinicalDocument/>")
+    with pytest.raises(ImportFormatError, match=r"holds no Apple Health export.*export_cda\.xml"):
+        read_apple_health(archive, progress=False)
+
+
+def test_a_missing_path(tmp_path: Path) -> None:
+    with pytest.raises(LogNotFoundError, match="does not exist"):
+        read_apple_health(tmp_path / "nowhere.zip")
+
+
+# ------------------------------------------------------------------------------------------ hostile files
+
+_opened: list[str] = []
+_connected: list[Any] = []
+_watching = False
+
+
+def _audit(event: str, args: tuple[Any, ...]) -> None:
+    if not _watching:
+        return
+    if event == "open":
+        _opened.append(str(args[0]))
+    elif event in ("socket.connect", "socket.getaddrinfo", "urllib.Request"):
+        _connected.append(args)
+
+
+sys.addaudithook(_audit)  # audit hooks cannot be removed; this one only records while a test watches
+
+
+@contextlib.contextmanager
+def watching() -> Iterator[tuple[list[str], list[Any]]]:
+    """Files opened and network connections attempted (Python's audit events) inside the block."""
+    global _watching
+    _opened.clear()
+    _connected.clear()
+    _watching = True
+    try:
+        yield _opened, _connected
+    finally:
+        _watching = False
+
+
+BILLION_LAUGHS = """<?xml version="1.0"?>
+<!DOCTYPE HealthData [
+ <!ENTITY lol "lol">
+ <!ENTITY lol1 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+ <!ENTITY lol2 "&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;">
+ <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
+ <!ENTITY lol9 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;">
+]>
+<HealthData><Record type="HKQuantityTypeIdentifierStepCount" sourceName="&lol9;" value="1"
+ startDate="2024-08-07 12:00:00 +0200" endDate="2024-08-07 12:00:00 +0200"/></HealthData>
+"""
+
+
+def _xxe(target: str) -> str:
+    return f"""<?xml version="1.0"?>
+<!DOCTYPE HealthData [
+<!ELEMENT HealthData ANY>
+<!ENTITY xxe SYSTEM "{target}">
+]>
+<HealthData><Record type="HKQuantityTypeIdentifierStepCount" sourceName="&xxe;" value="1"
+ startDate="2024-08-07 12:00:00 +0200" endDate="2024-08-07 12:00:00 +0200"/></HealthData>
+"""
+
+
+@pytest.mark.parametrize(
+    ("name", "make", "match"),
+    [
+        ("billion laughs", lambda secret: BILLION_LAUGHS, "declares entities"),
+        ("XXE, local file", lambda secret: _xxe(secret.as_uri()), "declares entities"),
+        ("XXE, URL", lambda secret: _xxe("http://127.0.0.1:9/health.txt"), "declares entities"),
+        (
+            "parameter entity",
+            lambda secret: f'<!DOCTYPE HealthData [<!ENTITY % p SYSTEM "{secret.as_uri()}"> %p;]><HealthData/>',
+            "declares entities",
+        ),
+        (
+            "external DTD",
+            lambda secret: f'<!DOCTYPE HealthData SYSTEM "{secret.as_uri()}"><HealthData/>',
+            "refers to an external DTD",
+        ),
+        (
+            "public DTD",
+            lambda secret: '<!DOCTYPE HealthData PUBLIC "-//X//EN" "http://127.0.0.1:9/x.dtd"><HealthData/>',
+            "refers to an external DTD",
+        ),
+    ],
+)
+def test_hostile_xml_is_refused_without_reading_or_fetching_anything(
+    tmp_path: Path, name: str, make: Callable[[Path], str], match: str
+) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP-SECRET", encoding="utf-8")
+    path = tmp_path / "export.xml"
+    path.write_text(make(secret), encoding="utf-8")
+    with watching() as (opened, connected), pytest.raises(UnsafeFileError, match=match) as caught:
+        read_apple_health(path, progress=False)
+    assert str(path) in opened  # the watch works: it saw the export itself being opened
+    assert str(secret) not in opened, f"{name}: the file named by the entity was opened"
+    assert connected == [], f"{name}: a network connection was attempted"
+    assert "TOP-SECRET" not in str(caught.value)
+    assert caught.value.file == str(path)
+    assert pickle.loads(pickle.dumps(caught.value)).file == str(path)
+
+
+def test_hostile_xml_inside_a_zip_is_refused(tmp_path: Path) -> None:
+    archive = tmp_path / "export.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("apple_health_export/export.xml", BILLION_LAUGHS)
+    with pytest.raises(UnsafeFileError, match="billion laughs"):
+        read_apple_health(archive, progress=False)
+
+
+@pytest.mark.parametrize("entry", ["../../evil.xml", "apple_health_export/../../evil.xml", "/etc/evil.xml", "C:evil"])
+def test_a_zip_with_a_path_traversal_entry_is_refused(tmp_path: Path, entry: str) -> None:
+    archive = tmp_path / "export.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("apple_health_export/export.xml", document())
+        zf.writestr(zipfile.ZipInfo(entry), "<HealthData/>")  # ZipInfo keeps the name as given
+    with pytest.raises(UnsafeFileError, match="path traversal") as caught:
+        read_apple_health(archive, progress=False)
+    assert caught.value.detail["entry"] == entry
+
+
+def test_a_zip_bomb_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    archive = tmp_path / "export.zip"
+    filler = b" " * (1 << 20)
+    with (
+        zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf,
+        zf.open("apple_health_export/export.xml", "w") as member,
+    ):
+        member.write(b'<?xml version="1.0"?>\n<HealthData locale="en_US">')
+        for _ in range(80):  # 80 MiB of blanks: about 1000:1
+            member.write(filler)
+        member.write(b"</HealthData>")
+    assert archive.stat().st_size < 1 << 20
+    with pytest.raises(UnsafeFileError, match=r"zip bomb") as caught:
+        read_apple_health(archive, progress=False)
+    assert caught.value.detail["ratio"] > 100
+
+
+# ------------------------------------------------------------------------------------------ progress
+
+
+def test_progress_bar_shows_bytes_read(read: Callable[..., pd.DataFrame], capsys: pytest.CaptureFixture[str]) -> None:
+    pytest.importorskip("tqdm")
+    read(record("StepCount", 1, "2024-08-07 12:00:00 +0200", unit="count"), progress=True)
+    assert "B/s" in capsys.readouterr().err
+    read(record("StepCount", 1, "2024-08-07 12:00:00 +0200", unit="count"))  # auto: stderr is captured, no bar
+    assert capsys.readouterr().err == ""
+
+
+# ------------------------------------------------------------------------------------------ real exports
+
+
+def _reference(name: str) -> Path:
+    path = FORMATS / name
+    if not path.exists():
+        pytest.skip(f"{path} is not here: the public reference exports sit beside the checkout (../shared)")
+    return path
+
+
+def test_reference_export_with_inline_dtd_pauses_and_emoji_sources() -> None:
+    daily = read_apple_health(_reference("applehealth_sampleexport-2__opendroid-hk.xml"), progress=False)
+    assert value(daily, "2014-09-19", "steps") == 143 + 66 + 223
+    # 204.68 min: Apple's duration already leaves out the 10.6 min pause between 12:34:32 and 12:45:08
+    assert value(daily, "2018-02-10", "exercise_min") == pytest.approx(204.681023834149)
+    assert value(daily, "2018-02-10", "exercise_type") == "walking"
+    assert value(daily, "2016-02-25", "exercise_min") == pytest.approx(50)  # two Lose It! entries
+    assert value(daily, "2015-07-14", "apple_stand_hours") == 1
+    assert any("types spasmlog does not use skipped" in note for note in daily.attrs["notes"])
+
+
+def test_reference_export_of_healthkit_to_sqlite(tmp_path: Path) -> None:
+    source = _reference("applehealth_export__healthkit-to-sqlite_tests.xml")
+    daily = read_apple_health(source, progress=False)
+    assert value(daily, "2016-11-14", "exercise_min") == pytest.approx(5.19412346680959)
+    assert value(daily, "2016-11-14", "exercise_type") == "running"
+    archive = tmp_path / "export.zip"
+    with zipfile.ZipFile(archive, "w") as zf:  # the same file in a zip, read from a temporary copy
+        zf.writestr("apple_health_export/export.xml", source.read_bytes())
+    pd.testing.assert_frame_equal(read_apple_health(archive, progress=False), daily)
+
+
+def test_find_export_xml_accepts_an_open_zip() -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as zf:
+        zf.writestr("a/export.xml", "<HealthData/>")
+    with zipfile.ZipFile(buffer) as zf:
+        assert find_export_xml(zf) == "a/export.xml"
