@@ -1,0 +1,1235 @@
+"""Correlations that say how sure they are: one person's factors and lags, and within-person cohorts.
+
+Three questions, three functions:
+
+- :func:`correlate`: for one person (or each person of a caseload), which factors on day t − lag go with
+  more or fewer spasms on day t. Daily series are autocorrelated, so each p-value and interval rests on an
+  effective number of days, not on the raw count.
+- :func:`rm_corr`: the repeated-measures correlation of Bakdash & Marusich (2017), the within-subject
+  association shared by several subjects (as R ``rmcorr`` computes it).
+- :func:`within_person`: :func:`rm_corr` for every factor × lag of a cohort at once, with the dependence
+  between a person's days allowed for, and how many people individually go the same way.
+
+:func:`partial_corr` gives the (Pearson or Spearman) partial correlation of two columns given others, and
+:func:`effective_sample_size` the effective number of independent days of two autocorrelated series.
+Everything is vectorised: across factors and lags with array operations, and across the people of a
+cohort with sorted arrays and sparse matrix products (no Python loop over people).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+from scipy import sparse, stats
+
+from spasmlog.analysis.daily import factor_columns
+from spasmlog.analysis.multicomp import ADJUST_METHODS, Adjust, adjust_pvalues
+
+__all__ = [
+    "CORRELATE_COLUMNS",
+    "MAX_ACF_LAG",
+    "WITHIN_PERSON_COLUMNS",
+    "acf",
+    "correlate",
+    "effective_sample_size",
+    "partial_corr",
+    "rm_corr",
+    "within_person",
+]
+
+Method = Literal["spearman", "pearson"]
+Autocorrelation = Literal["bartlett", "ar1", "ignore"]
+CohortAutocorrelation = Literal["cluster", "bartlett", "ar1", "ignore"]
+_AUTOCORRELATION = ("bartlett", "ar1", "ignore")
+
+CORRELATE_COLUMNS = ["factor", "lag", "n", "n_effective", "r", "ci_low", "ci_high", "p_value", "p_adjusted", "status"]
+"""The columns of :func:`correlate` (with ``person_id`` first when ``by="person_id"``)."""
+
+WITHIN_PERSON_COLUMNS = [
+    "factor",
+    "lag",
+    "n",
+    "subjects",
+    "dof",
+    "dof_effective",
+    "r",
+    "ci_low",
+    "ci_high",
+    "p_value",
+    "p_adjusted",
+    "people_estimated",
+    "people_same_direction",
+    "people_significant",
+    "status",
+]
+"""The columns of :func:`within_person`."""
+
+MAX_ACF_LAG = 28
+"""Autocorrelations enter the effective number of days up to lag min(days / 5, 28): four weeks, which
+covers weekly rhythms; beyond it the products of small, noisy autocorrelations add noise, not information."""
+_CHUNK_ROWS = 1 << 19  # person-days per block in within_person: whole people, bounded memory
+_RELATIVE_ZERO = 1e-12  # a centred sum of squares this small relative to the raw one means "constant"
+
+
+# --------------------------------------------------------------------------------------------------
+# Argument checks at the public boundary
+# --------------------------------------------------------------------------------------------------
+
+
+def _check_choice(value: object, name: str, options: Iterable[str], function: str) -> None:
+    choices = sorted(options)
+    if not isinstance(value, str) or value not in choices:
+        shown = "{" + ", ".join(repr(c) for c in choices) + "}"
+        raise ValueError(f"The {name!r} parameter of {function} must be one of {shown}. Got {value!r} instead.")
+
+
+def _check_alpha(alpha: object, function: str) -> float:
+    if isinstance(alpha, bool) or not isinstance(alpha, int | float | np.floating) or not 0 < float(alpha) < 1:
+        raise ValueError(
+            f"The 'alpha' parameter of {function} must be a float in the range (0, 1). Got {alpha!r} instead."
+        )
+    return float(alpha)
+
+
+def _check_min_days(min_days: object, function: str) -> int:
+    if isinstance(min_days, bool) or not isinstance(min_days, int | np.integer) or min_days < 4:
+        raise ValueError(
+            f"The 'min_days' parameter of {function} must be a whole number ≥ 4. Got {min_days!r} instead."
+        )
+    return int(min_days)
+
+
+def _check_lags(lags: object, function: str) -> list[int]:
+    if isinstance(lags, int | np.integer) and not isinstance(lags, bool):
+        lags = [lags]
+    if isinstance(lags, str) or not isinstance(lags, Iterable):
+        raise ValueError(
+            f"The 'lags' parameter of {function} must be whole numbers of days ≥ 0, e.g. (0, 1, 2, 3). "
+            f"Got {lags!r} instead."
+        )
+    values = list(lags)
+    if not values or any(isinstance(v, bool) or not isinstance(v, int | np.integer) or v < 0 for v in values):
+        raise ValueError(
+            f"The 'lags' parameter of {function} must be whole numbers of days ≥ 0, e.g. (0, 1, 2, 3). "
+            f"Got {lags!r} instead."
+        )
+    if len(set(values)) != len(values):
+        raise ValueError(f"The 'lags' parameter of {function} lists a lag twice. Got {lags!r} instead.")
+    return [int(v) for v in values]
+
+
+def _check_frame(data: object, name: str, function: str) -> pd.DataFrame:
+    if not isinstance(data, pd.DataFrame):
+        raise TypeError(
+            f"The {name!r} parameter of {function} must be a pandas DataFrame. Got {type(data).__name__} instead."
+        )
+    return data
+
+
+def _check_column(data: pd.DataFrame, value: object, role: str, frame: str, *, numeric: bool = True) -> str:
+    """The column name ``value`` given for ``role``, checked to exist (and to be numeric or yes/no)."""
+    if not isinstance(value, str) or value not in data.columns:
+        raise ValueError(
+            f"Could not interpret value `{value}` for `{role}`. An entry with this name does not appear in `{frame}`."
+        )
+    if numeric:
+        column = data[value]
+        if not (pd.api.types.is_numeric_dtype(column) or pd.api.types.is_bool_dtype(column)):
+            raise ValueError(
+                f"The column `{value}` given for `{role}` is not numeric or yes/no (its dtype is {column.dtype}); "
+                "only numbers and yes/no columns can be correlated."
+            )
+    return value
+
+
+def _check_factors(daily: pd.DataFrame, factors: object, outcome: str, function: str) -> list[str]:
+    if factors is None:
+        chosen = [f for f in factor_columns(daily) if f != outcome]
+        if not chosen:
+            raise ValueError(f"`daily` has no factor columns for {function}: no numeric or yes/no column is recorded.")
+        return chosen
+    if isinstance(factors, str):
+        factors = [factors]
+    if not isinstance(factors, Iterable):
+        raise ValueError(
+            f"The 'factors' parameter of {function} must be a list of column names or None. Got {factors!r} instead."
+        )
+    names = list(factors)
+    if not names:
+        raise ValueError(f"The 'factors' parameter of {function} must name at least one column. Got [] instead.")
+    if len(set(names)) != len(names):
+        raise ValueError(f"The 'factors' parameter of {function} lists a column twice. Got {names!r} instead.")
+    return [_check_column(daily, name, "factors", "daily") for name in names]
+
+
+def _as_float(column: pd.Series) -> np.ndarray:
+    """A numeric or yes/no column as float64, missing as NaN."""
+    return column.to_numpy(dtype="float64", na_value=np.nan)
+
+
+def _person_bounds(daily: pd.DataFrame, function: str) -> tuple[np.ndarray, np.ndarray]:
+    """Row boundaries of each person's block and the person ids, checking one row per calendar day.
+
+    Lags are row shifts, so each person's rows must be contiguous and, where a ``date`` column exists,
+    consecutive calendar days, as :func:`spasmlog.analysis.daily.daily_table` returns them.
+    """
+    n = len(daily)
+    if "person_id" in daily.columns and n:
+        codes, ids = pd.factorize(daily["person_id"], use_na_sentinel=True)
+        if (codes < 0).any():
+            raise ValueError(f"{function} needs a `person_id` on every row of `daily`; some are missing.")
+        new = np.ones(n, dtype=bool)
+        new[1:] = codes[1:] != codes[:-1]
+        starts = np.flatnonzero(new)
+        if len(starts) != len(ids):
+            raise ValueError(
+                f"{function} needs each person's days together and in date order, as daily_table returns them. "
+                "Sort `daily` by person_id and date."
+            )
+        people = np.asarray(ids, dtype=object)
+    else:
+        starts = np.zeros(1 if n else 0, dtype=np.int64)
+        people = np.array([None] * len(starts), dtype=object)
+    bounds = np.append(starts, n).astype(np.int64)
+    if "date" in daily.columns and n > 1:
+        dates = pd.to_datetime(daily["date"]).to_numpy(dtype="datetime64[D]")
+        step = np.diff(dates).astype(np.int64)
+        within = np.ones(n - 1, dtype=bool)
+        within[bounds[1:-1] - 1] = False  # the step from one person's last day to the next one's first
+        bad = np.flatnonzero(within & (step != 1))
+        if len(bad):
+            row = int(bad[0])
+            raise ValueError(
+                f"{function} needs one row per calendar day for each person, in date order, so that a lag is a "
+                f"number of days (use daily_table, which fills in the days not logged). Rows {row} and {row + 1} "
+                f"of `daily` are {int(step[row])} day(s) apart."
+            )
+    return bounds, people
+
+
+# --------------------------------------------------------------------------------------------------
+# Autocorrelation and the effective number of days
+# --------------------------------------------------------------------------------------------------
+
+
+def acf(values: np.ndarray | pd.Series, *, max_lag: int) -> np.ndarray:
+    """Autocorrelations at lags 1 … ``max_lag`` of daily series with missing days, per column.
+
+    Parameters
+    ----------
+    values : array-like, shape (n_days,) or (n_days, n_series)
+        One row per consecutive calendar day; NaN where not recorded.
+    max_lag : int
+        The largest lag, in days.
+
+    Returns
+    -------
+    numpy.ndarray, shape (max_lag,) or (max_lag, n_series)
+        :math:`\\rho(k)` for k = 1 … ``max_lag``; 0 for a constant or empty series and for lags as long as
+        the series.
+
+    Notes
+    -----
+    Each series is centred on the mean of its recorded days and days not recorded are set to 0, then
+    :math:`\\rho(k) = \\sum_t \\tilde x_t \\tilde x_{t+k} / \\sum_t \\tilde x_t^2` (the usual, biased
+    estimator of Box & Jenkins; with no missing day it equals ``statsmodels.tsa.stattools.acf``). Missing
+    days pull it towards 0 in proportion to the share missing, which is what the variance of a sum over
+    recorded days needs (a missing day breaks the chain of dependent days).
+
+    References
+    ----------
+    Box GEP, Jenkins GM, Reinsel GC, Ljung GM (2015). Time Series Analysis: Forecasting and Control, 5th ed.
+    Wiley.
+
+    Examples
+    --------
+    >>> acf(np.array([1.0, 2.0, 3.0, 4.0, np.nan, 5.0, 6.0, 7.0]), max_lag=2).round(3).tolist()
+    [0.571, 0.214]
+    """
+    array = np.asarray(values, dtype="float64")
+    flat = array.ndim == 1
+    x = array[:, None] if flat else array
+    if isinstance(max_lag, bool) or not isinstance(max_lag, int | np.integer) or max_lag < 1:
+        raise ValueError(f"The 'max_lag' parameter of acf must be a whole number ≥ 1. Got {max_lag!r} instead.")
+    recorded = ~np.isnan(x)
+    count = recorded.sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = np.where(recorded, x, 0.0).sum(axis=0) / count
+    centred = np.where(recorded, x - mean, 0.0)
+    c0 = (centred * centred).sum(axis=0)
+    out = np.zeros((max_lag, x.shape[1]))
+    for k in range(1, min(max_lag, len(x) - 1) + 1):
+        out[k - 1] = (centred[:-k] * centred[k:]).sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out = np.where(c0 > 0, out / c0, 0.0)
+    return out[:, 0] if flat else out
+
+
+def effective_sample_size(
+    n: float | np.ndarray,
+    acf_x: np.ndarray,
+    acf_y: np.ndarray,
+    *,
+    days: float | np.ndarray | None = None,
+    method: Literal["bartlett", "ar1"] = "bartlett",
+) -> float | np.ndarray:
+    """Effective number of independent days behind the correlation of two autocorrelated series.
+
+    Parameters
+    ----------
+    n : int or array of int
+        Days on which both series are recorded.
+    acf_x, acf_y : array of float, shape (K,) or (K, n_series)
+        Autocorrelations of the two series at lags 1 … K (:func:`acf`).
+    days : int or array of int, optional
+        Calendar days the series span (default ``n``), for the weights :math:`1 - k/\\mathrm{days}`.
+    method : {"bartlett", "ar1"}
+        ``bartlett`` sums over all K lags; ``ar1`` uses only the lag-1 autocorrelations.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        :math:`n_\\mathrm{eff}`, clipped to [min(3, n), n].
+
+    Notes
+    -----
+    Under no association, the variance of the sample correlation of two stationary series is about
+    :math:`\\frac{1}{n}\\left(1 + 2 \\sum_{k \\ge 1} \\rho_x(k) \\rho_y(k)\\right)` instead of :math:`1/n`
+    (Bartlett 1935), so the data carry the information of
+
+    .. math:: n_\\mathrm{eff} = n \\Big/ \\left(1 + 2 \\sum_{k=1}^{K} \\left(1 - \\frac{k}{\\mathrm{days}}\\right)
+              \\rho_x(k) \\rho_y(k)\\right)
+
+    independent days: the "modified Chelton" estimator that Pyper & Peterman (1998) found to hold the
+    nominal error rate, with K the lags given. For two AR(1) series
+    (:math:`\\rho(k) = \\rho_1^k`) the sum is :math:`n (1 - \\rho_{1x}\\rho_{1y}) / (1 + \\rho_{1x}\\rho_{1y})`
+    (Bayley & Hammersley 1946), which ``method="ar1"`` computes from the lag-1 values alone. That shortcut
+    is too optimistic when a series is not AR(1), e.g. a noisy count driven by a slowly changing rate, or
+    weekly rhythms. The upper clip keeps negatively paired autocorrelations from claiming more days than
+    were logged (conservative); the lower one keeps a Fisher-z interval defined.
+
+    References
+    ----------
+    Bartlett MS (1935). Some aspects of the time-correlation problem in regard to tests of significance.
+    J R Stat Soc 98:536–543. doi:10.2307/2342284
+
+    Bayley GV, Hammersley JM (1946). The "effective" number of independent observations in an
+    autocorrelated time series. Suppl J R Stat Soc 8:184–197. doi:10.2307/2983560
+
+    Pyper BJ, Peterman RM (1998). Comparison of methods to account for autocorrelation in correlation
+    analyses of fish data. Can J Fish Aquat Sci 55:2127–2140. doi:10.1139/f98-104
+
+    Examples
+    --------
+    >>> round(float(effective_sample_size(365, np.array([0.5]), np.array([0.3]), method="ar1")), 3)
+    269.783
+    >>> phi_x, phi_y = 0.5 ** np.arange(1, 29), 0.3 ** np.arange(1, 29)  # two AR(1) series
+    >>> round(float(effective_sample_size(365, phi_x, phi_y, days=10**9)), 3)
+    269.783
+    >>> float(effective_sample_size(365, np.array([0.5]), np.array([-0.3])))  # never more days than logged
+    365.0
+    """
+    _check_choice(method, "method", ("bartlett", "ar1"), "effective_sample_size")
+    rho_x = np.asarray(acf_x, dtype="float64")
+    rho_y = np.asarray(acf_y, dtype="float64")
+    if rho_x.ndim == 0 or rho_y.ndim == 0 or len(rho_x) == 0 or len(rho_x) != len(rho_y):
+        raise ValueError(
+            "The 'acf_x' and 'acf_y' parameters of effective_sample_size must be autocorrelations at the same "
+            f"lags 1 … K (K ≥ 1). Got {len(np.atleast_1d(rho_x))} and {len(np.atleast_1d(rho_y))} lags."
+        )
+    n_arr = np.asarray(n, dtype="float64")
+    span = n_arr if days is None else np.asarray(days, dtype="float64")
+    return _effective(n_arr, _ratio(rho_x, rho_y, span, method))
+
+
+def _ratio(rho_x: np.ndarray, rho_y: np.ndarray, days: np.ndarray | float, method: str) -> np.ndarray:
+    """The variance inflation n / n_eff from autocorrelations at lags 1 … K (first axis)."""
+    product = rho_x * rho_y
+    if method == "ar1":
+        p = np.clip(product[0], -1 + 1e-12, 1.0)
+        with np.errstate(divide="ignore"):
+            return np.asarray((1 + p) / (1 - p))
+    lag = np.arange(1, len(product) + 1, dtype="float64").reshape((-1,) + (1,) * (product.ndim - 1))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        weight = np.clip(1.0 - lag / np.asarray(days, dtype="float64"), 0.0, 1.0)
+    return np.asarray(1.0 + 2.0 * (weight * product).sum(axis=0))
+
+
+def _effective(n: np.ndarray, ratio: np.ndarray | float) -> np.ndarray | float:
+    """``n / ratio`` clipped to [min(3, n), n] (a ratio ≤ 0 or infinite gives the bounds)."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        raw = np.where(np.asarray(ratio) > 0, n / np.asarray(ratio), np.inf)
+    result = np.clip(raw, np.minimum(3.0, n), n)
+    return float(result) if np.ndim(result) == 0 else result
+
+
+def _max_lag(days: int | np.ndarray, autocorrelation: str) -> np.ndarray:
+    """K: lag 1 only for ``ar1``; else min(days / 5, :data:`MAX_ACF_LAG`), at least 1."""
+    if autocorrelation == "ar1":
+        return np.ones_like(np.asarray(days))
+    return np.clip(np.asarray(days) // 5, 1, MAX_ACF_LAG)
+
+
+def _t_test_p(r: np.ndarray, dof: np.ndarray, reference: np.ndarray | None = None) -> np.ndarray:
+    """Two-sided p-value of a correlation: t = r √(dof / (1 − r²)) on ``reference`` (default ``dof``) df."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        t = r * np.sqrt(dof / np.maximum(1.0 - r * r, 0.0))
+        p = 2.0 * stats.t.sf(np.abs(t), dof if reference is None else reference)
+    return np.where(np.abs(r) >= 1.0, 0.0, p)
+
+
+def _fisher_ci(
+    r: np.ndarray, se: np.ndarray, alpha: float, crit: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """tanh(artanh r ± crit · se), crit the normal quantile unless given."""
+    if crit is None:
+        crit = stats.norm.ppf(1.0 - alpha / 2.0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        z = np.arctanh(np.clip(r, -1.0, 1.0))
+        return np.tanh(z - crit * se), np.tanh(z + crit * se)
+
+
+# --------------------------------------------------------------------------------------------------
+# correlate: one person, every factor × lag
+# --------------------------------------------------------------------------------------------------
+
+
+def _shift(values: np.ndarray, lag: int) -> np.ndarray:
+    """Rows moved down by ``lag`` (day t holds day t − lag), NaN for the first ``lag`` days."""
+    if lag == 0:
+        return values
+    out = np.full_like(values, np.nan)
+    if lag < len(values):
+        out[lag:] = values[: len(values) - lag]
+    return out
+
+
+def _rank(values: np.ndarray) -> np.ndarray:
+    """Average ranks of each column over its recorded rows (NaN stays NaN)."""
+    if values.shape[0] == 0:
+        return values.copy()
+    return np.asarray(stats.rankdata(values, axis=0, nan_policy="omit"), dtype="float64")
+
+
+def _one_person(
+    x: np.ndarray,
+    y: np.ndarray,
+    lags: list[int],
+    method: Method,
+    alpha: float,
+    min_days: int,
+    autocorrelation: Autocorrelation,
+) -> dict[str, np.ndarray]:
+    """Every factor × lag for one person's consecutive days: arrays in factor-major, lag-minor order."""
+    n_factors = x.shape[1]
+    if autocorrelation == "ignore":
+        ratio = np.ones(n_factors)
+    else:
+        series_x = _rank(x) if method == "spearman" else x
+        series_y = _rank(y[:, None])[:, 0] if method == "spearman" else y
+        max_lag = int(_max_lag(len(y), autocorrelation))
+        ratio = _ratio(acf(series_x, max_lag=max_lag), acf(series_y, max_lag=max_lag)[:, None], len(y), autocorrelation)
+    out: dict[str, list[np.ndarray]] = {k: [] for k in ("n", "n_effective", "r", "x_constant", "y_constant")}
+    y_recorded = ~np.isnan(y)
+    for lag in lags:
+        shifted = _shift(x, lag)
+        both = ~np.isnan(shifted) & y_recorded[:, None]
+        n = both.sum(axis=0)
+        a = np.where(both, shifted, np.nan)
+        b = np.where(both, y[:, None], np.nan)
+        with np.errstate(invalid="ignore"):
+            x_constant = ~(np.nanmax(a, axis=0, initial=-np.inf) > np.nanmin(a, axis=0, initial=np.inf))
+            y_constant = ~(np.nanmax(b, axis=0, initial=-np.inf) > np.nanmin(b, axis=0, initial=np.inf))
+        if method == "spearman":
+            a, b = _rank(a), _rank(b)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            da = np.where(both, a - np.where(both, a, 0.0).sum(axis=0) / n, 0.0)
+            db = np.where(both, b - np.where(both, b, 0.0).sum(axis=0) / n, 0.0)
+            r = (da * db).sum(axis=0) / np.sqrt((da * da).sum(axis=0) * (db * db).sum(axis=0))
+        out["n"].append(n)
+        out["n_effective"].append(np.asarray(_effective(n.astype(np.float64), ratio)))
+        out["r"].append(np.clip(r, -1.0, 1.0))
+        out["x_constant"].append(x_constant)
+        out["y_constant"].append(y_constant)
+    # stack as (lag, factor) then read factor-major
+    result = {k: np.stack(v).T.ravel() for k, v in out.items()}
+    n_all, n_eff, r = result["n"], result["n_effective"], result["r"]
+    status = np.full(n_all.shape, "ok", dtype=object)
+    status[result["y_constant"]] = "outcome constant"
+    status[result["x_constant"]] = "factor constant"
+    few = n_all < min_days
+    status[few] = [f"too few days ({int(k)} < {min_days})" for k in n_all[few]]
+    ok = status == "ok"
+    r = np.where(ok, r, np.nan)
+    n_eff = np.where(ok, n_eff, np.nan)
+    # var(artanh r) ≈ 1 / (n − 3) (Fisher); for Spearman (1 + r²/2) / (n − 3) (Bonett & Wright 2000)
+    spread = 1.0 + r * r / 2.0 if method == "spearman" else np.ones_like(r)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        se = np.where(n_eff > 3.0, np.sqrt(spread / (n_eff - 3.0)), np.inf)
+    ci_low, ci_high = _fisher_ci(r, se, alpha)
+    return {
+        "n": n_all.astype(np.int64),
+        "n_effective": n_eff,
+        "r": r,
+        "ci_low": np.where(ok, ci_low, np.nan),
+        "ci_high": np.where(ok, ci_high, np.nan),
+        "p_value": np.where(ok, _t_test_p(r, n_eff - 2.0), np.nan),
+        "status": status,
+    }
+
+
+def correlate(
+    daily: pd.DataFrame,
+    *,
+    outcome: str = "spasm_count",
+    factors: Sequence[str] | None = None,
+    lags: Sequence[int] = (0, 1, 2, 3),
+    method: Method = "spearman",
+    alpha: float = 0.05,
+    adjust: Adjust = "fdr_bh",
+    by: str | None = None,
+    min_days: int = 14,
+    autocorrelation: Autocorrelation = "bartlett",
+) -> pd.DataFrame:
+    """Correlation of each factor on day t − lag with the outcome on day t, for one person or each person.
+
+    Parameters
+    ----------
+    daily : pandas.DataFrame
+        A daily table (:func:`spasmlog.analysis.daily.daily_table`): one row per calendar day, sorted by
+        ``person_id`` and ``date``, days not logged present with missing values.
+    outcome : str
+        The outcome column, ``spasm_count`` by default (``spasm_minutes``, ``max_intensity``, ...).
+    factors : list of str, optional
+        Factor columns (numeric or yes/no); default: every factor of the table
+        (:func:`spasmlog.analysis.daily.factor_columns`).
+    lags : sequence of int
+        Lags in days: lag L pairs the factor on day t − L with the outcome on day t, within the person.
+    method : {"spearman", "pearson"}
+        Rank (Spearman, the default: robust to skewed counts and outliers) or linear (Pearson) correlation.
+    alpha : float
+        The intervals are 100 × (1 − ``alpha``)% confidence intervals.
+    adjust : {"fdr_bh", "fdr_by", "holm", "bonferroni", "none"}
+        Multiple-comparison adjustment across all factor × lag rows of a person
+        (:func:`spasmlog.analysis.multicomp.adjust_pvalues`); Benjamini–Hochberg by default.
+    by : {None, "person_id"}
+        None analyses a table of one person; ``"person_id"`` analyses each person separately. A table of
+        several people with ``by=None`` is an error: pooling days across people mixes differences between
+        people with changes within a person (use :func:`within_person` for a cohort).
+    min_days : int
+        Rows resting on fewer days with both the factor and the outcome recorded are not estimated.
+    autocorrelation : {"bartlett", "ar1", "ignore"}
+        How p-values and intervals allow for autocorrelated days: ``bartlett`` (the default), an effective
+        number of days from the autocorrelations of both series at lags 1 to 28; ``ar1``, the same from the
+        lag-1 autocorrelations alone (too optimistic for persistent series: kept for comparison);
+        ``ignore``, days as independent (textbook results; wrong for daily series).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per factor × lag (× person, with ``person_id`` first, when ``by="person_id"``), in the order
+        of ``factors`` then ``lags``:
+
+        - ``factor``, ``lag`` (days);
+        - ``n``: days with both the lagged factor and the outcome recorded;
+        - ``n_effective``: the effective number of independent days (see Notes);
+        - ``r``: Spearman's rho or Pearson's r;
+        - ``ci_low``, ``ci_high``: the 100 × (1 − ``alpha``)% confidence interval of ``r``;
+        - ``p_value``: two-sided test of no association, on ``n_effective`` − 2 degrees of freedom;
+        - ``p_adjusted``: ``p_value`` adjusted with ``adjust`` across the person's estimated rows;
+        - ``status``: ``"ok"``, or why the row was not estimated: ``"too few days (9 < 14)"``,
+          ``"factor constant"``, ``"outcome constant"`` (its statistics are then missing).
+
+    Raises
+    ------
+    ValueError
+        For an unknown column, an invalid option, a table of several people without ``by``, or rows that
+        are not consecutive days within a person.
+
+    Notes
+    -----
+    For each factor × lag, the days where both series are recorded give *n* pairs; Spearman's rho is
+    Pearson's r of their average ranks. Daily series are autocorrelated (this week's stress resembles last
+    week's), which makes a correlation between two unrelated series vary more than independent days
+    would: treating days as independent gives too many false findings. The p-value and interval therefore
+    rest on the effective number of days (Bartlett 1935; :func:`effective_sample_size`)
+
+    .. math:: n_\\mathrm{eff} = n \\Big/ \\left(1 + 2 \\sum_{k=1}^{K} \\left(1 - \\frac{k}{T}\\right)
+              \\rho_x(k)\\, \\rho_y(k)\\right), \\quad \\text{clipped to } [3, n],
+
+    where :math:`\\rho_x, \\rho_y` are the autocorrelations of the factor and the outcome (of their ranks
+    for Spearman) over the person's *T* calendar days (:func:`acf`; days not recorded count as the mean)
+    and :math:`K = \\min(T/5, 28)`: the "modified Chelton" estimator of Pyper & Peterman (1998). It
+    allows for any short-range dependence, weekly rhythms included. ``autocorrelation="ar1"`` uses instead
+    :math:`n (1 - \\rho_x(1)\\rho_y(1)) / (1 + \\rho_x(1)\\rho_y(1))` (Bayley & Hammersley 1946), exact
+    only for AR(1) series: in simulations with persistent series (AR(1) coefficient 0.8) it gives about 9%
+    false positives per test at the 5% level, against 5% for ``bartlett`` and 20% when days are treated as
+    independent.
+
+    The test is :math:`t = r \\sqrt{(n_\\mathrm{eff} - 2)/(1 - r^2)}` on :math:`n_\\mathrm{eff} - 2` degrees
+    of freedom; the interval is :math:`\\tanh(\\operatorname{artanh} r \\pm z_{1-\\alpha/2}\\, se)` with
+    :math:`se = 1/\\sqrt{n_\\mathrm{eff} - 3}` (Fisher 1915), and for Spearman
+    :math:`se = \\sqrt{(1 + r^2/2)/(n_\\mathrm{eff} - 3)}` (Bonett & Wright 2000). With
+    ``autocorrelation="ignore"`` (:math:`n_\\mathrm{eff} = n`) ``r`` and ``p_value`` equal
+    :func:`scipy.stats.spearmanr` and :func:`scipy.stats.pearsonr`. The lags are shifts by calendar day
+    within the person; days before the first logged day have no factor value. Shared rhythms are not
+    removed: a factor and the outcome that both change at weekends are associated through the weekday.
+    Correlations are associations, not causes. With ``by="person_id"`` each person's rows form their own
+    family for ``adjust``, as each person reads their own result; re-adjust ``p_value`` over the whole
+    table for control across people. Each person takes about 10 ms (all factors × 4 lags over two years),
+    so this suits caseloads; for cohorts use :func:`within_person`.
+
+    References
+    ----------
+    Bartlett MS (1935). Some aspects of the time-correlation problem in regard to tests of significance.
+    J R Stat Soc 98:536–543. doi:10.2307/2342284
+
+    Bayley GV, Hammersley JM (1946). The "effective" number of independent observations in an
+    autocorrelated time series. Suppl J R Stat Soc 8:184–197. doi:10.2307/2983560
+
+    Pyper BJ, Peterman RM (1998). Comparison of methods to account for autocorrelation in correlation
+    analyses of fish data. Can J Fish Aquat Sci 55:2127–2140. doi:10.1139/f98-104
+
+    Fisher RA (1915). Frequency distribution of the values of the correlation coefficient in samples from
+    an indefinitely large population. Biometrika 10:507–521. doi:10.2307/2331838
+
+    Bonett DG, Wright TA (2000). Sample size requirements for estimating Pearson, Kendall and Spearman
+    correlations. Psychometrika 65:23–28. doi:10.1007/BF02294183
+
+    Benjamini Y, Hochberg Y (1995). Controlling the false discovery rate. J R Stat Soc B 57:289–300.
+    doi:10.1111/j.2517-6161.1995.tb02031.x
+
+    Examples
+    --------
+    >>> import spasmlog
+    >>> from spasmlog.analysis.daily import daily_table
+    >>> daily = daily_table(spasmlog.load_sample("alex"))
+    >>> result = correlate(daily, factors=["water_ml", "sitting_h"], lags=(0, 1))
+    >>> result[["factor", "lag", "n", "n_effective", "r", "ci_low", "ci_high", "p_adjusted"]].round(3)
+          factor  lag    n  n_effective      r  ci_low  ci_high  p_adjusted
+    0   water_ml    0  682      661.128 -0.118  -0.193   -0.042       0.005
+    1   water_ml    1  657      636.893 -0.213  -0.287   -0.137       0.000
+    2  sitting_h    0  691      691.000  0.077   0.003    0.151       0.056
+    3  sitting_h    1  667      667.000  0.043  -0.033    0.118       0.270
+
+    Rows that cannot be estimated say why:
+
+    >>> correlate(daily.head(12), factors=["water_ml"], lags=(0,))["status"].tolist()
+    ['too few days (12 < 14)']
+    >>> correlate(daily.head(90), factors=["water_ml", "on_calf_stretching_programme"], lags=(0,))["status"].tolist()
+    ['ok', 'factor constant']
+    """
+    function = "correlate"
+    daily = _check_frame(daily, "daily", function)
+    _check_choice(method, "method", ("spearman", "pearson"), function)
+    _check_choice(adjust, "adjust", ADJUST_METHODS, function)
+    _check_choice(autocorrelation, "autocorrelation", _AUTOCORRELATION, function)
+    if by is not None and by != "person_id":
+        raise ValueError(f"The 'by' parameter of {function} must be None or 'person_id'. Got {by!r} instead.")
+    alpha = _check_alpha(alpha, function)
+    min_days = _check_min_days(min_days, function)
+    lags = _check_lags(lags, function)
+    outcome = _check_column(daily, outcome, "outcome", "daily")
+    names = _check_factors(daily, factors, outcome, function)
+    if by is not None and by not in daily.columns:
+        raise ValueError(
+            f"Could not interpret value `{by}` for `by`. An entry with this name does not appear in `daily`."
+        )
+    bounds, people = _person_bounds(daily, function)
+    if by is None and len(people) > 1:
+        shown = ", ".join(str(p) for p in people[:3]) + (", ..." if len(people) > 3 else "")
+        raise ValueError(
+            f"`daily` holds {len(people)} people ({shown}); correlate analyses one person at a time. Pass "
+            "by='person_id' for one result per person, or use within_person(daily) for within-person "
+            "associations across people. Pooling days across people mixes differences between people with "
+            "changes within a person, so it is not offered."
+        )
+
+    x_all = np.column_stack([_as_float(daily[name]) for name in names]) if len(daily) else np.empty((0, len(names)))
+    y_all = _as_float(daily[outcome])
+    frames = []
+    for person, start, end in zip(people, bounds[:-1], bounds[1:], strict=True):
+        result = _one_person(x_all[start:end], y_all[start:end], lags, method, alpha, min_days, autocorrelation)
+        frame = pd.DataFrame(
+            {
+                "factor": np.repeat(names, len(lags)),
+                "lag": np.tile(np.asarray(lags, dtype=np.int64), len(names)),
+                **{k: result[k] for k in ("n", "n_effective", "r", "ci_low", "ci_high", "p_value")},
+                "p_adjusted": adjust_pvalues(result["p_value"], method=adjust),
+                "status": pd.array(result["status"].astype(str), dtype="str"),
+            }
+        )
+        if by is not None:
+            frame.insert(0, "person_id", person)
+        frames.append(frame)
+    if not frames:  # an empty table: every factor × lag rests on no day
+        empty = _one_person(np.empty((0, len(names))), np.empty(0), lags, method, alpha, min_days, autocorrelation)
+        frames.append(
+            pd.DataFrame(
+                {
+                    "factor": np.repeat(names, len(lags)),
+                    "lag": np.tile(np.asarray(lags, dtype=np.int64), len(names)),
+                    **{k: empty[k] for k in ("n", "n_effective", "r", "ci_low", "ci_high", "p_value")},
+                    "p_adjusted": np.nan,
+                    "status": pd.array(empty["status"].astype(str), dtype="str"),
+                }
+            )
+        )
+        if by is not None:
+            frames[0].insert(0, "person_id", pd.Series(dtype="str"))
+            frames[0] = frames[0].iloc[:0]
+    return pd.concat(frames, ignore_index=True)
+
+
+# --------------------------------------------------------------------------------------------------
+# rm_corr: repeated-measures correlation
+# --------------------------------------------------------------------------------------------------
+
+
+def rm_corr(data: pd.DataFrame, *, x: str, y: str, subject: str, alpha: float = 0.05) -> pd.DataFrame:
+    """Repeated-measures correlation: the within-subject association of two measures across subjects.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        Long format: one row per observation.
+    x, y : str
+        The two numeric measures.
+    subject : str
+        The column identifying the subject (person) each row belongs to.
+    alpha : float
+        The interval is a 100 × (1 − ``alpha``)% confidence interval.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row, with columns
+
+        - ``r``: the repeated-measures correlation;
+        - ``dof``: residual degrees of freedom, *N* − *k* − 1;
+        - ``p_value``: two-sided test of no within-subject association;
+        - ``ci_low``, ``ci_high``: the 100 × (1 − ``alpha``)% confidence interval;
+        - ``n``: rows used (*N*: rows with ``x``, ``y`` and ``subject`` all present; others are dropped);
+        - ``subjects``: subjects among them (*k*).
+
+    Raises
+    ------
+    ValueError
+        For an unknown or non-numeric column, too few rows (``dof`` < 2), or when ``x`` or ``y`` does not
+        vary within any subject.
+
+    Notes
+    -----
+    Each subject's ``x`` and ``y`` are centred on the subject's own means (over the rows used); then, with
+    :math:`\\tilde x, \\tilde y` the centred values summed over all rows,
+
+    .. math:: r_{rm} = \\frac{\\sum \\tilde x \\tilde y}{\\sqrt{\\sum \\tilde x^2 \\sum \\tilde y^2}},
+              \\quad \\mathrm{dof} = N - k - 1, \\quad t = r_{rm} \\sqrt{\\mathrm{dof} / (1 - r_{rm}^2)}.
+
+    This equals the ANCOVA formulation of Bakdash & Marusich (2017), in which *y* is regressed on the
+    subject (as a factor) and *x* with one common slope, :math:`r_{rm}` is the signed square root of
+    :math:`SS_x / (SS_x + SS_\\mathrm{error})`, and the test is that ANCOVA's F test of *x*. The interval
+    is Fisher's, :math:`\\tanh(\\operatorname{artanh} r_{rm} \\pm z_{1-\\alpha/2} / \\sqrt{\\mathrm{dof} - 1})`,
+    as R ``rmcorr`` and pingouin compute it. The result is symmetric in *x* and *y*. It assumes
+    independent observations within a subject; for daily series use :func:`within_person`, which
+    allows for their autocorrelation. Unlike pingouin, two subjects (or one) are enough. The work is
+    group-wise centring with :func:`numpy.bincount`: millions of rows take a fraction of a second.
+
+    References
+    ----------
+    Bakdash JZ, Marusich LR (2017). Repeated measures correlation. Front Psychol 8:456.
+    doi:10.3389/fpsyg.2017.00456
+
+    Bland JM, Altman DG (1995). Statistics notes: Calculating correlation coefficients with repeated
+    observations: Part 1—correlation within subjects. BMJ 310:446. doi:10.1136/bmj.310.6977.446
+
+    Examples
+    --------
+    >>> import spasmlog
+    >>> from spasmlog.analysis.daily import daily_table
+    >>> daily = daily_table(spasmlog.load_sample("clinic"))
+    >>> rm_corr(daily, x="sitting_h", y="spasm_count", subject="person_id").round(3)
+           r   dof  p_value  ci_low  ci_high     n  subjects
+    0  0.051  1950    0.025   0.006    0.095  1963        12
+    """
+    function = "rm_corr"
+    data = _check_frame(data, "data", function)
+    alpha = _check_alpha(alpha, function)
+    x = _check_column(data, x, "x", "data")
+    y = _check_column(data, y, "y", "data")
+    subject = _check_column(data, subject, "subject", "data", numeric=False)
+    xs, ys = _as_float(data[x]), _as_float(data[y])
+    codes = pd.factorize(data[subject], use_na_sentinel=True)[0]
+    used = ~(np.isnan(xs) | np.isnan(ys)) & (codes >= 0)
+    if not used.all():
+        xs, ys, codes = xs[used], ys[used], codes[used]
+    counts = np.bincount(codes)
+    present = counts > 0
+    n, k = len(xs), int(present.sum())
+    dof = n - k - 1
+    if dof < 2:
+        raise ValueError(
+            f"rm_corr needs at least k + 3 rows for k subjects; {n} row(s) with `{x}`, `{y}` and `{subject}` "
+            f"recorded in {k} subject(s) leave {dof} degree(s) of freedom (at least 2 are needed)."
+        )
+    safe = np.maximum(counts, 1)
+    dx = xs - (np.bincount(codes, weights=xs) / safe)[codes]
+    dy = ys - (np.bincount(codes, weights=ys) / safe)[codes]
+    sxx, syy, sxy = float(dx @ dx), float(dy @ dy), float(dx @ dy)
+    for name, centred, raw in ((x, sxx, xs), (y, syy, ys)):
+        if not centred > _RELATIVE_ZERO * float(raw @ raw):
+            raise ValueError(f"`{name}` does not vary within any subject: rm_corr is not defined.")
+    r = float(np.clip(sxy / np.sqrt(sxx * syy), -1.0, 1.0))
+    r_arr, dof_arr = np.array([r]), np.array([float(dof)])
+    ci_low, ci_high = _fisher_ci(r_arr, 1.0 / np.sqrt(dof_arr - 1.0), alpha)
+    return pd.DataFrame(
+        {
+            "r": r_arr,
+            "dof": np.array([dof], dtype=np.int64),
+            "p_value": _t_test_p(r_arr, dof_arr),
+            "ci_low": ci_low,
+            "ci_high": ci_high,
+            "n": np.array([n], dtype=np.int64),
+            "subjects": np.array([k], dtype=np.int64),
+        }
+    )
+
+
+# --------------------------------------------------------------------------------------------------
+# within_person: rm_corr for every factor × lag of a cohort, vectorised
+# --------------------------------------------------------------------------------------------------
+
+
+def _block_sums(bounds: np.ndarray, weights: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Per-block weighted column sums ``Σ_t w_t values[t, :]`` for contiguous row blocks, as one sparse product."""
+    m = values.shape[0]
+    matrix = sparse.csr_matrix((weights, np.arange(m), bounds), shape=(len(bounds) - 1, m))
+    return np.asarray(matrix @ values)
+
+
+def _chunk(
+    x: np.ndarray, y: np.ndarray, bounds: np.ndarray, lags: list[int], autocorrelation: str
+) -> dict[str, np.ndarray]:
+    """Per-person sums for one block of whole people: arrays shaped (people, lags, factors)."""
+    m, n_factors = x.shape
+    n_people = len(bounds) - 1
+    lengths = np.diff(bounds)
+    person = np.repeat(np.arange(n_people), lengths)
+    ones = np.ones(m)
+
+    recorded = ~np.isnan(x)
+    recorded_f = recorded.astype(np.float64)
+    count_x = _block_sums(bounds, ones, recorded_f)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean_x = np.where(count_x > 0, _block_sums(bounds, ones, np.where(recorded, x, 0.0)) / count_x, 0.0)
+    a = np.where(recorded, x - mean_x[person], 0.0)  # centred on the person's own mean: no cancellation
+    a2 = a * a
+
+    y_recorded = ~np.isnan(y)
+    y_count = np.bincount(person, weights=y_recorded, minlength=n_people)
+    y_sum = np.bincount(person, weights=np.where(y_recorded, y, 0.0), minlength=n_people)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        y_mean = np.where(y_count > 0, y_sum / y_count, 0.0)
+    b = np.where(y_recorded, y - y_mean[person], 0.0)
+
+    ratio = np.ones((n_people, n_factors))
+    if autocorrelation != "ignore":
+        # autocorrelations of each person's series (zero-filled, as acf), lag by lag, all factors at once
+        max_lag = _max_lag(lengths, autocorrelation)
+        a32 = a.astype(np.float32)  # products of autocorrelations need no more digits: half the memory traffic
+        c0_x = _block_sums(bounds, ones, a2)
+        c0_y = np.bincount(person, weights=b * b, minlength=n_people)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            scale_x = np.where(c0_x > 0, 1.0 / c0_x, 0.0)
+            scale_y = np.where(c0_y > 0, 1.0 / c0_y, 0.0)
+        total = np.zeros((n_people, n_factors))
+        for k in range(1, min(int(max_lag.max(initial=0)), m - 1) + 1):
+            same = (person[k:] == person[:-k]).astype(np.float32)
+            lagged_x = _block_sums(np.minimum(bounds, m - k), same, a32[:-k] * a32[k:])
+            lagged_y = np.bincount(person[:-k], weights=same * b[:-k] * b[k:], minlength=n_people)
+            weight = np.where(k <= max_lag, 1.0 - k / lengths, 0.0) if autocorrelation == "bartlett" else 1.0
+            product = lagged_x * scale_x * (weight * lagged_y * scale_y)[:, None]
+            if autocorrelation == "ar1":
+                p = np.clip(product, -1 + 1e-12, 1.0)
+                with np.errstate(divide="ignore"):
+                    ratio = (1 + p) / (1 - p)
+            else:
+                total += product
+        if autocorrelation == "bartlett":
+            ratio = 1.0 + 2.0 * total
+
+    position = np.arange(m) - bounds[:-1][person]
+    out = {key: np.empty((n_people, len(lags), n_factors)) for key in ("n", "ssx", "ssy", "ssxy", "sxx_raw")}
+    for j, lag in enumerate(lags):
+        # pair the factor on day s with the outcome on day s + lag of the same person
+        ahead = position + lag < lengths[person]
+        v = np.zeros(m)
+        w = np.zeros(m)
+        if lag < m:
+            v[: m - lag] = y_recorded[lag:]
+            w[: m - lag] = b[lag:]
+        v *= ahead
+        w *= ahead
+        n = _block_sums(bounds, v, recorded_f)
+        sx = _block_sums(bounds, v, a)
+        sxx = _block_sums(bounds, v, a2)
+        sy = _block_sums(bounds, w, recorded_f)
+        sxy = _block_sums(bounds, w, a)
+        syy = _block_sums(bounds, w * w, recorded_f)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            inverse = np.where(n > 0, 1.0 / n, 0.0)
+        out["n"][:, j] = n
+        out["ssx"][:, j] = np.maximum(sxx - sx * sx * inverse, 0.0)
+        out["ssy"][:, j] = np.maximum(syy - sy * sy * inverse, 0.0)
+        out["ssxy"][:, j] = sxy - sx * sy * inverse
+        out["sxx_raw"][:, j] = sxx
+    out["ratio"] = np.broadcast_to(ratio[:, None, :], out["n"].shape)
+    return out
+
+
+def within_person(
+    daily: pd.DataFrame,
+    *,
+    outcome: str = "spasm_count",
+    factors: Sequence[str] | None = None,
+    lags: Sequence[int] = (0, 1, 2, 3),
+    alpha: float = 0.05,
+    adjust: Adjust = "fdr_bh",
+    min_days: int = 14,
+    autocorrelation: CohortAutocorrelation = "cluster",
+) -> pd.DataFrame:
+    """Within-person associations across a cohort: repeated-measures correlation for every factor × lag.
+
+    Parameters
+    ----------
+    daily : pandas.DataFrame
+        A daily table of several people (:func:`spasmlog.analysis.daily.daily_table`): sorted by
+        ``person_id`` and ``date``, every calendar day of each person's span present.
+    outcome : str
+        The outcome column, ``spasm_count`` by default.
+    factors : list of str, optional
+        Factor columns; default: every factor of the table.
+    lags : sequence of int
+        Lags in days: the factor on day t − lag against the outcome on day t, within each person.
+    alpha : float
+        Interval level (100 × (1 − ``alpha``)%) and the level at which a person counts in
+        ``people_significant``.
+    adjust : {"fdr_bh", "fdr_by", "holm", "bonferroni", "none"}
+        Multiple-comparison adjustment across all factor × lag rows (Benjamini–Hochberg by default).
+    min_days : int
+        A person counts in ``people_estimated`` (and the two counts after it) when they have at least this
+        many days with both the lagged factor and the outcome recorded.
+    autocorrelation : {"cluster", "bartlett", "ar1", "ignore"}
+        How the cohort p-value and interval allow for dependent days within a person: ``cluster`` (the
+        default), a cluster-robust (sandwich) variance with people as clusters, valid for any dependence
+        within a person; ``bartlett`` or ``ar1``, each person's effective number of days as in
+        :func:`correlate`; ``ignore``, days as independent, which gives exactly :func:`rm_corr`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per factor × lag, in the order of ``factors`` then ``lags``:
+
+        - ``factor``, ``lag`` (days);
+        - ``n``: person-days with both the lagged factor and the outcome recorded;
+        - ``subjects``: people with at least one such day;
+        - ``dof``: the repeated-measures degrees of freedom, ``n`` − ``subjects`` − 1;
+        - ``dof_effective``: ``dof`` divided by the variance inflation due to dependent days (see Notes),
+          used for the interval;
+        - ``r``: the repeated-measures correlation (as :func:`rm_corr`);
+        - ``ci_low``, ``ci_high``: its 100 × (1 − ``alpha``)% confidence interval;
+        - ``p_value``, ``p_adjusted`` (``adjust`` across all estimated rows);
+        - ``people_estimated``: people with at least ``min_days`` such days on which both series vary;
+        - ``people_same_direction``: among them, people whose own within-person correlation (Pearson) has
+          the sign of ``r``;
+        - ``people_significant``: among those, people whose own correlation is significant at ``alpha``
+          (with their effective number of days, as :func:`correlate` with ``method="pearson"``; not adjusted
+          for multiple comparisons);
+        - ``status``: ``"ok"`` or why the row was not estimated (``"too few days (...)"``,
+          ``"too few people (...)"``, ``"factor constant within every person"``,
+          ``"outcome constant within every person"``).
+
+    Notes
+    -----
+    Each person's lagged factor and outcome are centred on their own means over the days where both are
+    recorded (so missing values are handled per factor × lag), and :math:`r_{rm}` is the correlation of
+    the centred values pooled over people (:func:`rm_corr`; Bakdash & Marusich 2017): it measures how a
+    person's spasms move with changes in *their own* factor, free of differences between people.
+
+    People whose factor never changes (an intervention they never had) add days and outcome variation but
+    no information on the factor, so they pull :math:`r_{rm}` towards 0; they do not count in
+    ``people_estimated``. Both :math:`r_{rm}` and the counts rest on Pearson correlations of the values.
+
+    Days within a person are dependent (autocorrelation, weekly rhythms), so the ANCOVA test of
+    :func:`rm_corr` is too optimistic for daily series. With ``autocorrelation="cluster"`` the variance of
+    the common within-person slope :math:`\\hat\\beta = S_{xy}/S_{xx}` is the cluster-robust (CR1)
+    sandwich :math:`V = \\frac{G}{G-1} \\sum_p (S_{xy,p} - \\hat\\beta S_{xx,p})^2 / S_{xx}^2` over the *G*
+    people whose factor varies (Liang & Zeger 1986; Cameron & Miller 2015), which assumes nothing about how
+    a person's days depend on each other. With :math:`\\lambda` = *V* over the ANCOVA variance of
+    :math:`\\hat\\beta`, :math:`\\mathrm{dof_{eff}} = \\mathrm{dof}/\\lambda`, the test is
+    :math:`t = r \\sqrt{\\mathrm{dof_{eff}}/(1 - r^2)}` (equal to :math:`\\hat\\beta/\\sqrt{V}`) on *G* − 1
+    degrees of freedom, and the interval is
+    :math:`\\tanh(\\operatorname{artanh} r \\pm t_{G-1,\\,1-\\alpha/2} / \\sqrt{\\mathrm{dof_{eff}} - 1})`.
+    With ``bartlett`` or ``ar1``, :math:`\\lambda = \\sum_p S_{xx,p} S_{yy,p} / n_{\\mathrm{eff},p} \\big/
+    \\sum_p S_{xx,p} S_{yy,p} / n_p` (the null variance of :math:`\\sum \\tilde x \\tilde y` with each
+    person's effective number of days, :func:`effective_sample_size`, over that with independent days,
+    at least 1); the test is then on :math:`\\mathrm{dof_{eff}}` degrees of freedom and the interval uses
+    the normal quantile. In simulated cohorts of 30
+    people × 120 days of AR(1) series with no association (coefficient 0.6 / 0.85), ``cluster`` gave 4.7% /
+    4.7% false positives per test at the 5% level, ``bartlett`` 5.9% / 7.2% (short persistent series bias
+    autocorrelations towards 0), ``ar1`` 6.4% / 11%, and ``ignore`` 12% / 30%. Shared rhythms are not
+    removed: factors that change at weekends are associated with an outcome that does.
+
+    The work is vectorised: people are handled in blocks of whole people; lags are row shifts masked at
+    each person's last days; every per-person sum for all factors at once is one sparse-matrix product of
+    the (people × days) block indicator, weighted by the outcome, with the (days × factors) matrix.
+
+    References
+    ----------
+    Bakdash JZ, Marusich LR (2017). Repeated measures correlation. Front Psychol 8:456.
+    doi:10.3389/fpsyg.2017.00456
+
+    Liang KY, Zeger SL (1986). Longitudinal data analysis using generalized linear models. Biometrika
+    73:13–22. doi:10.1093/biomet/73.1.13
+
+    Cameron AC, Miller DL (2015). A practitioner's guide to cluster-robust inference. J Hum Resour
+    50:317–372. doi:10.3368/jhr.50.2.317
+
+    Pyper BJ, Peterman RM (1998). Comparison of methods to account for autocorrelation in correlation
+    analyses of fish data. Can J Fish Aquat Sci 55:2127–2140. doi:10.1139/f98-104
+
+    Benjamini Y, Hochberg Y (1995). Controlling the false discovery rate. J R Stat Soc B 57:289–300.
+    doi:10.1111/j.2517-6161.1995.tb02031.x
+
+    Examples
+    --------
+    >>> import spasmlog
+    >>> from spasmlog.analysis.daily import daily_table
+    >>> daily = daily_table(spasmlog.load_sample("clinic"))
+    >>> result = within_person(daily, factors=["water_ml", "sitting_h"], lags=(0, 1))
+    >>> result[["factor", "lag", "n", "subjects", "r", "ci_low", "ci_high", "p_adjusted"]].round(3)
+          factor  lag     n  subjects      r  ci_low  ci_high  p_adjusted
+    0   water_ml    0  1965        12  0.005  -0.063    0.072       0.881
+    1   water_ml    1  1860        12 -0.041  -0.128    0.047       0.437
+    2  sitting_h    0  1963        12  0.051   0.006    0.095       0.118
+    3  sitting_h    1  1858        12  0.023  -0.009    0.054       0.278
+    >>> result[["people_estimated", "people_same_direction", "people_significant"]].iloc[2].tolist()
+    [12, 9, 1]
+    """
+    function = "within_person"
+    daily = _check_frame(daily, "daily", function)
+    _check_choice(adjust, "adjust", ADJUST_METHODS, function)
+    _check_choice(autocorrelation, "autocorrelation", ("cluster", *_AUTOCORRELATION), function)
+    alpha = _check_alpha(alpha, function)
+    min_days = _check_min_days(min_days, function)
+    lags = _check_lags(lags, function)
+    outcome = _check_column(daily, outcome, "outcome", "daily")
+    names = _check_factors(daily, factors, outcome, function)
+    bounds, _ = _person_bounds(daily, function)
+
+    per_person = "bartlett" if autocorrelation == "cluster" else autocorrelation  # each person's own test
+    columns = [_as_float(daily[name]) for name in names]
+    y_all = _as_float(daily[outcome])
+    parts: list[dict[str, np.ndarray]] = []
+    first = 0
+    while first < len(bounds) - 1:
+        # whole people, about _CHUNK_ROWS rows per block (at least one person)
+        last = int(np.searchsorted(bounds, bounds[first] + _CHUNK_ROWS, side="right")) - 1
+        last = min(max(last, first + 1), len(bounds) - 1)
+        start, stop = int(bounds[first]), int(bounds[last])
+        x = np.empty((stop - start, len(names)))
+        for i, column in enumerate(columns):
+            x[:, i] = column[start:stop]
+        parts.append(_chunk(x, y_all[start:stop], bounds[first : last + 1] - start, lags, per_person))
+        first = last
+    shape = (0, len(lags), len(names))
+    per: dict[str, np.ndarray] = {
+        key: np.concatenate([p[key] for p in parts]) if parts else np.zeros(shape)
+        for key in ("n", "ssx", "ssy", "ssxy", "sxx_raw", "ratio")
+    }
+    result = _cohort_statistics(per, alpha, min_days, autocorrelation)
+    p_adjusted = adjust_pvalues(result["p_value"], method=adjust)
+    frame = pd.DataFrame(
+        {
+            "factor": np.repeat(names, len(lags)),
+            "lag": np.tile(np.asarray(lags, dtype=np.int64), len(names)),
+            **{key: result[key] for key in WITHIN_PERSON_COLUMNS[2:10]},
+            "p_adjusted": p_adjusted,
+            **{key: result[key] for key in WITHIN_PERSON_COLUMNS[11:14]},
+            "status": pd.array(result["status"].astype(str), dtype="str"),
+        }
+    )
+    return frame[WITHIN_PERSON_COLUMNS]
+
+
+def _cohort_statistics(
+    per: dict[str, np.ndarray], alpha: float, min_days: int, autocorrelation: str
+) -> dict[str, np.ndarray]:
+    """Cohort rows (factor-major, lag-minor) from per-person sums shaped (people, lags, factors)."""
+    n_p, ssx_p, ssy_p, ssxy_p = per["n"], per["ssx"], per["ssy"], per["ssxy"]
+    n = n_p.sum(axis=0)
+    subjects = (n_p > 0).sum(axis=0)
+    dof = n - subjects - 1
+    ssx, ssy, ssxy = ssx_p.sum(axis=0), ssy_p.sum(axis=0), ssxy_p.sum(axis=0)
+    x_varies = ssx_p > _RELATIVE_ZERO * per["sxx_raw"]
+    clusters = x_varies.sum(axis=0)  # people who carry information on the factor
+    n_eff_p = np.asarray(_effective(n_p, per["ratio"]))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        r = np.clip(ssxy / np.sqrt(ssx * ssy), -1.0, 1.0)
+        if autocorrelation == "cluster":
+            # sandwich variance of the common within-person slope, people as clusters (CR1)
+            slope = ssxy / ssx
+            score = ssxy_p - slope * ssx_p
+            robust = (score * score).sum(axis=0) / (ssx * ssx) * clusters / (clusters - 1)
+            naive = ssy * (1.0 - r * r) / (dof * ssx)
+            # an estimate with its own uncertainty, carried by the t reference on clusters − 1 df: not clipped
+            ratio = np.where(robust > 0, robust / naive, np.inf)
+        else:
+            weight = ssx_p * ssy_p
+            naive = np.where(n_p > 0, weight / n_p, 0.0).sum(axis=0)
+            ratio = np.where(n_p > 0, weight / n_eff_p, 0.0).sum(axis=0) / naive
+            ratio = np.where(np.isfinite(ratio), np.maximum(ratio, 1.0), 1.0)  # never more than independent days
+    dof_effective = dof / ratio
+    reference = (clusters - 1.0) if autocorrelation == "cluster" else dof_effective
+
+    # each person on their own
+    with np.errstate(invalid="ignore", divide="ignore"):
+        r_p = ssxy_p / np.sqrt(ssx_p * ssy_p)
+    estimated = (n_p >= min_days) & x_varies & (ssy_p > 0) & np.isfinite(r_p)
+    p_p = _t_test_p(np.where(estimated, r_p, 0.0), np.maximum(n_eff_p - 2.0, 1.0))
+    same = estimated & (np.sign(r_p) == np.sign(r)) & (r_p != 0)
+
+    status = np.full(n.shape, "ok", dtype=object)
+    status[~(ssy > 0)] = "outcome constant within every person"
+    status[clusters == 0] = "factor constant within every person"
+    if autocorrelation == "cluster":
+        few_people = (clusters == 1) & (dof >= 3)
+        status[few_people] = "too few people (the factor varies within 1 person; cluster-robust needs 2)"
+    few = dof < 3
+    status[few] = [
+        f"too few days ({int(a)} person-days in {int(b)} people)" for a, b in zip(n[few], subjects[few], strict=True)
+    ]
+    ok = status == "ok"
+    r = np.where(ok, r, np.nan)
+    dof_effective = np.where(ok, dof_effective, np.nan)
+    reference = np.where(ok, reference, np.nan)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        se = np.where(dof_effective > 1.0, 1.0 / np.sqrt(dof_effective - 1.0), np.inf)
+    crit = stats.t.ppf(1.0 - alpha / 2.0, reference) if autocorrelation == "cluster" else None
+    ci_low, ci_high = _fisher_ci(r, se, alpha, crit)
+
+    def flat(values: np.ndarray) -> np.ndarray:
+        return values.T.ravel()  # (lags, factors) → factor-major rows
+
+    return {
+        "n": flat(n).astype(np.int64),
+        "subjects": flat(subjects).astype(np.int64),
+        "dof": flat(np.maximum(dof, 0)).astype(np.int64),
+        "dof_effective": flat(dof_effective),
+        "r": flat(r),
+        "ci_low": flat(np.where(ok, ci_low, np.nan)),
+        "ci_high": flat(np.where(ok, ci_high, np.nan)),
+        "p_value": flat(np.where(ok, _t_test_p(r, dof_effective, reference), np.nan)),
+        "people_estimated": flat(estimated.sum(axis=0)).astype(np.int64),
+        "people_same_direction": flat((same & ok).sum(axis=0)).astype(np.int64),
+        "people_significant": flat((same & ok & (p_p < alpha)).sum(axis=0)).astype(np.int64),
+        "status": flat(status),
+    }
+
+
+# --------------------------------------------------------------------------------------------------
+# partial_corr
+# --------------------------------------------------------------------------------------------------
+
+
+def partial_corr(
+    data: pd.DataFrame,
+    *,
+    x: str,
+    y: str,
+    covar: str | Sequence[str],
+    method: Method = "pearson",
+    alpha: float = 0.05,
+) -> pd.DataFrame:
+    """Partial correlation of ``x`` and ``y`` given the covariates ``covar``.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        One row per observation; rows with any of the columns missing are dropped.
+    x, y : str
+        The two numeric columns.
+    covar : str or list of str
+        The covariates to remove from both.
+    method : {"pearson", "spearman"}
+        ``spearman`` ranks every column first.
+    alpha : float
+        The interval is a 100 × (1 − ``alpha``)% confidence interval.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row: ``n`` (rows used), ``r``, ``ci_low``, ``ci_high``, ``p_value``.
+
+    Notes
+    -----
+    ``x`` and ``y`` are each regressed (least squares, with an intercept) on the *k* covariates, and *r*
+    is the correlation of the residuals; the test is :math:`t = r\\sqrt{(n - k - 2)/(1 - r^2)}` on
+    *n* − *k* − 2 degrees of freedom and the interval Fisher's with :math:`se = 1/\\sqrt{n - k - 3}`,
+    as R ``ppcor`` and pingouin compute them. It treats rows as independent: do not use it on daily series
+    of one person without allowing for autocorrelation.
+
+    References
+    ----------
+    Kim S (2015). ppcor: An R package for a fast calculation to semi-partial correlation coefficients.
+    Commun Stat Appl Methods 22:665–674. doi:10.5351/CSAM.2015.22.6.665
+
+    Examples
+    --------
+    >>> import spasmlog
+    >>> from spasmlog.analysis.daily import daily_table
+    >>> daily = daily_table(spasmlog.load_sample("alex"))
+    >>> partial_corr(daily, x="sitting_h", y="spasm_count", covar=["stress"]).round(3)
+         n      r  ci_low  ci_high  p_value
+    0  670  0.092   0.016    0.167    0.017
+    """
+    function = "partial_corr"
+    data = _check_frame(data, "data", function)
+    _check_choice(method, "method", ("spearman", "pearson"), function)
+    alpha = _check_alpha(alpha, function)
+    x = _check_column(data, x, "x", "data")
+    y = _check_column(data, y, "y", "data")
+    covariates = [covar] if isinstance(covar, str) else list(covar)
+    if not covariates:
+        raise ValueError(f"The 'covar' parameter of {function} must name at least one column. Got [] instead.")
+    covariates = [_check_column(data, c, "covar", "data") for c in covariates]
+    if len({x, y, *covariates}) != 2 + len(covariates):
+        raise ValueError(
+            f"`x`, `y` and `covar` of {function} must be different columns. Got {x!r}, {y!r}, {covariates!r}."
+        )
+    table = np.column_stack([_as_float(data[c]) for c in (x, y, *covariates)])
+    table = table[~np.isnan(table).any(axis=1)]
+    n, k = table.shape[0], len(covariates)
+    if n - k - 3 < 1:
+        raise ValueError(f"partial_corr needs at least {k + 4} complete rows for {k} covariate(s); {n} found.")
+    if method == "spearman":
+        table = _rank(table)
+    design = np.column_stack([np.ones(n), table[:, 2:]])
+    coef, *_ = np.linalg.lstsq(design, table[:, :2], rcond=None)
+    residual = table[:, :2] - design @ coef
+    residual -= residual.mean(axis=0)
+    sxx, syy = residual[:, 0] @ residual[:, 0], residual[:, 1] @ residual[:, 1]
+    r = np.array([float(np.clip(residual[:, 0] @ residual[:, 1] / np.sqrt(sxx * syy), -1.0, 1.0))])
+    ci_low, ci_high = _fisher_ci(r, np.array([1.0 / np.sqrt(n - k - 3)]), alpha)
+    return pd.DataFrame(
+        {
+            "n": np.array([n], dtype=np.int64),
+            "r": r,
+            "ci_low": ci_low,
+            "ci_high": ci_high,
+            "p_value": _t_test_p(r, np.array([float(n - k - 2)])),
+        }
+    )
