@@ -5,6 +5,20 @@ charts and reports. :func:`simulate` makes realistic logs with planted effects, 
 :func:`load_sample` reads the bundled sample logs.
 """
 
+from spasmlog.analysis import (
+    adjust_pvalues,
+    caseload_summary,
+    cohort_model,
+    compare_days,
+    correlate,
+    daily_table,
+    findings,
+    intervention_effect,
+    partial_corr,
+    rate_ratios,
+    rm_corr,
+    within_person,
+)
 from spasmlog.errors import LogValidationError, SpasmlogError
 from spasmlog.io.read import read_log
 from spasmlog.log import Log
@@ -17,7 +31,19 @@ __all__ = [
     "Log",
     "LogValidationError",
     "SpasmlogError",
+    "adjust_pvalues",
+    "caseload_summary",
+    "cohort_model",
+    "compare_days",
+    "correlate",
+    "daily_table",
+    "findings",
+    "intervention_effect",
     "load_sample",
+    "partial_corr",
+    "rate_ratios",
+    "rm_corr",
+    "within_person",
     "read_log",
     "reference_values",
     "sample_names",

@@ -1,16 +1,29 @@
-"""Analysis: from a validated log to daily tables and honest statistics. Nothing here reads files."""
+"""Analysis: from a validated log to daily tables and honest statistics. Nothing here reads files.
 
+The flow: :func:`daily_table` (one row per person-day) → associations for one person
+(:func:`correlate`, :func:`rate_ratios`, :func:`compare_days`, :func:`intervention_effect`), for a
+caseload (:func:`caseload_summary`) or a cohort (:func:`within_person`, :func:`rm_corr`,
+:func:`cohort_model`) → :func:`findings` in plain words.
+"""
+
+from spasmlog.analysis.caseload import caseload_summary
 from spasmlog.analysis.correlation import correlate, partial_corr, rm_corr, within_person
+from spasmlog.analysis.counts import cohort_model, compare_days, intervention_effect, rate_ratios
 from spasmlog.analysis.daily import daily_table
 from spasmlog.analysis.findings import findings
 from spasmlog.analysis.multicomp import adjust_pvalues
 
 __all__ = [
     "adjust_pvalues",
+    "caseload_summary",
+    "cohort_model",
+    "compare_days",
     "correlate",
     "daily_table",
     "findings",
+    "intervention_effect",
     "partial_corr",
+    "rate_ratios",
     "rm_corr",
     "within_person",
 ]

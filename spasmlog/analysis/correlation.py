@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse, stats
 
-from spasmlog.analysis.daily import factor_columns
+from spasmlog.analysis.daily import association_factors
 from spasmlog.analysis.multicomp import ADJUST_METHODS, Adjust, adjust_pvalues
 
 __all__ = [
@@ -147,7 +147,7 @@ def _check_column(data: pd.DataFrame, value: object, role: str, frame: str, *, n
 
 def _check_factors(daily: pd.DataFrame, factors: object, outcome: str, function: str) -> list[str]:
     if factors is None:
-        chosen = [f for f in factor_columns(daily) if f != outcome]
+        chosen = association_factors(daily, outcome=outcome)
         if not chosen:
             raise ValueError(f"`daily` has no factor columns for {function}: no numeric or yes/no column is recorded.")
         return chosen
@@ -505,7 +505,7 @@ def correlate(
         The outcome column, ``spasm_count`` by default (``spasm_minutes``, ``max_intensity``, ...).
     factors : list of str, optional
         Factor columns (numeric or yes/no); default: every factor of the table
-        (:func:`spasmlog.analysis.daily.factor_columns`).
+        (:func:`spasmlog.analysis.daily.association_factors`: interventions and duplicate intake columns left out).
     lags : sequence of int
         Lags in days: lag L pairs the factor on day t − L with the outcome on day t, within the person.
     method : {"spearman", "pearson"}

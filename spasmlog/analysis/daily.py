@@ -23,6 +23,7 @@ __all__ = [
     "DERIVED_COLUMNS",
     "INTAKE_COLUMNS",
     "OUTCOME_COLUMNS",
+    "association_factors",
     "daily_table",
     "factor_columns",
     "intervention_column",
@@ -123,6 +124,23 @@ def factor_columns(daily: pd.DataFrame) -> list[str]:
         if column.notna().any():
             factors.append(str(name))
     return factors
+
+
+def association_factors(daily: pd.DataFrame, *, outcome: str = "spasm_count") -> list[str]:
+    """The factors tested by default for associations with ``outcome``.
+
+    Every factor of :func:`factor_columns` except the outcome, the interventions (``on_*``: judge those
+    with :func:`spasmlog.intervention_effect`, which allows for the trend) and the ``*_pct`` columns whose
+    intake column is present (the same test in another unit would only inflate the correction).
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"person_id": ["a"], "water_ml": [1.0], "water_pct": [50.0], "on_x": [1]})
+    >>> association_factors(frame)
+    ['water_ml']
+    """
+    duplicates = {pct for raw, pct in INTAKE_COLUMNS.items() if raw in daily.columns}
+    return [c for c in factor_columns(daily) if c != outcome and not c.startswith("on_") and c not in duplicates]
 
 
 def _calendar(spans: pd.DataFrame) -> pd.DataFrame:

@@ -1,0 +1,1848 @@
+"""Rate ratios from over-dispersed count models: what goes with more or fewer spasms, and by how much.
+
+Daily spasm counts are small, over-dispersed and autocorrelated. Every model here is a log-linear count
+model, so every result is a **rate ratio**: the factor by which the expected number of spasms per day is
+multiplied. For one person's days the models are quasi-Poisson regressions with Newey–West (HAC) standard
+errors, adjusted by default for the day of the week and a smooth time trend (:func:`rate_ratios`,
+:func:`compare_days`, :func:`intervention_effect`); across many people the model is a marginal (GEE) count
+model with person clusters and robust sandwich errors (:func:`cohort_model`). The lower-level
+:func:`count_regression`, :func:`segmented_regression` and :func:`gee` fit the same models on any table and
+are what the published results in the tests are reproduced through.
+
+All results describe associations in the data that were logged, never causes.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+from scipy import special, stats
+
+from spasmlog.analysis.daily import INTAKE_COLUMNS, association_factors, intervention_column
+from spasmlog.analysis.multicomp import ADJUST_METHODS, Adjust, adjust_pvalues
+
+__all__ = [
+    "DEFAULT_PER",
+    "CountFit",
+    "GEEFit",
+    "cohort_model",
+    "compare_days",
+    "count_regression",
+    "gee",
+    "intervention_effect",
+    "newey_west_lags",
+    "rate_ratios",
+    "segmented_regression",
+]
+
+Family = Literal["poisson", "negative_binomial"]
+Errors = Literal["model", "quasi", "hac"]
+Correlation = Literal["exchangeable", "ar1", "independence"]
+
+DEFAULT_PER: dict[str, float] = {
+    "water_ml": 500.0,
+    "water_total_ml": 500.0,
+    "caffeine_mg": 100.0,
+    "alcohol_g": 10.0,
+    "magnesium_mg": 100.0,
+    "calcium_mg": 250.0,
+    "potassium_mg": 500.0,
+    "sodium_mg": 500.0,
+    "exercise_min": 30.0,
+    "exercise_rpe": 1.0,
+    "exercise_load": 100.0,
+    "acute_chronic_ratio": 0.5,
+    "stretching_min": 10.0,
+    "steps": 1000.0,
+    "sitting_h": 1.0,
+    "posture_breaks": 1.0,
+    "posture_score": 1.0,
+    "sleep_h": 1.0,
+    "stress": 1.0,
+    **dict.fromkeys(INTAKE_COLUMNS.values(), 10.0),
+}
+"""The step of each built-in factor that a rate ratio refers to, in the factor's unit: 500 mL of water,
+100 mg of magnesium or caffeine, 10 g of alcohol (one standard drink), 30 min of exercise, 10 min of
+stretching, 1000 steps, one hour of sitting or sleep, one point of stress, RPE or posture, 10 percentage
+points of a reference intake (``water_pct``, ...). Yes/no factors, interventions (``on_*``) and any factor
+whose values are only 0 and 1 are per 1 (days with it vs days without); other user-defined factors are
+per a round step (1, 2 or 5 × a power of ten) close to their standard deviation."""
+
+_DAYS_PER_TREND_PIECE = 91
+"""The smooth time trend bends every 13 weeks: four pieces a year, enough to follow seasons."""
+
+_PERIOD_DAYS = 365.25
+_MIN_DAYS_EACH_SIDE = 7
+_WEEKDAYS = ("tue", "wed", "thu", "fri", "sat", "sun")
+
+
+# --------------------------------------------------------------------------------------------------------
+# Argument checks
+# --------------------------------------------------------------------------------------------------------
+
+
+def _one_of(value: object, name: str, function: str, options: Sequence[object]) -> None:
+    if value not in options:
+        shown = "{" + ", ".join(repr(o) for o in options) + "}"
+        raise ValueError(f"The {name!r} parameter of {function} must be one of {shown}. Got {value!r} instead.")
+
+
+def _check_alpha(alpha: float, function: str) -> None:
+    if not (isinstance(alpha, int | float) and not isinstance(alpha, bool) and 0 < alpha < 1):
+        raise ValueError(f"The 'alpha' parameter of {function} must be a number in (0, 1). Got {alpha!r} instead.")
+
+
+def _check_whole(value: object, name: str, function: str, minimum: int) -> int:
+    if not (isinstance(value, int | np.integer) and not isinstance(value, bool) and value >= minimum):
+        raise ValueError(
+            f"The {name!r} parameter of {function} must be a whole number ≥ {minimum}. Got {value!r} instead."
+        )
+    return int(value)
+
+
+def _check_lags(lags: Sequence[int] | int, function: str) -> list[int]:
+    values = [lags] if isinstance(lags, int | np.integer) else lags
+    try:
+        out = [int(v) for v in values]
+        ok = len(out) > 0 and all(isinstance(v, int | np.integer) and not isinstance(v, bool) for v in values)
+    except (TypeError, ValueError):
+        out, ok = [], False
+    if not ok or any(v < 0 for v in out) or len(set(out)) != len(out):
+        raise ValueError(
+            f"The 'lags' parameter of {function} must be distinct whole numbers of days ≥ 0, such as (0, 1, 2, 3). "
+            f"Got {lags!r} instead."
+        )
+    return out
+
+
+def _check_column(daily: pd.DataFrame, column: object, name: str) -> str:
+    if not isinstance(column, str) or column not in daily.columns:
+        raise ValueError(
+            f"Could not interpret value `{column}` for `{name}`. An entry with this name does not appear in `daily`."
+        )
+    if not (pd.api.types.is_numeric_dtype(daily[column]) or pd.api.types.is_bool_dtype(daily[column])):
+        raise ValueError(f"The column `{column}` given for `{name}` is not numeric or yes/no ({daily[column].dtype}).")
+    return column
+
+
+def _check_columns(daily: pd.DataFrame, columns: Sequence[str] | str | None, name: str) -> list[str]:
+    if columns is None:
+        return []
+    values = [columns] if isinstance(columns, str) else list(columns)
+    return [_check_column(daily, c, name) for c in values]
+
+
+def _check_frame(daily: object, function: str) -> pd.DataFrame:
+    if not isinstance(daily, pd.DataFrame):
+        raise ValueError(
+            f"The 'daily' parameter of {function} must be a pandas DataFrame (from daily_table). "
+            f"Got {type(daily).__name__} instead."
+        )
+    if "date" not in daily.columns:
+        raise ValueError(f"The daily table given to {function} has no `date` column; build it with daily_table(log).")
+    return daily
+
+
+def _check_people(daily: pd.DataFrame, by: str | None, function: str) -> None:
+    """One person at a time: several people without ``by`` is an error, never a silent pooling of their days."""
+    if by is not None:
+        if not isinstance(by, str) or by not in daily.columns:
+            raise ValueError(
+                f"Could not interpret value `{by}` for `by`. An entry with this name does not appear in `daily`."
+            )
+        return
+    people = daily["person_id"].nunique(dropna=True) if "person_id" in daily.columns else 1
+    if people > 1:
+        raise ValueError(
+            f"The daily table holds {people} people, and {function} models one person's days at a time; pooling "
+            f"days across people is the wrong analysis. Pass by='person_id' for one result per person, or use "
+            "cohort_model for a within-person model across everyone."
+        )
+
+
+def _check_per(per: Mapping[str, float] | None, function: str) -> dict[str, float]:
+    if per is None:
+        return {}
+    if not isinstance(per, Mapping):
+        raise ValueError(
+            f"The 'per' parameter of {function} must be a mapping of factor to step, such as {{'water_ml': 250}}. "
+            f"Got {per!r} instead."
+        )
+    out = {}
+    for key, value in per.items():
+        if not (isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value) and value > 0):
+            raise ValueError(f"The 'per' parameter of {function} takes steps > 0; got {value!r} for {key!r} instead.")
+        out[str(key)] = float(value)
+    return out
+
+
+def _per_of(column: pd.Series, name: str, override: Mapping[str, float]) -> float:
+    """The step a rate ratio refers to: the override, the built-in default, 1 for 0/1 factors, else a round SD."""
+    if name in override:
+        return override[name]
+    if name in DEFAULT_PER:
+        return DEFAULT_PER[name]
+    values = pd.to_numeric(column, errors="coerce").astype("float64").to_numpy()
+    values = values[np.isfinite(values)]
+    if name.startswith("on_") or values.size == 0 or np.isin(values, (0.0, 1.0)).all():
+        return 1.0
+    sd = float(np.std(values))
+    if not sd > 0:
+        return 1.0
+    exponent = math.floor(math.log10(sd))
+    candidates = np.array([1.0, 2.0, 5.0, 10.0]) * 10.0**exponent
+    return float(candidates[np.argmin(np.abs(np.log(candidates / sd)))])
+
+
+# --------------------------------------------------------------------------------------------------------
+# The fitting engine: many small log-linear count models at once (iteratively reweighted least squares)
+# --------------------------------------------------------------------------------------------------------
+
+
+def _pinv(matrices: np.ndarray) -> np.ndarray:
+    """Pseudo-inverse of a stack of symmetric positive semi-definite matrices (rank-deficient ones allowed)."""
+    values, vectors = np.linalg.eigh(matrices)
+    limit = values[..., -1:] * 1e-12
+    inverse = np.where(values > limit, 1.0 / np.where(values > limit, values, 1.0), 0.0)
+    return (vectors * inverse[..., None, :]) @ np.swapaxes(vectors, -1, -2)
+
+
+def _theta_ml(y: np.ndarray, mu: np.ndarray, w: np.ndarray, theta: np.ndarray) -> np.ndarray:
+    """Maximum-likelihood NB2 shape θ (= 1/α) given the means, one per model, by Newton steps on log θ."""
+    for _ in range(100):
+        score = (
+            w
+            * (
+                special.digamma(y + theta[:, None])
+                - special.digamma(theta[:, None])
+                + np.log(theta[:, None])
+                + 1
+                - np.log(theta[:, None] + mu)
+                - (y + theta[:, None]) / (theta[:, None] + mu)
+            )
+        ).sum(1)
+        slope = (
+            w
+            * (
+                special.polygamma(1, y + theta[:, None])
+                - special.polygamma(1, theta[:, None])
+                + 1 / theta[:, None]
+                - 2 / (theta[:, None] + mu)
+                + (y + theta[:, None]) / (theta[:, None] + mu) ** 2
+            )
+        ).sum(1)
+        step = np.clip(score / (slope * theta), -2.0, 2.0)  # Newton on u = log θ: du = -score / (slope · θ)
+        new = np.clip(theta * np.exp(-step), 1e-8, 1e8)
+        done = np.abs(new - theta) <= 1e-12 * theta
+        theta = new
+        if done.all():
+            break
+    return theta
+
+
+@dataclass(frozen=True)
+class _Fits:
+    """Results of a batch of count models on a common grid of rows."""
+
+    params: np.ndarray  # (M, p), in the units of the design
+    cov: np.ndarray  # (M, p, p)
+    mu: np.ndarray  # (M, T)
+    dispersion: np.ndarray  # (M,) NB2 α (0 for Poisson)
+    scale: np.ndarray  # (M,) Pearson χ² / (n − p)
+    n: np.ndarray  # (M,) rows used
+    rank: np.ndarray  # (M,)
+    converged: np.ndarray  # (M,)
+
+
+def _fit_batch(
+    design: np.ndarray,
+    y: np.ndarray,
+    valid: np.ndarray,
+    *,
+    offset: np.ndarray | None = None,
+    family: Family = "poisson",
+    dispersion: float | None = None,
+    errors: Errors = "hac",
+    maxlags: np.ndarray | None = None,
+    small_sample: bool = False,
+    maxiter: int = 60,
+) -> _Fits:
+    """Fit M log-linear count models that share the rows 0..T−1 (day positions) but not the design.
+
+    ``design`` is (M, T, p); ``y`` is (T,) or (M, T); ``valid`` (M, T) marks the rows each model uses, so
+    a model's missing days stay in place and the HAC sums see the true distance in days between rows.
+    """
+    m, t, _ = design.shape
+    w = valid.astype(np.float64)
+    y_all = np.where(valid, np.broadcast_to(y, (m, t)), 0.0)
+    off = np.zeros(t) if offset is None else np.where(np.isfinite(offset), offset, 0.0)
+    x = np.where(valid[..., None], design, 0.0)
+    size = np.sqrt((x**2).sum(1) / np.maximum(w.sum(1), 1.0)[:, None])  # column scaling for conditioning
+    size = np.where(size > 0, size, 1.0)
+    x = x / size[:, None, :]
+
+    def irls(alpha: np.ndarray, beta: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+        if beta is None:  # start as R's glm does: μ = y + 0.1
+            mu0 = y_all + 0.1
+            weight = w * mu0 / (1 + alpha[:, None] * mu0)
+            a = (x * weight[..., None]).transpose(0, 2, 1) @ x
+            b = np.einsum("mtp,mt->mp", x, weight * (np.log(mu0) - off))
+            beta = (_pinv(a) @ b[..., None])[..., 0]
+        converged = np.zeros(m, dtype=bool)
+        for _ in range(maxiter):
+            todo = np.flatnonzero(~converged)
+            if todo.size == 0:
+                break
+            xs, ws, ys, a_ = x[todo], w[todo], y_all[todo], alpha[todo]
+            eta = np.clip(np.einsum("mtp,mp->mt", xs, beta[todo]) + off, -40.0, 40.0)
+            mu = np.exp(eta)
+            weight = ws * mu / (1 + a_[:, None] * mu)
+            z = eta - off + (ys - mu) / mu
+            a = (xs * weight[..., None]).transpose(0, 2, 1) @ xs
+            b = np.einsum("mtp,mt->mp", xs, weight * z)
+            new = (_pinv(a) @ b[..., None])[..., 0]
+            change = np.abs(new - beta[todo]).max(1)
+            beta[todo] = new
+            converged[todo] = change < 1e-10 * (1 + np.abs(new).max(1))
+        return beta, converged
+
+    alpha = np.zeros(m)
+    if family == "negative_binomial" and dispersion is not None:
+        alpha = np.full(m, float(dispersion))
+    beta, converged = irls(alpha, None)
+    if family == "negative_binomial" and dispersion is None:  # alternate IRLS and θ as MASS::glm.nb does
+        theta = np.full(m, 1e8)
+        for _ in range(100):
+            mu = np.exp(np.clip(np.einsum("mtp,mp->mt", x, beta) + off, -40.0, 40.0))
+            moment = w.sum(1) / np.maximum((w * (y_all / mu - 1) ** 2).sum(1), 1e-12)
+            new_theta = _theta_ml(y_all, mu, w, np.where(theta >= 1e8, moment, theta))
+            alpha = 1 / new_theta
+            beta, converged = irls(alpha, beta)
+            done = np.abs(new_theta - theta) <= 1e-9 * new_theta
+            theta = new_theta
+            if done.all():
+                break
+        else:
+            converged[:] = False
+
+    eta = np.clip(np.einsum("mtp,mp->mt", x, beta) + off, -40.0, 40.0)
+    mu = np.exp(eta)
+    weight = w * mu / (1 + alpha[:, None] * mu)
+    bread = _pinv((x * weight[..., None]).transpose(0, 2, 1) @ x)
+    rank = (np.linalg.eigvalsh((x * w[..., None]).transpose(0, 2, 1) @ x) > 1e-10).sum(1)
+    n = w.sum(1)
+    variance = mu + alpha[:, None] * mu**2
+    pearson = (w * (y_all - mu) ** 2 / variance).sum(1)
+    scale = pearson / np.maximum(n - rank, 1)
+    if errors == "model":
+        cov = bread
+    elif errors == "quasi":
+        cov = bread * scale[:, None, None]
+    else:
+        lags = newey_west_lags(n) if maxlags is None else np.broadcast_to(maxlags, (m,))
+        score = x * (w * (y_all - mu) / (1 + alpha[:, None] * mu))[..., None]
+        if small_sample:  # HC3: each day's score over 1 − its leverage (MacKinnon & White 1985)
+            leverage = np.einsum("mtp,mpq,mtq->mt", x, bread, x) * weight
+            score = score / (1 - np.clip(leverage, 0.0, 0.99))[..., None]
+        meat = score.transpose(0, 2, 1) @ score
+        for j in range(1, int(lags.max(initial=0)) + 1):
+            weight_j = np.clip(1 - j / (lags + 1.0), 0.0, None)[:, None, None]
+            gamma = score[:, j:].transpose(0, 2, 1) @ score[:, :-j]
+            meat = meat + weight_j * (gamma + gamma.transpose(0, 2, 1))
+        cov = bread @ meat @ bread
+    # back to the units of the design
+    params = beta / size
+    cov = cov / (size[:, :, None] * size[:, None, :])
+    collapsed = ((mu <= 1e-12) & valid).any(1)  # a fitted rate of 0: the estimate runs off to infinity
+    converged = converged & ~collapsed & np.isfinite(params).all(1)
+    return _Fits(params, cov, mu, alpha, scale, n.astype(np.int64), rank, converged)
+
+
+def newey_west_lags(n: int | np.ndarray) -> np.ndarray:
+    """Lags of the Newey–West (Bartlett kernel) covariance: ⌊4 (n / 100)^(2/9)⌋ (Newey & West 1994).
+
+    Examples
+    --------
+    >>> newey_west_lags(np.array([28, 365, 730])).tolist()
+    [3, 5, 6]
+    """
+    return np.floor(4 * (np.asarray(n, dtype=np.float64) / 100) ** (2 / 9)).astype(np.int64)
+
+
+def _wald(coef: np.ndarray, se: np.ndarray, alpha: float) -> tuple[np.ndarray, ...]:
+    z = stats.norm.ppf(1 - alpha / 2)
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        p = 2 * stats.norm.sf(np.abs(coef / se))
+        return np.exp(coef), np.exp(coef - z * se), np.exp(coef + z * se), p
+
+
+# --------------------------------------------------------------------------------------------------------
+# Lower-level public models
+# --------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CountFit:
+    """A fitted log-linear count model (see :func:`count_regression`).
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        One row per term: ``term``, ``coef`` (log rate ratio per unit), ``se``, ``rate_ratio``, ``ci_low``,
+        ``ci_high``, ``p_value``.
+    params : pandas.Series
+        The coefficients, indexed by term.
+    cov : pandas.DataFrame
+        Their covariance matrix (model-based, quasi or HAC as asked).
+    family : str
+        ``"poisson"`` or ``"negative_binomial"``.
+    errors : str
+        ``"model"``, ``"quasi"`` or ``"hac"``.
+    dispersion : float
+        NB2 over-dispersion α (Var = μ + αμ²; θ = 1/α in R's MASS); 0 for Poisson.
+    scale : float
+        Pearson χ² / residual degrees of freedom (the quasi-Poisson dispersion).
+    deviance : float
+        Residual deviance.
+    df_resid : int
+        Rows used minus the rank of the design.
+    n : int
+        Rows used.
+    converged : bool
+        Whether the iterations converged (and no fitted mean collapsed to 0).
+    """
+
+    table: pd.DataFrame
+    params: pd.Series
+    cov: pd.DataFrame
+    family: str
+    errors: str
+    dispersion: float
+    scale: float
+    deviance: float
+    df_resid: int
+    n: int
+    converged: bool
+
+
+def _as_design(x: pd.DataFrame | np.ndarray, names: Sequence[str] | None) -> tuple[np.ndarray, list[str]]:
+    if isinstance(x, pd.DataFrame):
+        return x.to_numpy(dtype=np.float64), [str(c) for c in x.columns]
+    array = np.asarray(x, dtype=np.float64)
+    if array.ndim == 1:
+        array = array[:, None]
+    return array, list(names) if names is not None else [f"x{i}" for i in range(array.shape[1])]
+
+
+def count_regression(
+    x: pd.DataFrame | np.ndarray,
+    y: pd.Series | np.ndarray,
+    *,
+    family: Family = "poisson",
+    errors: Errors = "model",
+    exposure: pd.Series | np.ndarray | None = None,
+    time: pd.Series | np.ndarray | None = None,
+    maxlags: int | None = None,
+    dispersion: float | None = None,
+    small_sample: bool = False,
+    alpha: float = 0.05,
+    names: Sequence[str] | None = None,
+) -> CountFit:
+    """Fit one log-linear count model: Poisson, quasi-Poisson or negative binomial, with a choice of errors.
+
+    The engine behind every count model in spasmlog; use it for any table (the published examples in the
+    tests are reproduced through it).
+
+    Parameters
+    ----------
+    x : DataFrame or 2-D array
+        The design matrix, including an intercept column if wanted (none is added).
+    y : Series or 1-D array
+        Counts ≥ 0. Rows where ``y`` or any column of ``x`` is missing are left out.
+    family : {"poisson", "negative_binomial"}
+        The working distribution. ``negative_binomial`` estimates the NB2 dispersion α by maximum
+        likelihood (as R's ``MASS::glm.nb``) unless ``dispersion`` is given.
+    errors : {"model", "quasi", "hac"}
+        ``model``: the inverse Fisher information (R's ``glm`` / ``glm.nb`` standard errors); ``quasi``:
+        that times the Pearson dispersion (R's ``quasipoisson``); ``hac``: Newey–West heteroskedasticity-
+        and autocorrelation-consistent sandwich errors over ``time``.
+    exposure : Series or 1-D array, optional
+        Exposure (population, days at risk); its log enters as an offset.
+    time : Series or 1-D array of int, optional
+        Position of each row in time (day or month number), for ``errors="hac"``: rows further apart than
+        ``maxlags`` are not correlated, and gaps count. Default: the row order, with no gaps.
+    maxlags : int, optional
+        Lags of the Newey–West kernel; default :func:`newey_west_lags` of the rows used.
+    dispersion : float, optional
+        Fix the NB2 α instead of estimating it.
+    small_sample : bool
+        With ``errors="hac"``: divide each row's score by 1 − its leverage (the HC3 / jackknife correction
+        of MacKinnon & White 1985) before the Newey–West sums. Plain sandwich errors are too small in
+        series of a few hundred days, more so with skewed factors; this keeps 95 % intervals at about 95 %
+        coverage in the simulations of the test suite.
+    alpha : float
+        1 − confidence level of the intervals.
+    names : sequence of str, optional
+        Names of the columns of an array ``x``.
+
+    Returns
+    -------
+    CountFit
+        ``table`` (``term``, ``coef``, ``se``, ``rate_ratio``, ``ci_low``, ``ci_high``, ``p_value``),
+        ``params``, ``cov``, ``dispersion``, ``scale``, ``deviance``, ``df_resid``, ``n``, ``converged``.
+
+    Notes
+    -----
+    The model is :math:`\\log E[y_i] = \\log(\\text{exposure}_i) + x_i^\\top\\beta`, fitted by iteratively
+    reweighted least squares (Fisher scoring) from R's starting values. For the negative binomial, IRLS
+    with α fixed alternates with a Newton search for the maximum-likelihood θ = 1/α until both settle
+    (Lawless 1987; Venables & Ripley's ``glm.nb``). Intervals and p-values are Wald, on the normal scale.
+    The HAC covariance is :math:`B^{-1} (\\Gamma_0 + \\sum_{j=1}^{L} (1 - \\tfrac{j}{L+1})(\\Gamma_j +
+    \\Gamma_j^\\top)) B^{-1}`, with :math:`\\Gamma_j` the sum of products of score contributions j time units
+    apart (Newey & West 1987) — the same as ``statsmodels``' ``cov_type="HAC"`` when there are no gaps.
+
+    References
+    ----------
+    Lawless JF (1987). Negative binomial and mixed Poisson regression. Can J Stat 15:209–225.
+    doi:10.2307/3314912
+
+    Newey WK, West KD (1987). A simple, positive semi-definite, heteroskedasticity and autocorrelation
+    consistent covariance matrix. Econometrica 55:703–708. doi:10.2307/1913610
+
+    Wedderburn RWM (1974). Quasi-likelihood functions, generalized linear models, and the Gauss–Newton
+    method. Biometrika 61:439–447. doi:10.1093/biomet/61.3.439
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> dose = rng.uniform(0, 2, 400)
+    >>> counts = rng.poisson(np.exp(0.2 + 0.5 * dose))
+    >>> design = pd.DataFrame({"intercept": 1.0, "dose": dose})
+    >>> fit = count_regression(design, counts)
+    >>> fit.table[["term", "rate_ratio", "ci_low", "ci_high"]].round(3)
+            term  rate_ratio  ci_low  ci_high
+    0  intercept       1.154   0.981    1.358
+    1       dose       1.720   1.527    1.938
+    """
+    _one_of(family, "family", "count_regression", ("poisson", "negative_binomial"))
+    _one_of(errors, "errors", "count_regression", ("model", "quasi", "hac"))
+    _check_alpha(alpha, "count_regression")
+    design, terms = _as_design(x, names)
+    counts = np.asarray(y, dtype=np.float64).ravel()
+    if design.shape[0] != counts.size:
+        raise ValueError(f"`x` has {design.shape[0]} rows and `y` {counts.size}: they must be the same rows.")
+    if np.nanmin(counts, initial=0.0) < 0:
+        raise ValueError("The counts `y` of count_regression must be ≥ 0.")
+    offset = None if exposure is None else np.log(np.asarray(exposure, dtype=np.float64).ravel())
+    valid = np.isfinite(counts) & np.isfinite(design).all(1)
+    if offset is not None:
+        valid &= np.isfinite(offset)
+    if time is None:
+        position = np.arange(counts.size)
+    else:
+        stamp = np.asarray(time, dtype=np.float64).ravel()
+        if not (np.isfinite(stamp).all() and (stamp == np.round(stamp)).all()):
+            raise ValueError("The 'time' parameter of count_regression must be whole numbers (day or month numbers).")
+        position = (stamp - stamp.min()).astype(np.int64)
+        if np.unique(position).size != position.size:
+            raise ValueError("The 'time' parameter of count_regression must not repeat a time point.")
+    span = int(position.max(initial=-1)) + 1
+    grid_x = np.zeros((1, span, design.shape[1]))
+    grid_x[0, position] = np.where(valid[:, None], design, 0.0)
+    grid_y = np.zeros(span)
+    grid_y[position] = np.where(valid, counts, 0.0)
+    grid_valid = np.zeros((1, span), dtype=bool)
+    grid_valid[0, position] = valid
+    grid_off = np.zeros(span)
+    if offset is not None:
+        grid_off[position] = np.where(valid, offset, 0.0)
+    lags = None if maxlags is None else np.array([_check_whole(maxlags, "maxlags", "count_regression", 0)])
+    fit = _fit_batch(
+        grid_x,
+        grid_y,
+        grid_valid,
+        offset=grid_off,
+        family=family,
+        dispersion=dispersion,
+        errors=errors,
+        maxlags=lags,
+        small_sample=small_sample,
+    )
+    coef = fit.params[0]
+    se = np.sqrt(np.clip(np.diag(fit.cov[0]), 0, None))
+    rr, low, high, p = _wald(coef, se, alpha)
+    table = pd.DataFrame(
+        {"term": terms, "coef": coef, "se": se, "rate_ratio": rr, "ci_low": low, "ci_high": high, "p_value": p}
+    )
+    mu = fit.mu[0][grid_valid[0]]
+    observed = grid_y[grid_valid[0]]
+    a = float(fit.dispersion[0])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(observed > 0, observed * np.log(observed / mu), 0.0)
+        if a > 0:
+            theta = 1 / a
+            unit = ratio - (observed + theta) * np.log((observed + theta) / (mu + theta))
+        else:
+            unit = ratio - (observed - mu)
+    return CountFit(
+        table=table,
+        params=pd.Series(coef, index=terms),
+        cov=pd.DataFrame(fit.cov[0], index=terms, columns=terms),
+        family=family,
+        errors=errors,
+        dispersion=a,
+        scale=float(fit.scale[0]),
+        deviance=float(2 * unit.sum()),
+        df_resid=int(fit.n[0] - fit.rank[0]),
+        n=int(fit.n[0]),
+        converged=bool(fit.converged[0]),
+    )
+
+
+def _harmonics(time: np.ndarray, pairs: int, period: float) -> dict[str, np.ndarray]:
+    out = {}
+    for k in range(1, pairs + 1):
+        angle = 2 * np.pi * k * time / period
+        out[f"sin{k}"] = np.sin(angle)
+        out[f"cos{k}"] = np.cos(angle)
+    return out
+
+
+def segmented_regression(
+    data: pd.DataFrame,
+    *,
+    outcome: str,
+    time: str,
+    step: str,
+    exposure: str | None = None,
+    covariates: Sequence[str] = (),
+    harmonics: int = 0,
+    period: float | None = None,
+    slope_change: bool = False,
+    errors: Literal["hac", "quasi"] = "hac",
+    maxlags: int | None = None,
+    small_sample: bool = False,
+    alpha: float = 0.05,
+) -> pd.DataFrame:
+    """Interrupted time series: a segmented quasi-Poisson regression with a level change at a step.
+
+    Parameters
+    ----------
+    data : DataFrame
+        One row per time point (day, month).
+    outcome : str
+        The count column.
+    time : str
+        Whole-number time points (day or month number); the underlying linear trend, the seasonal terms
+        and the HAC distances are in these units.
+    step : str
+        The 0/1 column that is 1 from the interruption on (the intervention, the ban).
+    exposure : str, optional
+        Population or time at risk; its log is the offset.
+    covariates : sequence of str
+        Further columns to adjust for (day-of-week indicators, ...).
+    harmonics : int
+        Pairs of Fourier terms for seasonality (sin and cos of 2πk·time/period, k = 1..harmonics).
+    period : float, optional
+        Length of a season in time units (12 for months, 365.25 for days); required with ``harmonics``.
+    slope_change : bool
+        Also estimate a change of slope after the step (term ``<step>:time``).
+    errors : {"hac", "quasi"}
+        Newey–West HAC errors over ``time`` (default), or quasi-Poisson model-based errors (Pearson
+        dispersion), as in the tutorial of Lopez Bernal et al. (2017).
+    maxlags : int, optional
+        Lags of the HAC kernel; default :func:`newey_west_lags`.
+    small_sample : bool
+        The leverage (HC3) correction of the HAC errors, see :func:`count_regression`.
+    alpha : float
+        1 − confidence level.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per term (``intercept``, ``time``, the step, ``<step>:time``, ``sin1``, ``cos1``, ...,
+        covariates): ``term``, ``coef``, ``se``, ``rate_ratio`` (exp(coef): for the step, the rate during
+        relative to the rate the pre-existing trend predicts), ``ci_low``, ``ci_high``, ``p_value``.
+
+    Notes
+    -----
+    :math:`\\log E[y_t] = \\log(\\text{exposure}_t) + \\beta_0 + \\beta_1 t + \\beta_2 \\,\\text{step}_t
+    [+ \\beta_3 (t - t_0)\\,\\text{step}_t] + \\sum_k (\\gamma_k \\sin + \\delta_k \\cos)(2\\pi k t / P)
+    + \\text{covariates}`. The step's rate ratio is a level change relative to the extrapolated trend; it
+    assumes the trend would have continued and that nothing else changed at the step.
+
+    References
+    ----------
+    Lopez Bernal J, Cummins S, Gasparrini A (2017). Interrupted time series regression for the evaluation
+    of public health interventions: a tutorial. Int J Epidemiol 46:348–355. doi:10.1093/ije/dyw098
+
+    Examples
+    --------
+    >>> months = pd.DataFrame({"month": range(1, 49), "after": [0] * 24 + [1] * 24})
+    >>> months["events"] = (100 * np.exp(0.005 * months["month"] - 0.2 * months["after"])).round()
+    >>> table = segmented_regression(months, outcome="events", time="month", step="after", errors="quasi")
+    >>> table[["term", "rate_ratio", "ci_low", "ci_high"]].round(3)
+            term  rate_ratio  ci_low  ci_high
+    0  intercept     100.141  99.964  100.318
+    1      month       1.005   1.005    1.005
+    2      after       0.820   0.817    0.822
+    """
+    function = "segmented_regression"
+    if not isinstance(data, pd.DataFrame):
+        raise ValueError(f"The 'data' parameter of {function} must be a pandas DataFrame. Got {type(data).__name__}.")
+    for name, column in (("outcome", outcome), ("time", time), ("step", step)):
+        _check_column(data, column, name)
+    if exposure is not None:
+        _check_column(data, exposure, "exposure")
+    extra = _check_columns(data, covariates, "covariates")
+    _one_of(errors, "errors", function, ("hac", "quasi"))
+    pairs = _check_whole(harmonics, "harmonics", function, 0)
+    if pairs and not (isinstance(period, int | float) and period > 0):
+        raise ValueError(f"The 'period' parameter of {function} must be > 0 with harmonics. Got {period!r} instead.")
+    t = data[time].to_numpy(dtype=np.float64)
+    on = data[step].to_numpy(dtype=np.float64)
+    columns: dict[str, np.ndarray] = {"intercept": np.ones(len(data)), time: t, step: on}
+    if slope_change:
+        started = t[on > 0]
+        start = float(started.min()) if started.size else 0.0
+        columns[f"{step}:{time}"] = np.where(on > 0, t - start, 0.0)
+    if pairs:
+        columns.update(_harmonics(t, pairs, float(period)))  # type: ignore[arg-type]
+    for name in extra:
+        columns[name] = data[name].to_numpy(dtype=np.float64)
+    fit = count_regression(
+        pd.DataFrame(columns),
+        data[outcome].to_numpy(dtype=np.float64),
+        errors=errors,
+        exposure=None if exposure is None else data[exposure].to_numpy(dtype=np.float64),
+        time=t,
+        maxlags=maxlags,
+        small_sample=small_sample,
+        alpha=alpha,
+    )
+    return fit.table
+
+
+# --------------------------------------------------------------------------------------------------------
+# One person's days on a calendar
+# --------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Calendar:
+    """One person's rows placed on consecutive calendar days 0..T−1 (days without a row are missing)."""
+
+    frame: pd.DataFrame
+    position: np.ndarray
+    first: pd.Timestamp
+    days: int
+
+    @classmethod
+    def of(cls, frame: pd.DataFrame) -> _Calendar:
+        dates = pd.to_datetime(frame["date"]).dt.normalize()
+        if dates.isna().any():
+            raise ValueError("The daily table has rows without a `date`.")
+        first = dates.min()
+        position = ((dates - first) // pd.Timedelta(days=1)).to_numpy(dtype=np.int64)
+        if np.unique(position).size != position.size:
+            raise ValueError(
+                "The daily table has the same date twice for one person; pass by='person_id' when it holds "
+                "several people."
+            )
+        days = int(position.max()) + 1 if position.size else 0
+        return cls(frame, position, first, days)
+
+    def values(self, column: str, lag: int = 0) -> np.ndarray:
+        out = np.full(self.days, np.nan)
+        out[self.position] = pd.to_numeric(self.frame[column], errors="coerce").to_numpy(dtype=np.float64)
+        if lag:
+            out = np.concatenate([np.full(min(lag, self.days), np.nan), out[: max(self.days - lag, 0)]])
+        return out
+
+    def weekday(self) -> np.ndarray:
+        return (self.first.day_of_week + np.arange(self.days)) % 7
+
+    def time_design(self, *, weekday: bool, trend: bool) -> dict[str, np.ndarray]:
+        """Intercept, day-of-week indicators (Monday the reference) and a piecewise-linear trend."""
+        columns = {"intercept": np.ones(self.days)}
+        if weekday:
+            day = self.weekday()
+            for k, name in enumerate(_WEEKDAYS, start=1):
+                columns[name] = (day == k).astype(np.float64)
+        if trend and self.days > 1:
+            position = np.arange(self.days) / (self.days - 1)
+            pieces = max(1, round(self.days / _DAYS_PER_TREND_PIECE))
+            columns["trend"] = position
+            for k in range(1, pieces):
+                columns[f"trend{k}"] = np.clip(position - k / pieces, 0, None)
+        return columns
+
+
+def _by_person(daily: pd.DataFrame, by: str | None) -> list[tuple[object, pd.DataFrame]]:
+    if by is None:
+        return [(None, daily)]
+    return [(key, part) for key, part in daily.groupby(by, sort=True, dropna=True)]
+
+
+@dataclass(frozen=True)
+class _Model:
+    """One model for one person: its columns of interest on the calendar (T × k, e.g. a factor at each lag)."""
+
+    x: np.ndarray
+    skip: int | None = None  # an adjustment column to leave out (the factor itself at lag 0)
+
+
+def _collinear(design: np.ndarray, valid: np.ndarray, column: int) -> np.ndarray:
+    """For each model, whether ``column`` is (numerically) a combination of the other columns in its rows."""
+    w = valid.astype(np.float64)[..., None]
+    others = np.delete(design, column, axis=2) * w
+    target = design[..., column] * w[..., 0]
+    gram = others.transpose(0, 2, 1) @ others
+    coef = (_pinv(gram) @ np.einsum("mtp,mt->mp", others, target)[..., None])[..., 0]
+    residual = target - np.einsum("mtp,mp->mt", others, coef)
+    centred = (target - target.sum(1, keepdims=True) / np.maximum(w[..., 0].sum(1, keepdims=True), 1)) * w[..., 0]
+    return np.asarray((residual**2).sum(1) <= 1e-9 * (centred**2).sum(1))
+
+
+def _fit_person(
+    calendar: _Calendar,
+    y: np.ndarray,
+    base: dict[str, np.ndarray],
+    adjusters: list[np.ndarray],
+    models: list[_Model],
+    *,
+    min_days: int,
+    alpha: float,
+    min_each: int = 0,
+) -> pd.DataFrame:
+    """Quasi-Poisson + HAC for each model; one row per model × column of interest (model-major order).
+
+    Columns: ``rate_ratio``, ``ci_low``, ``ci_high``, ``p_value``, ``n``, ``status``.
+    """
+    m, k = len(models), models[0].x.shape[1]
+    base_matrix = np.column_stack(list(base.values()))
+    adj = np.column_stack(adjusters) if adjusters else np.zeros((calendar.days, 0))
+    adj_ok = np.isfinite(adj)
+    q = base_matrix.shape[1] + adj.shape[1]
+    design = np.zeros((m, calendar.days, q + k))
+    valid = np.zeros((m, calendar.days), dtype=bool)
+    status = np.full((m, k), "ok", dtype=object)
+    n = np.zeros(m, dtype=np.int64)
+    y_ok = np.isfinite(y)
+    for i, model in enumerate(models):
+        keep = np.ones(adj.shape[1], dtype=bool)
+        if model.skip is not None:
+            keep[model.skip] = False
+        ok = y_ok & np.isfinite(model.x).all(1) & adj_ok[:, keep].all(1)
+        valid[i] = ok
+        n[i] = ok.sum()
+        columns = np.column_stack([np.where(adj_ok, adj, 0.0), np.where(ok[:, None], model.x, 0.0)])
+        if n[i]:  # centre and scale the adjusters, centre the factor: better conditioned, same rate ratios
+            centre = columns[ok].mean(0)
+            spread = np.r_[columns[ok, : adj.shape[1]].std(0), np.ones(k)]
+            columns = np.where(ok[:, None], (columns - centre) / np.where(spread > 0, spread, 1.0), 0.0)
+        columns[:, : adj.shape[1]][:, ~keep] = 0.0
+        design[i, :, : base_matrix.shape[1]] = base_matrix
+        design[i, :, base_matrix.shape[1] :] = columns
+        values = model.x[ok]
+        below = int((values[:, 0] > 0.5).sum()) if n[i] else 0
+        if not np.isfinite(model.x).any():
+            status[i] = "factor not recorded"
+        elif n[i] < min_days:
+            status[i] = f"too few days ({n[i]} < {min_days})"
+        elif (values.min(0) == values.max(0)).all():
+            status[i] = "factor constant"
+        elif min_each and min(below, n[i] - below) < min_each:
+            side = "below" if below < n[i] - below else "at or above"
+            status[i] = f"too few days {side} the threshold ({min(below, n[i] - below)} < {min_each})"
+        elif y[ok].sum() == 0:
+            status[i] = "no spasms logged"
+    todo = np.flatnonzero((status == "ok").all(1))
+    coef = np.full((m, k), np.nan)
+    se = np.full((m, k), np.nan)
+    if todo.size:
+        for j in range(k):  # a column that the others explain (a weekday-only factor): no estimate for it
+            collinear = _collinear(design[todo], valid[todo], q + j)
+            status[todo[collinear], j] = "factor collinear with the adjustment (day of week, trend, other lags)"
+        fits = _fit_batch(design[todo], y, valid[todo], errors="hac", small_sample=True)
+        coef[todo] = fits.params[:, q:]
+        se[todo] = np.sqrt(np.clip(np.diagonal(fits.cov, axis1=1, axis2=2)[:, q:], 0, None))
+        bad = ~fits.converged[:, None] | ~np.isfinite(se[todo]) | (se[todo] <= 0)
+        status[todo] = np.where(bad & (status[todo] == "ok"), "model did not converge", status[todo])
+    failed = status != "ok"
+    coef[failed] = np.nan
+    se[failed] = np.nan
+    rr, low, high, p = _wald(coef.ravel(), se.ravel(), alpha)
+    return pd.DataFrame(
+        {
+            "rate_ratio": rr,
+            "ci_low": low,
+            "ci_high": high,
+            "p_value": p,
+            "n": np.repeat(n, k),
+            "status": status.ravel(),
+        }
+    )
+
+
+# --------------------------------------------------------------------------------------------------------
+# Public analyses of one person's days
+# --------------------------------------------------------------------------------------------------------
+
+
+def _default_factors(daily: pd.DataFrame, outcome: str, by: str | None) -> list[str]:
+    return [c for c in association_factors(daily, outcome=outcome) if c != by]
+
+
+def rate_ratios(
+    daily: pd.DataFrame,
+    *,
+    outcome: str = "spasm_count",
+    factors: Sequence[str] | None = None,
+    lags: Sequence[int] = (0, 1, 2, 3),
+    per: Mapping[str, float] | None = None,
+    adjust_for: Sequence[str] | None = None,
+    adjust: Adjust = "fdr_bh",
+    alpha: float = 0.05,
+    min_days: int = 28,
+    by: str | None = None,
+    weekday: bool = True,
+    trend: bool = True,
+) -> pd.DataFrame:
+    """Rate ratio of spasms per meaningful step of each factor, at each lag, for one person's days.
+
+    Parameters
+    ----------
+    daily : DataFrame
+        A daily table from :func:`spasmlog.analysis.daily.daily_table` (one person, or several with ``by``).
+    outcome : str
+        The count to model: ``spasm_count`` (default) or ``night_spasms`` (any outcome ≥ 0 works, since the
+        quasi-Poisson estimating equations need only the mean to be right).
+    factors : sequence of str, optional
+        Factor columns. Default: :func:`~spasmlog.analysis.daily.association_factors`: every factor except the
+        interventions (``on_*``; judge those with :func:`intervention_effect`) and the ``*_pct`` columns
+        whose intake column is present (the same test in another unit).
+    lags : sequence of int
+        Days between the factor and the spasms: the factor on day t − lag against spasms on day t.
+    per : mapping, optional
+        Steps that override :data:`DEFAULT_PER`, such as ``{"water_ml": 250}``.
+    adjust_for : sequence of str, optional
+        Factors (on the same day, lag 0) to adjust every model for.
+    adjust : {"fdr_bh", "fdr_by", "holm", "bonferroni", "none"}
+        Multiple-comparison correction across all rows (within each person with ``by``).
+    alpha : float
+        1 − confidence level of the intervals.
+    min_days : int
+        Fewest days (outcome, factor and adjusters all recorded) a model may rest on.
+    by : str, optional
+        Column identifying people (``"person_id"``): one set of rate ratios per person.
+    weekday : bool
+        Adjust for the day of the week (default; weekly rhythms in drinking, exercise and sitting would
+        otherwise pass as associations).
+    trend : bool
+        Adjust for a smooth time trend (default): a piecewise-linear trend bending every 13 weeks.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per factor × lag (per person with ``by``, ``person_id`` first):
+
+        - ``factor``, ``lag`` (days), ``per`` (the step of the factor the ratio refers to, in its unit);
+        - ``rate_ratio``: how many times as many spasms are expected on day t per ``per`` more of the factor
+          on day t − lag, other things in the model equal; ``ci_low``, ``ci_high``: its confidence interval;
+        - ``p_value`` and ``p_adjusted`` (corrected for all the factor × lag tests together);
+        - ``n``: days the model rests on; ``status``: ``"ok"`` or why no estimate was made
+          (``"factor not recorded"``, ``"too few days (20 < 28)"``, ``"factor constant"``,
+          ``"no spasms logged"``, ``"model did not converge"``, ``"factor collinear with the adjustment
+          (...)"``).
+
+    Notes
+    -----
+    For each factor, one quasi-Poisson log-linear model with all its lags together (a distributed-lag
+    model):
+
+    .. math:: \\log E[y_t] = \\beta_0 + \\sum_{\\ell \\in \\text{lags}} \\beta_\\ell\\, x_{t-\\ell}/\\text{per}
+        + \\text{weekday}_t + s(t) + \\text{adjusters}_t
+
+    where *s* is a piecewise-linear trend with one bend every 13 weeks. The rate ratio at lag ℓ is
+    :math:`e^{\\beta_\\ell}`, adjusted for the factor's other lags: daily factors are autocorrelated, so a
+    model with one lag at a time would credit an effect of the day before to the same day and the day
+    after as well, and the lag of a finding would be wrong.
+
+    Why quasi-Poisson rather than negative binomial: its estimates are consistent whenever the mean model
+    is right, whatever the over-dispersion and the day-to-day dependence (Gourieroux et al. 1984; Zeger
+    1988); it needs no dispersion parameter, which short diaries estimate poorly; and with sandwich errors
+    its intervals need no distributional assumption. Autocorrelation: the standard errors are Newey–West
+    HAC (Bartlett kernel, :func:`newey_west_lags`) computed over calendar days, so unlogged days are gaps,
+    not neighbours, with each day's score divided by 1 − its leverage (HC3; MacKinnon & White 1985), which
+    keeps 95 % intervals at about 95 % coverage for a year of days in the simulations of the test suite.
+    Intervals are Wald intervals on the log scale.
+
+    Adjusting for weekday and trend means each ratio compares days with more and less of the factor
+    **within the same weeks and season**, which removes confounding by anything that follows the week or
+    drifts slowly (seasons, a new routine) — at the price of ignoring slow changes in the factor itself.
+    Minimum data: ``min_days`` days with the outcome, the factor at every lag and the adjusters recorded,
+    and at least one spasm; otherwise no number, only the reason in ``status``. Only a rate ratio whose
+    ``p_adjusted`` ≤ q is a finding, and it is an association: something else that varies from day to day
+    with the factor may explain it.
+
+    References
+    ----------
+    Zeger SL (1988). A regression model for time series of counts. Biometrika 75:621–629.
+    doi:10.1093/biomet/75.4.621
+
+    Gourieroux C, Monfort A, Trognon A (1984). Pseudo maximum likelihood methods: applications to Poisson
+    models. Econometrica 52:701–720. doi:10.2307/1913472
+
+    Newey WK, West KD (1994). Automatic lag selection in covariance matrix estimation. Rev Econ Stud
+    61:631–653. doi:10.2307/2297912
+
+    MacKinnon JG, White H (1985). Some heteroskedasticity-consistent covariance matrix estimators with
+    improved finite sample properties. J Econometrics 29:305–325. doi:10.1016/0304-4076(85)90158-7
+
+    Bhaskaran K, Gasparrini A, Hajat S, Smeeth L, Armstrong B (2013). Time series regression studies in
+    environmental epidemiology. Int J Epidemiol 42:1187–1195. doi:10.1093/ije/dyt092
+
+    Examples
+    --------
+    >>> import spasmlog
+    >>> from spasmlog.analysis.daily import daily_table
+    >>> daily = daily_table(spasmlog.load_sample("alex"))
+    >>> table = rate_ratios(daily, factors=["water_ml", "sitting_h", "caffeine_mg"], lags=(0, 1))
+    >>> table[["factor", "lag", "per", "rate_ratio", "ci_low", "ci_high", "p_adjusted"]].round(3)
+            factor  lag    per  rate_ratio  ci_low  ci_high  p_adjusted
+    0     water_ml    0  500.0       0.968   0.818    1.146       0.707
+    1     water_ml    1  500.0       0.717   0.614    0.838       0.000
+    2    sitting_h    0    1.0       1.028   0.929    1.138       0.707
+    3    sitting_h    1    1.0       1.021   0.929    1.121       0.707
+    4  caffeine_mg    0  100.0       0.889   0.717    1.102       0.707
+    5  caffeine_mg    1  100.0       1.072   0.866    1.327       0.707
+    >>> table["n"].tolist()
+    [638, 638, 655, 655, 645, 645]
+
+    Each 500 mL more to drink than usual on a day is associated with 0.72 times as many spasms the next
+    day (95 % CI 0.61 to 0.84; 638 days).
+    """
+    function = "rate_ratios"
+    daily = _check_frame(daily, function)
+    outcome = _check_column(daily, outcome, "outcome")
+    lag_list = _check_lags(lags, function)
+    steps = _check_per(per, function)
+    _one_of(adjust, "adjust", function, ADJUST_METHODS)
+    _check_alpha(alpha, function)
+    min_days = _check_whole(min_days, "min_days", function, 1)
+    _check_people(daily, by, function)
+    factor_list = _default_factors(daily, outcome, by) if factors is None else _check_columns(daily, factors, "factors")
+    adjusters = _check_columns(daily, adjust_for, "adjust_for")
+    per_of = {f: _per_of(daily[f], f, steps) for f in factor_list}
+
+    tables = []
+    for key, frame in _by_person(daily, by):
+        calendar = _Calendar.of(frame)
+        y = calendar.values(outcome)
+        base = calendar.time_design(weekday=weekday, trend=trend)
+        adj = [calendar.values(a) for a in adjusters]
+        models: list[_Model] = []
+        labels: list[tuple[str, int, float]] = []
+        for factor in factor_list:
+            skip = adjusters.index(factor) if (0 in lag_list and factor in adjusters) else None
+            lagged = np.column_stack([calendar.values(factor, lag) for lag in lag_list]) / per_of[factor]
+            models.append(_Model(lagged, skip))
+            labels.extend((factor, lag, per_of[factor]) for lag in lag_list)
+        if not models:
+            continue
+        result = _fit_person(calendar, y, base, adj, models, min_days=min_days, alpha=alpha)
+        result.insert(0, "factor", [f for f, _, _ in labels])
+        result.insert(1, "lag", np.array([g for _, g, _ in labels], dtype=np.int64))
+        result.insert(2, "per", np.array([s for _, _, s in labels], dtype=np.float64))
+        result.insert(7, "p_adjusted", adjust_pvalues(result["p_value"], method=adjust))
+        if by is not None:
+            result.insert(0, by, [key] * len(result))
+        tables.append(result)
+    columns = ["factor", "lag", "per", "rate_ratio", "ci_low", "ci_high", "p_value", "p_adjusted", "n", "status"]
+    if not tables:
+        return pd.DataFrame(columns=([by] if by else []) + columns)
+    return pd.concat(tables, ignore_index=True)
+
+
+def compare_days(
+    daily: pd.DataFrame,
+    factor: str,
+    *,
+    below: float | None = None,
+    outcome: str = "spasm_count",
+    lag: int = 0,
+    alpha: float = 0.05,
+    min_days: int = 28,
+    by: str | None = None,
+    weekday: bool = True,
+    trend: bool = True,
+) -> pd.DataFrame:
+    """Rate ratio of spasms on days below a threshold of a factor vs days at or above it.
+
+    Parameters
+    ----------
+    daily : DataFrame
+        A daily table (one person, or several with ``by``).
+    factor : str
+        The factor, such as ``"water_ml"``. When it has a reference intake (a ``*_pct`` column, e.g.
+        ``water_pct``) and ``below`` is not given, the threshold is the person's own reference intake:
+        100 % in that column.
+    below : float, optional
+        The threshold in the factor's own unit (days with the factor < ``below`` are "below"). Required
+        for factors without a reference intake.
+    outcome : str
+        The count to model.
+    lag : int
+        Compare the factor on day t − lag with spasms on day t.
+    alpha : float
+        1 − confidence level.
+    min_days : int
+        Fewest days in total; each side also needs at least 7 days.
+    by : str, optional
+        Column identifying people: one row per person.
+    weekday, trend : bool
+        Adjust for the day of the week and a smooth time trend, as :func:`rate_ratios` does.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row (per person with ``by``, ``person_id`` first): ``factor`` (the column compared, e.g.
+        ``water_pct``), ``lag``, ``threshold`` (in that column's unit), ``days_below``,
+        ``days_at_or_above``, ``mean_below`` and ``mean_at_or_above`` (mean daily count on those days,
+        unadjusted), ``rate_ratio`` (below vs at or above, adjusted for weekday and trend), ``ci_low``,
+        ``ci_high``, ``p_value``, ``status``.
+
+    Notes
+    -----
+    The same quasi-Poisson model with Newey–West errors as :func:`rate_ratios`, with a 0/1 indicator of
+    "below" in place of the factor. One comparison, so no multiple-comparison correction; if several
+    thresholds or factors are tried, correct for them. A dichotomised factor loses information compared
+    with :func:`rate_ratios`; the threshold must be chosen before looking at the data (the reference
+    intake is).
+
+    References
+    ----------
+    Zeger SL (1988). A regression model for time series of counts. Biometrika 75:621–629.
+    doi:10.1093/biomet/75.4.621
+
+    Examples
+    --------
+    >>> import spasmlog
+    >>> from spasmlog.analysis.daily import daily_table
+    >>> daily = daily_table(spasmlog.load_sample("alex"))
+    >>> result = compare_days(daily, "water_ml", lag=1)
+    >>> result[["factor", "threshold", "days_below", "days_at_or_above"]]
+          factor  threshold  days_below  days_at_or_above
+    0  water_pct      100.0         477               180
+    >>> result[["mean_below", "mean_at_or_above", "rate_ratio", "ci_low", "ci_high"]].round(3)
+       mean_below  mean_at_or_above  rate_ratio  ci_low  ci_high
+    0       0.799             0.472       1.841   1.346    2.519
+
+    On days after drinking less than the reference intake, 1.84 times as many spasms were logged (95 % CI
+    1.35 to 2.52; 657 days), same weekday and season compared.
+    """
+    function = "compare_days"
+    daily = _check_frame(daily, function)
+    factor = _check_column(daily, factor, "factor")
+    outcome = _check_column(daily, outcome, "outcome")
+    lag = _check_whole(lag, "lag", function, 0)
+    _check_alpha(alpha, function)
+    min_days = _check_whole(min_days, "min_days", function, 1)
+    _check_people(daily, by, function)
+    if below is None:
+        column = INTAKE_COLUMNS.get(factor, factor)
+        if column not in daily.columns or column not in INTAKE_COLUMNS.values():
+            raise ValueError(
+                f"The 'below' parameter of compare_days is required for `{factor}`, which has no reference intake "
+                "(only water, magnesium, calcium, potassium and sodium have one). Got None instead."
+            )
+        threshold = 100.0
+    else:
+        if not (isinstance(below, int | float) and not isinstance(below, bool) and math.isfinite(below)):
+            raise ValueError(f"The 'below' parameter of compare_days must be a number. Got {below!r} instead.")
+        column, threshold = factor, float(below)
+
+    rows = []
+    for key, frame in _by_person(daily, by):
+        calendar = _Calendar.of(frame)
+        y = calendar.values(outcome)
+        values = calendar.values(column, lag)
+        indicator = np.where(np.isfinite(values), (values < threshold).astype(np.float64), np.nan)
+        base = calendar.time_design(weekday=weekday, trend=trend)
+        fitted = _fit_person(
+            calendar,
+            y,
+            base,
+            [],
+            [_Model(indicator[:, None])],
+            min_days=min_days,
+            alpha=alpha,
+            min_each=_MIN_DAYS_EACH_SIDE,
+        ).iloc[0]
+        used = np.isfinite(y) & np.isfinite(indicator)
+        low, high = used & (indicator == 1), used & (indicator == 0)
+        row = {
+            "factor": column,
+            "lag": lag,
+            "threshold": threshold,
+            "days_below": int(low.sum()),
+            "days_at_or_above": int(high.sum()),
+            "mean_below": float(y[low].mean()) if low.any() else np.nan,
+            "mean_at_or_above": float(y[high].mean()) if high.any() else np.nan,
+            **{k: fitted[k] for k in ("rate_ratio", "ci_low", "ci_high", "p_value", "status")},
+        }
+        rows.append(({by: key} if by is not None else {}) | row)
+    return pd.DataFrame(rows)
+
+
+def _intervention_columns(daily: pd.DataFrame, intervention: str | Sequence[str] | None) -> list[str]:
+    if intervention is None:
+        return [c for c in daily.columns if isinstance(c, str) and c.startswith("on_")]
+    names = [intervention] if isinstance(intervention, str) else list(intervention)
+    out = []
+    for name in names:
+        column = name if name in daily.columns and str(name).startswith("on_") else intervention_column(str(name))
+        if column not in daily.columns:
+            known = [c for c in daily.columns if isinstance(c, str) and c.startswith("on_")]
+            raise ValueError(
+                f"Could not interpret value `{name}` for `intervention`. The daily table has no column `{column}`; "
+                f"its interventions are {known}."
+            )
+        out.append(column)
+    return out
+
+
+def intervention_effect(
+    daily: pd.DataFrame,
+    *,
+    intervention: str | Sequence[str] | None = None,
+    outcome: str = "spasm_count",
+    alpha: float = 0.05,
+    min_days_before: int = 14,
+    min_days_during: int = 14,
+    by: str | None = None,
+    weekday: bool = True,
+    season: int = 0,
+    adjust_for_others: bool = True,
+) -> pd.DataFrame:
+    """Did spasms change when an intervention started? An interrupted time series per intervention.
+
+    Parameters
+    ----------
+    daily : DataFrame
+        A daily table (one person, or several with ``by``).
+    intervention : str or sequence of str, optional
+        Interventions by name (``"calf stretching programme"``) or column (``on_calf_stretching_programme``);
+        default: every ``on_*`` column that is active on at least one of the person's days.
+    outcome : str
+        The count to model.
+    alpha : float
+        1 − confidence level.
+    min_days_before, min_days_during : int
+        Fewest logged days before the start and while on it.
+    by : str, optional
+        Column identifying people: one row per person and intervention.
+    weekday : bool
+        Adjust for the day of the week.
+    season : int
+        Pairs of yearly Fourier terms (0: none). Only sensible with more than a year of days.
+    adjust_for_others : bool
+        Adjust for the other interventions of the table (their ``on_*`` columns) where they vary over the
+        days used (default): a co-intervention that starts later would otherwise be credited to this one.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per intervention (per person with ``by``, ``person_id`` first): ``intervention`` (the
+        column), ``days_before`` (logged days before its first day), ``days_during`` (logged days on it),
+        ``mean_before``, ``mean_during`` (mean daily count, unadjusted), ``rate_ratio`` (during vs before,
+        beyond the underlying trend), ``ci_low``, ``ci_high``, ``p_value``, ``status`` (``"ok"`` or e.g.
+        ``"too few days before (9 < 14)"``).
+
+    Notes
+    -----
+    A segmented quasi-Poisson regression (:func:`segmented_regression`) on the days before the first day
+    of the intervention and the days on it: :math:`\\log E[y_t] = \\beta_0 + \\beta_1 t + \\beta_2
+    \\,\\text{on}_t + \\text{weekday}_t [+ \\text{season}_t]`, with Newey–West errors over calendar days.
+    The rate ratio :math:`e^{\\beta_2}` compares the rate while on it with the rate the trend before it
+    predicts. Days after an intervention stopped are left out (they are neither before nor during), so a
+    single session (``end`` = ``start``) is "during" only on its own day. It is an association: anything
+    else that changed when it started (the season, other routines, why it was started — often a bad
+    spell, after which counts fall anyway) can explain it.
+
+    References
+    ----------
+    Lopez Bernal J, Cummins S, Gasparrini A (2017). Interrupted time series regression for the evaluation
+    of public health interventions: a tutorial. Int J Epidemiol 46:348–355. doi:10.1093/ije/dyw098
+
+    Examples
+    --------
+    >>> import spasmlog
+    >>> from spasmlog.analysis.daily import daily_table
+    >>> daily = daily_table(spasmlog.load_sample("alex"))
+    >>> table = intervention_effect(daily)
+    >>> table[["intervention", "days_before", "days_during", "rate_ratio"]].round(3)
+                       intervention  days_before  days_during  rate_ratio
+    0  on_calf_stretching_programme          354          350       0.485
+    1        on_magnesium_glycinate          116          145       0.786
+    2             on_sports_massage          290            6         NaN
+    >>> table[["ci_low", "ci_high", "status"]].round(3)
+       ci_low  ci_high                        status
+    0   0.303    0.777                            ok
+    1   0.380    1.624                            ok
+    2     NaN      NaN  too few days during (6 < 14)
+    """
+    function = "intervention_effect"
+    daily = _check_frame(daily, function)
+    outcome = _check_column(daily, outcome, "outcome")
+    _check_alpha(alpha, function)
+    min_before = _check_whole(min_days_before, "min_days_before", function, 1)
+    min_during = _check_whole(min_days_during, "min_days_during", function, 1)
+    pairs = _check_whole(season, "season", function, 0)
+    _check_people(daily, by, function)
+    columns = _intervention_columns(daily, intervention)
+    all_interventions = _intervention_columns(daily, None)
+
+    rows = []
+    for key, frame in _by_person(daily, by):
+        calendar = _Calendar.of(frame)
+        y = calendar.values(outcome)
+        logged = np.isfinite(y)
+        day = np.arange(calendar.days)
+        design = calendar.time_design(weekday=weekday, trend=False)
+        for column in columns:
+            on = np.nan_to_num(calendar.values(column)) > 0
+            if intervention is None and not on.any():
+                continue  # another person's intervention, in a table of several people
+            first_on = int(np.argmax(on)) if on.any() else calendar.days
+            before = logged & (day < first_on)
+            during = logged & on
+            row: dict[str, object] = {
+                "intervention": column,
+                "days_before": int(before.sum()),
+                "days_during": int(during.sum()),
+                "mean_before": float(y[before].mean()) if before.any() else np.nan,
+                "mean_during": float(y[during].mean()) if during.any() else np.nan,
+                "rate_ratio": np.nan,
+                "ci_low": np.nan,
+                "ci_high": np.nan,
+                "p_value": np.nan,
+            }
+            used = before | during
+            if before.sum() < min_before:
+                status = f"too few days before ({int(before.sum())} < {min_before})"
+            elif during.sum() < min_during:
+                status = f"too few days during ({int(during.sum())} < {min_during})"
+            elif y[used].sum() == 0:
+                status = "no spasms logged"
+            else:
+                data = pd.DataFrame({name: values[used] for name, values in design.items() if name != "intercept"})
+                data["spasms"], data["day"], data["on"] = y[used], day[used], on[used].astype(np.float64)
+                covariates = [c for c in data.columns if c in _WEEKDAYS and data[c].min() != data[c].max()]
+                tangled = []
+                for other in all_interventions if adjust_for_others else []:
+                    values = np.nan_to_num(calendar.values(other))[used]
+                    if other == column or values.min() == values.max():
+                        continue
+                    data[other] = values
+                    fixed = np.column_stack([np.ones(used.sum()), data[["day", *covariates, other]].to_numpy()])
+                    if np.linalg.matrix_rank(np.column_stack([fixed, data["on"]])) == fixed.shape[1] + 1:
+                        covariates.append(other)
+                    elif np.linalg.matrix_rank(fixed) == fixed.shape[1]:
+                        tangled.append(other)
+                fixed = np.column_stack([np.ones(used.sum()), data[["day", *covariates]].to_numpy()])
+                if tangled or np.linalg.matrix_rank(np.column_stack([fixed, data["on"]])) <= fixed.shape[1]:
+                    row["status"] = (
+                        f"cannot be told apart from {', '.join(tangled)} (active on the same days)"
+                        if tangled
+                        else "cannot be told apart from the trend and day of week"
+                    )
+                    rows.append(({by: key} if by is not None else {}) | row)
+                    continue
+                table = segmented_regression(
+                    data,
+                    outcome="spasms",
+                    time="day",
+                    step="on",
+                    covariates=covariates,
+                    harmonics=pairs,
+                    period=_PERIOD_DAYS,
+                    errors="hac",
+                    small_sample=True,
+                    alpha=alpha,
+                ).set_index("term")
+                keys = ["se", "rate_ratio", "ci_low", "ci_high", "p_value"]
+                effect = dict(zip(keys, table.loc["on", keys].to_numpy(dtype=np.float64), strict=True))
+                if np.isfinite(effect["se"]) and effect["se"] > 0:
+                    status = "ok"
+                    row.update({k: effect[k] for k in keys[1:]})
+                else:
+                    status = "model did not converge"
+            row["status"] = status
+            rows.append(({by: key} if by is not None else {}) | row)
+    names = ["intervention", "days_before", "days_during", "mean_before", "mean_during", "rate_ratio"]
+    names += ["ci_low", "ci_high", "p_value", "status"]
+    return pd.DataFrame(rows, columns=([by] if by else []) + names)
+
+
+# --------------------------------------------------------------------------------------------------------
+# Cohorts: a vectorised GEE
+# --------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GEEFit:
+    """A fitted marginal count model (see :func:`gee`).
+
+    Attributes
+    ----------
+    params : pandas.Series
+        Coefficients (log rate ratios), by term.
+    cov : pandas.DataFrame
+        Robust (sandwich) covariance of the coefficients.
+    cov_naive : pandas.DataFrame
+        Model-based covariance (valid only if the working correlation is right).
+    correlation : float
+        The estimated working correlation (exchangeable: between any two days of a person; ar1: between
+        consecutive rows); 0 for independence.
+    dispersion : float
+        NB2 α of the working variance μ + αμ² (0 for Poisson).
+    n : int
+        Rows used.
+    subjects : int
+        Clusters (people).
+    converged : bool
+        Whether the iterations converged.
+    iterations : int
+        Fisher-scoring iterations taken (independence start, then the working correlation).
+    """
+
+    params: pd.Series
+    cov: pd.DataFrame
+    cov_naive: pd.DataFrame
+    correlation: float
+    dispersion: float
+    n: int
+    subjects: int
+    converged: bool
+    iterations: int
+
+
+def _cluster_sums(values: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    return np.add.reduceat(values, starts, axis=0)
+
+
+def gee(
+    x: pd.DataFrame | np.ndarray,
+    y: pd.Series | np.ndarray,
+    groups: pd.Series | np.ndarray,
+    *,
+    family: Family = "poisson",
+    correlation: Correlation = "exchangeable",
+    dispersion: float | None = None,
+    maxiter: int = 100,
+    tol: float = 1e-10,
+    names: Sequence[str] | None = None,
+) -> GEEFit:
+    """Generalized estimating equations for counts (log link), vectorised over clusters.
+
+    Parameters
+    ----------
+    x : DataFrame or 2-D array
+        The design matrix, with an intercept column if wanted (none is added).
+    y : Series or 1-D array
+        Counts ≥ 0.
+    groups : Series or 1-D array
+        Cluster labels (the person). Rows of a cluster are taken in the order given (time order for
+        ``ar1``); clusters need not be contiguous.
+    family : {"poisson", "negative_binomial"}
+        Working variance μ (Poisson) or μ + αμ² (negative binomial).
+    correlation : {"exchangeable", "ar1", "independence"}
+        Working correlation within a cluster: the same between any two rows; ρ^|j−k| between rows j and
+        k (by position within the cluster, as ``statsmodels``' ``Autoregressive(grid=True)``); none.
+    dispersion : float, optional
+        Fix the negative-binomial α; by default it is estimated by moments,
+        α = Σ[(y − μ)² − μ] / Σμ², at each iteration.
+    maxiter : int
+        Most Fisher-scoring iterations.
+    tol : float
+        Convergence: largest change of a coefficient (relative to 1 + its size).
+    names : sequence of str, optional
+        Names of the columns of an array ``x``.
+
+    Returns
+    -------
+    GEEFit
+        ``params``, robust ``cov``, ``cov_naive``, ``correlation``, ``dispersion``, ``n``, ``subjects``,
+        ``converged``, ``iterations``.
+
+    Notes
+    -----
+    Solves :math:`\\sum_i D_i^\\top V_i^{-1}(y_i - \\mu_i) = 0` with :math:`D_i = \\mathrm{diag}(\\mu_i)X_i`,
+    :math:`V_i = A_i^{1/2} R(\\rho) A_i^{1/2}` (Liang & Zeger 1986), without a Python loop over clusters:
+    the exchangeable inverse is :math:`R^{-1} = (I - c_i \\mathbf{1}\\mathbf{1}^\\top)/(1-\\rho)`,
+    :math:`c_i = \\rho/(1 - \\rho + n_i\\rho)`, so every cluster term is a cluster sum (``np.add.reduceat``
+    over rows sorted by cluster); the AR(1) inverse is applied by whitening consecutive rows. ρ is
+    estimated by the same moment estimators as ``statsmodels`` (exchangeable: with ``ddof`` = number of
+    coefficients; negative values are set to 0). The robust covariance is
+    :math:`B^{-1}(\\sum_i U_iU_i^\\top)B^{-1}` with :math:`B = \\sum_i D_i^\\top V_i^{-1} D_i` and
+    :math:`U_i = D_i^\\top V_i^{-1}(y_i - \\mu_i)`: valid whatever the true correlation, given enough
+    clusters (dozens or more).
+
+    References
+    ----------
+    Liang KY, Zeger SL (1986). Longitudinal data analysis using generalized linear models. Biometrika
+    73:13–22. doi:10.1093/biomet/73.1.13
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(1)
+    >>> person = np.repeat(np.arange(50), 20)
+    >>> dose = rng.normal(size=1000)
+    >>> level = rng.normal(0, 0.5, 50)[person]
+    >>> counts = rng.poisson(np.exp(level + 0.3 * dose))
+    >>> fit = gee(pd.DataFrame({"intercept": 1.0, "dose": dose}), counts, person)
+    >>> np.exp(fit.params).round(3)
+    intercept    1.054
+    dose         1.329
+    dtype: float64
+    >>> fit.subjects, round(fit.correlation, 3)
+    (50, 0.291)
+    """
+    function = "gee"
+    _one_of(family, "family", function, ("poisson", "negative_binomial"))
+    _one_of(correlation, "correlation", function, ("exchangeable", "ar1", "independence"))
+    design, terms = _as_design(x, names)
+    counts = np.asarray(y, dtype=np.float64).ravel()
+    labels = np.asarray(groups).ravel()
+    if not design.shape[0] == counts.size == labels.size:
+        raise ValueError("`x`, `y` and `groups` of gee must have the same rows.")
+    keep = np.isfinite(counts) & np.isfinite(design).all(1) & pd.notna(labels)
+    if not keep.all():
+        design, counts, labels = design[keep], counts[keep], labels[keep]
+    codes = pd.factorize(labels)[0]
+    if (np.diff(codes) < 0).any():  # rows of a cluster together, in their given order
+        order = np.argsort(codes, kind="stable")
+        design, counts, codes = design[order], counts[order], codes[order]
+    n, p = design.shape
+    if n == 0:
+        raise ValueError("gee has no rows with the outcome, every column and the group all recorded.")
+    starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
+    sizes = np.diff(np.r_[starts, n])
+    later = np.ones(n, dtype=bool)  # rows with a previous row in the same cluster
+    later[starts] = False
+    estimate_alpha = family == "negative_binomial" and dispersion is None
+    alpha = float(dispersion) if (family == "negative_binomial" and dispersion is not None) else 0.0
+
+    def pieces(mu: np.ndarray, resid: np.ndarray, rho: float, clusters: bool) -> tuple[np.ndarray, ...]:
+        """B = Σ D'V⁻¹D, the total score Σ D'V⁻¹(y − μ), and (with ``clusters``) each cluster's score."""
+        z = design * (mu / np.sqrt(mu + alpha * mu**2))[:, None]
+        per_cluster = np.empty((0, p))
+        if correlation == "exchangeable" and rho != 0:
+            c = rho / (1 - rho + sizes * rho)
+            s = _cluster_sums(z, starts)
+            e = _cluster_sums(resid, starts)
+            bread = (z.T @ z - (s * c[:, None]).T @ s) / (1 - rho)
+            score = (z.T @ resid - (s * (c * e)[:, None]).sum(0)) / (1 - rho)
+            if clusters:
+                per_cluster = (_cluster_sums(z * resid[:, None], starts) - (c * e)[:, None] * s) / (1 - rho)
+            return bread, score, per_cluster
+        if correlation == "ar1" and rho != 0:  # whiten consecutive rows: R⁻¹ = L'L
+            root = math.sqrt(1 - rho**2)
+            first_z, first_r = z[starts], resid[starts]
+            z[1:] -= rho * z[:-1]  # the product is a copy taken before z changes
+            z /= root
+            z[starts] = first_z
+            resid = (resid - rho * np.r_[0.0, resid[:-1]]) / root
+            resid[starts] = first_r
+        bread = z.T @ z
+        score = z.T @ resid
+        if clusters:
+            per_cluster = _cluster_sums(z * resid[:, None], starts)
+        return bread, score, per_cluster
+
+    def moments(beta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        mu = np.exp(np.clip(design @ beta, -40.0, 40.0))
+        return mu, (counts - mu) / np.sqrt(mu + alpha * mu**2)
+
+    # start as R's glm does (weighted least squares of log(y + 0.1)), then independence Fisher scoring
+    start = counts + 0.1
+    weighted = design * start[:, None]
+    beta = _pinv(weighted.T @ design) @ (weighted.T @ np.log(start))
+    del weighted
+    rho = 0.0
+    converged = False
+    iterations = 0
+    for phase in ("independence", correlation):
+        for _ in range(maxiter):
+            iterations += 1
+            mu, resid = moments(beta)
+            if phase != "independence":
+                if estimate_alpha:
+                    alpha = max(float(((counts - mu) ** 2 - mu).sum() / (mu**2).sum()), 1e-8)
+                    resid = (counts - mu) / np.sqrt(mu + alpha * mu**2)
+                rho = _update_correlation(correlation, resid, starts, sizes, later, p)
+            bread, score, _ = pieces(mu, resid, rho, clusters=False)
+            step = np.linalg.solve(bread, score)
+            beta = beta + step
+            if np.abs(step).max() <= tol * (1 + np.abs(beta).max()):
+                converged = True
+                break
+        else:
+            converged = False
+    mu, resid = moments(beta)
+    bread, _, per_cluster = pieces(mu, resid, rho, clusters=True)
+    bread_inv = np.linalg.inv(bread)
+    robust = bread_inv @ (per_cluster.T @ per_cluster) @ bread_inv
+    return GEEFit(
+        params=pd.Series(beta, index=terms),
+        cov=pd.DataFrame(robust, index=terms, columns=terms),
+        cov_naive=pd.DataFrame(bread_inv, index=terms, columns=terms),
+        correlation=float(rho),
+        dispersion=float(alpha),
+        n=int(n),
+        subjects=int(starts.size),
+        converged=converged,
+        iterations=iterations,
+    )
+
+
+def _update_correlation(
+    correlation: str, resid: np.ndarray, starts: np.ndarray, sizes: np.ndarray, later: np.ndarray, p: int
+) -> float:
+    """Moment estimators of the working correlation, as ``statsmodels`` computes them (scale 1 for counts)."""
+    if correlation == "independence":
+        return 0.0
+    squares = _cluster_sums(resid**2, starts)
+    if correlation == "exchangeable":
+        n = resid.size
+        sums = _cluster_sums(resid, starts)
+        scale = squares.sum() / (n - p)
+        pairs = (sizes * (sizes - 1) / 2).sum()
+        if pairs - p <= 0:
+            return 0.0
+        rho = ((sums**2 - squares).sum() / 2 / scale) / (pairs - p)
+        return float(min(max(rho, 0.0), 0.999))
+    lag1 = np.zeros(resid.size)
+    lag1[1:] = np.where(later[1:], resid[1:] * resid[:-1], 0.0)
+    products = _cluster_sums(lag1, starts)
+    long = sizes > 1
+    if not long.any():
+        return 0.0
+    rho = (products[long] / (sizes[long] - 1)).sum() / (squares[long] / sizes[long]).sum()
+    return float(min(max(rho, 0.0), 0.999))
+
+
+def _lagged_by_key(codes: np.ndarray, day: np.ndarray, values: np.ndarray, lag: int) -> np.ndarray:
+    """``values`` on day − lag of the same person, for rows sorted by (person, day); NaN where absent."""
+    if lag == 0:
+        return values
+    key = codes.astype(np.int64) * (int(day.max() - day.min()) + lag + 2) + (day - day.min())
+    target = key - lag
+    index = np.searchsorted(key, target)
+    index = np.clip(index, 0, key.size - 1)
+    found = key[index] == target
+    return np.where(found, values[index], np.nan)
+
+
+def cohort_model(
+    daily: pd.DataFrame,
+    *,
+    factors: Sequence[str],
+    lags: Sequence[int] = (0,),
+    per: Mapping[str, float] | None = None,
+    outcome: str = "spasm_count",
+    family: Family = "negative_binomial",
+    correlation: Literal["exchangeable", "ar1"] = "exchangeable",
+    centre: Literal["person", "none"] = "person",
+    weekday: bool = True,
+    alpha: float = 0.05,
+    min_subjects: int = 10,
+    subject: str = "person_id",
+) -> pd.DataFrame:
+    """Adjusted within-person rate ratios across many people: one multivariable marginal (GEE) count model.
+
+    Parameters
+    ----------
+    daily : DataFrame
+        A daily table of several people (from :func:`spasmlog.analysis.daily.daily_table`).
+    factors : sequence of str
+        The factors, all in one model (each adjusted for the others).
+    lags : sequence of int
+        Lags of every factor (each factor × lag is one term of the model).
+    per : mapping, optional
+        Steps that override :data:`DEFAULT_PER`.
+    outcome : str
+        The count to model.
+    family : {"negative_binomial", "poisson"}
+        Working variance (the estimates are consistent with either; the negative binomial usually weights
+        over-dispersed days better).
+    correlation : {"exchangeable", "ar1"}
+        Working correlation of a person's days.
+    centre : {"person", "none"}
+        ``person`` (default): each factor is centred on the person's own mean, so a rate ratio compares a
+        person's days with more of the factor with their own days with less (within-person). ``none``:
+        raw values, mixing within- and between-person differences.
+    weekday : bool
+        Adjust for the day of the week.
+    alpha : float
+        1 − confidence level.
+    min_subjects : int
+        Fewest people: sandwich errors need many clusters.
+    subject : str
+        The column identifying people.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per factor × lag: ``factor``, ``lag``, ``per``, ``rate_ratio`` (expected spasms multiplied
+        per ``per`` more of the factor than the person's own usual, the other factors and the weekday
+        held fixed), ``ci_low``, ``ci_high``, ``p_value``, ``n`` (person-days used: those with the outcome
+        and every factor × lag recorded), ``subjects`` (people), ``status``.
+
+    Notes
+    -----
+    A GEE (:func:`gee`) with person clusters, log link, robust sandwich errors:
+    :math:`\\log E[y_{it}] = \\beta_0 + \\sum_{f,\\ell} \\beta_{f\\ell}(x_{f,i,t-\\ell} -
+    \\bar x_{f,i})/\\text{per}_f + \\text{weekday}_t`. With person-mean centring the coefficients are
+    within-person effects, free of confounding by stable differences between people (Neuhaus &
+    Kalbfleisch 1998); with a log link a person-level random intercept does not change the slopes, so the
+    marginal rate ratios equal the conditional (per-person) ones. The working correlation only affects
+    efficiency; the sandwich errors account for any within-person correlation, given dozens of people or
+    more. Rows where any factor × lag is missing are left out. Calendar time is not adjusted for (diaries
+    cover different periods); add interventions' ``on_*`` columns as factors to adjust for them. The
+    estimating equations are solved without a Python loop over people (:func:`gee`): 10,000 people × 365
+    days take seconds, not the minutes of a cluster-by-cluster implementation. The rate ratios are
+    associations.
+
+    References
+    ----------
+    Liang KY, Zeger SL (1986). Longitudinal data analysis using generalized linear models. Biometrika
+    73:13–22. doi:10.1093/biomet/73.1.13
+
+    Neuhaus JM, Kalbfleisch JD (1998). Between- and within-cluster covariate effects in the analysis of
+    clustered data. Biometrics 54:638–645. doi:10.2307/3109770
+
+    Examples
+    --------
+    >>> import spasmlog
+    >>> from spasmlog.analysis.daily import daily_table
+    >>> daily = daily_table(spasmlog.load_sample("clinic"))
+    >>> table = cohort_model(daily, factors=["water_ml", "sitting_h"], lags=(0, 1))
+    >>> table[["factor", "lag", "rate_ratio", "ci_low", "ci_high", "n", "subjects"]].round(3)
+          factor  lag  rate_ratio  ci_low  ci_high     n  subjects
+    0   water_ml    0       1.060   0.946    1.189  1636        12
+    1   water_ml    1       0.900   0.806    1.005  1636        12
+    2  sitting_h    0       1.054   1.004    1.106  1636        12
+    3  sitting_h    1       1.010   0.973    1.049  1636        12
+    """
+    function = "cohort_model"
+    daily = _check_frame(daily, function)
+    subject = _check_subject(daily, subject)
+    outcome = _check_column(daily, outcome, "outcome")
+    if isinstance(factors, str) or factors is None or len(factors) == 0:
+        raise ValueError(
+            f"The 'factors' parameter of {function} must be a non-empty list of factor columns. "
+            f"Got {factors!r} instead."
+        )
+    factor_list = _check_columns(daily, factors, "factors")
+    lag_list = _check_lags(lags, function)
+    steps = _check_per(per, function)
+    _one_of(family, "family", function, ("negative_binomial", "poisson"))
+    _one_of(correlation, "correlation", function, ("exchangeable", "ar1"))
+    _one_of(centre, "centre", function, ("person", "none"))
+    _check_alpha(alpha, function)
+    min_subjects = _check_whole(min_subjects, "min_subjects", function, 2)
+
+    codes_all = pd.factorize(daily[subject])[0]
+    day_all = pd.to_datetime(daily["date"]).to_numpy().astype("datetime64[D]").astype(np.int64)
+    order = np.lexsort((day_all, codes_all))
+    if not (np.diff(order) == 1).all():
+        frame = daily.iloc[order]
+        codes, day = codes_all[order], day_all[order]
+    else:
+        frame, codes, day = daily, codes_all, day_all
+    if ((np.diff(codes) == 0) & (np.diff(day) == 0)).any():
+        raise ValueError(f"The daily table has the same date twice for one `{subject}`.")
+    y = frame[outcome].to_numpy(dtype=np.float64)
+    terms, labels = [], []
+    for factor in factor_list:
+        values = frame[factor].to_numpy(dtype=np.float64)
+        step = _per_of(daily[factor], factor, steps)
+        for lag in lag_list:
+            terms.append(_lagged_by_key(codes, day, values, lag))
+            labels.append((factor, lag, step))
+    matrix = np.column_stack(terms)
+    used = np.isfinite(y) & np.isfinite(matrix).all(1) & (codes >= 0)
+    codes_used = codes[used]
+    matrix = matrix[used]
+    subjects = int(np.unique(codes_used).size)
+    rows_used = int(used.sum())
+    size = np.abs(matrix).max(0, initial=0.0)
+    if centre == "person" and rows_used:
+        dense = np.unique(codes_used, return_inverse=True)[1]
+        count = np.bincount(dense)
+        for k in range(matrix.shape[1]):
+            matrix[:, k] -= (np.bincount(dense, weights=matrix[:, k]) / count)[dense]
+    matrix /= np.array([s for _, _, s in labels])
+    columns = {"intercept": np.ones(rows_used)}
+    if weekday:
+        dow = (day[used] + 3) % 7  # 1970-01-01 was a Thursday: 0 is Monday
+        for k, name in enumerate(_WEEKDAYS, start=1):
+            columns[name] = (dow == k).astype(np.float64)
+    base = np.column_stack(list(columns.values()))
+    result = pd.DataFrame(
+        {
+            "factor": [f for f, _, _ in labels],
+            "lag": np.array([g for _, g, _ in labels], dtype=np.int64),
+            "per": np.array([s for _, _, s in labels], dtype=np.float64),
+            "rate_ratio": np.nan,
+            "ci_low": np.nan,
+            "ci_high": np.nan,
+            "p_value": np.nan,
+            "n": rows_used,
+            "subjects": subjects,
+            "status": "ok",
+        }
+    )
+    if subjects < min_subjects:
+        result["status"] = f"too few people ({subjects} < {min_subjects})"
+        return result
+    if rows_used == 0 or y[used].sum() == 0:
+        result["status"] = "no spasms logged"
+        return result
+    spread = matrix.std(0) * np.array([s for _, _, s in labels]) if rows_used else np.zeros(matrix.shape[1])
+    constant = spread <= 1e-9 * np.maximum(size, 1e-300)  # 0 up to rounding after centring
+    result.loc[constant, "status"] = "factor constant within people" if centre == "person" else "factor constant"
+    fit = gee(
+        np.column_stack([base, matrix[:, ~constant]]),
+        y[used],
+        codes_used,
+        family=family,
+        correlation=correlation,
+    )
+    coef = np.full(len(labels), np.nan)
+    se = np.full(len(labels), np.nan)
+    coef[~constant] = fit.params.to_numpy()[base.shape[1] :]
+    se[~constant] = np.sqrt(np.clip(np.diag(fit.cov.to_numpy())[base.shape[1] :], 0, None))
+    if not fit.converged:
+        result.loc[~constant, "status"] = "model did not converge"
+        coef[:] = np.nan
+        se[:] = np.nan
+    rr, low, high, p = _wald(coef, se, alpha)
+    result["rate_ratio"], result["ci_low"], result["ci_high"], result["p_value"] = rr, low, high, p
+    return result
+
+
+def _check_subject(daily: pd.DataFrame, subject: str) -> str:
+    if not isinstance(subject, str) or subject not in daily.columns:
+        raise ValueError(
+            f"Could not interpret value `{subject}` for `subject`. An entry with this name does not appear in `daily`."
+        )
+    return subject
