@@ -42,12 +42,12 @@ __all__ = [
     "load_sample",
     "partial_corr",
     "rate_ratios",
-    "rm_corr",
-    "within_person",
     "read_log",
     "reference_values",
+    "rm_corr",
     "sample_names",
     "simulate",
     "validate_tables",
+    "within_person",
 ]
 __version__ = "0.1.0"
