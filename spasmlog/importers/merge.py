@@ -29,7 +29,7 @@ import pandas as pd
 from spasmlog.errors import SpasmlogError
 from spasmlog.importers import detail_records
 from spasmlog.io import parsing
-from spasmlog.io.sources import PROVENANCE_FILE, csv_dialect
+from spasmlog.io.sources import PROVENANCE_FILE, csv_dialect, read_cells
 from spasmlog.io.units import resolve_header
 from spasmlog.io.write import atomic_write_csv
 from spasmlog.logformat.schemas import field_specs
@@ -123,18 +123,8 @@ def _read_existing(path: Path) -> tuple[pd.DataFrame, str, str, bool, str]:
     if not path.exists():
         return pd.DataFrame({"date": pd.Series(dtype="str")}), "utf-8", ",", False, "\n"
     encoding, delimiter, decimal_comma, newline, skip = csv_dialect(path)
-    frame = pd.read_csv(
-        path,
-        sep=delimiter,
-        dtype="str",
-        keep_default_na=False,
-        na_filter=False,
-        skip_blank_lines=False,
-        skiprows=skip,
-        encoding=encoding,
-        index_col=False,
-    )
-    return frame.fillna(""), encoding, delimiter, decimal_comma, newline
+    frame = read_cells(path, delimiter=delimiter, skip=skip, encoding=encoding)
+    return frame, encoding, delimiter, decimal_comma, newline
 
 
 def _extra_kind(column: pd.Series) -> str:

@@ -23,7 +23,16 @@ from spasmlog.errors import EncodingError, LogNotFoundError, LogReadError, Unrec
 from spasmlog.io.units import resolve_header
 from spasmlog.logformat.schemas import TABLES, field_specs
 
-__all__ = ["PROVENANCE_FILE", "RawTable", "csv_dialect", "detect_table", "discover", "load_file", "read_provenance"]
+__all__ = [
+    "PROVENANCE_FILE",
+    "RawTable",
+    "csv_dialect",
+    "detect_table",
+    "discover",
+    "load_file",
+    "read_cells",
+    "read_provenance",
+]
 
 PROVENANCE_FILE = "provenance.csv"
 """Beside ``daily.csv``: where each imported value came from (written by ``spasmlog import``)."""
@@ -201,17 +210,12 @@ def read_provenance(folder: Path, person_id: str) -> pd.DataFrame | None:
     return table
 
 
-def _load_csv(path: Path) -> tuple[pd.DataFrame, np.ndarray, bool, int]:
-    encoding = _detect_encoding(path)
-    with path.open(encoding=encoding, newline="") as stream:
-        head = [line for _, line in zip(range(200), stream, strict=False)]
-    if not any(line.strip() for line in head):
-        raise UnrecognisedTableError(f"{path} is empty: there is no header row to read.", file=str(path))
-    delimiter, skip, decimal_comma = _sniff(head)
-    if path.stat().st_size >= FAST_CSV_BYTES:
-        fast = _read_csv_fast(path, delimiter, skip, encoding)
-        if fast is not None:
-            return fast, np.arange(len(fast)) + skip + 2, decimal_comma, skip
+def read_cells(path: Path, *, delimiter: str, skip: int, encoding: str) -> pd.DataFrame:
+    """Every cell of a CSV file as text, blank rows included (``""`` for an empty cell).
+
+    Raises :class:`~spasmlog.errors.LogReadError` when a row has more cells than the header (pandas
+    would otherwise drop or shift them).
+    """
     try:
         with warnings.catch_warnings():
             # More cells than headers in a row would lose data: make pandas' warning an error we report.
@@ -233,6 +237,21 @@ def _load_csv(path: Path) -> tuple[pd.DataFrame, np.ndarray, bool, int]:
             f"{path} could not be read as a table: {error}. Check that every row has as many cells as the header.",
             file=str(path),
         ) from error
+    return frame.fillna("")
+
+
+def _load_csv(path: Path) -> tuple[pd.DataFrame, np.ndarray, bool, int]:
+    encoding = _detect_encoding(path)
+    with path.open(encoding=encoding, newline="") as stream:
+        head = [line for _, line in zip(range(200), stream, strict=False)]
+    if not any(line.strip() for line in head):
+        raise UnrecognisedTableError(f"{path} is empty: there is no header row to read.", file=str(path))
+    delimiter, skip, decimal_comma = _sniff(head)
+    if path.stat().st_size >= FAST_CSV_BYTES:
+        fast = _read_csv_fast(path, delimiter, skip, encoding)
+        if fast is not None:
+            return fast, np.arange(len(fast)) + skip + 2, decimal_comma, skip
+    frame = read_cells(path, delimiter=delimiter, skip=skip, encoding=encoding)
     frame = frame.fillna("")
     lines = np.arange(len(frame)) + skip + 2
     return frame, lines, decimal_comma, skip
