@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, cast
 
 import matplotlib as mpl
+from cycler import cycler
 
 __all__ = ["CMAP", "COLORS", "LINESTYLES", "MISSING", "NO_EFFECT", "RC", "style"]
 
@@ -38,7 +39,7 @@ MISSING = "#FFFFFF"
 NO_EFFECT = COLORS["grey"]
 
 RC: dict[str, Any] = {
-    "axes.prop_cycle": mpl.cycler(color=CYCLE),
+    "axes.prop_cycle": cycler(color=CYCLE),
     "axes.spines.top": False,
     "axes.spines.right": False,
     "axes.titlesize": 12,
@@ -57,5 +58,5 @@ RC: dict[str, Any] = {
 @contextmanager
 def style() -> Iterator[None]:
     """Draw inside ``with style():`` to use spasmlog's look without changing the caller's settings."""
-    with mpl.rc_context(RC):
+    with mpl.rc_context(cast(Any, RC)):  # matplotlib types rc keys as literals; these are all valid
         yield
