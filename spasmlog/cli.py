@@ -101,6 +101,26 @@ def _parser() -> argparse.ArgumentParser:
         help="Apple Health: prefer records from a source whose name contains NAME (repeatable, first wins)",
     )
 
+    report = commands.add_parser(
+        "report",
+        help="write a self-contained HTML report (one page per person)",
+        description="Write a report that opens offline and prints on A4: who and which period, headline numbers, "
+        "charts, the associations that survive correction (in plain words, with their intervals and lags), the "
+        "interventions and what followed, intake against reference values, and data quality. A log of one person "
+        "gives one HTML file; a log of several people gives a folder with index.html and one page per person.",
+    )
+    report.add_argument("path", type=Path, help="log folder, workbook or table file")
+    report.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        metavar="OUT",
+        help="the HTML file (one person; default report.html) or the folder (several people; default report/)",
+    )
+    report.add_argument("--person", metavar="ID", help="report on this person only")
+    report.add_argument("--from", dest="start", metavar="DATE", help="first day of the period (YYYY-MM-DD)")
+    report.add_argument("--to", dest="end", metavar="DATE", help="last day of the period (YYYY-MM-DD)")
+
     commands.add_parser(
         "demo",
         help="run the main job on the bundled sample data",
@@ -119,6 +139,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _template(args, sys.stdout)
         if args.command == "import":
             return _import(args, sys.stdout)
+        if args.command == "report":
+            return _report(args, sys.stdout)
         return _demo(sys.stdout)
     except SpasmlogError as error:
         print(f"spasmlog: error: {error}", file=sys.stderr)
@@ -242,12 +264,32 @@ def _import(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def _report(args: argparse.Namespace, out: TextIO) -> int:
+    import matplotlib
+
+    matplotlib.use("Agg")  # files only: no window, no display needed
+    from spasmlog.report import write_report
+
+    written = write_report(args.path, args.output, person=args.person, start=args.start, end=args.end)
+    pages = sorted(p.name for p in written.parent.glob("*.html")) if written.name == "index.html" else []
+    if pages:
+        out.write(f"Wrote {written} and {len(pages) - 1} page(s) beside it, one per person. Open {written}\n")
+    else:
+        out.write(f"Wrote {written}. Open it in a browser; it prints on A4.\n")
+    return EXIT_OK
+
+
 def _template(args: argparse.Namespace, out: TextIO) -> int:
     from spasmlog.template import write_template
 
     written = write_template(args.directory, format=args.format, overwrite=args.overwrite)
     out.write("Wrote:\n" + "".join(f"  {path}\n" for path in written))
-    out.write("Fill in the tables (or the workbook), then run: spasmlog validate " + str(args.directory) + "\n")
+    if args.format == "both":
+        out.write(
+            "Fill in EITHER the CSV tables OR the workbook, and delete the other form (both hold the same example\n"
+            "rows, so keeping both would report them as duplicates). Replace the example rows with your own.\n"
+        )
+    out.write(f"Then check your log with: spasmlog validate {args.directory}\n")
     return EXIT_OK
 
 
