@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install demo test lint typecheck pytest bench samples clean
+.PHONY: install demo test lint typecheck pytest bench samples docs clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,10 @@ pytest: $(STAMP)
 # Regenerate the committed sample data from the simulator (seeded: the same files every time).
 samples: $(STAMP)
 	$(BIN)/python -m spasmlog.samples
+
+# The README's charts, drawn from the sample data; the PNGs under docs/ are committed.
+docs: $(STAMP)
+	$(BIN)/python -m spasmlog.plots._docs docs
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_validate.py

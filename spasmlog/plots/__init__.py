@@ -3,17 +3,38 @@
 Every function takes its data first and keyword-only options, draws on ``ax`` (or ``fig`` for
 multi-panel charts; a new one when not given) and returns it; none calls ``plt.show()``. All share one
 colour-blind-safe style (:mod:`spasmlog.plots._style`) that reads in greyscale, dates formatted for
-people, and titles and axis labels in plain words with units.
+people, and titles and axis labels in plain words with units. Per-person charts take ``person=`` and
+refuse a table of several people without it.
 
-Planned API (issue 4):
-
-- ``trend(daily, *, person=None, outcome="spasm_count", kind="bars", windows=(7, 28), ax=None) -> Axes``
-- ``calendar(daily, *, person=None, outcome="spasm_count", fig=None) -> Figure``
+- ``trend(daily, *, person=None, outcome="spasm_count", kind="bars", windows=(7, 28), interventions=True,
+  ax=None) -> Axes``
+- ``calendar(daily, *, person=None, outcome="spasm_count", months_per_row=12, fig=None) -> Figure``
 - ``body_map(spasms, *, person=None, fig=None) -> Figure``
-- ``effects(results, *, alpha=0.05, ax=None) -> Axes``
-- ``lag_profile(results, *, factors=None, ax=None) -> Axes``
-- ``factor_response(daily, factor, *, bins=None, outcome="spasm_count", ax=None) -> Axes``
+- ``effects(results, *, alpha=0.05, person=None, factors=None, lags=None, ax=None) -> Axes``
+- ``lag_profile(results, *, factors=None, alpha=0.05, person=None, ax=None) -> Axes``
+- ``factor_response(daily, factor, *, bins=None, outcome="spasm_count", lag=0, reference=None, person=None,
+  ax=None) -> Axes``
 - ``time_pattern(spasms, *, person=None, ax=None) -> Axes``
 - ``intake(daily, *, person=None, window=7, ax=None) -> Axes``
-- ``caseload(daily, *, summary=None, fig=None) -> Figure``
+- ``caseload(daily, *, summary=None, outcome="spasm_count", window=7, x="since_start", ncols=4, fig=None)
+  -> Figure``
+
+``region_counts(spasms)`` gives the count behind each patch of the body map.
 """
+
+from spasmlog.plots.associations import effects, factor_response, lag_profile
+from spasmlog.plots.body import body_map, region_counts
+from spasmlog.plots.timeline import calendar, caseload, intake, time_pattern, trend
+
+__all__ = [
+    "body_map",
+    "calendar",
+    "caseload",
+    "effects",
+    "factor_response",
+    "intake",
+    "lag_profile",
+    "region_counts",
+    "time_pattern",
+    "trend",
+]

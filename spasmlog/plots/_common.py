@@ -1,0 +1,206 @@
+"""What every chart needs before it draws: argument checks, one person's rows, an Axes, plain labels.
+
+Nothing here computes statistics; the helpers shape tables for display (one person's rows, runs of
+days, display-only rolling means) and name things the way people read them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import matplotlib.dates as mdates
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.legend import Legend
+from matplotlib.transforms import offset_copy
+
+from spasmlog.analysis.findings import factor_label
+
+__all__ = [
+    "OUTCOME_LABELS",
+    "check_choice",
+    "check_columns",
+    "check_frame",
+    "date_axis",
+    "factor_unit",
+    "legend_below",
+    "new_axes",
+    "new_figure",
+    "one_person",
+    "outcome_label",
+    "per_label",
+    "rolling_mean",
+    "runs",
+]
+
+OUTCOME_LABELS = {
+    "spasm_count": "spasms per day",
+    "spasm_minutes": "minutes of spasm per day",
+    "max_intensity": "strongest spasm of the day (0–10)",
+    "night_spasms": "night spasms per day",
+    "snow_score": "Snow frequency score (1–5)",
+}
+"""Axis labels of the daily outcomes, with their units."""
+
+_UNITS = {"_ml": "mL", "_mg": "mg", "_min": "min", "_h": "h", "_g": "g", "_pct": "% of reference"}
+_NAMED_UNITS = {"steps": "steps", "exercise_load": "min × effort", "posture_breaks": "breaks"}
+_SCALES = {"exercise_rpe": "0–10", "stress": "0–10", "posture_score": "1–5"}
+
+
+def outcome_label(outcome: str) -> str:
+    """The axis label of a daily outcome: ``spasm_count`` → ``spasms per day``."""
+    return OUTCOME_LABELS.get(outcome, outcome.replace("_", " "))
+
+
+def factor_unit(factor: str) -> str:
+    """The unit of a factor, from its name: ``water_ml`` → ``mL``, ``stress`` → ``0–10``, ``hot_bath`` → ``""``."""
+    if factor in _NAMED_UNITS:
+        return _NAMED_UNITS[factor]
+    if factor in _SCALES:
+        return _SCALES[factor]
+    for suffix, unit in _UNITS.items():
+        if factor.endswith(suffix):
+            return unit
+    return ""
+
+
+def per_label(factor: str, per: float | None) -> str:
+    """A factor and the step its rate ratio is per: ``water per 500 mL``, ``stress per 1 point``, ``warmup``.
+
+    Examples
+    --------
+    >>> per_label("water_ml", 500.0), per_label("stress", 1.0), per_label("warmup", 1.0), per_label("steps", 2000)
+    ('water per 500 mL', 'stress per 1 point', 'warmup', 'steps per 2000')
+    """
+    name = factor_label(factor)
+    if per is None or not np.isfinite(per) or factor.startswith("on_"):
+        return name
+    unit = factor_unit(factor)
+    if unit in _SCALES.values():
+        unit = "point" if per == 1 else "points"
+    elif unit == "% of reference":
+        unit = "percentage points"
+    elif unit == "steps":
+        unit = ""  # "steps per 2000" reads better than "steps per 2000 steps"
+    elif unit == "breaks":
+        unit = "break" if per == 1 else "breaks"
+    elif not unit and per == 1:
+        return name  # a yes/no factor: "warmup", not "warmup per 1"
+    return f"{name} per {per:g} {unit}".strip()
+
+
+def check_frame(data: object, name: str, function: str) -> pd.DataFrame:
+    """``data`` must be a DataFrame; say which function wanted which table otherwise."""
+    if not isinstance(data, pd.DataFrame):
+        raise ValueError(
+            f"The {name!r} parameter of {function} must be a pandas DataFrame. Got {type(data).__name__} instead."
+        )
+    return data
+
+
+def check_columns(data: pd.DataFrame, columns: Iterable[str], name: str, function: str, *, hint: str = "") -> None:
+    """Every one of ``columns`` must be in ``data`` (the table passed as ``name``)."""
+    missing = [c for c in columns if c not in data.columns]
+    if missing:
+        shown = ", ".join(f"`{c}`" for c in missing)
+        raise ValueError(f"{function} needs the column(s) {shown} in `{name}`, which it does not have.{hint}")
+
+
+def check_choice(value: object, name: str, function: str, options: Sequence[object]) -> None:
+    """``value`` must be one of ``options``, in scikit-learn's wording."""
+    if value not in options:
+        shown = "{" + ", ".join(repr(o) for o in options) + "}"
+        raise ValueError(f"The {name!r} parameter of {function} must be one of {shown}. Got {value!r} instead.")
+
+
+def one_person(data: pd.DataFrame, person: str | None, name: str, function: str) -> tuple[pd.DataFrame, str | None]:
+    """The rows of one person, and their id (``None`` when the table has no ``person_id``).
+
+    A table holding several people needs ``person``: a per-person chart never pools people silently.
+    """
+    if "person_id" not in data.columns:
+        if person is not None:
+            raise ValueError(f"`{name}` has no person_id column, so person={person!r} cannot be selected.")
+        return data, None
+    ids = data["person_id"].dropna().astype(str)
+    people = list(dict.fromkeys(ids))
+    if person is None:
+        if len(people) > 1:
+            shown = ", ".join(people[:5]) + (", …" if len(people) > 5 else "")
+            raise ValueError(
+                f"{function} draws one person, and `{name}` holds {len(people)} people ({shown}). "
+                f"Pass person= one of them."
+            )
+        return data, people[0] if people else None
+    if str(person) not in people:
+        shown = ", ".join(people[:10]) + (", …" if len(people) > 10 else "")
+        raise ValueError(
+            f"Could not interpret value `{person}` for `person`. `{name}` holds no such person_id; it holds: {shown}."
+        )
+    return data[ids == str(person)], str(person)
+
+
+def new_axes(ax: Axes | None, figsize: tuple[float, float]) -> Axes:
+    """``ax``, or the Axes of a new figure of ``figsize`` inches (never the caller's current Axes)."""
+    if ax is not None:
+        return ax
+    figure = plt.figure(figsize=figsize, layout="constrained")
+    return figure.add_subplot()
+
+
+def new_figure(fig: Figure | None, figsize: tuple[float, float]) -> Figure:
+    """``fig`` as given (the chart adds its Axes to it), or a new figure of ``figsize`` with constrained layout."""
+    if fig is not None:
+        return fig
+    return plt.figure(figsize=figsize, layout="constrained")
+
+
+def legend_below(
+    ax: Axes,
+    handles: Sequence[Any] | None = None,
+    labels: Sequence[str] | None = None,
+    *,
+    gap: float = 34,
+    ncols: int = 3,
+    **options: Any,
+) -> Legend:
+    """A legend under the x-axis label, ``gap`` points below the Axes whatever their height."""
+    if handles is None or labels is None:
+        handles, labels = ax.get_legend_handles_labels()
+    below = offset_copy(ax.transAxes, fig=ax.get_figure(root=True), y=-gap, units="points")
+    return ax.legend(
+        list(handles), list(labels), loc="upper left", bbox_to_anchor=(0.0, 0.0), bbox_transform=below,
+        ncols=max(1, min(ncols, len(labels))), fontsize=8, **options,
+    )  # fmt: skip
+
+
+def date_axis(ax: Axes) -> None:
+    """Dates as people read them: ``Jan``, ``Feb`` ... with the year where it changes (ConciseDateFormatter)."""
+    locator = mdates.AutoDateLocator(minticks=4, maxticks=10)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator, show_offset=False))
+
+
+def runs(mask: np.ndarray) -> list[tuple[int, int]]:
+    """Start and end index (inclusive) of each run of True in ``mask``, found without a loop over days.
+
+    Examples
+    --------
+    >>> runs(np.array([0, 1, 1, 0, 1], dtype=bool))
+    [(1, 2), (4, 4)]
+    """
+    padded = np.concatenate([[False], np.asarray(mask, dtype=bool), [False]])
+    change = np.flatnonzero(padded[1:] != padded[:-1])
+    return [(int(a), int(b) - 1) for a, b in zip(change[::2], change[1::2], strict=True)]
+
+
+def rolling_mean(values: pd.Series, window: int) -> pd.Series:
+    """Display-only mean of the last ``window`` rows (calendar days), missing days skipped.
+
+    Needs half the window known (at least one day); the result is missing where fewer are.
+    """
+    return values.astype("float64").rolling(window, min_periods=max(1, window // 2)).mean()

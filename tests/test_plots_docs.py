@@ -1,0 +1,34 @@
+"""The README's charts: ``make docs`` draws them from the sample data, small enough to commit."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import pytest
+
+from spasmlog.plots._docs import main, make_images
+
+
+@pytest.fixture(autouse=True)
+def _close_figures() -> Iterator[None]:
+    yield
+    plt.close("all")
+
+
+def test_make_images_writes_three_small_pngs(tmp_path: Path) -> None:
+    paths = make_images(tmp_path / "docs")
+    assert [p.name for p in paths] == ["trend.png", "effects.png", "body_map.png"]
+    for path in paths:
+        assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        assert 10_000 < path.stat().st_size < 150_000, path
+    assert plt.get_fignums() == []  # every figure it drew is closed
+
+
+def test_the_command_line_prints_each_path(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([str(tmp_path), "--dpi", "40"]) == 0
+    printed = capsys.readouterr().out.splitlines()
+    assert [line.split()[0] for line in printed] == [
+        str(tmp_path / n) for n in ("trend.png", "effects.png", "body_map.png")
+    ]

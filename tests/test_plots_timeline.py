@@ -1,0 +1,330 @@
+"""trend, calendar, time_pattern, intake and caseload: checked by what they drew, never by pixels."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import matplotlib.dates as mdates
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.collections import PolyCollection, QuadMesh
+from matplotlib.colors import to_rgba
+
+import spasmlog
+from spasmlog.analysis.findings import factor_label
+from spasmlog.plots import calendar, caseload, intake, time_pattern, trend
+from spasmlog.plots._style import MISSING, MISSING_HATCH
+
+
+@pytest.fixture(autouse=True)
+def _close_figures(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Close every figure after each test; a chart that calls plt.show() fails the test."""
+
+    def _no_show(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a chart called plt.show()")
+
+    monkeypatch.setattr(plt, "show", _no_show)
+    yield
+    plt.close("all")
+
+
+@pytest.fixture(scope="module")
+def alex() -> spasmlog.Log:
+    return spasmlog.load_sample("alex")
+
+
+@pytest.fixture(scope="module")
+def alex_daily(alex: spasmlog.Log) -> pd.DataFrame:
+    return spasmlog.daily_table(alex)
+
+
+@pytest.fixture(scope="module")
+def clinic_daily() -> pd.DataFrame:
+    return spasmlog.daily_table(spasmlog.load_sample("clinic"))
+
+
+def small_daily(person: str = "p1") -> pd.DataFrame:
+    """Ten days from Monday 1 September 2025: day 5 (Fri) and day 6 (Sat) not logged, a 3-day programme
+    on days 2–4, water as % of a 2000 mL reference."""
+    dates = pd.date_range("2025-09-01", periods=10, freq="D")
+    logged = np.array([1, 1, 1, 1, 0, 0, 1, 1, 1, 1], dtype=bool)
+    count = np.array([2, 0, 0, 3, np.nan, np.nan, 1, 0, 4, 1])
+    water = np.array([1000, 1500, 2000, 2500, np.nan, np.nan, 2000, 3000, 1000, 2000])
+    return pd.DataFrame(
+        {
+            "person_id": person,
+            "date": dates,
+            "logged": logged,
+            "spasm_count": count,
+            "water_ml": water,
+            "water_pct": water / 20,
+            "on_calf_stretching": [0, 1, 1, 1, 0, 0, 0, 0, 0, 0],
+        }
+    )
+
+
+def days(dates: pd.Series | pd.DatetimeIndex) -> np.ndarray:
+    return np.asarray(mdates.date2num(pd.DatetimeIndex(dates).to_numpy()))
+
+
+# --------------------------------------------------------------------------------------------------------
+# trend
+# --------------------------------------------------------------------------------------------------------
+
+
+def test_trend_draws_one_bar_per_logged_day_at_its_height() -> None:
+    daily = small_daily()
+    ax = trend(daily)
+    (bars,) = [c for c in ax.collections if c.get_gid() == "daily"]
+    tops = [path.vertices[:, 1].max() for path in bars.get_paths()]
+    centres = [(path.vertices[:, 0].min() + path.vertices[:, 0].max()) / 2 for path in bars.get_paths()]
+    logged = daily[daily["logged"]]
+    assert tops == logged["spasm_count"].tolist()
+    np.testing.assert_allclose(centres, days(logged["date"]))
+
+
+def test_trend_means_break_on_days_not_logged() -> None:
+    ax = trend(small_daily(), windows=(2,))
+    (mean,) = [line for line in ax.lines if line.get_gid() == "mean_2"]
+    values = np.asarray(mean.get_ydata(), dtype="float64")
+    assert np.isnan(values[[4, 5]]).all()
+    assert values[1] == pytest.approx(1.0)  # (2 + 0) / 2
+    assert values[6] == pytest.approx(1.0)  # day 6 alone in its window: the day before was not logged
+    assert mean.get_label() == "2-day mean"
+
+
+def test_trend_marks_days_not_logged_with_a_hatched_strip() -> None:
+    ax = trend(small_daily())
+    (strip,) = [c for c in ax.collections if c.get_gid() == "not_logged"]
+    assert strip.get_hatch() == MISSING_HATCH
+    (gap,) = strip.get_paths()
+    left, right = gap.vertices[:, 0].min(), gap.vertices[:, 0].max()
+    first_missing = days(pd.DatetimeIndex(["2025-09-05"]))[0]
+    assert left == pytest.approx(first_missing - 0.5)
+    assert right == pytest.approx(first_missing + 1.5)
+
+
+def test_trend_shades_and_labels_each_intervention_period() -> None:
+    ax = trend(small_daily())
+    (span,) = [p for p in ax.patches if p.get_gid() == "on_calf_stretching"]
+    assert span.get_label() == "calf stretching"
+    start = days(pd.DatetimeIndex(["2025-09-02"]))[0]
+    assert span.get_x() == pytest.approx(start - 0.5)
+    assert span.get_width() == pytest.approx(3.0)
+    assert "calf stretching" in [t.get_text() for t in ax.get_legend().get_texts()]
+
+
+def test_trend_on_the_sample_has_every_intervention_and_the_legend(alex_daily: pd.DataFrame) -> None:
+    ax = trend(alex_daily)
+    flags = [c for c in alex_daily.columns if c.startswith("on_")]
+    spans = [p for p in ax.patches if str(p.get_gid()).startswith("on_")]
+    assert {p.get_gid() for p in spans} == set(flags)
+    assert {p.get_label() for p in spans} - {"_nolegend_"} == {factor_label(f) for f in flags}
+    massages = [p for p in spans if p.get_gid() == "on_sports_massage"]
+    assert len(massages) == 6  # six single sessions, each its own span
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend[:5] == ["spasms per day", "7-day mean", "28-day mean", "not logged", legend[4]]
+    assert ax.get_ylabel() == "spasms per day"
+    assert ax.get_title(loc="left") == "Spasms per day — alex"
+
+
+def test_trend_points_and_a_given_axes() -> None:
+    fig, ax = plt.subplots()
+    assert trend(small_daily(), kind="points", ax=ax) is ax
+    (points,) = [c for c in ax.collections if c.get_gid() == "daily"]
+    assert len(points.get_offsets()) == 8
+    assert plt.get_fignums() == [fig.number]
+
+
+def test_trend_leaves_the_callers_style_alone() -> None:
+    before = plt.rcParams["axes.spines.top"]
+    trend(small_daily())
+    assert plt.rcParams["axes.spines.top"] == before
+
+
+def test_trend_selects_one_person_of_several() -> None:
+    daily = pd.concat([small_daily("p1"), small_daily("p2").assign(spasm_count=lambda d: d["spasm_count"] * 0)])
+    ax = trend(daily, person="p2")
+    (bars,) = [c for c in ax.collections if c.get_gid() == "daily"]
+    assert max(path.vertices[:, 1].max() for path in bars.get_paths()) == 0
+    assert ax.get_title(loc="left").endswith("p2")
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({}, r"trend draws one person, and `daily` holds 2 people \(p1, p2\)\. Pass person="),
+        ({"person": "zz"}, r"Could not interpret value `zz` for `person`.*holds: p1, p2"),
+        ({"person": "p1", "kind": "line"}, r"The 'kind' parameter of trend must be one of \{'bars', 'points'\}"),
+        ({"person": "p1", "windows": (7, 1)}, r"'windows' parameter of trend must be whole numbers of days ≥ 2"),
+        ({"person": "p1", "outcome": "cramps"}, r"trend needs the column\(s\) `cramps` in `daily`"),
+    ],
+)
+def test_trend_argument_errors(options: dict[str, object], message: str) -> None:
+    daily = pd.concat([small_daily("p1"), small_daily("p2")])
+    with pytest.raises(ValueError, match=message):
+        trend(daily, **options)  # type: ignore[arg-type]
+
+
+def test_trend_refuses_what_is_not_a_daily_table() -> None:
+    with pytest.raises(ValueError, match=r"The 'daily' parameter of trend must be a pandas DataFrame"):
+        trend([1, 2, 3])  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match=r"repeats a date for one person \(2025-09-01\)"):
+        trend(pd.concat([small_daily(), small_daily()]).drop(columns="person_id"))
+
+
+# --------------------------------------------------------------------------------------------------------
+# calendar
+# --------------------------------------------------------------------------------------------------------
+
+
+def _mesh(ax: plt.Axes) -> QuadMesh:
+    (mesh,) = [c for c in ax.collections if isinstance(c, QuadMesh)]
+    return mesh
+
+
+def test_calendar_places_days_by_week_and_weekday() -> None:
+    fig = calendar(small_daily())
+    (ax,) = [a for a in fig.axes if a.get_gid() == "band_0"]
+    grid = _mesh(ax).get_array()
+    assert grid.shape == (7, 2)  # 1–10 September 2025, starting on a Monday: two weeks
+    assert grid[0, 0] == 2  # Mon 1 Sep
+    assert grid[2, 0] == 0  # Wed 3 Sep: logged, no spasms
+    assert grid[1, 1] == 4  # Tue 9 Sep: second week, second row
+    assert np.ma.is_masked(grid[4, 0])  # Fri 5 Sep: not logged
+    assert int(grid.count()) == 8  # logged days only
+
+
+def test_calendar_tells_days_not_logged_from_days_without_spasms() -> None:
+    fig = calendar(small_daily())
+    ax = fig.axes[0]
+    (missing,) = [c for c in ax.collections if c.get_gid() == "not_logged"]
+    assert isinstance(missing, PolyCollection)
+    assert len(missing.get_paths()) == 2
+    assert missing.get_hatch() == MISSING_HATCH
+    assert tuple(missing.get_facecolor()[0]) == to_rgba(MISSING)
+    mesh = _mesh(ax)
+    zero = mesh.cmap(mesh.norm(0.0))
+    assert zero != to_rgba(MISSING)
+    legend = {t.get_text() for t in fig.legends[0].get_texts()}
+    assert legend == {"not logged", "logged, no spasms"}
+
+
+def test_calendar_bands_per_year_and_per_month(alex_daily: pd.DataFrame, clinic_daily: pd.DataFrame) -> None:
+    fig = calendar(alex_daily)
+    bands = [ax for ax in fig.axes if str(ax.get_gid()).startswith("band_")]
+    assert len(bands) == 2
+    assert sum(int(_mesh(ax).get_array().count()) for ax in bands) == int(alex_daily["logged"].sum())
+    labels = [t.get_text() for t in bands[0].get_xticklabels()]
+    assert labels[0] == "Sep\n2024" and labels[4] == "Jan\n2025" and len(labels) == 12
+    months = calendar(clinic_daily, person="c04", months_per_row=1)
+    assert len([ax for ax in months.axes if str(ax.get_gid()).startswith("band_")]) == 4  # 17 Mar – 14 Jun
+
+
+def test_calendar_argument_errors() -> None:
+    with pytest.raises(ValueError, match=r"'months_per_row' parameter of calendar must be a whole number from 1"):
+        calendar(small_daily(), months_per_row=0)
+    with pytest.raises(ValueError, match=r"calendar draws one person"):
+        calendar(pd.concat([small_daily("a"), small_daily("b")]))
+
+
+# --------------------------------------------------------------------------------------------------------
+# time_pattern
+# --------------------------------------------------------------------------------------------------------
+
+
+def test_time_pattern_counts_onsets_by_weekday_and_hour() -> None:
+    spasms = pd.DataFrame(
+        {"start": pd.to_datetime(["2025-09-01 02:10", "2025-09-08 02:50", "2025-09-07 23:59", "2025-09-03 14:00"])}
+    )
+    ax = time_pattern(spasms)
+    counts = ax.images[0].get_array()
+    assert counts.shape == (7, 24)
+    assert counts[0, 2] == 2  # two Mondays at 02:xx
+    assert counts[6, 23] == 1  # Sunday 23:59
+    assert counts[2, 14] == 1
+    assert counts.sum() == 4
+    (night,) = [p for p in ax.patches if p.get_gid() == "night"]
+    assert (night.get_x(), night.get_width()) == (-0.5, 6)
+
+
+def test_time_pattern_on_the_sample_shows_the_night_cramps(alex: spasmlog.Log) -> None:
+    counts = time_pattern(alex.spasms).images[0].get_array()
+    assert counts.sum() == len(alex.spasms)
+    assert counts[:, 0:6].sum() / 6 > 2 * counts[:, 6:24].sum() / 18
+
+
+def test_time_pattern_needs_one_person_and_a_start() -> None:
+    spasms = pd.DataFrame({"person_id": ["a", "b"], "start": pd.to_datetime(["2025-01-01", "2025-01-02"])})
+    with pytest.raises(ValueError, match=r"time_pattern draws one person, and `spasms` holds 2 people"):
+        time_pattern(spasms)
+    assert time_pattern(spasms, person="b").images[0].get_array().sum() == 1
+    with pytest.raises(ValueError, match=r"time_pattern needs the column\(s\) `start` in `spasms`"):
+        time_pattern(pd.DataFrame({"when": []}))
+
+
+# --------------------------------------------------------------------------------------------------------
+# intake
+# --------------------------------------------------------------------------------------------------------
+
+
+def test_intake_draws_each_intake_as_percent_of_reference(alex_daily: pd.DataFrame) -> None:
+    ax = intake(alex_daily, window=7)
+    lines = {line.get_gid(): line for line in ax.lines if str(line.get_gid()).endswith("_pct")}
+    assert list(lines) == ["water_pct", "magnesium_pct", "calcium_pct", "potassium_pct", "sodium_pct"]
+    assert len({line.get_color() for line in lines.values()}) == len(lines)
+    assert len({line.get_linestyle() for line in lines.values()}) >= 4  # in greyscale the styles tell them apart
+    (reference,) = [line for line in ax.lines if line.get_gid() == "reference"]
+    assert list(reference.get_ydata()) == [100, 100]
+    water = np.asarray(lines["water_pct"].get_ydata(), dtype="float64")
+    expected = alex_daily["water_pct"].rolling(7, min_periods=3).mean().to_numpy()
+    np.testing.assert_allclose(water, expected)
+    assert "7-day mean" in ax.get_ylabel()
+
+
+def test_intake_without_intake_columns_says_so() -> None:
+    with pytest.raises(ValueError, match=r"intake needs at least one of the columns `water_pct`"):
+        intake(small_daily().drop(columns="water_pct"))
+    with pytest.raises(ValueError, match=r"'window' parameter of intake"):
+        intake(small_daily(), window=0)
+
+
+# --------------------------------------------------------------------------------------------------------
+# caseload
+# --------------------------------------------------------------------------------------------------------
+
+
+def test_caseload_draws_one_panel_per_client_most_improved_first(clinic_daily: pd.DataFrame) -> None:
+    summary = spasmlog.caseload_summary(clinic_daily)
+    fig = caseload(clinic_daily, summary=summary)
+    assert [ax.get_gid() for ax in fig.axes] == summary.sort_values("change_ratio")["person_id"].tolist()
+    first = fig.axes[0]
+    row = summary.iloc[0]
+    assert first.get_title(loc="left") == (
+        f"{row['person_id']}: {row['spasms_per_week_first']:.1f} → {row['spasms_per_week_last']:.1f} a week "
+        f"(×{row['change_ratio']:.2f})"
+    )
+    limits = {ax.get_ylim() for ax in fig.axes}
+    assert len(limits) == 1  # one shared y-axis
+    assert fig.axes[-1].get_xlabel() == "weeks since first day"
+
+
+def test_caseload_follows_the_summary_it_is_given() -> None:
+    daily = pd.concat([small_daily("a"), small_daily("b"), small_daily("c")])
+    summary = pd.DataFrame({"person_id": ["a", "b", "c"], "change_ratio": [1.5, np.nan, 0.5]})
+    fig = caseload(daily, summary=summary, ncols=2)
+    assert [ax.get_gid() for ax in fig.axes] == ["c", "a", "b"]
+    assert fig.axes[2].get_title(loc="left") == "b (change not estimated)"
+    dated = caseload(daily, summary=summary, x="date")
+    assert isinstance(dated.axes[0].xaxis.get_major_formatter(), mdates.ConciseDateFormatter)
+
+
+def test_caseload_argument_errors() -> None:
+    with pytest.raises(ValueError, match=r"caseload needs the column\(s\) `person_id` in `daily`"):
+        caseload(small_daily().drop(columns="person_id"))
+    with pytest.raises(ValueError, match=r"The 'x' parameter of caseload must be one of"):
+        caseload(small_daily(), x="days")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match=r"caseload needs the column\(s\) `change_ratio` in `summary`"):
+        caseload(small_daily(), summary=pd.DataFrame({"person_id": ["p1"]}))
