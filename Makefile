@@ -1,10 +1,11 @@
 # Two commands on a fresh machine: `make demo` and `make test`. Both create .venv with python3 first.
 PYTHON ?= python3
+NOTEBOOKS := 01_my_spasm_log 02_physio_caseload 03_research_cohort
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install demo test lint typecheck pytest bench samples docs clean
+.PHONY: install demo test lint typecheck pytest bench samples docs notebooks clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,12 +17,22 @@ install: $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/spasmlog demo
+	mkdir -p build/notebooks
+	for nb in $(NOTEBOOKS); do \
+	  $(BIN)/papermill notebooks/$$nb.ipynb build/notebooks/$$nb.ipynb --cwd . -k python3 \
+	    --no-progress-bar --log-level WARNING || exit 1; \
+	done
+	@echo "Executed notebooks: build/notebooks/ (open with: $(BIN)/jupyter lab build/notebooks)"
+
+# Rewrite the notebooks from notebooks/_build.py (edit that file, not the .ipynb).
+notebooks: $(STAMP)
+	$(BIN)/python notebooks/_build.py
 
 test: lint typecheck pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check spasmlog tests benchmarks
-	$(BIN)/ruff format --check spasmlog tests benchmarks
+	$(BIN)/ruff check spasmlog tests benchmarks notebooks
+	$(BIN)/ruff format --check spasmlog tests benchmarks notebooks
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

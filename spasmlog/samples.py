@@ -117,15 +117,15 @@ _CALF, _HAMSTRING, _MASSAGE = (
 _HYDRATION, _POSTURE = "hydration plan", "posture breaks"
 _CLIENTS = [
     _Client("c01", "2025-01-13", 120, 1.2, _CALF, 0.55, 21, (_water(0.75),)),
-    _Client("c02", "2025-02-03", 180, 0.9, _HYDRATION, 0.70, 14, (_water(0.70),)),
+    _Client("c02", "2025-02-03", 180, 0.9, _HYDRATION, 0.70, 21, (_water(0.70),)),
     _Client("c03", "2025-02-24", 270, 0.7, _POSTURE, 0.75, 28, (_sitting(1.12),)),
-    _Client("c04", "2025-03-17", 90, 1.0, _HAMSTRING, 1.0, 14, (_exercise(1.20),)),
+    _Client("c04", "2025-03-17", 90, 1.0, _HAMSTRING, 1.0, 21, (_exercise(1.20),)),
     _Client("c05", "2025-04-07", 150, 0.8, _CALF, 0.60, 21, (_stress(1.10),)),
     _Client("c06", "2025-04-28", 210, 0.6, _HYDRATION, 1.0, 21),
     _Client("c07", "2025-05-19", 240, 1.1, _POSTURE, 0.65, 28, (_sitting(1.10), _stress(1.06))),
-    _Client("c08", "2025-06-09", 120, 1.5, _CALF, 0.50, 14, (_water(0.80), _exercise(1.15))),
+    _Client("c08", "2025-06-09", 120, 1.5, _CALF, 0.50, 21, (_water(0.80), _exercise(1.15))),
     _Client("c09", "2025-07-07", 180, 0.9, _MASSAGE, 0.80, 21),
-    _Client("c10", "2025-08-04", 120, 0.7, _HYDRATION, 0.85, 14, (_water(0.80),)),
+    _Client("c10", "2025-08-04", 120, 0.7, _HYDRATION, 0.85, 21, (_water(0.80),)),
     _Client("c11", "2025-09-01", 240, 1.0, _CALF, 0.70, 28, (_exercise(1.12),)),
     _Client("c12", "2025-10-06", 270, 0.8, _POSTURE, 0.80, 21, (_sitting(1.08),)),
 ]

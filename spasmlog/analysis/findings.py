@@ -109,6 +109,10 @@ def _times(ratio: float, details: str, *, compared: str = "") -> str:
     return f"{round(100 * (1 - ratio))}% fewer spasms{versus} ({_number(ratio)} times as many; {details})"
 
 
+def _after_correction(tests: int) -> str:
+    return "the only test run" if tests == 1 else f"after correcting for the {tests} tests run together"
+
+
 def _ci(row: Mapping[str, Any]) -> str:
     return f"95% CI {_number(float(row['ci_low']))} to {_number(float(row['ci_high']))}"
 
@@ -267,7 +271,7 @@ def findings(results: pd.DataFrame | pd.Series, *, max_items: int = 5, alpha: fl
     if unclear:
         names = ", ".join(factor_label(f) for f in unclear)
         sentences.append(
-            f"No clear association with {names} (after correcting for the {len(tested)} tests run together)."
+            f"No clear association with {names} ({_after_correction(len(tested))})."
         )
     skipped = described[described["status"] != "ok"]
     if len(skipped):
