@@ -17,12 +17,19 @@ install: $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/spasmlog demo
+	mkdir -p build
+	$(BIN)/spasmlog report sample_data/alex -o build/report_alex.html
+	$(BIN)/spasmlog report sample_data/clinic -o build/report_clinic
 	mkdir -p build/notebooks
 	for nb in $(NOTEBOOKS); do \
 	  $(BIN)/papermill notebooks/$$nb.ipynb build/notebooks/$$nb.ipynb --cwd . -k python3 \
 	    --no-progress-bar --log-level WARNING || exit 1; \
 	done
-	@echo "Executed notebooks: build/notebooks/ (open with: $(BIN)/jupyter lab build/notebooks)"
+	@echo ""
+	@echo "Open these:"
+	@echo "  build/report_alex.html            one person's report (prints on A4)"
+	@echo "  build/report_clinic/index.html    a physiotherapist's caseload, a page per client"
+	@echo "  build/notebooks/                  the three notebooks, executed ($(BIN)/jupyter lab build/notebooks)"
 
 # Rewrite the notebooks from notebooks/_build.py (edit that file, not the .ipynb).
 notebooks: $(STAMP)
@@ -51,6 +58,7 @@ docs: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_validate.py
 	$(BIN)/python benchmarks/bench_analysis.py
+	$(BIN)/python benchmarks/bench_report.py
 	$(BIN)/python benchmarks/bench_import_apple_health.py
 
 clean:

@@ -132,3 +132,7 @@ def test_unknown_table_and_bad_arguments() -> None:
 )
 def test_factor_labels(factor: str, label: str) -> None:
     assert factor_label(factor) == label
+
+
+def test_an_empty_result_table_has_no_findings() -> None:
+    assert findings(_rates().iloc[0:0]) == []

@@ -257,6 +257,8 @@ def findings(results: pd.DataFrame | pd.Series, *, max_items: int = 5, alpha: fl
     table = results.to_frame().T if isinstance(results, pd.Series) else results
     if max_items < 0:
         raise ValueError(f"The 'max_items' parameter of findings must be 0 or more. Got {max_items!r} instead.")
+    if table.empty:
+        return []
     described = findings_table(table, alpha=alpha)
     p = table["p_adjusted"] if "p_adjusted" in table else table["p_value"]
     order = p.reset_index(drop=True).sort_values(kind="stable").index
@@ -270,9 +272,7 @@ def findings(results: pd.DataFrame | pd.Series, *, max_items: int = 5, alpha: fl
     unclear = [f for f in dict.fromkeys(tested["factor"]) if f not in clear]
     if unclear:
         names = ", ".join(factor_label(f) for f in unclear)
-        sentences.append(
-            f"No clear association with {names} ({_after_correction(len(tested))})."
-        )
+        sentences.append(f"No clear association with {names} ({_after_correction(len(tested))}).")
     skipped = described[described["status"] != "ok"]
     if len(skipped):
         reasons = skipped.drop_duplicates("factor")

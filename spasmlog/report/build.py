@@ -1,0 +1,758 @@
+"""Build the report: a log → results of the analysis functions → Jinja2 templates → self-contained HTML.
+
+Every number on a page is read from a result table (:func:`spasmlog.caseload_summary`,
+:func:`spasmlog.rate_ratios`, :func:`spasmlog.intervention_effect`) or counted or summarised from the daily
+table (:func:`spasmlog.daily_table`: days logged, spasm days, spasms per week, median intake as % of the
+reference); sentences come from :func:`spasmlog.findings`. The templates auto-escape everything, so a
+note or an intervention name containing ``<script>`` shows as text.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import math
+import re
+from collections.abc import Iterable
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import numpy as np
+import pandas as pd
+
+from spasmlog.analysis.caseload import caseload_summary
+from spasmlog.analysis.counts import intervention_effect, rate_ratios
+from spasmlog.analysis.daily import INTAKE_COLUMNS, daily_table, intervention_column
+from spasmlog.analysis.findings import factor_label, findings, findings_table
+from spasmlog.errors import SpasmlogError
+from spasmlog.log import Log
+from spasmlog.logformat.reference import reference_values
+from spasmlog.report.charts import WIDTH, Chart, draw
+
+__all__ = ["ALPHA", "LAGS", "DateLike", "parse_date", "render_index", "render_person", "restrict", "write_report"]
+
+ALPHA = 0.05
+"""Level of the intervals (95%) and of the false-discovery-rate correction of the associations."""
+LAGS = (0, 1, 2, 3)
+"""Days between a factor and the spasms that are tested."""
+
+DateLike = str | datetime.date | None
+"""A date given as ``YYYY-MM-DD`` text, a :class:`datetime.date` (or :class:`pandas.Timestamp`), or None."""
+
+_MAX_PROBLEMS = 30
+_NOTE_DAYS = 6
+_NUTRIENTS = {
+    "water_ml": "Water from drinks",
+    "water_total_ml": "Water, food and drinks",
+    "magnesium_mg": "Magnesium",
+    "calcium_mg": "Calcium",
+    "potassium_mg": "Potassium",
+    "sodium_mg": "Sodium",
+}
+_TARGETS = {column: column.rsplit("_", 1)[0] + "_target_" + column.rsplit("_", 1)[1] for column in _NUTRIENTS}
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Period and person
+
+
+def parse_date(value: DateLike, name: str) -> pd.Timestamp | None:
+    """A ``--from``/``--to`` date as a day, or None; a clear error for anything that is not a date.
+
+    Examples
+    --------
+    >>> parse_date("2025-03-01", "start")
+    Timestamp('2025-03-01 00:00:00')
+    >>> parse_date("2025-02-30", "start (--from)")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    spasmlog.errors.SpasmlogError: The start (--from) date must be a day written YYYY-MM-DD (e.g. 2025-03-01). Got ...
+    """
+    if value is None:
+        return None
+    if isinstance(value, datetime.date):  # also datetime.datetime and pandas.Timestamp
+        return pd.Timestamp(value.year, value.month, value.day)
+    if isinstance(value, str):
+        try:
+            day = datetime.date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+        else:
+            return pd.Timestamp(day)
+    raise SpasmlogError(
+        f"The {name} date must be a day written YYYY-MM-DD (e.g. 2025-03-01). Got {value!r} instead.",
+        argument=name,
+        value=value,
+    )
+
+
+def _in_window(days: pd.Series, start: pd.Timestamp | None, end: pd.Timestamp | None) -> pd.Series:
+    keep = pd.Series(True, index=days.index)
+    if start is not None:
+        keep &= days >= start
+    if end is not None:
+        keep &= days <= end
+    return keep
+
+
+def restrict(
+    log: Log, *, person: str | None = None, start: pd.Timestamp | None = None, end: pd.Timestamp | None = None
+) -> Log:
+    """The part of ``log`` about ``person`` (all people when None) between ``start`` and ``end`` (inclusive).
+
+    Daily rows, spasm events and provenance are kept by date; interventions that overlap the period are
+    kept whole (their real start, so an intervention begun before the period has no "before" days in it).
+    The data-quality tables (problems, quarantine, conversions, sources) describe the files read and are
+    kept whole, for the person's files only.
+
+    Raises
+    ------
+    SpasmlogError
+        When ``person`` is not in the log, ``start`` is after ``end``, or nothing was logged in the period.
+    """
+    if start is not None and end is not None and start > end:
+        raise SpasmlogError(
+            f"The period starts ({start:%Y-%m-%d}) after it ends ({end:%Y-%m-%d}): swap --from and --to.",
+            start=start,
+            end=end,
+        )
+    if person is not None:
+        known = log.person_ids
+        if person not in known:
+            listed = ", ".join(known[:20]) + (" ..." if len(known) > 20 else "")
+            raise SpasmlogError(f"No person {person!r} in this log; it holds: {listed}.", person=person)
+        log = _one_person(log, person)
+    daily, spasms, interventions, provenance = log.daily, log.spasms, log.interventions, log.provenance
+    if start is not None or end is not None:
+        daily = daily[_in_window(daily["date"], start, end)]
+        spasms = spasms[_in_window(spasms["start"].dt.normalize(), start, end)]
+        ends = interventions["end"] if "end" in interventions else pd.Series(pd.NaT, index=interventions.index)
+        overlap = pd.Series(True, index=interventions.index)
+        if end is not None:
+            overlap &= interventions["start"] <= end
+        if start is not None:
+            overlap &= ends.isna() | (ends >= start)
+        interventions = interventions[overlap]
+        if len(provenance):
+            provenance = provenance[_in_window(pd.to_datetime(provenance["date"], errors="coerce"), start, end)]
+    if not len(daily) and not len(spasms):
+        who = f" by {person}" if person is not None else ""
+        since = _day(start) if start is not None else "the start"
+        until = _day(end) if end is not None else "the end"
+        period = f" between {since} and {until}" if start is not None or end is not None else ""
+        raise SpasmlogError(f"Nothing was logged{who}{period}: no daily rows and no spasm events.", person=person)
+    return dataclasses.replace(log, daily=daily, spasms=spasms, interventions=interventions, provenance=provenance)
+
+
+def _one_person(log: Log, person: str) -> Log:
+    sources = log.sources[log.sources["person_id"] == person] if len(log.sources) else log.sources
+    files = set(sources["file"].dropna().astype(str))
+
+    def in_files(frame: pd.DataFrame) -> pd.DataFrame:
+        return frame[frame["file"].astype(str).isin(files)] if len(frame) else frame
+
+    provenance = log.provenance
+    return dataclasses.replace(
+        log,
+        daily=log.daily[log.daily["person_id"] == person],
+        spasms=log.spasms[log.spasms["person_id"] == person],
+        interventions=log.interventions[log.interventions["person_id"] == person],
+        people=log.people[log.people["person_id"] == person],
+        sources=sources,
+        problems=in_files(log.problems),
+        quarantine=in_files(log.quarantine),
+        conversions=in_files(log.conversions),
+        provenance=provenance[provenance["person_id"].astype(str) == person] if len(provenance) else provenance,
+    )
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Formatting (templates call these as filters)
+
+
+def _missing(value: object) -> bool:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    return isinstance(value, float | np.floating) and math.isnan(value)
+
+
+def _num(value: object, digits: int = 1) -> str:
+    """``4.5`` with ``digits`` decimals; an en dash for a missing value."""
+    if _missing(value):
+        return "–"
+    return f"{float(value):,.{digits}f}"  # type: ignore[arg-type]
+
+
+def _int(value: object) -> str:
+    return "–" if _missing(value) else f"{int(value):,}"  # type: ignore[call-overload]
+
+
+def _pvalue(value: object) -> str:
+    if _missing(value):
+        return "–"
+    p = float(value)  # type: ignore[arg-type]
+    return "< 0.001" if p < 0.001 else f"{p:.3f}"
+
+
+def _day(value: object) -> str:
+    """``2025-03-01``: unambiguous in every country."""
+    return "–" if _missing(value) else f"{pd.Timestamp(value):%Y-%m-%d}"  # type: ignore[arg-type]
+
+
+def _lag(value: object) -> str:
+    lag = int(value)  # type: ignore[call-overload]
+    return {0: "same day", 1: "1 day before"}.get(lag, f"{lag} days before")
+
+
+def _text(value: object) -> str:
+    return "–" if _missing(value) or str(value).strip() == "" else str(value)
+
+
+def _year(value: object) -> str:
+    return "–" if _missing(value) else str(int(value))  # type: ignore[call-overload]
+
+
+_STEP_UNITS = {"_ml": "mL", "_mg": "mg", "_min": "min", "_h": "h", "_g": "g", "_pct": "points of %"}
+
+
+def _step(factor: str, per: object) -> str:
+    """The step a rate ratio refers to, with its unit: ``500 mL``, ``1 h``, ``1`` (yes/no factors)."""
+    if _missing(per):
+        return "–"
+    unit = next((u for suffix, u in _STEP_UNITS.items() if str(factor).endswith(suffix)), "")
+    return f"{float(per):g} {unit}".strip()  # type: ignore[arg-type]
+
+
+def _ci(low: object, high: object, digits: int = 2) -> str:
+    if _missing(low) or _missing(high):
+        return "–"
+    return f"{_num(low, digits)} to {_num(high, digits)}"
+
+
+@cache
+def _environment() -> jinja2.Environment:
+    environment = jinja2.Environment(
+        loader=jinja2.PackageLoader("spasmlog.report", "templates"),
+        autoescape=True,  # every value is escaped unless it is Markup (the charts' SVG)
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    environment.filters.update(
+        num=_num, int=_int, pvalue=_pvalue, day=_day, lag=_lag, label=factor_label, text=_text, step=_step, year=_year
+    )
+    environment.tests["missing"] = _missing
+    environment.globals.update(ci=_ci)
+    return environment
+
+
+def _render(template: str, **context: Any) -> str:
+    from spasmlog import __version__
+
+    made = f"spasmlog {__version__}, {datetime.date.today():%Y-%m-%d}"
+    return _environment().get_template(template).render(made=made, alpha=ALPHA, **context)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# One person's page
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    return [{str(k): v for k, v in row.items()} for row in frame.to_dict("records")]
+
+
+def _findings(table: pd.DataFrame, **options: Any) -> list[str]:
+    return findings(table, **options) if len(table) else []
+
+
+def _person_facts(log: Log, days: pd.DataFrame) -> dict[str, Any]:
+    people = log.people
+    row = people.iloc[0] if len(people) else pd.Series(dtype="object")
+    sex = row.get("sex")
+    birth = row.get("birth_year")
+    first_year = int(days["date"].iloc[0].year)
+    age = None if birth is None or _missing(birth) else first_year - int(birth)
+    band = None if age is None else f"{age // 10 * 10}–{age // 10 * 10 + 9}"
+    return {
+        "sex": None if _missing(sex) or sex == "unspecified" else str(sex),
+        "age": age,
+        "age_band": band,
+        "row": row,
+    }
+
+
+def _headline(days: pd.DataFrame, summary: pd.Series) -> dict[str, Any]:
+    counts = days["spasm_count"]
+    logged = counts.notna()
+    return {
+        "days_in_span": int(summary["days_in_span"]),
+        "days_logged": int(summary["days_logged"]),
+        "completeness": float(summary["completeness"]),
+        "spasm_days": int((counts > 0).sum()),
+        "spasms": int(counts.sum()),
+        "per_week": 7 * float(counts[logged].mean()) if logged.any() else math.nan,
+        "first": summary["spasms_per_week_first"],
+        "last": summary["spasms_per_week_last"],
+        "change_ratio": summary["change_ratio"],
+        "change_ci_low": summary["change_ci_low"],
+        "change_ci_high": summary["change_ci_high"],
+        "change_p_value": summary["change_p_value"],
+        "change_status": str(summary["change_status"]),
+    }
+
+
+def _longest_gap(days: pd.DataFrame) -> dict[str, Any] | None:
+    missing = ~days["logged"].to_numpy(dtype=bool)
+    if not missing.any():
+        return None
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], missing.astype(np.int8), [0]])))
+    starts, stops = edges[::2], edges[1::2]
+    longest = int(np.argmax(stops - starts))
+    first, last = starts[longest], stops[longest] - 1
+    return {"days": int(last - first + 1), "first": days["date"].iloc[first], "last": days["date"].iloc[last]}
+
+
+def _reference(log: Log, facts: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Each intake column's reference: the person's own target from ``people``, else the shipped value."""
+    try:
+        table = reference_values(facts["sex"], facts["age"])
+        shipped = {r["column"]: r for r in _records(table)}
+    except SpasmlogError as error:  # children: no reference intakes are shipped
+        shipped = {}
+        reason = str(error)
+    else:
+        reason = ""
+    row = facts["row"]
+    references: dict[str, dict[str, Any]] = {}
+    for column in _NUTRIENTS:
+        own = row.get(_TARGETS[column])
+        if not _missing(own) and float(own) > 0:
+            unit = "mL/day" if column.endswith("_ml") else "mg/day"
+            references[column] = {"value": float(own), "unit": unit, "basis": "your own target", "source": ""}
+        elif column in shipped:
+            references[column] = shipped[column]
+        else:
+            references[column] = {"value": math.nan, "unit": "", "basis": reason or "none shipped", "source": ""}
+    return references
+
+
+def _intake(days: pd.DataFrame, references: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    rows = []
+    for column, percent in INTAKE_COLUMNS.items():
+        if column not in days or not days[column].notna().any():
+            continue
+        reference = references[column]
+        rows.append(
+            {
+                "nutrient": _NUTRIENTS[column],
+                "days": int(days[column].notna().sum()),
+                "median": float(days[column].median()),
+                "unit": "mL" if column.endswith("_ml") else "mg",
+                "reference": reference["value"],
+                "reference_unit": reference["unit"],
+                "basis": reference["basis"],
+                "source": reference["source"],
+                "median_pct": float(days[percent].median()) if percent in days else math.nan,
+            }
+        )
+    return rows
+
+
+def _quality(log: Log, days: pd.DataFrame) -> dict[str, Any]:
+    sources = log.sources
+    tables = []
+    if len(sources):
+        grouped = sources.groupby("table", sort=False)[["rows_read", "rows_valid", "rows_quarantined", "blank_rows"]]
+        counts = grouped.sum()
+        files = sources.groupby("table", sort=False)["file"].agg(lambda f: sorted(set(map(str, f))))
+        tables = [{"table": name, **_records(counts.loc[[name]])[0], "files": files[name]} for name in counts.index]
+    problems = log.problems.sort_values(["severity", "file", "line"], kind="stable", na_position="last")
+    provenance = log.provenance
+    imported = []
+    if len(provenance):
+        grouped_values = provenance.groupby(["source", "file"], sort=True)
+        for (source, file), group in grouped_values:
+            dates = pd.to_datetime(group["date"], errors="coerce")
+            imported.append(
+                {
+                    "source": source,
+                    "file": file,
+                    "count": len(group),
+                    "columns": ", ".join(sorted(set(map(str, group["column"])))),
+                    "first": dates.min(),
+                    "last": dates.max(),
+                }
+            )
+    return {
+        "tables": tables,
+        "problems": _records(problems.head(_MAX_PROBLEMS)),
+        "problems_total": len(problems),
+        "errors": int((log.problems["severity"] == "error").sum()) if len(log.problems) else 0,
+        "warnings": int((log.problems["severity"] == "warning").sum()) if len(log.problems) else 0,
+        "quarantined": len(log.quarantine),
+        "missing_days": int((~days["logged"]).sum()),
+        "longest_gap": _longest_gap(days),
+        "conversions": _records(log.conversions[log.conversions["factor"].astype(float) != 1.0])
+        if len(log.conversions)
+        else [],
+        "aliases": _records(log.conversions[log.conversions["factor"].astype(float) == 1.0])
+        if len(log.conversions)
+        else [],
+        "imported": imported,
+        "imported_total": len(provenance),
+    }
+
+
+def _notes(log: Log, days: pd.DataFrame) -> list[dict[str, Any]]:
+    """The notes written on the days with the most spasms (most first), for a clinician to read."""
+    daily_notes: dict[pd.Timestamp, str] = {}
+    if "notes" in log.daily:
+        with_notes = log.daily[log.daily["notes"].notna() & (log.daily["notes"].astype(str).str.strip() != "")]
+        daily_notes = dict(zip(with_notes["date"], with_notes["notes"].astype(str), strict=True))
+    event_notes: dict[pd.Timestamp, list[str]] = {}
+    if "notes" in log.spasms:
+        events = log.spasms[log.spasms["notes"].notna() & (log.spasms["notes"].astype(str).str.strip() != "")]
+        for start, note in zip(events["start"], events["notes"].astype(str), strict=True):
+            event_notes.setdefault(start.normalize(), []).append(note)
+    noted = days[days["date"].isin(set(daily_notes) | set(event_notes))]
+    if not len(noted):
+        return []
+    worst = noted.sort_values(["spasm_count", "date"], ascending=[False, True], kind="stable").head(_NOTE_DAYS)
+    return [
+        {
+            "date": row["date"],
+            "spasms": row["spasm_count"],
+            "day_note": daily_notes.get(row["date"], ""),
+            "event_notes": event_notes.get(row["date"], []),
+        }
+        for row in _records(worst)
+    ]
+
+
+def _intervention_log(interventions: pd.DataFrame) -> list[dict[str, Any]]:
+    """The interventions as logged, by start; repeated single sessions of one name become one row."""
+    rows: list[dict[str, Any]] = []
+    ordered = interventions.sort_values("start", kind="stable")
+    ends = ordered["end"] if "end" in ordered else pd.Series(pd.NaT, index=ordered.index)
+    single = ends.notna() & (ends == ordered["start"])
+    for name in dict.fromkeys(ordered["name"]):
+        mine = ordered["name"] == name
+        if mine.sum() > 1 and single[mine].all():
+            group = ordered[mine]
+            rows.append({**_records(group.head(1))[0], "end": group["start"].iloc[-1], "sessions": int(mine.sum())})
+        else:
+            rows.extend({**row, "sessions": None} for row in _records(ordered[mine]))
+    return sorted(rows, key=lambda row: row["start"])
+
+
+def _chart_key(person: str, name: str) -> str:
+    return f"{_slug(person)}-{name}"
+
+
+def _charts(log: Log, days: pd.DataFrame, associations: pd.DataFrame, found: pd.DataFrame) -> dict[str, Chart]:
+    person = str(days["person_id"].iloc[0])
+    charts = {
+        "trend": draw(
+            "trend",
+            days,
+            key=_chart_key(person, "trend"),
+            alt="Spasms per day with 7- and 28-day averages; interventions shaded.",
+            size=(WIDTH, 2.9),
+        ),
+        "calendar": draw(
+            "calendar",
+            days,
+            key=_chart_key(person, "calendar"),
+            alt="Calendar of spasms per day; days not logged are hatched.",
+            months_per_row=6,  # half-year bands: the chart keeps a readable size across the A4 column
+        ),
+    }
+    if len(log.spasms) and "body_region" in log.spasms and log.spasms["body_region"].notna().any():
+        charts["body_map"] = draw(
+            "body_map",
+            log.spasms,
+            key=_chart_key(person, "body_map"),
+            alt="Front and back body outline shaded by the number of spasms in each region.",
+        )
+    if len(found):
+        shown = associations[associations["factor"].isin(set(found["factor"]))]
+        charts["effects"] = draw(
+            "effects",
+            shown,
+            key=_chart_key(person, "effects"),
+            alt="Rate ratios with 95% confidence intervals for the factors with an association, at each lag.",
+            size=(WIDTH, 1.0 + 0.28 * len(shown)),
+            alpha=ALPHA,
+        )
+    if any(column in days and days[column].notna().any() for column in INTAKE_COLUMNS.values()):
+        charts["intake"] = draw(
+            "intake",
+            days,
+            key=_chart_key(person, "intake"),
+            alt="Water and minerals as % of the reference intake, 7-day rolling; 100% marked.",
+            size=(WIDTH, 2.9),
+        )
+    return charts
+
+
+def render_person(
+    log: Log,
+    days: pd.DataFrame,
+    summary: pd.Series,
+    *,
+    source: str,
+    start: pd.Timestamp | None = None,
+    end: pd.Timestamp | None = None,
+    index: str | None = None,
+) -> str:
+    """The HTML page of one person.
+
+    Parameters
+    ----------
+    log : Log
+        The person's part of the log (see :func:`restrict`).
+    days : pandas.DataFrame
+        The person's rows of :func:`spasmlog.daily_table`.
+    summary : pandas.Series
+        The person's row of :func:`spasmlog.caseload_summary`.
+    source : str
+        Where the log was read from, as shown on the page.
+    start, end : pandas.Timestamp, optional
+        The period asked for (``--from``/``--to``), shown on the page.
+    index : str, optional
+        Relative link to the caseload index page, when the page is one of several.
+    """
+    person = str(days["person_id"].iloc[0])
+    associations = rate_ratios(days, lags=LAGS, alpha=ALPHA)
+    described = findings_table(associations, alpha=ALPHA) if len(associations) else pd.DataFrame()
+    found = associations[described["finding"].to_numpy(dtype=bool)] if len(associations) else associations
+    found = found.sort_values("p_adjusted", kind="stable")
+    effects = intervention_effect(days, alpha=ALPHA)
+    effect_flags = findings_table(effects, alpha=ALPHA) if len(effects) else pd.DataFrame()
+    names = {intervention_column(str(n)): str(n) for n in log.interventions["name"]}
+    effect_rows = []
+    for i, row in enumerate(_records(effects)):
+        row["name"] = names.get(str(row["intervention"]), factor_label(str(row["intervention"])))
+        row["finding"] = bool(effect_flags["finding"].iloc[i])
+        effect_rows.append(row)
+    facts = _person_facts(log, days)
+    tested = associations[associations["status"] == "ok"] if len(associations) else associations
+    context = {
+        "person_id": person,
+        "facts": facts,
+        "source": source,
+        "first_date": days["date"].iloc[0],
+        "last_date": days["date"].iloc[-1],
+        "start": start,
+        "end": end,
+        "index": index,
+        "headline": _headline(days, summary),
+        "charts": _charts(log, days, associations, found),
+        "association_sentences": _findings(associations, alpha=ALPHA),
+        "associations": _records(found),
+        "tests": len(tested),
+        "factors_tested": len(set(tested["factor"])) if len(tested) else 0,
+        "interventions_logged": _intervention_log(log.interventions),
+        "intervention_sentences": _findings(effects, alpha=ALPHA),
+        "interventions": effect_rows,
+        "intake": _intake(days, _reference(log, facts)),
+        "quality": _quality(log, days),
+        "notes": _notes(log, days),
+        "lags": LAGS,
+    }
+    return _render("person.html.j2", **context)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Several people: an index page and one page each
+
+
+def _slug(text: str) -> str:
+    """A file-name-safe version of a person id.
+
+    Examples
+    --------
+    >>> _slug("c01"), _slug("Anna Müller/2"), _slug("..")
+    ('c01', 'Anna_M_ller_2', 'person')
+    """
+    slug = re.sub(r"[^A-Za-z0-9_-]+", "_", text).strip("_")
+    return slug or "person"
+
+
+def _page_names(people: Iterable[str]) -> dict[str, str]:
+    names: dict[str, str] = {}
+    taken: set[str] = {"index"}
+    for person in people:
+        base = _slug(person)
+        name, n = base, 1
+        while name.lower() in taken:
+            n += 1
+            name = f"{base}-{n}"
+        taken.add(name.lower())
+        names[person] = f"{name}.html"
+    return names
+
+
+def render_index(
+    log: Log,
+    days: pd.DataFrame,
+    summary: pd.DataFrame,
+    pages: dict[str, str],
+    *,
+    source: str,
+    start: pd.Timestamp | None = None,
+    end: pd.Timestamp | None = None,
+) -> str:
+    """The caseload page: one row per person from :func:`spasmlog.caseload_summary`, small multiples, links.
+
+    Parameters
+    ----------
+    log : Log
+        The (restricted) log of the caseload.
+    days : pandas.DataFrame
+        :func:`spasmlog.daily_table` of everyone.
+    summary : pandas.DataFrame
+        :func:`spasmlog.caseload_summary` of ``days``.
+    pages : dict
+        Person id → the relative file name of their page.
+    source, start, end
+        As for :func:`render_person`.
+    """
+    quarantined = {}
+    if len(log.sources):
+        quarantined = log.sources.groupby("person_id")["rows_quarantined"].sum().astype(int).to_dict()
+    rows = [
+        {**row, "page": pages[str(row["person_id"])], "quarantined": quarantined.get(row["person_id"], 0)}
+        for row in _records(summary)
+    ]
+    silent = sorted(set(log.person_ids) - set(pages))
+    chart = draw(
+        "caseload",
+        days,
+        key="caseload",
+        alt="One trend panel per person on a shared axis, sorted by the change since the start.",
+        summary=summary,
+        ncols=3,  # three panels across keep the labels readable in the A4 column
+    )
+    return _render(
+        "index.html.j2",
+        rows=rows,
+        chart=chart,
+        source=source,
+        start=start,
+        end=end,
+        first_date=days["date"].min(),
+        last_date=days["date"].max(),
+        silent=silent,
+    )
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The entry point
+
+
+def write_report(
+    path_or_log: str | Path | Log,
+    output: str | Path | None = None,
+    *,
+    person: str | None = None,
+    start: DateLike = None,
+    end: DateLike = None,
+) -> Path:
+    """Write the report of a log: one self-contained HTML page, or a folder for several people.
+
+    Parameters
+    ----------
+    path_or_log : str, Path or Log
+        Anything :func:`spasmlog.read_log` reads (read with ``errors="quarantine"``: rows that break a
+        rule are left out and listed in the data-quality section), or a :class:`~spasmlog.Log`.
+    output : str or Path, optional
+        For one person (or with ``person``): the HTML file to write (default ``report.html``; an existing
+        folder gets ``report.html`` inside). For several people: the folder to write ``index.html`` and
+        one page per person into (default ``report``; created if missing).
+    person : str, optional
+        Report on this person only.
+    start, end : str or datetime.date, optional
+        The period (``YYYY-MM-DD``, both ends included); default the whole log.
+
+    Returns
+    -------
+    pathlib.Path
+        The page to open: the person's page, or the caseload's ``index.html``.
+
+    Raises
+    ------
+    SpasmlogError
+        If the log cannot be read, a date is not a date, the period is empty or reversed, ``person`` is not
+        in the log, or ``output`` names an HTML file for a report of several people.
+
+    Notes
+    -----
+    Each page holds its CSS and its charts (inline SVG): it opens offline, sends no request anywhere and
+    prints on A4. Findings are associations, stated only when they survive the false-discovery-rate
+    correction over all factor × lag tests of the person (:func:`spasmlog.rate_ratios`).
+
+    Examples
+    --------
+    >>> import tempfile, spasmlog
+    >>> from pathlib import Path
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> page = write_report(spasmlog.samples.sample_path("messy"), folder / "messy.html")
+    >>> page.name, '<section id="data-quality">' in page.read_text(encoding="utf-8")
+    ('messy.html', True)
+    """
+    first, last = parse_date(start, "start (--from)"), parse_date(end, "end (--to)")
+    if isinstance(path_or_log, Log):
+        log, source = path_or_log, "a log given in Python"
+    else:
+        from spasmlog.io.read import read_log
+
+        log, source = read_log(path_or_log, errors="quarantine"), str(path_or_log)
+    log = restrict(log, person=person, start=first, end=last)
+    days = daily_table(log)
+    people = [str(p) for p in days["person_id"].unique()]
+    summary = caseload_summary(days, lags=LAGS, alpha=ALPHA)
+
+    if len(people) == 1:
+        target = Path(output) if output is not None else Path("report.html")
+        if target.is_dir():
+            target = target / "report.html"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        page = render_person(
+            _one_person(log, people[0]) if person is None else log,
+            days,
+            summary.iloc[0],
+            source=source,
+            start=first,
+            end=last,
+        )
+        target.write_text(page, encoding="utf-8")
+        return target
+
+    folder = Path(output) if output is not None else Path("report")
+    if folder.suffix.lower() in (".html", ".htm") and not folder.is_dir():
+        raise SpasmlogError(
+            f"This log holds {len(people)} people, so the report is a folder (index.html and one page per "
+            f"person), not the file {folder}. Give a folder with -o, or one person with --person.",
+            output=str(folder),
+        )
+    folder.mkdir(parents=True, exist_ok=True)
+    pages = _page_names(people)
+    rows = {str(row["person_id"]): row for _, row in summary.iterrows()}
+    for pid, group in days.groupby("person_id", sort=False):
+        pid = str(pid)
+        page = render_person(
+            _one_person(log, pid),
+            group.reset_index(drop=True),
+            rows[pid],
+            source=source,
+            start=first,
+            end=last,
+            index="index.html",
+        )
+        (folder / pages[pid]).write_text(page, encoding="utf-8")
+    index = folder / "index.html"
+    index.write_text(render_index(log, days, summary, pages, source=source, start=first, end=last), encoding="utf-8")
+    return index

@@ -1,0 +1,141 @@
+"""Charts for the report: a :mod:`spasmlog.plots` function drawn on a fresh figure, as inline SVG markup.
+
+Text stays text in the SVG (``svg.fonttype: none``), so it is searchable, prints sharp and is escaped by
+matplotlib's SVG writer. Each chart gets its own ``svg.hashsalt``, which makes the ids matplotlib writes
+(clip paths, markers) unique within a page holding several charts, and the output the same on every run.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, cast
+
+import matplotlib as mpl
+from markupsafe import Markup
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+__all__ = ["WIDTH", "Chart", "draw", "figure_svg"]
+
+_PROLOGUE = re.compile(r"\A.*?(?=<svg\b)", re.DOTALL)
+_METADATA = re.compile(r"<metadata>.*?</metadata>\s*", re.DOTALL)
+_ID = re.compile(r'\sid="([^"]+)"')
+_REFERENCE = re.compile(r'(url\(#|href="#)([^)"]+)')
+WIDTH = 7.2
+"""Width in inches of the charts drawn on one Axes: the text column of an A4 page."""
+_RC: dict[str, Any] = {"svg.fonttype": "none", "svg.image_inline": True, "savefig.bbox": "tight", "figure.dpi": 100}
+
+
+@dataclass(frozen=True)
+class Chart:
+    """One chart of a report page.
+
+    Attributes
+    ----------
+    svg : markupsafe.Markup
+        The ``<svg>`` element, ready to place in the page.
+    alt : str
+        What the chart shows, in words (for the figure's caption and screen readers).
+    """
+
+    svg: Markup
+    alt: str
+
+
+def _prefix_ids(svg: str, key: str) -> str:
+    """Every ``id`` of ``svg`` and every reference to it (``url(#id)``, ``href="#id"``) prefixed with ``key``.
+
+    matplotlib numbers its groups ``figure_1``, ``axes_1``, ... in every file, and the plots name theirs
+    (``gid``): prefixed, the ids of several charts and of the page's own sections never collide. An id
+    repeated within the chart gets ``-2``, ``-3``, ... (references point at the first, which is the only one
+    matplotlib defines for them).
+    """
+    ids = set(_ID.findall(svg))
+
+    def reference(match: re.Match[str]) -> str:
+        name = match.group(2)
+        return f"{match.group(1)}{key}-{name}" if name in ids else match.group(0)
+
+    seen: dict[str, int] = {}
+
+    def unique(match: re.Match[str]) -> str:  # plots give one gid to several artists (each band, each session)
+        name = match.group(1)
+        seen[name] = seen.get(name, 0) + 1
+        return f' id="{key}-{name}"' if seen[name] == 1 else f' id="{key}-{name}-{seen[name]}"'
+
+    return _REFERENCE.sub(reference, _ID.sub(unique, svg))
+
+
+def figure_svg(fig: Figure, *, key: str) -> Markup:
+    """``fig`` as an ``<svg>`` element (no XML prologue), with ids made unique by ``key``.
+
+    Examples
+    --------
+    >>> from matplotlib.figure import Figure
+    >>> fig = Figure(figsize=(2, 1))
+    >>> _ = fig.subplots().set_title("<b> & more")
+    >>> svg = figure_svg(fig, key="doctest")
+    >>> svg.startswith("<svg"), "&lt;b&gt; &amp; more" in svg, 'id="doctest-figure_1"' in svg
+    (True, True, True)
+    """
+    buffer = io.StringIO()
+    settings: dict[str, Any] = {**_RC, "svg.hashsalt": key}
+    with mpl.rc_context(cast(Any, settings)):  # matplotlib types rc keys as literals; these are all valid
+        fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+    # the XML prologue and the RDF metadata (addresses of vocabularies) have no place inside an HTML page
+    text = _METADATA.sub("", _PROLOGUE.sub("", buffer.getvalue(), count=1), count=1)
+    text = _prefix_ids(text, key)
+    # matplotlib writes the size in pt; the page's CSS scales the chart to the column width instead
+    return Markup(text)  # matplotlib's SVG writer escapes every text it draws
+
+
+def draw(
+    name: str,
+    data: Any,
+    *,
+    key: str,
+    alt: str,
+    size: tuple[float, float] | None = None,
+    **options: Any,
+) -> Chart:
+    """Call ``spasmlog.plots.<name>(data, ...)`` and return what it drew as a chart.
+
+    Parameters
+    ----------
+    name : str
+        The plot function (``trend``, ``calendar``, ``body_map``, ...).
+    data : object
+        Its first argument.
+    key : str
+        Unique within the page: seeds the SVG ids.
+    alt : str
+        The chart in words.
+    size : tuple of float, optional
+        For charts drawn on one Axes: the figure size in inches (width, height). Without it the function
+        makes its own figure in the size its layout needs (multi-panel charts: calendar, body map, caseload).
+        The page scales every chart to the width of its column.
+    **options
+        Keyword options of the plot function.
+    """
+    import matplotlib.pyplot as plt
+
+    from spasmlog import plots
+
+    function: Callable[..., Axes | Figure] | None = getattr(plots, name, None)
+    with mpl.rc_context(cast(Any, _RC)):
+        if function is None:  # the chart is not written yet: say so on the page instead of failing
+            fig = Figure(figsize=size or (WIDTH, 2.0))
+            fig.text(0.5, 0.5, f"Chart not available: spasmlog.plots.{name} is missing.", ha="center", va="center")
+        elif size is not None:
+            fig = Figure(figsize=size, layout="constrained")
+            function(data, ax=fig.subplots(), **options)
+        else:
+            drawn = function(data, **options)
+            fig = drawn if isinstance(drawn, Figure) else cast(Figure, drawn.figure)
+    try:
+        return Chart(svg=figure_svg(fig, key=key), alt=alt)
+    finally:
+        plt.close(fig)  # figures the plot function made through pyplot are not left open
