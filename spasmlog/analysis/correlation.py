@@ -753,7 +753,7 @@ def rm_corr(data: pd.DataFrame, *, x: str, y: str, subject: str, alpha: float = 
     >>> daily = daily_table(spasmlog.load_sample("clinic"))
     >>> rm_corr(daily, x="sitting_h", y="spasm_count", subject="person_id").round(3)
            r   dof  p_value  ci_low  ci_high     n  subjects
-    0  0.051  1950    0.025   0.006    0.095  1963        12
+    0  0.049  1950    0.032   0.004    0.093  1963        12
     """
     function = "rm_corr"
     data = _check_frame(data, "data", function)
@@ -1012,10 +1012,10 @@ def within_person(
     >>> result = within_person(daily, factors=["water_ml", "sitting_h"], lags=(0, 1))
     >>> result[["factor", "lag", "n", "subjects", "r", "ci_low", "ci_high", "p_adjusted"]].round(3)
           factor  lag     n  subjects      r  ci_low  ci_high  p_adjusted
-    0   water_ml    0  1965        12  0.005  -0.063    0.072       0.881
-    1   water_ml    1  1860        12 -0.041  -0.128    0.047       0.437
-    2  sitting_h    0  1963        12  0.051   0.006    0.095       0.118
-    3  sitting_h    1  1858        12  0.023  -0.009    0.054       0.278
+    0   water_ml    0  1965        12  0.010  -0.065    0.085       0.777
+    1   water_ml    1  1860        12 -0.033  -0.122    0.056       0.567
+    2  sitting_h    0  1963        12  0.049   0.003    0.093       0.148
+    3  sitting_h    1  1858        12  0.020  -0.013    0.054       0.416
     >>> result[["people_estimated", "people_same_direction", "people_significant"]].iloc[2].tolist()
     [12, 9, 1]
     """

@@ -1737,10 +1737,10 @@ def cohort_model(
     >>> table = cohort_model(daily, factors=["water_ml", "sitting_h"], lags=(0, 1))
     >>> table[["factor", "lag", "rate_ratio", "ci_low", "ci_high", "n", "subjects"]].round(3)
           factor  lag  rate_ratio  ci_low  ci_high     n  subjects
-    0   water_ml    0       1.060   0.946    1.189  1636        12
-    1   water_ml    1       0.900   0.806    1.005  1636        12
-    2  sitting_h    0       1.054   1.004    1.106  1636        12
-    3  sitting_h    1       1.010   0.973    1.049  1636        12
+    0   water_ml    0       1.069   0.952    1.201  1636        12
+    1   water_ml    1       0.903   0.810    1.006  1636        12
+    2  sitting_h    0       1.057   1.007    1.109  1636        12
+    3  sitting_h    1       1.004   0.969    1.041  1636        12
     """
     function = "cohort_model"
     daily = _check_frame(daily, function)

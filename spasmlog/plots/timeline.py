@@ -629,7 +629,7 @@ def caseload(
     >>> daily = spasmlog.daily_table(spasmlog.load_sample("clinic"))
     >>> fig = caseload(daily)
     >>> [ax.get_gid() for ax in fig.axes][:3]
-    ['c05', 'c01', 'c07']
+    ['c05', 'c01', 'c08']
     """
     check_choice(x, "x", "caseload", ("since_start", "date"))
     if not (isinstance(ncols, int) and not isinstance(ncols, bool) and ncols >= 1):
