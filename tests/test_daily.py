@@ -133,3 +133,11 @@ def test_on_the_sample_with_planted_effects() -> None:
     assert (~table["logged"]).any()  # the simulator leaves days out, and they are marked
     events = sim.log.spasms.groupby("person_id").size()
     assert table.groupby("person_id")["spasm_count"].sum().astype(int).to_dict() == events.to_dict()
+
+
+def test_minutes_and_night_spasms_are_unknown_when_the_count_was_logged_without_events() -> None:
+    log = _log(daily=[_day("2026-01-01"), _day("2026-01-02", spasm_count="1")], spasms=[_spasm("2026-01-01 03:00")])
+    table = daily_table(log)
+    assert table["spasm_count"].tolist() == [1.0, 1.0]
+    assert np.isnan(table["spasm_minutes"].iloc[1])
+    assert np.isnan(table["night_spasms"].iloc[1])

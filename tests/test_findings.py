@@ -29,7 +29,9 @@ def test_only_corrected_findings_are_stated_and_the_rest_summarised() -> None:
     sentences = findings(_rates())
     assert sentences[0].startswith("On days after you drank 500 mL more water, you logged 38% fewer spasms")
     assert "(0.62 times as many; 95% CI 0.51 to 0.75; 690 days)" in sentences[0]
-    assert sentences[1].startswith("On days when you sat 1 h longer, you logged 1.1 times as many spasms")
+    # 1.1 (1.0 to 1.1) would hide the interval: one more decimal where rounding makes them touch
+    assert sentences[1].startswith("On days when you sat 1 h longer, you logged 1.08 times as many spasms")
+    assert "(95% CI 1.03 to 1.13; 701 days)" in sentences[1]
     assert sentences[2] == "No clear association with caffeine, banana (after correcting for the 4 tests run together)."
     assert all(s.endswith(ASSOCIATION_NOTE) for s in sentences[:2])
 
@@ -136,3 +138,26 @@ def test_factor_labels(factor: str, label: str) -> None:
 
 def test_an_empty_result_table_has_no_findings() -> None:
     assert findings(_rates().iloc[0:0]) == []
+
+
+def test_a_table_without_adjusted_p_values_is_adjusted_before_anything_is_stated() -> None:
+    table = _rates(p_value=[0.04, 0.045, 0.3, 0.6]).drop(columns=["p_adjusted"])
+    sentences = findings(table)
+    assert len(sentences) == 1
+    assert sentences[0].startswith("No clear association with water, sitting, caffeine, banana")
+
+
+def test_one_sentence_per_factor_at_its_strongest_lag() -> None:
+    table = _rates(factor=["water_ml", "water_ml", "water_ml", "banana"], lag=[0, 1, 2, 0], per=[500.0] * 3 + [1.0])
+    table["p_adjusted"] = [0.01, 1e-5, 0.03, 0.5]
+    sentences = findings(table)
+    assert sentences[0].startswith("On days after you drank 500 mL more water, you logged 1.08 times")  # lag 1
+    assert "The association shows at lags 0 and 2 too (neighbouring days are alike)." in sentences[0]
+    assert sum(s.startswith("On days") for s in sentences) == 1
+
+
+def test_small_effects_keep_their_digits() -> None:
+    table = _rates(rate_ratio=[0.996, 1.02, 1, 1], ci_low=[0.993, 1.001, 0.9, 0.9], ci_high=[0.999, 1.04, 1.1, 1.1])
+    sentences = findings(table)
+    assert "0.4% fewer spasms (0.996 times as many; 95% CI 0.993 to 0.999" in sentences[0]
+    assert "1.02 times as many spasms (95% CI 1.00 to 1.04" in sentences[1]

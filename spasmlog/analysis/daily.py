@@ -335,7 +335,9 @@ def daily_table(log: Log, *, persons: Iterable[str] | None = None) -> pd.DataFra
     count = table["events"].where(has_events, logged_count.astype("float64"))
     count = count.where(~(table["logged"] & count.isna() & logs_events), 0.0)
     table["spasm_count"] = count.where(table["logged"])
-    zero_day = table["logged"] & logs_events & ~has_events
+    # Minutes and night spasms are 0 only where the day's count is 0; a logged spasm_count without events
+    # says nothing about them.
+    zero_day = table["logged"] & logs_events & ~has_events & (table["spasm_count"] == 0)
     table["spasm_minutes"] = table["spasm_minutes"].where(~zero_day, 0.0)
     table["night_spasms"] = table["night_spasms"].where(~zero_day, 0.0).where(table["logged"])
     table["snow_score"] = snow_score(table["spasm_count"])

@@ -14,6 +14,8 @@ from typing import Any
 
 import pandas as pd
 
+from spasmlog.analysis.multicomp import adjust_pvalues
+
 __all__ = ["factor_label", "findings", "findings_table"]
 
 ASSOCIATION_NOTE = "This is an association, not proof of cause."
@@ -30,6 +32,10 @@ _PHRASES: dict[str, tuple[str, str]] = {
     "potassium_mg": ("took in {per} more potassium", "mg"),
     "sodium_mg": ("took in {per} more sodium", "mg"),
     "magnesium_pct": ("took in {per} more of your reference magnesium", "%"),
+    "calcium_pct": ("took in {per} more of your reference calcium", "%"),
+    "potassium_pct": ("took in {per} more of your reference potassium", "%"),
+    "sodium_pct": ("took in {per} more of your reference sodium", "%"),
+    "water_total_pct": ("took in {per} more of your reference total water", "%"),
     "exercise_min": ("exercised {per} longer", "min"),
     "exercise_rpe": ("rated your exercise effort {per} higher", "point"),
     "exercise_load": ("had an exercise load {per} higher", "min x RPE"),
@@ -61,12 +67,29 @@ def factor_label(factor: str) -> str:
     return name.replace("_", " ")
 
 
-def _number(value: float) -> str:
-    """Two significant digits for ratios and correlations, as people read them: 1.9, 0.62, 12."""
+def _digits(value: float) -> int:
+    """Decimals for two significant digits: 1.9, 0.62, 12."""
     if value == 0 or not math.isfinite(value):
+        return 2
+    return max(0, 1 - math.floor(math.log10(abs(value))))
+
+
+def _number(value: float, digits: int | None = None) -> str:
+    """``value`` with two significant digits (or ``digits`` decimals), as people read them."""
+    if not math.isfinite(value):
         return f"{value:g}"
-    digits = max(0, 1 - math.floor(math.log10(abs(value))))
-    return f"{value:.{digits}f}"
+    return f"{value:.{_digits(value) if digits is None else digits}f}"
+
+
+def _estimate(value: float, low: float, high: float) -> tuple[str, str, str]:
+    """An estimate and its interval with two significant digits, or more where rounding would make the
+    interval look like it touches the estimate (1.02, 95% CI 1.00 to 1.04 — not 1.0, 1.0 to 1.0)."""
+    digits = _digits(value)
+    for extra in range(3):
+        shown = [_number(v, digits + extra) for v in (value, low, high)]
+        if shown[0] not in (shown[1], shown[2]):
+            break
+    return shown[0], shown[1], shown[2]
 
 
 def _amount(per: float, unit: str) -> str:
@@ -79,52 +102,67 @@ def _amount(per: float, unit: str) -> str:
     return f"{per:g} {unit}".strip()
 
 
-def _when(factor: str, lag: int, per: float | None) -> str:
-    """``On days after you drank 500 mL more water`` (lag 1), ``Two days after ...`` (lag 2)."""
-    if factor.startswith("on_") or factor in _WHEN_ON or (per == 1 and factor not in _PHRASES):
-        what = (
-            f"you were on {factor_label(factor)}"
-            if factor.startswith("on_")
-            else _WHEN_ON.get(factor, f"you logged {factor_label(factor)}")
-        )
+def _when(factor: str, lag: int, per: float | None, *, who: str = "you") -> str:
+    """``On days after you drank 500 mL more water`` (lag 1), ``2 days after ...`` (lag 2).
+
+    A factor spasmlog does not know reads ``your <name> was <step> higher``: the table alone cannot tell a
+    yes/no column from a score, and "higher by 1" is true of both.
+    """
+    step = per if per is not None else 1.0
+    possessive = "your" if who == "you" else "their"
+    if factor.startswith("on_"):
+        what = f"{who} {'were' if who == 'you' else 'was'} on {factor_label(factor)}"
+    elif factor in _WHEN_ON:
+        what = f"{who} {_WHEN_ON[factor]}"
     elif factor in _PHRASES:
         phrase, unit = _PHRASES[factor]
-        what = "you " + phrase.format(per=_amount(per if per is not None else 1.0, unit))
+        verb = phrase.format(per=_amount(step, unit))
+        what = f"{who} {verb}".replace(" your ", f" {possessive} ")
     else:
-        what = f"your {factor_label(factor)} was {_number(per if per is not None else 1.0)} higher"
+        what = f"{possessive} {factor_label(factor)} was {step:g} higher"
+    start = "on days" if who != "you" else "On days"
     if lag == 0:
-        return f"On days when {what}"
+        return f"{start} when {what}"
     if lag == 1:
-        return f"On days after {what}"
+        return f"{start} after {what}"
     return f"{lag} days after {what}"
 
 
-def _times(ratio: float, details: str, *, compared: str = "") -> str:
-    """``1.9 times as many spasms as <compared> (95% CI ...)``, or ``38% fewer spasms than <compared>
-    (0.62 times as many; 95% CI ...)``."""
+def _times(row: Mapping[str, Any], details: str, level: int, *, compared: str = "") -> str:
+    """``1.9 times as many spasms as <compared> (95% CI 1.3 to 2.7; ...)``, or ``38% fewer spasms than
+    <compared> (0.62 times as many; 95% CI ...)``."""
+    ratio = float(row["rate_ratio"])
+    shown, low, high = _estimate(ratio, float(row["ci_low"]), float(row["ci_high"]))
+    interval = f"{level}% CI {low} to {high}; {details}"
     if ratio >= 1:
         versus = f" as {compared}" if compared else ""
-        return f"{_number(ratio)} times as many spasms{versus} ({details})"
+        return f"{shown} times as many spasms{versus} ({interval})"
     versus = f" than {compared}" if compared else ""
-    return f"{round(100 * (1 - ratio))}% fewer spasms{versus} ({_number(ratio)} times as many; {details})"
+    fewer = 100 * (1 - ratio)
+    percent = f"{fewer:.0f}" if round(fewer) >= 1 else f"{fewer:.1f}"
+    return f"{percent}% fewer spasms{versus} ({shown} times as many; {interval})"
 
 
 def _after_correction(tests: int) -> str:
     return "the only test run" if tests == 1 else f"after correcting for the {tests} tests run together"
 
 
-def _ci(row: Mapping[str, Any]) -> str:
-    return f"95% CI {_number(float(row['ci_low']))} to {_number(float(row['ci_high']))}"
+def _adjusted(table: pd.DataFrame) -> pd.Series:
+    """``p_adjusted``, or — for a table without one — Benjamini–Hochberg across its estimated rows, so that a
+    finding always survives a correction for the tests run together."""
+    if "p_adjusted" in table:
+        return table["p_adjusted"].astype("float64")
+    status = table["status"] if "status" in table else pd.Series("ok", index=table.index)
+    p = table["p_value"].astype("float64").where(status == "ok")
+    return pd.Series(adjust_pvalues(p.to_numpy()), index=table.index)
 
 
 def _significant(table: pd.DataFrame, alpha: float) -> pd.Series:
     status = table["status"] if "status" in table else pd.Series("ok", index=table.index)
-    p = table["p_adjusted"] if "p_adjusted" in table else table["p_value"]
-    return (status == "ok") & (p <= alpha)
+    return (status == "ok") & (_adjusted(table) <= alpha)
 
 
-def _rate_sentence(row: Mapping[str, Any]) -> str:
-    ci = _ci(row)
+def _rate_sentence(row: Mapping[str, Any], level: int) -> str:
     lag = int(row.get("lag", 0) or 0)
     if "days_below" in row:  # compare_days
         days = int(row["days_below"]) + int(row["days_at_or_above"])
@@ -137,41 +175,47 @@ def _rate_sentence(row: Mapping[str, Any]) -> str:
         start = {0: "On days when", 1: "On days after"}.get(lag, f"{lag} days after")
         return (
             f"{start} your {factor_label(factor)} was below {limit}, you logged "
-            f"{_times(float(row['rate_ratio']), f'{ci}; {days} days', compared='on other days')}. {ASSOCIATION_NOTE}"
+            f"{_times(row, f'{days} days', level, compared='on other days')}. {ASSOCIATION_NOTE}"
         )
-    details = f"{ci}; {int(row['n'])} days"
     per_value = row.get("per")
     per = float(per_value) if per_value is not None and not pd.isna(per_value) else None
-    return (
-        f"{_when(str(row['factor']), lag, per)}, you logged "
-        f"{_times(float(row['rate_ratio']), details)}. {ASSOCIATION_NOTE}"
-    )
+    span = f"{int(row['n'])} {'person-days' if 'subjects' in row else 'days'}"
+    change = _times(row, span, level)
+    if "subjects" in row:  # cohort_model: within-person rate ratios across people
+        who = _people(int(row["subjects"]))
+        when = _when(str(row["factor"]), lag, per, who="a person")
+        return f"Across {who}, {when}, they logged {change}. {ASSOCIATION_NOTE}"
+    return f"{_when(str(row['factor']), lag, per)}, you logged {change}. {ASSOCIATION_NOTE}"
 
 
-def _intervention_sentence(row: Mapping[str, Any]) -> str:
+def _people(count: int) -> str:
+    return "1 person" if count == 1 else f"{count} people"
+
+
+def _intervention_sentence(row: Mapping[str, Any], level: int) -> str:
     name = factor_label(str(row["intervention"]))
-    details = f"{_ci(row)}; {int(row['days_before'])} days before, {int(row['days_during'])} during"
-    compared = "before it, allowing for the trend"
-    change = _times(float(row["rate_ratio"]), details, compared=compared)
+    details = f"{int(row['days_before'])} days before, {int(row['days_during'])} during"
+    change = _times(row, details, level, compared="before it, allowing for the trend")
     return f"While on {name}, you logged {change}. {ASSOCIATION_NOTE}"
 
 
-def _correlation_sentence(row: Mapping[str, Any]) -> str:
+def _correlation_sentence(row: Mapping[str, Any], level: int) -> str:
     r = float(row["r"])
     lag = int(row.get("lag", 0) or 0)
     when = {0: "on the same day", 1: "on the day before"}.get(lag, f"{lag} days before")
     direction = "more" if r > 0 else "fewer"
-    ci = _ci(row)
+    shown, low, high = _estimate(r, float(row["ci_low"]), float(row["ci_high"]))
+    ci = f"{level}% CI {low} to {high}"
     days = int(row["n"])
     if "subjects" in row:
         return (
-            f"Across {int(row['subjects'])} people, when a person's {factor_label(str(row['factor']))} {when} was "
-            f"higher than usual for them, they logged {direction} spasms (within-person r = {_number(r)}, {ci}; "
+            f"Across {_people(int(row['subjects']))}, when a person's {factor_label(str(row['factor']))} {when} "
+            f"was higher than usual for them, they logged {direction} spasms (within-person r = {shown}, {ci}; "
             f"{days} person-days). {ASSOCIATION_NOTE}"
         )
     return (
         f"Higher {factor_label(str(row['factor']))} {when} was associated with {direction} spasms "
-        f"(r = {_number(r)}, {ci}; {days} days). {ASSOCIATION_NOTE}"
+        f"(r = {shown}, {ci}; {days} days). {ASSOCIATION_NOTE}"
     )
 
 
@@ -192,33 +236,44 @@ def findings_table(results: pd.DataFrame | pd.Series, *, alpha: float = 0.05) ->
     """Every row of a result table with its sentence and whether it is a finding.
 
     Returns a DataFrame with columns ``factor``, ``lag``, ``finding`` (survives the correction at
-    ``alpha``), ``status`` and ``sentence`` (a sentence for findings; empty otherwise).
+    ``alpha``: ``p_adjusted`` ≤ ``alpha``, or for a table without ``p_adjusted`` a Benjamini–Hochberg
+    adjustment across its rows), ``p_adjusted``, ``status`` and ``sentence`` (for findings; empty otherwise).
+    Intervals are labelled as ``1 − alpha`` intervals: pass the ``alpha`` the analysis used.
     """
     table = results.to_frame().T if isinstance(results, pd.Series) else results
     kind = _kind(table)
+    level = round(100 * (1 - alpha))
     significant = _significant(table, alpha)
+    adjusted = _adjusted(table)
     rows = []
-    for (_, row), is_finding in zip(table.iterrows(), significant, strict=True):
+    for (_, row), is_finding, p in zip(table.iterrows(), significant, adjusted, strict=True):
         record = {str(key): value for key, value in row.items()}
         if kind == "intervention":
-            sentence = _intervention_sentence(record) if is_finding else ""
+            sentence = _intervention_sentence(record, level) if is_finding else ""
             factor = str(record["intervention"])
         elif kind == "rate":
-            sentence = _rate_sentence(record) if is_finding else ""
+            sentence = _rate_sentence(record, level) if is_finding else ""
             factor = str(record["factor"])
         else:
-            sentence = _correlation_sentence(record) if is_finding else ""
+            sentence = _correlation_sentence(record, level) if is_finding else ""
             factor = str(record["factor"])
         rows.append(
             {
                 "factor": factor,
                 "lag": record.get("lag", 0),
                 "finding": bool(is_finding),
+                "p_adjusted": p,
                 "status": record.get("status", "ok"),
                 "sentence": sentence,
             }
         )
-    return pd.DataFrame(rows, columns=["factor", "lag", "finding", "status", "sentence"])
+    return pd.DataFrame(rows, columns=["factor", "lag", "finding", "p_adjusted", "status", "sentence"])
+
+
+def _lags(lags: list[int]) -> str:
+    words = [str(int(lag)) for lag in sorted(lags)]
+    listed = words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+    return f"lag{'s' if len(words) > 1 else ''} {listed}"
 
 
 def findings(results: pd.DataFrame | pd.Series, *, max_items: int = 5, alpha: float = 0.05) -> list[str]:
@@ -233,15 +288,18 @@ def findings(results: pd.DataFrame | pd.Series, *, max_items: int = 5, alpha: fl
     max_items : int
         At most this many findings, the strongest evidence first (smallest adjusted p-value).
     alpha : float
-        A row is a finding when its adjusted p-value (``p_adjusted``, else ``p_value``) is at most
-        ``alpha`` and it was estimated (``status == "ok"``).
+        A row is a finding when its adjusted p-value is at most ``alpha`` and it was estimated
+        (``status == "ok"``). A table without ``p_adjusted`` is adjusted here (Benjamini–Hochberg across its
+        rows), so an uncorrected p-value is never stated as a finding. Use the ``alpha`` of the analysis:
+        it also labels the intervals (0.05: 95% CI).
 
     Returns
     -------
     list of str
-        One sentence per finding, each ending with "This is an association, not proof of cause.";
-        then one sentence naming the factors with no clear association, and one naming what could not be
-        estimated and why.
+        One sentence per factor with a finding — at the lag with the strongest evidence; other lags of the
+        same factor that survive are named in the sentence, since neighbouring days are alike — each ending
+        with "This is an association, not proof of cause."; then one sentence naming the factors with no
+        clear association, and one naming what could not be estimated and why.
 
     Examples
     --------
@@ -260,13 +318,19 @@ def findings(results: pd.DataFrame | pd.Series, *, max_items: int = 5, alpha: fl
     if table.empty:
         return []
     described = findings_table(table, alpha=alpha)
-    p = table["p_adjusted"] if "p_adjusted" in table else table["p_value"]
-    order = p.reset_index(drop=True).sort_values(kind="stable").index
-    ranked = described.loc[order]
+    ranked = described.sort_values("p_adjusted", kind="stable", na_position="last")
     found = ranked[ranked["finding"]]
-    sentences = found["sentence"].head(max_items).tolist()
-    if len(found) > max_items:
-        sentences.append(f"{len(found) - max_items} more association(s) survived the correction; see the table.")
+    best = found.drop_duplicates("factor")
+    sentences = []
+    for row in best.head(max_items).to_dict("records"):
+        sentence = str(row["sentence"])
+        others = [int(lag) for lag in found.loc[found["factor"] == row["factor"], "lag"] if lag != row["lag"]]
+        if others:
+            also = f" The association shows at {_lags(others)} too (neighbouring days are alike)."
+            sentence = sentence.replace(f" {ASSOCIATION_NOTE}", f"{also} {ASSOCIATION_NOTE}")
+        sentences.append(sentence)
+    if len(best) > max_items:
+        sentences.append(f"{len(best) - max_items} more association(s) survived the correction; see the table.")
     tested = described[described["status"] == "ok"]
     clear = set(found["factor"])
     unclear = [f for f in dict.fromkeys(tested["factor"]) if f not in clear]
