@@ -86,12 +86,20 @@ def _parser() -> argparse.ArgumentParser:
     importing.add_argument("items", nargs="+", metavar="SOURCE FILE", help="the export format, then the files")
     importing.add_argument("--auto", action="store_true", help="detect each file's format from its content")
     importing.add_argument("--into", type=Path, required=True, metavar="LOGDIR", help="the log folder")
-    importing.add_argument("--person", metavar="ID", help="whose log, when LOGDIR holds one folder per person")
+    importing.add_argument(
+        "--person",
+        metavar="ID",
+        help="whose log, when LOGDIR holds one folder per person (an existing folder: create a new client's first)",
+    )
     importing.add_argument("--overwrite", action="store_true", help="replace your values where the import differs")
     importing.add_argument("--dry-run", action="store_true", help="show what would change; write nothing")
     dates = importing.add_mutually_exclusive_group()
     dates.add_argument(
-        "--dayfirst", dest="dayfirst", action="store_const", const=True, help="read 03/04/2026 as 3 April"
+        "--dayfirst",
+        dest="dayfirst",
+        action="store_const",
+        const=True,
+        help="read 03/04/2026 as 3 April (in the exports and in your daily.csv)",
     )
     dates.add_argument("--monthfirst", dest="dayfirst", action="store_const", const=False, help="read it as March 4")
     importing.add_argument(
@@ -224,16 +232,21 @@ def report_text(log: Log, path: Path | str) -> str:
             continue
         lines += ["", f"{title}: {len(found)}"]
         for p in found.to_dict("records"):
-            where = f"{Path(str(p['file'])).name}:{p['line']}" if p["file"] else p["table"]
-            lines.append(f"  {where}  {p['column']}  {p['value']!r}  [{p['rule']}]")
+            where = _where(p["file"], p["line"], path) if p["file"] else p["table"]
+            cell = "".join(f"  {x}" for x in (p["column"], repr(p["value"]) if p["value"] is not None else None) if x)
+            lines.append(f"  {where}{cell}  [{p['rule']}]")
             lines.append(f"      {p['message']}")
     lines += ["", "No problems found." if not len(log.errors) else f"{len(log.errors)} problem(s) found."]
     return "\n".join(lines) + "\n"
 
 
 def _import(args: argparse.Namespace, out: TextIO) -> int:
+    import warnings
+
+    from spasmlog.errors import ImportFormatError
     from spasmlog.importers import SOURCES, detect, read_export
     from spasmlog.importers.merge import merge_into
+    from spasmlog.importers.myfitnesspal import PercentDailyValueWarning
 
     items = list(args.items)
     if args.auto:
@@ -250,7 +263,8 @@ def _import(args: argparse.Namespace, out: TextIO) -> int:
         if not items:
             raise SpasmlogError(f"Give the {source} export file(s) to import after '{source}'.")
         groups = {source: [Path(item) for item in items]}
-    for source, files in groups.items():
+    imports = []
+    for source, files in groups.items():  # read every export before merging any: a bad file changes nothing
         for file in files:
             if not file.exists():
                 raise SpasmlogError(f"{file} does not exist.", file=str(file))
@@ -258,10 +272,39 @@ def _import(args: argparse.Namespace, out: TextIO) -> int:
             options = {"source_priority": args.prefer} if args.prefer else {}
         else:
             options = {"dayfirst": args.dayfirst}
-        imported = read_export(source, files, **options)
-        result = merge_into(imported, args.into, person_id=args.person, overwrite=args.overwrite, dry_run=args.dry_run)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", PercentDailyValueWarning)  # the summary's notes say it
+            try:
+                imports.append(read_export(source, files, **options))
+            except ImportFormatError as error:
+                raise _in_cli_terms(error) from None
+    for imported in imports:
+        try:
+            result = merge_into(
+                imported,
+                args.into,
+                person_id=args.person,
+                overwrite=args.overwrite,
+                dry_run=args.dry_run,
+                dayfirst=args.dayfirst,
+            )
+        except SpasmlogError as error:
+            raise _in_cli_terms(error) from None
         out.write(result.summary() + "\n")
     return EXIT_OK
+
+
+def _in_cli_terms(error: SpasmlogError) -> SpasmlogError:
+    """The error with its Python advice (``dayfirst=True``) in command-line terms (``--dayfirst``)."""
+    message = error.message
+    for python, command_line in (
+        ("Pass dayfirst=True or dayfirst=False", "Give --dayfirst or --monthfirst"),
+        ("pass dayfirst=True or dayfirst=False", "give --dayfirst or --monthfirst"),
+    ):
+        message = message.replace(python, command_line)
+    if message == error.message:
+        return error
+    return type(error)(message, **error.detail)
 
 
 def _report(args: argparse.Namespace, out: TextIO) -> int:
@@ -277,6 +320,19 @@ def _report(args: argparse.Namespace, out: TextIO) -> int:
     else:
         out.write(f"Wrote {written}. Open it in a browser; it prints on A4.\n")
     return EXIT_OK
+
+
+def _where(file: object, line: object, root: Path | str) -> str:
+    """``c01/daily.csv:5``: the file relative to the path validated (a caseload has one daily.csv per client)."""
+    text = str(file)
+    base = Path(root)
+    folder = base if base.is_dir() else base.parent
+    try:
+        shown = str(Path(text.split(" [", 1)[0]).resolve().relative_to(folder.resolve()))
+        shown += text[len(text.split(" [", 1)[0]) :]
+    except ValueError:
+        shown = Path(text).name
+    return f"{shown}:{int(line)}" if isinstance(line, (int, float)) and line == line else shown
 
 
 def _template(args: argparse.Namespace, out: TextIO) -> int:

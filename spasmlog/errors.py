@@ -14,6 +14,7 @@ import pandas as pd
 
 __all__ = [
     "AmbiguousColumnError",
+    "ConflictingTablesError",
     "EncodingError",
     "ImportFormatError",
     "LogNotFoundError",
@@ -79,6 +80,10 @@ class MissingColumnError(LogReadError):
 
 class AmbiguousColumnError(LogReadError):
     """Two headers of one file mean the same column (``Water (L)`` and ``water_ml``)."""
+
+
+class ConflictingTablesError(LogReadError):
+    """A folder holds the same table in two forms (CSV tables and a workbook sheet)."""
 
 
 class ImportFormatError(LogReadError):

@@ -581,6 +581,8 @@ def _quarantine_frame(
         if not len(local):
             continue
         original = part.raw.frame.iloc[local].astype("str").reset_index(drop=True)
+        # A column of the person's own called "table" or "line" keeps its cells under "table (in file)".
+        original.columns = [f"{c} (in file)" if c in QUARANTINE_COLUMNS else c for c in original.columns]
         lines = part.raw.lines[local]
         head = pd.DataFrame({"table": table, "file": part.raw.file, "line": lines})
         head["reasons"] = [reasons.get((part.raw.file, int(line)), "") for line in lines]

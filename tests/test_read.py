@@ -307,3 +307,54 @@ def test_the_fast_reader_for_big_files_reads_exactly_like_the_careful_one(
     pd.testing.assert_frame_equal(fast.problems, careful.problems)
     pd.testing.assert_frame_equal(fast.quarantine, careful.quarantine)
     assert fast.problems["line"].tolist() == [3, 3]
+
+
+def test_a_column_named_like_the_quarantine_bookkeeping_is_kept(write: Write) -> None:
+    text = "date,water_ml,table\n2026-01-01,abc,kitchen\n2026-01-02,1500,desk\n"
+    log = spasmlog.read_log(write("daily.csv", text), errors="quarantine")
+    assert log.daily["table"].tolist() == ["desk"]
+    assert log.quarantine.loc[0, "table (in file)"] == "kitchen"
+    assert log.summary().set_index("table").loc["daily", "rows_quarantined"] == 1
+
+
+def test_a_damaged_parquet_file_is_a_read_error(write: Write) -> None:
+    with pytest.raises(SpasmlogError, match="could not be read as a Parquet table"):
+        spasmlog.read_log(write("daily.parquet", b"PAR1garbage"))
+
+
+def test_files_that_are_not_tables_are_skipped_with_a_warning(write: Write, tmp_path: Path) -> None:
+    write("log/daily.csv", "date,water_ml\n2026-01-01,1\n2026-01-02,lots\n")
+    write("log/shopping.csv", "item,price\nmilk,1\n")
+    log = spasmlog.read_log(tmp_path / "log", errors="quarantine")
+    log.quarantine.to_csv(tmp_path / "log" / "quarantine.csv", index=False)  # saved beside the log
+    again = spasmlog.read_log(tmp_path / "log", errors="quarantine")
+    skipped = again.warnings[again.warnings["rule"] == "not_read"]
+    assert sorted(Path(f).name for f in skipped["file"]) == ["quarantine.csv", "shopping.csv"]
+    assert "quarantine file written by `spasmlog validate" in " ".join(skipped["message"])
+    assert len(again.daily) == 1 and len(again.quarantine) == 1
+
+
+def test_a_backup_folder_inside_a_persons_log_is_not_read(write: Write, tmp_path: Path) -> None:
+    write("ann/daily.csv", DAILY)
+    write("ann/backup/daily.csv", DAILY)
+    log = spasmlog.read_log(tmp_path / "ann")
+    assert len(log.daily) == 2
+    assert log.person_ids == ["ann"]
+    assert log.warnings["file"].str.endswith("backup").tolist() == [True]
+
+
+def test_one_table_as_csv_and_as_a_workbook_sheet_is_refused(tmp_path: Path) -> None:
+    from spasmlog.errors import ConflictingTablesError
+    from spasmlog.template import write_template
+
+    write_template(tmp_path / "t")
+    with pytest.raises(ConflictingTablesError, match="Keep one form"):
+        spasmlog.read_log(tmp_path / "t")
+
+
+def test_a_linked_folder_is_not_followed(write: Write, tmp_path: Path) -> None:
+    write("clinic/c01/daily.csv", DAILY)
+    (tmp_path / "clinic" / "loop").symlink_to(tmp_path / "clinic")
+    log = spasmlog.read_log(tmp_path / "clinic")
+    assert log.person_ids == ["c01"]
+    assert "through a link" in log.warnings["message"].iloc[0]

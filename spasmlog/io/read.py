@@ -75,8 +75,25 @@ def read_log(
     >>> int(log.sources["rows_read"].sum()) == valid + len(log.quarantine)
     True
     """
-    log = build_log(discover(path), errors=errors, dayfirst=dayfirst, drink_g=drink_g)
+    skipped: list[tuple[str, str]] = []
+    raws = discover(path, skipped=skipped)
+    log = build_log(raws, errors=errors, dayfirst=dayfirst, drink_g=drink_g)
     log.provenance = _provenance(Path(path))
+    if skipped:
+        notes = pd.DataFrame(
+            {
+                "table": "",
+                "file": [f for f, _ in skipped],
+                "line": None,
+                "column": None,
+                "field": None,
+                "value": None,
+                "rule": "not_read",
+                "message": [reason for _, reason in skipped],
+                "severity": "warning",
+            }
+        )
+        log.problems = pd.concat([notes, log.problems], ignore_index=True)
     return log
 
 

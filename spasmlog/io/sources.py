@@ -19,7 +19,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from spasmlog.errors import EncodingError, LogNotFoundError, LogReadError, UnrecognisedTableError
+from spasmlog.errors import (
+    ConflictingTablesError,
+    EncodingError,
+    LogNotFoundError,
+    LogReadError,
+    UnrecognisedTableError,
+)
 from spasmlog.io.units import resolve_header
 from spasmlog.logformat.schemas import TABLES, field_specs
 
@@ -38,15 +44,29 @@ PROVENANCE_FILE = "provenance.csv"
 """Beside ``daily.csv``: where each imported value came from (written by ``spasmlog import``)."""
 
 TABLE_SUFFIXES = {".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".parquet", ".jsonl", ".ndjson"}
+_QUARANTINE_HEADERS = ["table", "file", "line", "reasons"]  # the leading columns of Log.quarantine
+_WORKBOOKS = (".xlsx", ".xlsm")
 _IGNORED_SHEETS = {"readme", "help", "about", "instructions", "lists", "info"}
 
 _STEM_WORDS: list[tuple[str, str]] = [
-    ("intervention", "interventions"), ("treatment", "interventions"), ("therap", "interventions"),
-    ("programme", "interventions"), ("spasm", "spasms"), ("cramp", "spasms"), ("episode", "spasms"),
-    ("event", "spasms"), ("people", "people"), ("person", "people"), ("participant", "people"),
-    ("client", "people"), ("profile", "people"), ("daily", "daily"), ("diary", "daily"), ("days", "daily"),
+    ("intervention", "interventions"),
+    ("treatment", "interventions"),
+    ("therap", "interventions"),
+    ("programme", "interventions"),
+    ("spasm", "spasms"),
+    ("cramp", "spasms"),
+    ("episode", "spasms"),
+    ("event", "spasms"),
+    ("people", "people"),
+    ("person", "people"),
+    ("participant", "people"),
+    ("client", "people"),
+    ("profile", "people"),
+    ("daily", "daily"),
+    ("diary", "daily"),
+    ("days", "daily"),
     ("day", "daily"),
-]  # fmt: skip
+]
 
 
 @dataclass
@@ -351,7 +371,13 @@ def load_file(path: Path, *, table: str | None = None, person_id: str | None = N
         if not loaded:
             raise UnrecognisedTableError(f"{path} has no sheet with a table in it.", file=display)
     elif suffix == ".parquet":
-        frame = pd.read_parquet(path)
+        try:
+            frame = pd.read_parquet(path)
+        except Exception as error:  # pyarrow raises its own types for a damaged or foreign file
+            raise LogReadError(
+                f"{path} could not be read as a Parquet table ({error}). Write it again, or save it as CSV.",
+                file=display,
+            ) from error
         loaded.append((path.stem, display, frame, np.arange(len(frame)) + 1, False))
     elif suffix in {".jsonl", ".ndjson"}:
         try:
@@ -369,6 +395,12 @@ def load_file(path: Path, *, table: str | None = None, person_id: str | None = N
         )
     tables = []
     for name, label, frame, lines, decimal_comma in loaded:
+        if [str(c) for c in frame.columns[:4]] == _QUARANTINE_HEADERS:
+            raise UnrecognisedTableError(
+                f"{label} is a quarantine file written by `spasmlog validate --quarantine`, not a table of the log: "
+                "fix the rows in the original files (it names them) and delete it.",
+                file=label,
+            )
         kind = table or detect_table(name, [str(c) for c in frame.columns])
         if kind is None:
             if suffix in {".xlsx", ".xlsm"} and len(loaded) > 1:
@@ -395,24 +427,44 @@ def _table_files(folder: Path) -> list[Path]:
     )
 
 
-def discover(path: str | Path) -> list[RawTable]:
+def discover(path: str | Path, *, skipped: list[tuple[str, str]] | None = None) -> list[RawTable]:
     """Every table under ``path``: a file, a person's folder, or a folder of per-person folders.
 
     A table without a ``person_id`` column belongs to the person the folder (or workbook, or file's
-    folder) is named after.
+    folder) is named after. Inside a folder, files that are not tables (a notes file, a quarantine file
+    written by ``spasmlog validate``) are not read, and neither are sub-folders of a person's own folder
+    (a backup copy would count every day twice) or folders reached through a link; each is listed in
+    ``skipped`` as (path, reason) when a list is given.
     """
+    notes = skipped if skipped is not None else []
     root = Path(path)
     if not root.exists():
         raise LogNotFoundError(f"{root} does not exist. Give the path of a log folder or a table file.", file=str(root))
     if root.is_file():
-        person = root.stem if root.suffix.lower() in {".xlsx", ".xlsm"} else root.resolve().parent.name
+        person = root.stem if root.suffix.lower() in _WORKBOOKS else root.resolve().parent.name
         return load_file(root, person_id=person)
+    if not root.is_dir():
+        raise LogNotFoundError(f"{root} is neither a folder nor a table file.", file=str(root))
     tables: list[RawTable] = []
     for file in _table_files(root):
-        tables.extend(_load_in_folder(file, root.resolve().name))
+        tables.extend(_load_in_folder(file, root.resolve().name, notes))
+    persons_here = any(t.table in ("daily", "spasms") for t in tables)
     for sub in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
-        for file in _table_files(sub):
-            tables.extend(_load_in_folder(file, sub.name))
+        if sub.is_symlink():
+            notes.append((str(sub), "a folder reached through a link was not read (it may loop back)"))
+        elif not _table_files(sub):
+            continue
+        elif persons_here:
+            notes.append(
+                (
+                    str(sub),
+                    "a sub-folder of a person's own log folder (a backup copy?) was not read: move it out, "
+                    "or keep one folder per person without tables beside them",
+                )
+            )
+        else:
+            for file in _table_files(sub):
+                tables.extend(_load_in_folder(file, sub.name, notes))
     if not tables:
         raise LogNotFoundError(
             f"{root} holds no log tables. Expected daily.csv, spasms.csv, interventions.csv or people.csv "
@@ -420,13 +472,31 @@ def discover(path: str | Path) -> list[RawTable]:
             "`spasmlog template DIR` writes empty ones to start from.",
             file=str(root),
         )
+    _refuse_two_forms(tables)
     return tables
 
 
-def _load_in_folder(file: Path, person: str) -> list[RawTable]:
+def _refuse_two_forms(tables: list[RawTable]) -> None:
+    """A folder holding one table both as CSV (or Parquet, JSON Lines) and as a workbook sheet is refused:
+    the same rows would count twice (spasms and interventions have no uniqueness rule to catch it)."""
+    forms: dict[tuple[str, str], dict[bool, str]] = {}
+    for raw in tables:
+        file = Path(raw.file.split(" [", 1)[0])
+        forms.setdefault((str(file.parent), raw.table), {})[file.suffix.lower() in _WORKBOOKS] = raw.file
+    for (folder, table), kinds in forms.items():
+        if len(kinds) == 2:
+            raise ConflictingTablesError(
+                f"{folder} holds the {table} table twice: in {kinds[False]} and in {kinds[True]}. Keep one form "
+                "(the CSV tables or the workbook) and move the other out of the folder.",
+                file=folder,
+                table=table,
+            )
+
+
+def _load_in_folder(file: Path, person: str, skipped: list[tuple[str, str]]) -> list[RawTable]:
     try:
         return load_file(file, person_id=person)
-    except UnrecognisedTableError:
-        if file.suffix.lower() == ".txt":  # notes and read-me files beside the tables
-            return []
-        raise
+    except UnrecognisedTableError as error:
+        if file.suffix.lower() != ".txt":  # notes and read-me files beside the tables go unmentioned
+            skipped.append((str(file), str(error)))
+        return []
