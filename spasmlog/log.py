@@ -127,11 +127,15 @@ class Log:
         """The problems that kept their row (``severity == "warning"``)."""
         return self.problems[self.problems["severity"] == "warning"]
 
-    def write(self, path: str | Path, *, format: Literal["csv", "xlsx", "parquet"] = "csv") -> Path:
+    def write(
+        self, path: str | Path, *, format: Literal["csv", "xlsx", "parquet"] = "csv", overwrite: bool = False
+    ) -> Path:
         """Write the valid tables to a folder (``csv``, ``parquet``) or one workbook (``xlsx``).
 
         Reading what was written gives equal tables, extra columns included. Empty tables are not written.
-        Returns the folder or workbook written.
+        A folder that already holds log tables is refused unless ``overwrite=True`` (which replaces the
+        files written and leaves other files alone). Each CSV is written atomically. Returns the folder or
+        workbook written.
 
         Examples
         --------
@@ -143,7 +147,7 @@ class Log:
         """
         from spasmlog.io.write import write_log
 
-        return write_log(self, Path(path), format=format)
+        return write_log(self, Path(path), format=format, overwrite=overwrite)
 
     def summary(self) -> pd.DataFrame:
         """Rows read, valid and quarantined, people and date span per table."""

@@ -271,7 +271,7 @@ def test_write_is_atomic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
 
     monkeypatch.setattr(pd.DataFrame, "to_csv", crash)
     with pytest.raises(KeyboardInterrupt):
-        log.write(tmp_path)
+        log.write(tmp_path, overwrite=True)
     assert (tmp_path / "daily.csv").read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["daily.csv"]
 
@@ -358,3 +358,11 @@ def test_a_linked_folder_is_not_followed(write: Write, tmp_path: Path) -> None:
     log = spasmlog.read_log(tmp_path / "clinic")
     assert log.person_ids == ["c01"]
     assert "through a link" in log.warnings["message"].iloc[0]
+
+
+def test_writing_over_an_existing_log_needs_overwrite(tmp_path: Path) -> None:
+    log = spasmlog.validate_tables({"daily": pd.DataFrame({"person_id": ["a"], "date": ["2026-01-01"]})})
+    log.write(tmp_path)
+    with pytest.raises(SpasmlogError, match="already exists"):
+        log.write(tmp_path)
+    assert log.write(tmp_path, overwrite=True) == tmp_path

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Literal
 
 import pandas as pd
 
+from spasmlog.errors import SpasmlogError
 from spasmlog.logformat.schemas import TABLES, field_specs
 
 if TYPE_CHECKING:
@@ -66,11 +67,31 @@ def atomic_write_csv(
         raise
 
 
-def write_log(log: Log, path: Path, *, format: Literal["csv", "xlsx", "parquet"] = "csv") -> Path:
+def _existing_tables(path: Path) -> list[Path]:
+    """Log tables already in ``path`` (a folder) or ``path`` itself (a workbook)."""
+    if path.is_file():
+        return [path]
+    if not path.is_dir():
+        return []
+    from spasmlog.io.sources import TABLE_SUFFIXES
+
+    return sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in TABLE_SUFFIXES)
+
+
+def write_log(
+    log: Log, path: Path, *, format: Literal["csv", "xlsx", "parquet"] = "csv", overwrite: bool = False
+) -> Path:
     """Write the non-empty tables of ``log``; see :meth:`spasmlog.Log.write`."""
+    target = path if format != "xlsx" or path.suffix.lower() == ".xlsx" else path / "log.xlsx"
+    existing = _existing_tables(target if format == "xlsx" else path)
+    if existing and not overwrite:
+        raise SpasmlogError(
+            f"{existing[0]} already exists: write the log to an empty folder, or pass overwrite=True to replace "
+            "the tables (other files in the folder are left as they are, and would be read with it).",
+            file=str(existing[0]),
+        )
     tables = {name: log.table(name) for name in TABLES if len(log.table(name))}
     if format == "xlsx":
-        target = path if path.suffix.lower() == ".xlsx" else path / "log.xlsx"
         target.parent.mkdir(parents=True, exist_ok=True)
         with pd.ExcelWriter(target, engine="openpyxl") as workbook:
             for name, frame in tables.items():
