@@ -65,6 +65,8 @@ _MESSAGES = {
     "not_a_datetime": "'{value}' is not a date and time. Write YYYY-MM-DD HH:MM, e.g. 2026-01-27 23:40.",
     "ambiguous_date": "'{value}' could be day/month or month/day and the column does not show which. Write "
     "YYYY-MM-DD, or give the order: read_log(..., dayfirst=True) or `spasmlog validate --dayfirst`.",
+    "mixed_date_order": "This column mixes day-first (27/01/2026) and month-first (1/27/2026) dates, so '{value}' "
+    "cannot be read safely. Write dates as YYYY-MM-DD, or one order throughout.",
     "not_a_time": "'{value}' is not a time of day. Write HH:MM, e.g. 23:40.",
     "missing_time": "The time of this spasm is empty. Write the time (HH:MM) it started.",
     "not_a_duration": "'{value}' is not a duration. Write seconds (90), minutes:seconds (1:30), or 1m30s / 2 min.",
@@ -87,21 +89,6 @@ _MESSAGES = {
     "the events are used.",
     "unknown_sheet": "{detail}",
 }
-
-_PARSE_RULES = frozenset(
-    {
-        "not_a_number",
-        "ambiguous_number",
-        "not_a_whole_number",
-        "not_yes_no",
-        "not_a_date",
-        "not_a_datetime",
-        "ambiguous_date",
-        "not_a_time",
-        "missing_time",
-        "not_a_duration",
-    }
-)
 
 
 @dataclass
@@ -185,7 +172,7 @@ def _prepare(raw: RawTable, *, dayfirst: bool | None, drink_g: float) -> _Prepar
                 f"{raw.file}: the {raw.table} table needs a '{name}' column (accepted headers: "
                 f"{_accepted_names(raw.table, name)}"
                 + (", or 'date' and 'time'" if name == "start" and raw.table == "spasms" else "")
-                + ").",
+                + "). The headers must be the first row of the file or sheet, with no title row above them.",
                 file=raw.file,
                 table=raw.table,
                 column=name,

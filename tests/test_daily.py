@@ -141,3 +141,9 @@ def test_minutes_and_night_spasms_are_unknown_when_the_count_was_logged_without_
     assert table["spasm_count"].tolist() == [1.0, 1.0]
     assert np.isnan(table["spasm_minutes"].iloc[1])
     assert np.isnan(table["night_spasms"].iloc[1])
+
+
+def test_a_table_instead_of_a_log_is_a_clear_error() -> None:
+    log = _log(daily=[_day("2026-01-01")])
+    with pytest.raises(TypeError, match="needs the Log that spasmlog.read_log"):
+        daily_table(log.daily)  # type: ignore[arg-type]

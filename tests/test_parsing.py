@@ -116,9 +116,9 @@ def test_ambiguous_dates_are_reported_unless_the_order_is_given() -> None:
     assert _dates(["03/04/2026"], dayfirst=False).values.dt.month.tolist() == [3]
 
 
-def test_conflicting_date_orders_are_ambiguous() -> None:
+def test_conflicting_date_orders_are_reported_as_mixed() -> None:
     parsed = _dates(["27/01/2026", "01/27/2026", "03/04/2026"])
-    assert set(parsed.errors.tolist()) == {"ambiguous_date"}
+    assert set(parsed.errors.tolist()) == {"mixed_date_order"}
     assert parsed.values.isna().all()
 
 

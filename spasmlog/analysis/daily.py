@@ -305,6 +305,11 @@ def daily_table(log: Log, *, persons: Iterable[str] | None = None) -> pd.DataFra
     >>> table[["spasm_count", "water_ml", "water_pct"]].notna().all().tolist()
     [False, False, False]
     """
+    if not isinstance(log, Log):
+        raise TypeError(
+            f"daily_table needs the Log that spasmlog.read_log (or simulate(...).log) returns, not a "
+            f"{type(log).__name__}: pass the whole log, e.g. daily_table(spasmlog.read_log(path))."
+        )
     daily, spasms = log.daily, log.spasms
     if persons is not None:
         wanted = set(persons)

@@ -459,10 +459,12 @@ def _parse_slash_dates(text: pd.Series, values: pd.Series, parsed: Parsed, *, ki
         says_month = bool((b > 12).any())
         if says_day != says_month:
             dayfirst = says_day
+    mixed = dayfirst is None and bool((a > 12).any()) and bool((b > 12).any())
     if dayfirst is None:
         # Either no cell shows the order, or cells show both orders: only day == month is certain.
         ambiguous = a != b
-        parsed.add(ambiguous.reindex(values.index, fill_value=False), "ambiguous_date")
+        rule = "mixed_date_order" if mixed else "ambiguous_date"
+        parsed.add(ambiguous.reindex(values.index, fill_value=False), rule)
         order_day, order_month = a, b  # a == b: either order gives the same date
         keep = ~ambiguous & (a == b)
     else:
