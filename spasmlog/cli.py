@@ -153,7 +153,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SpasmlogError as error:
         print(f"spasmlog: error: {error}", file=sys.stderr)
         return EXIT_USAGE
-    except (OSError, UnicodeError) as error:
+    except OSError as error:  # a path that cannot be read or written: say which and why, in words
+        where = f"{error.filename}: " if error.filename else ""
+        print(f"spasmlog: error: {where}{error.strerror or error}", file=sys.stderr)
+        return EXIT_USAGE
+    except UnicodeError as error:
         print(f"spasmlog: error: {error}", file=sys.stderr)
         return EXIT_USAGE
     except Exception as error:  # a bug: one line for the person, the traceback only on request

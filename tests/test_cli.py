@@ -137,7 +137,7 @@ def test_import_fills_the_log_reports_and_is_idempotent(tmp_path: Path, capsys: 
     assert table["water_total_ml"].tolist() == [2500, 2100]
     before = (log / "daily.csv").read_bytes()
     assert main(["import", "cronometer", str(export), "--into", str(log)]) == 0
-    assert "nothing were changed" in capsys.readouterr().out
+    assert "nothing was changed" in capsys.readouterr().out
     assert (log / "daily.csv").read_bytes() == before
     assert main(["validate", str(log)]) == 0
     assert "from cronometer (dailysummary.csv)" in capsys.readouterr().out

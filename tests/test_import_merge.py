@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
+import warnings
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 import spasmlog
+from spasmlog.cli import main
 from spasmlog.errors import SpasmlogError
 from spasmlog.importers.merge import merge_into
 
@@ -134,3 +137,144 @@ def test_a_caseload_folder_needs_the_person(tmp_path: Path) -> None:
     merge_into(_imported(water_ml=[2000.0]), tmp_path, person_id="bob")
     assert (tmp_path / "bob" / "daily.csv").read_text() == "date,stress,water_ml\n2026-01-01,3,2000\n"
     assert spasmlog.read_log(tmp_path).provenance["person_id"].tolist() == ["bob"]
+
+
+# Review fixes: dates the merge cannot read, daily tables kept elsewhere, whose log, wording, CLI messages.
+
+
+def test_ambiguous_dates_in_the_log_refuse_the_import_until_the_order_is_given(tmp_path: Path) -> None:
+    log = tmp_path / "ann"
+    log.mkdir()
+    (log / "daily.csv").write_text("Date;Water (L)\n02/01/2026;\n03/01/2026;2,0\n")
+    before = (log / "daily.csv").read_bytes()
+    with pytest.raises(SpasmlogError, match=r"line 2: the date '02/01/2026' \(and 1 other date cell\)") as caught:
+        merge_into(_imported(water_ml=[1700.0, 1800.0]), log)
+    assert "dayfirst=True or dayfirst=False" in str(caught.value)
+    assert str(log / "daily.csv") in str(caught.value)
+    assert (log / "daily.csv").read_bytes() == before and not (log / "provenance.csv").exists()
+    imported = _imported(water_ml=[1600.0, 1700.0, 1800.0])
+    result = merge_into(imported, log, dayfirst=True)
+    assert result.changes["action"].tolist() == ["added", "filled", "kept"]  # the same days: no duplicate rows
+    assert (log / "daily.csv").read_text() == "Date;Water (L)\n02/01/2026;1,7\n03/01/2026;2,0\n2026-01-01;1,6\n"
+
+
+def test_an_unreadable_date_in_the_log_refuses_the_import(folder: Path) -> None:
+    with (folder / "daily.csv").open("ab") as stream:
+        stream.write(b"2026-13-11;;;\r\n")
+    before = (folder / "daily.csv").read_bytes()
+    with pytest.raises(SpasmlogError, match=r"line 4: '2026-13-11' is not a date .* Fix the cell"):
+        merge_into(_imported(water_ml=[2000.0]), folder)
+    assert (folder / "daily.csv").read_bytes() == before
+
+
+def test_cli_passes_dayfirst_to_the_merge_and_words_the_hint_for_the_command_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    log = tmp_path / "ann"
+    log.mkdir()
+    (log / "daily.csv").write_text("Date,Water (L)\n10/01/2026,\n11/01/2026,2\n")
+    export = tmp_path / "dailysummary.csv"
+    export.write_text("Date,Energy (kcal),Water (g),Completed\n2026-01-10,2000,2500,true\n2026-01-12,2100,2100,true\n")
+    assert main(["import", "cronometer", str(export), "--into", str(log)]) == 2
+    error = capsys.readouterr().err
+    assert "give --dayfirst or --monthfirst" in error.lower() and "dayfirst=True" not in error
+    assert main(["import", "cronometer", str(export), "--into", str(log), "--dayfirst"]) == 0
+    assert (log / "daily.csv").read_text().splitlines() == [
+        "Date,Water (L),water_total_ml,diary_completed_cronometer",
+        "10/01/2026,,2500,yes",
+        "11/01/2026,2,,",
+        "2026-01-12,,2100,yes",
+    ]
+    ambiguous = tmp_path / "ambiguous.csv"
+    ambiguous.write_text(
+        "Date,Energy (kcal),Water (g),Completed\n01/02/2026,2000,2500,true\n02/03/2026,2000,2100,true\n"
+    )
+    assert main(["import", "cronometer", str(ambiguous), "--into", str(log), "--dayfirst"]) == 0
+    capsys.readouterr()
+    assert main(["import", "cronometer", str(ambiguous), "--into", str(tmp_path / "new")]) == 2
+    error = capsys.readouterr().err
+    assert "Give --dayfirst or --monthfirst" in error and "dayfirst=True" not in error
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "jsonl"])
+def test_a_daily_table_kept_in_another_file_refuses_the_import(tmp_path: Path, kind: str) -> None:
+    log = tmp_path / "ann"
+    log.mkdir()
+    table = pd.DataFrame({"date": ["2026-01-01"], "water_ml": [1500]})
+    if kind == "xlsx":
+        with pd.ExcelWriter(log / "mylog.xlsx") as writer:
+            table.to_excel(writer, sheet_name="daily", index=False)
+        where = "mylog.xlsx [daily]"
+    else:
+        table.to_json(log / "mylog.jsonl", orient="records", lines=True)
+        where = "mylog.jsonl"
+    with pytest.raises(SpasmlogError, match=r"daily table is in .*" + re.escape(where)) as caught:
+        merge_into(_imported(water_ml=[2000.0]), log)
+    assert "save that" in str(caught.value) and "daily.csv" in str(caught.value)
+    assert sorted(p.name for p in log.iterdir()) == [f"mylog.{kind}"]
+
+
+def test_a_caseload_refuses_an_unknown_person_and_takes_a_new_clients_folder(tmp_path: Path) -> None:
+    for person in ("ann", "bob"):
+        (tmp_path / person).mkdir()
+        (tmp_path / person / "daily.csv").write_text("date,stress\n2026-01-01,3\n")
+    with pytest.raises(SpasmlogError, match=r"no folder for person 'zz'; its clients are: ann, bob.*create the folder"):
+        merge_into(_imported(water_ml=[2000.0]), tmp_path, person_id="zz")
+    assert not (tmp_path / "zz").exists()
+    (tmp_path / "zz").mkdir()
+    merge_into(_imported(water_ml=[2000.0]), tmp_path, person_id="zz")
+    assert (tmp_path / "zz" / "daily.csv").read_text() == "date,water_ml\n2026-01-01,2000\n"
+    with pytest.raises(SpasmlogError, match="not a person ID"):
+        merge_into(_imported(water_ml=[2000.0]), tmp_path, person_id="../ann")
+
+
+def test_a_one_person_folder_refuses_another_person(folder: Path, tmp_path: Path) -> None:
+    with pytest.raises(SpasmlogError, match=r"is the log of 'ann' \(the folder name\), not of 'zz'"):
+        merge_into(_imported(water_ml=[2000.0]), folder, person_id="zz")
+    assert merge_into(_imported(water_ml=[2000.0]), folder, person_id="ann").changed
+    named = tmp_path / "export_folder"
+    named.mkdir()
+    (named / "daily.csv").write_text("person_id,date,stress\nP01,2026-01-01,3\n")
+    assert merge_into(_imported(water_ml=[2000.0]), named).person_id == "P01"
+    assert (named / "daily.csv").read_text() == "person_id,date,stress,water_ml\nP01,2026-01-01,3,2000\n"
+    with pytest.raises(SpasmlogError, match="not of 'P02'"):
+        merge_into(_imported(water_ml=[2000.0]), named, person_id="P02")
+    with pytest.raises(SpasmlogError, match="not match 'new'"):
+        merge_into(_imported(water_ml=[2000.0]), tmp_path / "new", person_id="P02")
+
+
+def test_the_summary_reads_well(folder: Path) -> None:
+    one = merge_into(_imported(water_ml=[None, None, 2250.0]), folder, dry_run=True).summary()
+    assert "  1 value on 1 new day added" in one and "nothing" not in one.split("note")[0].replace("nothing was", "")
+    many = merge_into(_imported(water_ml=[2000.0, None, 2250.0, 2300.0], magnesium_mg=[None, None, 300.0, 1.0]), folder)
+    text = many.summary()
+    assert "  4 values on 2 new days added" in text and "  1 empty cell filled" in text
+    again = merge_into(_imported(water_ml=[2000.0]), folder)
+    assert "nothing was changed" in again.summary()
+    assert "nothing would change" in merge_into(_imported(water_ml=[2000.0]), folder, dry_run=True).summary()
+    refused = merge_into(_imported(water_ml=[99_000.0]), folder).summary()
+    assert "1 imported value refused (it breaks" in refused
+    assert "2026-01-01 water_ml: nothing logged, cronometer says 99000.0 (refused)" in refused
+    noisy = merge_into(_imported(water_ml=[None, 9313.333333333333]), folder).summary()
+    assert "logged 1500.0, cronometer says 9313.33 (kept)" in noisy
+    other = merge_into(_imported(source="apple-health", file="export.xml", water_ml=[2500.0]), folder).summary()
+    assert "2026-01-01 water_ml: the value from cronometer is 2000.0, apple-health says 2500.0 (kept)" in other
+    assert "1 value already in the log kept where the import disagrees" in other
+
+
+def test_cli_myfitnesspal_import_prints_no_python_warning(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from spasmlog.importers.myfitnesspal import PercentDailyValueWarning, read_myfitnesspal
+
+    export = tmp_path / "Nutrition-Summary.csv"
+    export.write_text(
+        "Date,Meal,Calories,Sodium (mg),Potassium,Calcium,Iron,Note\n2026-01-27,Lunch,400,300,250,10,5,\n"
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert main(["import", "myfitnesspal", str(export), "--into", str(tmp_path / "log")]) == 0
+    captured = capsys.readouterr()
+    assert captured.err == "" and "% of the daily value" in captured.out
+    with pytest.warns(PercentDailyValueWarning) as caught:
+        read_myfitnesspal(export)
+    message = str(caught[0].message)
+    assert "Calcium and Iron are" in message and "Vitamin" not in message

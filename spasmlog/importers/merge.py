@@ -29,7 +29,7 @@ import pandas as pd
 from spasmlog.errors import SpasmlogError
 from spasmlog.importers import detail_records
 from spasmlog.io import parsing
-from spasmlog.io.sources import PROVENANCE_FILE, csv_dialect, read_cells
+from spasmlog.io.sources import PROVENANCE_FILE, TABLE_SUFFIXES, csv_dialect, load_file, read_cells
 from spasmlog.io.units import resolve_header
 from spasmlog.io.write import atomic_write_csv
 from spasmlog.logformat.schemas import field_specs
@@ -38,10 +38,22 @@ from spasmlog.validation import validate_tables
 __all__ = ["CHANGE_COLUMNS", "PROVENANCE_COLUMNS", "PROVENANCE_FILE", "MergeResult", "merge_into"]
 
 PROVENANCE_COLUMNS = ["person_id", "date", "column", "source", "file", "detail"]
-CHANGE_COLUMNS = ["person_id", "date", "column", "action", "logged_value", "imported_value", "source", "file"]
+CHANGE_COLUMNS = [
+    "person_id",
+    "date",
+    "column",
+    "action",
+    "logged_value",
+    "logged_source",
+    "imported_value",
+    "source",
+    "file",
+]
 """Columns of :attr:`MergeResult.changes`. ``action`` is ``filled``, ``added`` (a new day), ``updated``
-(a value the same source imported before), ``overwritten``, ``kept`` (a disagreement: the person's value
-stays) or ``refused`` (the imported value breaks a rule of the log format and was not merged)."""
+(a value the same source imported before), ``overwritten``, ``kept`` (a disagreement: the value in the log
+stays) or ``refused`` (the imported value breaks a rule of the log format and was not merged).
+``logged_source`` names the source whose earlier import wrote ``logged_value`` (``None`` when the person
+logged it)."""
 
 
 @dataclass
@@ -67,25 +79,31 @@ class MergeResult:
 
     def summary(self) -> str:
         """A few readable lines: counts per action, then every disagreement."""
-        verb = "would be" if self.dry_run else "were"
-        counts = self.changes["action"].value_counts()
+        counts = {str(k): int(v) for k, v in self.changes["action"].value_counts().items()}
         lines = [f"Import from {self.source} into {self.target} (person {self.person_id}):"]
-        for action, words in (
-            ("filled", "empty cells filled"),
-            ("added", "values on new days added"),
-            ("updated", "values from an earlier import of this source updated"),
-            ("overwritten", "of your values overwritten (--overwrite)"),
-            ("kept", "of your values kept where the import disagrees"),
-            ("refused", "imported values refused (they break a rule of the log format)"),
-        ):
+        added = self.changes[self.changes["action"] == "added"]
+        if len(added):
+            days = added["date"].nunique()
+            lines.append(f"  {_count(len(added), 'value')} on {_count(days, 'new day')} added")
+        several = (self.changes["action"] == "kept") & self.changes["logged_value"].map(
+            lambda v: isinstance(v, str) and v.endswith(_SEVERAL_ROWS)
+        )
+        counts["kept"] = counts.get("kept", 0) - int(several.sum())
+        for action, (one, many) in _COUNT_WORDS.items():
             if counts.get(action, 0):
-                lines.append(f"  {counts[action]} {words}")
+                lines.append(f"  {counts[action]} {one if counts[action] == 1 else many}")
+        if several.any():
+            days = self.changes.loc[several, "date"].nunique()
+            lines.append(
+                f"  {_count(int(several.sum()), 'imported value')} not merged: daily.csv has several rows for "
+                f"{'that day' if days == 1 else f'those {days} days'} (keep one row per day)"
+            )
         if not self.changed:
-            lines.append(f"  nothing {verb} changed")
+            lines.append("  nothing would change" if self.dry_run else "  nothing was changed")
         for row in self.changes[self.changes["action"].isin(["kept", "overwritten", "refused"])].to_dict("records"):
             lines.append(
-                f"  {row['date']:%Y-%m-%d} {row['column']}: logged {row['logged_value']!s}, "
-                f"{row['source']} says {row['imported_value']!s} ({row['action']})"
+                f"  {row['date']:%Y-%m-%d} {row['column']}: {_logged_text(row)}, "
+                f"{row['source']} says {_show(row['imported_value'])} ({row['action']})"
             )
         lines += [f"  note: {note}" for note in self.notes]
         if self.dry_run:
@@ -93,18 +111,193 @@ class MergeResult:
         return "\n".join(lines)
 
 
+_COUNT_WORDS = {
+    "filled": ("empty cell filled", "empty cells filled"),
+    "updated": (
+        "value from an earlier import of this source updated",
+        "values from an earlier import of this source updated",
+    ),
+    "overwritten": (
+        "value already in the log overwritten (--overwrite)",
+        "values already in the log overwritten (--overwrite)",
+    ),
+    "kept": (
+        "value already in the log kept where the import disagrees",
+        "values already in the log kept where the import disagrees",
+    ),
+    "refused": (
+        "imported value refused (it breaks a rule of the log format)",
+        "imported values refused (they break a rule of the log format)",
+    ),
+}
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def _show(value: object) -> str:
+    """A value for people to read: numbers to at most 6 significant digits (no float noise)."""
+    if isinstance(value, float) and math.isfinite(value):
+        return repr(float(f"{value:.6g}"))
+    return str(value)
+
+
+def _logged_text(row: dict) -> str:
+    """What the log held: the person's own value, the value an earlier import of another source wrote, or nothing."""
+    logged = row["logged_value"]
+    if logged is None or (isinstance(logged, float) and math.isnan(logged)):
+        return "nothing logged"
+    if isinstance(logged, str) and logged.endswith(_SEVERAL_ROWS):
+        return f"daily.csv has {logged}"
+    origin = row.get("logged_source")
+    if isinstance(origin, str) and origin:
+        return f"the value from {origin} is {_show(logged)}"
+    return f"logged {_show(logged)}"
+
+
+_SEVERAL_ROWS = "rows for this day"
+
+
+def _table_files(folder: Path) -> list[Path]:
+    """The table files directly in ``folder`` (as :func:`spasmlog.io.sources.discover` would read them)."""
+    return sorted(
+        p
+        for p in folder.iterdir()
+        if p.is_file()
+        and p.suffix.lower() in TABLE_SUFFIXES
+        and not p.name.startswith((".", "~$"))
+        and p.name != PROVENANCE_FILE
+    )
+
+
+def _client_folders(logdir: Path) -> list[Path]:
+    """Sub-folders holding tables: ``logdir`` is a caseload with one folder per person."""
+    return sorted(p for p in logdir.iterdir() if p.is_dir() and not p.name.startswith((".", "_")) and _table_files(p))
+
+
+def _ids_in(path: Path) -> tuple[list[str], bool]:
+    """The person IDs a ``daily.csv`` names in its ``person_id`` column, and whether some rows name none."""
+    if not path.is_file():
+        return [], True
+    frame = _read_existing(path)[0]
+    for header in frame.columns:
+        match = resolve_header(str(header), "daily")
+        if match is not None and match.problem is None and match.field == "person_id":
+            ids = frame[header].str.strip()
+            missing = parsing.is_missing(ids)
+            return sorted(set(ids[~missing])), bool(missing.any())
+    return [], True
+
+
 def _target(logdir: Path, person_id: str | None) -> tuple[Path, str]:
     """The folder whose daily.csv receives the import, and the person it belongs to."""
-    subfolders = [p for p in logdir.iterdir() if p.is_dir() and (p / "daily.csv").exists()] if logdir.exists() else []
-    if person_id is not None and ((logdir / person_id).is_dir() or subfolders):
+    if person_id is not None and (
+        not person_id.strip() or person_id in (".", "..") or any(c in person_id for c in "/\\")
+    ):
+        raise SpasmlogError(f"--person {person_id!r} is not a person ID: give the name of the person's folder.")
+    if not logdir.exists():
+        if person_id is not None and person_id != logdir.name:
+            raise SpasmlogError(
+                f"{logdir} does not exist yet; a new log folder is named after its person, and --person "
+                f"{person_id} does not match '{logdir.name}'. Leave out --person to start {logdir.name}'s log, or, "
+                f"for a caseload, create the folder {logdir / person_id} first.",
+                file=str(logdir),
+            )
+        return logdir, logdir.name
+    clients = _client_folders(logdir)
+    if clients or (person_id is not None and (logdir / person_id).is_dir() and not _table_files(logdir)):
+        names = ", ".join(p.name for p in clients[:10]) + (", ..." if len(clients) > 10 else "")
+        if person_id is None:
+            raise SpasmlogError(
+                f"{logdir} holds one folder per person ({names}): say whose log this import belongs to "
+                "with --person ID.",
+                file=str(logdir),
+            )
+        if not (logdir / person_id).is_dir():
+            raise SpasmlogError(
+                f"{logdir} has no folder for person '{person_id}'; its clients are: {names}. Check the ID, or, "
+                f"to add a new client, create the folder {logdir / person_id} first and import again.",
+                file=str(logdir),
+            )
         return logdir / person_id, person_id
-    if subfolders and person_id is None:
+    # One person's folder (or one table of several people with a person_id column).
+    folder_person = logdir.resolve().name
+    ids, unnamed = _ids_in(logdir / "daily.csv")
+    people = sorted(set(ids) | ({folder_person} if unnamed else set()))
+    if person_id is None:
+        if len(people) > 1:
+            raise SpasmlogError(
+                f"{logdir / 'daily.csv'} holds the days of several people ({', '.join(people[:10])}): say whose "
+                "log this import belongs to with --person ID.",
+                file=str(logdir / "daily.csv"),
+            )
+        return logdir, people[0]
+    if person_id not in people:
         raise SpasmlogError(
-            f"{logdir} holds one folder per person ({', '.join(p.name for p in subfolders[:5])}, ...): "
-            "say whose log this import belongs to with --person ID.",
+            f"{logdir} is the log of {' and '.join(repr(p) for p in people[:10])}"
+            f"{' (the folder name)' if people == [folder_person] else ''}, not of '{person_id}'. Leave out "
+            "--person to import into it, or, to keep one folder per person, import into a folder of its own "
+            f"(create it first).",
             file=str(logdir),
         )
-    return logdir, person_id or logdir.resolve().name
+    return logdir, person_id
+
+
+def _check_dates(path: Path, cells: pd.Series, parsed: parsing.Parsed, skip: int) -> None:
+    """Refuse to merge when some date of the log cannot be read: its day might be added a second time."""
+    if not len(parsed.errors):
+        return
+    first = parsed.errors.index[0]
+    position = int(np.flatnonzero(cells.index == first)[0])
+    line = skip + position + 2
+    cell = str(cells.loc[first]).strip()
+    more = len(parsed.errors) - 1
+    others = f" (and {_count(more, 'other date cell')})" if more else ""
+    if parsed.errors.loc[first] == "ambiguous_date":
+        raise SpasmlogError(
+            f"{path}, line {line}: the date {cell!r}{others} could be day-first or month-first, and no date in "
+            "the column tells which, so the import cannot tell which days are already logged. Pass dayfirst=True "
+            "or dayfirst=False to say which order the dates use. Nothing was imported.",
+            file=str(path),
+            line=line,
+            value=cell,
+        )
+    raise SpasmlogError(
+        f"{path}, line {line}: {cell!r}{others} is not a date spasmlog can read (write it like 2026-01-27), so "
+        "the import cannot tell whether that day is already logged. Fix the cell (or empty the row) and import "
+        "again. Nothing was imported.",
+        file=str(path),
+        line=line,
+        value=cell,
+    )
+
+
+def _other_daily_tables(target: Path, logdir: Path, person: str) -> list[str]:
+    """Files other than ``daily.csv`` that hold this person's daily table (an import would miss their rows)."""
+    places = [(target, True)] + ([(logdir, False)] if target != logdir else [])
+    found = []
+    for folder, own in places:
+        if not folder.is_dir():
+            continue
+        for file in _table_files(folder):
+            if folder == target and file.name == "daily.csv":
+                continue
+            try:
+                tables = load_file(file, person_id=person)
+            except SpasmlogError:  # not a table of the log (or unreadable): not where the person's days are
+                continue
+            for table in tables:
+                if table.table != "daily":
+                    continue
+                ids = [
+                    table.frame[c].astype("str").str.strip()
+                    for c in table.frame.columns
+                    if (m := resolve_header(str(c), "daily")) is not None and m.field == "person_id"
+                ]
+                if (ids and ids[0].eq(person).any()) or (not ids and own):
+                    found.append(table.file)
+    return found
 
 
 def _format_number(value: float, decimal_comma: bool) -> str:
@@ -118,13 +311,13 @@ def _same(logged: object, imported: object) -> bool:
     return logged == imported
 
 
-def _read_existing(path: Path) -> tuple[pd.DataFrame, str, str, bool, str]:
-    """The person's daily.csv as text cells, with how to write it back the same way."""
+def _read_existing(path: Path) -> tuple[pd.DataFrame, str, str, bool, str, int]:
+    """The person's daily.csv as text cells, with how to write it back the same way (and lines before the header)."""
     if not path.exists():
-        return pd.DataFrame({"date": pd.Series(dtype="str")}), "utf-8", ",", False, "\n"
+        return pd.DataFrame({"date": pd.Series(dtype="str")}), "utf-8", ",", False, "\n", 0
     encoding, delimiter, decimal_comma, newline, skip = csv_dialect(path)
     frame = read_cells(path, delimiter=delimiter, skip=skip, encoding=encoding)
-    return frame, encoding, delimiter, decimal_comma, newline
+    return frame, encoding, delimiter, decimal_comma, newline, skip
 
 
 def _extra_kind(column: pd.Series) -> str:
@@ -180,6 +373,7 @@ def merge_into(
     person_id: str | None = None,
     overwrite: bool = False,
     dry_run: bool = False,
+    dayfirst: bool | None = None,
 ) -> MergeResult:
     """Merge an imported daily table (see :mod:`spasmlog.importers`) into a person's log folder.
 
@@ -190,13 +384,24 @@ def merge_into(
         ``attrs`` name the source and files.
     logdir : str or Path
         The person's log folder (created if missing), or a folder with one sub-folder per person
-        (then ``person_id`` says which).
+        (then ``person_id`` says which; a new client needs their folder created first).
     person_id : str, optional
-        Whose log; default: the folder's name (or the ``person_id`` of a one-person ``daily.csv``).
+        Whose log; default: the folder's name (or the ``person_id`` of a one-person ``daily.csv``). In a
+        one-person folder it must name that person.
     overwrite : bool
         Replace values the person logged where the import disagrees (each is reported).
     dry_run : bool
         Report what would change; write nothing.
+    dayfirst : bool, optional
+        How to read the log's own dates like ``03/04/2026`` (``True``: 3 April). When not given and the
+        dates do not show it, or when a date cell cannot be read at all, the import is refused (it could
+        otherwise add a day that is already there).
+
+    Raises
+    ------
+    spasmlog.errors.SpasmlogError
+        When the log's dates cannot all be read, the person's daily table is kept in another file
+        (``mylog.xlsx``: the import only merges into ``daily.csv``), or the person is not clear.
 
     Returns
     -------
@@ -229,7 +434,21 @@ def merge_into(
     file_label = ";".join(Path(str(f)).name for f in files)
     target, person = _target(logdir, person_id)
     daily_path = target / "daily.csv"
-    frame, encoding, delimiter, decimal_comma, newline = _read_existing(daily_path)
+    elsewhere = _other_daily_tables(target, logdir, person)
+    if elsewhere:
+        kind = "sheet" if "[" in elsewhere[0] else "file"
+        what = f"that {kind}" if len(elsewhere) == 1 else f"those {kind}s"
+        if daily_path.exists():
+            advice = f"move the rows of {what} into {daily_path} (one daily table per person) and remove {what}"
+        else:
+            advice = f"save {what} as {daily_path} (one daily table per person) and remove {what}"
+        raise SpasmlogError(
+            f"{person}'s daily table is in {', '.join(elsewhere)}"
+            f"{f' as well as in {daily_path.name}' if daily_path.exists() else ''}; spasmlog import merges into "
+            f"daily.csv only, and would add days already logged elsewhere. First {advice}, then import again.",
+            file=elsewhere[0],
+        )
+    frame, encoding, delimiter, decimal_comma, newline, skip = _read_existing(daily_path)
 
     specs = field_specs("daily")
     header_of: dict[str, str] = {}
@@ -245,7 +464,9 @@ def merge_into(
         )
 
     valid, changes = _imported_rows(imported, person, source, file_label)
-    dates = parsing.parse_dates(frame[header_of["date"]], kind="date").values
+    parsed_dates = parsing.parse_dates(frame[header_of["date"]], kind="date", dayfirst=dayfirst)
+    _check_dates(daily_path, frame[header_of["date"]], parsed_dates, skip)
+    dates = parsed_dates.values
     mine = pd.Series(True, index=frame.index)
     if "person_id" in header_of:
         ids = frame[header_of["person_id"]].str.strip()
@@ -299,7 +520,7 @@ def merge_into(
                 "file": file_label,
             }
             if len(rows) > 1:
-                changes.append({**base, "action": "kept", "logged_value": f"{len(rows)} rows for this day"})
+                changes.append({**base, "action": "kept", "logged_value": f"{len(rows)} {_SEVERAL_ROWS}"})
                 continue
             if not rows:
                 if day not in new_row_of:
@@ -316,18 +537,19 @@ def merge_into(
             row = rows[0]
             cell = frame.at[row, header] if header in frame.columns else ""
             logged = _cell_value(str(cell), kind, factor, decimal_comma)
+            origin = imported_by.get((person, day_text, column)) if logged is not None else None
             if logged is None:
                 action = "filled"
             elif _same(logged, imported_value):
                 continue
-            elif imported_by.get((person, day_text, column)) == source:
+            elif origin == source:
                 action = "updated"
             elif overwrite:
                 action = "overwritten"
             else:
-                changes.append({**base, "action": "kept", "logged_value": logged})
+                changes.append({**base, "action": "kept", "logged_value": logged, "logged_source": origin})
                 continue
-            changes.append({**base, "action": action, "logged_value": logged})
+            changes.append({**base, "action": action, "logged_value": logged, "logged_source": origin})
             new_provenance.append(
                 _provenance(person, day_text, column, source, file_label, detail_of.get((day, column)))
             )

@@ -87,7 +87,7 @@ def export_kind(headers: Iterable[str]) -> str | None:
     return None
 
 
-def _nutrition(export: ExportFile, notes: Notes, *, dayfirst: bool | None) -> tuple[dict[str, pd.Series], bool]:
+def _nutrition(export: ExportFile, notes: Notes, *, dayfirst: bool | None) -> tuple[dict[str, pd.Series], list[str]]:
     day = days(export, export.need("MyFitnessPal", "date"), notes, source="MyFitnessPal", dayfirst=dayfirst)
     columns: dict[str, pd.Series] = {}
     headers: dict[str, str] = {}
@@ -114,7 +114,7 @@ def _nutrition(export: ExportFile, notes: Notes, *, dayfirst: bool | None) -> tu
         columns[column], headers[column] = numbers(export, header, notes) * factor, header
     if not columns:
         notes.add(f"{export.label}: no column of this nutrition summary has a place in the spasm log.")
-        return {}, False
+        return {}, []
     values = pd.DataFrame(columns)
     rows = day.notna()
     per_day = values[rows].groupby(day[rows]).sum(min_count=1)
@@ -139,7 +139,7 @@ def _nutrition(export: ExportFile, notes: Notes, *, dayfirst: bool | None) -> tu
             f"aside as {', '.join(percent)} (summed over meals), never converted into calcium_mg. "
             "MyFitnessPal has no magnesium column."
         )
-    return {c: per_day[c] for c in per_day.columns}, bool(percent)
+    return {c: per_day[c] for c in per_day.columns}, [headers[c] for c in percent]
 
 
 def _strip_quotes(name: str) -> str:
@@ -285,7 +285,7 @@ def read_myfitnesspal(path: PathInput, *, dayfirst: bool | None = None) -> pd.Da
     parts: list[tuple[str, dict[str, pd.Series]]] = []
     details: list[pd.DataFrame] = []
     files: list[str] = []
-    percent = False
+    percent: list[str] = []  # the % DV headers found, as written in the files
     with export_files(path, source="MyFitnessPal") as found:
         exports = [(load_export(file, label), named) for file, label, named in found]
     for export, named in exports:
@@ -305,8 +305,8 @@ def read_myfitnesspal(path: PathInput, *, dayfirst: bool | None = None) -> pd.Da
             notes.add(f"{export.label}: MyFitnessPal's measurement summary has no place in the daily table; skipped.")
             continue
         if kind == "nutrition":
-            columns, has_percent = _nutrition(export, notes, dayfirst=dayfirst)
-            percent = percent or has_percent
+            columns, headers = _nutrition(export, notes, dayfirst=dayfirst)
+            percent += [h for h in headers if h not in percent]
         else:
             columns, detail = _exercise(export, notes, dayfirst=dayfirst)
             details.append(detail)
@@ -318,9 +318,10 @@ def read_myfitnesspal(path: PathInput, *, dayfirst: bool | None = None) -> pd.Da
             file=str(path),
         )
     if percent:
+        listed = ", ".join(percent[:-1]) + " and " + percent[-1] if len(percent) > 1 else percent[0]
         warnings.warn(
-            "MyFitnessPal's Calcium, Iron, Vitamin A and Vitamin C are % of the daily value, not mg: they were "
-            "kept aside in *_pct_dv_mfp columns and not converted into calcium_mg.",
+            f"MyFitnessPal's {listed} {'are' if len(percent) > 1 else 'is'} % of the daily value, not mg: "
+            "kept aside in *_pct_dv_mfp columns and not converted into mg.",
             PercentDailyValueWarning,
             stacklevel=2,
         )
