@@ -115,15 +115,19 @@ def _parser() -> argparse.ArgumentParser:
         description="Write a report that opens offline and prints on A4: who and which period, headline numbers, "
         "charts, the associations that survive correction (in plain words, with their intervals and lags), the "
         "interventions and what followed, intake against reference values, and data quality. A log of one person "
-        "gives one HTML file; a log of several people gives a folder with index.html and one page per person.",
+        "gives one HTML file; a log of several people gives a folder with index.html and one page per person. "
+        "A log of several people always gives a folder, even when --from/--to leaves only one of them with data; "
+        "the index page names the people without data in the period.",
     )
     report.add_argument("path", type=Path, help="log folder, workbook or table file")
     report.add_argument(
         "-o",
         "--output",
-        type=Path,
+        type=str,  # a str keeps a trailing "/" (a folder), which Path would drop
         metavar="OUT",
-        help="the HTML file (one person; default report.html) or the folder (several people; default report/)",
+        help="where to write. One person (the log holds one, or --person): the HTML file, default report.html; "
+        ".html is added to a name without it, and an existing folder (or a name ending in /) gets report.html "
+        "inside. Several people: a folder with index.html and one page each, default report/",
     )
     report.add_argument("--person", metavar="ID", help="report on this person only")
     report.add_argument("--from", dest="start", metavar="DATE", help="first day of the period (YYYY-MM-DD)")

@@ -390,9 +390,9 @@ def test_cli_writes_a_folder_for_several_people(
     pages = sorted(p.name for p in (tmp_path / "report").glob("*.html"))
     # clients whose logs start after June have nothing in the period
     assert "index.html" in pages and "c01.html" in pages and "c10.html" not in pages
-    assert "Nothing logged in this period by: c09, c10, c11, c12." in (tmp_path / "report" / "index.html").read_text(
-        encoding="utf-8"
-    )
+    index = text((tmp_path / "report" / "index.html").read_text(encoding="utf-8"))
+    assert "No data in the period asked for, so no page, for 4 people: c09 (logged 2025-07-07 to 2026-01-02)," in index
+    assert "c12 (logged 2025-10-06 to 2026-07-02)." in index
 
 
 def test_cli_person_and_output(tmp_path: Path) -> None:
@@ -424,3 +424,186 @@ def test_cli_errors_exit_2_without_traceback(args: list[str], message: str, tmp_
     assert result.stderr.startswith("spasmlog: error: ")
     assert "Traceback" not in result.stderr
     assert not list(tmp_path.iterdir())  # nothing half-written
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Optional columns left out, logs without spasms, where the report is written
+
+
+def _days(n: int = 70) -> pd.DatetimeIndex:
+    return pd.date_range("2025-03-01", periods=n, freq="D")
+
+
+PEOPLE_VARIANTS = {
+    "no people table": None,
+    "person_id only": "person_id\nmin\n",
+    "sex only": "person_id,sex\nmin,female\n",
+    "birth_year only": "person_id,birth_year\nmin,1980\n",
+}
+
+
+@pytest.mark.parametrize("people", PEOPLE_VARIANTS.values(), ids=PEOPLE_VARIANTS.keys())
+def test_minimal_tables_with_only_the_required_columns(write: Write, tmp_path: Path, people: str | None) -> None:
+    """Every optional column of every table left out: the page shows "–" (or leaves the item out)."""
+    write(
+        "min/daily.csv",
+        "date,water_ml\n" + "".join(f"{d:%Y-%m-%d},{1500 + i * 37 % 900}\n" for i, d in enumerate(_days())),
+    )
+    write("min/spasms.csv", "start,body_region\n" + "".join(f"{d:%Y-%m-%d} 23:10,calf\n" for d in _days()[::3]))
+    write("min/interventions.csv", "name,start\nmagnesium,2025-04-01\nstretching,2025-04-10\n")
+    if people is not None:
+        write("min/people.csv", people)
+    html = write_report(tmp_path / "min", tmp_path / "min.html").read_text(encoding="utf-8")
+    for name in PERSON_SECTIONS:
+        assert f'<section id="{name}">' in html
+    table = re.search(r'<table id="intervention-log">(.*?)</table>', html, re.DOTALL)
+    assert table
+    logged = text(table.group(1))
+    assert "magnesium – 2025-04-01 ongoing –" in logged  # no kind, no end (open), no dose
+    who = text(section(html, "who"))
+    expected = {
+        "no people table": ("Sex not given", "Age band not given"),
+        "person_id only": ("Sex not given", "Age band not given"),
+        "sex only": ("Sex female", "Age band not given"),
+        "birth_year only": ("Sex not given", "Age band 40–49 (born 1980)"),
+    }[next(k for k, v in PEOPLE_VARIANTS.items() if v == people)]
+    for shown in expected:
+        assert shown in who
+    assert 'id="spasm-days"' in html and "body_map" in html
+
+
+@pytest.mark.parametrize("header", ["name,kind,start", "name,kind,start,end", "name,start,end,dose"])
+def test_interventions_without_optional_columns_on_the_command_line(write: Write, tmp_path: Path, header: str) -> None:
+    """The reviewer's case: two days, an interventions table without end (or dose, or kind): exit 0, not 3."""
+    write("noend/daily.csv", "date,water_ml,spasm_count\n2026-01-01,1500,2\n2026-01-02,1600,5\n")
+    values = {"name": "magnesium", "kind": "supplement", "start": "2026-01-01", "end": "", "dose": "300 mg"}
+    write("noend/interventions.csv", header + "\n" + ",".join(values[c] for c in header.split(",")) + "\n")
+    out = tmp_path / "r.html"
+    assert main(["report", str(tmp_path / "noend"), "-o", str(out)]) == 0
+    assert "magnesium" in section(out.read_text(encoding="utf-8"), "interventions")
+
+
+@pytest.fixture
+def daily_only(write: Write) -> Path:
+    """70 days of water and sleep with notes, an intervention, and no spasm data at all."""
+    lines = ["date,water_ml,sleep_h,notes"]
+    for i, day in enumerate(_days()):
+        lines.append(f"{day:%Y-%m-%d},{1500 + i * 37 % 900},{6 + i % 3},{'tired' if i % 10 == 0 else ''}")
+    write("donly/daily.csv", "\n".join(lines) + "\n")
+    return write("donly/interventions.csv", "name,start\nmagnesium,2025-04-01\n").parent
+
+
+def test_a_log_without_spasms_says_so_and_shows_no_zeros(daily_only: Path, tmp_path: Path) -> None:
+    html = write_report(daily_only, tmp_path / "d.html").read_text(encoding="utf-8")
+    headline = section(html, "headline")
+    assert card(html, "days-logged") == "70"
+    for name in ("spasm-days", "spasms-per-week", "change-ratio"):  # no "0 days with at least one spasm"
+        assert f'id="{name}"' not in headline
+    assert 'id="change"' not in headline and "too few logged days" not in html
+    assert (
+        "No spasms were recorded in this log: there is no spasms table and the daily table has no spasm_count column."
+        in text(headline)
+    )
+    for name in ("trend", "calendar", "body-map"):
+        assert "<figure" not in section(html, name) and "No spasms were recorded" in section(html, name)
+    associations = text(section(html, "associations"))
+    assert "Nothing was tested" in associations and "Not estimated" not in associations
+    interventions = section(html, "interventions")
+    assert "magnesium" in interventions and 'id="intervention-effects"' not in interventions
+    assert "cannot be judged: no spasms were recorded" in text(interventions)
+    assert '<figure class="intake">' in section(html, "intake")  # the factors are still shown
+    assert '<section id="notes">' not in html  # notes on days without a spasm count are not "days with the most"
+    assert "0 factor-and-lag tests" not in html
+
+
+def test_an_empty_spasm_count_column_and_a_period_without_spasms_are_explained(write: Write, tmp_path: Path) -> None:
+    lines = ["date,water_ml,spasm_count"] + [
+        f"{d:%Y-%m-%d},{1500 + d.day},{'3' if d.month == 5 else ''}" for d in _days()
+    ]
+    log = write("empty/daily.csv", "\n".join(lines) + "\n").parent
+    html = write_report(log, tmp_path / "a.html", end="2025-04-30").read_text(encoding="utf-8")
+    assert (
+        "No spasms were recorded between the start and 2025-04-30: no spasm events and no daily spasm_count in this"
+        in text(section(html, "headline"))
+    )
+    write("blank/daily.csv", "date,water_ml,spasm_count\n" + "".join(f"{d:%Y-%m-%d},1500,\n" for d in _days()))
+    html = write_report(tmp_path / "blank", tmp_path / "b.html").read_text(encoding="utf-8")
+    assert "the daily spasm_count column is empty" in text(section(html, "headline"))
+
+
+def test_notes_list_only_days_with_spasms(write: Write, tmp_path: Path) -> None:
+    lines = ["date,water_ml,spasm_count,notes"]
+    for i, day in enumerate(_days(40)):
+        count = 0 if i % 2 else i % 5
+        lines.append(f"{day:%Y-%m-%d},1500,{count},note {i}")
+    log = write("n/daily.csv", "\n".join(lines) + "\n").parent
+    html = write_report(log, tmp_path / "n.html").read_text(encoding="utf-8")
+    rows = [text(r) for r in re.findall(r"<tr><td>(.*?)</tr>", section(html, "notes"), re.DOTALL)]
+    assert len(rows) == 6
+    counts = [int(row.split()[1]) for row in rows]
+    assert counts == sorted(counts, reverse=True) and min(counts) > 0
+
+
+def test_caseload_index_marks_a_person_without_spasms(write: Write, tmp_path: Path) -> None:
+    lines = ["person_id,date,water_ml,spasm_count"]
+    lines += [f"ann,{d:%Y-%m-%d},{1500 + d.day * 10},{d.day % 3}" for d in _days(40)]
+    lines += [f"bob,{d:%Y-%m-%d},{1500 + d.day * 10}," for d in _days(40)]
+    log = write("team/daily.csv", "\n".join(lines) + "\n").parent
+    index = write_report(log, tmp_path / "out")
+    rows = re.findall(r"<tr>\s*<td><a(.*?)</tr>", section(index.read_text(encoding="utf-8"), "caseload"), re.DOTALL)
+    shown = {text("<a" + row).split()[0]: text("<a" + row) for row in rows}
+    assert "no spasms recorded" in shown["bob"] and "no spasms recorded" not in shown["ann"]
+    assert "no clear association" not in shown["bob"]  # nothing was tested
+    assert 'id="no-spasms"' in (tmp_path / "out" / "bob.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("output", "written"),
+    [
+        ("out/r_x", "out/r_x.html"),  # no suffix: .html added, not a file without an extension
+        ("out/r.v2", "out/r.v2.html"),
+        ("out/r.HTM", "out/r.HTM"),
+        ("out/new/", "out/new/report.html"),  # a name ending in / is a folder
+    ],
+)
+def test_one_person_output_is_always_an_html_file(
+    output: str, written: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    page = write_report(SAMPLES / "messy", output)
+    assert page == Path(written) and page.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*") if p.is_file()) == [written]
+
+
+def test_a_period_leaving_one_client_still_writes_the_caseload_folder(tmp_path: Path) -> None:
+    """Whether the report is a folder depends on the log, never on --from/--to."""
+    index = write_report(SAMPLES / "clinic", tmp_path / "cl", start="2026-05-01")
+    assert index == tmp_path / "cl" / "index.html"
+    assert sorted(p.name for p in (tmp_path / "cl").iterdir()) == ["c12.html", "index.html"]
+    html = index.read_text(encoding="utf-8")
+    assert "Spasm log caseload: 1 person</title>" in html
+    shown = text(section(html, "caseload"))
+    assert "No data in the period asked for, so no page, for 11 people: c01 (logged 2025-01-13 to 2025-05-12)," in shown
+    assert "c11 (logged 2025-09-01 to 2026-04-28)." in shown
+    # one client asked for by name is still one page
+    page = write_report(SAMPLES / "clinic", tmp_path / "c12", person="c12", start="2026-05-01")
+    assert page == tmp_path / "c12.html"
+
+
+def test_caseload_output_must_be_a_folder(write: Write, tmp_path: Path) -> None:
+    taken = write("taken", "a file")
+    with pytest.raises(SpasmlogError, match="is a file, but the report of several people is a folder"):
+        write_report(SAMPLES / "clinic", taken)
+    assert taken.read_text(encoding="utf-8") == "a file"
+
+
+def test_people_named_but_never_logged_are_listed_on_the_index(write: Write, tmp_path: Path) -> None:
+    lines = ["person_id,date,water_ml,spasm_count"]
+    lines += [f"{p},{d:%Y-%m-%d},{1500 + d.day * 10},{d.day % 3}" for p in ("ann", "bob") for d in _days(40)]
+    write("team/daily.csv", "\n".join(lines) + "\n")
+    log = write("team/people.csv", "person_id,sex\nann,female\nbob,male\ncyd,male\n").parent
+    html = write_report(log, tmp_path / "out").read_text(encoding="utf-8")
+    assert "Named in the log but with nothing logged at all (no daily rows, no spasm events), so no page: cyd." in text(
+        section(html, "caseload")
+    )
+    assert "No data in the period" not in html

@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import math
+import os
 import re
 from collections.abc import Iterable
 from functools import cache
@@ -279,6 +280,7 @@ def _person_facts(log: Log, days: pd.DataFrame) -> dict[str, Any]:
         "sex": None if _missing(sex) or sex == "unspecified" else str(sex),
         "age": age,
         "age_band": band,
+        "birth_year": None if age is None else int(birth),  # type: ignore[arg-type]
         "row": row,
     }
 
@@ -406,7 +408,11 @@ def _quality(log: Log, days: pd.DataFrame) -> dict[str, Any]:
 
 
 def _notes(log: Log, days: pd.DataFrame) -> list[dict[str, Any]]:
-    """The notes written on the days with the most spasms (most first), for a clinician to read."""
+    """The notes written on the days with the most spasms (most first), for a clinician to read.
+
+    Only days with at least one spasm are listed: a note on a day without spasms (or without a count) says
+    nothing about them.
+    """
     daily_notes: dict[pd.Timestamp, str] = {}
     if "notes" in log.daily:
         with_notes = log.daily[log.daily["notes"].notna() & (log.daily["notes"].astype(str).str.strip() != "")]
@@ -416,7 +422,7 @@ def _notes(log: Log, days: pd.DataFrame) -> list[dict[str, Any]]:
         events = log.spasms[log.spasms["notes"].notna() & (log.spasms["notes"].astype(str).str.strip() != "")]
         for start, note in zip(events["start"], events["notes"].astype(str), strict=True):
             event_notes.setdefault(start.normalize(), []).append(note)
-    noted = days[days["date"].isin(set(daily_notes) | set(event_notes))]
+    noted = days[days["date"].isin(set(daily_notes) | set(event_notes)) & (days["spasm_count"] > 0)]
     if not len(noted):
         return []
     worst = noted.sort_values(["spasm_count", "date"], ascending=[False, True], kind="stable").head(_NOTE_DAYS)
@@ -432,43 +438,84 @@ def _notes(log: Log, days: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 def _intervention_log(interventions: pd.DataFrame) -> list[dict[str, Any]]:
-    """The interventions as logged, by start; repeated single sessions of one name become one row."""
+    """The interventions as logged, by start; repeated single sessions of one name become one row.
+
+    Each row has ``name``, ``kind``, ``start``, ``end``, ``dose`` and ``sessions``, whichever of the optional
+    columns (``kind``, ``end``, ``dose``) the table has: a column left out is a missing value (shown as "–",
+    an open end as "ongoing").
+    """
     rows: list[dict[str, Any]] = []
     ordered = interventions.sort_values("start", kind="stable")
     ends = ordered["end"] if "end" in ordered else pd.Series(pd.NaT, index=ordered.index)
     single = ends.notna() & (ends == ordered["start"])
+
+    def shown(record: dict[str, Any], **changes: Any) -> dict[str, Any]:
+        return {
+            **{key: record.get(key) for key in ("name", "kind", "start", "end", "dose")},
+            "sessions": None,
+            **changes,
+        }
+
     for name in dict.fromkeys(ordered["name"]):
         mine = ordered["name"] == name
         if mine.sum() > 1 and single[mine].all():
             group = ordered[mine]
-            rows.append({**_records(group.head(1))[0], "end": group["start"].iloc[-1], "sessions": int(mine.sum())})
+            rows.append(shown(_records(group.head(1))[0], end=group["start"].iloc[-1], sessions=int(mine.sum())))
         else:
-            rows.extend({**row, "sessions": None} for row in _records(ordered[mine]))
+            rows.extend(shown(record) for record in _records(ordered[mine]))
     return sorted(rows, key=lambda row: row["start"])
+
+
+def _no_spasms(log: Log, days: pd.DataFrame, start: pd.Timestamp | None, end: pd.Timestamp | None) -> str:
+    """Why the page has no spasm numbers, or ``""`` when spasms were recorded (events or daily counts).
+
+    A log may hold only the daily factors: no ``spasms`` table and no ``spasm_count`` column (or an empty one).
+    Its spasm count is then unknown on every day, not zero, and the page says so instead of showing zeros.
+    """
+    if days["spasm_count"].notna().any():
+        return ""
+    if start is not None or end is not None:
+        since = _day(start) if start is not None else "the start"
+        until = _day(end) if end is not None else "the end"
+        return (
+            f"No spasms were recorded between {since} and {until}: no spasm events and no daily spasm_count in "
+            "this period."
+        )
+    tables = set(log.sources["table"].astype(str)) if len(log.sources) else set()
+    events = "the spasms table is empty" if "spasms" in tables else "there is no spasms table"
+    has_column = "spasm_count" in log.daily.columns
+    counts = "the daily spasm_count column is empty" if has_column else "the daily table has no spasm_count column"
+    return (
+        f"No spasms were recorded in this log: {events} and {counts}. The spasm numbers, charts and associations "
+        "are left out; log each spasm in spasms.csv, or a count a day in the spasm_count column, to see them."
+    )
 
 
 def _chart_key(person: str, name: str) -> str:
     return f"{_slug(person)}-{name}"
 
 
-def _charts(log: Log, days: pd.DataFrame, associations: pd.DataFrame, found: pd.DataFrame) -> dict[str, Chart]:
+def _charts(
+    log: Log, days: pd.DataFrame, associations: pd.DataFrame, found: pd.DataFrame, *, spasms: bool = True
+) -> dict[str, Chart]:
+    """The page's charts by name; without any spasm recorded (``spasms`` False) only the intake chart."""
     person = str(days["person_id"].iloc[0])
-    charts = {
-        "trend": draw(
+    charts: dict[str, Chart] = {}
+    if spasms:
+        charts["trend"] = draw(
             "trend",
             days,
             key=_chart_key(person, "trend"),
             alt="Spasms per day with 7- and 28-day averages; interventions shaded.",
             size=(WIDTH, 2.9),
-        ),
-        "calendar": draw(
+        )
+        charts["calendar"] = draw(
             "calendar",
             days,
             key=_chart_key(person, "calendar"),
             alt="Calendar of spasms per day; days not logged are hatched.",
             months_per_row=6,  # half-year bands: the chart keeps a readable size across the A4 column
-        ),
-    }
+        )
     if len(log.spasms) and "body_region" in log.spasms and log.spasms["body_region"].notna().any():
         charts["body_map"] = draw(
             "body_map",
@@ -525,11 +572,15 @@ def render_person(
         Relative link to the caseload index page, when the page is one of several.
     """
     person = str(days["person_id"].iloc[0])
-    associations = rate_ratios(days, lags=LAGS, alpha=ALPHA)
+    no_spasms = _no_spasms(log, days, start, end)
+    if no_spasms:  # nothing to relate the factors or the interventions to
+        associations, effects = pd.DataFrame(), pd.DataFrame()
+    else:
+        associations = rate_ratios(days, lags=LAGS, alpha=ALPHA)
+        effects = intervention_effect(days, alpha=ALPHA)
     described = findings_table(associations, alpha=ALPHA) if len(associations) else pd.DataFrame()
     found = associations[described["finding"].to_numpy(dtype=bool)] if len(associations) else associations
-    found = found.sort_values("p_adjusted", kind="stable")
-    effects = intervention_effect(days, alpha=ALPHA)
+    found = found.sort_values("p_adjusted", kind="stable") if len(found) else found
     effect_flags = findings_table(effects, alpha=ALPHA) if len(effects) else pd.DataFrame()
     names = {intervention_column(str(n)): str(n) for n in log.interventions["name"]}
     effect_rows = []
@@ -548,8 +599,9 @@ def render_person(
         "start": start,
         "end": end,
         "index": index,
+        "no_spasms": no_spasms,
         "headline": _headline(days, summary),
-        "charts": _charts(log, days, associations, found),
+        "charts": _charts(log, days, associations, found, spasms=not no_spasms),
         "association_sentences": _findings(associations, alpha=ALPHA),
         "associations": _records(found),
         "tests": len(tested),
@@ -604,6 +656,7 @@ def render_index(
     source: str,
     start: pd.Timestamp | None = None,
     end: pd.Timestamp | None = None,
+    whole: Log | None = None,
 ) -> str:
     """The caseload page: one row per person from :func:`spasmlog.caseload_summary`, small multiples, links.
 
@@ -619,15 +672,31 @@ def render_index(
         Person id → the relative file name of their page.
     source, start, end
         As for :func:`render_person`.
+    whole : Log, optional
+        The caseload's log before ``start``/``end`` were applied. The people in it with daily rows or spasm
+        events, but none in the period, are named on the page with the span they did log (they get no page).
+        Without it, everyone in ``log`` without a page is named as having nothing logged in the period.
     """
     quarantined = {}
     if len(log.sources):
         quarantined = log.sources.groupby("person_id")["rows_quarantined"].sum().astype(int).to_dict()
+    recorded = days.groupby("person_id")["spasm_count"].agg(lambda counts: bool(counts.notna().any())).to_dict()
     rows = [
-        {**row, "page": pages[str(row["person_id"])], "quarantined": quarantined.get(row["person_id"], 0)}
+        {
+            **row,
+            "page": pages[str(row["person_id"])],
+            "quarantined": quarantined.get(row["person_id"], 0),
+            "spasms_recorded": recorded.get(row["person_id"], False),
+        }
         for row in _records(summary)
     ]
-    silent = sorted(set(log.person_ids) - set(pages))
+    dropped: list[dict[str, Any]] = []
+    if whole is not None:
+        spans = _logged_spans(whole)
+        dropped = [{"person_id": pid, **span} for pid, span in spans.items() if pid not in pages]
+        silent = sorted(set(whole.person_ids) - set(pages) - set(spans))  # listed, but nothing logged at all
+    else:
+        silent = sorted(set(log.person_ids) - set(pages))
     chart = draw(
         "caseload",
         days,
@@ -646,7 +715,24 @@ def render_index(
         first_date=days["date"].min(),
         last_date=days["date"].max(),
         silent=silent,
+        silent_in_log=whole is not None,
+        dropped=dropped,
     )
+
+
+def _logged_spans(log: Log) -> dict[str, dict[str, pd.Timestamp]]:
+    """Person id → the first and last day with a daily row or a spasm event, for those who logged anything."""
+    dates = pd.concat(
+        [
+            pd.DataFrame({"person_id": log.daily["person_id"], "date": log.daily["date"]}),
+            pd.DataFrame({"person_id": log.spasms["person_id"], "date": log.spasms["start"].dt.normalize()}),
+        ],
+        ignore_index=True,
+    ).dropna()
+    if not len(dates):
+        return {}
+    spans = dates.groupby(dates["person_id"].astype(str), sort=True)["date"].agg(["min", "max"])
+    return {str(pid): {"first": row["min"], "last": row["max"]} for pid, row in spans.iterrows()}
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -663,15 +749,22 @@ def write_report(
 ) -> Path:
     """Write the report of a log: one self-contained HTML page, or a folder for several people.
 
+    Whether the report is one page or a folder depends on the log, never on the period: a log in which
+    several people logged something (daily rows or spasm events) gives a folder, even when ``start``/``end``
+    leave only one of them with data; the index page then names the people without data in the period.
+
     Parameters
     ----------
     path_or_log : str, Path or Log
         Anything :func:`spasmlog.read_log` reads (read with ``errors="quarantine"``: rows that break a
         rule are left out and listed in the data-quality section), or a :class:`~spasmlog.Log`.
     output : str or Path, optional
-        For one person (or with ``person``): the HTML file to write (default ``report.html``; an existing
-        folder gets ``report.html`` inside). For several people: the folder to write ``index.html`` and
-        one page per person into (default ``report``; created if missing).
+        One person (the log holds one, or ``person`` is given): the HTML file to write, default
+        ``report.html``. ``.html`` is added to a name that does not end in ``.html`` or ``.htm``
+        (``out/r_x`` writes ``out/r_x.html``); an existing folder, or a name ending in ``/``, gets
+        ``report.html`` inside. Missing parent folders are created.
+        Several people: the folder to write ``index.html`` and one page per person into, default ``report``,
+        created if missing; a name ending in ``.html`` or ``.htm`` is an error.
     person : str, optional
         Report on this person only.
     start, end : str or datetime.date, optional
@@ -686,7 +779,7 @@ def write_report(
     ------
     SpasmlogError
         If the log cannot be read, a date is not a date, the period is empty or reversed, ``person`` is not
-        in the log, or ``output`` names an HTML file for a report of several people.
+        in the log, or ``output`` names an HTML file (or an existing file) for a report of several people.
 
     Notes
     -----
@@ -710,15 +803,30 @@ def write_report(
         from spasmlog.io.read import read_log
 
         log, source = read_log(path_or_log, errors="quarantine"), str(path_or_log)
-    log = restrict(log, person=person, start=first, end=last)
+    whole = restrict(log, person=person)  # the shape of the report: one page or a caseload folder
+    logged = len(_logged_spans(whole)) if person is None else 1
+    caseload = logged > 1
+    folder = Path(output) if output is not None else Path("report")
+    if caseload:
+        if folder.suffix.lower() in (".html", ".htm") and not folder.is_dir():
+            raise SpasmlogError(
+                f"This log holds {logged} people, so the report is a folder (index.html and one "
+                f"page per person), not the file {folder}. Give a folder with -o, or one person with --person.",
+                output=str(folder),
+            )
+        if folder.exists() and not folder.is_dir():
+            raise SpasmlogError(
+                f"{folder} is a file, but the report of several people is a folder (index.html and one page per "
+                "person). Give a folder with -o, or one person with --person.",
+                output=str(folder),
+            )
+    log = restrict(whole, person=person, start=first, end=last)
     days = daily_table(log)
     people = [str(p) for p in days["person_id"].unique()]
     summary = caseload_summary(days, lags=LAGS, alpha=ALPHA)
 
-    if len(people) == 1:
-        target = Path(output) if output is not None else Path("report.html")
-        if target.is_dir():
-            target = target / "report.html"
+    if not caseload:
+        target = _page_path(output)
         target.parent.mkdir(parents=True, exist_ok=True)
         page = render_person(
             _one_person(log, people[0]) if person is None else log,
@@ -731,13 +839,6 @@ def write_report(
         target.write_text(page, encoding="utf-8")
         return target
 
-    folder = Path(output) if output is not None else Path("report")
-    if folder.suffix.lower() in (".html", ".htm") and not folder.is_dir():
-        raise SpasmlogError(
-            f"This log holds {len(people)} people, so the report is a folder (index.html and one page per "
-            f"person), not the file {folder}. Give a folder with -o, or one person with --person.",
-            output=str(folder),
-        )
     folder.mkdir(parents=True, exist_ok=True)
     pages = _page_names(people)
     rows = {str(row["person_id"]): row for _, row in summary.iterrows()}
@@ -754,5 +855,24 @@ def write_report(
         )
         (folder / pages[pid]).write_text(page, encoding="utf-8")
     index = folder / "index.html"
-    index.write_text(render_index(log, days, summary, pages, source=source, start=first, end=last), encoding="utf-8")
+    html = render_index(log, days, summary, pages, source=source, start=first, end=last, whole=whole)
+    index.write_text(html, encoding="utf-8")
     return index
+
+
+def _page_path(output: str | Path | None) -> Path:
+    """The file of a one-person report: ``output`` made an HTML file name (see :func:`write_report`).
+
+    Examples
+    --------
+    >>> [str(_page_path(o)) for o in (None, "out/r_x", "r.HTM", "r.v2", "out/")]
+    ['report.html', 'out/r_x.html', 'r.HTM', 'r.v2.html', 'out/report.html']
+    """
+    if output is None:
+        return Path("report.html")
+    target = Path(output)
+    if target.is_dir() or str(output).endswith(("/", os.sep)):
+        return target / "report.html"
+    if target.suffix.lower() not in (".html", ".htm"):
+        return target.with_name(target.name + ".html")
+    return target
