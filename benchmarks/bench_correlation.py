@@ -4,7 +4,8 @@ Run: ``python benchmarks/bench_correlation.py [--people N] [--days D] [--repeat 
 of seconds (best of ``--repeat`` runs), the peak memory each step allocates (tracemalloc, in a separate
 untimed run) and the process's peak memory after each step (``ru_maxrss``: it only grows, so each row
 includes the cohort built before it). Targets on a 2-core machine: ``rm_corr`` on
-3.65 M rows under 1 s; ``within_person`` on 10,000 people × 365 days, every factor × 4 lags, under 10 s;
+3.65 M rows under 1 s; ``within_person`` on 10,000 people × 365 days, every factor × 4 lags, under 10 s
+(with the default person × weekday centring; ``weekday=False`` is timed too);
 ``correlate`` on one person × 2 years well under 2 s (shared with the count models).
 """
 
@@ -70,25 +71,35 @@ def main(argv: list[str] | None = None) -> int:
     seconds, _ = _best(run_rm_corr, args.repeat)
     rows.append(("rm_corr", f"{len(cohort):,} rows", seconds, _allocated_gib(run_rm_corr), _peak_gib()))
 
-    seconds, result = _best(lambda: within_person(cohort), max(1, args.repeat - 1))
-    assert isinstance(result, pd.DataFrame)
-    rows.append(
-        (
-            "within_person (all factors × lags 0–3)",
-            f"{args.people:,} people × {args.days} days, {len(factors)} factors, {len(result)} rows",
-            seconds,
-            _allocated_gib(lambda: within_person(cohort)),
-            _peak_gib(),
+    for weekday in (True, False):  # person × weekday centring (the default), and person centring alone
+
+        def run_within_person(weekday: bool = weekday) -> object:
+            return within_person(cohort, weekday=weekday)
+
+        seconds, result = _best(run_within_person, max(1, args.repeat - 1))
+        assert isinstance(result, pd.DataFrame)
+        rows.append(
+            (
+                f"within_person (all factors × lags 0–3, weekday={weekday})",
+                f"{args.people:,} people × {args.days} days, {len(factors)} factors, {len(result)} rows",
+                seconds,
+                _allocated_gib(run_within_person),
+                _peak_gib(),
+            )
         )
-    )
 
     one = daily_table(simulate(n_people=1, days=730, start="2023-01-01", seed=args.seed).log)
-    for method in ("spearman", "pearson"):
-        seconds, result = _best(lambda m=method: correlate(one, method=m), 5 * args.repeat)  # type: ignore[misc]
+    for method, weekday in (("spearman", True), ("pearson", True), ("spearman", False)):
+
+        def run_correlate(method: str = method, weekday: bool = weekday) -> object:
+            return correlate(one, method=method, weekday=weekday)  # type: ignore[arg-type]
+
+        seconds, result = _best(run_correlate, 5 * args.repeat)
         assert isinstance(result, pd.DataFrame)
         size = f"1 person × 730 days, {len(result)} rows"
-        allocated = _allocated_gib(lambda m=method: correlate(one, method=m))  # type: ignore[misc]
-        rows.append((f"correlate ({method}, all factors × lags 0–3)", size, seconds, allocated, _peak_gib()))
+        allocated = _allocated_gib(run_correlate)
+        name = f"correlate ({method}, all factors × lags 0–3, weekday={weekday})"
+        rows.append((name, size, seconds, allocated, _peak_gib()))
 
     people = cohort["person_id"].unique()[: args.subset]
     subset = cohort.loc[cohort["person_id"].isin(people), ["person_id", "water_ml", "spasm_count"]]

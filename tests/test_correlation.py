@@ -300,15 +300,25 @@ def test_effective_sample_size_bounds() -> None:
     assert weighted == pytest.approx(20 / (1 + 2 * (0.95 * 0.25 + 0.9 * 0.0625)))
 
 
-def test_correlate_uses_the_effective_number_of_days(rng: np.random.Generator) -> None:
+def _weekday_centred(values: np.ndarray) -> np.ndarray:
+    """A consecutive-day series minus its mean for each day of the week (pandas skips the missing days)."""
+    series = pd.Series(values)
+    return (series - series.groupby(np.arange(len(series)) % 7).transform("mean")).to_numpy()
+
+
+@pytest.mark.parametrize("weekday", [False, True])
+def test_correlate_uses_the_effective_number_of_days(rng: np.random.Generator, weekday: bool) -> None:
     days = 300
     x = _ar1(rng, (1, days), 0.7)[0]
     y = _ar1(rng, (1, days), 0.7)[0] + 0.2 * x
     x[rng.random(days) < 0.1] = np.nan
     frame = _persons(y[None], x=x[None])
-    row = correlate(frame, factors=["x"], lags=(0,), method="pearson").iloc[0]
+    row = correlate(frame, factors=["x"], lags=(0,), method="pearson", weekday=weekday).iloc[0]
     max_lag = min(days // 5, 28)
-    n_eff = effective_sample_size(row["n"], acf(x, max_lag=max_lag), acf(y, max_lag=max_lag), days=days)
+    series_x, series_y = (_weekday_centred(x), _weekday_centred(y)) if weekday else (x, y)
+    n_eff = effective_sample_size(row["n"], acf(series_x, max_lag=max_lag), acf(series_y, max_lag=max_lag), days=days)
+    if weekday:  # 7 weekday means instead of 1: 6 days fewer
+        n_eff *= (row["n"] - 6) / row["n"]
     assert row["n_effective"] == pytest.approx(n_eff, rel=1e-12)
     assert row["n_effective"] < 0.75 * row["n"]  # two persistent series carry far fewer independent days
     t = row["r"] * np.sqrt((n_eff - 2) / (1 - row["r"] ** 2))
@@ -331,7 +341,7 @@ def test_correlate_agrees_with_scipy_when_days_are_independent(rng: np.random.Ge
     x[rng.random(days) < 0.1] = np.nan
     y[rng.random(days) < 0.1] = np.nan
     frame = _persons(y[None], x=x[None])
-    row = correlate(frame, factors=["x"], lags=(lag,), method=method, autocorrelation="ignore").iloc[0]  # type: ignore[arg-type]
+    row = correlate(frame, factors=["x"], lags=(lag,), method=method, autocorrelation="ignore", weekday=False).iloc[0]  # type: ignore[arg-type]
     factor = lagged(frame, "x", lag).to_numpy()
     both = ~np.isnan(factor) & ~np.isnan(y)
     reference = (stats.spearmanr if method == "spearman" else stats.pearsonr)(factor[both], y[both])
@@ -339,6 +349,78 @@ def test_correlate_agrees_with_scipy_when_days_are_independent(rng: np.random.Ge
     assert row["n_effective"] == both.sum()
     assert row["r"] == pytest.approx(reference.statistic, abs=1e-8)
     assert row["p_value"] == pytest.approx(reference.pvalue, rel=1e-8)
+
+
+def _weekdays(days: int) -> pd.DataFrame:
+    """Day-of-week indicators (Tuesday … Sunday of a log starting on a Monday) as partial_corr covariates."""
+    day = np.arange(days) % 7
+    return pd.DataFrame({f"day{k}": (day == k).astype(float) for k in range(1, 7)})
+
+
+@PINGOUIN_WARNINGS
+@pytest.mark.parametrize("method", ["spearman", "pearson"])
+@pytest.mark.parametrize("lag", [0, 2])
+def test_correlate_by_weekday_is_the_partial_correlation_given_the_weekday(
+    rng: np.random.Generator, method: str, lag: int
+) -> None:
+    """With independent days, weekday=True is partial_corr (R ppcor) given six day-of-week indicators."""
+    days = 150
+    weekend = (np.arange(days) % 7 >= 5).astype(float)
+    x = rng.gamma(2.0, size=days) + 2 * weekend
+    y = rng.poisson(1 + 0.3 * np.roll(x, lag) + weekend).astype(float)
+    x[rng.random(days) < 0.1] = np.nan
+    y[rng.random(days) < 0.1] = np.nan
+    frame = _persons(y[None], x=x[None])
+    row = correlate(frame, factors=["x"], lags=(lag,), method=method, autocorrelation="ignore").iloc[0]  # type: ignore[arg-type]
+    pairs = pd.concat([pd.DataFrame({"x": lagged(frame, "x", lag), "y": y}), _weekdays(days)], axis=1)
+    expected = partial_corr(pairs, x="x", y="y", covar=list(_weekdays(days)), method=method).iloc[0]  # type: ignore[arg-type]
+    theirs = pingouin.partial_corr(pairs, x="x", y="y", covar=list(_weekdays(days)), method=method).iloc[0]
+    assert row["n"] == expected["n"]
+    assert row["n_effective"] == expected["n"] - 6
+    assert row["r"] == pytest.approx(expected["r"], abs=1e-10)
+    assert row["r"] == pytest.approx(theirs["r"], abs=1e-10)
+    assert row["p_value"] == pytest.approx(expected["p_value"], rel=1e-8)
+    assert row["p_value"] == pytest.approx(theirs["p_val"], rel=1e-8)
+    if method == "pearson":  # Spearman intervals use the Bonett–Wright variance instead of Fisher's
+        assert row["ci_low"] == pytest.approx(expected["ci_low"], abs=1e-10)
+        assert row["ci_high"] == pytest.approx(expected["ci_high"], abs=1e-10)
+
+
+def test_a_factor_that_only_shares_the_weekly_rhythm_is_not_a_finding_by_weekday() -> None:
+    """One person, a year: spasms and the factor both rise at weekends, nothing else links them."""
+    days = 364
+    weekend = np.arange(days) % 7 >= 5
+    for seed in range(5):
+        rng = np.random.default_rng(seed)
+        rhythm = _ar1(rng, (1, days), 0.3)[0] + 2 * weekend  # e.g. alcohol
+        driver = _ar1(rng, (1, days), 0.3)[0]  # a factor that does act, within weekdays too
+        spasms = rng.poisson(np.exp(weekend + 0.4 * driver)).astype(float)
+        frame = _persons(spasms[None], rhythm=rhythm[None], driver=driver[None])
+        for method in ("spearman", "pearson"):
+            plain = correlate(frame, lags=(0,), method=method, weekday=False).set_index("factor")  # type: ignore[arg-type]
+            by_day = correlate(frame, lags=(0,), method=method).set_index("factor")  # type: ignore[arg-type]
+            assert plain.loc["rhythm", "r"] > 0.15 and plain.loc["rhythm", "p_adjusted"] < 0.01, (seed, method)
+            assert by_day.loc["rhythm", "p_adjusted"] > 0.05, (seed, method)
+            assert abs(by_day.loc["rhythm", "r"]) < 0.1, (seed, method)
+            assert by_day.loc["driver", "p_adjusted"] < 1e-4, (seed, method)  # a real association stays
+
+
+def test_correlate_weekday_statuses() -> None:
+    rng = np.random.default_rng(4)
+    days = 70
+    weekend = (np.arange(days) % 7 >= 5).astype(float)
+    y = rng.poisson(2, size=days).astype(float)
+    sparse_x = np.where(np.arange(days) % 10 < 1, rng.normal(size=days), np.nan)  # 7 days, one per weekday
+    frame = _persons(y[None], weekend=weekend[None], sparse=sparse_x[None], x=rng.normal(size=(1, days)))
+    result = correlate(frame, factors=["weekend", "sparse", "x"], lags=(0,), min_days=4).set_index("factor")
+    assert result.loc["weekend", "status"] == "factor changes only with the day of the week"
+    assert result.loc["sparse", "status"] == "too few days (7 on 7 days of the week)"
+    assert result.loc["x", "status"] == "ok"
+    assert result.loc[["weekend", "sparse"], ["r", "p_value", "p_adjusted"]].isna().all().all()
+    plain = correlate(frame, factors=["weekend", "sparse"], lags=(0,), min_days=4, weekday=False)
+    assert plain["status"].tolist() == ["ok", "ok"]
+    flat = _persons(1.0 + weekend[None], x=rng.normal(size=(1, days)))
+    assert correlate(flat, lags=(0,))["status"].tolist() == ["outcome changes only with the day of the week"]
 
 
 @pytest.mark.parametrize("method", ["spearman", "pearson"])
@@ -441,6 +523,7 @@ def test_several_people_without_by_is_an_error_not_a_pooled_analysis() -> None:
         ({"factors": ["exercise_type"]}, "The column `exercise_type` given for `factors` is not numeric or yes/no"),
         ({"factors": []}, "must name at least one column"),
         ({"by": "date"}, r"The 'by' parameter of correlate must be None or 'person_id'. Got 'date' instead."),
+        ({"weekday": "yes"}, r"The 'weekday' parameter of correlate must be True or False. Got 'yes' instead."),
     ],
 )
 def test_correlate_argument_errors(alex: pd.DataFrame, arguments: dict[str, object], message: str) -> None:
@@ -519,29 +602,52 @@ def _cohort(rng: np.random.Generator, people: int = 15, days: int = 60) -> pd.Da
     return _persons(y, x=x, z=z, flag=(rng.random(shape) < 0.3).astype(float))
 
 
-def test_within_person_ignoring_autocorrelation_is_rm_corr(rng: np.random.Generator) -> None:
-    """Each factor × lag, with its own missing days, is rm_corr on the rows where both are present."""
+def _groups(frame: pd.DataFrame, weekday: bool) -> pd.Series:
+    """The centring groups: each person, or each person × day of the week (position in their log mod 7)."""
+    if not weekday:
+        return frame["person_id"]
+    day = frame.groupby("person_id").cumcount() % 7
+    return frame["person_id"] + "/" + day.astype(str)
+
+
+@pytest.mark.parametrize("weekday", [False, True])
+def test_within_person_ignoring_autocorrelation_is_rm_corr(rng: np.random.Generator, weekday: bool) -> None:
+    """Each factor × lag, with its own missing days, is rm_corr on the rows where both are present
+    (with person × weekday groups as the subjects when weekday=True)."""
     frame = _cohort(rng)
-    result = within_person(frame, factors=["x", "z", "flag"], autocorrelation="ignore").set_index(["factor", "lag"])
+    result = within_person(frame, factors=["x", "z", "flag"], autocorrelation="ignore", weekday=weekday)
+    result = result.set_index(["factor", "lag"])
     for factor in ["x", "z", "flag"]:
         for lag in range(4):
-            pairs = pd.DataFrame({"id": frame["person_id"], "f": lagged(frame, factor, lag), "y": frame["spasm_count"]})
+            pairs = pd.DataFrame(
+                {"id": _groups(frame, weekday), "f": lagged(frame, factor, lag), "y": frame["spasm_count"]}
+            )
             expected = rm_corr(pairs, x="f", y="y", subject="id").iloc[0]
             row = result.loc[(factor, lag)]
             for column in ["r", "p_value", "ci_low", "ci_high"]:
                 assert row[column] == pytest.approx(expected[column], abs=1e-10), (factor, lag, column)
-            assert (row["dof"], row["n"], row["subjects"]) == (expected["dof"], expected["n"], expected["subjects"])
+            assert (row["dof"], row["n"]) == (expected["dof"], expected["n"])
+            people = pairs.dropna()["id"].str.split("/").str[0].nunique()
+            assert row["subjects"] == people  # people, not groups
             assert row["dof_effective"] == row["dof"]
 
 
-def test_within_person_cluster_robust_agrees_with_statsmodels(rng: np.random.Generator) -> None:
+@pytest.mark.parametrize("weekday", [False, True])
+def test_within_person_cluster_robust_agrees_with_statsmodels(rng: np.random.Generator, weekday: bool) -> None:
     frame = _cohort(rng, people=12, days=80)
-    result = within_person(frame, factors=["x", "z"], lags=(0, 1)).set_index(["factor", "lag"])
+    result = within_person(frame, factors=["x", "z"], lags=(0, 1), weekday=weekday).set_index(["factor", "lag"])
     for factor, lag in [("x", 0), ("x", 1), ("z", 1)]:
-        pairs = pd.DataFrame({"id": frame["person_id"], "f": lagged(frame, factor, lag), "y": frame["spasm_count"]})
+        pairs = pd.DataFrame(
+            {
+                "id": frame["person_id"],
+                "group": _groups(frame, weekday),
+                "f": lagged(frame, factor, lag),
+                "y": frame["spasm_count"],
+            }
+        )
         pairs = pairs.dropna()
-        centred = pairs[["f", "y"]] - pairs.groupby("id")[["f", "y"]].transform("mean")
-        groups = pd.factorize(pairs["id"])[0]
+        centred = pairs[["f", "y"]] - pairs.groupby("group")[["f", "y"]].transform("mean")
+        groups = pd.factorize(pairs["id"])[0]  # clusters: people
         model = sm.OLS(centred["y"].to_numpy(), centred[["f"]].to_numpy()).fit(
             cov_type="cluster", cov_kwds={"groups": groups}, use_t=True
         )
@@ -567,11 +673,12 @@ def test_within_person_columns_and_individual_counts(rng: np.random.Generator) -
 
 def test_within_person_works_with_two_people(rng: np.random.Generator) -> None:
     frame = _cohort(rng, people=2, days=90)
-    result = within_person(frame, factors=["x"], lags=(1,)).iloc[0]
-    assert result["status"] == "ok"
-    assert result["subjects"] == 2
-    pairs = pd.DataFrame({"id": frame["person_id"], "f": lagged(frame, "x", 1), "y": frame["spasm_count"]})
-    assert result["r"] == pytest.approx(rm_corr(pairs, x="f", y="y", subject="id")["r"].item(), abs=1e-12)
+    for weekday in (False, True):
+        result = within_person(frame, factors=["x"], lags=(1,), weekday=weekday).iloc[0]
+        assert result["status"] == "ok"
+        assert result["subjects"] == 2
+        pairs = pd.DataFrame({"id": _groups(frame, weekday), "f": lagged(frame, "x", 1), "y": frame["spasm_count"]})
+        assert result["r"] == pytest.approx(rm_corr(pairs, x="f", y="y", subject="id")["r"].item(), abs=1e-12)
 
 
 def test_within_person_statuses() -> None:
@@ -582,12 +689,17 @@ def test_within_person_statuses() -> None:
         steady=np.repeat([[1.0], [2.0], [3.0]], 30, axis=1),  # differs between people, never within
         rare=np.where(rng.random(shape) < 0.05, 1.0, np.nan),
         once=np.where(np.arange(90).reshape(shape) >= 45, 1.0, 0.0),  # changes within one person only
+        weekend=np.tile(np.arange(30) % 7 >= 5, (3, 1)).astype(float),  # changes only with the weekday
     )
-    result = within_person(frame, factors=["steady", "rare", "once"], lags=(0,)).set_index("factor")
-    assert result.loc["steady", "status"] == "factor constant within every person"
+    result = within_person(frame, factors=["steady", "rare", "once", "weekend"], lags=(0,)).set_index("factor")
+    assert result.loc["steady", "status"] == "factor constant within every person and day of the week"
+    assert result.loc["weekend", "status"] == "factor constant within every person and day of the week"
     assert result.loc["rare", "status"].startswith("too few days (")
     assert result.loc["once", "status"].startswith("too few people (")
     assert result[["r", "p_value", "p_adjusted"]].isna().all().all()
+    plain = within_person(frame, factors=["steady", "weekend"], lags=(0,), weekday=False).set_index("factor")
+    assert plain.loc["steady", "status"] == "factor constant within every person"
+    assert plain.loc["weekend", "status"] == "ok"
     ignoring = within_person(frame, factors=["once"], lags=(0,), autocorrelation="ignore").iloc[0]
     assert ignoring["status"] == "ok"  # rm_corr itself needs only degrees of freedom
 
@@ -599,6 +711,7 @@ def test_within_person_statuses() -> None:
         ({"outcome": "count"}, "Could not interpret value `count` for `outcome`"),
         ({"lags": [0.5]}, "The 'lags' parameter of within_person must be whole numbers"),
         ({"alpha": "0.05"}, "The 'alpha' parameter of within_person must be a float"),
+        ({"weekday": 1}, "The 'weekday' parameter of within_person must be True or False. Got 1 instead."),
     ],
 )
 def test_within_person_argument_errors(rng: np.random.Generator, arguments: dict[str, object], message: str) -> None:
@@ -616,6 +729,44 @@ def test_within_person_recovers_the_planted_factor_and_lag(water_people: pd.Data
     others = result[~planted]
     assert len(others) >= 80
     assert (others["p_adjusted"] > 0.05).all(), others[others["p_adjusted"] <= 0.05]
+
+
+WEEKLY_RHYTHM_ONLY = ["alcohol_g", "steps", "posture_breaks", "posture_score", "sleep_h", "stretching_min", "hot_bath",
+                      "caffeine_mg", "sodium_mg"]  # fmt: skip
+"""simulate's factors with a weekend rhythm and no planted effect: linked to spasms only through the weekday."""
+
+NO_PLANTED_EFFECT = [*WEEKLY_RHYTHM_ONLY, "magnesium_mg", "calcium_mg", "potassium_mg", "warmup"]
+
+
+@pytest.fixture(scope="module")
+def default_cohort() -> pd.DataFrame:
+    """150 people × 240 days with simulate's default planted effects (water lag 1, exercise lag 1, sitting and
+    stress lag 0, calf stretching), which share their weekly rhythm with factors that do nothing."""
+    return daily_table(spasmlog.simulate(n_people=150, days=240, seed=0).log)
+
+
+def test_within_person_by_weekday_drops_associations_through_the_weekly_rhythm(default_cohort: pd.DataFrame) -> None:
+    """A reviewer's finding: factors with no planted effect that rise at weekends, when sitting (planted)
+    falls, came out Benjamini–Hochberg significant. Centring on person × weekday means removes them."""
+    plain = within_person(default_cohort, weekday=False)
+    by_day = within_person(default_cohort)
+    spurious = plain[plain["factor"].isin(WEEKLY_RHYTHM_ONLY) & (plain["lag"] == 0) & (plain["p_adjusted"] < 0.05)]
+    assert {"alcohol_g", "posture_breaks", "sleep_h"} <= set(spurious["factor"])  # the bug this guards against
+    assert len(spurious) >= 4
+    null = by_day[by_day["factor"].isin(NO_PLANTED_EFFECT)]
+    assert len(null) == 4 * len(NO_PLANTED_EFFECT)
+    assert not ((null["lag"] == 0) & (null["p_adjusted"] < 0.05)).any(), null[null["p_adjusted"] < 0.05]
+    assert (null["p_adjusted"] < 0.05).sum() <= 1  # any lag: BH allows a false discovery now and then
+    assert len(null[null["p_adjusted"] < 0.05]) < len(
+        plain[plain["factor"].isin(NO_PLANTED_EFFECT)].query("p_adjusted < 0.05")
+    )
+    found = by_day.set_index(["factor", "lag"])
+    for factor, lag, sign in [("water_ml", 1, -1), ("exercise_min", 1, 1), ("sitting_h", 0, 1), ("stress", 0, 1)]:
+        assert found.loc[(factor, lag), "p_adjusted"] < 1e-6, (factor, lag)
+        assert np.sign(found.loc[(factor, lag), "r"]) == sign, (factor, lag)
+    assert found.loc["water_ml", "r"].idxmin() == 1
+    assert (by_day["dof"] < plain["dof"]).all()  # about 6 more means per person
+    assert (plain["dof"] - by_day["dof"]).max() <= 6 * default_cohort["person_id"].nunique()
 
 
 @pytest.mark.slow

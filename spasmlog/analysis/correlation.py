@@ -12,6 +12,9 @@ Three questions, three functions:
 
 :func:`partial_corr` gives the (Pearson or Spearman) partial correlation of two columns given others, and
 :func:`effective_sample_size` the effective number of independent days of two autocorrelated series.
+Both :func:`correlate` and :func:`within_person` allow for weekly rhythms by default (``weekday=True``):
+each person's series are centred on their own means for each day of the week, so that factors that merely
+change at weekends, as spasms may for other reasons, are not reported as associated.
 Everything is vectorised: across factors and lags with array operations, and across the people of a
 cohort with sorted arrays and sparse matrix products (no Python loop over people).
 """
@@ -72,6 +75,7 @@ MAX_ACF_LAG = 28
 covers weekly rhythms; beyond it the products of small, noisy autocorrelations add noise, not information."""
 _CHUNK_ROWS = 1 << 19  # person-days per block in within_person: whole people, bounded memory
 _RELATIVE_ZERO = 1e-12  # a centred sum of squares this small relative to the raw one means "constant"
+_WEEK = 7  # weekday centring groups a person's days by their position in the log modulo 7: the day of the week
 
 
 # --------------------------------------------------------------------------------------------------
@@ -84,6 +88,12 @@ def _check_choice(value: object, name: str, options: Iterable[str], function: st
     if not isinstance(value, str) or value not in choices:
         shown = "{" + ", ".join(repr(c) for c in choices) + "}"
         raise ValueError(f"The {name!r} parameter of {function} must be one of {shown}. Got {value!r} instead.")
+
+
+def _check_bool(value: object, name: str, function: str) -> bool:
+    if not isinstance(value, bool | np.bool_):
+        raise ValueError(f"The {name!r} parameter of {function} must be True or False. Got {value!r} instead.")
+    return bool(value)
 
 
 def _check_alpha(alpha: object, function: str) -> float:
@@ -414,6 +424,31 @@ def _rank(values: np.ndarray) -> np.ndarray:
     return np.asarray(stats.rankdata(values, axis=0, nan_policy="omit"), dtype="float64")
 
 
+def _weekday_indicator(days: int) -> np.ndarray:
+    """(days × 7) indicator of each consecutive day's day of the week (counted from the first day)."""
+    return (np.arange(days)[:, None] % _WEEK == np.arange(_WEEK)).astype(np.float64)
+
+
+def _weekday_centred(values: np.ndarray, indicator: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each column minus its mean on the same day of the week (over its recorded days; NaN stays NaN),
+    and the number of days of the week each column is recorded on."""
+    recorded = ~np.isnan(values)
+    count = indicator.T @ recorded
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = np.where(count > 0, (indicator.T @ np.where(recorded, values, 0.0)) / count, 0.0)
+    return np.where(recorded, values - indicator @ mean, np.nan), (count > 0).sum(axis=0)
+
+
+def _weekday_effective(n_eff: np.ndarray, n: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    """The effective number of days left once the means of ``groups`` days of the week are removed:
+    ``n_eff (n − groups + 1) / n``, clipped to [min(3, n − groups + 1), n − groups + 1]; ``n_eff`` itself
+    where one group (or none) is used."""
+    kept = np.maximum(n - groups + 1.0, 0.0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        scaled = np.clip(n_eff * kept / n, np.minimum(3.0, kept), kept)
+    return np.where(groups > 1, scaled, n_eff)
+
+
 def _one_person(
     x: np.ndarray,
     y: np.ndarray,
@@ -422,17 +457,22 @@ def _one_person(
     alpha: float,
     min_days: int,
     autocorrelation: Autocorrelation,
+    weekday: bool,
 ) -> dict[str, np.ndarray]:
     """Every factor × lag for one person's consecutive days: arrays in factor-major, lag-minor order."""
     n_factors = x.shape[1]
+    indicator = _weekday_indicator(len(y)) if weekday else None
     if autocorrelation == "ignore":
         ratio = np.ones(n_factors)
     else:
         series_x = _rank(x) if method == "spearman" else x
-        series_y = _rank(y[:, None])[:, 0] if method == "spearman" else y
+        series_y = _rank(y[:, None]) if method == "spearman" else y[:, None]
+        if indicator is not None:  # a weekly rhythm removed from the series is no dependence between its days
+            series_x, series_y = _weekday_centred(series_x, indicator)[0], _weekday_centred(series_y, indicator)[0]
         max_lag = int(_max_lag(len(y), autocorrelation))
-        ratio = _ratio(acf(series_x, max_lag=max_lag), acf(series_y, max_lag=max_lag)[:, None], len(y), autocorrelation)
-    out: dict[str, list[np.ndarray]] = {k: [] for k in ("n", "n_effective", "r", "x_constant", "y_constant")}
+        ratio = _ratio(acf(series_x, max_lag=max_lag), acf(series_y, max_lag=max_lag), len(y), autocorrelation)
+    keys = ("n", "n_effective", "r", "groups", "x_constant", "y_constant", "x_weekly", "y_weekly")
+    out: dict[str, list[np.ndarray]] = {k: [] for k in keys}
     y_recorded = ~np.isnan(y)
     for lag in lags:
         shifted = _shift(x, lag)
@@ -448,18 +488,40 @@ def _one_person(
         with np.errstate(invalid="ignore", divide="ignore"):
             da = np.where(both, a - np.where(both, a, 0.0).sum(axis=0) / n, 0.0)
             db = np.where(both, b - np.where(both, b, 0.0).sum(axis=0) / n, 0.0)
+        n_eff = np.asarray(_effective(n.astype(np.float64), ratio))
+        groups = np.minimum(n, 1)
+        x_weekly = y_weekly = np.zeros(n_factors, dtype=bool)
+        if indicator is not None:
+            # both series centred on their means for each day of the week, over the days paired
+            ssa, ssb = (da * da).sum(axis=0), (db * db).sum(axis=0)
+            centred_a, groups = _weekday_centred(a, indicator)
+            da, db = np.nan_to_num(centred_a), np.nan_to_num(_weekday_centred(b, indicator)[0])
+            x_weekly = ~((da * da).sum(axis=0) > _RELATIVE_ZERO * ssa)
+            y_weekly = ~((db * db).sum(axis=0) > _RELATIVE_ZERO * ssb)
+            n_eff = _weekday_effective(n_eff, n.astype(np.float64), groups.astype(np.float64))
+        with np.errstate(invalid="ignore", divide="ignore"):
             r = (da * db).sum(axis=0) / np.sqrt((da * da).sum(axis=0) * (db * db).sum(axis=0))
         out["n"].append(n)
-        out["n_effective"].append(np.asarray(_effective(n.astype(np.float64), ratio)))
+        out["n_effective"].append(n_eff)
         out["r"].append(np.clip(r, -1.0, 1.0))
+        out["groups"].append(groups)
         out["x_constant"].append(x_constant)
         out["y_constant"].append(y_constant)
+        out["x_weekly"].append(x_weekly)
+        out["y_weekly"].append(y_weekly)
     # stack as (lag, factor) then read factor-major
     result = {k: np.stack(v).T.ravel() for k, v in out.items()}
     n_all, n_eff, r = result["n"], result["n_effective"], result["r"]
     status = np.full(n_all.shape, "ok", dtype=object)
+    status[result["y_weekly"]] = "outcome changes only with the day of the week"
     status[result["y_constant"]] = "outcome constant"
+    status[result["x_weekly"]] = "factor changes only with the day of the week"
     status[result["x_constant"]] = "factor constant"
+    weeks = n_all - result["groups"] < 2  # weekday means leave fewer than 1 degree of freedom
+    status[weeks] = [
+        f"too few days ({int(k)} on {int(g)} days of the week)"
+        for k, g in zip(n_all[weeks], result["groups"][weeks], strict=True)
+    ]
     few = n_all < min_days
     status[few] = [f"too few days ({int(k)} < {min_days})" for k in n_all[few]]
     ok = status == "ok"
@@ -493,6 +555,7 @@ def correlate(
     by: str | None = None,
     min_days: int = 14,
     autocorrelation: Autocorrelation = "bartlett",
+    weekday: bool = True,
 ) -> pd.DataFrame:
     """Correlation of each factor on day t − lag with the outcome on day t, for one person or each person.
 
@@ -526,6 +589,11 @@ def correlate(
         number of days from the autocorrelations of both series at lags 1 to 28; ``ar1``, the same from the
         lag-1 autocorrelations alone (too optimistic for persistent series: kept for comparison);
         ``ignore``, days as independent (textbook results; wrong for daily series).
+    weekday : bool
+        Allow for weekly rhythms (the default): correlate what is left of the factor and the outcome once
+        each is centred on its means for each day of the week, i.e. the partial correlation given the day
+        of the week (see Notes). Without it, a factor that changes at weekends (alcohol, steps, sitting) is
+        associated with spasms that change at weekends for any other reason.
 
     Returns
     -------
@@ -535,13 +603,16 @@ def correlate(
 
         - ``factor``, ``lag`` (days);
         - ``n``: days with both the lagged factor and the outcome recorded;
-        - ``n_effective``: the effective number of independent days (see Notes);
-        - ``r``: Spearman's rho or Pearson's r;
+        - ``n_effective``: the effective number of independent days (see Notes; with ``weekday``, those left
+          once the weekday means are removed);
+        - ``r``: Spearman's rho or Pearson's r (partial, given the day of the week, with ``weekday``);
         - ``ci_low``, ``ci_high``: the 100 × (1 − ``alpha``)% confidence interval of ``r``;
         - ``p_value``: two-sided test of no association, on ``n_effective`` − 2 degrees of freedom;
         - ``p_adjusted``: ``p_value`` adjusted with ``adjust`` across the person's estimated rows;
         - ``status``: ``"ok"``, or why the row was not estimated: ``"too few days (9 < 14)"``,
-          ``"factor constant"``, ``"outcome constant"`` (its statistics are then missing).
+          ``"factor constant"``, ``"outcome constant"``, and with ``weekday`` ``"factor changes only with the
+          day of the week"``, ``"outcome changes only with the day of the week"`` or ``"too few days (8 on 7
+          days of the week)"`` (its statistics are then missing).
 
     Raises
     ------
@@ -573,10 +644,32 @@ def correlate(
     of freedom; the interval is :math:`\\tanh(\\operatorname{artanh} r \\pm z_{1-\\alpha/2}\\, se)` with
     :math:`se = 1/\\sqrt{n_\\mathrm{eff} - 3}` (Fisher 1915), and for Spearman
     :math:`se = \\sqrt{(1 + r^2/2)/(n_\\mathrm{eff} - 3)}` (Bonett & Wright 2000). With
-    ``autocorrelation="ignore"`` (:math:`n_\\mathrm{eff} = n`) ``r`` and ``p_value`` equal
-    :func:`scipy.stats.spearmanr` and :func:`scipy.stats.pearsonr`. The lags are shifts by calendar day
-    within the person; days before the first logged day have no factor value. Shared rhythms are not
-    removed: a factor and the outcome that both change at weekends are associated through the weekday.
+    ``autocorrelation="ignore"`` and ``weekday=False`` (:math:`n_\\mathrm{eff} = n`) ``r`` and ``p_value``
+    equal :func:`scipy.stats.spearmanr` and :func:`scipy.stats.pearsonr`. The lags are shifts by calendar
+    day within the person; days before the first logged day have no factor value.
+
+    Weekly rhythms: a factor and the outcome that both change at weekends are associated through the day
+    of the week, whatever the factor does (in simulated logs, alcohol and steps rise at weekends when
+    sitting falls, and sitting drives spasms). With ``weekday=True`` (the default), after the *n* paired
+    days are chosen (and, for Spearman, ranked over those days), each series is centred on its mean for
+    each of the *g* days of the week among them (*g* = 7 once a week is logged; the day of the week is the
+    position in the person's consecutive days modulo 7), and *r* is the correlation of what is left: the
+    partial correlation given *g* − 1 day-of-week indicators, exactly :func:`partial_corr` (R ``ppcor``)
+    with those indicators as covariates. Ranking first and then removing the weekday means of the ranks is
+    what ``ppcor`` does for a Spearman partial correlation (ranks of an indicator are the indicator
+    rescaled), and keeps rho robust to skewed counts. Removing *g* means costs *g* − 1 days of information
+    beyond the one mean of the plain correlation: with independent days the partial correlation's test is
+    on *n* − *g* − 1 degrees of freedom and its Fisher interval has :math:`se = 1/\\sqrt{n - g - 2}`. With
+    dependent days each extra mean costs the information of one day, :math:`n_\\mathrm{eff}/n` effective
+    days, so the effective number of days after the means are removed is
+    :math:`n_\\mathrm{eff} - (g - 1)\\, n_\\mathrm{eff}/n = n_\\mathrm{eff} (n - g + 1)/n` (clipped to
+    :math:`[3, n - g + 1]`); it is reported as ``n_effective`` and takes the place of
+    :math:`n_\\mathrm{eff}` in the test and interval above, which then give the partial correlation's
+    exactly when days are independent and reduce to the plain ones when *g* = 1. The autocorrelations
+    :math:`\\rho_x, \\rho_y` are then those of the weekday-centred series, so a weekly rhythm that has
+    been removed no longer counts as dependence between days. Rows whose factor (or outcome) varies only
+    with the day of the week have no partial correlation and say so. With ``autocorrelation="ignore"``,
+    ``r``, ``p_value`` and (Pearson) the interval equal :func:`partial_corr` given day-of-week indicators.
     Correlations are associations, not causes. With ``by="person_id"`` each person's rows form their own
     family for ``adjust``, as each person reads their own result; re-adjust ``p_value`` over the whole
     table for control across people. Each person takes about 10 ms (all factors × 4 lags over two years),
@@ -610,10 +703,16 @@ def correlate(
     >>> result = correlate(daily, factors=["water_ml", "sitting_h"], lags=(0, 1))
     >>> result[["factor", "lag", "n", "n_effective", "r", "ci_low", "ci_high", "p_adjusted"]].round(3)
           factor  lag    n  n_effective      r  ci_low  ci_high  p_adjusted
-    0   water_ml    0  682      661.128 -0.118  -0.193   -0.042       0.005
-    1   water_ml    1  657      636.893 -0.213  -0.287   -0.137       0.000
-    2  sitting_h    0  691      691.000  0.077   0.003    0.151       0.056
-    3  sitting_h    1  667      667.000  0.043  -0.033    0.118       0.270
+    0   water_ml    0  682      654.880 -0.122  -0.197   -0.046       0.003
+    1   water_ml    1  657      630.661 -0.214  -0.289   -0.138       0.000
+    2  sitting_h    0  691      685.000  0.034  -0.041    0.109       0.368
+    3  sitting_h    1  667      661.000  0.057  -0.020    0.133       0.193
+
+    Alex sits less at weekends; without the weekday, the weekend rhythm adds to sitting's association:
+
+    >>> correlate(daily, factors=["sitting_h"], lags=(0,), weekday=False)[["r", "p_value"]].round(3)
+           r  p_value
+    0  0.077    0.042
 
     Rows that cannot be estimated say why:
 
@@ -627,6 +726,7 @@ def correlate(
     _check_choice(method, "method", ("spearman", "pearson"), function)
     _check_choice(adjust, "adjust", ADJUST_METHODS, function)
     _check_choice(autocorrelation, "autocorrelation", _AUTOCORRELATION, function)
+    weekday = _check_bool(weekday, "weekday", function)
     if by is not None and by != "person_id":
         raise ValueError(f"The 'by' parameter of {function} must be None or 'person_id'. Got {by!r} instead.")
     alpha = _check_alpha(alpha, function)
@@ -652,7 +752,9 @@ def correlate(
     y_all = _as_float(daily[outcome])
     frames = []
     for person, start, end in zip(people, bounds[:-1], bounds[1:], strict=True):
-        result = _one_person(x_all[start:end], y_all[start:end], lags, method, alpha, min_days, autocorrelation)
+        result = _one_person(
+            x_all[start:end], y_all[start:end], lags, method, alpha, min_days, autocorrelation, weekday
+        )
         frame = pd.DataFrame(
             {
                 "factor": np.repeat(names, len(lags)),
@@ -666,7 +768,9 @@ def correlate(
             frame.insert(0, "person_id", person)
         frames.append(frame)
     if not frames:  # an empty table: every factor × lag rests on no day
-        empty = _one_person(np.empty((0, len(names))), np.empty(0), lags, method, alpha, min_days, autocorrelation)
+        empty = _one_person(
+            np.empty((0, len(names))), np.empty(0), lags, method, alpha, min_days, autocorrelation, weekday
+        )
         frames.append(
             pd.DataFrame(
                 {
@@ -810,30 +914,54 @@ def _block_sums(bounds: np.ndarray, weights: np.ndarray, values: np.ndarray) -> 
     return np.asarray(matrix @ values)
 
 
+def _group_sums(order: np.ndarray, indptr: np.ndarray, weights: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Per-group weighted column sums for rows ``order[indptr[g]:indptr[g + 1]]`` of group g (one sparse product)."""
+    matrix = sparse.csr_matrix((weights[order], order, indptr), shape=(len(indptr) - 1, values.shape[0]))
+    return np.asarray(matrix @ values)
+
+
 def _chunk(
-    x: np.ndarray, y: np.ndarray, bounds: np.ndarray, lags: list[int], autocorrelation: str
+    x: np.ndarray, y: np.ndarray, bounds: np.ndarray, lags: list[int], autocorrelation: str, weekday: bool
 ) -> dict[str, np.ndarray]:
-    """Per-person sums for one block of whole people: arrays shaped (people, lags, factors)."""
+    """Per-person sums for one block of whole people: arrays shaped (people, lags, factors).
+
+    The centring groups are the people or, with ``weekday``, person × day of the week (group
+    7 × person + position mod 7). For the sums over pairs the rows are then sorted by group, which keeps
+    each person's rows within the person's block, so that every group sum and person sum is one sparse
+    product over contiguous rows.
+    """
     m, n_factors = x.shape
     n_people = len(bounds) - 1
     lengths = np.diff(bounds)
     person = np.repeat(np.arange(n_people), lengths)
+    position = np.arange(m) - bounds[:-1][person]
     ones = np.ones(m)
+    if weekday:
+        group = person * _WEEK + position % _WEEK
+        order = np.argsort(group, kind="stable")  # rows of each group in date order
+        indptr = np.zeros(_WEEK * n_people + 1, dtype=np.int64)
+        np.cumsum(np.bincount(group, minlength=_WEEK * n_people), out=indptr[1:])
+    else:
+        group, order, indptr = person, np.arange(m), bounds
+
+    def fold(values: np.ndarray) -> np.ndarray:
+        """Group sums added up to person sums."""
+        return values.reshape(n_people, _WEEK, *values.shape[1:]).sum(axis=1) if weekday else values
 
     recorded = ~np.isnan(x)
     recorded_f = recorded.astype(np.float64)
-    count_x = _block_sums(bounds, ones, recorded_f)
+    count_x = _group_sums(order, indptr, ones, recorded_f)
     with np.errstate(invalid="ignore", divide="ignore"):
-        mean_x = np.where(count_x > 0, _block_sums(bounds, ones, np.where(recorded, x, 0.0)) / count_x, 0.0)
-    a = np.where(recorded, x - mean_x[person], 0.0)  # centred on the person's own mean: no cancellation
+        mean_x = np.where(count_x > 0, _group_sums(order, indptr, ones, np.where(recorded, x, 0.0)) / count_x, 0.0)
+    a = np.where(recorded, x - mean_x[group], 0.0)  # centred on the group's own mean: no cancellation
     a2 = a * a
 
     y_recorded = ~np.isnan(y)
-    y_count = np.bincount(person, weights=y_recorded, minlength=n_people)
-    y_sum = np.bincount(person, weights=np.where(y_recorded, y, 0.0), minlength=n_people)
+    y_count = np.bincount(group, weights=y_recorded, minlength=len(indptr) - 1)
+    y_sum = np.bincount(group, weights=np.where(y_recorded, y, 0.0), minlength=len(indptr) - 1)
     with np.errstate(invalid="ignore", divide="ignore"):
         y_mean = np.where(y_count > 0, y_sum / y_count, 0.0)
-    b = np.where(y_recorded, y - y_mean[person], 0.0)
+    b = np.where(y_recorded, y - y_mean[group], 0.0)
 
     ratio = np.ones((n_people, n_factors))
     if autocorrelation != "ignore":
@@ -860,9 +988,17 @@ def _chunk(
                 total += product
         if autocorrelation == "bartlett":
             ratio = 1.0 + 2.0 * total
+        del a32
 
-    position = np.arange(m) - bounds[:-1][person]
-    out = {key: np.empty((n_people, len(lags), n_factors)) for key in ("n", "ssx", "ssy", "ssxy", "sxx_raw")}
+    if weekday:
+        # rows sorted by person × weekday (each person's rows stay within the person's block): the group sums
+        # below are then contiguous blocks, as fast as the person sums
+        del a2  # one cohort-sized array at a time
+        a = a[order]
+        a2 = a * a
+        recorded_f = recorded_f[order]
+    keys = ("n", "groups", "ssx", "ssy", "ssxy", "sxx_raw")
+    out = {key: np.empty((n_people, len(lags), n_factors)) for key in keys}
     for j, lag in enumerate(lags):
         # pair the factor on day s with the outcome on day s + lag of the same person
         ahead = position + lag < lengths[person]
@@ -873,18 +1009,22 @@ def _chunk(
             w[: m - lag] = b[lag:]
         v *= ahead
         w *= ahead
-        n = _block_sums(bounds, v, recorded_f)
-        sx = _block_sums(bounds, v, a)
-        sxx = _block_sums(bounds, v, a2)
-        sy = _block_sums(bounds, w, recorded_f)
+        if weekday:
+            v, w = v[order], w[order]
+        # each group's sums over its pairs: SS = Σ_t a_t² − (Σ_t a_t)² / n within each group
+        n = _block_sums(indptr, v, recorded_f)
+        sx = _block_sums(indptr, v, a)
+        sy = _block_sums(indptr, w, recorded_f)
+        sxx = _block_sums(bounds, v, a2)  # person sums
         sxy = _block_sums(bounds, w, a)
         syy = _block_sums(bounds, w * w, recorded_f)
         with np.errstate(invalid="ignore", divide="ignore"):
             inverse = np.where(n > 0, 1.0 / n, 0.0)
-        out["n"][:, j] = n
-        out["ssx"][:, j] = np.maximum(sxx - sx * sx * inverse, 0.0)
-        out["ssy"][:, j] = np.maximum(syy - sy * sy * inverse, 0.0)
-        out["ssxy"][:, j] = sxy - sx * sy * inverse
+        out["n"][:, j] = fold(n)
+        out["groups"][:, j] = fold((n > 0).astype(np.float64))
+        out["ssx"][:, j] = np.maximum(sxx - fold(sx * sx * inverse), 0.0)
+        out["ssy"][:, j] = np.maximum(syy - fold(sy * sy * inverse), 0.0)
+        out["ssxy"][:, j] = sxy - fold(sx * sy * inverse)
         out["sxx_raw"][:, j] = sxx
     out["ratio"] = np.broadcast_to(ratio[:, None, :], out["n"].shape)
     return out
@@ -900,6 +1040,7 @@ def within_person(
     adjust: Adjust = "fdr_bh",
     min_days: int = 14,
     autocorrelation: CohortAutocorrelation = "cluster",
+    weekday: bool = True,
 ) -> pd.DataFrame:
     """Within-person associations across a cohort: repeated-measures correlation for every factor × lag.
 
@@ -926,7 +1067,14 @@ def within_person(
         How the cohort p-value and interval allow for dependent days within a person: ``cluster`` (the
         default), a cluster-robust (sandwich) variance with people as clusters, valid for any dependence
         within a person; ``bartlett`` or ``ar1``, each person's effective number of days as in
-        :func:`correlate`; ``ignore``, days as independent, which gives exactly :func:`rm_corr`.
+        :func:`correlate`; ``ignore``, days as independent, which with ``weekday=False`` gives exactly
+        :func:`rm_corr`.
+    weekday : bool
+        Allow for weekly rhythms (the default): centre each person's factor and outcome on the person's
+        own means for each day of the week (person × weekday groups) instead of the person's overall means,
+        so that factors that change at weekends (alcohol, steps, sitting) are not associated with spasms
+        that change at weekends for any other reason. ``False`` gives the published repeated-measures
+        correlation.
 
     Returns
     -------
@@ -936,10 +1084,12 @@ def within_person(
         - ``factor``, ``lag`` (days);
         - ``n``: person-days with both the lagged factor and the outcome recorded;
         - ``subjects``: people with at least one such day;
-        - ``dof``: the repeated-measures degrees of freedom, ``n`` − ``subjects`` − 1;
+        - ``dof``: the repeated-measures degrees of freedom, ``n`` − ``subjects`` − 1, or with ``weekday``
+          ``n`` − (person × weekday groups with such a day) − 1;
         - ``dof_effective``: ``dof`` divided by the variance inflation due to dependent days (see Notes),
           used for the interval;
-        - ``r``: the repeated-measures correlation (as :func:`rm_corr`);
+        - ``r``: the repeated-measures correlation (as :func:`rm_corr`, with person × weekday groups as the
+          subjects when ``weekday``);
         - ``ci_low``, ``ci_high``: its 100 × (1 − ``alpha``)% confidence interval;
         - ``p_value``, ``p_adjusted`` (``adjust`` across all estimated rows);
         - ``people_estimated``: people with at least ``min_days`` such days on which both series vary;
@@ -950,7 +1100,8 @@ def within_person(
           for multiple comparisons);
         - ``status``: ``"ok"`` or why the row was not estimated (``"too few days (...)"``,
           ``"too few people (...)"``, ``"factor constant within every person"``,
-          ``"outcome constant within every person"``).
+          ``"outcome constant within every person"``, or with ``weekday`` ``"factor constant within every
+          person and day of the week"``, ``"outcome constant within every person and day of the week"``).
 
     Notes
     -----
@@ -980,12 +1131,30 @@ def within_person(
     the normal quantile. In simulated cohorts of 30
     people × 120 days of AR(1) series with no association (coefficient 0.6 / 0.85), ``cluster`` gave 4.7% /
     4.7% false positives per test at the 5% level, ``bartlett`` 5.9% / 7.2% (short persistent series bias
-    autocorrelations towards 0), ``ar1`` 6.4% / 11%, and ``ignore`` 12% / 30%. Shared rhythms are not
-    removed: factors that change at weekends are associated with an outcome that does.
+    autocorrelations towards 0), ``ar1`` 6.4% / 11%, and ``ignore`` 12% / 30% (with ``weekday=False``;
+    with ``weekday=True``, ``cluster`` gave 4.5% in the persistent case). Shared rhythms are not
+    removed by the centring on people's means: factors that change at weekends are associated with an
+    outcome that does, whatever the factor does.
+
+    With ``weekday=True`` (the default) the groups are person × day of the week (the day of the week is the
+    position in the person's consecutive days modulo 7) instead of people: each factor × lag is
+    :func:`rm_corr` with every person × weekday group as a subject, i.e. the ANCOVA with a mean for every
+    person and day of the week and one common slope, which removes each person's own weekly rhythm from
+    both series. The degrees of freedom are ``n`` − *k* − 1 with *k* the person × weekday groups that have
+    a pair (about 7 per person instead of 1), the sandwich variance still takes people as clusters (their
+    days stay dependent across weekdays), and each person's own correlation is their partial correlation
+    given the day of the week, tested as :func:`correlate` with ``weekday=True``. Autocorrelations are those
+    of the weekday-centred series. In a simulated cohort of 300 people × 365 days (``simulate(seed=9)``),
+    16 factor × lag rows of factors with no planted effect (``alcohol_g`` lag 0: adjusted p 1e-23,
+    ``posture_breaks``, ``sleep_h``, ``steps``, ...) were significant at 5% without it; with it, none at
+    lag 0 and one in all (``sodium_mg`` lag 3, adjusted p 0.04, among 22 findings: the false discoveries
+    Benjamini–Hochberg allows), while the planted effects stay (``water_ml`` lag 1: adjusted p 1e-82).
 
     The work is vectorised: people are handled in blocks of whole people; lags are row shifts masked at
     each person's last days; every per-person sum for all factors at once is one sparse-matrix product of
-    the (people × days) block indicator, weighted by the outcome, with the (days × factors) matrix.
+    the (people × days) block indicator, weighted by the outcome, with the (days × factors) matrix. With
+    ``weekday`` the rows of each block are sorted by person × weekday once, so the group sums are the same
+    products over (7 × people) contiguous blocks; it costs 10–20% more time.
 
     References
     ----------
@@ -1012,10 +1181,10 @@ def within_person(
     >>> result = within_person(daily, factors=["water_ml", "sitting_h"], lags=(0, 1))
     >>> result[["factor", "lag", "n", "subjects", "r", "ci_low", "ci_high", "p_adjusted"]].round(3)
           factor  lag     n  subjects      r  ci_low  ci_high  p_adjusted
-    0   water_ml    0  1965        12  0.010  -0.065    0.085       0.777
-    1   water_ml    1  1860        12 -0.033  -0.122    0.056       0.567
-    2  sitting_h    0  1963        12  0.049   0.003    0.093       0.148
-    3  sitting_h    1  1858        12  0.020  -0.013    0.054       0.416
+    0   water_ml    0  1965        12  0.011  -0.065    0.086       0.762
+    1   water_ml    1  1860        12 -0.027  -0.116    0.063       0.699
+    2  sitting_h    0  1963        12  0.047   0.011    0.084       0.062
+    3  sitting_h    1  1858        12  0.037  -0.003    0.077       0.130
     >>> result[["people_estimated", "people_same_direction", "people_significant"]].iloc[2].tolist()
     [12, 9, 1]
     """
@@ -1023,6 +1192,7 @@ def within_person(
     daily = _check_frame(daily, "daily", function)
     _check_choice(adjust, "adjust", ADJUST_METHODS, function)
     _check_choice(autocorrelation, "autocorrelation", ("cluster", *_AUTOCORRELATION), function)
+    weekday = _check_bool(weekday, "weekday", function)
     alpha = _check_alpha(alpha, function)
     min_days = _check_min_days(min_days, function)
     lags = _check_lags(lags, function)
@@ -1043,14 +1213,14 @@ def within_person(
         x = np.empty((stop - start, len(names)))
         for i, column in enumerate(columns):
             x[:, i] = column[start:stop]
-        parts.append(_chunk(x, y_all[start:stop], bounds[first : last + 1] - start, lags, per_person))
+        parts.append(_chunk(x, y_all[start:stop], bounds[first : last + 1] - start, lags, per_person, weekday))
         first = last
     shape = (0, len(lags), len(names))
     per: dict[str, np.ndarray] = {
         key: np.concatenate([p[key] for p in parts]) if parts else np.zeros(shape)
-        for key in ("n", "ssx", "ssy", "ssxy", "sxx_raw", "ratio")
+        for key in ("n", "groups", "ssx", "ssy", "ssxy", "sxx_raw", "ratio")
     }
-    result = _cohort_statistics(per, alpha, min_days, autocorrelation)
+    result = _cohort_statistics(per, alpha, min_days, autocorrelation, weekday)
     p_adjusted = adjust_pvalues(result["p_value"], method=adjust)
     frame = pd.DataFrame(
         {
@@ -1066,13 +1236,13 @@ def within_person(
 
 
 def _cohort_statistics(
-    per: dict[str, np.ndarray], alpha: float, min_days: int, autocorrelation: str
+    per: dict[str, np.ndarray], alpha: float, min_days: int, autocorrelation: str, weekday: bool
 ) -> dict[str, np.ndarray]:
     """Cohort rows (factor-major, lag-minor) from per-person sums shaped (people, lags, factors)."""
-    n_p, ssx_p, ssy_p, ssxy_p = per["n"], per["ssx"], per["ssy"], per["ssxy"]
+    n_p, groups_p, ssx_p, ssy_p, ssxy_p = per["n"], per["groups"], per["ssx"], per["ssy"], per["ssxy"]
     n = n_p.sum(axis=0)
     subjects = (n_p > 0).sum(axis=0)
-    dof = n - subjects - 1
+    dof = n - groups_p.sum(axis=0) - 1  # one mean per person (× weekday) with a pair
     ssx, ssy, ssxy = ssx_p.sum(axis=0), ssy_p.sum(axis=0), ssxy_p.sum(axis=0)
     x_varies = ssx_p > _RELATIVE_ZERO * per["sxx_raw"]
     clusters = x_varies.sum(axis=0)  # people who carry information on the factor
@@ -1098,19 +1268,24 @@ def _cohort_statistics(
     # each person on their own
     with np.errstate(invalid="ignore", divide="ignore"):
         r_p = ssxy_p / np.sqrt(ssx_p * ssy_p)
-    estimated = (n_p >= min_days) & x_varies & (ssy_p > 0) & np.isfinite(r_p)
-    p_p = _t_test_p(np.where(estimated, r_p, 0.0), np.maximum(n_eff_p - 2.0, 1.0))
+    estimated = (n_p >= min_days) & (n_p - groups_p >= 2) & x_varies & (ssy_p > 0) & np.isfinite(r_p)
+    n_eff_own = _weekday_effective(n_eff_p, n_p, groups_p)  # as correlate(weekday=...) has it
+    p_p = _t_test_p(np.where(estimated, r_p, 0.0), np.maximum(n_eff_own - 2.0, 1.0))
     same = estimated & (np.sign(r_p) == np.sign(r)) & (r_p != 0)
 
     status = np.full(n.shape, "ok", dtype=object)
-    status[~(ssy > 0)] = "outcome constant within every person"
-    status[clusters == 0] = "factor constant within every person"
+    within = "within every person and day of the week" if weekday else "within every person"
+    status[~(ssy > 0)] = f"outcome constant {within}"
+    status[clusters == 0] = f"factor constant {within}"
     if autocorrelation == "cluster":
         few_people = (clusters == 1) & (dof >= 3)
         status[few_people] = "too few people (the factor varies within 1 person; cluster-robust needs 2)"
     few = dof < 3
+    groups = groups_p.sum(axis=0)
     status[few] = [
-        f"too few days ({int(a)} person-days in {int(b)} people)" for a, b in zip(n[few], subjects[few], strict=True)
+        f"too few days ({int(a)} person-days in {int(b)} people"
+        + (f", {int(g)} person × weekday groups)" if weekday else ")")
+        for a, b, g in zip(n[few], subjects[few], groups[few], strict=True)
     ]
     ok = status == "ok"
     r = np.where(ok, r, np.nan)
