@@ -729,8 +729,9 @@ COHORT: list[Cell] = [
 
         `within_person` computes, for every factor × lag, the **repeated-measures correlation** $r_{rm}$
         (Bakdash & Marusich 2017): each participant's lagged factor and outcome are centred on their own
-        means, so $r_{rm}$ measures how a person's spasms move with changes in *their own* factor and is
-        free of stable differences between people. Assumptions and choices:
+        means — by default on their own means *for each day of the week*, so shared weekend rhythms do not
+        pass for associations — and $r_{rm}$ measures how a person's spasms move with changes in *their own*
+        factor, free of stable differences between people. Assumptions and choices:
 
         - a common linear within-person slope (Pearson on person-centred values); counts are skewed, so it is
           a screening statistic, not a rate ratio;
@@ -741,8 +742,8 @@ COHORT: list[Cell] = [
         - every factor × lag is tested, and the p-values are adjusted together with **Benjamini–Hochberg**
           (1995), which controls the false discovery rate under independence or positive dependence of the
           tests;
-        - each row is *marginal*: one factor at one lag, not adjusted for the weekday, the other lags or the
-          other factors.
+        - each row is *marginal*: one factor at one lag, adjusted for the day of the week but not for the
+          other lags or the other factors.
         """
     ),
     code(
@@ -784,8 +785,8 @@ COHORT: list[Cell] = [
 
         - **autocorrelation**: water today correlates with water yesterday, so an effect at lag 1 shows
           up, weaker, at lags 0 and 2;
-        - **shared weekly rhythms**: alcohol, steps and posture breaks change at weekends, when sitting (which
-          has an effect) falls;
+        - **shared rhythms other than the week**: the weekday is allowed for, but factors that drift together
+          over weeks or seasons still move together;
         - **derived factors**: `exercise_load` is exercise minutes × effort, so it inherits the exercise
           effect;
         - **time-varying co-interventions**: the calf stretching programme starts part-way through, while
