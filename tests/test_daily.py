@@ -145,5 +145,5 @@ def test_minutes_and_night_spasms_are_unknown_when_the_count_was_logged_without_
 
 def test_a_table_instead_of_a_log_is_a_clear_error() -> None:
     log = _log(daily=[_day("2026-01-01")])
-    with pytest.raises(TypeError, match="needs the Log that spasmlog.read_log"):
+    with pytest.raises(TypeError, match=r"needs the Log that spasmlog\.read_log"):
         daily_table(log.daily)  # type: ignore[arg-type]

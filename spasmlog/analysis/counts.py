@@ -3,11 +3,12 @@
 Daily spasm counts are small, over-dispersed and autocorrelated. Every model here is a log-linear count
 model, so every result is a **rate ratio**: the factor by which the expected number of spasms per day is
 multiplied. For one person's days the models are quasi-Poisson regressions with Newey–West (HAC) standard
-errors, adjusted by default for the day of the week and a smooth time trend (:func:`rate_ratios`,
-:func:`compare_days`, :func:`intervention_effect`); across many people the model is a marginal (GEE) count
-model with person clusters and robust sandwich errors (:func:`cohort_model`). The lower-level
-:func:`count_regression`, :func:`segmented_regression` and :func:`gee` fit the same models on any table and
-are what the published results in the tests are reproduced through.
+errors and a small-sample t reference (Satterthwaite degrees of freedom), adjusted by default for the day
+of the week and a smooth time trend (:func:`rate_ratios`, :func:`compare_days`, :func:`intervention_effect`);
+across many people the model is a marginal (GEE) count model with person clusters and robust sandwich
+errors (:func:`cohort_model`). The lower-level :func:`count_regression`, :func:`segmented_regression` and
+:func:`gee` fit the same models on any table and are what the published results in the tests are
+reproduced through.
 
 All results describe associations in the data that were logged, never causes.
 """
@@ -21,7 +22,7 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
-from scipy import special, stats
+from scipy import optimize, special, stats
 
 from spasmlog.analysis.daily import INTAKE_COLUMNS, association_factors, intervention_column
 from spasmlog.analysis.multicomp import ADJUST_METHODS, Adjust, adjust_pvalues
@@ -42,6 +43,8 @@ __all__ = [
 
 Family = Literal["poisson", "negative_binomial"]
 Errors = Literal["model", "quasi", "hac"]
+Reference = Literal["normal", "t"]
+SmallSample = bool | Literal["hc2", "hc3"]
 Correlation = Literal["exchangeable", "ar1", "independence"]
 
 DEFAULT_PER: dict[str, float] = {
@@ -78,6 +81,13 @@ _DAYS_PER_TREND_PIECE = 91
 
 _PERIOD_DAYS = 365.25
 _MIN_DAYS_EACH_SIDE = 7
+_MIN_SPASM_DAYS = 5
+"""Fewest days with spasms (outcome > 0) a rate ratio may rest on. A log-linear model's information is in
+the days with events: with fewer than five the normal (or t) approximation behind a Wald interval fails
+(the usual rule of at least five events for a rate; Cochran 1954), and the intercept and weekday terms
+alone can fit the few spasm days exactly, so the estimate runs off to infinity."""
+_SEPARATED = "no finite estimate (separation: the model predicts no spasms at all on some days)"
+_DEGENERATE = "standard error not estimable (the model fits every day exactly)"
 _WEEKDAYS = ("tue", "wed", "thu", "fri", "sat", "sun")
 
 
@@ -257,6 +267,8 @@ class _Fits:
     n: np.ndarray  # (M,) rows used
     rank: np.ndarray  # (M,)
     converged: np.ndarray  # (M,)
+    df: np.ndarray  # (M, p) degrees of freedom of the t reference of each coefficient (inf: normal)
+    separated: np.ndarray  # (M,) a fitted rate ran off to 0: no finite estimate exists
 
 
 def _fit_batch(
@@ -269,13 +281,19 @@ def _fit_batch(
     dispersion: float | None = None,
     errors: Errors = "hac",
     maxlags: np.ndarray | None = None,
-    small_sample: bool = False,
+    small_sample: SmallSample = False,
+    reference: Reference = "normal",
+    df_columns: slice | None = None,
     maxiter: int = 60,
 ) -> _Fits:
     """Fit M log-linear count models that share the rows 0..T−1 (day positions) but not the design.
 
     ``design`` is (M, T, p); ``y`` is (T,) or (M, T); ``valid`` (M, T) marks the rows each model uses, so
     a model's missing days stay in place and the HAC sums see the true distance in days between rows.
+    With ``reference="t"`` the degrees of freedom are n − rank for model-based and quasi errors, and the
+    Satterthwaite degrees of freedom of the HAC variance (:func:`_hac_moments`) for the coefficients in
+    ``df_columns`` (default: all) with HAC errors; with ``small_sample="hc2"`` the HAC variances of those
+    coefficients are also divided by their expectation under the working model (their bias).
     """
     m, t, _ = design.shape
     w = valid.astype(np.float64)
@@ -339,28 +357,113 @@ def _fit_batch(
     variance = mu + alpha[:, None] * mu**2
     pearson = (w * (y_all - mu) ** 2 / variance).sum(1)
     scale = pearson / np.maximum(n - rank, 1)
+    p = x.shape[2]
+    df = np.full((m, p), np.inf) if reference == "normal" else np.repeat(np.maximum(n - rank, 1.0)[:, None], p, 1)
     if errors == "model":
         cov = bread
     elif errors == "quasi":
         cov = bread * scale[:, None, None]
     else:
         lags = newey_west_lags(n) if maxlags is None else np.broadcast_to(maxlags, (m,))
-        score = x * (w * (y_all - mu) / (1 + alpha[:, None] * mu))[..., None]
-        if small_sample:  # HC3: each day's score over 1 − its leverage (MacKinnon & White 1985)
+        inflate = np.ones((m, t))
+        if small_sample:  # each day's score over (1 − its leverage) (HC3) or its square root (HC2)
             leverage = np.einsum("mtp,mpq,mtq->mt", x, bread, x) * weight
-            score = score / (1 - np.clip(leverage, 0.0, 0.99))[..., None]
+            power = 0.5 if small_sample == "hc2" else 1.0
+            inflate = 1 / (1 - np.clip(leverage, 0.0, 0.99)) ** power
+        score = x * (w * (y_all - mu) / (1 + alpha[:, None] * mu) * inflate)[..., None]
         meat = score.transpose(0, 2, 1) @ score
         for j in range(1, int(lags.max(initial=0)) + 1):
             weight_j = np.clip(1 - j / (lags + 1.0), 0.0, None)[:, None, None]
             gamma = score[:, j:].transpose(0, 2, 1) @ score[:, :-j]
             meat = meat + weight_j * (gamma + gamma.transpose(0, 2, 1))
         cov = bread @ meat @ bread
+        if reference == "t" or small_sample == "hc2":
+            chosen = np.arange(p)[df_columns if df_columns is not None else slice(None)]
+            nu, bias = _hac_moments(x, weight, bread, inflate, lags, chosen)
+            if reference == "t":
+                df[:, chosen] = nu
+            if small_sample == "hc2":  # unbiased under the working model, as HC2 is without lags
+                factor = np.ones((m, p))
+                factor[:, chosen] = np.sqrt(np.where(np.isfinite(bias) & (bias > 0), bias, 1.0))
+                cov = cov * factor[:, :, None] * factor[:, None, :]
     # back to the units of the design
     params = beta / size
     cov = cov / (size[:, :, None] * size[:, None, :])
     collapsed = ((mu <= 1e-12) & valid).any(1)  # a fitted rate of 0: the estimate runs off to infinity
     converged = converged & ~collapsed & np.isfinite(params).all(1)
-    return _Fits(params, cov, mu, alpha, scale, n.astype(np.int64), rank, converged)
+    separated = collapsed.copy()
+    for i in np.flatnonzero(~converged & ~collapsed):  # rare: tell separation from a failure to converge
+        separated[i] = _separated(x[i][valid[i]], y_all[i][valid[i]])
+    return _Fits(params, cov, mu, alpha, scale, n.astype(np.int64), rank, converged, df, separated)
+
+
+def _separated(x: np.ndarray, y: np.ndarray) -> bool:
+    """Whether the Poisson (quasi-)likelihood has no finite maximum: data separation.
+
+    It has none exactly when some direction d of the coefficients leaves the fit on every row with a count
+    unchanged (x'd = 0 where y > 0) and lowers it on rows without one (x'd ≤ 0 where y = 0, < 0 on at least
+    one): the rate on those rows can then go to 0 forever (Haberman 1974; Santos Silva & Tenreyro 2010).
+    One small linear programme finds such a d when there is one.
+    """
+    zero = y <= 0
+    if not zero.any() or zero.all():
+        return False
+    scale = np.abs(x).max(0)
+    x = x / np.where(scale > 0, scale, 1.0)
+    result = optimize.linprog(
+        c=x[zero].sum(0),
+        A_ub=np.vstack([x[zero], -x[zero]]),
+        b_ub=np.r_[np.zeros(zero.sum()), np.ones(zero.sum())],
+        A_eq=x[~zero],
+        b_eq=np.zeros((~zero).sum()),
+        bounds=(None, None),
+        method="highs",
+    )
+    return bool(result.status == 0 and result.fun < -1e-7)
+
+
+def _hac_moments(
+    x: np.ndarray, weight: np.ndarray, bread: np.ndarray, inflate: np.ndarray, lags: np.ndarray, chosen: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Satterthwaite degrees of freedom and bias factor of the HAC variance of each chosen coefficient, (M, k).
+
+    The HAC variance of coefficient j is a quadratic form in the Pearson residuals e: V̂ = e'Ae with
+    :math:`A = \\mathrm{diag}(g) K \\mathrm{diag}(g)`, :math:`g_t = (B^{-1}x_t)_j \\sqrt{w_t}\\, c_t` (c the
+    leverage correction: 1, :math:`(1-h_t)^{-1/2}` for HC2, :math:`(1-h_t)^{-1}` for HC3) and K the
+    Bartlett kernel matrix. If the working model held (e = (I − H)ε, ε independent with a common
+    variance, H the hat matrix), V̂ would be a weighted sum of χ² variables; matching its first two moments
+    with a scaled χ² gives ν = tr(AR)² / tr(ARAR), R = I − H (Satterthwaite 1946; Bell & McCaffrey 2002;
+    Imbens & Kolesár 2016). ν ≤ n − rank, and it is small when a few days carry the coefficient (a rare
+    yes/no factor, a skewed intake), where the variance estimate rests on little information. Under the
+    same model E[V̂] = φ tr(AR) while the variance of the coefficient is φ (B⁻¹)_jj: the second result,
+    (B⁻¹)_jj / tr(AR), is the factor that makes V̂ unbiased then (exactly 1 for HC2 without lags; above 1
+    with lags, because residuals of a fitted model are negatively autocorrelated and the kernel's sums of
+    their products come out too small). The traces use only the kernel's bands and p × p products:
+    O(T p L) per coefficient, no T × T matrix.
+    """
+    root = np.sqrt(weight)
+    z = x * root[..., None]  # (M, T, p): H = Z B⁻¹ Z'
+    g = np.einsum("mjp,mtp->mjt", bread[:, chosen, :], x) * (root * inflate)[:, None, :]  # (M, k, T)
+    q = g[..., None] * z[:, None]  # (M, k, T, p)
+    g2 = g**2
+    trace_a = g2.sum(2)
+    trace_a2 = (g2**2).sum(2)
+    kq = q.copy()  # K (g ∘ Z), K applied band by band
+    for j in range(1, int(lags.max(initial=0)) + 1):
+        wj = np.clip(1 - j / (lags + 1.0), 0.0, None)[:, None]  # (M, 1)
+        trace_a2 += 2 * wj**2 * (g2[..., j:] * g2[..., :-j]).sum(2)
+        kq[:, :, j:] += wj[..., None, None] * q[:, :, :-j]
+        kq[:, :, :-j] += wj[..., None, None] * q[:, :, j:]
+    zaz = q.transpose(0, 1, 3, 2) @ kq  # Z'AZ
+    az = g[..., None] * kq  # A Z
+    za2z = az.transpose(0, 1, 3, 2) @ az  # Z'A²Z
+    b = bread[:, None]
+    bq = b @ zaz
+    trace_ar = trace_a - np.trace(bq, axis1=2, axis2=3)
+    trace_arar = trace_a2 - 2 * (b * za2z).sum((2, 3)) + (bq * bq.transpose(0, 1, 3, 2)).sum((2, 3))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        bias = np.diagonal(bread, axis1=1, axis2=2)[:, chosen] / trace_ar
+        return np.asarray(trace_ar**2 / trace_arar), np.asarray(bias)
 
 
 def newey_west_lags(n: int | np.ndarray) -> np.ndarray:
@@ -374,11 +477,18 @@ def newey_west_lags(n: int | np.ndarray) -> np.ndarray:
     return np.floor(4 * (np.asarray(n, dtype=np.float64) / 100) ** (2 / 9)).astype(np.int64)
 
 
-def _wald(coef: np.ndarray, se: np.ndarray, alpha: float) -> tuple[np.ndarray, ...]:
-    z = stats.norm.ppf(1 - alpha / 2)
+def _wald(coef: np.ndarray, se: np.ndarray, alpha: float, df: np.ndarray | float = np.inf) -> tuple[np.ndarray, ...]:
+    """Rate ratio, interval and two-sided p-value of log rate ratios: normal (df = inf) or t reference.
+
+    A missing (NaN) df gives missing intervals and p-values, never a silent normal reference.
+    """
+    df = np.broadcast_to(np.asarray(df, dtype=np.float64), np.shape(coef))
+    normal = np.isposinf(df)
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
-        p = 2 * stats.norm.sf(np.abs(coef / se))
-        return np.exp(coef), np.exp(coef - z * se), np.exp(coef + z * se), p
+        stat = np.abs(coef / se)
+        crit = np.where(normal, stats.norm.ppf(1 - alpha / 2), stats.t.ppf(1 - alpha / 2, np.where(normal, 1.0, df)))
+        p = np.where(normal, 2 * stats.norm.sf(stat), 2 * stats.t.sf(stat, np.where(normal, 1.0, df)))
+        return np.exp(coef), np.exp(coef - crit * se), np.exp(coef + crit * se), p
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -415,6 +525,10 @@ class CountFit:
         Rows used.
     converged : bool
         Whether the iterations converged (and no fitted mean collapsed to 0).
+    separated : bool
+        Whether the data are separated: no finite maximum of the likelihood exists (some combination of
+        the columns can drive the fitted counts of rows with a zero count to 0), so some coefficient is
+        infinite; never converged.
     """
 
     table: pd.DataFrame
@@ -428,6 +542,7 @@ class CountFit:
     df_resid: int
     n: int
     converged: bool
+    separated: bool = False
 
 
 def _as_design(x: pd.DataFrame | np.ndarray, names: Sequence[str] | None) -> tuple[np.ndarray, list[str]]:
@@ -449,7 +564,8 @@ def count_regression(
     time: pd.Series | np.ndarray | None = None,
     maxlags: int | None = None,
     dispersion: float | None = None,
-    small_sample: bool = False,
+    small_sample: SmallSample = False,
+    reference: Reference = "normal",
     alpha: float = 0.05,
     names: Sequence[str] | None = None,
 ) -> CountFit:
@@ -480,11 +596,21 @@ def count_regression(
         Lags of the Newey–West kernel; default :func:`newey_west_lags` of the rows used.
     dispersion : float, optional
         Fix the NB2 α instead of estimating it.
-    small_sample : bool
-        With ``errors="hac"``: divide each row's score by 1 − its leverage (the HC3 / jackknife correction
-        of MacKinnon & White 1985) before the Newey–West sums. Plain sandwich errors are too small in
-        series of a few hundred days, more so with skewed factors; this keeps 95 % intervals at about 95 %
-        coverage in the simulations of the test suite.
+    small_sample : {False, True, "hc3", "hc2"}
+        With ``errors="hac"``: divide each row's score by 1 − its leverage (``True`` or ``"hc3"``: the HC3 /
+        jackknife correction of MacKinnon & White 1985) or by the square root of that (``"hc2"``) before
+        the Newey–West sums. Plain sandwich errors are too small in series of a few hundred days, more so
+        with skewed factors. ``"hc2"`` also divides each variance by its expectation under the working
+        model (independent rows, variance proportional to the working variance), so that it is unbiased
+        then: without lags that is HC2 itself; with lags it corrects the Bartlett sums of residual
+        products, which a fitted model makes too small (see Notes).
+    reference : {"normal", "t"}
+        Distribution of the Wald statistic for intervals and p-values. ``normal`` (default): as R's
+        ``confint.default`` and the published examples. ``t``: Student's t with ``df_resid`` degrees of
+        freedom for ``model`` and ``quasi`` errors (as R's ``summary.glm`` for quasi families), and with
+        ``errors="hac"`` the Satterthwaite degrees of freedom of each coefficient's HAC variance (see Notes).
+        Recommended for one person's days: with a dozen terms on a few months of days the normal reference
+        is too liberal in the tails, where multiple-comparison corrections look.
     alpha : float
         1 − confidence level of the intervals.
     names : sequence of str, optional
@@ -493,18 +619,30 @@ def count_regression(
     Returns
     -------
     CountFit
-        ``table`` (``term``, ``coef``, ``se``, ``rate_ratio``, ``ci_low``, ``ci_high``, ``p_value``),
-        ``params``, ``cov``, ``dispersion``, ``scale``, ``deviance``, ``df_resid``, ``n``, ``converged``.
+        ``table`` (``term``, ``coef``, ``se``, ``rate_ratio``, ``ci_low``, ``ci_high``, ``p_value``, ``df``:
+        degrees of freedom of the reference, ``inf`` for normal), ``params``, ``cov``, ``dispersion``,
+        ``scale``, ``deviance``, ``df_resid``, ``n``, ``converged``.
 
     Notes
     -----
     The model is :math:`\\log E[y_i] = \\log(\\text{exposure}_i) + x_i^\\top\\beta`, fitted by iteratively
     reweighted least squares (Fisher scoring) from R's starting values. For the negative binomial, IRLS
     with α fixed alternates with a Newton search for the maximum-likelihood θ = 1/α until both settle
-    (Lawless 1987; Venables & Ripley's ``glm.nb``). Intervals and p-values are Wald, on the normal scale.
+    (Lawless 1987; Venables & Ripley's ``glm.nb``). Intervals and p-values are Wald, on the log scale.
     The HAC covariance is :math:`B^{-1} (\\Gamma_0 + \\sum_{j=1}^{L} (1 - \\tfrac{j}{L+1})(\\Gamma_j +
     \\Gamma_j^\\top)) B^{-1}`, with :math:`\\Gamma_j` the sum of products of score contributions j time units
     apart (Newey & West 1987) — the same as ``statsmodels``' ``cov_type="HAC"`` when there are no gaps.
+
+    With ``reference="t"`` and HAC errors, each coefficient's t reference has the Satterthwaite degrees of
+    freedom of its variance estimate: the HAC variance is a quadratic form e'Ae in the Pearson residuals,
+    and if the working model held it would be a weighted sum of χ² variables, matched in mean and variance
+    by a scaled χ² with ν = tr(AR)² / tr(ARAR) degrees of freedom (R = I − H, H the hat matrix). This is
+    the Bell–McCaffrey correction, which with HC2 errors Imbens & Kolesár (2016) recommend for small
+    samples, extended to the Bartlett kernel. ν never exceeds ``df_resid`` and is small when a few rows
+    carry a coefficient (a rare yes/no factor, a skewed intake), exactly where the variance is estimated
+    from little information. Under the same working model :math:`E[\\hat V] = \\phi\\,\\mathrm{tr}(AR)` while
+    the coefficient's variance is :math:`\\phi (B^{-1})_{jj}`; ``small_sample="hc2"`` multiplies the HAC
+    variance by their ratio, which is exactly 1 without lags.
 
     References
     ----------
@@ -516,6 +654,12 @@ def count_regression(
 
     Wedderburn RWM (1974). Quasi-likelihood functions, generalized linear models, and the Gauss–Newton
     method. Biometrika 61:439–447. doi:10.1093/biomet/61.3.439
+
+    Bell RM, McCaffrey DF (2002). Bias reduction in standard errors for linear regression with multi-stage
+    samples. Survey Methodology 28:169–181.
+
+    Imbens GW, Kolesár M (2016). Robust standard errors in small samples: some practical advice. Rev Econ
+    Stat 98:701–712. doi:10.1162/REST_a_00552
 
     Examples
     --------
@@ -531,6 +675,8 @@ def count_regression(
     """
     _one_of(family, "family", "count_regression", ("poisson", "negative_binomial"))
     _one_of(errors, "errors", "count_regression", ("model", "quasi", "hac"))
+    _one_of(small_sample, "small_sample", "count_regression", (False, True, "hc3", "hc2"))
+    _one_of(reference, "reference", "count_regression", ("normal", "t"))
     _check_alpha(alpha, "count_regression")
     design, terms = _as_design(x, names)
     counts = np.asarray(y, dtype=np.float64).ravel()
@@ -572,12 +718,23 @@ def count_regression(
         errors=errors,
         maxlags=lags,
         small_sample=small_sample,
+        reference=reference,
     )
     coef = fit.params[0]
     se = np.sqrt(np.clip(np.diag(fit.cov[0]), 0, None))
-    rr, low, high, p = _wald(coef, se, alpha)
+    df = fit.df[0]
+    rr, low, high, p = _wald(coef, se, alpha, df)
     table = pd.DataFrame(
-        {"term": terms, "coef": coef, "se": se, "rate_ratio": rr, "ci_low": low, "ci_high": high, "p_value": p}
+        {
+            "term": terms,
+            "coef": coef,
+            "se": se,
+            "rate_ratio": rr,
+            "ci_low": low,
+            "ci_high": high,
+            "p_value": p,
+            "df": df,
+        }
     )
     mu = fit.mu[0][grid_valid[0]]
     observed = grid_y[grid_valid[0]]
@@ -601,6 +758,7 @@ def count_regression(
         df_resid=int(fit.n[0] - fit.rank[0]),
         n=int(fit.n[0]),
         converged=bool(fit.converged[0]),
+        separated=bool(fit.separated[0]),
     )
 
 
@@ -626,7 +784,8 @@ def segmented_regression(
     slope_change: bool = False,
     errors: Literal["hac", "quasi"] = "hac",
     maxlags: int | None = None,
-    small_sample: bool = False,
+    small_sample: SmallSample = False,
+    reference: Reference = "normal",
     alpha: float = 0.05,
 ) -> pd.DataFrame:
     """Interrupted time series: a segmented quasi-Poisson regression with a level change at a step.
@@ -657,8 +816,10 @@ def segmented_regression(
         dispersion), as in the tutorial of Lopez Bernal et al. (2017).
     maxlags : int, optional
         Lags of the HAC kernel; default :func:`newey_west_lags`.
-    small_sample : bool
-        The leverage (HC3) correction of the HAC errors, see :func:`count_regression`.
+    small_sample : {False, True, "hc3", "hc2"}
+        The leverage correction of the HAC errors, see :func:`count_regression`.
+    reference : {"normal", "t"}
+        Reference distribution of intervals and p-values, see :func:`count_regression`.
     alpha : float
         1 − confidence level.
 
@@ -667,7 +828,7 @@ def segmented_regression(
     pandas.DataFrame
         One row per term (``intercept``, ``time``, the step, ``<step>:time``, ``sin1``, ``cos1``, ...,
         covariates): ``term``, ``coef``, ``se``, ``rate_ratio`` (exp(coef): for the step, the rate during
-        relative to the rate the pre-existing trend predicts), ``ci_low``, ``ci_high``, ``p_value``.
+        relative to the rate the pre-existing trend predicts), ``ci_low``, ``ci_high``, ``p_value``, ``df``.
 
     Notes
     -----
@@ -704,6 +865,43 @@ def segmented_regression(
     pairs = _check_whole(harmonics, "harmonics", function, 0)
     if pairs and not (isinstance(period, int | float) and period > 0):
         raise ValueError(f"The 'period' parameter of {function} must be > 0 with harmonics. Got {period!r} instead.")
+    fit = _segmented_fit(
+        data,
+        outcome=outcome,
+        time=time,
+        step=step,
+        exposure=exposure,
+        covariates=extra,
+        harmonics=pairs,
+        period=period,
+        slope_change=slope_change,
+        errors=errors,
+        maxlags=maxlags,
+        small_sample=small_sample,
+        reference=reference,
+        alpha=alpha,
+    )
+    return fit.table
+
+
+def _segmented_fit(
+    data: pd.DataFrame,
+    *,
+    outcome: str,
+    time: str,
+    step: str,
+    exposure: str | None,
+    covariates: Sequence[str],
+    harmonics: int,
+    period: float | None,
+    slope_change: bool,
+    errors: Literal["hac", "quasi"],
+    maxlags: int | None,
+    small_sample: SmallSample,
+    reference: Reference,
+    alpha: float,
+) -> CountFit:
+    """The model of :func:`segmented_regression` on checked arguments, with the whole fit."""
     t = data[time].to_numpy(dtype=np.float64)
     on = data[step].to_numpy(dtype=np.float64)
     columns: dict[str, np.ndarray] = {"intercept": np.ones(len(data)), time: t, step: on}
@@ -711,11 +909,11 @@ def segmented_regression(
         started = t[on > 0]
         start = float(started.min()) if started.size else 0.0
         columns[f"{step}:{time}"] = np.where(on > 0, t - start, 0.0)
-    if pairs:
-        columns.update(_harmonics(t, pairs, float(period)))  # type: ignore[arg-type]
-    for name in extra:
+    if harmonics:
+        columns.update(_harmonics(t, harmonics, float(period)))  # type: ignore[arg-type]
+    for name in covariates:
         columns[name] = data[name].to_numpy(dtype=np.float64)
-    fit = count_regression(
+    return count_regression(
         pd.DataFrame(columns),
         data[outcome].to_numpy(dtype=np.float64),
         errors=errors,
@@ -723,9 +921,9 @@ def segmented_regression(
         time=t,
         maxlags=maxlags,
         small_sample=small_sample,
+        reference=reference,
         alpha=alpha,
     )
-    return fit.table
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -809,6 +1007,18 @@ def _collinear(design: np.ndarray, valid: np.ndarray, column: int) -> np.ndarray
     return np.asarray((residual**2).sum(1) <= 1e-9 * (centred**2).sum(1))
 
 
+def _outcome_status(values: np.ndarray) -> str | None:
+    """Why the outcome on the rows used cannot carry a rate ratio, or None when it can."""
+    if values.sum() == 0:
+        return "no spasms logged"
+    spasm_days = int((values > 0).sum())
+    if spasm_days < _MIN_SPASM_DAYS:
+        return f"too few days with spasms ({spasm_days} < {_MIN_SPASM_DAYS})"
+    if values.min() == values.max():
+        return "outcome constant"
+    return None
+
+
 def _fit_person(
     calendar: _Calendar,
     y: np.ndarray,
@@ -860,24 +1070,34 @@ def _fit_person(
         elif min_each and min(below, n[i] - below) < min_each:
             side = "below" if below < n[i] - below else "at or above"
             status[i] = f"too few days {side} the threshold ({min(below, n[i] - below)} < {min_each})"
-        elif y[ok].sum() == 0:
-            status[i] = "no spasms logged"
+        else:
+            status[i] = _outcome_status(y[ok]) or "ok"
     todo = np.flatnonzero((status == "ok").all(1))
     coef = np.full((m, k), np.nan)
     se = np.full((m, k), np.nan)
+    df = np.full((m, k), np.inf)
     if todo.size:
         for j in range(k):  # a column that the others explain (a weekday-only factor): no estimate for it
             collinear = _collinear(design[todo], valid[todo], q + j)
             status[todo[collinear], j] = "factor collinear with the adjustment (day of week, trend, other lags)"
-        fits = _fit_batch(design[todo], y, valid[todo], errors="hac", small_sample=True)
+        fits = _fit_batch(
+            design[todo], y, valid[todo], errors="hac", small_sample="hc2", reference="t", df_columns=slice(q, None)
+        )
         coef[todo] = fits.params[:, q:]
         se[todo] = np.sqrt(np.clip(np.diagonal(fits.cov, axis1=1, axis2=2)[:, q:], 0, None))
+        df[todo] = fits.df[:, q:]
+        fine = status[todo] == "ok"
         bad = ~fits.converged[:, None] | ~np.isfinite(se[todo]) | (se[todo] <= 0)
-        status[todo] = np.where(bad & (status[todo] == "ok"), "model did not converge", status[todo])
+        flat = (fits.scale <= 1e-10)[:, None] | ~(df[todo] > 0)
+        status[todo] = np.where(
+            fine & fits.separated[:, None],
+            _SEPARATED,
+            np.where(fine & flat, _DEGENERATE, np.where(fine & bad, "model did not converge", status[todo])),
+        )
     failed = status != "ok"
     coef[failed] = np.nan
     se[failed] = np.nan
-    rr, low, high, p = _wald(coef.ravel(), se.ravel(), alpha)
+    rr, low, high, p = _wald(coef.ravel(), se.ravel(), alpha, df.ravel())
     return pd.DataFrame(
         {
             "rate_ratio": rr,
@@ -958,8 +1178,10 @@ def rate_ratios(
         - ``p_value`` and ``p_adjusted`` (corrected for all the factor × lag tests together);
         - ``n``: days the model rests on; ``status``: ``"ok"`` or why no estimate was made
           (``"factor not recorded"``, ``"too few days (20 < 28)"``, ``"factor constant"``,
-          ``"no spasms logged"``, ``"model did not converge"``, ``"factor collinear with the adjustment
-          (...)"``).
+          ``"no spasms logged"``, ``"too few days with spasms (3 < 5)"``, ``"outcome constant"``,
+          ``"factor collinear with the adjustment (...)"``, ``"no finite estimate (separation: ...)"``
+          when the factor's days, or the weekdays, with spasms are too few to bound the estimate,
+          ``"standard error not estimable (...)"``, ``"model did not converge"``).
 
     Notes
     -----
@@ -979,15 +1201,25 @@ def rate_ratios(
     1988); it needs no dispersion parameter, which short diaries estimate poorly; and with sandwich errors
     its intervals need no distributional assumption. Autocorrelation: the standard errors are Newey–West
     HAC (Bartlett kernel, :func:`newey_west_lags`) computed over calendar days, so unlogged days are gaps,
-    not neighbours, with each day's score divided by 1 − its leverage (HC3; MacKinnon & White 1985), which
-    keeps 95 % intervals at about 95 % coverage for a year of days in the simulations of the test suite.
-    Intervals are Wald intervals on the log scale.
+    not neighbours, with each day's score divided by the square root of 1 − its leverage and the variance
+    corrected for its bias under the working model (HC2 and its extension to the kernel's lags; MacKinnon
+    & White 1985). Intervals and p-values are Wald on the log scale with a **t reference** whose degrees
+    of freedom are the Satterthwaite degrees of freedom of each coefficient's HAC variance (Bell &
+    McCaffrey 2002; Imbens & Kolesár 2016; see :func:`count_regression`): with a dozen terms on a few
+    months of days the variance estimate itself is uncertain, more so for rare yes/no factors and skewed
+    intakes, and a normal reference puts too many p-values in the far tail — where a correction over
+    dozens of tests looks. In 1,500 simulated one-person diaries of 120 days with no effect planted (every
+    built-in factor, lags 0–3, 84 tests), a normal reference with HC3 errors gave a BH finding in 12.7 %
+    of diaries (10.5 % of 600 diaries of 365 days); this inference gives 3.0 % (5.5 %), ≤ 10 % as
+    promised, with each test at its nominal 5 % and 95 % intervals covering true rate ratios in 95 %.
 
     Adjusting for weekday and trend means each ratio compares days with more and less of the factor
     **within the same weeks and season**, which removes confounding by anything that follows the week or
     drifts slowly (seasons, a new routine) — at the price of ignoring slow changes in the factor itself.
     Minimum data: ``min_days`` days with the outcome, the factor at every lag and the adjusters recorded,
-    and at least one spasm; otherwise no number, only the reason in ``status``. Only a rate ratio whose
+    of which at least five with spasms (below that a Wald interval for a rate is not trustworthy, the usual
+    rule of five events, and the weekday terms alone can fit the spasm days exactly), and an outcome that
+    varies; otherwise no number, only the reason in ``status``. Only a rate ratio whose
     ``p_adjusted`` ≤ q is a finding, and it is an association: something else that varies from day to day
     with the factor may explain it.
 
@@ -1005,6 +1237,9 @@ def rate_ratios(
     MacKinnon JG, White H (1985). Some heteroskedasticity-consistent covariance matrix estimators with
     improved finite sample properties. J Econometrics 29:305–325. doi:10.1016/0304-4076(85)90158-7
 
+    Imbens GW, Kolesár M (2016). Robust standard errors in small samples: some practical advice. Rev Econ
+    Stat 98:701–712. doi:10.1162/REST_a_00552
+
     Bhaskaran K, Gasparrini A, Hajat S, Smeeth L, Armstrong B (2013). Time series regression studies in
     environmental epidemiology. Int J Epidemiol 42:1187–1195. doi:10.1093/ije/dyt092
 
@@ -1016,12 +1251,12 @@ def rate_ratios(
     >>> table = rate_ratios(daily, factors=["water_ml", "sitting_h", "caffeine_mg"], lags=(0, 1))
     >>> table[["factor", "lag", "per", "rate_ratio", "ci_low", "ci_high", "p_adjusted"]].round(3)
             factor  lag    per  rate_ratio  ci_low  ci_high  p_adjusted
-    0     water_ml    0  500.0       0.968   0.818    1.146       0.707
-    1     water_ml    1  500.0       0.717   0.614    0.838       0.000
-    2    sitting_h    0    1.0       1.028   0.929    1.138       0.707
-    3    sitting_h    1    1.0       1.021   0.929    1.121       0.707
-    4  caffeine_mg    0  100.0       0.889   0.717    1.102       0.707
-    5  caffeine_mg    1  100.0       1.072   0.866    1.327       0.707
+    0     water_ml    0  500.0       0.968   0.818    1.146       0.704
+    1     water_ml    1  500.0       0.717   0.614    0.837       0.000
+    2    sitting_h    0    1.0       1.028   0.928    1.138       0.704
+    3    sitting_h    1    1.0       1.021   0.929    1.122       0.704
+    4  caffeine_mg    0  100.0       0.889   0.716    1.102       0.704
+    5  caffeine_mg    1  100.0       1.072   0.866    1.327       0.704
     >>> table["n"].tolist()
     [638, 638, 655, 655, 645, 645]
 
@@ -1142,10 +1377,10 @@ def compare_days(
     0  water_pct      100.0         477               180
     >>> result[["mean_below", "mean_at_or_above", "rate_ratio", "ci_low", "ci_high"]].round(3)
        mean_below  mean_at_or_above  rate_ratio  ci_low  ci_high
-    0       0.799             0.472       1.841   1.346    2.519
+    0       0.799             0.472       1.841   1.341    2.529
 
     On days after drinking less than the reference intake, 1.84 times as many spasms were logged (95 % CI
-    1.35 to 2.52; 657 days), same weekday and season compared.
+    1.34 to 2.53; 657 days), same weekday and season compared.
     """
     function = "compare_days"
     daily = _check_frame(daily, function)
@@ -1223,12 +1458,14 @@ def intervention_effect(
     *,
     intervention: str | Sequence[str] | None = None,
     outcome: str = "spasm_count",
+    adjust_for: Sequence[str] | None = None,
+    adjust: Adjust = "fdr_bh",
     alpha: float = 0.05,
     min_days_before: int = 14,
     min_days_during: int = 14,
     by: str | None = None,
     weekday: bool = True,
-    season: int = 0,
+    season: int | Literal["auto"] = "auto",
     adjust_for_others: bool = True,
 ) -> pd.DataFrame:
     """Did spasms change when an intervention started? An interrupted time series per intervention.
@@ -1242,6 +1479,13 @@ def intervention_effect(
         default: every ``on_*`` column that is active on at least one of the person's days.
     outcome : str
         The count to model.
+    adjust_for : sequence of str, optional
+        Daily factors (on the same day) to adjust for, such as ``["water_ml"]``: anything that changed
+        around the start and also goes with spasms (drinking more in summer, a new job with more
+        sitting). Days without every one of them recorded are left out. Do not adjust for what the
+        intervention itself changes (the water of a hydration plan): that would remove its effect.
+    adjust : {"fdr_bh", "fdr_by", "holm", "bonferroni", "none"}
+        Multiple-comparison correction across the interventions judged (within each person with ``by``).
     alpha : float
         1 − confidence level.
     min_days_before, min_days_during : int
@@ -1250,8 +1494,10 @@ def intervention_effect(
         Column identifying people: one row per person and intervention.
     weekday : bool
         Adjust for the day of the week.
-    season : int
-        Pairs of yearly Fourier terms (0: none). Only sensible with more than a year of days.
+    season : int or "auto"
+        Pairs of yearly Fourier terms (0: none). ``"auto"`` (default): one pair when the days used span
+        at least a year (365 days), none otherwise (over a shorter span a yearly cycle cannot be told
+        apart from the trend).
     adjust_for_others : bool
         Adjust for the other interventions of the table (their ``on_*`` columns) where they vary over the
         days used (default): a co-intervention that starts later would otherwise be credited to this one.
@@ -1262,19 +1508,32 @@ def intervention_effect(
         One row per intervention (per person with ``by``, ``person_id`` first): ``intervention`` (the
         column), ``days_before`` (logged days before its first day), ``days_during`` (logged days on it),
         ``mean_before``, ``mean_during`` (mean daily count, unadjusted), ``rate_ratio`` (during vs before,
-        beyond the underlying trend), ``ci_low``, ``ci_high``, ``p_value``, ``status`` (``"ok"`` or e.g.
-        ``"too few days before (9 < 14)"``).
+        beyond the underlying trend), ``ci_low``, ``ci_high``, ``p_value``, ``p_adjusted`` (corrected
+        across the person's interventions with ``adjust``), ``status`` (``"ok"`` or why there is no
+        estimate, e.g. ``"too few days before (9 < 14)"``, ``"no spasms logged"``, ``"too few days with
+        spasms (3 < 5)"``, ``"outcome constant"``, ``"cannot be told apart from ..."``). Days counted
+        are those the model uses: the outcome and every ``adjust_for`` factor recorded.
 
     Notes
     -----
     A segmented quasi-Poisson regression (:func:`segmented_regression`) on the days before the first day
     of the intervention and the days on it: :math:`\\log E[y_t] = \\beta_0 + \\beta_1 t + \\beta_2
-    \\,\\text{on}_t + \\text{weekday}_t [+ \\text{season}_t]`, with Newey–West errors over calendar days.
-    The rate ratio :math:`e^{\\beta_2}` compares the rate while on it with the rate the trend before it
-    predicts. Days after an intervention stopped are left out (they are neither before nor during), so a
-    single session (``end`` = ``start``) is "during" only on its own day. It is an association: anything
-    else that changed when it started (the season, other routines, why it was started — often a bad
-    spell, after which counts fall anyway) can explain it.
+    \\,\\text{on}_t + \\text{weekday}_t [+ \\text{season}_t + \\text{adjusters}_t]`, with Newey–West errors
+    over calendar days (bias-corrected HC2) and a t reference with the Satterthwaite degrees of freedom
+    of the HAC variance (see :func:`count_regression`). The rate ratio :math:`e^{\\beta_2}`
+    compares the rate while on it with the rate the trend before it predicts. Days after an intervention
+    stopped are left out (they are neither before nor during), so a single session (``end`` = ``start``)
+    is "during" only on its own day. At least five days with spasms are needed, as in
+    :func:`rate_ratios`. It is an association: anything else that changed when it started (the season,
+    other routines, why it was started — often a bad spell, after which counts fall anyway) can explain
+    it; adjusting for the season and for factors that drift with it (``adjust_for``) removes part of that.
+    In 400 simulated diaries where a factor that follows the seasons acts on spasms, a placebo started in
+    the middle third was "significant" at 5 % in 7.9 % of one-year diaries without the seasonal terms and
+    in 3.7 % with them (7.8 % and 6.2 % over two years), and the 95 % intervals of a real effect covered
+    it in 94 % and 97 % of them; the price is power in one-year diaries, where a season and a step are
+    harder to tell apart (32 % and 15 % of a 0.65 rate ratio found; 41 % either way over two years).
+    ``season="auto"`` adds the terms from a year of days on; pass ``season=1`` to add them to shorter
+    diaries that cross the seasons.
 
     References
     ----------
@@ -1289,33 +1548,45 @@ def intervention_effect(
     >>> table = intervention_effect(daily)
     >>> table[["intervention", "days_before", "days_during", "rate_ratio"]].round(3)
                        intervention  days_before  days_during  rate_ratio
-    0  on_calf_stretching_programme          354          350       0.485
+    0  on_calf_stretching_programme          354          350       0.335
     1        on_magnesium_glycinate          116          145       0.786
     2             on_sports_massage          290            6         NaN
-    >>> table[["ci_low", "ci_high", "status"]].round(3)
-       ci_low  ci_high                        status
-    0   0.303    0.777                            ok
-    1   0.380    1.624                            ok
-    2     NaN      NaN  too few days during (6 < 14)
+    >>> table[["ci_low", "ci_high", "p_adjusted", "status"]].round(3)
+       ci_low  ci_high  p_adjusted                        status
+    0   0.141    0.797       0.029                            ok
+    1   0.371    1.667       0.519                            ok
+    2     NaN      NaN         NaN  too few days during (6 < 14)
+
+    The stretching programme's 704 days span two years, so the seasons are adjusted for
+    (``season="auto"``); the magnesium's 261 days are not.
     """
     function = "intervention_effect"
     daily = _check_frame(daily, function)
     outcome = _check_column(daily, outcome, "outcome")
+    adjusters = _check_columns(daily, adjust_for, "adjust_for")
+    _one_of(adjust, "adjust", function, ADJUST_METHODS)
     _check_alpha(alpha, function)
     min_before = _check_whole(min_days_before, "min_days_before", function, 1)
     min_during = _check_whole(min_days_during, "min_days_during", function, 1)
-    pairs = _check_whole(season, "season", function, 0)
+    if season != "auto" and not (isinstance(season, int | np.integer) and not isinstance(season, bool) and season >= 0):
+        raise ValueError(
+            f"The 'season' parameter of {function} must be a whole number ≥ 0 or 'auto'. Got {season!r} instead."
+        )
     _check_people(daily, by, function)
     columns = _intervention_columns(daily, intervention)
     all_interventions = _intervention_columns(daily, None)
 
-    rows = []
+    rows: list[dict[object, object]] = []
     for key, frame in _by_person(daily, by):
         calendar = _Calendar.of(frame)
         y = calendar.values(outcome)
+        adjuster_values = {name: calendar.values(name) for name in adjusters}
         logged = np.isfinite(y)
+        for values in adjuster_values.values():
+            logged &= np.isfinite(values)
         day = np.arange(calendar.days)
         design = calendar.time_design(weekday=weekday, trend=False)
+        person_rows: list[dict[object, object]] = []
         for column in columns:
             on = np.nan_to_num(calendar.values(column)) > 0
             if intervention is None and not on.any():
@@ -1323,7 +1594,7 @@ def intervention_effect(
             first_on = int(np.argmax(on)) if on.any() else calendar.days
             before = logged & (day < first_on)
             during = logged & on
-            row: dict[str, object] = {
+            row: dict[object, object] = {
                 "intervention": column,
                 "days_before": int(before.sum()),
                 "days_during": int(during.sum()),
@@ -1334,60 +1605,78 @@ def intervention_effect(
                 "ci_high": np.nan,
                 "p_value": np.nan,
             }
+            person_rows.append(row)
             used = before | during
             if before.sum() < min_before:
-                status = f"too few days before ({int(before.sum())} < {min_before})"
-            elif during.sum() < min_during:
-                status = f"too few days during ({int(during.sum())} < {min_during})"
-            elif y[used].sum() == 0:
-                status = "no spasms logged"
-            else:
-                data = pd.DataFrame({name: values[used] for name, values in design.items() if name != "intercept"})
-                data["spasms"], data["day"], data["on"] = y[used], day[used], on[used].astype(np.float64)
-                covariates = [c for c in data.columns if c in _WEEKDAYS and data[c].min() != data[c].max()]
-                tangled = []
-                for other in all_interventions if adjust_for_others else []:
-                    values = np.nan_to_num(calendar.values(other))[used]
-                    if other == column or values.min() == values.max():
-                        continue
-                    data[other] = values
-                    fixed = np.column_stack([np.ones(used.sum()), data[["day", *covariates, other]].to_numpy()])
-                    if np.linalg.matrix_rank(np.column_stack([fixed, data["on"]])) == fixed.shape[1] + 1:
-                        covariates.append(other)
-                    elif np.linalg.matrix_rank(fixed) == fixed.shape[1]:
-                        tangled.append(other)
-                fixed = np.column_stack([np.ones(used.sum()), data[["day", *covariates]].to_numpy()])
-                if tangled or np.linalg.matrix_rank(np.column_stack([fixed, data["on"]])) <= fixed.shape[1]:
-                    row["status"] = (
-                        f"cannot be told apart from {', '.join(tangled)} (active on the same days)"
-                        if tangled
-                        else "cannot be told apart from the trend and day of week"
-                    )
-                    rows.append(({by: key} if by is not None else {}) | row)
+                row["status"] = f"too few days before ({int(before.sum())} < {min_before})"
+                continue
+            if during.sum() < min_during:
+                row["status"] = f"too few days during ({int(during.sum())} < {min_during})"
+                continue
+            reason = _outcome_status(y[used])
+            if reason is not None:
+                row["status"] = reason
+                continue
+            data = pd.DataFrame({name: values[used] for name, values in design.items() if name != "intercept"})
+            data["spasms"], data["day"], data["on"] = y[used], day[used], on[used].astype(np.float64)
+            covariates = [c for c in data.columns if c in _WEEKDAYS and data[c].min() != data[c].max()]
+            for name, values in adjuster_values.items():
+                if name != column and values[used].min() != values[used].max():
+                    data[f"adjust:{name}"] = values[used]
+                    covariates.append(f"adjust:{name}")
+            tangled = []
+            for other in all_interventions if adjust_for_others else []:
+                values = np.nan_to_num(calendar.values(other))[used]
+                if other == column or other in adjusters or values.min() == values.max():
                     continue
-                table = segmented_regression(
-                    data,
-                    outcome="spasms",
-                    time="day",
-                    step="on",
-                    covariates=covariates,
-                    harmonics=pairs,
-                    period=_PERIOD_DAYS,
-                    errors="hac",
-                    small_sample=True,
-                    alpha=alpha,
-                ).set_index("term")
-                keys = ["se", "rate_ratio", "ci_low", "ci_high", "p_value"]
-                effect = dict(zip(keys, table.loc["on", keys].to_numpy(dtype=np.float64), strict=True))
-                if np.isfinite(effect["se"]) and effect["se"] > 0:
-                    status = "ok"
-                    row.update({k: effect[k] for k in keys[1:]})
-                else:
-                    status = "model did not converge"
-            row["status"] = status
-            rows.append(({by: key} if by is not None else {}) | row)
+                data[other] = values
+                fixed = np.column_stack([np.ones(used.sum()), data[["day", *covariates, other]].to_numpy()])
+                if np.linalg.matrix_rank(np.column_stack([fixed, data["on"]])) == fixed.shape[1] + 1:
+                    covariates.append(other)
+                elif np.linalg.matrix_rank(fixed) == fixed.shape[1]:
+                    tangled.append(other)
+            fixed = np.column_stack([np.ones(used.sum()), data[["day", *covariates]].to_numpy()])
+            if tangled or np.linalg.matrix_rank(np.column_stack([fixed, data["on"]])) <= fixed.shape[1]:
+                row["status"] = (
+                    f"cannot be told apart from {', '.join(tangled)} (active on the same days)"
+                    if tangled
+                    else "cannot be told apart from the trend, day of week and adjusters"
+                )
+                continue
+            span = int(day[used].max() - day[used].min()) + 1
+            pairs = (1 if span >= 365 else 0) if season == "auto" else int(season)
+            fit = _segmented_fit(
+                data,
+                outcome="spasms",
+                time="day",
+                step="on",
+                exposure=None,
+                covariates=covariates,
+                harmonics=pairs,
+                period=_PERIOD_DAYS,
+                slope_change=False,
+                errors="hac",
+                maxlags=None,
+                small_sample="hc2",
+                reference="t",
+                alpha=alpha,
+            )
+            effect = dict(zip(fit.table.columns, fit.table.iloc[list(fit.params.index).index("on")], strict=True))
+            if fit.separated:
+                row["status"] = _SEPARATED
+            elif not (fit.scale > 1e-10 and effect["df"] > 0):
+                row["status"] = _DEGENERATE
+            elif not (fit.converged and np.isfinite(effect["se"]) and effect["se"] > 0):
+                row["status"] = "model did not converge"
+            else:
+                row["status"] = "ok"
+                row.update({k: effect[k] for k in ("rate_ratio", "ci_low", "ci_high", "p_value")})
+        p_values = np.array([r["p_value"] for r in person_rows], dtype=np.float64)
+        for r, adjusted in zip(person_rows, adjust_pvalues(p_values, method=adjust), strict=True):
+            r["p_adjusted"] = adjusted
+        rows.extend(({by: key} if by is not None else {}) | r for r in person_rows)
     names = ["intervention", "days_before", "days_during", "mean_before", "mean_during", "rate_ratio"]
-    names += ["ci_low", "ci_high", "p_value", "status"]
+    names += ["ci_low", "ci_high", "p_value", "p_adjusted", "status"]
     return pd.DataFrame(rows, columns=([by] if by else []) + names)
 
 
@@ -1662,6 +1951,7 @@ def cohort_model(
     correlation: Literal["exchangeable", "ar1"] = "exchangeable",
     centre: Literal["person", "none"] = "person",
     weekday: bool = True,
+    adjust: Adjust = "fdr_bh",
     alpha: float = 0.05,
     min_subjects: int = 10,
     subject: str = "person_id",
@@ -1691,6 +1981,8 @@ def cohort_model(
         raw values, mixing within- and between-person differences.
     weekday : bool
         Adjust for the day of the week.
+    adjust : {"fdr_bh", "fdr_by", "holm", "bonferroni", "none"}
+        Multiple-comparison correction across the factor × lag terms of the model.
     alpha : float
         1 − confidence level.
     min_subjects : int
@@ -1703,8 +1995,12 @@ def cohort_model(
     pandas.DataFrame
         One row per factor × lag: ``factor``, ``lag``, ``per``, ``rate_ratio`` (expected spasms multiplied
         per ``per`` more of the factor than the person's own usual, the other factors and the weekday
-        held fixed), ``ci_low``, ``ci_high``, ``p_value``, ``n`` (person-days used: those with the outcome
-        and every factor × lag recorded), ``subjects`` (people), ``status``.
+        held fixed), ``ci_low``, ``ci_high``, ``p_value``, ``p_adjusted`` (corrected across all the factor ×
+        lag terms with ``adjust``: each term is a test, and only a term whose ``p_adjusted`` ≤ q is a
+        finding), ``n`` (person-days used: those with the outcome and every factor × lag recorded),
+        ``subjects`` (people), ``status`` (``"ok"`` or why there is no estimate: too few people, no spasms
+        logged, too few days with spasms, outcome constant, factor constant within people, model did not
+        converge, standard error not estimable).
 
     Notes
     -----
@@ -1757,6 +2053,7 @@ def cohort_model(
     _one_of(family, "family", function, ("negative_binomial", "poisson"))
     _one_of(correlation, "correlation", function, ("exchangeable", "ar1"))
     _one_of(centre, "centre", function, ("person", "none"))
+    _one_of(adjust, "adjust", function, ADJUST_METHODS)
     _check_alpha(alpha, function)
     min_subjects = _check_whole(min_subjects, "min_subjects", function, 2)
 
@@ -1806,6 +2103,7 @@ def cohort_model(
             "ci_low": np.nan,
             "ci_high": np.nan,
             "p_value": np.nan,
+            "p_adjusted": np.nan,
             "n": rows_used,
             "subjects": subjects,
             "status": "ok",
@@ -1814,8 +2112,9 @@ def cohort_model(
     if subjects < min_subjects:
         result["status"] = f"too few people ({subjects} < {min_subjects})"
         return result
-    if rows_used == 0 or y[used].sum() == 0:
-        result["status"] = "no spasms logged"
+    reason = _outcome_status(y[used]) if rows_used else "no spasms logged"
+    if reason is not None:
+        result["status"] = reason
         return result
     spread = matrix.std(0) * np.array([s for _, _, s in labels]) if rows_used else np.zeros(matrix.shape[1])
     constant = spread <= 1e-9 * np.maximum(size, 1e-300)  # 0 up to rounding after centring
@@ -1831,12 +2130,19 @@ def cohort_model(
     se = np.full(len(labels), np.nan)
     coef[~constant] = fit.params.to_numpy()[base.shape[1] :]
     se[~constant] = np.sqrt(np.clip(np.diag(fit.cov.to_numpy())[base.shape[1] :], 0, None))
+    naive = np.full(len(labels), np.nan)
+    naive[~constant] = np.sqrt(np.clip(np.diag(fit.cov_naive.to_numpy())[base.shape[1] :], 0, None))
+    # a robust variance that vanishes next to the model-based one: the residuals are (numerically) zero
+    degenerate = ~constant & ~(se > 1e-6 * naive)
+    result.loc[degenerate, "status"] = _DEGENERATE
     if not fit.converged:
         result.loc[~constant, "status"] = "model did not converge"
-        coef[:] = np.nan
-        se[:] = np.nan
+    failed = (result["status"] != "ok").to_numpy()
+    coef[failed] = np.nan
+    se[failed] = np.nan
     rr, low, high, p = _wald(coef, se, alpha)
     result["rate_ratio"], result["ci_low"], result["ci_high"], result["p_value"] = rr, low, high, p
+    result["p_adjusted"] = adjust_pvalues(p, method=adjust)
     return result
 
 
