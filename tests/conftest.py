@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import matplotlib
@@ -10,6 +10,20 @@ import pandas as pd
 import pytest
 
 matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+
+
+@pytest.fixture(autouse=True)
+def _close_figures(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Close every figure after each test; a chart that calls plt.show() fails the test."""
+
+    def _no_show(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a chart called plt.show()")
+
+    monkeypatch.setattr(plt, "show", _no_show)
+    yield
+    plt.close("all")
 
 
 @pytest.fixture

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -15,18 +13,6 @@ from scipy import stats
 import spasmlog
 from spasmlog.plots import effects, factor_response, lag_profile
 from spasmlog.plots._style import FINDING, NO_EFFECT
-
-
-@pytest.fixture(autouse=True)
-def _close_figures(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Close every figure after each test; a chart that calls plt.show() fails the test."""
-
-    def _no_show(*args: object, **kwargs: object) -> None:
-        raise AssertionError("a chart called plt.show()")
-
-    monkeypatch.setattr(plt, "show", _no_show)
-    yield
-    plt.close("all")
 
 
 @pytest.fixture(scope="module")

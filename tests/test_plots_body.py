@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -16,18 +14,6 @@ import spasmlog
 from spasmlog.logformat.schemas import BODY_REGIONS
 from spasmlog.plots import body_map, region_counts
 from spasmlog.plots.body import AXIAL_REGIONS, VIEWS
-
-
-@pytest.fixture(autouse=True)
-def _close_figures(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Close every figure after each test; a chart that calls plt.show() fails the test."""
-
-    def _no_show(*args: object, **kwargs: object) -> None:
-        raise AssertionError("a chart called plt.show()")
-
-    monkeypatch.setattr(plt, "show", _no_show)
-    yield
-    plt.close("all")
 
 
 def patches(fig: Figure) -> dict[str, Patch]:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import numpy as np
@@ -16,18 +14,6 @@ import spasmlog
 from spasmlog.analysis.findings import factor_label
 from spasmlog.plots import calendar, caseload, intake, time_pattern, trend
 from spasmlog.plots._style import MISSING, MISSING_HATCH
-
-
-@pytest.fixture(autouse=True)
-def _close_figures(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Close every figure after each test; a chart that calls plt.show() fails the test."""
-
-    def _no_show(*args: object, **kwargs: object) -> None:
-        raise AssertionError("a chart called plt.show()")
-
-    monkeypatch.setattr(plt, "show", _no_show)
-    yield
-    plt.close("all")
 
 
 @pytest.fixture(scope="module")
