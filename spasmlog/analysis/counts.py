@@ -25,6 +25,8 @@ import pandas as pd
 from scipy import optimize, special, stats
 
 from spasmlog.analysis.daily import INTAKE_COLUMNS, association_factors, intervention_column
+from spasmlog.analysis.factor_tests import acf_covariance, joint_correlation, max_t_pvalue
+from spasmlog.analysis.decision import decide, hypothesis_of, row_adjusted
 from spasmlog.analysis.multicomp import ADJUST_METHODS, Adjust, adjust_pvalues
 
 __all__ = [
@@ -1029,10 +1031,16 @@ def _fit_person(
     min_days: int,
     alpha: float,
     min_each: int = 0,
+    inference: Literal["hac", "acf"] = "hac",
+    details: dict[str, np.ndarray] | None = None,
 ) -> pd.DataFrame:
     """Quasi-Poisson + HAC for each model; one row per model × column of interest (model-major order).
 
-    Columns: ``rate_ratio``, ``ci_low``, ``ci_high``, ``p_value``, ``n``, ``status``.
+    Columns: ``rate_ratio``, ``ci_low``, ``ci_high``, ``p_value``, ``n``, ``status``. With
+    ``inference="acf"`` the errors allow for autocorrelated noise estimated from the residuals
+    (:func:`spasmlog.analysis.factor_tests.acf_covariance`) with a t reference on n − p degrees of freedom,
+    and ``details`` (when given) receives ``z`` (M, k: each coefficient's statistic on the normal scale),
+    ``influence`` (M, T, k), ``phi`` (M,) and ``rho`` (M, L + 1) for joint tests across models.
     """
     m, k = len(models), models[0].x.shape[1]
     base_matrix = np.column_stack(list(base.values()))
@@ -1080,12 +1088,26 @@ def _fit_person(
         for j in range(k):  # a column that the others explain (a weekday-only factor): no estimate for it
             collinear = _collinear(design[todo], valid[todo], q + j)
             status[todo[collinear], j] = "factor collinear with the adjustment (day of week, trend, other lags)"
-        fits = _fit_batch(
-            design[todo], y, valid[todo], errors="hac", small_sample="hc2", reference="t", df_columns=slice(q, None)
-        )
+        if inference == "acf":
+            fits = _fit_batch(design[todo], y, valid[todo], errors="quasi")
+            acf = acf_covariance(design[todo], y, valid[todo], fits.mu)
+            cov = acf.cov
+            df[todo] = acf.df[:, None]
+            if details is not None:
+                details["influence"] = np.zeros((m, calendar.days, k))
+                details["influence"][todo] = acf.influence[..., q:]
+                details["phi"] = np.full(m, np.nan)
+                details["phi"][todo] = acf.phi
+                details["rho"] = np.zeros((m, acf.rho.shape[1]))
+                details["rho"][todo] = acf.rho
+        else:
+            fits = _fit_batch(
+                design[todo], y, valid[todo], errors="hac", small_sample="hc2", reference="t", df_columns=slice(q, None)
+            )
+            cov = fits.cov
+            df[todo] = fits.df[:, q:]
         coef[todo] = fits.params[:, q:]
-        se[todo] = np.sqrt(np.clip(np.diagonal(fits.cov, axis1=1, axis2=2)[:, q:], 0, None))
-        df[todo] = fits.df[:, q:]
+        se[todo] = np.sqrt(np.clip(np.diagonal(cov, axis1=1, axis2=2)[:, q:], 0, None))
         fine = status[todo] == "ok"
         bad = ~fits.converged[:, None] | ~np.isfinite(se[todo]) | (se[todo] <= 0)
         flat = (fits.scale <= 1e-10)[:, None] | ~(df[todo] > 0)
@@ -1098,6 +1120,9 @@ def _fit_person(
     coef[failed] = np.nan
     se[failed] = np.nan
     rr, low, high, p = _wald(coef.ravel(), se.ravel(), alpha, df.ravel())
+    if details is not None:
+        with np.errstate(invalid="ignore", divide="ignore"):
+            details["z"] = (np.sign(coef.ravel()) * stats.norm.isf(p / 2)).reshape(m, k)
     return pd.DataFrame(
         {
             "rate_ratio": rr,
@@ -1285,24 +1310,90 @@ def rate_ratios(
         models: list[_Model] = []
         labels: list[tuple[str, int, float]] = []
         for factor in factor_list:
-            skip = adjusters.index(factor) if (0 in lag_list and factor in adjusters) else None
-            lagged = np.column_stack([calendar.values(factor, lag) for lag in lag_list]) / per_of[factor]
-            models.append(_Model(lagged, skip))
-            labels.extend((factor, lag, per_of[factor]) for lag in lag_list)
+            for lag in lag_list:  # one model per lag: each uses every day with the factor `lag` days before
+                skip = adjusters.index(factor) if (lag == 0 and factor in adjusters) else None
+                models.append(_Model(calendar.values(factor, lag)[:, None] / per_of[factor], skip))
+                labels.append((factor, lag, per_of[factor]))
         if not models:
             continue
-        result = _fit_person(calendar, y, base, adj, models, min_days=min_days, alpha=alpha)
+        details: dict[str, np.ndarray] = {}
+        result = _fit_person(
+            calendar, y, base, adj, models, min_days=min_days, alpha=alpha, inference="acf", details=details
+        )
         result.insert(0, "factor", [f for f, _, _ in labels])
         result.insert(1, "lag", np.array([g for _, g, _ in labels], dtype=np.int64))
         result.insert(2, "per", np.array([s for _, _, s in labels], dtype=np.float64))
-        result.insert(7, "p_adjusted", adjust_pvalues(result["p_value"], method=adjust))
+        _decide_rows(result, details, alpha=alpha, adjust=adjust)
         if by is not None:
             result.insert(0, by, [key] * len(result))
         tables.append(result)
-    columns = ["factor", "lag", "per", "rate_ratio", "ci_low", "ci_high", "p_value", "p_adjusted", "n", "status"]
+    columns = [
+        "factor", "lag", "per", "rate_ratio", "ci_low", "ci_high", "p_value", "p_adjusted", "n", "status",
+        "hypothesis", "family", "p_factor",
+    ]  # fmt: skip
     if not tables:
-        return pd.DataFrame(columns=([by] if by else []) + columns)
-    return pd.concat(tables, ignore_index=True)
+        out = pd.DataFrame(columns=([by] if by else []) + columns)
+    else:
+        out = pd.concat(tables, ignore_index=True)
+    out.attrs["kind"] = "rate_ratios"
+    return out
+
+
+def _decide_rows(result: pd.DataFrame, details: Mapping[str, np.ndarray], *, alpha: float, adjust: Adjust) -> None:
+    """One test per hypothesis (max-T over its lags and variants), the decision rule, row-level p_adjusted.
+
+    Adds ``p_adjusted``, ``hypothesis``, ``family`` and ``p_factor`` to one person's factor × lag rows.
+    """
+    names = [hypothesis_of(str(f)) for f in result["factor"]]
+    result["hypothesis"] = [n for n, _ in names]
+    result["family"] = [f for _, f in names]
+    ok = (result["status"] == "ok").to_numpy()
+    z = details["z"][:, 0] if "z" in details else np.full(len(result), np.nan)
+    groups = {}
+    rows_of: dict[str, np.ndarray] = {}
+    corr_of: dict[str, np.ndarray] = {}
+    for name, index in result.groupby("hypothesis", sort=False).indices.items():
+        rows = index[ok[index]]
+        rows_of[str(name)] = rows
+        if rows.size == 0 or "influence" not in details:
+            groups[str(name)] = np.nan
+            continue
+        corr = joint_correlation(details["influence"][rows, :, 0], details["phi"][rows], details["rho"][rows])
+        corr_of[str(name)] = corr
+        groups[str(name)] = max_t_pvalue(z[rows], corr)
+    hypotheses = pd.DataFrame(
+        {
+            "hypothesis": list(groups),
+            "family": [result["family"].to_numpy()[result["hypothesis"].to_numpy() == h][0] for h in groups],
+            "p_value": list(groups.values()),
+        }
+    )
+    decided = decide(hypotheses, alpha=alpha)
+    if adjust != "fdr_bh":  # another correction across the hypotheses, unweighted
+        decided["p_adjusted"] = adjust_pvalues(decided["p_value"], method=adjust)
+        decided["finding"] = decided["p_adjusted"] <= alpha
+        selected = int(decided["finding"].sum())
+        tested = max(int(decided["p_value"].notna().sum()), 1)
+        decided["level"] = np.where(decided["finding"], alpha * selected / tested, 0.0)
+    p_adjusted = np.full(len(result), np.nan)
+    p_factor = np.full(len(result), np.nan)
+    for record in decided.itertuples(index=False):
+        name = str(record.hypothesis)
+        rows = rows_of[name]
+        p_factor[result.index[result["hypothesis"] == name]] = record.p_value
+        for row in rows:
+            within = max_t_pvalue(z[rows], corr_of[name], at=z[row]) if record.level > 0 else float(record.p_value)
+            p_adjusted[row] = row_adjusted(float(record.p_adjusted), within, alpha=alpha, level=float(record.level))
+    result["p_adjusted"] = p_adjusted
+    result["p_factor"] = p_factor
+    order = ["factor", "lag", "per", "rate_ratio", "ci_low", "ci_high", "p_value", "p_adjusted", "n", "status"]
+    rest = [c for c in result.columns if c not in order]
+    result[:] = result[order + rest].to_numpy() if False else result
+    reordered = result[order + rest]
+    for column in list(result.columns):
+        del result[column]
+    for column in reordered.columns:
+        result[column] = reordered[column]
 
 
 def compare_days(

@@ -1,0 +1,279 @@
+"""The one rule that says what is a finding: one hypothesis per factor, two families, one error budget.
+
+Every analysis of one person's days (:func:`~spasmlog.rate_ratios`, :func:`~spasmlog.correlate`,
+:func:`~spasmlog.intervention_effect`, :func:`~spasmlog.session_effect`) and everything built on them
+(:func:`~spasmlog.findings`, :func:`~spasmlog.caseload_summary`, the report, the notebooks) decides with
+:func:`decide`, so that a page states at most what one error budget allows.
+
+The design, in three steps:
+
+1. **One hypothesis per factor.** A factor is tested once, whatever its lags (0–3 days) and whatever
+   variants of the same quantity the daily table carries (``water_ml`` and ``water_pct``;
+   ``exercise_min``, ``exercise_load``, the acute:chronic load ratio and the "unaccustomed" flag): the
+   hypothesis is "this factor is associated with spasms at some lag", and its p-value comes from the
+   largest of its lag statistics, referred to their joint distribution (a max-T test; Hothorn, Bretz &
+   Westfall 2008), so an effect on one day is not diluted by the lags where there is none.
+2. **Two families with one budget.** The known suspects of the log format (:data:`PRIMARY_HYPOTHESES`:
+   water, the four minerals, exercise and unaccustomed load, sitting, posture breaks, sleep, stress,
+   caffeine, alcohol) and the person's own interventions and therapy sessions form the **primary** family;
+   every other column (a person's own ``banana`` or ``hot_bath``, and the built-in columns outside the
+   list such as steps or stretching minutes) is **exploratory**. All hypotheses are corrected together
+   with the weighted Benjamini–Hochberg procedure (Genovese, Roeder & Wasserman 2006): the primary family
+   holds :data:`PRIMARY_SHARE` of the weight, the exploratory family the rest (the whole weight goes to
+   the family present when only one is). With nothing real in a diary, the chance that the page states
+   anything at all is at most ``alpha`` (the weights average 1).
+3. **Then when.** Only for hypotheses that pass, each lag (and variant) is a finding when its own
+   max-T adjusted p-value passes at the level that Benjamini–Bogomolov (2014) allow inside selected
+   families: ``alpha × weight × R / m`` (R hypotheses selected of m). The row-level ``p_adjusted`` of a
+   result table is the smallest ``alpha`` at which that row would be stated, so a row is a finding
+   exactly when ``p_adjusted ≤ alpha``.
+
+References
+----------
+Genovese CR, Roeder K, Wasserman L (2006). False discovery control with p-value weighting. Biometrika
+93:509–524. doi:10.1093/biomet/93.3.509
+
+Benjamini Y, Bogomolov M (2014). Selective inference on multiple families of hypotheses. J R Stat Soc B
+76:297–318. doi:10.1111/rssb.12028
+
+Hothorn T, Bretz F, Westfall P (2008). Simultaneous inference in general parametric models. Biom J
+50:346–363. doi:10.1002/bimj.200810425
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "EXPLORATORY",
+    "PRIMARY",
+    "PRIMARY_HYPOTHESES",
+    "PRIMARY_SHARE",
+    "decide",
+    "hypothesis_of",
+    "weighted_bh",
+]
+
+PRIMARY = "primary"
+EXPLORATORY = "exploratory"
+
+PRIMARY_HYPOTHESES: dict[str, tuple[str, ...]] = {
+    "water": ("water_ml", "water_total_ml", "water_pct"),
+    "magnesium": ("magnesium_mg", "magnesium_pct"),
+    "calcium": ("calcium_mg", "calcium_pct"),
+    "potassium": ("potassium_mg", "potassium_pct"),
+    "sodium": ("sodium_mg", "sodium_pct"),
+    "exercise": ("exercise_min", "exercise_load", "acute_chronic_ratio", "unaccustomed_exercise"),
+    "sitting": ("sitting_h",),
+    "posture_breaks": ("posture_breaks",),
+    "sleep": ("sleep_h",),
+    "stress": ("stress",),
+    "caffeine": ("caffeine_mg",),
+    "alcohol": ("alcohol_g",),
+}
+"""The known suspects of the log format (SPEC, "Why it exists"), each one hypothesis with the columns that
+measure it: variants of one quantity are one test, never extra ones."""
+
+_COLUMN_HYPOTHESIS = {column: name for name, columns in PRIMARY_HYPOTHESES.items() for column in columns}
+
+PRIMARY_SHARE = 0.8
+"""Share of the error budget held by the primary family when an exploratory family is tested too. With
+12 suspects and 20 columns of a person's own, a lone real suspect then needs p ≤ 0.8 × 0.05 / 12 ≈ 0.0033
+instead of 0.05 / 32 ≈ 0.0016 under one flat correction."""
+
+
+def hypothesis_of(factor: str) -> tuple[str, str]:
+    """The hypothesis a factor column belongs to, and its family.
+
+    Parameters
+    ----------
+    factor : str
+        A column of the daily table (``water_ml``, ``on_sports_massage``, ``banana``, …).
+
+    Returns
+    -------
+    tuple of str
+        ``(hypothesis, family)``: a known suspect's name and ``"primary"``; an intervention or session
+        column (``on_*``) as itself and ``"primary"`` (the person's own planned question); any other
+        column as itself and ``"exploratory"``.
+
+    Examples
+    --------
+    >>> hypothesis_of("water_pct"), hypothesis_of("exercise_load"), hypothesis_of("banana")
+    (('water', 'primary'), ('exercise', 'primary'), ('banana', 'exploratory'))
+    """
+    if factor in _COLUMN_HYPOTHESIS:
+        return _COLUMN_HYPOTHESIS[factor], PRIMARY
+    if factor.startswith("on_"):
+        return factor, PRIMARY
+    return factor, EXPLORATORY
+
+
+def weighted_bh(p_values: Sequence[float] | np.ndarray, weights: Sequence[float] | np.ndarray) -> np.ndarray:
+    """Weighted Benjamini–Hochberg adjusted p-values (Genovese, Roeder & Wasserman 2006).
+
+    Hypothesis *i* is rejected at level q when its adjusted p-value is ≤ q; that is, the step-up
+    procedure on :math:`p_i / w_i`. Missing p-values (tests not run) stay missing and do not count.
+
+    Parameters
+    ----------
+    p_values : array-like of float
+    weights : array-like of float
+        Positive weights that average 1 over the tests run (they are renormalised to do so).
+
+    Returns
+    -------
+    numpy.ndarray
+
+    Examples
+    --------
+    With equal weights this is Benjamini–Hochberg:
+
+    >>> weighted_bh([0.01, 0.04, 0.03], [1, 1, 1]).round(3).tolist()
+    [0.03, 0.04, 0.04]
+    >>> weighted_bh([0.01, 0.04, 0.03], [2, 0.5, 0.5]).round(3).tolist()
+    [0.015, 0.12, 0.12]
+    """
+    p = np.asarray(p_values, dtype=np.float64)
+    w = np.asarray(weights, dtype=np.float64)
+    out = np.full(p.shape, np.nan)
+    known = np.isfinite(p) & np.isfinite(w) & (w > 0)
+    m = int(known.sum())
+    if m == 0:
+        return out
+    w_known = w[known] * m / w[known].sum()
+    q = p[known] / w_known
+    order = np.argsort(q, kind="stable")
+    ranked = q[order] * m / np.arange(1, m + 1)
+    ranked = np.minimum.accumulate(ranked[::-1])[::-1]
+    adjusted = np.empty(m)
+    adjusted[order] = np.minimum(ranked, 1.0)
+    out[known] = adjusted
+    return out
+
+
+def _weights(families: np.ndarray, primary_share: float) -> np.ndarray:
+    present = [f for f in (PRIMARY, EXPLORATORY) if (families == f).any()]
+    m = families.size
+    weights = np.ones(m)
+    if len(present) == 2:
+        for family, share in ((PRIMARY, primary_share), (EXPLORATORY, 1 - primary_share)):
+            chosen = families == family
+            weights[chosen] = share * m / chosen.sum()
+    return weights
+
+
+def decide(
+    hypotheses: pd.DataFrame,
+    *,
+    alpha: float = 0.05,
+    primary_share: float = PRIMARY_SHARE,
+) -> pd.DataFrame:
+    """Adjust the hypotheses of one person together and say which are findings.
+
+    Parameters
+    ----------
+    hypotheses : DataFrame
+        One row per hypothesis with ``hypothesis`` (a unique name), ``family`` (``"primary"`` or
+        ``"exploratory"``) and ``p_value`` (its one test; NaN when it could not be tested).
+    alpha : float
+        The error budget: with nothing real in the diary, the chance that any hypothesis is stated.
+    primary_share : float
+        Share of the budget the primary family holds when both families are present.
+
+    Returns
+    -------
+    DataFrame
+        The input with ``weight``, ``p_adjusted`` (weighted Benjamini–Hochberg over all hypotheses) and
+        ``finding`` (``p_adjusted ≤ alpha``), and ``level``: the level at which the rows inside a selected
+        hypothesis are judged (Benjamini–Bogomolov: ``alpha × weight × R / m``; 0 for hypotheses not
+        selected).
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"hypothesis": ["water", "sleep", "banana"],
+    ...                       "family": ["primary", "primary", "exploratory"],
+    ...                       "p_value": [0.001, 0.4, 0.02]})
+    >>> decide(table)[["hypothesis", "weight", "p_adjusted", "finding"]].round(4)
+      hypothesis  weight  p_adjusted  finding
+    0      water     1.2      0.0025     True
+    1      sleep     1.2      0.4000    False
+    2     banana     0.6      0.0500     True
+    """
+    if not 0 < primary_share < 1:
+        raise ValueError(f"The 'primary_share' parameter of decide must be in (0, 1). Got {primary_share!r}.")
+    table = hypotheses.copy()
+    p = table["p_value"].to_numpy(dtype=np.float64)
+    tested = np.isfinite(p)
+    families = table["family"].astype(str).to_numpy()
+    weights = np.full(len(table), np.nan)
+    weights[tested] = _weights(families[tested], primary_share)
+    adjusted = weighted_bh(p, np.where(tested, weights, np.nan))
+    finding = np.nan_to_num(adjusted, nan=2.0) <= alpha
+    selected = int(finding.sum())
+    m = int(tested.sum())
+    level = np.where(finding, alpha * np.nan_to_num(weights) * selected / max(m, 1), 0.0)
+    table["weight"] = weights
+    table["p_adjusted"] = adjusted
+    table["finding"] = finding
+    table["level"] = level
+    return table
+
+
+def row_adjusted(
+    p_hypothesis_adjusted: float,
+    p_within: float,
+    *,
+    alpha: float,
+    level: float,
+) -> float:
+    """A row's ``p_adjusted``: the smallest ``alpha`` at which it is stated (see the module notes).
+
+    A row of a selected hypothesis is stated when its within-hypothesis adjusted p-value ``p_within`` is at
+    most ``level`` (Benjamini–Bogomolov); its ``p_adjusted`` is then ``max(p_hypothesis_adjusted,
+    p_within × alpha / level)``, which is ≤ ``alpha`` exactly then. Rows of hypotheses that are not
+    selected carry the hypothesis's own adjusted p-value (> ``alpha``).
+
+    Examples
+    --------
+    >>> row_adjusted(0.01, 0.002, alpha=0.05, level=0.004)
+    0.025
+    >>> row_adjusted(0.01, 0.02, alpha=0.05, level=0.004)
+    0.25
+    """
+    if not np.isfinite(p_within) or not np.isfinite(p_hypothesis_adjusted):
+        return float("nan")
+    if level <= 0:
+        return float(p_hypothesis_adjusted)
+    return float(min(1.0, max(p_hypothesis_adjusted, p_within * alpha / level)))
+
+
+def hypotheses_of_rows(
+    factors: Iterable[str],
+    p_rows: Iterable[float],
+    *,
+    combine: Mapping[str, float] | None = None,
+) -> pd.DataFrame:
+    """One row per hypothesis from row-level p-values: the given combined p-value, else Bonferroni.
+
+    Used by tables whose rows are not tested jointly (correlations): the hypothesis p-value is the
+    Bonferroni combination of its rows (min p × rows), unless ``combine`` gives one (a max-T p-value).
+    """
+    frame = pd.DataFrame({"factor": list(factors), "p": np.asarray(list(p_rows), dtype=np.float64)})
+    names = [hypothesis_of(f) for f in frame["factor"]]
+    frame["hypothesis"] = [n for n, _ in names]
+    frame["family"] = [f for _, f in names]
+    rows = []
+    for name, part in frame.groupby("hypothesis", sort=False):
+        known = part["p"].dropna()
+        if combine is not None and name in combine:
+            p = combine[str(name)]
+        elif len(known):
+            p = float(min(1.0, known.min() * len(known)))
+        else:
+            p = float("nan")
+        rows.append({"hypothesis": name, "family": part["family"].iloc[0], "p_value": p, "rows": len(known)})
+    return pd.DataFrame(rows, columns=["hypothesis", "family", "p_value", "rows"])
