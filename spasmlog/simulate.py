@@ -357,8 +357,8 @@ class Simulation:
         interventions, whose ratio compares days on them with days off them) and ``rate_ratio``.
     rates : pandas.DataFrame
         One row per person and simulated day, logged or not: ``person_id``, ``date``, ``expected`` (the
-        expected spasm count μ of that day before the day-to-day gamma noise) and ``recorded`` (whether
-        the day has a ``daily`` row).
+        expected spasm count μ of that day before the day-to-day gamma noise, with the trend and the
+        latent AR(1) series when asked for) and ``recorded`` (whether the day has a ``daily`` row).
     seed : int
         The seed the simulation was drawn with.
     parameters : dict
@@ -602,7 +602,7 @@ def simulate(
         simulated whether written or not, so an effect may act through a factor left out (an unmeasured
         cause), and leaving a column out does not change the others.
     spasm_count : bool
-        Also write the daily ``spasm_count`` (the number of events that day).
+        Also write the daily ``spasm_count`` (the number of events that day); see also ``counts_only``.
     person_prefix : str
         Person ids are the prefix and a zero-padded number: ``p01`` … ``p12``.
     person_ids : sequence of str, optional
@@ -680,6 +680,14 @@ def simulate(
     2  intervention        magnesium glycinate    0    NaN        1.00
     >>> sim.log.daily["date"].min(), sim.log.daily["date"].max()
     (Timestamp('2025-01-01 00:00:00'), Timestamp('2025-03-31 00:00:00'))
+
+    A harder diary: the rate drifts (φ = 0.8) and halves over the log, bad days go unlogged more often,
+    the person logs a daily count instead of events, and two columns of their own:
+
+    >>> hard = simulate(days=90, seed=1, rate_ar=0.8, trend=0.5, missing_when_bad=1.0, counts_only=True,
+    ...                 extra_null_columns=2)
+    >>> len(hard.log.spasms), list(hard.log.daily.columns[-5:])
+    (0, ['spasm_count', 'notes', 'hot_bath', 'banana', 'screen_time_h'])
     """
     _check(n_people, days, seed, baseline_per_day, dispersion, person_sd, missing_day_rate, missing_cell_rate)
     _check_scenario(rate_ar, rate_ar_sd, missing_when_bad, trend, extra_null_columns, counts_only)
