@@ -13,14 +13,20 @@ The generative model, for person *i* on day *t*:
 
     \\log \\mu_{it} = \\log(b\\,u_i) + \\sum_e \\frac{\\log \\mathrm{RR}_e}{\\mathrm{per}_e}
         \\left(x_{e,i,t-\\mathrm{lag}_e} - \\bar x_{e,i}\\right) + \\sum_k a_{kit} \\log \\mathrm{RR}_k
+        + \\log(\\tau) \\left(\\frac{t}{T-1} - \\frac12\\right) + \\eta_{it} - \\frac{s^2}{2}
 
     N_{it} \\mid \\mu_{it} \\sim \\mathrm{Poisson}(\\mu_{it} G_{it}), \\quad
         G_{it} \\sim \\mathrm{Gamma}(1/\\alpha, \\alpha)
 
 where *b* is ``baseline_per_day``, :math:`u_i = \\exp(\\sigma z_i - \\sigma^2/2)` the person's own level
 (mean 1 across people, :math:`\\sigma` = ``person_sd``), :math:`\\bar x_{e,i}` the person's own mean of the
-factor over the simulated days, :math:`a_{kit}` is 1 while intervention *k* is active and :math:`\\alpha`
-is ``dispersion``, so that :math:`\\mathrm{Var}(N) = \\mu + \\alpha\\mu^2` (negative binomial, NB2).
+factor over the simulated days, :math:`a_{kit}` is 1 while intervention *k* is active, :math:`\\tau` is
+``trend`` (days *t* = 0 … *T* − 1), :math:`\\eta_{it}` a stationary AR(1) series per person with coefficient
+``rate_ar`` and standard deviation *s* = ``rate_ar_sd`` (absent, *s* = 0, when ``rate_ar`` is 0) and
+:math:`\\alpha` is ``dispersion``, so that :math:`\\mathrm{Var}(N) = \\mu + \\alpha\\mu^2` (negative binomial,
+NB2). Days are left unlogged at random, or more often after bad days (``missing_when_bad``); a person may log
+a daily count instead of events (``counts_only``) and columns of their own with no effect
+(``extra_null_columns``).
 
 Everything is drawn for all people and days at once with numpy; a cohort of 10,000 people over a year
 takes seconds.
@@ -57,6 +63,7 @@ __all__ = [
     "DEFAULT_EFFECTS",
     "DEFAULT_INTERVENTIONS",
     "EFFECT_FACTORS",
+    "EXTRA_COLUMNS",
     "Effect",
     "Intervention",
     "Simulation",
@@ -204,6 +211,37 @@ EFFECT_FACTORS: tuple[str, ...] = (*_GAUSSIAN, "exercise_min", "hot_bath")
 
 _INTEGER_FACTORS = {"steps", "posture_breaks", "posture_score"}
 
+# A person's own columns with no effect (``extra_null_columns``): a numeric factor (person mean + AR(1),
+# no weekly or yearly rhythm) or, for None, a yes/no one (a person's own probability, clustered in time).
+_EXTRA: dict[str, _Gaussian | None] = {
+    "banana": None,
+    "screen_time_h": _Gaussian(4.0, 1.5, 1.2, 0.5, 0.5, 0, 16),
+    "hot_bath_2": None,
+    "tea_cups": _Gaussian(2.5, 1.2, 1.0, 0.4, 1, 0, 12),
+    "compression_socks": None,
+    "pickle_juice_ml": _Gaussian(-20, 40, 40, 0.3, 10, 0, 500),
+    "sauna": None,
+    "foam_roller_min": _Gaussian(2, 5, 6, 0.5, 5, 0, 60),
+    "cold_shower": None,
+    "standing_desk_h": _Gaussian(1.5, 1.2, 1.0, 0.6, 0.25, 0, 10),
+    "vitamin_d": None,
+    "chocolate_g": _Gaussian(15, 15, 15, 0.3, 5, 0, 200),
+    "late_dinner": None,
+    "meditation_min": _Gaussian(3, 6, 6, 0.6, 5, 0, 90),
+    "heels": None,
+    "tonic_water_ml": _Gaussian(-50, 120, 120, 0.3, 50, 0, 1000),
+    "spicy_food": None,
+    "commute_min": _Gaussian(35, 20, 12, 0.5, 5, 0, 240),
+    "pillow_under_knees": None,
+    "phone_pickups": _Gaussian(60, 25, 15, 0.5, 1, 0, 400),
+}
+_EXTRA_INTEGER = {"tea_cups", "phone_pickups"}
+
+EXTRA_COLUMNS: tuple[str, ...] = tuple(_EXTRA)
+"""The names of the user-defined columns :func:`simulate` writes for ``extra_null_columns``, in order
+(beyond these: ``extra_21``, ``extra_22``, …). Every second one, from the first, is yes/no; the others are
+numeric."""
+
 _EXERCISE_TYPE_P = {  # share of a person's "usual" exercise and of the other sessions
     "walking": 0.25, "running": 0.2, "cycling": 0.15, "swimming": 0.07, "strength": 0.15,
     "yoga_pilates": 0.1, "team_sport": 0.05, "other": 0.03,
@@ -319,8 +357,8 @@ class Simulation:
         interventions, whose ratio compares days on them with days off them) and ``rate_ratio``.
     rates : pandas.DataFrame
         One row per person and simulated day, logged or not: ``person_id``, ``date``, ``expected`` (the
-        expected spasm count μ of that day before the day-to-day gamma noise) and ``recorded`` (whether
-        the day has a ``daily`` row).
+        expected spasm count μ of that day before the day-to-day gamma noise, with the trend and the
+        latent AR(1) series when asked for) and ``recorded`` (whether the day has a ``daily`` row).
     seed : int
         The seed the simulation was drawn with.
     parameters : dict
@@ -378,17 +416,83 @@ def _float(values: np.ndarray, missing: np.ndarray | None) -> np.ndarray:
     return values if missing is None else np.where(missing, np.nan, values)
 
 
-def _missing_days(rng: np.random.Generator, shape: tuple[int, int], rate: float) -> np.ndarray:
-    """Days with no entry: half scattered single days, half in runs of about four days (holidays, illness)."""
+def _missing_days(
+    rng: np.random.Generator, shape: tuple[int, int], rate: float, weight: np.ndarray | None = None
+) -> np.ndarray:
+    """Days with no entry: half scattered single days, half in runs of about four days (holidays, illness).
+
+    ``weight`` (one positive number per person-day) makes a day more or less likely than others to be
+    skipped and to start a run of skipped days, in proportion; each person's weights are then scaled so
+    that they skip as many days as they would with every day alike (the smallest scale reaching that
+    number: at most one run of days more). None: every day alike.
+    """
     d = shape[1]
-    single = rng.random(shape) < rate / 2
     mean_run = 4.0
-    starts = rng.random(shape) < rate / 2 / mean_run
-    day = np.broadcast_to(np.arange(d), shape)
-    ends = np.full(shape, -1, dtype=np.int64)
-    ends[starts] = day[starts] + rng.geometric(1 / mean_run, size=int(starts.sum()))
-    in_run = np.maximum.accumulate(ends, axis=1) > day
-    return np.asarray(single | in_run)
+    day = np.arange(d)
+    if weight is None:
+        single = rng.random(shape) < rate / 2
+        starts = rng.random(shape) < rate / 2 / mean_run
+        day = np.broadcast_to(day, shape)
+        ends = np.full(shape, -1, dtype=np.int64)
+        ends[starts] = day[starts] + rng.geometric(1 / mean_run, size=int(starts.sum()))
+        in_run = np.maximum.accumulate(ends, axis=1) > day
+        return np.asarray(single | in_run)
+
+    # Compare u / weight with a threshold per person: one division here instead of one product per step.
+    u_single, u_start = rng.random(shape) / (rate / 2), rng.random(shape) / (rate / 2 / mean_run)
+    ends = day + rng.geometric(1 / mean_run, size=shape)
+
+    def skipped(scale: np.ndarray | float) -> np.ndarray:
+        run = np.maximum.accumulate(np.where(u_start < scale, ends, -1), axis=1) > day
+        return np.asarray((u_single < scale) | run)
+
+    target = skipped(1.0).sum(axis=1)
+    u_single, u_start = u_single / weight, u_start / weight
+    low, high = np.full((shape[0], 1), -30.0), np.full((shape[0], 1), 30.0)  # log of each person's scale
+    for _ in range(30):  # bisection, all people at once: 60 / 2**30 is precise enough
+        middle = (low + high) / 2
+        enough = skipped(np.exp(middle)).sum(axis=1, keepdims=True) >= target[:, None]
+        high, low = np.where(enough, middle, high), np.where(enough, low, middle)
+    return skipped(np.exp(high))
+
+
+def _bad_day_weight(counts: np.ndarray, strength: float) -> np.ndarray:
+    """How much more likely than average each day is to go unlogged, from how bad its spasms were.
+
+    ``exp(strength * z)``, where *z* is the day's ``log(1 + count)`` standardised within the person (0 for a
+    person whose count never changes).
+    """
+    y = np.log1p(counts)
+    sd = y.std(axis=1, keepdims=True)
+    z = np.divide(y - y.mean(axis=1, keepdims=True), sd, out=np.zeros_like(y), where=sd > 0)
+    return np.exp(strength * z)
+
+
+def _extra_columns(
+    seed: int, n: int, present: np.ndarray, missing_cell_rate: float
+) -> dict[str, pd.arrays.BooleanArray | pd.arrays.IntegerArray | np.ndarray]:
+    """The first ``n`` of a person's own columns with no effect, on the logged days, cells left empty."""
+    shape: tuple[int, int] = (int(present.shape[0]), int(present.shape[1]))
+    names = [*_EXTRA, *(f"extra_{k:02d}" for k in range(len(_EXTRA) + 1, n + 1))][:n]
+    out: dict[str, pd.arrays.BooleanArray | pd.arrays.IntegerArray | np.ndarray] = {}
+    for k, name in enumerate(names):
+        rng = _stream(seed, f"extra:{name}")  # one stream per column: adding columns leaves the others alone
+        spec = _EXTRA.get(name, None if k % 2 == 0 else _Gaussian(5, 2, 2, 0.5, 1, 0, 100))
+        if spec is None:
+            p = rng.beta(1.5, 4, size=shape[0])[:, None]
+            x = _ar_binary(rng, np.broadcast_to(p, shape), 0.4)[present]
+            empty = rng.random(x.size) < missing_cell_rate
+            out[name] = pd.arrays.BooleanArray(x, empty)
+            continue
+        person_mean = spec.mean + spec.between_sd * rng.standard_normal(shape[0])
+        x = person_mean[:, None] + spec.within_sd * _ar1(rng, shape, spec.phi)
+        x = (np.clip(np.round(x / spec.step) * spec.step, spec.lo, spec.hi) + 0.0)[present]
+        empty = rng.random(x.size) < missing_cell_rate
+        if name in _EXTRA_INTEGER or name not in _EXTRA:
+            out[name] = pd.arrays.IntegerArray(x.astype(np.int64), empty)
+        else:
+            out[name] = _float(x, empty)
+    return out
 
 
 def _check(
@@ -418,6 +522,29 @@ def _check(
             raise ValueError(f"The {label!r} parameter of simulate must be in [0, 1). Got {share!r}.")
 
 
+def _check_scenario(
+    rate_ar: float,
+    rate_ar_sd: float,
+    missing_when_bad: float,
+    trend: float,
+    extra_null_columns: int,
+    counts_only: bool,
+) -> None:
+    """The options of the calibration scenarios: a latent AR(1) rate, bad days unlogged, a trend, ..."""
+    if not -1 < rate_ar < 1:
+        raise ValueError(f"The 'rate_ar' parameter of simulate must be in (-1, 1). Got {rate_ar!r}.")
+    for label, number in {"rate_ar_sd": rate_ar_sd, "missing_when_bad": missing_when_bad}.items():
+        if not 0 <= number < np.inf:
+            raise ValueError(f"The {label!r} parameter of simulate must be a finite number ≥ 0. Got {number!r}.")
+    if not 0 < trend < np.inf:
+        raise ValueError(f"The 'trend' parameter of simulate must be a finite number > 0. Got {trend!r}.")
+    value = extra_null_columns
+    if not (isinstance(value, int | np.integer) and not isinstance(value, bool) and value >= 0):
+        raise ValueError(f"The 'extra_null_columns' parameter of simulate must be a whole number ≥ 0. Got {value!r}.")
+    if not isinstance(counts_only, bool | np.bool_):
+        raise ValueError(f"The 'counts_only' parameter of simulate must be True or False. Got {counts_only!r}.")
+
+
 def simulate(
     n_people: int = 1,
     days: int = 365,
@@ -435,6 +562,12 @@ def simulate(
     spasm_count: bool = False,
     person_prefix: str = "p",
     person_ids: Sequence[str] | None = None,
+    rate_ar: float = 0.0,
+    rate_ar_sd: float = 0.5,
+    missing_when_bad: float = 0.0,
+    trend: float = 1.0,
+    extra_null_columns: int = 0,
+    counts_only: bool = False,
 ) -> Simulation:
     """Draw a realistic spasm log with known, planted effects.
 
@@ -469,11 +602,42 @@ def simulate(
         simulated whether written or not, so an effect may act through a factor left out (an unmeasured
         cause), and leaving a column out does not change the others.
     spasm_count : bool
-        Also write the daily ``spasm_count`` (the number of events that day).
+        Also write the daily ``spasm_count`` (the number of events that day); see also ``counts_only``.
     person_prefix : str
         Person ids are the prefix and a zero-padded number: ``p01`` … ``p12``.
     person_ids : sequence of str, optional
         The ids themselves, one per person, instead of numbered ones.
+    rate_ar : float
+        Coefficient φ (−1 < φ < 1) of a latent AR(1) series added to every person's log expected rate, so
+        that the spasm rate itself drifts and good and bad spells last: the rate of day *t* shares a
+        factor ``exp(η)`` with the days around it, :math:`\\eta_t = \\phi\\eta_{t-1} + \\varepsilon_t`. 0 (the
+        default) adds no such series, whatever ``rate_ar_sd``.
+    rate_ar_sd : float
+        Stationary standard deviation of that series on the log scale (used only when ``rate_ar`` is not
+        0). The series is shifted by −``rate_ar_sd``²/2 so that it leaves the mean rate unchanged.
+    missing_when_bad : float
+        How much more often bad days go unlogged (0: days are unlogged at random). The probability that a
+        day is skipped, and that a run of skipped days starts on it, is proportional to
+        ``exp(missing_when_bad * z)``, where *z* is the day's ``log(1 + spasms)`` standardised within the
+        person, with the spasms the person had that day (drawn whether or not the day is logged): a day one
+        standard deviation worse than the person's usual is ``exp(missing_when_bad)`` times as likely to be
+        skipped, or to start a few days unlogged, as a usual day (until the probability nears 1). The
+        factor common to a person's days is chosen so that the person leaves as many days unlogged as they
+        would at random (to within one run of days): ``missing_when_bad`` changes which days are missing,
+        not how many, so the share stays about ``missing_day_rate``.
+    trend : float
+        Multiplicative drift of the spasm rate over the log: the rate on the last day is ``trend`` times
+        that on the first, log-linear in between and centred on the middle day (0.5: the rate halves over
+        the log, from √2 × to 1/√2 × its level in the middle). 1: no trend.
+    extra_null_columns : int
+        How many of a person's own daily columns to add, with no effect on spasms: :data:`EXTRA_COLUMNS`
+        in order (``banana``, ``screen_time_h``, ``hot_bath_2``, …, then ``extra_21``, ``extra_22``, …),
+        alternately yes/no and numeric, each autocorrelated (AR(1)) around a person's own mean or
+        probability, independent of everything else and without a weekly rhythm; cells left empty at
+        ``missing_cell_rate``. Written after the other daily columns.
+    counts_only : bool
+        The people log a daily ``spasm_count`` instead of events: the ``daily`` table has ``spasm_count``
+        (as with ``spasm_count=True``, the same counts) and the ``spasms`` table has no rows.
 
     Returns
     -------
@@ -516,8 +680,17 @@ def simulate(
     2  intervention        magnesium glycinate    0    NaN        1.00
     >>> sim.log.daily["date"].min(), sim.log.daily["date"].max()
     (Timestamp('2025-01-01 00:00:00'), Timestamp('2025-03-31 00:00:00'))
+
+    A harder diary: the rate drifts (φ = 0.8) and halves over the log, bad days go unlogged more often,
+    the person logs a daily count instead of events, and two columns of their own:
+
+    >>> hard = simulate(days=90, seed=1, rate_ar=0.8, trend=0.5, missing_when_bad=1.0, counts_only=True,
+    ...                 extra_null_columns=2)
+    >>> len(hard.log.spasms), list(hard.log.daily.columns[-5:])
+    (0, ['spasm_count', 'notes', 'hot_bath', 'banana', 'screen_time_h'])
     """
     _check(n_people, days, seed, baseline_per_day, dispersion, person_sd, missing_day_rate, missing_cell_rate)
+    _check_scenario(rate_ar, rate_ar_sd, missing_when_bad, trend, extra_null_columns, counts_only)
     effects = tuple(DEFAULT_EFFECTS if effects is None else effects)
     interventions = tuple(DEFAULT_INTERVENTIONS if interventions is None else interventions)
     columns = list(DAILY_FACTORS if factors is None else factors)
@@ -547,7 +720,9 @@ def simulate(
         "n_people": n_people, "days": days, "start": str(first.date()), "seed": seed, "effects": effects,
         "interventions": interventions, "baseline_per_day": baseline_per_day, "dispersion": dispersion,
         "person_sd": person_sd, "missing_day_rate": missing_day_rate, "missing_cell_rate": missing_cell_rate,
-        "factors": tuple(columns), "spasm_count": spasm_count, "person_ids": tuple(ids),
+        "factors": tuple(columns), "spasm_count": spasm_count, "person_ids": tuple(ids), "rate_ar": rate_ar,
+        "rate_ar_sd": rate_ar_sd, "missing_when_bad": missing_when_bad, "trend": trend,
+        "extra_null_columns": extra_null_columns, "counts_only": counts_only,
     }  # fmt: skip
 
     shape = (n_people, days)
@@ -574,16 +749,21 @@ def simulate(
     active, intervention_rows = _interventions(_stream(seed, "interventions"), interventions, ids, dates)
     for k, intervention in enumerate(interventions):
         log_mu += np.log(intervention.rate_ratio) * active[k]
+    if trend != 1 and days > 1:
+        log_mu += np.log(trend) * (np.arange(days) / (days - 1) - 0.5)
+    if rate_ar != 0:
+        log_mu += rate_ar_sd * _ar1(_stream(seed, "rate_ar"), shape, rate_ar) - rate_ar_sd**2 / 2
     mu = np.exp(log_mu)
     del log_mu, active  # cohort-sized arrays: free them as soon as they are used
 
-    rng = _stream(seed, "missing")
-    absent = _missing_days(rng, shape, missing_day_rate)
-    present = ~absent
     rng = _stream(seed, "counts")
     lam = mu * rng.gamma(1 / dispersion, dispersion, size=shape) if dispersion > 0 else mu
-    counts = np.where(present, rng.poisson(lam), 0)
+    counts = rng.poisson(lam)  # every day's spasms, logged or not
     del lam
+    weight = _bad_day_weight(counts, missing_when_bad) if missing_when_bad > 0 and missing_day_rate > 0 else None
+    absent = _missing_days(_stream(seed, "missing"), shape, missing_day_rate, weight)
+    present = ~absent
+    counts = np.where(present, counts, 0)
 
     exercised = values["exercise_min"] > 0
     daily = _daily(  # empties ``values`` as it goes
@@ -594,9 +774,13 @@ def simulate(
         ids,
         dates,
         missing_cell_rate,
-        counts if spasm_count else None,
+        counts if spasm_count or counts_only else None,
     )
-    spasms = _spasms(_stream(seed, "events"), counts, exercised, ids, dates, missing_cell_rate)
+    if extra_null_columns:
+        extra = _extra_columns(seed, extra_null_columns, present, missing_cell_rate)
+        daily = pd.concat([daily, pd.DataFrame(extra, index=daily.index)], axis=1)
+    events = np.zeros_like(counts) if counts_only else counts
+    spasms = _spasms(_stream(seed, "events"), events, exercised, ids, dates, missing_cell_rate)
 
     true_effects = pd.DataFrame(
         {

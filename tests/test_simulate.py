@@ -7,16 +7,21 @@ import pandas as pd
 import pandera.pandas as pa
 import pytest
 import statsmodels.api as sm
+from statsmodels.tsa.stattools import acf
 
+from spasmlog.analysis.daily import daily_table, factor_columns
 from spasmlog.log import Log
-from spasmlog.logformat.schemas import MODELS, TABLES, field_specs
+from spasmlog.logformat.schemas import MODELS, TABLES, field_specs, today
 from spasmlog.simulate import (
     DAILY_FACTORS,
     DEFAULT_EFFECTS,
     DEFAULT_INTERVENTIONS,
+    EXTRA_COLUMNS,
     Effect,
     Intervention,
     Simulation,
+    _bad_day_weight,
+    _missing_days,
     simulate,
 )
 
@@ -331,6 +336,17 @@ def test_changing_an_effect_leaves_the_factors_unchanged() -> None:
         ({"start": str((pd.Timestamp.today() + pd.Timedelta(days=30)).date())}, "after today"),
         ({"person_ids": ["a", "a"], "n_people": 2}, "needs 2 distinct ids"),
         ({"effects": [Effect("water_ml", lag=400)]}, "lag .* must be shorter than the log"),
+        ({"rate_ar": 1.0}, r"'rate_ar' parameter of simulate must be in \(-1, 1\)"),
+        ({"rate_ar": float("nan")}, "'rate_ar' parameter"),
+        ({"rate_ar_sd": -0.1}, "'rate_ar_sd' parameter of simulate must be a finite number ≥ 0"),
+        ({"missing_when_bad": -1}, "'missing_when_bad' parameter of simulate must be a finite number ≥ 0"),
+        ({"missing_when_bad": float("inf")}, "'missing_when_bad' parameter"),
+        ({"trend": 0}, "'trend' parameter of simulate must be a finite number > 0"),
+        ({"trend": float("inf")}, "'trend' parameter"),
+        ({"extra_null_columns": -1}, "'extra_null_columns' parameter of simulate must be a whole number ≥ 0"),
+        ({"extra_null_columns": 2.0}, "'extra_null_columns' parameter"),
+        ({"extra_null_columns": True}, "'extra_null_columns' parameter"),
+        ({"counts_only": "yes"}, "'counts_only' parameter of simulate must be True or False"),
     ],
 )
 def test_bad_arguments_are_named(kwargs: dict[str, object], match: str) -> None:
@@ -495,3 +511,259 @@ def test_fixed_effects_helper_matches_statsmodels() -> None:
     reference = sm.GLM(frame["count"].astype("float64"), design, family=sm.families.Poisson()).fit()
     for name, per in {**_PER, "calf stretching programme": 1}.items():
         assert ours[name][0] == pytest.approx(reference.params[name] * per, abs=1e-6), name
+
+
+# --- the scenarios of the calibration studies ---------------------------------------------------------------
+
+
+def _flat(**options: object) -> Simulation:
+    """One rate for everyone but for the option under test: no effects, interventions or person levels."""
+    return simulate(effects=[], interventions=[], person_sd=0, **options)  # type: ignore[arg-type]
+
+
+def test_new_options_are_recorded() -> None:
+    sim = simulate(
+        n_people=2,
+        days=30,
+        seed=1,
+        rate_ar=0.8,
+        rate_ar_sd=0.3,
+        missing_when_bad=1.0,
+        trend=0.5,
+        extra_null_columns=3,
+        counts_only=True,
+    )
+    assert {k: sim.parameters[k] for k in ("rate_ar", "rate_ar_sd", "missing_when_bad", "trend")} == {
+        "rate_ar": 0.8,
+        "rate_ar_sd": 0.3,
+        "missing_when_bad": 1.0,
+        "trend": 0.5,
+    }
+    assert sim.parameters["extra_null_columns"] == 3
+    assert sim.parameters["counts_only"] is True
+    default = simulate(n_people=1, days=10).parameters
+    assert (default["rate_ar"], default["missing_when_bad"], default["trend"]) == (0.0, 0.0, 1.0)
+    assert (default["extra_null_columns"], default["counts_only"]) == (0, False)
+
+
+def test_rate_options_leave_the_daily_factors_unchanged() -> None:
+    # Each option draws from its own stream: the factors and the days logged do not move.
+    plain = simulate(n_people=3, days=90, seed=6)
+    for options in ({"rate_ar": 0.8}, {"trend": 0.5}, {"dispersion": 2.0}):
+        other = simulate(n_people=3, days=90, seed=6, **options)  # type: ignore[arg-type]
+        assert other.log.daily.equals(plain.log.daily), options
+        assert not other.rates["expected"].equals(plain.rates["expected"]) or "dispersion" in options
+    # rate_ar_sd does nothing while rate_ar is 0.
+    assert simulate(n_people=3, days=90, seed=6, rate_ar_sd=2.0).rates.equals(plain.rates)
+
+
+def test_latent_ar1_makes_the_rate_autocorrelated() -> None:
+    sim = _flat(n_people=60, days=365, seed=31, rate_ar=0.8, rate_ar_sd=0.5)
+    log_rate = np.log(sim.rates["expected"].to_numpy()).reshape(60, 365)
+    # The lag-1 autocorrelation of each person's series (statsmodels), averaged: φ less the small-sample
+    # bias of about (1 + 4φ) / n = 0.01.
+    lag1 = np.mean([acf(series, nlags=1, fft=True)[1] for series in log_rate])
+    assert lag1 == pytest.approx(0.8, abs=0.03)
+    lag5 = np.mean([acf(series, nlags=5, fft=True)[5] for series in log_rate])
+    assert lag5 == pytest.approx(0.8**5, abs=0.08)  # an AR(1): the autocorrelation decays as φ^k
+    assert log_rate.std() == pytest.approx(0.5, rel=0.1)
+    assert sim.rates["expected"].mean() == pytest.approx(1.5, rel=0.08)  # the mean rate is kept
+    flat = _flat(n_people=2, days=50, seed=31)
+    assert np.allclose(flat.rates["expected"], 1.5)  # and without it, nothing of the kind
+
+
+def test_latent_ar1_passes_into_the_counts() -> None:
+    # Bad spells: the counts of consecutive days are correlated once the rate is.
+    def lag1(sim: Simulation) -> float:
+        counts = sim.log.daily["spasm_count"].to_numpy(dtype=float).reshape(100, 200)
+        centred = counts - counts.mean(axis=1, keepdims=True)
+        return float((centred[:, 1:] * centred[:, :-1]).sum() / (centred**2).sum())
+
+    # With μ = m exp(η − s²/2), η AR(1) with sd s and coefficient φ, and N | μ negative binomial (α):
+    # Cov(N_t, N_t+1) = m² (exp(s² φ) − 1) and Var(N) = m + α m² exp(s²) + m² (exp(s²) − 1).
+    m, s2, phi, alpha = 1.5, 0.25, 0.8, 0.5
+    theory = m**2 * np.expm1(s2 * phi) / (m + alpha * m**2 * np.exp(s2) + m**2 * np.expm1(s2))
+    options = {"n_people": 100, "days": 200, "seed": 4, "missing_day_rate": 0, "counts_only": True}
+    assert lag1(_flat(**options, rate_ar=phi)) == pytest.approx(theory, abs=0.03)  # 0.139
+    assert abs(lag1(_flat(**options))) < 0.02
+
+
+def test_missing_when_bad_skips_bad_days_and_keeps_the_share() -> None:
+    options = {"n_people": 200, "days": 365, "seed": 2, "rate_ar": 0.8, "missing_day_rate": 0.2}
+    at_random, when_bad = _flat(**options), _flat(**options, missing_when_bad=1.5)
+
+    def shares(sim: Simulation) -> tuple[float, float, float]:
+        rates = sim.rates
+        bad = rates["expected"] > rates["expected"].median()
+        missing = ~rates["recorded"]
+        return float(missing.mean()), float(missing[bad].mean()), float(missing[~bad].mean())
+
+    share, on_bad, on_good = shares(at_random)
+    assert 0.17 < share < 0.21  # about missing_day_rate (runs of days overlap a little)
+    assert on_bad == pytest.approx(on_good, abs=0.01)
+    share_when_bad, on_bad, on_good = shares(when_bad)
+    assert share_when_bad == pytest.approx(share, abs=0.01)  # as many days missing ...
+    assert on_bad > 1.5 * on_good  # ... but more of them on bad days
+    # The same spasms were drawn in both; the days left out of the log are the worse ones.
+    assert when_bad.log.spasms.shape[0] < 0.93 * at_random.log.spasms.shape[0]
+
+
+def test_missing_when_bad_keeps_each_persons_number_of_missing_days() -> None:
+    # The helper draws the days at random (weight 1) and with the weights from the same uniforms; each
+    # person then skips as many days as at random, or up to one run of days more.
+    shape = (300, 200)
+    counts = np.random.default_rng(0).negative_binomial(2, 0.5, size=shape)
+    weight = _bad_day_weight(counts, 2.0)
+    at_random = _missing_days(np.random.default_rng(1), shape, 0.3, np.ones(shape)).sum(axis=1)
+    when_bad = _missing_days(np.random.default_rng(1), shape, 0.3, weight)
+    extra = when_bad.sum(axis=1) - at_random
+    assert (extra >= 0).all() and extra.mean() < 2 and extra.max() < 30
+    assert at_random.mean() / 200 == pytest.approx(0.3 * 0.93, abs=0.02)  # runs overlap a little
+    bad = counts > np.median(counts, axis=1, keepdims=True)
+    assert when_bad[bad].mean() > 2 * when_bad[~bad].mean()
+
+
+def test_trend_drifts_the_rate_from_first_to_last_day() -> None:
+    sim = _flat(n_people=2, days=365, seed=1, trend=0.5)
+    expected = 1.5 * 0.5 ** (np.arange(365) / 364 - 0.5)  # halves over the log, 1.5 in the middle
+    assert np.allclose(sim.rates["expected"].to_numpy().reshape(2, 365), expected)
+    rates = sim.rates.assign(month=sim.rates["date"].dt.month)
+    by_month = rates.groupby("month")["expected"].mean()
+    assert by_month[12] / by_month[1] == pytest.approx(0.5 ** (334 / 364), rel=0.01)
+
+
+def test_trend_with_an_intervention() -> None:
+    programme = Intervention("calf stretching programme", kind="home_exercise", rate_ratio=0.7, start_day=200)
+    sim = simulate(1, 365, seed=1, trend=1.6, effects=[], interventions=[programme], person_sd=0)
+    day = np.arange(365)
+    expected = 1.5 * 1.6 ** (day / 364 - 0.5) * np.where(day >= 200, 0.7, 1.0)
+    assert np.allclose(sim.rates["expected"], expected)
+
+
+def test_trend_is_recovered_from_the_counts() -> None:
+    sim = _flat(n_people=20, days=365, seed=12, trend=0.5, counts_only=True)
+    daily = sim.log.daily
+    time = (daily["date"] - daily["date"].min()).dt.days / 364
+    design = sm.add_constant(time.rename("time").to_frame())
+    fit = sm.GLM(daily["spasm_count"].astype(float), design, family=sm.families.Poisson()).fit(cov_type="HC0")
+    assert abs(fit.params["time"] - np.log(0.5)) < 4 * fit.bse["time"]
+    assert fit.bse["time"] < 0.08
+
+
+@pytest.fixture(scope="module")
+def extras() -> Simulation:
+    return simulate(n_people=40, days=300, seed=13, person_sd=0, extra_null_columns=22)
+
+
+def test_extra_null_columns_are_written(extras: Simulation) -> None:
+    daily = extras.log.daily
+    names = [*EXTRA_COLUMNS, "extra_21", "extra_22"]
+    assert len(EXTRA_COLUMNS) == 20
+    assert list(daily.columns[-22:]) == names  # after the other columns
+    assert not set(names) & set(field_specs("daily"))
+    MODELS["daily"].validate(daily, lazy=True)
+    for k, name in enumerate(names):
+        column = daily[name]
+        if k % 2 == 0:
+            assert column.dtype == "boolean", name
+            assert 0.02 < column.mean() < 0.8, name
+        else:
+            assert pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column), name
+            assert (column.dropna() >= 0).all() and column.std() > 0, name
+        assert 0.015 < column.isna().mean() < 0.05, name  # missing_cell_rate, 0.03
+    assert set(names) <= set(factor_columns(daily_table(extras.log)))
+
+
+def test_extra_null_columns_are_autocorrelated_and_unrelated_to_the_rate(extras: Simulation) -> None:
+    daily = extras.log.daily.merge(extras.rates, on=["person_id", "date"])
+    log_rate = np.log(daily["expected"])
+    for name in [*EXTRA_COLUMNS, "extra_21", "extra_22"]:
+        x = daily[name].astype("float64")
+        centred = x - x.groupby(daily["person_id"]).transform("mean")
+        previous = centred.groupby(daily["person_id"]).shift(1)
+        assert centred.corr(previous) > 0.15, name
+        # With 40 people × ~285 days and both series autocorrelated, |r| has a standard error of ~0.02.
+        assert abs(centred.corr(log_rate - log_rate.groupby(daily["person_id"]).transform("mean"))) < 0.07, name
+
+
+def test_extra_null_columns_leave_the_rest_unchanged(extras: Simulation) -> None:
+    plain = simulate(n_people=40, days=300, seed=13, person_sd=0)
+    assert extras.log.daily.iloc[:, :-22].equals(plain.log.daily)
+    assert extras.log.spasms.equals(plain.log.spasms)
+    assert extras.rates.equals(plain.rates)
+    fewer = simulate(n_people=40, days=300, seed=13, person_sd=0, extra_null_columns=3)
+    assert fewer.log.daily.equals(extras.log.daily.iloc[:, :-19])  # a column does not depend on how many
+
+
+def test_counts_only_logs_a_daily_count_and_no_events() -> None:
+    options = {"n_people": 4, "days": 120, "seed": 3}
+    events = simulate(**options, spasm_count=True)  # type: ignore[arg-type]
+    counts = simulate(**options, counts_only=True)  # type: ignore[arg-type]
+    assert counts.log.spasms.empty
+    assert list(counts.log.spasms.columns) == list(events.log.spasms.columns)
+    assert counts.log.spasms.dtypes.equals(events.log.spasms.dtypes)
+    assert counts.log.daily.equals(events.log.daily)  # the same days, factors and counts
+    for table in TABLES:
+        MODELS[table].validate(counts.log.table(table), lazy=True)
+
+    table = daily_table(counts.log)
+    assert len(table) == 4 * 120
+    merged = table.merge(counts.rates, on=["person_id", "date"])
+    assert (merged["logged"] == merged["recorded"]).all()
+    assert merged.loc[~merged["logged"], "spasm_count"].isna().all()
+    logged = merged[merged["logged"]].merge(
+        counts.log.daily[["person_id", "date", "spasm_count"]], on=["person_id", "date"]
+    )
+    assert (logged["spasm_count_x"] == logged["spasm_count_y"].astype(float)).all()
+    assert logged["spasm_count_x"].sum() == len(events.log.spasms)
+    assert table["night_spasms"].isna().all()  # a daily count says nothing about when
+
+
+def test_dispersion_two() -> None:
+    # θ = 0.5: Var = μ + 2μ², checked with statsmodels' negative binomial on the true log rate as offset.
+    sim = simulate(n_people=60, days=300, seed=9, dispersion=2.0, counts_only=True)
+    daily = sim.log.daily.merge(sim.rates, on=["person_id", "date"])
+    y = daily["spasm_count"].to_numpy(dtype=float)
+    mu = daily["expected"].to_numpy()
+    fit = sm.NegativeBinomial(y, np.ones_like(y), offset=np.log(mu)).fit(disp=0)
+    assert fit.params[0] == pytest.approx(0, abs=0.05)  # the expected rate is right
+    assert fit.params[-1] == pytest.approx(2.0, rel=0.1)  # alpha
+    assert np.mean((y - mu) ** 2 / (mu + 2 * mu**2)) == pytest.approx(1, abs=0.1)
+
+
+def test_two_years_ending_today() -> None:
+    start = str((today() - pd.Timedelta(days=729)).date())
+    sim = simulate(1, 730, start=start, seed=3)
+    assert sim.log.daily["date"].max() <= today()
+    assert sim.rates["date"].max() == today()
+    assert len(sim.rates) == 730
+    assert len(daily_table(sim.log)) == 730
+
+
+def test_every_scenario_at_once() -> None:
+    # The hardest diary of the calibration study: two years ending today, a strongly autocorrelated rate,
+    # bad days unlogged, a trend and a programme, dispersion 2, daily counts only and 20 columns of one's own.
+    start = str((today() - pd.Timedelta(days=729)).date())
+    programme = Intervention("calf stretching programme", kind="home_exercise", rate_ratio=0.7, start_day=365)
+    sim = simulate(
+        1,
+        730,
+        start=start,
+        seed=5,
+        interventions=[programme],
+        dispersion=2.0,
+        missing_day_rate=0.3,
+        rate_ar=0.8,
+        missing_when_bad=1.0,
+        trend=0.5,
+        extra_null_columns=20,
+        counts_only=True,
+    )
+    for table in TABLES:
+        MODELS[table].validate(sim.log.table(table), lazy=True)
+    assert sim.log.spasms.empty
+    assert 0.2 < 1 - sim.rates["recorded"].mean() < 0.35
+    table = daily_table(sim.log)
+    assert len(table) == 730
+    assert set(EXTRA_COLUMNS) <= set(table.columns)
+    assert table["on_calf_stretching_programme"].sum() == 365
