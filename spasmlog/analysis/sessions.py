@@ -254,10 +254,11 @@ def session_effect(
     days after, and a session booked *because of* a bad day makes that day atypical. The course is its
     own term because a course of sessions often runs alongside other changes (and is often started in a
     bad spell): without it, a rate that is lower all through the course would show as a lower rate after
-    each session. In 100 simulated one-year diaries with weekly sessions for 120 days and a rate 0.7
+    each session. In 200 simulated one-year diaries with weekly sessions for 120 days and a rate 0.7
     times as high all through them (the project's simulator plants session effects this way), the
-    window's median rate ratio was 0.86 without the course term and 0.99 with it. The course's own rate
-    ratio is an interrupted-time-series comparison, open to everything else that changed at the time.
+    window's median rate ratio was 0.87 without the course term and 0.98 with it (the course's: 0.74).
+    The course's own rate ratio is an interrupted-time-series comparison, open to everything else that
+    changed at the time.
     Choose the window before looking at the data; trying several windows is several tests. The other
     design, a rate by days since the last session, spends more parameters on the same few sessions.
 
@@ -267,15 +268,18 @@ def session_effect(
     weekday run off together; the session day is then reported as separated and the model refitted
     without its term.
 
-    **Calibration** (``benchmarks/bench_sessions.py``; 200 simulated diaries a scenario, sessions weekly
-    from a day in the first half, over-dispersed counts with a weekend rhythm): with no effect the
-    ``after`` row's p-value was ≤ 0.05 in 4.0 % of one-year diaries, 6.0 % of 120-day ones, 2.0 % with
-    20 % of days missing and 4.5 % of diaries with six monthly sessions (1.5 % under a strongly
-    autocorrelated latent rate, AR(1) φ = 0.8); 95 % intervals of a planted 0.7 covered it in 97 % (93 %
-    under φ = 0.8). The course row inherits the limitation of
-    :func:`~spasmlog.analysis.counts.intervention_effect` under a strongly autocorrelated rate (its 95 %
-    intervals covered 89 % with φ = 0.8): the Newey–West window of about five days is short for a step
-    that lasts months, though long enough for a window of three days.
+    **Calibration** (``benchmarks/bench_sessions.py``, 200 simulated diaries a scenario: sessions weekly
+    from a day in the second quarter of the diary, over-dispersed counts with a weekend rhythm). With
+    nothing planted the ``after`` row's p-value was ≤ 0.05 in 4.5 % of one-year diaries, 8.0 % of
+    120-day ones (5.8 % in 1,000 more; 4.7 % at 90 days, 4.5 % at 60), 4.0 % with 20 % of days
+    missing, 5.0 % with six monthly sessions and 5.5 % under a strongly autocorrelated latent rate
+    (AR(1), φ = 0.8); the ``session_day`` row's in 5.7 % of 1,000 one-year diaries. The 95 % intervals
+    of a planted 0.7 covered it in 97 % of one-year diaries (93 % with φ = 0.8); of 0.7 after and 1.5
+    on the session day, in 95 % and 94 %. The ``course`` row is an interrupted time series and shares
+    the weakness of :func:`~spasmlog.analysis.counts.intervention_effect` under a strongly
+    autocorrelated rate (7.5 % of null diaries at p ≤ 0.05, 92 % coverage, with φ = 0.8): the
+    Newey–West window of about five days is short for a step that lasts months, though long enough for
+    a window of three days.
 
     Sessions booked in a bad spell, and counts that fall back to usual afterwards, make the days after a
     session look better than they are (regression to the mean): a rate ratio below 1 is an association,
