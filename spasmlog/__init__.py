@@ -17,6 +17,7 @@ from spasmlog.analysis import (
     partial_corr,
     rate_ratios,
     rm_corr,
+    session_effect,
     within_person,
 )
 from spasmlog.errors import LogValidationError, SpasmlogError
@@ -46,6 +47,7 @@ __all__ = [
     "reference_values",
     "rm_corr",
     "sample_names",
+    "session_effect",
     "simulate",
     "validate_tables",
     "within_person",

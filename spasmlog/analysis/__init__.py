@@ -1,7 +1,8 @@
 """Analysis: from a validated log to daily tables and honest statistics. Nothing here reads files.
 
 The flow: :func:`daily_table` (one row per person-day) → associations for one person
-(:func:`correlate`, :func:`rate_ratios`, :func:`compare_days`, :func:`intervention_effect`), for a
+(:func:`correlate`, :func:`rate_ratios`, :func:`compare_days`, :func:`intervention_effect`,
+:func:`session_effect`), for a
 caseload (:func:`caseload_summary`) or a cohort (:func:`within_person`, :func:`rm_corr`,
 :func:`cohort_model`) → :func:`findings` in plain words.
 """
@@ -12,6 +13,7 @@ from spasmlog.analysis.counts import cohort_model, compare_days, intervention_ef
 from spasmlog.analysis.daily import daily_table
 from spasmlog.analysis.findings import findings
 from spasmlog.analysis.multicomp import adjust_pvalues
+from spasmlog.analysis.sessions import session_effect
 
 __all__ = [
     "adjust_pvalues",
@@ -25,5 +27,6 @@ __all__ = [
     "partial_corr",
     "rate_ratios",
     "rm_corr",
+    "session_effect",
     "within_person",
 ]
