@@ -159,16 +159,17 @@ def split(daily: pd.DataFrame, size: int) -> list[pd.DataFrame]:
 def test_cohort_model_keeps_the_false_finding_rate_and_covers_a_planted_effect_with_few_people():
     """10-, 20- and 40-person cohorts of 120 days, 4 factors × lags 0–1 (8 tests per cohort).
 
-    The plain sandwich with a normal reference failed this: 11–12% of null tests had p < 0.05 with 10 people,
-    8% with 20 (and 25% / 12% of cohorts had a finding); see benchmarks/calibrate_cohort.py.
+    The plain sandwich with a normal reference fails this: 12.5% of null tests had p < 0.05 with 10 people and
+    8.6% with 20 (29% and 16% of cohorts had a finding), and its intervals covered the planted effect in 88% of
+    10-person cohorts; see benchmarks/calibrate_cohort.py, which runs this study at a larger size.
     """
     pool = 1600
     null = daily_table(spasmlog.simulate(pool, 120, seed=31, effects=[], interventions=[]).log)
     planted = Effect("water_ml", 1, 500.0, 0.8)
     effect = daily_table(spasmlog.simulate(pool, 120, seed=32, effects=[planted], interventions=[]).log)
-    covered = []
+    covered, any_finding = [], []
     for size in (10, 20, 40):
-        tests, any_finding = [], []
+        tests = []
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", SmallSampleWarning)
             for cohort in split(null, size):
@@ -180,8 +181,9 @@ def test_cohort_model_keeps_the_false_finding_rate_and_covers_a_planted_effect_w
                 table = cohort_model(cohort, factors=FACTORS, lags=(0, 1)).set_index(["factor", "lag"])
                 row = table.loc[(planted.factor, planted.lag)]
                 covered.append(row["ci_low"] < planted.rate_ratio < row["ci_high"])
-        # 1280 tests per size in 160, 80 or 40 cohorts: 5% ± about 1.5 percentage points
+        # 1280, 640 or 320 tests in 160, 80 or 40 cohorts: 5% ± about 1–2.5 percentage points (95%)
         assert 0.02 <= np.mean(tests) <= 0.075, (size, np.mean(tests))
-        assert np.mean(any_finding) <= 0.10, (size, np.mean(any_finding))
-    # 280 cohorts: 95% ± about 2.6 percentage points
+    # 280 null cohorts: about 6% (the larger study) + 3 standard errors; the plain sandwich gave about 22%
+    assert np.mean(any_finding) <= 0.10, np.mean(any_finding)
+    # 280 planted cohorts: 95% ± about 2.6 percentage points
     assert 0.91 <= np.mean(covered) <= 0.99, np.mean(covered)
