@@ -21,6 +21,7 @@ __all__ = [
     "LogReadError",
     "LogValidationError",
     "MissingColumnError",
+    "SmallSampleWarning",
     "SpasmlogError",
     "UnrecognisedTableError",
     "UnsafeFileError",
@@ -121,6 +122,28 @@ class LogValidationError(SpasmlogError, ValueError):
                 "Use errors='quarantine' (or `spasmlog validate`) to see them all."
             )
         return cls("\n".join(rows), problems=problems)
+
+
+class SmallSampleWarning(UserWarning):
+    """A result rests on few units (people, days): it is computed with a small-sample correction, but read
+    it with care. Keyword arguments (``subjects``, ...) are kept as attributes and survive pickling."""
+
+    def __init__(self, message: str, **detail: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.detail = detail
+        for key, value in detail.items():
+            setattr(self, key, value)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild_warning, (type(self), self.message, self.detail))
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def _rebuild_warning(cls: type[SmallSampleWarning], message: str, detail: dict[str, Any]) -> SmallSampleWarning:
+    return cls(message, **detail)
 
 
 def describe_problem(problem: dict[str, Any]) -> str:

@@ -269,7 +269,8 @@ def test_negative_binomial_maximum_likelihood_agrees_with_statsmodels(counts_dat
 
 @pytest.mark.parametrize("family", ["poisson", "negative_binomial"])
 @pytest.mark.parametrize("correlation", ["exchangeable", "ar1", "independence"])
-def test_gee_agrees_with_statsmodels(rng, family, correlation):
+@pytest.mark.parametrize("cov_type", ["robust", "bias_reduced"])
+def test_gee_agrees_with_statsmodels(rng, family, correlation, cov_type):
     sizes = rng.integers(3, 15, 60)
     group = np.repeat(np.arange(60), sizes)
     n = group.size
@@ -282,10 +283,11 @@ def test_gee_agrees_with_statsmodels(rng, family, correlation):
         "independence": sm.cov_struct.Independence(),
     }[correlation]
     sm_family = sm.families.Poisson() if family == "poisson" else sm.families.NegativeBinomial(alpha=0.7)
-    theirs = sm.GEE(y, design, groups=group, family=sm_family, cov_struct=structure).fit(ctol=1e-12, maxiter=200)
+    model = sm.GEE(y, design, groups=group, family=sm_family, cov_struct=structure)
+    theirs = model.fit(ctol=1e-12, maxiter=200, cov_type=cov_type)
     dispersion = 0.7 if family == "negative_binomial" else None
-    ours = gee(design, y, group, family=family, correlation=correlation, dispersion=dispersion)
-    assert ours.converged
+    ours = gee(design, y, group, family=family, correlation=correlation, dispersion=dispersion, cov_type=cov_type)
+    assert ours.converged and ours.cov_type == cov_type
     np.testing.assert_allclose(ours.params, theirs.params, rtol=0, atol=1e-6)
     np.testing.assert_allclose(np.sqrt(np.diag(ours.cov)), theirs.bse, rtol=0, atol=1e-6)
     if correlation != "independence":
