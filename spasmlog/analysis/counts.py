@@ -27,7 +27,7 @@ from scipy import optimize, special, stats
 
 from spasmlog.analysis.daily import INTAKE_COLUMNS, association_factors, intervention_column
 from spasmlog.analysis.factor_tests import acf_covariance, joint_correlation, max_t_pvalue
-from spasmlog.analysis.decision import decide, hypothesis_of, row_adjusted
+from spasmlog.analysis.decision import decide_rows, hypothesis_of
 from spasmlog.analysis.multicomp import ADJUST_METHODS, Adjust, adjust_pvalues
 from spasmlog.errors import SmallSampleWarning
 
@@ -1331,7 +1331,7 @@ def rate_ratios(
         tables.append(result)
     columns = [
         "factor", "lag", "per", "rate_ratio", "ci_low", "ci_high", "p_value", "p_adjusted", "n", "status",
-        "hypothesis", "family", "p_factor",
+        "hypothesis", "family", "p_factor", "p_within",
     ]  # fmt: skip
     if not tables:
         out = pd.DataFrame(columns=([by] if by else []) + columns)
@@ -1344,54 +1344,28 @@ def rate_ratios(
 def _decide_rows(result: pd.DataFrame, details: Mapping[str, np.ndarray], *, alpha: float, adjust: Adjust) -> None:
     """One test per hypothesis (max-T over its lags and variants), the decision rule, row-level p_adjusted.
 
-    Adds ``p_adjusted``, ``hypothesis``, ``family`` and ``p_factor`` to one person's factor × lag rows.
+    Adds ``p_adjusted``, ``hypothesis``, ``family``, ``p_factor`` and ``p_within`` to one person's rows.
     """
     names = [hypothesis_of(str(f)) for f in result["factor"]]
     result["hypothesis"] = [n for n, _ in names]
     result["family"] = [f for _, f in names]
     ok = (result["status"] == "ok").to_numpy()
     z = details["z"][:, 0] if "z" in details else np.full(len(result), np.nan)
-    groups = {}
-    rows_of: dict[str, np.ndarray] = {}
-    corr_of: dict[str, np.ndarray] = {}
-    for name, index in result.groupby("hypothesis", sort=False).indices.items():
+    p_factor = np.full(len(result), np.nan)
+    p_within = np.full(len(result), np.nan)
+    for index in result.groupby("hypothesis", sort=False).indices.values():
         rows = index[ok[index]]
-        rows_of[str(name)] = rows
         if rows.size == 0 or "influence" not in details:
-            groups[str(name)] = np.nan
             continue
         corr = joint_correlation(details["influence"][rows, :, 0], details["phi"][rows], details["rho"][rows])
-        corr_of[str(name)] = corr
-        groups[str(name)] = max_t_pvalue(z[rows], corr)
-    hypotheses = pd.DataFrame(
-        {
-            "hypothesis": list(groups),
-            "family": [result["family"].to_numpy()[result["hypothesis"].to_numpy() == h][0] for h in groups],
-            "p_value": list(groups.values()),
-        }
-    )
-    decided = decide(hypotheses, alpha=alpha)
-    if adjust != "fdr_bh":  # another correction across the hypotheses, unweighted
-        decided["p_adjusted"] = adjust_pvalues(decided["p_value"], method=adjust)
-        decided["finding"] = decided["p_adjusted"] <= alpha
-        selected = int(decided["finding"].sum())
-        tested = max(int(decided["p_value"].notna().sum()), 1)
-        decided["level"] = np.where(decided["finding"], alpha * selected / tested, 0.0)
-    p_adjusted = np.full(len(result), np.nan)
-    p_factor = np.full(len(result), np.nan)
-    for record in decided.itertuples(index=False):
-        name = str(record.hypothesis)
-        rows = rows_of[name]
-        p_factor[result.index[result["hypothesis"] == name]] = record.p_value
+        p_factor[index] = max_t_pvalue(z[rows], corr)
         for row in rows:
-            within = max_t_pvalue(z[rows], corr_of[name], at=z[row]) if record.level > 0 else float(record.p_value)
-            p_adjusted[row] = row_adjusted(float(record.p_adjusted), within, alpha=alpha, level=float(record.level))
-    result["p_adjusted"] = p_adjusted
+            p_within[row] = max_t_pvalue(z[rows], corr, at=z[row])
     result["p_factor"] = p_factor
+    result["p_within"] = p_within
+    result["p_adjusted"] = decide_rows(result, alpha=alpha, adjust=adjust)["p_adjusted"].to_numpy()
     order = ["factor", "lag", "per", "rate_ratio", "ci_low", "ci_high", "p_value", "p_adjusted", "n", "status"]
-    rest = [c for c in result.columns if c not in order]
-    result[:] = result[order + rest].to_numpy() if False else result
-    reordered = result[order + rest]
+    reordered = result[order + [c for c in result.columns if c not in order]]
     for column in list(result.columns):
         del result[column]
     for column in reordered.columns:

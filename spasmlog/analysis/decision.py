@@ -135,7 +135,7 @@ def weighted_bh(p_values: Sequence[float] | np.ndarray, weights: Sequence[float]
     >>> weighted_bh([0.01, 0.04, 0.03], [1, 1, 1]).round(3).tolist()
     [0.03, 0.04, 0.04]
     >>> weighted_bh([0.01, 0.04, 0.03], [2, 0.5, 0.5]).round(3).tolist()
-    [0.015, 0.12, 0.12]
+    [0.015, 0.08, 0.08]
     """
     p = np.asarray(p_values, dtype=np.float64)
     w = np.asarray(weights, dtype=np.float64)
@@ -196,12 +196,12 @@ def decide(
     --------
     >>> table = pd.DataFrame({"hypothesis": ["water", "sleep", "banana"],
     ...                       "family": ["primary", "primary", "exploratory"],
-    ...                       "p_value": [0.001, 0.4, 0.02]})
+    ...                       "p_value": [0.001, 0.4, 0.015]})
     >>> decide(table)[["hypothesis", "weight", "p_adjusted", "finding"]].round(4)
       hypothesis  weight  p_adjusted  finding
     0      water     1.2      0.0025     True
-    1      sleep     1.2      0.4000    False
-    2     banana     0.6      0.0500     True
+    1      sleep     1.2      0.3333    False
+    2     banana     0.6      0.0375     True
     """
     if not 0 < primary_share < 1:
         raise ValueError(f"The 'primary_share' parameter of decide must be in (0, 1). Got {primary_share!r}.")
@@ -251,29 +251,127 @@ def row_adjusted(
     return float(min(1.0, max(p_hypothesis_adjusted, p_within * alpha / level)))
 
 
-def hypotheses_of_rows(
-    factors: Iterable[str],
-    p_rows: Iterable[float],
-    *,
-    combine: Mapping[str, float] | None = None,
-) -> pd.DataFrame:
-    """One row per hypothesis from row-level p-values: the given combined p-value, else Bonferroni.
+def decide_rows(table: pd.DataFrame, *, alpha: float = 0.05, adjust: str = "fdr_bh") -> pd.DataFrame:
+    """Apply the decision rule to one person's result rows; returns the table with ``p_adjusted``.
 
-    Used by tables whose rows are not tested jointly (correlations): the hypothesis p-value is the
-    Bonferroni combination of its rows (min p × rows), unless ``combine`` gives one (a max-T p-value).
+    Parameters
+    ----------
+    table : DataFrame
+        Rows with ``hypothesis``, ``family``, ``p_factor`` (the hypothesis's one p-value, the same on each
+        of its rows), ``p_within`` (the row's p-value adjusted within its hypothesis) and ``status``.
+    alpha : float
+        The error budget (see :func:`decide`).
+    adjust : str
+        ``"fdr_bh"``: the weighted rule of :func:`decide`; another method of
+        :func:`~spasmlog.analysis.multicomp.adjust_pvalues` applies it, unweighted, across the hypotheses.
+
+    Returns
+    -------
+    DataFrame
+        A copy with ``p_adjusted``: a row is stated exactly when ``p_adjusted ≤ alpha``.
     """
-    frame = pd.DataFrame({"factor": list(factors), "p": np.asarray(list(p_rows), dtype=np.float64)})
-    names = [hypothesis_of(f) for f in frame["factor"]]
-    frame["hypothesis"] = [n for n, _ in names]
-    frame["family"] = [f for _, f in names]
-    rows = []
-    for name, part in frame.groupby("hypothesis", sort=False):
-        known = part["p"].dropna()
-        if combine is not None and name in combine:
-            p = combine[str(name)]
-        elif len(known):
-            p = float(min(1.0, known.min() * len(known)))
-        else:
-            p = float("nan")
-        rows.append({"hypothesis": name, "family": part["family"].iloc[0], "p_value": p, "rows": len(known)})
-    return pd.DataFrame(rows, columns=["hypothesis", "family", "p_value", "rows"])
+    from spasmlog.analysis.multicomp import adjust_pvalues
+
+    out = table.copy()
+    ok = (out["status"] == "ok").to_numpy() if "status" in out else np.ones(len(out), dtype=bool)
+    p_factor = out["p_factor"].to_numpy(dtype=np.float64)
+    frame = pd.DataFrame(
+        {"hypothesis": out["hypothesis"].astype(str), "family": out["family"].astype(str), "p": p_factor, "ok": ok}
+    )
+    grouped = frame[frame["ok"]].groupby("hypothesis", sort=False).agg(family=("family", "first"), p_value=("p", "min"))
+    grouped = grouped.reset_index()
+    decided = decide(grouped, alpha=alpha) if len(grouped) else grouped.assign(p_adjusted=[], level=[])
+    if adjust != "fdr_bh" and len(decided):
+        decided["p_adjusted"] = adjust_pvalues(decided["p_value"].to_numpy(), method=adjust)  # type: ignore[arg-type]
+        found = decided["p_adjusted"].to_numpy() <= alpha
+        tested = max(int(decided["p_value"].notna().sum()), 1)
+        decided["level"] = np.where(found, alpha * int(found.sum()) / tested, 0.0)
+    adjusted_of = dict(zip(decided["hypothesis"], decided["p_adjusted"], strict=True))
+    level_of = dict(zip(decided["hypothesis"], decided["level"], strict=True))
+    within = out["p_within"].to_numpy(dtype=np.float64)
+    p_adjusted = np.full(len(out), np.nan)
+    for i, name in enumerate(frame["hypothesis"]):
+        if ok[i] and name in adjusted_of:
+            p_adjusted[i] = row_adjusted(float(adjusted_of[name]), within[i], alpha=alpha, level=float(level_of[name]))
+    out["p_adjusted"] = p_adjusted
+    return out
+
+
+def decide_together(
+    tables: Sequence[pd.DataFrame], *, alpha: float = 0.05, person: str = "person_id"
+) -> list[pd.DataFrame]:
+    """One decision over several result tables of the same people: what one report states, controlled together.
+
+    Parameters
+    ----------
+    tables : sequence of DataFrame
+        Result tables that carry ``hypothesis``, ``family``, ``p_factor``, ``p_within`` and ``status``
+        (:func:`~spasmlog.rate_ratios`; :func:`with_hypotheses` adds them to the tables of
+        :func:`~spasmlog.intervention_effect` and :func:`~spasmlog.session_effect`). A ``person_id``
+        column makes one decision per person.
+    alpha : float
+        The error budget of the whole report.
+
+    Returns
+    -------
+    list of DataFrame
+        The tables in the same order, with ``p_adjusted`` recomputed over all of them together.
+    """
+    prepared = [with_hypotheses(t) for t in tables]
+    keyed = []
+    for index, table in enumerate(prepared):
+        part = table.copy()
+        part["_table"] = index
+        part["_row"] = np.arange(len(part))
+        part["hypothesis"] = f"{index}:" + part["hypothesis"].astype(str)
+        keyed.append(part[[c for c in ("_table", "_row", person, "hypothesis", "family", "p_factor", "p_within",
+                                       "status") if c in part.columns]])
+    combined = pd.concat(keyed, ignore_index=True) if keyed else pd.DataFrame()
+    if combined.empty:
+        return prepared
+    if person in combined.columns:
+        combined["_person"] = combined[person].astype(str).fillna("")
+    else:
+        combined["_person"] = ""
+    decided = pd.concat(
+        [decide_rows(part, alpha=alpha) for _, part in combined.groupby("_person", sort=False)], ignore_index=True
+    )
+    result = []
+    for index, table in enumerate(prepared):
+        rows = decided[decided["_table"] == index].sort_values("_row")
+        table = table.copy()
+        table["p_adjusted"] = rows["p_adjusted"].to_numpy() if len(rows) == len(table) else np.nan
+        result.append(table)
+    return result
+
+
+def with_hypotheses(table: pd.DataFrame) -> pd.DataFrame:
+    """A result table with the columns the decision rule reads (``hypothesis``, ``family``, ``p_factor``,
+    ``p_within``), added where it lacks them.
+
+    Interventions and therapy sessions are each one hypothesis of the primary family (a person's own
+    planned question); the rows of a session analysis (the days after, the session day, the course) are
+    tested together by Bonferroni. Correlation tables group their rows by factor like rate ratios, with a
+    Bonferroni combination of the lags.
+    """
+    if {"hypothesis", "family", "p_factor", "p_within"} <= set(table.columns):
+        return table
+    out = table.copy()
+    p = out["p_value"].to_numpy(dtype=np.float64) if "p_value" in out else np.full(len(out), np.nan)
+    if "intervention" in out.columns:
+        names = ["on_" + str(n) if not str(n).startswith("on_") else str(n) for n in out["intervention"]]
+        out["hypothesis"] = names
+        out["family"] = PRIMARY
+    else:
+        pairs = [hypothesis_of(str(f)) for f in out["factor"]]
+        out["hypothesis"] = [n for n, _ in pairs]
+        out["family"] = [f for _, f in pairs]
+    ok = (out["status"] == "ok").to_numpy() if "status" in out else np.ones(len(out), dtype=bool)
+    keys = [out[c].astype(str) for c in ("person_id",) if c in out.columns] + [out["hypothesis"].astype(str)]
+    group = pd.Series(pd.MultiIndex.from_arrays(keys).to_flat_index() if len(keys) > 1 else keys[0].to_numpy())
+    counts = pd.Series(np.where(ok, 1, 0)).groupby(group.to_numpy()).transform("sum").to_numpy()
+    within = np.minimum(1.0, p * np.maximum(counts, 1))
+    out["p_within"] = np.where(ok, within, np.nan)
+    minimum = pd.Series(np.where(ok, within, np.nan)).groupby(group.to_numpy()).transform("min").to_numpy()
+    out["p_factor"] = minimum
+    return out
