@@ -54,7 +54,7 @@ def _t_quantile(q: np.ndarray, df: np.ndarray) -> np.ndarray:
 
 
 _DF_RANGE = (1.0, 1e6)  # degrees of freedom searched for; beyond 1e6 the t reference is the normal one
-_P_TOLERANCE = 1e-6  # relative slack for a p-value at the edge of what a t reference can give
+_P_TOLERANCE = 1e-4  # relative slack for a p-value at the edge of what a t reference can give (rounding)
 
 
 def _recover_df(estimate: float, half_width: float, p_value: float, alpha: float) -> float:
@@ -71,16 +71,16 @@ def _recover_df(estimate: float, half_width: float, p_value: float, alpha: float
     def p_of(df: float) -> float:
         return float(2 * stats.t.sf(ratio * stats.t.ppf(1 - alpha / 2, df), df))
 
-    ends = p_of(_DF_RANGE[0]), p_of(_DF_RANGE[1])
-    low, high = min(ends), max(ends)
+    fewest, most = p_of(_DF_RANGE[0]), p_of(_DF_RANGE[1])
+    normal = float(2 * stats.norm.sf(ratio * stats.norm.ppf(1 - alpha / 2)))
+    low, high = min(fewest, normal), max(fewest, normal)
     if not low * (1 - _P_TOLERANCE) <= p_value <= high * (1 + _P_TOLERANCE):
         return np.nan
-    if high - low <= _P_TOLERANCE * high or abs(p_value - ends[1]) <= _P_TOLERANCE * ends[1]:
-        return np.inf
-    if abs(p_value - ends[0]) <= _P_TOLERANCE * ends[0]:
-        return _DF_RANGE[0]
-    log_df = optimize.brentq(lambda x: p_of(np.exp(x)) - p_value, *np.log(_DF_RANGE), xtol=1e-10)
-    return float(np.exp(log_df))
+    if high - low <= _P_TOLERANCE * high or min(most, normal) <= p_value <= max(most, normal):
+        return np.inf  # every df fits (r = 1), or as good as normal
+    if min(fewest, most) <= p_value <= max(fewest, most):
+        return float(np.exp(optimize.brentq(lambda x: p_of(np.exp(x)) - p_value, *np.log(_DF_RANGE), xtol=1e-12)))
+    return _DF_RANGE[0] if abs(p_value - fewest) < abs(p_value - normal) else np.inf  # within the tolerance
 
 
 def days_to_detect(
@@ -292,7 +292,7 @@ def days_to_detect(
             raise ValueError(
                 "The 'p_value' given to days_to_detect does not fit its interval under any t reference "
                 f"(at {_where(series, bad)!r}: rate_ratio {ratio[bad][0]!r}, CI {low[bad][0]!r} to "
-                f"{high[bad][0]!r}, p {p[bad][0]!r}). Give the unadjusted Wald p-value of the same estimate."
+                f"{high[bad][0]!r}, p {p[bad][0]!r}). Give the unadjusted, unrounded Wald p-value of the same estimate."
             )
 
     with np.errstate(divide="ignore", invalid="ignore"):
