@@ -121,7 +121,11 @@ def test_no_effect_is_never_and_missing_is_nan() -> None:
 def test_vectorised_over_series_and_arrays() -> None:
     low, high = _interval(0.8, 0.1)
     table = pd.DataFrame(
-        {"rate_ratio": [0.8, 1.0, np.nan, 0.8], "ci_low": [low, 0.8, np.nan, low], "ci_high": [high, 1.25, np.nan, high]},
+        {
+            "rate_ratio": [0.8, 1.0, np.nan, 0.8],
+            "ci_low": [low, 0.8, np.nan, low],
+            "ci_high": [high, 1.25, np.nan, high],
+        },
         index=["water", "sitting", "sleep", "stress"],
     )
     got = days_to_detect(
@@ -136,6 +140,10 @@ def test_vectorised_over_series_and_arrays() -> None:
     # 50 days: N = 78.8 in all, so 29 more
     np.testing.assert_array_equal(array, [58, 29])
     assert isinstance(days_to_detect(0.8, low, high, 100), float)
+    # a missing df on a row not estimated is no error
+    np.testing.assert_array_equal(
+        days_to_detect([0.8, np.nan], [low, np.nan], [high, np.nan], 100, df=[np.inf, np.nan]), [58, np.nan]
+    )
 
 
 def test_with_a_rate_ratios_table() -> None:
@@ -217,7 +225,8 @@ def test_sentence(days: float, words: str) -> None:
 def test_sentences_keep_the_shape() -> None:
     got = projection_sentence(pd.Series([70.0, np.nan], index=["water", "sleep"]))
     assert isinstance(got, pd.Series)
-    assert got.to_dict() == {"water": "If this is the real size, about 10 more weeks of logging would show it.", "sleep": ""}
+    weeks = "If this is the real size, about 10 more weeks of logging would show it."
+    assert got.to_dict() == {"water": weeks, "sleep": ""}
     assert projection_sentence([0, 400]) == [
         "Already clear from the days logged so far.",
         "An effect of this size would need more than a year of further logging to show.",
@@ -269,10 +278,39 @@ def _projected_total(short: int, planted: float, seed: int, threshold: float) ->
 
 def test_projection_within_a_factor_of_two() -> None:
     """A 90-day diary with water at 0.75 per 500 mL, not yet clear at 5%; if its estimate were the real
-    size, diaries half the projected length should detect it less often than 80% and twice as long more."""
-    estimate, p, total = _projected_total(90, 0.75, seed=1021, threshold=0.05)
+    size, diaries half the projected length should detect it less often than 80% and twice as long more.
+
+    Seed 1014 is one of the four short diaries of seeds 1000–1029 that are not yet clear and project to
+    under 300 days (kept short so that this test stays fast); the slow study below takes its short diaries
+    as they come."""
+    estimate, p, total = _projected_total(90, 0.75, seed=1014, threshold=0.05)
     assert p > 0.05 and 90 < total < 400, (estimate, p, total)  # the case this test is about
-    seeds = range(20_000, 20_025)
+    seeds = range(20_000, 20_020)
     low = _detected(round(total / 2), estimate, seeds, 0.05)
     high = _detected(round(2 * total), estimate, seeds, 0.05)
     assert low < 0.8 < high, (estimate, total, low, high)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("short", "planted", "threshold"), [(60, 0.75, 0.05), (90, 0.8, 0.01)])
+def test_projection_within_a_factor_of_two_study(short: int, planted: float, threshold: float) -> None:
+    """Ten short diaries with water planted; for each one not yet clear at ``threshold`` whose projection is
+    under two years, plant its estimate and simulate 30 diaries at half and at twice the projected length.
+
+    The projection rests on one short diary's standard error, itself uncertain (HAC errors on a few dozen
+    degrees of freedom), so a single projection can miss by more than a factor of two; at least three in
+    four must be within it, and over all of them together the half length must fall short of the target
+    power and the double length reach it."""
+    power = 0.8
+    lows, highs = [], []
+    for seed in range(3000, 3010):
+        estimate, p, total = _projected_total(short, planted, seed, threshold)
+        if not (p > threshold and total <= 730):  # a finding already, not estimated, or beyond two years
+            continue
+        seeds = range(40_000 + 100 * (seed - 3000), 40_000 + 100 * (seed - 3000) + 30)
+        lows.append(_detected(round(total / 2), estimate, seeds, threshold))
+        highs.append(_detected(round(2 * total), estimate, seeds, threshold))
+    assert len(lows) >= 4, "too few short diaries to judge"
+    within = [low < power < high for low, high in zip(lows, highs, strict=True)]
+    assert np.mean(within) >= 0.75, list(zip(lows, highs, strict=True))
+    assert np.mean(lows) < power < np.mean(highs), (lows, highs)

@@ -136,7 +136,8 @@ def days_to_detect(
     -------
     float, numpy.ndarray or pandas.Series
         The additional days, rounded up to whole days (a Series named ``additional_days``, with the index
-        of the first Series among the inputs, when any input is one; a float when every input is a scalar):
+        of the first Series among the inputs, when any input is one, matched by position, not by index; a
+        float when every input is a scalar):
 
         - 0 where the current days already suffice (the projected total is at most ``n``);
         - ``inf`` where the estimate is exactly 1: no effect, so no amount of logging is projected to show
@@ -188,9 +189,15 @@ def days_to_detect(
     nothing about whether a non-significant result was "close" (Hoenig & Heisey 2001); here it only sizes
     further logging.
 
-    Checked by simulation (``tests/test_projection.py``): projecting from short simulated diaries with a
-    planted water effect, diaries of half the projected length reach the target power less often than
-    asked and diaries of twice the length more often.
+    Checked by simulation (``tests/test_projection.py``, with :func:`spasmlog.simulate.simulate` and one
+    pre-specified :func:`~spasmlog.analysis.counts.rate_ratios` test of water at lag 1): from a short diary
+    (60 or 90 days, water planted at 0.75 or 0.8 per 500 mL) not yet clear at 5% or 1%, project; plant the
+    estimate; simulate 30–60 diaries at half and at twice the projected length. In 25 of 26 such short
+    diaries the half length detected the effect in fewer than 80% and the double length in more (the
+    projection right to within a factor of two); the one miss was a 90-day diary whose standard error
+    came out small, needing more than twice the projection. At the projected length itself the detection
+    rate ranged from 0.5 to 1.0 (median 0.76 in 14 diaries): the spread is that of one short diary's
+    standard error.
 
     References
     ----------
@@ -276,8 +283,12 @@ def days_to_detect(
         )
     if df is None:
         dof = np.full_like(dof, np.inf)
-    elif (~(dof > 0)).any():
-        raise ValueError(f"The 'df' parameter of days_to_detect must be > 0 (inf for a normal reference). Got {df!r}.")
+    elif (known & ~(dof > 0)).any():
+        bad = known & ~(dof > 0)
+        raise ValueError(
+            "The 'df' parameter of days_to_detect must be > 0 (inf for a normal reference). "
+            f"Got {dof[bad][0]!r} at {_where(series, bad)!r}."
+        )
 
     log_ratio = np.log(np.where(known, ratio, 1.0))
     half_width = np.log(np.where(known, high, 2.0)) / 2 - np.log(np.where(known, low, 1.0)) / 2
