@@ -275,13 +275,37 @@ def test_acf_equals_statsmodels_without_gaps(rng: np.random.Generator) -> None:
     series = _ar1(rng, (3, 200), 0.6).T
     ours = acf(series, max_lag=10)
     for column in range(3):
-        np.testing.assert_allclose(ours[:, column], statsmodels_acf(series[:, column], nlags=10)[1:], atol=1e-12)
+        expected = statsmodels_acf(series[:, column], nlags=10, adjusted=True)[1:]
+        np.testing.assert_allclose(ours[:, column], expected, atol=1e-12)
 
 
-def test_acf_treats_missing_days_as_the_mean() -> None:
-    values = np.array([1.0, 2.0, 3.0, 4.0, np.nan, 5.0, 6.0, 7.0])  # centred: -3 -2 -1 0 (0) 1 2 3
-    np.testing.assert_allclose(acf(values, max_lag=2), [16 / 28, 6 / 28])
+@pytest.mark.parametrize("runs", [False, True])
+def test_acf_with_missing_days_uses_the_pairs_of_recorded_days(rng: np.random.Generator, runs: bool) -> None:
+    """Missing days are left out of every lag's pairs, as statsmodels' "conservative" missing-data acf."""
+    series = _ar1(rng, (2, 300), 0.8).T
+    gone = np.repeat(rng.random(30) < 0.4, 10) if runs else rng.random(300) < 0.4
+    series[gone, 0] = np.nan
+    series[rng.random(300) < 0.5, 1] = np.nan
+    ours = acf(series, max_lag=28)
+    for column in range(2):
+        expected = statsmodels_acf(series[:, column], nlags=28, adjusted=True, missing="conservative")[1:]
+        np.testing.assert_allclose(ours[:, column], expected, atol=1e-12)
+
+
+def test_acf_is_not_pulled_towards_0_by_missing_days(rng: np.random.Generator) -> None:
+    """Half the days missing at random: the mean-filled estimate halves the lag-1 autocorrelation of 0.8."""
+    series = _ar1(rng, (1, 4000), 0.8)[0]
+    series[rng.random(4000) < 0.5] = np.nan
+    assert acf(series, max_lag=1)[0] == pytest.approx(0.8, abs=0.03)
+    filled = np.nan_to_num(series - np.nanmean(series))
+    assert (filled[:-1] @ filled[1:]) / (filled @ filled) == pytest.approx(0.4, abs=0.03)  # the old estimate
+
+
+def test_acf_by_hand_and_degenerate_series() -> None:
+    values = np.array([1.0, 2.0, 3.0, 4.0, np.nan, 5.0, 6.0, 7.0])  # centred: -3 -2 -1 0 (gap) 1 2 3, variance 4
+    np.testing.assert_allclose(acf(values, max_lag=2), [(6 + 2 + 0 + 2 + 6) / 5 / 4, (3 + 0 + 0 + 3) / 4 / 4])
     assert acf(np.ones(10), max_lag=3).tolist() == [0.0, 0.0, 0.0]  # constant: no autocorrelation
+    assert acf(np.array([1.0, np.nan, 2.0, np.nan, 3.0]), max_lag=1).tolist() == [0.0]  # no pair one day apart
 
 
 def test_effective_sample_size_ar1_closed_form() -> None:
@@ -307,24 +331,36 @@ def _weekday_centred(values: np.ndarray) -> np.ndarray:
 
 
 @pytest.mark.parametrize("weekday", [False, True])
-def test_correlate_uses_the_effective_number_of_days(rng: np.random.Generator, weekday: bool) -> None:
+@pytest.mark.parametrize("runs", [False, True])
+def test_correlate_uses_the_effective_number_of_days(rng: np.random.Generator, weekday: bool, runs: bool) -> None:
+    """n_eff from statsmodels' autocorrelations over recorded days, lag k weighted by the pairs of paired days."""
     days = 300
     x = _ar1(rng, (1, days), 0.7)[0]
     y = _ar1(rng, (1, days), 0.7)[0] + 0.2 * x
     x[rng.random(days) < 0.1] = np.nan
+    gone = np.repeat(rng.random(days // 6) < 0.3, 6) if runs else rng.random(days) < 0.3  # whole days
+    x[gone] = y[gone] = np.nan
     frame = _persons(y[None], x=x[None])
-    row = correlate(frame, factors=["x"], lags=(0,), method="pearson", weekday=weekday).iloc[0]
+    row = correlate(frame, factors=["x"], lags=(0,), method="pearson", weekday=weekday, trend=False).iloc[0]
     max_lag = min(days // 5, 28)
     series_x, series_y = (_weekday_centred(x), _weekday_centred(y)) if weekday else (x, y)
-    n_eff = effective_sample_size(row["n"], acf(series_x, max_lag=max_lag), acf(series_y, max_lag=max_lag), days=days)
+    acf_x, acf_y = (
+        statsmodels_acf(series, nlags=max_lag, adjusted=True, missing="conservative")[1:]
+        for series in (series_x, series_y)
+    )
+    both = ~np.isnan(x) & ~np.isnan(y)
+    pairs = np.array([(both[:-k] & both[k:]).sum() for k in range(1, max_lag + 1)])
+    assert row["n"] == both.sum()
+    n_eff = row["n"] / (1 + 2 * np.sum(pairs / row["n"] * acf_x * acf_y))
+    assert effective_sample_size(row["n"], acf_x, acf_y, pairs=pairs) == pytest.approx(n_eff, rel=1e-12)
     if weekday:  # 7 weekday means instead of 1: 6 days fewer
         n_eff *= (row["n"] - 6) / row["n"]
-    assert row["n_effective"] == pytest.approx(n_eff, rel=1e-12)
+    assert row["n_effective"] == pytest.approx(n_eff, rel=1e-10)
     assert row["n_effective"] < 0.75 * row["n"]  # two persistent series carry far fewer independent days
     t = row["r"] * np.sqrt((n_eff - 2) / (1 - row["r"] ** 2))
-    assert row["p_value"] == pytest.approx(2 * stats.t.sf(abs(t), n_eff - 2), rel=1e-10)
+    assert row["p_value"] == pytest.approx(2 * stats.t.sf(abs(t), n_eff - 2), rel=1e-8)
     se = 1 / np.sqrt(n_eff - 3)
-    assert row["ci_low"] == pytest.approx(np.tanh(np.arctanh(row["r"]) - stats.norm.ppf(0.975) * se), abs=1e-12)
+    assert row["ci_low"] == pytest.approx(np.tanh(np.arctanh(row["r"]) - stats.norm.ppf(0.975) * se), abs=1e-10)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -341,7 +377,9 @@ def test_correlate_agrees_with_scipy_when_days_are_independent(rng: np.random.Ge
     x[rng.random(days) < 0.1] = np.nan
     y[rng.random(days) < 0.1] = np.nan
     frame = _persons(y[None], x=x[None])
-    row = correlate(frame, factors=["x"], lags=(lag,), method=method, autocorrelation="ignore", weekday=False).iloc[0]  # type: ignore[arg-type]
+    row = correlate(  # type: ignore[arg-type]
+        frame, factors=["x"], lags=(lag,), method=method, autocorrelation="ignore", weekday=False, trend=False
+    ).iloc[0]
     factor = lagged(frame, "x", lag).to_numpy()
     both = ~np.isnan(factor) & ~np.isnan(y)
     reference = (stats.spearmanr if method == "spearman" else stats.pearsonr)(factor[both], y[both])
@@ -371,7 +409,7 @@ def test_correlate_by_weekday_is_the_partial_correlation_given_the_weekday(
     x[rng.random(days) < 0.1] = np.nan
     y[rng.random(days) < 0.1] = np.nan
     frame = _persons(y[None], x=x[None])
-    row = correlate(frame, factors=["x"], lags=(lag,), method=method, autocorrelation="ignore").iloc[0]  # type: ignore[arg-type]
+    row = correlate(frame, factors=["x"], lags=(lag,), method=method, autocorrelation="ignore", trend=False).iloc[0]  # type: ignore[arg-type]
     pairs = pd.concat([pd.DataFrame({"x": lagged(frame, "x", lag), "y": y}), _weekdays(days)], axis=1)
     expected = partial_corr(pairs, x="x", y="y", covar=list(_weekdays(days)), method=method).iloc[0]  # type: ignore[arg-type]
     theirs = pingouin.partial_corr(pairs, x="x", y="y", covar=list(_weekdays(days)), method=method).iloc[0]
@@ -397,8 +435,8 @@ def test_a_factor_that_only_shares_the_weekly_rhythm_is_not_a_finding_by_weekday
         spasms = rng.poisson(np.exp(weekend + 0.4 * driver)).astype(float)
         frame = _persons(spasms[None], rhythm=rhythm[None], driver=driver[None])
         for method in ("spearman", "pearson"):
-            plain = correlate(frame, lags=(0,), method=method, weekday=False).set_index("factor")  # type: ignore[arg-type]
-            by_day = correlate(frame, lags=(0,), method=method).set_index("factor")  # type: ignore[arg-type]
+            plain = correlate(frame, lags=(0,), method=method, weekday=False, trend=False).set_index("factor")  # type: ignore[arg-type]
+            by_day = correlate(frame, lags=(0,), method=method, trend=False).set_index("factor")  # type: ignore[arg-type]
             assert plain.loc["rhythm", "r"] > 0.15 and plain.loc["rhythm", "p_adjusted"] < 0.01, (seed, method)
             assert by_day.loc["rhythm", "p_adjusted"] > 0.05, (seed, method)
             assert abs(by_day.loc["rhythm", "r"]) < 0.1, (seed, method)
@@ -660,7 +698,7 @@ def test_within_person_columns_and_individual_counts(rng: np.random.Generator) -
     assert list(result.columns) == WITHIN_PERSON_COLUMNS
     assert result["factor"].tolist() == ["x", "x", "z", "z"]
     np.testing.assert_allclose(result["p_adjusted"], adjust_pvalues(result["p_value"]))
-    by_person = correlate(frame, factors=["x", "z"], lags=(0, 1), by="person_id", method="pearson")
+    by_person = correlate(frame, factors=["x", "z"], lags=(0, 1), by="person_id", method="pearson", trend=False)
     for row in result.itertuples():
         mine = by_person[(by_person["factor"] == row.factor) & (by_person["lag"] == row.lag)]
         mine = mine[mine["status"] == "ok"]
