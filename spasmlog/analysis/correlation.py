@@ -811,8 +811,11 @@ def correlate(
     :func:`spasmlog.analysis.counts.rate_ratios`, a piecewise-linear function of the day with
     round(*T*/91) pieces (one bend every 13 weeks; the position *t*/(*T* − 1) and a hinge at each bend),
     so *r* is the partial correlation given the day of the week and the trend: least-squares residuals of
-    both series (ranks for Spearman) on the *c* terms over the paired days, exactly :func:`partial_corr`
-    with those covariates (with ``autocorrelation="ignore"``). The effective number of days becomes
+    both series (ranks for Spearman) on the *c* terms over the paired days; with ``autocorrelation="ignore"``
+    exactly :func:`partial_corr` (Pearson) of the series, or of their ranks, with those covariates. Unlike
+    ``ppcor``'s Spearman partial correlation the trend itself is not ranked: ranks of a day-of-week
+    indicator are the indicator rescaled, but ranks of a hinge are not a hinge, and the trend is meant to
+    be the one :func:`~spasmlog.analysis.counts.rate_ratios` fits. The effective number of days becomes
     :math:`n_\\mathrm{eff} (n - c + 1)/n`, as for the weekday means, and the autocorrelations are those of
     what the weekday means and the trend leave of each series. Without it, a factor that rose over a year
     while spasms fell (no effect planted) was flagged in 11% of diaries (an independent audit); with it, in
@@ -1258,7 +1261,7 @@ def within_person(
         - ``dof``: the repeated-measures degrees of freedom, ``n`` − ``subjects`` − 1, or with ``weekday``
           ``n`` − (person × weekday groups with such a day) − 1;
         - ``dof_effective``: ``dof`` divided by the variance inflation due to dependent days (see Notes),
-          used for the interval;
+          used for the test (and, except with ``cluster``, the interval);
         - ``r``: the repeated-measures correlation (as :func:`rm_corr`, with person × weekday groups as the
           subjects when ``weekday``);
         - ``ci_low``, ``ci_high``: its 100 × (1 − ``alpha``)% confidence interval;
@@ -1293,8 +1296,21 @@ def within_person(
     a person's days depend on each other. With :math:`\\lambda` = *V* over the ANCOVA variance of
     :math:`\\hat\\beta`, :math:`\\mathrm{dof_{eff}} = \\mathrm{dof}/\\lambda`, the test is
     :math:`t = r \\sqrt{\\mathrm{dof_{eff}}/(1 - r^2)}` (equal to :math:`\\hat\\beta/\\sqrt{V}`) on *G* − 1
-    degrees of freedom, and the interval is
-    :math:`\\tanh(\\operatorname{artanh} r \\pm t_{G-1,\\,1-\\alpha/2} / \\sqrt{\\mathrm{dof_{eff}} - 1})`.
+    degrees of freedom. The interval is
+    :math:`\\tanh(\\operatorname{artanh} r \\pm t_{G-1,\\,1-\\alpha/2}\\, se_z)` with the same clusters, CR1
+    factor and reference, and :math:`se_z` from the delta method on *r* itself:
+    :math:`se_z^2 = \\frac{G}{G-1} \\sum_p \\psi_p^2 / (1 - r^2)^2`, with
+    :math:`\\psi_p = r\\,(S_{xy,p}/S_{xy} - S_{xx,p}/2S_{xx} - S_{yy,p}/2S_{yy})` each person's share of
+    :math:`r - \\hat r` (at *r* = 0, :math:`S_{xy,p}/\\sqrt{S_{xx}S_{yy}}`, the slope's score on the *r*
+    scale). Earlier the interval used :math:`1/\\sqrt{\\mathrm{dof_{eff}} - 1}`, i.e. the slope's variance
+    carried to *r* as if :math:`S_{yy}` were fixed; but people whose spasms vary more also contribute more
+    to :math:`S_{xy}` (counts: a higher rate, a larger change per unit of the factor), and *r* divides by
+    :math:`\\sqrt{S_{yy}}`, so *r* varies less than that variance says. In 300 simulated cohorts of 30 people
+    × 120 days with persistent factors and over-dispersed counts (true r ≈ 0.24), the old intervals were
+    1.46 times too wide (98% coverage); these are 0.98 times the spread of *r* and cover 94%, and with
+    Gaussian series they cover 95% for r = 0, 0.3 and 0.6 (tests/test_correlation.py). Away from the
+    boundary the test (on the slope) and the interval (on *r*) can disagree on a row whose p-value is
+    close to ``alpha``.
     With ``bartlett`` or ``ar1``, :math:`\\lambda = \\sum_p S_{xx,p} S_{yy,p} / n_{\\mathrm{eff},p} \\big/
     \\sum_p S_{xx,p} S_{yy,p} / n_p` (the null variance of :math:`\\sum \\tilde x \\tilde y` with each
     person's effective number of days, :func:`effective_sample_size`, over that with independent days,
@@ -1353,9 +1369,9 @@ def within_person(
     >>> result[["factor", "lag", "n", "subjects", "r", "ci_low", "ci_high", "p_adjusted"]].round(3)
           factor  lag     n  subjects      r  ci_low  ci_high  p_adjusted
     0   water_ml    0  1965        12  0.011  -0.065    0.086       0.762
-    1   water_ml    1  1860        12 -0.027  -0.116    0.063       0.699
-    2  sitting_h    0  1963        12  0.047   0.011    0.084       0.062
-    3  sitting_h    1  1858        12  0.037  -0.003    0.077       0.130
+    1   water_ml    1  1860        12 -0.027  -0.114    0.061       0.699
+    2  sitting_h    0  1963        12  0.047   0.013    0.082       0.062
+    3  sitting_h    1  1858        12  0.037  -0.001    0.075       0.130
     >>> result[["people_estimated", "people_same_direction", "people_significant"]].iloc[2].tolist()
     [12, 9, 1]
     """
@@ -1428,6 +1444,15 @@ def _cohort_statistics(
             naive = ssy * (1.0 - r * r) / (dof * ssx)
             # an estimate with its own uncertainty, carried by the t reference on clusters − 1 df: not clipped
             ratio = np.where(robust > 0, robust / naive, np.inf)
+            # the interval: r's own influence per person, r (S_xy,p / S_xy − S_xx,p / 2 S_xx − S_yy,p / 2 S_yy),
+            # with the same clusters, CR1 factor and t reference (delta method on artanh r)
+            influence = r * (ssxy_p / ssxy - 0.5 * ssx_p / ssx - 0.5 * ssy_p / ssy)
+            robust_r = (influence * influence).sum(axis=0) * clusters / (clusters - 1)
+            se_z = np.sqrt(robust_r) / (1.0 - r * r)
+            # r = 0 exactly: the influence is S_xy,p / √(S_xx S_yy), as the slope's score on the r scale
+            se_z = np.where(
+                r == 0, np.sqrt((ssxy_p * ssxy_p).sum(axis=0) / (ssx * ssy) * clusters / (clusters - 1)), se_z
+            )
         else:
             weight = ssx_p * ssy_p
             naive = np.where(n_p > 0, weight / n_p, 0.0).sum(axis=0)
@@ -1464,6 +1489,8 @@ def _cohort_statistics(
     reference = np.where(ok, reference, np.nan)
     with np.errstate(invalid="ignore", divide="ignore"):
         se = np.where(dof_effective > 1.0, 1.0 / np.sqrt(dof_effective - 1.0), np.inf)
+    if autocorrelation == "cluster":
+        se = np.where(ok, se_z, np.nan)
     crit = stats.t.ppf(1.0 - alpha / 2.0, reference) if autocorrelation == "cluster" else None
     ci_low, ci_high = _fisher_ci(r, se, alpha, crit)
 
