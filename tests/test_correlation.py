@@ -970,7 +970,7 @@ def test_trend_statuses() -> None:
     plain = correlate(frame, lags=(0,), weekday=False).set_index("factor")
     assert plain.loc["ramp", "status"] == "factor changes only with the time trend"
     assert correlate(frame, lags=(0,), trend=False).set_index("factor").loc["ramp", "status"] == "ok"
-    with pytest.raises(ValueError, match="The 'trend' parameter of correlate must be True or False. Got 1 instead."):
+    with pytest.raises(ValueError, match=r"The 'trend' parameter of correlate must be True or False\. Got 1 instead\."):
         correlate(frame, trend=1)  # type: ignore[arg-type]
 
 
