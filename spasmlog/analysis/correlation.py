@@ -517,22 +517,24 @@ def _adjustment_design(days: int, weekday: bool, trend: bool) -> np.ndarray:
     return np.column_stack([base, _trend_columns(days)]) if trend else base
 
 
-def _projector(mask: np.ndarray, design: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """For each column of the (days × series) ``mask``: an orthonormal basis (series × days × terms, zero
-    columns beyond the rank) of ``design`` restricted to the masked days, and its rank."""
-    n_series = mask.shape[1]
-    if mask.shape[0] == 0 or design.shape[1] == 0:
-        return np.zeros((n_series, mask.shape[0], design.shape[1])), np.zeros(n_series, dtype=np.int64)
-    u, singular, _ = np.linalg.svd(mask.T[:, :, None] * design[None], full_matrices=False)
-    tolerance = singular.max(axis=1, keepdims=True) * max(design.shape) * np.finfo(np.float64).eps
-    keep = singular > tolerance
-    return u * keep[:, None, :], keep.sum(axis=1)
+def _fitter(mask: np.ndarray, design: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each column of the (days × series) ``mask``: the pseudo-inverse of the Gram matrix of ``design``
+    over the masked days (series × terms × terms), and the rank of ``design`` on those days."""
+    n_series, terms = mask.shape[1], design.shape[1]
+    outer = (design[:, :, None] * design[:, None, :]).reshape(len(design), terms * terms)
+    gram = (mask.T.astype(np.float64) @ outer).reshape(n_series, terms, terms)
+    values, vectors = np.linalg.eigh(gram)
+    keep = values > values.max(axis=1, keepdims=True, initial=0.0) * 1e-10
+    inverse = np.where(keep, 1.0 / np.where(keep, values, 1.0), 0.0)
+    return np.einsum("sij,sj,skj->sik", vectors, inverse, vectors), keep.sum(axis=1)
 
 
-def _residuals(values: np.ndarray, basis: np.ndarray) -> np.ndarray:
-    """(days × series) ``values`` (0 outside each series' days) minus their least-squares fit on ``basis``."""
-    fitted = np.einsum("sdp,sp->ds", basis, np.einsum("sdp,ds->sp", basis, values))
-    return values - fitted
+def _residuals(values: np.ndarray, mask: np.ndarray, design: np.ndarray, inverse: np.ndarray) -> np.ndarray:
+    """Least-squares residuals of each column of (days × series) ``values`` on ``design`` over its masked days
+    (``inverse`` from :func:`_fitter`); 0 outside them."""
+    masked = np.where(mask, values, 0.0)
+    coef = np.einsum("sij,sj->si", inverse, masked.T @ design)
+    return np.where(mask, masked - design @ coef.T, 0.0)
 
 
 def _one_person(
@@ -559,8 +561,8 @@ def _one_person(
         series_x = _rank(x) if method == "spearman" else x
         series_y = _rank(y[:, None]) if method == "spearman" else y[:, None]
         recorded_x, recorded_y = ~np.isnan(series_x), ~np.isnan(series_y)
-        left_x = _residuals(np.where(recorded_x, series_x, 0.0), _projector(recorded_x, design)[0])
-        left_y = _residuals(np.where(recorded_y, series_y, 0.0), _projector(recorded_y, design)[0])
+        left_x = _residuals(series_x, recorded_x, design, _fitter(recorded_x, design)[0])
+        left_y = _residuals(series_y, recorded_y, design, _fitter(recorded_y, design)[0])
         acf_x = _pairwise_acf(left_x, recorded_x, max_lag)
         acf_y = _pairwise_acf(left_y, recorded_y, max_lag)
     keys = ("n", "n_effective", "r", "groups", "terms", "x_constant", "y_constant", "x_weekly", "y_weekly")
@@ -587,9 +589,9 @@ def _one_person(
             weight = np.where(n > 0, _pair_counts(both, max_lag) / n, 0.0)
         n_eff = np.asarray(_effective(n.astype(np.float64), _ratio(acf_x, acf_y, weight, autocorrelation)))
         # the partial correlation given the adjustment terms, fitted over the paired days
-        basis, terms = _projector(both, design)
-        da = _residuals(np.nan_to_num(a), basis) * both
-        db = _residuals(np.nan_to_num(b), basis) * both
+        inverse, terms = _fitter(both, design)
+        da = _residuals(a, both, design, inverse)
+        db = _residuals(b, both, design, inverse)
         groups = np.minimum(n, 1)
         x_weekly = y_weekly = x_trend = y_trend = np.zeros(n_factors, dtype=bool)
         if indicator is not None:
