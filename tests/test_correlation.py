@@ -1009,7 +1009,7 @@ def test_within_person_r_intervals_cover_and_are_not_too_wide() -> None:
 @pytest.mark.slow
 def test_within_person_r_interval_calibration() -> None:
     coverage, width = _interval_study(1000, 30, 120, seed=13)
-    assert 0.935 <= coverage <= 0.965
+    assert 0.93 <= coverage <= 0.97  # issue 8's target for 95% intervals (1000 cohorts: Monte Carlo SE 0.7%)
     assert 0.9 <= width <= 1.1
 
 
