@@ -1310,7 +1310,7 @@ def within_person(
     :math:`\\sqrt{S_{yy}}`, so *r* varies less than that variance says. In 1,000 simulated cohorts of 30
     people × 120 days with persistent factors and over-dispersed counts (true r ≈ 0.24), the old intervals were
     1.42 times too wide (98.7% coverage); these are 0.97 times the spread of *r* and cover 93%, and with
-    Gaussian series they cover 95% for r = 0, 0.3 and 0.6 (tests/test_correlation.py). Away from the
+    Gaussian series (300 cohorts each) they cover 95% for r = 0, 0.3 and 0.6. Away from the
     boundary the test (on the slope) and the interval (on *r*) can disagree on a row whose p-value is
     close to ``alpha``.
     With ``bartlett`` or ``ar1``, :math:`\\lambda = \\sum_p S_{xx,p} S_{yy,p} / n_{\\mathrm{eff},p} \\big/
