@@ -145,7 +145,7 @@ def acf_covariance(
     u = x * (np.sqrt(variance) * w)[..., None]  # (M, T, p): each day's score is u_t ε_t
     resid = np.where(valid, (y_all - mu) / np.sqrt(variance), 0.0)
     phi = (resid**2).sum(1) / np.maximum(n - rank, 1.0)
-    lag_max = max_lag_of(int(n.min(initial=0))) if max_lag is None else int(max_lag)
+    lag_max = max_lag_of(int(n[n > 0].min()) if (n > 0).any() else 0) if max_lag is None else int(max_lag)
     lag_max = min(lag_max, t - 1) if t > 1 else 0
     rho = np.zeros((m, lag_max + 1))
     rho[:, 0] = 1.0
