@@ -23,7 +23,25 @@ from spasmlog.analysis.daily import daily_table
 from spasmlog.analysis.multicomp import adjust_pvalues
 from spasmlog.simulate import Effect, Intervention
 
-RESULT_COLUMNS = ["factor", "lag", "per", "rate_ratio", "ci_low", "ci_high", "p_value", "p_adjusted", "n", "status"]
+RESULT_COLUMNS = [
+    "factor", "lag", "per", "rate_ratio", "ci_low", "ci_high", "p_value", "p_adjusted", "n", "status",
+    "hypothesis", "family", "p_factor", "p_within",
+]  # fmt: skip
+
+
+def weighted_bh_by_statsmodels(p: pd.Series, family: pd.Series, primary_share: float = 0.8) -> pd.Series:
+    """The decision rule's hypothesis-level adjusted p-values, computed with statsmodels: BH on p / weight."""
+    from statsmodels.stats.multitest import multipletests
+
+    m = len(p)
+    shares = {"primary": primary_share, "exploratory": 1 - primary_share}
+    present = family.unique()
+    if len(present) == 1:
+        weights = pd.Series(1.0, index=p.index)
+    else:
+        counts = family.value_counts()
+        weights = family.map(lambda f: shares[f] * m / counts[f])
+    return pd.Series(np.minimum(multipletests(p / weights, method="fdr_bh")[1], 1.0), index=p.index)
 
 
 @pytest.fixture(scope="module")
@@ -332,15 +350,27 @@ def test_rate_ratios_columns_and_defaults(alex):
     ]
     ok = table[table["status"] == "ok"]
     assert (ok["ci_low"] < ok["rate_ratio"]).all() and (ok["rate_ratio"] < ok["ci_high"]).all()
-    np.testing.assert_allclose(table["p_adjusted"], adjust_pvalues(table["p_value"]))
     assert table["n"].dtype == np.int64 and table["lag"].dtype == np.int64
+    # one hypothesis per factor: variants of one quantity share it; the SPEC's suspects are the primary family
+    assert table.loc[table["factor"] == "exercise_load", "hypothesis"].eq("exercise").all()
+    assert table.loc[table["factor"] == "acute_chronic_ratio", "hypothesis"].eq("exercise").all()
+    families = table.drop_duplicates("hypothesis").set_index("hypothesis")["family"]
+    assert families[["water", "magnesium", "sitting", "stress"]].eq("primary").all()
+    assert families[["hot_bath", "steps"]].eq("exploratory").all()
+    # each hypothesis's best row carries the weighted BH of the hypotheses' p-values (checked with statsmodels)
+    hypotheses = ok.groupby("hypothesis").agg(p=("p_factor", "first"), family=("family", "first"))
+    expected = weighted_bh_by_statsmodels(hypotheses["p"], hypotheses["family"])
+    best = ok.groupby("hypothesis")["p_adjusted"].min()
+    np.testing.assert_allclose(best[expected.index], expected, rtol=1e-9)
+    assert (ok["p_adjusted"] >= ok.groupby("hypothesis")["p_adjusted"].transform("min")).all()
 
 
 def test_rate_ratios_finds_the_planted_water_effect_in_alex(alex):
     table = rate_ratios(alex, factors=["water_ml"])
-    found = table[table["p_adjusted"] <= 0.05]
-    assert found[["factor", "lag"]].values.tolist() == [["water_ml", 1]]
+    found = table[table["p_adjusted"] <= 0.05].sort_values(["p_adjusted", "p_value"])
+    assert found[["factor", "lag"]].values.tolist()[0] == ["water_ml", 1]  # the strongest evidence: the planted lag
     assert found["ci_low"].iloc[0] < 0.75 < found["ci_high"].iloc[0]
+    assert 3 not in set(found["lag"])  # three days on, water's day-to-day persistence has faded
 
 
 def test_per_rescales_the_rate_ratio(alex):
@@ -372,7 +402,11 @@ def test_several_people_need_by(clinic):
     assert table.columns.tolist() == ["person_id", *RESULT_COLUMNS]
     assert table["person_id"].nunique() == 12
     for _, part in table.groupby("person_id"):
-        np.testing.assert_allclose(part["p_adjusted"], adjust_pvalues(part["p_value"]))
+        ok = part[part["status"] == "ok"]
+        hypotheses = ok.groupby("hypothesis").agg(p=("p_factor", "first"), family=("family", "first"))
+        expected = weighted_bh_by_statsmodels(hypotheses["p"], hypotheses["family"])
+        best = ok.groupby("hypothesis")["p_adjusted"].min()
+        np.testing.assert_allclose(best[expected.index], expected, rtol=1e-9)
 
 
 def test_status_reasons():
@@ -394,7 +428,8 @@ def test_status_reasons():
     assert failed[["rate_ratio", "ci_low", "ci_high", "p_value", "p_adjusted"]].isna().all().all()
 
     short = rate_ratios(daily.head(20), factors=["water_ml"], lags=(0, 1))
-    assert short["status"].tolist() == ["too few days (19 < 28)"] * 2
+    # one model per lag: each uses every day with the factor that many days before
+    assert short["status"].tolist() == ["too few days (20 < 28)", "too few days (19 < 28)"]
     calm = rate_ratios(daily.assign(spasm_count=0.0), factors=["water_ml"], lags=(0,))
     assert calm["status"].tolist() == ["no spasms logged"]
 
@@ -733,23 +768,34 @@ def replicate_series(
     return daily_table(sim.log)
 
 
-def check_recovery(table: pd.DataFrame, planted: dict[tuple[str, int], float]) -> None:
-    truth = [planted.get((f, g), 1.0) for f, g in zip(table["factor"], table["lag"], strict=True)]
+def check_recovery(table: pd.DataFrame, planted: dict[tuple[str, int], float]) -> pd.Series:
+    """Planted rate ratios covered at their lag, estimated without bias there, and the strongest lag found.
+
+    Each row is a single-lag model (the factor ``lag`` days before, other lags not held fixed), so an effect
+    at one lag of an autocorrelated factor shows, weaker, at its neighbours; the planted lag is where the
+    evidence is strongest. Returns the share of series whose strongest lag is the planted one, per factor.
+    """
+    truth = [planted.get((f, g), np.nan) for f, g in zip(table["factor"], table["lag"], strict=True)]
     table = table.assign(truth=truth, covered=(table["ci_low"] <= truth) & (np.array(truth) <= table["ci_high"]))
-    summary = table.groupby(["factor", "lag"]).agg(
-        coverage=("covered", "mean"), median=("rate_ratio", "median"), ok=("status", lambda s: (s == "ok").mean())
-    )
-    assert (summary["ok"] > 0.95).all()
-    assert (summary["coverage"] >= 0.90).all(), summary
-    for (factor, lag), row in summary.iterrows():  # the right lag: the effect sits where it was planted
-        expected = planted.get((factor, lag), 1.0)
-        assert abs(np.log(row["median"] / expected)) < 0.04, (factor, lag, row["median"])
+    assert (table["status"] == "ok").mean() > 0.95
+    at_planted = table[table["truth"].notna()]
+    summary = at_planted.groupby(["factor", "lag"]).agg(coverage=("covered", "mean"), median=("rate_ratio", "median"))
+    assert (summary["coverage"] >= 0.92).all(), summary
+    for (factor, lag), row in summary.iterrows():
+        assert abs(np.log(row["median"] / planted[(factor, lag)])) < 0.04, (factor, lag, row["median"])
+    strongest = table.sort_values("p_value").drop_duplicates(["person_id", "factor"])
+    planted_lag = {f: g for f, g in planted}
+    return strongest.assign(right=strongest["lag"] == strongest["factor"].map(planted_lag)).groupby("factor")[
+        "right"
+    ].mean()
 
 
 def test_planted_effects_are_recovered_at_the_right_lag():
     daily = replicate_series(200, 365, 1, [Effect("water_ml", 1, 500, 0.8), Effect("sitting_h", 0, 1, 1.08)])
     table = rate_ratios(daily, by="person_id", factors=["water_ml", "sitting_h"], lags=(0, 1, 2))
-    check_recovery(table, PLANTED)
+    right = check_recovery(table, PLANTED)
+    assert right["water_ml"] >= 0.85, right  # a strong effect: nearly always placed at its lag
+    assert right["sitting_h"] >= 0.5, right  # a weak one (1.08 per hour): usually
 
 
 @pytest.mark.parametrize(
@@ -773,24 +819,22 @@ def null_diaries(n: int, days: int, seed: int) -> pd.DataFrame:
     return daily_table(spasmlog.simulate(n, days, seed=seed, effects=[], start="2023-01-01").log)
 
 
-def check_null_calibration(table: pd.DataFrame) -> None:
-    """≤ 10 % of diaries with any BH finding at q = 0.05; each test near its nominal 5 %, both ways."""
+def check_null_calibration(table: pd.DataFrame, limit: float = 0.07) -> None:
+    """At most 5 % of diaries with any finding (the decision rule's promise; ``limit`` allows for the noise of
+    a finite study); each single test near its nominal 5 %, both ways."""
     assert (table["status"] == "ok").mean() > 0.85
     flagged = table.groupby("person_id")["p_adjusted"].min().le(0.05)
-    assert flagged.mean() <= 0.10, flagged.mean()
+    assert flagged.mean() <= limit, flagged.mean()
     per_test = table.loc[table["status"] == "ok", "p_value"].le(0.05).mean()
     assert 0.035 <= per_test <= 0.065, per_test
 
 
 def test_short_diaries_with_every_factor_no_finding_beyond_the_rate():
-    """120 days, every built-in factor × lags 0–3 (84 tests a diary), 300 diaries: the family stays honest.
-
-    With a normal reference the same analysis flagged 12.7 % of such diaries: the per-test rate was 5 %, but
-    a dozen terms on ~100 days put too many p-values in the far tail, where BH over 84 tests looks.
-    """
+    """120 days, every built-in factor × lags 0–3 (21 columns, 18 hypotheses a diary), 300 diaries: at most
+    5 % of diaries state anything (8.5 %: 5 % and three binomial standard errors of a 300-diary study)."""
     table = rate_ratios(null_diaries(300, 120, seed=1), by="person_id")
     assert table.groupby("person_id")["factor"].nunique().min() == 21
-    check_null_calibration(table)
+    check_null_calibration(table, limit=0.085)
 
 
 @pytest.mark.slow
@@ -832,9 +876,10 @@ def test_planted_effects_recovered_over_two_years_with_every_factor():
     # derived factors carry the planted exercise effect (load, acute:chronic ratio): leave them out here
     derived = {"exercise_load", "acute_chronic_ratio", "unaccustomed_exercise", "exercise_rpe", "warmup"}
     check_recovery(table[~table["factor"].isin(derived)], planted)
-    # the false discovery rate among the other factors and lags stays near the promised 5 %
+    # the false discovery rate among the other factors stays near the promised 5 % (neighbouring lags of a
+    # planted factor are that factor's association, described at its strongest lag)
     rest = table[~table["factor"].isin(derived)]
-    false = [(f, g) not in planted for f, g in zip(rest["factor"], rest["lag"], strict=True)]
+    false = ~rest["factor"].isin({f for f, _ in planted}).to_numpy()
     found = rest.assign(false=false, found=rest["p_adjusted"] <= 0.05)
     per_series = found.groupby("person_id")[["false", "found"]].apply(
         lambda x: (x["false"] & x["found"]).sum() / max(x["found"].sum(), 1)

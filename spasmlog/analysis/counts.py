@@ -1161,7 +1161,13 @@ def rate_ratios(
     weekday: bool = True,
     trend: bool = True,
 ) -> pd.DataFrame:
-    """Rate ratio of spasms per meaningful step of each factor, at each lag, for one person's days.
+    r"""Rate ratio of spasms per meaningful step of each factor, at each lag, for one person's days.
+
+    Each factor is **one hypothesis** ("it is associated with spasms at some lag"), tested once over its
+    lags and its variants, and everything is decided by the one rule of
+    :mod:`spasmlog.analysis.decision`: the SPEC's known suspects (water, the four minerals, exercise and
+    unaccustomed load, sitting, posture breaks, sleep, stress, caffeine, alcohol) are the primary family,
+    every other column (a person's own ``banana``, steps, stretching minutes) the exploratory one.
 
     Parameters
     ----------
@@ -1172,8 +1178,8 @@ def rate_ratios(
         quasi-Poisson estimating equations need only the mean to be right).
     factors : sequence of str, optional
         Factor columns. Default: :func:`~spasmlog.analysis.daily.association_factors`: every factor except the
-        interventions (``on_*``; judge those with :func:`intervention_effect`) and the ``*_pct`` columns
-        whose intake column is present (the same test in another unit).
+        interventions (``on_*``; judge those with :func:`intervention_effect` and
+        :func:`spasmlog.session_effect`) and the ``*_pct`` columns whose intake column is present.
     lags : sequence of int
         Days between the factor and the spasms: the factor on day t − lag against spasms on day t.
     per : mapping, optional
@@ -1181,11 +1187,13 @@ def rate_ratios(
     adjust_for : sequence of str, optional
         Factors (on the same day, lag 0) to adjust every model for.
     adjust : {"fdr_bh", "fdr_by", "holm", "bonferroni", "none"}
-        Multiple-comparison correction across all rows (within each person with ``by``).
+        ``"fdr_bh"`` (default): the decision rule (weighted Benjamini–Hochberg over the hypotheses, see
+        :func:`spasmlog.analysis.decision.decide`); another method applies that correction, unweighted, across
+        the hypotheses (within each person with ``by``).
     alpha : float
-        1 − confidence level of the intervals.
+        1 − confidence level of the intervals, and the error budget of the decision rule.
     min_days : int
-        Fewest days (outcome, factor and adjusters all recorded) a model may rest on.
+        Fewest days (outcome, factor at that lag and adjusters all recorded) a model may rest on.
     by : str, optional
         Column identifying people (``"person_id"``): one set of rate ratios per person.
     weekday : bool
@@ -1197,58 +1205,61 @@ def rate_ratios(
     Returns
     -------
     pandas.DataFrame
-        One row per factor × lag (per person with ``by``, ``person_id`` first):
+        One row per factor × lag (per person with ``by``, ``person_id`` first), ``attrs["kind"] ==
+        "rate_ratios"``:
 
         - ``factor``, ``lag`` (days), ``per`` (the step of the factor the ratio refers to, in its unit);
         - ``rate_ratio``: how many times as many spasms are expected on day t per ``per`` more of the factor
-          on day t − lag, other things in the model equal; ``ci_low``, ``ci_high``: its confidence interval;
-        - ``p_value`` and ``p_adjusted`` (corrected for all the factor × lag tests together);
+          on day t − lag (the factor's other lags not held fixed); ``ci_low``, ``ci_high``: its interval;
+        - ``p_value``: that lag's own test; ``p_adjusted``: the smallest error budget at which this row is
+          stated (a row is a finding exactly when ``p_adjusted ≤ alpha``);
         - ``n``: days the model rests on; ``status``: ``"ok"`` or why no estimate was made
           (``"factor not recorded"``, ``"too few days (20 < 28)"``, ``"factor constant"``,
           ``"no spasms logged"``, ``"too few days with spasms (3 < 5)"``, ``"outcome constant"``,
-          ``"factor collinear with the adjustment (...)"``, ``"no finite estimate (separation: ...)"``
-          when the factor's days, or the weekdays, with spasms are too few to bound the estimate,
-          ``"standard error not estimable (...)"``, ``"model did not converge"``).
+          ``"factor collinear with the adjustment (...)"``, ``"no finite estimate (separation: ...)"``,
+          ``"standard error not estimable (...)"``, ``"model did not converge"``);
+        - ``hypothesis`` (``water`` for ``water_ml`` and ``water_pct``; ``exercise`` for its four
+          measures), ``family`` (``"primary"`` or ``"exploratory"``), ``p_factor`` (the hypothesis's one
+          test) and ``p_within`` (this row's p-value adjusted within its hypothesis).
 
     Notes
     -----
-    For each factor, one quasi-Poisson log-linear model with all its lags together (a distributed-lag
-    model):
+    For each factor and lag ℓ, one quasi-Poisson log-linear model on every day whose count and the
+    factor ℓ days before are both logged (a day missing removes that day from each model, not four):
 
-    .. math:: \\log E[y_t] = \\beta_0 + \\sum_{\\ell \\in \\text{lags}} \\beta_\\ell\\, x_{t-\\ell}/\\text{per}
-        + \\text{weekday}_t + s(t) + \\text{adjusters}_t
+    .. math:: \log E[y_t] = \beta_0 + \beta_\ell\, x_{t-\ell}/\text{per} + \text{weekday}_t + s(t)
+        + \text{adjusters}_t
 
-    where *s* is a piecewise-linear trend with one bend every 13 weeks. The rate ratio at lag ℓ is
-    :math:`e^{\\beta_\\ell}`, adjusted for the factor's other lags: daily factors are autocorrelated, so a
-    model with one lag at a time would credit an effect of the day before to the same day and the day
-    after as well, and the lag of a finding would be wrong.
+    where *s* is a piecewise-linear trend with one bend every 13 weeks. Quasi-Poisson estimates are
+    consistent whenever the mean model is right, whatever the over-dispersion and the day-to-day dependence
+    (Gourieroux et al. 1984; Zeger 1988). Their covariance allows for autocorrelated noise estimated from
+    the residuals of the days logged, with a working variance μ(1 + αμ)
+    (:func:`spasmlog.analysis.factor_tests.acf_covariance`), and intervals and p-values use a t reference
+    with n − p degrees of freedom. This replaced Newey–West errors with a Satterthwaite t reference, whose
+    noisy variance estimate left 10–20 degrees of freedom on four months of days and lost most of the power
+    in the far tail where a correction across factors looks.
 
-    Why quasi-Poisson rather than negative binomial: its estimates are consistent whenever the mean model
-    is right, whatever the over-dispersion and the day-to-day dependence (Gourieroux et al. 1984; Zeger
-    1988); it needs no dispersion parameter, which short diaries estimate poorly; and with sandwich errors
-    its intervals need no distributional assumption. Autocorrelation: the standard errors are Newey–West
-    HAC (Bartlett kernel, :func:`newey_west_lags`) computed over calendar days, so unlogged days are gaps,
-    not neighbours, with each day's score divided by the square root of 1 − its leverage and the variance
-    corrected for its bias under the working model (HC2 and its extension to the kernel's lags; MacKinnon
-    & White 1985). Intervals and p-values are Wald on the log scale with a **t reference** whose degrees
-    of freedom are the Satterthwaite degrees of freedom of each coefficient's HAC variance (Bell &
-    McCaffrey 2002; Imbens & Kolesár 2016; see :func:`count_regression`): with a dozen terms on a few
-    months of days the variance estimate itself is uncertain, more so for rare yes/no factors and skewed
-    intakes, and a normal reference puts too many p-values in the far tail — where a correction over
-    dozens of tests looks. In 1,500 simulated one-person diaries of 120 days with no effect planted (every
-    built-in factor, lags 0–3, 84 tests), a normal reference with HC3 errors gave a BH finding in 12.7 %
-    of diaries (10.5 % of 600 diaries of 365 days); this inference gives 3.0 % (5.5 %), ≤ 10 % as
-    promised, with each test at its nominal 5 % and 95 % intervals covering true rate ratios in 95 %.
+    **One test per factor.** The statistics of a factor's lags (and of its variants, such as exercise
+    minutes and exercise load) are combined in a weighted max-T test with their joint correlation
+    (:func:`spasmlog.analysis.factor_tests.weighted_max_t_pvalue`): lags 0 and 1 and the direction the
+    SPEC expects hold most of the test (:data:`spasmlog.analysis.decision.LAG_PRIOR`,
+    :data:`~spasmlog.analysis.decision.EXPECTED_SHARE`), so a same-day or next-day effect in the expected
+    direction needs less evidence than one three days later or the other way round, which is still found.
+    The factors' p-values are then corrected together (weighted Benjamini–Hochberg, primary family 80 % of
+    the budget), and only inside the factors that pass is each lag judged (Benjamini–Bogomolov), so the
+    lag of a finding is described at the level its selection allows.
+
+    **Reading the lags.** A row does not hold the other lags fixed: when a factor is autocorrelated (water
+    today resembles water yesterday), an effect on the day after shows, weaker, on the same day and two
+    days after too. The lag with the strongest evidence is where it sits (in simulation, a 0.8 per 500 mL
+    effect at lag 1 was placed at lag 1 in ≥ 85 % of one-year diaries), and :func:`~spasmlog.findings`
+    states a finding at that lag.
 
     Adjusting for weekday and trend means each ratio compares days with more and less of the factor
-    **within the same weeks and season**, which removes confounding by anything that follows the week or
-    drifts slowly (seasons, a new routine) — at the price of ignoring slow changes in the factor itself.
-    Minimum data: ``min_days`` days with the outcome, the factor at every lag and the adjusters recorded,
-    of which at least five with spasms (below that a Wald interval for a rate is not trustworthy, the usual
-    rule of five events, and the weekday terms alone can fit the spasm days exactly), and an outcome that
-    varies; otherwise no number, only the reason in ``status``. Only a rate ratio whose
-    ``p_adjusted`` ≤ q is a finding, and it is an association: something else that varies from day to day
-    with the factor may explain it.
+    **within the same weeks and season**. Minimum data: ``min_days`` days, of which at least five with
+    spasms, and an outcome that varies; otherwise no number, only the reason in ``status``. A finding is an
+    association: something else that varies from day to day with the factor may explain it. Calibration
+    and power, measured with the project's simulator, are in ``benchmarks/bench_power.py``.
 
     References
     ----------
@@ -1258,14 +1269,11 @@ def rate_ratios(
     Gourieroux C, Monfort A, Trognon A (1984). Pseudo maximum likelihood methods: applications to Poisson
     models. Econometrica 52:701–720. doi:10.2307/1913472
 
-    Newey WK, West KD (1994). Automatic lag selection in covariance matrix estimation. Rev Econ Stud
-    61:631–653. doi:10.2307/2297912
+    Genovese CR, Roeder K, Wasserman L (2006). False discovery control with p-value weighting. Biometrika
+    93:509–524. doi:10.1093/biomet/93.3.509
 
-    MacKinnon JG, White H (1985). Some heteroskedasticity-consistent covariance matrix estimators with
-    improved finite sample properties. J Econometrics 29:305–325. doi:10.1016/0304-4076(85)90158-7
-
-    Imbens GW, Kolesár M (2016). Robust standard errors in small samples: some practical advice. Rev Econ
-    Stat 98:701–712. doi:10.1162/REST_a_00552
+    Benjamini Y, Bogomolov M (2014). Selective inference on multiple families of hypotheses. J R Stat Soc
+    B 76:297–318. doi:10.1111/rssb.12028
 
     Bhaskaran K, Gasparrini A, Hajat S, Smeeth L, Armstrong B (2013). Time series regression studies in
     environmental epidemiology. Int J Epidemiol 42:1187–1195. doi:10.1093/ije/dyt092
@@ -1278,17 +1286,18 @@ def rate_ratios(
     >>> table = rate_ratios(daily, factors=["water_ml", "sitting_h", "caffeine_mg"], lags=(0, 1))
     >>> table[["factor", "lag", "per", "rate_ratio", "ci_low", "ci_high", "p_adjusted"]].round(3)
             factor  lag    per  rate_ratio  ci_low  ci_high  p_adjusted
-    0     water_ml    0  500.0       0.968   0.818    1.146       0.704
-    1     water_ml    1  500.0       0.717   0.614    0.837       0.000
-    2    sitting_h    0    1.0       1.028   0.928    1.138       0.704
-    3    sitting_h    1    1.0       1.021   0.929    1.122       0.704
-    4  caffeine_mg    0  100.0       0.889   0.716    1.102       0.704
-    5  caffeine_mg    1  100.0       1.072   0.866    1.327       0.704
+    0     water_ml    0  500.0       0.832   0.735    0.942       0.015
+    1     water_ml    1  500.0       0.710   0.627    0.804       0.000
+    2    sitting_h    0    1.0       1.043   0.959    1.135       0.541
+    3    sitting_h    1    1.0       1.029   0.945    1.120       0.541
+    4  caffeine_mg    0  100.0       0.904   0.746    1.096       1.000
+    5  caffeine_mg    1  100.0       1.026   0.846    1.244       1.000
     >>> table["n"].tolist()
-    [638, 638, 655, 655, 645, 645]
+    [682, 657, 691, 667, 685, 661]
 
-    Each 500 mL more to drink than usual on a day is associated with 0.72 times as many spasms the next
-    day (95 % CI 0.61 to 0.84; 638 days).
+    Each 500 mL more to drink than usual on a day is associated with 0.71 times as many spasms the next
+    day (95 % CI 0.63 to 0.80; 657 days); the same-day association (0.83) is the next day's showing through
+    water's day-to-day persistence.
     """
     function = "rate_ratios"
     daily = _check_frame(daily, function)

@@ -12,11 +12,14 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
+from spasmlog.analysis.decision import EXPLORATORY, PRIMARY, _weights, one_sided_weights
 from spasmlog.analysis.multicomp import adjust_pvalues
+from spasmlog.analysis.projection import days_to_detect, projection_sentence
 
-__all__ = ["factor_label", "findings", "findings_table"]
+__all__ = ["factor_label", "findings", "findings_table", "not_yet_clear"]
 
 ASSOCIATION_NOTE = "This is an association, not proof of cause."
 
@@ -143,8 +146,8 @@ def _times(row: Mapping[str, Any], details: str, level: int, *, compared: str = 
     return f"{percent}% fewer spasms{versus} ({shown} times as many; {interval})"
 
 
-def _after_correction(tests: int) -> str:
-    return "the only test run" if tests == 1 else f"after correcting for the {tests} tests run together"
+def _after_correction(tests: int, unit: str = "tests run") -> str:
+    return "the only test run" if tests == 1 else f"after correcting for the {tests} {unit} together"
 
 
 def _adjusted(table: pd.DataFrame) -> pd.Series:
@@ -318,25 +321,37 @@ def findings(results: pd.DataFrame | pd.Series, *, max_items: int = 5, alpha: fl
     if table.empty:
         return []
     described = findings_table(table, alpha=alpha)
-    ranked = described.sort_values("p_adjusted", kind="stable", na_position="last")
+    described["_group"] = table["hypothesis"].astype(str).to_numpy() if "hypothesis" in table else described["factor"]
+    described["_family"] = table["family"].astype(str).to_numpy() if "family" in table else PRIMARY
+    described["_p"] = table["p_value"].astype("float64").to_numpy() if "p_value" in table else np.nan
+    ranked = described.sort_values(["p_adjusted", "_p"], kind="stable", na_position="last")
     found = ranked[ranked["finding"]]
-    best = found.drop_duplicates("factor")
+    best = found.drop_duplicates("_group")
     sentences = []
     for row in best.head(max_items).to_dict("records"):
         sentence = str(row["sentence"])
-        others = [int(lag) for lag in found.loc[found["factor"] == row["factor"], "lag"] if lag != row["lag"]]
+        same = found[(found["_group"] == row["_group"]) & (found["factor"] == row["factor"])]
+        others = [int(lag) for lag in same["lag"] if lag != row["lag"]]
         if others:
             also = f" The association shows at {_lags(others)} too (neighbouring days are alike)."
             sentence = sentence.replace(f" {ASSOCIATION_NOTE}", f"{also} {ASSOCIATION_NOTE}")
+        if row["_family"] == EXPLORATORY:
+            sentence = f"Exploratory (a column outside the known suspects): {sentence}"
         sentences.append(sentence)
     if len(best) > max_items:
         sentences.append(f"{len(best) - max_items} more association(s) survived the correction; see the table.")
     tested = described[described["status"] == "ok"]
-    clear = set(found["factor"])
-    unclear = [f for f in dict.fromkeys(tested["factor"]) if f not in clear]
+    clear = set(found["_group"])
+    unclear = list(dict.fromkeys(tested.loc[~tested["_group"].isin(clear), "factor"]))
+    if "hypothesis" in table:
+        unclear = [g for g in dict.fromkeys(tested["_group"]) if g not in clear]
     if unclear:
         names = ", ".join(factor_label(f) for f in unclear)
-        sentences.append(f"No clear association with {names} ({_after_correction(len(tested))}).")
+        if "hypothesis" in table:
+            correction = _after_correction(tested["_group"].nunique(), "factors tested, each once over its lags,")
+        else:
+            correction = _after_correction(len(tested))
+        sentences.append(f"No clear association with {names} ({correction}).")
     skipped = described[described["status"] != "ok"]
     if len(skipped):
         reasons = skipped.drop_duplicates("factor")
@@ -345,3 +360,90 @@ def findings(results: pd.DataFrame | pd.Series, *, max_items: int = 5, alpha: fl
         )
         sentences.append(f"Not estimated: {listed}.")
     return sentences
+
+
+def not_yet_clear(results: pd.DataFrame, *, alpha: float = 0.05, power: float = 0.8) -> pd.DataFrame:
+    """For each known suspect that was estimated but is not a finding: how long until you'd know.
+
+    Parameters
+    ----------
+    results : DataFrame
+        A table of :func:`spasmlog.rate_ratios` (after :func:`spasmlog.analysis.decision.decide_together`
+        when a report states other tables too).
+    alpha : float
+        The error budget of the decision rule.
+    power : float
+        The chance of showing the effect that the projection aims for.
+
+    Returns
+    -------
+    DataFrame
+        One row per primary hypothesis that is not a finding (per person with ``person_id``): ``factor``,
+        ``lag``, ``per``, ``rate_ratio``, ``ci_low``, ``ci_high``, ``n`` (of its strongest row: the smallest
+        p-value), ``threshold_p`` (the two-sided p-value that row would need if it were the only finding:
+        its share of the budget, from the decision rule's weights), ``additional_days`` (from
+        :func:`spasmlog.analysis.projection.days_to_detect`) and ``sentence``.
+
+    Notes
+    -----
+    The projection takes the current estimate as the real size and assumes the standard error shrinks
+    like one over the square root of the days, with the same logging habits. It is a guide, not a
+    promise: the estimate itself is uncertain.
+    """
+    columns = ["factor", "lag", "per", "rate_ratio", "ci_low", "ci_high", "n", "threshold_p", "additional_days",
+               "sentence"]  # fmt: skip
+    needed = {"hypothesis", "family", "p_value", "rate_ratio", "ci_low", "ci_high", "n", "status"}
+    if results.empty or not needed <= set(results.columns):
+        return pd.DataFrame(columns=columns)
+    person = "person_id" if "person_id" in results.columns else None
+    parts = results.groupby(person, sort=False) if person else [(None, results)]
+    out = []
+    for key, table in parts:
+        ok = table[table["status"] == "ok"]
+        if ok.empty:
+            continue
+        groups = ok.groupby("hypothesis", sort=False)
+        families = groups["family"].first()
+        weights = dict(zip(families.index, _weights(families.to_numpy().astype(str), 0.8), strict=True))
+        stated = ok["p_adjusted"] <= alpha
+        m = len(families)
+        for name, part in groups:
+            if stated[part.index].any() or families[name] != PRIMARY:
+                continue
+            best = part.sort_values("p_value", kind="stable").iloc[0]
+            up, down = one_sided_weights(part["factor"].to_numpy(), part["lag"].to_numpy())
+            at = list(part.index).index(best.name)
+            share = up[at] if best["rate_ratio"] > 1 else down[at]
+            threshold = min(alpha, 2 * alpha * weights[name] / m * share)
+            extra = days_to_detect(
+                float(best["rate_ratio"]), float(best["ci_low"]), float(best["ci_high"]), int(best["n"]),
+                threshold_p=threshold, power=power, alpha=alpha,
+            )
+            level = round(100 * (1 - alpha))
+            shown, low, high = _estimate(float(best["rate_ratio"]), float(best["ci_low"]), float(best["ci_high"]))
+            step = _step(str(best["factor"]), best.get("per"))
+            sentence = (
+                f"{factor_label(str(best['factor'])).capitalize()}: {shown} times the spasm rate {step}"
+                f"{_lag_words(int(best['lag']))} ({level}% CI {low} to {high}), not yet clear. "
+                f"{projection_sentence(float(extra))}"
+            ).strip()
+            record = {c: best[c] for c in ("factor", "lag", "per", "rate_ratio", "ci_low", "ci_high", "n") if c in best}
+            record.update(threshold_p=threshold, additional_days=float(extra), sentence=sentence)
+            if person:
+                record = {person: key, **record}
+            out.append(record)
+    return pd.DataFrame(out, columns=([person] if person else []) + columns)
+
+
+def _step(factor: str, per: object) -> str:
+    unit = _PHRASES.get(factor, ("", ""))[1]
+    if per is None or pd.isna(per):
+        return "on days with it"
+    amount = float(per)  # type: ignore[arg-type]
+    if factor in _WHEN_ON or factor.startswith("on_"):
+        return "on days with it"
+    return f"per {_amount(amount, unit) if unit else _number(amount)}"
+
+
+def _lag_words(lag: int) -> str:
+    return {0: " on the same day", 1: " the day after"}.get(lag, f" {lag} days after")
