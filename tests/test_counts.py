@@ -583,6 +583,7 @@ def test_intervention_effect_adjusts_for_daily_factors(alex):
         time="day",
         step="on",
         covariates=["tue", "wed", "thu", "fri", "sat", "sun", "water", "sitting"],
+        maxlags="auto",
         small_sample="hc2",
         reference="t",
     ).set_index("term")

@@ -46,6 +46,7 @@ Errors = Literal["model", "quasi", "hac"]
 Reference = Literal["normal", "t"]
 SmallSample = bool | Literal["hc2", "hc3"]
 Correlation = Literal["exchangeable", "ar1", "independence"]
+Bandwidth = Literal["fixed", "auto"]
 
 DEFAULT_PER: dict[str, float] = {
     "water_ml": 500.0,
@@ -285,6 +286,7 @@ def _fit_batch(
     reference: Reference = "normal",
     df_columns: slice | None = None,
     maxiter: int = 60,
+    bandwidth: Bandwidth = "fixed",
 ) -> _Fits:
     """Fit M log-linear count models that share the rows 0..T−1 (day positions) but not the design.
 
@@ -293,7 +295,9 @@ def _fit_batch(
     With ``reference="t"`` the degrees of freedom are n − rank for model-based and quasi errors, and the
     Satterthwaite degrees of freedom of the HAC variance (:func:`_hac_moments`) for the coefficients in
     ``df_columns`` (default: all) with HAC errors; with ``small_sample="hc2"`` the HAC variances of those
-    coefficients are also divided by their expectation under the working model (their bias).
+    coefficients are also divided by their expectation under the working model (their bias). Without
+    ``maxlags``, the HAC kernel has :func:`newey_west_lags` lags (``bandwidth="fixed"``) or as many as the
+    autocorrelation of each model's residuals asks for (``"auto"``, :func:`_automatic_lags`).
     """
     m, t, _ = design.shape
     w = valid.astype(np.float64)
@@ -364,7 +368,12 @@ def _fit_batch(
     elif errors == "quasi":
         cov = bread * scale[:, None, None]
     else:
-        lags = newey_west_lags(n) if maxlags is None else np.broadcast_to(maxlags, (m,))
+        if maxlags is not None:
+            lags = np.broadcast_to(maxlags, (m,))
+        elif bandwidth == "auto":
+            lags = _automatic_lags(w * (y_all - mu) / np.sqrt(np.where(valid, variance, 1.0)), valid)
+        else:
+            lags = newey_west_lags(n)
         inflate = np.ones((m, t))
         if small_sample:  # each day's score over (1 − its leverage) (HC3) or its square root (HC2)
             leverage = np.einsum("mtp,mpq,mtq->mt", x, bread, x) * weight
@@ -477,6 +486,47 @@ def newey_west_lags(n: int | np.ndarray) -> np.ndarray:
     return np.floor(4 * (np.asarray(n, dtype=np.float64) / 100) ** (2 / 9)).astype(np.int64)
 
 
+def _automatic_lags(residuals: np.ndarray, valid: np.ndarray) -> np.ndarray:
+    """Lags of the Bartlett kernel chosen from the autocorrelation of each model's residuals, (M,).
+
+    ``residuals`` (M, T) are the Pearson residuals on the calendar (0 on days a model does not use).
+    Their autocorrelations :math:`\\hat\\rho_j`, j = 1..m with m = ⌊12 (n/100)^{2/9}⌋ (the longer of Newey
+    & West's 1994 pre-truncation lags), are taken over the pairs of days both used, and fitted by least
+    squares with :math:`\\rho_j = c\\,\\phi^j` (c ≥ 0, 0 < φ ≤ 0.95): the autocorrelation of a rate that
+    follows a latent AR(1) seen through count noise, an ARMA(1,1). From the fit, :math:`s_0 = 1 +
+    2c\\phi/(1-\\phi)` and :math:`s_1 = 2c\\phi/(1-\\phi)^2` are the spectral density at 0 and its Bartlett
+    derivative (Andrews 1991), and the lags are :math:`\\lfloor 1.5 \\sqrt{n\\, s_1/s_0} \\rfloor`: the √n
+    growth of bandwidths chosen for tests rather than for the variance's mean squared error (Sun,
+    Phillips & Jin 2008; Lazarus et al. 2018), with the constant 1.5 chosen by simulation. At least
+    :func:`newey_west_lags` of n, at most ⌊n/4⌋. A parametric fit rather than the nonparametric sums of
+    Newey & West (1994): over a few months of days the sums of a dozen noisy autocorrelations often
+    ask for a long window where there is no autocorrelation at all.
+    """
+    n = valid.sum(1).astype(np.float64)
+    floor = newey_west_lags(n)
+    pre = np.floor(12 * (n / 100) ** (2 / 9)).astype(np.int64)
+    top = max(min(int(pre.max(initial=0)), residuals.shape[1] - 1), 1)
+    variance = (residuals**2).sum(1) / np.maximum(n, 1.0)
+    rho = np.zeros((n.size, top))
+    for j in range(1, top + 1):
+        pairs = (valid[:, j:] & valid[:, :-j]).sum(1)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            value = (residuals[:, j:] * residuals[:, :-j]).sum(1) / pairs / variance
+        rho[:, j - 1] = np.where((j <= pre) & (pairs > 0) & (variance > 0), value, 0.0)
+    grid = np.linspace(0.01, 0.95, 95)
+    curves = grid[:, None] ** np.arange(1, top + 1)  # (G, m): φ^j
+    used = (np.arange(1, top + 1) <= pre[:, None]).astype(np.float64)  # (M, m)
+    cross = rho @ curves.T  # (M, G)
+    norm = used @ (curves**2).T
+    c = np.clip(cross / np.where(norm > 0, norm, 1.0), 0.0, 1.0)
+    best = np.argmin(c**2 * norm - 2 * c * cross, axis=1)  # least squares over φ, with c at its best
+    phi = grid[best]
+    c = c[np.arange(n.size), best]
+    ratio = (2 * c * phi / (1 - phi) ** 2) / (1 + 2 * c * phi / (1 - phi))
+    chosen = np.floor(1.5 * np.sqrt(ratio * n)).astype(np.int64)
+    return np.maximum(np.minimum(chosen, np.floor(n / 4).astype(np.int64)), floor)
+
+
 def _wald(coef: np.ndarray, se: np.ndarray, alpha: float, df: np.ndarray | float = np.inf) -> tuple[np.ndarray, ...]:
     """Rate ratio, interval and two-sided p-value of log rate ratios: normal (df = inf) or t reference.
 
@@ -562,7 +612,7 @@ def count_regression(
     errors: Errors = "model",
     exposure: pd.Series | np.ndarray | None = None,
     time: pd.Series | np.ndarray | None = None,
-    maxlags: int | None = None,
+    maxlags: int | Literal["auto"] | None = None,
     dispersion: float | None = None,
     small_sample: SmallSample = False,
     reference: Reference = "normal",
@@ -707,7 +757,8 @@ def count_regression(
     grid_off = np.zeros(span)
     if offset is not None:
         grid_off[position] = np.where(valid, offset, 0.0)
-    lags = None if maxlags is None else np.array([_check_whole(maxlags, "maxlags", "count_regression", 0)])
+    automatic = isinstance(maxlags, str) and maxlags == "auto"
+    lags = None if maxlags is None or automatic else np.array([_check_whole(maxlags, "maxlags", "count_regression", 0)])
     fit = _fit_batch(
         grid_x,
         grid_y,
@@ -719,6 +770,7 @@ def count_regression(
         maxlags=lags,
         small_sample=small_sample,
         reference=reference,
+        bandwidth="auto" if automatic else "fixed",
     )
     coef = fit.params[0]
     se = np.sqrt(np.clip(np.diag(fit.cov[0]), 0, None))
@@ -783,7 +835,7 @@ def segmented_regression(
     period: float | None = None,
     slope_change: bool = False,
     errors: Literal["hac", "quasi"] = "hac",
-    maxlags: int | None = None,
+    maxlags: int | Literal["auto"] | None = None,
     small_sample: SmallSample = False,
     reference: Reference = "normal",
     alpha: float = 0.05,
@@ -896,7 +948,7 @@ def _segmented_fit(
     period: float | None,
     slope_change: bool,
     errors: Literal["hac", "quasi"],
-    maxlags: int | None,
+    maxlags: int | Literal["auto"] | None,
     small_sample: SmallSample,
     reference: Reference,
     alpha: float,
@@ -1019,6 +1071,21 @@ def _outcome_status(values: np.ndarray) -> str | None:
     return None
 
 
+def _without_empty_weekdays(day: np.ndarray, y: np.ndarray, used: np.ndarray) -> np.ndarray:
+    """The days used, less those of any weekday without a single spasm on them (when other days have some).
+
+    A weekday whose days used have no spasm has no finite term of its own: its rate can only go to 0, and
+    with it the whole model would be "separated". In that limit the weekday's days carry no information
+    on the other coefficients (their fitted counts are 0 whatever the rest), so the model without them
+    gives the same, finite, estimates of everything else, adjusted for the day of the week as before.
+    """
+    spasms = np.bincount(day[used], weights=y[used], minlength=7)
+    empty = (np.bincount(day[used], minlength=7) > 0) & (spasms == 0)
+    if not empty.any() or spasms.sum() == 0:
+        return used
+    return used & ~empty[day]
+
+
 def _fit_person(
     calendar: _Calendar,
     y: np.ndarray,
@@ -1029,13 +1096,18 @@ def _fit_person(
     min_days: int,
     alpha: float,
     min_each: int = 0,
+    bandwidth: Bandwidth = "fixed",
 ) -> pd.DataFrame:
     """Quasi-Poisson + HAC for each model; one row per model × column of interest (model-major order).
 
-    Columns: ``rate_ratio``, ``ci_low``, ``ci_high``, ``p_value``, ``n``, ``status``.
+    Columns: ``rate_ratio``, ``ci_low``, ``ci_high``, ``p_value``, ``n``, ``status``. With weekday terms in
+    ``base``, the days of a weekday without spasms are left out of a model (:func:`_without_empty_weekdays`)
+    and do not count in ``n``. ``bandwidth`` chooses the lags of the HAC kernel (see :func:`_fit_batch`).
     """
     m, k = len(models), models[0].x.shape[1]
     base_matrix = np.column_stack(list(base.values()))
+    weekday_columns = [j for j, name in enumerate(base) if name in _WEEKDAYS]
+    day = calendar.weekday()
     adj = np.column_stack(adjusters) if adjusters else np.zeros((calendar.days, 0))
     adj_ok = np.isfinite(adj)
     q = base_matrix.shape[1] + adj.shape[1]
@@ -1049,6 +1121,8 @@ def _fit_person(
         if model.skip is not None:
             keep[model.skip] = False
         ok = y_ok & np.isfinite(model.x).all(1) & adj_ok[:, keep].all(1)
+        if weekday_columns:
+            ok = _without_empty_weekdays(day, np.nan_to_num(y), ok)
         valid[i] = ok
         n[i] = ok.sum()
         columns = np.column_stack([np.where(adj_ok, adj, 0.0), np.where(ok[:, None], model.x, 0.0)])
@@ -1059,6 +1133,9 @@ def _fit_person(
         columns[:, : adj.shape[1]][:, ~keep] = 0.0
         design[i, :, : base_matrix.shape[1]] = base_matrix
         design[i, :, base_matrix.shape[1] :] = columns
+        present = np.unique(day[ok])
+        if weekday_columns and present.size and present[0] != 0:  # no Monday: the first weekday left is the reference
+            design[i, :, weekday_columns[present[0] - 1]] = 0.0
         values = model.x[ok]
         below = int((values[:, 0] > 0.5).sum()) if n[i] else 0
         if not np.isfinite(model.x).any():
@@ -1081,7 +1158,14 @@ def _fit_person(
             collinear = _collinear(design[todo], valid[todo], q + j)
             status[todo[collinear], j] = "factor collinear with the adjustment (day of week, trend, other lags)"
         fits = _fit_batch(
-            design[todo], y, valid[todo], errors="hac", small_sample="hc2", reference="t", df_columns=slice(q, None)
+            design[todo],
+            y,
+            valid[todo],
+            errors="hac",
+            small_sample="hc2",
+            reference="t",
+            df_columns=slice(q, None),
+            bandwidth=bandwidth,
         )
         coef[todo] = fits.params[:, q:]
         se[todo] = np.sqrt(np.clip(np.diagonal(fits.cov, axis1=1, axis2=2)[:, q:], 0, None))
@@ -1617,9 +1701,13 @@ def intervention_effect(
             if reason is not None:
                 row["status"] = reason
                 continue
+            if weekday:  # the days of a weekday without spasms leave the model (see _without_empty_weekdays)
+                used = _without_empty_weekdays(calendar.weekday(), np.nan_to_num(y), used)
             data = pd.DataFrame({name: values[used] for name, values in design.items() if name != "intercept"})
             data["spasms"], data["day"], data["on"] = y[used], day[used], on[used].astype(np.float64)
             covariates = [c for c in data.columns if c in _WEEKDAYS and data[c].min() != data[c].max()]
+            if weekday and not (calendar.weekday()[used] == 0).any():  # no Monday: the first weekday left is
+                covariates = covariates[1:]  # the reference
             for name, values in adjuster_values.items():
                 if name != column and values[used].min() != values[used].max():
                     data[f"adjust:{name}"] = values[used]
@@ -1656,7 +1744,7 @@ def intervention_effect(
                 period=_PERIOD_DAYS,
                 slope_change=False,
                 errors="hac",
-                maxlags=None,
+                maxlags="auto",
                 small_sample="hc2",
                 reference="t",
                 alpha=alpha,
