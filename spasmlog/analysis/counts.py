@@ -490,17 +490,8 @@ def _automatic_lags(residuals: np.ndarray, valid: np.ndarray) -> np.ndarray:
     """Lags of the Bartlett kernel chosen from the autocorrelation of each model's residuals, (M,).
 
     ``residuals`` (M, T) are the Pearson residuals on the calendar (0 on days a model does not use).
-    Their autocorrelations :math:`\\hat\\rho_j`, j = 1..m with m = ⌊12 (n/100)^{2/9}⌋ (the longer of Newey
-    & West's 1994 pre-truncation lags), are taken over the pairs of days both used, and fitted by least
-    squares with :math:`\\rho_j = c\\,\\phi^j` (c ≥ 0, 0 < φ ≤ 0.95): the autocorrelation of a rate that
-    follows a latent AR(1) seen through count noise, an ARMA(1,1). From the fit, :math:`s_0 = 1 +
-    2c\\phi/(1-\\phi)` and :math:`s_1 = 2c\\phi/(1-\\phi)^2` are the spectral density at 0 and its Bartlett
-    derivative (Andrews 1991), and the lags are :math:`\\lfloor 1.5 \\sqrt{n\\, s_1/s_0} \\rfloor`: the √n
-    growth of bandwidths chosen for tests rather than for the variance's mean squared error (Sun,
-    Phillips & Jin 2008; Lazarus et al. 2018), with the constant 1.5 chosen by simulation. At least
-    :func:`newey_west_lags` of n, at most ⌊n/4⌋. A parametric fit rather than the nonparametric sums of
-    Newey & West (1994): over a few months of days the sums of a dozen noisy autocorrelations often
-    ask for a long window where there is no autocorrelation at all.
+    The rule (an ARMA(1,1) fit to the autocorrelations, plugged into a √n window) is described in the
+    Notes of :func:`count_regression`.
     """
     n = valid.sum(1).astype(np.float64)
     floor = newey_west_lags(n)
@@ -523,7 +514,7 @@ def _automatic_lags(residuals: np.ndarray, valid: np.ndarray) -> np.ndarray:
     phi = grid[best]
     c = c[np.arange(n.size), best]
     ratio = (2 * c * phi / (1 - phi) ** 2) / (1 + 2 * c * phi / (1 - phi))
-    chosen = np.floor(1.5 * np.sqrt(ratio * n)).astype(np.int64)
+    chosen = np.floor(2 * np.sqrt(ratio * n)).astype(np.int64)
     return np.maximum(np.minimum(chosen, np.floor(n / 4).astype(np.int64)), floor)
 
 
@@ -642,8 +633,9 @@ def count_regression(
     time : Series or 1-D array of int, optional
         Position of each row in time (day or month number), for ``errors="hac"``: rows further apart than
         ``maxlags`` are not correlated, and gaps count. Default: the row order, with no gaps.
-    maxlags : int, optional
-        Lags of the Newey–West kernel; default :func:`newey_west_lags` of the rows used.
+    maxlags : int or "auto", optional
+        Lags of the Newey–West kernel; default :func:`newey_west_lags` of the rows used. ``"auto"``: as
+        many as the autocorrelation of the residuals asks for, at least :func:`newey_west_lags` (see Notes).
     dispersion : float, optional
         Fix the NB2 α instead of estimating it.
     small_sample : {False, True, "hc3", "hc2"}
@@ -694,8 +686,38 @@ def count_regression(
     the coefficient's variance is :math:`\\phi (B^{-1})_{jj}`; ``small_sample="hc2"`` multiplies the HAC
     variance by their ratio, which is exactly 1 without lags.
 
+    :func:`newey_west_lags` grows as :math:`n^{2/9}`: about 5 days for a year of days, whatever the data.
+    That is too short when the spasm rate itself wanders for weeks (a latent AR(1) with φ = 0.8 on the log
+    rate): the kernel misses most of the autocorrelation and intervals are too narrow. ``maxlags="auto"``
+    takes the window from the data instead. The autocorrelations :math:`\\hat\\rho_j` of the Pearson
+    residuals over time (from pairs of rows both used, so gaps do not dilute them), j = 1 to
+    :math:`\\lfloor 12 (n/100)^{2/9} \\rfloor` (Newey & West 1994's longer pre-truncation), are fitted by
+    least squares with :math:`c\\,\\phi^j` (c ≥ 0, 0 < φ ≤ 0.95): the autocorrelation of a latent AR(1)
+    rate seen through count noise. From the fit, :math:`s_0 = 1 + 2c\\phi/(1-\\phi)` (the long-run
+    variance over the variance) and :math:`s_1 = 2c\\phi/(1-\\phi)^2` (its Bartlett derivative; Andrews
+    1991), and the window is :math:`\\lfloor 2 \\sqrt{n\\, s_1/s_0} \\rfloor` lags: the √n growth of
+    windows chosen for the size of tests rather than for the mean squared error of the variance (Sun,
+    Phillips & Jin 2008; Lazarus et al. 2018), with the constant 2 chosen by simulation; never fewer
+    than :func:`newey_west_lags`, never more than n/4. Without autocorrelation it stays at
+    :func:`newey_west_lags` (the fitted c is 0) in most series. The parametric fit is used because the
+    nonparametric sums of Newey & West (1994) over a dozen noisy autocorrelations often ask for a long
+    window in series with no autocorrelation at all, and those with the shorter pre-truncation miss the
+    slow decay of a persistent rate.
+
     References
     ----------
+    Andrews DWK (1991). Heteroskedasticity and autocorrelation consistent covariance matrix estimation.
+    Econometrica 59:817–858. doi:10.2307/2938229
+
+    Newey WK, West KD (1994). Automatic lag selection in covariance matrix estimation. Rev Econ Stud
+    61:631–653. doi:10.2307/2297912
+
+    Sun Y, Phillips PCB, Jin S (2008). Optimal bandwidth selection in heteroskedasticity–autocorrelation
+    robust testing. Econometrica 76:175–194. doi:10.1111/j.0012-9682.2008.00822.x
+
+    Lazarus E, Lewis DJ, Stock JH, Watson MW (2018). HAR inference: recommendations for practice. J Bus
+    Econ Stat 36:541–559. doi:10.1080/07350015.2018.1506926
+
     Lawless JF (1987). Negative binomial and mixed Poisson regression. Can J Stat 15:209–225.
     doi:10.2307/3314912
 
@@ -866,8 +888,9 @@ def segmented_regression(
     errors : {"hac", "quasi"}
         Newey–West HAC errors over ``time`` (default), or quasi-Poisson model-based errors (Pearson
         dispersion), as in the tutorial of Lopez Bernal et al. (2017).
-    maxlags : int, optional
-        Lags of the HAC kernel; default :func:`newey_west_lags`.
+    maxlags : int or "auto", optional
+        Lags of the HAC kernel; default :func:`newey_west_lags`; ``"auto"`` chooses them from the
+        autocorrelation of the residuals (see :func:`count_regression`).
     small_sample : {False, True, "hc3", "hc2"}
         The leverage correction of the HAC errors, see :func:`count_regression`.
     reference : {"normal", "t"}
@@ -1101,8 +1124,9 @@ def _fit_person(
     """Quasi-Poisson + HAC for each model; one row per model × column of interest (model-major order).
 
     Columns: ``rate_ratio``, ``ci_low``, ``ci_high``, ``p_value``, ``n``, ``status``. With weekday terms in
-    ``base``, the days of a weekday without spasms are left out of a model (:func:`_without_empty_weekdays`)
-    and do not count in ``n``. ``bandwidth`` chooses the lags of the HAC kernel (see :func:`_fit_batch`).
+    ``base``, the days of a weekday without spasms are left out of the fit (:func:`_without_empty_weekdays`);
+    they still count in ``n`` and ``min_days``, as their weekday's term would fit them exactly.
+    ``bandwidth`` chooses the lags of the HAC kernel (see :func:`_fit_batch`).
     """
     m, k = len(models), models[0].x.shape[1]
     base_matrix = np.column_stack(list(base.values()))
@@ -1120,13 +1144,12 @@ def _fit_person(
         keep = np.ones(adj.shape[1], dtype=bool)
         if model.skip is not None:
             keep[model.skip] = False
-        ok = y_ok & np.isfinite(model.x).all(1) & adj_ok[:, keep].all(1)
-        if weekday_columns:
-            ok = _without_empty_weekdays(day, np.nan_to_num(y), ok)
+        recorded = y_ok & np.isfinite(model.x).all(1) & adj_ok[:, keep].all(1)
+        n[i] = recorded.sum()
+        ok = _without_empty_weekdays(day, np.nan_to_num(y), recorded) if weekday_columns else recorded
         valid[i] = ok
-        n[i] = ok.sum()
         columns = np.column_stack([np.where(adj_ok, adj, 0.0), np.where(ok[:, None], model.x, 0.0)])
-        if n[i]:  # centre and scale the adjusters, centre the factor: better conditioned, same rate ratios
+        if ok.any():  # centre and scale the adjusters, centre the factor: better conditioned, same rate ratios
             centre = columns[ok].mean(0)
             spread = np.r_[columns[ok, : adj.shape[1]].std(0), np.ones(k)]
             columns = np.where(ok[:, None], (columns - centre) / np.where(spread > 0, spread, 1.0), 0.0)
@@ -1134,9 +1157,9 @@ def _fit_person(
         design[i, :, : base_matrix.shape[1]] = base_matrix
         design[i, :, base_matrix.shape[1] :] = columns
         present = np.unique(day[ok])
-        if weekday_columns and present.size and present[0] != 0:  # no Monday: the first weekday left is the reference
+        if weekday_columns and present.size and present[0] != 0:  # no Monday: the first day left is the reference
             design[i, :, weekday_columns[present[0] - 1]] = 0.0
-        values = model.x[ok]
+        values = model.x[recorded]
         below = int((values[:, 0] > 0.5).sum()) if n[i] else 0
         if not np.isfinite(model.x).any():
             status[i] = "factor not recorded"
@@ -1148,7 +1171,7 @@ def _fit_person(
             side = "below" if below < n[i] - below else "at or above"
             status[i] = f"too few days {side} the threshold ({min(below, n[i] - below)} < {min_each})"
         else:
-            status[i] = _outcome_status(y[ok]) or "ok"
+            status[i] = _outcome_status(y[recorded]) or "ok"
     todo = np.flatnonzero((status == "ok").all(1))
     coef = np.full((m, k), np.nan)
     se = np.full((m, k), np.nan)
