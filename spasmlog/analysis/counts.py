@@ -1287,7 +1287,8 @@ def rate_ratios(
           (``"factor not recorded"``, ``"too few days (20 < 28)"``, ``"factor constant"``,
           ``"no spasms logged"``, ``"too few days with spasms (3 < 5)"``, ``"outcome constant"``,
           ``"factor collinear with the adjustment (...)"``, ``"no finite estimate (separation: ...)"``
-          when the factor's days, or the weekdays, with spasms are too few to bound the estimate,
+          when the factor's days with spasms are too few to bound the estimate (the days of a weekday
+          without any spasm are left out of the fit instead, as its own term would fit them exactly),
           ``"standard error not estimable (...)"``, ``"model did not converge"``).
 
     Notes
@@ -1627,7 +1628,19 @@ def intervention_effect(
     of the intervention and the days on it: :math:`\\log E[y_t] = \\beta_0 + \\beta_1 t + \\beta_2
     \\,\\text{on}_t + \\text{weekday}_t [+ \\text{season}_t + \\text{adjusters}_t]`, with Newey–West errors
     over calendar days (bias-corrected HC2) and a t reference with the Satterthwaite degrees of freedom
-    of the HAC variance (see :func:`count_regression`). The rate ratio :math:`e^{\\beta_2}`
+    of the HAC variance (see :func:`count_regression`). The window of the HAC errors comes from the
+    autocorrelation of the residuals (``maxlags="auto"`` of :func:`count_regression`): a spasm rate that
+    drifts for weeks gets a long window, one that does not keeps the short :func:`newey_west_lags`. A
+    step compares weeks with weeks, so slow drifts of the rate weigh on it as on nothing else. In 800
+    simulated diaries per scenario whose log rate follows a latent AR(1) with φ = 0.8 (sd 0.5) and which
+    start a programme without effect half-way, the fixed window found an effect at 5 % in 10.4 % of 120-day
+    diaries and 9.6 % of one-year diaries (95 % intervals of a real 0.7 covering it in 92.5 % and 91 %);
+    the window from the data does so in 6.3 % and 4.9 % (intervals covering in 95 % and 95.5 %). Without
+    persistence it keeps 5.1 % and 3.3 %, and finds a real 0.6 in 16.5 % and 22 % of diaries (18 % and
+    24 % with the fixed window). With the weekday terms, the days of a weekday without a single spasm
+    are left out of the fit (that weekday's own term would run off to minus infinity, fitting them
+    exactly, and they would tell nothing more), instead of refusing the model as separated; they still
+    count in ``days_before`` and ``days_during``. The rate ratio :math:`e^{\\beta_2}`
     compares the rate while on it with the rate the trend before it predicts. Days after an intervention
     stopped are left out (they are neither before nor during), so a single session (``end`` = ``start``)
     is "during" only on its own day. At least five days with spasms are needed, as in
