@@ -11,6 +11,7 @@ factor, with a simple interval per band for display.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -302,7 +303,7 @@ def effects(
 # forest
 # --------------------------------------------------------------------------------------------------------
 
-_FOREST_TITLE = "Everything tested, each factor at its strongest lag"
+_FOREST_TITLE = "Each factor at its strongest lag"
 _FOREST_REACH = 10.0
 """Widest rate ratio the forest plot's axis shows (0.1 to 10): a longer interval ends in an arrow."""
 _GROUPS = (
@@ -570,7 +571,7 @@ def forest(
         note = None
         if reasons:
             listed = "; ".join(reasons[:4]) + ("; ..." if len(reasons) > 4 else "")
-            note = f"Not estimated: {listed}."
+            note = textwrap.fill(f"Not estimated: {listed}.", width=60)  # a long line would squeeze the Axes
         handles, texts = ax.get_legend_handles_labels()
         legend_below(ax, handles[::-1], texts[::-1], ncols=2, title=note, title_fontsize=8, alignment="left")
     return ax

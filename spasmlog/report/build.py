@@ -26,13 +26,27 @@ import pandas as pd
 from spasmlog.analysis.caseload import caseload_summary
 from spasmlog.analysis.counts import intervention_effect, rate_ratios
 from spasmlog.analysis.daily import INTAKE_COLUMNS, daily_table, intervention_column
-from spasmlog.analysis.findings import factor_label, findings, findings_table
+from spasmlog.analysis.decision import PRIMARY, PRIMARY_SHARE, decide_together
+from spasmlog.analysis.findings import ASSOCIATION_NOTE, _estimate, factor_label, findings, findings_table
+from spasmlog.analysis.sessions import session_effect, session_interventions
 from spasmlog.errors import SpasmlogError
 from spasmlog.log import Log
 from spasmlog.logformat.reference import reference_values
+from spasmlog.plots._common import per_label
 from spasmlog.report.charts import WIDTH, Chart, draw
 
-__all__ = ["ALPHA", "LAGS", "DateLike", "parse_date", "render_index", "render_person", "restrict", "write_report"]
+__all__ = [
+    "ALPHA",
+    "LAGS",
+    "DateLike",
+    "Results",
+    "analyse",
+    "parse_date",
+    "render_index",
+    "render_person",
+    "restrict",
+    "write_report",
+]
 
 ALPHA = 0.05
 """Level of the intervals (95%) and of the false-discovery-rate correction of the associations."""
@@ -257,6 +271,278 @@ def _render(template: str, **context: Any) -> str:
 
 
 # ---------------------------------------------------------------------------------------------------------------
+# The analysis of one person: computed once, decided together
+
+
+@dataclasses.dataclass(frozen=True)
+class Results:
+    """One person's result tables, decided together (:func:`~spasmlog.analysis.decision.decide_together`).
+
+    Attributes
+    ----------
+    associations : pandas.DataFrame
+        :func:`spasmlog.rate_ratios` (every factor at lags :data:`LAGS`).
+    interventions : pandas.DataFrame
+        :func:`spasmlog.intervention_effect` of the interventions that last (not single-day sessions).
+    sessions : pandas.DataFrame
+        :func:`spasmlog.session_effect` of the single-day interventions (therapy sessions).
+
+    Their ``p_adjusted`` spends one error budget on everything the page states: with nothing real in the
+    log, the chance that the page states any finding is at most :data:`ALPHA`.
+    """
+
+    associations: pd.DataFrame
+    interventions: pd.DataFrame
+    sessions: pd.DataFrame
+
+    @property
+    def tables(self) -> list[pd.DataFrame]:
+        return [self.associations, self.interventions, self.sessions]
+
+
+def analyse(days: pd.DataFrame) -> Results:
+    """Rate ratios, intervention effects and session effects of one person's days, decided together.
+
+    Parameters
+    ----------
+    days : pandas.DataFrame
+        One person's rows of :func:`spasmlog.daily_table`.
+
+    Returns
+    -------
+    Results
+        Empty tables where there is nothing to estimate (no interventions, no sessions).
+
+    Examples
+    --------
+    >>> import spasmlog
+    >>> results = analyse(spasmlog.daily_table(spasmlog.load_sample("alex")))
+    >>> sorted(results.interventions["intervention"]), sorted(set(results.sessions["intervention"]))
+    (['on_calf_stretching_programme', 'on_magnesium_glycinate'], ['on_sports_massage'])
+    """
+    associations = rate_ratios(days, lags=LAGS, alpha=ALPHA)
+    sessions_of = session_interventions(days)
+    active = [c for c in days.columns if str(c).startswith("on_") and (days[c].fillna(0) > 0).any()]
+    lasting = [c for c in active if c not in sessions_of]  # a caseload's table has everyone's columns
+    effects = intervention_effect(days, intervention=lasting, alpha=ALPHA) if lasting else pd.DataFrame()
+    sessions = session_effect(days, sessions=sessions_of, alpha=ALPHA) if sessions_of else pd.DataFrame()
+    tables = [associations, effects, sessions]
+    present = [i for i, table in enumerate(tables) if len(table)]
+    for i, table in zip(present, decide_together([tables[i] for i in present], alpha=ALPHA), strict=True):
+        tables[i] = table
+    return Results(*tables)
+
+
+def _hypotheses(results: Results) -> pd.DataFrame:
+    """One row per hypothesis the page tested (over all its tables): ``table``, ``hypothesis``, ``family``,
+    ``p_adjusted`` (the smallest of its rows) and ``finding``."""
+    rows = []
+    for index, table in enumerate(results.tables):
+        if not len(table) or "hypothesis" not in table:
+            continue
+        ok = table[table["status"] == "ok"]
+        for name, group in ok.groupby("hypothesis", sort=False):
+            p = float(group["p_adjusted"].min())
+            rows.append({"table": index, "hypothesis": name, "family": str(group["family"].iloc[0]), "p_adjusted": p})
+    frame = pd.DataFrame(rows, columns=["table", "hypothesis", "family", "p_adjusted"])
+    frame["finding"] = frame["p_adjusted"] <= ALPHA
+    return frame
+
+
+def _strongest_row(rows: pd.DataFrame) -> pd.Series:
+    """The row of a hypothesis that stands for it: the smallest ``p_adjusted``, ties by ``p_value`` (the
+    lag and variant with the strongest evidence), as :func:`spasmlog.plots.forest` shows it."""
+    return rows.sort_values(["p_adjusted", "p_value"], kind="stable", na_position="last").iloc[0]
+
+
+def _days_to_detect(
+    rate_ratio: float, ci_low: float, ci_high: float, n: float, *, threshold_p: float, p_value: float, span: float
+) -> float:
+    """Further calendar days of logging after which a test at ``threshold_p`` would likely (80%) show an effect of
+    the estimated size: :func:`spasmlog.analysis.projection.days_to_detect` with the t reference recovered from
+    the p-value, or the normal reference when the p-value does not fit the interval."""
+    try:
+        from spasmlog.analysis.projection import days_to_detect
+    except ImportError:  # until the projection module lands: the normal-reference sample-size formula
+        return _normal_days(rate_ratio, ci_low, ci_high, n, threshold_p=threshold_p, span=span)
+    try:
+        days = days_to_detect(rate_ratio, ci_low, ci_high, n, threshold_p=threshold_p, p_value=p_value, span=span)
+    except ValueError:  # a p-value rounded or clipped so that no t reference fits it: the normal reference
+        days = days_to_detect(rate_ratio, ci_low, ci_high, n, threshold_p=threshold_p, span=span)
+    return float(days)  # type: ignore[arg-type]
+
+
+def _normal_days(
+    rate_ratio: float, ci_low: float, ci_high: float, n: float, *, threshold_p: float, span: float
+) -> float:
+    """Stand-in for :func:`spasmlog.analysis.projection.days_to_detect` with a normal reference (Lachin 1981)."""
+    from scipy import stats
+
+    b = abs(math.log(rate_ratio))
+    if b == 0:
+        return math.inf
+    se = (math.log(ci_high) - math.log(ci_low)) / (2 * stats.norm.ppf(1 - ALPHA / 2))
+    total = n * ((stats.norm.ppf(1 - threshold_p / 2) + stats.norm.ppf(0.8)) * se / b) ** 2
+    return float(max(math.ceil((total - n) * span / n - 1e-9), 0))
+
+
+def _projection_sentence(days: float) -> str:
+    try:
+        from spasmlog.analysis.projection import projection_sentence
+    except ImportError:  # until the projection module lands
+        if math.isinf(days):
+            return "The estimate is no difference at all, so no amount of further logging is projected to show one."
+        if days >= 365.25:
+            return "An effect of this size would need more than a year of further logging to show."
+        if days < 21:
+            return f"If this is the real size, about {max(1, round(days))} more days of logging would show it."
+        if days < 4 * 365.25 / 12:
+            return f"If this is the real size, about {round(days / 7)} more weeks of logging would show it."
+        return f"If this is the real size, about {round(days / (365.25 / 12))} more months of logging would show it."
+    return str(projection_sentence(days))
+
+
+def _level_needed(hypotheses: pd.DataFrame, family: str) -> float:
+    """The adjusted level a hypothesis of ``family`` not yet found would need, other things staying as they are.
+
+    Weighted Benjamini–Hochberg (:func:`~spasmlog.analysis.decision.decide`) states a hypothesis of weight w
+    when ``p ≤ alpha × w × (R + 1) / m``, with R the hypotheses already stated and m those tested.
+    """
+    m = len(hypotheses)
+    if m == 0:
+        return ALPHA
+    primary = int((hypotheses["family"] == PRIMARY).sum())
+    both = 0 < primary < m
+    if family == PRIMARY:
+        weight = PRIMARY_SHARE * m / primary if both else 1.0
+    else:
+        weight = (1 - PRIMARY_SHARE) * m / (m - primary) if both else 1.0
+    found = int(hypotheses["finding"].sum())
+    return min(1.0, ALPHA * weight * (found + 1) / m)
+
+
+def _how_long(results: Results, span: int) -> list[dict[str, Any]]:
+    """For each primary factor (a known suspect) that is not a finding: its strongest estimate and how much more
+    logging would show an effect of that size.
+
+    The level a factor's strongest row must reach is the level its hypothesis needs (:func:`_level_needed`)
+    divided by that row's multiplicity inside the hypothesis (its ``p_within`` over its ``p_value``: the other
+    lags and variants tested with it); see :func:`spasmlog.analysis.projection.days_to_detect` for the
+    projection and its assumptions.
+    """
+    table = results.associations
+    if not len(table):
+        return []
+    hypotheses = _hypotheses(results)
+    level = _level_needed(hypotheses, PRIMARY)
+    lines = []
+    ok = table[(table["status"] == "ok") & (table["family"] == PRIMARY)]
+    for name, rows in ok.groupby("hypothesis", sort=False):
+        row = _strongest_row(rows)
+        if float(row["p_adjusted"]) <= ALPHA:
+            continue
+        p_value, within = float(row["p_value"]), float(row["p_within"])
+        multiplicity = max(1.0, within / p_value) if p_value > 0 and math.isfinite(within) else 1.0
+        threshold = level / multiplicity
+        days = _days_to_detect(
+            float(row["rate_ratio"]), float(row["ci_low"]), float(row["ci_high"]), float(row["n"]),
+            threshold_p=threshold, p_value=p_value, span=max(span, int(row["n"])),
+        )  # fmt: skip
+        factor = str(row["factor"])
+        heading = factor_label(str(name))
+        variant = factor_label(factor)
+        when = _lag(row["lag"])
+        label = f"{heading.capitalize()} ({variant + ', ' if variant != heading else ''}{when})"
+        per = per_label(factor, float(row["per"]))
+        step = per[len(variant) :].strip() if per.startswith(variant) else ""
+        shown, low, high = _estimate(float(row["rate_ratio"]), float(row["ci_low"]), float(row["ci_high"]))
+        estimate = (
+            f"{shown} times the spasm rate {step or 'on days with it'} "
+            f"(95% CI {low} to {high}; {int(row['n'])} days), not yet clear."
+        )
+        lines.append(
+            {
+                "hypothesis": str(name),
+                "factor": factor,
+                "label": label,
+                "estimate": estimate,
+                "projection": _projection_sentence(days),
+                "days": days,
+                "threshold": threshold,
+                "sentence": f"{label}: {estimate} {_projection_sentence(days)}".strip(),
+            }
+        )
+    return lines
+
+
+def _factor_rows(results: Results) -> list[dict[str, Any]]:
+    """Every hypothesis of the rate ratios, in table order: its family, strongest row and result."""
+    table = results.associations
+    if not len(table):
+        return []
+    rows = []
+    for name, group in table.groupby("hypothesis", sort=False):
+        ok = group[group["status"] == "ok"]
+        family = str(group["family"].iloc[0])
+        record: dict[str, Any] = {"hypothesis": str(name), "label": factor_label(str(name)), "family": family}
+        if len(ok):
+            row = _strongest_row(ok)
+            found = bool(float(row["p_adjusted"]) <= ALPHA)
+            record.update({str(k): v for k, v in row.items() if k not in ("hypothesis", "family")})
+            record["result"] = "finding" if found else "not yet clear" if family == PRIMARY else "no clear association"
+            record["finding"] = found
+        else:
+            record.update(status=str(group["status"].iloc[0]), finding=False, result="not estimated")
+        rows.append(record)
+    return rows
+
+
+_SESSION_TERMS = {
+    "after": "the days {window} after a session",
+    "session_day": "session days",
+    "course": "the whole course of sessions",
+}
+
+
+def _session_rows(results: Results, names: dict[str, str]) -> list[dict[str, Any]]:
+    """The rows of the session analysis, with their name as logged and their term in words."""
+    table = results.sessions
+    if not len(table):
+        return []
+    rows = []
+    for record in _records(table):
+        window = str(record.get("window", "")).replace("-", "–")
+        record["name"] = names.get(str(record["intervention"]), factor_label(str(record["intervention"])))
+        record["term_words"] = _SESSION_TERMS.get(str(record["term"]), str(record["term"])).format(window=window)
+        record["finding"] = record["status"] == "ok" and float(record["p_adjusted"]) <= ALPHA
+        rows.append(record)
+    return rows
+
+
+def _session_sentences(rows: list[dict[str, Any]]) -> list[str]:
+    """One sentence per session intervention: the spasm rate in the days after a session against other days."""
+    sentences = []
+    for row in rows:
+        if row["term"] != "after":
+            continue
+        name = str(row["name"])
+        if row["status"] != "ok":
+            sentences.append(f"{name.capitalize()}: the days after a session were not estimated ({row['status']}).")
+            continue
+        shown, low, high = _estimate(float(row["rate_ratio"]), float(row["ci_low"]), float(row["ci_high"]))
+        said = (
+            f"In {row['term_words']} of {name} ({int(row['sessions'])} sessions, {int(row['days'])} days), you "
+            f"logged {shown} times as many spasms as on other days (95% CI {low} to {high})"
+        )
+        if row["finding"]:
+            direction = "fewer" if float(row["rate_ratio"]) < 1 else "more"
+            sentences.append(f"{said}: {direction} spasms after a session. {ASSOCIATION_NOTE}")
+        else:
+            sentences.append(f"{said}: no clear difference.")
+    return sentences
+
+
+# ---------------------------------------------------------------------------------------------------------------
 # One person's page
 
 
@@ -264,8 +550,46 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return [{str(k): v for k, v in row.items()} for row in frame.to_dict("records")]
 
 
+_UNCLEAR = "No clear association with "
+
+
 def _findings(table: pd.DataFrame, **options: Any) -> list[str]:
     return findings(table, **options) if len(table) else []
+
+
+def _association_sentences(associations: pd.DataFrame, factor_rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The findings in words (:func:`spasmlog.findings` of the decided table), then what is not clear, by
+    hypothesis and family, then what could not be estimated. Each item: ``text`` and ``found``."""
+    sentences = _findings(associations, alpha=ALPHA)
+    found = {str(row["factor"]) for row in _records(associations) if row["p_adjusted"] <= ALPHA}
+    stated = [s for s in sentences if not s.startswith((_UNCLEAR, "Not estimated:"))]
+    items = [{"text": s, "found": i < min(len(found), 5)} for i, s in enumerate(stated)]
+    suspects = [r["label"] for r in factor_rows if r["result"] == "not yet clear"]
+    own = [r["label"] for r in factor_rows if r["result"] == "no clear association"]
+    if suspects:
+        items.append(
+            {
+                "text": f"Not yet clear for the known suspects {', '.join(suspects)}: no clear association so far "
+                "(see how long until you'd know, below).",
+                "found": False,
+            }
+        )
+    if own:
+        items.append({"text": f"{_UNCLEAR}your own columns {', '.join(own)} (exploratory).", "found": False})
+    items.extend({"text": s, "found": False} for s in sentences if s.startswith("Not estimated:"))
+    return items
+
+
+def _intervention_sentences(effects: pd.DataFrame) -> list[str]:
+    """:func:`spasmlog.findings` of the decided intervention table, its "no clear" sentence in this page's terms."""
+    sentences = _findings(effects, alpha=ALPHA)
+    out = []
+    for sentence in sentences:
+        if sentence.startswith(_UNCLEAR):
+            names = sentence[len(_UNCLEAR) :].split(" (")[0]
+            sentence = f"No clear change with {names} (corrected together with everything on this page)."
+        out.append(sentence)
+    return out
 
 
 def _person_facts(log: Log, days: pd.DataFrame) -> dict[str, Any]:
@@ -495,13 +819,11 @@ def _chart_key(person: str, name: str) -> str:
     return f"{_slug(person)}-{name}"
 
 
-def _charts(
-    log: Log, days: pd.DataFrame, associations: pd.DataFrame, found: pd.DataFrame, *, spasms: bool = True
-) -> dict[str, Chart]:
-    """The page's charts by name; without any spasm recorded (``spasms`` False) only the intake chart."""
+def _charts(log: Log, days: pd.DataFrame, results: Results | None) -> dict[str, Chart]:
+    """The page's charts by name; without any spasm recorded (``results`` None) only the intake chart."""
     person = str(days["person_id"].iloc[0])
     charts: dict[str, Chart] = {}
-    if spasms:
+    if results is not None:
         charts["trend"] = draw(
             "trend",
             days,
@@ -523,16 +845,33 @@ def _charts(
             key=_chart_key(person, "body_map"),
             alt="Front and back body outline shaded by the number of spasms in each region.",
         )
-    if len(found):
-        shown = associations[associations["factor"].isin(set(found["factor"]))]
-        charts["effects"] = draw(
-            "effects",
-            shown,
-            key=_chart_key(person, "effects"),
-            alt="Rate ratios with 95% confidence intervals for the factors with an association, at each lag.",
-            size=(WIDTH, 1.0 + 0.28 * len(shown)),
-            alpha=ALPHA,
-        )
+    if results is not None:
+        tables = [t for t in results.tables if len(t)]
+        if tables:
+            rows = sum(t["hypothesis"].nunique() for t in tables if "hypothesis" in t) + 3
+            charts["forest"] = draw(
+                "forest",
+                tables,
+                key=_chart_key(person, "forest"),
+                alt="Every factor at its strongest lag, each intervention and each kind of session: the rate ratio "
+                "with its 95% confidence interval on a log scale; 1 means no difference; findings in vermillion.",
+                size=(WIDTH, 1.9 + 0.24 * rows),
+                alpha=ALPHA,
+            )
+        associations = results.associations
+        found = associations[associations["p_adjusted"] <= ALPHA] if len(associations) else associations
+        if len(found):
+            factors = list(dict.fromkeys(found.sort_values("p_adjusted", kind="stable")["factor"].astype(str)))[:8]
+            charts["lag_profile"] = draw(
+                "lag_profile",
+                associations,
+                key=_chart_key(person, "lag_profile"),
+                alt="The lag curve of each finding: its rate ratio on the same day and 1 to 3 days later, with 95% "
+                "confidence intervals; filled points are the lags stated as findings.",
+                size=(WIDTH, 3.6),
+                factors=factors,
+                alpha=ALPHA,
+            )
     if any(column in days and days[column].notna().any() for column in INTAKE_COLUMNS.values()):
         charts["intake"] = draw(
             "intake",
@@ -553,6 +892,7 @@ def render_person(
     start: pd.Timestamp | None = None,
     end: pd.Timestamp | None = None,
     index: str | None = None,
+    results: Results | None = None,
 ) -> str:
     """The HTML page of one person.
 
@@ -570,17 +910,21 @@ def render_person(
         The period asked for (``--from``/``--to``), shown on the page.
     index : str, optional
         Relative link to the caseload index page, when the page is one of several.
+    results : Results, optional
+        The person's result tables from :func:`analyse`; computed here when not given.
     """
     person = str(days["person_id"].iloc[0])
     no_spasms = _no_spasms(log, days, start, end)
     if no_spasms:  # nothing to relate the factors or the interventions to
-        associations, effects = pd.DataFrame(), pd.DataFrame()
-    else:
-        associations = rate_ratios(days, lags=LAGS, alpha=ALPHA)
-        effects = intervention_effect(days, alpha=ALPHA)
+        results = None
+    elif results is None:
+        results = analyse(days)
+    empty = Results(pd.DataFrame(), pd.DataFrame(), pd.DataFrame())
+    shown = results or empty
+    associations, effects = shown.associations, shown.interventions
     described = findings_table(associations, alpha=ALPHA) if len(associations) else pd.DataFrame()
     found = associations[described["finding"].to_numpy(dtype=bool)] if len(associations) else associations
-    found = found.sort_values("p_adjusted", kind="stable") if len(found) else found
+    found = found.sort_values(["p_adjusted", "p_value"], kind="stable") if len(found) else found
     effect_flags = findings_table(effects, alpha=ALPHA) if len(effects) else pd.DataFrame()
     names = {intervention_column(str(n)): str(n) for n in log.interventions["name"]}
     effect_rows = []
@@ -588,8 +932,11 @@ def render_person(
         row["name"] = names.get(str(row["intervention"]), factor_label(str(row["intervention"])))
         row["finding"] = bool(effect_flags["finding"].iloc[i])
         effect_rows.append(row)
+    session_rows = _session_rows(shown, names)
     facts = _person_facts(log, days)
     tested = associations[associations["status"] == "ok"] if len(associations) else associations
+    factor_rows = _factor_rows(shown)
+    hypotheses = _hypotheses(shown)
     context = {
         "person_id": person,
         "facts": facts,
@@ -601,14 +948,22 @@ def render_person(
         "index": index,
         "no_spasms": no_spasms,
         "headline": _headline(days, summary),
-        "charts": _charts(log, days, associations, found, spasms=not no_spasms),
-        "association_sentences": _findings(associations, alpha=ALPHA),
+        "charts": _charts(log, days, results),
+        "association_sentences": _association_sentences(associations, factor_rows),
         "associations": _records(found),
         "tests": len(tested),
         "factors_tested": len(set(tested["factor"])) if len(tested) else 0,
+        "factor_rows": factor_rows,
+        "primary_factors": sum(1 for r in factor_rows if r["family"] == PRIMARY and r["result"] != "not estimated"),
+        "exploratory_factors": sum(1 for r in factor_rows if r["family"] != PRIMARY and r["result"] != "not estimated"),
+        "hypotheses": len(hypotheses),
+        "hypotheses_found": int(hypotheses["finding"].sum()),
+        "how_long": _how_long(shown, len(days)) if results is not None else [],
         "interventions_logged": _intervention_log(log.interventions),
-        "intervention_sentences": _findings(effects, alpha=ALPHA),
+        "intervention_sentences": _intervention_sentences(effects),
         "interventions": effect_rows,
+        "sessions": session_rows,
+        "session_sentences": _session_sentences(session_rows),
         "intake": _intake(days, _reference(log, facts)),
         "quality": _quality(log, days),
         "notes": _notes(log, days),
@@ -823,7 +1178,14 @@ def write_report(
     log = restrict(whole, person=person, start=first, end=last)
     days = daily_table(log)
     people = [str(p) for p in days["person_id"].unique()]
-    summary = caseload_summary(days, lags=LAGS, alpha=ALPHA)
+    # the summary's own rate ratios are skipped (factors=[]): each person's are computed once, below, and
+    # decided together with the interventions and sessions; the index states what the person's page states
+    summary = caseload_summary(days, factors=[], lags=LAGS, alpha=ALPHA)
+    analysed: dict[str, Results | None] = {}
+    for pid, group in days.groupby("person_id", sort=False):
+        mine = group.reset_index(drop=True)
+        analysed[str(pid)] = analyse(mine) if mine["spasm_count"].notna().any() else None
+    summary = _with_strongest(summary, analysed)
 
     if not caseload:
         target = _page_path(output)
@@ -835,6 +1197,7 @@ def write_report(
             source=source,
             start=first,
             end=last,
+            results=analysed[people[0]],
         )
         target.write_text(page, encoding="utf-8")
         return target
@@ -852,12 +1215,39 @@ def write_report(
             start=first,
             end=last,
             index="index.html",
+            results=analysed[pid],
         )
         (folder / pages[pid]).write_text(page, encoding="utf-8")
     index = folder / "index.html"
     html = render_index(log, days, summary, pages, source=source, start=first, end=last, whole=whole)
     index.write_text(html, encoding="utf-8")
     return index
+
+
+def _with_strongest(summary: pd.DataFrame, analysed: dict[str, Results | None]) -> pd.DataFrame:
+    """The summary's ``strongest_*`` columns from each person's decided rate ratios (see :func:`analyse`):
+    the association with the smallest adjusted p-value among the findings, as
+    :func:`spasmlog.caseload_summary` reports it, or "no clear association"."""
+    summary = summary.copy()
+    for column in ("strongest_factor", "strongest"):
+        summary[column] = summary[column].astype(object)
+    for position, pid in enumerate(summary["person_id"].astype(str)):
+        results = analysed.get(pid)
+        table = results.associations if results is not None else pd.DataFrame()
+        found = table[(table["status"] == "ok") & (table["p_adjusted"] <= ALPHA)] if len(table) else table
+        index = summary.index[position]
+        if not len(found):
+            summary.loc[index, "strongest"] = "no clear association"
+            continue
+        best = found.sort_values(["p_adjusted", "p_value"], kind="stable").iloc[0]
+        summary.loc[index, ["strongest_factor", "strongest_lag"]] = [best["factor"], int(best["lag"])]
+        for column in ("rate_ratio", "ci_low", "ci_high", "p_adjusted"):
+            summary.loc[index, f"strongest_{column}"] = float(best[column])
+        summary.loc[index, "strongest"] = (
+            f"{factor_label(str(best['factor']))} (lag {int(best['lag'])}): rate ratio "
+            f"{best['rate_ratio']:.2f} per {best['per']:g} (95% CI {best['ci_low']:.2f} to {best['ci_high']:.2f})"
+        )
+    return summary
 
 
 def _page_path(output: str | Path | None) -> Path:
