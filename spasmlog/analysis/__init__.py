@@ -4,7 +4,8 @@ The flow: :func:`daily_table` (one row per person-day) → associations for one 
 (:func:`correlate`, :func:`rate_ratios`, :func:`compare_days`, :func:`intervention_effect`,
 :func:`session_effect`), for a
 caseload (:func:`caseload_summary`) or a cohort (:func:`within_person`, :func:`rm_corr`,
-:func:`cohort_model`) → :func:`findings` in plain words.
+:func:`cohort_model`) → :func:`findings` in plain words; for what is not yet clear, how much more logging
+would show it (:func:`days_to_detect`, :func:`projection_sentence`).
 """
 
 from spasmlog.analysis.caseload import caseload_summary
@@ -13,6 +14,7 @@ from spasmlog.analysis.counts import cohort_model, compare_days, intervention_ef
 from spasmlog.analysis.daily import daily_table
 from spasmlog.analysis.findings import findings
 from spasmlog.analysis.multicomp import adjust_pvalues
+from spasmlog.analysis.projection import days_to_detect, projection_sentence
 from spasmlog.analysis.sessions import session_effect
 
 __all__ = [
@@ -22,9 +24,11 @@ __all__ = [
     "compare_days",
     "correlate",
     "daily_table",
+    "days_to_detect",
     "findings",
     "intervention_effect",
     "partial_corr",
+    "projection_sentence",
     "rate_ratios",
     "rm_corr",
     "session_effect",

@@ -14,7 +14,9 @@ Three questions, three functions:
 :func:`effective_sample_size` the effective number of independent days of two autocorrelated series.
 Both :func:`correlate` and :func:`within_person` allow for weekly rhythms by default (``weekday=True``):
 each person's series are centred on their own means for each day of the week, so that factors that merely
-change at weekends, as spasms may for other reasons, are not reported as associated.
+change at weekends, as spasms may for other reasons, are not reported as associated; :func:`correlate`
+also allows for a smooth time trend by default (``trend=True``, as :func:`spasmlog.analysis.counts.rate_ratios`).
+Lags and autocorrelations are on the calendar: a day not logged is a gap, never filled in or closed up.
 Everything is vectorised: across factors and lags with array operations, and across the people of a
 cohort with sorted arrays and sparse matrix products (no Python loop over people).
 """
@@ -28,6 +30,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse, stats
 
+from spasmlog.analysis.counts import _DAYS_PER_TREND_PIECE
 from spasmlog.analysis.daily import association_factors
 from spasmlog.analysis.multicomp import ADJUST_METHODS, Adjust, adjust_pvalues
 
@@ -238,26 +241,38 @@ def acf(values: np.ndarray | pd.Series, *, max_lag: int) -> np.ndarray:
     Returns
     -------
     numpy.ndarray, shape (max_lag,) or (max_lag, n_series)
-        :math:`\\rho(k)` for k = 1 … ``max_lag``; 0 for a constant or empty series and for lags as long as
-        the series.
+        :math:`\\rho(k)` for k = 1 … ``max_lag``, within [−1, 1]; 0 for a constant or empty series and at
+        lags with no pair of recorded days.
 
     Notes
     -----
-    Each series is centred on the mean of its recorded days and days not recorded are set to 0, then
-    :math:`\\rho(k) = \\sum_t \\tilde x_t \\tilde x_{t+k} / \\sum_t \\tilde x_t^2` (the usual, biased
-    estimator of Box & Jenkins; with no missing day it equals ``statsmodels.tsa.stattools.acf``). Missing
-    days pull it towards 0 in proportion to the share missing, which is what the variance of a sum over
-    recorded days needs (a missing day breaks the chain of dependent days).
+    Each series is centred on the mean of its *n* recorded days, and each autocovariance is the mean
+    product over the :math:`N_k` pairs of recorded days that are *k* calendar days apart:
+
+    .. math:: \\rho(k) = \\frac{\\sum_{(t, t+k)\\ \\mathrm{recorded}} \\tilde x_t \\tilde x_{t+k} / N_k}
+              {\\sum_{t\\ \\mathrm{recorded}} \\tilde x_t^2 / n}.
+
+    A day not recorded is left out, not filled in and not closed up: the pairs at lag *k* are pairs of days
+    *k* days apart on the calendar. This is ``statsmodels.tsa.stattools.acf(x, adjusted=True,
+    missing="conservative")``; with no missing day it is the "adjusted" estimator of Box & Jenkins (dividing
+    lag *k* by :math:`T - k`, not *T*). The usual biased estimator treats a missing day as the mean, which
+    pulls every autocorrelation towards 0 by the share of days missing; an effective number of days built
+    from such autocorrelations claims too many independent days, and a correlation between two unrelated
+    persistent series is called significant too often (7.7% per test at the 5% level with 30% of days
+    missing and 13.3% with 50%, in an independent audit).
 
     References
     ----------
     Box GEP, Jenkins GM, Reinsel GC, Ljung GM (2015). Time Series Analysis: Forecasting and Control, 5th ed.
     Wiley.
 
+    Parzen E (1963). On spectral analysis with missing observations and amplitude modulation. Sankhyā A
+    25:383–392.
+
     Examples
     --------
     >>> acf(np.array([1.0, 2.0, 3.0, 4.0, np.nan, 5.0, 6.0, 7.0]), max_lag=2).round(3).tolist()
-    [0.571, 0.214]
+    [0.8, 0.375]
     """
     array = np.asarray(values, dtype="float64")
     flat = array.ndim == 1
@@ -265,17 +280,26 @@ def acf(values: np.ndarray | pd.Series, *, max_lag: int) -> np.ndarray:
     if isinstance(max_lag, bool) or not isinstance(max_lag, int | np.integer) or max_lag < 1:
         raise ValueError(f"The 'max_lag' parameter of acf must be a whole number ≥ 1. Got {max_lag!r} instead.")
     recorded = ~np.isnan(x)
+    out = _pairwise_acf(np.where(recorded, x, 0.0), recorded, int(max_lag))
+    return out[:, 0] if flat else out
+
+
+def _pairwise_acf(values: np.ndarray, recorded: np.ndarray, max_lag: int) -> np.ndarray:
+    """:func:`acf` of (days × series) ``values`` (any number where not ``recorded``): shape (max_lag, series)."""
     count = recorded.sum(axis=0)
     with np.errstate(invalid="ignore", divide="ignore"):
-        mean = np.where(recorded, x, 0.0).sum(axis=0) / count
-    centred = np.where(recorded, x - mean, 0.0)
-    c0 = (centred * centred).sum(axis=0)
-    out = np.zeros((max_lag, x.shape[1]))
-    for k in range(1, min(max_lag, len(x) - 1) + 1):
-        out[k - 1] = (centred[:-k] * centred[k:]).sum(axis=0)
+        mean = np.where(recorded, values, 0.0).sum(axis=0) / count
+    centred = np.where(recorded, values - mean, 0.0)
+    weight = recorded.astype(np.float64)
     with np.errstate(invalid="ignore", divide="ignore"):
-        out = np.where(c0 > 0, out / c0, 0.0)
-    return out[:, 0] if flat else out
+        variance = (centred * centred).sum(axis=0) / count
+    out = np.zeros((max_lag, values.shape[1]))
+    for k in range(1, min(max_lag, len(values) - 1) + 1):
+        pairs = (weight[:-k] * weight[k:]).sum(axis=0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out[k - 1] = np.where(pairs > 0, (centred[:-k] * centred[k:]).sum(axis=0) / pairs, 0.0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.clip(np.where(variance > 0, out / variance, 0.0), -1.0, 1.0)
 
 
 def effective_sample_size(
@@ -284,6 +308,7 @@ def effective_sample_size(
     acf_y: np.ndarray,
     *,
     days: float | np.ndarray | None = None,
+    pairs: np.ndarray | None = None,
     method: Literal["bartlett", "ar1"] = "bartlett",
 ) -> float | np.ndarray:
     """Effective number of independent days behind the correlation of two autocorrelated series.
@@ -295,7 +320,11 @@ def effective_sample_size(
     acf_x, acf_y : array of float, shape (K,) or (K, n_series)
         Autocorrelations of the two series at lags 1 … K (:func:`acf`).
     days : int or array of int, optional
-        Calendar days the series span (default ``n``), for the weights :math:`1 - k/\\mathrm{days}`.
+        Calendar days the series span (default ``n``), for the weights :math:`1 - k/\\mathrm{days}`, right
+        when no day is missing.
+    pairs : array of int, shape like ``acf_x``, optional
+        :math:`N_k`: pairs of the *n* days that are *k* calendar days apart, for k = 1 … K; the weights are
+        then :math:`N_k / n`, right whatever days are missing (``days`` is then not used).
     method : {"bartlett", "ar1"}
         ``bartlett`` sums over all K lags; ``ar1`` uses only the lag-1 autocorrelations.
 
@@ -310,11 +339,14 @@ def effective_sample_size(
     :math:`\\frac{1}{n}\\left(1 + 2 \\sum_{k \\ge 1} \\rho_x(k) \\rho_y(k)\\right)` instead of :math:`1/n`
     (Bartlett 1935), so the data carry the information of
 
-    .. math:: n_\\mathrm{eff} = n \\Big/ \\left(1 + 2 \\sum_{k=1}^{K} \\left(1 - \\frac{k}{\\mathrm{days}}\\right)
+    .. math:: n_\\mathrm{eff} = n \\Big/ \\left(1 + 2 \\sum_{k=1}^{K} \\frac{N_k}{n}\\,
               \\rho_x(k) \\rho_y(k)\\right)
 
     independent days: the "modified Chelton" estimator that Pyper & Peterman (1998) found to hold the
-    nominal error rate, with K the lags given. For two AR(1) series
+    nominal error rate, with K the lags given. :math:`N_k` counts the pairs of the *n* days that are *k*
+    days apart: the covariance of the products :math:`\\tilde x_t \\tilde y_t` at lag *k* enters the variance
+    of their sum once for each such pair. With no day missing :math:`N_k / n = 1 - k/\\mathrm{days}`; with
+    days missing, fewer pairs remain, more so at random than in runs, and ``pairs`` gives them. For two AR(1) series
     (:math:`\\rho(k) = \\rho_1^k`) the sum is :math:`n (1 - \\rho_{1x}\\rho_{1y}) / (1 + \\rho_{1x}\\rho_{1y})`
     (Bayley & Hammersley 1946), which ``method="ar1"`` computes from the lag-1 values alone. That shortcut
     is too optimistic when a series is not AR(1), e.g. a noisy count driven by a slowly changing rate, or
@@ -351,21 +383,41 @@ def effective_sample_size(
             f"lags 1 … K (K ≥ 1). Got {len(np.atleast_1d(rho_x))} and {len(np.atleast_1d(rho_y))} lags."
         )
     n_arr = np.asarray(n, dtype="float64")
-    span = n_arr if days is None else np.asarray(days, dtype="float64")
-    return _effective(n_arr, _ratio(rho_x, rho_y, span, method))
+    lag = np.arange(1, len(rho_x) + 1, dtype="float64").reshape((-1,) + (1,) * (rho_x.ndim - 1))
+    if pairs is not None:
+        counts = np.asarray(pairs, dtype="float64")
+        if counts.shape != rho_x.shape:
+            raise ValueError(
+                "The 'pairs' parameter of effective_sample_size must have the shape of 'acf_x' "
+                f"{rho_x.shape}. Got {counts.shape} instead."
+            )
+        with np.errstate(invalid="ignore", divide="ignore"):
+            weight = np.where(n_arr > 0, counts / n_arr, 0.0)
+    else:
+        span = n_arr if days is None else np.asarray(days, dtype="float64")
+        with np.errstate(invalid="ignore", divide="ignore"):
+            weight = np.clip(1.0 - lag / span, 0.0, 1.0)
+    return _effective(n_arr, _ratio(rho_x, rho_y, weight, method))
 
 
-def _ratio(rho_x: np.ndarray, rho_y: np.ndarray, days: np.ndarray | float, method: str) -> np.ndarray:
-    """The variance inflation n / n_eff from autocorrelations at lags 1 … K (first axis)."""
+def _ratio(rho_x: np.ndarray, rho_y: np.ndarray, weight: np.ndarray, method: str) -> np.ndarray:
+    """The variance inflation n / n_eff from autocorrelations at lags 1 … K (first axis), lag k weighted by
+    ``weight[k - 1]`` (N_k / n: the share of the days with a partner k days later)."""
     product = rho_x * rho_y
     if method == "ar1":
         p = np.clip(product[0], -1 + 1e-12, 1.0)
         with np.errstate(divide="ignore"):
             return np.asarray((1 + p) / (1 - p))
-    lag = np.arange(1, len(product) + 1, dtype="float64").reshape((-1,) + (1,) * (product.ndim - 1))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        weight = np.clip(1.0 - lag / np.asarray(days, dtype="float64"), 0.0, 1.0)
     return np.asarray(1.0 + 2.0 * (weight * product).sum(axis=0))
+
+
+def _pair_counts(both: np.ndarray, max_lag: int) -> np.ndarray:
+    """N_k for k = 1 … ``max_lag``: pairs of (days × series) ``both`` days that are k days apart."""
+    out = np.zeros((max_lag, both.shape[1]))
+    weight = both.astype(np.float64)
+    for k in range(1, min(max_lag, len(both) - 1) + 1):
+        out[k - 1] = (weight[:-k] * weight[k:]).sum(axis=0)
+    return out
 
 
 def _effective(n: np.ndarray, ratio: np.ndarray | float) -> np.ndarray | float:
@@ -439,14 +491,50 @@ def _weekday_centred(values: np.ndarray, indicator: np.ndarray) -> tuple[np.ndar
     return np.where(recorded, values - indicator @ mean, np.nan), (count > 0).sum(axis=0)
 
 
-def _weekday_effective(n_eff: np.ndarray, n: np.ndarray, groups: np.ndarray) -> np.ndarray:
-    """The effective number of days left once the means of ``groups`` days of the week are removed:
-    ``n_eff (n − groups + 1) / n``, clipped to [min(3, n − groups + 1), n − groups + 1]; ``n_eff`` itself
-    where one group (or none) is used."""
-    kept = np.maximum(n - groups + 1.0, 0.0)
+def _adjusted_effective(n_eff: np.ndarray, n: np.ndarray, terms: np.ndarray) -> np.ndarray:
+    """The effective number of days left once ``terms`` adjustment terms (the mean, or the weekday means, and
+    the trend) are fitted: ``n_eff (n − terms + 1) / n``, clipped to [min(3, n − terms + 1), n − terms + 1];
+    ``n_eff`` itself where one term (the mean) or none is fitted."""
+    kept = np.maximum(n - terms + 1.0, 0.0)
     with np.errstate(invalid="ignore", divide="ignore"):
         scaled = np.clip(n_eff * kept / n, np.minimum(3.0, kept), kept)
-    return np.where(groups > 1, scaled, n_eff)
+    return np.where(terms > 1, scaled, n_eff)
+
+
+def _trend_columns(days: int) -> np.ndarray:
+    """(days × pieces) piecewise-linear trend of :func:`spasmlog.analysis.counts.rate_ratios`: position
+    t/(T − 1) and hinges (t/(T − 1) − k/pieces)+ for k = 1 … pieces − 1, with pieces = round(T/91) ≥ 1."""
+    if days < 2:
+        return np.empty((days, 0))
+    position = np.arange(days) / (days - 1)
+    pieces = max(1, round(days / _DAYS_PER_TREND_PIECE))
+    return np.column_stack([position, *(np.clip(position - k / pieces, 0.0, None) for k in range(1, pieces))])
+
+
+def _adjustment_design(days: int, weekday: bool, trend: bool) -> np.ndarray:
+    """(days × terms): day-of-week indicators (or an intercept) and, with ``trend``, the trend columns."""
+    base = _weekday_indicator(days) if weekday else np.ones((days, 1))
+    return np.column_stack([base, _trend_columns(days)]) if trend else base
+
+
+def _fitter(mask: np.ndarray, design: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each column of the (days × series) ``mask``: the pseudo-inverse of the Gram matrix of ``design``
+    over the masked days (series × terms × terms), and the rank of ``design`` on those days."""
+    n_series, terms = mask.shape[1], design.shape[1]
+    outer = (design[:, :, None] * design[:, None, :]).reshape(len(design), terms * terms)
+    gram = (mask.T.astype(np.float64) @ outer).reshape(n_series, terms, terms)
+    values, vectors = np.linalg.eigh(gram)
+    keep = values > values.max(axis=1, keepdims=True, initial=0.0) * 1e-10
+    inverse = np.where(keep, 1.0 / np.where(keep, values, 1.0), 0.0)
+    return np.einsum("sij,sj,skj->sik", vectors, inverse, vectors), keep.sum(axis=1)
+
+
+def _residuals(values: np.ndarray, mask: np.ndarray, design: np.ndarray, inverse: np.ndarray) -> np.ndarray:
+    """Least-squares residuals of each column of (days × series) ``values`` on ``design`` over its masked days
+    (``inverse`` from :func:`_fitter`); 0 outside them."""
+    masked = np.where(mask, values, 0.0)
+    coef = np.einsum("sij,sj->si", inverse, masked.T @ design)
+    return np.where(mask, masked - design @ coef.T, 0.0)
 
 
 def _one_person(
@@ -458,21 +546,27 @@ def _one_person(
     min_days: int,
     autocorrelation: Autocorrelation,
     weekday: bool,
+    trend: bool,
 ) -> dict[str, np.ndarray]:
     """Every factor × lag for one person's consecutive days: arrays in factor-major, lag-minor order."""
     n_factors = x.shape[1]
     indicator = _weekday_indicator(len(y)) if weekday else None
+    design = _adjustment_design(len(y), weekday, trend)
+    max_lag = int(_max_lag(len(y), autocorrelation))
     if autocorrelation == "ignore":
-        ratio = np.ones(n_factors)
+        acf_x = acf_y = np.zeros((max_lag, n_factors))
     else:
+        # autocorrelations of what the adjustment leaves (a weekly rhythm or a trend that has been removed is
+        # no dependence between days), each series over its own recorded days
         series_x = _rank(x) if method == "spearman" else x
         series_y = _rank(y[:, None]) if method == "spearman" else y[:, None]
-        if indicator is not None:  # a weekly rhythm removed from the series is no dependence between its days
-            series_x, series_y = _weekday_centred(series_x, indicator)[0], _weekday_centred(series_y, indicator)[0]
-        max_lag = int(_max_lag(len(y), autocorrelation))
-        ratio = _ratio(acf(series_x, max_lag=max_lag), acf(series_y, max_lag=max_lag), len(y), autocorrelation)
-    keys = ("n", "n_effective", "r", "groups", "x_constant", "y_constant", "x_weekly", "y_weekly")
-    out: dict[str, list[np.ndarray]] = {k: [] for k in keys}
+        recorded_x, recorded_y = ~np.isnan(series_x), ~np.isnan(series_y)
+        left_x = _residuals(series_x, recorded_x, design, _fitter(recorded_x, design)[0])
+        left_y = _residuals(series_y, recorded_y, design, _fitter(recorded_y, design)[0])
+        acf_x = _pairwise_acf(left_x, recorded_x, max_lag)
+        acf_y = _pairwise_acf(left_y, recorded_y, max_lag)
+    keys = ("n", "n_effective", "r", "groups", "terms", "x_constant", "y_constant", "x_weekly", "y_weekly")
+    out: dict[str, list[np.ndarray]] = {k: [] for k in (*keys, "x_trend", "y_trend")}
     y_recorded = ~np.isnan(y)
     for lag in lags:
         shifted = _shift(x, lag)
@@ -488,35 +582,56 @@ def _one_person(
         with np.errstate(invalid="ignore", divide="ignore"):
             da = np.where(both, a - np.where(both, a, 0.0).sum(axis=0) / n, 0.0)
             db = np.where(both, b - np.where(both, b, 0.0).sum(axis=0) / n, 0.0)
-        n_eff = np.asarray(_effective(n.astype(np.float64), ratio))
+        ssa, ssb = (da * da).sum(axis=0), (db * db).sum(axis=0)
+        # the effective number of days: lag k of the autocorrelations weighs as the share of paired days
+        # with a paired day k days later (N_k / n), so missing days count as gaps, not as neighbours
+        with np.errstate(invalid="ignore", divide="ignore"):
+            weight = np.where(n > 0, _pair_counts(both, max_lag) / n, 0.0)
+        n_eff = np.asarray(_effective(n.astype(np.float64), _ratio(acf_x, acf_y, weight, autocorrelation)))
+        # the partial correlation given the adjustment terms, fitted over the paired days
+        inverse, terms = _fitter(both, design)
+        da = _residuals(a, both, design, inverse)
+        db = _residuals(b, both, design, inverse)
         groups = np.minimum(n, 1)
-        x_weekly = y_weekly = np.zeros(n_factors, dtype=bool)
+        x_weekly = y_weekly = x_trend = y_trend = np.zeros(n_factors, dtype=bool)
         if indicator is not None:
-            # both series centred on their means for each day of the week, over the days paired
-            ssa, ssb = (da * da).sum(axis=0), (db * db).sum(axis=0)
             centred_a, groups = _weekday_centred(a, indicator)
-            da, db = np.nan_to_num(centred_a), np.nan_to_num(_weekday_centred(b, indicator)[0])
-            x_weekly = ~((da * da).sum(axis=0) > _RELATIVE_ZERO * ssa)
-            y_weekly = ~((db * db).sum(axis=0) > _RELATIVE_ZERO * ssb)
-            n_eff = _weekday_effective(n_eff, n.astype(np.float64), groups.astype(np.float64))
+            x_weekly = ~((np.nan_to_num(centred_a) ** 2).sum(axis=0) > _RELATIVE_ZERO * ssa)
+            y_weekly = ~((np.nan_to_num(_weekday_centred(b, indicator)[0]) ** 2).sum(axis=0) > _RELATIVE_ZERO * ssb)
+        if trend:
+            x_trend = ~((da * da).sum(axis=0) > _RELATIVE_ZERO * ssa)
+            y_trend = ~((db * db).sum(axis=0) > _RELATIVE_ZERO * ssb)
+        n_eff = _adjusted_effective(n_eff, n.astype(np.float64), terms.astype(np.float64))
         with np.errstate(invalid="ignore", divide="ignore"):
             r = (da * db).sum(axis=0) / np.sqrt((da * da).sum(axis=0) * (db * db).sum(axis=0))
         out["n"].append(n)
         out["n_effective"].append(n_eff)
         out["r"].append(np.clip(r, -1.0, 1.0))
         out["groups"].append(groups)
+        out["terms"].append(terms)
         out["x_constant"].append(x_constant)
         out["y_constant"].append(y_constant)
         out["x_weekly"].append(x_weekly)
         out["y_weekly"].append(y_weekly)
+        out["x_trend"].append(x_trend)
+        out["y_trend"].append(y_trend)
     # stack as (lag, factor) then read factor-major
     result = {k: np.stack(v).T.ravel() for k, v in out.items()}
     n_all, n_eff, r = result["n"], result["n_effective"], result["r"]
     status = np.full(n_all.shape, "ok", dtype=object)
+    with_trend = "the day of the week and the time trend" if weekday else "the time trend"
+    status[result["y_trend"]] = f"outcome changes only with {with_trend}"
     status[result["y_weekly"]] = "outcome changes only with the day of the week"
     status[result["y_constant"]] = "outcome constant"
+    status[result["x_trend"]] = f"factor changes only with {with_trend}"
     status[result["x_weekly"]] = "factor changes only with the day of the week"
     status[result["x_constant"]] = "factor constant"
+    terms_all = result["terms"]
+    short = n_all - terms_all < 2  # the adjustment leaves fewer than 1 degree of freedom
+    status[short] = [
+        f"too few days ({int(k)} for {int(c)} terms of {with_trend})"
+        for k, c in zip(n_all[short], terms_all[short], strict=True)
+    ]
     weeks = n_all - result["groups"] < 2  # weekday means leave fewer than 1 degree of freedom
     status[weeks] = [
         f"too few days ({int(k)} on {int(g)} days of the week)"
@@ -556,6 +671,7 @@ def correlate(
     min_days: int = 14,
     autocorrelation: Autocorrelation = "bartlett",
     weekday: bool = True,
+    trend: bool = True,
 ) -> pd.DataFrame:
     """Correlation of each factor on day t − lag with the outcome on day t, for one person or each person.
 
@@ -594,6 +710,11 @@ def correlate(
         each is centred on its means for each day of the week, i.e. the partial correlation given the day
         of the week (see Notes). Without it, a factor that changes at weekends (alcohol, steps, sitting) is
         associated with spasms that change at weekends for any other reason.
+    trend : bool
+        Allow for a smooth time trend (the default), as :func:`spasmlog.analysis.counts.rate_ratios` does: a
+        piecewise-linear trend bending every 13 weeks joins the day of the week as a covariate of the partial
+        correlation (see Notes). Without it, a factor that rises over the months while spasms fall for any
+        other reason is associated with fewer spasms.
 
     Returns
     -------
@@ -603,16 +724,20 @@ def correlate(
 
         - ``factor``, ``lag`` (days);
         - ``n``: days with both the lagged factor and the outcome recorded;
-        - ``n_effective``: the effective number of independent days (see Notes; with ``weekday``, those left
-          once the weekday means are removed);
-        - ``r``: Spearman's rho or Pearson's r (partial, given the day of the week, with ``weekday``);
+        - ``n_effective``: the effective number of independent days (see Notes; with ``weekday`` or ``trend``,
+          those left once the weekday means and the trend are fitted);
+        - ``r``: Spearman's rho or Pearson's r (partial, given the day of the week and the trend, with
+          ``weekday`` and ``trend``);
         - ``ci_low``, ``ci_high``: the 100 × (1 − ``alpha``)% confidence interval of ``r``;
         - ``p_value``: two-sided test of no association, on ``n_effective`` − 2 degrees of freedom;
         - ``p_adjusted``: ``p_value`` adjusted with ``adjust`` across the person's estimated rows;
         - ``status``: ``"ok"``, or why the row was not estimated: ``"too few days (9 < 14)"``,
           ``"factor constant"``, ``"outcome constant"``, and with ``weekday`` ``"factor changes only with the
           day of the week"``, ``"outcome changes only with the day of the week"`` or ``"too few days (8 on 7
-          days of the week)"`` (its statistics are then missing).
+          days of the week)"``, with ``trend`` ``"factor changes only with the day of the week and the time
+          trend"`` (or ``"... only with the time trend"`` without ``weekday``), the same for the outcome, or
+          ``"too few days (9 for 8 terms of the day of the week and the time trend)"`` (its statistics are
+          then missing).
 
     Raises
     ------
@@ -632,13 +757,25 @@ def correlate(
               \\rho_x(k)\\, \\rho_y(k)\\right), \\quad \\text{clipped to } [3, n],
 
     where :math:`\\rho_x, \\rho_y` are the autocorrelations of the factor and the outcome (of their ranks
-    for Spearman) over the person's *T* calendar days (:func:`acf`; days not recorded count as the mean)
-    and :math:`K = \\min(T/5, 28)`: the "modified Chelton" estimator of Pyper & Peterman (1998). It
+    for Spearman) over the person's *T* calendar days and :math:`K = \\min(T/5, 28)`: the "modified Chelton"
+    estimator of Pyper & Peterman (1998). It
     allows for any short-range dependence, weekly rhythms included. ``autocorrelation="ar1"`` uses instead
     :math:`n (1 - \\rho_x(1)\\rho_y(1)) / (1 + \\rho_x(1)\\rho_y(1))` (Bayley & Hammersley 1946), exact
     only for AR(1) series: in simulations with persistent series (AR(1) coefficient 0.8) it gives about 9%
     false positives per test at the 5% level, against 5% for ``bartlett`` and 20% when days are treated as
     independent.
+
+    Missing days: lags and autocorrelations are on the calendar. A day not logged (or a value not
+    recorded) is left out; it is neither filled in nor closed up, so the day after a gap is not taken for
+    the day after the day before it. Each :math:`\\rho(k)` is estimated from the pairs of recorded days *k*
+    calendar days apart (:func:`acf`), and lag *k* weighs :math:`N_k/n` in the sum (:math:`N_k` the pairs
+    of the *n* paired days that are *k* days apart; :math:`1 - k/T` when no day is missing;
+    :func:`effective_sample_size`), which is what the variance of a sum over the recorded days needs. With
+    autocorrelations filled in with the mean, as before, two unrelated persistent series were called
+    associated in 7.7% of tests at the 5% level with 30% of whole days missing and 13.3% with 50% (an
+    independent audit). In 400 simulated one-year diaries of a null factor and count outcome, both
+    persistent (latent AR(1), 0.8), with whole days missing at random or in runs (mean 7 days), the share of
+    tests at p < 0.05 is 4–6% with 0, 30% and 50% of days missing (tests/test_correlation.py).
 
     The test is :math:`t = r \\sqrt{(n_\\mathrm{eff} - 2)/(1 - r^2)}` on :math:`n_\\mathrm{eff} - 2` degrees
     of freedom; the interval is :math:`\\tanh(\\operatorname{artanh} r \\pm z_{1-\\alpha/2}\\, se)` with
@@ -668,8 +805,27 @@ def correlate(
     exactly when days are independent and reduce to the plain ones when *g* = 1. The autocorrelations
     :math:`\\rho_x, \\rho_y` are then those of the weekday-centred series, so a weekly rhythm that has
     been removed no longer counts as dependence between days. Rows whose factor (or outcome) varies only
-    with the day of the week have no partial correlation and say so. With ``autocorrelation="ignore"``,
-    ``r``, ``p_value`` and (Pearson) the interval equal :func:`partial_corr` given day-of-week indicators.
+    with the day of the week have no partial correlation and say so. With ``autocorrelation="ignore"``
+    and ``trend=False``, ``r``, ``p_value`` and (Pearson) the interval equal :func:`partial_corr` given
+    day-of-week indicators.
+
+    Time trend: with ``trend=True`` (the default) the covariates also hold the smooth trend of
+    :func:`spasmlog.analysis.counts.rate_ratios`, a piecewise-linear function of the day with
+    round(*T*/91) pieces (one bend every 13 weeks; the position *t*/(*T* − 1) and a hinge at each bend),
+    so *r* is the partial correlation given the day of the week and the trend: least-squares residuals of
+    both series (ranks for Spearman) on the *c* terms over the paired days; with ``autocorrelation="ignore"``
+    exactly :func:`partial_corr` (Pearson) of the series, or of their ranks, with those covariates. Unlike
+    ``ppcor``'s Spearman partial correlation the trend itself is not ranked: ranks of a day-of-week
+    indicator are the indicator rescaled, but ranks of a hinge are not a hinge, and the trend is meant to
+    be the one :func:`~spasmlog.analysis.counts.rate_ratios` fits. The effective number of days becomes
+    :math:`n_\\mathrm{eff} (n - c + 1)/n`, as for the weekday means, and the autocorrelations are those of
+    what the weekday means and the trend leave of each series. Without it, a factor that rose over a year
+    while spasms fell (no effect planted) was flagged in 11% of diaries (an independent audit); with it, in
+    simulated one-year diaries of that kind the factor's tests are at p < 0.05 in about 5%
+    (tests/test_correlation.py). Fitting the trend removes slow swings of both series, and the
+    autocorrelations of what is left understate the dependence of very persistent series: for latent AR(1)
+    coefficients of 0.93 (a month-long memory) the share of null tests at p < 0.05 was 9% with the trend
+    and 5.5% without it; for 0.8 both are about 5–6%.
     Correlations are associations, not causes. With ``by="person_id"`` each person's rows form their own
     family for ``adjust``, as each person reads their own result; re-adjust ``p_value`` over the whole
     table for control across people. Each person takes about 10 ms (all factors × 4 lags over two years),
@@ -703,16 +859,16 @@ def correlate(
     >>> result = correlate(daily, factors=["water_ml", "sitting_h"], lags=(0, 1))
     >>> result[["factor", "lag", "n", "n_effective", "r", "ci_low", "ci_high", "p_adjusted"]].round(3)
           factor  lag    n  n_effective      r  ci_low  ci_high  p_adjusted
-    0   water_ml    0  682      654.880 -0.122  -0.197   -0.046       0.003
-    1   water_ml    1  657      630.661 -0.214  -0.289   -0.138       0.000
-    2  sitting_h    0  691      685.000  0.034  -0.041    0.109       0.368
-    3  sitting_h    1  667      661.000  0.057  -0.020    0.133       0.193
+    0   water_ml    0  682        668.0 -0.128  -0.202   -0.052       0.002
+    1   water_ml    1  657        643.0 -0.240  -0.313   -0.165       0.000
+    2  sitting_h    0  691        677.0  0.027  -0.049    0.102       0.484
+    3  sitting_h    1  667        653.0  0.048  -0.029    0.124       0.295
 
     Alex sits less at weekends; without the weekday, the weekend rhythm adds to sitting's association:
 
     >>> correlate(daily, factors=["sitting_h"], lags=(0,), weekday=False)[["r", "p_value"]].round(3)
            r  p_value
-    0  0.077    0.042
+    0  0.072     0.06
 
     Rows that cannot be estimated say why:
 
@@ -727,6 +883,7 @@ def correlate(
     _check_choice(adjust, "adjust", ADJUST_METHODS, function)
     _check_choice(autocorrelation, "autocorrelation", _AUTOCORRELATION, function)
     weekday = _check_bool(weekday, "weekday", function)
+    trend = _check_bool(trend, "trend", function)
     if by is not None and by != "person_id":
         raise ValueError(f"The 'by' parameter of {function} must be None or 'person_id'. Got {by!r} instead.")
     alpha = _check_alpha(alpha, function)
@@ -753,7 +910,7 @@ def correlate(
     frames = []
     for person, start, end in zip(people, bounds[:-1], bounds[1:], strict=True):
         result = _one_person(
-            x_all[start:end], y_all[start:end], lags, method, alpha, min_days, autocorrelation, weekday
+            x_all[start:end], y_all[start:end], lags, method, alpha, min_days, autocorrelation, weekday, trend
         )
         frame = pd.DataFrame(
             {
@@ -769,7 +926,7 @@ def correlate(
         frames.append(frame)
     if not frames:  # an empty table: every factor × lag rests on no day
         empty = _one_person(
-            np.empty((0, len(names))), np.empty(0), lags, method, alpha, min_days, autocorrelation, weekday
+            np.empty((0, len(names))), np.empty(0), lags, method, alpha, min_days, autocorrelation, weekday, trend
         )
         frames.append(
             pd.DataFrame(
@@ -963,32 +1120,51 @@ def _chunk(
         y_mean = np.where(y_count > 0, y_sum / y_count, 0.0)
     b = np.where(y_recorded, y - y_mean[group], 0.0)
 
-    ratio = np.ones((n_people, n_factors))
+    ratio = np.ones((n_people, len(lags), n_factors))
     if autocorrelation != "ignore":
-        # autocorrelations of each person's series (zero-filled, as acf), lag by lag, all factors at once
+        # autocorrelations of each person's series over the pairs of their recorded days (as acf), and the
+        # pairs of each lag's paired days (N_k, as correlate weighs lag k), lag by lag, all factors at once
         max_lag = _max_lag(lengths, autocorrelation)
+        outcome_ahead = np.zeros((len(lags), m))  # the outcome is recorded `lag` days later, same person
+        for j, lag in enumerate(lags):
+            if lag < m:
+                outcome_ahead[j, : m - lag] = y_recorded[lag:]
+            outcome_ahead[j] *= position + lag < lengths[person]
+        paired_n = np.stack([_block_sums(bounds, outcome_ahead[j], recorded_f) for j in range(len(lags))], axis=1)
         a32 = a.astype(np.float32)  # products of autocorrelations need no more digits: half the memory traffic
-        c0_x = _block_sums(bounds, ones, a2)
-        c0_y = np.bincount(person, weights=b * b, minlength=n_people)
+        rec32 = recorded.astype(np.float32)
         with np.errstate(invalid="ignore", divide="ignore"):
-            scale_x = np.where(c0_x > 0, 1.0 / c0_x, 0.0)
-            scale_y = np.where(c0_y > 0, 1.0 / c0_y, 0.0)
-        total = np.zeros((n_people, n_factors))
+            var_x = _block_sums(bounds, ones, a2) / _block_sums(bounds, ones, recorded_f)
+            var_y = np.bincount(person, weights=b * b, minlength=n_people) / np.bincount(
+                person, weights=y_recorded.astype(np.float64), minlength=n_people
+            )
+        total = np.zeros((n_people, len(lags), n_factors))
         for k in range(1, min(int(max_lag.max(initial=0)), m - 1) + 1):
             same = (person[k:] == person[:-k]).astype(np.float32)
-            lagged_x = _block_sums(np.minimum(bounds, m - k), same, a32[:-k] * a32[k:])
+            trimmed = np.minimum(bounds, m - k)
+            lagged_x = _block_sums(trimmed, same, a32[:-k] * a32[k:])
+            both_recorded = rec32[:-k] * rec32[k:]
+            pairs_x = _block_sums(trimmed, same, both_recorded)
             lagged_y = np.bincount(person[:-k], weights=same * b[:-k] * b[k:], minlength=n_people)
-            weight = np.where(k <= max_lag, 1.0 - k / lengths, 0.0) if autocorrelation == "bartlett" else 1.0
-            product = lagged_x * scale_x * (weight * lagged_y * scale_y)[:, None]
+            pairs_y = np.bincount(person[:-k], weights=same * y_recorded[:-k] * y_recorded[k:], minlength=n_people)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                rho_x = np.clip(np.where((pairs_x > 0) & (var_x > 0), lagged_x / pairs_x / var_x, 0.0), -1.0, 1.0)
+                rho_y = np.clip(np.where((pairs_y > 0) & (var_y > 0), lagged_y / pairs_y / var_y, 0.0), -1.0, 1.0)
+            product = rho_x * rho_y[:, None]
             if autocorrelation == "ar1":
                 p = np.clip(product, -1 + 1e-12, 1.0)
                 with np.errstate(divide="ignore"):
-                    ratio = (1 + p) / (1 - p)
-            else:
-                total += product
+                    ratio[:] = ((1 + p) / (1 - p))[:, None, :]
+                continue
+            for j in range(len(lags)):
+                ahead = outcome_ahead[j]
+                pairs = _block_sums(trimmed, same * ahead[:-k] * ahead[k:], both_recorded)
+                with np.errstate(invalid="ignore", divide="ignore"):
+                    weight = np.where((k <= max_lag)[:, None] & (paired_n[:, j] > 0), pairs / paired_n[:, j], 0.0)
+                total[:, j] += weight * product
         if autocorrelation == "bartlett":
             ratio = 1.0 + 2.0 * total
-        del a32
+        del a32, rec32
 
     if weekday:
         # rows sorted by person × weekday (each person's rows stay within the person's block): the group sums
@@ -1026,7 +1202,7 @@ def _chunk(
         out["ssy"][:, j] = np.maximum(syy - fold(sy * sy * inverse), 0.0)
         out["ssxy"][:, j] = sxy - fold(sx * sy * inverse)
         out["sxx_raw"][:, j] = sxx
-    out["ratio"] = np.broadcast_to(ratio[:, None, :], out["n"].shape)
+    out["ratio"] = ratio
     return out
 
 
@@ -1087,7 +1263,7 @@ def within_person(
         - ``dof``: the repeated-measures degrees of freedom, ``n`` − ``subjects`` − 1, or with ``weekday``
           ``n`` − (person × weekday groups with such a day) − 1;
         - ``dof_effective``: ``dof`` divided by the variance inflation due to dependent days (see Notes),
-          used for the interval;
+          used for the test (and, except with ``cluster``, the interval);
         - ``r``: the repeated-measures correlation (as :func:`rm_corr`, with person × weekday groups as the
           subjects when ``weekday``);
         - ``ci_low``, ``ci_high``: its 100 × (1 − ``alpha``)% confidence interval;
@@ -1122,8 +1298,21 @@ def within_person(
     a person's days depend on each other. With :math:`\\lambda` = *V* over the ANCOVA variance of
     :math:`\\hat\\beta`, :math:`\\mathrm{dof_{eff}} = \\mathrm{dof}/\\lambda`, the test is
     :math:`t = r \\sqrt{\\mathrm{dof_{eff}}/(1 - r^2)}` (equal to :math:`\\hat\\beta/\\sqrt{V}`) on *G* − 1
-    degrees of freedom, and the interval is
-    :math:`\\tanh(\\operatorname{artanh} r \\pm t_{G-1,\\,1-\\alpha/2} / \\sqrt{\\mathrm{dof_{eff}} - 1})`.
+    degrees of freedom. The interval is
+    :math:`\\tanh(\\operatorname{artanh} r \\pm t_{G-1,\\,1-\\alpha/2}\\, se_z)` with the same clusters, CR1
+    factor and reference, and :math:`se_z` from the delta method on *r* itself:
+    :math:`se_z^2 = \\frac{G}{G-1} \\sum_p \\psi_p^2 / (1 - r^2)^2`, with
+    :math:`\\psi_p = r\\,(S_{xy,p}/S_{xy} - S_{xx,p}/2S_{xx} - S_{yy,p}/2S_{yy})` each person's share of
+    :math:`r - \\hat r` (at *r* = 0, :math:`S_{xy,p}/\\sqrt{S_{xx}S_{yy}}`, the slope's score on the *r*
+    scale). Earlier the interval used :math:`1/\\sqrt{\\mathrm{dof_{eff}} - 1}`, i.e. the slope's variance
+    carried to *r* as if :math:`S_{yy}` were fixed; but people whose spasms vary more also contribute more
+    to :math:`S_{xy}` (counts: a higher rate, a larger change per unit of the factor), and *r* divides by
+    :math:`\\sqrt{S_{yy}}`, so *r* varies less than that variance says. In 1,000 simulated cohorts of 30
+    people × 120 days with persistent factors and over-dispersed counts (true r ≈ 0.24), the old intervals were
+    1.42 times too wide (98.7% coverage); these are 0.97 times the spread of *r* and cover 93%, and with
+    Gaussian series (300 cohorts each) they cover 95% for r = 0, 0.3 and 0.6. Away from the
+    boundary the test (on the slope) and the interval (on *r*) can disagree on a row whose p-value is
+    close to ``alpha``.
     With ``bartlett`` or ``ar1``, :math:`\\lambda = \\sum_p S_{xx,p} S_{yy,p} / n_{\\mathrm{eff},p} \\big/
     \\sum_p S_{xx,p} S_{yy,p} / n_p` (the null variance of :math:`\\sum \\tilde x \\tilde y` with each
     person's effective number of days, :func:`effective_sample_size`, over that with independent days,
@@ -1182,9 +1371,9 @@ def within_person(
     >>> result[["factor", "lag", "n", "subjects", "r", "ci_low", "ci_high", "p_adjusted"]].round(3)
           factor  lag     n  subjects      r  ci_low  ci_high  p_adjusted
     0   water_ml    0  1965        12  0.011  -0.065    0.086       0.762
-    1   water_ml    1  1860        12 -0.027  -0.116    0.063       0.699
-    2  sitting_h    0  1963        12  0.047   0.011    0.084       0.062
-    3  sitting_h    1  1858        12  0.037  -0.003    0.077       0.130
+    1   water_ml    1  1860        12 -0.027  -0.114    0.061       0.699
+    2  sitting_h    0  1963        12  0.047   0.013    0.082       0.062
+    3  sitting_h    1  1858        12  0.037  -0.001    0.075       0.130
     >>> result[["people_estimated", "people_same_direction", "people_significant"]].iloc[2].tolist()
     [12, 9, 1]
     """
@@ -1257,6 +1446,15 @@ def _cohort_statistics(
             naive = ssy * (1.0 - r * r) / (dof * ssx)
             # an estimate with its own uncertainty, carried by the t reference on clusters − 1 df: not clipped
             ratio = np.where(robust > 0, robust / naive, np.inf)
+            # the interval: r's own influence per person, r (S_xy,p / S_xy − S_xx,p / 2 S_xx − S_yy,p / 2 S_yy),
+            # with the same clusters, CR1 factor and t reference (delta method on artanh r)
+            influence = r * (ssxy_p / ssxy - 0.5 * ssx_p / ssx - 0.5 * ssy_p / ssy)
+            robust_r = (influence * influence).sum(axis=0) * clusters / (clusters - 1)
+            se_z = np.sqrt(robust_r) / (1.0 - r * r)
+            # r = 0 exactly: the influence is S_xy,p / √(S_xx S_yy), as the slope's score on the r scale
+            se_z = np.where(
+                r == 0, np.sqrt((ssxy_p * ssxy_p).sum(axis=0) / (ssx * ssy) * clusters / (clusters - 1)), se_z
+            )
         else:
             weight = ssx_p * ssy_p
             naive = np.where(n_p > 0, weight / n_p, 0.0).sum(axis=0)
@@ -1269,7 +1467,7 @@ def _cohort_statistics(
     with np.errstate(invalid="ignore", divide="ignore"):
         r_p = ssxy_p / np.sqrt(ssx_p * ssy_p)
     estimated = (n_p >= min_days) & (n_p - groups_p >= 2) & x_varies & (ssy_p > 0) & np.isfinite(r_p)
-    n_eff_own = _weekday_effective(n_eff_p, n_p, groups_p)  # as correlate(weekday=...) has it
+    n_eff_own = _adjusted_effective(n_eff_p, n_p, groups_p)  # as correlate(weekday=...) has it
     p_p = _t_test_p(np.where(estimated, r_p, 0.0), np.maximum(n_eff_own - 2.0, 1.0))
     same = estimated & (np.sign(r_p) == np.sign(r)) & (r_p != 0)
 
@@ -1293,6 +1491,8 @@ def _cohort_statistics(
     reference = np.where(ok, reference, np.nan)
     with np.errstate(invalid="ignore", divide="ignore"):
         se = np.where(dof_effective > 1.0, 1.0 / np.sqrt(dof_effective - 1.0), np.inf)
+    if autocorrelation == "cluster":
+        se = np.where(ok, se_z, np.nan)
     crit = stats.t.ppf(1.0 - alpha / 2.0, reference) if autocorrelation == "cluster" else None
     ci_low, ci_high = _fisher_ci(r, se, alpha, crit)
 

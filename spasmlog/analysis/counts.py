@@ -26,8 +26,8 @@ import pandas as pd
 from scipy import optimize, special, stats
 
 from spasmlog.analysis.daily import INTAKE_COLUMNS, association_factors, intervention_column
-from spasmlog.analysis.factor_tests import acf_covariance, joint_correlation, max_t_pvalue
-from spasmlog.analysis.decision import decide_rows, hypothesis_of
+from spasmlog.analysis.factor_tests import acf_covariance, joint_correlation, weighted_max_t_pvalue
+from spasmlog.analysis.decision import decide_rows, hypothesis_of, one_sided_weights
 from spasmlog.analysis.multicomp import ADJUST_METHODS, Adjust, adjust_pvalues
 from spasmlog.errors import SmallSampleWarning
 
@@ -1358,9 +1358,10 @@ def _decide_rows(result: pd.DataFrame, details: Mapping[str, np.ndarray], *, alp
         if rows.size == 0 or "influence" not in details:
             continue
         corr = joint_correlation(details["influence"][rows, :, 0], details["phi"][rows], details["rho"][rows])
-        p_factor[index] = max_t_pvalue(z[rows], corr)
-        for row in rows:
-            p_within[row] = max_t_pvalue(z[rows], corr, at=z[row])
+        up, down = one_sided_weights(result["factor"].to_numpy()[rows], result["lag"].to_numpy()[rows])
+        p_factor[index] = weighted_max_t_pvalue(z[rows], corr, up, down)
+        for i, row in enumerate(rows):
+            p_within[row] = weighted_max_t_pvalue(z[rows], corr, up, down, at=i)
     result["p_factor"] = p_factor
     result["p_within"] = p_within
     result["p_adjusted"] = decide_rows(result, alpha=alpha, adjust=adjust)["p_adjusted"].to_numpy()

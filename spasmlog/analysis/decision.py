@@ -48,12 +48,16 @@ import numpy as np
 import pandas as pd
 
 __all__ = [
+    "EXPECTED_DIRECTION",
+    "EXPECTED_SHARE",
     "EXPLORATORY",
+    "LAG_PRIOR",
     "PRIMARY",
     "PRIMARY_HYPOTHESES",
     "PRIMARY_SHARE",
     "decide",
     "hypothesis_of",
+    "one_sided_weights",
     "weighted_bh",
 ]
 
@@ -83,6 +87,63 @@ PRIMARY_SHARE = 0.8
 """Share of the error budget held by the primary family when an exploratory family is tested too. With
 12 suspects and 20 columns of a person's own, a lone real suspect then needs p ≤ 0.8 × 0.05 / 12 ≈ 0.0033
 instead of 0.05 / 32 ≈ 0.0016 under one flat correction."""
+
+
+EXPECTED_DIRECTION: dict[str, int] = {
+    **dict.fromkeys(("water_ml", "water_total_ml", "water_pct"), -1),
+    **dict.fromkeys(("magnesium_mg", "magnesium_pct", "calcium_mg", "calcium_pct"), -1),
+    **dict.fromkeys(("potassium_mg", "potassium_pct", "sodium_mg", "sodium_pct"), -1),
+    **dict.fromkeys(("exercise_min", "exercise_load", "acute_chronic_ratio", "unaccustomed_exercise"), 1),
+    "sitting_h": 1,
+    "posture_breaks": -1,
+    "sleep_h": -1,
+    "stress": 1,
+    "caffeine_mg": 1,
+    "alcohol_g": 1,
+    "stretching_min": -1,
+    "warmup": -1,
+    "posture_score": -1,
+    "exercise_rpe": 1,
+}
+"""The direction in which each known suspect is expected to act (SPEC, "Why it exists"): −1 when more of
+it is expected to go with fewer spasms (fluid, minerals, posture breaks, sleep, stretching, warm-up), +1
+when with more (exercise load, sitting, stress, caffeine, alcohol). Columns not listed have none."""
+
+EXPECTED_SHARE = 0.75
+"""Share of a factor's test given to its expected direction. The other direction keeps a quarter: an
+association the other way round is still found, with stronger evidence (an asymmetric two-sided test)."""
+
+LAG_PRIOR: dict[int, float] = {0: 0.35, 1: 0.35, 2: 0.15, 3: 0.15}
+"""Share of a factor's test given to each lag before renormalising over the lags run: cramps follow
+dehydration, mineral shortfalls and unaccustomed exercise on the same day or the night after, so lags 0 and
+1 hold most of it; lags 2 and 3 (and any longer lag, at 0.15 each) are still tested."""
+
+
+def one_sided_weights(factors: Sequence[str], lags: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
+    """Weights of the upward and downward one-sided tests of one hypothesis's rows (they sum to 1).
+
+    Each column of the hypothesis holds an equal share; inside a column each lag holds its
+    :data:`LAG_PRIOR` share; inside a lag the expected direction holds :data:`EXPECTED_SHARE`.
+
+    Examples
+    --------
+    >>> up, down = one_sided_weights(["water_ml", "water_ml"], [0, 3])
+    >>> up.round(4).tolist(), down.round(4).tolist()
+    ([0.175, 0.075], [0.525, 0.225])
+    """
+    factors = [str(f) for f in factors]
+    columns = sorted(set(factors))
+    up = np.zeros(len(factors))
+    down = np.zeros(len(factors))
+    for column in columns:
+        rows = [i for i, f in enumerate(factors) if f == column]
+        prior = np.array([LAG_PRIOR.get(int(lags[i]), 0.15) for i in rows])
+        prior = prior / prior.sum() / len(columns)
+        direction = EXPECTED_DIRECTION.get(column, 0)
+        share_up = 0.5 if direction == 0 else (EXPECTED_SHARE if direction > 0 else 1 - EXPECTED_SHARE)
+        up[rows] = prior * share_up
+        down[rows] = prior * (1 - share_up)
+    return up, down
 
 
 def hypothesis_of(factor: str) -> tuple[str, str]:
