@@ -242,14 +242,15 @@ def test_how_long_until_you_would_know_for_each_known_suspect_not_found(alex: di
 
 
 def test_level_needed_is_the_weighted_step_up_level() -> None:
-    from spasmlog.report.build import _level_needed
+    from spasmlog.analysis.overview import level_needed
 
     table = pd.DataFrame({"family": ["primary"] * 15 + ["exploratory"] * 5, "finding": [True] + [False] * 19})
     # 20 hypotheses, primary weight 0.8 * 20 / 15; one already stated: the next primary needs 0.05 * w * 2 / 20
-    assert _level_needed(table, "primary") == pytest.approx(0.05 * (0.8 * 20 / 15) * 2 / 20)
-    assert _level_needed(table, "exploratory") == pytest.approx(0.05 * (0.2 * 20 / 5) * 2 / 20)
+    assert level_needed(table, "primary") == pytest.approx(0.05 * (0.8 * 20 / 15) * 2 / 20)
+    assert level_needed(table, "exploratory") == pytest.approx(0.05 * (0.2 * 20 / 5) * 2 / 20)
     alone = pd.DataFrame({"family": ["primary"] * 4, "finding": [False] * 4})
-    assert _level_needed(alone, "primary") == pytest.approx(0.05 / 4)
+    assert level_needed(alone, "primary") == pytest.approx(0.05 / 4)
+    assert level_needed(alone, "primary", alpha=0.01) == pytest.approx(0.01 / 4)
 
 
 def test_sessions_section_shows_the_days_after_each_session(alex: dict[str, object]) -> None:

@@ -24,15 +24,14 @@ import numpy as np
 import pandas as pd
 
 from spasmlog.analysis.caseload import caseload_summary
-from spasmlog.analysis.counts import intervention_effect, rate_ratios
 from spasmlog.analysis.daily import INTAKE_COLUMNS, daily_table, intervention_column
-from spasmlog.analysis.decision import PRIMARY, PRIMARY_SHARE, decide_together
+from spasmlog.analysis.decision import PRIMARY
 from spasmlog.analysis.findings import ASSOCIATION_NOTE, _estimate, factor_label, findings, findings_table
-from spasmlog.analysis.sessions import session_effect, session_interventions
+from spasmlog.analysis.overview import PersonResults as Results
+from spasmlog.analysis.overview import analyse_person, how_long, hypotheses, strongest_row
 from spasmlog.errors import SpasmlogError
 from spasmlog.log import Log
 from spasmlog.logformat.reference import reference_values
-from spasmlog.plots._common import per_label
 from spasmlog.report.charts import WIDTH, Chart, draw
 
 __all__ = [
@@ -271,208 +270,12 @@ def _render(template: str, **context: Any) -> str:
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# The analysis of one person: computed once, decided together
-
-
-@dataclasses.dataclass(frozen=True)
-class Results:
-    """One person's result tables, decided together (:func:`~spasmlog.analysis.decision.decide_together`).
-
-    Attributes
-    ----------
-    associations : pandas.DataFrame
-        :func:`spasmlog.rate_ratios` (every factor at lags :data:`LAGS`).
-    interventions : pandas.DataFrame
-        :func:`spasmlog.intervention_effect` of the interventions that last (not single-day sessions).
-    sessions : pandas.DataFrame
-        :func:`spasmlog.session_effect` of the single-day interventions (therapy sessions).
-
-    Their ``p_adjusted`` spends one error budget on everything the page states: with nothing real in the
-    log, the chance that the page states any finding is at most :data:`ALPHA`.
-    """
-
-    associations: pd.DataFrame
-    interventions: pd.DataFrame
-    sessions: pd.DataFrame
-
-    @property
-    def tables(self) -> list[pd.DataFrame]:
-        return [self.associations, self.interventions, self.sessions]
+# The analysis of one person: computed once, decided together (spasmlog.analysis.overview)
 
 
 def analyse(days: pd.DataFrame) -> Results:
-    """Rate ratios, intervention effects and session effects of one person's days, decided together.
-
-    Parameters
-    ----------
-    days : pandas.DataFrame
-        One person's rows of :func:`spasmlog.daily_table`.
-
-    Returns
-    -------
-    Results
-        Empty tables where there is nothing to estimate (no interventions, no sessions).
-
-    Examples
-    --------
-    >>> import spasmlog
-    >>> results = analyse(spasmlog.daily_table(spasmlog.load_sample("alex")))
-    >>> sorted(results.interventions["intervention"]), sorted(set(results.sessions["intervention"]))
-    (['on_calf_stretching_programme', 'on_magnesium_glycinate'], ['on_sports_massage'])
-    """
-    associations = rate_ratios(days, lags=LAGS, alpha=ALPHA)
-    sessions_of = session_interventions(days)
-    active = [c for c in days.columns if str(c).startswith("on_") and (days[c].fillna(0) > 0).any()]
-    lasting = [c for c in active if c not in sessions_of]  # a caseload's table has everyone's columns
-    effects = intervention_effect(days, intervention=lasting, alpha=ALPHA) if lasting else pd.DataFrame()
-    sessions = session_effect(days, sessions=sessions_of, alpha=ALPHA) if sessions_of else pd.DataFrame()
-    tables = [associations, effects, sessions]
-    present = [i for i, table in enumerate(tables) if len(table)]
-    for i, table in zip(present, decide_together([tables[i] for i in present], alpha=ALPHA), strict=True):
-        tables[i] = table
-    return Results(*tables)
-
-
-def _hypotheses(results: Results) -> pd.DataFrame:
-    """One row per hypothesis the page tested (over all its tables): ``table``, ``hypothesis``, ``family``,
-    ``p_adjusted`` (the smallest of its rows) and ``finding``."""
-    rows = []
-    for index, table in enumerate(results.tables):
-        if not len(table) or "hypothesis" not in table:
-            continue
-        ok = table[table["status"] == "ok"]
-        for name, group in ok.groupby("hypothesis", sort=False):
-            p = float(group["p_adjusted"].min())
-            rows.append({"table": index, "hypothesis": name, "family": str(group["family"].iloc[0]), "p_adjusted": p})
-    frame = pd.DataFrame(rows, columns=["table", "hypothesis", "family", "p_adjusted"])
-    frame["finding"] = frame["p_adjusted"] <= ALPHA
-    return frame
-
-
-def _strongest_row(rows: pd.DataFrame) -> pd.Series:
-    """The row of a hypothesis that stands for it: the smallest ``p_adjusted``, ties by ``p_value`` (the
-    lag and variant with the strongest evidence), as :func:`spasmlog.plots.forest` shows it."""
-    return rows.sort_values(["p_adjusted", "p_value"], kind="stable", na_position="last").iloc[0]
-
-
-def _days_to_detect(
-    rate_ratio: float, ci_low: float, ci_high: float, n: float, *, threshold_p: float, p_value: float, span: float
-) -> float:
-    """Further calendar days of logging after which a test at ``threshold_p`` would likely (80%) show an effect of
-    the estimated size: :func:`spasmlog.analysis.projection.days_to_detect` with the t reference recovered from
-    the p-value, or the normal reference when the p-value does not fit the interval."""
-    try:
-        from spasmlog.analysis.projection import days_to_detect
-    except ImportError:  # until the projection module lands: the normal-reference sample-size formula
-        return _normal_days(rate_ratio, ci_low, ci_high, n, threshold_p=threshold_p, span=span)
-    try:
-        days = days_to_detect(rate_ratio, ci_low, ci_high, n, threshold_p=threshold_p, p_value=p_value, span=span)
-    except ValueError:  # a p-value rounded or clipped so that no t reference fits it: the normal reference
-        days = days_to_detect(rate_ratio, ci_low, ci_high, n, threshold_p=threshold_p, span=span)
-    return float(days)  # type: ignore[arg-type]
-
-
-def _normal_days(
-    rate_ratio: float, ci_low: float, ci_high: float, n: float, *, threshold_p: float, span: float
-) -> float:
-    """Stand-in for :func:`spasmlog.analysis.projection.days_to_detect` with a normal reference (Lachin 1981)."""
-    from scipy import stats
-
-    b = abs(math.log(rate_ratio))
-    if b == 0:
-        return math.inf
-    se = (math.log(ci_high) - math.log(ci_low)) / (2 * stats.norm.ppf(1 - ALPHA / 2))
-    total = n * ((stats.norm.ppf(1 - threshold_p / 2) + stats.norm.ppf(0.8)) * se / b) ** 2
-    return float(max(math.ceil((total - n) * span / n - 1e-9), 0))
-
-
-def _projection_sentence(days: float) -> str:
-    try:
-        from spasmlog.analysis.projection import projection_sentence
-    except ImportError:  # until the projection module lands
-        if math.isinf(days):
-            return "The estimate is no difference at all, so no amount of further logging is projected to show one."
-        if days >= 365.25:
-            return "An effect of this size would need more than a year of further logging to show."
-        if days < 21:
-            return f"If this is the real size, about {max(1, round(days))} more days of logging would show it."
-        if days < 4 * 365.25 / 12:
-            return f"If this is the real size, about {round(days / 7)} more weeks of logging would show it."
-        return f"If this is the real size, about {round(days / (365.25 / 12))} more months of logging would show it."
-    return str(projection_sentence(days))
-
-
-def _level_needed(hypotheses: pd.DataFrame, family: str) -> float:
-    """The adjusted level a hypothesis of ``family`` not yet found would need, other things staying as they are.
-
-    Weighted Benjamini–Hochberg (:func:`~spasmlog.analysis.decision.decide`) states a hypothesis of weight w
-    when ``p ≤ alpha × w × (R + 1) / m``, with R the hypotheses already stated and m those tested.
-    """
-    m = len(hypotheses)
-    if m == 0:
-        return ALPHA
-    primary = int((hypotheses["family"] == PRIMARY).sum())
-    both = 0 < primary < m
-    if family == PRIMARY:
-        weight = PRIMARY_SHARE * m / primary if both else 1.0
-    else:
-        weight = (1 - PRIMARY_SHARE) * m / (m - primary) if both else 1.0
-    found = int(hypotheses["finding"].sum())
-    return min(1.0, ALPHA * weight * (found + 1) / m)
-
-
-def _how_long(results: Results, span: int) -> list[dict[str, Any]]:
-    """For each primary factor (a known suspect) that is not a finding: its strongest estimate and how much more
-    logging would show an effect of that size.
-
-    The level a factor's strongest row must reach is the level its hypothesis needs (:func:`_level_needed`)
-    divided by that row's multiplicity inside the hypothesis (its ``p_within`` over its ``p_value``: the other
-    lags and variants tested with it); see :func:`spasmlog.analysis.projection.days_to_detect` for the
-    projection and its assumptions.
-    """
-    table = results.associations
-    if not len(table):
-        return []
-    hypotheses = _hypotheses(results)
-    level = _level_needed(hypotheses, PRIMARY)
-    lines = []
-    ok = table[(table["status"] == "ok") & (table["family"] == PRIMARY)]
-    for name, rows in ok.groupby("hypothesis", sort=False):
-        row = _strongest_row(rows)
-        if float(row["p_adjusted"]) <= ALPHA:
-            continue
-        p_value, within = float(row["p_value"]), float(row["p_within"])
-        multiplicity = max(1.0, within / p_value) if p_value > 0 and math.isfinite(within) else 1.0
-        threshold = level / multiplicity
-        days = _days_to_detect(
-            float(row["rate_ratio"]), float(row["ci_low"]), float(row["ci_high"]), float(row["n"]),
-            threshold_p=threshold, p_value=p_value, span=max(span, int(row["n"])),
-        )  # fmt: skip
-        factor = str(row["factor"])
-        heading = factor_label(str(name))
-        variant = factor_label(factor)
-        when = _lag(row["lag"])
-        label = f"{heading.capitalize()} ({variant + ', ' if variant != heading else ''}{when})"
-        per = per_label(factor, float(row["per"]))
-        step = per[len(variant) :].strip() if per.startswith(variant) else ""
-        shown, low, high = _estimate(float(row["rate_ratio"]), float(row["ci_low"]), float(row["ci_high"]))
-        estimate = (
-            f"{shown} times the spasm rate {step or 'on days with it'} "
-            f"(95% CI {low} to {high}; {int(row['n'])} days), not yet clear."
-        )
-        lines.append(
-            {
-                "hypothesis": str(name),
-                "factor": factor,
-                "label": label,
-                "estimate": estimate,
-                "projection": _projection_sentence(days),
-                "days": days,
-                "threshold": threshold,
-                "sentence": f"{label}: {estimate} {_projection_sentence(days)}".strip(),
-            }
-        )
-    return lines
+    """:func:`~spasmlog.analysis.overview.analyse_person` at the report's :data:`LAGS` and :data:`ALPHA`."""
+    return analyse_person(days, lags=LAGS, alpha=ALPHA)
 
 
 def _factor_rows(results: Results) -> list[dict[str, Any]]:
@@ -486,7 +289,7 @@ def _factor_rows(results: Results) -> list[dict[str, Any]]:
         family = str(group["family"].iloc[0])
         record: dict[str, Any] = {"hypothesis": str(name), "label": factor_label(str(name)), "family": family}
         if len(ok):
-            row = _strongest_row(ok)
+            row = strongest_row(ok)
             found = bool(float(row["p_adjusted"]) <= ALPHA)
             record.update({str(k): v for k, v in row.items() if k not in ("hypothesis", "family")})
             record["result"] = "finding" if found else "not yet clear" if family == PRIMARY else "no clear association"
@@ -936,7 +739,7 @@ def render_person(
     facts = _person_facts(log, days)
     tested = associations[associations["status"] == "ok"] if len(associations) else associations
     factor_rows = _factor_rows(shown)
-    hypotheses = _hypotheses(shown)
+    asked = hypotheses(shown)
     context = {
         "person_id": person,
         "facts": facts,
@@ -956,9 +759,9 @@ def render_person(
         "factor_rows": factor_rows,
         "primary_factors": sum(1 for r in factor_rows if r["family"] == PRIMARY and r["result"] != "not estimated"),
         "exploratory_factors": sum(1 for r in factor_rows if r["family"] != PRIMARY and r["result"] != "not estimated"),
-        "hypotheses": len(hypotheses),
-        "hypotheses_found": int(hypotheses["finding"].sum()),
-        "how_long": _how_long(shown, len(days)) if results is not None else [],
+        "hypotheses": len(asked),
+        "hypotheses_found": int(asked["finding"].sum()),
+        "how_long": _records(how_long(shown, span=len(days))) if results is not None else [],
         "interventions_logged": _intervention_log(log.interventions),
         "intervention_sentences": _intervention_sentences(effects),
         "interventions": effect_rows,
