@@ -1,9 +1,11 @@
 """Build the report: a log → results of the analysis functions → Jinja2 templates → self-contained HTML.
 
 Every number on a page is read from a result table (:func:`spasmlog.caseload_summary`,
-:func:`spasmlog.rate_ratios`, :func:`spasmlog.intervention_effect`) or counted or summarised from the daily
-table (:func:`spasmlog.daily_table`: days logged, spasm days, spasms per week, median intake as % of the
-reference); sentences come from :func:`spasmlog.findings`. The templates auto-escape everything, so a
+:func:`spasmlog.rate_ratios`, :func:`spasmlog.intervention_effect`, :func:`spasmlog.session_effect`, computed
+once per person and decided together by :func:`spasmlog.analysis.overview.analyse_person`; the projections of
+:func:`spasmlog.analysis.overview.how_long`) or counted or summarised from the daily table
+(:func:`spasmlog.daily_table`: days logged, spasm days, spasms per week, median intake as % of the
+reference); the findings' sentences come from :func:`spasmlog.findings`. The templates auto-escape everything, so a
 note or an intervention name containing ``<script>`` shows as text.
 """
 
@@ -48,7 +50,7 @@ __all__ = [
 ]
 
 ALPHA = 0.05
-"""Level of the intervals (95%) and of the false-discovery-rate correction of the associations."""
+"""Level of the intervals (95%) and the error budget of everything one page states."""
 LAGS = (0, 1, 2, 3)
 """Days between a factor and the spasms that are tested."""
 
@@ -279,12 +281,13 @@ def analyse(days: pd.DataFrame) -> Results:
 
 
 def _factor_rows(results: Results) -> list[dict[str, Any]]:
-    """Every hypothesis of the rate ratios, in table order: its family, strongest row and result."""
+    """Every hypothesis of the rate ratios, the known suspects first: its family, strongest row and result."""
     table = results.associations
     if not len(table):
         return []
     rows = []
-    for name, group in table.groupby("hypothesis", sort=False):
+    primary_first = table.assign(_second=(table["family"] != PRIMARY)).sort_values("_second", kind="stable")
+    for name, group in primary_first.groupby("hypothesis", sort=False):
         ok = group[group["status"] == "ok"]
         family = str(group["family"].iloc[0])
         record: dict[str, Any] = {"hypothesis": str(name), "label": factor_label(str(name)), "family": family}
@@ -942,8 +945,11 @@ def write_report(
     Notes
     -----
     Each page holds its CSS and its charts (inline SVG): it opens offline, sends no request anywhere and
-    prints on A4. Findings are associations, stated only when they survive the false-discovery-rate
-    correction over all factor × lag tests of the person (:func:`spasmlog.rate_ratios`).
+    prints on A4. Findings are associations. Each person's factors (one question each, over its lags and
+    variants), interventions and sessions are decided together (:func:`spasmlog.analysis.overview.analyse_person`;
+    the known suspects, interventions and sessions as the primary family, the person's other columns as an
+    exploratory one): with nothing real in a log, the chance that its page states any finding is at most
+    :data:`ALPHA`. The caseload index's "strongest association" comes from the same decision.
 
     Examples
     --------
