@@ -218,21 +218,59 @@ INDIVIDUAL: list[Cell] = [
         """
         ## 4. What goes with more or fewer spasms?
 
-        For each habit, and for each delay (the same day, the day before, …), spasmlog compares your days
-        with more of it to your days with less of it, **within the same weeks and season** and allowing for
-        the day of the week. The result is a *rate ratio*: 0.75 means 25% fewer spasms per step of the
-        habit (e.g. per 500 mL more water), 1.2 means 20% more.
+        For each habit, spasmlog compares your days with more of it to your days with less of it, **within
+        the same weeks and season** and allowing for the day of the week, on the same day and up to three
+        days before. The result is a *rate ratio*: 0.75 means 25% fewer spasms per step of the habit (e.g.
+        per 500 mL more water), 1.2 means 20% more.
 
-        Testing dozens of habits at several delays will turn up some "patterns" by pure chance, so every
-        result is corrected for all the tests run together (Benjamini–Hochberg). Only what survives that
-        correction is listed as a finding; even then, roughly 1 finding in 20 may be a fluke.
+        Each habit is **one question**, whatever its delays and its variants (water in mL and as % of the
+        reference are one question, not two). The questions fall in two families:
+
+        - the **known suspects** — water, magnesium, calcium, potassium, sodium, exercise (and unaccustomed
+          load), sitting, posture breaks, sleep, stress, caffeine, alcohol — together with the things you
+          tried and your therapy sessions, form the **primary** family: the questions you keep a log for;
+        - **your own columns** (a `banana` or `hot_bath` column, and built-in ones outside the list such as
+          steps) form an **exploratory** family, with a smaller share of the budget: a finding there is a
+          lead to check, not an answer.
+
+        Asking many questions turns up some "patterns" by pure chance, so everything below — the habits,
+        the things you tried, the sessions — is corrected **together**: if nothing in your log were really
+        linked to your spasms, the chance that this notebook would state any finding is at most `alpha`
+        (5%). Only for a habit that passes is the delay described.
         """
     ),
     code(
         """
-        associations = spasmlog.rate_ratios(daily, lags=lags, alpha=alpha)
+        from spasmlog.analysis.overview import analyse_person, how_long
+
+        # rate ratios, the things you tried and your sessions, computed once and corrected together
+        results = analyse_person(daily, lags=lags, alpha=alpha)
+        associations, tried, sessions = results.associations, results.interventions, results.sessions
         for sentence in spasmlog.findings(associations, alpha=alpha):
             print("•", sentence, end="\\n\\n")
+        """
+    ),
+    code(
+        """
+        # which family each habit belongs to: one row per question, at its strongest delay
+        families = associations.groupby("hypothesis", sort=False).agg(
+            family=("family", "first"), strongest_p_adjusted=("p_adjusted", "min")
+        )
+        families["finding"] = families["strongest_p_adjusted"] <= alpha
+        families.round(4)
+        """
+    ),
+    md(
+        """
+        Every question at once: each habit at its strongest delay, each thing you tried and each kind of
+        session, with its 95% confidence interval (the range the true ratio is likely to be in), grouped by
+        family. The dashed line at 1 means "no difference"; findings are highlighted.
+        """
+    ),
+    code(
+        """
+        plots.forest([t for t in results.tables if len(t)], alpha=alpha)
+        plt.show()
         """
     ),
     code(
@@ -240,29 +278,19 @@ INDIVIDUAL: list[Cell] = [
         # the findings in numbers: rate ratio per step (`per`), 95% CI, p-value before and after correction, days
         found = associations[(associations["status"] == "ok") & (associations["p_adjusted"] <= alpha)]
         if len(found):
-            display(found.round(3))
+            columns = ["factor", "lag", "per", "rate_ratio", "ci_low", "ci_high", "p_value", "p_adjusted", "n"]
+            display(found[columns].round(3))
         else:
             print("No association survived the correction: nothing to list.")
         """
     ),
     md(
         """
-        Every habit and delay tested, with its 95% confidence interval (the range the true ratio is likely
-        to be in). The line marks "no difference"; findings that survived the correction are highlighted.
-        """
-    ),
-    code(
-        """
-        plots.effects(associations, alpha=alpha)
-        plt.show()
-        """
-    ),
-    md(
-        """
         ### How long does it take?
 
-        The same ratios by delay: a habit that matters the next day shows a dip or peak at 1 day. Shown for
-        the habits with a finding (or, when there is none, the three closest to one).
+        The lag curve of each finding: its rate ratio on the same day and 1, 2 and 3 days later. A habit
+        that matters the next day shows a dip or peak at 1 day; filled points are the delays stated as
+        findings. (With no finding, the three habits closest to one are drawn, all open.)
         """
     ),
     code(
@@ -273,20 +301,63 @@ INDIVIDUAL: list[Cell] = [
     ),
     md(
         """
-        ## 5. Did the things you tried help?
+        ### How long until you'd know
 
-        For each thing you tried, spasmlog compares the days on it with the days before it started, allowing
-        for the trend that was already there and for the day of the week. It cannot tell *why* spasms
-        changed: people often start something during a bad spell, and bad spells tend to ease anyway.
-        Single sessions (one massage) are judged on their own day only, so they rarely have enough days.
+        A known suspect that is not a finding may have no link with your spasms, or too few days logged to
+        see one. From its current estimate, spasmlog projects how much more logging (going on as so far)
+        would likely — 4 times in 5 — show a link of that size, at the level the correction above would ask
+        of it. The projection takes the estimate as the real size, which it may not be: a guide to whether
+        more logging is worth it, not a promise.
         """
     ),
     code(
         """
-        tried = spasmlog.intervention_effect(daily, alpha=alpha)
-        for sentence in spasmlog.findings(tried, alpha=alpha):
-            print("•", sentence, end="\\n\\n")
-        tried.round(3)
+        lines = how_long(results, span=len(daily))
+        for sentence in lines["sentence"]:
+            print("•", sentence)
+        if not len(lines):
+            print("Every known suspect that could be estimated is a finding (or none could be estimated).")
+        """
+    ),
+    md(
+        """
+        ## 5. Did the things you tried help?
+
+        For each thing you tried for a while, spasmlog compares the days on it with the days before it
+        started, allowing for the trend that was already there and for the day of the week. It cannot tell
+        *why* spasms changed: people often start something during a bad spell, and bad spells tend to ease
+        anyway. These questions were corrected together with the habits above.
+        """
+    ),
+    code(
+        """
+        if len(tried):
+            for sentence in spasmlog.findings(tried, alpha=alpha):
+                print("•", sentence, end="\\n\\n")
+            display(tried.round(3))
+        else:
+            print("Nothing tried for a while was logged (single sessions are below).")
+        """
+    ),
+    md(
+        """
+        ### Sessions
+
+        Things logged as single days — a physiotherapy session, a massage — are judged by the days *after*
+        each session (days 1–3): the spasm rate on those days against the other days, allowing for the day
+        of the week, the trend and the other things you tried. The session day itself and the whole course
+        of sessions are compared too, so that a rate that was lower all through the course is not credited
+        to the days after each session. `rate_ratio` below 1 means fewer spasms on those days.
+        """
+    ),
+    code(
+        """
+        if len(sessions):
+            columns = ["intervention", "term", "window", "sessions", "days", "mean", "mean_other", "rate_ratio",
+                       "ci_low", "ci_high", "p_value", "p_adjusted", "status"]
+            display(sessions[columns].round(3))
+        else:
+            print("No single-day sessions were logged.")
         """
     ),
     md(

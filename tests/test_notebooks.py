@@ -27,7 +27,7 @@ MIN_IMAGES = {"01_my_spasm_log.ipynb": 9, "02_physio_caseload.ipynb": 13, "03_re
 
 # The first analysis call in each notebook; the data-quality report must come before it.
 STATISTICS = re.compile(
-    r"\b(rate_ratios|caseload_summary|within_person|cohort_model|intervention_effect|rm_corr|correlate)\("
+    r"\b(rate_ratios|caseload_summary|within_person|cohort_model|intervention_effect|rm_corr|correlate|analyse_person)\("
 )
 
 

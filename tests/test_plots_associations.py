@@ -1,4 +1,4 @@
-"""effects, lag_profile and factor_response: the result tables drawn as they are, the findings highlighted."""
+"""forest, effects, lag_profile and factor_response: the result tables drawn as they are, the findings highlighted."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from matplotlib.lines import Line2D
 from scipy import stats
 
 import spasmlog
-from spasmlog.plots import effects, factor_response, lag_profile
+from spasmlog.plots import effects, factor_response, forest, lag_profile
 from spasmlog.plots._style import FINDING, NO_EFFECT
 
 
@@ -41,6 +41,178 @@ def ratios() -> pd.DataFrame:
 def marker_line(ax: plt.Axes, gid: str) -> Line2D:
     (line,) = [line for line in ax.lines if line.get_gid() == gid]
     return line
+
+
+# --------------------------------------------------------------------------------------------------------
+# forest
+# --------------------------------------------------------------------------------------------------------
+
+
+def decided_rates() -> pd.DataFrame:
+    """Rows as rate_ratios gives them after the decision rule: water found at lag 1; exercise's strongest row is
+    the acute:chronic ratio at lag 1; two lags of stress tie on p_adjusted; sleep not estimated; banana is
+    exploratory and its interval reaches past 10."""
+    rows = [
+        # factor, lag, per, hypothesis, family, rate_ratio, ci_low, ci_high, p_value, p_adjusted, status
+        ("water_ml", 0, 500.0, "water", "primary", 0.95, 0.80, 1.10, 0.50, 0.60, "ok"),
+        ("water_ml", 1, 500.0, "water", "primary", 0.70, 0.60, 0.85, 0.0001, 0.002, "ok"),
+        ("exercise_min", 0, 30.0, "exercise", "primary", 1.10, 0.90, 1.30, 0.30, 0.40, "ok"),
+        ("acute_chronic_ratio", 1, 0.5, "exercise", "primary", 0.85, 0.70, 1.02, 0.08, 0.40, "ok"),
+        ("stress", 0, 1.0, "stress", "primary", 1.02, 0.95, 1.10, 0.40, 0.70, "ok"),
+        ("stress", 2, 1.0, "stress", "primary", 1.06, 0.99, 1.14, 0.09, 0.70, "ok"),
+        ("sleep_h", 0, 1.0, "sleep", "primary", np.nan, np.nan, np.nan, np.nan, np.nan, "too few days (9 < 28)"),
+        ("banana", 0, 1.0, "banana", "exploratory", 2.5, 0.6, 14.0, 0.20, 0.70, "ok"),
+    ]
+    columns = ["factor", "lag", "per", "hypothesis", "family", "rate_ratio", "ci_low", "ci_high", "p_value",
+               "p_adjusted", "status"]  # fmt: skip
+    return pd.DataFrame(rows, columns=columns).assign(n=300)
+
+
+def decided_interventions() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "intervention": ["on_calf_stretching", "on_sports_massage"],
+            "rate_ratio": [0.5, np.nan],
+            "ci_low": [0.3, np.nan],
+            "ci_high": [0.8, np.nan],
+            "p_value": [0.004, np.nan],
+            "p_adjusted": [0.02, np.nan],
+            "status": ["ok", "too few days during (6 < 14)"],
+        }
+    )
+
+
+def decided_sessions(course_found: bool = False) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "intervention": ["on_sports_massage"] * 3,
+            "term": ["after", "session_day", "course"],
+            "window": ["1-3", "0", "course"],
+            "rate_ratio": [1.2, 0.3, 0.6],
+            "ci_low": [0.6, 0.05, 0.45],
+            "ci_high": [2.4, 1.8, 0.8],
+            "p_value": [0.6, 0.2, 0.001],
+            "p_adjusted": [0.9, 0.9, 0.01 if course_found else 0.9],
+            "status": ["ok"] * 3,
+        }
+    )
+
+
+def ticks(ax: plt.Axes) -> list[str]:
+    return [t.get_text() for t in ax.get_yticklabels()]
+
+
+def test_forest_draws_one_row_per_hypothesis_grouped_by_family() -> None:
+    ax = forest([decided_rates(), decided_interventions(), decided_sessions()])
+    assert ticks(ax) == [
+        "Known suspects (primary family)",
+        "water per 500 mL, lag 1 d",
+        "exercise: acute chronic ratio per 0.5, lag 1 d",  # a variant of exercise, its strongest row
+        "stress per 1 point, lag 2 d",  # tie on p_adjusted: the smaller p_value
+        "Your interventions and sessions (primary family)",
+        "calf stretching: while on it",
+        "sports massage: days 1–3 after a session",  # nothing found: the days after, not the smallest p
+        "Your other columns (exploratory family)",
+        "banana, lag 0 d",
+    ]
+    headers = [t for t in ax.get_yticklabels() if t.get_text().endswith("family)")]
+    assert all(t.get_fontweight() == "bold" for t in headers)
+    assert ax.get_xscale() == "log"
+    assert marker_line(ax, "no_effect").get_xdata()[0] == 1.0
+    # the estimates at their rows, from the top: y 7 is water, 6 exercise, 5 stress, 3 calf, 2 massage, 0 banana
+    found = marker_line(ax, "finding").get_xydata()
+    assert found.tolist() == [[0.70, 7.0], [0.5, 3.0]]
+    others = marker_line(ax, "no_finding").get_xydata()
+    assert others.tolist() == [[0.85, 6.0], [1.06, 5.0], [1.2, 2.0], [2.5, 0.0]]
+    texts = [t.get_text() for t in ax.texts if t.get_gid() == "estimate"]
+    assert texts[0] == "0.70 (0.60 to 0.85)" and texts[-1] == "2.50 (0.60 to 14.00)"
+
+
+def test_forest_highlights_findings_and_names_what_was_not_estimated() -> None:
+    ax = forest([decided_rates(), decided_interventions(), decided_sessions()])
+    found = marker_line(ax, "finding")
+    assert to_rgba(found.get_color()) == to_rgba(FINDING)
+    assert to_rgba(found.get_markerfacecolor()) == to_rgba(FINDING)
+    others = marker_line(ax, "no_finding")
+    assert to_rgba(others.get_color()) == to_rgba(NO_EFFECT)
+    assert to_rgba(others.get_markerfacecolor()) == to_rgba("white")
+    labels = {t.get_text(): t for t in ax.get_yticklabels()}
+    assert to_rgba(labels["water per 500 mL, lag 1 d"].get_color()) == to_rgba(FINDING)
+    assert to_rgba(labels["stress per 1 point, lag 2 d"].get_color()) != to_rgba(FINDING)
+    legend = ax.get_legend()
+    assert legend is not None
+    assert [t.get_text() for t in legend.get_texts()] == ["finding (adjusted p ≤ 0.05)", "no clear association"]
+    note = legend.get_title().get_text()
+    assert note == "Not estimated: sleep (too few days (9 < 28))."  # the massage's session analysis is drawn
+    (arrow,) = [line for line in ax.lines if line.get_gid() == "clipped"]
+    assert arrow.get_xydata().tolist() == [[10.0, 0.0]]  # banana's interval runs past 10
+    assert ax.get_xlim()[1] > 10
+
+
+def test_forest_shows_the_session_row_that_is_a_finding_and_follows_alpha() -> None:
+    ax = forest([decided_sessions(course_found=True)])
+    assert ticks(ax) == ["Your interventions and sessions (primary family)", "sports massage: during the course"]
+    assert marker_line(ax, "finding").get_xydata().tolist() == [[0.6, 0.0]]
+    ax = forest(decided_rates(), alpha=0.001)
+    assert not [line for line in ax.lines if line.get_gid() == "finding"]
+
+
+def test_forest_of_a_table_without_hypothesis_columns_groups_by_factor() -> None:
+    ax = forest(ratios())  # no hypothesis/family columns: they follow from the factor names
+    assert ticks(ax) == [
+        "Known suspects (primary family)",
+        "water per 500 mL, lag 1 d",
+        "sleep per 1 h, lag 0 d",
+        "Your other columns (exploratory family)",
+        "warmup, lag 0 d",
+    ]
+
+
+def test_forest_of_alex_marks_water_at_lag_1_and_shares_its_numbers_with_the_table(alex_daily: pd.DataFrame) -> None:
+    from spasmlog.analysis.decision import decide_together
+
+    rates = spasmlog.rate_ratios(alex_daily, factors=["water_ml", "caffeine_mg", "steps"], lags=(0, 1))
+    rates, sessions = decide_together([rates, spasmlog.session_effect(alex_daily)])
+    ax = forest([rates, sessions])
+    water = rates[(rates["factor"] == "water_ml") & (rates["lag"] == 1)].iloc[0]
+    assert water["p_adjusted"] <= 0.05
+    x, y = marker_line(ax, "finding").get_xydata()[0]
+    assert x == pytest.approx(water["rate_ratio"])
+    assert ticks(ax)[len(ticks(ax)) - 1 - int(y)] == "water per 500 mL, lag 1 d"
+
+
+def test_forest_says_when_nothing_could_be_estimated() -> None:
+    table = decided_rates().assign(status="too few days (9 < 28)")
+    ax = forest(table)
+    (note,) = [t for t in ax.texts if t.get_gid() == "not_estimated"]
+    assert "too few days (9 < 28)" in note.get_text()
+
+
+@pytest.mark.parametrize(
+    ("results", "message"),
+    [
+        ("table", r"must be a pandas DataFrame or a sequence of them. Got str"),
+        ([pd.DataFrame({"factor": ["water_ml"], "r": [0.1]})], r"draws the tables of spasmlog.rate_ratios"),
+        ([decided_rates().drop(columns="p_adjusted")], r"needs the column\(s\) `p_adjusted`"),
+        ([decided_rates(), "x"], r"'results\[1\]' parameter of forest must be a pandas DataFrame"),
+    ],
+)
+def test_forest_argument_errors(results: object, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        forest(results)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match=r"'alpha' parameter of forest"):
+        forest(decided_rates(), alpha=5)
+
+
+def test_lag_profile_draws_the_findings_of_a_decided_table(alex_daily: pd.DataFrame) -> None:
+    """The rate_ratios table with its decision columns (hypothesis, family, p_factor, p_within): the lag curves
+    drawn by default are those of the factors found."""
+    rates = spasmlog.rate_ratios(alex_daily, factors=["water_ml", "caffeine_mg"])
+    ax = lag_profile(rates)
+    assert [c.get_label() for c in ax.containers] == ["water per 500 mL"]
+    filled = marker_line(ax, "finding_water_ml").get_ydata()
+    expected = rates[(rates["factor"] == "water_ml") & (rates["p_adjusted"] <= 0.05)]["rate_ratio"]
+    assert np.allclose(filled, expected) and len(expected) >= 1
 
 
 # --------------------------------------------------------------------------------------------------------

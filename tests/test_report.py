@@ -15,7 +15,9 @@ import pytest
 from markupsafe import escape
 
 import spasmlog
+from spasmlog.analysis.decision import PRIMARY_HYPOTHESES, decide_together
 from spasmlog.analysis.findings import factor_label
+from spasmlog.analysis.sessions import session_interventions
 from spasmlog.cli import main
 from spasmlog.errors import SpasmlogError
 from spasmlog.report import parse_date, restrict, write_report
@@ -29,6 +31,7 @@ PERSON_SECTIONS = [
     "body-map",
     "associations",
     "interventions",
+    "sessions",
     "intake",
     "data-quality",
     "about-numbers",
@@ -54,6 +57,21 @@ def card(html: str, name: str) -> str:
     return match.group(1)
 
 
+def decided(daily: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """What one report states, computed here with the analysis functions: rate ratios, the interventions that
+    last and the sessions (single-day interventions), decided together as one budget."""
+    sessions = session_interventions(daily)
+    lasting = [c for c in daily.columns if c.startswith("on_") and c not in sessions and daily[c].fillna(0).any()]
+    rates, effects, visits = decide_together(
+        [
+            spasmlog.rate_ratios(daily),
+            spasmlog.intervention_effect(daily, intervention=lasting),
+            spasmlog.session_effect(daily, sessions=sessions),
+        ]
+    )
+    return {"rates": rates, "effects": effects, "sessions": visits}
+
+
 @pytest.fixture(scope="module")
 def alex(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     """Alex's report and the result tables computed here, independently of the report code."""
@@ -64,8 +82,7 @@ def alex(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
         "html": page.read_text(encoding="utf-8"),
         "daily": daily,
         "summary": spasmlog.caseload_summary(daily).iloc[0],
-        "rates": spasmlog.rate_ratios(daily),
-        "effects": spasmlog.intervention_effect(daily),
+        **decided(daily),
     }
 
 
@@ -82,7 +99,7 @@ def test_person_page_has_every_section(alex: dict[str, object]) -> None:
     html = str(alex["html"])
     for name in PERSON_SECTIONS:
         assert f'<section id="{name}">' in html
-    assert html.count("<figure") >= 4  # trend, calendar, body map, intake (and effects when anything is found)
+    assert html.count("<figure") >= 6  # trend, calendar, body map, forest, lag profile of the findings, intake
     assert "Spasm report: alex" in html
     assert "female" in section(html, "who")
 
@@ -112,18 +129,20 @@ def planted(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     sim.log.write(folder / "log")
     page = write_report(folder / "log", folder / "planted.html")
     daily = spasmlog.daily_table(spasmlog.read_log(folder / "log"))
-    return {"html": page.read_text(encoding="utf-8"), "rates": spasmlog.rate_ratios(daily)}
+    return {"html": page.read_text(encoding="utf-8"), **decided(daily)}
 
 
 def test_association_sentences_and_table_are_the_findings(planted: dict[str, object]) -> None:
     html, rates = section(str(planted["html"]), "associations"), planted["rates"]
     assert isinstance(rates, pd.DataFrame)
-    assert str(planted["html"]).count("<figure") >= 5  # the effects chart joins the others
-    sentences = spasmlog.findings(rates)
-    assert any("fewer spasms" in s for s in sentences)
-    for sentence in sentences:
-        assert str(escape(sentence)) in html
-    found = rates[(rates["status"] == "ok") & (rates["p_adjusted"] <= 0.05)].sort_values("p_adjusted")
+    assert '<figure class="forest">' in html and '<figure class="lag_profile">' in html
+    sentences = spasmlog.findings(rates)  # decided with the interventions and sessions: the page's one budget
+    stated = [s for s in sentences if not s.startswith(("No clear association", "Not estimated"))]
+    assert any("fewer spasms" in s for s in stated)
+    for sentence in stated:
+        assert f'<li class="found">{escape(sentence)}</li>' in html
+    found = rates[(rates["status"] == "ok") & (rates["p_adjusted"] <= 0.05)]
+    found = found.sort_values(["p_adjusted", "p_value"], kind="stable")
     table = re.search(r'<table id="association-table">(.*?)</table>', html, re.DOTALL)
     assert table
     rows = re.findall(r"<tr class=\"finding\">(.*?)</tr>", table.group(1), re.DOTALL)
@@ -140,7 +159,12 @@ def test_association_sentences_and_table_are_the_findings(planted: dict[str, obj
 def test_interventions_show_each_effect_and_its_sentence(alex: dict[str, object]) -> None:
     html, effects = section(str(alex["html"]), "interventions"), alex["effects"]
     assert isinstance(effects, pd.DataFrame)
+    # the monthly massages are sessions, judged in their own section, not as an intervention that lasts
+    assert set(effects["intervention"]) == {"on_calf_stretching_programme", "on_magnesium_glycinate"}
     for sentence in spasmlog.findings(effects):
+        if sentence.startswith("No clear association with "):  # said in the page's terms: one budget
+            names = sentence.removeprefix("No clear association with ").split(" (")[0]
+            sentence = f"No clear change with {names} (corrected together with everything on this page)."
         assert str(escape(sentence)) in html
     table = re.search(r'<table id="intervention-effects">(.*?)</table>', html, re.DOTALL)
     assert table
@@ -151,6 +175,115 @@ def test_interventions_show_each_effect_and_its_sentence(alex: dict[str, object]
         else:
             assert str(escape(f"not estimated: {row.status}")) in shown
     assert "(6 single sessions)" in text(html)  # the monthly massages, grouped
+
+
+def strongest(rows: pd.DataFrame) -> pd.Series:
+    """The row that stands for a hypothesis: the smallest adjusted p-value, ties by the p-value."""
+    return rows.sort_values(["p_adjusted", "p_value"], kind="stable").iloc[0]
+
+
+def body_rows(html: str, table_id: str) -> list[list[str]]:
+    table = re.search(rf'<table id="{table_id}"[^>]*>.*?<tbody>(.*?)</tbody>', html, re.DOTALL)
+    assert table, f"no table {table_id!r}"
+    rows = re.findall(r"<tr[^>]*>(.*?)</tr>", table.group(1), re.DOTALL)
+    return [[text(c) for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.DOTALL)] for row in rows]
+
+
+def test_forest_and_factor_table_give_every_factor_its_family_and_strongest_lag(alex: dict[str, object]) -> None:
+    html, rates = section(str(alex["html"]), "associations"), alex["rates"]
+    assert isinstance(rates, pd.DataFrame)
+    assert '<figure class="forest">' in html
+    rows = body_rows(html, "factor-table")
+    suspects = [h for h in dict.fromkeys(rates["hypothesis"]) if h in PRIMARY_HYPOTHESES]
+    hypotheses = suspects + [h for h in dict.fromkeys(rates["hypothesis"]) if h not in PRIMARY_HYPOTHESES]
+    assert (len(rows), len(suspects)) == (18, 12)  # the 12 known suspects first, then 6 columns of alex's own
+    for cells, name in zip(rows, hypotheses, strict=True):
+        best = strongest(rates[(rates["hypothesis"] == name) & (rates["status"] == "ok")])
+        suspect = name in PRIMARY_HYPOTHESES
+        assert cells[0].startswith(factor_label(name))
+        assert cells[1] == ("known suspect (primary)" if suspect else "your own column (exploratory)")
+        assert cells[4] == f"{best['rate_ratio']:.2f} ({best['ci_low']:.2f} to {best['ci_high']:.2f})"
+        result = "finding" if best["p_adjusted"] <= 0.05 else "not yet clear" if suspect else "no clear association"
+        assert cells[6] == result
+    # the planted water effect (lag 1, 0.75 per 500 mL) is found; the forest draws every hypothesis by name
+    assert rows[0][:3] == ["water", "known suspect (primary)", "1 day before"] and rows[0][6] == "finding"
+    svg = re.search(r'<figure class="forest">(.*?)</figure>', html, re.DOTALL)
+    assert svg
+    for heading in ("Known suspects (primary family)", "Your other columns (exploratory family)"):
+        assert heading in svg.group(1)
+    assert "calf stretching programme: while on it" in svg.group(1)
+    assert "sports massage: days 1–3 after a session" in svg.group(1)
+    assert "causes" not in text(html)
+
+
+def test_how_long_until_you_would_know_for_each_known_suspect_not_found(alex: dict[str, object]) -> None:
+    html, rates = section(str(alex["html"]), "associations"), alex["rates"]
+    assert isinstance(rates, pd.DataFrame)
+    listed = re.search(r'<ul id="how-long">(.*?)</ul>', html, re.DOTALL)
+    assert listed
+    items = [text(i) for i in re.findall(r"<li>(.*?)</li>", listed.group(1), re.DOTALL)]
+    expected = []
+    for name in dict.fromkeys(rates["hypothesis"]):
+        ok = rates[(rates["hypothesis"] == name) & (rates["status"] == "ok")]
+        if name in PRIMARY_HYPOTHESES and len(ok) and strongest(ok)["p_adjusted"] > 0.05:
+            expected.append((name, strongest(ok)))
+    assert len(items) == len(expected) >= 5
+    projection = (
+        r"(If this is the real size, about \d+ more (days?|weeks?|months?) of logging would show it\."
+        r"|An effect of this size would need more than a year of further logging to show\.)$"
+    )
+    for item, (name, best) in zip(items, expected, strict=True):
+        assert item.startswith(f"{factor_label(name).capitalize()} (")
+        decimals = max(0, 1 - int(np.floor(np.log10(best["rate_ratio"]))))  # two significant digits, or three
+        shown = [f": {best['rate_ratio']:.{d}f} times the spasm rate " for d in (decimals, decimals + 1)]
+        assert any(s in item for s in shown), item  # where two would make the interval touch the estimate
+        assert f"; {int(best['n'])} days), not yet clear. " in item
+        assert re.search(projection, item), item
+    assert not [i for i in items if i.startswith(("Water", "Sitting"))]  # the findings need no projection
+
+
+def test_level_needed_is_the_weighted_step_up_level() -> None:
+    from spasmlog.analysis.overview import level_needed
+
+    table = pd.DataFrame({"family": ["primary"] * 15 + ["exploratory"] * 5, "finding": [True] + [False] * 19})
+    # 20 hypotheses, primary weight 0.8 * 20 / 15; one already stated: the next primary needs 0.05 * w * 2 / 20
+    assert level_needed(table, "primary") == pytest.approx(0.05 * (0.8 * 20 / 15) * 2 / 20)
+    assert level_needed(table, "exploratory") == pytest.approx(0.05 * (0.2 * 20 / 5) * 2 / 20)
+    alone = pd.DataFrame({"family": ["primary"] * 4, "finding": [False] * 4})
+    assert level_needed(alone, "primary") == pytest.approx(0.05 / 4)
+    assert level_needed(alone, "primary", alpha=0.01) == pytest.approx(0.01 / 4)
+
+
+def test_sessions_section_shows_the_days_after_each_session(alex: dict[str, object]) -> None:
+    html, visits = section(str(alex["html"]), "sessions"), alex["sessions"]
+    assert isinstance(visits, pd.DataFrame)
+    rows = body_rows(html, "session-effects")
+    assert len(rows) == len(visits) == 3
+    for cells, (_, row) in zip(rows, visits.iterrows(), strict=True):
+        assert cells[0] == "sports massage"
+        assert cells[6] == f"{row['rate_ratio']:.2f} ({row['ci_low']:.2f} to {row['ci_high']:.2f})"
+    assert [r[1] for r in rows] == ["the days 1–3 after a session", "session days", "the whole course of sessions"]
+    after = visits[visits["term"] == "after"].iloc[0]
+    assert after["status"] == "ok" and int(after["sessions"]) == 6  # estimated, not "too few days during"
+    sentences = re.search(r'<ul class="findings" id="session-sentences">(.*?)</ul>', html, re.DOTALL)
+    assert sentences
+    said = text(sentences.group(1))
+    assert said.startswith("In the days 1–3 after a session of sports massage (6 sessions, 18 days), you logged ")
+    assert said.endswith("no clear difference.") == (after["p_adjusted"] > 0.05)
+
+
+def test_a_session_finding_is_said_as_an_association() -> None:
+    from spasmlog.report.build import _session_sentences
+
+    row = {"term": "after", "name": "physio", "status": "ok", "rate_ratio": 0.5, "ci_low": 0.3, "ci_high": 0.8,
+           "sessions": 12, "days": 36, "term_words": "the days 1–3 after a session", "finding": True}  # fmt: skip
+    (sentence,) = _session_sentences([row, {**row, "term": "course"}])
+    assert sentence == (
+        "In the days 1–3 after a session of physio (12 sessions, 36 days), you logged 0.50 times as many spasms as "
+        "on other days (95% CI 0.30 to 0.80): fewer spasms after a session. This is an association, not proof of cause."
+    )
+    (missing,) = _session_sentences([{**row, "status": "too few sessions (2 < 3)"}])
+    assert missing == "Physio: the days after a session were not estimated (too few sessions (2 < 3))."
 
 
 def test_intake_table_is_the_median_percent_of_reference(alex: dict[str, object]) -> None:
@@ -311,6 +444,21 @@ def test_caseload_table_equals_caseload_summary(clinic: Path) -> None:
             f"{expected['change_ratio']:.2f} ({expected['change_ci_low']:.2f} to {expected['change_ci_high']:.2f})"
             in shown
         )
+
+
+def test_caseload_index_states_what_each_page_states(clinic: Path) -> None:
+    """The index's strongest association is the first finding of the person's page: one decision per person."""
+    html = section(clinic.read_text(encoding="utf-8"), "caseload")
+    rows = re.findall(r'<tr>\s*<td><a href="([^"]+)">(.*?)</tr>', html, re.DOTALL)
+    assert len(rows) == 12
+    for link, row in rows:
+        page = section((clinic.parent / link).read_text(encoding="utf-8"), "associations")
+        shown = text(row)
+        if 'id="association-table"' not in page:
+            assert "no clear association" in shown
+            continue
+        first = body_rows(page, "association-table")[0]
+        assert f"{first[0]} (lag " in shown and f"rate ratio {first[3]} per " in shown
 
 
 def test_person_page_in_caseload_equals_a_report_of_that_person(clinic: Path, tmp_path: Path) -> None:
@@ -526,6 +674,8 @@ def test_a_log_without_spasms_says_so_and_shows_no_zeros(daily_only: Path, tmp_p
     interventions = section(html, "interventions")
     assert "magnesium" in interventions and 'id="intervention-effects"' not in interventions
     assert "cannot be judged: no spasms were recorded" in text(interventions)
+    assert "cannot be judged: no spasms were recorded" in text(section(html, "sessions"))
+    assert 'id="how-long"' not in html and '<figure class="forest">' not in html
     assert '<figure class="intake">' in section(html, "intake")  # the factors are still shown
     assert '<section id="notes">' not in html  # notes on days without a spasm count are not "days with the most"
     assert "0 factor-and-lag tests" not in html

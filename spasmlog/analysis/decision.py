@@ -385,8 +385,15 @@ def decide_together(
         part["_table"] = index
         part["_row"] = np.arange(len(part))
         part["hypothesis"] = f"{index}:" + part["hypothesis"].astype(str)
-        keyed.append(part[[c for c in ("_table", "_row", person, "hypothesis", "family", "p_factor", "p_within",
-                                       "status") if c in part.columns]])
+        keyed.append(
+            part[
+                [
+                    c
+                    for c in ("_table", "_row", person, "hypothesis", "family", "p_factor", "p_within", "status")
+                    if c in part.columns
+                ]
+            ]
+        )
     combined = pd.concat(keyed, ignore_index=True) if keyed else pd.DataFrame()
     if combined.empty:
         return prepared

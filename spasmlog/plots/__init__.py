@@ -11,6 +11,7 @@ refuse a table of several people without it.
 - ``calendar(daily, *, person=None, outcome="spasm_count", months_per_row=12, fig=None) -> Figure``
 - ``body_map(spasms, *, person=None, fig=None) -> Figure``
 - ``effects(results, *, alpha=0.05, person=None, factors=None, lags=None, ax=None) -> Axes``
+- ``forest(results, *, alpha=0.05, person=None, ax=None) -> Axes`` (rate ratios, interventions and sessions)
 - ``lag_profile(results, *, factors=None, alpha=0.05, person=None, ax=None) -> Axes``
 - ``factor_response(daily, factor, *, bins=None, outcome="spasm_count", lag=0, reference=None, person=None,
   ax=None) -> Axes``
@@ -22,7 +23,7 @@ refuse a table of several people without it.
 ``region_counts(spasms)`` gives the count behind each patch of the body map.
 """
 
-from spasmlog.plots.associations import effects, factor_response, lag_profile
+from spasmlog.plots.associations import effects, factor_response, forest, lag_profile
 from spasmlog.plots.body import body_map, region_counts
 from spasmlog.plots.timeline import calendar, caseload, intake, time_pattern, trend
 
@@ -32,6 +33,7 @@ __all__ = [
     "caseload",
     "effects",
     "factor_response",
+    "forest",
     "intake",
     "lag_profile",
     "region_counts",

@@ -1,13 +1,17 @@
-"""Associations as pictures: the forest plot, the lag profile, and spasms across bands of one factor.
+"""Associations as pictures: forest plots, the lag profile, and spasms across bands of one factor.
 
-:func:`effects` and :func:`lag_profile` draw the result tables of :func:`spasmlog.rate_ratios` or
-:func:`spasmlog.correlate` as they are — estimates, intervals and adjusted p-values are read from the
-table, never recomputed. :func:`factor_response` shows the raw days behind an association: the mean
-spasms per day in bands of a factor, with a simple interval per band for display.
+:func:`forest` draws every hypothesis of one person once — each factor at its strongest lag, the
+interventions and sessions — grouped by family; :func:`effects` draws every factor × lag row, and
+:func:`lag_profile` the lags of each finding. They draw the result tables of :func:`spasmlog.rate_ratios`,
+:func:`spasmlog.intervention_effect`, :func:`spasmlog.session_effect` or :func:`spasmlog.correlate` as
+they are — estimates, intervals and adjusted p-values are read from the table, never recomputed.
+:func:`factor_response` shows the raw days behind an association: the mean spasms per day in bands of a
+factor, with a simple interval per band for display.
 """
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -20,6 +24,7 @@ from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
 from scipy import stats
 
 from spasmlog.analysis.daily import INTAKE_COLUMNS
+from spasmlog.analysis.decision import PRIMARY, hypothesis_of
 from spasmlog.analysis.findings import factor_label
 from spasmlog.plots._common import (
     check_columns,
@@ -33,7 +38,7 @@ from spasmlog.plots._common import (
 )
 from spasmlog.plots._style import COLORS, CYCLE, FINDING, LINESTYLES, MARKERS, NO_EFFECT, style
 
-__all__ = ["DEFAULT_BIN_WIDTHS", "effects", "factor_response", "lag_profile"]
+__all__ = ["DEFAULT_BIN_WIDTHS", "effects", "factor_response", "forest", "lag_profile"]
 
 DEFAULT_BIN_WIDTHS: dict[str, float] = {
     "water_ml": 500, "water_total_ml": 500, "caffeine_mg": 100, "alcohol_g": 10, "magnesium_mg": 100,
@@ -289,6 +294,284 @@ def effects(
         distinct = list(dict.fromkeys(reasons))
         why = distinct[0] + (", ..." if len(distinct) > 1 else "") if distinct else ""
         note = f"{len(reasons)} factor × lag test(s) not shown: {why}." if reasons else None
+        handles, texts = ax.get_legend_handles_labels()
+        legend_below(ax, handles[::-1], texts[::-1], ncols=2, title=note, title_fontsize=8, alignment="left")
+    return ax
+
+
+# --------------------------------------------------------------------------------------------------------
+# forest
+# --------------------------------------------------------------------------------------------------------
+
+_FOREST_TITLE = "Each factor at its strongest lag"
+_FOREST_REACH = 10.0
+"""Widest rate ratio the forest plot's axis shows (0.1 to 10): a longer interval ends in an arrow."""
+_GROUPS = (
+    ("suspects", "Known suspects (primary family)"),
+    ("interventions", "Your interventions and sessions (primary family)"),
+    ("exploratory", "Your other columns (exploratory family)"),
+)
+_SESSION_TERMS = {
+    "after": "days {window} after a session",
+    "session_day": "on session days",
+    "course": "during the course",
+}
+
+
+@dataclass(frozen=True)
+class _Hypothesis:
+    name: str  # the hypothesis (water, on_sports_massage, banana)
+    kind: str  # the table it came from: rates, interventions or sessions
+    group: str  # suspects, interventions or exploratory
+    label: str
+    row: pd.Series | None  # the row shown; None when no row of the hypothesis could be estimated
+    reason: str  # why it was not estimated
+
+
+def _kind_of(table: pd.DataFrame) -> str:
+    if "intervention" in table.columns:
+        return "sessions" if "term" in table.columns else "interventions"
+    if "rate_ratio" in table.columns and "factor" in table.columns:
+        return "rates"
+    raise ValueError(
+        "forest draws the tables of spasmlog.rate_ratios, spasmlog.intervention_effect and spasmlog.session_effect "
+        "(rate ratios, with `factor` or `intervention`); a table given in `results` has neither. "
+        "Draw correlations with spasmlog.plots.effects."
+    )
+
+
+def _strongest(rows: pd.DataFrame, alpha: float, *, prefer: str | None = None) -> pd.Series:
+    """The row of a hypothesis that the forest plot shows: the smallest ``p_adjusted``, ties by ``p_value``.
+
+    With ``prefer`` (a session table's ``term``), that row stands for the hypothesis unless another one is a
+    finding: the days after a session are the question a session analysis asks first.
+    """
+    ranked = rows.sort_values(["p_adjusted", "p_value"], kind="stable", na_position="last")
+    if prefer is not None and not (ranked["p_adjusted"] <= alpha).any():
+        preferred = ranked[ranked["term"] == prefer]
+        if len(preferred):
+            return preferred.iloc[0]
+    return ranked.iloc[0]
+
+
+def _hypotheses(table: pd.DataFrame, kind: str, alpha: float) -> list[_Hypothesis]:
+    ok = table["status"].eq("ok") if "status" in table.columns else pd.Series(True, index=table.index)
+    finite = np.isfinite(table[["rate_ratio", "ci_low", "ci_high"]].to_numpy(dtype="float64")).all(axis=1)
+    usable = ok.to_numpy() & finite
+    if kind == "rates":
+        if "hypothesis" in table.columns and "family" in table.columns:
+            names, families = table["hypothesis"].astype(str), table["family"].astype(str)
+        else:
+            pairs = [hypothesis_of(str(f)) for f in table["factor"]]
+            names = pd.Series([n for n, _ in pairs], index=table.index)
+            families = pd.Series([f for _, f in pairs], index=table.index)
+    else:
+        names = table["intervention"].astype(str)
+        families = pd.Series(PRIMARY, index=table.index)
+    out = []
+    for name in dict.fromkeys(names):
+        mine = (names == name).to_numpy()
+        family = str(families[mine].iloc[0])
+        if kind != "rates" or name.startswith("on_"):
+            group = "interventions"
+        else:
+            group = "suspects" if family == PRIMARY else "exploratory"
+        rows = table[mine & usable]
+        if rows.empty:
+            status = table.loc[mine, "status"].astype(str).tolist() if "status" in table.columns else []
+            reason = next((s for s in status if s != "ok"), "not estimated")
+            out.append(_Hypothesis(name, kind, group, factor_label(name), None, reason))
+            continue
+        row = _strongest(rows, alpha, prefer="after" if kind == "sessions" else None)
+        if kind == "rates":
+            factor = str(row["factor"])
+            per = row["per"] if "per" in row.index and pd.notna(row["per"]) else None
+            shown = per_label(factor, None if per is None else float(per))
+            heading = factor_label(name)
+            label = f"{shown}, lag {int(row['lag'])} d"
+            if not shown.startswith(heading):  # a variant of the hypothesis: say which
+                label = f"{heading}: {label}"
+        elif kind == "interventions":
+            label = f"{factor_label(name)}: while on it"
+        else:
+            term = _SESSION_TERMS.get(str(row["term"]), str(row["term"]))
+            label = f"{factor_label(name)}: " + term.format(window=str(row.get("window", "")).replace("-", "–"))
+        out.append(_Hypothesis(name, kind, group, label, row, ""))
+    return out
+
+
+def forest(
+    results: pd.DataFrame | Sequence[pd.DataFrame],
+    *,
+    alpha: float = 0.05,
+    person: str | None = None,
+    ax: Axes | None = None,
+) -> Axes:
+    """A forest plot of every hypothesis: each factor at its strongest lag, interventions and sessions, with
+    95% intervals on a log axis, the findings highlighted, the two families grouped.
+
+    Parameters
+    ----------
+    results : pandas.DataFrame or sequence of DataFrame
+        A table of :func:`spasmlog.rate_ratios`, or several tables of one person: rate ratios,
+        :func:`spasmlog.intervention_effect` and :func:`spasmlog.session_effect`, best as returned together
+        by :func:`spasmlog.analysis.decision.decide_together`, whose ``p_adjusted`` spends one error budget
+        on everything drawn. Each table needs ``rate_ratio``, ``ci_low``, ``ci_high``, ``p_value`` and
+        ``p_adjusted``.
+    alpha : float
+        A row is a finding when its ``p_adjusted`` is ≤ ``alpha``.
+    person : str, optional
+        The person to draw, when the tables have a ``person_id`` column with several people.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw (a new figure, tall enough for the rows, when not given).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        Inspection hooks: one row per hypothesis, grouped from the top as *known suspects* (the primary
+        family of :data:`spasmlog.analysis.decision.PRIMARY_HYPOTHESES`), *interventions and sessions*
+        (primary too) and *your other columns* (exploratory), each group headed by a bold y tick label
+        (``"Known suspects (primary family)"``, ...). A factor's row is labelled
+        ``"<factor> per <step>, lag <n> d"`` (prefixed with the hypothesis, ``"exercise: ..."``, when the
+        strongest row is a variant such as the acute:chronic load ratio), an intervention's
+        ``"<name>: while on it"``, a session's ``"<name>: days 1–3 after a session"``. The findings are one
+        errorbar set whose marker line has gid ``"finding"`` (vermillion, filled markers, bold vermillion
+        labels), the rest one with gid ``"no_finding"`` (grey, open markers); the line at 1 has gid
+        ``"no_effect"``; each row's estimate and interval are written at the right (texts with gid
+        ``"estimate"``); an interval reaching beyond 0.1 or 10 ends in an arrow (gid ``"clipped"``).
+        Hypotheses that could not be estimated are named, with the reason, under the legend. When none
+        could be, the Axes says so and why (a text with gid ``"not_estimated"``).
+
+    Notes
+    -----
+    One row per hypothesis (:func:`spasmlog.analysis.decision.hypothesis_of`: a factor's lags and its
+    variants, such as ``water_ml`` and ``water_pct``, are one test): the row shown is the one with the
+    smallest ``p_adjusted``, ties broken by ``p_value`` — the lag (and variant) with the strongest evidence.
+    A session analysis shows the days after a session unless another of its rows (the session day, the
+    whole course) is a finding. Estimates, intervals and adjusted p-values are read from the tables, never
+    recomputed; the lags of a finding are drawn by :func:`lag_profile`.
+
+    Examples
+    --------
+    >>> import spasmlog
+    >>> from spasmlog.analysis.decision import decide_together
+    >>> daily = spasmlog.daily_table(spasmlog.load_sample("alex"))
+    >>> rates = spasmlog.rate_ratios(daily, factors=["water_ml", "sitting_h", "steps"])
+    >>> rates, sessions = decide_together([rates, spasmlog.session_effect(daily)])
+    >>> ax = forest([rates, sessions])
+    >>> [t.get_text() for t in ax.get_yticklabels()]  # doctest: +NORMALIZE_WHITESPACE
+    ['Known suspects (primary family)', 'water per 500 mL, lag 1 d', 'sitting per 1 h, lag 2 d',
+     'Your interventions and sessions (primary family)', 'sports massage: days 1–3 after a session',
+     'Your other columns (exploratory family)', 'steps per 1000, lag 0 d']
+    >>> ax.get_xscale()
+    'log'
+    """
+    alpha = _check_alpha(alpha, "forest")
+    many = isinstance(results, Sequence) and not isinstance(results, str)
+    tables = [results] if isinstance(results, pd.DataFrame) else list(results) if many else []
+    if not tables:
+        raise ValueError(
+            "The 'results' parameter of forest must be a pandas DataFrame or a sequence of them. "
+            f"Got {type(results).__name__} instead."
+        )
+    hypotheses: list[_Hypothesis] = []
+    who: str | None = None
+    hint = " Pass the tables of spasmlog.rate_ratios, intervention_effect or session_effect."
+    for position, table in enumerate(tables):
+        table = check_frame(table, f"results[{position}]" if len(tables) > 1 else "results", "forest")
+        kind = _kind_of(table)
+        check_columns(table, ["rate_ratio", "ci_low", "ci_high", "p_value", "p_adjusted"], "results", "forest",
+                      hint=hint)  # fmt: skip
+        rows, mine = one_person(table, person, "results", "forest")
+        who = who or mine
+        hypotheses.extend(_hypotheses(rows, kind, alpha))
+    shown = [h for h in hypotheses if h.row is not None]
+    sessions = {h.name for h in shown if h.kind == "sessions"}
+    # a session's intervention_effect ("too few days during") is not missing: its session analysis is drawn
+    missing = [h for h in hypotheses if h.row is None and not (h.kind == "interventions" and h.name in sessions)]
+    reasons = [f"{h.label} ({h.reason})" for h in missing]
+    if not shown:
+        return _nothing_estimated(ax, [h.reason for h in missing], who, _FOREST_TITLE)
+    labels: list[str] = []
+    headers: list[int] = []
+    drawn: list[_Hypothesis] = []
+    for group, heading in _GROUPS:
+        members = [h for h in shown if h.group == group]
+        if not members:
+            continue
+        headers.append(len(labels))
+        labels.append(heading)
+        drawn.append(_Hypothesis(heading, "header", group, heading, None, ""))
+        for member in members:
+            labels.append(member.label)
+            drawn.append(member)
+    y_all = np.arange(len(labels))[::-1].astype("float64")
+    is_row = np.array([h.row is not None for h in drawn])
+    y = y_all[is_row]
+    chosen = [h.row for h in drawn if h.row is not None]
+    estimate = np.array([float(r["rate_ratio"]) for r in chosen])
+    low = np.array([float(r["ci_low"]) for r in chosen])
+    high = np.array([float(r["ci_high"]) for r in chosen])
+    found = np.array([bool(pd.notna(r["p_adjusted"]) and float(r["p_adjusted"]) <= alpha) for r in chosen])
+    floor, ceiling = 1 / _FOREST_REACH, _FOREST_REACH
+    low_shown, high_shown = np.clip(low, floor, ceiling), np.clip(high, floor, ceiling)
+    with style():
+        ax = new_axes(ax, (7.5, 0.24 * len(labels) + 1.9))
+        for index in headers:
+            ax.axhspan(y_all[index] - 0.5, y_all[index] + 0.5, facecolor=_SHADE, edgecolor="none", zorder=0)
+        line = ax.axvline(1.0, color=COLORS["black"], linewidth=0.9, linestyle="--", zorder=1)
+        line.set_gid("no_effect")
+        for selected, colour, face, gid, text in (
+            (~found, NO_EFFECT, "white", "no_finding", "no clear association"),
+            (found, FINDING, FINDING, "finding", f"finding (adjusted p ≤ {alpha:g})"),
+        ):
+            if not selected.any():
+                continue
+            container = ax.errorbar(
+                np.clip(estimate[selected], floor, ceiling), y[selected],
+                xerr=np.clip([estimate[selected] - low_shown[selected], high_shown[selected] - estimate[selected]],
+                             0, None),
+                fmt="o", color=colour, markerfacecolor=face, markeredgecolor=colour, markersize=5.5,
+                elinewidth=1.4, capsize=0, label=text, zorder=3,
+            )  # fmt: skip
+            container.lines[0].set_gid(gid)
+        for ends, value, marker in ((low < floor, floor, "<"), (high > ceiling, ceiling, ">")):
+            if ends.any():
+                (arrow,) = ax.plot(
+                    np.full(int(ends.sum()), value), y[ends], linestyle="none", marker=marker, markersize=5,
+                    color=NO_EFFECT, zorder=3,
+                )  # fmt: skip
+                arrow.set_gid("clipped")
+        for row_y, value, lo, hi, is_finding in zip(y, estimate, low, high, found, strict=True):
+            written = ax.text(
+                1.01, row_y, f"{value:.2f} ({lo:.2f} to {hi:.2f})", transform=ax.get_yaxis_transform(),
+                ha="left", va="center", fontsize=7.5, color=FINDING if is_finding else "#555555",
+                fontweight="bold" if is_finding else "normal",
+            )  # fmt: skip
+            written.set_gid("estimate")
+        ax.set_yticks(y_all, labels, fontsize=8)
+        finding_of = dict(zip(y, found, strict=True))
+        for tick, position, is_header in zip(ax.get_yticklabels(), y_all, ~is_row, strict=True):
+            if is_header:
+                tick.set_fontweight("bold")
+                tick.set_fontsize(8.5)
+            elif finding_of.get(position, False):
+                tick.set_color(FINDING)
+                tick.set_fontweight("bold")
+        ax.set_ylim(-0.7, len(labels) - 0.3)
+        ax.tick_params(axis="y", length=0)
+        ax.spines["left"].set_visible(False)
+        _ratio_axis(ax, "x", float(np.min(low_shown)), float(np.max(high_shown)))
+        ax.set_xlabel("rate ratio of spasms per day (95% CI, log scale)")
+        ax.text(0.0, 1.0, "← fewer spasms", transform=ax.transAxes, ha="left", va="bottom", fontsize=8,
+                color="#555555")  # fmt: skip
+        ax.text(1.0, 1.0, "more spasms →", transform=ax.transAxes, ha="right", va="bottom", fontsize=8,
+                color="#555555")  # fmt: skip
+        ax.set_title(f"{_FOREST_TITLE} — {who}" if who else _FOREST_TITLE, loc="left", pad=16)
+        note = None
+        if reasons:
+            listed = "; ".join(reasons[:4]) + ("; ..." if len(reasons) > 4 else "")
+            note = textwrap.fill(f"Not estimated: {listed}.", width=60)  # a long line would squeeze the Axes
         handles, texts = ax.get_legend_handles_labels()
         legend_below(ax, handles[::-1], texts[::-1], ncols=2, title=note, title_fontsize=8, alignment="left")
     return ax

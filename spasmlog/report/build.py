@@ -1,9 +1,11 @@
 """Build the report: a log → results of the analysis functions → Jinja2 templates → self-contained HTML.
 
 Every number on a page is read from a result table (:func:`spasmlog.caseload_summary`,
-:func:`spasmlog.rate_ratios`, :func:`spasmlog.intervention_effect`) or counted or summarised from the daily
-table (:func:`spasmlog.daily_table`: days logged, spasm days, spasms per week, median intake as % of the
-reference); sentences come from :func:`spasmlog.findings`. The templates auto-escape everything, so a
+:func:`spasmlog.rate_ratios`, :func:`spasmlog.intervention_effect`, :func:`spasmlog.session_effect`, computed
+once per person and decided together by :func:`spasmlog.analysis.overview.analyse_person`; the projections of
+:func:`spasmlog.analysis.overview.how_long`) or counted or summarised from the daily table
+(:func:`spasmlog.daily_table`: days logged, spasm days, spasms per week, median intake as % of the
+reference); the findings' sentences come from :func:`spasmlog.findings`. The templates auto-escape everything, so a
 note or an intervention name containing ``<script>`` shows as text.
 """
 
@@ -24,18 +26,31 @@ import numpy as np
 import pandas as pd
 
 from spasmlog.analysis.caseload import caseload_summary
-from spasmlog.analysis.counts import intervention_effect, rate_ratios
 from spasmlog.analysis.daily import INTAKE_COLUMNS, daily_table, intervention_column
-from spasmlog.analysis.findings import factor_label, findings, findings_table
+from spasmlog.analysis.decision import PRIMARY
+from spasmlog.analysis.findings import ASSOCIATION_NOTE, _estimate, factor_label, findings, findings_table
+from spasmlog.analysis.overview import PersonResults as Results
+from spasmlog.analysis.overview import analyse_person, how_long, hypotheses, strongest_row
 from spasmlog.errors import SpasmlogError
 from spasmlog.log import Log
 from spasmlog.logformat.reference import reference_values
 from spasmlog.report.charts import WIDTH, Chart, draw
 
-__all__ = ["ALPHA", "LAGS", "DateLike", "parse_date", "render_index", "render_person", "restrict", "write_report"]
+__all__ = [
+    "ALPHA",
+    "LAGS",
+    "DateLike",
+    "Results",
+    "analyse",
+    "parse_date",
+    "render_index",
+    "render_person",
+    "restrict",
+    "write_report",
+]
 
 ALPHA = 0.05
-"""Level of the intervals (95%) and of the false-discovery-rate correction of the associations."""
+"""Level of the intervals (95%) and the error budget of everything one page states."""
 LAGS = (0, 1, 2, 3)
 """Days between a factor and the spasms that are tested."""
 
@@ -257,6 +272,83 @@ def _render(template: str, **context: Any) -> str:
 
 
 # ---------------------------------------------------------------------------------------------------------------
+# The analysis of one person: computed once, decided together (spasmlog.analysis.overview)
+
+
+def analyse(days: pd.DataFrame) -> Results:
+    """:func:`~spasmlog.analysis.overview.analyse_person` at the report's :data:`LAGS` and :data:`ALPHA`."""
+    return analyse_person(days, lags=LAGS, alpha=ALPHA)
+
+
+def _factor_rows(results: Results) -> list[dict[str, Any]]:
+    """Every hypothesis of the rate ratios, the known suspects first: its family, strongest row and result."""
+    table = results.associations
+    if not len(table):
+        return []
+    rows = []
+    primary_first = table.assign(_second=(table["family"] != PRIMARY)).sort_values("_second", kind="stable")
+    for name, group in primary_first.groupby("hypothesis", sort=False):
+        ok = group[group["status"] == "ok"]
+        family = str(group["family"].iloc[0])
+        record: dict[str, Any] = {"hypothesis": str(name), "label": factor_label(str(name)), "family": family}
+        if len(ok):
+            row = strongest_row(ok)
+            found = bool(float(row["p_adjusted"]) <= ALPHA)
+            record.update({str(k): v for k, v in row.items() if k not in ("hypothesis", "family")})
+            record["result"] = "finding" if found else "not yet clear" if family == PRIMARY else "no clear association"
+            record["finding"] = found
+        else:
+            record.update(status=str(group["status"].iloc[0]), finding=False, result="not estimated")
+        rows.append(record)
+    return rows
+
+
+_SESSION_TERMS = {
+    "after": "the days {window} after a session",
+    "session_day": "session days",
+    "course": "the whole course of sessions",
+}
+
+
+def _session_rows(results: Results, names: dict[str, str]) -> list[dict[str, Any]]:
+    """The rows of the session analysis, with their name as logged and their term in words."""
+    table = results.sessions
+    if not len(table):
+        return []
+    rows = []
+    for record in _records(table):
+        window = str(record.get("window", "")).replace("-", "–")
+        record["name"] = names.get(str(record["intervention"]), factor_label(str(record["intervention"])))
+        record["term_words"] = _SESSION_TERMS.get(str(record["term"]), str(record["term"])).format(window=window)
+        record["finding"] = record["status"] == "ok" and float(record["p_adjusted"]) <= ALPHA
+        rows.append(record)
+    return rows
+
+
+def _session_sentences(rows: list[dict[str, Any]]) -> list[str]:
+    """One sentence per session intervention: the spasm rate in the days after a session against other days."""
+    sentences = []
+    for row in rows:
+        if row["term"] != "after":
+            continue
+        name = str(row["name"])
+        if row["status"] != "ok":
+            sentences.append(f"{name.capitalize()}: the days after a session were not estimated ({row['status']}).")
+            continue
+        shown, low, high = _estimate(float(row["rate_ratio"]), float(row["ci_low"]), float(row["ci_high"]))
+        said = (
+            f"In {row['term_words']} of {name} ({int(row['sessions'])} sessions, {int(row['days'])} days), you "
+            f"logged {shown} times as many spasms as on other days (95% CI {low} to {high})"
+        )
+        if row["finding"]:
+            direction = "fewer" if float(row["rate_ratio"]) < 1 else "more"
+            sentences.append(f"{said}: {direction} spasms after a session. {ASSOCIATION_NOTE}")
+        else:
+            sentences.append(f"{said}: no clear difference.")
+    return sentences
+
+
+# ---------------------------------------------------------------------------------------------------------------
 # One person's page
 
 
@@ -264,8 +356,46 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return [{str(k): v for k, v in row.items()} for row in frame.to_dict("records")]
 
 
+_UNCLEAR = "No clear association with "
+
+
 def _findings(table: pd.DataFrame, **options: Any) -> list[str]:
     return findings(table, **options) if len(table) else []
+
+
+def _association_sentences(associations: pd.DataFrame, factor_rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The findings in words (:func:`spasmlog.findings` of the decided table), then what is not clear, by
+    hypothesis and family, then what could not be estimated. Each item: ``text`` and ``found``."""
+    sentences = _findings(associations, alpha=ALPHA)
+    found = {str(row["factor"]) for row in _records(associations) if row["p_adjusted"] <= ALPHA}
+    stated = [s for s in sentences if not s.startswith((_UNCLEAR, "Not estimated:"))]
+    items = [{"text": s, "found": i < min(len(found), 5)} for i, s in enumerate(stated)]
+    suspects = [r["label"] for r in factor_rows if r["result"] == "not yet clear"]
+    own = [r["label"] for r in factor_rows if r["result"] == "no clear association"]
+    if suspects:
+        items.append(
+            {
+                "text": f"Not yet clear for the known suspects {', '.join(suspects)}: no clear association so far "
+                "(see how long until you'd know, below).",
+                "found": False,
+            }
+        )
+    if own:
+        items.append({"text": f"{_UNCLEAR}your own columns {', '.join(own)} (exploratory).", "found": False})
+    items.extend({"text": s, "found": False} for s in sentences if s.startswith("Not estimated:"))
+    return items
+
+
+def _intervention_sentences(effects: pd.DataFrame) -> list[str]:
+    """:func:`spasmlog.findings` of the decided intervention table, its "no clear" sentence in this page's terms."""
+    sentences = _findings(effects, alpha=ALPHA)
+    out = []
+    for sentence in sentences:
+        if sentence.startswith(_UNCLEAR):
+            names = sentence[len(_UNCLEAR) :].split(" (")[0]
+            sentence = f"No clear change with {names} (corrected together with everything on this page)."
+        out.append(sentence)
+    return out
 
 
 def _person_facts(log: Log, days: pd.DataFrame) -> dict[str, Any]:
@@ -495,13 +625,11 @@ def _chart_key(person: str, name: str) -> str:
     return f"{_slug(person)}-{name}"
 
 
-def _charts(
-    log: Log, days: pd.DataFrame, associations: pd.DataFrame, found: pd.DataFrame, *, spasms: bool = True
-) -> dict[str, Chart]:
-    """The page's charts by name; without any spasm recorded (``spasms`` False) only the intake chart."""
+def _charts(log: Log, days: pd.DataFrame, results: Results | None) -> dict[str, Chart]:
+    """The page's charts by name; without any spasm recorded (``results`` None) only the intake chart."""
     person = str(days["person_id"].iloc[0])
     charts: dict[str, Chart] = {}
-    if spasms:
+    if results is not None:
         charts["trend"] = draw(
             "trend",
             days,
@@ -523,16 +651,33 @@ def _charts(
             key=_chart_key(person, "body_map"),
             alt="Front and back body outline shaded by the number of spasms in each region.",
         )
-    if len(found):
-        shown = associations[associations["factor"].isin(set(found["factor"]))]
-        charts["effects"] = draw(
-            "effects",
-            shown,
-            key=_chart_key(person, "effects"),
-            alt="Rate ratios with 95% confidence intervals for the factors with an association, at each lag.",
-            size=(WIDTH, 1.0 + 0.28 * len(shown)),
-            alpha=ALPHA,
-        )
+    if results is not None:
+        tables = [t for t in results.tables if len(t)]
+        if tables:
+            rows = sum(t["hypothesis"].nunique() for t in tables if "hypothesis" in t) + 3
+            charts["forest"] = draw(
+                "forest",
+                tables,
+                key=_chart_key(person, "forest"),
+                alt="Every factor at its strongest lag, each intervention and each kind of session: the rate ratio "
+                "with its 95% confidence interval on a log scale; 1 means no difference; findings in vermillion.",
+                size=(WIDTH, 1.9 + 0.24 * rows),
+                alpha=ALPHA,
+            )
+        associations = results.associations
+        found = associations[associations["p_adjusted"] <= ALPHA] if len(associations) else associations
+        if len(found):
+            factors = list(dict.fromkeys(found.sort_values("p_adjusted", kind="stable")["factor"].astype(str)))[:8]
+            charts["lag_profile"] = draw(
+                "lag_profile",
+                associations,
+                key=_chart_key(person, "lag_profile"),
+                alt="The lag curve of each finding: its rate ratio on the same day and 1 to 3 days later, with 95% "
+                "confidence intervals; filled points are the lags stated as findings.",
+                size=(WIDTH, 3.6),
+                factors=factors,
+                alpha=ALPHA,
+            )
     if any(column in days and days[column].notna().any() for column in INTAKE_COLUMNS.values()):
         charts["intake"] = draw(
             "intake",
@@ -553,6 +698,7 @@ def render_person(
     start: pd.Timestamp | None = None,
     end: pd.Timestamp | None = None,
     index: str | None = None,
+    results: Results | None = None,
 ) -> str:
     """The HTML page of one person.
 
@@ -570,17 +716,21 @@ def render_person(
         The period asked for (``--from``/``--to``), shown on the page.
     index : str, optional
         Relative link to the caseload index page, when the page is one of several.
+    results : Results, optional
+        The person's result tables from :func:`analyse`; computed here when not given.
     """
     person = str(days["person_id"].iloc[0])
     no_spasms = _no_spasms(log, days, start, end)
     if no_spasms:  # nothing to relate the factors or the interventions to
-        associations, effects = pd.DataFrame(), pd.DataFrame()
-    else:
-        associations = rate_ratios(days, lags=LAGS, alpha=ALPHA)
-        effects = intervention_effect(days, alpha=ALPHA)
+        results = None
+    elif results is None:
+        results = analyse(days)
+    empty = Results(pd.DataFrame(), pd.DataFrame(), pd.DataFrame())
+    shown = results or empty
+    associations, effects = shown.associations, shown.interventions
     described = findings_table(associations, alpha=ALPHA) if len(associations) else pd.DataFrame()
     found = associations[described["finding"].to_numpy(dtype=bool)] if len(associations) else associations
-    found = found.sort_values("p_adjusted", kind="stable") if len(found) else found
+    found = found.sort_values(["p_adjusted", "p_value"], kind="stable") if len(found) else found
     effect_flags = findings_table(effects, alpha=ALPHA) if len(effects) else pd.DataFrame()
     names = {intervention_column(str(n)): str(n) for n in log.interventions["name"]}
     effect_rows = []
@@ -588,8 +738,11 @@ def render_person(
         row["name"] = names.get(str(row["intervention"]), factor_label(str(row["intervention"])))
         row["finding"] = bool(effect_flags["finding"].iloc[i])
         effect_rows.append(row)
+    session_rows = _session_rows(shown, names)
     facts = _person_facts(log, days)
     tested = associations[associations["status"] == "ok"] if len(associations) else associations
+    factor_rows = _factor_rows(shown)
+    asked = hypotheses(shown)
     context = {
         "person_id": person,
         "facts": facts,
@@ -601,14 +754,22 @@ def render_person(
         "index": index,
         "no_spasms": no_spasms,
         "headline": _headline(days, summary),
-        "charts": _charts(log, days, associations, found, spasms=not no_spasms),
-        "association_sentences": _findings(associations, alpha=ALPHA),
+        "charts": _charts(log, days, results),
+        "association_sentences": _association_sentences(associations, factor_rows),
         "associations": _records(found),
         "tests": len(tested),
         "factors_tested": len(set(tested["factor"])) if len(tested) else 0,
+        "factor_rows": factor_rows,
+        "primary_factors": sum(1 for r in factor_rows if r["family"] == PRIMARY and r["result"] != "not estimated"),
+        "exploratory_factors": sum(1 for r in factor_rows if r["family"] != PRIMARY and r["result"] != "not estimated"),
+        "hypotheses": len(asked),
+        "hypotheses_found": int(asked["finding"].sum()),
+        "how_long": _records(how_long(shown, span=len(days))) if results is not None else [],
         "interventions_logged": _intervention_log(log.interventions),
-        "intervention_sentences": _findings(effects, alpha=ALPHA),
+        "intervention_sentences": _intervention_sentences(effects),
         "interventions": effect_rows,
+        "sessions": session_rows,
+        "session_sentences": _session_sentences(session_rows),
         "intake": _intake(days, _reference(log, facts)),
         "quality": _quality(log, days),
         "notes": _notes(log, days),
@@ -784,8 +945,11 @@ def write_report(
     Notes
     -----
     Each page holds its CSS and its charts (inline SVG): it opens offline, sends no request anywhere and
-    prints on A4. Findings are associations, stated only when they survive the false-discovery-rate
-    correction over all factor × lag tests of the person (:func:`spasmlog.rate_ratios`).
+    prints on A4. Findings are associations. Each person's factors (one question each, over its lags and
+    variants), interventions and sessions are decided together (:func:`spasmlog.analysis.overview.analyse_person`;
+    the known suspects, interventions and sessions as the primary family, the person's other columns as an
+    exploratory one): with nothing real in a log, the chance that its page states any finding is at most
+    :data:`ALPHA`. The caseload index's "strongest association" comes from the same decision.
 
     Examples
     --------
@@ -823,7 +987,14 @@ def write_report(
     log = restrict(whole, person=person, start=first, end=last)
     days = daily_table(log)
     people = [str(p) for p in days["person_id"].unique()]
-    summary = caseload_summary(days, lags=LAGS, alpha=ALPHA)
+    # the summary's own rate ratios are skipped (factors=[]): each person's are computed once, below, and
+    # decided together with the interventions and sessions; the index states what the person's page states
+    summary = caseload_summary(days, factors=[], lags=LAGS, alpha=ALPHA)
+    analysed: dict[str, Results | None] = {}
+    for pid, group in days.groupby("person_id", sort=False):
+        mine = group.reset_index(drop=True)
+        analysed[str(pid)] = analyse(mine) if mine["spasm_count"].notna().any() else None
+    summary = _with_strongest(summary, analysed)
 
     if not caseload:
         target = _page_path(output)
@@ -835,6 +1006,7 @@ def write_report(
             source=source,
             start=first,
             end=last,
+            results=analysed[people[0]],
         )
         target.write_text(page, encoding="utf-8")
         return target
@@ -852,12 +1024,39 @@ def write_report(
             start=first,
             end=last,
             index="index.html",
+            results=analysed[pid],
         )
         (folder / pages[pid]).write_text(page, encoding="utf-8")
     index = folder / "index.html"
     html = render_index(log, days, summary, pages, source=source, start=first, end=last, whole=whole)
     index.write_text(html, encoding="utf-8")
     return index
+
+
+def _with_strongest(summary: pd.DataFrame, analysed: dict[str, Results | None]) -> pd.DataFrame:
+    """The summary's ``strongest_*`` columns from each person's decided rate ratios (see :func:`analyse`):
+    the association with the smallest adjusted p-value among the findings, as
+    :func:`spasmlog.caseload_summary` reports it, or "no clear association"."""
+    summary = summary.copy()
+    for column in ("strongest_factor", "strongest"):
+        summary[column] = summary[column].astype(object)
+    for position, pid in enumerate(summary["person_id"].astype(str)):
+        results = analysed.get(pid)
+        table = results.associations if results is not None else pd.DataFrame()
+        found = table[(table["status"] == "ok") & (table["p_adjusted"] <= ALPHA)] if len(table) else table
+        index = summary.index[position]
+        if not len(found):
+            summary.loc[index, "strongest"] = "no clear association"
+            continue
+        best = found.sort_values(["p_adjusted", "p_value"], kind="stable").iloc[0]
+        summary.loc[index, ["strongest_factor", "strongest_lag"]] = [best["factor"], int(best["lag"])]
+        for column in ("rate_ratio", "ci_low", "ci_high", "p_adjusted"):
+            summary.loc[index, f"strongest_{column}"] = float(best[column])
+        summary.loc[index, "strongest"] = (
+            f"{factor_label(str(best['factor']))} (lag {int(best['lag'])}): rate ratio "
+            f"{best['rate_ratio']:.2f} per {best['per']:g} (95% CI {best['ci_low']:.2f} to {best['ci_high']:.2f})"
+        )
+    return summary
 
 
 def _page_path(output: str | Path | None) -> Path:

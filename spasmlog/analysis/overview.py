@@ -1,0 +1,253 @@
+"""One person's whole analysis, decided together, and how long until an unclear factor would be clear.
+
+A page about one person (the report, notebook 01) states findings about the factors of the log, the
+interventions that last and the single-day sessions. :func:`analyse_person` computes the three result tables
+once and decides them together (:func:`~spasmlog.analysis.decision.decide_together`), so that the page's
+false-finding rate is one budget: with nothing real in the log, the chance that the page states any finding
+is at most ``alpha``. :func:`how_long` says, for each known suspect that is not a finding, how much more
+logging would show an association of the size estimated so far.
+
+All results describe associations in the data that were logged, never causes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Sequence
+
+import pandas as pd
+
+from spasmlog.analysis.counts import intervention_effect, rate_ratios
+from spasmlog.analysis.decision import PRIMARY, PRIMARY_SHARE, decide_together
+from spasmlog.analysis.findings import _PHRASES, _amount, _estimate, factor_label
+from spasmlog.analysis.projection import days_to_detect, projection_sentence
+from spasmlog.analysis.sessions import session_effect, session_interventions
+
+__all__ = ["PersonResults", "analyse_person", "how_long", "hypotheses", "level_needed", "strongest_row"]
+
+
+@dataclasses.dataclass(frozen=True)
+class PersonResults:
+    """One person's result tables, decided together.
+
+    Attributes
+    ----------
+    associations : pandas.DataFrame
+        :func:`~spasmlog.analysis.counts.rate_ratios` of every factor.
+    interventions : pandas.DataFrame
+        :func:`~spasmlog.analysis.counts.intervention_effect` of the interventions that last (empty when none).
+    sessions : pandas.DataFrame
+        :func:`~spasmlog.analysis.sessions.session_effect` of the single-day interventions (empty when none).
+    alpha : float
+        The error budget the tables were decided with.
+    """
+
+    associations: pd.DataFrame
+    interventions: pd.DataFrame
+    sessions: pd.DataFrame
+    alpha: float = 0.05
+
+    @property
+    def tables(self) -> list[pd.DataFrame]:
+        """The three tables, in the order above."""
+        return [self.associations, self.interventions, self.sessions]
+
+
+def analyse_person(daily: pd.DataFrame, *, lags: Sequence[int] = (0, 1, 2, 3), alpha: float = 0.05) -> PersonResults:
+    """Rate ratios, intervention effects and session effects of one person's days, decided together.
+
+    Parameters
+    ----------
+    daily : pandas.DataFrame
+        One person's rows of :func:`~spasmlog.analysis.daily.daily_table`.
+    lags : sequence of int
+        Lags of :func:`~spasmlog.analysis.counts.rate_ratios`.
+    alpha : float
+        The error budget of everything the three tables state together.
+
+    Returns
+    -------
+    PersonResults
+        An intervention active on isolated single days only is a session
+        (:func:`~spasmlog.analysis.sessions.session_interventions`) and is judged by
+        :func:`~spasmlog.analysis.sessions.session_effect`; every other intervention active in ``daily`` by
+        :func:`~spasmlog.analysis.counts.intervention_effect` (a caseload's table holds every client's
+        columns; those never active for this person are left out). Each table's ``p_adjusted`` is
+        recomputed over all three (:func:`~spasmlog.analysis.decision.decide_together`).
+
+    Examples
+    --------
+    >>> import spasmlog
+    >>> from spasmlog.analysis.daily import daily_table
+    >>> results = analyse_person(daily_table(spasmlog.load_sample("alex")))
+    >>> sorted(results.interventions["intervention"]), sorted(set(results.sessions["intervention"]))
+    (['on_calf_stretching_programme', 'on_magnesium_glycinate'], ['on_sports_massage'])
+    """
+    associations = rate_ratios(daily, lags=lags, alpha=alpha)
+    sessions_of = session_interventions(daily)
+    active = [c for c in daily.columns if str(c).startswith("on_") and (daily[c].fillna(0) > 0).any()]
+    lasting = [c for c in active if c not in sessions_of]
+    effects = intervention_effect(daily, intervention=lasting, alpha=alpha) if lasting else pd.DataFrame()
+    sessions = session_effect(daily, sessions=sessions_of, alpha=alpha) if sessions_of else pd.DataFrame()
+    tables = [associations, effects, sessions]
+    present = [i for i, table in enumerate(tables) if len(table)]
+    for i, table in zip(present, decide_together([tables[i] for i in present], alpha=alpha), strict=True):
+        tables[i] = table
+    return PersonResults(tables[0], tables[1], tables[2], alpha)
+
+
+def hypotheses(results: PersonResults) -> pd.DataFrame:
+    """One row per hypothesis tested over all the tables: ``table`` (0 rate ratios, 1 interventions,
+    2 sessions), ``hypothesis``, ``family``, ``p_adjusted`` (the smallest of its estimated rows) and
+    ``finding``."""
+    rows = []
+    for index, table in enumerate(results.tables):
+        if not len(table) or "hypothesis" not in table:
+            continue
+        ok = table[table["status"] == "ok"]
+        for name, group in ok.groupby("hypothesis", sort=False):
+            p = float(group["p_adjusted"].min())
+            rows.append({"table": index, "hypothesis": name, "family": str(group["family"].iloc[0]), "p_adjusted": p})
+    frame = pd.DataFrame(rows, columns=["table", "hypothesis", "family", "p_adjusted"])
+    frame["finding"] = frame["p_adjusted"] <= results.alpha
+    return frame
+
+
+def strongest_row(rows: pd.DataFrame) -> pd.Series:
+    """The row that stands for a hypothesis: the smallest ``p_adjusted``, ties by ``p_value`` (the lag and
+    variant with the strongest evidence), as :func:`spasmlog.plots.forest` draws it."""
+    return rows.sort_values(["p_adjusted", "p_value"], kind="stable", na_position="last").iloc[0]
+
+
+def level_needed(tested: pd.DataFrame, family: str, *, alpha: float = 0.05) -> float:
+    """The level a hypothesis of ``family`` that is not yet a finding would need, the others staying as they are.
+
+    Parameters
+    ----------
+    tested : pandas.DataFrame
+        One row per hypothesis tested, with ``family`` and ``finding`` (as :func:`hypotheses` gives them).
+    family : {"primary", "exploratory"}
+    alpha : float
+        The error budget.
+
+    Returns
+    -------
+    float
+        ``alpha × w × (R + 1) / m``: the weighted Benjamini–Hochberg procedure of
+        :func:`~spasmlog.analysis.decision.decide` states a hypothesis of weight w when its p-value is at most
+        that, with R hypotheses already stated of m tested. The weight is
+        :data:`~spasmlog.analysis.decision.PRIMARY_SHARE` × m / (primary hypotheses) for the primary family
+        when both families are present (the rest for the exploratory one), 1 otherwise.
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"family": ["primary"] * 15 + ["exploratory"] * 5, "finding": [True] + [False] * 19})
+    >>> round(level_needed(table, "primary"), 6)
+    0.005333
+    """
+    m = len(tested)
+    if m == 0:
+        return alpha
+    primary = int((tested["family"] == PRIMARY).sum())
+    both = 0 < primary < m
+    if family == PRIMARY:
+        weight = PRIMARY_SHARE * m / primary if both else 1.0
+    else:
+        weight = (1 - PRIMARY_SHARE) * m / (m - primary) if both else 1.0
+    found = int(tested["finding"].sum())
+    return min(1.0, alpha * weight * (found + 1) / m)
+
+
+def _step(factor: str, per: float) -> str:
+    """``per 500 mL``, ``per 1 point``, ``per 0.5``; ``on days with it`` for a yes/no factor."""
+    if factor == "posture_breaks":
+        return f"per {per:g} break" + ("s" if per != 1 else "")
+    if factor in _PHRASES:
+        return f"per {_amount(per, _PHRASES[factor][1])}"
+    return "on days with it" if per == 1 else f"per {per:g}"
+
+
+def _when(lag: int) -> str:
+    return {0: "same day", 1: "1 day before"}.get(lag, f"{lag} days before")
+
+
+def how_long(results: PersonResults, *, span: int | None = None) -> pd.DataFrame:
+    """For each known suspect that is not a finding: its strongest estimate and how much more logging would show
+    an association of that size.
+
+    Parameters
+    ----------
+    results : PersonResults
+        From :func:`analyse_person`.
+    span : int, optional
+        Calendar days the log covers (``len(daily)``): the projection is then in calendar days, as a person
+        counts "weeks of logging"; without it, in days the estimate would rest on.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per primary hypothesis of the rate ratios that was estimated and is not a finding:
+        ``hypothesis``, the strongest row's ``factor``, ``lag``, ``per``, ``rate_ratio``, ``ci_low``,
+        ``ci_high``, ``n``; ``threshold_p`` (the level its strongest row would have to reach);
+        ``additional_days`` (:func:`~spasmlog.analysis.projection.days_to_detect`) and ``sentence``, e.g.
+        "Water (1 day before): 0.80 times the spasm rate per 500 mL (95% CI 0.62 to 1.03; 120 days), not yet
+        clear. If this is the real size, about 10 more weeks of logging would show it."
+
+    Notes
+    -----
+    The level: the hypothesis would be stated at :func:`level_needed` (the findings already on the page
+    staying); its strongest row carries it when its p-value is that level divided by the row's multiplicity
+    inside the hypothesis, ``p_within / p_value`` (the other lags and variants tested with it, as the
+    per-factor test weighs them now). The projection takes the current estimate as the real size and the log
+    going on as it has (see :func:`~spasmlog.analysis.projection.days_to_detect`); it is a guide to whether
+    more logging is worth it, not a promise.
+
+    Examples
+    --------
+    >>> import spasmlog
+    >>> from spasmlog.analysis.daily import daily_table
+    >>> daily = daily_table(spasmlog.load_sample("alex")).iloc[:120]
+    >>> lines = how_long(analyse_person(daily), span=len(daily))
+    >>> print(lines.loc[lines["hypothesis"] == "sitting", "sentence"].iloc[0])  # doctest: +NORMALIZE_WHITESPACE
+    Sitting (same day): 1.2 times the spasm rate per 1 h (95% CI 1.0 to 1.5; 115 days), not yet clear.
+    If this is the real size, about 7 more months of logging would show it.
+    """
+    columns = ["hypothesis", "factor", "lag", "per", "rate_ratio", "ci_low", "ci_high", "n", "threshold_p",
+               "additional_days", "sentence"]  # fmt: skip
+    table = results.associations
+    if not len(table):
+        return pd.DataFrame(columns=columns)
+    level = level_needed(hypotheses(results), PRIMARY, alpha=results.alpha)
+    rows = []
+    ok = table[(table["status"] == "ok") & (table["family"] == PRIMARY)]
+    for name, group in ok.groupby("hypothesis", sort=False):
+        row = strongest_row(group)
+        if float(row["p_adjusted"]) <= results.alpha:
+            continue
+        p_value, within = float(row["p_value"]), float(row["p_within"])
+        multiplicity = max(1.0, within / p_value) if p_value > 0 and math.isfinite(within) else 1.0
+        threshold = level / multiplicity
+        ratio, low, high, n = (float(row[c]) for c in ("rate_ratio", "ci_low", "ci_high", "n"))
+        calendar = max(span, int(n)) if span is not None else None
+        try:
+            days = days_to_detect(ratio, low, high, n, threshold_p=threshold, p_value=p_value, span=calendar)
+        except ValueError:  # a p-value that fits no t reference (rounded or clipped): the normal reference
+            days = days_to_detect(ratio, low, high, n, threshold_p=threshold, span=calendar)
+        factor = str(row["factor"])
+        heading, variant = factor_label(str(name)), factor_label(factor)
+        label = f"{heading.capitalize()} ({variant + ', ' if variant != heading else ''}{_when(int(row['lag']))})"
+        shown, shown_low, shown_high = _estimate(ratio, low, high)
+        said = (
+            f"{label}: {shown} times the spasm rate {_step(factor, float(row['per']))} (95% CI {shown_low} to "
+            f"{shown_high}; {int(n)} days), not yet clear. {projection_sentence(float(days))}"  # type: ignore[arg-type]
+        )
+        rows.append(
+            {
+                **{c: row[c] for c in ("hypothesis", "factor", "lag", "per", "rate_ratio", "ci_low", "ci_high", "n")},
+                "threshold_p": threshold,
+                "additional_days": float(days),  # type: ignore[arg-type]
+                "sentence": said.strip(),
+            }
+        )
+    return pd.DataFrame(rows, columns=columns)
