@@ -68,9 +68,7 @@ def one_diary(args: tuple[int, float, int, float, int]) -> tuple[bool, bool, boo
     from spasmlog.simulate import Effect, simulate
 
     effects = [] if ratio == 1 else [Effect("water_ml", lag=lag, per=500, rate_ratio=ratio)]
-    sim = simulate(
-        1, days, seed=seed, effects=effects, interventions=[], start=_start(days), missing_day_rate=missing
-    )
+    sim = simulate(1, days, seed=seed, effects=effects, interventions=[], start=_start(days), missing_day_rate=missing)
     daily = daily_table(sim.log)
     table = rate_ratios(daily)
     stated = (table["status"] == "ok") & (table["p_adjusted"] <= 0.05)

@@ -821,9 +821,11 @@ def check_recovery(table: pd.DataFrame, planted: dict[tuple[str, int], float]) -
         assert abs(np.log(row["median"] / planted[(factor, lag)])) < 0.04, (factor, lag, row["median"])
     strongest = table.sort_values("p_value").drop_duplicates(["person_id", "factor"])
     planted_lag = {f: g for f, g in planted}
-    return strongest.assign(right=strongest["lag"] == strongest["factor"].map(planted_lag)).groupby("factor")[
-        "right"
-    ].mean()
+    return (
+        strongest.assign(right=strongest["lag"] == strongest["factor"].map(planted_lag))
+        .groupby("factor")["right"]
+        .mean()
+    )
 
 
 def test_planted_effects_are_recovered_at_the_right_lag():

@@ -26,8 +26,8 @@ import pandas as pd
 from scipy import optimize, special, stats
 
 from spasmlog.analysis.daily import INTAKE_COLUMNS, association_factors, intervention_column
-from spasmlog.analysis.factor_tests import acf_covariance, joint_correlation, weighted_max_t_pvalue
 from spasmlog.analysis.decision import decide_rows, hypothesis_of, one_sided_weights
+from spasmlog.analysis.factor_tests import acf_covariance, joint_correlation, weighted_max_t_pvalue
 from spasmlog.analysis.multicomp import ADJUST_METHODS, Adjust, adjust_pvalues
 from spasmlog.errors import SmallSampleWarning
 
@@ -1451,10 +1451,7 @@ def rate_ratios(
         "factor", "lag", "per", "rate_ratio", "ci_low", "ci_high", "p_value", "p_adjusted", "n", "status",
         "hypothesis", "family", "p_factor", "p_within",
     ]  # fmt: skip
-    if not tables:
-        out = pd.DataFrame(columns=([by] if by else []) + columns)
-    else:
-        out = pd.concat(tables, ignore_index=True)
+    out = pd.concat(tables, ignore_index=True) if tables else pd.DataFrame(columns=([by] if by else []) + columns)
     out.attrs["kind"] = "rate_ratios"
     return out
 
@@ -1471,12 +1468,15 @@ def _decide_rows(result: pd.DataFrame, details: Mapping[str, np.ndarray], *, alp
     z = details["z"][:, 0] if "z" in details else np.full(len(result), np.nan)
     p_factor = np.full(len(result), np.nan)
     p_within = np.full(len(result), np.nan)
-    for index in result.groupby("hypothesis", sort=False).indices.values():
+    for found in result.groupby("hypothesis", sort=False).indices.values():
+        index = np.asarray(found, dtype=np.int64)
         rows = index[ok[index]]
         if rows.size == 0 or "influence" not in details:
             continue
         corr = joint_correlation(details["influence"][rows, :, 0], details["phi"][rows], details["rho"][rows])
-        up, down = one_sided_weights(result["factor"].to_numpy()[rows], result["lag"].to_numpy()[rows])
+        up, down = one_sided_weights(
+            [str(f) for f in result["factor"].to_numpy()[rows]], [int(g) for g in result["lag"].to_numpy()[rows]]
+        )
         p_factor[index] = weighted_max_t_pvalue(z[rows], corr, up, down)
         for i, row in enumerate(rows):
             p_within[row] = weighted_max_t_pvalue(z[rows], corr, up, down, at=i)

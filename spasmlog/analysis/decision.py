@@ -42,7 +42,7 @@ Hothorn T, Bretz F, Westfall P (2008). Simultaneous inference in general paramet
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
@@ -57,6 +57,7 @@ __all__ = [
     "PRIMARY_SHARE",
     "decide",
     "hypothesis_of",
+    "level_needed",
     "one_sided_weights",
     "weighted_bh",
 ]
@@ -443,3 +444,42 @@ def with_hypotheses(table: pd.DataFrame) -> pd.DataFrame:
     minimum = pd.Series(np.where(ok, within, np.nan)).groupby(group.to_numpy()).transform("min").to_numpy()
     out["p_factor"] = minimum
     return out
+
+
+def level_needed(tested: pd.DataFrame, family: str, *, alpha: float = 0.05) -> float:
+    """The level a hypothesis of ``family`` that is not yet a finding would need, the others staying as they are.
+
+    Parameters
+    ----------
+    tested : pandas.DataFrame
+        One row per hypothesis tested, with ``family`` and ``finding`` (as :func:`hypotheses` gives them).
+    family : {"primary", "exploratory"}
+    alpha : float
+        The error budget.
+
+    Returns
+    -------
+    float
+        ``alpha × w × (R + 1) / m``: the weighted Benjamini–Hochberg procedure of
+        :func:`~spasmlog.analysis.decision.decide` states a hypothesis of weight w when its p-value is at most
+        that, with R hypotheses already stated of m tested. The weight is
+        :data:`~spasmlog.analysis.decision.PRIMARY_SHARE` × m / (primary hypotheses) for the primary family
+        when both families are present (the rest for the exploratory one), 1 otherwise.
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"family": ["primary"] * 15 + ["exploratory"] * 5, "finding": [True] + [False] * 19})
+    >>> round(level_needed(table, "primary"), 6)
+    0.005333
+    """
+    m = len(tested)
+    if m == 0:
+        return alpha
+    primary = int((tested["family"] == PRIMARY).sum())
+    both = 0 < primary < m
+    if family == PRIMARY:
+        weight = PRIMARY_SHARE * m / primary if both else 1.0
+    else:
+        weight = (1 - PRIMARY_SHARE) * m / (m - primary) if both else 1.0
+    found = int(tested["finding"].sum())
+    return min(1.0, alpha * weight * (found + 1) / m)

@@ -177,7 +177,7 @@ def joint_correlation(influence: np.ndarray, phi: np.ndarray, rho: np.ndarray) -
     ``influence`` is (K, T): each model's influence series for its coefficient of interest; ``phi`` (K,)
     and ``rho`` (K, L + 1) their noise variance and autocorrelation (averaged over the K models).
     """
-    k, t = influence.shape
+    t = influence.shape[1]
     r = rho.mean(0)
     g = influence * np.sqrt(phi)[:, None]
     cov = g @ g.T

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from spasmlog.analysis.decision import EXPLORATORY, PRIMARY, _weights, one_sided_weights
+from spasmlog.analysis.decision import EXPLORATORY, PRIMARY, level_needed
 from spasmlog.analysis.multicomp import adjust_pvalues
 from spasmlog.analysis.projection import days_to_detect, projection_sentence
 
@@ -300,9 +300,12 @@ def findings(results: pd.DataFrame | pd.Series, *, max_items: int = 5, alpha: fl
     -------
     list of str
         One sentence per factor with a finding — at the lag with the strongest evidence; other lags of the
-        same factor that survive are named in the sentence, since neighbouring days are alike — each ending
-        with "This is an association, not proof of cause."; then one sentence naming the factors with no
-        clear association, and one naming what could not be estimated and why.
+        same factor that survive are named in the sentence, since neighbouring days are alike; a finding of
+        the exploratory family (a column outside the known suspects) says so — each ending with "This is an
+        association, not proof of cause."; then one sentence naming the factors with no clear association;
+        for a person's :func:`spasmlog.rate_ratios` table, for each known suspect not yet clear, how much
+        more logging would show it (:func:`not_yet_clear`); and one naming what could not be estimated and
+        why.
 
     Examples
     --------
@@ -352,6 +355,8 @@ def findings(results: pd.DataFrame | pd.Series, *, max_items: int = 5, alpha: fl
         else:
             correction = _after_correction(len(tested))
         sentences.append(f"No clear association with {names} ({correction}).")
+    if "hypothesis" in table and "p_within" in table and "person_id" not in table:
+        sentences.extend(not_yet_clear(table, alpha=alpha)["sentence"])  # how long until you'd know
     skipped = described[described["status"] != "ok"]
     if len(skipped):
         reasons = skipped.drop_duplicates("factor")
@@ -362,88 +367,118 @@ def findings(results: pd.DataFrame | pd.Series, *, max_items: int = 5, alpha: fl
     return sentences
 
 
-def not_yet_clear(results: pd.DataFrame, *, alpha: float = 0.05, power: float = 0.8) -> pd.DataFrame:
-    """For each known suspect that was estimated but is not a finding: how long until you'd know.
+def _strongest_row(rows: pd.DataFrame) -> pd.Series:
+    """The row that stands for a hypothesis: the smallest ``p_adjusted``, ties by ``p_value``."""
+    return rows.sort_values(["p_adjusted", "p_value"], kind="stable", na_position="last").iloc[0]
+
+
+def _tested_hypotheses(table: pd.DataFrame, alpha: float) -> pd.DataFrame:
+    ok = table[table["status"] == "ok"]
+    grouped = ok.groupby("hypothesis", sort=False).agg(family=("family", "first"), p_adjusted=("p_adjusted", "min"))
+    return grouped.assign(finding=grouped["p_adjusted"] <= alpha).reset_index()
+
+
+def _step(factor: str, per: float) -> str:
+    """``per 500 mL``, ``per 1 point``, ``per 0.5``; ``on days with it`` for a yes/no factor."""
+    if factor == "posture_breaks":
+        return f"per {per:g} break" + ("s" if per != 1 else "")
+    if factor in _PHRASES:
+        return f"per {_amount(per, _PHRASES[factor][1])}"
+    return "on days with it" if per == 1 else f"per {per:g}"
+
+
+def _lag_when(lag: int) -> str:
+    return {0: "same day", 1: "1 day before"}.get(lag, f"{lag} days before")
+
+
+def not_yet_clear(
+    associations: pd.DataFrame,
+    *,
+    alpha: float = 0.05,
+    tested: pd.DataFrame | None = None,
+    span: int | None = None,
+) -> pd.DataFrame:
+    """For each known suspect that is not a finding: its strongest estimate and how much more logging would
+    show an association of that size ("how long until you'd know").
 
     Parameters
     ----------
-    results : DataFrame
-        A table of :func:`spasmlog.rate_ratios` (after :func:`spasmlog.analysis.decision.decide_together`
-        when a report states other tables too).
+    associations : pandas.DataFrame
+        One person's :func:`spasmlog.rate_ratios` table (after
+        :func:`~spasmlog.analysis.decision.decide_together` when a page states other tables too).
     alpha : float
-        The error budget of the decision rule.
-    power : float
-        The chance of showing the effect that the projection aims for.
+        The error budget.
+    tested : pandas.DataFrame, optional
+        Every hypothesis stated or not on the page, with ``family`` and ``finding``; default: those of
+        ``associations``.
+    span : int, optional
+        Calendar days the log covers (``len(daily)``): the projection is then in calendar days, as a person
+        counts "weeks of logging"; without it, in days the estimate would rest on.
 
     Returns
     -------
-    DataFrame
-        One row per primary hypothesis that is not a finding (per person with ``person_id``): ``factor``,
-        ``lag``, ``per``, ``rate_ratio``, ``ci_low``, ``ci_high``, ``n`` (of its strongest row: the smallest
-        p-value), ``threshold_p`` (the two-sided p-value that row would need if it were the only finding:
-        its share of the budget, from the decision rule's weights), ``additional_days`` (from
-        :func:`spasmlog.analysis.projection.days_to_detect`) and ``sentence``.
+    pandas.DataFrame
+        One row per primary hypothesis that was estimated and is not a finding: ``hypothesis``, the strongest
+        row's ``factor``, ``lag``, ``per``, ``rate_ratio``, ``ci_low``, ``ci_high``, ``n``; ``threshold_p``
+        (the level its strongest row would have to reach); ``additional_days``
+        (:func:`~spasmlog.analysis.projection.days_to_detect`) and ``sentence``, e.g. "Water (1 day before):
+        0.80 times the spasm rate per 500 mL (95% CI 0.62 to 1.03; 120 days), not yet clear. If this is the
+        real size, about 10 more weeks of logging would show it."
 
     Notes
     -----
-    The projection takes the current estimate as the real size and assumes the standard error shrinks
-    like one over the square root of the days, with the same logging habits. It is a guide, not a
-    promise: the estimate itself is uncertain.
+    The level: the hypothesis would be stated at :func:`~spasmlog.analysis.decision.level_needed` (the
+    findings already on the page staying); its strongest row carries it when its p-value is that level
+    divided by the row's multiplicity inside the hypothesis, ``p_within / p_value`` (the other lags and
+    variants tested with it). The projection takes the current estimate as the real size and the log going
+    on as it has; it is a guide to whether more logging is worth it, not a promise.
+
+    Examples
+    --------
+    >>> import spasmlog
+    >>> daily = spasmlog.daily_table(spasmlog.load_sample("alex")).iloc[:120]
+    >>> lines = not_yet_clear(spasmlog.rate_ratios(daily), span=len(daily))
+    >>> print(lines.loc[lines["hypothesis"] == "sitting", "sentence"].iloc[0])  # doctest: +NORMALIZE_WHITESPACE
+    Sitting (same day): 1.2 times the spasm rate per 1 h (95% CI 1.0 to 1.5; 115 days), not yet clear.
+    If this is the real size, about 7 more months of logging would show it.
     """
-    columns = ["factor", "lag", "per", "rate_ratio", "ci_low", "ci_high", "n", "threshold_p", "additional_days",
-               "sentence"]  # fmt: skip
-    needed = {"hypothesis", "family", "p_value", "rate_ratio", "ci_low", "ci_high", "n", "status"}
-    if results.empty or not needed <= set(results.columns):
+    columns = ["hypothesis", "factor", "lag", "per", "rate_ratio", "ci_low", "ci_high", "n", "threshold_p",
+               "additional_days", "sentence"]  # fmt: skip
+    needed = {"hypothesis", "family", "p_value", "p_within", "p_adjusted", "status"}
+    if not len(associations) or not needed <= set(associations.columns):
         return pd.DataFrame(columns=columns)
-    person = "person_id" if "person_id" in results.columns else None
-    parts = results.groupby(person, sort=False) if person else [(None, results)]
-    out = []
-    for key, table in parts:
-        ok = table[table["status"] == "ok"]
-        if ok.empty:
+    tested = _tested_hypotheses(associations, alpha) if tested is None else tested
+    level = level_needed(tested, PRIMARY, alpha=alpha)
+    rows = []
+    ok = associations[(associations["status"] == "ok") & (associations["family"] == PRIMARY)]
+    for name, group in ok.groupby("hypothesis", sort=False):
+        row = _strongest_row(group)
+        if float(row["p_adjusted"]) <= alpha:
             continue
-        groups = ok.groupby("hypothesis", sort=False)
-        families = groups["family"].first()
-        weights = dict(zip(families.index, _weights(families.to_numpy().astype(str), 0.8), strict=True))
-        stated = ok["p_adjusted"] <= alpha
-        m = len(families)
-        for name, part in groups:
-            if stated[part.index].any() or families[name] != PRIMARY:
-                continue
-            best = part.sort_values("p_value", kind="stable").iloc[0]
-            up, down = one_sided_weights(part["factor"].to_numpy(), part["lag"].to_numpy())
-            at = list(part.index).index(best.name)
-            share = up[at] if best["rate_ratio"] > 1 else down[at]
-            threshold = min(alpha, 2 * alpha * weights[name] / m * share)
-            extra = days_to_detect(
-                float(best["rate_ratio"]), float(best["ci_low"]), float(best["ci_high"]), int(best["n"]),
-                threshold_p=threshold, power=power, alpha=alpha,
-            )
-            level = round(100 * (1 - alpha))
-            shown, low, high = _estimate(float(best["rate_ratio"]), float(best["ci_low"]), float(best["ci_high"]))
-            step = _step(str(best["factor"]), best.get("per"))
-            sentence = (
-                f"{factor_label(str(best['factor'])).capitalize()}: {shown} times the spasm rate {step}"
-                f"{_lag_words(int(best['lag']))} ({level}% CI {low} to {high}), not yet clear. "
-                f"{projection_sentence(float(extra))}"
-            ).strip()
-            record = {c: best[c] for c in ("factor", "lag", "per", "rate_ratio", "ci_low", "ci_high", "n") if c in best}
-            record.update(threshold_p=threshold, additional_days=float(extra), sentence=sentence)
-            if person:
-                record = {person: key, **record}
-            out.append(record)
-    return pd.DataFrame(out, columns=([person] if person else []) + columns)
-
-
-def _step(factor: str, per: object) -> str:
-    unit = _PHRASES.get(factor, ("", ""))[1]
-    if per is None or pd.isna(per):
-        return "on days with it"
-    amount = float(per)  # type: ignore[arg-type]
-    if factor in _WHEN_ON or factor.startswith("on_"):
-        return "on days with it"
-    return f"per {_amount(amount, unit) if unit else _number(amount)}"
-
-
-def _lag_words(lag: int) -> str:
-    return {0: " on the same day", 1: " the day after"}.get(lag, f" {lag} days after")
+        p_value, within = float(row["p_value"]), float(row["p_within"])
+        multiplicity = max(1.0, within / p_value) if p_value > 0 and math.isfinite(within) else 1.0
+        threshold = level / multiplicity
+        ratio, low, high, n = (float(row[c]) for c in ("rate_ratio", "ci_low", "ci_high", "n"))
+        calendar = max(span, int(n)) if span is not None else None
+        try:
+            days = days_to_detect(ratio, low, high, n, threshold_p=threshold, p_value=p_value, span=calendar)
+        except ValueError:  # a p-value that fits no t reference (rounded or clipped): the normal reference
+            days = days_to_detect(ratio, low, high, n, threshold_p=threshold, span=calendar)
+        factor = str(row["factor"])
+        heading, variant = factor_label(str(name)), factor_label(factor)
+        label = f"{heading.capitalize()} ({variant + ', ' if variant != heading else ''}{_lag_when(int(row['lag']))})"
+        shown, shown_low, shown_high = _estimate(ratio, low, high)
+        level_pct = round(100 * (1 - alpha))
+        said = (
+            f"{label}: {shown} times the spasm rate {_step(factor, float(row['per']))} ({level_pct}% CI {shown_low}"
+            f" to {shown_high}; {int(n)} days), not yet clear. {projection_sentence(float(days))}"  # type: ignore[arg-type]
+        )
+        rows.append(
+            {
+                **{c: row[c] for c in ("hypothesis", "factor", "lag", "per", "rate_ratio", "ci_low", "ci_high", "n")},
+                "threshold_p": threshold,
+                "additional_days": float(days),  # type: ignore[arg-type]
+                "sentence": said.strip(),
+            }
+        )
+    return pd.DataFrame(rows, columns=columns)

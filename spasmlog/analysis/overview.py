@@ -13,15 +13,13 @@ All results describe associations in the data that were logged, never causes.
 from __future__ import annotations
 
 import dataclasses
-import math
 from collections.abc import Sequence
 
 import pandas as pd
 
 from spasmlog.analysis.counts import intervention_effect, rate_ratios
-from spasmlog.analysis.decision import PRIMARY, PRIMARY_SHARE, decide_together
-from spasmlog.analysis.findings import _PHRASES, _amount, _estimate, factor_label
-from spasmlog.analysis.projection import days_to_detect, projection_sentence
+from spasmlog.analysis.decision import decide_together, level_needed
+from spasmlog.analysis.findings import not_yet_clear
 from spasmlog.analysis.sessions import session_effect, session_interventions
 
 __all__ = ["PersonResults", "analyse_person", "how_long", "hypotheses", "level_needed", "strongest_row"]
@@ -120,58 +118,6 @@ def strongest_row(rows: pd.DataFrame) -> pd.Series:
     return rows.sort_values(["p_adjusted", "p_value"], kind="stable", na_position="last").iloc[0]
 
 
-def level_needed(tested: pd.DataFrame, family: str, *, alpha: float = 0.05) -> float:
-    """The level a hypothesis of ``family`` that is not yet a finding would need, the others staying as they are.
-
-    Parameters
-    ----------
-    tested : pandas.DataFrame
-        One row per hypothesis tested, with ``family`` and ``finding`` (as :func:`hypotheses` gives them).
-    family : {"primary", "exploratory"}
-    alpha : float
-        The error budget.
-
-    Returns
-    -------
-    float
-        ``alpha × w × (R + 1) / m``: the weighted Benjamini–Hochberg procedure of
-        :func:`~spasmlog.analysis.decision.decide` states a hypothesis of weight w when its p-value is at most
-        that, with R hypotheses already stated of m tested. The weight is
-        :data:`~spasmlog.analysis.decision.PRIMARY_SHARE` × m / (primary hypotheses) for the primary family
-        when both families are present (the rest for the exploratory one), 1 otherwise.
-
-    Examples
-    --------
-    >>> table = pd.DataFrame({"family": ["primary"] * 15 + ["exploratory"] * 5, "finding": [True] + [False] * 19})
-    >>> round(level_needed(table, "primary"), 6)
-    0.005333
-    """
-    m = len(tested)
-    if m == 0:
-        return alpha
-    primary = int((tested["family"] == PRIMARY).sum())
-    both = 0 < primary < m
-    if family == PRIMARY:
-        weight = PRIMARY_SHARE * m / primary if both else 1.0
-    else:
-        weight = (1 - PRIMARY_SHARE) * m / (m - primary) if both else 1.0
-    found = int(tested["finding"].sum())
-    return min(1.0, alpha * weight * (found + 1) / m)
-
-
-def _step(factor: str, per: float) -> str:
-    """``per 500 mL``, ``per 1 point``, ``per 0.5``; ``on days with it`` for a yes/no factor."""
-    if factor == "posture_breaks":
-        return f"per {per:g} break" + ("s" if per != 1 else "")
-    if factor in _PHRASES:
-        return f"per {_amount(per, _PHRASES[factor][1])}"
-    return "on days with it" if per == 1 else f"per {per:g}"
-
-
-def _when(lag: int) -> str:
-    return {0: "same day", 1: "1 day before"}.get(lag, f"{lag} days before")
-
-
 def how_long(results: PersonResults, *, span: int | None = None) -> pd.DataFrame:
     """For each known suspect that is not a finding: its strongest estimate and how much more logging would show
     an association of that size.
@@ -213,41 +159,4 @@ def how_long(results: PersonResults, *, span: int | None = None) -> pd.DataFrame
     Sitting (same day): 1.2 times the spasm rate per 1 h (95% CI 1.0 to 1.5; 115 days), not yet clear.
     If this is the real size, about 7 more months of logging would show it.
     """
-    columns = ["hypothesis", "factor", "lag", "per", "rate_ratio", "ci_low", "ci_high", "n", "threshold_p",
-               "additional_days", "sentence"]  # fmt: skip
-    table = results.associations
-    if not len(table):
-        return pd.DataFrame(columns=columns)
-    level = level_needed(hypotheses(results), PRIMARY, alpha=results.alpha)
-    rows = []
-    ok = table[(table["status"] == "ok") & (table["family"] == PRIMARY)]
-    for name, group in ok.groupby("hypothesis", sort=False):
-        row = strongest_row(group)
-        if float(row["p_adjusted"]) <= results.alpha:
-            continue
-        p_value, within = float(row["p_value"]), float(row["p_within"])
-        multiplicity = max(1.0, within / p_value) if p_value > 0 and math.isfinite(within) else 1.0
-        threshold = level / multiplicity
-        ratio, low, high, n = (float(row[c]) for c in ("rate_ratio", "ci_low", "ci_high", "n"))
-        calendar = max(span, int(n)) if span is not None else None
-        try:
-            days = days_to_detect(ratio, low, high, n, threshold_p=threshold, p_value=p_value, span=calendar)
-        except ValueError:  # a p-value that fits no t reference (rounded or clipped): the normal reference
-            days = days_to_detect(ratio, low, high, n, threshold_p=threshold, span=calendar)
-        factor = str(row["factor"])
-        heading, variant = factor_label(str(name)), factor_label(factor)
-        label = f"{heading.capitalize()} ({variant + ', ' if variant != heading else ''}{_when(int(row['lag']))})"
-        shown, shown_low, shown_high = _estimate(ratio, low, high)
-        said = (
-            f"{label}: {shown} times the spasm rate {_step(factor, float(row['per']))} (95% CI {shown_low} to "
-            f"{shown_high}; {int(n)} days), not yet clear. {projection_sentence(float(days))}"  # type: ignore[arg-type]
-        )
-        rows.append(
-            {
-                **{c: row[c] for c in ("hypothesis", "factor", "lag", "per", "rate_ratio", "ci_low", "ci_high", "n")},
-                "threshold_p": threshold,
-                "additional_days": float(days),  # type: ignore[arg-type]
-                "sentence": said.strip(),
-            }
-        )
-    return pd.DataFrame(rows, columns=columns)
+    return not_yet_clear(results.associations, alpha=results.alpha, tested=hypotheses(results), span=span)
