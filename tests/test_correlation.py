@@ -511,7 +511,19 @@ def test_correlate_columns_order_and_adjustment_across_estimated_rows(alex: pd.D
     assert list(result.columns) == CORRELATE_COLUMNS
     assert result["factor"].tolist() == ["water_ml"] * 3 + ["sitting_h"] * 3 + ["stress"] * 3
     assert result["lag"].tolist() == [0, 1, 2] * 3
-    np.testing.assert_allclose(result["p_adjusted"], adjust_pvalues(result["p_value"]))
+    # the decision rule: one hypothesis per factor (Bonferroni over its 3 lags), BH across the three factors
+    # (all known suspects: equal weights), each lag then judged inside the factors found (Benjamini–Bogomolov)
+    p_factor = result.groupby("factor", sort=False)["p_value"].min().mul(3).clip(upper=1.0)
+    expected = pd.Series(adjust_pvalues(p_factor.to_numpy()), index=p_factor.index)
+    np.testing.assert_allclose(result.groupby("factor", sort=False)["p_adjusted"].min(), expected, rtol=1e-9)
+    found = expected[expected <= 0.05]
+    level = 0.05 * len(found) / len(expected)
+    for row in result.itertuples():
+        if row.factor in found.index:
+            within = min(1.0, 3 * row.p_value)
+            assert row.p_adjusted == pytest.approx(min(1.0, max(expected[row.factor], within * 0.05 / level)), rel=1e-9)
+        else:
+            assert row.p_adjusted == pytest.approx(expected[row.factor], rel=1e-9)
     holm = correlate(alex, factors=["water_ml", "sitting_h", "stress"], lags=(0, 1, 2), adjust="holm")
     np.testing.assert_allclose(holm["p_adjusted"], adjust_pvalues(result["p_value"], method="holm"))
     assert (result["ci_low"] < result["r"]).all() and (result["r"] < result["ci_high"]).all()

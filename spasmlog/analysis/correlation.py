@@ -32,6 +32,7 @@ from scipy import sparse, stats
 
 from spasmlog.analysis.counts import _DAYS_PER_TREND_PIECE
 from spasmlog.analysis.daily import association_factors
+from spasmlog.analysis.decision import decide_rows, with_hypotheses
 from spasmlog.analysis.multicomp import ADJUST_METHODS, Adjust, adjust_pvalues
 
 __all__ = [
@@ -730,7 +731,11 @@ def correlate(
           ``weekday`` and ``trend``);
         - ``ci_low``, ``ci_high``: the 100 × (1 − ``alpha``)% confidence interval of ``r``;
         - ``p_value``: two-sided test of no association, on ``n_effective`` − 2 degrees of freedom;
-        - ``p_adjusted``: ``p_value`` adjusted with ``adjust`` across the person's estimated rows;
+        - ``p_adjusted``: with ``adjust="fdr_bh"`` (default) the decision rule of
+          :mod:`spasmlog.analysis.decision` — one hypothesis per factor (its lags together, by Bonferroni),
+          the known suspects as the primary family and other columns as the exploratory one, weighted
+          Benjamini–Hochberg — so that a row is a finding exactly when ``p_adjusted ≤ alpha``; another
+          ``adjust`` applies that correction across the person's estimated rows;
         - ``status``: ``"ok"``, or why the row was not estimated: ``"too few days (9 < 14)"``,
           ``"factor constant"``, ``"outcome constant"``, and with ``weekday`` ``"factor changes only with the
           day of the week"``, ``"outcome changes only with the day of the week"`` or ``"too few days (8 on 7
@@ -859,10 +864,10 @@ def correlate(
     >>> result = correlate(daily, factors=["water_ml", "sitting_h"], lags=(0, 1))
     >>> result[["factor", "lag", "n", "n_effective", "r", "ci_low", "ci_high", "p_adjusted"]].round(3)
           factor  lag    n  n_effective      r  ci_low  ci_high  p_adjusted
-    0   water_ml    0  682        668.0 -0.128  -0.202   -0.052       0.002
+    0   water_ml    0  682        668.0 -0.128  -0.202   -0.052       0.004
     1   water_ml    1  657        643.0 -0.240  -0.313   -0.165       0.000
-    2  sitting_h    0  691        677.0  0.027  -0.049    0.102       0.484
-    3  sitting_h    1  667        653.0  0.048  -0.029    0.124       0.295
+    2  sitting_h    0  691        677.0  0.027  -0.049    0.102       0.442
+    3  sitting_h    1  667        653.0  0.048  -0.029    0.124       0.442
 
     Alex sits less at weekends; without the weekday, the weekend rhythm adds to sitting's association:
 
@@ -921,6 +926,8 @@ def correlate(
                 "status": pd.array(result["status"].astype(str), dtype="str"),
             }
         )
+        if adjust == "fdr_bh":  # the one decision rule: one hypothesis per factor, primary and exploratory
+            frame["p_adjusted"] = decide_rows(with_hypotheses(frame), alpha=alpha)["p_adjusted"].to_numpy()
         if by is not None:
             frame.insert(0, "person_id", person)
         frames.append(frame)
