@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install demo test lint typecheck pytest bench samples docs notebooks clean
+.PHONY: install demo test test-slow lint typecheck pytest bench samples docs notebooks clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -44,8 +44,13 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
+# The everyday suite: everything but the calibration and power studies (marked `slow`), on both cores.
 pytest: $(STAMP)
-	$(BIN)/pytest spasmlog tests
+	$(BIN)/pytest -n 2 -m "not slow" spasmlog tests
+
+# The calibration and power studies (simulation, several minutes): CI runs them after `make test`.
+test-slow: $(STAMP)
+	$(BIN)/pytest -n 2 -m slow tests
 
 # Regenerate the committed sample data from the simulator (seeded: the same files every time).
 samples: $(STAMP)
@@ -60,6 +65,8 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_analysis.py
 	$(BIN)/python benchmarks/bench_report.py
 	$(BIN)/python benchmarks/bench_import_apple_health.py
+	$(BIN)/python benchmarks/bench_power.py
+	$(BIN)/python benchmarks/bench_sessions.py
 
 clean:
 	rm -rf $(VENV) build .pytest_cache .mypy_cache .ruff_cache
