@@ -161,3 +161,29 @@ def test_small_effects_keep_their_digits() -> None:
     sentences = findings(table)
     assert "0.4% fewer spasms (0.996 times as many; 95% CI 0.993 to 0.999" in sentences[0]
     assert "1.02 times as many spasms (95% CI 1.00 to 1.04" in sentences[1]
+
+
+def test_a_tie_on_adjusted_p_goes_to_the_lag_with_the_stronger_evidence() -> None:
+    """Two lags of one factor tie on p_adjusted (the hypothesis's adjusted p caps both): the sentence takes the
+    lag with the smaller p-value, not the first row (the audit's case: lag 0 chosen although lag 1 was stronger)."""
+    table = _rates(factor=["water_ml", "water_ml", "caffeine_mg", "banana"], lag=[0, 1, 0, 0])
+    table["per"] = [500.0, 500.0, 100.0, 1.0]
+    table["rate_ratio"] = [0.9, 0.7, 1.02, 0.9]
+    table["ci_low"] = [0.82, 0.6, 0.9, 0.7]
+    table["ci_high"] = [0.99, 0.8, 1.15, 1.1]
+    table["p_value"] = [0.03, 1e-5, 0.6, 0.3]
+    table["p_adjusted"] = [0.01, 0.01, 0.6, 0.4]
+    sentence = findings(table)[0]
+    assert sentence.startswith("On days after you drank 500 mL more water, you logged 30% fewer spasms")
+
+
+def test_one_sentence_per_hypothesis_and_exploratory_findings_say_so() -> None:
+    table = _rates(factor=["exercise_min", "exercise_load", "caffeine_mg", "banana"], lag=[1, 1, 0, 0])
+    table["per"] = [30.0, 100.0, 100.0, 1.0]
+    table["p_adjusted"] = [0.001, 0.002, 0.6, 0.01]
+    table["hypothesis"] = ["exercise", "exercise", "caffeine", "banana"]
+    table["family"] = ["primary", "primary", "primary", "exploratory"]
+    sentences = findings(table)
+    assert sum("exercise" in s for s in sentences[:2]) == 1  # the two measures of exercise: one question
+    assert sentences[1].startswith("Exploratory (a column outside the known suspects):")
+    assert "after correcting for the 3 factors tested" in sentences[2]
