@@ -42,7 +42,14 @@ from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 
 import numpy as np
+import pandas as pd
 from scipy import stats
+
+from spasmlog import intervention_effect, rate_ratios, session_effect
+from spasmlog.analysis.daily import daily_table
+from spasmlog.analysis.decision import decide_together
+from spasmlog.analysis.sessions import session_interventions
+from spasmlog.simulate import Effect, Intervention, simulate
 
 ALPHA = 0.05
 NULL_TARGET = 0.05
@@ -95,26 +102,19 @@ SCENARIOS: list[Scenario] = _scenarios()
 columns do not enter the model of water, so their coverage study is skipped."""
 
 
-def _interventions() -> list[object]:
-    from spasmlog.simulate import Intervention
-
+def _interventions() -> list[Intervention]:
     return [
         Intervention("magnesium", kind="supplement", rate_ratio=1.0),
         Intervention("sports massage", kind="therapy_session", rate_ratio=1.0, every_days=7),
     ]
 
 
-def simulate_daily(scenario: Scenario, seed: int, *, planted: bool) -> object:
+def simulate_daily(scenario: Scenario, seed: int, *, planted: bool) -> pd.DataFrame:
     """The daily table of one simulated diary of ``scenario`` (water planted or nothing)."""
-    from spasmlog.analysis.daily import daily_table
-    from spasmlog.simulate import Effect, simulate
-
     effects = [Effect("water_ml", lag=1, per=500, rate_ratio=PLANTED_RATIO)] if planted else []
     start = (LAST_DAY - timedelta(days=scenario.days - 1)).isoformat()
     options = {k: v for k, v in asdict(scenario).items() if k not in ("name", "days", "coverage")}
-    sim = simulate(
-        1, scenario.days, seed=seed, start=start, effects=effects, interventions=_interventions(), **options
-    )
+    sim = simulate(1, scenario.days, seed=seed, start=start, effects=effects, interventions=_interventions(), **options)
     return daily_table(sim.log)
 
 
@@ -122,16 +122,10 @@ def null_diary(job: tuple[Scenario, int]) -> dict[str, float]:
     """What the report of one diary with nothing planted states (see the module notes)."""
     scenario, seed = job
     warnings.simplefilter("ignore")
-    import pandas as pd
-
-    from spasmlog import intervention_effect, rate_ratios, session_effect
-    from spasmlog.analysis.decision import decide_together
-    from spasmlog.analysis.sessions import session_interventions
-
     daily = simulate_daily(scenario, seed, planted=False)
     associations = rate_ratios(daily, alpha=ALPHA)
-    sessions = session_interventions(daily)  # type: ignore[arg-type]
-    others = [c for c in daily.columns if str(c).startswith("on_") and c not in sessions]  # type: ignore[attr-defined]
+    sessions = session_interventions(daily)
+    others = [str(c) for c in daily.columns if str(c).startswith("on_") and c not in sessions]
     effects = intervention_effect(daily, intervention=others, alpha=ALPHA) if others else pd.DataFrame()
     session_rows = session_effect(daily, sessions=sessions, alpha=ALPHA) if sessions else pd.DataFrame()
     tables = [t for t in (associations, effects, session_rows) if len(t)]
@@ -139,7 +133,7 @@ def null_diary(job: tuple[Scenario, int]) -> dict[str, float]:
     stated = [bool(((t["status"] == "ok") & (t["p_adjusted"] <= ALPHA)).any()) for t in decided]
     ok = associations[associations["status"] == "ok"]
     per_hypothesis = ok.groupby("hypothesis")["p_factor"].first()
-    covers = (ok["ci_low"] <= 1.0) & (1.0 <= ok["ci_high"])
+    covers = (ok["ci_low"] <= 1.0) & (ok["ci_high"] >= 1.0)
 
     def tested(table: pd.DataFrame) -> np.ndarray:
         if not len(table):
@@ -149,7 +143,7 @@ def null_diary(job: tuple[Scenario, int]) -> dict[str, float]:
     after = session_rows[session_rows["term"] == "after"] if len(session_rows) else session_rows
     return {
         "any": float(any(stated)),
-        "any_rate_ratios_alone": float(((ok["p_adjusted"] <= ALPHA)).any()),
+        "any_rate_ratios_alone": float((ok["p_adjusted"] <= ALPHA).any()),
         "factor_tests": float(per_hypothesis.size),
         "factor_rejections": float((per_hypothesis < ALPHA).sum()),
         "intervention_tests": float(tested(effects).size),
@@ -165,11 +159,9 @@ def coverage_diary(job: tuple[Scenario, int]) -> dict[str, float]:
     """Whether the 95 % interval of water at lag 1 covers the planted 0.75 (NaN when not estimated)."""
     scenario, seed = job
     warnings.simplefilter("ignore")
-    from spasmlog import rate_ratios
-
     daily = simulate_daily(scenario, seed, planted=True)
     # each factor has its own model, so water's interval is the same as in the table of every factor
-    table = rate_ratios(daily, factors=["water_ml"], alpha=ALPHA)  # type: ignore[arg-type]
+    table = rate_ratios(daily, factors=["water_ml"], alpha=ALPHA)
     row = table[(table["factor"] == "water_ml") & (table["lag"] == 1) & (table["status"] == "ok")]
     if row.empty:
         return {"estimated": 0.0, "covered": float("nan")}
@@ -227,7 +219,8 @@ def main() -> None:
     options = parser.parse_args()
     chosen = [s for s in SCENARIOS if options.scenarios is None or s.key in options.scenarios]
     started = time.perf_counter()
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, {options.workers} workers")
+    machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    print(f"machine: {machine}, {options.workers} workers")
     print(f"command: python {' '.join(sys.argv)}\n")
     null_jobs = [(s, seed) for s in chosen for seed in seeds(s, "null", options.null_reps)]
     coverage_jobs = [(s, seed) for s in chosen if s.coverage for seed in seeds(s, "coverage", options.coverage_reps)]
