@@ -25,7 +25,8 @@ whole interval lies above 7 %, and the coverage target when it lies outside 93�
 estimate outside the target whose interval still reaches it.
 
 Run: ``python benchmarks/calibrate_findings.py [--null-reps N] [--coverage-reps N] [--workers K]
-[--scenarios NAME ...]``. It prints a Markdown table, the machine and the command.
+[--scenarios NAME ...] [--csv FILE]``. It prints a Markdown table (a row per scenario as it finishes),
+the machine and the command.
 """
 
 from __future__ import annotations
@@ -210,48 +211,55 @@ def coverage_verdict(k: int, n: int) -> str:
     return "ok" if COVERAGE_TARGET[0] <= k / n <= COVERAGE_TARGET[1] else "?"
 
 
+def _row(scenario: Scenario, null: list[dict[str, float]], cov: list[dict[str, float]]) -> str:
+    """One Markdown row: the null study's rates and the coverage study's, with their intervals and verdicts."""
+    sums = {k: sum(r[k] for r in null) for k in null[0]} if null else {}
+    n = len(null)
+    estimated = [r for r in cov if r["estimated"]]
+    k_cov = int(sum(r["covered"] for r in estimated))
+    coverage_text = _rate(k_cov, len(estimated)) if scenario.coverage else "not run"
+    coverage_flag = coverage_verdict(k_cov, len(estimated)) if scenario.coverage else "—"
+    return (
+        f"| {scenario.name} | {scenario.days} | {n} | {_rate(sums['any'], n)} | "
+        f"{null_verdict(int(sums['any']), n)} | {_rate(sums['any_rate_ratios_alone'], n)} | "
+        f"{_rate(sums['factor_rejections'], sums['factor_tests'])} | "
+        f"{_rate(sums['intervention_rejections'], sums['intervention_tests'])} | "
+        f"{_rate(sums['session_rejections'], sums['session_tests'])} | "
+        f"{sums['rows_covering_1'] / max(sums['rows'], 1):.1%} | "
+        f"{len(estimated)}/{len(cov)} | {coverage_text} | {coverage_flag} |"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--null-reps", type=int, default=60, help="diaries with nothing planted per scenario")
     parser.add_argument("--coverage-reps", type=int, default=150, help="diaries with water planted per scenario")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--scenarios", nargs="*", default=None, help="scenario keys, e.g. 'complete 120d'")
+    parser.add_argument("--csv", default=None, help="also write every diary's result to this file")
     options = parser.parse_args()
     chosen = [s for s in SCENARIOS if options.scenarios is None or s.key in options.scenarios]
     started = time.perf_counter()
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
     print(f"machine: {machine}, {options.workers} workers")
     print(f"command: python {' '.join(sys.argv)}\n")
-    null_jobs = [(s, seed) for s in chosen for seed in seeds(s, "null", options.null_reps)]
-    coverage_jobs = [(s, seed) for s in chosen if s.coverage for seed in seeds(s, "coverage", options.coverage_reps)]
-    with ProcessPoolExecutor(options.workers) as pool:
-        null = list(pool.map(null_diary, null_jobs, chunksize=2))
-        coverage = list(pool.map(coverage_diary, coverage_jobs, chunksize=4))
     print(
         "| scenario | days | null diaries | any finding, report (95% CI) | verdict | rate_ratios alone | "
         "factor tests p<0.05 | intervention tests p<0.05 | session tests p<0.05 | null rows' CI cover 1 | "
         "water diaries estimated | coverage of 0.75 (95% CI) | verdict |"
     )
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
-    for scenario in chosen:
-        rows = [r for (s, _), r in zip(null_jobs, null, strict=True) if s == scenario]
-        sums = {k: sum(r[k] for r in rows) for k in rows[0]} if rows else {}
-        n = len(rows)
-        cov = [r for (s, _), r in zip(coverage_jobs, coverage, strict=True) if s == scenario]
-        estimated = [r for r in cov if r["estimated"]]
-        k_cov = int(sum(r["covered"] for r in estimated))
-        coverage_text = _rate(k_cov, len(estimated)) if scenario.coverage else "not run"
-        coverage_flag = coverage_verdict(k_cov, len(estimated)) if scenario.coverage else "—"
-        print(
-            f"| {scenario.name} | {scenario.days} | {n} | {_rate(sums['any'], n)} | "
-            f"{null_verdict(int(sums['any']), n)} | {_rate(sums['any_rate_ratios_alone'], n)} | "
-            f"{_rate(sums['factor_rejections'], sums['factor_tests'])} | "
-            f"{_rate(sums['intervention_rejections'], sums['intervention_tests'])} | "
-            f"{_rate(sums['session_rejections'], sums['session_tests'])} | "
-            f"{sums['rows_covering_1'] / max(sums['rows'], 1):.1%} | "
-            f"{len(estimated)}/{len(cov)} | {coverage_text} | {coverage_flag} |",
-            flush=True,
-        )
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|", flush=True)
+    records = []
+    with ProcessPoolExecutor(options.workers) as pool:
+        for scenario in chosen:  # one row at a time, so that a long run shows its rows as they come
+            null = list(pool.map(null_diary, [(scenario, s) for s in seeds(scenario, "null", options.null_reps)]))
+            coverage_seeds = seeds(scenario, "coverage", options.coverage_reps) if scenario.coverage else []
+            cov = list(pool.map(coverage_diary, [(scenario, s) for s in coverage_seeds], chunksize=2))
+            records += [{"scenario": scenario.key, "study": "null", **r} for r in null]
+            records += [{"scenario": scenario.key, "study": "coverage", **r} for r in cov]
+            print(_row(scenario, null, cov), flush=True)
+    if options.csv:
+        pd.DataFrame(records).to_csv(options.csv, index=False)
     print(f"\n{time.perf_counter() - started:.0f} s in all")
 
 
