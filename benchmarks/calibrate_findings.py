@@ -25,7 +25,7 @@ whole interval lies above 7 %, and the coverage target when it lies outside 93â€
 estimate outside the target whose interval still reaches it.
 
 Run: ``python benchmarks/calibrate_findings.py [--null-reps N] [--coverage-reps N] [--workers K]
-[--scenarios NAME ...] [--csv FILE]``. It prints a Markdown table (a row per scenario as it finishes),
+[--scenarios NAME ...] [--offset K] [--csv FILE]``. It prints a Markdown table (a row per scenario as it finishes),
 the machine and the command.
 """
 
@@ -170,10 +170,10 @@ def coverage_diary(job: tuple[Scenario, int]) -> dict[str, float]:
     return {"estimated": 1.0, "covered": covered}
 
 
-def seeds(scenario: Scenario, study: str, reps: int) -> list[int]:
-    """Seeds of one scenario's diaries, distinct across scenarios and studies."""
+def seeds(scenario: Scenario, study: str, reps: int, offset: int = 0) -> list[int]:
+    """Seeds of one scenario's diaries, distinct across scenarios and studies (``offset``: skip the first)."""
     base = zlib.crc32(f"{scenario.key}|{study}".encode()) % 1_000_000_000
-    return [base + i for i in range(reps)]
+    return [base + offset + i for i in range(reps)]
 
 
 def clopper_pearson(k: int, n: int, level: float = 0.95) -> tuple[float, float]:
@@ -236,6 +236,7 @@ def main() -> None:
     parser.add_argument("--coverage-reps", type=int, default=150, help="diaries with water planted per scenario")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--scenarios", nargs="*", default=None, help="scenario keys, e.g. 'complete 120d'")
+    parser.add_argument("--offset", type=int, default=0, help="skip this many seeds (fresh diaries)")
     parser.add_argument("--csv", default=None, help="also write every diary's result to this file")
     options = parser.parse_args()
     chosen = [s for s in SCENARIOS if options.scenarios is None or s.key in options.scenarios]
@@ -252,10 +253,16 @@ def main() -> None:
     records = []
     with ProcessPoolExecutor(options.workers) as pool:
         for scenario in chosen:  # one row at a time, so that a long run shows its rows as they come
-            null = list(pool.map(null_diary, [(scenario, s) for s in seeds(scenario, "null", options.null_reps)]))
-            coverage_seeds = seeds(scenario, "coverage", options.coverage_reps) if scenario.coverage else []
+            null = list(
+                pool.map(
+                    null_diary, [(scenario, s) for s in seeds(scenario, "null", options.null_reps, options.offset)]
+                )
+            )
+            coverage_seeds = (
+                seeds(scenario, "coverage", options.coverage_reps, options.offset) if scenario.coverage else []
+            )
             cov = list(pool.map(coverage_diary, [(scenario, s) for s in coverage_seeds], chunksize=2))
-            records += [{"scenario": scenario.key, "study": "null", **r} for r in null]
+            records += [{"scenario": scenario.key, "study": "nothing planted", **r} for r in null]
             records += [{"scenario": scenario.key, "study": "coverage", **r} for r in cov]
             print(_row(scenario, null, cov), flush=True)
     if options.csv:
