@@ -1194,7 +1194,7 @@ def _fit_person(
             fits = _fit_batch(design[todo], y, valid[todo], errors="quasi")
             acf = acf_covariance(design[todo], y, valid[todo], fits.mu)
             cov = acf.cov
-            df[todo] = acf.df[:, None]
+            df[todo] = acf.df[:, q:]
             if details is not None:
                 details["influence"] = np.zeros((m, calendar.days, k))
                 details["influence"][todo] = acf.influence[..., q:]
