@@ -353,9 +353,8 @@ INDIVIDUAL: list[Cell] = [
     code(
         """
         if len(sessions):
-            columns = ["intervention", "term", "window", "sessions", "days", "mean", "mean_other", "rate_ratio",
-                       "ci_low", "ci_high", "p_value", "p_adjusted", "status"]
-            display(sessions[columns].round(3))
+            shown = ["intervention", "term", "window", "sessions", "days", "rate_ratio", "ci_low", "ci_high"]
+            display(sessions[[*shown, "p_value", "p_adjusted", "status"]].round(3))
         else:
             print("No single-day sessions were logged.")
         """

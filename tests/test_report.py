@@ -136,7 +136,9 @@ def test_association_sentences_and_table_are_the_findings(planted: dict[str, obj
     html, rates = section(str(planted["html"]), "associations"), planted["rates"]
     assert isinstance(rates, pd.DataFrame)
     assert '<figure class="forest">' in html and '<figure class="lag_profile">' in html
-    sentences = spasmlog.findings(rates)  # decided with the interventions and sessions: the page's one budget
+    sentences = spasmlog.findings(
+        rates, how_long=False
+    )  # decided with the interventions and sessions: the page's one budget
     stated = [s for s in sentences if not s.startswith(("No clear association", "Not estimated"))]
     assert any("fewer spasms" in s for s in stated)
     for sentence in stated:

@@ -279,7 +279,9 @@ def _lags(lags: list[int]) -> str:
     return f"lag{'s' if len(words) > 1 else ''} {listed}"
 
 
-def findings(results: pd.DataFrame | pd.Series, *, max_items: int = 5, alpha: float = 0.05) -> list[str]:
+def findings(
+    results: pd.DataFrame | pd.Series, *, max_items: int = 5, alpha: float = 0.05, how_long: bool = True
+) -> list[str]:
     """The findings of a result table in plain words, then what showed no clear association.
 
     Parameters
@@ -290,6 +292,10 @@ def findings(results: pd.DataFrame | pd.Series, *, max_items: int = 5, alpha: fl
         or :func:`spasmlog.cohort_model`.
     max_items : int
         At most this many findings, the strongest evidence first (smallest adjusted p-value).
+    how_long : bool
+        For one person's :func:`spasmlog.rate_ratios` table, add for each known suspect not yet clear how
+        much more logging would show it (:func:`not_yet_clear`); the report shows these in a section of
+        their own and passes False.
     alpha : float
         A row is a finding when its adjusted p-value is at most ``alpha`` and it was estimated
         (``status == "ok"``). A table without ``p_adjusted`` is adjusted here (Benjamini–Hochberg across its
@@ -355,7 +361,8 @@ def findings(results: pd.DataFrame | pd.Series, *, max_items: int = 5, alpha: fl
         else:
             correction = _after_correction(len(tested))
         sentences.append(f"No clear association with {names} ({correction}).")
-    if "hypothesis" in table and "p_within" in table and "person_id" not in table:
+    rates = {"hypothesis", "p_within", "per", "n"} <= set(table.columns) and "intervention" not in table
+    if how_long and rates and "person_id" not in table:
         sentences.extend(not_yet_clear(table, alpha=alpha)["sentence"])  # how long until you'd know
     skipped = described[described["status"] != "ok"]
     if len(skipped):

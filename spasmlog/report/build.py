@@ -366,7 +366,7 @@ def _findings(table: pd.DataFrame, **options: Any) -> list[str]:
 def _association_sentences(associations: pd.DataFrame, factor_rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The findings in words (:func:`spasmlog.findings` of the decided table), then what is not clear, by
     hypothesis and family, then what could not be estimated. Each item: ``text`` and ``found``."""
-    sentences = _findings(associations, alpha=ALPHA)
+    sentences = _findings(associations, alpha=ALPHA, how_long=False)  # the how-long lines have their own section
     found = {str(row["factor"]) for row in _records(associations) if row["p_adjusted"] <= ALPHA}
     stated = [s for s in sentences if not s.startswith((_UNCLEAR, "Not estimated:"))]
     items = [{"text": s, "found": i < min(len(found), 5)} for i, s in enumerate(stated)]
