@@ -118,8 +118,7 @@ def acf_covariance(
     freedom) and of the ρ̂(d), each with variance about 1 / (pairs of days at distance d); a smooth factor
     (a 28-day rolling load, a slowly drifting habit) leans on many ρ̂(d) and gets fewer degrees of freedom.
     With a strongly autocorrelated spasm rate (latent AR(1), φ = 0.8) n − p alone let 12.5 % of null
-    one-year diaries state a finding (`benchmarks/calibrate_findings.py`). Simulated one-person diaries with nothing planted (120 and
-    365 days, every factor, lags 0–3) give p < 0.05 for 2–7 % of factors (`benchmarks/bench_power.py`).
+    one-year diaries state a finding, these degrees of freedom 5.0 % (`benchmarks/calibrate_findings.py`).
 
     Examples
     --------
