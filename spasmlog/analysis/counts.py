@@ -1397,8 +1397,8 @@ def rate_ratios(
             factor  lag    per  rate_ratio  ci_low  ci_high  p_adjusted
     0     water_ml    0  500.0       0.832   0.735    0.942       0.015
     1     water_ml    1  500.0       0.710   0.627    0.804       0.000
-    2    sitting_h    0    1.0       1.043   0.959    1.135       0.541
-    3    sitting_h    1    1.0       1.029   0.945    1.120       0.541
+    2    sitting_h    0    1.0       1.043   0.959    1.135       0.542
+    3    sitting_h    1    1.0       1.029   0.945    1.120       0.542
     4  caffeine_mg    0  100.0       0.904   0.746    1.096       1.000
     5  caffeine_mg    1  100.0       1.026   0.846    1.244       1.000
     >>> table["n"].tolist()

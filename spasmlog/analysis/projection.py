@@ -244,11 +244,11 @@ def days_to_detect(
     ...                             threshold_p=0.05 / 2, p_value=rr["p_value"], span=len(daily))
     >>> rr[["factor", "rate_ratio", "ci_low", "ci_high", "p_value", "n", "days"]].round(3)
           factor  rate_ratio  ci_low  ci_high  p_value   n    days
-    0   water_ml       0.951   0.679    1.331    0.765  83  9452.0
-    1  sitting_h       1.213   0.984    1.495    0.069  85   165.0
+    0   water_ml       0.951   0.677    1.336    0.766  83  9454.0
+    1  sitting_h       1.213   0.981    1.500    0.073  85   168.0
     >>> projection_sentence(rr["days"]).tolist()  # doctest: +NORMALIZE_WHITESPACE
     ['An effect of this size would need more than a year of further logging to show.',
-     'If this is the real size, about 5 more months of logging would show it.']
+     'If this is the real size, about 6 more months of logging would show it.']
     """
     power = float(_check_level(power, "power", 0.5, 1.0, low_closed=True))
     threshold = _check_level(threshold_p, "threshold_p", 0.0, 1.0)
