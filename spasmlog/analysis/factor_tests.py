@@ -247,25 +247,33 @@ def max_t_pvalue(z: np.ndarray, corr: np.ndarray, *, at: float | None = None) ->
     upper = min(1.0, k * single)
     if upper < 1e-9:  # beyond the integrators' accuracy: between the bounds, by how independent they are
         return single * (1 + (upper / single - 1) * _independence(corr))
-    draws = _normal_draws(k) @ _root(corr).T  # a fixed set of draws: the same data, the same p-value
-    p = float((np.abs(draws).max(1) >= c).mean())
-    if p < _REFINE_BELOW:  # near the thresholds a correction uses: Genz's integration, accurate in the tail
-        try:
-            inside = stats.multivariate_normal.cdf(
-                np.full(k, c),
-                mean=np.zeros(k),
-                cov=corr,
-                allow_singular=True,
-                maxpts=10_000 * k,
-                abseps=1e-7,
-                releps=1e-3,
-                lower_limit=np.full(k, -c),
-                rng=np.random.default_rng(0),
-            )
-            p = float(1 - inside)
-        except (ValueError, np.linalg.LinAlgError):
-            p = upper
+    p = _outside_box(np.full(k, -c), np.full(k, c), corr, fallback=upper)
     return float(min(upper, max(single, p)))
+
+
+def _outside_box(lower: np.ndarray, upper: np.ndarray, corr: np.ndarray, *, fallback: float) -> float:
+    """P(Z leaves the box [lower, upper]) for Z ~ N(0, corr): a fixed set of draws (the same data, the same
+    p-value), refined by Genz's integration near the thresholds a correction uses, where it is accurate."""
+    k = corr.shape[0]
+    draws = _normal_draws(k) @ _root(corr).T
+    p = float(((draws > upper) | (draws < lower)).any(1).mean())
+    if p >= _REFINE_BELOW:
+        return p
+    try:
+        inside = stats.multivariate_normal.cdf(
+            np.clip(upper, -40, 40),
+            mean=np.zeros(k),
+            cov=corr,
+            allow_singular=True,
+            maxpts=10_000 * k,
+            abseps=1e-7,
+            releps=1e-3,
+            lower_limit=np.clip(lower, -40, 40),
+            rng=np.random.default_rng(0),
+        )
+    except (ValueError, np.linalg.LinAlgError):
+        return fallback
+    return float(1 - inside)
 
 
 _DRAWS = 20_000
@@ -355,23 +363,5 @@ def weighted_max_t_pvalue(
     single = float(t * max(up.max(), down.max()))
     if t < 1e-9:
         return t
-    k = z.size
-    draws = _normal_draws(k) @ _root(corr).T
-    p = float(((draws > upper) | (draws < lower)).any(1).mean())
-    if p < _REFINE_BELOW:
-        try:
-            inside = stats.multivariate_normal.cdf(
-                np.clip(upper, -40, 40),
-                mean=np.zeros(k),
-                cov=corr,
-                allow_singular=True,
-                maxpts=10_000 * k,
-                abseps=1e-7,
-                releps=1e-3,
-                lower_limit=np.clip(lower, -40, 40),
-                rng=np.random.default_rng(0),
-            )
-            p = float(1 - inside)
-        except (ValueError, np.linalg.LinAlgError):
-            p = t
+    p = _outside_box(lower, upper, corr, fallback=t)
     return float(min(t, max(single, p)))
