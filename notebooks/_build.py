@@ -871,14 +871,15 @@ COHORT: list[Cell] = [
         ## 5. A marginal model: GEE with person-mean-centred factors
 
         `cohort_model` fits one negative-binomial-variance GEE with a log link, participants as clusters,
-        an exchangeable working correlation and robust sandwich errors (Liang & Zeger 1986), with every
+        an exchangeable working correlation and bias-reduced sandwich errors (Liang & Zeger 1986; Mancl &
+        DeRouen 2001) with a t reference on people − 1 degrees of freedom, with every
         factor × lag in one model, the day of the week, and here the interventions' `on_*` columns. Each
         factor is centred on the participant's own mean, so each rate ratio is a **within-person** effect,
         free of confounding by stable between-person differences (Neuhaus & Kalbfleisch 1998); with a log
         link it equals the conditional (per-person) rate ratio. Assumptions: the log-linear mean model is
         right (additive on the log scale, linear in each factor); missing values are missing at random
         (rows with any factor × lag missing are left out); and there are enough clusters for the sandwich
-        (dozens at least). Calendar time is not adjusted for. The p-values are adjusted together
+        (it warns below 40 people). Calendar time is not adjusted for. The p-values are adjusted together
         (Benjamini–Hochberg).
         """
     ),
