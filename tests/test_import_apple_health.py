@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import require_reference
 
 from spasmlog.errors import ImportFormatError, LogNotFoundError, UnsafeFileError
 from spasmlog.importers.apple_health import WORKOUT_TYPES, find_export_xml, read_apple_health
@@ -666,8 +667,7 @@ def test_progress_bar_shows_bytes_read(read: Callable[..., pd.DataFrame], capsys
 
 def _reference(name: str) -> Path:
     path = FORMATS / name
-    if not path.exists():
-        pytest.skip(f"{path} is not here: the public reference exports sit beside the checkout (../shared)")
+    require_reference(path)
     return path
 
 

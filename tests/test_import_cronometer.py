@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import require_reference
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -331,8 +332,7 @@ def test_a_folder_skips_files_of_other_apps(write: Write) -> None:
 
 def _reference(name: str) -> Path:
     path = FORMATS / name
-    if not path.exists():
-        pytest.skip(f"{path} is not here: the reference exports sit beside the checkout (../shared/reference)")
+    require_reference(path)
     return path
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import require_reference
 
 from spasmlog.errors import ImportFormatError
 from spasmlog.importers.detection import FORMATS, PEEK_BYTES, detect
@@ -184,6 +185,5 @@ def test_only_the_first_bytes_are_read(tmp_path: Path, monkeypatch: pytest.Monke
 )
 def test_reference_exports(name: str, expected: str) -> None:
     path = FORMATS_DIR / name
-    if not path.exists():
-        pytest.skip(f"{path} is not here: the reference exports sit beside the checkout (../shared/reference)")
+    require_reference(path)
     assert detect(path) == expected

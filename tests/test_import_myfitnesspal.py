@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import require_reference
 
 from spasmlog.errors import ImportFormatError
 from spasmlog.importers.myfitnesspal import PercentDailyValueWarning, read_myfitnesspal
@@ -163,8 +164,7 @@ def test_nutrition_without_any_useful_column(write: Write) -> None:
 
 def test_reference_nutrition_summary() -> None:
     path = FORMATS / "myfitnesspal_nutrition__dawndrain.csv"
-    if not path.exists():
-        pytest.skip(f"{path} is not here: the reference exports sit beside the checkout (../shared/reference)")
+    require_reference(path)
     with pytest.warns(PercentDailyValueWarning):
         table = read_myfitnesspal(path)
     assert table["date"].tolist() == [pd.Timestamp("2025-03-06")]
