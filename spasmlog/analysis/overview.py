@@ -119,35 +119,21 @@ def strongest_row(rows: pd.DataFrame) -> pd.Series:
 
 
 def how_long(results: PersonResults, *, span: int | None = None) -> pd.DataFrame:
-    """For each known suspect that is not a finding: its strongest estimate and how much more logging would show
-    an association of that size.
+    """How long until you'd know, for one person's page: :func:`spasmlog.analysis.findings.not_yet_clear` of the
+    rate ratios, with the level each suspect would need given everything else the page states.
 
     Parameters
     ----------
     results : PersonResults
         From :func:`analyse_person`.
     span : int, optional
-        Calendar days the log covers (``len(daily)``): the projection is then in calendar days, as a person
-        counts "weeks of logging"; without it, in days the estimate would rest on.
+        Calendar days the log covers (``len(daily)``), for projections in calendar days.
 
     Returns
     -------
     pandas.DataFrame
-        One row per primary hypothesis of the rate ratios that was estimated and is not a finding:
-        ``hypothesis``, the strongest row's ``factor``, ``lag``, ``per``, ``rate_ratio``, ``ci_low``,
-        ``ci_high``, ``n``; ``threshold_p`` (the level its strongest row would have to reach);
-        ``additional_days`` (:func:`~spasmlog.analysis.projection.days_to_detect`) and ``sentence``, e.g.
-        "Water (1 day before): 0.80 times the spasm rate per 500 mL (95% CI 0.62 to 1.03; 120 days), not yet
-        clear. If this is the real size, about 10 more weeks of logging would show it."
-
-    Notes
-    -----
-    The level: the hypothesis would be stated at :func:`level_needed` (the findings already on the page
-    staying); its strongest row carries it when its p-value is that level divided by the row's multiplicity
-    inside the hypothesis, ``p_within / p_value`` (the other lags and variants tested with it, as the
-    per-factor test weighs them now). The projection takes the current estimate as the real size and the log
-    going on as it has (see :func:`~spasmlog.analysis.projection.days_to_detect`); it is a guide to whether
-    more logging is worth it, not a promise.
+        As :func:`~spasmlog.analysis.findings.not_yet_clear` (columns, level and assumptions are described
+        there).
 
     Examples
     --------
