@@ -205,6 +205,7 @@ def _report_json(log: Log, path: Path) -> dict[str, Any]:
         "sources": _records(log.sources),
         "problems": _records(log.problems),
         "conversions": _records(log.conversions),
+        "skipped": _records(log.skipped),
     }
 
 
@@ -221,6 +222,7 @@ def report_text(log: Log, path: Path | str) -> str:
             f"{row['table']:<14} {row['rows_read']:>7} rows read, {row['rows_valid']:>7} valid, "
             f"{row['rows_quarantined']:>5} quarantined ({row['people']} person(s){span})"
         )
+    lines += not_read_lines(log, path)
     blank = int(log.sources["blank_rows"].sum()) if len(log.sources) else 0
     if blank:
         lines.append(f"{blank} blank row(s) skipped.")
@@ -235,7 +237,7 @@ def report_text(log: Log, path: Path | str) -> str:
         for row in counted.to_dict("records"):
             lines.append(f"  {row['values']} from {row['source']} ({row['file']})")
     for severity, title in (("error", "Problems (rows set aside)"), ("warning", "Warnings (rows kept)")):
-        found = log.problems[log.problems["severity"] == severity]
+        found = log.problems[(log.problems["severity"] == severity) & ~log.problems["rule"].isin(_LISTED_ABOVE)]
         if not len(found):
             continue
         lines += ["", f"{title}: {len(found)}"]
@@ -246,6 +248,35 @@ def report_text(log: Log, path: Path | str) -> str:
             lines.append(f"      {p['message']}")
     lines += ["", "No problems found." if not len(log.errors) else f"{len(log.errors)} problem(s) found."]
     return "\n".join(lines) + "\n"
+
+
+_LISTED_ABOVE = ("not_read", "duplicate_file")  # problems that are files not read: listed first, by not_read_lines
+
+
+def not_read_lines(log: Log, path: Path | str) -> list[str]:
+    """The lines of ``spasmlog validate`` that say what under ``path`` was not read, duplicate files first.
+
+    Examples
+    --------
+    >>> import tempfile, pandas as pd
+    >>> from spasmlog.log import SKIPPED_COLUMNS
+    >>> root = tempfile.mkdtemp()
+    >>> row = [f"{root}/Zoë/x.pdf", "not_a_table", "Zoë", "warning", "not a table file"]
+    >>> lines = not_read_lines(Log(skipped=pd.DataFrame([row], columns=SKIPPED_COLUMNS)), root)
+    >>> lines[1] == f"1 file or folder under {root} was not read:", lines[2]
+    (True, '  Zoë/x.pdf: not a table file')
+    """
+    skipped = log.skipped
+    if not len(skipped):
+        return []
+    order = skipped.assign(first=skipped["severity"] != "error").sort_values(["first", "file"], kind="stable")
+    count = len(order)
+    what = "file or folder" if count == 1 else "files or folders"
+    lines = ["", f"{count} {what} under {path} {'was' if count == 1 else 'were'} not read:"]
+    for row in order.to_dict("records"):
+        flag = "ERROR " if row["severity"] == "error" else ""
+        lines.append(f"  {flag}{_where(row['file'], None, path)}: {row['reason']}")
+    return lines
 
 
 def _import(args: argparse.Namespace, out: TextIO) -> int:

@@ -152,4 +152,6 @@ def describe_problem(problem: dict[str, Any]) -> str:
     column = f" {problem['column']}" if problem["column"] else ""
     value = problem["value"]
     shown = f" = {value!r}" if isinstance(value, str) else ""
-    return f"{where}:{problem['line']}{column}{shown}: {problem['message']}"
+    line = problem["line"]
+    at = "" if pd.isna(line) else f":{line}"  # a file not read has no line
+    return f"{where}{at}{column}{shown}: {problem['message']}"

@@ -15,6 +15,7 @@ __all__ = [
     "PROBLEM_COLUMNS",
     "PROVENANCE_COLUMNS",
     "QUARANTINE_COLUMNS",
+    "SKIPPED_COLUMNS",
     "SOURCE_COLUMNS",
     "Log",
     "empty_table",
@@ -41,6 +42,14 @@ PROVENANCE_COLUMNS = ["person_id", "date", "column", "source", "file", "detail"]
 
 SOURCE_COLUMNS = ["table", "file", "person_id", "rows_read", "rows_valid", "rows_quarantined", "blank_rows"]
 """Columns of :attr:`Log.sources`: one row per file (or workbook sheet) read."""
+
+SKIPPED_COLUMNS = ["file", "kind", "person_id", "severity", "reason"]
+"""Columns of :attr:`Log.skipped`: each file or folder under the path read that was not read, and why.
+
+``kind`` is one of :data:`spasmlog.io.sources.SKIPPED_KINDS`; ``person_id`` the person whose folder held it
+(``""`` at the top of a caseload); ``severity`` ``error`` for a duplicate file (a backup copy beside its
+original), else ``warning``.
+"""
 
 
 def empty_table(table: str) -> pd.DataFrame:
@@ -86,6 +95,10 @@ class Log:
         Which app export and file each imported ``daily`` value came from (``provenance.csv``, written
         by ``spasmlog import``); columns :data:`PROVENANCE_COLUMNS`. Values without a row here are the
         person's own entries.
+    skipped : pandas.DataFrame
+        Files and folders under the path read that were not read (a backup copy, a PDF, a folder below a
+        person's folder), with the reason; columns :data:`SKIPPED_COLUMNS`. Each is also in :attr:`problems`
+        (rule ``not_read``, or ``duplicate_file`` as an error).
     origins : dict of pandas.DataFrame
         For each table read from files, where each valid row came from: ``file`` and ``line``, aligned
         with the table's rows.
@@ -100,6 +113,7 @@ class Log:
     conversions: pd.DataFrame = field(default_factory=lambda: _frame(CONVERSION_COLUMNS))
     sources: pd.DataFrame = field(default_factory=lambda: _frame(SOURCE_COLUMNS))
     provenance: pd.DataFrame = field(default_factory=lambda: _frame(PROVENANCE_COLUMNS))
+    skipped: pd.DataFrame = field(default_factory=lambda: _frame(SKIPPED_COLUMNS))
     origins: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
 
     def table(self, name: str) -> pd.DataFrame:

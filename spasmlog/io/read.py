@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from spasmlog.io.sources import discover, read_provenance
-from spasmlog.log import PROVENANCE_COLUMNS, Log
+from spasmlog.errors import LogValidationError
+from spasmlog.io.sources import Skipped, discover, read_provenance
+from spasmlog.log import PROVENANCE_COLUMNS, SKIPPED_COLUMNS, Log
 from spasmlog.validation import Errors, build_log
 
 __all__ = ["read_log"]
@@ -75,25 +76,38 @@ def read_log(
     >>> int(log.sources["rows_read"].sum()) == valid + len(log.quarantine)
     True
     """
-    skipped: list[tuple[str, str]] = []
+    skipped: list[Skipped] = []
     raws = discover(path, skipped=skipped)
-    log = build_log(raws, errors=errors, dayfirst=dayfirst, drink_g=drink_g)
+    # every problem is collected first (the files not read among them), then raised together
+    log = build_log(raws, errors="quarantine" if errors == "raise" else errors, dayfirst=dayfirst, drink_g=drink_g)
     log.provenance = _provenance(Path(path))
     if skipped:
+        log.skipped = pd.DataFrame(
+            {
+                "file": [s.file for s in skipped],
+                "kind": [s.kind for s in skipped],
+                "person_id": [s.person_id for s in skipped],
+                "severity": ["error" if s.kind == "duplicate_file" else "warning" for s in skipped],
+                "reason": [s.reason for s in skipped],
+            },
+            columns=SKIPPED_COLUMNS,
+        )
         notes = pd.DataFrame(
             {
                 "table": "",
-                "file": [f for f, _ in skipped],
+                "file": log.skipped["file"],
                 "line": None,
                 "column": None,
                 "field": None,
                 "value": None,
-                "rule": "not_read",
-                "message": [reason for _, reason in skipped],
-                "severity": "warning",
+                "rule": log.skipped["kind"].map(lambda kind: kind if kind == "duplicate_file" else "not_read"),
+                "message": log.skipped["reason"],
+                "severity": log.skipped["severity"],
             }
         )
         log.problems = pd.concat([notes, log.problems], ignore_index=True)
+    if errors == "raise" and (log.problems["severity"] == "error").any():
+        raise LogValidationError.from_problems(log.problems)
     return log
 
 
