@@ -319,6 +319,7 @@ STRAYS: dict[str, bytes] = {
     ".DS_Store": b"\x00\x00\x00\x01Bud1",
     "Arztbrief.docx": b"PK\x03\x04",
     "README": b"my log\n",
+    "<img src=x onerror=alert(1)>.pdf": b"%PDF",
 }
 
 
@@ -331,7 +332,7 @@ def test_stray_files_never_abort_the_report(tmp_path: Path, capsys: pytest.Captu
     assert main(["validate", str(folder)]) == 0
     out = capsys.readouterr().out
     named = {"notes.txt", "scan.txt", "~lock.daily.csv#", ".~lock.daily.csv#", "~$daily.xlsx", "daily.pdf",
-             "Arztbrief.docx", "README"}  # fmt: skip
+             "Arztbrief.docx", "README", "<img src=x onerror=alert(1)>.pdf"}  # fmt: skip
     assert f"{len(named)} files or folders under {folder} were not read:" in out
     for name in STRAYS:
         assert (f"  {name}: " in out) == (name in named), name
@@ -340,6 +341,7 @@ def test_stray_files_never_abort_the_report(tmp_path: Path, capsys: pytest.Captu
     section = re.search(r'<section id="not-read".*?</section>', page, re.S)
     assert section is not None and f"{len(named)} files or folders under {folder} were not read" in section[0]
     assert page.index('id="not-read"') < page.index('id="who"')  # at the top, not in a footnote
+    assert "<img" not in page and "&lt;img src=x onerror=alert(1)&gt;.pdf" in section[0]
 
 
 # --- the report of the caseload -----------------------------------------------------------------------------

@@ -27,9 +27,11 @@ def read_log(
     ----------
     path : str or Path
         A folder holding a person's tables (``daily.csv``, ``spasms.csv``, ``interventions.csv``,
-        ``people.csv``; also ``.xlsx``, ``.parquet``, ``.jsonl``), a folder with one sub-folder per
-        person (the sub-folder name is the ``person_id``), an XLSX workbook with one sheet per table, or
-        a single table file. Files are recognised by name, else by their headers.
+        ``people.csv``; also ``.xlsx``, ``.parquet``, ``.jsonl``), a caseload folder (a sub-folder per
+        person, or one workbook or table file per person, named after them: see
+        :func:`spasmlog.io.sources.discover`), an XLSX workbook with one sheet per table, or a single table
+        file. Files are recognised by name, else by their headers. What is not read (a backup copy, a PDF)
+        is listed in ``Log.skipped``.
     errors : {"raise", "quarantine"}
         ``"raise"``: collect every problem, then raise :class:`~spasmlog.errors.LogValidationError`
         carrying them all in ``.problems``. ``"quarantine"``: return the valid rows and keep the others
