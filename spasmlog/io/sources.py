@@ -770,7 +770,7 @@ def discover(path: str | Path, *, skipped: list[Skipped] | None = None) -> list[
     for sub in _sub_folders(root):
         if sub.is_symlink():
             notes.append(Skipped(str(sub), "a folder reached through a link was not read (it may loop back)", "link"))
-        elif _holds_tables(sub) or any(p.is_file() and not p.name.startswith(".") for p in sub.iterdir()):
+        elif _holds_tables(sub) or any(p.is_file() and not _hidden(p) for p in sub.iterdir()):
             subs.append(sub)
     with_tables = [sub for sub in subs if _holds_tables(sub)]
     caseload = not own and (bool(with_tables) or _share_days([loaded[f] for f in clients]))
