@@ -699,7 +699,7 @@ def caseload(
             )
             if x == "date":
                 ax.xaxis_date()
-                locator = mdates.AutoDateLocator(minticks=3, maxticks=5)  # a narrow panel: a few months, named
+                locator = mdates.AutoDateLocator(minticks=2, maxticks=5)  # a narrow panel: a few months, named
                 ax.xaxis.set_major_locator(locator)
                 ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator, show_offset=False))
                 ax.tick_params(axis="x", labelsize=7)
