@@ -363,14 +363,17 @@ def caseload_summary(
           the last ``window`` days, times 7;
         - ``change_ratio`` (last / first), ``change_ci_low``, ``change_ci_high``, ``change_p_value``: rate
           ratio of the two periods from a quasi-Poisson model with Newey–West (HAC) errors over the days
-          (see Notes), and ``change_status`` (``ok`` or why it was not estimated: a span under two windows,
-          too few logged days, no spasms);
+          (see Notes), and ``change_status``: ``ok``, or why it was not estimated: "not enough days to test"
+          with the days there are and the days needed (a span under two windows; under half a window logged
+          at the start or the end), or "no spasms logged in either period";
         - ``active_interventions``: the interventions on at the person's last day (``;``-separated);
         - ``strongest_factor``, ``strongest_lag``, ``strongest_rate_ratio``, ``strongest_ci_low``,
           ``strongest_ci_high``, ``strongest_p_adjusted``: the person's association with the smallest
           adjusted p-value among those that survive the correction at ``alpha`` (from
           :func:`spasmlog.rate_ratios`, each person's factor × lag tests corrected together), missing when
-          none does; ``strongest`` says it in words, or "no clear association".
+          none does; ``strongest`` says it in words, or "no clear association", or why nothing could be tested
+          (:func:`not_enough_days`: fewer than :data:`MIN_DAYS` days logged, fewer than
+          :data:`MIN_SPASM_DAYS` days with spasms).
 
     Notes
     -----
@@ -380,7 +383,15 @@ def caseload_summary(
     errors and a t reference with Satterthwaite degrees of freedom (see
     :func:`spasmlog.analysis.counts.count_regression`). Plain HAC errors with a normal reference covered
     "no change" in 91.6 % of 5,975 simulated clients without one (120 days, two four-week windows,
-    over-dispersed counts); these cover it in 95.1 %.
+    over-dispersed counts); these cover it in 95.1 %. All people's changes are fitted as one batch.
+
+    The strongest association is exactly the row :func:`spasmlog.rate_ratios` (``by="person_id"``) states
+    with the smallest ``p_adjusted`` (ties: the smaller ``p_value``). Its max-T p-values need a numerical
+    integration each; only those that can still make a finding are computed: a hypothesis whose smallest
+    possible p-value (its weighted Bonferroni bound times its largest weight) is above ``alpha`` × its weight
+    is never selected by the weighted Benjamini–Hochberg rule, whatever the others' p-values. The model fits
+    (every factor × lag for each person) and the remaining integrations are what the time goes on:
+    ``benchmarks/bench_caseload.py`` measures it; ``factors=[]`` skips the associations.
 
     Examples
     --------
