@@ -26,7 +26,7 @@ import jinja2
 import numpy as np
 import pandas as pd
 
-from spasmlog.analysis.caseload import caseload_summary
+from spasmlog.analysis.caseload import NOT_ENOUGH, caseload_summary, not_enough_days
 from spasmlog.analysis.daily import INTAKE_COLUMNS, daily_table, intervention_column
 from spasmlog.analysis.decision import PRIMARY
 from spasmlog.analysis.findings import (
@@ -888,6 +888,7 @@ def render_index(
             "page": pages[str(row["person_id"])],
             "quarantined": quarantined.get(row["person_id"], 0),
             "spasms_recorded": recorded.get(row["person_id"], False),
+            "not_enough": str(row["change_status"]).startswith(NOT_ENOUGH),  # no "6.7 → 6.7" from overlapping weeks
         }
         for row in _records(summary)
     ]
@@ -904,7 +905,8 @@ def render_index(
         key="caseload",
         alt="One trend panel per person on a shared axis, sorted by the change since the start.",
         summary=summary,
-        ncols=3,  # three panels across keep the labels readable in the A4 column
+        ncols=3,  # three panels across keep the labels readable in the A4 column: twelve clients on one page
+        x="date",  # axes that name the months
     )
     return _render(
         "index.html.j2",
@@ -1037,7 +1039,7 @@ def write_report(
         mine = group.reset_index(drop=True)
         analysed[str(pid)] = analyse(mine) if mine["spasm_count"].notna().any() else None
     with factor_names(_intervention_names(log)):
-        summary = _with_strongest(summary, analysed)
+        summary = _with_strongest(summary, analysed, days)
 
     if not caseload:
         target = _page_path(output)
@@ -1077,10 +1079,13 @@ def write_report(
     return index
 
 
-def _with_strongest(summary: pd.DataFrame, analysed: dict[str, Results | None]) -> pd.DataFrame:
+def _with_strongest(summary: pd.DataFrame, analysed: dict[str, Results | None], days: pd.DataFrame) -> pd.DataFrame:
     """The summary's ``strongest_*`` columns from each person's decided rate ratios (see :func:`analyse`):
     the association with the smallest adjusted p-value among the findings, as
-    :func:`spasmlog.caseload_summary` reports it, or "no clear association"."""
+    :func:`spasmlog.caseload_summary` reports it, or "no clear association" (or "not enough days to test",
+    with the days, when the person has too few; :func:`spasmlog.analysis.caseload.not_enough_days`)."""
+    counts = days.groupby(days["person_id"].astype(str))["spasm_count"]
+    logged, spasm_days = counts.count().to_dict(), counts.agg(lambda c: int((c > 0).sum())).to_dict()
     summary = summary.copy()
     for column in ("strongest_factor", "strongest"):
         summary[column] = summary[column].astype(object)
@@ -1090,7 +1095,8 @@ def _with_strongest(summary: pd.DataFrame, analysed: dict[str, Results | None]) 
         found = table[(table["status"] == "ok") & (table["p_adjusted"] <= ALPHA)] if len(table) else table
         index = summary.index[position]
         if not len(found):
-            summary.loc[index, "strongest"] = "no clear association"
+            reason = not_enough_days(int(logged.get(pid, 0)), int(spasm_days.get(pid, 0)))
+            summary.loc[index, "strongest"] = reason or "no clear association"
             continue
         best = found.sort_values(["p_adjusted", "p_value"], kind="stable").iloc[0]
         summary.loc[index, ["strongest_factor", "strongest_lag"]] = [best["factor"], int(best["lag"])]
