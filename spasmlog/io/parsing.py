@@ -420,8 +420,9 @@ def parse_dates(
 
     ``2026-01-27`` and ``2026-01-27 23:40`` are read directly. ``27/01/2026`` and ``1/27/2026`` are read
     day-first or month-first as the column shows: a first number above 12 means day-first, a second
-    number above 12 means month-first. Where the column does not show it and ``dayfirst`` is not given,
-    dates like ``03/04/2026`` are reported as ``ambiguous_date``. Month names (``27 Jan 2026``) are read
+    number above 12 means month-first, and dates written with dots (``01.03.2026``) are day-first.
+    Where the column does not show it and ``dayfirst`` is not given, dates like ``03/04/2026`` are
+    reported as ``ambiguous_date``. Month names (``27 Jan 2026``) are read
     as written. A date column holding a time of day other than midnight is ``not_a_date``.
 
     Examples
@@ -486,6 +487,8 @@ def _parse_slash_dates(text: pd.Series, values: pd.Series, parsed: Parsed, *, ki
         says_month = bool((b > 12).any())
         if says_day != says_month:
             dayfirst = says_day
+        elif not says_month and text[ok.to_numpy()].str.match(r"\s*\d{1,2}\.\d{1,2}\.").all():
+            dayfirst = True  # 01.03.2025: dates written with dots are day-first (DIN 5008, and Europe-wide)
     mixed = dayfirst is None and bool((a > 12).any()) and bool((b > 12).any())
     if dayfirst is None:
         # Either no cell shows the order, or cells show both orders: only day == month is certain.

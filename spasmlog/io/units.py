@@ -14,10 +14,19 @@ import difflib
 import re
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, Literal
 
 from spasmlog.logformat.schemas import TABLES, field_specs
-from spasmlog.logformat.vocabulary import COFFEE_WORDS, UNIT_WORDS, fold, folded_set, header_aliases, spellings
+from spasmlog.logformat.vocabulary import (
+    COFFEE_WORDS,
+    DATE_WORDS,
+    TIME_WORDS,
+    UNIT_WORDS,
+    fold,
+    folded_set,
+    header_aliases,
+    spellings,
+)
 
 __all__ = [
     "ALIASES",
@@ -27,6 +36,7 @@ __all__ = [
     "UNIT_WORDS",
     "HeaderMatch",
     "convert_factor",
+    "date_time_part",
     "resolve_header",
     "suggest_header",
     "unit_registry",
@@ -252,4 +262,25 @@ def suggest_header(header: str, table: str) -> str | None:
         close = difflib.get_close_matches(attempt, list(names), n=1, cutoff=0.75)
         if close:
             return names[close[0]]
+    return None
+
+
+_DATE_PART = folded_set(DATE_WORDS)
+_TIME_PART = folded_set(TIME_WORDS)
+
+
+def date_time_part(header: str) -> Literal["date", "time"] | None:
+    """Whether ``header`` names the date or the time of day of a spasm written in two columns.
+
+    Examples
+    --------
+    >>> date_time_part("Datum"), date_time_part("Uhrzeit (hh:mm)"), date_time_part("heure"), date_time_part("Wo")
+    ('date', 'time', 'time', None)
+    """
+    text = _normalise(header)
+    for name in (text, _split_unit(text)[0]):
+        if name in _DATE_PART:
+            return "date"
+        if name in _TIME_PART:
+            return "time"
     return None
