@@ -210,6 +210,9 @@ def _report_json(log: Log, path: Path) -> dict[str, Any]:
     }
 
 
+_MAX_UNKNOWN_SHOWN = 40  # headers not understood listed by `validate`; the JSON report lists them all
+
+
 def report_text(log: Log, path: Path | str) -> str:
     """The readable validation report of ``spasmlog validate``."""
     lines = [f"spasmlog validate {path}", ""]
@@ -234,10 +237,13 @@ def report_text(log: Log, path: Path | str) -> str:
             lines.append(f"  {Path(str(c['file'])).name}: '{c['column']}' -> {c['field']}{factor}  {c['note']}")
     if len(log.unknown_columns):
         lines += ["", "Headers not understood (their columns are kept as your own factors):"]
-        for u in log.unknown_columns.to_dict("records"):
+        shown = log.unknown_columns.head(_MAX_UNKNOWN_SHOWN)
+        for u in shown.to_dict("records"):
             hint = f": did you mean {u['suggestion']}?" if isinstance(u["suggestion"], str) else ""
             hint += f" ({u['note']})" if isinstance(u["note"], str) else ""
             lines.append(f"  {Path(str(u['file'])).name}: `{u['column']}`{hint}")
+        if len(log.unknown_columns) > len(shown):
+            lines.append(f"  ... and {len(log.unknown_columns) - len(shown)} more (all in `--format json`).")
         lines.append("  Rename a header to the suggested name (or `spasmlog template` shows them all) to have it read.")
     if len(log.provenance):
         lines += ["", "Imported values (the rest are your own entries):"]

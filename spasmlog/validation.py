@@ -95,6 +95,10 @@ _MESSAGES = {
     "unknown_sheet": "{detail}",
 }
 
+_MAX_SUGGESTIONS = 200
+"""Headers not understood in one file beyond which none gets a suggestion: a diary has a few, a wide
+export thousands of its own columns (a suggestion costs a few milliseconds each)."""
+
 _WARNING_RULES = frozenset({"vague_duration", "broad_category"})
 """Cell rules that keep their row: the rest of the row is sound, only this cell could not be read exactly."""
 
@@ -259,6 +263,7 @@ def _prepare(raw: RawTable, *, dayfirst: bool | None, drink_g: float) -> _Prepar
 
     used = set(header_of.values())
     unconvertible = {w["column"] for w in header_warnings}
+    suggest = len(frame.columns) - len(used) <= _MAX_SUGGESTIONS
     for header in frame.columns:
         if header in used or (time_header is not None and header == time_header):
             continue
@@ -270,7 +275,11 @@ def _prepare(raw: RawTable, *, dayfirst: bool | None, drink_g: float) -> _Prepar
                     "table": raw.table,
                     "file": raw.file,
                     "column": str(header),
-                    "suggestion": named.field if named is not None else _suggest(raw.table, header),
+                    "suggestion": named.field
+                    if named is not None
+                    else _suggest(raw.table, header)
+                    if suggest
+                    else None,
                     "note": None
                     if named is None
                     else "its cells are neither minutes nor exercise types: kept as your own factor",

@@ -423,3 +423,14 @@ def test_diaries_in_other_languages(tmp_path: Path, language: str) -> None:
         6.0,
         seconds,
     )
+
+
+def test_a_wide_export_lists_its_unknown_headers_briefly(tmp_path: Path) -> None:
+    headers = ["date", *(f"Wassr {i}" for i in range(250))]
+    path = tmp_path / "export.csv"
+    path.write_text(",".join(headers) + "\n2025-03-13," + ",".join("1" for _ in range(250)) + "\n", encoding="utf-8")
+    log = spasmlog.read_log(path)
+    assert len(log.unknown_columns) == 250  # every one listed in the structured data
+    assert log.unknown_columns["suggestion"].isna().all()  # too many to be a diary's typos: no guesses
+    text = report_text(log, path)
+    assert text.count("`Wassr ") == 40 and "... and 210 more" in text

@@ -13,7 +13,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any, Literal
 
 from spasmlog.logformat.schemas import TABLES, field_specs
@@ -160,6 +160,7 @@ def _coffee(header: str, unit: str | None) -> HeaderMatch:
     )
 
 
+@lru_cache(maxsize=1 << 16)  # a header is read the same way each time: detecting the table, mapping, listing
 def resolve_header(header: str, table: str, *, drink_g: float = 10.0) -> HeaderMatch | None:
     """Read ``header`` as a canonical column of ``table``; ``None`` for a column spasmlog does not know.
 
@@ -237,11 +238,9 @@ def resolve_header(header: str, table: str, *, drink_g: float = 10.0) -> HeaderM
 
 
 @cache
-def _candidates(table: str) -> dict[str, str]:
-    names = dict(_lookup(table))
-    for column in field_specs(table):
-        names[column] = column
-    return names
+def _candidates(table: str) -> tuple[dict[str, str], list[str]]:
+    names = _lookup(table)
+    return names, list(names)
 
 
 def suggest_header(header: str, table: str) -> str | None:
@@ -255,11 +254,10 @@ def suggest_header(header: str, table: str) -> str | None:
     >>> suggest_header("Wassr (L)", "daily"), suggest_header("Magnesum", "daily"), suggest_header("banana", "daily")
     ('water_ml', 'magnesium_mg', None)
     """
-    names = _candidates(table)
+    names, candidates = _candidates(table)
     text = _normalise(header)
-    tries = [text, _split_unit(text)[0], text.replace(" ", "_")]
-    for attempt in tries:
-        close = difflib.get_close_matches(attempt, list(names), n=1, cutoff=0.75)
+    for attempt in dict.fromkeys((text, _split_unit(text)[0])):
+        close = difflib.get_close_matches(attempt, candidates, n=1, cutoff=0.75)
         if close:
             return names[close[0]]
     return None
