@@ -206,7 +206,11 @@ def _report_json(log: Log, path: Path) -> dict[str, Any]:
         "problems": _records(log.problems),
         "conversions": _records(log.conversions),
         "skipped": _records(log.skipped),
+        "unknown_columns": _records(log.unknown_columns),
     }
+
+
+_MAX_UNKNOWN_SHOWN = 40  # headers not understood listed by `validate`; the JSON report lists them all
 
 
 def report_text(log: Log, path: Path | str) -> str:
@@ -231,6 +235,16 @@ def report_text(log: Log, path: Path | str) -> str:
         for c in log.conversions.to_dict("records"):
             factor = f" x {format(c['factor'], 'g')} ({c['from_unit']} to {c['to_unit']})" if c["factor"] != 1 else ""
             lines.append(f"  {Path(str(c['file'])).name}: '{c['column']}' -> {c['field']}{factor}  {c['note']}")
+    if len(log.unknown_columns):
+        lines += ["", "Headers not understood (their columns are kept as your own factors):"]
+        shown = log.unknown_columns.head(_MAX_UNKNOWN_SHOWN)
+        for u in shown.to_dict("records"):
+            hint = f": did you mean {u['suggestion']}?" if isinstance(u["suggestion"], str) else ""
+            hint += f" ({u['note']})" if isinstance(u["note"], str) else ""
+            lines.append(f"  {Path(str(u['file'])).name}: `{u['column']}`{hint}")
+        if len(log.unknown_columns) > len(shown):
+            lines.append(f"  ... and {len(log.unknown_columns) - len(shown)} more (all in `--format json`).")
+        lines.append("  Rename a header to the suggested name (or `spasmlog template` shows them all) to have it read.")
     if len(log.provenance):
         lines += ["", "Imported values (the rest are your own entries):"]
         counted = log.provenance.groupby(["source", "file"], sort=True).size().reset_index(name="values")

@@ -17,6 +17,7 @@ __all__ = [
     "QUARANTINE_COLUMNS",
     "SKIPPED_COLUMNS",
     "SOURCE_COLUMNS",
+    "UNKNOWN_COLUMNS",
     "Log",
     "empty_table",
 ]
@@ -39,6 +40,11 @@ CONVERSION_COLUMNS = ["table", "file", "column", "field", "from_unit", "to_unit"
 
 PROVENANCE_COLUMNS = ["person_id", "date", "column", "source", "file", "detail"]
 """Columns of :attr:`Log.provenance`: which app export and file each imported ``daily`` value came from."""
+
+UNKNOWN_COLUMNS = ["table", "file", "column", "suggestion", "note"]
+"""Columns of :attr:`Log.unknown_columns`: every header not read into a canonical column (kept as an extra
+column), the canonical column whose name or alias is closest to it (empty when none is close), and why a
+header that names a column was not read into it (``note``, else empty)."""
 
 SOURCE_COLUMNS = ["table", "file", "person_id", "rows_read", "rows_valid", "rows_quarantined", "blank_rows"]
 """Columns of :attr:`Log.sources`: one row per file (or workbook sheet) read."""
@@ -91,6 +97,9 @@ class Log:
         :data:`CONVERSION_COLUMNS`.
     sources : pandas.DataFrame
         One row per file or sheet read; columns :data:`SOURCE_COLUMNS`.
+    unknown_columns : pandas.DataFrame
+        Headers spasmlog did not understand (their columns are kept as extra columns), with the closest
+        canonical column as ``suggestion``; columns :data:`UNKNOWN_COLUMNS`.
     provenance : pandas.DataFrame
         Which app export and file each imported ``daily`` value came from (``provenance.csv``, written
         by ``spasmlog import``); columns :data:`PROVENANCE_COLUMNS`. Values without a row here are the
@@ -112,6 +121,7 @@ class Log:
     quarantine: pd.DataFrame = field(default_factory=lambda: _frame(QUARANTINE_COLUMNS))
     conversions: pd.DataFrame = field(default_factory=lambda: _frame(CONVERSION_COLUMNS))
     sources: pd.DataFrame = field(default_factory=lambda: _frame(SOURCE_COLUMNS))
+    unknown_columns: pd.DataFrame = field(default_factory=lambda: _frame(UNKNOWN_COLUMNS))
     provenance: pd.DataFrame = field(default_factory=lambda: _frame(PROVENANCE_COLUMNS))
     skipped: pd.DataFrame = field(default_factory=lambda: _frame(SKIPPED_COLUMNS))
     origins: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)

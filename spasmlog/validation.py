@@ -22,12 +22,13 @@ import pandera.pandas as pa
 from spasmlog.errors import AmbiguousColumnError, LogValidationError, MissingColumnError
 from spasmlog.io import parsing
 from spasmlog.io.sources import RawTable
-from spasmlog.io.units import ALIASES, HeaderMatch, resolve_header
+from spasmlog.io.units import ALIASES, HeaderMatch, date_time_part, resolve_header, suggest_header
 from spasmlog.log import (
     CONVERSION_COLUMNS,
     PROBLEM_COLUMNS,
     QUARANTINE_COLUMNS,
     SOURCE_COLUMNS,
+    UNKNOWN_COLUMNS,
     Log,
     empty_table,
 )
@@ -85,10 +86,21 @@ _MESSAGES = {
     "end_not_before_start": "The intervention ends before it starts ({value}).",
     "unit_not_convertible": "Header '{value}' looks like {field} but {detail}; the column was kept as an extra "
     "column. Rename the header (e.g. '{field}') to have it read.",
+    "vague_duration": "'{value}' does not say how long: the spasm is kept without a duration. Write the seconds "
+    "or minutes it lasted (e.g. 30 s, 2 min) to have its duration counted.",
+    "broad_category": "'{value}' is broader than any {field} value and was read as 'other' (the row is kept). "
+    "For a thigh write quadriceps (front) or hamstring (back); the values are: {allowed}.",
     "events_disagree_with_count": "spasm_count says {value} but {detail} spasm event(s) are logged that day; "
     "the events are used.",
     "unknown_sheet": "{detail}",
 }
+
+_MAX_SUGGESTIONS = 200
+"""Headers not understood in one file beyond which none gets a suggestion: a diary has a few, a wide
+export thousands of its own columns (a suggestion costs a few milliseconds each)."""
+
+_WARNING_RULES = frozenset({"vague_duration", "broad_category"})
+"""Cell rules that keep their row: the rest of the row is sound, only this cell could not be read exactly."""
 
 
 @dataclass
@@ -101,6 +113,7 @@ class _Prepared:
     factor_of: dict[str, float]
     cell_problems: list[dict[str, Any]] = field(default_factory=list)
     conversions: list[dict[str, Any]] = field(default_factory=list)
+    unknown: list[dict[str, Any]] = field(default_factory=list)
 
 
 def _message(rule: str, **parts: Any) -> str:
@@ -119,6 +132,8 @@ def _map_headers(raw: RawTable, drink_g: float) -> tuple[dict[str, HeaderMatch],
     by_field: dict[str, str] = {}
     for header in raw.frame.columns:
         match = resolve_header(str(header), raw.table, drink_g=drink_g)
+        if match is not None and match.field == "exercise_min" and match.from_unit is None:
+            match = _exercise_by_content(match, raw.frame[header])
         if match is None:
             continue
         if match.problem:
@@ -144,6 +159,21 @@ def _map_headers(raw: RawTable, drink_g: float) -> tuple[dict[str, HeaderMatch],
     return matches, warnings
 
 
+def _exercise_by_content(match: HeaderMatch, cells: pd.Series) -> HeaderMatch | None:
+    """A header like ``Sport`` or ``exercise`` without a unit, read by what its cells hold: minutes when any
+    cell is a number, the exercise type when every cell names one (``Radfahren``, ``yoga``), else not read
+    into a canonical column (``ja``/``nein``: kept as the person's own yes/no factor)."""
+    if not (pd.api.types.is_string_dtype(cells) or cells.dtype == object):
+        return match
+    recorded = cells[~parsing.is_missing(cells)].astype("str")
+    if recorded.empty or parsing.parse_number(recorded).values.notna().any():
+        return match
+    types = field_specs("daily")["exercise_type"].allowed
+    if recorded.map(lambda v: parsing.normalise_category(v, types) in types).all():
+        return HeaderMatch(match.header, "exercise_type", note="read as the exercise type: its cells name one")
+    return None
+
+
 def _accepted_names(table: str, column: str) -> str:
     names = [column, *ALIASES[table].get(column, ())]
     return ", ".join(f"'{n}'" for n in names[:5])
@@ -160,9 +190,13 @@ def _prepare(raw: RawTable, *, dayfirst: bool | None, drink_g: float) -> _Prepar
 
     time_header = None
     if raw.table == "spasms" and "start" not in header_of:
-        lowered = {str(c).strip().lower(): str(c) for c in frame.columns}
-        if "date" in lowered and "time" in lowered:
-            date_header, time_header = lowered["date"], lowered["time"]
+        parts: dict[str, str] = {}
+        for column in frame.columns:
+            part = date_time_part(str(column))
+            if part is not None and str(column) not in matches:
+                parts.setdefault(part, str(column))
+        if "date" in parts and "time" in parts:
+            date_header, time_header = parts["date"], parts["time"]
             header_of["start"] = date_header
             matches[date_header] = HeaderMatch(date_header, "start", note=f"combined with '{time_header}'")
 
@@ -204,7 +238,14 @@ def _prepare(raw: RawTable, *, dayfirst: bool | None, drink_g: float) -> _Prepar
         # Frames carry a RangeIndex from loading, so an index label is the row's position.
         for row, rule in zip(parsed.errors.index.to_numpy(), parsed.errors.to_numpy(), strict=True):
             prepared.cell_problems.append(
-                {"row": int(row), "column": header, "field": name, "value": str(cells.iloc[row]), "rule": rule}
+                {
+                    "row": int(row),
+                    "column": header,
+                    "field": name,
+                    "value": str(cells.iloc[row]),
+                    "rule": rule,
+                    "severity": "warning" if rule in _WARNING_RULES else "error",
+                }
             )
         match = matches[header]
         prepared.conversions.append(
@@ -221,11 +262,37 @@ def _prepare(raw: RawTable, *, dayfirst: bool | None, drink_g: float) -> _Prepar
         )
 
     used = set(header_of.values())
+    unconvertible = {w["column"] for w in header_warnings}
+    suggest = len(frame.columns) - len(used) <= _MAX_SUGGESTIONS
     for header in frame.columns:
         if header in used or (time_header is not None and header == time_header):
             continue
         prepared.typed[str(header)] = _infer_extra(frame[header], raw.decimal_comma)
+        if str(header) not in unconvertible:  # those have a warning of their own
+            named = resolve_header(str(header), raw.table)
+            prepared.unknown.append(
+                {
+                    "table": raw.table,
+                    "file": raw.file,
+                    "column": str(header),
+                    "suggestion": named.field
+                    if named is not None
+                    else _suggest(raw.table, header)
+                    if suggest
+                    else None,
+                    "note": None
+                    if named is None
+                    else "its cells are neither minutes nor exercise types: kept as your own factor",
+                }
+            )
     return prepared
+
+
+def _suggest(table: str, header: object) -> str | None:
+    """The canonical column a header not understood probably means (``None`` when nothing is close)."""
+    if table == "spasms" and date_time_part(str(header)) is not None:
+        return "start"  # a date without a time column, or a time without a date column
+    return suggest_header(str(header), table)
 
 
 def _parse(spec: FieldSpec, cells: pd.Series, raw: RawTable, *, dayfirst: bool | None, factor: float) -> parsing.Parsed:
@@ -375,6 +442,7 @@ def build_log(
         quarantine=quarantine,
         conversions=pd.DataFrame(conversions, columns=CONVERSION_COLUMNS),
         sources=pd.DataFrame(source_rows, columns=SOURCE_COLUMNS),
+        unknown_columns=pd.DataFrame([u for p in prepared for u in p.unknown], columns=UNKNOWN_COLUMNS),
         origins=origins,
     )
     if errors == "raise" and (log.problems["severity"] == "error").any():

@@ -85,7 +85,7 @@ def test_durations(cell: str, seconds: float) -> None:
     assert _one(parsed) == pytest.approx(seconds)
 
 
-@pytest.mark.parametrize("cell", ["long", "2 parsecs", "1:99:99:99", "min"])
+@pytest.mark.parametrize("cell", ["lots", "2 parsecs", "1:99:99:99", "min"])
 def test_unreadable_durations(cell: str) -> None:
     assert parsing.parse_duration(pd.Series([cell])).errors.tolist() == ["not_a_duration"]
 

@@ -48,7 +48,8 @@ def read_log(
     -------
     Log
         Validated tables ``daily``, ``spasms``, ``interventions``, ``people``, and ``problems``,
-        ``quarantine``, ``conversions``, ``sources``. Rows read = valid rows + quarantined rows.
+        ``quarantine``, ``conversions``, ``sources``, ``unknown_columns``. Rows read = valid rows +
+        quarantined rows.
 
     Raises
     ------
@@ -68,7 +69,9 @@ def read_log(
     durations ``90``, ``1:30``, ``1m30s``, ``2 min``. Headers with units (``Water (L)``, ``Water (oz)``,
     ``water cups``, ``Magnesium (g)``, ``Sitting (min)``, ``Alcohol (drinks)``) are converted to the
     canonical unit and the conversion is listed in ``Log.conversions``. Blank rows are skipped and
-    counted in ``Log.sources``. Columns spasmlog does not know are kept.
+    counted in ``Log.sources``. Headers, units, categories, yes/no and durations are also understood in
+    German, French, Spanish, Italian and Dutch (:mod:`spasmlog.logformat.vocabulary`). Columns spasmlog
+    does not know are kept, and listed in ``Log.unknown_columns`` with the closest known name.
 
     Examples
     --------

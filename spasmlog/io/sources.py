@@ -29,8 +29,9 @@ from spasmlog.errors import (
     LogReadError,
     UnrecognisedTableError,
 )
-from spasmlog.io.units import resolve_header
+from spasmlog.io.units import date_time_part, resolve_header
 from spasmlog.logformat.schemas import TABLES, field_specs
+from spasmlog.logformat.vocabulary import fold
 
 __all__ = [
     "PROVENANCE_FILE",
@@ -53,15 +54,26 @@ _QUARANTINE_HEADERS = ["table", "file", "line", "reasons"]  # the leading column
 _WORKBOOKS = (".xlsx", ".xlsm")
 _IGNORED_SHEETS = {"readme", "help", "about", "instructions", "lists", "info"}
 
+# Folded (no accents), matched anywhere in the file's name, in this order. No words that name a person
+# ("Patient 3.xlsx", "Klient Kramp.xlsx" are a physiotherapist's client files, see _client_named).
 _STEM_WORDS: list[tuple[str, str]] = [
     ("intervention", "interventions"),
     ("treatment", "interventions"),
     ("therap", "interventions"),
     ("programme", "interventions"),
+    ("behandlung", "interventions"),
+    ("traitement", "interventions"),
+    ("tratamiento", "interventions"),
+    ("trattament", "interventions"),
+    ("behandeling", "interventions"),
     ("spasm", "spasms"),
-    ("cramp", "spasms"),
+    ("cramp", "spasms"),  # and crampes, crampi
     ("episode", "spasms"),
     ("event", "spasms"),
+    ("krampf", "spasms"),
+    ("kraempf", "spasms"),
+    ("calambre", "spasms"),
+    ("krampen", "spasms"),  # not "kramp": a surname too, and a file named after a client is a client
     ("people", "people"),
     ("person", "people"),
     ("participant", "people"),
@@ -71,6 +83,12 @@ _STEM_WORDS: list[tuple[str, str]] = [
     ("diary", "daily"),
     ("days", "daily"),
     ("day", "daily"),
+    ("tagebuch", "daily"),
+    ("journal", "daily"),
+    ("diario", "daily"),
+    ("dagboek", "daily"),
+    ("taglich", "daily"),
+    ("quotidien", "daily"),
 ]
 
 
@@ -92,7 +110,14 @@ class RawTable:
 
 
 def detect_table(name: str, columns: list[str]) -> str | None:
-    """Which table a file holds: by its name first (``daily.csv``, ``my cramps.csv``), else by its headers.
+    """Which table a file holds, from its headers and its name (``daily.csv``, ``my cramps.csv``, ``Krämpfe``).
+
+    Headers decide between spasm events and daily rows, whatever the name: a table with a time-of-day
+    column (``Uhrzeit``, ``time``) or a body-region column (``Wo``, ``where``) holds events, unless more of
+    its columns are daily measures (water, sleep, a count of spasms). A daily count of spasms (``Krämpfe``
+    in ``Tagebuch.csv``) never makes a table the events table. Otherwise the name decides, and a table
+    named like spasms whose headers can only be daily rows (a date, daily measures, nothing of an event)
+    is the daily table. Without a telling name, the headers are matched against every table.
 
     Examples
     --------
@@ -100,16 +125,32 @@ def detect_table(name: str, columns: list[str]) -> str | None:
     'spasms'
     >>> detect_table("export", ["Date", "Water (L)", "Steps"])
     'daily'
+    >>> detect_table("Krämpfe", ["Datum", "Uhrzeit", "Wo", "Seite", "Stärke (1-10)", "Dauer", "Notiz"])
+    'spasms'
+    >>> detect_table("Krämpfe", ["Datum", "Krämpfe", "Wasser (L)"])
+    'daily'
+    >>> detect_table("Tagebuch", ["Datum", "Wasser (L)", "Krämpfe", "Schlaf (Std)"])
+    'daily'
     """
-    stem = name.lower()
+    names = [str(c) for c in columns]
+    daily = {m.field for c in names if (m := resolve_header(c, "daily")) is not None}
+    events = {m.field for c in names if (m := resolve_header(c, "spasms")) is not None}
+    parts = {p for c in names if (p := date_time_part(c)) is not None}
+    daily_measures = daily - {"person_id", "date", "notes"}
+    event_fields = (events - {"person_id", "notes"}) | ({"time"} & parts)
+    if ("time" in parts or "body_region" in events) and len(event_fields) > len(daily_measures):
+        return "spasms"
+    stem = fold(name)
     for word, table in _STEM_WORDS:
         if word in stem:
+            if table == "spasms" and not event_fields and daily_measures and "date" in daily:
+                return "daily"
             return table
     best, best_score = None, 0
     for table in TABLES:
-        matched = {m.field for c in columns if (m := resolve_header(c, table)) is not None}
+        matched = {m.field for c in names if (m := resolve_header(c, table)) is not None}
         required = {n for n, s in field_specs(table).items() if s.required and n != "person_id"}
-        if table == "spasms" and {"date", "time"} <= {str(c).strip().lower() for c in columns}:
+        if table == "spasms" and {"date", "time"} <= parts:
             matched.add("start")
         if not required <= matched:
             continue
