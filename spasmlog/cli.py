@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -17,6 +18,7 @@ from typing import Any, TextIO
 
 import pandas as pd
 
+from spasmlog._interrupt import interrupted_while_loading
 from spasmlog.errors import SpasmlogError
 from spasmlog.log import Log
 
@@ -147,6 +149,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     before: dict[Path, tuple[int, int, int]] = {}
     try:
+        if signal.getsignal(signal.SIGINT) is interrupted_while_loading:
+            signal.signal(signal.SIGINT, signal.default_int_handler)  # from here on, Ctrl-C is handled below
         before = _snapshot(_written_by(args))
         if args.command == "validate":
             return _validate(args, sys.stdout)

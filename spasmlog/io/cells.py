@@ -84,16 +84,17 @@ def unneutralise(text: str) -> str:
     return text[1:] if text[:1] == _QUOTE and _needs_quote(text[1:]) else text
 
 
-def _convert_column(column: pd.Series, convert: Callable[[str], str], starts: tuple[str, ...]) -> pd.Series:
-    """``column`` with ``convert`` applied to its text cells that begin with one of ``starts``."""
+def _convert_column(column: pd.Series, convert: Callable[[str], str], starts: tuple[str, ...]) -> pd.Series | None:
+    """``column`` with ``convert`` applied to its text cells that begin with one of ``starts``; ``None`` when
+    no cell does."""
     if not (pd.api.types.is_object_dtype(column) or pd.api.types.is_string_dtype(column)):
-        return column
+        return None
     try:
         candidates = column.str.startswith(starts, na=False).astype(bool)
     except AttributeError:  # an object column without text (numbers, dates, mixed): check cell by cell
         candidates = column.map(lambda v: isinstance(v, str) and v.startswith(starts)).astype(bool)
     if not candidates.any():
-        return column
+        return None
     out = column.copy()
     out[candidates] = column[candidates].map(convert)
     return out
@@ -104,7 +105,7 @@ def _convert_frame(frame: pd.DataFrame, convert: Callable[[str], str], starts: t
     changed = {
         index: converted
         for index in range(frame.shape[1])
-        if (converted := _convert_column(frame.iloc[:, index], convert, starts)) is not frame.iloc[:, index]
+        if (converted := _convert_column(frame.iloc[:, index], convert, starts)) is not None
     }
     if not changed and columns == list(frame.columns):
         return frame

@@ -13,7 +13,6 @@ to equal tables.
 
 from __future__ import annotations
 
-import csv
 import os
 import shutil
 import signal
@@ -175,7 +174,8 @@ def write_csv(
     safe = neutralise_frame(frame)
     # Python's CSV writer quotes a cell holding a line break only if the break is part of ``lineterminator``:
     # a lone carriage return in a "\n" file would split the row. Such a (rare) file has every cell quoted.
-    quoting = csv.QUOTE_ALL if "\r" not in lineterminator and _holds_carriage_return(safe) else csv.QUOTE_MINIMAL
+    every_cell = "\r" not in lineterminator and _holds_carriage_return(safe)
+    quoting: Literal[0, 1] = 1 if every_cell else 0  # csv.QUOTE_ALL, csv.QUOTE_MINIMAL
     with path.open("w", encoding=encoding, newline="") as stream:
         safe.to_csv(stream, index=False, sep=sep, lineterminator=lineterminator, quoting=quoting)
 
