@@ -21,9 +21,10 @@ FULL = OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
 
 def _caseload(folder: Path, people: tuple[str, ...] = ("ann", "bob"), days: int = 14) -> Path:
+    """A small caseload; without spasm counts, so that nothing is analysed and the reports are quick."""
     for person in people:
         (folder / person).mkdir(parents=True)
-        rows = ["date,water_ml,spasm_count"] + [f"2026-01-{i:02d},{1500 + 10 * i},{i % 3}" for i in range(1, days + 1)]
+        rows = ["date,water_ml"] + [f"2026-01-{i:02d},{1500 + 10 * i}" for i in range(1, days + 1)]
         (folder / person / "daily.csv").write_text("\n".join(rows) + "\n")
     return folder
 
