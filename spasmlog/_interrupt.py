@@ -25,8 +25,13 @@ def interrupted_while_loading(number: int, frame: FrameType | None) -> None:
 
 
 def _running_as_the_command() -> bool:
-    command = os.path.basename(sys.argv[0]) if sys.argv else ""  # "-m" while `python -m spasmlog` loads
-    return command in ("-m", "spasmlog", "spasmlog.exe")
+    """``spasmlog ...`` or ``python -m spasmlog ...`` (not ``python -m spasmlog.samples``, not a notebook)."""
+    original = list(getattr(sys, "orig_argv", []))
+    if "-m" in original[:-1]:
+        return original[original.index("-m") + 1] == "spasmlog"
+    if any(argument.startswith("-m") for argument in original[1:]):
+        return "-mspasmlog" in original
+    return bool(sys.argv) and os.path.basename(sys.argv[0]) in ("spasmlog", "spasmlog.exe")
 
 
 if (
