@@ -1,14 +1,16 @@
 """The ``spasmlog`` command line.
 
 Exit codes: 0 success (``validate``: no errors; warnings may be shown), 1 ``validate`` found rows with
-errors, 2 usage errors or input that cannot be read, 3 a bug in spasmlog (reported in one line; rerun
-with ``--debug`` for the traceback).
+errors, 2 usage errors or input that cannot be read (or output that cannot be written), 3 a bug in spasmlog
+(reported in one line; rerun with ``--debug`` for the traceback), 130 interrupted with Ctrl-C (one line says
+whether anything was changed).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -16,12 +18,13 @@ from typing import Any, TextIO
 
 import pandas as pd
 
+from spasmlog._interrupt import interrupted_while_loading
 from spasmlog.errors import SpasmlogError
 from spasmlog.log import Log
 
 __all__ = ["main"]
 
-EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_BUG, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -144,7 +147,11 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     args = _parser().parse_args(argv)
+    before: dict[Path, tuple[int, int, int]] = {}
     try:
+        if signal.getsignal(signal.SIGINT) is interrupted_while_loading:
+            signal.signal(signal.SIGINT, signal.default_int_handler)  # from here on, Ctrl-C is handled below
+        before = _snapshot(_written_by(args))
         if args.command == "validate":
             return _validate(args, sys.stdout)
         if args.command == "template":
@@ -164,6 +171,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UnicodeError as error:
         print(f"spasmlog: error: {error}", file=sys.stderr)
         return EXIT_USAGE
+    except KeyboardInterrupt:  # Ctrl-C: one line saying what, if anything, was changed; no traceback
+        print(_interrupted(before, _snapshot(_written_by(args))), file=sys.stderr)
+        return EXIT_INTERRUPTED
     except Exception as error:  # a bug: one line for the person, the traceback only on request
         if args.debug:
             raise
@@ -175,13 +185,51 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_BUG
 
 
+def _written_by(args: argparse.Namespace) -> list[Path]:
+    """The files and folders a command may write (watched so that Ctrl-C can say what was changed)."""
+    if args.command == "validate":
+        return [args.quarantine] if args.quarantine is not None else []
+    if args.command == "template":
+        return [args.directory]
+    if args.command == "import":
+        return [args.into, *([args.into / args.person] if args.person else [])]
+    if args.command == "report":
+        output = Path(args.output) if args.output is not None else None
+        return [Path("report"), Path("report.html")] if output is None else [output, Path(f"{output}.html")]
+    return []
+
+
+def _snapshot(paths: list[Path]) -> dict[Path, tuple[int, int, int]]:
+    """Identity, time and size of each file in ``paths`` (a file, or a folder's files one level down)."""
+    seen: dict[Path, tuple[int, int, int]] = {}
+    for path in paths:
+        try:
+            files = [path] if path.is_file() else [p for p in path.iterdir() if p.is_file()] if path.is_dir() else []
+            for file in files:
+                status = file.stat()
+                seen[file] = (status.st_ino, status.st_mtime_ns, status.st_size)
+        except OSError:  # unreadable: nothing to compare
+            continue
+    return seen
+
+
+def _interrupted(before: dict[Path, tuple[int, int, int]], after: dict[Path, tuple[int, int, int]]) -> str:
+    """The one line printed after Ctrl-C: nothing changed, or which files were written or removed."""
+    changed = sorted(str(p) for p in set(before) | set(after) if before.get(p) != after.get(p))
+    if not changed:
+        return "Interrupted; nothing was changed."
+    shown = ", ".join(changed[:5]) + (f" and {len(changed) - 5} more" if len(changed) > 5 else "")
+    return f"Interrupted; already written before stopping: {shown}."
+
+
 def _validate(args: argparse.Namespace, out: TextIO) -> int:
     from spasmlog.io.read import read_log
 
     log = read_log(args.path, errors="quarantine", dayfirst=args.dayfirst, drink_g=args.drink_g)
     if args.quarantine is not None:
-        args.quarantine.parent.mkdir(parents=True, exist_ok=True)
-        log.quarantine.to_csv(args.quarantine, index=False)
+        from spasmlog.io.write import atomic_write_csv
+
+        atomic_write_csv(log.quarantine, args.quarantine)  # atomic, and no cell a spreadsheet would run
     if args.format == "json":
         json.dump(_report_json(log, args.path), out, indent=2, default=str)
         out.write("\n")

@@ -25,6 +25,7 @@ __all__ = [
     "SpasmlogError",
     "UnrecognisedTableError",
     "UnsafeFileError",
+    "WriteError",
 ]
 
 
@@ -94,6 +95,23 @@ class ImportFormatError(LogReadError):
 class UnsafeFileError(LogReadError):
     """A file was refused for safety: XML with entity declarations or external references (billion
     laughs, XXE), a zip entry that would land outside its folder, or an absurd compression ratio."""
+
+
+class WriteError(SpasmlogError, OSError):
+    """A file could not be written (a full disk, no permission); what was there before is left as it was.
+
+    Attributes
+    ----------
+    file : str
+        The file that was being written, as the person named it (not the temporary file beside it).
+    cause : str
+        Why, in words (``No space left on device``).
+    errno : int or None
+        The operating system's error number (``errno.ENOSPC``).
+    """
+
+    file: str
+    cause: str
 
 
 class LogValidationError(SpasmlogError, ValueError):

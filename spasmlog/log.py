@@ -158,8 +158,10 @@ class Log:
 
         Reading what was written gives equal tables, extra columns included. Empty tables are not written.
         A folder that already holds log tables is refused unless ``overwrite=True`` (which replaces the
-        files written and leaves other files alone). Each CSV is written atomically. Returns the folder or
-        workbook written.
+        files written and leaves other files alone). Each file is written atomically (beside its target,
+        then renamed). Text cells a spreadsheet would run as a formula (``=1+1``, ``@home``) are written with
+        a quote in front (:func:`spasmlog.io.cells.neutralise`; workbook cells are always text, never
+        formulas) and read back without it. Returns the folder or workbook written.
 
         Examples
         --------

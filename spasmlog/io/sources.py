@@ -29,6 +29,7 @@ from spasmlog.errors import (
     LogReadError,
     UnrecognisedTableError,
 )
+from spasmlog.io.cells import unneutralise_frame
 from spasmlog.io.units import date_time_part, resolve_header
 from spasmlog.logformat.schemas import TABLES, field_specs
 from spasmlog.logformat.vocabulary import fold
@@ -270,7 +271,7 @@ def read_provenance(folder: Path, person_id: str) -> pd.DataFrame | None:
     path = folder / PROVENANCE_FILE
     if not path.is_file():
         return None
-    table = pd.read_csv(path, dtype="str", keep_default_na=False)
+    table = unneutralise_frame(pd.read_csv(path, dtype="str", keep_default_na=False))
     if "person_id" not in table:
         table.insert(0, "person_id", person_id)
     return table
@@ -413,7 +414,7 @@ def load_file(path: Path, *, table: str | None = None, person_id: str | None = N
         for sheet, frame, lines in _load_sheets(path):
             if sheet.strip().lower() in _IGNORED_SHEETS:
                 continue
-            loaded.append((sheet, f"{display} [{sheet}]", frame, lines, False))
+            loaded.append((sheet, f"{display} [{sheet}]", unneutralise_frame(frame), lines, False))
         if not loaded:
             raise UnrecognisedTableError(f"{path} has no sheet with a table in it.", file=display)
     elif suffix == ".parquet":
@@ -433,7 +434,7 @@ def load_file(path: Path, *, table: str | None = None, person_id: str | None = N
         loaded.append((path.stem, display, frame, np.arange(len(frame)) + 1, False))
     elif suffix in {".csv", ".tsv", ".txt"}:
         frame, lines, decimal_comma, _ = _load_csv(path)
-        loaded.append((path.stem, display, frame, lines, decimal_comma))
+        loaded.append((path.stem, display, unneutralise_frame(frame), lines, decimal_comma))
     else:
         raise UnrecognisedTableError(
             f"{path}: spasmlog reads CSV, XLSX, Parquet and JSON Lines tables, not '{suffix}' files.",

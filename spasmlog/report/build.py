@@ -40,6 +40,7 @@ from spasmlog.analysis.findings import (
 from spasmlog.analysis.overview import PersonResults as Results
 from spasmlog.analysis.overview import analyse_person, how_long, hypotheses, strongest_row
 from spasmlog.errors import SpasmlogError
+from spasmlog.io.write import atomic_folder, atomic_write_text
 from spasmlog.log import Log
 from spasmlog.logformat.reference import reference_values
 from spasmlog.report.charts import WIDTH, Chart, draw
@@ -1043,7 +1044,6 @@ def write_report(
 
     if not caseload:
         target = _page_path(output)
-        target.parent.mkdir(parents=True, exist_ok=True)
         page = render_person(
             dataclasses.replace(_one_person(log, people[0]), skipped=log.skipped) if person is None else log,
             days,
@@ -1053,30 +1053,31 @@ def write_report(
             end=last,
             results=analysed[people[0]],
         )
-        target.write_text(page, encoding="utf-8")
+        atomic_write_text(target, page)  # beside the target first, then renamed: never half a page
         return target
 
-    folder.mkdir(parents=True, exist_ok=True)
     pages = _page_names(people)
     rows = {str(row["person_id"]): row for _, row in summary.iterrows()}
-    for pid, group in days.groupby("person_id", sort=False):
-        pid = str(pid)
-        page = render_person(
-            _one_person(log, pid),
-            group.reset_index(drop=True),
-            rows[pid],
-            source=source,
-            start=first,
-            end=last,
-            index="index.html",
-            results=analysed[pid],
-        )
-        (folder / pages[pid]).write_text(page, encoding="utf-8")
-    index = folder / "index.html"
-    with factor_names(_intervention_names(log)):
-        html = render_index(log, days, summary, pages, source=source, start=first, end=last, whole=whole)
-    index.write_text(html, encoding="utf-8")
-    return index
+    # Every page is written into a folder beside the target, which then takes its place: a full disk or
+    # Ctrl-C on the way leaves the previous report as it was.
+    with atomic_folder(folder) as temporary:
+        for pid, group in days.groupby("person_id", sort=False):
+            pid = str(pid)
+            page = render_person(
+                _one_person(log, pid),
+                group.reset_index(drop=True),
+                rows[pid],
+                source=source,
+                start=first,
+                end=last,
+                index="index.html",
+                results=analysed[pid],
+            )
+            (temporary / pages[pid]).write_text(page, encoding="utf-8")
+        with factor_names(_intervention_names(log)):
+            html = render_index(log, days, summary, pages, source=source, start=first, end=last, whole=whole)
+        (temporary / "index.html").write_text(html, encoding="utf-8")
+    return folder / "index.html"
 
 
 def _with_strongest(summary: pd.DataFrame, analysed: dict[str, Results | None], days: pd.DataFrame) -> pd.DataFrame:
