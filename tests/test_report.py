@@ -331,7 +331,8 @@ def test_messy_log_shows_quarantine_problems_and_conversions(tmp_path: Path) -> 
     daily = spasmlog.daily_table(log)
     assert f"{int((~daily['logged']).sum())} of {len(daily)} days in the span were not logged" in quality
     # too little data: said in words, never a confident number
-    assert "The change was not estimated: not enough days to test (a span of 30 days; 56 needed)" in text(section(html, "headline"))
+    headline = text(section(html, "headline"))
+    assert "The change was not estimated: not enough days to test (a span of 30 days; 56 needed)" in headline
     assert "Not estimated:" in text(section(html, "associations"))
 
 
