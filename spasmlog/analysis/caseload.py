@@ -31,7 +31,7 @@ from spasmlog.analysis.counts import (
     rate_ratios,
 )
 from spasmlog.analysis.decision import decide, hypothesis_of, one_sided_weights, row_adjusted
-from spasmlog.analysis.factor_tests import joint_correlation, weighted_max_t_pvalue
+from spasmlog.analysis.factor_tests import _DRAWS, _normal_draws, _root, joint_correlation, weighted_max_t_pvalue
 from spasmlog.analysis.findings import factor_label
 
 __all__ = ["MIN_DAYS", "MIN_SPASM_DAYS", "caseload_summary", "not_enough_days"]
@@ -55,6 +55,8 @@ _COLUMNS = [
 
 _CELLS = 2_000_000  # people × calendar days fitted in one batch: bounds the memory of the change models
 _MARGIN = 1e-9  # relative slack on the p-value bounds that decide which p-values to compute exactly
+_MC_SIGMAS = 8.0  # how many Monte Carlo standard errors a p-value from the fixed draws is trusted to be within
+_MC_SLACK = 1e-3  # and an absolute slack on top (the integration's own error is far smaller)
 
 
 def not_enough_days(days_logged: int, spasm_days: int) -> str | None:
@@ -221,6 +223,54 @@ def _bounds(z: np.ndarray, up: np.ndarray, down: np.ndarray, at: int | None = No
     return t * float(max(up.max(), down.max()))
 
 
+def _monte_carlo(z: np.ndarray, corr: np.ndarray, up: np.ndarray, down: np.ndarray) -> tuple[float, bool]:
+    """:func:`~spasmlog.analysis.factor_tests.weighted_max_t_pvalue` from its fixed Monte Carlo draws alone,
+    and whether that is its exact value (it refines with Genz's integration only below ``_REFINE_BELOW``)."""
+    from spasmlog.analysis.factor_tests import _REFINE_BELOW
+
+    keep = np.isfinite(z)
+    if not keep.any():
+        return float("nan"), True
+    z, corr = z[keep], corr[np.ix_(keep, keep)]
+    up, down = np.asarray(up, dtype=np.float64)[keep], np.asarray(down, dtype=np.float64)[keep]
+    total = up.sum() + down.sum()
+    up, down = up / total, down / total
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratios = np.minimum(
+            np.where(up > 0, stats.norm.sf(z) / up, np.inf), np.where(down > 0, stats.norm.cdf(z) / down, np.inf)
+        )
+    t = float(ratios.min())
+    if t >= 1:
+        return 1.0, True
+    if t < 1e-9:
+        return t, True
+    upper = np.where(up > 0, stats.norm.isf(np.clip(t * up, 1e-300, 1.0)), np.inf)
+    lower = np.where(down > 0, -stats.norm.isf(np.clip(t * down, 1e-300, 1.0)), -np.inf)
+    single = float(t * max(up.max(), down.max()))
+    draws = _normal_draws(z.size) @ _root(corr).T
+    p = float(((draws > upper) | (draws < lower)).any(1).mean())
+    return float(min(t, max(single, p))), p >= _REFINE_BELOW
+
+
+def _lower(p: float, draws: int) -> float:
+    """A value the exact p-value is surely above, given its Monte Carlo estimate from ``draws`` draws."""
+    return p - _MC_SIGMAS * np.sqrt(max(p * (1 - p), 1e-12) / draws) - _MC_SLACK
+
+
+def _selectable(table: pd.DataFrame, lower: np.ndarray, alpha: float) -> np.ndarray:
+    """Which hypotheses can still be selected when their p-values are at least ``lower``.
+
+    The weighted Benjamini–Hochberg step-up applied to the lower bounds selects at least as many hypotheses
+    (R′) as it does on the true p-values (each count of p / w below a level can only grow), so a hypothesis
+    whose lower bound is above ``alpha`` × its weight × R′ / m is never selected.
+    """
+    decided = decide(table.assign(p_value=lower), alpha=alpha)
+    weight = decided["weight"].to_numpy()
+    tested = int(np.isfinite(lower).sum())
+    most = int(decided["finding"].sum())
+    return np.isfinite(lower) & (lower <= alpha * np.nan_to_num(weight) * most / max(tested, 1) * (1 + _MARGIN))
+
+
 def _strongest_row(result: pd.DataFrame, details: dict[str, np.ndarray], alpha: float) -> tuple[int, float] | None:
     """The row of one person's rate ratios that :func:`spasmlog.rate_ratios` would state with the smallest
     ``p_adjusted`` (ties: the smaller ``p_value``, then the first), with that ``p_adjusted``; None if none.
@@ -252,17 +302,23 @@ def _strongest_row(result: pd.DataFrame, details: dict[str, np.ndarray], alpha: 
     table = pd.DataFrame(
         {"hypothesis": [n for n, *_ in tests], "family": [f for _, f, *_ in tests], "p_value": [b for *_, b in tests]}
     )
-    weight = decide(table, alpha=alpha)["weight"].to_numpy()
-    exact = np.full(len(tests), np.nan)
+    floors = table["p_value"].to_numpy(dtype=np.float64)
+    exact = np.where(np.isfinite(floors), 1.0, np.nan)  # 1: cannot be selected (see above)
     corrs: dict[int, np.ndarray] = {}
-    for h, (_, _, rows, up, down, floor) in enumerate(tests):
-        if not np.isfinite(floor):
-            continue
-        if floor <= alpha * weight[h] * (1 + _MARGIN):
-            corrs[h] = joint_correlation(details["influence"][rows, :, 0], details["phi"][rows], details["rho"][rows])
-            exact[h] = weighted_max_t_pvalue(z[rows], corrs[h], up, down)
+    chosen = _selectable(table, floors, alpha)
+    bound = np.where(chosen, floors, np.where(np.isfinite(floors), 1.0, np.nan))
+    for h in np.flatnonzero(chosen).tolist():
+        _, _, rows, up, down, _ = tests[h]
+        corrs[h] = joint_correlation(details["influence"][rows, :, 0], details["phi"][rows], details["rho"][rows])
+        estimate, final = _monte_carlo(z[rows], corrs[h], up, down)
+        if final:
+            exact[h] = bound[h] = estimate
         else:
-            exact[h] = 1.0  # cannot be selected (see above)
+            bound[h] = max(floors[h], _lower(estimate, _DRAWS))
+    for h in np.flatnonzero(_selectable(table, bound, alpha)).tolist():
+        if exact[h] == 1.0 and bound[h] < 1.0:
+            _, _, rows, up, down, _ = tests[h]
+            exact[h] = weighted_max_t_pvalue(z[rows], corrs[h], up, down)
     decided = decide(table.assign(p_value=exact), alpha=alpha)
     p_value = result["p_value"].to_numpy(dtype=np.float64)
     candidates = []  # (lower bound of the row's p_adjusted, its p_value, row, hypothesis, position in it)
