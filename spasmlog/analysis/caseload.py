@@ -223,14 +223,17 @@ def _bounds(z: np.ndarray, up: np.ndarray, down: np.ndarray, at: int | None = No
     return t * float(max(up.max(), down.max()))
 
 
-def _monte_carlo(z: np.ndarray, corr: np.ndarray, up: np.ndarray, down: np.ndarray) -> tuple[float, bool]:
+def _monte_carlo(
+    z: np.ndarray, corr: np.ndarray, up: np.ndarray, down: np.ndarray, at: int | None = None
+) -> tuple[float, bool]:
     """:func:`~spasmlog.analysis.factor_tests.weighted_max_t_pvalue` from its fixed Monte Carlo draws alone,
     and whether that is its exact value (it refines with Genz's integration only below ``_REFINE_BELOW``)."""
     from spasmlog.analysis.factor_tests import _REFINE_BELOW
 
     keep = np.isfinite(z)
-    if not keep.any():
+    if not keep.any() or (at is not None and not keep[at]):
         return float("nan"), True
+    index = None if at is None else int(np.count_nonzero(keep[:at]))
     z, corr = z[keep], corr[np.ix_(keep, keep)]
     up, down = np.asarray(up, dtype=np.float64)[keep], np.asarray(down, dtype=np.float64)[keep]
     total = up.sum() + down.sum()
@@ -239,7 +242,7 @@ def _monte_carlo(z: np.ndarray, corr: np.ndarray, up: np.ndarray, down: np.ndarr
         ratios = np.minimum(
             np.where(up > 0, stats.norm.sf(z) / up, np.inf), np.where(down > 0, stats.norm.cdf(z) / down, np.inf)
         )
-    t = float(ratios.min())
+    t = float(ratios.min() if index is None else ratios[index])
     if t >= 1:
         return 1.0, True
     if t < 1e-9:
@@ -328,6 +331,12 @@ def _strongest_row(result: pd.DataFrame, details: dict[str, np.ndarray], alpha: 
         for k, row in enumerate(members):
             floor = _bounds(z[members], up, down, at=k)
             lower = max(adjusted, floor * alpha / level) if np.isfinite(floor) else np.inf
+            if lower <= alpha * (1 + _MARGIN):  # narrowed by the Monte Carlo estimate of its within p-value
+                estimate, final = _monte_carlo(z[members], corrs[h], up, down, at=k)
+                if final:
+                    lower = row_adjusted(adjusted, estimate, alpha=alpha, level=level)
+                else:
+                    lower = max(lower, max(floor, _lower(estimate, _DRAWS)) * alpha / level)
             if lower <= alpha * (1 + _MARGIN):
                 candidates.append((lower * (1 - _MARGIN), float(p_value[row]), int(row), int(h), k))
     best: tuple[float, float, int] | None = None
