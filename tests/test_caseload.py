@@ -204,3 +204,43 @@ def test_too_little_data_says_not_enough_days(cohort: pd.DataFrame) -> None:
     assert summary.loc["p04", "strongest"] == "not enough days with spasms to test (0; 5 needed)"
     assert summary.loc["p06", "strongest"] == "not enough days with spasms to test (1; 5 needed)"
     assert summary.loc["p02", "strongest"] == "no clear association"
+
+
+def test_pruning_never_drops_a_hypothesis_that_is_selected() -> None:
+    """Any hypothesis the weighted BH rule selects on the true p-values is selectable from lower bounds of them."""
+    from spasmlog.analysis.caseload import _selectable
+    from spasmlog.analysis.decision import decide
+
+    rng = np.random.default_rng(5)
+    for _ in range(300):
+        m = int(rng.integers(1, 16))
+        p = np.where(rng.random(m) < 0.3, rng.random(m) * 0.01, rng.random(m))
+        p[rng.random(m) < 0.1] = np.nan
+        family = np.where(rng.random(m) < 0.6, "primary", "exploratory")
+        table = pd.DataFrame({"hypothesis": [f"h{i}" for i in range(m)], "family": family, "p_value": p})
+        lower = p * rng.random(m)  # any lower bounds
+        selected = decide(table)["finding"].to_numpy()
+        assert not (selected & ~_selectable(table, lower, 0.05)).any()
+        assert not (selected & ~_selectable(table, p, 0.05)).any()
+
+
+def test_monte_carlo_value_is_the_exact_one_when_final_and_close_otherwise() -> None:
+    from spasmlog.analysis.caseload import _DRAWS, _lower, _monte_carlo
+    from spasmlog.analysis.factor_tests import weighted_max_t_pvalue
+
+    rng = np.random.default_rng(8)
+    for trial in range(40):
+        k = int(rng.integers(2, 9))
+        root = rng.standard_normal((k, k)) + 2 * np.eye(k)
+        cov = root @ root.T
+        corr = cov / np.sqrt(np.outer(np.diag(cov), np.diag(cov)))
+        z = rng.standard_normal(k) * (1 + trial % 4)
+        z[rng.random(k) < 0.15] = np.nan
+        up, down = rng.random(k), rng.random(k)
+        at = None if trial % 2 else int(np.flatnonzero(np.isfinite(z))[0]) if np.isfinite(z).any() else None
+        estimate, final = _monte_carlo(z, corr, up, down, at=at)
+        exact = weighted_max_t_pvalue(z, corr, up, down, at=at)
+        if final:
+            assert estimate == exact or (np.isnan(estimate) and np.isnan(exact))
+        else:
+            assert _lower(estimate, _DRAWS) <= exact <= estimate + 0.01
