@@ -1118,6 +1118,33 @@ def _without_empty_weekdays(day: np.ndarray, y: np.ndarray, used: np.ndarray) ->
     return used & ~empty[day]
 
 
+_MIN_INDICATOR_DAYS = _MIN_DAYS_EACH_SIDE
+"""Fewest days on each side a yes/no adjuster (another intervention, a session) needs to get a term."""
+
+
+def _brief_indicator_days(values: np.ndarray, y: np.ndarray, used: np.ndarray) -> np.ndarray | None:
+    """The days a yes/no adjuster singles out too few of to be adjusted for by a term, or None.
+
+    ``values`` is the adjuster on the calendar (an ``on_*`` column: a single therapy session is 1 on one
+    day). When it is 0/1 on the days used and its rarer value covers fewer than :data:`_MIN_INDICATOR_DAYS`
+    of them, or days without a single spasm, its term would fit those days exactly, or run off to minus
+    infinity with them (separation, and with it every estimate of the model). Those days are returned: the
+    model without them and without the term gives what the model with the term gives (exactly for one day;
+    the limit of the fit when they have no spasms), so the other coefficients keep finite estimates.
+    """
+    x = values[used]
+    if x.size == 0 or not np.isin(x, (0.0, 1.0)).all():
+        return None
+    on = int((x > 0).sum())
+    if on == 0 or on == x.size:
+        return None
+    rare = (values > 0) if on <= x.size - on else (values == 0)
+    rare &= used
+    if int(rare.sum()) < _MIN_INDICATOR_DAYS or np.nansum(y[rare]) == 0:
+        return rare
+    return None
+
+
 def _fit_person(
     calendar: _Calendar,
     y: np.ndarray,
@@ -1137,6 +1164,8 @@ def _fit_person(
     Columns: ``rate_ratio``, ``ci_low``, ``ci_high``, ``p_value``, ``n``, ``status``. With weekday terms in
     ``base``, the days of a weekday without spasms are left out of the fit (:func:`_without_empty_weekdays`);
     they still count in ``n`` and ``min_days``, as their weekday's term would fit them exactly.
+    A yes/no adjuster that singles out too few of a model's days (:func:`_brief_indicator_days`) gets no
+    term there, and those days leave that model (they still count in ``n``, as with the weekdays).
     ``bandwidth`` chooses the lags of the HAC kernel (see :func:`_fit_batch`). With
     ``inference="acf"`` the errors allow for autocorrelated noise estimated from the residuals
     (:func:`spasmlog.analysis.factor_tests.acf_covariance`) with a t reference on n − p degrees of freedom,
@@ -1161,7 +1190,13 @@ def _fit_person(
             keep[model.skip] = False
         recorded = y_ok & np.isfinite(model.x).all(1) & adj_ok[:, keep].all(1)
         n[i] = recorded.sum()
-        ok = _without_empty_weekdays(day, np.nan_to_num(y), recorded) if weekday_columns else recorded
+        ok = recorded
+        for j in np.flatnonzero(keep):  # a yes/no adjuster on a day or two: its days leave, its term too
+            brief = _brief_indicator_days(adj[:, j], y, ok)
+            if brief is not None:
+                ok = ok & ~brief
+                keep[j] = False
+        ok = _without_empty_weekdays(day, np.nan_to_num(y), ok) if weekday_columns else ok
         valid[i] = ok
         columns = np.column_stack([np.where(adj_ok, adj, 0.0), np.where(ok[:, None], model.x, 0.0)])
         if ok.any():  # centre and scale the adjusters, centre the factor: better conditioned, same rate ratios
@@ -1297,7 +1332,9 @@ def rate_ratios(
     per : mapping, optional
         Steps that override :data:`DEFAULT_PER`, such as ``{"water_ml": 250}``.
     adjust_for : sequence of str, optional
-        Factors (on the same day, lag 0) to adjust every model for.
+        Factors (on the same day, lag 0) to adjust every model for. A yes/no one (an intervention's
+        ``on_*``) that singles out fewer than 7 of a model's days, or only days without spasms, gets no
+        term: those days leave that model instead (its term would fit them exactly, or run off to infinity).
     adjust : {"fdr_bh", "fdr_by", "holm", "bonferroni", "none"}
         ``"fdr_bh"`` (default): the decision rule (weighted Benjamini–Hochberg over the hypotheses, see
         :func:`spasmlog.analysis.decision.decide`); another method applies that correction, unweighted, across
@@ -1692,6 +1729,9 @@ def intervention_effect(
     adjust_for_others : bool
         Adjust for the other interventions of the table (their ``on_*`` columns) where they vary over the
         days used (default): a co-intervention that starts later would otherwise be credited to this one.
+        One active on fewer than 7 of those days (a single therapy session), or only on days without
+        spasms, gets no term: its days leave the model instead, which is what its term would do (it would
+        fit them exactly, or run off to infinity and leave no finite estimate of anything).
 
     Returns
     -------
@@ -1701,9 +1741,10 @@ def intervention_effect(
         ``mean_before``, ``mean_during`` (mean daily count, unadjusted), ``rate_ratio`` (during vs before,
         beyond the underlying trend), ``ci_low``, ``ci_high``, ``p_value``, ``p_adjusted`` (corrected
         across the person's interventions with ``adjust``), ``status`` (``"ok"`` or why there is no
-        estimate, e.g. ``"too few days before (9 < 14)"``, ``"no spasms logged"``, ``"too few days with
-        spasms (3 < 5)"``, ``"outcome constant"``, ``"cannot be told apart from ..."``). Days counted
-        are those the model uses: the outcome and every ``adjust_for`` factor recorded.
+        estimate, e.g. ``"too few days before (9 < 14)"``, ``"one day only: see session_effect"`` (an
+        intervention logged for a single day), ``"no spasms logged"``, ``"too few days with spasms
+        (3 < 5)"``, ``"outcome constant"``, ``"cannot be told apart from ..."``). Days counted are those
+        the model uses: the outcome and every ``adjust_for`` factor recorded.
 
     Notes
     -----
@@ -1813,6 +1854,9 @@ def intervention_effect(
             if before.sum() < min_before:
                 row["status"] = f"too few days before ({int(before.sum())} < {min_before})"
                 continue
+            if int(on.sum()) == 1:  # a single session: there is no "during" to compare with "before"
+                row["status"] = "one day only: see session_effect"
+                continue
             if during.sum() < min_during:
                 row["status"] = f"too few days during ({int(during.sum())} < {min_during})"
                 continue
@@ -1820,6 +1864,10 @@ def intervention_effect(
             if reason is not None:
                 row["status"] = reason
                 continue
+            for other in all_interventions if adjust_for_others else []:  # a session on a day or two: its
+                if other != column and other not in adjusters:  # days leave the model, not its estimate
+                    brief = _brief_indicator_days(np.nan_to_num(calendar.values(other)), y, used)
+                    used = used if brief is None else used & ~brief
             if weekday:  # the days of a weekday without spasms leave the model (see _without_empty_weekdays)
                 used = _without_empty_weekdays(calendar.weekday(), np.nan_to_num(y), used)
             data = pd.DataFrame({name: values[used] for name, values in design.items() if name != "intercept"})
