@@ -873,13 +873,15 @@ COHORT: list[Cell] = [
         `cohort_model` fits one negative-binomial-variance GEE with a log link, participants as clusters,
         an exchangeable working correlation and bias-reduced sandwich errors (Liang & Zeger 1986; Mancl &
         DeRouen 2001) with a t reference on people − 1 degrees of freedom, with every
-        factor × lag in one model, the day of the week, and here the interventions' `on_*` columns. Each
+        factor × lag in one model, the day of the week, a smooth calendar-time trend, and here the
+        interventions' `on_*` columns as factors (the model adjusts for them by default; listed as factors,
+        they get rate ratios of their own). Each
         factor is centred on the participant's own mean, so each rate ratio is a **within-person** effect,
         free of confounding by stable between-person differences (Neuhaus & Kalbfleisch 1998); with a log
         link it equals the conditional (per-person) rate ratio. Assumptions: the log-linear mean model is
         right (additive on the log scale, linear in each factor); missing values are missing at random
         (rows with any factor × lag missing are left out); and there are enough clusters for the sandwich
-        (it warns below 40 people). Calendar time is not adjusted for. The p-values are adjusted together
+        (it warns below 40 people). The p-values are adjusted together
         (Benjamini–Hochberg).
         """
     ),
@@ -913,7 +915,7 @@ COHORT: list[Cell] = [
         without an effect — including those that "survived" as marginal correlations above — come out close
         to 1 once the weekday, the other lags and the other factors are in the model. A few intervals may
         miss the planted value: with 95% intervals about 1 in 20 should, and with this much data a small bias
-        (the complete-case rows, calendar time not modelled) is enough to exclude the truth.
+        (the complete-case rows) is enough to exclude the truth.
         """
     ),
     md(

@@ -754,12 +754,15 @@ def test_cohort_model_recovers_planted_effects(cohort):
 
 
 def test_cohort_model_is_gee_on_person_centred_factors(cohort):
-    """cohort_model is the documented model: gee on person-mean-centred factors with weekday indicators."""
+    """cohort_model is the documented model: gee on person-mean-centred factors with weekday indicators and a
+    (person-centred) calendar trend; 120 days make one trend piece."""
     table = cohort_model(cohort, factors=["water_ml"], lags=(0,), family="poisson", correlation="ar1")
     used = cohort[cohort["spasm_count"].notna() & cohort["water_ml"].notna()]
     water = used["water_ml"] - used.groupby("person_id")["water_ml"].transform("mean")
     weekday = used["date"].dt.day_of_week.to_numpy()
-    design = np.column_stack([np.ones(len(used)), weekday[:, None] == np.arange(1, 7), water / 500])
+    day = ((used["date"] - used["date"].min()) // pd.Timedelta(days=1)).astype(float)
+    trend = day / day.max() - (day / day.max()).groupby(used["person_id"]).transform("mean")
+    design = np.column_stack([np.ones(len(used)), weekday[:, None] == np.arange(1, 7), trend, water / 500])
     fit = gee(design, used["spasm_count"], used["person_id"], family="poisson", correlation="ar1")
     assert table["rate_ratio"].iloc[0] == pytest.approx(np.exp(fit.params.iloc[-1]), rel=1e-9)
     assert table["n"].iloc[0] == len(used)

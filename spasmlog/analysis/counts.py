@@ -1191,11 +1191,11 @@ def _fit_person(
         recorded = y_ok & np.isfinite(model.x).all(1) & adj_ok[:, keep].all(1)
         n[i] = recorded.sum()
         ok = recorded
-        for j in np.flatnonzero(keep):  # a yes/no adjuster on a day or two: its days leave, its term too
-            brief = _brief_indicator_days(adj[:, j], y, ok)
+        for column in np.flatnonzero(keep):  # a yes/no adjuster on a day or two: its days leave, its term too
+            brief = _brief_indicator_days(adj[:, column], y, ok)
             if brief is not None:
                 ok = ok & ~brief
-                keep[j] = False
+                keep[column] = False
         ok = _without_empty_weekdays(day, np.nan_to_num(y), ok) if weekday_columns else ok
         valid[i] = ok
         columns = np.column_stack([np.where(adj_ok, adj, 0.0), np.where(ok[:, None], model.x, 0.0)])
@@ -2007,8 +2007,11 @@ def _leave_cluster_out(bread: np.ndarray, own: np.ndarray, scores: np.ndarray) -
 
     With Z_i = V_i^{-1/2} D_i and H_ii = Z_i B⁻¹ Z_i', Woodbury's identity gives
     Z_i'(I − H_ii)⁻¹ = B (B − Z_i'Z_i)⁻¹ Z_i', so the n_i × n_i inverse of each cluster is never formed.
+    When a column is informed by cluster i alone (an intervention only one person had), B − B_i is
+    singular: the pseudo-inverse then gives the leave-cluster-out fit without that column, which is all
+    the other clusters can estimate, instead of an infinite variance.
     """
-    return np.linalg.solve(bread[None, :, :] - own, scores[:, :, None])[:, :, 0]
+    return (_pinv(bread[None, :, :] - own) @ scores[:, :, None])[:, :, 0]
 
 
 def gee(
@@ -2264,12 +2267,19 @@ def cohort_model(
     reference: Reference = "t",
     centre: Literal["person", "none"] = "person",
     weekday: bool = True,
+    trend: bool = True,
+    interventions: bool = True,
     adjust: Adjust = "fdr_bh",
     alpha: float = 0.05,
     min_subjects: int = 10,
     subject: str = "person_id",
 ) -> pd.DataFrame:
     """Adjusted within-person rate ratios across many people: one multivariable marginal (GEE) count model.
+
+    By default every model is adjusted as :func:`rate_ratios` adjusts one person's days, for the day of
+    the week and a smooth time trend, and also for the interventions of the table (their ``on_*``
+    columns), so that a programme that lowers spasms from a date on is not credited to a factor that
+    happens to change around then (water in summer).
 
     Parameters
     ----------
@@ -2300,7 +2310,14 @@ def cohort_model(
         person's days with more of the factor with their own days with less (within-person). ``none``:
         raw values, mixing within- and between-person differences.
     weekday : bool
-        Adjust for the day of the week.
+        Adjust for the day of the week (default).
+    trend : bool
+        Adjust for a smooth trend in calendar time (default): piecewise linear over the cohort's dates,
+        bending every 13 weeks, as :func:`rate_ratios` does for one person.
+    interventions : bool
+        Adjust for every intervention of the table (each ``on_*`` column not among ``factors``) that is
+        active on some of the days used and not on others (default). One active on fewer than 7 of those
+        days (a single session), or only on days without spasms, gets no term: its days leave the model.
     adjust : {"fdr_bh", "fdr_by", "holm", "bonferroni", "none"}
         Multiple-comparison correction across the factor × lag terms of the model.
     alpha : float
@@ -2315,13 +2332,14 @@ def cohort_model(
     -------
     pandas.DataFrame
         One row per factor × lag: ``factor``, ``lag``, ``per``, ``rate_ratio`` (expected spasms multiplied
-        per ``per`` more of the factor than the person's own usual, the other factors and the weekday
+        per ``per`` more of the factor than the person's own usual, the other factors and the adjustment
         held fixed), ``ci_low``, ``ci_high``, ``p_value``, ``p_adjusted`` (corrected across all the factor ×
         lag terms with ``adjust``: each term is a test, and only a term whose ``p_adjusted`` ≤ q is a
         finding), ``n`` (person-days used: those with the outcome and every factor × lag recorded),
         ``subjects`` (people), ``status`` (``"ok"`` or why there is no estimate: too few people, no spasms
         logged, too few days with spasms, outcome constant, factor constant within people, model did not
-        converge, standard error not estimable).
+        converge, standard error not estimable). ``attrs["adjusted_for"]`` lists the adjustment terms of
+        the model (weekdays, ``trend``, ``trend1``, …, and each intervention's ``on_*`` column).
 
     Warns
     -----
@@ -2333,7 +2351,11 @@ def cohort_model(
     -----
     A GEE (:func:`gee`) with person clusters, log link, sandwich errors:
     :math:`\\log E[y_{it}] = \\beta_0 + \\sum_{f,\\ell} \\beta_{f\\ell}(x_{f,i,t-\\ell} -
-    \\bar x_{f,i})/\\text{per}_f + \\text{weekday}_t`. With person-mean centring the coefficients are
+    \\bar x_{f,i})/\\text{per}_f + \\text{weekday}_t + s(t) + \\sum_k \\gamma_k a_{k,it}`, where *s* is
+    the piecewise-linear calendar trend and :math:`a_k` the intervention indicators (with ``centre="person"``
+    both are centred on the person's own mean too, as the factors are: each person's own change over time
+    and on an intervention, which a caseload of 10 people can carry where one term per person's level
+    could not). With person-mean centring the coefficients are
     within-person effects, free of confounding by stable differences between people (Neuhaus &
     Kalbfleisch 1998); with a log link a person-level random intercept does not change the slopes, so the
     marginal rate ratios equal the conditional (per-person) ones. The working correlation only affects
@@ -2353,11 +2375,17 @@ def cohort_model(
     correction is an approximation, the false-finding rate is still a little above the nominal one, and
     the intervals are wide.
 
-    Rows where any factor × lag is missing are left out. Calendar time is not adjusted for (diaries
-    cover different periods); add interventions' ``on_*`` columns as factors to adjust for them. The
-    estimating equations are solved without a Python loop over people (:func:`gee`): 10,000 people × 365
-    days take seconds, not the minutes of a cluster-by-cluster implementation. The rate ratios are
-    associations.
+    **Why the adjustment.** Interventions start on dates and factors follow the seasons: on 2,000
+    simulated people (365 days, nothing planted on water, a stretching programme lowering spasms 0.65×
+    from a day in the middle third for half of them) the model without trend and interventions found
+    water at lag 0 (rate ratio 0.992, adjusted p 0.0003). With them it finds nothing unplanted: over 16
+    simulated cohorts of 500 people (4 factors × lags 0–1, nothing planted on any) 1.6 % of the tests had
+    p < 0.05 and no cohort had a finding; without the adjustment, 7 % and 25 % of cohorts. Pass
+    ``trend=False, interventions=False`` for the model of earlier versions.
+
+    Rows where any factor × lag is missing are left out. The estimating equations are solved without a
+    Python loop over people (:func:`gee`): 10,000 people × 365 days take seconds, not the minutes of a
+    cluster-by-cluster implementation. The rate ratios are associations.
 
     References
     ----------
@@ -2389,10 +2417,12 @@ def cohort_model(
     [True]
     >>> table[["factor", "lag", "rate_ratio", "ci_low", "ci_high", "n", "subjects"]].round(3)
           factor  lag  rate_ratio  ci_low  ci_high     n  subjects
-    0   water_ml    0       1.069   0.922    1.239  1636        12
-    1   water_ml    1       0.903   0.788    1.034  1636        12
-    2  sitting_h    0       1.057   0.996    1.122  1636        12
-    3  sitting_h    1       1.004   0.962    1.049  1636        12
+    0   water_ml    0       1.044   0.893    1.220  1636        12
+    1   water_ml    1       0.886   0.772    1.018  1636        12
+    2  sitting_h    0       1.047   0.984    1.113  1636        12
+    3  sitting_h    1       1.001   0.954    1.050  1636        12
+    >>> table.attrs["adjusted_for"][6:9]
+    ['on_calf_stretching_programme', 'on_hamstring_stretching_programme', 'on_hydration_plan']
     """
     function = "cohort_model"
     daily = _check_frame(daily, function)
@@ -2435,22 +2465,44 @@ def cohort_model(
             labels.append((factor, lag, step))
     matrix = np.column_stack(terms)
     used = np.isfinite(y) & np.isfinite(matrix).all(1) & (codes >= 0)
+    on_columns: dict[str, np.ndarray] = {}
+    for column in _intervention_columns(daily, None) if interventions else []:
+        if column in factor_list:
+            continue
+        values = np.nan_to_num(frame[column].to_numpy(dtype=np.float64))
+        brief = _brief_indicator_days(values, y, used)  # a session on a day or two: its days leave the model
+        if brief is not None:
+            used &= ~brief
+        elif used.any() and values[used].min() != values[used].max():
+            on_columns[column] = values
     codes_used = codes[used]
     matrix = matrix[used]
     subjects = int(np.unique(codes_used).size)
     rows_used = int(used.sum())
     size = np.abs(matrix).max(0, initial=0.0)
+    adjusters = {name: values[used] for name, values in on_columns.items()}
+    if trend and rows_used:  # calendar time, bending every 13 weeks: the same weeks and season
+        span = int(day[used].max() - day[used].min())
+        if span > 0:
+            position = (day[used] - day[used].min()) / span
+            pieces = max(1, round((span + 1) / _DAYS_PER_TREND_PIECE))
+            adjusters["trend"] = position
+            for k in range(1, pieces):
+                adjusters[f"trend{k}"] = np.clip(position - k / pieces, 0, None)
     if centre == "person" and rows_used:
         dense = np.unique(codes_used, return_inverse=True)[1]
         count = np.bincount(dense)
         for k in range(matrix.shape[1]):
             matrix[:, k] -= (np.bincount(dense, weights=matrix[:, k]) / count)[dense]
+        for name, values in adjusters.items():  # within-person, as the factors: a few people can carry them
+            adjusters[name] = values - (np.bincount(dense, weights=values) / count)[dense]
     matrix /= np.array([s for _, _, s in labels])
     columns = {"intercept": np.ones(rows_used)}
     if weekday:
         dow = (day[used] + 3) % 7  # 1970-01-01 was a Thursday: 0 is Monday
         for k, name in enumerate(_WEEKDAYS, start=1):
             columns[name] = (dow == k).astype(np.float64)
+    columns |= {name: values for name, values in adjusters.items() if values.std() > 1e-9}
     base = np.column_stack(list(columns.values()))
     result = pd.DataFrame(
         {
@@ -2467,6 +2519,7 @@ def cohort_model(
             "status": "ok",
         }
     )
+    result.attrs["adjusted_for"] = [name for name in columns if name != "intercept"]
     if subjects < min_subjects:
         result["status"] = f"too few people ({subjects} < {min_subjects})"
         return result
