@@ -147,22 +147,31 @@ INDIVIDUAL: list[Cell] = [
         daily = spasmlog.daily_table(log, persons=[person])
         summary = spasmlog.caseload_summary(daily, lags=lags, alpha=alpha).iloc[0]
         logged = daily[daily["logged"]]
+        counted = logged["spasm_count"].notna()  # days with spasms recorded (events, or a daily count)
         change = f"not estimated: {summary['change_status']}"
         if summary["change_status"] == "ok":
             ratio, low, high = summary[["change_ratio", "change_ci_low", "change_ci_high"]]
             change = f"{ratio:.2f} times as many (95% CI {low:.2f} to {high:.2f})"
+        first, last = summary["spasms_per_week_first"], summary["spasms_per_week_last"]
         headline = pd.Series(
             {
                 "period": f"{summary['first_date']:%d %b %Y} to {summary['last_date']:%d %b %Y}",
                 "days logged": f"{summary['days_logged']} of {summary['days_in_span']} ({summary['completeness']:.0%})",
-                "days with spasms": int((logged["spasm_count"] > 0).sum()),
-                "spasms logged": int(logged["spasm_count"].sum()),
-                "spasms per week, first 4 weeks": round(summary["spasms_per_week_first"], 1),
-                "spasms per week, last 4 weeks": round(summary["spasms_per_week_last"], 1),
-                "last 4 weeks vs first 4 weeks": change,
+                "days with spasms recorded": f"{int(counted.sum())} of {len(logged)}",
+                "days with spasms": int((logged["spasm_count"] > 0).sum()) if counted.any() else "—",
+                "spasms logged": int(logged["spasm_count"].sum()) if counted.any() else "—",
+                "spasms per week, first 4 weeks": "—" if pd.isna(first) else round(first, 1),
+                "spasms per week, last 4 weeks": "—" if pd.isna(last) else round(last, 1),
+                "last 4 weeks vs first 4 weeks": change if counted.any() else "not estimated: no spasm data",
             },
             name=person,
         )
+        if not counted.any():
+            print(
+                "This log has no spasm data: no spasm events (a spasms table) and no daily spasm_count. The daily "
+                "factors below are read, but nothing can be said about what goes with spasms until spasms are "
+                "logged: add a spasms.csv (one row per spasm) or a spasm_count column (spasms per day)."
+            )
         headline.to_frame()
         """
     ),
@@ -210,8 +219,10 @@ INDIVIDUAL: list[Cell] = [
             plt.show()
             plots.time_pattern(spasms, person=person)
             plt.show()
-        else:
+        elif daily["spasm_count"].notna().any():
             print("No individual spasms logged (only daily counts): nothing to show here.")
+        else:
+            print("No spasms logged at all (no spasm events and no daily counts): nothing to show here.")
         """
     ),
     md(
@@ -399,7 +410,8 @@ INDIVIDUAL: list[Cell] = [
     ),
     code(
         """
-        if "water_ml" in daily and daily["water_ml"].notna().any():
+        water = daily.get("water_ml", pd.Series(index=daily.index, dtype=float))
+        if (water.notna() & water.shift(1).notna() & daily["spasm_count"].notna()).sum() >= 2:  # at lags 0 and 1
             for lag in (0, 1):
                 plots.factor_response(daily, "water_ml", lag=lag, person=person)
                 plt.show()
@@ -407,6 +419,8 @@ INDIVIDUAL: list[Cell] = [
             below["p_adjusted"] = spasmlog.adjust_pvalues(below["p_value"])
             for sentence in spasmlog.findings(below.reset_index(drop=True), alpha=alpha):
                 print("•", sentence, end="\\n\\n")
+        elif water.notna().any():
+            print("Water is logged, but not on days with spasms recorded: nothing to compare.")
         else:
             print("No water intake in this log.")
         """
@@ -524,7 +538,9 @@ CASELOAD: list[Cell] = [
         read.columns = [f"{table} rows {what.removeprefix('rows_')}" for what, table in read.columns]
         days = daily.groupby("person_id").agg(days_in_span=("date", "size"), days_logged=("logged", "sum"))
         days["completeness"] = (days["days_logged"] / days["days_in_span"]).round(2)
-        days.join(read[sorted(read.columns)])
+        quality = days.join(read[sorted(read.columns)].astype("Int64"))
+        # "—": rows counted per file, not per client (a file holding several clients), or no such file
+        quality.astype(object).where(quality.notna(), "—")
         """
     ),
     md(
@@ -550,6 +566,10 @@ CASELOAD: list[Cell] = [
             return f"{row['change_ratio']:.2f} ({row['change_ci_low']:.2f} to {row['change_ci_high']:.2f})"
 
 
+        def per_week(value: float) -> str:  # "—" where a window has too few logged days to say
+            return "—" if pd.isna(value) else f"{value:.1f}"
+
+
         pd.DataFrame(
             {
                 "client": summary["person_id"],
@@ -557,8 +577,8 @@ CASELOAD: list[Cell] = [
                 "to": summary["last_date"].dt.strftime("%d %b %Y"),
                 "days logged": summary["days_logged"],
                 "logged %": (100 * summary["completeness"]).round(0),
-                f"spasms/week, first {window} d": summary["spasms_per_week_first"].round(1),
-                f"spasms/week, last {window} d": summary["spasms_per_week_last"].round(1),
+                f"spasms/week, first {window} d": summary["spasms_per_week_first"].map(per_week),
+                f"spasms/week, last {window} d": summary["spasms_per_week_last"].map(per_week),
                 "change (95% CI)": summary.apply(change_text, axis=1),
                 "on now": summary["active_interventions"],
                 "strongest association": summary["strongest"],
@@ -607,8 +627,8 @@ CASELOAD: list[Cell] = [
             print(
                 f"Diary {row['first_date']:%d %b %Y} to {row['last_date']:%d %b %Y}: {row['days_logged']} of "
                 f"{row['days_in_span']} days logged ({row['completeness']:.0%}). Spasms per week "
-                f"{row['spasms_per_week_first']:.1f} in the first {window} days, {row['spasms_per_week_last']:.1f} "
-                f"in the last {window}; change {change_text(pd.Series(row))}."
+                f"{per_week(row['spasms_per_week_first'])} in the first {window} days, "
+                f"{per_week(row['spasms_per_week_last'])} in the last {window}; change {change_text(pd.Series(row))}."
             )
             on_now = row["active_interventions"] or "nothing logged"
             print(f"On now: {on_now}. Strongest daily association: {row['strongest']}.")

@@ -182,3 +182,83 @@ def test_papermill_runs_the_cohort_notebook_with_other_settings(tmp_path: Path, 
     text = _text(nbformat.read(out, as_version=4))
     assert "simulated cohort (seed 3)" in text
     assert "40 person(s)" in text
+
+
+def _no_spasm_log(folder: Path) -> Path:
+    """A diary of daily factors only: no spasms table, no spasm_count column."""
+    import numpy as np
+    import pandas as pd
+
+    rng = np.random.default_rng(0)
+    folder.mkdir(parents=True)
+    pd.DataFrame(
+        {
+            "person_id": "ann",
+            "date": pd.date_range("2025-03-01", periods=90).strftime("%Y-%m-%d"),
+            "water_ml": rng.integers(1200, 2600, 90),
+            "magnesium_mg": np.where(rng.random(90) < 0.35, 300.0, np.nan),
+            "sleep_h": 7.0,
+        }
+    ).to_csv(folder / "daily.csv", index=False)
+    return folder
+
+
+def _sparse_caseload(folder: Path) -> Path:
+    """Four clients: a full diary and a gappy one in one folder, a 10-day diary, one without any spasm data."""
+    import numpy as np
+    import pandas as pd
+
+    import spasmlog
+
+    both = spasmlog.simulate(2, 120, seed=5, person_ids=["full", "gappy"]).log.write(folder / "two")
+    daily = pd.read_csv(both / "daily.csv")
+    keep = (daily["person_id"] != "gappy") | (np.random.default_rng(1).random(len(daily)) < 0.25)
+    daily[keep].to_csv(both / "daily.csv", index=False)
+    short = folder / "short"
+    short.mkdir()
+    dates = pd.date_range("2025-05-01", periods=10).strftime("%Y-%m-%d")
+    pd.DataFrame({"person_id": "short", "date": dates, "spasm_count": [0, 1, 0, 2, 0, 0, 1, 0, 0, 3]}).to_csv(
+        short / "daily.csv", index=False
+    )
+    _no_spasm_log(folder / "nospasms")
+    return folder
+
+
+@pytest.mark.slow
+def test_individual_notebook_on_a_log_without_spasm_data_says_so(tmp_path: Path, kernel_env: None) -> None:
+    papermill = pytest.importorskip("papermill")
+    log = _no_spasm_log(tmp_path / "ann")
+    out = tmp_path / "ann.ipynb"
+    papermill.execute_notebook(
+        str(FOLDER / NAMES[0]),
+        str(out),
+        parameters={"log_path": str(log), "lags": [0, 1]},
+        kernel_name="python3",
+        progress_bar=False,
+    )
+    text = _text(nbformat.read(out, as_version=4))
+    assert "This log has no spasm data" in text
+    assert re.search(r"spasms logged\s+—", text) and not re.search(r"spasms logged\s+0\b", text)
+    assert "only daily counts" not in text and "No spasms logged at all" in text
+    assert "no spasm data logged" in text and "too few days (0 < 28)" not in text
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("log", ["clinic", "sparse"])
+def test_caseload_notebook_never_prints_nan(log: str, tmp_path: Path, kernel_env: None) -> None:
+    papermill = pytest.importorskip("papermill")
+    path = None if log == "clinic" else str(_sparse_caseload(tmp_path / "caseload"))
+    out = tmp_path / "caseload.ipynb"
+    papermill.execute_notebook(
+        str(FOLDER / NAMES[1]),
+        str(out),
+        parameters={"log_path": path, "lags": [0, 1]},
+        cwd=str(FOLDER),
+        kernel_name="python3",
+        progress_bar=False,
+    )
+    text = _text(nbformat.read(out, as_version=4))
+    assert "rows read" in text
+    assert not re.search(r"\bnan\b", text, flags=re.IGNORECASE), [
+        line for line in text.splitlines() if re.search(r"\bnan\b", line, flags=re.IGNORECASE)
+    ]

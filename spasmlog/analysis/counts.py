@@ -93,6 +93,8 @@ the days with events: with fewer than five the normal (or t) approximation behin
 alone can fit the few spasm days exactly, so the estimate runs off to infinity."""
 _SEPARATED = "no finite estimate (separation: the model predicts no spasms at all on some days)"
 _DEGENERATE = "standard error not estimable (the model fits every day exactly)"
+_NO_SPASM_DATA = "no spasm data logged"
+"""The status of every model of a person whose outcome is recorded on no day at all."""
 _WEEKDAYS = ("tue", "wed", "thu", "fri", "sat", "sun")
 
 
@@ -1103,6 +1105,17 @@ def _outcome_status(values: np.ndarray) -> str | None:
     return None
 
 
+def _too_few_days(both: int, min_days: int, factor_days: int, outcome_days: int) -> str:
+    """Why a model has too few days, counted from the days that matter: those with the factor (at its lag)
+    and the outcome both recorded. When each alone has enough, say so: they are logged on different days."""
+    if min(factor_days, outcome_days) <= both:
+        return f"too few days ({both} < {min_days})"
+    return (
+        f"too few days with the factor and spasms both recorded ({both} < {min_days}; the factor on "
+        f"{factor_days} days, spasms on {outcome_days})"
+    )
+
+
 def _without_empty_weekdays(day: np.ndarray, y: np.ndarray, used: np.ndarray) -> np.ndarray:
     """The days used, less those of any weekday without a single spasm on them (when other days have some).
 
@@ -1211,10 +1224,12 @@ def _fit_person(
             design[i, :, weekday_columns[present[0] - 1]] = 0.0
         values = model.x[recorded]
         below = int((values[:, 0] > 0.5).sum()) if n[i] else 0
-        if not np.isfinite(model.x).any():
+        if not y_ok.any():
+            status[i] = _NO_SPASM_DATA
+        elif not np.isfinite(model.x).any():
             status[i] = "factor not recorded"
         elif n[i] < min_days:
-            status[i] = f"too few days ({n[i]} < {min_days})"
+            status[i] = _too_few_days(n[i], min_days, int(np.isfinite(model.x).all(1).sum()), int(y_ok.sum()))
         elif (values.min(0) == values.max(0)).all():
             status[i] = "factor constant"
         elif min_each and min(below, n[i] - below) < min_each:
@@ -1363,7 +1378,10 @@ def rate_ratios(
         - ``p_value``: that lag's own test; ``p_adjusted``: the smallest error budget at which this row is
           stated (a row is a finding exactly when ``p_adjusted ≤ alpha``);
         - ``n``: days the model rests on; ``status``: ``"ok"`` or why no estimate was made
-          (``"factor not recorded"``, ``"too few days (20 < 28)"``, ``"factor constant"``,
+          (``"no spasm data logged"`` when no day has spasms recorded, as events or a count, ``"factor not
+          recorded"``, ``"too few days (20 < 28)"``, counted on the days with both the factor at that lag
+          and the outcome recorded (``"too few days with the factor and spasms both recorded (0 < 28; the
+          factor on 33 days, spasms on 60)"`` when each has days of its own), ``"factor constant"``,
           ``"no spasms logged"``, ``"too few days with spasms (3 < 5)"``, ``"outcome constant"``,
           ``"factor collinear with the adjustment (...)"``, ``"no finite estimate (separation: ...)"``
           when the factor's days with spasms are too few to bound the estimate (the days of a weekday
@@ -1851,6 +1869,9 @@ def intervention_effect(
             }
             person_rows.append(row)
             used = before | during
+            if not logged.any():
+                row["status"] = _NO_SPASM_DATA
+                continue
             if before.sum() < min_before:
                 row["status"] = f"too few days before ({int(before.sum())} < {min_before})"
                 continue
