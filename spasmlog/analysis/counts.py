@@ -1131,19 +1131,16 @@ def _without_empty_weekdays(day: np.ndarray, y: np.ndarray, used: np.ndarray) ->
     return used & ~empty[day]
 
 
-_MIN_INDICATOR_DAYS = _MIN_DAYS_EACH_SIDE
-"""Fewest days on each side a yes/no adjuster (another intervention, a session) needs to get a term."""
-
-
 def _brief_indicator_days(values: np.ndarray, y: np.ndarray, used: np.ndarray) -> np.ndarray | None:
-    """The days a yes/no adjuster singles out too few of to be adjusted for by a term, or None.
+    """The days a yes/no adjuster singles out that its term would fit exactly, or None.
 
     ``values`` is the adjuster on the calendar (an ``on_*`` column: a single therapy session is 1 on one
-    day). When it is 0/1 on the days used and its rarer value covers fewer than :data:`_MIN_INDICATOR_DAYS`
-    of them, or days without a single spasm, its term would fit those days exactly, or run off to minus
-    infinity with them (separation, and with it every estimate of the model). Those days are returned: the
-    model without them and without the term gives what the model with the term gives (exactly for one day;
-    the limit of the fit when they have no spasms), so the other coefficients keep finite estimates.
+    day). When it is 0/1 on the days used and its rarer value is on one of them only, or only on days
+    without a single spasm, its term would fit those days exactly, or run off to minus infinity with them
+    (separation, and with it every estimate of the model). Those days are returned: the model without them
+    and without the term gives what the model with the term gives (exactly for one day; the limit of the
+    fit when they have no spasms), so the other coefficients keep finite estimates. A few days with spasms
+    (six massages) keep their term, which is estimable.
     """
     x = values[used]
     if x.size == 0 or not np.isin(x, (0.0, 1.0)).all():
@@ -1153,7 +1150,7 @@ def _brief_indicator_days(values: np.ndarray, y: np.ndarray, used: np.ndarray) -
         return None
     rare = (values > 0) if on <= x.size - on else (values == 0)
     rare &= used
-    if int(rare.sum()) < _MIN_INDICATOR_DAYS or np.nansum(y[rare]) == 0:
+    if int(rare.sum()) == 1 or np.nansum(y[rare]) == 0:
         return rare
     return None
 
@@ -1177,8 +1174,9 @@ def _fit_person(
     Columns: ``rate_ratio``, ``ci_low``, ``ci_high``, ``p_value``, ``n``, ``status``. With weekday terms in
     ``base``, the days of a weekday without spasms are left out of the fit (:func:`_without_empty_weekdays`);
     they still count in ``n`` and ``min_days``, as their weekday's term would fit them exactly.
-    A yes/no adjuster that singles out too few of a model's days (:func:`_brief_indicator_days`) gets no
-    term there, and those days leave that model (they still count in ``n``, as with the weekdays).
+    A yes/no adjuster that singles out one day of a model, or only days without spasms
+    (:func:`_brief_indicator_days`), gets no term there, and those days leave that model (they still count
+    in ``n``, as with the weekdays).
     ``bandwidth`` chooses the lags of the HAC kernel (see :func:`_fit_batch`). With
     ``inference="acf"`` the errors allow for autocorrelated noise estimated from the residuals
     (:func:`spasmlog.analysis.factor_tests.acf_covariance`) with a t reference on n − p degrees of freedom,
@@ -1348,8 +1346,8 @@ def rate_ratios(
         Steps that override :data:`DEFAULT_PER`, such as ``{"water_ml": 250}``.
     adjust_for : sequence of str, optional
         Factors (on the same day, lag 0) to adjust every model for. A yes/no one (an intervention's
-        ``on_*``) that singles out fewer than 7 of a model's days, or only days without spasms, gets no
-        term: those days leave that model instead (its term would fit them exactly, or run off to infinity).
+        ``on_*``) that singles out a single day of a model, or only days without spasms, gets no term:
+        those days leave that model instead (its term would fit them exactly, or run off to infinity).
     adjust : {"fdr_bh", "fdr_by", "holm", "bonferroni", "none"}
         ``"fdr_bh"`` (default): the decision rule (weighted Benjamini–Hochberg over the hypotheses, see
         :func:`spasmlog.analysis.decision.decide`); another method applies that correction, unweighted, across
@@ -1747,7 +1745,7 @@ def intervention_effect(
     adjust_for_others : bool
         Adjust for the other interventions of the table (their ``on_*`` columns) where they vary over the
         days used (default): a co-intervention that starts later would otherwise be credited to this one.
-        One active on fewer than 7 of those days (a single therapy session), or only on days without
+        One active on a single one of those days (a single therapy session), or only on days without
         spasms, gets no term: its days leave the model instead, which is what its term would do (it would
         fit them exactly, or run off to infinity and leave no finite estimate of anything).
 
@@ -2337,8 +2335,8 @@ def cohort_model(
         bending every 13 weeks, as :func:`rate_ratios` does for one person.
     interventions : bool
         Adjust for every intervention of the table (each ``on_*`` column not among ``factors``) that is
-        active on some of the days used and not on others (default). One active on fewer than 7 of those
-        days (a single session), or only on days without spasms, gets no term: its days leave the model.
+        active on some of the days used and not on others (default). One active on a single one of
+        those days (a session), or only on days without spasms, gets no term: its days leave the model.
     adjust : {"fdr_bh", "fdr_by", "holm", "bonferroni", "none"}
         Multiple-comparison correction across the factor × lag terms of the model.
     alpha : float

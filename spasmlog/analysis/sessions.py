@@ -186,8 +186,8 @@ def session_effect(
     adjust_for_others : bool
         Adjust for the table's other interventions (their ``on_*`` columns) where they vary over the
         person's days (default): a programme running during the months of the sessions would otherwise be
-        credited to them. One that singles out fewer than 7 days (a single session of another kind), or
-        only days without spasms, gets no term: its days leave the model (its term would fit them exactly,
+        credited to them. One that singles out a single day (one session of another kind), or only
+        days without spasms, gets no term: its days leave the model (its term would fit them exactly,
         or leave no finite estimate).
     adjust : {"fdr_bh", "fdr_by", "holm", "bonferroni", "none"}
         Multiple-comparison correction across the rows of a person's table (``p_adjusted``).
