@@ -12,6 +12,7 @@ from spasmlog.logformat.schemas import TABLES, field_specs
 
 __all__ = [
     "CONVERSION_COLUMNS",
+    "EXTRA_COLUMNS",
     "PROBLEM_COLUMNS",
     "PROVENANCE_COLUMNS",
     "QUARANTINE_COLUMNS",
@@ -35,6 +36,10 @@ QUARANTINE_COLUMNS = ["table", "file", "line", "reasons"]
 
 CONVERSION_COLUMNS = ["table", "file", "column", "field", "from_unit", "to_unit", "factor", "note"]
 """Columns of :attr:`Log.conversions`: every header read into a canonical column, and the factor applied."""
+
+EXTRA_COLUMNS = ["table", "file", "column", "read_as"]
+"""Columns of :attr:`Log.extra_columns`: every column that is not a log-format column, kept in its table and read
+as ``number``, ``yes/no`` or ``text`` (``typed`` when it arrived typed, from Parquet or a data frame)."""
 
 PROVENANCE_COLUMNS = ["person_id", "date", "column", "source", "file", "detail"]
 """Columns of :attr:`Log.provenance`: which app export and file each imported ``daily`` value came from."""
@@ -82,6 +87,9 @@ class Log:
         :data:`CONVERSION_COLUMNS`.
     sources : pandas.DataFrame
         One row per file or sheet read; columns :data:`SOURCE_COLUMNS`.
+    extra_columns : pandas.DataFrame
+        Every column spasmlog does not know, kept in its table, and what it was read as; columns
+        :data:`EXTRA_COLUMNS`.
     provenance : pandas.DataFrame
         Which app export and file each imported ``daily`` value came from (``provenance.csv``, written
         by ``spasmlog import``); columns :data:`PROVENANCE_COLUMNS`. Values without a row here are the
@@ -100,6 +108,7 @@ class Log:
     conversions: pd.DataFrame = field(default_factory=lambda: _frame(CONVERSION_COLUMNS))
     sources: pd.DataFrame = field(default_factory=lambda: _frame(SOURCE_COLUMNS))
     provenance: pd.DataFrame = field(default_factory=lambda: _frame(PROVENANCE_COLUMNS))
+    extra_columns: pd.DataFrame = field(default_factory=lambda: _frame(EXTRA_COLUMNS))
     origins: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
 
     def table(self, name: str) -> pd.DataFrame:

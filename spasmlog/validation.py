@@ -25,6 +25,7 @@ from spasmlog.io.sources import RawTable
 from spasmlog.io.units import ALIASES, HeaderMatch, resolve_header
 from spasmlog.log import (
     CONVERSION_COLUMNS,
+    EXTRA_COLUMNS,
     PROBLEM_COLUMNS,
     QUARANTINE_COLUMNS,
     SOURCE_COLUMNS,
@@ -101,6 +102,7 @@ class _Prepared:
     factor_of: dict[str, float]
     cell_problems: list[dict[str, Any]] = field(default_factory=list)
     conversions: list[dict[str, Any]] = field(default_factory=list)
+    extra_kinds: dict[str, str] = field(default_factory=dict)
 
 
 def _message(rule: str, **parts: Any) -> str:
@@ -155,6 +157,8 @@ def _prepare(raw: RawTable, *, dayfirst: bool | None, drink_g: float) -> _Prepar
     header_of = {m.field: h for h, m in matches.items()}
     frame = raw.frame
     prepared = _Prepared(raw, pd.DataFrame(index=frame.index), header_of, {m.field: m.factor for m in matches.values()})
+    # Columns are collected and joined once: inserting thousands of columns one by one is quadratic.
+    typed: dict[str, pd.Series] = {}
     for warning in header_warnings:
         prepared.cell_problems.append({**warning, "row": None, "line": 1, "severity": "warning"})
 
@@ -181,7 +185,7 @@ def _prepare(raw: RawTable, *, dayfirst: bool | None, drink_g: float) -> _Prepar
     for name, spec in specs.items():
         if name not in header_of:
             if name == "person_id":
-                prepared.typed[name] = pd.Series(raw.person_id, index=frame.index, dtype="str")
+                typed[name] = pd.Series(raw.person_id, index=frame.index, dtype="str")
             continue
         header = header_of[name]
         cells = frame[header]
@@ -200,7 +204,7 @@ def _prepare(raw: RawTable, *, dayfirst: bool | None, drink_g: float) -> _Prepar
                 )
             cells = (cells.astype("str") + " " + times.astype("str")).str.strip().where(~no_time, "")
         parsed = _parse(spec, cells, raw, dayfirst=dayfirst, factor=matches[header].factor)
-        prepared.typed[name] = parsed.values
+        typed[name] = parsed.values
         # Frames carry a RangeIndex from loading, so an index label is the row's position.
         for row, rule in zip(parsed.errors.index.to_numpy(), parsed.errors.to_numpy(), strict=True):
             prepared.cell_problems.append(
@@ -221,10 +225,12 @@ def _prepare(raw: RawTable, *, dayfirst: bool | None, drink_g: float) -> _Prepar
         )
 
     used = set(header_of.values())
-    for header in frame.columns:
-        if header in used or (time_header is not None and header == time_header):
-            continue
-        prepared.typed[str(header)] = _infer_extra(frame[header], raw.decimal_comma)
+    extras = [h for h in frame.columns if h not in used and not (time_header is not None and h == time_header)]
+    extra_frame, prepared.extra_kinds = _infer_extras(frame, extras, raw.decimal_comma)
+    if len(extras) > MANY_UNKNOWN_COLUMNS:
+        prepared.cell_problems.append(_many_unknown_columns(prepared.extra_kinds))
+    known = pd.DataFrame(typed, index=frame.index) if typed else pd.DataFrame(index=frame.index)
+    prepared.typed = pd.concat([known, extra_frame], axis=1) if len(extra_frame.columns) else known
     return prepared
 
 
@@ -254,19 +260,102 @@ def _parse(spec: FieldSpec, cells: pd.Series, raw: RawTable, *, dayfirst: bool |
     return parsing.parse_text(cells, strip=spec.name == "person_id")
 
 
-def _infer_extra(cells: pd.Series, decimal_comma: bool) -> pd.Series:
-    """A column spasmlog does not know: numbers or yes/no when every recorded cell is one, else text."""
-    if not (pd.api.types.is_string_dtype(cells) or cells.dtype == object):
-        return cells
-    if parsing.is_missing(cells).all():
-        return parsing.parse_text(cells).values
-    number = parsing.parse_number(cells, decimal_comma=decimal_comma)
-    if number.errors.empty:
-        return number.values
-    boolean = parsing.parse_boolean(cells)
-    if boolean.errors.empty:
-        return boolean.values
-    return parsing.parse_text(cells).values
+MANY_UNKNOWN_COLUMNS = 20
+"""From this many columns spasmlog does not know in one file, they are reported in one warning, not one by one."""
+
+
+def _many_unknown_columns(kinds: dict[str, str]) -> dict[str, Any]:
+    """One warning for a file with many columns spasmlog does not know (all of them are in ``Log.extra_columns``)."""
+    counts = pd.Series(kinds).value_counts()
+    read_as = ", ".join(f"{n:,} {kind}" for kind, n in counts.items())
+    shown = ", ".join(f"'{name}'" for name in list(kinds)[:5])
+    detail = (
+        f"{len(kinds):,} columns are not log-format columns ({shown}, ...). They are kept as your own columns "
+        f"({read_as}) and listed in Log.extra_columns; check that none of them was meant as a log-format column."
+    )
+    return {
+        "row": None,
+        "line": 1,
+        "column": None,
+        "field": None,
+        "value": f"{len(kinds):,} columns",
+        "rule": "many_unknown_columns",
+        "detail": detail,
+        "severity": "warning",
+    }
+
+
+def _infer_extras(frame: pd.DataFrame, headers: list[Any], decimal_comma: bool) -> tuple[pd.DataFrame, dict[str, str]]:
+    """Columns spasmlog does not know: numbers or yes/no when every recorded cell is one, else text.
+
+    Returns the typed columns (under ``str(header)``) and, for each, what it was read as (``number``,
+    ``yes/no``, ``text``, or ``typed`` for a column that arrived typed). The cells of all text columns are
+    read together, once per distinct value, so a file with thousands of columns costs little more than
+    one with a few.
+    """
+    kinds: dict[str, str] = {}
+    columns: dict[str, pd.Series] = {}
+    wanted = set(headers)
+    cells_of = {h: cells for h, cells in frame.items() if h in wanted}  # one pass: frame[h] costs on wide frames
+    text_headers = []
+    for header in headers:
+        cells = cells_of[header]
+        if pd.api.types.is_string_dtype(cells) or cells.dtype == object:
+            text_headers.append(header)
+        else:
+            columns[str(header)], kinds[str(header)] = cells, "typed"
+    if text_headers:
+        codes, distinct = _cell_codes([cells_of[h] for h in text_headers], len(frame))
+        missing = np.append(parsing.is_missing(distinct).to_numpy(dtype=bool), True)
+        number = parsing.parse_number(distinct, decimal_comma=decimal_comma)
+        number_bad = np.append(distinct.index.isin(number.errors.index), False)
+        number_values = np.append(number.values.to_numpy(dtype="float64"), np.nan)
+        boolean = parsing.parse_boolean(distinct)
+        boolean_bad = np.append(distinct.index.isin(boolean.errors.index), False)
+        boolean_values = np.append(boolean.values.fillna(False).to_numpy(dtype=bool), False)
+        empty = missing[codes].all(axis=1)
+        is_number = ~empty & ~number_bad[codes].any(axis=1)
+        is_boolean = ~empty & ~is_number & ~boolean_bad[codes].any(axis=1)
+        numbers = [str(h) for h, keep in zip(text_headers, is_number, strict=True) if keep]
+        number_block = pd.DataFrame(number_values[codes[is_number]].T, index=frame.index, columns=numbers)
+        for k, header in enumerate(text_headers):
+            name = str(header)
+            if is_number[k]:
+                kinds[name] = "number"
+            elif is_boolean[k]:
+                row_codes = codes[k]
+                mask = missing[row_codes]
+                columns[name] = pd.Series(
+                    pd.arrays.BooleanArray(boolean_values[row_codes], mask), index=frame.index, name=name
+                )
+                kinds[name] = "yes/no"
+            else:
+                columns[name] = cells_of[header].astype("str").where(~missing[codes[k]]).astype("str")
+                kinds[name] = "text"
+        others = pd.DataFrame(columns, index=frame.index) if columns else pd.DataFrame(index=frame.index)
+        result = pd.concat([others, number_block], axis=1) if numbers else others
+    else:
+        result = pd.DataFrame(columns, index=frame.index) if columns else pd.DataFrame(index=frame.index)
+    order = [str(h) for h in headers]
+    return (result[order] if order else result), kinds
+
+
+def _cell_codes(columns: list[pd.Series], rows: int) -> tuple[np.ndarray, pd.Series]:
+    """The cells of ``columns`` as codes into their distinct values: (columns × rows, -1 for a missing cell)."""
+    arrays: list[Any] = [a for cells in columns if (a := getattr(cells.array, "_pa_array", None)) is not None]
+    if len(arrays) == len(columns) and len({a.type for a in arrays}) == 1:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        combined = pa.chunked_array([chunk for a in arrays for chunk in a.chunks], type=arrays[0].type)
+        encoded = combined.dictionary_encode().combine_chunks()
+        codes = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False).astype(np.int64)
+        distinct = pd.Series(encoded.dictionary.to_pylist(), dtype=object)
+    else:
+        flat = np.concatenate([cells.to_numpy(dtype=object) for cells in columns])
+        codes, values = pd.factorize(flat)
+        distinct = pd.Series(values, dtype=object)
+    return codes.reshape(len(columns), rows), distinct
 
 
 @cache
@@ -369,6 +458,10 @@ def build_log(
         else pd.DataFrame(columns=QUARANTINE_COLUMNS)
     )
     conversions = [c for p in prepared for c in p.conversions if c["factor"] != 1 or c["note"]]
+    extra_columns = pd.DataFrame(
+        [(p.raw.table, p.raw.file, name, kind) for p in prepared for name, kind in p.extra_kinds.items()],
+        columns=EXTRA_COLUMNS,
+    )
     log = Log(
         **tables,
         problems=problems[PROBLEM_COLUMNS].reset_index(drop=True),
@@ -376,6 +469,7 @@ def build_log(
         conversions=pd.DataFrame(conversions, columns=CONVERSION_COLUMNS),
         sources=pd.DataFrame(source_rows, columns=SOURCE_COLUMNS),
         origins=origins,
+        extra_columns=extra_columns,
     )
     if errors == "raise" and (log.problems["severity"] == "error").any():
         raise LogValidationError.from_problems(log.problems)
@@ -452,8 +546,9 @@ def _tidy_columns(table: str, typed: pd.DataFrame) -> pd.DataFrame:
     specs = field_specs(table)
     canonical = [c for c in specs if c in typed.columns]
     extras = [c for c in typed.columns if c not in specs]
+    dtypes = typed.dtypes  # one look-up for all columns: typed[name] costs on a frame of thousands of columns
     for name in extras:
-        if typed[name].dtype == object:
+        if dtypes[name] == np.dtype(object):
             typed[name] = (
                 typed[name]
                 .map(lambda v: v if isinstance(v, str) or v is None else repr(v) if isinstance(v, float) else str(v))
