@@ -654,9 +654,14 @@ def _implausible_values(
 
 def _isolated_dates(person: pd.Series, dates: pd.Series) -> list[tuple[int, str, str]]:
     """(row, rule, detail) of the dates that lie far from the person's main run of dates."""
-    frame = pd.DataFrame({"person": person, "date": dates.dt.normalize()}).dropna()
+    frame = pd.DataFrame({"person": pd.factorize(person)[0], "date": dates.to_numpy()}).dropna()
+    frame = frame[frame["person"] >= 0]
+    span = frame.groupby("person")["date"].agg(["min", "max"])
+    wide = span.index[(span["max"] - span["min"]) > ISOLATED_DATE_GAP]
+    frame = frame[frame["person"].isin(wide)]  # most people log within two years: nothing to look at
     if frame.empty:
         return []
+    frame["date"] = frame["date"].dt.normalize()
     frame = frame.sort_values(["person", "date"], kind="stable")
     gap = frame.groupby("person", sort=False)["date"].diff()
     frame["run"] = (gap.isna() | (gap > ISOLATED_DATE_GAP)).cumsum()
@@ -692,29 +697,37 @@ def _isolated_dates(person: pd.Series, dates: pd.Series) -> list[tuple[int, str,
 def _decimal_slips(typed: pd.DataFrame) -> list[tuple[int, str, float, int, float, float]]:
     """(row, column, value, divisor, low, high): daily amounts about 10, 100 or 1000 times the person's usual."""
     specs = field_specs("daily")
+    names = [n for n, spec in specs.items() if spec.kind == "number" and spec.quantity is not None and n in typed]
+    if not names:
+        return []
+    person = pd.factorize(typed["person_id"])[0]  # integer codes: grouping by text is slow on a cohort
+    if person.max(initial=-1) < 0:
+        return []
+    amounts = typed[names].astype("float64").to_numpy(copy=True)
+    amounts[~(amounts > 0)] = np.nan
+    medians = pd.DataFrame(amounts).groupby(person).median().reindex(range(person.max() + 1)).to_numpy()
     out = []
-    person = typed["person_id"]
-    for name, spec in specs.items():
-        if spec.kind != "number" or spec.quantity is None or name not in typed:
+    for k, name in enumerate(names):
+        values = amounts[:, k]
+        if np.count_nonzero(~np.isnan(values)) < 8:
             continue
-        values = typed[name].where(typed[name] > 0)
-        if values.notna().sum() < 8:
-            continue
-        median = values.groupby(person).transform("median")
-        candidate = values > 5 * median
+        candidate = (person >= 0) & (values > 5 * medians[np.maximum(person, 0), k])
         if not candidate.any():
             continue
-        concerned = person.isin(person[candidate].unique())  # quantiles only for the few people concerned
-        usual = values.where(~candidate)[concerned].groupby(person[concerned])
-        count = person.map(usual.count())
-        low, high = person.map(usual.quantile(0.05)), person.map(usual.quantile(0.95))
-        candidate &= (count >= 7) & (values >= 4 * high)
-        for row in np.flatnonzero(candidate.to_numpy(dtype=bool)):
-            value = float(values.iloc[row])
-            for divisor in SLIP_FACTORS:
-                if 0.9 * low.iloc[row] <= value / divisor <= 1.1 * high.iloc[row]:
-                    out.append((int(row), name, value, divisor, float(low.iloc[row]), float(high.iloc[row])))
-                    break
+        concerned = np.isin(person, np.unique(person[candidate]))  # quantiles only for the people concerned
+        usual = pd.Series(np.where(candidate, np.nan, values))[concerned].groupby(person[concerned])
+        rows = np.flatnonzero(candidate)
+        count = usual.count().reindex(person[rows]).to_numpy()
+        low = usual.quantile(0.05).reindex(person[rows]).to_numpy()
+        high = usual.quantile(0.95).reindex(person[rows]).to_numpy()
+        open_ = (count >= 7) & (values[rows] >= 4 * high)
+        for divisor in SLIP_FACTORS:
+            fits = open_ & (0.9 * low <= values[rows] / divisor) & (values[rows] / divisor <= 1.1 * high)
+            out += [
+                (int(rows[i]), name, float(values[rows[i]]), divisor, float(low[i]), float(high[i]))
+                for i in np.flatnonzero(fits)
+            ]
+            open_ &= ~fits
     return out
 
 
