@@ -5,6 +5,7 @@ charts and reports. :func:`simulate` makes realistic logs with planted effects, 
 :func:`load_sample` reads the bundled sample logs.
 """
 
+from spasmlog import _interrupt  # noqa: F401 (first: Ctrl-C while the command loads says one line, no traceback)
 from spasmlog.analysis import (
     adjust_pvalues,
     caseload_summary,

@@ -2,6 +2,10 @@
 
 import sys
 
-from spasmlog.cli import main
+try:
+    from spasmlog.cli import main
+except KeyboardInterrupt:  # Ctrl-C while Python is still loading: nothing has been done yet
+    print("Interrupted; nothing was changed.", file=sys.stderr)
+    sys.exit(130)
 
 sys.exit(main())

@@ -1,14 +1,16 @@
 """The ``spasmlog`` command line.
 
 Exit codes: 0 success (``validate``: no errors; warnings may be shown), 1 ``validate`` found rows with
-errors, 2 usage errors or input that cannot be read, 3 a bug in spasmlog (reported in one line; rerun
-with ``--debug`` for the traceback).
+errors, 2 usage errors or input that cannot be read (or output that cannot be written), 3 a bug in spasmlog
+(reported in one line; rerun with ``--debug`` for the traceback), 130 interrupted with Ctrl-C (one line says
+whether anything was changed).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -16,12 +18,13 @@ from typing import Any, TextIO
 
 import pandas as pd
 
+from spasmlog._interrupt import interrupted_while_loading
 from spasmlog.errors import SpasmlogError
 from spasmlog.log import Log
 
 __all__ = ["main"]
 
-EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_BUG, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -144,7 +147,11 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     args = _parser().parse_args(argv)
+    before: dict[Path, tuple[int, int, int]] = {}
     try:
+        if signal.getsignal(signal.SIGINT) is interrupted_while_loading:
+            signal.signal(signal.SIGINT, signal.default_int_handler)  # from here on, Ctrl-C is handled below
+        before = _snapshot(_written_by(args))
         if args.command == "validate":
             return _validate(args, sys.stdout)
         if args.command == "template":
@@ -164,6 +171,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UnicodeError as error:
         print(f"spasmlog: error: {error}", file=sys.stderr)
         return EXIT_USAGE
+    except KeyboardInterrupt:  # Ctrl-C: one line saying what, if anything, was changed; no traceback
+        print(_interrupted(before, _snapshot(_written_by(args))), file=sys.stderr)
+        return EXIT_INTERRUPTED
     except Exception as error:  # a bug: one line for the person, the traceback only on request
         if args.debug:
             raise
@@ -175,13 +185,51 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_BUG
 
 
+def _written_by(args: argparse.Namespace) -> list[Path]:
+    """The files and folders a command may write (watched so that Ctrl-C can say what was changed)."""
+    if args.command == "validate":
+        return [args.quarantine] if args.quarantine is not None else []
+    if args.command == "template":
+        return [args.directory]
+    if args.command == "import":
+        return [args.into, *([args.into / args.person] if args.person else [])]
+    if args.command == "report":
+        output = Path(args.output) if args.output is not None else None
+        return [Path("report"), Path("report.html")] if output is None else [output, Path(f"{output}.html")]
+    return []
+
+
+def _snapshot(paths: list[Path]) -> dict[Path, tuple[int, int, int]]:
+    """Identity, time and size of each file in ``paths`` (a file, or a folder's files one level down)."""
+    seen: dict[Path, tuple[int, int, int]] = {}
+    for path in paths:
+        try:
+            files = [path] if path.is_file() else [p for p in path.iterdir() if p.is_file()] if path.is_dir() else []
+            for file in files:
+                status = file.stat()
+                seen[file] = (status.st_ino, status.st_mtime_ns, status.st_size)
+        except OSError:  # unreadable: nothing to compare
+            continue
+    return seen
+
+
+def _interrupted(before: dict[Path, tuple[int, int, int]], after: dict[Path, tuple[int, int, int]]) -> str:
+    """The one line printed after Ctrl-C: nothing changed, or which files were written or removed."""
+    changed = sorted(str(p) for p in set(before) | set(after) if before.get(p) != after.get(p))
+    if not changed:
+        return "Interrupted; nothing was changed."
+    shown = ", ".join(changed[:5]) + (f" and {len(changed) - 5} more" if len(changed) > 5 else "")
+    return f"Interrupted; already written before stopping: {shown}."
+
+
 def _validate(args: argparse.Namespace, out: TextIO) -> int:
     from spasmlog.io.read import read_log
 
     log = read_log(args.path, errors="quarantine", dayfirst=args.dayfirst, drink_g=args.drink_g)
     if args.quarantine is not None:
-        args.quarantine.parent.mkdir(parents=True, exist_ok=True)
-        log.quarantine.to_csv(args.quarantine, index=False)
+        from spasmlog.io.write import atomic_write_csv
+
+        atomic_write_csv(log.quarantine, args.quarantine)  # atomic, and no cell a spreadsheet would run
     if args.format == "json":
         json.dump(_report_json(log, args.path), out, indent=2, default=str)
         out.write("\n")
@@ -205,7 +253,12 @@ def _report_json(log: Log, path: Path) -> dict[str, Any]:
         "sources": _records(log.sources),
         "problems": _records(log.problems),
         "conversions": _records(log.conversions),
+        "skipped": _records(log.skipped),
+        "unknown_columns": _records(log.unknown_columns),
     }
+
+
+_MAX_UNKNOWN_SHOWN = 40  # headers not understood listed by `validate`; the JSON report lists them all
 
 
 def report_text(log: Log, path: Path | str) -> str:
@@ -221,6 +274,7 @@ def report_text(log: Log, path: Path | str) -> str:
             f"{row['table']:<14} {row['rows_read']:>7} rows read, {row['rows_valid']:>7} valid, "
             f"{row['rows_quarantined']:>5} quarantined ({row['people']} person(s){span})"
         )
+    lines += not_read_lines(log, path)
     blank = int(log.sources["blank_rows"].sum()) if len(log.sources) else 0
     if blank:
         lines.append(f"{blank} blank row(s) skipped.")
@@ -229,13 +283,23 @@ def report_text(log: Log, path: Path | str) -> str:
         for c in log.conversions.to_dict("records"):
             factor = f" x {format(c['factor'], 'g')} ({c['from_unit']} to {c['to_unit']})" if c["factor"] != 1 else ""
             lines.append(f"  {Path(str(c['file'])).name}: '{c['column']}' -> {c['field']}{factor}  {c['note']}")
+    if len(log.unknown_columns):
+        lines += ["", "Headers not understood (their columns are kept as your own factors):"]
+        shown = log.unknown_columns.head(_MAX_UNKNOWN_SHOWN)
+        for u in shown.to_dict("records"):
+            hint = f": did you mean {u['suggestion']}?" if isinstance(u["suggestion"], str) else ""
+            hint += f" ({u['note']})" if isinstance(u["note"], str) else ""
+            lines.append(f"  {Path(str(u['file'])).name}: `{u['column']}`{hint}")
+        if len(log.unknown_columns) > len(shown):
+            lines.append(f"  ... and {len(log.unknown_columns) - len(shown)} more (all in `--format json`).")
+        lines.append("  Rename a header to the suggested name (or `spasmlog template` shows them all) to have it read.")
     if len(log.provenance):
         lines += ["", "Imported values (the rest are your own entries):"]
         counted = log.provenance.groupby(["source", "file"], sort=True).size().reset_index(name="values")
         for row in counted.to_dict("records"):
             lines.append(f"  {row['values']} from {row['source']} ({row['file']})")
     for severity, title in (("error", "Problems (rows set aside)"), ("warning", "Warnings (rows kept)")):
-        found = log.problems[log.problems["severity"] == severity]
+        found = log.problems[(log.problems["severity"] == severity) & ~log.problems["rule"].isin(_LISTED_ABOVE)]
         if not len(found):
             continue
         lines += ["", f"{title}: {len(found)}"]
@@ -246,6 +310,35 @@ def report_text(log: Log, path: Path | str) -> str:
             lines.append(f"      {p['message']}")
     lines += ["", "No problems found." if not len(log.errors) else f"{len(log.errors)} problem(s) found."]
     return "\n".join(lines) + "\n"
+
+
+_LISTED_ABOVE = ("not_read", "duplicate_file")  # problems that are files not read: listed first, by not_read_lines
+
+
+def not_read_lines(log: Log, path: Path | str) -> list[str]:
+    """The lines of ``spasmlog validate`` that say what under ``path`` was not read, duplicate files first.
+
+    Examples
+    --------
+    >>> import tempfile, pandas as pd
+    >>> from spasmlog.log import SKIPPED_COLUMNS
+    >>> root = tempfile.mkdtemp()
+    >>> row = [f"{root}/Zoë/x.pdf", "not_a_table", "Zoë", "warning", "not a table file"]
+    >>> lines = not_read_lines(Log(skipped=pd.DataFrame([row], columns=SKIPPED_COLUMNS)), root)
+    >>> lines[1] == f"1 file or folder under {root} was not read:", lines[2]
+    (True, '  Zoë/x.pdf: not a table file')
+    """
+    skipped = log.skipped
+    if not len(skipped):
+        return []
+    order = skipped.assign(first=skipped["severity"] != "error").sort_values(["first", "file"], kind="stable")
+    count = len(order)
+    what = "file or folder" if count == 1 else "files or folders"
+    lines = ["", f"{count} {what} under {path} {'was' if count == 1 else 'were'} not read:"]
+    for row in order.to_dict("records"):
+        flag = "ERROR " if row["severity"] == "error" else ""
+        lines.append(f"  {flag}{_where(row['file'], None, path)}: {row['reason']}")
+    return lines
 
 
 def _import(args: argparse.Namespace, out: TextIO) -> int:

@@ -25,6 +25,7 @@ __all__ = [
     "SpasmlogError",
     "UnrecognisedTableError",
     "UnsafeFileError",
+    "WriteError",
 ]
 
 
@@ -96,6 +97,23 @@ class UnsafeFileError(LogReadError):
     laughs, XXE), a zip entry that would land outside its folder, or an absurd compression ratio."""
 
 
+class WriteError(SpasmlogError, OSError):
+    """A file could not be written (a full disk, no permission); what was there before is left as it was.
+
+    Attributes
+    ----------
+    file : str
+        The file that was being written, as the person named it (not the temporary file beside it).
+    cause : str
+        Why, in words (``No space left on device``).
+    errno : int or None
+        The operating system's error number (``errno.ENOSPC``).
+    """
+
+    file: str
+    cause: str
+
+
 class LogValidationError(SpasmlogError, ValueError):
     """Rows of the log break the rules of the log format.
 
@@ -152,4 +170,6 @@ def describe_problem(problem: dict[str, Any]) -> str:
     column = f" {problem['column']}" if problem["column"] else ""
     value = problem["value"]
     shown = f" = {value!r}" if isinstance(value, str) else ""
-    return f"{where}:{problem['line']}{column}{shown}: {problem['message']}"
+    line = problem["line"]
+    at = "" if pd.isna(line) else f":{line}"  # a file not read has no line
+    return f"{where}{at}{column}{shown}: {problem['message']}"

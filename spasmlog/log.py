@@ -12,11 +12,12 @@ from spasmlog.logformat.schemas import TABLES, field_specs
 
 __all__ = [
     "CONVERSION_COLUMNS",
-    "EXTRA_COLUMNS",
     "PROBLEM_COLUMNS",
     "PROVENANCE_COLUMNS",
     "QUARANTINE_COLUMNS",
+    "SKIPPED_COLUMNS",
     "SOURCE_COLUMNS",
+    "UNKNOWN_COLUMNS",
     "Log",
     "empty_table",
 ]
@@ -37,15 +38,24 @@ QUARANTINE_COLUMNS = ["table", "file", "line", "reasons"]
 CONVERSION_COLUMNS = ["table", "file", "column", "field", "from_unit", "to_unit", "factor", "note"]
 """Columns of :attr:`Log.conversions`: every header read into a canonical column, and the factor applied."""
 
-EXTRA_COLUMNS = ["table", "file", "column", "read_as"]
-"""Columns of :attr:`Log.extra_columns`: every column that is not a log-format column, kept in its table and read
-as ``number``, ``yes/no`` or ``text`` (``typed`` when it arrived typed, from Parquet or a data frame)."""
-
 PROVENANCE_COLUMNS = ["person_id", "date", "column", "source", "file", "detail"]
 """Columns of :attr:`Log.provenance`: which app export and file each imported ``daily`` value came from."""
 
+UNKNOWN_COLUMNS = ["table", "file", "column", "suggestion", "note"]
+"""Columns of :attr:`Log.unknown_columns`: every header not read into a canonical column (kept as an extra
+column), the canonical column whose name or alias is closest to it (empty when none is close), and why a
+header that names a column was not read into it (``note``, else empty)."""
+
 SOURCE_COLUMNS = ["table", "file", "person_id", "rows_read", "rows_valid", "rows_quarantined", "blank_rows"]
 """Columns of :attr:`Log.sources`: one row per file (or workbook sheet) read."""
+
+SKIPPED_COLUMNS = ["file", "kind", "person_id", "severity", "reason"]
+"""Columns of :attr:`Log.skipped`: each file or folder under the path read that was not read, and why.
+
+``kind`` is one of :data:`spasmlog.io.sources.SKIPPED_KINDS`; ``person_id`` the person whose folder held it
+(``""`` at the top of a caseload); ``severity`` ``error`` for a duplicate file (a backup copy beside its
+original), else ``warning``.
+"""
 
 
 def empty_table(table: str) -> pd.DataFrame:
@@ -87,13 +97,17 @@ class Log:
         :data:`CONVERSION_COLUMNS`.
     sources : pandas.DataFrame
         One row per file or sheet read; columns :data:`SOURCE_COLUMNS`.
-    extra_columns : pandas.DataFrame
-        Every column spasmlog does not know, kept in its table, and what it was read as; columns
-        :data:`EXTRA_COLUMNS`.
+    unknown_columns : pandas.DataFrame
+        Headers spasmlog did not understand (their columns are kept as extra columns), with the closest
+        canonical column as ``suggestion``; columns :data:`UNKNOWN_COLUMNS`.
     provenance : pandas.DataFrame
         Which app export and file each imported ``daily`` value came from (``provenance.csv``, written
         by ``spasmlog import``); columns :data:`PROVENANCE_COLUMNS`. Values without a row here are the
         person's own entries.
+    skipped : pandas.DataFrame
+        Files and folders under the path read that were not read (a backup copy, a PDF, a folder below a
+        person's folder), with the reason; columns :data:`SKIPPED_COLUMNS`. Each is also in :attr:`problems`
+        (rule ``not_read``, or ``duplicate_file`` as an error).
     origins : dict of pandas.DataFrame
         For each table read from files, where each valid row came from: ``file`` and ``line``, aligned
         with the table's rows.
@@ -107,8 +121,9 @@ class Log:
     quarantine: pd.DataFrame = field(default_factory=lambda: _frame(QUARANTINE_COLUMNS))
     conversions: pd.DataFrame = field(default_factory=lambda: _frame(CONVERSION_COLUMNS))
     sources: pd.DataFrame = field(default_factory=lambda: _frame(SOURCE_COLUMNS))
+    unknown_columns: pd.DataFrame = field(default_factory=lambda: _frame(UNKNOWN_COLUMNS))
     provenance: pd.DataFrame = field(default_factory=lambda: _frame(PROVENANCE_COLUMNS))
-    extra_columns: pd.DataFrame = field(default_factory=lambda: _frame(EXTRA_COLUMNS))
+    skipped: pd.DataFrame = field(default_factory=lambda: _frame(SKIPPED_COLUMNS))
     origins: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
 
     def table(self, name: str) -> pd.DataFrame:
@@ -143,8 +158,10 @@ class Log:
 
         Reading what was written gives equal tables, extra columns included. Empty tables are not written.
         A folder that already holds log tables is refused unless ``overwrite=True`` (which replaces the
-        files written and leaves other files alone). Each CSV is written atomically. Returns the folder or
-        workbook written.
+        files written and leaves other files alone). Each file is written atomically (beside its target,
+        then renamed). Text cells a spreadsheet would run as a formula (``=1+1``, ``@home``) are written with
+        a quote in front (:func:`spasmlog.io.cells.neutralise`; workbook cells are always text, never
+        formulas) and read back without it. Returns the folder or workbook written.
 
         Examples
         --------

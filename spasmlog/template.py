@@ -25,7 +25,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from spasmlog.errors import SpasmlogError
-from spasmlog.io.write import atomic_write_csv
+from spasmlog.io.write import atomic_write_csv, save_workbook
 from spasmlog.logformat.schemas import TABLES, FieldSpec, field_specs
 
 __all__ = ["TEMPLATE_ROWS", "WORKBOOK_NAME", "column_help", "write_template"]
@@ -489,5 +489,5 @@ def write_template(
         _write_readme(readme)
         for table in TABLES:
             _write_sheet(workbook.create_sheet(table), table)
-        workbook.save(workbook_path)
+        save_workbook(workbook, workbook_path)
     return targets

@@ -22,13 +22,13 @@ import pandera.pandas as pa
 from spasmlog.errors import AmbiguousColumnError, LogValidationError, MissingColumnError
 from spasmlog.io import parsing
 from spasmlog.io.sources import RawTable
-from spasmlog.io.units import ALIASES, HeaderMatch, resolve_header
+from spasmlog.io.units import ALIASES, HeaderMatch, date_time_part, resolve_header, suggest_header
 from spasmlog.log import (
     CONVERSION_COLUMNS,
-    EXTRA_COLUMNS,
     PROBLEM_COLUMNS,
     QUARANTINE_COLUMNS,
     SOURCE_COLUMNS,
+    UNKNOWN_COLUMNS,
     Log,
     empty_table,
 )
@@ -100,10 +100,21 @@ _MESSAGES = {
     "end_not_before_start": "The intervention ends before it starts ({value}).",
     "unit_not_convertible": "Header '{value}' looks like {field} but {detail}; the column was kept as an extra "
     "column. Rename the header (e.g. '{field}') to have it read.",
+    "vague_duration": "'{value}' does not say how long: the spasm is kept without a duration. Write the seconds "
+    "or minutes it lasted (e.g. 30 s, 2 min) to have its duration counted.",
+    "broad_category": "'{value}' is broader than any {field} value and was read as 'other' (the row is kept). "
+    "For a thigh write quadriceps (front) or hamstring (back); the values are: {allowed}.",
     "events_disagree_with_count": "spasm_count says {value} but {detail} spasm event(s) are logged that day; "
     "the events are used.",
     "unknown_sheet": "{detail}",
 }
+
+_MAX_SUGGESTIONS = 200
+"""Headers not understood in one file beyond which none gets a suggestion: a diary has a few, a wide
+export thousands of its own columns (a suggestion costs a few milliseconds each)."""
+
+_WARNING_RULES = frozenset({"vague_duration", "broad_category"})
+"""Cell rules that keep their row: the rest of the row is sound, only this cell could not be read exactly."""
 
 
 @dataclass
@@ -116,7 +127,7 @@ class _Prepared:
     factor_of: dict[str, float]
     cell_problems: list[dict[str, Any]] = field(default_factory=list)
     conversions: list[dict[str, Any]] = field(default_factory=list)
-    extra_kinds: dict[str, str] = field(default_factory=dict)
+    unknown: list[dict[str, Any]] = field(default_factory=list)
 
 
 def _message(rule: str, **parts: Any) -> str:
@@ -135,6 +146,8 @@ def _map_headers(raw: RawTable, drink_g: float) -> tuple[dict[str, HeaderMatch],
     by_field: dict[str, str] = {}
     for header in raw.frame.columns:
         match = resolve_header(str(header), raw.table, drink_g=drink_g)
+        if match is not None and match.field == "exercise_min" and match.from_unit is None:
+            match = _exercise_by_content(match, raw.frame[header])
         if match is None:
             continue
         if match.problem:
@@ -160,6 +173,21 @@ def _map_headers(raw: RawTable, drink_g: float) -> tuple[dict[str, HeaderMatch],
     return matches, warnings
 
 
+def _exercise_by_content(match: HeaderMatch, cells: pd.Series) -> HeaderMatch | None:
+    """A header like ``Sport`` or ``exercise`` without a unit, read by what its cells hold: minutes when any
+    cell is a number, the exercise type when every cell names one (``Radfahren``, ``yoga``), else not read
+    into a canonical column (``ja``/``nein``: kept as the person's own yes/no factor)."""
+    if not (pd.api.types.is_string_dtype(cells) or cells.dtype == object):
+        return match
+    recorded = cells[~parsing.is_missing(cells)].astype("str")
+    if recorded.empty or parsing.parse_number(recorded).values.notna().any():
+        return match
+    types = field_specs("daily")["exercise_type"].allowed
+    if recorded.map(lambda v: parsing.normalise_category(v, types) in types).all():
+        return HeaderMatch(match.header, "exercise_type", note="read as the exercise type: its cells name one")
+    return None
+
+
 def _accepted_names(table: str, column: str) -> str:
     names = [column, *ALIASES[table].get(column, ())]
     return ", ".join(f"'{n}'" for n in names[:5])
@@ -178,9 +206,13 @@ def _prepare(raw: RawTable, *, dayfirst: bool | None, drink_g: float) -> _Prepar
 
     time_header = None
     if raw.table == "spasms" and "start" not in header_of:
-        lowered = {str(c).strip().lower(): str(c) for c in frame.columns}
-        if "date" in lowered and "time" in lowered:
-            date_header, time_header = lowered["date"], lowered["time"]
+        parts: dict[str, str] = {}
+        for column in frame.columns:
+            part = date_time_part(str(column))
+            if part is not None and str(column) not in matches:
+                parts.setdefault(part, str(column))
+        if "date" in parts and "time" in parts:
+            date_header, time_header = parts["date"], parts["time"]
             header_of["start"] = date_header
             matches[date_header] = HeaderMatch(date_header, "start", note=f"combined with '{time_header}'")
 
@@ -229,6 +261,7 @@ def _prepare(raw: RawTable, *, dayfirst: bool | None, drink_g: float) -> _Prepar
                     "value": str(cells.iloc[row]),
                     "rule": rule,
                     "detail": spec.unit or "",
+                    "severity": "warning" if rule in _WARNING_RULES else "error",
                 }
             )
         prepared.cell_problems.extend(_cell_notes(parsed, cells, raw, header, spec))
@@ -247,13 +280,38 @@ def _prepare(raw: RawTable, *, dayfirst: bool | None, drink_g: float) -> _Prepar
         )
 
     used = set(header_of.values())
+    unconvertible = {w["column"] for w in header_warnings}
     extras = [h for h in frame.columns if h not in used and not (time_header is not None and h == time_header)]
-    extra_frame, prepared.extra_kinds = _infer_extras(frame, extras, raw.decimal_comma)
-    if len(extras) > MANY_UNKNOWN_COLUMNS:
-        prepared.cell_problems.append(_many_unknown_columns(prepared.extra_kinds))
+    suggest = len(extras) <= _MAX_SUGGESTIONS
+    for header in extras:
+        if str(header) not in unconvertible:  # those have a warning of their own
+            named = resolve_header(str(header), raw.table)
+            prepared.unknown.append(
+                {
+                    "table": raw.table,
+                    "file": raw.file,
+                    "column": str(header),
+                    "suggestion": named.field
+                    if named is not None
+                    else _suggest(raw.table, header)
+                    if suggest
+                    else None,
+                    "note": None
+                    if named is None
+                    else "its cells are neither minutes nor exercise types: kept as your own factor",
+                }
+            )
+    extra_frame = _infer_extras(frame, extras, raw.decimal_comma)
     known = pd.DataFrame(typed, index=frame.index) if typed else pd.DataFrame(index=frame.index)
     prepared.typed = pd.concat([known, extra_frame], axis=1) if len(extra_frame.columns) else known
     return prepared
+
+
+def _suggest(table: str, header: object) -> str | None:
+    """The canonical column a header not understood probably means (``None`` when nothing is close)."""
+    if table == "spasms" and date_time_part(str(header)) is not None:
+        return "start"  # a date without a time column, or a time without a date column
+    return suggest_header(str(header), table)
 
 
 _NOTE_TEXT = {
@@ -321,40 +379,12 @@ def _parse(spec: FieldSpec, cells: pd.Series, raw: RawTable, *, dayfirst: bool |
     return parsing.parse_text(cells, strip=spec.name == "person_id")
 
 
-MANY_UNKNOWN_COLUMNS = 20
-"""From this many columns spasmlog does not know in one file, they are reported in one warning, not one by one."""
-
-
-def _many_unknown_columns(kinds: dict[str, str]) -> dict[str, Any]:
-    """One warning for a file with many columns spasmlog does not know (all of them are in ``Log.extra_columns``)."""
-    counts = pd.Series(kinds).value_counts()
-    read_as = ", ".join(f"{n:,} {kind}" for kind, n in counts.items())
-    shown = ", ".join(f"'{name}'" for name in list(kinds)[:5])
-    detail = (
-        f"{len(kinds):,} columns are not log-format columns ({shown}, ...). They are kept as your own columns "
-        f"({read_as}) and listed in Log.extra_columns; check that none of them was meant as a log-format column."
-    )
-    return {
-        "row": None,
-        "line": 1,
-        "column": None,
-        "field": None,
-        "value": f"{len(kinds):,} columns",
-        "rule": "many_unknown_columns",
-        "detail": detail,
-        "severity": "warning",
-    }
-
-
-def _infer_extras(frame: pd.DataFrame, headers: list[Any], decimal_comma: bool) -> tuple[pd.DataFrame, dict[str, str]]:
+def _infer_extras(frame: pd.DataFrame, headers: list[Any], decimal_comma: bool) -> pd.DataFrame:
     """Columns spasmlog does not know: numbers or yes/no when every recorded cell is one, else text.
 
-    Returns the typed columns (under ``str(header)``) and, for each, what it was read as (``number``,
-    ``yes/no``, ``text``, or ``typed`` for a column that arrived typed). The cells of all text columns are
-    read together, once per distinct value, so a file with thousands of columns costs little more than
-    one with a few.
+    Returns the typed columns under ``str(header)``. The cells of all text columns are read together, once
+    per distinct value, so a file with thousands of columns costs little more than one with a few.
     """
-    kinds: dict[str, str] = {}
     columns: dict[str, pd.Series] = {}
     wanted = set(headers)
     cells_of = {h: cells for h, cells in frame.items() if h in wanted}  # one pass: frame[h] costs on wide frames
@@ -364,7 +394,7 @@ def _infer_extras(frame: pd.DataFrame, headers: list[Any], decimal_comma: bool) 
         if pd.api.types.is_string_dtype(cells) or cells.dtype == object:
             text_headers.append(header)
         else:
-            columns[str(header)], kinds[str(header)] = cells, "typed"
+            columns[str(header)] = cells
     if text_headers:
         codes, distinct = _cell_codes([cells_of[h] for h in text_headers], len(frame))
         missing = np.append(parsing.is_missing(distinct).to_numpy(dtype=bool), True)
@@ -382,23 +412,21 @@ def _infer_extras(frame: pd.DataFrame, headers: list[Any], decimal_comma: bool) 
         for k, header in enumerate(text_headers):
             name = str(header)
             if is_number[k]:
-                kinds[name] = "number"
-            elif is_boolean[k]:
+                continue  # in the number block
+            if is_boolean[k]:
                 row_codes = codes[k]
                 mask = missing[row_codes]
                 columns[name] = pd.Series(
                     pd.arrays.BooleanArray(boolean_values[row_codes], mask), index=frame.index, name=name
                 )
-                kinds[name] = "yes/no"
             else:
                 columns[name] = cells_of[header].astype("str").where(~missing[codes[k]]).astype("str")
-                kinds[name] = "text"
         others = pd.DataFrame(columns, index=frame.index) if columns else pd.DataFrame(index=frame.index)
         result = pd.concat([others, number_block], axis=1) if numbers else others
     else:
         result = pd.DataFrame(columns, index=frame.index) if columns else pd.DataFrame(index=frame.index)
     order = [str(h) for h in headers]
-    return (result[order] if order else result), kinds
+    return result[order] if order else result
 
 
 def _cell_codes(columns: list[pd.Series], rows: int) -> tuple[np.ndarray, pd.Series]:
@@ -519,18 +547,14 @@ def build_log(
         else pd.DataFrame(columns=QUARANTINE_COLUMNS)
     )
     conversions = [c for p in prepared for c in p.conversions if c["factor"] != 1 or c["note"]]
-    extra_columns = pd.DataFrame(
-        [(p.raw.table, p.raw.file, name, kind) for p in prepared for name, kind in p.extra_kinds.items()],
-        columns=EXTRA_COLUMNS,
-    )
     log = Log(
         **tables,
         problems=problems[PROBLEM_COLUMNS].reset_index(drop=True),
         quarantine=quarantine,
         conversions=pd.DataFrame(conversions, columns=CONVERSION_COLUMNS),
         sources=pd.DataFrame(source_rows, columns=SOURCE_COLUMNS),
+        unknown_columns=pd.DataFrame([u for p in prepared for u in p.unknown], columns=UNKNOWN_COLUMNS),
         origins=origins,
-        extra_columns=extra_columns,
     )
     if errors == "raise" and (log.problems["severity"] == "error").any():
         raise LogValidationError.from_problems(log.problems)

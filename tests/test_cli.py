@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import signal
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -157,3 +159,101 @@ def test_import_errors_exit_2(tmp_path: Path, args: list[str], message: str) -> 
     assert result.returncode == 2, result.stderr
     assert message in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def _interrupt(*args: object, **kwargs: object) -> None:
+    raise KeyboardInterrupt
+
+
+@pytest.mark.parametrize(
+    ("command", "target"),
+    [
+        (["validate", str(MESSY), "--quarantine", "{tmp}/q.csv"], "spasmlog.io.read.read_log"),
+        (["report", str(MESSY), "-o", "{tmp}/r.html"], "spasmlog.report.write_report"),
+        (["import", "cronometer", "{tmp}/dailysummary.csv", "--into", "{tmp}/log"], "spasmlog.importers.read_export"),
+        (["template", "{tmp}/new"], "spasmlog.template.write_template"),
+    ],
+)
+def test_ctrl_c_before_anything_is_written_says_so_in_one_line_and_exits_130(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    command: list[str],
+    target: str,
+) -> None:
+    (tmp_path / "dailysummary.csv").write_text(CRONOMETER)
+    (tmp_path / "log").mkdir()
+    (tmp_path / "log" / "daily.csv").write_text("date,stress\n2026-01-01,3\n")
+    monkeypatch.setattr(target, _interrupt)
+    assert main([c.format(tmp=tmp_path) for c in command]) == 130
+    captured = capsys.readouterr()
+    assert captured.err == "Interrupted; nothing was changed.\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dailysummary.csv", "log"]
+    assert (tmp_path / "log" / "daily.csv").read_text() == "date,stress\n2026-01-01,3\n"
+
+
+def test_ctrl_c_after_an_import_replaced_files_names_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    export = tmp_path / "dailysummary.csv"
+    export.write_text(CRONOMETER)
+    log = tmp_path / "log"
+    log.mkdir()
+    (log / "daily.csv").write_text("date,stress\n2026-01-01,3\n")
+    import spasmlog.importers.merge as merge
+
+    real = merge.merge_into
+
+    def merged_then_interrupted(*args: object, **kwargs: object) -> None:
+        real(*args, **kwargs)  # type: ignore[arg-type]
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(merge, "merge_into", merged_then_interrupted)
+    assert main(["import", "cronometer", str(export), "--into", str(log)]) == 130
+    err = capsys.readouterr().err
+    assert err == f"Interrupted; already written before stopping: {log / 'daily.csv'}, {log / 'provenance.csv'}.\n"
+
+
+def _report_process(log: Path, out: Path) -> subprocess.Popen[str]:
+    """``python -m spasmlog report LOG -o OUT``, with Ctrl-C as a terminal delivers it.
+
+    A shell may start background jobs with Ctrl-C ignored, and the child would inherit that; a person's
+    terminal does not. So Ctrl-C gets its default first, then that Python is replaced by the command.
+    """
+    command = [sys.executable, "-m", "spasmlog", "report", str(log), "-o", str(out)]
+    start = f"import os, signal; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execv({command[0]!r}, {command!r})"
+    return subprocess.Popen([sys.executable, "-c", start], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def test_a_real_ctrl_c_during_a_report_exits_130_without_a_traceback(tmp_path: Path) -> None:
+    """SIGINT to ``python -m spasmlog report`` on a caseload, while it loads and while it writes the pages."""
+    if sys.platform == "win32":
+        pytest.skip("POSIX signals")
+    log = tmp_path / "log"  # a small caseload: four people, a month each
+    for person in ("ann", "bob", "cem", "dora"):
+        (log / person).mkdir(parents=True)
+        days = [f"2026-01-{d:02d},{1400 + 25 * d},{(d * 7) % 4}" for d in range(1, 31)]
+        (log / person / "daily.csv").write_text("date,water_ml,spasm_count\n" + "\n".join(days) + "\n")
+    out = tmp_path / "out" / "report"
+    (tmp_path / "out").mkdir()
+    loading = _report_process(log, out)
+    time.sleep(0.2)  # Python is still loading its libraries
+    loading.send_signal(signal.SIGINT)
+    stdout, stderr = loading.communicate(timeout=120)
+    assert (loading.returncode, stderr) == (130, "Interrupted; nothing was changed.\n"), stdout
+    assert list(out.parent.iterdir()) == []
+
+    writing = _report_process(log, out)
+    deadline = time.monotonic() + 300
+    while not any(p.name.startswith(".report.tmp-") for p in out.parent.iterdir()):  # the pages are being written
+        assert writing.poll() is None and time.monotonic() < deadline, "the report ended before it was interrupted"
+        time.sleep(0.02)
+    writing.send_signal(signal.SIGINT)
+    stdout, stderr = writing.communicate(timeout=120)
+    assert writing.returncode == 130, (stdout, stderr)
+    assert "Traceback" not in stderr and len(stderr.splitlines()) == 1
+    if out.exists():  # Ctrl-C came as the finished report was put in place: then it says so
+        assert stderr.startswith("Interrupted; already written before stopping: ") and "index.html" in stderr
+    else:
+        assert stderr == "Interrupted; nothing was changed.\n"
+    assert [p.name for p in out.parent.iterdir() if p.name.startswith(".")] == []  # no temporary folder left

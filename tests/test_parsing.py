@@ -85,7 +85,7 @@ def test_durations(cell: str, seconds: float) -> None:
     assert _one(parsed) == pytest.approx(seconds)
 
 
-@pytest.mark.parametrize("cell", ["long", "2 parsecs", "1:99:99:99", "min"])
+@pytest.mark.parametrize("cell", ["lots", "2 parsecs", "1:99:99:99", "min"])
 def test_unreadable_durations(cell: str) -> None:
     assert parsing.parse_duration(pd.Series([cell])).errors.tolist() == ["not_a_duration"]
 
@@ -252,5 +252,5 @@ def test_without_lenient_only_plain_numbers_are_read() -> None:
 
 
 def test_duration_ranges_are_named_as_ranges() -> None:
-    parsed = parsing.parse_duration(pd.Series(["2-3 min", "90", "long"]))
+    parsed = parsing.parse_duration(pd.Series(["2-3 min", "90", "2 parsecs"]))
     assert parsed.errors.to_dict() == {0: "range", 2: "not_a_duration"}

@@ -289,7 +289,7 @@ def test_caseload_draws_one_panel_per_client_most_improved_first(clinic_daily: p
     first = fig.axes[0]
     row = summary.iloc[0]
     assert first.get_title(loc="left") == (
-        f"{row['person_id']}: {row['spasms_per_week_first']:.1f} → {row['spasms_per_week_last']:.1f} a week "
+        f"{row['person_id']}\n{row['spasms_per_week_first']:.1f} → {row['spasms_per_week_last']:.1f} a week "
         f"(×{row['change_ratio']:.2f})"
     )
     limits = {ax.get_ylim() for ax in fig.axes}
@@ -302,9 +302,78 @@ def test_caseload_follows_the_summary_it_is_given() -> None:
     summary = pd.DataFrame({"person_id": ["a", "b", "c"], "change_ratio": [1.5, np.nan, 0.5]})
     fig = caseload(daily, summary=summary, ncols=2)
     assert [ax.get_gid() for ax in fig.axes] == ["c", "a", "b"]
-    assert fig.axes[2].get_title(loc="left") == "b (change not estimated)"
+    assert fig.axes[2].get_title(loc="left") == "b\n(change not estimated)"
     dated = caseload(daily, summary=summary, x="date")
     assert isinstance(dated.axes[0].xaxis.get_major_formatter(), mdates.ConciseDateFormatter)
+
+
+_LONG_NAMES = [
+    "Physio – Dr. Müller-Lüdenscheidt",
+    "Anna-Katharina Schmidt-Weißenfels",
+    "Jean-Baptiste Lefèvre-Dubois de la Tour (Praxis am Marktplatz, Bad Homburg vor der Höhe)",
+    "María José Fernández-Castellanos",
+    "Ørjan Kristoffersen-Haugland",
+    "c06",
+    "Zoë O'Sullivan-MacGillivray",
+    "Giuseppe Buonarroti-Castelfranco",
+    "Ngozi Adaeze Okonkwo-Chukwuemeka",
+    "Li",
+    "Wolfgang Amadeus Brückner-Hohenstein",
+    "short",
+]
+
+
+@pytest.fixture(scope="module")
+def long_named() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Twelve clients with real, long names (four months each); the last one logged only three weeks."""
+    sim = spasmlog.simulate(12, 120, seed=5, person_ids=_LONG_NAMES)
+    daily = spasmlog.daily_table(sim.log)
+    first = daily["date"].min()
+    daily = daily[(daily["person_id"] != "short") | (daily["date"] < first + pd.Timedelta(days=21))]
+    return daily, spasmlog.caseload_summary(daily, factors=[])
+
+
+def _overlap(a: object, b: object) -> bool:
+    return bool(a.x0 < b.x1 and b.x0 < a.x1 and a.y0 < b.y1 and b.y0 < a.y1)  # type: ignore[attr-defined]
+
+
+def test_caseload_prints_twelve_long_names_on_one_page_without_overlaps(
+    long_named: tuple[pd.DataFrame, pd.DataFrame],
+) -> None:
+    daily, summary = long_named
+    fig = caseload(daily, summary=summary, ncols=3, x="date")
+    width, height = fig.get_size_inches()
+    assert height / width <= 297 / 210  # fits an A4 page's column at its width
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    titles = [ax.title if ax.get_title() else ax._left_title for ax in fig.axes]
+    boxes = [t.get_window_extent(renderer) for t in titles]
+    for ax, box in zip(fig.axes, boxes, strict=True):
+        panel = ax.get_window_extent(renderer)
+        assert panel.x0 - 1 <= box.x0 and box.x1 <= panel.x1 + 1, ax.get_title(loc="left")  # within its panel
+    assert not any(_overlap(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1 :])
+    shown = [ax.get_title(loc="left").split("\n")[0] for ax in fig.axes]
+    assert "Li" in shown and "c06" in shown  # short names are not touched
+    cut = [name for name in shown if name.endswith("…")]
+    assert cut, "some of these names are wider than a panel"
+    assert all(any(full.startswith(name[:-1]) for full in _LONG_NAMES) for name in cut)
+    for ax in fig.axes:
+        labels = [t for t in ax.get_xticklabels() if t.get_text()]
+        assert 2 <= len(labels) <= 6
+        texts = [t.get_text() for t in labels]
+        assert any(m in texts for m in ("Jan", "Feb", "Mar", "Apr", "May")), texts  # the axis names the months
+        extents = [t.get_window_extent(renderer) for t in labels]
+        assert not any(_overlap(a, b) for i, a in enumerate(extents) for b in extents[i + 1 :]), texts
+        assert all(e.height < 2.5 * labels[0].get_fontsize() for e in extents)  # one line each
+
+
+def test_caseload_says_not_enough_days_to_test(long_named: tuple[pd.DataFrame, pd.DataFrame]) -> None:
+    daily, summary = long_named
+    fig = caseload(daily, summary=summary, ncols=3)
+    titles = {ax.get_gid(): ax.get_title(loc="left") for ax in fig.axes}
+    assert titles["short"] == "short\nnot enough days to test"
+    assert "→" not in titles["short"]
+    assert fig.axes[-1].get_gid() == "short"  # not estimated: last
 
 
 def test_caseload_argument_errors() -> None:

@@ -331,7 +331,8 @@ def test_messy_log_shows_quarantine_problems_and_conversions(tmp_path: Path) -> 
     daily = spasmlog.daily_table(log)
     assert f"{int((~daily['logged']).sum())} of {len(daily)} days in the span were not logged" in quality
     # too little data: said in words, never a confident number
-    assert "The change was not estimated: logged span too short" in text(section(html, "headline"))
+    headline = text(section(html, "headline"))
+    assert "The change was not estimated: not enough days to test (a span of 30 days; 56 needed)" in headline
     assert "Not estimated:" in text(section(html, "associations"))
 
 
@@ -722,6 +723,24 @@ def test_caseload_index_marks_a_person_without_spasms(write: Write, tmp_path: Pa
     assert "no spasms recorded" in shown["bob"] and "no spasms recorded" not in shown["ann"]
     assert "no clear association" not in shown["bob"]  # nothing was tested
     assert 'id="no-spasms"' in (tmp_path / "out" / "bob.html").read_text(encoding="utf-8")
+
+
+def test_caseload_index_says_not_enough_days_to_test(write: Write, tmp_path: Path) -> None:
+    """A client with three weeks of diary: no "6.7 → 6.7" from overlapping four-week windows, and no "no clear
+    association" where nothing could be tested; both say why, with the days."""
+    lines = ["person_id,date,water_ml,spasm_count"]
+    lines += [f"Anna-Katharina Schmidt-Weißenfels,{d:%Y-%m-%d},{1500 + d.day * 10},{d.day % 3}" for d in _days(100)]
+    lines += [f"Physio – Dr. Müller-Lüdenscheidt,{d:%Y-%m-%d},{1500 + d.day * 10},{d.day % 4}" for d in _days(20)]
+    log = write("team/daily.csv", "\n".join(lines) + "\n").parent
+    index = write_report(log, tmp_path / "out")
+    rows = re.findall(r"<tr>\s*<td><a(.*?)</tr>", section(index.read_text(encoding="utf-8"), "caseload"), re.DOTALL)
+    shown = {text("<a" + row).split(" 20")[0]: text("<a" + row) for row in rows}
+    short = shown["Physio – Dr. Müller-Lüdenscheidt"]
+    assert "not enough days to test (a span of 20 days; 56 needed)" in short
+    assert "not enough days to test (20 days logged; 28 needed)" in short
+    assert "→" not in short and "no clear association" not in short
+    assert "→" in shown["Anna-Katharina Schmidt-Weißenfels"]
+    assert "not enough" not in shown["Anna-Katharina Schmidt-Weißenfels"]
 
 
 @pytest.mark.parametrize(

@@ -10,6 +10,7 @@ with how to enable them; under ``CI=true`` a missing Chromium fails instead, so 
 from __future__ import annotations
 
 import base64
+import dataclasses
 import fcntl
 import json
 import os
@@ -262,3 +263,58 @@ def test_caseload_links_open_person_pages_in_the_browser(browser: Browser, repor
     assert browser.errors() == []
     assert browser.evaluate("document.querySelector('h1').textContent").startswith("Spasm report: ")
     assert browser.evaluate("document.querySelector('nav.back a').getAttribute('href')") == "index.html"
+
+
+LONG_NAMES = [
+    "Physio – Dr. Müller-Lüdenscheidt",
+    "Anna-Katharina Schmidt-Weißenfels",
+    "Jean-Baptiste Lefèvre-Dubois de la Tour (Praxis am Marktplatz, Bad Homburg vor der Höhe)",
+    "María José Fernández-Castellanos",
+    "Ørjan Kristoffersen-Haugland",
+    "c06",
+    "Zoë O'Sullivan-MacGillivray",
+    "Giuseppe Buonarroti-Castelfranco",
+    "Ngozi Adaeze Okonkwo-Chukwuemeka",
+    "Li",
+    "Wolfgang Amadeus Brückner-Hohenstein",
+    "short",
+]
+A4_CONTENT_HEIGHT_PX = (297 - 14 - 16) / 25.4 * 96  # the page's height inside the @page margins
+
+
+def test_caseload_with_long_names_prints_on_a4(browser: Browser, tmp_path: Path) -> None:
+    """Twelve clients with real names: the chart fits one A4 page, dates are never broken over lines, and the
+    client with three weeks of diary says "not enough days to test"."""
+    import pandas as pd
+
+    import spasmlog
+
+    sim = spasmlog.simulate(12, 150, seed=4, person_ids=LONG_NAMES)
+    log = sim.log
+    first = log.daily["date"].min()
+    short_day = (log.daily["person_id"] == "short") & (log.daily["date"] >= first + pd.Timedelta(days=21))
+    short_event = (log.spasms["person_id"] == "short") & (log.spasms["start"] >= first + pd.Timedelta(days=21))
+    log = dataclasses.replace(log, daily=log.daily[~short_day], spasms=log.spasms[~short_event])
+    index = write_report(log, tmp_path / "caseload")
+    browser.load(index.resolve().as_uri())
+    assert browser.errors() == []
+    overflow = browser.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0, "something is wider than an A4-wide window"
+    lines = browser.evaluate(  # lines of text in each "Logged" cell: the distinct tops of its text boxes
+        "Array.from(document.querySelectorAll('#caseload td.dates')).map(td => { const r = document.createRange();"
+        " r.selectNodeContents(td); return new Set(Array.from(r.getClientRects()).map(b => Math.round(b.top))).size; })"
+    )
+    assert len(lines) == 12 and max(lines) == 3, lines  # first date, last date, days logged
+    chart = browser.evaluate(
+        "(() => { const r = document.querySelector('#caseload-chart svg').getBoundingClientRect();"
+        " return [r.width, r.height]; })()"
+    )
+    assert chart[1] <= A4_CONTENT_HEIGHT_PX and chart[0] <= A4_WIDTH_PX
+    row = browser.evaluate(
+        "Array.from(document.querySelectorAll('#caseload tbody tr')).map(r => r.innerText)"
+        ".filter(t => t.startsWith('short'))[0]"
+    )
+    assert "not enough days to test" in row and "→" not in row
+    printed = browser.call("Page.printToPDF", {"preferCSSPageSize": True, "printBackground": True})
+    assert base64.b64decode(printed["data"]).startswith(b"%PDF")
+    assert browser.errors() == []

@@ -1,4 +1,10 @@
-"""A caseload at a glance: one row per client, as a physiotherapist reviews them."""
+"""A caseload at a glance: one row per client, as a physiotherapist reviews them.
+
+Everything here is computed for all clients at once where it can be: the weekly rates and the change
+between the first and the last weeks in one pass and one batch of models, and each client's strongest
+association with the model fits of :func:`spasmlog.rate_ratios` but only those p-values of its decision
+rule that can still make a finding (see :func:`caseload_summary`, Notes).
+"""
 
 from __future__ import annotations
 
@@ -6,11 +12,39 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
-from spasmlog.analysis.counts import count_regression, rate_ratios
+from spasmlog.analysis.counts import (
+    _MIN_SPASM_DAYS,
+    _by_person,
+    _Calendar,
+    _check_alpha,
+    _check_column,
+    _check_columns,
+    _check_lags,
+    _default_factors,
+    _fit_batch,
+    _fit_person,
+    _Model,
+    _per_of,
+    _wald,
+    rate_ratios,
+)
+from spasmlog.analysis.decision import decide, hypothesis_of, one_sided_weights, row_adjusted
+from spasmlog.analysis.factor_tests import _DRAWS, _normal_draws, _root, joint_correlation, weighted_max_t_pvalue
 from spasmlog.analysis.findings import factor_label
 
-__all__ = ["caseload_summary"]
+__all__ = ["MIN_DAYS", "MIN_SPASM_DAYS", "caseload_summary", "not_enough_days"]
+
+MIN_DAYS: int = int((rate_ratios.__kwdefaults__ or {})["min_days"])
+"""Fewest days with the outcome logged that an association is tested on: :func:`spasmlog.rate_ratios`'
+``min_days`` (read from its signature, the one place it is set)."""
+
+MIN_SPASM_DAYS: int = _MIN_SPASM_DAYS
+"""Fewest days with spasms a rate ratio may rest on (see :func:`spasmlog.rate_ratios`)."""
+
+NOT_ENOUGH = "not enough days to test"
+"""How a client with too little data is described, followed by the days there are and the days needed."""
 
 _COLUMNS = [
     "person_id", "first_date", "last_date", "days_in_span", "days_logged", "completeness",
@@ -19,54 +53,344 @@ _COLUMNS = [
     "strongest_rate_ratio", "strongest_ci_low", "strongest_ci_high", "strongest_p_adjusted", "strongest",
 ]  # fmt: skip
 
+_CELLS = 2_000_000  # people × calendar days fitted in one batch: bounds the memory of the change models
+_MARGIN = 1e-9  # relative slack on the p-value bounds that decide which p-values to compute exactly
+_MC_SIGMAS = 8.0  # how many Monte Carlo standard errors a p-value from the fixed draws is trusted to be within
+_MC_SLACK = 1e-3  # and an absolute slack on top (the integration's own error is far smaller)
 
-def _change(person: pd.DataFrame, outcome: str, window: int, alpha: float) -> dict[str, object]:
-    """Spasms per week in the first and last ``window`` days, and their rate ratio (last / first)."""
-    first_day, last_day = person["date"].iloc[0], person["date"].iloc[-1]
-    day = ((person["date"] - first_day) // pd.Timedelta(days=1)).to_numpy()
-    early = (person["date"] < first_day + pd.Timedelta(days=window)).to_numpy()
-    late = (person["date"] > last_day - pd.Timedelta(days=window)).to_numpy()
-    counts = person[outcome].to_numpy(dtype="float64")
+
+def not_enough_days(days_logged: int, spasm_days: int) -> str | None:
+    """Why a client's associations cannot be tested for lack of data, in words; None when there is enough.
+
+    Parameters
+    ----------
+    days_logged : int
+        Days with the outcome (the spasm count) logged.
+    spasm_days : int
+        Days with at least one spasm.
+
+    Returns
+    -------
+    str or None
+        ``"not enough days to test (20 days logged; 28 needed)"`` below :data:`MIN_DAYS` logged days,
+        ``"not enough days with spasms to test (3; 5 needed)"`` below :data:`MIN_SPASM_DAYS` days with
+        spasms, otherwise None.
+
+    Examples
+    --------
+    >>> not_enough_days(20, 12)
+    'not enough days to test (20 days logged; 28 needed)'
+    >>> not_enough_days(60, 3)
+    'not enough days with spasms to test (3; 5 needed)'
+    >>> not_enough_days(60, 30) is None
+    True
+    """
+    if days_logged < MIN_DAYS:
+        return f"{NOT_ENOUGH} ({days_logged} day{'s' if days_logged != 1 else ''} logged; {MIN_DAYS} needed)"
+    if spasm_days < MIN_SPASM_DAYS:
+        return f"not enough days with spasms to test ({spasm_days}; {MIN_SPASM_DAYS} needed)"
+    return None
+
+
+# --------------------------------------------------------------------------------------------------------
+# The change between the first and the last weeks, for everyone at once
+# --------------------------------------------------------------------------------------------------------
+
+_DAY_NS = 86_400 * 10**9
+
+
+def _changes(frame: pd.DataFrame, codes: np.ndarray, outcome: str, window: int, alpha: float) -> pd.DataFrame:
+    """Spasms per week in the first and last ``window`` days of each person, and their rate ratio (last / first).
+
+    ``frame`` is sorted by person and date and ``codes`` numbers its people 0..P−1 in that order. One row per
+    person: the weekly rates, ``change_*`` and the days each person has (``span``, ``known``, ``spasm_days``).
+    The rate ratio of each person is the quasi-Poisson model :func:`spasmlog.count_regression` fits to the
+    days of the two windows (HAC errors with HC2, a t reference), all people fitted as one batch.
+    """
+    people = int(codes.max()) + 1 if codes.size else 0
+    ns = frame["date"].to_numpy(dtype="datetime64[ns]").astype(np.int64)
+    starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]]) if codes.size else np.zeros(0, dtype=np.int64)
+    ends = np.r_[starts[1:], codes.size]
+    first, last = ns[starts], ns[ends - 1]
+    day = (ns - first[codes]) // _DAY_NS
+    early = ns < first[codes] + window * _DAY_NS
+    late = ns > last[codes] - window * _DAY_NS
+    counts = frame[outcome].to_numpy(dtype="float64", na_value=np.nan)
     known = ~np.isnan(counts)
-    result: dict[str, object] = {
-        "spasms_per_week_first": 7 * np.nanmean(counts[early]) if (early & known).any() else np.nan,
-        "spasms_per_week_last": 7 * np.nanmean(counts[late]) if (late & known).any() else np.nan,
-        "change_ratio": np.nan,
-        "change_ci_low": np.nan,
-        "change_ci_high": np.nan,
-        "change_p_value": np.nan,
-    }
-    span = int(day[-1]) + 1
-    if span < 2 * window:
-        result["change_status"] = f"logged span too short ({span} < {2 * window} days)"
-        return result
+    value = np.where(known, counts, 0.0)
+
+    def per_person(mask: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
+        chosen = None if weights is None else np.where(mask, weights, 0.0)
+        return np.bincount(codes, weights=mask.astype(np.float64) if chosen is None else chosen, minlength=people)
+
+    n_early, n_late = per_person(early & known), per_person(late & known)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rate_first = np.where(n_early > 0, 7 * per_person(early & known, value) / n_early, np.nan)
+        rate_last = np.where(n_late > 0, 7 * per_person(late & known, value) / n_late, np.nan)
+    span = day[ends - 1] + 1
     used = (early | late) & known
-    if min((early & known).sum(), (late & known).sum()) < window // 2:
-        result["change_status"] = f"too few logged days in the first or last {window} days"
-        return result
-    if counts[used].sum() == 0:
-        result["change_status"] = "no spasms logged in either period"
-        return result
-    design = pd.DataFrame({"intercept": 1.0, "last": late[used].astype("float64")})
-    fit = count_regression(
-        design,
-        counts[used],
-        family="poisson",
-        errors="hac",
-        time=day[used],
-        small_sample="hc2",
-        reference="t",
-        alpha=alpha,
+    status = np.full(people, "ok", dtype=object)
+    fewest = np.minimum(n_early, n_late).astype(np.int64)
+    spasms_used = per_person(used, value)
+    for p in range(people):
+        if span[p] < 2 * window:
+            status[p] = f"{NOT_ENOUGH} (a span of {span[p]} days; {2 * window} needed)"
+        elif fewest[p] < window // 2:
+            side = "first" if n_early[p] <= n_late[p] else "last"
+            status[p] = f"{NOT_ENOUGH} ({fewest[p]} logged in the {side} {window} days; {window // 2} needed)"
+        elif spasms_used[p] == 0:
+            status[p] = "no spasms logged in either period"
+    out = pd.DataFrame(
+        {
+            "spasms_per_week_first": rate_first,
+            "spasms_per_week_last": rate_last,
+            "change_ratio": np.nan,
+            "change_ci_low": np.nan,
+            "change_ci_high": np.nan,
+            "change_p_value": np.nan,
+            "change_status": status,
+            "span": span,
+            "known": per_person(known).astype(np.int64),
+            "spasm_days": per_person(known & (value > 0)).astype(np.int64),
+        }
     )
-    row = fit.table[fit.table["term"] == "last"].iloc[0]
-    result.update(
-        change_ratio=float(row["rate_ratio"]),
-        change_ci_low=float(row["ci_low"]),
-        change_ci_high=float(row["ci_high"]),
-        change_p_value=float(row["p_value"]),
-        change_status="ok",
+    fitted = np.flatnonzero(status == "ok")
+    rows = used & (status[codes] == "ok")
+    code = codes[rows]
+    lowest = np.full(people, np.iinfo(np.int64).max)
+    np.minimum.at(lowest, code, day[rows])
+    position = day[rows] - lowest[code]  # each person's days on their own calendar, as count_regression's time
+    length = np.zeros(people, dtype=np.int64)
+    np.maximum.at(length, code, position + 1)
+    for chunk in _chunks(fitted, length):
+        where = np.full(people, -1)
+        where[chunk] = np.arange(chunk.size)
+        t = int(length[chunk].max())
+        mine = where[code] >= 0
+        i, pos = where[code[mine]], position[mine]
+        x = np.zeros((chunk.size, t, 2))
+        y = np.zeros((chunk.size, t))
+        valid = np.zeros((chunk.size, t), dtype=bool)
+        x[i, pos, 0] = 1.0
+        x[i, pos, 1] = late[rows][mine]
+        y[i, pos] = value[rows][mine]
+        valid[i, pos] = True
+        fit = _fit_batch(x, y, valid, offset=np.zeros(t), errors="hac", small_sample="hc2", reference="t")
+        se = np.sqrt(np.clip(fit.cov[:, 1, 1], 0, None))
+        ratio, low, high, p_value = _wald(fit.params[:, 1], se, alpha, fit.df[:, 1])
+        out.loc[chunk, ["change_ratio", "change_ci_low", "change_ci_high", "change_p_value"]] = np.column_stack(
+            [ratio, low, high, p_value]
+        )
+    return out
+
+
+def _chunks(people: np.ndarray, length: np.ndarray) -> list[np.ndarray]:
+    """People in batches of similar calendar length, each at most :data:`_CELLS` people × days."""
+    ordered = people[np.argsort(length[people], kind="stable")]
+    chunks, start = [], 0
+    for end in range(1, ordered.size + 1):
+        if end == ordered.size or (end - start + 1) * length[ordered[end]] > _CELLS:
+            chunks.append(np.sort(ordered[start:end]))
+            start = end
+    return chunks
+
+
+# --------------------------------------------------------------------------------------------------------
+# Each person's strongest association: rate_ratios' fits, and only the p-values that can make a finding
+# --------------------------------------------------------------------------------------------------------
+
+
+def _bounds(z: np.ndarray, up: np.ndarray, down: np.ndarray, at: int | None = None) -> float:
+    """The smallest value :func:`~spasmlog.analysis.factor_tests.weighted_max_t_pvalue` can return for
+    these arguments (NaN when it returns NaN), without its integration: its weighted Bonferroni bound t times
+    the largest weight; t itself when t < 1e-9, 1 when t ≥ 1 (where it returns exactly these)."""
+    keep = np.isfinite(z)
+    if not keep.any() or (at is not None and not keep[at]):
+        return float("nan")
+    index = None if at is None else int(np.count_nonzero(keep[:at]))
+    z, up, down = z[keep], np.asarray(up, dtype=np.float64)[keep], np.asarray(down, dtype=np.float64)[keep]
+    total = up.sum() + down.sum()
+    up, down = up / total, down / total
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratios = np.minimum(
+            np.where(up > 0, stats.norm.sf(z) / up, np.inf), np.where(down > 0, stats.norm.cdf(z) / down, np.inf)
+        )
+    t = float(ratios.min() if index is None else ratios[index])
+    if t >= 1:
+        return 1.0
+    if t < 1e-9:
+        return t
+    return t * float(max(up.max(), down.max()))
+
+
+def _monte_carlo(
+    z: np.ndarray, corr: np.ndarray, up: np.ndarray, down: np.ndarray, at: int | None = None
+) -> tuple[float, bool]:
+    """:func:`~spasmlog.analysis.factor_tests.weighted_max_t_pvalue` from its fixed Monte Carlo draws alone,
+    and whether that is its exact value (it refines with Genz's integration only below ``_REFINE_BELOW``)."""
+    from spasmlog.analysis.factor_tests import _REFINE_BELOW
+
+    keep = np.isfinite(z)
+    if not keep.any() or (at is not None and not keep[at]):
+        return float("nan"), True
+    index = None if at is None else int(np.count_nonzero(keep[:at]))
+    z, corr = z[keep], corr[np.ix_(keep, keep)]
+    up, down = np.asarray(up, dtype=np.float64)[keep], np.asarray(down, dtype=np.float64)[keep]
+    total = up.sum() + down.sum()
+    up, down = up / total, down / total
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratios = np.minimum(
+            np.where(up > 0, stats.norm.sf(z) / up, np.inf), np.where(down > 0, stats.norm.cdf(z) / down, np.inf)
+        )
+    t = float(ratios.min() if index is None else ratios[index])
+    if t >= 1:
+        return 1.0, True
+    if t < 1e-9:
+        return t, True
+    upper = np.where(up > 0, stats.norm.isf(np.clip(t * up, 1e-300, 1.0)), np.inf)
+    lower = np.where(down > 0, -stats.norm.isf(np.clip(t * down, 1e-300, 1.0)), -np.inf)
+    single = float(t * max(up.max(), down.max()))
+    draws = _normal_draws(z.size) @ _root(corr).T
+    p = float(((draws > upper) | (draws < lower)).any(1).mean())
+    return float(min(t, max(single, p))), p >= _REFINE_BELOW
+
+
+def _lower(p: float, draws: int) -> float:
+    """A value the exact p-value is surely above, given its Monte Carlo estimate from ``draws`` draws."""
+    return p - _MC_SIGMAS * np.sqrt(max(p * (1 - p), 1e-12) / draws) - _MC_SLACK
+
+
+def _selectable(table: pd.DataFrame, lower: np.ndarray, alpha: float) -> np.ndarray:
+    """Which hypotheses can still be selected when their p-values are at least ``lower``.
+
+    The weighted Benjamini–Hochberg step-up applied to the lower bounds selects at least as many hypotheses
+    (R′) as it does on the true p-values (each count of p / w below a level can only grow), so a hypothesis
+    whose lower bound is above ``alpha`` × its weight × R′ / m is never selected.
+    """
+    decided = decide(table.assign(p_value=lower), alpha=alpha)
+    weight = decided["weight"].to_numpy()
+    tested = int(np.isfinite(lower).sum())
+    most = int(decided["finding"].sum())
+    return np.isfinite(lower) & (lower <= alpha * np.nan_to_num(weight) * most / max(tested, 1) * (1 + _MARGIN))
+
+
+def _strongest_row(result: pd.DataFrame, details: dict[str, np.ndarray], alpha: float) -> tuple[int, float] | None:
+    """The row of one person's rate ratios that :func:`spasmlog.rate_ratios` would state with the smallest
+    ``p_adjusted`` (ties: the smaller ``p_value``, then the first), with that ``p_adjusted``; None if none.
+
+    The same decision as rate_ratios (its ``_decide_rows`` and :func:`~spasmlog.analysis.decision.decide_rows`),
+    computing exactly only the p-values that can matter. A hypothesis whose p-value cannot be below ``alpha`` ×
+    its weight is never selected by the weighted Benjamini–Hochberg step-up, and replacing its p-value by 1
+    (never smaller than the true one) changes neither which hypotheses are selected nor their adjusted
+    p-values (those depend only on the selected ones' p-values and on how many were tested). Inside a
+    selected hypothesis, only rows whose within-hypothesis p-value can reach its level get one.
+    """
+    status = result["status"].to_numpy()
+    ok = status == "ok"
+    if not ok.any() or "influence" not in details:
+        return None
+    factors = [str(f) for f in result["factor"]]
+    lags = [int(g) for g in result["lag"]]
+    names = [hypothesis_of(f) for f in factors]
+    z = details["z"][:, 0]
+    groups: dict[str, list[int]] = {}
+    for i, (name, _) in enumerate(names):
+        if ok[i]:
+            groups.setdefault(name, []).append(i)
+    tests = []
+    for name, indices in groups.items():
+        rows = np.asarray(indices)
+        up, down = one_sided_weights([factors[i] for i in rows], [lags[i] for i in rows])
+        tests.append((name, names[rows[0]][1], rows, up, down, _bounds(z[rows], up, down)))
+    table = pd.DataFrame(
+        {"hypothesis": [n for n, *_ in tests], "family": [f for _, f, *_ in tests], "p_value": [b for *_, b in tests]}
     )
-    return result
+    floors = table["p_value"].to_numpy(dtype=np.float64)
+    exact = np.where(np.isfinite(floors), 1.0, np.nan)  # 1: cannot be selected (see above)
+    corrs: dict[int, np.ndarray] = {}
+    chosen = _selectable(table, floors, alpha)
+    bound = np.where(chosen, floors, np.where(np.isfinite(floors), 1.0, np.nan))
+    for h in np.flatnonzero(chosen).tolist():
+        _, _, rows, up, down, _ = tests[h]
+        corrs[h] = joint_correlation(details["influence"][rows, :, 0], details["phi"][rows], details["rho"][rows])
+        estimate, final = _monte_carlo(z[rows], corrs[h], up, down)
+        if final:
+            exact[h] = bound[h] = estimate
+        else:
+            bound[h] = max(floors[h], _lower(estimate, _DRAWS))
+    for h in np.flatnonzero(_selectable(table, bound, alpha)).tolist():
+        if exact[h] == 1.0 and bound[h] < 1.0:
+            _, _, rows, up, down, _ = tests[h]
+            exact[h] = weighted_max_t_pvalue(z[rows], corrs[h], up, down)
+    decided = decide(table.assign(p_value=exact), alpha=alpha)
+    p_value = result["p_value"].to_numpy(dtype=np.float64)
+    candidates = []  # (lower bound of the row's p_adjusted, its p_value, row, hypothesis, position in it)
+    for h in np.flatnonzero(decided["finding"].to_numpy()).tolist():
+        _, _, members, up, down, _ = tests[h]
+        adjusted, level = float(decided["p_adjusted"].iloc[h]), float(decided["level"].iloc[h])
+        for k, row in enumerate(members):
+            floor = _bounds(z[members], up, down, at=k)
+            lower = max(adjusted, floor * alpha / level) if np.isfinite(floor) else np.inf
+            if lower <= alpha * (1 + _MARGIN):  # narrowed by the Monte Carlo estimate of its within p-value
+                estimate, final = _monte_carlo(z[members], corrs[h], up, down, at=k)
+                if final:
+                    lower = row_adjusted(adjusted, estimate, alpha=alpha, level=level)
+                else:
+                    lower = max(lower, max(floor, _lower(estimate, _DRAWS)) * alpha / level)
+            if lower <= alpha * (1 + _MARGIN):
+                candidates.append((lower * (1 - _MARGIN), float(p_value[row]), int(row), int(h), k))
+    best: tuple[float, float, int] | None = None
+    for lower, p_row, row, h, k in sorted(candidates):  # best first: stop when no row left can beat the best
+        if best is not None and (lower, p_row, row) > best:
+            break
+        _, _, rows, up, down, _ = tests[h]
+        within = weighted_max_t_pvalue(z[rows], corrs[h], up, down, at=k)
+        adjusted, level = float(decided["p_adjusted"].iloc[h]), float(decided["level"].iloc[h])
+        value = row_adjusted(adjusted, within, alpha=alpha, level=level)
+        if value <= alpha and (best is None or (value, p_row, row) < best):
+            best = (value, p_row, row)
+    return None if best is None else (best[2], best[0])
+
+
+def _shifted(values: np.ndarray, lag: int) -> np.ndarray:
+    """A calendar series ``lag`` days later (the first ``lag`` days missing), as ``_Calendar.values`` does."""
+    if not lag:
+        return values
+    days = values.size
+    return np.concatenate([np.full(min(lag, days), np.nan), values[: max(days - lag, 0)]])
+
+
+def _strongest(
+    daily: pd.DataFrame, *, outcome: str, factors: list[str], lags: list[int], alpha: float
+) -> dict[object, pd.Series]:
+    """Person → the rate_ratios row of their strongest association (with ``p_adjusted``), for those with one."""
+    per_of = {f: _per_of(daily[f], f, {}) for f in factors}
+    found: dict[object, pd.Series] = {}
+    if not factors:
+        return found
+    for key, frame in _by_person(daily, "person_id"):
+        calendar = _Calendar.of(frame)
+        y = calendar.values(outcome)
+        base = calendar.time_design(weekday=True, trend=True)
+        values = {f: calendar.values(f) for f in factors}  # each column read once, then shifted for each lag
+        models = [_Model(_shifted(values[f], lag)[:, None] / per_of[f]) for f in factors for lag in lags]
+        details: dict[str, np.ndarray] = {}
+        result = _fit_person(
+            calendar, y, base, [], models, min_days=MIN_DAYS, alpha=alpha, inference="acf", details=details
+        )
+        result.insert(0, "factor", [f for f in factors for _ in lags])
+        result.insert(1, "lag", np.array([g for _ in factors for g in lags], dtype=np.int64))
+        result.insert(2, "per", np.array([per_of[f] for f in factors for _ in lags], dtype=np.float64))
+        chosen = _strongest_row(result, details, alpha)
+        if chosen is not None:
+            found[key] = result.iloc[chosen[0]].copy()
+            found[key]["p_adjusted"] = chosen[1]
+    return found
+
+
+# --------------------------------------------------------------------------------------------------------
+# The summary
+# --------------------------------------------------------------------------------------------------------
 
 
 def caseload_summary(
@@ -104,14 +428,17 @@ def caseload_summary(
           the last ``window`` days, times 7;
         - ``change_ratio`` (last / first), ``change_ci_low``, ``change_ci_high``, ``change_p_value``: rate
           ratio of the two periods from a quasi-Poisson model with Newey–West (HAC) errors over the days
-          (see Notes), and ``change_status`` (``ok`` or why it was not estimated: a span under two windows,
-          too few logged days, no spasms);
+          (see Notes), and ``change_status``: ``ok``, or why it was not estimated: "not enough days to test"
+          with the days there are and the days needed (a span under two windows; under half a window logged
+          at the start or the end), or "no spasms logged in either period";
         - ``active_interventions``: the interventions on at the person's last day (``;``-separated);
         - ``strongest_factor``, ``strongest_lag``, ``strongest_rate_ratio``, ``strongest_ci_low``,
           ``strongest_ci_high``, ``strongest_p_adjusted``: the person's association with the smallest
           adjusted p-value among those that survive the correction at ``alpha`` (from
           :func:`spasmlog.rate_ratios`, each person's factor × lag tests corrected together), missing when
-          none does; ``strongest`` says it in words, or "no clear association".
+          none does; ``strongest`` says it in words, or "no clear association", or why nothing could be tested
+          (:func:`not_enough_days`: fewer than :data:`MIN_DAYS` days logged, fewer than
+          :data:`MIN_SPASM_DAYS` days with spasms).
 
     Notes
     -----
@@ -121,7 +448,15 @@ def caseload_summary(
     errors and a t reference with Satterthwaite degrees of freedom (see
     :func:`spasmlog.analysis.counts.count_regression`). Plain HAC errors with a normal reference covered
     "no change" in 91.6 % of 5,975 simulated clients without one (120 days, two four-week windows,
-    over-dispersed counts); these cover it in 95.1 %.
+    over-dispersed counts); these cover it in 95.1 %. All people's changes are fitted as one batch.
+
+    The strongest association is exactly the row :func:`spasmlog.rate_ratios` (``by="person_id"``) states
+    with the smallest ``p_adjusted`` (ties: the smaller ``p_value``). Its max-T p-values need a numerical
+    integration each; only those that can still make a finding are computed: a hypothesis whose smallest
+    possible p-value (its weighted Bonferroni bound times its largest weight) is above ``alpha`` × its weight
+    is never selected by the weighted Benjamini–Hochberg rule, whatever the others' p-values. The model fits
+    (every factor × lag for each person) and the remaining integrations are what the time goes on:
+    ``benchmarks/bench_caseload.py`` measures it; ``factors=[]`` skips the associations.
 
     Examples
     --------
@@ -134,41 +469,59 @@ def caseload_summary(
         raise ValueError(f"caseload_summary needs a daily table with person_id and {outcome!r} (see daily_table).")
     if window < 7:
         raise ValueError(f"The 'window' parameter of caseload_summary must be at least 7 days. Got {window!r} instead.")
-    associations = rate_ratios(daily, outcome=outcome, factors=factors, lags=lags, alpha=alpha, by="person_id")
-    flags = [c for c in daily.columns if str(c).startswith("on_")]
-    rows = []
-    for person_id, person in daily.groupby("person_id", sort=True):
-        person = person.sort_values("date")
-        logged = int(person["logged"].sum()) if "logged" in person else int(person[outcome].notna().sum())
-        row: dict[str, object] = {
-            "person_id": person_id,
-            "first_date": person["date"].iloc[0],
-            "last_date": person["date"].iloc[-1],
-            "days_in_span": len(person),
-            "days_logged": logged,
-            "completeness": logged / len(person),
-            **_change(person, outcome, window, alpha),
-            "active_interventions": ";".join(factor_label(flag) for flag in flags if person[flag].iloc[-1] == 1),
+    function = "caseload_summary"
+    outcome = _check_column(daily, outcome, "outcome")
+    lag_list = _check_lags(lags, function)
+    _check_alpha(alpha, function)
+    factor_list = (
+        _default_factors(daily, outcome, "person_id") if factors is None else _check_columns(daily, factors, "factors")
+    )
+    frame = daily[daily["person_id"].notna()]
+    frame = frame.sort_values(["person_id", "date"], kind="stable").reset_index(drop=True)
+    codes, people = pd.factorize(frame["person_id"], sort=True)
+    change = _changes(frame, codes, outcome, window, alpha)
+    starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]]) if len(frame) else np.zeros(0, dtype=np.int64)
+    ends = np.r_[starts[1:], len(frame)]
+    if "logged" in frame:
+        logged = np.bincount(
+            codes, weights=frame["logged"].to_numpy(dtype="float64", na_value=0.0), minlength=len(people)
+        )
+    else:
+        logged = change["known"].to_numpy(dtype=np.float64)
+    flags = [c for c in frame.columns if str(c).startswith("on_")]
+    last_rows = frame.iloc[ends - 1]
+    active = [
+        ";".join(factor_label(flag) for flag in flags if last_rows[flag].iloc[p] == 1) for p in range(len(people))
+    ]
+    span_rows = ends - starts
+    summary = pd.DataFrame(
+        {
+            "person_id": np.asarray(people, dtype=object),
+            "first_date": frame["date"].to_numpy()[starts],
+            "last_date": frame["date"].to_numpy()[ends - 1],
+            "days_in_span": span_rows,
+            "days_logged": logged.astype(np.int64),
+            "completeness": logged.astype(np.int64) / span_rows,
+            **{c: change[c].to_numpy() for c in change.columns if c.startswith(("spasms_", "change_"))},
+            "active_interventions": active,
         }
-        mine = associations[associations["person_id"] == person_id]
-        found = mine[(mine["status"] == "ok") & (mine["p_adjusted"] <= alpha)].sort_values("p_adjusted")
-        if len(found):
-            best = found.iloc[0]
-            row.update(
-                strongest_factor=best["factor"],
-                strongest_lag=int(best["lag"]),
-                strongest_rate_ratio=float(best["rate_ratio"]),
-                strongest_ci_low=float(best["ci_low"]),
-                strongest_ci_high=float(best["ci_high"]),
-                strongest_p_adjusted=float(best["p_adjusted"]),
-                strongest=(
-                    f"{factor_label(str(best['factor']))} (lag {int(best['lag'])}): rate ratio "
-                    f"{best['rate_ratio']:.2f} per {best['per']:g} "
-                    f"(95% CI {best['ci_low']:.2f} to {best['ci_high']:.2f})"
-                ),
-            )
-        else:
-            row["strongest"] = "no clear association"
-        rows.append(row)
-    summary = pd.DataFrame(rows).reindex(columns=_COLUMNS)
+    )
+    found = _strongest(frame, outcome=outcome, factors=factor_list, lags=lag_list, alpha=alpha)
+    texts = []
+    for p, person_id in enumerate(summary["person_id"]):
+        best = found.get(person_id)
+        if best is None:
+            reason = not_enough_days(int(change["known"].iloc[p]), int(change["spasm_days"].iloc[p]))
+            texts.append(reason or "no clear association")
+            continue
+        summary.loc[p, "strongest_factor"] = best["factor"]
+        summary.loc[p, "strongest_lag"] = int(best["lag"])
+        for column in ("rate_ratio", "ci_low", "ci_high", "p_adjusted"):
+            summary.loc[p, f"strongest_{column}"] = float(best[column])
+        texts.append(
+            f"{factor_label(str(best['factor']))} (lag {int(best['lag'])}): rate ratio "
+            f"{best['rate_ratio']:.2f} per {best['per']:g} (95% CI {best['ci_low']:.2f} to {best['ci_high']:.2f})"
+        )
+    summary["strongest"] = texts
+    summary = summary.reindex(columns=_COLUMNS)
     return summary.sort_values("change_ratio", kind="stable", na_position="last").reset_index(drop=True)

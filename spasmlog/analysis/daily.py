@@ -9,6 +9,7 @@ thousands costs one pass.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 
 import numpy as np
@@ -79,14 +80,17 @@ def snow_score(count: pd.Series) -> pd.Series:
 
 
 def intervention_column(name: str) -> str:
-    """The daily-table column of an intervention: ``on_`` + its name in snake case.
+    """The daily-table column of an intervention: ``on_`` + its name in snake case, its letters kept.
 
     Examples
     --------
     >>> intervention_column("Magnesium glycinate 300 mg")
     'on_magnesium_glycinate_300_mg'
+    >>> intervention_column("Physio – Dr. Müller"), intervention_column("Étirements (mollet)")
+    ('on_physio_dr_müller', 'on_étirements_mollet')
     """
-    return "on_" + (re.sub(r"[^0-9a-z]+", "_", name.strip().lower()).strip("_") or "unnamed")
+    text = unicodedata.normalize("NFC", name).strip().lower()
+    return "on_" + (re.sub(r"[\W_]+", "_", text).strip("_") or "unnamed")
 
 
 def lagged(daily: pd.DataFrame, column: str, lag: int) -> pd.Series:

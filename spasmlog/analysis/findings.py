@@ -9,7 +9,9 @@ say "associated with", never "causes", and give the days they rest on.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 import numpy as np
@@ -19,7 +21,7 @@ from spasmlog.analysis.decision import EXPLORATORY, PRIMARY, level_needed
 from spasmlog.analysis.multicomp import adjust_pvalues
 from spasmlog.analysis.projection import days_to_detect, projection_sentence
 
-__all__ = ["factor_label", "findings", "findings_table", "not_yet_clear"]
+__all__ = ["factor_label", "factor_names", "findings", "findings_table", "not_yet_clear"]
 
 ASSOCIATION_NOTE = "This is an association, not proof of cause."
 
@@ -54,14 +56,46 @@ _PHRASES: dict[str, tuple[str, str]] = {
 _WHEN_ON = {"warmup": "warmed up", "unaccustomed_exercise": "did unaccustomed exercise"}
 
 
+_NAMES: ContextVar[Mapping[str, str] | None] = ContextVar("spasmlog_factor_names", default=None)
+
+
+@contextmanager
+def factor_names(names: Mapping[str, str]) -> Iterator[None]:
+    """Within the block, :func:`factor_label` gives a column its name as the person wrote it.
+
+    Parameters
+    ----------
+    names : mapping
+        Column → name, e.g. each intervention's ``on_*`` column → its name in the interventions table.
+
+    Examples
+    --------
+    >>> with factor_names({"on_physio_dr_müller": "Physio – Dr. Müller"}):
+    ...     factor_label("on_physio_dr_müller")
+    'Physio – Dr. Müller'
+    >>> factor_label("on_physio_dr_müller")
+    'physio dr müller'
+    """
+    token = _NAMES.set(names)
+    try:
+        yield
+    finally:
+        _NAMES.reset(token)
+
+
 def factor_label(factor: str) -> str:
     """A factor's name for people: ``water_ml`` → ``water``, ``on_calf_stretching`` → ``calf stretching``.
+
+    Inside :func:`factor_names`, a column given a name there reads as that name.
 
     Examples
     --------
     >>> factor_label("sitting_h"), factor_label("on_magnesium_glycinate"), factor_label("hot_bath")
     ('sitting', 'magnesium glycinate', 'hot bath')
     """
+    named = (_NAMES.get() or {}).get(factor)
+    if named is not None:
+        return named
     name = factor[3:] if factor.startswith("on_") else factor
     for suffix in ("_ml", "_mg", "_min", "_h", "_g", "_pct"):
         if name.endswith(suffix):
@@ -473,7 +507,8 @@ def not_yet_clear(
             days = days_to_detect(ratio, low, high, n, threshold_p=threshold, span=calendar)
         factor = str(row["factor"])
         heading, variant = factor_label(str(name)), factor_label(factor)
-        label = f"{heading.capitalize()} ({variant + ', ' if variant != heading else ''}{_lag_when(int(row['lag']))})"
+        shown_heading = heading[:1].upper() + heading[1:]  # not capitalize(): "Dr. Müller" keeps its capital
+        label = f"{shown_heading} ({variant + ', ' if variant != heading else ''}{_lag_when(int(row['lag']))})"
         shown, shown_low, shown_high = _estimate(ratio, low, high)
         level_pct = round(100 * (1 - alpha))
         said = (

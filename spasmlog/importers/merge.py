@@ -14,7 +14,9 @@ Rules (issue 5):
   nothing; files are written atomically (a temporary file in the same folder, then a rename).
 
 The person's ``daily.csv`` keeps its own form: its headers and units (a ``Water (L)`` column is filled in
-litres), delimiter, decimal comma, encoding, line endings and every cell it already had.
+litres), delimiter, decimal comma, encoding, line endings and every cell it already had (a text cell that a
+spreadsheet would run as a formula, such as ``=1+1``, is written with a quote in front, as every CSV spasmlog
+writes: :func:`spasmlog.io.cells.neutralise`; spasmlog reads it back without the quote).
 """
 
 from __future__ import annotations
@@ -29,9 +31,10 @@ import pandas as pd
 from spasmlog.errors import SpasmlogError
 from spasmlog.importers import detail_records
 from spasmlog.io import parsing
+from spasmlog.io.cells import unneutralise_frame
 from spasmlog.io.sources import PROVENANCE_FILE, TABLE_SUFFIXES, csv_dialect, load_file, read_cells
 from spasmlog.io.units import resolve_header
-from spasmlog.io.write import atomic_write_csv
+from spasmlog.io.write import atomic_path, deferred_interrupt, write_csv
 from spasmlog.logformat.schemas import field_specs
 from spasmlog.validation import validate_tables
 
@@ -316,7 +319,7 @@ def _read_existing(path: Path) -> tuple[pd.DataFrame, str, str, bool, str, int]:
     if not path.exists():
         return pd.DataFrame({"date": pd.Series(dtype="str")}), "utf-8", ",", False, "\n", 0
     encoding, delimiter, decimal_comma, newline, skip = csv_dialect(path)
-    frame = read_cells(path, delimiter=delimiter, skip=skip, encoding=encoding)
+    frame = unneutralise_frame(read_cells(path, delimiter=delimiter, skip=skip, encoding=encoding))
     return frame, encoding, delimiter, decimal_comma, newline, skip
 
 
@@ -477,7 +480,7 @@ def merge_into(
 
     provenance_path = target / PROVENANCE_FILE
     provenance = (
-        pd.read_csv(provenance_path, dtype="str", keep_default_na=False)
+        unneutralise_frame(pd.read_csv(provenance_path, dtype="str", keep_default_na=False))
         if provenance_path.exists()
         else pd.DataFrame({c: pd.Series(dtype="str") for c in PROVENANCE_COLUMNS})
     )
@@ -562,13 +565,19 @@ def merge_into(
         return result
     if new_rows:
         frame = pd.concat([frame, pd.DataFrame(new_rows)], ignore_index=True).fillna("")
-    atomic_write_csv(frame, daily_path, sep=delimiter, encoding=encoding, lineterminator=newline)
     keys = {(p["person_id"], p["date"], p["column"]) for p in new_provenance}
     kept = provenance[
         [k not in keys for k in zip(provenance["person_id"], provenance["date"], provenance["column"], strict=True)]
     ]
     updated = pd.concat([kept, pd.DataFrame(new_provenance, columns=PROVENANCE_COLUMNS)], ignore_index=True)
-    atomic_write_csv(updated.sort_values(["person_id", "date", "column"], kind="stable"), provenance_path)
+    # Both files or neither: each is written beside its target first, then both are renamed (Ctrl-C waits).
+    with (
+        deferred_interrupt(),
+        atomic_path(daily_path) as daily_temporary,
+        atomic_path(provenance_path) as provenance_temporary,
+    ):
+        write_csv(frame, daily_temporary, sep=delimiter, encoding=encoding, lineterminator=newline)
+        write_csv(updated.sort_values(["person_id", "date", "column"], kind="stable"), provenance_temporary)
     return result
 
 

@@ -20,6 +20,8 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
+from spasmlog.logformat import vocabulary
+
 __all__ = [
     "MISSING_MARKERS",
     "NONE_WORDS",
@@ -41,16 +43,11 @@ __all__ = [
 MISSING_MARKERS = frozenset({"", "na", "n/a", "nan", "null", "-", "--", "—", "#n/a"})
 """Cell contents (case-insensitive, surrounding spaces ignored) that mean "not recorded"."""
 
-TRUE_WORDS = frozenset({"yes", "y", "true", "t", "1", "x", "✓", "ja", "oui", "si", "sí"})
-FALSE_WORDS = frozenset({"no", "n", "false", "f", "0", "nein", "non"})
-
-CATEGORY_SYNONYMS = {
-    "l": "left", "r": "right", "b": "both",
-    "walk": "walking", "run": "running", "jogging": "running", "bike": "cycling", "cycle": "cycling",
-    "swim": "swimming", "weights": "strength", "gym": "strength", "yoga": "yoga_pilates",
-    "pilates": "yoga_pilates", "stretching": "stretch", "electrolyte": "electrolytes",
-}  # fmt: skip
-"""Exact synonyms accepted for category values (after lower-casing): ``L`` for ``left``, ``yoga``, ..."""
+_YES = vocabulary.folded_set(vocabulary.TRUE_WORDS)
+_NO = vocabulary.folded_set(vocabulary.FALSE_WORDS)
+_VAGUE = vocabulary.folded_set(vocabulary.VAGUE_DURATIONS)
+_BROAD_BODY = vocabulary.folded_set(vocabulary.BROAD_BODY_WORDS)
+_BODY_REGIONS = frozenset(vocabulary.CATEGORY_WORDS["body_region"])
 
 
 @dataclass
@@ -136,6 +133,9 @@ NONE_WORDS = frozenset(
 )  # fmt: skip
 """Words that could mean 0 or "not recorded" in a number column: reported, never guessed."""
 
+_UNKNOWN = frozenset(vocabulary.fold(word) for word in UNKNOWN_MARKERS)
+_NONE = frozenset(vocabulary.fold(word) for word in NONE_WORDS)
+
 _APPROXIMATE = re.compile(
     r"(?:ca\.?|circa|cirka|zirka|approx\.?|approximately|about|around|roughly|~|≈|etwa|ungefähr|ungef\.|rund|"
     r"env\.?|environ|aprox\.?|aproximadamente|unos|unas|cerca\s+de|circa|ongeveer|ong\.|plusminus|\+/-|±)\s*",
@@ -149,14 +149,6 @@ _RANGE = re.compile(
     r"(?P<b>\d[\d.,]*)\s*(?P<unit_b>[^\W\d_][^\W\d_.]*\.?)?",
     re.IGNORECASE,
 )
-_CELL_UNITS = {
-    "ltr": "liter", "litro": "liter", "litros": "liter", "litri": "liter", "std": "hour", "stunde": "hour",
-    "stunden": "hour", "heure": "hour", "heures": "hour", "hora": "hour", "horas": "hour", "ore": "hour",
-    "uur": "hour", "minuten": "minute", "minuto": "minute", "minutos": "minute", "minuti": "minute",
-    "sek": "second", "sekunden": "second", "seg": "second", "segundos": "second", "secondi": "second",
-    "seconden": "second", "milligramm": "milligram", "gramm": "gram",
-}  # fmt: skip
-"""Unit words seen in cells besides the header units of :data:`spasmlog.io.units.UNIT_WORDS`."""
 
 
 def _cell_unit_factor(word: str, unit: str | None) -> float | str:
@@ -168,7 +160,7 @@ def _cell_unit_factor(word: str, unit: str | None) -> float | str:
     if word.rstrip("s") == unit.lower().rstrip("s"):  # "8000 steps" in the steps column
         return 1.0
     target = _CANONICAL_UNITS.get(unit)
-    name = _CELL_UNITS.get(word) or UNIT_WORDS.get(word) or UNIT_WORDS.get(word.rstrip("."))
+    name = UNIT_WORDS.get(vocabulary.fold(word).rstrip("."))
     if target is None or name is None or name == "standard_drink":
         return "unknown_unit"
     if name == "fluid_ounce" and target in ("milligram", "gram"):
@@ -187,9 +179,10 @@ def _read_cell(text: str, *, decimal_comma: bool, unit: str | None) -> tuple[flo
     read; ranges (``2-3``), words meaning none (``keine``) and units of another quantity are not.
     """
     cell = text.strip().replace("\u00a0", " ").replace("\u2212", "-")
-    if cell.lower() in UNKNOWN_MARKERS:
+    folded = vocabulary.fold(cell)
+    if folded in _UNKNOWN:
         return math.nan, "unknown_marker", True
-    if cell.lower() in NONE_WORDS:
+    if folded in _NONE:
         return None, "none_word", False
     note = None
     approximate = _APPROXIMATE.match(cell)
@@ -339,12 +332,13 @@ def parse_integer(
 
 
 def parse_boolean(cells: pd.Series) -> Parsed:
-    """Yes/no cells: ``yes``/``no``, ``TRUE``/``FALSE`` (Excel), ``y``/``n``, ``1``/``0``, ``x``.
+    """Yes/no cells: ``yes``/``no``, ``TRUE``/``FALSE`` (Excel), ``y``/``n``, ``1``/``0``, ``x``, and yes and no
+    in the languages of :mod:`~spasmlog.logformat.vocabulary` (``ja``/``nein``, ``oui``/``non``, ``sì``, ``nee``).
 
     Examples
     --------
-    >>> parse_boolean(pd.Series(["TRUE", "no", "", "maybe"])).values.tolist()
-    [True, False, <NA>, <NA>]
+    >>> parse_boolean(pd.Series(["TRUE", "no", "", "maybe", "Ja", "nee", "Sì"])).values.tolist()
+    [True, False, <NA>, <NA>, True, False, True]
     """
     if pd.api.types.is_bool_dtype(cells):
         return Parsed(cells.astype("boolean"))
@@ -354,9 +348,9 @@ def parse_boolean(cells: pd.Series) -> Parsed:
         parsed.add(~known, "not_yes_no")
         return parsed
     missing = is_missing(cells)
-    words = cells.astype("str").str.strip().str.lower()
-    yes = words.isin(TRUE_WORDS) & ~missing
-    no = words.isin(FALSE_WORDS) & ~missing
+    words = _per_value(cells.astype("str"), lambda v: vocabulary.fold(v).rstrip(".").strip())
+    yes = words.isin(_YES) & ~missing
+    no = words.isin(_NO) & ~missing
     values = pd.Series(pd.NA, index=cells.index, dtype="boolean")
     values[yes] = True
     values[no] = False
@@ -379,7 +373,8 @@ def parse_text(cells: pd.Series, *, strip: bool = False) -> Parsed:
 
 def normalise_category(value: str, allowed: tuple[str, ...] = ()) -> str:
     """``Lower back`` → ``lower_back``, ``During-exercise`` → ``during_exercise``; with the ``allowed``
-    values of the column, exact synonyms too (``L`` → ``left``, ``yoga`` → ``yoga_pilates``).
+    values of the column, the words of :mod:`~spasmlog.logformat.vocabulary` too, in any of its languages
+    (``L`` and ``li`` → ``left``, ``yoga`` → ``yoga_pilates``, ``Wade`` → ``calf``).
 
     Examples
     --------
@@ -387,20 +382,41 @@ def normalise_category(value: str, allowed: tuple[str, ...] = ()) -> str:
     'lower_back'
     >>> normalise_category("L", ("left", "right"))
     'left'
+    >>> normalise_category("re.", ("left", "right")), normalise_category("Fuß", ("calf", "foot"))
+    ('right', 'foot')
     """
     word = re.sub(r"[\s\-]+", "_", value.strip().lower())
-    synonym = CATEGORY_SYNONYMS.get(word)
-    if synonym is not None and word not in allowed and synonym in allowed:
-        return synonym
+    if allowed:
+        known = vocabulary.category_words(tuple(allowed)).get(vocabulary.fold(value).rstrip(".").strip())
+        if known is not None:
+            return known
     return word
 
 
 def parse_category(cells: pd.Series, allowed: tuple[str, ...] = ()) -> Parsed:
     """Category cells, normalised with :func:`normalise_category`; whether the value is allowed is checked
-    by the table's schema."""
+    by the table's schema.
+
+    A body region broader than any one value (``thigh``, ``Oberschenkel``, ``leg``) is read as ``other``
+    and reported as ``broad_category``, never guessed into a region.
+
+    Examples
+    --------
+    >>> from spasmlog.logformat.schemas import BODY_REGIONS
+    >>> parsed = parse_category(pd.Series(["Wade", "Oberschenkel"]), tuple(BODY_REGIONS))
+    >>> parsed.values.tolist(), parsed.errors.to_dict()
+    (['calf', 'other'], {1: 'broad_category'})
+    """
     text = parse_text(cells).values
-    normalised = _per_value(text.dropna(), lambda v: normalise_category(v, allowed))
-    return Parsed(normalised.reindex(text.index).astype("str"))
+    normalised = _per_value(text.dropna(), lambda v: normalise_category(v, allowed)).reindex(text.index)
+    parsed = Parsed(normalised.astype("str"))
+    if set(allowed) >= _BODY_REGIONS:
+        broad = _per_value(text.dropna(), lambda v: vocabulary.fold(v).rstrip(".").strip() in _BROAD_BODY)
+        broad = broad.reindex(text.index).fillna(False).astype(bool)
+        if broad.any():
+            parsed.values = parsed.values.where(~broad, "other")
+            parsed.add(broad, "broad_category")
+    return parsed
 
 
 def parse_list(cells: pd.Series, allowed: tuple[str, ...] = ()) -> Parsed:
@@ -423,7 +439,10 @@ def parse_list(cells: pd.Series, allowed: tuple[str, ...] = ()) -> Parsed:
 # --- durations ----------------------------------------------------------------------------------------------
 
 _DURATION_PART = re.compile(
-    r"(\d+(?:[.,]\d+)?)\s*(hours?|hrs?|h|minutes?|mins?|m|seconds?|secs?|s)(?![a-z])", re.IGNORECASE
+    r"(\d+(?:[.,]\d+)?)\s*("
+    + "|".join(re.escape(w) for w in sorted(vocabulary.DURATION_WORDS, key=len, reverse=True))
+    + r")\.?(?![a-z])",
+    re.IGNORECASE,
 )
 _CLOCK = re.compile(r"(?:(\d+):)?(\d{1,2}):(\d{1,2}(?:\.\d+)?)")
 
@@ -432,14 +451,11 @@ _CLOCK = re.compile(r"(?:(\d+):)?(\d{1,2}):(\d{1,2}(?:\.\d+)?)")
 def _seconds_per(unit: str) -> float:
     from spasmlog.io.units import convert_factor
 
-    word = unit.lower().rstrip("s") or "s"
-    name = {"h": "hour", "hr": "hour", "hour": "hour", "m": "minute", "min": "minute"}.get(word, word)
-    name = {"minute": "minute", "sec": "second", "second": "second", "": "second"}.get(name, name)
-    return convert_factor(name, "second")
+    return convert_factor(vocabulary.DURATION_WORDS[unit.lower()], "second")
 
 
 def _read_duration(text: str) -> float | None:
-    cell = text.strip().lower()
+    cell = vocabulary.fold(text)
     clock = _CLOCK.fullmatch(cell)
     if clock:
         hours, minutes, seconds = clock.groups()
@@ -453,15 +469,20 @@ def _read_duration(text: str) -> float | None:
 
 
 def parse_duration(cells: pd.Series, *, decimal_comma: bool = False, number_factor: float = 1.0) -> Parsed:
-    """Durations in seconds: ``90``, ``1:30``, ``00:01:30``, ``1m30s``, ``2 min``, ``1.5 min``, ``1 h``.
+    """Durations in seconds: ``90``, ``1:30``, ``00:01:30``, ``1m30s``, ``2 min``, ``1.5 min``, ``1 h``, and
+    the unit words of :mod:`~spasmlog.logformat.vocabulary` (``30 Sek``, ``1 Std``, ``45 secondes``).
 
     Plain numbers are in the header's unit (seconds unless the header says otherwise): they are multiplied
-    by ``number_factor``.
+    by ``number_factor``. A duration in words only (``kurz``, ``short``, ``court``) is reported as
+    ``vague_duration`` and left empty: no number is guessed for it.
 
     Examples
     --------
     >>> parse_duration(pd.Series(["90", "1:30", "00:01:30", "1m30s", "2 min"])).values.tolist()
     [90.0, 90.0, 90.0, 90.0, 120.0]
+    >>> parsed = parse_duration(pd.Series(["30 Sek", "1 Std", "kurz"]))
+    >>> parsed.values.tolist(), parsed.errors.to_dict()
+    ([30.0, 3600.0, nan], {2: 'vague_duration'})
     """
     numbers = parse_number(cells, decimal_comma=decimal_comma)
     values = numbers.values * number_factor
@@ -470,6 +491,8 @@ def parse_duration(cells: pd.Series, *, decimal_comma: bool = False, number_fact
         unreadable = numbers.values.isna() & cells.index.isin(numbers.errors.index)
         again = _per_value(cells[unreadable].astype("str"), _read_duration).astype("float64")
         values[unreadable] = again
+        vague = _per_value(cells[unreadable].astype("str"), lambda v: vocabulary.fold(v).rstrip(".") in _VAGUE)
+        parsed.add(vague.reindex(cells.index).fillna(False).astype(bool), "vague_duration")
         # A range ("2-3 min") stays a range: never guessed, and named as such.
         lenient = parse_number(cells[unreadable & values.isna()], decimal_comma=decimal_comma, lenient=True)
         parsed.add((lenient.errors == "range").reindex(cells.index, fill_value=False), "range")
@@ -550,8 +573,9 @@ def parse_dates(
 
     ``2026-01-27`` and ``2026-01-27 23:40`` are read directly. ``27/01/2026`` and ``1/27/2026`` are read
     day-first or month-first as the column shows: a first number above 12 means day-first, a second
-    number above 12 means month-first. Where the column does not show it and ``dayfirst`` is not given,
-    dates like ``03/04/2026`` are reported as ``ambiguous_date``. Month names (``27 Jan 2026``) are read
+    number above 12 means month-first, and dates written with dots (``01.03.2026``) are day-first.
+    Where the column does not show it and ``dayfirst`` is not given, dates like ``03/04/2026`` are
+    reported as ``ambiguous_date``. Month names (``27 Jan 2026``) are read
     as written. A date column holding a time of day other than midnight is ``not_a_date``. A spreadsheet's
     zero date (``1899-12-30``, ``1900-01-01``, :data:`SPREADSHEET_ZERO_DATES`; an empty date cell formatted as
     a date, or a time without a date) is ``spreadsheet_zero_date``.
@@ -620,6 +644,8 @@ def _parse_slash_dates(text: pd.Series, values: pd.Series, parsed: Parsed, *, ki
         says_month = bool((b > 12).any())
         if says_day != says_month:
             dayfirst = says_day
+        elif not says_month and text[ok.to_numpy()].str.match(r"\s*\d{1,2}\.\d{1,2}\.").all():
+            dayfirst = True  # 01.03.2025: dates written with dots are day-first (DIN 5008, and Europe-wide)
     mixed = dayfirst is None and bool((a > 12).any()) and bool((b > 12).any())
     if dayfirst is None:
         # Either no cell shows the order, or cells show both orders: only day == month is certain.

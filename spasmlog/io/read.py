@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from spasmlog.io.sources import discover, read_provenance
-from spasmlog.log import PROVENANCE_COLUMNS, Log
+from spasmlog.errors import LogValidationError
+from spasmlog.io.sources import Skipped, discover, read_provenance
+from spasmlog.log import PROVENANCE_COLUMNS, SKIPPED_COLUMNS, Log
 from spasmlog.validation import Errors, build_log
 
 __all__ = ["read_log"]
@@ -26,9 +27,11 @@ def read_log(
     ----------
     path : str or Path
         A folder holding a person's tables (``daily.csv``, ``spasms.csv``, ``interventions.csv``,
-        ``people.csv``; also ``.xlsx``, ``.parquet``, ``.jsonl``), a folder with one sub-folder per
-        person (the sub-folder name is the ``person_id``), an XLSX workbook with one sheet per table, or
-        a single table file. Files are recognised by name, else by their headers.
+        ``people.csv``; also ``.xlsx``, ``.parquet``, ``.jsonl``), a caseload folder (a sub-folder per
+        person, or one workbook or table file per person, named after them: see
+        :func:`spasmlog.io.sources.discover`), an XLSX workbook with one sheet per table, or a single table
+        file. Files are recognised by name, else by their headers. What is not read (a backup copy, a PDF)
+        is listed in ``Log.skipped``.
     errors : {"raise", "quarantine"}
         ``"raise"``: collect every problem, then raise :class:`~spasmlog.errors.LogValidationError`
         carrying them all in ``.problems``. ``"quarantine"``: return the valid rows and keep the others
@@ -45,7 +48,8 @@ def read_log(
     -------
     Log
         Validated tables ``daily``, ``spasms``, ``interventions``, ``people``, and ``problems``,
-        ``quarantine``, ``conversions``, ``sources``. Rows read = valid rows + quarantined rows.
+        ``quarantine``, ``conversions``, ``sources``, ``unknown_columns``. Rows read = valid rows +
+        quarantined rows.
 
     Raises
     ------
@@ -65,7 +69,9 @@ def read_log(
     durations ``90``, ``1:30``, ``1m30s``, ``2 min``. Headers with units (``Water (L)``, ``Water (oz)``,
     ``water cups``, ``Magnesium (g)``, ``Sitting (min)``, ``Alcohol (drinks)``) are converted to the
     canonical unit and the conversion is listed in ``Log.conversions``. Blank rows are skipped and
-    counted in ``Log.sources``. Columns spasmlog does not know are kept.
+    counted in ``Log.sources``. Headers, units, categories, yes/no and durations are also understood in
+    German, French, Spanish, Italian and Dutch (:mod:`spasmlog.logformat.vocabulary`). Columns spasmlog
+    does not know are kept, and listed in ``Log.unknown_columns`` with the closest known name.
 
     Examples
     --------
@@ -75,25 +81,38 @@ def read_log(
     >>> int(log.sources["rows_read"].sum()) == valid + len(log.quarantine)
     True
     """
-    skipped: list[tuple[str, str]] = []
+    skipped: list[Skipped] = []
     raws = discover(path, skipped=skipped)
-    log = build_log(raws, errors=errors, dayfirst=dayfirst, drink_g=drink_g)
+    # every problem is collected first (the files not read among them), then raised together
+    log = build_log(raws, errors="quarantine" if errors == "raise" else errors, dayfirst=dayfirst, drink_g=drink_g)
     log.provenance = _provenance(Path(path))
     if skipped:
+        log.skipped = pd.DataFrame(
+            {
+                "file": [s.file for s in skipped],
+                "kind": [s.kind for s in skipped],
+                "person_id": [s.person_id for s in skipped],
+                "severity": ["error" if s.kind == "duplicate_file" else "warning" for s in skipped],
+                "reason": [s.reason for s in skipped],
+            },
+            columns=SKIPPED_COLUMNS,
+        )
         notes = pd.DataFrame(
             {
                 "table": "",
-                "file": [f for f, _ in skipped],
+                "file": log.skipped["file"],
                 "line": None,
                 "column": None,
                 "field": None,
                 "value": None,
-                "rule": "not_read",
-                "message": [reason for _, reason in skipped],
-                "severity": "warning",
+                "rule": log.skipped["kind"].map(lambda kind: kind if kind == "duplicate_file" else "not_read"),
+                "message": log.skipped["reason"],
+                "severity": log.skipped["severity"],
             }
         )
         log.problems = pd.concat([notes, log.problems], ignore_index=True)
+    if errors == "raise" and (log.problems["severity"] == "error").any():
+        raise LogValidationError.from_problems(log.problems)
     return log
 
 

@@ -9,12 +9,15 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
+import hashlib
 import io
 import re
+import unicodedata
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -26,12 +29,16 @@ from spasmlog.errors import (
     LogReadError,
     UnrecognisedTableError,
 )
-from spasmlog.io.units import resolve_header
+from spasmlog.io.cells import unneutralise_frame
+from spasmlog.io.units import date_time_part, resolve_header
 from spasmlog.logformat.schemas import TABLES, field_specs
+from spasmlog.logformat.vocabulary import fold
 
 __all__ = [
     "PROVENANCE_FILE",
+    "SKIPPED_KINDS",
     "RawTable",
+    "Skipped",
     "csv_dialect",
     "detect_table",
     "discover",
@@ -48,15 +55,26 @@ _QUARANTINE_HEADERS = ["table", "file", "line", "reasons"]  # the leading column
 _WORKBOOKS = (".xlsx", ".xlsm")
 _IGNORED_SHEETS = {"readme", "help", "about", "instructions", "lists", "info"}
 
+# Folded (no accents), matched anywhere in the file's name, in this order. No words that name a person
+# ("Patient 3.xlsx", "Klient Kramp.xlsx" are a physiotherapist's client files, see _client_named).
 _STEM_WORDS: list[tuple[str, str]] = [
     ("intervention", "interventions"),
     ("treatment", "interventions"),
     ("therap", "interventions"),
     ("programme", "interventions"),
+    ("behandlung", "interventions"),
+    ("traitement", "interventions"),
+    ("tratamiento", "interventions"),
+    ("trattament", "interventions"),
+    ("behandeling", "interventions"),
     ("spasm", "spasms"),
-    ("cramp", "spasms"),
+    ("cramp", "spasms"),  # and crampes, crampi
     ("episode", "spasms"),
     ("event", "spasms"),
+    ("krampf", "spasms"),
+    ("kraempf", "spasms"),
+    ("calambre", "spasms"),
+    ("krampen", "spasms"),  # not "kramp": a surname too, and a file named after a client is a client
     ("people", "people"),
     ("person", "people"),
     ("participant", "people"),
@@ -66,6 +84,12 @@ _STEM_WORDS: list[tuple[str, str]] = [
     ("diary", "daily"),
     ("days", "daily"),
     ("day", "daily"),
+    ("tagebuch", "daily"),
+    ("journal", "daily"),
+    ("diario", "daily"),
+    ("dagboek", "daily"),
+    ("taglich", "daily"),
+    ("quotidien", "daily"),
 ]
 
 
@@ -87,7 +111,14 @@ class RawTable:
 
 
 def detect_table(name: str, columns: list[str]) -> str | None:
-    """Which table a file holds: by its name first (``daily.csv``, ``my cramps.csv``), else by its headers.
+    """Which table a file holds, from its headers and its name (``daily.csv``, ``my cramps.csv``, ``Krämpfe``).
+
+    Headers decide between spasm events and daily rows, whatever the name: a table with a time-of-day
+    column (``Uhrzeit``, ``time``) or a body-region column (``Wo``, ``where``) holds events, unless more of
+    its columns are daily measures (water, sleep, a count of spasms). A daily count of spasms (``Krämpfe``
+    in ``Tagebuch.csv``) never makes a table the events table. Otherwise the name decides, and a table
+    named like spasms whose headers can only be daily rows (a date, daily measures, nothing of an event)
+    is the daily table. Without a telling name, the headers are matched against every table.
 
     Examples
     --------
@@ -95,16 +126,32 @@ def detect_table(name: str, columns: list[str]) -> str | None:
     'spasms'
     >>> detect_table("export", ["Date", "Water (L)", "Steps"])
     'daily'
+    >>> detect_table("Krämpfe", ["Datum", "Uhrzeit", "Wo", "Seite", "Stärke (1-10)", "Dauer", "Notiz"])
+    'spasms'
+    >>> detect_table("Krämpfe", ["Datum", "Krämpfe", "Wasser (L)"])
+    'daily'
+    >>> detect_table("Tagebuch", ["Datum", "Wasser (L)", "Krämpfe", "Schlaf (Std)"])
+    'daily'
     """
-    stem = name.lower()
+    names = [str(c) for c in columns]
+    daily = {m.field for c in names if (m := resolve_header(c, "daily")) is not None}
+    events = {m.field for c in names if (m := resolve_header(c, "spasms")) is not None}
+    parts = {p for c in names if (p := date_time_part(c)) is not None}
+    daily_measures = daily - {"person_id", "date", "notes"}
+    event_fields = (events - {"person_id", "notes"}) | ({"time"} & parts)
+    if ("time" in parts or "body_region" in events) and len(event_fields) > len(daily_measures):
+        return "spasms"
+    stem = fold(name)
     for word, table in _STEM_WORDS:
         if word in stem:
+            if table == "spasms" and not event_fields and daily_measures and "date" in daily:
+                return "daily"
             return table
     best, best_score = None, 0
     for table in TABLES:
-        matched = {m.field for c in columns if (m := resolve_header(c, table)) is not None}
+        matched = {m.field for c in names if (m := resolve_header(c, table)) is not None}
         required = {n for n, s in field_specs(table).items() if s.required and n != "person_id"}
-        if table == "spasms" and {"date", "time"} <= {str(c).strip().lower() for c in columns}:
+        if table == "spasms" and {"date", "time"} <= parts:
             matched.add("start")
         if not required <= matched:
             continue
@@ -224,7 +271,7 @@ def read_provenance(folder: Path, person_id: str) -> pd.DataFrame | None:
     path = folder / PROVENANCE_FILE
     if not path.is_file():
         return None
-    table = pd.read_csv(path, dtype="str", keep_default_na=False)
+    table = unneutralise_frame(pd.read_csv(path, dtype="str", keep_default_na=False))
     if "person_id" not in table:
         table.insert(0, "person_id", person_id)
     return table
@@ -366,7 +413,7 @@ def load_file(path: Path, *, table: str | None = None, person_id: str | None = N
         for sheet, frame, lines in _load_sheets(path):
             if sheet.strip().lower() in _IGNORED_SHEETS:
                 continue
-            loaded.append((sheet, f"{display} [{sheet}]", frame, lines, False))
+            loaded.append((sheet, f"{display} [{sheet}]", unneutralise_frame(frame), lines, False))
         if not loaded:
             raise UnrecognisedTableError(f"{path} has no sheet with a table in it.", file=display)
     elif suffix == ".parquet":
@@ -386,7 +433,7 @@ def load_file(path: Path, *, table: str | None = None, person_id: str | None = N
         loaded.append((path.stem, display, frame, np.arange(len(frame)) + 1, False))
     elif suffix in {".csv", ".tsv", ".txt"}:
         frame, lines, decimal_comma, _ = _load_csv(path)
-        loaded.append((path.stem, display, frame, lines, decimal_comma))
+        loaded.append((path.stem, display, unneutralise_frame(frame), lines, decimal_comma))
     else:
         raise UnrecognisedTableError(
             f"{path}: spasmlog reads CSV, XLSX, Parquet and JSON Lines tables, not '{suffix}' files.",
@@ -415,25 +462,334 @@ def load_file(path: Path, *, table: str | None = None, person_id: str | None = N
     return tables
 
 
+# --- which files under a path are read ---------------------------------------------------------
+
+SKIPPED_KINDS = ("duplicate_file", "sub_folder", "no_tables", "link", "not_a_table", "lock_file")
+"""Why something under the path given was not read (:attr:`Skipped.kind`). A ``duplicate_file`` (a backup copy
+beside its original) is an error: the person has to decide which of the two is the log; the others are warnings."""
+
+
+class Skipped(NamedTuple):
+    """Something under the path given that :func:`discover` did not read, and why."""
+
+    file: str
+    reason: str
+    kind: str = "not_a_table"
+    person_id: str = ""
+
+
+_SYSTEM_FILES = {"thumbs.db", "ehthumbs.db", "desktop.ini", ".ds_store", "icon\r"}
+_COPY_WORDS = r"(?:kopie|copy|copie|copia|kopia|kopio|kopya)"
+_COPY_NAMES = [
+    re.compile(rf"^(?P<base>.+?)\s*[-–]\s*{_COPY_WORDS}(?:\s*\(\d+\))?$", re.IGNORECASE),  # "daily - Kopie (2)"
+    re.compile(rf"^(?P<base>.+?)\s+{_COPY_WORDS}(?:\s+\d+)?$", re.IGNORECASE),  # macOS: "daily copy 2"
+    re.compile(r"^(?P<base>.+?)\s*\(\d+\)$"),  # a second download: "daily (1)"
+    re.compile(r"^(?P<base>.+?)[._ -](?:bak|backup|old|alt|orig|sicherung)$", re.IGNORECASE),  # "daily.bak"
+    re.compile(r"^(?:copy of|kopie von|kopie van|copie de|copia de|copia di)\s+(?P<base>.+)$", re.IGNORECASE),
+]
+
+
+def _nfc(name: str) -> str:
+    """A name as one sequence of characters: macOS writes ``Zoë`` in a folder name as ``Zoe`` + a combining mark."""
+    return unicodedata.normalize("NFC", name)
+
+
+def _is_lock_file(name: str) -> bool:
+    """LibreOffice's ``.~lock.daily.csv#`` (or without the dot) and Excel's ``~$daily.xlsx``."""
+    return name.startswith(("~$", ".~lock.", "~lock."))
+
+
+def _hidden(path: Path) -> bool:
+    """Files no one expects read: hidden ones and the system's thumbnails and folder settings."""
+    return path.name.startswith(".") or path.name.lower() in _SYSTEM_FILES
+
+
 def _table_files(folder: Path) -> list[Path]:
     return sorted(
         p
         for p in folder.iterdir()
         if p.is_file()
         and p.suffix.lower() in TABLE_SUFFIXES
-        and not p.name.startswith((".", "~$"))
+        and not p.name.startswith((".", "~"))
         and p.name != PROVENANCE_FILE
     )
 
 
-def discover(path: str | Path, *, skipped: list[tuple[str, str]] | None = None) -> list[RawTable]:
-    """Every table under ``path``: a file, a person's folder, or a folder of per-person folders.
+def _sub_folders(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith((".", "_")))
 
-    A table without a ``person_id`` column belongs to the person the folder (or workbook, or file's
-    folder) is named after. Inside a folder, files that are not tables (a notes file, a quarantine file
-    written by ``spasmlog validate``) are not read, and neither are sub-folders of a person's own folder
-    (a backup copy would count every day twice) or folders reached through a link; each is listed in
-    ``skipped`` as (path, reason) when a list is given.
+
+def _holds_tables(folder: Path, depth: int = 3) -> bool:
+    """Whether ``folder`` or a folder below it (not through a link, ``depth`` levels at most) holds a table file."""
+    try:
+        if _table_files(folder):
+            return True
+        return depth > 0 and any(_holds_tables(s, depth - 1) for s in _sub_folders(folder) if not s.is_symlink())
+    except OSError:
+        return False
+
+
+def _copy_of(path: Path, names: dict[str, Path]) -> Path | None:
+    """The file ``path`` is a backup copy of, by its name (``daily - Kopie.csv`` of ``daily.csv``), when that
+    file is in the same folder; ``names`` maps the lower-case stem of each table file there to the file.
+
+    Examples
+    --------
+    >>> names = {"daily": Path("daily.csv"), "bernd": Path("Bernd.xlsx")}
+    >>> [str(_copy_of(Path(n), names)) for n in ("daily - Kopie.csv", "daily (1).csv", "daily copy.csv",
+    ...                                            "daily.bak.csv", "Bernd - Copy.xlsx", "Copy of daily.csv")]
+    ['daily.csv', 'daily.csv', 'daily.csv', 'daily.csv', 'Bernd.xlsx', 'daily.csv']
+    >>> _copy_of(Path("daily (1).csv"), {"daily (1)": Path("daily (1).csv")}) is None
+    True
+    """
+    stem = path.name[: -len(path.suffix)] if path.suffix else path.name
+    for pattern in _COPY_NAMES:
+        match = pattern.match(stem)
+        if match:
+            original = names.get(match["base"].strip().lower())
+            if original is not None and original != path:
+                return original
+    return None
+
+
+def _row_keys(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
+    if not columns or not len(frame):
+        return np.array([], dtype="uint64")
+    cells = frame[columns].astype(str).apply(lambda column: column.str.strip())
+    return pd.util.hash_pandas_object(cells, index=False).to_numpy()
+
+
+def _repeated(copy: list[RawTable], original: list[RawTable]) -> tuple[int, int, str]:
+    """Rows of ``copy`` identical to a row of the same table in ``original``; rows of ``copy``; ``day`` or ``row``."""
+    same = total = 0
+    for raw in copy:
+        total += len(raw.frame)
+        other = next((o for o in original if o.table == raw.table), None)
+        if other is not None:
+            columns = sorted(set(map(str, raw.frame.columns)) & set(map(str, other.frame.columns)))
+            same += int(np.isin(_row_keys(raw.frame, columns), _row_keys(other.frame, columns)).sum())
+    word = "day" if copy and all(raw.table == "daily" for raw in copy) else "row"
+    return same, total, word
+
+
+def _person_column(raw: RawTable) -> bool:
+    """Whether a table names its people itself (a ``person_id`` column)."""
+    for column in raw.frame.columns:
+        try:
+            match = resolve_header(str(column), raw.table)
+        except LogReadError:
+            continue
+        if match is not None and match.field == "person_id":
+            return True
+    return False
+
+
+def _client_named(path: Path) -> bool:
+    """A file named after a person (``Bernd.xlsx``), not after a table (``daily.csv``) nor a period (``2025.xlsx``)."""
+    stem = path.name[: -len(path.suffix)]
+    return detect_table(stem, []) is None and any(c.isalpha() for c in stem)
+
+
+def _days(raws: list[RawTable]) -> set[str]:
+    """The dates of a file's daily rows (else of its spasm events) as written, to tell apart one person's files
+    by month from several people's files (one person's files never share a day)."""
+    days: set[str] = set()
+    for kind, field_name in (("daily", "date"), ("spasms", "start")):
+        for raw in (r for r in raws if r.table == kind):
+            for column in raw.frame.columns:
+                try:
+                    match = resolve_header(str(column), kind)
+                except LogReadError:
+                    continue
+                if match is not None and match.field in (field_name, "date"):
+                    cells = raw.frame[column].astype(str).str.strip().str.split(" ").str[0]
+                    days.update(cells[cells != ""])
+                    break
+        if days:
+            break
+    return days
+
+
+def _share_days(files: list[list[RawTable]]) -> bool:
+    """Whether two of the files hold the same day (so they are not one person's log split by period)."""
+    seen: set[str] = set()
+    for raws in files:
+        days = _days(raws)
+        if seen & days:
+            return True
+        seen |= days
+    return False
+
+
+class _Finder:
+    """Reads the folders under ``root`` and keeps, in ``notes``, what it does not read and why."""
+
+    def __init__(self, root: Path, notes: list[Skipped]) -> None:
+        self.root = root
+        self.notes = notes
+
+    def shown(self, path: Path) -> str:
+        try:
+            return str(path.relative_to(self.root))
+        except ValueError:
+            return path.name
+
+    def strays(self, folder: Path, person: str) -> None:
+        """List the visible files of ``folder`` that are not tables (a PDF, a Word file) and lock files."""
+        for path in sorted(folder.iterdir()):
+            if not path.is_file() or path.name == PROVENANCE_FILE:
+                continue
+            if _is_lock_file(path.name):
+                target = path.name.removeprefix(".").removeprefix("~lock.").removeprefix("~$").rstrip("#")
+                if path.name.startswith("~$") or (folder / target).exists():
+                    self.notes.append(
+                        Skipped(
+                            str(path),
+                            f"a lock file: {target} seems open in a spreadsheet; changes not yet saved are not read",
+                            "lock_file",
+                            person,
+                        )
+                    )
+            elif path.suffix.lower() not in TABLE_SUFFIXES and not _hidden(path):
+                kind = f"'{path.suffix}'" if path.suffix else "without an extension"
+                self.notes.append(
+                    Skipped(
+                        str(path),
+                        f"not a table file ({kind}); spasmlog reads CSV, XLSX, Parquet and JSON Lines tables",
+                        "not_a_table",
+                        person,
+                    )
+                )
+
+    def load(self, file: Path, person: str) -> list[RawTable]:
+        """The tables of one file in a folder; a file that is no table (or unreadable notes) is listed, not read."""
+        try:
+            return load_file(file, person_id=person)
+        except UnrecognisedTableError as error:
+            self.notes.append(Skipped(str(file), str(error), "not_a_table", person))
+        except LogReadError:
+            if file.suffix.lower() != ".txt":  # a file of a table format that cannot be read stops the reading
+                raise
+            self.notes.append(Skipped(str(file), "a text file that is not a table (notes?)", "not_a_table", person))
+        return []
+
+    def folder(self, folder: Path, person: str) -> dict[Path, list[RawTable]]:
+        """The tables of each table file directly in ``folder``; backup copies of a file there are listed instead."""
+        files = _table_files(folder)
+        names = {f.name[: -len(f.suffix)].lower(): f for f in files}
+        copies = {f: original for f in files if (original := _copy_of(f, names)) is not None}
+        loaded = {f: self.load(f, person) for f in files if f not in copies}
+        for copy, original in copies.items():
+            try:
+                tables: list[RawTable] | None = load_file(copy, person_id=person)
+            except LogReadError:
+                tables = None
+            self.notes.append(self.copy_note(copy, original, tables, loaded.get(original, []), person))
+        self.strays(folder, person)
+        return loaded
+
+    def copy_note(
+        self, copy: Path, original: Path, tables: list[RawTable] | None, originals: list[RawTable], person: str
+    ) -> Skipped:
+        reason = f"looks like a copy of {self.shown(original)} (by its name)"
+        if tables is not None:
+            same, total, word = _repeated(tables, originals)
+            reason = f"repeats {self.shown(original)} ({same} of {total} {word}s identical)"
+            if same < total:
+                differ = f"{total - same} {word}{'s differ' if total - same > 1 else ' differs'}"
+                reason += f"; {differ}: copy what you need into {original.name}"
+        return Skipped(
+            str(copy),
+            reason + ". Not read, so that no day counts twice: move one of the two out of the folder (keep the one "
+            "you write in).",
+            "duplicate_file",
+            person,
+        )
+
+    def identical(self, loaded: dict[Path, list[RawTable]], persons: dict[Path, str]) -> None:
+        """Of one person's files with the same bytes (a copy under another name), read only the first.
+
+        Different people's files may be the same (each client starts from the same template), so only files of
+        one person are compared.
+        """
+        groups: dict[tuple[str, int], list[Path]] = {}
+        for file in loaded:
+            groups.setdefault((persons[file], file.stat().st_size), []).append(file)
+        seen: dict[tuple[str, str], Path] = {}
+        for (person, _), files in groups.items():
+            if len(files) < 2:
+                continue
+            for file in sorted(files, key=lambda f: (len(f.relative_to(self.root).parts), len(f.name), str(f))):
+                digest = (person, hashlib.sha256(file.read_bytes()).hexdigest())
+                if digest not in seen:
+                    seen[digest] = file
+                    continue
+                rows = sum(len(raw.frame) for raw in loaded.pop(file))
+                self.notes.append(
+                    Skipped(
+                        str(file),
+                        f"has the same content as {self.shown(seen[digest])} ({rows} rows). Not read, so that no day "
+                        "counts twice: move one of the two out of the folder (keep the one you write in).",
+                        "duplicate_file",
+                        person,
+                    )
+                )
+
+
+def discover(path: str | Path, *, skipped: list[Skipped] | None = None) -> list[RawTable]:
+    """Every table under ``path``: a file, a person's folder, or a caseload folder.
+
+    Parameters
+    ----------
+    path : str or Path
+        A table file or workbook, a person's folder, or a caseload folder.
+    skipped : list, optional
+        Receives a :class:`Skipped` for everything under ``path`` that was not read.
+
+    Returns
+    -------
+    list of RawTable
+        The tables read. A table without a ``person_id`` column belongs to the person its folder (or
+        workbook, or file) is named after.
+
+    Notes
+    -----
+    A folder is a **person's own folder** when a table named after what it holds (``daily.csv``,
+    ``spasms.xlsx``) without a ``person_id`` column sits directly in it, or when it holds no sub-folder with
+    tables and its files named after a person share no day (``Januar.xlsx`` and ``Februar.xlsx`` are one
+    person's log split by month): every table file in it is the person's, and a sub-folder with tables is not
+    read (a backup copy would count every day twice).
+
+    Otherwise it is a **caseload folder**: each sub-folder is a client named after the folder (the table files
+    directly in it are read, its own sub-folders are not), and each file directly in it named after a person
+    (``Bernd.xlsx`` with sheets daily and spasms, ``Dieter.csv`` holding one table) is a client named after the
+    file. A table with a ``person_id`` column (``people.csv`` beside the client folders, one table of several
+    clients) belongs to the people it names. Files named after a period (``2025.xlsx``) are never clients.
+
+    In every folder read, a file named as a backup copy of another one beside it (``daily - Kopie.csv``,
+    ``daily (1).csv``, ``daily copy.csv``, ``daily.bak.csv``, ``Copy of daily.csv``) is not read, and neither
+    is a second file with the same bytes as one read; each is listed as a ``duplicate_file`` with how many of
+    its rows repeat the other. Files that are not tables (notes, a PDF, a quarantine file of ``spasmlog
+    validate``), lock files of an open spreadsheet, client folders without any table, folders below a person's
+    folder and folders reached through a link are listed too. Hidden files and the system's ``Thumbs.db`` and
+    ``desktop.ini`` are passed over in silence. Person names keep their letters (``Jürgen Groß``), in one
+    Unicode form (NFC).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> for client in ("Anna", "Zoë"):
+    ...     (folder / client).mkdir()
+    ...     _ = (folder / client / "daily.csv").write_text("date,water_ml\\n2026-01-01,1500\\n")
+    >>> _ = (folder / "Dieter.csv").write_text("date,water_ml\\n2026-01-01,1800\\n")
+    >>> _ = (folder / "Anna" / "daily - Kopie.csv").write_text("date,water_ml\\n2026-01-01,1500\\n")
+    >>> sorted(raw.person_id for raw in discover(folder))
+    ['Anna', 'Dieter', 'Zoë']
+    >>> notes = []
+    >>> _ = discover(folder, skipped=notes)
+    >>> notes[0].kind, Path(notes[0].file).name, notes[0].reason[:45]
+    ('duplicate_file', 'daily - Kopie.csv', 'repeats Anna/daily.csv (1 of 1 days identical')
     """
     notes = skipped if skipped is not None else []
     root = Path(path)
@@ -441,29 +797,70 @@ def discover(path: str | Path, *, skipped: list[tuple[str, str]] | None = None) 
         raise LogNotFoundError(f"{root} does not exist. Give the path of a log folder or a table file.", file=str(root))
     if root.is_file():
         person = root.stem if root.suffix.lower() in _WORKBOOKS else root.resolve().parent.name
-        return load_file(root, person_id=person)
+        return load_file(root, person_id=_nfc(person))
     if not root.is_dir():
         raise LogNotFoundError(f"{root} is neither a folder nor a table file.", file=str(root))
-    tables: list[RawTable] = []
-    for file in _table_files(root):
-        tables.extend(_load_in_folder(file, root.resolve().name, notes))
-    persons_here = any(t.table in ("daily", "spasms") for t in tables)
-    for sub in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
+    finder = _Finder(root, notes)
+    here = _nfc(root.resolve().name)
+    loaded = finder.folder(root, here)
+    persons = dict.fromkeys(loaded, here)
+    holds_persons = {f: raws for f, raws in loaded.items() if any(r.table in ("daily", "spasms") for r in raws)}
+    own = [f for f, raws in holds_persons.items() if not _client_named(f) and not any(map(_person_column, raws))]
+    clients = [f for f, raws in holds_persons.items() if _client_named(f) and not any(map(_person_column, raws))]
+    subs = []
+    for sub in _sub_folders(root):
         if sub.is_symlink():
-            notes.append((str(sub), "a folder reached through a link was not read (it may loop back)"))
-        elif not _table_files(sub):
-            continue
-        elif persons_here:
+            notes.append(Skipped(str(sub), "a folder reached through a link was not read (it may loop back)", "link"))
+        elif _holds_tables(sub) or any(p.is_file() and not _hidden(p) for p in sub.iterdir()):
+            subs.append(sub)
+    with_tables = [sub for sub in subs if _holds_tables(sub)]
+    caseload = not own and (bool(with_tables) or _share_days([loaded[f] for f in clients]))
+    if not caseload:
+        for sub in with_tables:
             notes.append(
-                (
+                Skipped(
                     str(sub),
                     "a sub-folder of a person's own log folder (a backup copy?) was not read: move it out, "
                     "or keep one folder per person without tables beside them",
+                    "sub_folder",
+                    here,
                 )
             )
-        else:
-            for file in _table_files(sub):
-                tables.extend(_load_in_folder(file, sub.name, notes))
+    else:
+        for file in clients:
+            person = _nfc(file.name[: -len(file.suffix)])
+            persons[file] = person
+            for raw in loaded[file]:
+                raw.person_id = person
+        for sub in subs:
+            person = _nfc(sub.name)
+            if not _table_files(sub):
+                held = "only folders" if _holds_tables(sub) else "no table"
+                notes.append(
+                    Skipped(
+                        str(sub),
+                        f"{finder.shown(sub)} holds {held} (a client's tables go directly in their folder): not read",
+                        "sub_folder" if held == "only folders" else "no_tables",
+                        person,
+                    )
+                )
+                finder.strays(sub, person)
+                continue
+            for file, raws in finder.folder(sub, person).items():
+                loaded[file], persons[file] = raws, person
+            for deeper in _sub_folders(sub):
+                if deeper.is_symlink() or _holds_tables(deeper):
+                    notes.append(
+                        Skipped(
+                            str(deeper),
+                            f"a sub-folder of {person}'s log folder (a backup copy?) was not read: move it out, "
+                            f"or put its tables directly in {finder.shown(sub)}",
+                            "sub_folder",
+                            person,
+                        )
+                    )
+    finder.identical(loaded, persons)
+    tables = [raw for raws in loaded.values() for raw in raws]
     if not tables:
         raise LogNotFoundError(
             f"{root} holds no log tables. Expected daily.csv, spasms.csv, interventions.csv or people.csv "
@@ -476,13 +873,13 @@ def discover(path: str | Path, *, skipped: list[tuple[str, str]] | None = None) 
 
 
 def _refuse_two_forms(tables: list[RawTable]) -> None:
-    """A folder holding one table both as CSV (or Parquet, JSON Lines) and as a workbook sheet is refused:
+    """A person's folder holding one table both as CSV (or Parquet, JSON Lines) and as a workbook sheet is refused:
     the same rows would count twice (spasms and interventions have no uniqueness rule to catch it)."""
-    forms: dict[tuple[str, str], dict[bool, str]] = {}
+    forms: dict[tuple[str, str | None, str], dict[bool, str]] = {}
     for raw in tables:
         file = Path(raw.file.split(" [", 1)[0])
-        forms.setdefault((str(file.parent), raw.table), {})[file.suffix.lower() in _WORKBOOKS] = raw.file
-    for (folder, table), kinds in forms.items():
+        forms.setdefault((str(file.parent), raw.person_id, raw.table), {})[file.suffix.lower() in _WORKBOOKS] = raw.file
+    for (folder, _, table), kinds in forms.items():
         if len(kinds) == 2:
             raise ConflictingTablesError(
                 f"{folder} holds the {table} table twice: in {kinds[False]} and in {kinds[True]}. Keep one form "
@@ -490,12 +887,3 @@ def _refuse_two_forms(tables: list[RawTable]) -> None:
                 file=folder,
                 table=table,
             )
-
-
-def _load_in_folder(file: Path, person: str, skipped: list[tuple[str, str]]) -> list[RawTable]:
-    try:
-        return load_file(file, person_id=person)
-    except UnrecognisedTableError as error:
-        if file.suffix.lower() != ".txt":  # notes and read-me files beside the tables go unmentioned
-            skipped.append((str(file), str(error)))
-        return []

@@ -1,116 +1,67 @@
 """Headers as people write them (``Water (L)``, ``water cups``, ``Magnesium (g)``) to canonical columns.
 
 A header is split into a name and a unit. The name is looked up among each table's canonical columns
-and their aliases; the unit is converted to the column's canonical unit with pint. A ``cup`` is the
-240 mL cup of US nutrition labelling, ``oz`` of a volume is the US fluid ounce, and a standard drink of
+and their aliases in every language of :mod:`~spasmlog.logformat.vocabulary` (accents and umlauts do
+not matter); the unit is converted to the column's canonical unit with pint. The sizes declared here: a
+``cup`` (or glass) of a drink is the 240 mL cup of US nutrition labelling, a cup of coffee in a caffeine
+column is 90 mg of caffeine (EFSA 2015), ``oz`` of a volume is the US fluid ounce, and a standard drink of
 alcohol is 10 g of ethanol (WHO) unless the reader is told another size.
 """
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
-from functools import cache
-from typing import Any
+from functools import cache, lru_cache
+from typing import Any, Literal
 
-from spasmlog.logformat.schemas import field_specs
+from spasmlog.logformat.schemas import TABLES, field_specs
+from spasmlog.logformat.vocabulary import (
+    COFFEE_WORDS,
+    DATE_WORDS,
+    TIME_WORDS,
+    UNIT_WORDS,
+    fold,
+    folded_set,
+    header_aliases,
+    spellings,
+)
 
-__all__ = ["HeaderMatch", "convert_factor", "resolve_header", "unit_registry"]
+__all__ = [
+    "ALIASES",
+    "COFFEE_CUP_MG",
+    "GLASS_ML",
+    "NUTRITION_CUP_ML",
+    "UNIT_WORDS",
+    "HeaderMatch",
+    "convert_factor",
+    "date_time_part",
+    "resolve_header",
+    "suggest_header",
+    "unit_registry",
+]
 
-ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
-    "daily": {
-        "person_id": ("person", "person id", "participant", "participant id", "subject", "client", "user"),
-        "date": ("day", "date logged", "datum", "fecha"),
-        "water_ml": ("water", "fluid", "fluids", "fluid intake", "drinks water", "water intake", "hydration"),
-        "water_total_ml": ("water total", "total water", "water incl food"),
-        "caffeine_mg": ("caffeine",),
-        "alcohol_g": ("alcohol", "ethanol"),
-        "magnesium_mg": ("magnesium",),
-        "calcium_mg": ("calcium",),
-        "potassium_mg": ("potassium",),
-        "sodium_mg": ("sodium",),
-        "exercise_min": (
-            "exercise",
-            "exercise time",
-            "workout",
-            "workout time",
-            "training",
-            "exercise duration",
-        ),
-        "exercise_type": ("exercise type", "workout type", "activity type", "type of exercise"),
-        "exercise_rpe": ("rpe", "exercise rpe", "effort", "exercise effort"),
-        "warmup": ("warm up", "warmup", "warmed up", "warm up done"),
-        "stretching_min": ("stretching", "stretch", "stretching time"),
-        "steps": ("steps", "step count", "step"),
-        "sitting_h": ("sitting", "sitting time", "time sitting", "sedentary"),
-        "posture_breaks": ("posture breaks", "breaks", "sitting breaks"),
-        "posture_score": ("posture", "posture score", "posture rating"),
-        "sleep_h": ("sleep", "sleep duration", "sleep time", "hours slept", "slept"),
-        "stress": ("stress", "stress level"),
-        "spasm_count": ("spasms", "spasm count", "cramps", "cramp count", "number of spasms", "spasms count"),
-        "notes": ("note", "notes", "comment", "comments"),
-    },
-    "spasms": {
-        "person_id": ("person", "person id", "participant", "participant id", "subject", "client", "user"),
-        "start": ("start", "start time", "started", "datetime", "date time", "when", "timestamp"),
-        "body_region": ("body region", "region", "location", "body part", "muscle", "where"),
-        "side": ("side",),
-        "intensity": ("intensity", "pain", "nprs", "pain score", "severity"),
-        "duration_s": ("duration", "length", "how long"),
-        "kind": ("kind", "type"),
-        "context": ("context", "situation", "doing", "while"),
-        "relief": ("relief", "what helped", "helped", "remedy"),
-        "notes": ("note", "notes", "comment", "comments"),
-    },
-    "interventions": {
-        "person_id": ("person", "person id", "participant", "participant id", "subject", "client", "user"),
-        "name": ("name", "intervention", "treatment", "what"),
-        "kind": ("kind", "type", "category"),
-        "start": ("start", "start date", "from", "began", "started"),
-        "end": ("end", "end date", "to", "until", "stopped"),
-        "dose": ("dose", "dosage"),
-        "notes": ("note", "notes", "comment", "comments"),
-    },
-    "people": {
-        "person_id": (
-            "person",
-            "person id",
-            "participant",
-            "participant id",
-            "subject",
-            "client",
-            "user",
-            "id",
-        ),
-        "sex": ("sex", "gender"),
-        "birth_year": ("birth year", "year of birth", "born", "yob"),
-        "water_target_ml": ("water target",),
-        "water_total_target_ml": ("water total target", "total water target"),
-        "magnesium_target_mg": ("magnesium target",),
-        "calcium_target_mg": ("calcium target",),
-        "potassium_target_mg": ("potassium target",),
-        "sodium_target_mg": ("sodium target",),
-        "notes": ("note", "notes", "comment", "comments"),
-    },
-}
-"""Header names (lower case, without unit) accepted for each canonical column, besides its own name."""
+ALIASES: dict[str, dict[str, tuple[str, ...]]] = {table: header_aliases(table) for table in TABLES}
+"""Header names (without unit, every language of :mod:`~spasmlog.logformat.vocabulary`) accepted for each
+canonical column, besides its own name."""
 
-UNIT_WORDS: dict[str, str] = {
-    "ml": "milliliter", "millilitre": "milliliter", "milliliter": "milliliter", "millilitres": "milliliter",
-    "milliliters": "milliliter", "cl": "centiliter", "dl": "deciliter", "l": "liter", "litre": "liter",
-    "liter": "liter", "litres": "liter", "liters": "liter", "lt": "liter",
-    "oz": "fluid_ounce", "fl oz": "fluid_ounce", "floz": "fluid_ounce", "fl oz us": "fluid_ounce",
-    "fluid ounces": "fluid_ounce", "us fl oz": "fluid_ounce", "ounces": "fluid_ounce",
-    "cup": "nutrition_cup", "cups": "nutrition_cup", "glasses": "nutrition_cup",
-    "g": "gram", "gram": "gram", "grams": "gram", "mg": "milligram", "milligrams": "milligram",
-    "mcg": "microgram", "ug": "microgram", "µg": "microgram", "kg": "kilogram",
-    "s": "second", "sec": "second", "secs": "second", "seconds": "second",
-    "min": "minute", "mins": "minute", "minutes": "minute", "minute": "minute",
-    "h": "hour", "hr": "hour", "hrs": "hour", "hours": "hour", "hour": "hour",
-    "drink": "standard_drink", "drinks": "standard_drink", "standard drinks": "standard_drink",
-    "units": "standard_drink",
-}  # fmt: skip
-"""Unit spellings in headers, to pint unit names (``standard_drink`` is handled by the reader)."""
+NUTRITION_CUP_ML = 240.0
+"""A cup (``Water (cups)``, ``Wasser (Tassen)``): the 240 mL cup of US nutrition labelling (21 CFR 101.9)."""
+
+GLASS_ML = 240.0
+"""A glass (``Water (glasses)``, ``Wasser (Gläser)``), taken as one nutrition-label cup."""
+
+COFFEE_CUP_MG = 90.0
+"""Caffeine in one cup of coffee (``Kaffee (Tassen)``, ``coffee``, ``cafés``): 90 mg, EFSA's figure for a
+200 mL cup of filter coffee (EFSA NDA Panel, Scientific Opinion on the safety of caffeine, EFSA Journal
+2015;13(5):4102, doi:10.2903/j.efsa.2015.4102). An espresso (60 mL) has about 80 mg there; a mug or a
+strong brew more: write ``Caffeine (mg)`` to be exact."""
+
+TABLET_WORDS = frozenset({"tabl", "tablette", "tabletten", "tablet", "tablets", "tab", "tabs", "kapsel", "kapseln",
+                          "capsule", "capsules", "comprime", "comprimes", "gelule", "gelules", "pastilla",
+                          "pastillas", "compressa", "compresse", "pil", "pillen", "pill", "pills"})  # fmt: skip
+"""Units that say how many tablets, not how much: a tablet's content differs by product."""
 
 _CANONICAL_UNITS = {
     "mL": "milliliter",
@@ -125,11 +76,12 @@ _MASS_OUNCE = "ounce"
 
 @cache
 def unit_registry() -> Any:
-    """The pint registry, with the 240 mL nutrition-label cup defined."""
+    """The pint registry, with the nutrition-label cup and the glass defined (:data:`NUTRITION_CUP_ML`)."""
     import pint
 
     registry: Any = pint.UnitRegistry()
-    registry.define("nutrition_cup = 240 * milliliter")
+    registry.define(f"nutrition_cup = {NUTRITION_CUP_ML:g} * milliliter")
+    registry.define(f"glass = {GLASS_ML:g} * milliliter")
     return registry
 
 
@@ -160,20 +112,18 @@ class HeaderMatch:
 
 
 def _normalise(header: str) -> str:
-    text = str(header).strip().lower().replace("µ", "u").replace("μ", "u")
-    text = re.sub(r"[_\-]+", " ", text)
-    return re.sub(r"\s+", " ", text).strip()
+    return fold(header)
 
 
 def _split_unit(text: str) -> tuple[str, str | None]:
     bracketed = re.fullmatch(r"(.+?)\s*[\(\[](.*?)[\)\]]", text)
     if bracketed:
-        return bracketed.group(1).strip(), bracketed.group(2).strip()
+        return bracketed.group(1).strip(), bracketed.group(2).strip().rstrip(".").strip()
     for size in (3, 2, 1):
         words = text.split(" ")
         if len(words) > size:
-            tail = " ".join(words[-size:])
-            if tail in UNIT_WORDS:
+            tail = " ".join(words[-size:]).rstrip(".")
+            if tail in UNIT_WORDS or tail in TABLET_WORDS:
                 return " ".join(words[:-size]), tail
     return text, None
 
@@ -183,12 +133,34 @@ def _lookup(table: str) -> dict[str, str]:
     names: dict[str, str] = {}
     for column, aliases in ALIASES[table].items():
         for alias in aliases:
-            names[alias] = column
+            for spelling in spellings(alias):
+                names.setdefault(spelling, column)
+    if table == "daily":
+        for spelling in _COFFEE:
+            names.setdefault(spelling, "caffeine_mg")
     for column in field_specs(table):
         names[_normalise(column)] = column
     return names
 
 
+_COFFEE = folded_set(COFFEE_WORDS)
+_CUPS = frozenset({"nutrition_cup", "glass"})
+
+
+def _coffee(header: str, unit: str | None) -> HeaderMatch:
+    """``caffeine_mg`` read from a number of cups of coffee."""
+    shown = "no unit in the header: read as cups of coffee; " if unit is None else ""
+    return HeaderMatch(
+        header,
+        "caffeine_mg",
+        COFFEE_CUP_MG,
+        "cup of coffee",
+        "mg",
+        f"{shown}1 cup of coffee = {COFFEE_CUP_MG:g} mg caffeine (EFSA 2015: a 200 mL cup of filter coffee)",
+    )
+
+
+@lru_cache(maxsize=1 << 16)  # a header is read the same way each time: detecting the table, mapping, listing
 def resolve_header(header: str, table: str, *, drink_g: float = 10.0) -> HeaderMatch | None:
     """Read ``header`` as a canonical column of ``table``; ``None`` for a column spasmlog does not know.
 
@@ -206,12 +178,16 @@ def resolve_header(header: str, table: str, *, drink_g: float = 10.0) -> HeaderM
     names = _lookup(table)
     if text in names:
         exact = names[text]
+        if exact == "caffeine_mg" and text in _COFFEE:
+            return _coffee(str(header), None)
         return HeaderMatch(str(header), exact, note="" if text == _normalise(exact) else "header alias")
     name, unit = _split_unit(text)
     column = names.get(name)
     if column is None:
         return None
     spec = field_specs(table)[column]
+    if (unit is None or unit == "") and column == "caffeine_mg" and name in _COFFEE:
+        return _coffee(str(header), None)
     if unit is None or unit == "":
         return HeaderMatch(
             str(header),
@@ -222,7 +198,16 @@ def resolve_header(header: str, table: str, *, drink_g: float = 10.0) -> HeaderM
     if spec.quantity is None or target is None:
         # A score or a count: the bracket describes it ("Stress (0-10)"), nothing to convert.
         return HeaderMatch(str(header), column, note=f"unit text '{unit}' taken as a description")
+    if unit in TABLET_WORDS:
+        return HeaderMatch(
+            str(header),
+            column,
+            problem=f"'{unit}' counts tablets, and what a tablet holds differs by product: write the {spec.unit} "
+            f"per day, with the header '{name.title()} ({spec.unit})'",
+        )
     unit_name = UNIT_WORDS.get(unit)
+    if unit_name in _CUPS and column == "caffeine_mg":
+        return _coffee(str(header), unit)
     if unit_name == "fluid_ounce" and spec.quantity == "mass":
         unit_name = _MASS_OUNCE
     if unit_name == "standard_drink":
@@ -242,7 +227,58 @@ def resolve_header(header: str, table: str, *, drink_g: float = 10.0) -> HeaderM
         factor = convert_factor(unit_name, target)
     except Exception:  # pint's DimensionalityError: litres of magnesium
         return HeaderMatch(str(header), column, problem=f"unit '{unit}' cannot be converted to {spec.unit}")
-    label = {"fluid_ounce": "US fl oz", "nutrition_cup": "cup (240 mL)", "liter": "L", "milliliter": "mL"}.get(
-        unit_name, unit
-    )
+    label = {
+        "fluid_ounce": "US fl oz",
+        "nutrition_cup": f"cup ({NUTRITION_CUP_ML:g} mL)",
+        "glass": f"glass ({GLASS_ML:g} mL)",
+        "liter": "L",
+        "milliliter": "mL",
+    }.get(unit_name, unit)
     return HeaderMatch(str(header), column, factor, label, spec.unit, "same unit" if factor == 1 else "unit converted")
+
+
+@cache
+def _candidates(table: str) -> tuple[dict[str, str], list[str]]:
+    names = _lookup(table)
+    return names, list(names)
+
+
+def suggest_header(header: str, table: str) -> str | None:
+    """The canonical column of ``table`` whose name or alias (any language) is closest to ``header``, or
+    ``None`` when none is reasonably close (:func:`difflib.get_close_matches`, ratio at least 0.75).
+
+    For a header :func:`resolve_header` does not read, so that a person can fix it once.
+
+    Examples
+    --------
+    >>> suggest_header("Wassr (L)", "daily"), suggest_header("Magnesum", "daily"), suggest_header("banana", "daily")
+    ('water_ml', 'magnesium_mg', None)
+    """
+    names, candidates = _candidates(table)
+    text = _normalise(header)
+    for attempt in dict.fromkeys((text, _split_unit(text)[0])):
+        close = difflib.get_close_matches(attempt, candidates, n=1, cutoff=0.75)
+        if close:
+            return names[close[0]]
+    return None
+
+
+_DATE_PART = folded_set(DATE_WORDS)
+_TIME_PART = folded_set(TIME_WORDS)
+
+
+def date_time_part(header: str) -> Literal["date", "time"] | None:
+    """Whether ``header`` names the date or the time of day of a spasm written in two columns.
+
+    Examples
+    --------
+    >>> date_time_part("Datum"), date_time_part("Uhrzeit (hh:mm)"), date_time_part("heure"), date_time_part("Wo")
+    ('date', 'time', 'time', None)
+    """
+    text = _normalise(header)
+    for name in (text, _split_unit(text)[0]):
+        if name in _DATE_PART:
+            return "date"
+        if name in _TIME_PART:
+            return "time"
+    return None

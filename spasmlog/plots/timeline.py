@@ -15,11 +15,13 @@ import matplotlib.dates as mdates
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
+from matplotlib.backend_bases import RendererBase
 from matplotlib.cm import ScalarMappable
 from matplotlib.collections import PolyCollection
 from matplotlib.colors import Normalize, to_rgba
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
+from matplotlib.text import Text
 
 from spasmlog.analysis.daily import INTAKE_COLUMNS
 from spasmlog.analysis.findings import factor_label
@@ -620,8 +622,15 @@ def caseload(
     Returns
     -------
     matplotlib.figure.Figure
-        Inspection hooks: one Axes per client, in order, gid the ``person_id``; each title is the id, the
-        spasms per week in the first and the last four weeks and their ratio.
+        Inspection hooks: one Axes per client, in order, gid the ``person_id``; each title is two lines: the
+        id (shortened with "…" to the panel's width when it is longer), then the spasms per week in the
+        first and the last four weeks and their ratio, or "not enough days to test" when the summary's
+        ``change_status`` says so.
+
+    Notes
+    -----
+    Built for a printed caseload: with ``ncols=3`` twelve clients fill one A4 page; with ``x="date"`` each
+    panel's axis names the months (:class:`matplotlib.dates.ConciseDateFormatter`, at most five ticks).
 
     Examples
     --------
@@ -665,6 +674,7 @@ def caseload(
         panels = list(grid.ravel())
         for extra in panels[len(order) :]:
             extra.remove()
+        titles: list[tuple[Axes, Text]] = []
         for i, (ax, who) in enumerate(zip(panels, order, strict=False)):
             frame, logged, _ = _person_days(table, who, [outcome], "caseload")
             if x == "since_start":
@@ -684,10 +694,14 @@ def caseload(
                 label=outcome_label(outcome),
             )
             ax.set_gid(who)
-            ax.set_title(_panel_title(who, info, outcome), fontsize=9, loc="left", fontweight="normal")
+            titles.append(
+                (ax, ax.set_title(_panel_title(who, info, outcome), fontsize=9, loc="left", fontweight="normal"))
+            )
             if x == "date":
                 ax.xaxis_date()
-                date_axis(ax)
+                locator = mdates.AutoDateLocator(minticks=2, maxticks=5)  # a narrow panel: a few months, named
+                ax.xaxis.set_major_locator(locator)
+                ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator, show_offset=False))
                 ax.tick_params(axis="x", labelsize=7)
             ax.set_ylim(bottom=0)
             if i % columns == 0:
@@ -701,7 +715,38 @@ def caseload(
             "Caseload: " + outcome_label(outcome) + ", most improved first (first 4 weeks → last 4 weeks)",
             x=0.02, ha="left", fontweight="bold", fontsize=11,
         )  # fmt: skip
+        _fit_titles(fig, titles)
     return fig
+
+
+def _fit_titles(fig: Figure, titles: Sequence[tuple[Axes, Text]]) -> None:
+    """Shorten each panel's title lines with "…" until they fit the panel's width (long client names)."""
+    fig.draw_without_rendering()  # lays the panels out, so their widths are known
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]  # Agg and SVG canvases have one
+    for ax, title in titles:
+        width = ax.get_window_extent(renderer).width
+        lines = title.get_text().split("\n")
+        for i, line in enumerate(lines):
+            if _text_width(title, line, renderer) <= width:
+                continue
+            low, high = 1, len(line) - 1  # the longest prefix that fits with "…" after it
+            while low < high:
+                middle = (low + high + 1) // 2
+                if _text_width(title, line[:middle].rstrip() + "…", renderer) <= width:
+                    low = middle
+                else:
+                    high = middle - 1
+            lines[i] = line[:low].rstrip() + "…"
+        title.set_text("\n".join(lines))
+
+
+def _text_width(text: Text, value: str, renderer: RendererBase) -> float:
+    """Width in pixels of ``value`` set in the font of ``text``."""
+    old = text.get_text()
+    text.set_text(value)
+    width = float(text.get_window_extent(renderer).width)
+    text.set_text(old)
+    return width
 
 
 def _as_float(value: object) -> float:
@@ -713,11 +758,15 @@ def _as_float(value: object) -> float:
 
 
 def _panel_title(who: str, info: pd.DataFrame, outcome: str) -> str:
-    """``c05: 7.0 → 2.3 a week (×0.33)``: the client, spasms per week at the start and now, and their ratio."""
+    """``c05`` then ``7.0 → 2.3 a week (×0.33)`` on a second line: the client, spasms per week at the start and
+    now, and their ratio; "not enough days to test" for a client whose change the summary could not test."""
     if who not in info.index:
         return who
     row = info.loc[[who]].iloc[0].to_dict()
+    status = str(row.get("change_status", ""))
+    if status.startswith("not enough days"):
+        return f"{who}\nnot enough days to test"
     ratio = _as_float(row.get("change_ratio"))
     first, last = _as_float(row.get("spasms_per_week_first")), _as_float(row.get("spasms_per_week_last"))
-    text = f"{who}: {first:.1f} → {last:.1f} a week" if outcome == "spasm_count" and np.isfinite(first + last) else who
-    return text + (f" (×{ratio:.2f})" if np.isfinite(ratio) else " (change not estimated)")
+    text = f"{first:.1f} → {last:.1f} a week " if outcome == "spasm_count" and np.isfinite(first + last) else ""
+    return f"{who}\n{text}" + (f"(×{ratio:.2f})" if np.isfinite(ratio) else "(change not estimated)")

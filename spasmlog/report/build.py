@@ -16,6 +16,7 @@ import datetime
 import math
 import os
 import re
+import unicodedata
 from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
@@ -25,13 +26,21 @@ import jinja2
 import numpy as np
 import pandas as pd
 
-from spasmlog.analysis.caseload import caseload_summary
+from spasmlog.analysis.caseload import NOT_ENOUGH, caseload_summary, not_enough_days
 from spasmlog.analysis.daily import INTAKE_COLUMNS, daily_table, intervention_column
 from spasmlog.analysis.decision import PRIMARY
-from spasmlog.analysis.findings import ASSOCIATION_NOTE, _estimate, factor_label, findings, findings_table
+from spasmlog.analysis.findings import (
+    ASSOCIATION_NOTE,
+    _estimate,
+    factor_label,
+    factor_names,
+    findings,
+    findings_table,
+)
 from spasmlog.analysis.overview import PersonResults as Results
 from spasmlog.analysis.overview import analyse_person, how_long, hypotheses, strongest_row
 from spasmlog.errors import SpasmlogError
+from spasmlog.io.write import atomic_folder, atomic_write_text
 from spasmlog.log import Log
 from spasmlog.logformat.reference import reference_values
 from spasmlog.report.charts import WIDTH, Chart, draw
@@ -181,6 +190,7 @@ def _one_person(log: Log, person: str) -> Log:
         quarantine=in_files(log.quarantine),
         conversions=in_files(log.conversions),
         provenance=provenance[provenance["person_id"].astype(str) == person] if len(provenance) else provenance,
+        skipped=log.skipped[log.skipped["person_id"].astype(str) == person] if len(log.skipped) else log.skipped,
     )
 
 
@@ -333,7 +343,9 @@ def _session_sentences(rows: list[dict[str, Any]]) -> list[str]:
             continue
         name = str(row["name"])
         if row["status"] != "ok":
-            sentences.append(f"{name.capitalize()}: the days after a session were not estimated ({row['status']}).")
+            sentences.append(
+                f"{name[:1].upper() + name[1:]}: the days after a session were not estimated ({row['status']})."
+            )
             continue
         shown, low, high = _estimate(float(row["rate_ratio"]), float(row["ci_low"]), float(row["ci_high"]))
         said = (
@@ -537,6 +549,26 @@ def _quality(log: Log, days: pd.DataFrame) -> dict[str, Any]:
     }
 
 
+def _intervention_names(log: Log) -> dict[str, str]:
+    """Each intervention's daily-table column → its name as logged (``Physio – Dr. Müller``), for the page's words."""
+    return {intervention_column(str(n)): str(n) for n in log.interventions["name"].dropna().unique()}
+
+
+def _not_read(log: Log, source: str) -> list[dict[str, Any]]:
+    """What under ``source`` was not read (:attr:`Log.skipped`), duplicate files first, each path shown as
+    from ``source``."""
+    skipped = log.skipped
+    if not len(skipped):
+        return []
+    base = Path(source)
+    items = []
+    for row in _records(skipped.sort_values(["severity", "file"], kind="stable")):  # "error" sorts first
+        file = Path(str(row["file"]))
+        shown = str(file.relative_to(base)) if file.is_relative_to(base) and file != base else str(file)
+        items.append({"shown": shown, "reason": row["reason"], "severity": row["severity"]})
+    return items
+
+
 def _notes(log: Log, days: pd.DataFrame) -> list[dict[str, Any]]:
     """The notes written on the days with the most spasms (most first), for a clinician to read.
 
@@ -732,49 +764,53 @@ def render_person(
     found = associations[described["finding"].to_numpy(dtype=bool)] if len(associations) else associations
     found = found.sort_values(["p_adjusted", "p_value"], kind="stable") if len(found) else found
     effect_flags = findings_table(effects, alpha=ALPHA) if len(effects) else pd.DataFrame()
-    names = {intervention_column(str(n)): str(n) for n in log.interventions["name"]}
+    names = _intervention_names(log)
     effect_rows = []
     for i, row in enumerate(_records(effects)):
         row["name"] = names.get(str(row["intervention"]), factor_label(str(row["intervention"])))
         row["finding"] = bool(effect_flags["finding"].iloc[i])
         effect_rows.append(row)
-    session_rows = _session_rows(shown, names)
-    facts = _person_facts(log, days)
-    tested = associations[associations["status"] == "ok"] if len(associations) else associations
-    factor_rows = _factor_rows(shown)
-    asked = hypotheses(shown)
-    context = {
-        "person_id": person,
-        "facts": facts,
-        "source": source,
-        "first_date": days["date"].iloc[0],
-        "last_date": days["date"].iloc[-1],
-        "start": start,
-        "end": end,
-        "index": index,
-        "no_spasms": no_spasms,
-        "headline": _headline(days, summary),
-        "charts": _charts(log, days, results),
-        "association_sentences": _association_sentences(associations, factor_rows),
-        "associations": _records(found),
-        "tests": len(tested),
-        "factors_tested": len(set(tested["factor"])) if len(tested) else 0,
-        "factor_rows": factor_rows,
-        "primary_factors": sum(1 for r in factor_rows if r["family"] == PRIMARY and r["result"] != "not estimated"),
-        "exploratory_factors": sum(1 for r in factor_rows if r["family"] != PRIMARY and r["result"] != "not estimated"),
-        "hypotheses": len(asked),
-        "hypotheses_found": int(asked["finding"].sum()),
-        "how_long": _records(how_long(shown, span=len(days))) if results is not None else [],
-        "interventions_logged": _intervention_log(log.interventions),
-        "intervention_sentences": _intervention_sentences(effects),
-        "interventions": effect_rows,
-        "sessions": session_rows,
-        "session_sentences": _session_sentences(session_rows),
-        "intake": _intake(days, _reference(log, facts)),
-        "quality": _quality(log, days),
-        "notes": _notes(log, days),
-        "lags": LAGS,
-    }
+    with factor_names(names):  # the interventions' names as logged ("Physio – Dr. Müller") in every sentence
+        session_rows = _session_rows(shown, names)
+        facts = _person_facts(log, days)
+        tested = associations[associations["status"] == "ok"] if len(associations) else associations
+        factor_rows = _factor_rows(shown)
+        asked = hypotheses(shown)
+        context = {
+            "person_id": person,
+            "facts": facts,
+            "source": source,
+            "first_date": days["date"].iloc[0],
+            "last_date": days["date"].iloc[-1],
+            "start": start,
+            "end": end,
+            "index": index,
+            "no_spasms": no_spasms,
+            "headline": _headline(days, summary),
+            "charts": _charts(log, days, results),
+            "association_sentences": _association_sentences(associations, factor_rows),
+            "associations": _records(found),
+            "tests": len(tested),
+            "factors_tested": len(set(tested["factor"])) if len(tested) else 0,
+            "factor_rows": factor_rows,
+            "primary_factors": sum(1 for r in factor_rows if r["family"] == PRIMARY and r["result"] != "not estimated"),
+            "exploratory_factors": sum(
+                1 for r in factor_rows if r["family"] != PRIMARY and r["result"] != "not estimated"
+            ),
+            "hypotheses": len(asked),
+            "hypotheses_found": int(asked["finding"].sum()),
+            "how_long": _records(how_long(shown, span=len(days))) if results is not None else [],
+            "interventions_logged": _intervention_log(log.interventions),
+            "intervention_sentences": _intervention_sentences(effects),
+            "interventions": effect_rows,
+            "sessions": session_rows,
+            "session_sentences": _session_sentences(session_rows),
+            "intake": _intake(days, _reference(log, facts)),
+            "quality": _quality(log, days),
+            "not_read_items": _not_read(log, source),
+            "notes": _notes(log, days),
+            "lags": LAGS,
+        }
     return _render("person.html.j2", **context)
 
 
@@ -783,15 +819,20 @@ def render_person(
 
 
 def _slug(text: str) -> str:
-    """A file-name-safe version of a person id.
+    """A file-name-safe version of a person id: its letters and digits (accents kept), the rest ``_``.
 
     Examples
     --------
-    >>> _slug("c01"), _slug("Anna Müller/2"), _slug("..")
-    ('c01', 'Anna_M_ller_2', 'person')
+    >>> _slug("c01"), _slug("Anna Müller/2"), _slug(".."), _slug("François"), _slug("CON")
+    ('c01', 'Anna_Müller_2', 'person', 'François', 'CON_')
     """
-    slug = re.sub(r"[^A-Za-z0-9_-]+", "_", text).strip("_")
+    slug = re.sub(r"[^\w-]+", "_", unicodedata.normalize("NFC", text)).strip("_")[:100]
+    if slug.upper() in _RESERVED:  # names Windows keeps for devices (CON.html cannot be opened there)
+        slug += "_"
     return slug or "person"
+
+
+_RESERVED = {"CON", "PRN", "AUX", "NUL"} | {f"{d}{n}" for d in ("COM", "LPT") for n in range(1, 10)}
 
 
 def _page_names(people: Iterable[str]) -> dict[str, str]:
@@ -848,6 +889,7 @@ def render_index(
             "page": pages[str(row["person_id"])],
             "quarantined": quarantined.get(row["person_id"], 0),
             "spasms_recorded": recorded.get(row["person_id"], False),
+            "not_enough": str(row["change_status"]).startswith(NOT_ENOUGH),  # no "6.7 → 6.7" from overlapping weeks
         }
         for row in _records(summary)
     ]
@@ -864,7 +906,8 @@ def render_index(
         key="caseload",
         alt="One trend panel per person on a shared axis, sorted by the change since the start.",
         summary=summary,
-        ncols=3,  # three panels across keep the labels readable in the A4 column
+        ncols=3,  # three panels across keep the labels readable in the A4 column: twelve clients on one page
+        x="date",  # axes that name the months
     )
     return _render(
         "index.html.j2",
@@ -878,6 +921,7 @@ def render_index(
         silent=silent,
         silent_in_log=whole is not None,
         dropped=dropped,
+        not_read_items=_not_read(log, source),
     )
 
 
@@ -989,18 +1033,19 @@ def write_report(
     people = [str(p) for p in days["person_id"].unique()]
     # the summary's own rate ratios are skipped (factors=[]): each person's are computed once, below, and
     # decided together with the interventions and sessions; the index states what the person's page states
-    summary = caseload_summary(days, factors=[], lags=LAGS, alpha=ALPHA)
+    with factor_names(_intervention_names(log)):  # "On now": the names as logged
+        summary = caseload_summary(days, factors=[], lags=LAGS, alpha=ALPHA)
     analysed: dict[str, Results | None] = {}
     for pid, group in days.groupby("person_id", sort=False):
         mine = group.reset_index(drop=True)
         analysed[str(pid)] = analyse(mine) if mine["spasm_count"].notna().any() else None
-    summary = _with_strongest(summary, analysed)
+    with factor_names(_intervention_names(log)):
+        summary = _with_strongest(summary, analysed, days)
 
     if not caseload:
         target = _page_path(output)
-        target.parent.mkdir(parents=True, exist_ok=True)
         page = render_person(
-            _one_person(log, people[0]) if person is None else log,
+            dataclasses.replace(_one_person(log, people[0]), skipped=log.skipped) if person is None else log,
             days,
             summary.iloc[0],
             source=source,
@@ -1008,35 +1053,40 @@ def write_report(
             end=last,
             results=analysed[people[0]],
         )
-        target.write_text(page, encoding="utf-8")
+        atomic_write_text(target, page)  # beside the target first, then renamed: never half a page
         return target
 
-    folder.mkdir(parents=True, exist_ok=True)
     pages = _page_names(people)
     rows = {str(row["person_id"]): row for _, row in summary.iterrows()}
-    for pid, group in days.groupby("person_id", sort=False):
-        pid = str(pid)
-        page = render_person(
-            _one_person(log, pid),
-            group.reset_index(drop=True),
-            rows[pid],
-            source=source,
-            start=first,
-            end=last,
-            index="index.html",
-            results=analysed[pid],
-        )
-        (folder / pages[pid]).write_text(page, encoding="utf-8")
-    index = folder / "index.html"
-    html = render_index(log, days, summary, pages, source=source, start=first, end=last, whole=whole)
-    index.write_text(html, encoding="utf-8")
-    return index
+    # Every page is written into a folder beside the target, which then takes its place: a full disk or
+    # Ctrl-C on the way leaves the previous report as it was.
+    with atomic_folder(folder) as temporary:
+        for pid, group in days.groupby("person_id", sort=False):
+            pid = str(pid)
+            page = render_person(
+                _one_person(log, pid),
+                group.reset_index(drop=True),
+                rows[pid],
+                source=source,
+                start=first,
+                end=last,
+                index="index.html",
+                results=analysed[pid],
+            )
+            (temporary / pages[pid]).write_text(page, encoding="utf-8")
+        with factor_names(_intervention_names(log)):
+            html = render_index(log, days, summary, pages, source=source, start=first, end=last, whole=whole)
+        (temporary / "index.html").write_text(html, encoding="utf-8")
+    return folder / "index.html"
 
 
-def _with_strongest(summary: pd.DataFrame, analysed: dict[str, Results | None]) -> pd.DataFrame:
+def _with_strongest(summary: pd.DataFrame, analysed: dict[str, Results | None], days: pd.DataFrame) -> pd.DataFrame:
     """The summary's ``strongest_*`` columns from each person's decided rate ratios (see :func:`analyse`):
     the association with the smallest adjusted p-value among the findings, as
-    :func:`spasmlog.caseload_summary` reports it, or "no clear association"."""
+    :func:`spasmlog.caseload_summary` reports it, or "no clear association" (or "not enough days to test",
+    with the days, when the person has too few; :func:`spasmlog.analysis.caseload.not_enough_days`)."""
+    counts = days.groupby(days["person_id"].astype(str))["spasm_count"]
+    logged, spasm_days = counts.count().to_dict(), counts.agg(lambda c: int((c > 0).sum())).to_dict()
     summary = summary.copy()
     for column in ("strongest_factor", "strongest"):
         summary[column] = summary[column].astype(object)
@@ -1046,7 +1096,8 @@ def _with_strongest(summary: pd.DataFrame, analysed: dict[str, Results | None]) 
         found = table[(table["status"] == "ok") & (table["p_adjusted"] <= ALPHA)] if len(table) else table
         index = summary.index[position]
         if not len(found):
-            summary.loc[index, "strongest"] = "no clear association"
+            reason = not_enough_days(int(logged.get(pid, 0)), int(spasm_days.get(pid, 0)))
+            summary.loc[index, "strongest"] = reason or "no clear association"
             continue
         best = found.sort_values(["p_adjusted", "p_value"], kind="stable").iloc[0]
         summary.loc[index, ["strongest_factor", "strongest_lag"]] = [best["factor"], int(best["lag"])]

@@ -1,0 +1,66 @@
+"""Benchmark: ``caseload_summary`` on a simulated cohort (issue 9's budget: 20 s for 2,000 people × 365 days).
+
+Measures, in one process on the same cohort, ``caseload_summary`` as a user calls it (its defaults: every
+association factor × lags 0–3 for each person's strongest association), the same without the associations
+(``factors=[]``, as the report calls it: each person's page computes them), and ``within_person`` for
+every factor × 4 lags, and prints the seconds and their ratios. ``--profile`` adds where the time goes.
+
+Usage: ``python benchmarks/bench_caseload.py [--people N] [--days D] [--profile]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import os
+import platform
+import pstats
+import time
+from collections.abc import Callable
+from typing import Any
+
+BUDGET = 20.0
+
+
+def timed(function: Callable[[], Any]) -> tuple[float, Any]:
+    start = time.perf_counter()
+    result = function()
+    return time.perf_counter() - start, result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--people", type=int, default=2_000)
+    parser.add_argument("--days", type=int, default=365)
+    parser.add_argument("--profile", action="store_true", help="print the 15 most expensive calls")
+    args = parser.parse_args()
+
+    import spasmlog
+
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    print(f"load average before: {os.getloadavg()[0]:.2f}")
+    daily = spasmlog.daily_table(spasmlog.simulate(args.people, args.days, seed=7).log)
+    print(f"cohort: {daily['person_id'].nunique():,} people, {len(daily):,} person-days")
+    spasmlog.caseload_summary(daily.head(2 * args.days), factors=[])  # imports and first-call set-up
+    within, _ = timed(lambda: spasmlog.within_person(daily))
+    changes, _ = timed(lambda: spasmlog.caseload_summary(daily, factors=[]))
+    profile = cProfile.Profile() if args.profile else None
+    if profile is not None:
+        profile.enable()
+    full, summary = timed(lambda: spasmlog.caseload_summary(daily))
+    if profile is not None:
+        profile.disable()
+    found = int(summary["strongest_factor"].notna().sum())
+    verdict = "within budget" if full < BUDGET else "OVER BUDGET"
+    print("| step | seconds | × within_person |\n|---|---|---|")
+    print(f"| within_person, every factor × 4 lags | {within:.2f} | 1 |")
+    print(f"| caseload_summary(daily, factors=[]) (the change only) | {changes:.2f} | {changes / within:.1f} |")
+    print(f"| caseload_summary(daily) (defaults) | {full:.2f} | {full / within:.1f} |")
+    print(f"caseload_summary with defaults: {full:.2f} s for {args.people:,} people ({verdict}: {BUDGET:g} s); ")
+    print(f"{found:,} people with a strongest association; load average after: {os.getloadavg()[0]:.2f}")
+    if profile is not None:
+        pstats.Stats(profile).sort_stats("cumulative").print_stats(15)
+
+
+if __name__ == "__main__":
+    main()
