@@ -61,6 +61,20 @@ _MESSAGES = {
     "e.g. 'Water (L)'.",
     "ambiguous_number": "'{value}' could be a decimal or a thousands separator. Write 1500 or 1,5 instead.",
     "not_a_whole_number": "'{value}' should be a whole number (a count or a score).",
+    "range": "'{value}' is a range, and spasmlog never guesses which number was meant. Write one number (e.g. the "
+    "middle of the range), or split the amount over the days it belongs to.",
+    "wrong_unit": "The unit in '{value}' is not a unit of {field} ({detail}). Check that the value is in the right "
+    "column, or write it in {detail}.",
+    "unknown_unit": "'{value}': spasmlog cannot read the words after the number as a unit of {field}. Write the "
+    "number only, in {detail} (or with a unit such as mL, L, mg, g, min, h), and put comments in the notes.",
+    "spreadsheet_zero_date": "'{value}' is a spreadsheet's zero date: an empty date cell formatted as a date (or a "
+    "time typed without its date)? Write the date of this row, or delete the row if it is empty.",
+    "far_from_other_dates": "'{value}' is {detail}: a typing error in the year? The row is set aside so that it does "
+    "not stretch the log's period; correct the date to have it read.",
+    "isolated_date": "'{value}' is {detail}. Check the year (the row is kept).",
+    "likely_decimal_slip": "{detail}",
+    "none_word": "'{value}' could mean 0 or 'not recorded'. Write 0 if there was none, or leave the cell empty if "
+    "it was not recorded.",
     "not_yes_no": "'{value}' is not yes or no. Write yes or no (TRUE/FALSE and 1/0 work too).",
     "not_a_date": "'{value}' is not a date. Write dates as YYYY-MM-DD, e.g. 2026-01-27.",
     "not_a_datetime": "'{value}' is not a date and time. Write YYYY-MM-DD HH:MM, e.g. 2026-01-27 23:40.",
@@ -185,6 +199,8 @@ def _prepare(raw: RawTable, *, dayfirst: bool | None, drink_g: float) -> _Prepar
     header_of = {m.field: h for h, m in matches.items()}
     frame = raw.frame
     prepared = _Prepared(raw, pd.DataFrame(index=frame.index), header_of, {m.field: m.factor for m in matches.values()})
+    # Columns are collected and joined once: inserting thousands of columns one by one is quadratic.
+    typed: dict[str, pd.Series] = {}
     for warning in header_warnings:
         prepared.cell_problems.append({**warning, "row": None, "line": 1, "severity": "warning"})
 
@@ -215,7 +231,7 @@ def _prepare(raw: RawTable, *, dayfirst: bool | None, drink_g: float) -> _Prepar
     for name, spec in specs.items():
         if name not in header_of:
             if name == "person_id":
-                prepared.typed[name] = pd.Series(raw.person_id, index=frame.index, dtype="str")
+                typed[name] = pd.Series(raw.person_id, index=frame.index, dtype="str")
             continue
         header = header_of[name]
         cells = frame[header]
@@ -234,7 +250,7 @@ def _prepare(raw: RawTable, *, dayfirst: bool | None, drink_g: float) -> _Prepar
                 )
             cells = (cells.astype("str") + " " + times.astype("str")).str.strip().where(~no_time, "")
         parsed = _parse(spec, cells, raw, dayfirst=dayfirst, factor=matches[header].factor)
-        prepared.typed[name] = parsed.values
+        typed[name] = parsed.values
         # Frames carry a RangeIndex from loading, so an index label is the row's position.
         for row, rule in zip(parsed.errors.index.to_numpy(), parsed.errors.to_numpy(), strict=True):
             prepared.cell_problems.append(
@@ -244,9 +260,11 @@ def _prepare(raw: RawTable, *, dayfirst: bool | None, drink_g: float) -> _Prepar
                     "field": name,
                     "value": str(cells.iloc[row]),
                     "rule": rule,
+                    "detail": spec.unit or "",
                     "severity": "warning" if rule in _WARNING_RULES else "error",
                 }
             )
+        prepared.cell_problems.extend(_cell_notes(parsed, cells, raw, header, spec))
         match = matches[header]
         prepared.conversions.append(
             {
@@ -263,11 +281,9 @@ def _prepare(raw: RawTable, *, dayfirst: bool | None, drink_g: float) -> _Prepar
 
     used = set(header_of.values())
     unconvertible = {w["column"] for w in header_warnings}
-    suggest = len(frame.columns) - len(used) <= _MAX_SUGGESTIONS
-    for header in frame.columns:
-        if header in used or (time_header is not None and header == time_header):
-            continue
-        prepared.typed[str(header)] = _infer_extra(frame[header], raw.decimal_comma)
+    extras = [h for h in frame.columns if h not in used and not (time_header is not None and h == time_header)]
+    suggest = len(extras) <= _MAX_SUGGESTIONS
+    for header in extras:
         if str(header) not in unconvertible:  # those have a warning of their own
             named = resolve_header(str(header), raw.table)
             prepared.unknown.append(
@@ -285,6 +301,9 @@ def _prepare(raw: RawTable, *, dayfirst: bool | None, drink_g: float) -> _Prepar
                     else "its cells are neither minutes nor exercise types: kept as your own factor",
                 }
             )
+    extra_frame = _infer_extras(frame, extras, raw.decimal_comma)
+    known = pd.DataFrame(typed, index=frame.index) if typed else pd.DataFrame(index=frame.index)
+    prepared.typed = pd.concat([known, extra_frame], axis=1) if len(extra_frame.columns) else known
     return prepared
 
 
@@ -295,19 +314,58 @@ def _suggest(table: str, header: object) -> str | None:
     return suggest_header(str(header), table)
 
 
+_NOTE_TEXT = {
+    "approximate_number": "marked as approximate, read as the number written",
+    "comment_in_cell": "with a comment in brackets after the number: the number is read, the comment is not kept "
+    "(write comments in the notes column)",
+    "unit_in_cell": "with a unit written in the cell, converted to {unit} (the cell's unit is used, not the header's)",
+    "unknown_marker": "saying the value is not known, read as not recorded",
+}
+
+
+def _cell_notes(
+    parsed: parsing.Parsed, cells: pd.Series, raw: RawTable, header: str, spec: FieldSpec
+) -> list[dict[str, Any]]:
+    """One warning per column and kind of cell that was read, but not as a plain number (``ca. 2``, ``2L``)."""
+    records = []
+    for rule, labels in parsed.notes.groupby(parsed.notes, sort=False).groups.items():
+        rows = list(labels)
+        lines = [int(raw.lines[row]) for row in rows]
+        examples = []
+        for row in rows[:3]:
+            value = parsed.values.iloc[row]
+            shown = "not recorded" if pd.isna(value) else f"{format(float(value), 'g')} {spec.unit or ''}".strip()
+            if raw.decimal_comma:
+                shown = shown.replace(".", ",")
+            examples.append(f"'{cells.iloc[row]}' → {shown}")
+        where = ", ".join(map(str, lines[:10])) + (f" and {len(lines) - 10} more" if len(lines) > 10 else "")
+        count = f"{len(rows)} cell{'s' if len(rows) > 1 else ''}"
+        text = _NOTE_TEXT.get(str(rule), str(rule)).format(unit=spec.unit or "")
+        records.append(
+            {
+                "row": None,
+                "line": lines[0],
+                "column": header,
+                "field": spec.name,
+                "value": str(cells.iloc[rows[0]]),
+                "rule": str(rule),
+                "detail": f"{count} {text}: {'; '.join(examples)} (line{'s' if len(lines) > 1 else ''} {where}).",
+                "severity": "warning",
+            }
+        )
+    return records
+
+
 def _parse(spec: FieldSpec, cells: pd.Series, raw: RawTable, *, dayfirst: bool | None, factor: float) -> parsing.Parsed:
     comma = raw.decimal_comma
     if spec.kind == "number":
-        parsed = parsing.parse_number(cells, decimal_comma=comma)
-        if factor != 1:
-            parsed.values = parsed.values * factor
-        return parsed
+        return parsing.parse_number(cells, decimal_comma=comma, unit=spec.unit, factor=factor, lenient=True)
     if spec.kind == "integer":
         if factor != 1:
-            parsed = parsing.parse_number(cells, decimal_comma=comma)
-            parsed.values = (parsed.values * factor).round().astype("Int64")
+            parsed = parsing.parse_number(cells, decimal_comma=comma, unit=spec.unit, factor=factor, lenient=True)
+            parsed.values = parsed.values.round().astype("Int64")
             return parsed
-        return parsing.parse_integer(cells, decimal_comma=comma)
+        return parsing.parse_integer(cells, decimal_comma=comma, unit=spec.unit, lenient=True)
     if spec.kind == "boolean":
         return parsing.parse_boolean(cells)
     if spec.kind in ("date", "datetime"):
@@ -321,19 +379,72 @@ def _parse(spec: FieldSpec, cells: pd.Series, raw: RawTable, *, dayfirst: bool |
     return parsing.parse_text(cells, strip=spec.name == "person_id")
 
 
-def _infer_extra(cells: pd.Series, decimal_comma: bool) -> pd.Series:
-    """A column spasmlog does not know: numbers or yes/no when every recorded cell is one, else text."""
-    if not (pd.api.types.is_string_dtype(cells) or cells.dtype == object):
-        return cells
-    if parsing.is_missing(cells).all():
-        return parsing.parse_text(cells).values
-    number = parsing.parse_number(cells, decimal_comma=decimal_comma)
-    if number.errors.empty:
-        return number.values
-    boolean = parsing.parse_boolean(cells)
-    if boolean.errors.empty:
-        return boolean.values
-    return parsing.parse_text(cells).values
+def _infer_extras(frame: pd.DataFrame, headers: list[Any], decimal_comma: bool) -> pd.DataFrame:
+    """Columns spasmlog does not know: numbers or yes/no when every recorded cell is one, else text.
+
+    Returns the typed columns under ``str(header)``. The cells of all text columns are read together, once
+    per distinct value, so a file with thousands of columns costs little more than one with a few.
+    """
+    columns: dict[str, pd.Series] = {}
+    wanted = set(headers)
+    cells_of = {h: cells for h, cells in frame.items() if h in wanted}  # one pass: frame[h] costs on wide frames
+    text_headers = []
+    for header in headers:
+        cells = cells_of[header]
+        if pd.api.types.is_string_dtype(cells) or cells.dtype == object:
+            text_headers.append(header)
+        else:
+            columns[str(header)] = cells
+    if text_headers:
+        codes, distinct = _cell_codes([cells_of[h] for h in text_headers], len(frame))
+        missing = np.append(parsing.is_missing(distinct).to_numpy(dtype=bool), True)
+        number = parsing.parse_number(distinct, decimal_comma=decimal_comma)
+        number_bad = np.append(distinct.index.isin(number.errors.index), False)
+        number_values = np.append(number.values.to_numpy(dtype="float64"), np.nan)
+        boolean = parsing.parse_boolean(distinct)
+        boolean_bad = np.append(distinct.index.isin(boolean.errors.index), False)
+        boolean_values = np.append(boolean.values.fillna(False).to_numpy(dtype=bool), False)
+        empty = missing[codes].all(axis=1)
+        is_number = ~empty & ~number_bad[codes].any(axis=1)
+        is_boolean = ~empty & ~is_number & ~boolean_bad[codes].any(axis=1)
+        numbers = [str(h) for h, keep in zip(text_headers, is_number, strict=True) if keep]
+        number_block = pd.DataFrame(number_values[codes[is_number]].T, index=frame.index, columns=numbers)
+        for k, header in enumerate(text_headers):
+            name = str(header)
+            if is_number[k]:
+                continue  # in the number block
+            if is_boolean[k]:
+                row_codes = codes[k]
+                mask = missing[row_codes]
+                columns[name] = pd.Series(
+                    pd.arrays.BooleanArray(boolean_values[row_codes], mask), index=frame.index, name=name
+                )
+            else:
+                columns[name] = cells_of[header].astype("str").where(~missing[codes[k]]).astype("str")
+        others = pd.DataFrame(columns, index=frame.index) if columns else pd.DataFrame(index=frame.index)
+        result = pd.concat([others, number_block], axis=1) if numbers else others
+    else:
+        result = pd.DataFrame(columns, index=frame.index) if columns else pd.DataFrame(index=frame.index)
+    order = [str(h) for h in headers]
+    return result[order] if order else result
+
+
+def _cell_codes(columns: list[pd.Series], rows: int) -> tuple[np.ndarray, pd.Series]:
+    """The cells of ``columns`` as codes into their distinct values: (columns × rows, -1 for a missing cell)."""
+    arrays: list[Any] = [a for cells in columns if (a := getattr(cells.array, "_pa_array", None)) is not None]
+    if len(arrays) == len(columns) and len({a.type for a in arrays}) == 1:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        combined = pa.chunked_array([chunk for a in arrays for chunk in a.chunks], type=arrays[0].type)
+        encoded = combined.dictionary_encode().combine_chunks()
+        codes = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False).astype(np.int64)
+        distinct = pd.Series(encoded.dictionary.to_pylist(), dtype=object)
+    else:
+        flat = np.concatenate([cells.to_numpy(dtype=object) for cells in columns])
+        codes, values = pd.factorize(flat)
+        distinct = pd.Series(values, dtype=object)
+    return codes.reshape(len(columns), rows), distinct
 
 
 @cache
@@ -487,6 +598,7 @@ def _validate_table(
             {"row": int(row), "field": name, "rule": rule, "part": int(part_of_row[row]), "severity": "error"}
         )
 
+    records.extend(_implausible_values(table, typed, parts, part_of_row, records))
     problems = _problem_frame(table, typed, parts, records)
     bad_rows = sorted({r["row"] for r in records if r["row"] is not None and r["severity"] == "error"})
     keep = np.ones(len(typed), dtype=bool)
@@ -515,13 +627,163 @@ def _validate_table(
     return valid, origin, problems, quarantine, sources
 
 
+ISOLATED_DATE_GAP = pd.Timedelta(days=730)
+"""Dates more than this far from every other date of the person, in a small group, are warned about."""
+
+FAR_DATE_GAP = pd.Timedelta(days=3653)
+"""Isolated dates this far (ten years) from the rest of the person's log are set aside: typing errors in the year."""
+
+SLIP_FACTORS = (10, 100, 1000)
+"""A value this many times too big, whose division lands among the person's usual values, is a likely slip."""
+
+
+def _implausible_values(
+    table: str, typed: pd.DataFrame, parts: list[_Prepared], part_of_row: np.ndarray, records: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Values that pass the hard limits but look like slips: dates far from the rest, a misplaced decimal.
+
+    A date more than two years (:data:`ISOLATED_DATE_GAP`) from all the person's other dates, in a group of at
+    most a tenth as many rows as the person's main run, gets a warning; ten years or more
+    (:data:`FAR_DATE_GAP`) away, the row is set aside, so that one typing error in the year cannot stretch the
+    log's period over decades. A daily amount at least 5 times the person's median and 4 times their 95th
+    percentile, which divided by 10, 100 or 1000 lands among their usual values (5th to 95th percentile of
+    the other days, at least 7), gets a warning that names the likely slip in the header's unit and the
+    file's decimal separator.
+    """
+    column = {"daily": "date", "spasms": "start"}.get(table)
+    if column is None or column not in typed or not len(typed):
+        return []
+    found: list[dict[str, Any]] = []
+    for row, rule, detail in _isolated_dates(typed["person_id"], typed[column]):
+        severity = "error" if rule == "far_from_other_dates" else "warning"
+        found.append({"row": row, "field": column, "rule": rule, "detail": detail, "severity": severity})
+    if table == "daily":
+        failed = {(r["row"], r["field"]) for r in records if r["row"] is not None}
+        for row, name, value, divisor, low, high in _decimal_slips(typed):
+            if (row, name) not in failed:
+                part = parts[int(part_of_row[row])]
+                found.append(
+                    {
+                        "row": row,
+                        "field": name,
+                        "rule": "likely_decimal_slip",
+                        "detail": _slip_text(part, name, value, divisor, low, high),
+                        "severity": "warning",
+                    }
+                )
+    for record in found:
+        record["part"] = int(part_of_row[record["row"]])
+    return found
+
+
+def _isolated_dates(person: pd.Series, dates: pd.Series) -> list[tuple[int, str, str]]:
+    """(row, rule, detail) of the dates that lie far from the person's main run of dates."""
+    frame = pd.DataFrame({"person": pd.factorize(person)[0], "date": dates.to_numpy()}).dropna()
+    frame = frame[frame["person"] >= 0]
+    span = frame.groupby("person")["date"].agg(["min", "max"])
+    wide = span.index[(span["max"] - span["min"]) > ISOLATED_DATE_GAP]
+    frame = frame[frame["person"].isin(wide)]  # most people log within two years: nothing to look at
+    if frame.empty:
+        return []
+    frame["date"] = frame["date"].dt.normalize()
+    frame = frame.sort_values(["person", "date"], kind="stable")
+    gap = frame.groupby("person", sort=False)["date"].diff()
+    frame["run"] = (gap.isna() | (gap > ISOLATED_DATE_GAP)).cumsum()
+    runs = frame.groupby("run").agg(person=("person", "first"), first=("date", "min"), last=("date", "max"))
+    runs["size"] = frame.groupby("run").size()
+    main = runs.loc[runs.groupby("person", sort=False)["size"].idxmax()].set_index("person")
+    runs = runs.join(main.add_prefix("main_"), on="person")
+    before = runs["last"] < runs["main_first"]
+    distance = (runs["main_first"] - runs["last"]).where(before, runs["first"] - runs["main_last"])
+    odd = (runs["size"] * 10 <= runs["main_size"]) & (distance > ISOLATED_DATE_GAP)
+    if not odd.any():
+        return []
+    out = []
+    flagged = runs[odd]
+    for run, away, earlier, first, last, size in zip(
+        flagged.index,
+        distance[odd],
+        before[odd],
+        flagged["main_first"],
+        flagged["main_last"],
+        flagged["main_size"],
+        strict=True,
+    ):
+        detail = (
+            f"{away / pd.Timedelta(days=365.25):.0f} years {'before' if earlier else 'after'} the rest of this "
+            f"person's log ({first:%Y-%m-%d} to {last:%Y-%m-%d}, {int(size)} rows)"
+        )
+        rule = "far_from_other_dates" if away >= FAR_DATE_GAP else "isolated_date"
+        out += [(int(row), rule, detail) for row in frame.index[frame["run"] == run]]
+    return out
+
+
+def _decimal_slips(typed: pd.DataFrame) -> list[tuple[int, str, float, int, float, float]]:
+    """(row, column, value, divisor, low, high): daily amounts about 10, 100 or 1000 times the person's usual."""
+    specs = field_specs("daily")
+    names = [n for n, spec in specs.items() if spec.kind == "number" and spec.quantity is not None and n in typed]
+    if not names:
+        return []
+    person = pd.factorize(typed["person_id"])[0]  # integer codes: grouping by text is slow on a cohort
+    if person.max(initial=-1) < 0:
+        return []
+    amounts = typed[names].astype("float64").to_numpy(copy=True)
+    amounts[~(amounts > 0)] = np.nan
+    medians = pd.DataFrame(amounts).groupby(person).median().reindex(range(person.max() + 1)).to_numpy()
+    out = []
+    for k, name in enumerate(names):
+        values = amounts[:, k]
+        if np.count_nonzero(~np.isnan(values)) < 8:
+            continue
+        candidate = (person >= 0) & (values > 5 * medians[np.maximum(person, 0), k])
+        if not candidate.any():
+            continue
+        concerned = np.isin(person, np.unique(person[candidate]))  # quantiles only for the people concerned
+        usual = pd.Series(np.where(candidate, np.nan, values))[concerned].groupby(person[concerned])
+        rows = np.flatnonzero(candidate)
+        count = usual.count().reindex(person[rows]).to_numpy()
+        low = usual.quantile(0.05).reindex(person[rows]).to_numpy()
+        high = usual.quantile(0.95).reindex(person[rows]).to_numpy()
+        open_ = (count >= 7) & (values[rows] >= 4 * high)
+        for divisor in SLIP_FACTORS:
+            fits = open_ & (0.9 * low <= values[rows] / divisor) & (values[rows] / divisor <= 1.1 * high)
+            out += [
+                (int(rows[i]), name, float(values[rows[i]]), divisor, float(low[i]), float(high[i]))
+                for i in np.flatnonzero(fits)
+            ]
+            open_ &= ~fits
+    return out
+
+
+def _slip_text(part: _Prepared, name: str, value: float, divisor: int, low: float, high: float) -> str:
+    """``15 L: did you mean 1,5?``, in the header's unit and the file's decimal separator."""
+    factor = part.factor_of.get(name, 1.0)
+    unit = next((c["from_unit"] for c in part.conversions if c["field"] == name and c["from_unit"]), None)
+    unit = unit or field_specs("daily")[name].unit or ""
+
+    def shown(number: float, digits: int = 10) -> str:
+        amount = number / factor
+        if digits < 10 and amount:
+            amount = round(amount, digits - 1 - math.floor(math.log10(abs(amount))))
+        text = f"{amount:.10g}"
+        return text.replace(".", ",") if part.raw.decimal_comma else text
+
+    header = part.header_of.get(name, name)
+    return (
+        f"{shown(value)} {unit}: did you mean {shown(value / divisor)}? It is about {divisor} times the usual "
+        f"'{header}' of this person's other days ({shown(low, 2)} to {shown(high, 2)} {unit}). The value is kept as "
+        "written: correct it if it is a slip."
+    )
+
+
 def _tidy_columns(table: str, typed: pd.DataFrame) -> pd.DataFrame:
     """Canonical columns first in SPEC order, then extra columns; mixed extra columns become text."""
     specs = field_specs(table)
     canonical = [c for c in specs if c in typed.columns]
     extras = [c for c in typed.columns if c not in specs]
+    dtypes = typed.dtypes  # one look-up for all columns: typed[name] costs on a frame of thousands of columns
     for name in extras:
-        if typed[name].dtype == object:
+        if dtypes[name] == np.dtype(object):
             typed[name] = (
                 typed[name]
                 .map(lambda v: v if isinstance(v, str) or v is None else repr(v) if isinstance(v, float) else str(v))

@@ -163,3 +163,94 @@ def test_synonyms_apply_only_where_the_column_allows_them() -> None:
     assert parsing.parse_list(pd.Series(["walk"]), ("walk", "stretch")).values.tolist() == ["walk"]
     assert parsing.parse_category(pd.Series(["walk"]), ("walking", "running")).values.tolist() == ["walking"]
     assert parsing.parse_category(pd.Series(["L"])).values.tolist() == ["l"]
+
+
+# --- cells as people really type them (issue 9) -----------------------------------------------------------
+
+
+def _lenient(cells: list[str], **options: object) -> parsing.Parsed:
+    return parsing.parse_number(pd.Series(cells), lenient=True, **options)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("cell", "unit", "factor", "decimal_comma", "expected", "note"),
+    [
+        ("2L", "mL", 1.0, False, 2000.0, "unit_in_cell"),  # a water_ml column
+        ("2L", "mL", 1000.0, False, 2000.0, "unit_in_cell"),  # a Water (L) column: the cell's unit, not L x L
+        ("2 l", "mL", 1000.0, False, 2000.0, "unit_in_cell"),
+        ("1,5 L", "mL", 1000.0, True, 1500.0, "unit_in_cell"),
+        ("250 ml", "mL", 1000.0, False, 250.0, "unit_in_cell"),  # millilitres in a litre column
+        ("300mg", "mg", 1.0, False, 300.0, "unit_in_cell"),
+        ("0.3g", "mg", 1.0, False, 300.0, "unit_in_cell"),
+        ("300 mg", "mg", 1000.0, False, 300.0, "unit_in_cell"),  # a Magnesium (g) column
+        ("7h", "h", 1.0, False, 7.0, "unit_in_cell"),
+        ("90 min", "h", 1.0, False, 1.5, "unit_in_cell"),
+        ("7 Std.", "h", 1.0, False, 7.0, "unit_in_cell"),
+        ("ca. 2", "mL", 1000.0, False, 2000.0, "approximate_number"),
+        ("~2", "mg", 1.0, False, 2.0, "approximate_number"),
+        ("approx 2", "mg", 1.0, False, 2.0, "approximate_number"),
+        ("approx. 2", "mg", 1.0, False, 2.0, "approximate_number"),
+        ("etwa 1,5", "mL", 1000.0, True, 1500.0, "approximate_number"),
+        ("400 (2 Tabl.)", "mg", 1.0, False, 400.0, "comment_in_cell"),
+        ("8000 steps", "steps", 1.0, False, 8000.0, "unit_in_cell"),
+    ],
+)
+def test_numbers_with_units_and_markers_are_read_and_noted(
+    cell: str, unit: str, factor: float, decimal_comma: bool, expected: float, note: str
+) -> None:
+    parsed = _lenient(["1", cell], unit=unit, factor=factor, decimal_comma=decimal_comma)
+    assert parsed.errors.empty, parsed.errors
+    assert parsed.values.iloc[0] == factor  # a plain number is in the header's unit
+    assert parsed.values.iloc[1] == pytest.approx(expected)
+    assert parsed.notes.to_dict() == {1: note}
+
+
+@pytest.mark.parametrize(
+    ("cell", "unit", "rule"),
+    [
+        ("2-3", "mL", "range"),
+        ("2–3", "mL", "range"),
+        ("2 bis 3", "mg", "range"),
+        ("1,5-2 L", "mL", "range"),
+        ("ca. 2-3", "h", "range"),
+        ("2 to 3 h", "h", "range"),
+        ("2L", "mg", "wrong_unit"),  # litres of magnesium
+        ("7h", "mL", "wrong_unit"),
+        ("300 Tabl.", "mg", "unknown_unit"),
+        ("2 parsecs", "h", "unknown_unit"),
+        ("keine", "mg", "none_word"),
+        ("none", "mL", "none_word"),
+        ("lots", "mL", "not_a_number"),
+        ("2026-01-05", "mL", "not_a_number"),
+        ("12 mg", None, "not_a_number"),  # no column unit (a score or an extra column)
+    ],
+)
+def test_ranges_and_wrong_units_are_reported_never_guessed(cell: str, unit: str | None, rule: str) -> None:
+    parsed = _lenient(["7", cell], unit=unit)
+    assert parsed.errors.to_dict() == {1: rule}
+    assert math.isnan(parsed.values.iloc[1])
+    assert parsed.values.iloc[0] == 7.0
+
+
+def test_thousands_with_a_unit_in_a_decimal_comma_file_stay_ambiguous() -> None:
+    parsed = _lenient(["1.500 ml"], unit="mL", decimal_comma=True)
+    assert parsed.errors.tolist() == ["ambiguous_number"]
+
+
+@pytest.mark.parametrize("cell", ["k.A.", "?", "n.d.", "keine Angabe", "nd", "K.A."])
+def test_dont_know_markers_are_not_recorded_and_counted(cell: str) -> None:
+    parsed = _lenient(["2", cell], unit="mg")
+    assert parsed.errors.empty
+    assert math.isnan(parsed.values.iloc[1])
+    assert parsed.notes.to_dict() == {1: "unknown_marker"}
+
+
+def test_without_lenient_only_plain_numbers_are_read() -> None:
+    parsed = parsing.parse_number(pd.Series(["2L", "ca. 2", "2-3", "k.A."]), unit="mL")
+    assert parsed.errors.tolist() == ["not_a_number"] * 4
+    assert parsed.notes.empty
+
+
+def test_duration_ranges_are_named_as_ranges() -> None:
+    parsed = parsing.parse_duration(pd.Series(["2-3 min", "90", "2 parsecs"]))
+    assert parsed.errors.to_dict() == {0: "range", 2: "not_a_duration"}

@@ -11,6 +11,7 @@ fast path could not read, so a cohort-sized table costs little more than a small
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
@@ -23,6 +24,9 @@ from spasmlog.logformat import vocabulary
 
 __all__ = [
     "MISSING_MARKERS",
+    "NONE_WORDS",
+    "SPREADSHEET_ZERO_DATES",
+    "UNKNOWN_MARKERS",
     "Parsed",
     "is_missing",
     "normalise_category",
@@ -56,6 +60,8 @@ class Parsed:
 
     values: pd.Series
     errors: pd.Series = field(default_factory=lambda: pd.Series(dtype="str"))
+    notes: pd.Series = field(default_factory=lambda: pd.Series(dtype="str"))
+    """Cells read, but not as plain values (``approximate_number``, ``unit_in_cell``, ...): worth a warning."""
 
     def add(self, mask: pd.Series, rule: str) -> None:
         """Record ``rule`` for the cells where ``mask`` is true (keeping an earlier rule for a cell)."""
@@ -114,11 +120,125 @@ def _read_number(text: str, *, decimal_comma: bool) -> float | None:
         return None
 
 
-def parse_number(cells: pd.Series, *, decimal_comma: bool = False) -> Parsed:
+UNKNOWN_MARKERS = frozenset(
+    {"?", "??", "???", "k.a.", "k. a.", "k.a", "ka", "keine angabe", "unbekannt", "weiß nicht", "weiss nicht",
+     "nd", "n.d.", "n/d", "n.b.", "unknown", "not known", "don't know", "dont know", "dk", "nc", "n.c.",
+     "inconnu", "s/d", "sin dato", "desconocido", "no sé", "non so", "sconosciuto", "onbekend", "weet niet"}
+)  # fmt: skip
+"""Cells saying "don't know" (``k.A.``, ``?``, ``n.d.``): read by number columns as not recorded, and counted."""
+
+NONE_WORDS = frozenset(
+    {"none", "nothing", "nil", "no", "keine", "kein", "nichts", "nein", "aucun", "aucune", "rien", "non",
+     "ninguno", "ninguna", "nada", "nessuno", "niente", "geen", "niets", "nee"}
+)  # fmt: skip
+"""Words that could mean 0 or "not recorded" in a number column: reported, never guessed."""
+
+_UNKNOWN = frozenset(vocabulary.fold(word) for word in UNKNOWN_MARKERS)
+_NONE = frozenset(vocabulary.fold(word) for word in NONE_WORDS)
+
+_APPROXIMATE = re.compile(
+    r"(?:ca\.?|circa|cirka|zirka|approx\.?|approximately|about|around|roughly|~|≈|etwa|ungefähr|ungef\.|rund|"
+    r"env\.?|environ|aprox\.?|aproximadamente|unos|unas|cerca\s+de|circa|ongeveer|ong\.|plusminus|\+/-|±)\s*",
+    re.IGNORECASE,
+)
+_BRACKETED = re.compile(r"(?P<head>.*?\S)\s*[(\[](?P<comment>[^()\[\]]*)[)\]]")
+_NUMBER_HEAD = re.compile(r"[+-]?(?:\d(?:[\d.,' ]*\d)?(?:[.,]\d+)?|[.,]\d+)")
+_UNIT_WORD = re.compile(r"[^\W\d_][^\W\d_.]*(?:[ .]+[^\W\d_][^\W\d_.]*)*\.?")
+_RANGE = re.compile(
+    r"(?P<a>\d[\d.,]*)\s*(?P<unit_a>[^\W\d_]+\.?)?\s*(?:-|–|—|\.\.\.?|bis|to|à|a|au|tot|y|o|oder|or|ou)\s*"
+    r"(?P<b>\d[\d.,]*)\s*(?P<unit_b>[^\W\d_][^\W\d_.]*\.?)?",
+    re.IGNORECASE,
+)
+
+
+def _cell_unit_factor(word: str, unit: str | None) -> float | str:
+    """How many of the column's ``unit`` one ``word`` (a unit written in a cell) is; else the rule it breaks."""
+    from spasmlog.io.units import _CANONICAL_UNITS, UNIT_WORDS, convert_factor
+
+    if unit is None:
+        return "not_a_number"
+    if word.rstrip("s") == unit.lower().rstrip("s"):  # "8000 steps" in the steps column
+        return 1.0
+    target = _CANONICAL_UNITS.get(unit)
+    name = UNIT_WORDS.get(vocabulary.fold(word).rstrip("."))
+    if target is None or name is None or name == "standard_drink":
+        return "unknown_unit"
+    if name == "fluid_ounce" and target in ("milligram", "gram"):
+        name = "ounce"
+    try:
+        return convert_factor(name, target)
+    except Exception:  # pint's DimensionalityError: litres in a milligram column
+        return "wrong_unit"
+
+
+def _read_cell(text: str, *, decimal_comma: bool, unit: str | None) -> tuple[float | None, str | None, bool]:
+    """One cell the plain readers could not read: (value, rule, in the column's unit already).
+
+    The rule is an error when the value is ``None`` and a note otherwise. Approximations (``ca. 2``), a
+    bracketed comment after a number (``400 (2 Tabl.)``) and a unit in the cell (``2L``, ``300mg``) are
+    read; ranges (``2-3``), words meaning none (``keine``) and units of another quantity are not.
+    """
+    cell = text.strip().replace("\u00a0", " ").replace("\u2212", "-")
+    folded = vocabulary.fold(cell)
+    if folded in _UNKNOWN:
+        return math.nan, "unknown_marker", True
+    if folded in _NONE:
+        return None, "none_word", False
+    note = None
+    approximate = _APPROXIMATE.match(cell)
+    if approximate and approximate.end() < len(cell):
+        cell, note = cell[approximate.end() :].strip(), "approximate_number"
+    bracketed = _BRACKETED.fullmatch(cell)
+    if bracketed and _NUMBER_HEAD.match(bracketed.group("head")):
+        cell, note = bracketed.group("head"), note or "comment_in_cell"
+    if _RANGE.fullmatch(cell):
+        return None, "range", False
+    head = _NUMBER_HEAD.match(cell)
+    if head is None:
+        return None, "not_a_number", False
+    number_text, rest = head.group(0).strip(), cell[head.end() :].strip()
+    if decimal_comma and re.fullmatch(r"[+-]?\d{1,3}(\.\d{3})+", number_text):
+        return None, "ambiguous_number", False
+    number = _read_number(number_text, decimal_comma=decimal_comma)
+    if number is None:
+        return None, "not_a_number", False
+    if not rest:
+        return number, note, False
+    if not _UNIT_WORD.fullmatch(rest):
+        return None, "not_a_number", False
+    factor = _cell_unit_factor(re.sub(r"\s+", " ", rest.lower()).rstrip("."), unit)
+    if isinstance(factor, str):
+        return None, factor, False
+    return number * factor, note or "unit_in_cell", True
+
+
+def parse_number(
+    cells: pd.Series,
+    *,
+    decimal_comma: bool = False,
+    unit: str | None = None,
+    factor: float = 1.0,
+    lenient: bool = False,
+) -> Parsed:
     """Numbers as ``1500``, ``1.5``, ``1,5`` (decimal comma), ``1,500`` or ``1.500,5`` (thousands).
 
     With ``decimal_comma`` (a file whose numbers use a decimal comma) ``1.500`` is ambiguous (1.5 or
     1500?) and reported as ``ambiguous_number``; otherwise unreadable cells are ``not_a_number``.
+    Plain numbers are multiplied by ``factor`` (the header's unit to the column's ``unit``).
+
+    With ``lenient``, cells as people type them are read where that is unambiguous, and each is noted in
+    :attr:`Parsed.notes`:
+
+    - a unit in the cell (``2L``, ``300mg``, ``0.3 g``, ``7h``, ``1,5 L``) converts to the column's
+      ``unit`` (``mL``, ``mg``, ``h``, ...) and overrides the header's unit (``unit_in_cell``); a unit of
+      another quantity is ``wrong_unit``, one spasmlog does not know ``unknown_unit``;
+    - ``ca. 2``, ``~2``, ``approx. 2`` are read as 2 (``approximate_number``);
+    - ``400 (2 Tabl.)``: the number before a bracketed comment is read (``comment_in_cell``);
+    - a "don't know" marker (``k.A.``, ``?``, ``n.d.``, :data:`UNKNOWN_MARKERS`) is not recorded
+      (``unknown_marker``).
+
+    A range (``2-3``, ``2 bis 3``) is never guessed (``range``), and a word that could mean 0 or not
+    recorded (``none``, ``keine``) is reported (``none_word``).
 
     Examples
     --------
@@ -126,14 +246,19 @@ def parse_number(cells: pd.Series, *, decimal_comma: bool = False) -> Parsed:
     [1.5, 2.0, nan, nan]
     >>> parse_number(pd.Series(["1,5", "2", "", "lots"]), decimal_comma=True).errors.to_dict()
     {3: 'not_a_number'}
+    >>> parsed = parse_number(pd.Series(["2", "2L", "ca. 2", "2-3", "k.A."]), unit="mL", factor=1000, lenient=True)
+    >>> parsed.values.tolist(), parsed.errors.to_dict()
+    ([2000.0, 2000.0, 2000.0, nan, nan], {3: 'range'})
+    >>> parsed.notes.to_dict()
+    {1: 'unit_in_cell', 2: 'approximate_number', 4: 'unknown_marker'}
     """
     if pd.api.types.is_bool_dtype(cells):
         return Parsed(pd.Series(np.nan, index=cells.index), pd.Series("not_a_number", index=cells.index))
     if pd.api.types.is_numeric_dtype(cells):
-        return Parsed(cells.astype("float64"))
+        return Parsed(cells.astype("float64") * factor if factor != 1 else cells.astype("float64"))
     fast = _arrow_numbers(cells) if not decimal_comma else None
     if fast is not None:
-        return Parsed(fast)
+        return Parsed(fast * factor if factor != 1 else fast)
     missing = is_missing(cells)
     text = cells.astype("str").where(~missing)
     values = pd.to_numeric(text, errors="coerce").astype("float64")
@@ -145,11 +270,23 @@ def parse_number(cells: pd.Series, *, decimal_comma: bool = False) -> Parsed:
         retry = ~missing & ~ambiguous & (values.isna() | text.str.contains(",", regex=False).fillna(False))
     else:
         retry = ~missing & values.isna()
+    own_unit = pd.Series(False, index=cells.index)
     if retry.any():
         again = _per_value(text[retry], lambda v: _read_number(v, decimal_comma=decimal_comma))
         values[retry] = again.astype("float64")
-        result.add(retry & values.isna(), "not_a_number")
-    result.values = values
+        left = retry & values.isna()
+        if lenient and left.any():
+            read = _per_value(text[left], lambda v: _read_cell(v, decimal_comma=decimal_comma, unit=unit))
+            values[left] = np.array([np.nan if r[0] is None else r[0] for r in read], dtype="float64")
+            own_unit[left] = np.array([r[2] for r in read], dtype=bool)
+            rules = pd.Series([r[1] for r in read], index=read.index, dtype=object)
+            failed = pd.Series([r[0] is None for r in read], index=read.index)
+            for rule, where in rules[failed].groupby(rules[failed]).groups.items():
+                result.add(pd.Series(cells.index.isin(where), index=cells.index), str(rule))
+            noted = rules[~failed].dropna()
+            result.notes = noted.astype("str")
+        result.add(left & values.isna() & ~cells.index.isin(result.notes.index), "not_a_number")
+    result.values = values.where(own_unit, values * factor) if factor != 1 else values
     return result
 
 
@@ -168,15 +305,19 @@ def _arrow_numbers(cells: pd.Series) -> pd.Series | None:
     return pd.Series(numbers.to_numpy(zero_copy_only=False), index=cells.index, dtype="float64")
 
 
-def parse_integer(cells: pd.Series, *, decimal_comma: bool = False) -> Parsed:
+def parse_integer(
+    cells: pd.Series, *, decimal_comma: bool = False, unit: str | None = None, lenient: bool = False
+) -> Parsed:
     """Whole numbers (counts, scores): as :func:`parse_number`, and ``2.5`` is ``not_a_whole_number``.
 
     Examples
     --------
     >>> parse_integer(pd.Series(["12", "2.5", "1,200"])).errors.to_dict()
     {1: 'not_a_whole_number'}
+    >>> parse_integer(pd.Series(["8000 steps", "ca. 12"]), unit="steps", lenient=True).values.tolist()
+    [8000, 12]
     """
-    parsed = parse_number(cells, decimal_comma=decimal_comma)
+    parsed = parse_number(cells, decimal_comma=decimal_comma, unit=unit, lenient=lenient)
     values = parsed.values
     fractional = values.notna() & (values != np.floor(values.fillna(0)))
     # Counts beyond 2**53 are typing errors, and would not survive a float round trip either.
@@ -352,6 +493,9 @@ def parse_duration(cells: pd.Series, *, decimal_comma: bool = False, number_fact
         values[unreadable] = again
         vague = _per_value(cells[unreadable].astype("str"), lambda v: vocabulary.fold(v).rstrip(".") in _VAGUE)
         parsed.add(vague.reindex(cells.index).fillna(False).astype(bool), "vague_duration")
+        # A range ("2-3 min") stays a range: never guessed, and named as such.
+        lenient = parse_number(cells[unreadable & values.isna()], decimal_comma=decimal_comma, lenient=True)
+        parsed.add((lenient.errors == "range").reindex(cells.index, fill_value=False), "range")
         parsed.add(unreadable & values.isna(), "not_a_duration")
     parsed.values = values
     return parsed
@@ -364,6 +508,15 @@ _TIME = r"(?P<hour>\d{1,2})[:.h](?P<minute>\d{2})(?::(?P<second>\d{2}(?:\.\d+)?)
 _SLASH = re.compile(rf"{_SLASH_DATE}(?:[ T]+{_TIME})?", re.IGNORECASE)
 _TIME_ONLY = re.compile(_TIME, re.IGNORECASE)
 _EARLIEST, _LATEST = pd.Timestamp("1900-01-01"), pd.Timestamp("2200-01-01")  # outside: a typing error
+SPREADSHEET_ZERO_DATES = pd.DatetimeIndex(["1899-12-30", "1899-12-31", "1900-01-01", "1904-01-01"])
+"""What spreadsheets show for an empty or 0 cell formatted as a date (Excel, LibreOffice, Excel for Mac's 1904
+system): read as ``spreadsheet_zero_date``, never as a day."""
+
+
+def _zero_dates(values: pd.Series, parsed: Parsed) -> pd.Series:
+    zero = values.notna() & values.dt.normalize().isin(SPREADSHEET_ZERO_DATES)
+    parsed.add(zero, "spreadsheet_zero_date")
+    return values.where(~zero)
 
 
 def _clock_seconds(match: re.Match[str] | None) -> float | None:
@@ -423,7 +576,9 @@ def parse_dates(
     number above 12 means month-first, and dates written with dots (``01.03.2026``) are day-first.
     Where the column does not show it and ``dayfirst`` is not given, dates like ``03/04/2026`` are
     reported as ``ambiguous_date``. Month names (``27 Jan 2026``) are read
-    as written. A date column holding a time of day other than midnight is ``not_a_date``.
+    as written. A date column holding a time of day other than midnight is ``not_a_date``. A spreadsheet's
+    zero date (``1899-12-30``, ``1900-01-01``, :data:`SPREADSHEET_ZERO_DATES`; an empty date cell formatted as
+    a date, or a time without a date) is ``spreadsheet_zero_date``.
 
     Examples
     --------
@@ -440,6 +595,7 @@ def parse_dates(
         if getattr(values.dt, "tz", None) is not None:
             values = values.dt.tz_localize(None)
         parsed = Parsed(values)
+        values = parsed.values = _zero_dates(values, parsed)
         if kind == "date":
             timed = values.notna() & (values != values.dt.normalize())
             parsed.add(timed, bad_rule)
@@ -462,6 +618,7 @@ def parse_dates(
         named = _per_value(text[left], _month_named)
         values[left] = pd.to_datetime(named).astype("datetime64[us]")
         left = ~missing & values.isna() & ~cells.index.isin(parsed.errors.index)
+    values = _zero_dates(values, parsed)
     implausible = values.notna() & ((values < _EARLIEST) | (values >= _LATEST))
     values = values.where(~implausible)
     parsed.add(left | implausible, bad_rule)

@@ -318,8 +318,7 @@ def _load_csv(path: Path) -> tuple[pd.DataFrame, np.ndarray, bool, int]:
         fast = _read_csv_fast(path, delimiter, skip, encoding)
         if fast is not None:
             return fast, np.arange(len(fast)) + skip + 2, decimal_comma, skip
-    frame = read_cells(path, delimiter=delimiter, skip=skip, encoding=encoding)
-    frame = frame.fillna("")
+    frame = read_cells(path, delimiter=delimiter, skip=skip, encoding=encoding)  # empty cells already ""
     lines = np.arange(len(frame)) + skip + 2
     return frame, lines, decimal_comma, skip
 
