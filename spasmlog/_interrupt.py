@@ -14,7 +14,9 @@ import sys
 import threading
 from types import FrameType
 
-__all__ = ["interrupted_while_loading"]
+__all__ = ["forget_interrupts", "interrupted_while_loading", "record_and_raise", "was_interrupted"]
+
+_RECEIVED: list[int] = []
 
 
 def interrupted_while_loading(number: int, frame: FrameType | None) -> None:
@@ -22,6 +24,27 @@ def interrupted_while_loading(number: int, frame: FrameType | None) -> None:
     sys.stderr.write("Interrupted; nothing was changed.\n")
     sys.stderr.flush()
     os._exit(130)
+
+
+def record_and_raise(number: int, frame: FrameType | None) -> None:
+    """The SIGINT handler while a command runs: remember the interrupt, then raise :class:`KeyboardInterrupt`.
+
+    Remembering matters because the exception can land where it is swallowed or mangled (in a weakref
+    callback, inside a plotting library that turns it into another error); the command still ends as
+    interrupted (see :func:`was_interrupted`) and nothing more is put in place.
+    """
+    _RECEIVED.append(number)
+    raise KeyboardInterrupt
+
+
+def was_interrupted() -> bool:
+    """Whether Ctrl-C was pressed while the command ran (under :func:`record_and_raise`)."""
+    return bool(_RECEIVED)
+
+
+def forget_interrupts() -> None:
+    """Start afresh: no Ctrl-C remembered (at the start and end of each command)."""
+    _RECEIVED.clear()
 
 
 def _running_as_the_command() -> bool:

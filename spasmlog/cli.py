@@ -12,13 +12,15 @@ import argparse
 import json
 import signal
 import sys
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TextIO
 
 import pandas as pd
 
-from spasmlog._interrupt import interrupted_while_loading
+from spasmlog._interrupt import forget_interrupts, interrupted_while_loading, record_and_raise, was_interrupted
 from spasmlog.errors import SpasmlogError
 from spasmlog.log import Log
 
@@ -147,42 +149,89 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     args = _parser().parse_args(argv)
-    before: dict[Path, tuple[int, int, int]] = {}
-    try:
-        if signal.getsignal(signal.SIGINT) is interrupted_while_loading:
-            signal.signal(signal.SIGINT, signal.default_int_handler)  # from here on, Ctrl-C is handled below
+    with _ctrl_c_remembered():
         before = _snapshot(_written_by(args))
-        if args.command == "validate":
-            return _validate(args, sys.stdout)
-        if args.command == "template":
-            return _template(args, sys.stdout)
-        if args.command == "import":
-            return _import(args, sys.stdout)
-        if args.command == "report":
-            return _report(args, sys.stdout)
-        return _demo(sys.stdout)
-    except SpasmlogError as error:
-        print(f"spasmlog: error: {error}", file=sys.stderr)
-        return EXIT_USAGE
-    except OSError as error:  # a path that cannot be read or written: say which and why, in words
-        where = f"{error.filename}: " if error.filename else ""
-        print(f"spasmlog: error: {where}{error.strerror or error}", file=sys.stderr)
-        return EXIT_USAGE
-    except UnicodeError as error:
-        print(f"spasmlog: error: {error}", file=sys.stderr)
-        return EXIT_USAGE
-    except KeyboardInterrupt:  # Ctrl-C: one line saying what, if anything, was changed; no traceback
-        print(_interrupted(before, _snapshot(_written_by(args))), file=sys.stderr)
-        return EXIT_INTERRUPTED
-    except Exception as error:  # a bug: one line for the person, the traceback only on request
-        if args.debug:
-            raise
-        print(
-            f"spasmlog: internal error ({type(error).__name__}: {error}). Please report it; rerun with --debug "
-            "for details.",
-            file=sys.stderr,
-        )
-        return EXIT_BUG
+        try:
+            code = _run(args)
+            if was_interrupted():  # Ctrl-C swallowed on its way up (in a callback): still an interrupt
+                raise KeyboardInterrupt
+            return code
+        except KeyboardInterrupt:  # Ctrl-C: one line saying what, if anything, was changed; no traceback
+            return _stopped(before, args)
+        except SpasmlogError as error:
+            print(f"spasmlog: error: {error}", file=sys.stderr)
+            return EXIT_USAGE
+        except OSError as error:  # a path that cannot be read or written: say which and why, in words
+            where = f"{error.filename}: " if error.filename else ""
+            print(f"spasmlog: error: {where}{error.strerror or error}", file=sys.stderr)
+            return EXIT_USAGE
+        except UnicodeError as error:
+            print(f"spasmlog: error: {error}", file=sys.stderr)
+            return EXIT_USAGE
+        except Exception as error:  # a bug: one line for the person, the traceback only on request
+            if was_interrupted():  # Ctrl-C landing inside a library can surface as another error
+                return _stopped(before, args)
+            if args.debug:
+                raise
+            print(
+                f"spasmlog: internal error ({type(error).__name__}: {error}). Please report it; rerun with --debug "
+                "for details.",
+                file=sys.stderr,
+            )
+            return EXIT_BUG
+
+
+def _run(args: argparse.Namespace) -> int:
+    if args.command == "validate":
+        return _validate(args, sys.stdout)
+    if args.command == "template":
+        return _template(args, sys.stdout)
+    if args.command == "import":
+        return _import(args, sys.stdout)
+    if args.command == "report":
+        return _report(args, sys.stdout)
+    return _demo(sys.stdout)
+
+
+def _stopped(before: dict[Path, tuple[int, int, int]], args: argparse.Namespace) -> int:
+    print(_interrupted(before, _snapshot(_written_by(args))), file=sys.stderr)
+    return EXIT_INTERRUPTED
+
+
+@contextmanager
+def _ctrl_c_remembered() -> Iterator[None]:
+    """While a command runs, Ctrl-C is remembered as well as raised, and never prints a traceback.
+
+    An interrupt can land where Python cannot raise it (a weakref callback: it would print "Exception
+    ignored") or inside a library that turns it into another error; remembering it lets :func:`main` end
+    as interrupted all the same, and lets the atomic writers put nothing more in place. The previous
+    handler and hook come back afterwards (``main`` is also called in-process, by tests and notebooks).
+    """
+    handler = signal.getsignal(signal.SIGINT)
+    ours = threading.current_thread() is threading.main_thread() and handler in (
+        interrupted_while_loading,
+        signal.default_int_handler,
+    )  # not when Ctrl-C is ignored (nohup) or handled by the caller
+    hook = sys.unraisablehook
+    forget_interrupts()
+    if ours:
+        signal.signal(signal.SIGINT, record_and_raise)
+        sys.unraisablehook = _quiet_when_interrupted
+    try:
+        yield
+    finally:
+        if ours:
+            signal.signal(
+                signal.SIGINT, handler if handler is not interrupted_while_loading else signal.default_int_handler
+            )
+            sys.unraisablehook = hook
+        forget_interrupts()
+
+
+def _quiet_when_interrupted(unraisable: Any) -> None:
+    """No traceback for a Ctrl-C that lands in a callback Python cannot raise from (it is remembered)."""
+    if not isinstance(unraisable.exc_value, KeyboardInterrupt):
+        sys.__unraisablehook__(unraisable)
 
 
 def _written_by(args: argparse.Namespace) -> list[Path]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import signal
 import subprocess
@@ -212,6 +213,44 @@ def test_ctrl_c_after_an_import_replaced_files_names_them(
     assert main(["import", "cronometer", str(export), "--into", str(log)]) == 130
     err = capsys.readouterr().err
     assert err == f"Interrupted; already written before stopping: {log / 'daily.csv'}, {log / 'provenance.csv'}.\n"
+
+
+def _swallowed_interrupt(*args: object, **kwargs: object) -> None:
+    """Ctrl-C that lands where it is caught and lost (a weakref callback): only the handler saw it."""
+    from spasmlog import _interrupt
+
+    with contextlib.suppress(KeyboardInterrupt):
+        _interrupt.record_and_raise(signal.SIGINT, None)
+
+
+def _mangled_interrupt(*args: object, **kwargs: object) -> None:
+    """Ctrl-C inside a plotting library that turns it into another error."""
+    from spasmlog import _interrupt
+
+    try:
+        _interrupt.record_and_raise(signal.SIGINT, None)
+    except KeyboardInterrupt:
+        raise ValueError("Invalid affine transformation matrix") from None
+
+
+@pytest.mark.parametrize("interrupt", [_swallowed_interrupt, _mangled_interrupt])
+def test_ctrl_c_lost_or_mangled_inside_a_library_still_stops_the_report(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    interrupt: Callable[..., None],
+) -> None:
+    import spasmlog.report.build as build
+
+    previous = tmp_path / "r.html"
+    previous.write_text("the previous report")
+    monkeypatch.setattr(build, "_charts", interrupt)
+    assert main(["report", str(MESSY), "-o", str(previous)]) == 130
+    assert capsys.readouterr().err == "Interrupted; nothing was changed.\n"
+    assert previous.read_text() == "the previous report"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.html"]
+    # the next command starts afresh: nothing remembered from the interrupted one
+    assert main(["validate", str(MESSY)]) != 130
 
 
 def _report_process(log: Path, out: Path) -> subprocess.Popen[str]:

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import pandas as pd
 
+from spasmlog._interrupt import was_interrupted
 from spasmlog.errors import SpasmlogError, WriteError
 from spasmlog.io.cells import neutralise, neutralise_frame
 from spasmlog.logformat.schemas import TABLES, field_specs
@@ -95,6 +96,8 @@ def deferred_interrupt() -> Iterator[None]:
     ``provenance.csv``). An interrupt during the block raises :class:`KeyboardInterrupt` when it ends.
     Outside the main thread (where signals cannot be handled) the block runs as it is.
     """
+    if was_interrupted():  # Ctrl-C was pressed earlier and swallowed on its way up: put nothing in place
+        raise KeyboardInterrupt
     if threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -133,6 +136,8 @@ def atomic_path(path: Path) -> Iterator[Path]:
         os.close(handle)
         os.chmod(temporary, _FILE_MODE)  # mkstemp makes the file private; give it the usual permissions
         yield temporary
+        if was_interrupted():  # Ctrl-C pressed and swallowed on its way up: leave the previous file
+            raise KeyboardInterrupt
         os.replace(temporary, path)
     except OSError as error:
         if temporary is not None:
