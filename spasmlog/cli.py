@@ -341,7 +341,12 @@ def report_text(log: Log, path: Path | str) -> str:
             lines.append(f"  {Path(str(u['file'])).name}: `{u['column']}`{hint}")
         if len(log.unknown_columns) > len(shown):
             lines.append(f"  ... and {len(log.unknown_columns) - len(shown)} more (all in `--format json`).")
-        lines.append("  Rename a header to the suggested name (or `spasmlog template` shows them all) to have it read.")
+        suggested = log.unknown_columns["suggestion"].map(lambda v: isinstance(v, str)).any()
+        lines.append(
+            "  Rename a header to the suggested name (or `spasmlog template` shows them all) to have it read."
+            if suggested
+            else "  To have one read, rename it to a name of `spasmlog template`; otherwise nothing needs doing."
+        )
     if len(log.provenance):
         lines += ["", "Imported values (the rest are your own entries):"]
         counted = log.provenance.groupby(["source", "file"], sort=True).size().reset_index(name="values")
@@ -357,8 +362,19 @@ def report_text(log: Log, path: Path | str) -> str:
             cell = "".join(f"  {x}" for x in (p["column"], repr(p["value"]) if p["value"] is not None else None) if x)
             lines.append(f"  {where}{cell}  [{p['rule']}]")
             lines.append(f"      {p['message']}")
+    if len(log.daily) and not _has_spasm_data(log):
+        lines += [
+            "",
+            "No spasm data: no spasm events and no daily spasm_count in this log, so there is nothing yet to relate "
+            "the factors to. Log each spasm in spasms.csv, or a count a day in a spasm_count column.",
+        ]
     lines += ["", "No problems found." if not len(log.errors) else f"{len(log.errors)} problem(s) found."]
     return "\n".join(lines) + "\n"
+
+
+def _has_spasm_data(log: Log) -> bool:
+    """Whether the valid rows hold any spasm: an event, or a daily count (0 counts: a day logged as spasm-free)."""
+    return len(log.spasms) > 0 or ("spasm_count" in log.daily and bool(log.daily["spasm_count"].notna().any()))
 
 
 _LISTED_ABOVE = ("not_read", "duplicate_file")  # problems that are files not read: listed first, by not_read_lines

@@ -296,3 +296,33 @@ def test_a_real_ctrl_c_during_a_report_exits_130_without_a_traceback(tmp_path: P
     else:
         assert stderr == "Interrupted; nothing was changed.\n"
     assert [p.name for p in out.parent.iterdir() if p.name.startswith(".")] == []  # no temporary folder left
+
+
+def test_validate_says_when_a_log_has_no_spasm_data(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "daily.csv").write_text("date,water_ml\n2026-01-01,1500\n2026-01-02,1600\n")
+    assert main(["validate", str(tmp_path)]) == 0
+    assert "No spasm data: no spasm events and no daily spasm_count" in capsys.readouterr().out
+    (tmp_path / "daily.csv").write_text("date,water_ml,spasm_count\n2026-01-01,1500,0\n2026-01-02,1600,0\n")
+    assert main(["validate", str(tmp_path)]) == 0  # days logged as spasm-free are spasm data
+    assert "No spasm data" not in capsys.readouterr().out
+
+
+def test_unknown_headers_without_a_suggestion_are_not_told_to_take_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "daily.csv").write_text("date,spasm_count,Humeur\n2026-01-01,1,bien\n")
+    assert main(["validate", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "`Humeur`" in out and "did you mean" not in out and "suggested name" not in out
+    (tmp_path / "daily.csv").write_text("date,spasm_count,Schlaff (Std)\n2026-01-01,1,7\n")
+    assert main(["validate", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "`Schlaff (Std)`: did you mean sleep_h?" in out and "Rename a header to the suggested name" in out
+
+
+def test_a_stray_file_is_named_once_in_the_not_read_list(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "daily.csv").write_text("date,spasm_count\n2026-01-01,1\n")
+    (tmp_path / "stuff.csv").write_text("a,b\n1,2\n")
+    assert main(["validate", str(tmp_path)]) == 0
+    line = next(x for x in capsys.readouterr().out.splitlines() if "stuff.csv" in x)
+    assert line.count("stuff.csv") == 1 and "cannot tell which table this is" in line

@@ -332,7 +332,11 @@ def test_messy_log_shows_quarantine_problems_and_conversions(tmp_path: Path) -> 
     assert f"{int((~daily['logged']).sum())} of {len(daily)} days in the span were not logged" in quality
     # too little data: said in words, never a confident number
     headline = text(section(html, "headline"))
-    assert "The change was not estimated: not enough days to test (a span of 30 days; 56 needed)" in headline
+    assert (
+        "The change from the first to the last 4 weeks was not estimated: not enough days to test "
+        "(a span of 30 days; 56 needed)." in headline
+    )
+    assert "First 4 weeks" not in headline  # the same days twice would read as "no change"
     assert "Not estimated:" in text(section(html, "associations"))
 
 

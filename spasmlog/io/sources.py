@@ -666,7 +666,8 @@ class _Finder:
         try:
             return load_file(file, person_id=person)
         except UnrecognisedTableError as error:
-            self.notes.append(Skipped(str(file), str(error), "not_a_table", person))
+            reason = str(error).removeprefix(f"{file}: ")  # the path is said once, by whoever lists it
+            self.notes.append(Skipped(str(file), reason, "not_a_table", person))
         except LogReadError:
             if file.suffix.lower() != ".txt":  # a file of a table format that cannot be read stops the reading
                 raise
