@@ -206,6 +206,29 @@ def test_too_little_data_says_not_enough_days(cohort: pd.DataFrame) -> None:
     assert summary.loc["p02", "strongest"] == "no clear association"
 
 
+def test_a_large_cohort_is_not_searched_person_by_person_unless_asked(
+    cohort: pd.DataFrame, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Above SEARCH_UP_TO people the default leaves the per-person searches out, and says so in each row."""
+    import spasmlog.analysis.caseload as caseload
+
+    monkeypatch.setattr(caseload, "SEARCH_UP_TO", 9)  # the 10-person cohort stands in for a 2,000-person one
+    summary = caseload_summary(cohort)
+    assert summary["strongest_factor"].isna().all()
+    searchable = ~summary["strongest"].str.startswith("not enough days")
+    assert set(summary.loc[searchable, "strongest"]) == {
+        "not searched (a cohort of more than 9 people: pass associations=True)"
+    }
+    assert searchable.sum() == 8  # p04 and p06 have too few days with spasms to search at all
+    assert summary.attrs["associations"].startswith("not searched: 10 people, more than 9")
+    asked = caseload_summary(cohort, associations=True).set_index("person_id")
+    assert asked["strongest_factor"].notna().sum() == 5  # as in the per-person implementation's literals
+    assert asked.attrs["associations"] == "searched for each person"
+    assert caseload_summary(cohort, associations=False).attrs["associations"] == "not searched (associations=False)"
+    with pytest.raises(ValueError, match="associations"):
+        caseload_summary(cohort, associations="yes")  # type: ignore[arg-type]
+
+
 def test_pruning_never_drops_a_hypothesis_that_is_selected() -> None:
     """Any hypothesis the weighted BH rule selects on the true p-values is selectable from lower bounds of them."""
     from spasmlog.analysis.caseload import _selectable

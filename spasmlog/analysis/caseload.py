@@ -34,7 +34,7 @@ from spasmlog.analysis.decision import decide, hypothesis_of, one_sided_weights,
 from spasmlog.analysis.factor_tests import _DRAWS, _normal_draws, _root, joint_correlation, weighted_max_t_pvalue
 from spasmlog.analysis.findings import factor_label
 
-__all__ = ["MIN_DAYS", "MIN_SPASM_DAYS", "caseload_summary", "not_enough_days"]
+__all__ = ["MIN_DAYS", "MIN_SPASM_DAYS", "SEARCH_UP_TO", "caseload_summary", "not_enough_days"]
 
 MIN_DAYS: int = int((rate_ratios.__kwdefaults__ or {})["min_days"])
 """Fewest days with the outcome logged that an association is tested on: :func:`spasmlog.rate_ratios`'
@@ -42,6 +42,16 @@ MIN_DAYS: int = int((rate_ratios.__kwdefaults__ or {})["min_days"])
 
 MIN_SPASM_DAYS: int = _MIN_SPASM_DAYS
 """Fewest days with spasms a rate ratio may rest on (see :func:`spasmlog.rate_ratios`)."""
+
+SEARCH_UP_TO = 200
+"""Largest number of people for whom :func:`caseload_summary` searches each person's strongest association
+by default. A caseload (10–50 clients) gets it; a research cohort of thousands does not, unless asked
+(``associations=True``): each person's search fits every factor × lag (about 0.1–0.4 s a person here,
+minutes for thousands), and a cohort's questions are answered by :func:`spasmlog.within_person` and
+:func:`spasmlog.cohort_model` across people rather than by thousands of per-person searches."""
+
+NOT_SEARCHED = "not searched (a cohort of more than {limit} people: pass associations=True)"
+"""The ``strongest`` text when the search was left out by default."""
 
 NOT_ENOUGH = "not enough days to test"
 """How a client with too little data is described, followed by the days there are and the days needed."""
@@ -401,6 +411,7 @@ def caseload_summary(
     factors: Sequence[str] | None = None,
     lags: Sequence[int] = (0, 1, 2, 3),
     alpha: float = 0.05,
+    associations: bool | None = None,
 ) -> pd.DataFrame:
     """One row per person: logging, spasms per week at the start and now, interventions, strongest finding.
 
@@ -416,6 +427,10 @@ def caseload_summary(
         Passed to :func:`spasmlog.rate_ratios` for each person's strongest association.
     alpha : float
         Level of the intervals and of the multiple-comparison correction.
+    associations : bool or None
+        Whether to search each person's strongest association. ``None`` (default): for up to
+        :data:`SEARCH_UP_TO` people (a caseload), not for a larger cohort, whose ``strongest`` then says
+        "not searched" and whose ``attrs["associations"]`` says why; ``True`` or ``False`` decide for any size.
 
     Returns
     -------
@@ -456,7 +471,8 @@ def caseload_summary(
     possible p-value (its weighted Bonferroni bound times its largest weight) is above ``alpha`` × its weight
     is never selected by the weighted Benjamini–Hochberg rule, whatever the others' p-values. The model fits
     (every factor × lag for each person) and the remaining integrations are what the time goes on:
-    ``benchmarks/bench_caseload.py`` measures it; ``factors=[]`` skips the associations.
+    ``benchmarks/bench_caseload.py`` measures it; ``factors=[]`` or ``associations=False`` skips the
+    associations, and above :data:`SEARCH_UP_TO` people they are skipped unless asked for.
 
     Examples
     --------
@@ -476,6 +492,10 @@ def caseload_summary(
     factor_list = (
         _default_factors(daily, outcome, "person_id") if factors is None else _check_columns(daily, factors, "factors")
     )
+    if associations is not None and not isinstance(associations, bool):
+        raise ValueError(
+            f"The 'associations' parameter of {function} must be True, False or None. Got {associations!r}."
+        )
     frame = daily[daily["person_id"].notna()]
     frame = frame.sort_values(["person_id", "date"], kind="stable").reset_index(drop=True)
     codes, people = pd.factorize(frame["person_id"], sort=True)
@@ -506,13 +526,15 @@ def caseload_summary(
             "active_interventions": active,
         }
     )
-    found = _strongest(frame, outcome=outcome, factors=factor_list, lags=lag_list, alpha=alpha)
+    search = associations if associations is not None else len(people) <= SEARCH_UP_TO
+    found = _strongest(frame, outcome=outcome, factors=factor_list if search else [], lags=lag_list, alpha=alpha)
     texts = []
     for p, person_id in enumerate(summary["person_id"]):
         best = found.get(person_id)
         if best is None:
             reason = not_enough_days(int(change["known"].iloc[p]), int(change["spasm_days"].iloc[p]))
-            texts.append(reason or "no clear association")
+            unsearched = NOT_SEARCHED.format(limit=SEARCH_UP_TO) if not search and factor_list else ""
+            texts.append(reason or unsearched or "no clear association")
             continue
         summary.loc[p, "strongest_factor"] = best["factor"]
         summary.loc[p, "strongest_lag"] = int(best["lag"])
@@ -524,4 +546,15 @@ def caseload_summary(
         )
     summary["strongest"] = texts
     summary = summary.reindex(columns=_COLUMNS)
-    return summary.sort_values("change_ratio", kind="stable", na_position="last").reset_index(drop=True)
+    summary = summary.sort_values("change_ratio", kind="stable", na_position="last").reset_index(drop=True)
+    summary.attrs["associations"] = (
+        "searched for each person"
+        if search and factor_list
+        else "not searched: no factors"
+        if not factor_list
+        else f"not searched: {len(people):,} people, more than {SEARCH_UP_TO} (pass associations=True to search "
+        "each person; within_person and cohort_model answer a cohort's questions across people)"
+        if associations is None
+        else "not searched (associations=False)"
+    )
+    return summary
