@@ -58,6 +58,17 @@ def test_not_estimated_rows_say_why() -> None:
     assert findings(table)[-1] == "Not estimated: banana (too few days (9 < 28))."
 
 
+def test_a_factor_estimated_at_some_lags_is_named_not_estimated_only_at_the_others() -> None:
+    """Exercise estimated at lag 0 but not at lag 3: the sentence must not say exercise was not estimated."""
+    table = _rates(
+        factor=["water_ml", "sitting_h", "exercise_min", "exercise_min"],
+        lag=[1, 0, 0, 3],
+        status=["ok", "ok", "ok", "too few days (27 < 28)"],
+        p_value=[1e-6, 0.001, 0.6, float("nan")],
+    )
+    assert findings(table)[-1] == "Not estimated: exercise at lag 3 (too few days (27 < 28))."
+
+
 def test_compare_days_sentence() -> None:
     table = pd.DataFrame(
         {

@@ -400,11 +400,15 @@ def findings(
         sentences.extend(not_yet_clear(table, alpha=alpha)["sentence"])  # how long until you'd know
     skipped = described[described["status"] != "ok"]
     if len(skipped):
-        reasons = skipped.drop_duplicates("factor")
-        listed = "; ".join(
-            f"{factor_label(f)} ({s})" for f, s in zip(reasons["factor"], reasons["status"], strict=True)
-        )
-        sentences.append(f"Not estimated: {listed}.")
+        estimated = set(tested["factor"])
+        parts = []
+        for factor, rows in skipped.groupby("factor", sort=False):
+            where = ""
+            if factor in estimated and "lag" in rows:  # some lags estimated: name only the ones that were not
+                lags = sorted(int(lag) for lag in rows["lag"].dropna().unique())
+                where = f" at lag{'s' if len(lags) > 1 else ''} {', '.join(map(str, lags))}" if lags else ""
+            parts.append(f"{factor_label(str(factor))}{where} ({rows['status'].iloc[0]})")
+        sentences.append(f"Not estimated: {'; '.join(parts)}.")
     return sentences
 
 
