@@ -210,13 +210,15 @@ def _chunks(people: np.ndarray, length: np.ndarray) -> list[np.ndarray]:
 # --------------------------------------------------------------------------------------------------------
 
 
-def _bounds(z: np.ndarray, up: np.ndarray, down: np.ndarray, at: int | None = None) -> float:
-    """The smallest value :func:`~spasmlog.analysis.factor_tests.weighted_max_t_pvalue` can return for
-    these arguments (NaN when it returns NaN), without its integration: its weighted Bonferroni bound t times
-    the largest weight; t itself when t < 1e-9, 1 when t ≥ 1 (where it returns exactly these)."""
+def _weighted_t(
+    z: np.ndarray, up: np.ndarray, down: np.ndarray, at: int | None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, float] | None:
+    """The statistics kept, their normalised weights and t (the smallest one-sided p-value ÷ its weight, or
+    that of ``at``), as :func:`~spasmlog.analysis.factor_tests.weighted_max_t_pvalue` computes them before
+    its integration; None where it returns NaN. Returns (keep, z, up, down, t)."""
     keep = np.isfinite(z)
     if not keep.any() or (at is not None and not keep[at]):
-        return float("nan")
+        return None
     index = None if at is None else int(np.count_nonzero(keep[:at]))
     z, up, down = z[keep], np.asarray(up, dtype=np.float64)[keep], np.asarray(down, dtype=np.float64)[keep]
     total = up.sum() + down.sum()
@@ -225,7 +227,17 @@ def _bounds(z: np.ndarray, up: np.ndarray, down: np.ndarray, at: int | None = No
         ratios = np.minimum(
             np.where(up > 0, stats.norm.sf(z) / up, np.inf), np.where(down > 0, stats.norm.cdf(z) / down, np.inf)
         )
-    t = float(ratios.min() if index is None else ratios[index])
+    return keep, z, up, down, float(ratios.min() if index is None else ratios[index])
+
+
+def _bounds(z: np.ndarray, up: np.ndarray, down: np.ndarray, at: int | None = None) -> float:
+    """The smallest value :func:`~spasmlog.analysis.factor_tests.weighted_max_t_pvalue` can return for
+    these arguments (NaN when it returns NaN), without its integration: its weighted Bonferroni bound t times
+    the largest weight; t itself when t < 1e-9, 1 when t ≥ 1 (where it returns exactly these)."""
+    weighted = _weighted_t(z, up, down, at)
+    if weighted is None:
+        return float("nan")
+    _, _, up, down, t = weighted
     if t >= 1:
         return 1.0
     if t < 1e-9:
@@ -240,19 +252,11 @@ def _monte_carlo(
     and whether that is its exact value (it refines with Genz's integration only below ``_REFINE_BELOW``)."""
     from spasmlog.analysis.factor_tests import _REFINE_BELOW
 
-    keep = np.isfinite(z)
-    if not keep.any() or (at is not None and not keep[at]):
+    weighted = _weighted_t(z, up, down, at)
+    if weighted is None:
         return float("nan"), True
-    index = None if at is None else int(np.count_nonzero(keep[:at]))
-    z, corr = z[keep], corr[np.ix_(keep, keep)]
-    up, down = np.asarray(up, dtype=np.float64)[keep], np.asarray(down, dtype=np.float64)[keep]
-    total = up.sum() + down.sum()
-    up, down = up / total, down / total
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ratios = np.minimum(
-            np.where(up > 0, stats.norm.sf(z) / up, np.inf), np.where(down > 0, stats.norm.cdf(z) / down, np.inf)
-        )
-    t = float(ratios.min() if index is None else ratios[index])
+    keep, z, up, down, t = weighted
+    corr = corr[np.ix_(keep, keep)]
     if t >= 1:
         return 1.0, True
     if t < 1e-9:
