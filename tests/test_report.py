@@ -340,6 +340,19 @@ def test_messy_log_shows_quarantine_problems_and_conversions(tmp_path: Path) -> 
     assert "Not estimated:" in text(section(html, "associations"))
 
 
+def test_headers_not_understood_are_listed_with_their_suggestion(tmp_path: Path) -> None:
+    log = tmp_path / "log"
+    log.mkdir()
+    days = [f"2026-01-{d:02d},{d % 3},7.5,gut" for d in range(1, 31)]
+    (log / "daily.csv").write_text("date,spasm_count,Schlaff (Std),Humeur\n" + "\n".join(days) + "\n")
+    out = tmp_path / "r.html"
+    assert main(["report", str(log), "-o", str(out)]) == 0
+    html = out.read_text(encoding="utf-8")
+    assert "Headers not understood (2)" in text(section(html, "data-quality"))
+    rows = [[Path(file).name, header, meant] for file, header, meant in body_rows(html, "unknown-table")]
+    assert rows == [["daily.csv", "Schlaff (Std)", "sleep_h"], ["daily.csv", "Humeur", "–"]]
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # User text is escaped
 

@@ -189,6 +189,7 @@ def _one_person(log: Log, person: str) -> Log:
         problems=in_files(log.problems),
         quarantine=in_files(log.quarantine),
         conversions=in_files(log.conversions),
+        unknown_columns=in_files(log.unknown_columns),
         provenance=provenance[provenance["person_id"].astype(str) == person] if len(provenance) else provenance,
         skipped=log.skipped[log.skipped["person_id"].astype(str) == person] if len(log.skipped) else log.skipped,
     )
@@ -546,6 +547,8 @@ def _quality(log: Log, days: pd.DataFrame) -> dict[str, Any]:
         else [],
         "imported": imported,
         "imported_total": len(provenance),
+        "unknown": _records(log.unknown_columns.head(_MAX_PROBLEMS)),
+        "unknown_total": len(log.unknown_columns),
     }
 
 
