@@ -40,6 +40,14 @@ def test_semicolon_decimal_comma_bom_crlf(write: Write) -> None:
     assert "Date" in log.conversions["column"].tolist() or log.daily.columns[1] == "date"
 
 
+def test_a_quoted_header_holding_the_other_delimiter_is_not_split_inside_its_quotes(write: Write) -> None:
+    text = '"Water, daily, litres";date;"Notes, free text"\r\n1,5;01.03.2026;"a, b"\r\n2;02.03.2026;c\r\n'
+    log = spasmlog.read_log(write("daily.csv", text))
+    assert log.daily["date"].dt.strftime("%Y-%m-%d").tolist() == ["2026-03-01", "2026-03-02"]
+    assert log.daily["Water, daily, litres"].tolist() == [1.5, 2.0]  # one column, its decimal commas read
+    assert log.daily["Notes, free text"].tolist() == ["a, b", "c"]
+
+
 def test_windows_1252_fallback(write: Write) -> None:
     text = "date,notes\n2026-01-01,Crampe au mollet après le café\n"
     log = spasmlog.read_log(write("daily.csv", text, encoding="cp1252"))

@@ -210,16 +210,48 @@ def _sniff(lines: list[str]) -> tuple[str, int, bool]:
     if start < len(lines) and lines[start].strip().lower().startswith("sep="):  # Excel's hint line
         delimiter = lines[start].strip()[4:5] or ","
         start += 1
-    header = lines[start] if start < len(lines) else ""
     if delimiter is None:
-        counts = {d: header.count(d) for d in (",", ";", "\t", "|")}
-        delimiter = max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
+        delimiter = _delimiter("".join(lines[start : start + 50]))
     decimal_comma = False
     if delimiter != ",":
         body = "\n".join(lines[start + 1 :])
         cells = [cell for row in csv.reader(io.StringIO(body), delimiter=delimiter) for cell in row]
         decimal_comma = any(re.fullmatch(r"\s*-?\d*,\d+\s*", cell) for cell in cells)
     return delimiter, start, decimal_comma
+
+
+_DELIMITERS = (",", ";", "\t", "|")
+
+
+def _delimiter(text: str) -> str:
+    r"""The delimiter that splits the header (quotes respected) into the most cells while the rows below
+    mostly have as many: ``"Water, daily";date`` is split on ``;``, not inside the quotes.
+
+    Examples
+    --------
+    >>> _delimiter('"Water, daily";date\n1,5;2026-01-01\n')
+    ';'
+    >>> _delimiter("date,water_ml\n2026-01-01,1500\n"), _delimiter("date\n2026-01-01\n")
+    (',', ',')
+    """
+    best, best_score = ",", (False, 1)
+    for delimiter in _DELIMITERS:
+        try:
+            rows = [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter) if row]
+        except csv.Error:  # a stray carriage return inside a cell: judge by this delimiter no further
+            continue
+        if not rows or len(rows[0]) < 2:
+            continue
+        body = rows[1:]
+        agree = sum(len(row) == len(rows[0]) for row in body) >= 0.8 * len(body)
+        score = (agree, len(rows[0]))
+        if score > best_score:
+            best, best_score = delimiter, score
+    if best_score == (False, 1):  # nothing could be parsed: the character the header line holds most of
+        header = text.splitlines()[0] if text else ""
+        counts = {d: header.count(d) for d in _DELIMITERS}
+        best = max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
+    return best
 
 
 FAST_CSV_BYTES = 32 << 20
