@@ -21,6 +21,7 @@ __all__ = [
     "LogReadError",
     "LogValidationError",
     "MissingColumnError",
+    "ParameterError",
     "SmallSampleWarning",
     "SpasmlogError",
     "UnrecognisedTableError",
@@ -140,6 +141,43 @@ class LogValidationError(SpasmlogError, ValueError):
                 "Use errors='quarantine' (or `spasmlog validate`) to see them all."
             )
         return cls("\n".join(rows), problems=problems)
+
+
+class ParameterError(SpasmlogError, ValueError):
+    """An argument of a spasmlog function is not one it accepts (still a :class:`ValueError`).
+
+    Attributes
+    ----------
+    function : str
+        The function that was called (``rate_ratios``).
+    parameter : str
+        The argument's name (``alpha``).
+    value : object
+        What was given.
+    allowed : str
+        What would have been accepted, in words (``a number in (0, 1)``).
+
+    Examples
+    --------
+    >>> error = ParameterError.build("rate_ratios", "alpha", 2, "a number in (0, 1)")
+    >>> str(error)
+    "The 'alpha' parameter of rate_ratios must be a number in (0, 1). Got 2 instead."
+    >>> isinstance(error, ValueError), error.parameter
+    (True, 'alpha')
+    """
+
+    function: str
+    parameter: str
+    value: object
+    allowed: str
+
+    @classmethod
+    def build(cls, function: str, parameter: str, value: object, allowed: str, *, hint: str = "") -> ParameterError:
+        """The error with the standard message: which argument of which function, what it must be, what it got."""
+        message = f"The {parameter!r} parameter of {function} must be {allowed}. Got {value!r} instead."
+        return cls(
+            message + (f" {hint}" if hint else ""), function=function, parameter=parameter, value=value, allowed=allowed
+        )
 
 
 class SmallSampleWarning(UserWarning):

@@ -40,3 +40,18 @@ def test_validation_error_pickles_with_its_problems() -> None:
     pd.testing.assert_frame_equal(again.problems, caught.value.problems)
     assert str(again) == str(caught.value)
     assert "1 problem(s)" in str(again)
+
+
+def test_parameter_error_is_a_value_error_that_pickles_with_its_detail() -> None:
+    from spasmlog.errors import ParameterError
+
+    error = ParameterError.build("rate_ratios", "alpha", 1.5, "a number in (0, 1)")
+    again = pickle.loads(pickle.dumps(error))
+    assert isinstance(again, ValueError) and isinstance(again, ParameterError)
+    assert (again.function, again.parameter, again.value, again.allowed) == (
+        "rate_ratios",
+        "alpha",
+        1.5,
+        "a number in (0, 1)",
+    )
+    assert str(again) == "The 'alpha' parameter of rate_ratios must be a number in (0, 1). Got 1.5 instead."
