@@ -91,7 +91,7 @@ INDIVIDUAL: list[Cell] = [
 
         import spasmlog
         from spasmlog import plots
-        from spasmlog.cli import report_text
+        from spasmlog.report.validation_text import validation_text as report_text
         from spasmlog.samples import sample_path
 
         pd.set_option("display.width", 160)
@@ -496,7 +496,7 @@ CASELOAD: list[Cell] = [
         import spasmlog
         from spasmlog import plots
         from spasmlog.analysis.daily import intervention_column
-        from spasmlog.cli import report_text
+        from spasmlog.report.validation_text import validation_text as report_text
         from spasmlog.samples import sample_path
 
         pd.set_option("display.width", 200)
@@ -720,7 +720,7 @@ COHORT: list[Cell] = [
         import spasmlog
         from spasmlog import plots
         from spasmlog.analysis.daily import intervention_column, lagged
-        from spasmlog.cli import report_text
+        from spasmlog.report.validation_text import validation_text as report_text
 
         pd.set_option("display.width", 200)
         pd.set_option("display.max_columns", 20)

@@ -18,11 +18,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TextIO
 
-import pandas as pd
-
 from spasmlog._interrupt import forget_interrupts, interrupted_while_loading, record_and_raise, was_interrupted
 from spasmlog.errors import SpasmlogError
-from spasmlog.log import Log
+from spasmlog.report.validation_text import validation_json, validation_text
+
+report_text = validation_text  # the name of the function before it moved to spasmlog.report.validation_text
 
 __all__ = ["main"]
 
@@ -280,130 +280,13 @@ def _validate(args: argparse.Namespace, out: TextIO) -> int:
 
         atomic_write_csv(log.quarantine, args.quarantine)  # atomic, and no cell a spreadsheet would run
     if args.format == "json":
-        json.dump(_report_json(log, args.path), out, indent=2, default=str)
+        json.dump(validation_json(log, args.path), out, indent=2, default=str)
         out.write("\n")
     else:
-        out.write(report_text(log, args.path))
+        out.write(validation_text(log, args.path))
         if args.quarantine is not None:
             out.write(f"\n{len(log.quarantine)} quarantined row(s) written to {args.quarantine}\n")
     return EXIT_PROBLEMS if len(log.errors) else EXIT_OK
-
-
-def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    records: list[dict[str, Any]] = json.loads(frame.to_json(orient="records", date_format="iso"))
-    return records
-
-
-def _report_json(log: Log, path: Path) -> dict[str, Any]:
-    return {
-        "path": str(path),
-        "valid": not len(log.errors),
-        "tables": _records(log.summary()),
-        "sources": _records(log.sources),
-        "problems": _records(log.problems),
-        "conversions": _records(log.conversions),
-        "skipped": _records(log.skipped),
-        "unknown_columns": _records(log.unknown_columns),
-    }
-
-
-_MAX_UNKNOWN_SHOWN = 40  # headers not understood listed by `validate`; the JSON report lists them all
-
-
-def report_text(log: Log, path: Path | str) -> str:
-    """The readable validation report of ``spasmlog validate``."""
-    lines = [f"spasmlog validate {path}", ""]
-    summary = log.summary()
-    for row in summary.to_dict("records"):
-        if not row["rows_read"]:
-            continue
-        first, last = row["first"], row["last"]
-        span = f", {first.strftime('%Y-%m-%d')} to {last.strftime('%Y-%m-%d')}" if pd.notna(first) else ""
-        lines.append(
-            f"{row['table']:<14} {row['rows_read']:>7} rows read, {row['rows_valid']:>7} valid, "
-            f"{row['rows_quarantined']:>5} quarantined ({row['people']} person(s){span})"
-        )
-    lines += not_read_lines(log, path)
-    blank = int(log.sources["blank_rows"].sum()) if len(log.sources) else 0
-    if blank:
-        lines.append(f"{blank} blank row(s) skipped.")
-    if len(log.conversions):
-        lines += ["", "Headers read with a unit or an alias:"]
-        for c in log.conversions.to_dict("records"):
-            factor = f" x {format(c['factor'], 'g')} ({c['from_unit']} to {c['to_unit']})" if c["factor"] != 1 else ""
-            lines.append(f"  {Path(str(c['file'])).name}: '{c['column']}' -> {c['field']}{factor}  {c['note']}")
-    if len(log.unknown_columns):
-        lines += ["", "Headers not understood (their columns are kept as your own factors):"]
-        shown = log.unknown_columns.head(_MAX_UNKNOWN_SHOWN)
-        for u in shown.to_dict("records"):
-            hint = f": did you mean {u['suggestion']}?" if isinstance(u["suggestion"], str) else ""
-            hint += f" ({u['note']})" if isinstance(u["note"], str) else ""
-            lines.append(f"  {Path(str(u['file'])).name}: `{u['column']}`{hint}")
-        if len(log.unknown_columns) > len(shown):
-            lines.append(f"  ... and {len(log.unknown_columns) - len(shown)} more (all in `--format json`).")
-        suggested = log.unknown_columns["suggestion"].map(lambda v: isinstance(v, str)).any()
-        lines.append(
-            "  Rename a header to the suggested name (or `spasmlog template` shows them all) to have it read."
-            if suggested
-            else "  To have one read, rename it to a name of `spasmlog template`; otherwise nothing needs doing."
-        )
-    if len(log.provenance):
-        lines += ["", "Imported values (the rest are your own entries):"]
-        counted = log.provenance.groupby(["source", "file"], sort=True).size().reset_index(name="values")
-        for row in counted.to_dict("records"):
-            lines.append(f"  {row['values']} from {row['source']} ({row['file']})")
-    for severity, title in (("error", "Problems (rows set aside)"), ("warning", "Warnings (rows kept)")):
-        found = log.problems[(log.problems["severity"] == severity) & ~log.problems["rule"].isin(_LISTED_ABOVE)]
-        if not len(found):
-            continue
-        lines += ["", f"{title}: {len(found)}"]
-        for p in found.to_dict("records"):
-            where = _where(p["file"], p["line"], path) if p["file"] else p["table"]
-            cell = "".join(f"  {x}" for x in (p["column"], repr(p["value"]) if p["value"] is not None else None) if x)
-            lines.append(f"  {where}{cell}  [{p['rule']}]")
-            lines.append(f"      {p['message']}")
-    if len(log.daily) and not _has_spasm_data(log):
-        lines += [
-            "",
-            "No spasm data: no spasm events and no daily spasm_count in this log, so there is nothing yet to relate "
-            "the factors to. Log each spasm in spasms.csv, or a count a day in a spasm_count column.",
-        ]
-    lines += ["", "No problems found." if not len(log.errors) else f"{len(log.errors)} problem(s) found."]
-    return "\n".join(lines) + "\n"
-
-
-def _has_spasm_data(log: Log) -> bool:
-    """Whether the valid rows hold any spasm: an event, or a daily count (0 counts: a day logged as spasm-free)."""
-    return len(log.spasms) > 0 or ("spasm_count" in log.daily and bool(log.daily["spasm_count"].notna().any()))
-
-
-_LISTED_ABOVE = ("not_read", "duplicate_file")  # problems that are files not read: listed first, by not_read_lines
-
-
-def not_read_lines(log: Log, path: Path | str) -> list[str]:
-    """The lines of ``spasmlog validate`` that say what under ``path`` was not read, duplicate files first.
-
-    Examples
-    --------
-    >>> import tempfile, pandas as pd
-    >>> from spasmlog.log import SKIPPED_COLUMNS
-    >>> root = tempfile.mkdtemp()
-    >>> row = [f"{root}/Zoë/x.pdf", "not_a_table", "Zoë", "warning", "not a table file"]
-    >>> lines = not_read_lines(Log(skipped=pd.DataFrame([row], columns=SKIPPED_COLUMNS)), root)
-    >>> lines[1] == f"1 file or folder under {root} was not read:", lines[2]
-    (True, '  Zoë/x.pdf: not a table file')
-    """
-    skipped = log.skipped
-    if not len(skipped):
-        return []
-    order = skipped.assign(first=skipped["severity"] != "error").sort_values(["first", "file"], kind="stable")
-    count = len(order)
-    what = "file or folder" if count == 1 else "files or folders"
-    lines = ["", f"{count} {what} under {path} {'was' if count == 1 else 'were'} not read:"]
-    for row in order.to_dict("records"):
-        flag = "ERROR " if row["severity"] == "error" else ""
-        lines.append(f"  {flag}{_where(row['file'], None, path)}: {row['reason']}")
-    return lines
 
 
 def _import(args: argparse.Namespace, out: TextIO) -> int:
@@ -488,19 +371,6 @@ def _report(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
-def _where(file: object, line: object, root: Path | str) -> str:
-    """``c01/daily.csv:5``: the file relative to the path validated (a caseload has one daily.csv per client)."""
-    text = str(file)
-    base = Path(root)
-    folder = base if base.is_dir() else base.parent
-    try:
-        shown = str(Path(text.split(" [", 1)[0]).resolve().relative_to(folder.resolve()))
-        shown += text[len(text.split(" [", 1)[0]) :]
-    except ValueError:
-        shown = Path(text).name
-    return f"{shown}:{int(line)}" if isinstance(line, (int, float)) and line == line else shown
-
-
 def _template(args: argparse.Namespace, out: TextIO) -> int:
     from spasmlog.template import write_template
 
@@ -521,7 +391,7 @@ def _demo(out: TextIO) -> int:
     out.write("spasmlog demo: the bundled sample logs (see sample_data/README.md)\n\n")
     for name in ("alex", "clinic", "messy"):
         log = load_sample(name, errors="quarantine")
-        out.write(report_text(log, sample_path(name)) + "\n")
+        out.write(validation_text(log, sample_path(name)) + "\n")
     out.write(
         "The 'messy' sample has a dozen deliberately broken rows: each is reported with its file, line and a hint,\n"
         "and set aside (see --quarantine), never dropped. Try it on your own log: spasmlog validate PATH\n"
