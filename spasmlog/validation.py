@@ -22,7 +22,6 @@ import pandera.pandas as pa
 from spasmlog.errors import AmbiguousColumnError, LogValidationError, MissingColumnError
 from spasmlog.io import parsing
 from spasmlog.io.sources import RawTable
-from spasmlog.io.units import ALIASES, HeaderMatch, date_time_part, resolve_header, suggest_header
 from spasmlog.log import (
     CONVERSION_COLUMNS,
     PROBLEM_COLUMNS,
@@ -33,6 +32,7 @@ from spasmlog.log import (
     empty_table,
 )
 from spasmlog.logformat.schemas import MODELS, TABLES, FieldSpec, field_specs
+from spasmlog.logformat.units import ALIASES, HeaderMatch, date_time_part, resolve_header, suggest_header
 
 __all__ = ["build_log", "validate_tables"]
 

@@ -13,9 +13,9 @@ import spasmlog
 from spasmlog.cli import main
 from spasmlog.io import parsing
 from spasmlog.io.sources import detect_table
-from spasmlog.io.units import COFFEE_CUP_MG, date_time_part, resolve_header, suggest_header
 from spasmlog.logformat import vocabulary
 from spasmlog.logformat.schemas import BODY_REGIONS, EXERCISE_TYPES, SIDES, TABLES, field_specs
+from spasmlog.logformat.units import COFFEE_CUP_MG, date_time_part, resolve_header, suggest_header
 from spasmlog.report.validation_text import validation_text as report_text
 
 # --- the vocabulary itself --------------------------------------------------------------------------------

@@ -25,8 +25,8 @@ import pandas as pd
 from spasmlog.errors import ImportFormatError, LogReadError, UnsafeFileError
 from spasmlog.io.parsing import Parsed, parse_dates, parse_number
 from spasmlog.io.sources import _drop_blank_rows, _load_csv
-from spasmlog.io.units import UNIT_WORDS, convert_factor
 from spasmlog.logformat.schemas import field_specs
+from spasmlog.logformat.units import UNIT_WORDS, convert_factor
 
 __all__: list[str] = []  # private helpers; nothing here is public API
 

@@ -27,8 +27,8 @@ from xml.parsers import expat
 import pandas as pd
 
 from spasmlog.errors import ImportFormatError, LogNotFoundError, UnsafeFileError
-from spasmlog.io.units import convert_factor
 from spasmlog.logformat.schemas import field_specs
+from spasmlog.logformat.units import convert_factor
 
 __all__ = ["RECORD_TYPES", "WORKOUT_TYPES", "find_export_xml", "read_apple_health"]
 

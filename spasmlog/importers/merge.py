@@ -33,9 +33,9 @@ from spasmlog.importers import detail_records
 from spasmlog.io import parsing
 from spasmlog.io.cells import unneutralise_frame
 from spasmlog.io.sources import PROVENANCE_FILE, TABLE_SUFFIXES, csv_dialect, load_file, read_cells
-from spasmlog.io.units import resolve_header
 from spasmlog.io.write import atomic_path, deferred_interrupt, write_csv
 from spasmlog.logformat.schemas import field_specs
+from spasmlog.logformat.units import resolve_header
 from spasmlog.validation import validate_tables
 
 __all__ = ["CHANGE_COLUMNS", "PROVENANCE_COLUMNS", "PROVENANCE_FILE", "MergeResult", "merge_into"]

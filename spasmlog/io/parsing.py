@@ -153,7 +153,7 @@ _RANGE = re.compile(
 
 def _cell_unit_factor(word: str, unit: str | None) -> float | str:
     """How many of the column's ``unit`` one ``word`` (a unit written in a cell) is; else the rule it breaks."""
-    from spasmlog.io.units import _CANONICAL_UNITS, UNIT_WORDS, convert_factor
+    from spasmlog.logformat.units import _CANONICAL_UNITS, UNIT_WORDS, convert_factor
 
     if unit is None:
         return "not_a_number"
@@ -449,7 +449,7 @@ _CLOCK = re.compile(r"(?:(\d+):)?(\d{1,2}):(\d{1,2}(?:\.\d+)?)")
 
 @cache
 def _seconds_per(unit: str) -> float:
-    from spasmlog.io.units import convert_factor
+    from spasmlog.logformat.units import convert_factor
 
     return convert_factor(vocabulary.DURATION_WORDS[unit.lower()], "second")
 

@@ -30,8 +30,8 @@ from spasmlog.errors import (
     UnrecognisedTableError,
 )
 from spasmlog.io.cells import unneutralise_frame
-from spasmlog.io.units import date_time_part, resolve_header
 from spasmlog.logformat.schemas import TABLES, field_specs
+from spasmlog.logformat.units import date_time_part, resolve_header
 from spasmlog.logformat.vocabulary import fold
 
 __all__ = [

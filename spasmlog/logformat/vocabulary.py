@@ -12,7 +12,7 @@ Words are compared after :func:`fold`: lower case, accents and umlauts dropped (
 spelling (``Kraempfe``).
 
 What a word *means* in numbers (the size of a cup, a standard drink) is declared in
-:mod:`spasmlog.io.units`, not here.
+:mod:`spasmlog.logformat.units`, not here.
 """
 
 from __future__ import annotations
@@ -468,7 +468,7 @@ UNIT_WORDS: dict[str, str] = {
     "litro": "liter", "litros": "liter", "litri": "liter",
     "oz": "fluid_ounce", "fl oz": "fluid_ounce", "floz": "fluid_ounce", "fl oz us": "fluid_ounce",
     "fluid ounces": "fluid_ounce", "us fl oz": "fluid_ounce", "ounces": "fluid_ounce",
-    # cups and glasses (sizes in spasmlog.io.units)
+    # cups and glasses (sizes in spasmlog.logformat.units)
     "cup": "nutrition_cup", "cups": "nutrition_cup", "tasse": "nutrition_cup", "tassen": "nutrition_cup",
     "tasses": "nutrition_cup", "taza": "nutrition_cup", "tazas": "nutrition_cup", "tazza": "nutrition_cup",
     "tazze": "nutrition_cup", "tazzine": "nutrition_cup", "kop": "nutrition_cup", "kopje": "nutrition_cup",
@@ -498,7 +498,7 @@ UNIT_WORDS: dict[str, str] = {
     "unidades": "standard_drink", "unita": "standard_drink", "eenheden": "standard_drink",
 }  # fmt: skip
 """Unit spellings (folded) in headers, to pint unit names (``standard_drink`` is handled by the reader,
-``nutrition_cup`` and ``glass`` are declared in :mod:`spasmlog.io.units`)."""
+``nutrition_cup`` and ``glass`` are declared in :mod:`spasmlog.logformat.units`)."""
 
 DURATION_WORDS: dict[str, str] = {
     **{word: unit for word, unit in UNIT_WORDS.items() if unit in ("second", "minute", "hour")},
