@@ -24,7 +24,7 @@ from spasmlog.analysis import (
     within_person,
 )
 from spasmlog.errors import LogValidationError, SpasmlogError
-from spasmlog.io.read import read_log
+from spasmlog.validation.read import read_log
 from spasmlog.log import Log
 from spasmlog.logformat.reference import reference_values
 from spasmlog.samples import load_sample, sample_names

@@ -272,7 +272,7 @@ def _interrupted(before: dict[Path, tuple[int, int, int]], after: dict[Path, tup
 
 
 def _validate(args: argparse.Namespace, out: TextIO) -> int:
-    from spasmlog.io.read import read_log
+    from spasmlog.validation.read import read_log
 
     log = read_log(args.path, errors="quarantine", dayfirst=args.dayfirst, drink_g=args.drink_g)
     if args.quarantine is not None:

@@ -245,7 +245,7 @@ def load_sample(name: str, *, errors: Literal["raise", "quarantine"] = "raise") 
     >>> str(log.daily["date"].min().date()), str(log.daily["date"].max().date())
     ('2024-09-01', '2026-08-31')
     """
-    from spasmlog.io.read import read_log
+    from spasmlog.validation.read import read_log
 
     return read_log(sample_path(name), errors=errors)
 

@@ -109,7 +109,7 @@ def test_a_bug_is_one_line_not_a_traceback(monkeypatch: pytest.MonkeyPatch, caps
     def broken(*args: object, **kwargs: object) -> None:
         raise ZeroDivisionError("oops")
 
-    monkeypatch.setattr("spasmlog.io.read.read_log", broken)
+    monkeypatch.setattr("spasmlog.validation.read.read_log", broken)
     assert main(["validate", str(MESSY)]) == 3
     assert "internal error (ZeroDivisionError: oops)" in capsys.readouterr().err
     with pytest.raises(ZeroDivisionError):
@@ -169,7 +169,7 @@ def _interrupt(*args: object, **kwargs: object) -> None:
 @pytest.mark.parametrize(
     ("command", "target"),
     [
-        (["validate", str(MESSY), "--quarantine", "{tmp}/q.csv"], "spasmlog.io.read.read_log"),
+        (["validate", str(MESSY), "--quarantine", "{tmp}/q.csv"], "spasmlog.validation.read.read_log"),
         (["report", str(MESSY), "-o", "{tmp}/r.html"], "spasmlog.report.write_report"),
         (["import", "cronometer", "{tmp}/dailysummary.csv", "--into", "{tmp}/log"], "spasmlog.importers.read_export"),
         (["template", "{tmp}/new"], "spasmlog.template.write_template"),

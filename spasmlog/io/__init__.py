@@ -1,6 +1,9 @@
-"""Reading log files (CSV dialects, XLSX, Parquet, JSON Lines) and writing them back."""
+"""Reading log files (CSV dialects, XLSX, Parquet, JSON Lines) and writing them back.
 
-from spasmlog.io.read import read_log
+Files only: nothing here validates (:func:`spasmlog.read_log`, in :mod:`spasmlog.validation.read`, reads
+with this package and validates with :mod:`spasmlog.validation`).
+"""
+
 from spasmlog.io.write import write_log
 
-__all__ = ["read_log", "write_log"]
+__all__ = ["write_log"]

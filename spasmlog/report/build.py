@@ -1011,7 +1011,7 @@ def write_report(
     if isinstance(path_or_log, Log):
         log, source = path_or_log, "a log given in Python"
     else:
-        from spasmlog.io.read import read_log
+        from spasmlog.validation.read import read_log
 
         log, source = read_log(path_or_log, errors="quarantine"), str(path_or_log)
     whole = restrict(log, person=person)  # the shape of the report: one page or a caseload folder

@@ -1,4 +1,8 @@
-"""``read_log``: a log folder, workbook or table file to a validated :class:`~spasmlog.log.Log`."""
+"""``read_log``: a log folder, workbook or table file to a validated :class:`~spasmlog.log.Log`.
+
+A thin façade: :mod:`spasmlog.io` finds and loads the files, :mod:`spasmlog.validation` validates them (so
+``io`` never imports ``validation``). Public as :func:`spasmlog.read_log`.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,7 @@ import pandas as pd
 from spasmlog.errors import LogValidationError
 from spasmlog.io.sources import Skipped, discover, read_provenance
 from spasmlog.log import PROVENANCE_COLUMNS, SKIPPED_COLUMNS, Log
-from spasmlog.validation import Errors, build_log
+from spasmlog.validation.tables import Errors, build_log
 
 __all__ = ["read_log"]
 
