@@ -24,12 +24,12 @@ from spasmlog.analysis import (
     within_person,
 )
 from spasmlog.errors import LogValidationError, SpasmlogError
-from spasmlog.validation.read import read_log
 from spasmlog.log import Log
 from spasmlog.logformat.reference import reference_values
 from spasmlog.samples import load_sample, sample_names
 from spasmlog.simulate import simulate
 from spasmlog.validation import validate_tables
+from spasmlog.validation.read import read_log
 
 __all__ = [
     "Log",

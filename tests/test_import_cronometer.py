@@ -283,12 +283,27 @@ def test_zip_of_exports(tmp_path: Path) -> None:
 
     archive = tmp_path / "cronometer.zip"
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as bundle:
-        bundle.writestr("../../escape/dailysummary.csv", SUMMARY)  # a hostile name is never used as a path
+        bundle.writestr("export/dailysummary.csv", SUMMARY)
         bundle.writestr("exercises.csv", EXERCISES)
     table = read_cronometer(archive)
     assert {"sodium_mg", "exercise_min"} <= set(table.columns)
-    assert not (tmp_path.parent / "escape").exists()
     assert all(str(archive) in f for f in table.attrs["files"])
+
+
+def test_a_zip_with_a_path_traversal_entry_is_refused_as_apple_health_refuses_it(tmp_path: Path) -> None:
+    """One rule for every importer (spasmlog.io.archives): a hostile name refuses the whole archive."""
+    import zipfile
+
+    from spasmlog.errors import UnsafeFileError
+
+    archive = tmp_path / "cronometer.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as bundle:
+        bundle.writestr("../../escape/dailysummary.csv", SUMMARY)
+        bundle.writestr("exercises.csv", EXERCISES)
+    with pytest.raises(UnsafeFileError, match="path traversal") as caught:
+        read_cronometer(archive)
+    assert caught.value.detail["entry"] == "../../escape/dailysummary.csv"
+    assert not (tmp_path.parent / "escape").exists()
 
 
 # --- not Cronometer ---------------------------------------------------------------------------------------

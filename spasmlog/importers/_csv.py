@@ -13,7 +13,6 @@ import os
 import re
 import tempfile
 import unicodedata
-import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -22,9 +21,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from spasmlog.errors import ImportFormatError, LogReadError, UnsafeFileError
+from spasmlog.errors import ImportFormatError, LogReadError
+from spasmlog.io.archives import copy_entry, is_zip, open_zip
 from spasmlog.io.parsing import Parsed, parse_dates, parse_number
-from spasmlog.io.sources import _drop_blank_rows, _load_csv
+from spasmlog.io.sources import drop_blank_rows, load_csv
 from spasmlog.logformat.schemas import field_specs
 from spasmlog.logformat.units import UNIT_WORDS, convert_factor
 
@@ -34,8 +34,6 @@ PathInput = str | os.PathLike[str] | Sequence[str | os.PathLike[str]]
 """A file, a folder of files, a zip, or a list of any of these."""
 
 CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
-MAX_MEMBER_BYTES = 1 << 30  # a CSV inside an export zip larger than 1 GiB is not an app export
-MAX_COMPRESSION_RATIO = 200  # text compresses about 5-20 times; far more is a zip bomb
 SHOWN = 3  # examples of a problem quoted in a note before "and N more"
 
 
@@ -139,47 +137,18 @@ class ExportFile:
 def _zip_members(archive: Path, folder: Path) -> list[tuple[Path, str]]:
     """Copy the CSV members of ``archive`` into ``folder`` under safe names: (copy, label) pairs."""
     copies = []
-    try:
-        with zipfile.ZipFile(archive) as bundle:
-            for number, member in enumerate(bundle.infolist()):
-                name = member.filename
-                if member.is_dir() or Path(name).suffix.lower() not in CSV_SUFFIXES:
-                    continue
-                if Path(name).name.startswith(("._", "~$")):  # macOS resource forks, Excel lock files
-                    continue
-                ratio = member.file_size / max(member.compress_size, 1)
-                if member.file_size > MAX_MEMBER_BYTES or (
-                    member.file_size > 10 << 20 and ratio > MAX_COMPRESSION_RATIO
-                ):
-                    raise UnsafeFileError(
-                        f"{archive}: the zip entry {name!r} would unpack to {member.file_size:,} bytes "
-                        f"({ratio:.0f} times its packed size), which no app export does; it was not unpacked.",
-                        file=str(archive),
-                    )
-                # The member's own path never decides where it lands: a numbered plain name does.
-                copy = folder / f"{number:05d}{Path(name).suffix.lower()}"
-                with bundle.open(member) as source, copy.open("wb") as target:
-                    written = 0
-                    while chunk := source.read(1 << 20):
-                        written += len(chunk)
-                        if written > MAX_MEMBER_BYTES:
-                            raise UnsafeFileError(
-                                f"{archive}: the zip entry {name!r} unpacks to more than it declares; refused.",
-                                file=str(archive),
-                            )
-                        target.write(chunk)
-                copies.append((copy, f"{archive}: {name}"))
-    except zipfile.BadZipFile as error:
-        raise ImportFormatError(
-            f"{archive} looks like a zip file but cannot be opened ({error}). Download the export again.",
-            file=str(archive),
-        ) from error
+    with open_zip(archive, advice="Download the export again.") as bundle:
+        for number, member in enumerate(bundle.infolist()):
+            name = member.filename
+            if member.is_dir() or Path(name).suffix.lower() not in CSV_SUFFIXES:
+                continue
+            if Path(name).name.startswith(("._", "~$")):  # macOS resource forks, Excel lock files
+                continue
+            # The member's own path never decides where it lands: a numbered plain name does.
+            copy = folder / f"{number:05d}{Path(name).suffix.lower()}"
+            copy_entry(bundle, member, copy, str(archive), advice="Download the export again.")
+            copies.append((copy, f"{archive}: {name}"))
     return copies
-
-
-def _is_zip(path: Path) -> bool:
-    with path.open("rb") as stream:
-        return stream.read(4) == b"PK\x03\x04"
 
 
 @contextmanager
@@ -216,7 +185,7 @@ def export_files(path: PathInput, *, source: str) -> Iterator[list[tuple[Path, s
             else:
                 inside = [item]
             for file in inside:
-                if _is_zip(file):
+                if is_zip(file):
                     folder = Path(scratch) / f"{number:03d}-{len(found):05d}"
                     folder.mkdir()
                     members = _zip_members(file, folder)
@@ -234,11 +203,11 @@ def export_files(path: PathInput, *, source: str) -> Iterator[list[tuple[Path, s
 def load_export(path: Path, label: str) -> ExportFile:
     """Load one CSV file with the log reader's machinery (encoding, delimiter, decimal comma, blank rows)."""
     try:
-        frame, lines, decimal_comma, _ = _load_csv(path)
+        frame, lines, decimal_comma, _ = load_csv(path)
     except LogReadError as error:
         detail = {**error.detail, "file": label}
         raise type(error)(error.message.replace(str(path), label), **detail) from error
-    frame, lines, _ = _drop_blank_rows(frame, lines)
+    frame, lines, _ = drop_blank_rows(frame, lines)
     frame = frame.reset_index(drop=True)
     headers: dict[str, str] = {}
     for header in frame.columns:

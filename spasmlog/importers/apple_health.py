@@ -27,6 +27,7 @@ from xml.parsers import expat
 import pandas as pd
 
 from spasmlog.errors import ImportFormatError, LogNotFoundError, UnsafeFileError
+from spasmlog.io.archives import check_names, is_zip, open_entry, open_zip
 from spasmlog.logformat.schemas import field_specs
 from spasmlog.logformat.units import convert_factor
 
@@ -129,8 +130,6 @@ _KNOWN_ELEMENTS = frozenset(
 
 _CHUNK = 1 << 20
 _PEEK_LIMIT = 4 << 20  # the prolog (XML declaration, Apple's DTD of ~10 KB) must end within this
-_MAX_RATIO = 100  # real exports compress about 10-30:1
-_BOMB_MIN_BYTES = 64 << 20  # below this size a high ratio is harmless
 # Control characters XML 1.0 forbids; Apple's exports are known to carry \x0b in some values.
 _FORBIDDEN = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
 _UTF8_BOM = b"\xef\xbb\xbf"
@@ -175,8 +174,9 @@ def find_export_xml(path: str | os.PathLike[str] | zipfile.ZipFile) -> str:
     ImportFormatError
         The file is not a zip, or none of its ``.xml`` entries has a ``<HealthData>`` root.
     UnsafeFileError
-        An entry name would land outside the folder it is extracted to (``../x``, ``/etc/x``), or an XML
-        entry declares entities or refers to an external DTD.
+        An entry name would land outside the folder it is extracted to (``../x``, ``/etc/x``), an XML
+        entry would expand like a zip bomb (:mod:`spasmlog.io.archives`), or declares entities or refers to
+        an external DTD.
 
     Examples
     --------
@@ -190,25 +190,20 @@ def find_export_xml(path: str | os.PathLike[str] | zipfile.ZipFile) -> str:
     """
     if isinstance(path, zipfile.ZipFile):
         return _find_in_zip(path, str(path.filename or "the zip"))
-    label = str(path)
-    try:
-        with zipfile.ZipFile(path) as archive:
-            return _find_in_zip(archive, label)
-    except zipfile.BadZipFile as error:
-        raise ImportFormatError(f"{label} is not a zip file ({error}). {_HOW_TO_EXPORT}", file=label) from error
+    label = os.fspath(path)
+    with open_zip(path, label=label, advice=_HOW_TO_EXPORT) as archive:
+        return _find_in_zip(archive, label)
 
 
 def _find_in_zip(archive: zipfile.ZipFile, label: str) -> str:
-    entries = archive.infolist()
-    for info in entries:
-        _refuse_traversal(info.filename, label)
+    check_names(archive, label, advice=_HOW_TO_EXPORT)
     candidates = []
     looked = []
-    for info in entries:
+    for info in archive.infolist():
         if info.is_dir() or not info.filename.lower().endswith(".xml"):
             continue
         looked.append(info.filename)
-        with _open_member(archive, info, label) as stream:
+        with open_entry(archive, info, label, advice=_HOW_TO_EXPORT) as stream:
             root, _ = _scan_prolog(stream, f"{label}: {info.filename}")
         if root == "HealthData":
             candidates.append(info)
@@ -222,45 +217,6 @@ def _find_in_zip(archive: zipfile.ZipFile, label: str) -> str:
     return max(candidates, key=lambda info: info.file_size).filename
 
 
-def _refuse_traversal(name: str, label: str) -> None:
-    parts = name.replace("\\", "/").split("/")
-    if name.startswith(("/", "\\")) or re.match(r"[A-Za-z]:", name) or ".." in parts:
-        raise UnsafeFileError(
-            f"{label} was refused: its entry {name!r} would be written outside the folder it is unzipped to "
-            "(path traversal). Apple Health exports never hold such entries: export again from the Health app.",
-            file=label,
-            entry=name,
-        )
-
-
-@contextlib.contextmanager
-def _open_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, label: str) -> Iterator[IO[bytes]]:
-    try:
-        with archive.open(info) as stream:
-            yield stream
-    except (zipfile.BadZipFile, NotImplementedError, RuntimeError, EOFError, OSError) as error:
-        # damaged data (CRC, truncation), an encrypted entry, or a compression method zipfile lacks
-        raise ImportFormatError(
-            f"{label}: the entry {info.filename} cannot be read ({error}). Unzip it with your system's tool and "
-            "pass the export.xml, or export again from the Health app.",
-            file=label,
-            entry=info.filename,
-        ) from error
-
-
-def _refuse_bomb(info: zipfile.ZipInfo, label: str) -> None:
-    ratio = info.file_size / max(info.compress_size, 1)
-    if ratio > _MAX_RATIO and info.file_size > _BOMB_MIN_BYTES:
-        raise UnsafeFileError(
-            f"{label} was refused: its entry {info.filename} would expand from {info.compress_size:,} to "
-            f"{info.file_size:,} bytes ({ratio:,.0f}:1), far beyond the 10-30:1 of real Apple Health exports "
-            f"(limit {_MAX_RATIO}:1). It may be a zip bomb: export again from the Health app.",
-            file=label,
-            entry=info.filename,
-            ratio=ratio,
-        )
-
-
 @contextlib.contextmanager
 def _open_export(path: Path) -> Iterator[_Export]:
     label = str(path)
@@ -270,16 +226,11 @@ def _open_export(path: Path) -> Iterator[_Export]:
         with _open_folder(path) as export:
             yield export
         return
-    if zipfile.is_zipfile(path):
-        try:
-            archive = zipfile.ZipFile(path)
-        except zipfile.BadZipFile as error:
-            raise ImportFormatError(f"{label} is a damaged zip ({error}). {_HOW_TO_EXPORT}", file=label) from error
-        with archive:
+    if is_zip(path):
+        with open_zip(path, label=label, advice=_HOW_TO_EXPORT) as archive:
             name = _find_in_zip(archive, label)
             info = archive.getinfo(name)
-            _refuse_bomb(info, label)
-            with _open_member(archive, info, label) as stream:
+            with open_entry(archive, info, label, advice=_HOW_TO_EXPORT) as stream:
                 yield _Export(stream, info.file_size, f"{label}: {name}", [f"read {name} inside {path.name}"])
         return
     with path.open("rb") as stream:
@@ -830,7 +781,8 @@ def read_apple_health(
         The file is not an Apple Health export (no ``<HealthData>`` root), or is damaged or truncated.
     UnsafeFileError
         The XML declares entities or refers to an external DTD (billion laughs, XXE), a zip entry would
-        land outside its folder, or the zip expands more than 100:1 to more than 64 MiB (a zip bomb).
+        land outside its folder, or the zip would expand like a zip bomb (the limits every importer shares,
+        :mod:`spasmlog.io.archives`: more than 100:1 to more than 64 MiB).
 
     Notes
     -----

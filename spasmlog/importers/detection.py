@@ -7,13 +7,15 @@ import csv
 import io
 import os
 import re
-import zipfile
 from pathlib import Path
 
-from spasmlog.errors import ImportFormatError
-from spasmlog.importers import cronometer, garmin, myfitnesspal
+from spasmlog.errors import ImportFormatError, UnsafeFileError
 from spasmlog.importers._csv import normalise_header
-from spasmlog.io.sources import _sniff
+from spasmlog.importers.cronometer import export_kind as cronometer_kind
+from spasmlog.importers.garmin import export_kind as garmin_kind
+from spasmlog.importers.myfitnesspal import export_kind as myfitnesspal_kind
+from spasmlog.io.archives import open_entry, open_zip
+from spasmlog.io.sources import sniff
 
 __all__ = ["FORMATS", "detect"]
 
@@ -60,17 +62,17 @@ def _csv_format(text: str) -> str | None:
         lines = lines[:-1] if not text.endswith(("\n", "\r")) else lines  # the peek may cut the last line
     if not any(line.strip() for line in lines):
         return None
-    delimiter, start, _ = _sniff(lines)
+    delimiter, start, _ = sniff(lines)
     try:
         header = next(csv.reader(io.StringIO(lines[start]), delimiter=delimiter))
     except (StopIteration, csv.Error, IndexError):
         return None
     headers = [normalise_header(cell) for cell in header]
-    if garmin.export_kind(headers, strict=True):
+    if garmin_kind(headers, strict=True):
         return "garmin"
-    if myfitnesspal.export_kind(headers) in ("nutrition", "exercise"):
+    if myfitnesspal_kind(headers) in ("nutrition", "exercise"):
         return "myfitnesspal"
-    if cronometer.export_kind(headers, strict=True):
+    if cronometer_kind(headers, strict=True):
         return "cronometer"
     return None
 
@@ -93,23 +95,24 @@ def _unknown(path: Path, why: str) -> ImportFormatError:
 
 
 def _detect_zip(path: Path) -> str:
+    found: set[str] = set()
     try:
-        with zipfile.ZipFile(path) as bundle:
+        with open_zip(path) as bundle:
             entries = [e for e in bundle.infolist() if not e.is_dir() and not Path(e.filename).name.startswith("._")]
             # Apple Health's export.xml (its name is translated on some phones) is the biggest XML entry.
             xml = sorted((e for e in entries if e.filename.lower().endswith(".xml")), key=lambda e: -e.file_size)
             rest = sorted((e for e in entries if not e.filename.lower().endswith(".xml")), key=lambda e: -e.file_size)
-            found: set[str] = set()
             for entry in [*xml, *rest][:MAX_ZIP_ENTRIES]:
-                with bundle.open(entry) as stream:
+                with open_entry(bundle, entry, str(path)) as stream:
                     kind = _format_of(stream.read(PEEK_BYTES))
                 if kind == "apple-health":
                     return kind
                 if kind is not None:
                     found.add(kind)
-    except (zipfile.BadZipFile, RuntimeError, NotImplementedError, OSError, EOFError) as error:
-        # RuntimeError: an encrypted entry; NotImplementedError: an unknown compression method.
-        raise _unknown(path, f"it is a zip that cannot be read ({error})") from error
+    except UnsafeFileError:
+        raise
+    except ImportFormatError as error:  # not a zip after all, or a damaged or encrypted entry
+        raise _unknown(path, f"it is a zip that cannot be read ({error.__cause__ or error})") from error
     if len(found) == 1:
         return found.pop()
     if found:

@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from spasmlog.errors import SpasmlogError
-from spasmlog.importers import detail_records
+from spasmlog.importers.registry import detail_records
 from spasmlog.io import parsing
 from spasmlog.io.cells import unneutralise_frame
 from spasmlog.io.sources import PROVENANCE_FILE, TABLE_SUFFIXES, csv_dialect, load_file, read_cells

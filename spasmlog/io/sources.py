@@ -42,9 +42,12 @@ __all__ = [
     "csv_dialect",
     "detect_table",
     "discover",
+    "drop_blank_rows",
+    "load_csv",
     "load_file",
     "read_cells",
     "read_provenance",
+    "sniff",
 ]
 
 PROVENANCE_FILE = "provenance.csv"
@@ -201,8 +204,27 @@ def _detect_encoding(path: Path) -> str:
             ) from error
 
 
-def _sniff(lines: list[str]) -> tuple[str, int, bool]:
-    """Delimiter, header line index and whether numbers use a decimal comma, from the first lines."""
+def sniff(lines: list[str]) -> tuple[str, int, bool]:
+    r"""The delimiter, the index of the header line and whether numbers use a decimal comma, from a file's
+    first lines (blank lines and Excel's ``sep=`` hint line before the header are skipped).
+
+    Parameters
+    ----------
+    lines : list of str
+        The first lines of the file (a few hundred are enough), as text.
+
+    Returns
+    -------
+    tuple of (str, int, bool)
+        ``(delimiter, header_index, decimal_comma)``.
+
+    Examples
+    --------
+    >>> sniff(["sep=;\n", "date;water_ml\n", "2026-01-01;1,5\n"])
+    (';', 1, True)
+    >>> sniff(["\n", "date,water_ml\n", "2026-01-01,1500\n"])
+    (',', 1, False)
+    """
     start = 0
     delimiter = None
     while start < len(lines) and not lines[start].strip():
@@ -293,7 +315,7 @@ def csv_dialect(path: Path) -> tuple[str, str, bool, str, int]:
     encoding = _detect_encoding(path)
     with path.open(encoding=encoding, newline="") as stream:
         head = [line for _, line in zip(range(200), stream, strict=False)]
-    delimiter, skip, decimal_comma = _sniff(head)
+    delimiter, skip, decimal_comma = sniff(head)
     newline = "\r\n" if head and head[0].endswith("\r\n") else "\n"
     return encoding, delimiter, decimal_comma, newline, skip
 
@@ -339,13 +361,33 @@ def read_cells(path: Path, *, delimiter: str, skip: int, encoding: str) -> pd.Da
     return frame.fillna("")
 
 
-def _load_csv(path: Path) -> tuple[pd.DataFrame, np.ndarray, bool, int]:
+def load_csv(path: Path) -> tuple[pd.DataFrame, np.ndarray, bool, int]:
+    """A CSV file as text cells, the way the log reader loads it: encoding, delimiter and decimal comma
+    detected, Excel's ``sep=`` line and blank lines before the header skipped, every cell kept as written.
+
+    Parameters
+    ----------
+    path : Path
+        The file.
+
+    Returns
+    -------
+    tuple of (DataFrame, ndarray, bool, int)
+        ``(frame, lines, decimal_comma, skip)``: the cells (``""`` for an empty cell), the line of each row
+        as a spreadsheet shows it (header = ``skip + 1``), whether numbers use a decimal comma, and the
+        number of lines before the header.
+
+    Raises
+    ------
+    spasmlog.errors.LogReadError
+        The file is empty or its text cannot be read (:class:`~spasmlog.errors.EncodingError`).
+    """
     encoding = _detect_encoding(path)
     with path.open(encoding=encoding, newline="") as stream:
         head = [line for _, line in zip(range(200), stream, strict=False)]
     if not any(line.strip() for line in head):
         raise UnrecognisedTableError(f"{path} is empty: there is no header row to read.", file=str(path))
-    delimiter, skip, decimal_comma = _sniff(head)
+    delimiter, skip, decimal_comma = sniff(head)
     if path.stat().st_size >= FAST_CSV_BYTES:
         fast = _read_csv_fast(path, delimiter, skip, encoding)
         if fast is not None:
@@ -419,7 +461,17 @@ def _unique_headers(headers: list[str]) -> list[str]:
 # --- one file, many files ----------------------------------------------------------------------
 
 
-def _drop_blank_rows(frame: pd.DataFrame, lines: np.ndarray) -> tuple[pd.DataFrame, np.ndarray, int]:
+def drop_blank_rows(frame: pd.DataFrame, lines: np.ndarray) -> tuple[pd.DataFrame, np.ndarray, int]:
+    """The rows of a table of text cells that hold something, their lines, and how many blank rows were dropped.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> frame = pd.DataFrame({"date": ["2026-01-01", " ", "2026-01-03"], "water_ml": ["1500", "", ""]})
+    >>> kept, lines, blank = drop_blank_rows(frame, np.array([2, 3, 4]))
+    >>> kept["date"].tolist(), lines.tolist(), blank
+    (['2026-01-01', '2026-01-03'], [2, 4], 1)
+    """
     if frame.empty or not all(pd.api.types.is_string_dtype(t) or pd.api.types.is_object_dtype(t) for t in frame.dtypes):
         return frame, lines, 0
     blank = np.ones(len(frame), dtype=bool)
@@ -464,7 +516,7 @@ def load_file(path: Path, *, table: str | None = None, person_id: str | None = N
             raise LogReadError(f"{path} is not valid JSON Lines ({error}).", file=display) from error
         loaded.append((path.stem, display, frame, np.arange(len(frame)) + 1, False))
     elif suffix in {".csv", ".tsv", ".txt"}:
-        frame, lines, decimal_comma, _ = _load_csv(path)
+        frame, lines, decimal_comma, _ = load_csv(path)
         loaded.append((path.stem, display, unneutralise_frame(frame), lines, decimal_comma))
     else:
         raise UnrecognisedTableError(
@@ -489,7 +541,7 @@ def load_file(path: Path, *, table: str | None = None, person_id: str | None = N
                 "`spasmlog template`.",
                 file=label,
             )
-        frame, lines, blank = _drop_blank_rows(frame, lines)
+        frame, lines, blank = drop_blank_rows(frame, lines)
         tables.append(RawTable(kind, label, frame, lines, person_id, decimal_comma, blank))
     return tables
 
