@@ -38,8 +38,8 @@ notebooks: $(STAMP)
 test: lint typecheck pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check spasmlog tests benchmarks notebooks
-	$(BIN)/ruff format --check spasmlog tests benchmarks notebooks
+	$(BIN)/ruff check spasmlog tests benchmarks notebooks tools
+	$(BIN)/ruff format --check spasmlog tests benchmarks notebooks tools
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
@@ -58,7 +58,7 @@ samples: $(STAMP)
 
 # The README's charts, drawn from the sample data; the PNGs under docs/ are committed.
 docs: $(STAMP)
-	$(BIN)/python -m spasmlog.plots._docs docs
+	$(BIN)/python tools/draw_docs.py docs
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_validate.py

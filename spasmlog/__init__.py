@@ -6,6 +6,7 @@ charts and reports. :func:`simulate` makes realistic logs with planted effects, 
 """
 
 from spasmlog import _interrupt  # noqa: F401 (first: Ctrl-C while the command loads says one line, no traceback)
+from spasmlog._version import __version__ as __version__
 from spasmlog.analysis import (
     adjust_pvalues,
     caseload_summary,
@@ -57,4 +58,3 @@ __all__ = [
     "validate_tables",
     "within_person",
 ]
-__version__ = "0.1.0"

@@ -276,7 +276,7 @@ def _environment() -> jinja2.Environment:
 
 
 def _render(template: str, **context: Any) -> str:
-    from spasmlog import __version__
+    from spasmlog._version import __version__
 
     made = f"spasmlog {__version__}, {datetime.date.today():%Y-%m-%d}"
     return _environment().get_template(template).render(made=made, alpha=ALPHA, **context)

@@ -122,7 +122,7 @@ def draw(
     """
     import matplotlib.pyplot as plt
 
-    from spasmlog import plots
+    import spasmlog.plots as plots
 
     function: Callable[..., Axes | Figure] | None = getattr(plots, name, None)
     with mpl.rc_context(cast(Any, _RC)):

@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
+from types import ModuleType
 
 import matplotlib.pyplot as plt
 import pytest
 
-from spasmlog.plots._docs import main, make_images
+
+def _tool() -> ModuleType:
+    """tools/ is not a package on the path: load the script by its file."""
+    path = Path(__file__).resolve().parents[1] / "tools" / "draw_docs.py"
+    spec = importlib.util.spec_from_file_location("draw_docs", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+draw_docs = _tool()
+main, make_images = draw_docs.main, draw_docs.make_images
 
 
 def test_make_images_writes_three_small_pngs(tmp_path: Path) -> None:

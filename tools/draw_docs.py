@@ -1,4 +1,4 @@
-"""The README's charts, drawn from the bundled sample data: ``python -m spasmlog.plots._docs [FOLDER]``.
+"""The README's charts, drawn from the bundled sample data: ``python tools/draw_docs.py [FOLDER]``.
 
 ``make docs`` runs it and writes ``docs/trend.png``, ``docs/effects.png`` and ``docs/body_map.png`` (two
 years of the sample person ``alex``). The images are small PNGs without a timestamp or version in their
@@ -21,7 +21,7 @@ EFFECT_FACTORS = ("water_ml", "exercise_min", "sitting_h", "sleep_h", "magnesium
 
 def make_images(folder: str | Path = "docs", *, dpi: int = 90) -> list[Path]:
     """Draw the README's charts into ``folder`` and return their paths (``trend.png``, ``effects.png``,
-    ``body_map.png``); tested in ``tests/test_plots_docs.py``."""
+    ``body_map.png``); tested in ``tests/test_draw_docs.py``."""
     from spasmlog import daily_table, load_sample, rate_ratios
     from spasmlog.plots import body_map, effects, trend
 
@@ -47,7 +47,7 @@ def make_images(folder: str | Path = "docs", *, dpi: int = 90) -> list[Path]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Command line: draw the README's charts into FOLDER (``docs``) and print where they are."""
-    parser = argparse.ArgumentParser(prog="python -m spasmlog.plots._docs", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python tools/draw_docs.py", description=__doc__.splitlines()[0])
     parser.add_argument("folder", nargs="?", default="docs", help="where to write the PNGs (default: docs)")
     parser.add_argument("--dpi", type=int, default=90, help="resolution (default: 90, about 900 px wide)")
     args = parser.parse_args(argv)
