@@ -26,6 +26,11 @@ report_text = validation_text  # the name of the function before it moved to spa
 
 __all__ = ["main"]
 
+_DRINK_HELP = (
+    "grams of ethanol per standard drink, for columns counted in drinks and Apple Health's alcoholic beverages "
+    "(default: the WHO's 10 g, spasmlog.logformat.units.STANDARD_DRINK_G)"
+)
+
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_BUG, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
 
@@ -55,13 +60,7 @@ def _parser() -> argparse.ArgumentParser:
     order.add_argument(
         "--monthfirst", dest="dayfirst", action="store_const", const=False, help="read 03/04/2026 as March 4"
     )
-    validate.add_argument(
-        "--drink-g",
-        type=float,
-        default=10.0,
-        metavar="GRAMS",
-        help="grams of ethanol per standard drink (10)",
-    )
+    validate.add_argument("--drink-g", type=float, metavar="GRAMS", help=_DRINK_HELP)
 
     template = commands.add_parser(
         "template",
@@ -107,6 +106,7 @@ def _parser() -> argparse.ArgumentParser:
         help="read 03/04/2026 as 3 April (in the exports and in your daily.csv)",
     )
     dates.add_argument("--monthfirst", dest="dayfirst", action="store_const", const=False, help="read it as March 4")
+    importing.add_argument("--drink-g", type=float, metavar="GRAMS", help=_DRINK_HELP)
     importing.add_argument(
         "--prefer",
         action="append",
@@ -274,7 +274,7 @@ def _interrupted(before: dict[Path, tuple[int, int, int]], after: dict[Path, tup
 def _validate(args: argparse.Namespace, out: TextIO) -> int:
     from spasmlog.validation.read import read_log
 
-    log = read_log(args.path, errors="quarantine", dayfirst=args.dayfirst, drink_g=args.drink_g)
+    log = read_log(args.path, errors="quarantine", dayfirst=args.dayfirst, **_drink(args))
     if args.quarantine is not None:
         from spasmlog.io.write import atomic_write_csv
 
@@ -287,6 +287,11 @@ def _validate(args: argparse.Namespace, out: TextIO) -> int:
         if args.quarantine is not None:
             out.write(f"\n{len(log.quarantine)} quarantined row(s) written to {args.quarantine}\n")
     return EXIT_PROBLEMS if len(log.errors) else EXIT_OK
+
+
+def _drink(args: argparse.Namespace) -> dict[str, float]:
+    """``drink_g=`` when --drink-g was given (else the readers' default, the one standard drink)."""
+    return {} if args.drink_g is None else {"drink_g": args.drink_g}
 
 
 def _import(args: argparse.Namespace, out: TextIO) -> int:
@@ -319,6 +324,7 @@ def _import(args: argparse.Namespace, out: TextIO) -> int:
                 raise SpasmlogError(f"{file} does not exist.", file=str(file))
         if source == "apple-health":
             options = {"source_priority": args.prefer} if args.prefer else {}
+            options.update(_drink(args))
         else:
             options = {"dayfirst": args.dayfirst}
         with warnings.catch_warnings():
@@ -336,6 +342,7 @@ def _import(args: argparse.Namespace, out: TextIO) -> int:
                 overwrite=args.overwrite,
                 dry_run=args.dry_run,
                 dayfirst=args.dayfirst,
+                **_drink(args),
             )
         except SpasmlogError as error:
             raise _in_cli_terms(error) from None

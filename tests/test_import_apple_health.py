@@ -699,3 +699,45 @@ def test_find_export_xml_accepts_an_open_zip() -> None:
         zf.writestr("a/export.xml", "<HealthData/>")
     with zipfile.ZipFile(buffer) as zf:
         assert find_export_xml(zf) == "a/export.xml"
+
+
+# ------------------------------------------------------------------------------------------ standard drink
+
+
+def test_drink_g_sets_the_grams_of_each_alcoholic_beverage(read: Callable[..., pd.DataFrame]) -> None:
+    drinks = record("NumberOfAlcoholicBeverages", 2, "2024-08-07 20:00:00 +0200", unit="count")
+    assert value(read(drinks), "2024-08-07", "alcohol_g") == 20.0  # the WHO's 10 g by default
+    daily = read(drinks, drink_g=14)
+    assert value(daily, "2024-08-07", "alcohol_g") == 28.0
+    assert "counted as 14 g of ethanol each" in " ".join(daily.attrs["notes"])
+
+
+@pytest.mark.parametrize("bad", [0, -10, float("nan"), "14"])
+def test_a_drink_size_that_is_no_positive_number_is_refused(read: Callable[..., pd.DataFrame], bad: object) -> None:
+    from spasmlog.errors import ParameterError
+
+    with pytest.raises(ParameterError, match="'drink_g' parameter of read_apple_health"):
+        read(record("NumberOfAlcoholicBeverages", 2, "2024-08-07 20:00:00 +0200", unit="count"), drink_g=bad)
+
+
+def test_spasmlog_import_passes_drink_g_to_apple_health_and_to_the_merge(tmp_path: Path) -> None:
+    from spasmlog.cli import main
+
+    export = tmp_path / "export.xml"
+    export.write_text(
+        document(
+            record("NumberOfAlcoholicBeverages", 2, "2024-08-07 20:00:00 +0200", unit="count"),
+            record("NumberOfAlcoholicBeverages", 1, "2024-08-08 20:00:00 +0200", unit="count"),
+        ),
+        encoding="utf-8",
+    )
+    grams, counted = tmp_path / "grams", tmp_path / "counted"
+    grams.mkdir()
+    counted.mkdir()
+    (grams / "daily.csv").write_text("date,stress\n2024-08-07,3\n", encoding="utf-8")
+    (counted / "daily.csv").write_text("date,Alcohol (drinks)\n2024-08-07,\n", encoding="utf-8")
+    for folder in (grams, counted):
+        assert main(["import", "apple-health", str(export), "--into", str(folder), "--drink-g", "14"]) == 0
+    assert pd.read_csv(grams / "daily.csv")["alcohol_g"].tolist() == [28.0, 14.0]
+    # the person's own column counts drinks of 14 g: 28 g and 14 g are written back as 2 and 1 drinks
+    assert pd.read_csv(counted / "daily.csv")["Alcohol (drinks)"].tolist() == [2, 1]

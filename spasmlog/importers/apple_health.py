@@ -26,10 +26,11 @@ from xml.parsers import expat
 
 import pandas as pd
 
+from spasmlog._checks import number
 from spasmlog.errors import ImportFormatError, LogNotFoundError, UnsafeFileError
 from spasmlog.io.archives import check_names, is_zip, open_entry, open_zip
 from spasmlog.logformat.schemas import field_specs
-from spasmlog.logformat.units import convert_factor
+from spasmlog.logformat.units import STANDARD_DRINK_G, convert_factor
 
 __all__ = ["RECORD_TYPES", "WORKOUT_TYPES", "find_export_xml", "read_apple_health"]
 
@@ -93,7 +94,6 @@ _PAUSES = frozenset({"HKWorkoutEventTypePause", "HKWorkoutEventTypeMotionPaused"
 _RESUMES = frozenset({"HKWorkoutEventTypeResume", "HKWorkoutEventTypeMotionResumed"})
 _SLEEP_SESSION_GAP = dt.timedelta(hours=2)
 _LONGEST_SESSION = dt.timedelta(hours=24)
-_DRINK_G = 10.0  # grams of ethanol in a standard drink (WHO), as spasmlog's reader converts `drinks` headers
 
 # Pint unit each quantity column is summed in (``""``: a count), and Apple's unit spellings in pint's words.
 _TARGET_UNITS = {
@@ -411,8 +411,8 @@ def _unit_factor(unit: str | None, target: str) -> float | None:
     """Factor from an Apple unit string to ``target`` (pint name; ``""`` a count); ``None`` if impossible."""
     if target == "":
         return 1.0 if unit in (None, "", "count") else None
-    if target == "drink":
-        return _DRINK_G if unit in (None, "", "count") else None
+    if target == "drink":  # a count of drinks: _parse knows the grams of one (drink_g)
+        return None
     if unit is None:
         return None
     molar = _MOLAR.fullmatch(unit)
@@ -428,7 +428,7 @@ def _unit_factor(unit: str | None, target: str) -> float | None:
         return None
 
 
-def _parse(export: _Export, *, show_progress: bool) -> _Collected:
+def _parse(export: _Export, *, show_progress: bool, drink_g: float) -> _Collected:
     """One streaming pass of expat over the document; per-element work is a few dictionary operations."""
     found = _Collected()
     sums, sums_get = found.sums, found.sums.get
@@ -438,7 +438,7 @@ def _parse(export: _Export, *, show_progress: bool) -> _Collected:
         kind: (column, _TARGET_UNITS.get(column, "")) for kind, column in RECORD_TYPES.items()
     }
     rules_get = rules.get
-    factors: dict[tuple[str | None, str], float | None] = {}
+    factors: dict[tuple[str | None, str], float | None] = {(unit, "drink"): drink_g for unit in (None, "", "count")}
     parser = expat.ParserCreate()
     events: list[tuple[str, str]] = []
 
@@ -744,6 +744,7 @@ def read_apple_health(
     *,
     source_priority: Sequence[str] | None = None,
     progress: bool | None = None,
+    drink_g: float = STANDARD_DRINK_G,
 ) -> pd.DataFrame:
     """Read an Apple Health export as a ``daily`` table: one row per local calendar day.
 
@@ -759,6 +760,9 @@ def read_apple_health(
     progress : bool, optional
         Show a progress bar (bytes read) on stderr, or a widget in a notebook. By default it shows when
         stderr is a terminal or the code runs in a Jupyter notebook.
+    drink_g : float
+        Grams of ethanol in one of the ``NumberOfAlcoholicBeverages`` counted (``--drink-g``); 10 g, the WHO's
+        standard drink, by default, as :func:`spasmlog.read_log` reads a ``drinks`` header.
 
     Returns
     -------
@@ -798,7 +802,7 @@ def read_apple_health(
 
     - ``DietaryWater`` → ``water_ml``; ``DietaryMagnesium``, ``DietaryCalcium``, ``DietaryPotassium``,
       ``DietarySodium``, ``DietaryCaffeine`` → ``magnesium_mg``, ``calcium_mg``, ``potassium_mg``,
-      ``sodium_mg``, ``caffeine_mg``; ``NumberOfAlcoholicBeverages`` → ``alcohol_g`` at 10 g of ethanol
+      ``sodium_mg``, ``caffeine_mg``; ``NumberOfAlcoholicBeverages`` → ``alcohol_g`` at ``drink_g`` (10 g) of ethanol
       per drink (WHO's standard drink, as spasmlog reads a ``drinks`` header); ``StepCount`` → ``steps``;
       ``DietaryEnergyConsumed`` → ``energy_kcal``.
     - ``AppleStandTime`` (minutes standing, watchOS 7 and later) → ``stand_h`` (hours standing).
@@ -878,14 +882,17 @@ def read_apple_health(
     [900.0]
     """
     priority = _priority_list(source_priority)
+    drink_g = number(drink_g, "drink_g", "read_apple_health", low=0, low_open=True)
     path = Path(path)
     with _open_export(path) as export:
-        found = _parse(export, show_progress=_want_progress(progress))
+        found = _parse(export, show_progress=_want_progress(progress), drink_g=drink_g)
         notes = list(export.notes)
-    return _build_frame(found, priority, files=[str(path)], notes=notes)
+    return _build_frame(found, priority, files=[str(path)], notes=notes, drink_g=drink_g)
 
 
-def _build_frame(found: _Collected, priority: list[str], *, files: list[str], notes: list[str]) -> pd.DataFrame:
+def _build_frame(
+    found: _Collected, priority: list[str], *, files: list[str], notes: list[str], drink_g: float
+) -> pd.DataFrame:
     values: dict[str, dict[str, dict[str, float]]] = defaultdict(lambda: defaultdict(dict))
     for (column, day, source), total in found.sums.items():
         values[column][day][source] = total
@@ -943,7 +950,10 @@ def _build_frame(found: _Collected, priority: list[str], *, files: list[str], no
 
     notes += _skip_notes(found, bad_days, unreadable_sleep, skipped_workouts, paused_total)
     if "alcohol_g" in columns:
-        notes.append(f"alcohol_g: alcoholic drinks counted as {_DRINK_G:g} g of ethanol each (WHO standard drink)")
+        notes.append(
+            f"alcohol_g: alcoholic drinks counted as {drink_g:g} g of ethanol each"
+            + (" (WHO standard drink)" if drink_g == STANDARD_DRINK_G else "")
+        )
     notes += source_notes
     frame.attrs = {"source": "apple-health", "files": files, "notes": notes, "detail": detail}
     return frame

@@ -35,7 +35,7 @@ from spasmlog.io.cells import unneutralise_frame
 from spasmlog.io.sources import PROVENANCE_FILE, TABLE_SUFFIXES, csv_dialect, load_file, read_cells
 from spasmlog.io.write import atomic_path, deferred_interrupt, write_csv
 from spasmlog.logformat.schemas import field_specs
-from spasmlog.logformat.units import resolve_header
+from spasmlog.logformat.units import STANDARD_DRINK_G, resolve_header
 from spasmlog.validation import validate_tables
 
 __all__ = ["CHANGE_COLUMNS", "PROVENANCE_COLUMNS", "PROVENANCE_FILE", "MergeResult", "merge_into"]
@@ -377,6 +377,7 @@ def merge_into(
     overwrite: bool = False,
     dry_run: bool = False,
     dayfirst: bool | None = None,
+    drink_g: float = STANDARD_DRINK_G,
 ) -> MergeResult:
     """Merge an imported daily table (see :mod:`spasmlog.importers`) into a person's log folder.
 
@@ -399,6 +400,10 @@ def merge_into(
         How to read the log's own dates like ``03/04/2026`` (``True``: 3 April). When not given and the
         dates do not show it, or when a date cell cannot be read at all, the import is refused (it could
         otherwise add a day that is already there).
+    drink_g : float
+        Grams of ethanol in one standard drink, for a column of the log counted in drinks (``Alcohol
+        (drinks)``): imported ``alcohol_g`` is written there as ``alcohol_g / drink_g`` drinks. Give the size
+        the log is read with (``spasmlog validate --drink-g``); the WHO's 10 g by default.
 
     Raises
     ------
@@ -457,7 +462,7 @@ def merge_into(
     header_of: dict[str, str] = {}
     factor_of: dict[str, float] = {}
     for header in frame.columns:
-        match = resolve_header(str(header), "daily")
+        match = resolve_header(str(header), "daily", drink_g=drink_g)
         if match is not None and match.problem is None and match.field not in header_of:
             header_of[match.field] = str(header)
             factor_of[match.field] = match.factor

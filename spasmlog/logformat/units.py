@@ -33,6 +33,7 @@ __all__ = [
     "COFFEE_CUP_MG",
     "GLASS_ML",
     "NUTRITION_CUP_ML",
+    "STANDARD_DRINK_G",
     "UNIT_WORDS",
     "HeaderMatch",
     "convert_factor",
@@ -41,6 +42,10 @@ __all__ = [
     "suggest_header",
     "unit_registry",
 ]
+
+STANDARD_DRINK_G = 10.0
+"""Grams of ethanol in one standard drink (WHO), the default of every reader of ``drinks`` (``drink_g=``,
+``--drink-g``): headers such as ``Alcohol (drinks)`` and Apple Health's ``NumberOfAlcoholicBeverages``."""
 
 ALIASES: dict[str, dict[str, tuple[str, ...]]] = {table: header_aliases(table) for table in TABLES}
 """Header names (without unit, every language of :mod:`~spasmlog.logformat.vocabulary`) accepted for each
@@ -161,7 +166,7 @@ def _coffee(header: str, unit: str | None) -> HeaderMatch:
 
 
 @lru_cache(maxsize=1 << 16)  # a header is read the same way each time: detecting the table, mapping, listing
-def resolve_header(header: str, table: str, *, drink_g: float = 10.0) -> HeaderMatch | None:
+def resolve_header(header: str, table: str, *, drink_g: float = STANDARD_DRINK_G) -> HeaderMatch | None:
     """Read ``header`` as a canonical column of ``table``; ``None`` for a column spasmlog does not know.
 
     Examples

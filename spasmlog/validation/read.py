@@ -13,6 +13,7 @@ import pandas as pd
 from spasmlog.errors import LogValidationError
 from spasmlog.io.sources import Skipped, discover, read_provenance
 from spasmlog.log import PROVENANCE_COLUMNS, SKIPPED_COLUMNS, Log
+from spasmlog.logformat.units import STANDARD_DRINK_G
 from spasmlog.validation.tables import Errors, build_log
 
 __all__ = ["read_log"]
@@ -23,7 +24,7 @@ def read_log(
     *,
     errors: Errors = "raise",
     dayfirst: bool | None = None,
-    drink_g: float = 10.0,
+    drink_g: float = STANDARD_DRINK_G,
 ) -> Log:
     """Read and validate a spasm log.
 

@@ -23,7 +23,7 @@ from spasmlog.log import (
     empty_table,
 )
 from spasmlog.logformat.schemas import TABLES, field_specs
-from spasmlog.logformat.units import resolve_header
+from spasmlog.logformat.units import STANDARD_DRINK_G, resolve_header
 from spasmlog.validation.cells import _prepare, _Prepared
 from spasmlog.validation.checks import _cross_table_warnings, _implausible_values, _pandera_problems
 from spasmlog.validation.problems import _message, _problem_frame, _quarantine_frame
@@ -38,7 +38,7 @@ def build_log(
     *,
     errors: Errors = "raise",
     dayfirst: bool | None = None,
-    drink_g: float = 10.0,
+    drink_g: float = STANDARD_DRINK_G,
 ) -> Log:
     """Validate loaded tables into a :class:`~spasmlog.log.Log` (see :func:`spasmlog.read_log`)."""
     if errors not in ("raise", "quarantine"):
