@@ -31,10 +31,13 @@ from typing import Any
 import numpy as np
 import statsmodels.api as sm
 
-from spasmlog.analysis.counts import cohort_model, gee, intervention_effect, rate_ratios
+from spasmlog.analysis.cohort import cohort_model
 from spasmlog.analysis.daily import daily_table
+from spasmlog.analysis.interventions import intervention_effect
+from spasmlog.analysis.rates import rate_ratios
 from spasmlog.samples import load_sample
 from spasmlog.simulate import simulate
+from spasmlog.stats.gee import gee
 
 COHORT_FACTORS = ["water_ml", "exercise_min", "sitting_h", "stress", "alcohol_g", "sleep_h"]
 COHORT_LAGS = (0, 1)

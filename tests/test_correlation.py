@@ -961,12 +961,12 @@ def test_correlate_with_trend_is_the_partial_correlation_given_weekday_and_trend
 
 
 def test_the_trend_is_rate_ratios_trend() -> None:
+    from spasmlog.analysis._person_days import Calendar
     from spasmlog.analysis.correlation import _trend_columns
-    from spasmlog.analysis.counts import _Calendar
 
     for days in (30, 120, 365, 730):
         frame = pd.DataFrame({"date": pd.date_range("2024-03-04", periods=days)})
-        design = _Calendar.of(frame).time_design(weekday=False, trend=True)
+        design = Calendar.of(frame).time_design(weekday=False, trend=True)
         expected = np.column_stack([v for k, v in design.items() if k.startswith("trend")])
         np.testing.assert_allclose(_trend_columns(days), expected, atol=0)
 

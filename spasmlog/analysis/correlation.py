@@ -15,7 +15,7 @@ Three questions, three functions:
 Both :func:`correlate` and :func:`within_person` allow for weekly rhythms by default (``weekday=True``):
 each person's series are centred on their own means for each day of the week, so that factors that merely
 change at weekends, as spasms may for other reasons, are not reported as associated; :func:`correlate`
-also allows for a smooth time trend by default (``trend=True``, as :func:`spasmlog.analysis.counts.rate_ratios`).
+also allows for a smooth time trend by default (``trend=True``, as :func:`spasmlog.analysis.rates.rate_ratios`).
 Lags and autocorrelations are on the calendar: a day not logged is a gap, never filled in or closed up.
 Everything is vectorised: across factors and lags with array operations, and across the people of a
 cohort with sorted arrays and sparse matrix products (no Python loop over people).
@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse, stats
 
-from spasmlog.analysis.counts import _DAYS_PER_TREND_PIECE
+from spasmlog.analysis._person_days import DAYS_PER_TREND_PIECE
 from spasmlog.analysis.daily import association_factors
 from spasmlog.analysis.decision import decide_rows, with_hypotheses
 from spasmlog.analysis.multicomp import ADJUST_METHODS, Adjust, adjust_pvalues
@@ -503,12 +503,12 @@ def _adjusted_effective(n_eff: np.ndarray, n: np.ndarray, terms: np.ndarray) -> 
 
 
 def _trend_columns(days: int) -> np.ndarray:
-    """(days × pieces) piecewise-linear trend of :func:`spasmlog.analysis.counts.rate_ratios`: position
+    """(days × pieces) piecewise-linear trend of :func:`spasmlog.analysis.rates.rate_ratios`: position
     t/(T − 1) and hinges (t/(T − 1) − k/pieces)+ for k = 1 … pieces − 1, with pieces = round(T/91) ≥ 1."""
     if days < 2:
         return np.empty((days, 0))
     position = np.arange(days) / (days - 1)
-    pieces = max(1, round(days / _DAYS_PER_TREND_PIECE))
+    pieces = max(1, round(days / DAYS_PER_TREND_PIECE))
     return np.column_stack([position, *(np.clip(position - k / pieces, 0.0, None) for k in range(1, pieces))])
 
 
@@ -712,7 +712,7 @@ def correlate(
         of the week (see Notes). Without it, a factor that changes at weekends (alcohol, steps, sitting) is
         associated with spasms that change at weekends for any other reason.
     trend : bool
-        Allow for a smooth time trend (the default), as :func:`spasmlog.analysis.counts.rate_ratios` does: a
+        Allow for a smooth time trend (the default), as :func:`spasmlog.analysis.rates.rate_ratios` does: a
         piecewise-linear trend bending every 13 weeks joins the day of the week as a covariate of the partial
         correlation (see Notes). Without it, a factor that rises over the months while spasms fall for any
         other reason is associated with fewer spasms.
@@ -815,14 +815,14 @@ def correlate(
     day-of-week indicators.
 
     Time trend: with ``trend=True`` (the default) the covariates also hold the smooth trend of
-    :func:`spasmlog.analysis.counts.rate_ratios`, a piecewise-linear function of the day with
+    :func:`spasmlog.analysis.rates.rate_ratios`, a piecewise-linear function of the day with
     round(*T*/91) pieces (one bend every 13 weeks; the position *t*/(*T* − 1) and a hinge at each bend),
     so *r* is the partial correlation given the day of the week and the trend: least-squares residuals of
     both series (ranks for Spearman) on the *c* terms over the paired days; with ``autocorrelation="ignore"``
     exactly :func:`partial_corr` (Pearson) of the series, or of their ranks, with those covariates. Unlike
     ``ppcor``'s Spearman partial correlation the trend itself is not ranked: ranks of a day-of-week
     indicator are the indicator rescaled, but ranks of a hinge are not a hinge, and the trend is meant to
-    be the one :func:`~spasmlog.analysis.counts.rate_ratios` fits. The effective number of days becomes
+    be the one :func:`~spasmlog.analysis.rates.rate_ratios` fits. The effective number of days becomes
     :math:`n_\\mathrm{eff} (n - c + 1)/n`, as for the weekday means, and the autocorrelations are those of
     what the weekday means and the trend leave of each series. Without it, a factor that rose over a year
     while spasms fell (no effect planted) was flagged in 11% of diaries (an independent audit); with it, in

@@ -102,7 +102,7 @@ def days_to_detect(
     ----------
     rate_ratio, ci_low, ci_high : float or array-like
         The current estimate and its ``1 − alpha`` confidence interval, as in the result tables of
-        :func:`~spasmlog.analysis.counts.rate_ratios` (any ratio estimated on the log scale with a Wald
+        :func:`~spasmlog.analysis.rates.rate_ratios` (any ratio estimated on the log scale with a Wald
         interval). NaN: not estimated.
     n : int or array-like
         Days the estimate rests on (the table's ``n``).
@@ -121,7 +121,7 @@ def days_to_detect(
     p_value : float or array-like, optional
         The unadjusted two-sided Wald p-value of the same estimate (the table's ``p_value``). For a table
         whose intervals use a t reference it does not report, such as
-        :func:`~spasmlog.analysis.counts.rate_ratios`' (Satterthwaite degrees of freedom), the degrees of
+        :func:`~spasmlog.analysis.rates.rate_ratios`' (Satterthwaite degrees of freedom), the degrees of
         freedom are recovered from the estimate, the interval and the p-value together (see Notes).
     df : float or array-like, optional
         Degrees of freedom of the t reference the interval was built with, when known; ``inf`` for a normal
@@ -157,7 +157,7 @@ def days_to_detect(
     :math:`b \\pm c\\,\\mathrm{se}` on the log scale, :math:`\\mathrm{se} = (\\log \\text{ci\\_high} -
     \\log \\text{ci\\_low}) / (2c)`, with :math:`c` the ``1 − alpha/2`` quantile of the t distribution with
     ``df`` degrees of freedom (the normal one for ``df`` = inf). Short diaries have few: the Satterthwaite
-    degrees of freedom of :func:`~spasmlog.analysis.counts.rate_ratios` for water at lag 1 were about 8 at
+    degrees of freedom of :func:`~spasmlog.analysis.rates.rate_ratios` for water at lag 1 were about 8 at
     45 days, 11 at 60, 15 at 90, 27 at 180 and 48 at 365 (medians of 20 simulated diaries), where
     :math:`c` = 2.31, 2.20, 2.13, 2.05, 2.01 against 1.96. Taking them as normal would overstate the
     standard error by up to 18% and the days needed by up to 39%; hence ``p_value``: the interval gives
@@ -190,7 +190,7 @@ def days_to_detect(
     further logging.
 
     Checked by simulation (``tests/test_projection.py``, with :func:`spasmlog.simulate.simulate` and one
-    pre-specified :func:`~spasmlog.analysis.counts.rate_ratios` test of water at lag 1): from a short diary
+    pre-specified :func:`~spasmlog.analysis.rates.rate_ratios` test of water at lag 1): from a short diary
     (60 or 90 days, water planted at 0.75 or 0.8 per 500 mL) not yet clear at 5% or 1%, project; plant the
     estimate; simulate 30–60 diaries at half and at twice the projected length. In 25 of 26 such short
     diaries the half length detected the effect in fewer than 80% and the double length in more (the
@@ -233,7 +233,7 @@ def days_to_detect(
     3      NaN
     Name: additional_days, dtype: float64
 
-    A table from :func:`~spasmlog.analysis.counts.rate_ratios`, whose t reference is recovered from its
+    A table from :func:`~spasmlog.analysis.rates.rate_ratios`, whose t reference is recovered from its
     p-values; two factors tested, each at 0.05 / 2 (Bonferroni):
 
     >>> import spasmlog
