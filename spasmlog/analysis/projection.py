@@ -19,6 +19,8 @@ import pandas as pd
 from numpy.typing import ArrayLike
 from scipy import optimize, stats
 
+from spasmlog import _checks
+
 __all__ = ["DAYS_PER_MONTH", "days_to_detect", "projection_sentence"]
 
 DAYS_PER_MONTH = 365.25 / 12
@@ -34,9 +36,13 @@ def _check_level(value: ArrayLike, name: str, low: float, high: float, *, low_cl
     above = values >= low if low_closed else values > low
     if not (np.isfinite(values) & above & (values < high)).all():
         interval = f"{'[' if low_closed else '('}{low:g}, {high:g})"
-        raise ValueError(
+        _checks.refuse(
             f"The {name!r} parameter of days_to_detect must be a number (or numbers) in {interval}. "
-            f"Got {value!r} instead."
+            f"Got {value!r} instead.",
+            "days_to_detect",
+            name,
+            value,
+            f"a number (or numbers) in {interval}",
         )
     return values
 
@@ -254,7 +260,13 @@ def days_to_detect(
     threshold = _check_level(threshold_p, "threshold_p", 0.0, 1.0)
     level = _check_level(alpha, "alpha", 0.0, 1.0)
     if df is not None and p_value is not None:
-        raise ValueError("days_to_detect takes 'df' or 'p_value' (to recover df from), not both.")
+        _checks.refuse(
+            "days_to_detect takes 'df' or 'p_value' (to recover df from), not both.",
+            "days_to_detect",
+            "p_value",
+            p_value,
+            "None when 'df' is given",
+        )
     inputs: list[object] = [rate_ratio, ci_low, ci_high, n, threshold_p, alpha, p_value, df, span]
     series = next((x for x in inputs if isinstance(x, pd.Series)), None)
     arrays = np.broadcast_arrays(
@@ -265,29 +277,45 @@ def days_to_detect(
     known = np.isfinite(ratio) & np.isfinite(low) & np.isfinite(high) & np.isfinite(days)
     bad = known & ~((low > 0) & (low <= ratio) & (ratio <= high) & (low < high))
     if bad.any():
-        raise ValueError(
+        _checks.refuse(
             "The interval given to days_to_detect must contain its rate ratio and have a width, all > 0: "
             f"at {_where(series, bad)!r} got rate_ratio {ratio[bad][0]!r}, ci_low {low[bad][0]!r}, "
-            f"ci_high {high[bad][0]!r}."
+            f"ci_high {high[bad][0]!r}.",
+            "days_to_detect",
+            "ci_low",
+            low[bad][0],
+            "0 < ci_low ≤ rate_ratio ≤ ci_high, ci_low < ci_high",
         )
     bad = known & ~(days >= 1)
     if bad.any():
-        raise ValueError(
-            f"The 'n' parameter of days_to_detect must be ≥ 1 day. Got {days[bad][0]!r} at {_where(series, bad)!r}."
+        _checks.refuse(
+            f"The 'n' parameter of days_to_detect must be ≥ 1 day. Got {days[bad][0]!r} at {_where(series, bad)!r}.",
+            "days_to_detect",
+            "n",
+            days[bad][0],
+            "≥ 1 day",
         )
     bad = known & ~(calendar >= days) if span is not None else np.zeros_like(known)
     if bad.any():
-        raise ValueError(
+        _checks.refuse(
             "The 'span' parameter of days_to_detect (calendar days) must be at least 'n' (days used). "
-            f"Got span {calendar[bad][0]!r} for n {days[bad][0]!r} at {_where(series, bad)!r}."
+            f"Got span {calendar[bad][0]!r} for n {days[bad][0]!r} at {_where(series, bad)!r}.",
+            "days_to_detect",
+            "span",
+            calendar[bad][0],
+            "at least 'n'",
         )
     if df is None:
         dof = np.full_like(dof, np.inf)
     elif (known & ~(dof > 0)).any():
         bad = known & ~(dof > 0)
-        raise ValueError(
+        _checks.refuse(
             "The 'df' parameter of days_to_detect must be > 0 (inf for a normal reference). "
-            f"Got {dof[bad][0]!r} at {_where(series, bad)!r}."
+            f"Got {dof[bad][0]!r} at {_where(series, bad)!r}.",
+            "days_to_detect",
+            "df",
+            dof[bad][0],
+            "> 0 (inf for a normal reference)",
         )
 
     log_ratio = np.log(np.where(known, ratio, 1.0))
@@ -295,15 +323,20 @@ def days_to_detect(
     if p_value is not None:
         bad = known & ~((p > 0) & (p <= 1))
         if bad.any():
-            raise ValueError(f"The 'p_value' parameter of days_to_detect must be in (0, 1]. Got {p[bad][0]!r}.")
+            _checks.fail("days_to_detect", "p_value", p[bad][0], "in (0, 1]")
         for i in np.flatnonzero(known.ravel()):
             dof.flat[i] = _recover_df(log_ratio.flat[i], half_width.flat[i], p.flat[i], level.flat[i])
         bad = known & np.isnan(dof)
         if bad.any():
-            raise ValueError(
+            _checks.refuse(
                 "The 'p_value' given to days_to_detect does not fit its interval under any t reference "
                 f"(at {_where(series, bad)!r}: rate_ratio {ratio[bad][0]!r}, CI {low[bad][0]!r} to "
-                f"{high[bad][0]!r}, p {p[bad][0]!r}). Give the unadjusted, unrounded Wald p-value of the same estimate."
+                f"{high[bad][0]!r}, p {p[bad][0]!r}). Give the unadjusted, unrounded Wald p-value of the same "
+                "estimate.",
+                "days_to_detect",
+                "p_value",
+                p[bad][0],
+                "the Wald p-value of the estimate and interval given",
             )
 
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -404,9 +437,13 @@ def projection_sentence(additional_days: ArrayLike | pd.Series) -> str | list[st
     """
     values = np.asarray(additional_days, dtype="float64")
     if (values < 0).any():
-        raise ValueError(
+        _checks.refuse(
             f"The 'additional_days' parameter of projection_sentence must be ≥ 0 (or inf, or NaN). "
-            f"Got {additional_days!r} instead."
+            f"Got {additional_days!r} instead.",
+            "projection_sentence",
+            "additional_days",
+            additional_days,
+            "≥ 0 (or inf, or NaN)",
         )
     if isinstance(additional_days, pd.Series):
         return pd.Series([_sentence(v) for v in values], index=additional_days.index, dtype=object)
