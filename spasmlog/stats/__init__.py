@@ -11,45 +11,8 @@ measured speed and by features ``statsmodels`` lacks, and are tested against R a
 - :mod:`spasmlog.stats.segmented`: interrupted time series (:func:`~spasmlog.stats.segmented.segmented_regression`).
 - :mod:`spasmlog.stats.gee`: generalized estimating equations for counts, vectorised over people.
 - :mod:`spasmlog.stats.autocorrelation`: autocorrelation with missing days and the effective sample size.
+- :mod:`spasmlog.stats.linalg`: the pseudo-inverse of stacks of matrices they share.
 
-The public engines are importable from here too (loaded on first use)::
-
-    from spasmlog.stats import count_regression, gee
+Import them from their modules (``from spasmlog.stats.glm import count_regression``); this package
+loads nothing by itself.
 """
-
-from __future__ import annotations
-
-import importlib
-from typing import Any
-
-__all__ = [
-    "CountFit",
-    "GEEFit",
-    "acf",
-    "count_regression",
-    "effective_sample_size",
-    "gee",
-    "newey_west_lags",
-    "segmented_regression",
-]
-
-_WHERE = {
-    "CountFit": "glm",
-    "count_regression": "glm",
-    "GEEFit": "gee",
-    "gee": "gee",
-    "newey_west_lags": "sandwich",
-    "segmented_regression": "segmented",
-    "acf": "autocorrelation",
-    "effective_sample_size": "autocorrelation",
-}
-
-
-def __getattr__(name: str) -> Any:
-    if name in _WHERE:
-        return getattr(importlib.import_module(f"spasmlog.stats.{_WHERE[name]}"), name)
-    raise AttributeError(f"module 'spasmlog.stats' has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted([*globals(), *__all__])
