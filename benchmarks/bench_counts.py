@@ -5,7 +5,7 @@ Run: ``python benchmarks/bench_counts.py [--people N] [--days D] [--repeat R] [-
 1. ``alex`` (one person, 730 days, bundled sample): ``rate_ratios`` for every built-in factor × lags 0–3 and
    ``intervention_effect`` for every intervention. The issue's target: ``correlate`` + ``rate_ratios`` +
    ``intervention_effect`` under 2 s together. Also ``rate_ratios`` on a short diary (one simulated person,
-   120 days) and for 100 such people with ``by="person_id"``: the small-sample inference (Satterthwaite
+   120 days) and for 100 such people with ``person="person_id"``: the small-sample inference (Satterthwaite
    degrees of freedom of every coefficient's HAC variance) must stay cheap.
 2. A cohort from the simulator (default 10,000 people × 365 days): one multivariable ``cohort_model``
    (negative-binomial GEE, exchangeable and AR(1)). Target: under 60 s and 8 GiB.
@@ -31,10 +31,13 @@ from typing import Any
 import numpy as np
 import statsmodels.api as sm
 
-from spasmlog.analysis.counts import cohort_model, gee, intervention_effect, rate_ratios
+from spasmlog.analysis.cohort import cohort_model
 from spasmlog.analysis.daily import daily_table
+from spasmlog.analysis.interventions import intervention_effect
+from spasmlog.analysis.rates import rate_ratios
 from spasmlog.samples import load_sample
 from spasmlog.simulate import simulate
+from spasmlog.stats.gee import gee
 
 COHORT_FACTORS = ["water_ml", "exercise_min", "sitting_h", "stress", "alcohol_g", "sleep_h"]
 COHORT_LAGS = (0, 1)
@@ -78,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
     first = short[short["person_id"] == short["person_id"].iloc[0]]
     seconds, peak, table = measure(lambda: rate_ratios(first), args.repeat)
     rows.append(("rate_ratios (one person, 120 days)", f"{table['factor'].nunique()} factors × 4 lags", seconds, peak))
-    seconds, peak, table = measure(lambda: rate_ratios(short, by="person_id"), 1)
+    seconds, peak, table = measure(lambda: rate_ratios(short, person="person_id"), 1)
     rows.append(("rate_ratios (100 people × 120 days, by person)", f"{len(table):,} rows", seconds, peak))
 
     started = time.perf_counter()

@@ -46,15 +46,16 @@ def _start(days: int) -> str:
 
 def oracle_p(daily: object, lag: int) -> float:
     """p-value of one pre-specified quasi-Poisson test of water at ``lag`` with HAC errors (normal reference)."""
-    from spasmlog.analysis.counts import _Calendar, _fit_batch
+    from spasmlog.analysis._person_days import Calendar
+    from spasmlog.stats.glm import fit_batch
 
-    calendar = _Calendar.of(daily)  # type: ignore[arg-type]
+    calendar = Calendar.of(daily)  # type: ignore[arg-type]
     y = calendar.values("spasm_count")
     base = np.column_stack(list(calendar.time_design(weekday=True, trend=True).values()))
     x = calendar.values("water_ml", lag) / 500.0
     ok = np.isfinite(y) & np.isfinite(x)
     design = np.column_stack([base, np.where(ok, x - np.nanmean(np.where(ok, x, np.nan)), 0.0)])
-    fits = _fit_batch(design[None], y, ok[None], errors="hac")
+    fits = fit_batch(design[None], y, ok[None], cov_type="hac")
     z = fits.params[0, -1] / np.sqrt(fits.cov[0, -1, -1])
     return float(2 * stats.norm.sf(abs(z)))
 
@@ -63,8 +64,8 @@ def one_diary(args: tuple[int, float, int, float, int]) -> tuple[bool, bool, boo
     """(water stated, HAC oracle rejects, anything stated, own single-test p) for one simulated diary."""
     days, ratio, lag, missing, seed = args
     warnings.simplefilter("ignore")
-    from spasmlog.analysis.counts import rate_ratios
     from spasmlog.analysis.daily import daily_table
+    from spasmlog.analysis.rates import rate_ratios
     from spasmlog.simulate import Effect, simulate
 
     effects = [] if ratio == 1 else [Effect("water_ml", lag=lag, per=500, rate_ratio=ratio)]

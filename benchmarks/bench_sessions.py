@@ -103,7 +103,7 @@ def main() -> None:
     print("|---|---|---|---|---|---|")
     start = time.perf_counter()
     for label, daily, truth in scenarios:
-        table = session_effect(daily, by="person_id")
+        table = session_effect(daily, person="person_id")
         for term in ("after", "session_day", "course"):
             rows = table[table["term"] == term]
             ok = rows[rows["status"] == "ok"]
@@ -114,7 +114,7 @@ def main() -> None:
                 f"| {cover:.3f} | {ok['rate_ratio'].median():.3f} |",
                 flush=True,
             )
-    without = session_effect(scenarios[-1][1], by="person_id", course=False)
+    without = session_effect(scenarios[-1][1], person="person_id", course=False)
     after = without[(without["term"] == "after") & (without["status"] == "ok")]
     print(
         f"| {scenarios[-1][0]}, course=False | after | {len(after) / n:.3f} | {(after['p_value'] <= 0.05).mean():.3f} ",

@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from spasmlog.analysis.counts import cohort_model
+from spasmlog.analysis.cohort import cohort_model
 from spasmlog.analysis.daily import daily_table
 from spasmlog.analysis.multicomp import adjust_pvalues
 from spasmlog.simulate import Effect, simulate

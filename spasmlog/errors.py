@@ -22,6 +22,7 @@ __all__ = [
     "LogValidationError",
     "MissingColumnError",
     "ParameterError",
+    "ParameterTypeError",
     "SmallSampleWarning",
     "SpasmlogError",
     "UnrecognisedTableError",
@@ -178,6 +179,20 @@ class ParameterError(SpasmlogError, ValueError):
         return cls(
             message + (f" {hint}" if hint else ""), function=function, parameter=parameter, value=value, allowed=allowed
         )
+
+
+class ParameterTypeError(ParameterError, TypeError):
+    """An argument of the wrong kind altogether (a list where a DataFrame is needed).
+
+    Both a :class:`ParameterError` (so a :class:`ValueError`) and a :class:`TypeError`, as scikit-learn's
+    ``InvalidParameterError`` is, so code that caught either before still catches it.
+
+    Examples
+    --------
+    >>> error = ParameterTypeError("No table.", function="correlate", parameter="daily", value=[1], allowed="a table")
+    >>> isinstance(error, TypeError), isinstance(error, ValueError), error.parameter
+    (True, True, 'daily')
+    """
 
 
 class SmallSampleWarning(UserWarning):

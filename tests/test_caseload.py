@@ -8,8 +8,8 @@ import pytest
 
 import spasmlog
 from spasmlog.analysis.caseload import MIN_DAYS, caseload_summary
-from spasmlog.analysis.counts import rate_ratios
 from spasmlog.analysis.daily import daily_table
+from spasmlog.analysis.rates import rate_ratios
 from spasmlog.simulate import Effect, Intervention
 
 
@@ -178,7 +178,7 @@ def test_strongest_is_what_rate_ratios_states(cohort: pd.DataFrame, alpha: float
         part, factors=["water_ml", "stress", "exercise_min", "exercise_load", "steps"], alpha=alpha
     )
     table = rate_ratios(
-        part, factors=["water_ml", "stress", "exercise_min", "exercise_load", "steps"], alpha=alpha, by="person_id"
+        part, factors=["water_ml", "stress", "exercise_min", "exercise_load", "steps"], alpha=alpha, person="person_id"
     )
     for person, row in summary.set_index("person_id").iterrows():
         mine = table[(table["person_id"] == person) & (table["status"] == "ok") & (table["p_adjusted"] <= alpha)]

@@ -12,10 +12,11 @@ import statsmodels.api as sm
 from scipy import stats
 
 import spasmlog
-from spasmlog.analysis.counts import cohort_model, gee
+from spasmlog.analysis.cohort import cohort_model
 from spasmlog.analysis.daily import daily_table
 from spasmlog.errors import SmallSampleWarning
 from spasmlog.simulate import Effect, Intervention
+from spasmlog.stats.gee import gee
 
 FACTORS = ["water_ml", "sitting_h", "sleep_h", "stress"]
 STRUCTURES = {

@@ -208,7 +208,7 @@ def test_rm_corr_alpha_sets_the_interval_level(oracle: Callable[[str], pd.DataFr
         ({"x": "wght"}, ValueError, "Could not interpret value `wght` for `x`. An entry with this name does not"),
         ({"subject": "who"}, ValueError, "Could not interpret value `who` for `subject`"),
         ({"y": "id"}, ValueError, "The column `id` given for `y` is not numeric"),
-        ({"alpha": 0}, ValueError, r"The 'alpha' parameter of rm_corr must be a float in the range \(0, 1\)"),
+        ({"alpha": 0}, ValueError, r"The 'alpha' parameter of rm_corr must be a number in \(0, 1\)"),
     ],
 )
 def test_rm_corr_argument_errors(
@@ -485,7 +485,7 @@ def test_a_lag_2_relation_is_found_at_lag_2_not_0(rng: np.random.Generator) -> N
 
 def test_lags_stay_within_each_person() -> None:
     frame = _persons(np.arange(40.0).reshape(2, 20) % 7, x=np.arange(40.0).reshape(2, 20) % 5)
-    result = correlate(frame, factors=["x"], lags=(0, 1, 3), by="person_id", min_days=4)
+    result = correlate(frame, factors=["x"], lags=(0, 1, 3), person="person_id", min_days=4)
     assert result["n"].tolist() == [20, 19, 17, 20, 19, 17]  # p001's first days see no factor of p000
 
 
@@ -538,7 +538,7 @@ def test_alpha_sets_the_interval_level(alex: pd.DataFrame) -> None:
 
 def test_by_person_runs_each_person_and_adjusts_within_each_person() -> None:
     clinic = daily_table(spasmlog.load_sample("clinic"))
-    result = correlate(clinic, factors=["water_ml", "sitting_h"], lags=(0, 1), by="person_id")
+    result = correlate(clinic, factors=["water_ml", "sitting_h"], lags=(0, 1), person="person_id")
     assert list(result.columns) == ["person_id", *CORRELATE_COLUMNS]
     assert result["person_id"].nunique() == 12
     one = clinic[clinic["person_id"] == "c03"]
@@ -549,7 +549,7 @@ def test_by_person_runs_each_person_and_adjusts_within_each_person() -> None:
 
 def test_several_people_without_by_is_an_error_not_a_pooled_analysis() -> None:
     clinic = daily_table(spasmlog.load_sample("clinic"))
-    with pytest.raises(ValueError, match=r"holds 12 people \(c01, c02, c03, ...\).*by='person_id'.*within_person"):
+    with pytest.raises(ValueError, match=r"holds 12 people \(c01, c02, c03, ...\).*person='person_id'.*within_person"):
         correlate(clinic)
 
 
@@ -562,17 +562,18 @@ def test_several_people_without_by_is_an_error_not_a_pooled_analysis() -> None:
         ),
         ({"adjust": "bh"}, r"The 'adjust' parameter of correlate must be one of \{'bonferroni', 'fdr_bh'"),
         ({"autocorrelation": "none"}, r"The 'autocorrelation' parameter of correlate must be one of"),
-        ({"alpha": 1.5}, r"The 'alpha' parameter of correlate must be a float in the range \(0, 1\). Got 1.5"),
-        ({"lags": (-1, 0)}, r"The 'lags' parameter of correlate must be whole numbers of days ≥ 0"),
-        ({"lags": "01"}, r"The 'lags' parameter of correlate must be whole numbers"),
+        ({"alpha": 1.5}, r"The 'alpha' parameter of correlate must be a number in \(0, 1\). Got 1.5"),
+        ({"lags": (-1, 0)}, r"The 'lags' parameter of correlate must be distinct whole numbers of days ≥ 0"),
+        ({"lags": "01"}, r"The 'lags' parameter of correlate must be distinct whole numbers"),
         ({"lags": (1, 1)}, "lists a lag twice"),
-        ({"lags": ()}, r"The 'lags' parameter of correlate must be whole numbers"),
+        ({"lags": ()}, r"The 'lags' parameter of correlate must be distinct whole numbers"),
         ({"min_days": 2}, r"The 'min_days' parameter of correlate must be a whole number ≥ 4. Got 2 instead."),
         ({"outcome": "spasms"}, "Could not interpret value `spasms` for `outcome`. An entry with this name does not"),
         ({"factors": ["water_ml", "wter_ml"]}, "Could not interpret value `wter_ml` for `factors`"),
         ({"factors": ["exercise_type"]}, "The column `exercise_type` given for `factors` is not numeric or yes/no"),
         ({"factors": []}, "must name at least one column"),
         ({"by": "date"}, r"The 'by' parameter of correlate must be None or 'person_id'. Got 'date' instead."),
+        ({"person": "date"}, r"The 'person' parameter of correlate must be None or 'person_id'. Got 'date' instead."),
         ({"weekday": "yes"}, r"The 'weekday' parameter of correlate must be True or False. Got 'yes' instead."),
     ],
 )
@@ -604,7 +605,7 @@ def test_people_interleaved_are_an_error() -> None:
 
 def test_no_planted_effect_few_series_with_any_finding(null_people: pd.DataFrame) -> None:
     """200 independent people-years, every factor × lags 0–3: ≤ 10% have any BH finding at q = 0.05."""
-    result = correlate(null_people, by="person_id")
+    result = correlate(null_people, person="person_id")
     assert result["factor"].nunique() >= 20 and result["lag"].nunique() == 4
     assert _any_finding_share(result) <= 0.10
     ok = result[result["status"] == "ok"]
@@ -615,9 +616,9 @@ def test_no_planted_effect_few_series_with_any_finding(null_people: pd.DataFrame
 
 def test_autocorrelation_handling_keeps_persistent_series_honest(persistent_null: pd.DataFrame) -> None:
     """Persistent but unrelated series look related when days are treated as independent."""
-    honest = correlate(persistent_null, by="person_id")
-    naive = correlate(persistent_null, by="person_id", autocorrelation="ignore")
-    lag1_only = correlate(persistent_null, by="person_id", autocorrelation="ar1")
+    honest = correlate(persistent_null, person="person_id")
+    naive = correlate(persistent_null, person="person_id", autocorrelation="ignore")
+    lag1_only = correlate(persistent_null, person="person_id", autocorrelation="ar1")
     assert _any_finding_share(honest) <= 0.10
     assert (honest["p_value"] < 0.05).mean() <= 0.065
     assert ((honest["ci_low"] <= 0) & (honest["ci_high"] >= 0)).mean() >= 0.935
@@ -627,7 +628,7 @@ def test_autocorrelation_handling_keeps_persistent_series_honest(persistent_null
 
 
 def test_planted_water_effect_is_a_negative_correlation_at_lag_1(water_people: pd.DataFrame) -> None:
-    result = correlate(water_people, factors=["water_ml"], by="person_id")
+    result = correlate(water_people, factors=["water_ml"], person="person_id")
     at = result.pivot_table(index="person_id", columns="lag", values="r")
     assert (at[1] < 0).mean() >= 0.9  # most replicate people-years
     assert (at.idxmin(axis=1) == 1).mean() >= 0.6  # and lag 1 is the strongest
@@ -710,7 +711,7 @@ def test_within_person_columns_and_individual_counts(rng: np.random.Generator) -
     assert list(result.columns) == WITHIN_PERSON_COLUMNS
     assert result["factor"].tolist() == ["x", "x", "z", "z"]
     np.testing.assert_allclose(result["p_adjusted"], adjust_pvalues(result["p_value"]))
-    by_person = correlate(frame, factors=["x", "z"], lags=(0, 1), by="person_id", method="pearson", trend=False)
+    by_person = correlate(frame, factors=["x", "z"], lags=(0, 1), person="person_id", method="pearson", trend=False)
     for row in result.itertuples():
         mine = by_person[(by_person["factor"] == row.factor) & (by_person["lag"] == row.lag)]
         mine = mine[mine["status"] == "ok"]
@@ -759,8 +760,8 @@ def test_within_person_statuses() -> None:
     [
         ({"autocorrelation": "robust"}, r"The 'autocorrelation' parameter of within_person must be one of \{'ar1', "),
         ({"outcome": "count"}, "Could not interpret value `count` for `outcome`"),
-        ({"lags": [0.5]}, "The 'lags' parameter of within_person must be whole numbers"),
-        ({"alpha": "0.05"}, "The 'alpha' parameter of within_person must be a float"),
+        ({"lags": [0.5]}, "The 'lags' parameter of within_person must be distinct whole numbers"),
+        ({"alpha": "0.05"}, "The 'alpha' parameter of within_person must be a number"),
         ({"weekday": 1}, "The 'weekday' parameter of within_person must be True or False. Got 1 instead."),
     ],
 )
@@ -836,7 +837,7 @@ def test_within_person_calibration_over_replicate_cohorts() -> None:
 @pytest.mark.slow
 def test_no_planted_effect_calibration_pearson_and_more_replicates() -> None:
     sim = spasmlog.simulate(n_people=400, days=365, seed=17, effects=[], interventions=[])
-    result = correlate(daily_table(sim.log), by="person_id", method="pearson")
+    result = correlate(daily_table(sim.log), person="person_id", method="pearson")
     assert _any_finding_share(result) <= 0.10
 
 
@@ -874,7 +875,7 @@ def _null_with_days_missing(seed: int, people: int, days: int, share: float, run
 
 
 def _false_positive_share(frame: pd.DataFrame, **options: object) -> float:
-    result = correlate(frame, by="person_id", **options)  # type: ignore[arg-type]
+    result = correlate(frame, person="person_id", **options)  # type: ignore[arg-type]
     ok = result[result["status"] == "ok"]
     assert len(ok) >= 0.9 * len(result)
     return float((ok["p_value"] < 0.05).mean())
@@ -911,8 +912,8 @@ def _trending_diaries(seed: int, people: int, days: int = 365) -> pd.DataFrame:
 def test_a_shared_trend_is_not_an_association_by_default() -> None:
     """Without the trend, water is 'associated' with fewer spasms in about a third of the tests."""
     frame = _trending_diaries(31, 150)
-    adjusted = correlate(frame, by="person_id", factors=["water_ml"])
-    plain = correlate(frame, by="person_id", factors=["water_ml"], trend=False)
+    adjusted = correlate(frame, person="person_id", factors=["water_ml"])
+    plain = correlate(frame, person="person_id", factors=["water_ml"], trend=False)
     assert (adjusted["status"] == "ok").all()
     assert (plain["p_value"] < 0.05).mean() >= 0.2
     assert (plain["r"] < 0).mean() >= 0.9
@@ -923,7 +924,7 @@ def test_a_shared_trend_is_not_an_association_by_default() -> None:
 @pytest.mark.slow
 def test_a_shared_trend_calibration() -> None:
     frame = _trending_diaries(32, 600)
-    result = correlate(frame, by="person_id")
+    result = correlate(frame, person="person_id")
     water = result[result["factor"] == "water_ml"]
     assert 0.035 <= (water["p_value"] < 0.05).mean() <= 0.065
     assert (result[result["factor"] == "other"]["p_value"] < 0.05).mean() <= 0.065
@@ -961,12 +962,12 @@ def test_correlate_with_trend_is_the_partial_correlation_given_weekday_and_trend
 
 
 def test_the_trend_is_rate_ratios_trend() -> None:
+    from spasmlog.analysis._person_days import Calendar
     from spasmlog.analysis.correlation import _trend_columns
-    from spasmlog.analysis.counts import _Calendar
 
     for days in (30, 120, 365, 730):
         frame = pd.DataFrame({"date": pd.date_range("2024-03-04", periods=days)})
-        design = _Calendar.of(frame).time_design(weekday=False, trend=True)
+        design = Calendar.of(frame).time_design(weekday=False, trend=True)
         expected = np.column_stack([v for k, v in design.items() if k.startswith("trend")])
         np.testing.assert_allclose(_trend_columns(days), expected, atol=0)
 

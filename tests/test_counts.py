@@ -9,19 +9,16 @@ import statsmodels.api as sm
 from scipy import stats
 
 import spasmlog
-from spasmlog.analysis.counts import (
-    cohort_model,
-    compare_days,
-    count_regression,
-    gee,
-    intervention_effect,
-    newey_west_lags,
-    rate_ratios,
-    segmented_regression,
-)
+from spasmlog.analysis.cohort import cohort_model
 from spasmlog.analysis.daily import daily_table
+from spasmlog.analysis.interventions import intervention_effect
 from spasmlog.analysis.multicomp import adjust_pvalues
+from spasmlog.analysis.rates import compare_days, rate_ratios
 from spasmlog.simulate import Effect, Intervention
+from spasmlog.stats.gee import gee
+from spasmlog.stats.glm import count_regression
+from spasmlog.stats.sandwich import newey_west_lags
+from spasmlog.stats.segmented import segmented_regression
 
 RESULT_COLUMNS = [
     "factor", "lag", "per", "rate_ratio", "ci_low", "ci_high", "p_value", "p_adjusted", "n", "status",
@@ -82,7 +79,7 @@ def test_ucla_poisson_matches_r_glm(oracle):
             "math": data["math"].astype(float),
         }
     )
-    fit = count_regression(design, data["num_awards"], family="poisson", errors="model")
+    fit = count_regression(design, data["num_awards"], family="poisson", cov_type="model")
     table = fit.table.set_index("term")
     np.testing.assert_allclose(table["coef"], [-5.24712, 1.08386, 0.36981, 0.07015], atol=5e-6)
     np.testing.assert_allclose(table["se"], [0.65845, 0.35825, 0.44107, 0.01060], atol=5e-6)
@@ -101,7 +98,7 @@ def test_ucla_negative_binomial_matches_mass_glm_nb(oracle):
             "Vocational": (data["prog"] == "Vocational").astype(float),
         }
     )
-    fit = count_regression(design, data["daysabs"], family="negative_binomial", errors="model")
+    fit = count_regression(design, data["daysabs"], family="negative_binomial", cov_type="model")
     table = fit.table.set_index("term")
     np.testing.assert_allclose(table["coef"], [2.615265, -0.005993, -0.440760, -1.278651], atol=5e-7)
     np.testing.assert_allclose(table["se"], [0.197460, 0.002505, 0.182610, 0.200720], atol=5e-7)
@@ -124,7 +121,7 @@ def test_interrupted_time_series_matches_lopez_bernal(oracle, harmonics, expecte
         exposure="stdpop",
         harmonics=harmonics,
         period=12,
-        errors="quasi",
+        cov_type="quasi",
     ).set_index("term")
     ban = table.loc["smokban"]
     assert (round(ban["rate_ratio"], 3), round(ban["ci_low"], 3), round(ban["ci_high"], 3)) == expected
@@ -156,7 +153,7 @@ def test_poisson_model_errors_agree_with_statsmodels(counts_data):
 def test_quasi_poisson_errors_agree_with_statsmodels(counts_data):
     design, y = counts_data
     theirs = sm.GLM(y, design, family=sm.families.Poisson()).fit(scale="X2", tol=1e-13)
-    ours = count_regression(design, y, errors="quasi")
+    ours = count_regression(design, y, cov_type="quasi")
     np.testing.assert_allclose(ours.table["se"], theirs.bse, rtol=0, atol=1e-8)
     assert ours.scale == pytest.approx(theirs.scale, abs=1e-8)
 
@@ -167,7 +164,7 @@ def test_hac_errors_agree_with_statsmodels(counts_data, maxlags):
     theirs = sm.GLM(y, design, family=sm.families.Poisson()).fit(
         cov_type="HAC", cov_kwds={"maxlags": maxlags, "use_correction": False}, tol=1e-13
     )
-    ours = count_regression(design, y, errors="hac", maxlags=maxlags)
+    ours = count_regression(design, y, cov_type="hac", maxlags=maxlags)
     np.testing.assert_allclose(ours.params, theirs.params, rtol=0, atol=1e-8)
     np.testing.assert_allclose(ours.table["se"], theirs.bse, rtol=0, atol=1e-8)
 
@@ -175,10 +172,10 @@ def test_hac_errors_agree_with_statsmodels(counts_data, maxlags):
 def test_hac_counts_days_not_rows(counts_data):
     """Rows further apart in time than the kernel's lags do not enter each other's sums (gaps count)."""
     design, y = counts_data
-    apart = count_regression(design, y, errors="hac", maxlags=5, time=np.arange(len(y)) * 10)
+    apart = count_regression(design, y, cov_type="hac", maxlags=5, time=np.arange(len(y)) * 10)
     theirs = sm.GLM(y, design, family=sm.families.Poisson()).fit(cov_type="HC0", tol=1e-13)
     np.testing.assert_allclose(apart.table["se"], theirs.bse, rtol=0, atol=1e-8)
-    adjacent = count_regression(design, y, errors="hac", maxlags=5)
+    adjacent = count_regression(design, y, cov_type="hac", maxlags=5)
     assert not np.allclose(adjacent.table["se"], apart.table["se"])
 
 
@@ -191,7 +188,7 @@ def test_small_sample_hac_is_leverage_corrected_sandwich(counts_data):
     scores = design * ((y - mu) / (1 - leverage))[:, None]
     bread = np.linalg.inv(design.T @ (design * mu[:, None]))
     expected = np.sqrt(np.diag(bread @ scores.T @ scores @ bread))
-    ours = count_regression(design, y, errors="hac", maxlags=0, small_sample=True)
+    ours = count_regression(design, y, cov_type="hac", maxlags=0, small_sample=True)
     np.testing.assert_allclose(ours.table["se"], expected, rtol=0, atol=1e-8)
 
 
@@ -199,11 +196,11 @@ def test_t_reference_of_quasi_poisson_agrees_with_statsmodels(counts_data):
     """reference="t": Student's t with the residual degrees of freedom, as R's summary.glm for quasipoisson."""
     design, y = counts_data
     theirs = sm.GLM(y, design, family=sm.families.Poisson()).fit(scale="X2", tol=1e-13, use_t=True)
-    ours = count_regression(design, y, errors="quasi", reference="t")
+    ours = count_regression(design, y, cov_type="quasi", reference="t")
     np.testing.assert_allclose(ours.table["p_value"], theirs.pvalues, rtol=1e-8)
     np.testing.assert_allclose(np.log(ours.table[["ci_low", "ci_high"]]), theirs.conf_int(), rtol=0, atol=1e-8)
     assert ours.df_resid == 296 and (ours.table["df"] == 296).all()
-    assert np.isinf(count_regression(design, y, errors="quasi").table["df"]).all()
+    assert np.isinf(count_regression(design, y, cov_type="quasi").table["df"]).all()
 
 
 def brute_force_hac(design: np.ndarray, y: np.ndarray, maxlags: int) -> tuple[np.ndarray, np.ndarray]:
@@ -233,7 +230,7 @@ def test_hac_t_reference_has_satterthwaite_degrees_of_freedom(counts_data, maxla
     """The bias-corrected HC2-HAC variance, its Satterthwaite df and the t intervals, against T × T algebra."""
     design, y = counts_data
     design, y = design[:120], y[:120]
-    ours = count_regression(design, y, errors="hac", maxlags=maxlags, small_sample="hc2", reference="t")
+    ours = count_regression(design, y, cov_type="hac", maxlags=maxlags, small_sample="hc2", reference="t")
     se, df = brute_force_hac(design, y, maxlags)
     np.testing.assert_allclose(ours.table["se"], se, rtol=1e-8)
     np.testing.assert_allclose(ours.table["df"], df, rtol=1e-8)
@@ -243,7 +240,7 @@ def test_hac_t_reference_has_satterthwaite_degrees_of_freedom(counts_data, maxla
     skewed = design.copy()
     skewed[:, 3] = 0.0
     skewed[:6, 3] = 1.0  # a yes/no factor on 6 of 120 rows: its variance rests on few rows
-    rare = count_regression(skewed, y, errors="hac", maxlags=maxlags, small_sample="hc2", reference="t")
+    rare = count_regression(skewed, y, cov_type="hac", maxlags=maxlags, small_sample="hc2", reference="t")
     assert rare.table["df"].iloc[3] < 10 < rare.table["df"].iloc[1]
 
 
@@ -254,7 +251,7 @@ def test_small_sample_hc2_divides_scores_by_root_of_one_minus_leverage(counts_da
     scores = design * ((y - mu) / np.sqrt(1 - glm.get_hat_matrix_diag()))[:, None]
     bread = np.linalg.inv(design.T @ (design * mu[:, None]))
     expected = np.sqrt(np.diag(bread @ scores.T @ scores @ bread))
-    ours = count_regression(design, y, errors="hac", maxlags=0, small_sample="hc2")
+    ours = count_regression(design, y, cov_type="hac", maxlags=0, small_sample="hc2")
     np.testing.assert_allclose(ours.table["se"], expected, rtol=0, atol=1e-8)
 
 
@@ -396,9 +393,9 @@ def test_adjust_for_other_factors(alex):
 
 
 def test_several_people_need_by(clinic):
-    with pytest.raises(ValueError, match=r"12 people.*by='person_id'.*cohort_model"):
+    with pytest.raises(ValueError, match=r"12 people.*person='person_id'.*cohort_model"):
         rate_ratios(clinic)
-    table = rate_ratios(clinic, by="person_id", factors=["water_ml", "sitting_h"], lags=(0, 1))
+    table = rate_ratios(clinic, person="person_id", factors=["water_ml", "sitting_h"], lags=(0, 1))
     assert table.columns.tolist() == ["person_id", *RESULT_COLUMNS]
     assert table["person_id"].nunique() == 12
     for _, part in table.groupby("person_id"):
@@ -532,7 +529,12 @@ def test_too_few_days_with_spasms_says_so():
         ({"min_days": 0}, r"The 'min_days' parameter of rate_ratios must be a whole number ≥ 1"),
         ({"per": {"water_ml": -1}}, r"The 'per' parameter of rate_ratios takes steps > 0"),
         ({"per": 500}, r"The 'per' parameter of rate_ratios must be a mapping"),
-        ({"by": "person"}, r"Could not interpret value `person` for `by`"),
+        ({"person": "person"}, r"Could not interpret value `person` for `person`"),
+        ({"by": "person"}, r"Could not interpret value `person` for `person`"),
+        (
+            {"person": "person_id", "by": "pid"},
+            r"rate_ratios was given both person=.person_id. and its old name by=.pid.",
+        ),
     ],
 )
 def test_rate_ratios_argument_errors(alex, kwargs, message):
@@ -578,9 +580,9 @@ def test_compare_days_statuses_and_errors(alex, clinic):
         compare_days(alex, "stress")
     with pytest.raises(ValueError, match=r"'below' parameter of compare_days must be a number"):
         compare_days(alex, "stress", below="4")  # type: ignore[arg-type]
-    with pytest.raises(ValueError, match=r"by='person_id'"):
+    with pytest.raises(ValueError, match=r"person='person_id'"):
         compare_days(clinic, "water_ml")
-    per_person = compare_days(clinic, "water_ml", by="person_id")
+    per_person = compare_days(clinic, "water_ml", person="person_id")
     assert per_person.columns[0] == "person_id" and len(per_person) == 12
 
 
@@ -622,9 +624,9 @@ def test_intervention_effect_tangled_interventions(alex):
 
 
 def test_intervention_effect_by_person(clinic):
-    with pytest.raises(ValueError, match=r"by='person_id'"):
+    with pytest.raises(ValueError, match=r"person='person_id'"):
         intervention_effect(clinic)
-    table = intervention_effect(clinic, by="person_id")
+    table = intervention_effect(clinic, person="person_id")
     assert table.columns[0] == "person_id"
     assert set(table["person_id"]) == {f"c{i:02d}" for i in range(1, 13)}
     assert (table["days_during"] > 0).all()  # other people's interventions are not listed
@@ -709,7 +711,7 @@ def test_count_regression_argument_errors(counts_data):
     with pytest.raises(ValueError, match=r"same rows"):
         count_regression(design, y[:-1])
     with pytest.raises(ValueError, match=r"must not repeat a time point"):
-        count_regression(design, y, errors="hac", time=np.zeros(len(y)))
+        count_regression(design, y, cov_type="hac", time=np.zeros(len(y)))
     with pytest.raises(ValueError, match=r"The 'reference' parameter of count_regression must be one of"):
         count_regression(design, y, reference="z")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match=r"The 'small_sample' parameter of count_regression must be one of"):
@@ -833,7 +835,7 @@ def check_recovery(table: pd.DataFrame, planted: dict[tuple[str, int], float]) -
 
 def test_planted_effects_are_recovered_at_the_right_lag():
     daily = replicate_series(200, 365, 1, [Effect("water_ml", 1, 500, 0.8), Effect("sitting_h", 0, 1, 1.08)])
-    table = rate_ratios(daily, by="person_id", factors=["water_ml", "sitting_h"], lags=(0, 1, 2))
+    table = rate_ratios(daily, person="person_id", factors=["water_ml", "sitting_h"], lags=(0, 1, 2))
     right = check_recovery(table, PLANTED)
     assert right["water_ml"] >= 0.85, right  # a strong effect: nearly always placed at its lag
     assert right["sitting_h"] >= 0.5, right  # a weak one (1.08 per hour): usually
@@ -848,7 +850,7 @@ def test_no_planted_effect_no_finding_beyond_the_rate(effects):
     """≤ 10 % of series with any BH-significant rate ratio at q = 0.05, over 200 series."""
     tested = ["water_ml", "alcohol_g", "steps", "stress", "caffeine_mg"]
     daily = replicate_series(200, 365, 2, effects, [*tested, "sitting_h"])
-    table = rate_ratios(daily, by="person_id", factors=tested)
+    table = rate_ratios(daily, person="person_id", factors=tested)
     assert (table["status"] == "ok").mean() > 0.99
     flagged = table.groupby("person_id")["p_adjusted"].min().le(0.05)
     assert flagged.mean() <= 0.10, flagged.mean()
@@ -873,7 +875,7 @@ def check_null_calibration(table: pd.DataFrame, limit: float = 0.07) -> None:
 def test_short_diaries_with_every_factor_no_finding_beyond_the_rate():
     """120 days, every built-in factor × lags 0–3 (21 columns, 18 hypotheses a diary), 300 diaries: at most
     5 % of diaries state anything (8.5 %: 5 % and three binomial standard errors of a 300-diary study)."""
-    table = rate_ratios(null_diaries(300, 120, seed=1), by="person_id")
+    table = rate_ratios(null_diaries(300, 120, seed=1), person="person_id")
     assert table.groupby("person_id")["factor"].nunique().min() == 21
     check_null_calibration(table, limit=0.085)
 
@@ -881,14 +883,14 @@ def test_short_diaries_with_every_factor_no_finding_beyond_the_rate():
 @pytest.mark.slow
 @pytest.mark.parametrize(("n", "days"), [(1000, 120), (400, 365)])
 def test_diaries_with_every_factor_no_finding_beyond_the_rate_large(n, days):
-    check_null_calibration(rate_ratios(null_diaries(n, days, seed=7), by="person_id"))
+    check_null_calibration(rate_ratios(null_diaries(n, days, seed=7), person="person_id"))
 
 
 def test_weekday_adjustment_removes_weekly_confounding():
     """Alcohol rises at weekends when sitting falls: without the weekday it looks protective."""
     daily = replicate_series(100, 365, 3, [Effect("sitting_h", 0, 1, 1.3)], ["alcohol_g", "steps", "sitting_h"])
-    adjusted = rate_ratios(daily, by="person_id", factors=["alcohol_g", "steps"], lags=(0,))
-    naive = rate_ratios(daily, by="person_id", factors=["alcohol_g", "steps"], lags=(0,), weekday=False)
+    adjusted = rate_ratios(daily, person="person_id", factors=["alcohol_g", "steps"], lags=(0,))
+    naive = rate_ratios(daily, person="person_id", factors=["alcohol_g", "steps"], lags=(0,), weekday=False)
     assert (naive["p_value"] <= 0.05).mean() > 0.25  # five times the nominal rate
     assert (adjusted["p_value"] <= 0.05).mean() < 0.1
 
@@ -901,7 +903,7 @@ def test_intervention_effect_coverage():
     sim = spasmlog.simulate(
         200, 240, seed=4, effects=[], interventions=interventions, person_sd=0.0, baseline_per_day=1.0
     )
-    table = intervention_effect(daily_table(sim.log), by="person_id")
+    table = intervention_effect(daily_table(sim.log), person="person_id")
     truth = np.where(table["intervention"] == "on_stretching", 0.7, 1.0)
     table["covered"] = (table["ci_low"] <= truth) & (truth <= table["ci_high"])
     assert (table["status"] == "ok").all()
@@ -967,7 +969,7 @@ WEEKDAY_TERMS = ["tue", "wed", "thu", "fri", "sat", "sun"]
 
 def programme_calibration(daily: pd.DataFrame, effect: float) -> tuple[float, float]:
     """Share of diaries with p ≤ 0.05 for the programme, and share whose 95 % interval covers ``effect``."""
-    table = intervention_effect(daily, by="person_id")
+    table = intervention_effect(daily, person="person_id")
     assert (table["status"] == "ok").all()
     covered = (table["ci_low"] <= effect) & (effect <= table["ci_high"])
     return float((table["p_value"] <= 0.05).mean()), float(covered.mean())
@@ -1008,7 +1010,7 @@ def test_intervention_effect_persistent_and_white_spasm_rates_large(days):
 def test_planted_effects_recovered_over_two_years_with_every_factor():
     effects = [Effect("water_ml", 1, 500, 0.8), Effect("sitting_h", 0, 1, 1.08), Effect("exercise_min", 1, 30, 1.1)]
     daily = replicate_series(300, 730, 5, effects)
-    table = rate_ratios(daily, by="person_id")
+    table = rate_ratios(daily, person="person_id")
     planted = {**PLANTED, ("exercise_min", 1): 1.1}
     # derived factors carry the planted exercise effect (load, acute:chronic ratio): leave them out here
     derived = {"exercise_load", "acute_chronic_ratio", "unaccustomed_exercise", "exercise_rpe", "warmup"}

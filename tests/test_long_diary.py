@@ -9,9 +9,11 @@ import pytest
 import statsmodels.api as sm
 
 import spasmlog
-from spasmlog.analysis.counts import count_regression, intervention_effect, rate_ratios
 from spasmlog.analysis.daily import daily_table
+from spasmlog.analysis.interventions import intervention_effect
 from spasmlog.analysis.overview import analyse_person
+from spasmlog.analysis.rates import rate_ratios
+from spasmlog.stats.glm import count_regression
 
 PLANTED = {("water_ml", 1): 0.80, ("exercise_min", 1): 1.10, ("sitting_h", 0): 1.08, ("stress", 0): 1.06}
 
@@ -75,7 +77,7 @@ def test_count_regression_on_thousands_of_days_and_many_trend_pieces_converges()
         design[f"trend{k}"] = np.clip(position - k / 40, 0, None)
     design["x"] = rng.normal(size=days)
     y = rng.poisson(np.exp(1.0 + 0.5 * np.sin(6 * position) + 0.2 * design["x"]))
-    fit = count_regression(design, y, errors="quasi")
+    fit = count_regression(design, y, cov_type="quasi")
     theirs = sm.GLM(y, design, family=sm.families.Poisson()).fit(tol=1e-12, maxiter=200)
     assert fit.converged
     np.testing.assert_allclose(fit.params, theirs.params, rtol=1e-6, atol=1e-8)

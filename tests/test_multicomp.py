@@ -49,5 +49,5 @@ def test_all_missing_gives_all_missing() -> None:
 
 
 def test_unknown_method_is_an_error() -> None:
-    with pytest.raises(ValueError, match="The 'method' parameter must be one of"):
+    with pytest.raises(ValueError, match="The 'method' parameter of adjust_pvalues must be one of"):
         adjust_pvalues([0.1], method="fdr")  # type: ignore[arg-type]

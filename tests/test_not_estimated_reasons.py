@@ -10,8 +10,9 @@ import pandas as pd
 import pytest
 
 import spasmlog
-from spasmlog.analysis.counts import intervention_effect, rate_ratios
+from spasmlog.analysis.interventions import intervention_effect
 from spasmlog.analysis.overview import analyse_person
+from spasmlog.analysis.rates import rate_ratios
 
 
 def write_daily(folder: Path, frame: pd.DataFrame) -> pd.DataFrame:

@@ -12,8 +12,8 @@ from scipy import optimize, stats
 from statsmodels.stats.power import NormalIndPower
 
 from spasmlog.analysis import days_to_detect, projection_sentence
-from spasmlog.analysis.counts import rate_ratios
 from spasmlog.analysis.daily import daily_table
+from spasmlog.analysis.rates import rate_ratios
 from spasmlog.logformat.schemas import today
 from spasmlog.simulate import Effect, simulate
 

@@ -9,11 +9,12 @@ import pytest
 import statsmodels.api as sm
 
 import spasmlog
-from spasmlog.analysis.counts import count_regression, newey_west_lags
 from spasmlog.analysis.daily import daily_table
 from spasmlog.analysis.multicomp import adjust_pvalues
 from spasmlog.analysis.sessions import session_effect, session_interventions
 from spasmlog.simulate import Intervention
+from spasmlog.stats.glm import count_regression
+from spasmlog.stats.sandwich import newey_west_lags
 
 COLUMNS = ["intervention", "term", "window", "sessions", "days", "n", "mean", "mean_other"]
 COLUMNS += ["rate_ratio", "ci_low", "ci_high", "p_value", "p_adjusted", "status"]
@@ -109,8 +110,8 @@ def test_alex_sports_massages_are_estimated(alex):
 
 def test_session_interventions_finds_the_single_day_interventions(alex, clinic):
     assert session_interventions(alex) == ["on_sports_massage"]
-    assert session_interventions(clinic, by="person_id") == ["on_physiotherapy_session"]
-    clinic_table = session_effect(clinic, by="person_id")
+    assert session_interventions(clinic, person="person_id") == ["on_physiotherapy_session"]
+    clinic_table = session_effect(clinic, person="person_id")
     assert set(clinic_table["intervention"]) == {"on_physiotherapy_session"}
 
 
@@ -143,7 +144,7 @@ def test_agrees_with_count_regression_and_statsmodels(alex):
     design, y, day = alex_design(alex)
     used = np.isfinite(y)
     expected = count_regression(
-        design[used], y[used], errors="hac", time=day[used], small_sample="hc2", reference="t"
+        design[used], y[used], cov_type="hac", time=day[used], small_sample="hc2", reference="t"
     ).table.set_index("term")
     for term in ("after", "session_day", "course"):
         for column in ("rate_ratio", "ci_low", "ci_high", "p_value"):
@@ -165,7 +166,7 @@ def test_agrees_with_count_regression_and_statsmodels(alex):
 
 
 def test_planted_session_effect_is_recovered():
-    table = session_effect(sessions_diaries(100, 240, seed=1, after=0.6, on_day=1.5), by="person_id")
+    table = session_effect(sessions_diaries(100, 240, seed=1, after=0.6, on_day=1.5), person="person_id")
     after, on_day = table[table["term"] == "after"], table[table["term"] == "session_day"]
     assert (after["status"] == "ok").all()
     assert abs(np.log(after["rate_ratio"].median() / 0.6)) < 0.1
@@ -179,15 +180,15 @@ def test_a_course_effect_is_not_credited_to_the_days_after():
     plan = Intervention("physio", kind="therapy_session", rate_ratio=0.6, every_days=7, days=120)
     sim = spasmlog.simulate(60, 365, seed=2, effects=[], interventions=[plan], factors=["water_ml"])
     daily = daily_table(sim.log)
-    table = session_effect(daily, by="person_id").set_index("term")
+    table = session_effect(daily, person="person_id").set_index("term")
     assert abs(np.log(table.loc["after", "rate_ratio"].median())) < 0.1
     assert table.loc["course", "rate_ratio"].median() < 0.75
-    without = session_effect(daily, by="person_id", course=False).set_index("term")
+    without = session_effect(daily, person="person_id", course=False).set_index("term")
     assert without.loc["after", "rate_ratio"].median() < 0.9  # what the course term removes
 
 
 def test_null_sessions_false_positive_rate():
-    table = session_effect(null_sessions(200, 180, seed=3), by="person_id")
+    table = session_effect(null_sessions(200, 180, seed=3), person="person_id")
     after = table[table["term"] == "after"]
     assert (after["status"] == "ok").mean() >= 0.97
     rate = (after["p_value"] <= 0.05).mean()
@@ -196,7 +197,7 @@ def test_null_sessions_false_positive_rate():
 
 @pytest.mark.slow
 def test_null_sessions_false_positive_rate_large():
-    table = session_effect(null_sessions(1000, 365, seed=4), by="person_id")
+    table = session_effect(null_sessions(1000, 365, seed=4), person="person_id")
     for term in ("after", "session_day"):
         rows = table[(table["term"] == term) & (table["status"] == "ok")]
         assert len(rows) >= 950
@@ -206,7 +207,7 @@ def test_null_sessions_false_positive_rate_large():
 
 @pytest.mark.slow
 def test_planted_session_effect_coverage_large():
-    table = session_effect(sessions_diaries(600, 365, seed=5, after=0.7, missing=0.1), by="person_id")
+    table = session_effect(sessions_diaries(600, 365, seed=5, after=0.7, missing=0.1), person="person_id")
     after = table[(table["term"] == "after") & (table["status"] == "ok")]
     assert len(after) >= 590
     assert 0.925 <= covered(after, 0.7).mean() <= 0.975
@@ -246,7 +247,7 @@ def test_statuses(alex, clinic):
     assert table.loc["session_day", "status"] == "no spasms logged on any session day (no finite estimate)"
     assert table.loc["after", "status"] == "ok" and table.loc["after", "n"] == 704 - 6
 
-    table = session_effect(clinic, by="person_id")
+    table = session_effect(clinic, person="person_id")
     course = table[(table["person_id"] == "c01") & (table["term"] == "course")].iloc[0]
     assert course["status"] == "too few days outside the course (4 < 14)"
     assert (table.loc[table["term"] == "after", "status"] == "ok").all()
@@ -286,5 +287,5 @@ def test_argument_errors(alex, kwargs, message):
 
 
 def test_several_people_need_by(clinic):
-    with pytest.raises(ValueError, match=r"by='person_id'"):
+    with pytest.raises(ValueError, match=r"person='person_id'"):
         session_effect(clinic)

@@ -11,9 +11,10 @@ import pytest
 import statsmodels.api as sm
 
 import spasmlog
-from spasmlog.analysis.counts import intervention_effect, rate_ratios
 from spasmlog.analysis.daily import daily_table
+from spasmlog.analysis.interventions import intervention_effect
 from spasmlog.analysis.overview import analyse_person
+from spasmlog.analysis.rates import rate_ratios
 from spasmlog.analysis.sessions import session_effect
 from spasmlog.simulate import Intervention
 

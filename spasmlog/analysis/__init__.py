@@ -9,12 +9,14 @@ would show it (:func:`days_to_detect`, :func:`projection_sentence`).
 """
 
 from spasmlog.analysis.caseload import caseload_summary
+from spasmlog.analysis.cohort import cohort_model
 from spasmlog.analysis.correlation import correlate, partial_corr, rm_corr, within_person
-from spasmlog.analysis.counts import cohort_model, compare_days, intervention_effect, rate_ratios
 from spasmlog.analysis.daily import daily_table
 from spasmlog.analysis.findings import findings
+from spasmlog.analysis.interventions import intervention_effect
 from spasmlog.analysis.multicomp import adjust_pvalues
 from spasmlog.analysis.projection import days_to_detect, projection_sentence
+from spasmlog.analysis.rates import compare_days, rate_ratios
 from spasmlog.analysis.sessions import session_effect
 
 __all__ = [

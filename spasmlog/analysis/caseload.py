@@ -14,25 +14,15 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from spasmlog.analysis.counts import (
-    _MIN_SPASM_DAYS,
-    _by_person,
-    _Calendar,
-    _check_alpha,
-    _check_column,
-    _check_columns,
-    _check_lags,
-    _default_factors,
-    _fit_batch,
-    _fit_person,
-    _Model,
-    _per_of,
-    _wald,
-    rate_ratios,
-)
+from spasmlog import _checks
+from spasmlog.analysis import _checks_daily
+from spasmlog.analysis._person_days import MIN_SPASM_DAYS as _MIN_SPASM_DAYS
+from spasmlog.analysis._person_days import Calendar, Model, by_person, fit_person
 from spasmlog.analysis.decision import decide, hypothesis_of, one_sided_weights, row_adjusted
 from spasmlog.analysis.factor_tests import _DRAWS, _normal_draws, _root, joint_correlation, weighted_max_t_pvalue
 from spasmlog.analysis.findings import factor_label
+from spasmlog.analysis.rates import default_factors, per_of, rate_ratios
+from spasmlog.stats.glm import fit_batch, wald
 
 __all__ = ["MIN_DAYS", "MIN_SPASM_DAYS", "SEARCH_UP_TO", "caseload_summary", "not_enough_days"]
 
@@ -114,7 +104,7 @@ def _changes(frame: pd.DataFrame, codes: np.ndarray, outcome: str, window: int, 
 
     ``frame`` is sorted by person and date and ``codes`` numbers its people 0..P−1 in that order. One row per
     person: the weekly rates, ``change_*`` and the days each person has (``span``, ``known``, ``spasm_days``).
-    The rate ratio of each person is the quasi-Poisson model :func:`spasmlog.count_regression` fits to the
+    The rate ratio of each person is the quasi-Poisson model :func:`spasmlog.stats.glm.count_regression` fits to the
     days of the two windows (HAC errors with HC2, a t reference), all people fitted as one batch.
     """
     people = int(codes.max()) + 1 if codes.size else 0
@@ -185,9 +175,9 @@ def _changes(frame: pd.DataFrame, codes: np.ndarray, outcome: str, window: int, 
         x[i, pos, 1] = late[rows][mine]
         y[i, pos] = value[rows][mine]
         valid[i, pos] = True
-        fit = _fit_batch(x, y, valid, offset=np.zeros(t), errors="hac", small_sample="hc2", reference="t")
+        fit = fit_batch(x, y, valid, offset=np.zeros(t), cov_type="hac", small_sample="hc2", reference="t")
         se = np.sqrt(np.clip(fit.cov[:, 1, 1], 0, None))
-        ratio, low, high, p_value = _wald(fit.params[:, 1], se, alpha, fit.df[:, 1])
+        ratio, low, high, p_value = wald(fit.params[:, 1], se, alpha, fit.df[:, 1])
         out.loc[chunk, ["change_ratio", "change_ci_low", "change_ci_high", "change_p_value"]] = np.column_stack(
             [ratio, low, high, p_value]
         )
@@ -367,7 +357,7 @@ def _strongest_row(result: pd.DataFrame, details: dict[str, np.ndarray], alpha: 
 
 
 def _shifted(values: np.ndarray, lag: int) -> np.ndarray:
-    """A calendar series ``lag`` days later (the first ``lag`` days missing), as ``_Calendar.values`` does."""
+    """A calendar series ``lag`` days later (the first ``lag`` days missing), as ``Calendar.values`` does."""
     if not lag:
         return values
     days = values.size
@@ -378,23 +368,23 @@ def _strongest(
     daily: pd.DataFrame, *, outcome: str, factors: list[str], lags: list[int], alpha: float
 ) -> dict[object, pd.Series]:
     """Person → the rate_ratios row of their strongest association (with ``p_adjusted``), for those with one."""
-    per_of = {f: _per_of(daily[f], f, {}) for f in factors}
+    step_of = {f: per_of(daily[f], f, {}) for f in factors}
     found: dict[object, pd.Series] = {}
     if not factors:
         return found
-    for key, frame in _by_person(daily, "person_id"):
-        calendar = _Calendar.of(frame)
+    for key, frame in by_person(daily, "person_id"):
+        calendar = Calendar.of(frame, "caseload_summary")
         y = calendar.values(outcome)
         base = calendar.time_design(weekday=True, trend=True)
         values = {f: calendar.values(f) for f in factors}  # each column read once, then shifted for each lag
-        models = [_Model(_shifted(values[f], lag)[:, None] / per_of[f]) for f in factors for lag in lags]
+        models = [Model(_shifted(values[f], lag)[:, None] / step_of[f]) for f in factors for lag in lags]
         details: dict[str, np.ndarray] = {}
-        result = _fit_person(
+        result = fit_person(
             calendar, y, base, [], models, min_days=MIN_DAYS, alpha=alpha, inference="acf", details=details
         )
         result.insert(0, "factor", [f for f in factors for _ in lags])
         result.insert(1, "lag", np.array([g for _ in factors for g in lags], dtype=np.int64))
-        result.insert(2, "per", np.array([per_of[f] for f in factors for _ in lags], dtype=np.float64))
+        result.insert(2, "per", np.array([step_of[f] for f in factors for _ in lags], dtype=np.float64))
         chosen = _strongest_row(result, details, alpha)
         if chosen is not None:
             found[key] = result.iloc[chosen[0]].copy()
@@ -465,11 +455,11 @@ def caseload_summary(
     between them (season, the home programme, the visits), and says nothing about cause. Its interval and
     p-value use the same small-sample inference as :func:`spasmlog.rate_ratios`: bias-corrected HC2 HAC
     errors and a t reference with Satterthwaite degrees of freedom (see
-    :func:`spasmlog.analysis.counts.count_regression`). Plain HAC errors with a normal reference covered
+    :func:`spasmlog.stats.glm.count_regression`). Plain HAC errors with a normal reference covered
     "no change" in 91.6 % of 5,975 simulated clients without one (120 days, two four-week windows,
     over-dispersed counts); these cover it in 95.1 %. All people's changes are fitted as one batch.
 
-    The strongest association is exactly the row :func:`spasmlog.rate_ratios` (``by="person_id"``) states
+    The strongest association is exactly the row :func:`spasmlog.rate_ratios` (``person="person_id"``) states
     with the smallest ``p_adjusted`` (ties: the smaller ``p_value``). Its max-T p-values need a numerical
     integration each; only those that can still make a finding are computed: a hypothesis whose smallest
     possible p-value (its weighted Bonferroni bound times its largest weight) is above ``alpha`` × its weight
@@ -485,21 +475,33 @@ def caseload_summary(
     >>> len(summary), summary["change_status"].eq("ok").all()
     (12, np.True_)
     """
-    if "person_id" not in daily or outcome not in daily:
-        raise ValueError(f"caseload_summary needs a daily table with person_id and {outcome!r} (see daily_table).")
-    if window < 7:
-        raise ValueError(f"The 'window' parameter of caseload_summary must be at least 7 days. Got {window!r} instead.")
     function = "caseload_summary"
-    outcome = _check_column(daily, outcome, "outcome")
-    lag_list = _check_lags(lags, function)
-    _check_alpha(alpha, function)
+    if "person_id" not in daily or outcome not in daily:
+        _checks.refuse(
+            f"caseload_summary needs a daily table with person_id and {outcome!r} (see daily_table).",
+            function,
+            "daily",
+            type(daily).__name__,
+            f"a daily table with person_id and {outcome!r}",
+        )
+    if window < 7:
+        _checks.refuse(
+            f"The 'window' parameter of {function} must be at least 7 days. Got {window!r} instead.",
+            function,
+            "window",
+            window,
+            "at least 7 days",
+        )
+    outcome = _checks.column(daily, outcome, "outcome", function, frame="daily")
+    lag_list = _checks_daily.lags(lags, function)
+    _checks.probability(alpha, "alpha", function)
     factor_list = (
-        _default_factors(daily, outcome, "person_id") if factors is None else _check_columns(daily, factors, "factors")
+        default_factors(daily, outcome, "person_id")
+        if factors is None
+        else _checks.columns(daily, factors, "factors", function, frame="daily")
     )
     if associations is not None and not isinstance(associations, bool):
-        raise ValueError(
-            f"The 'associations' parameter of {function} must be True, False or None. Got {associations!r}."
-        )
+        _checks.fail(function, "associations", associations, "True, False or None")
     frame = daily[daily["person_id"].notna()]
     frame = frame.sort_values(["person_id", "date"], kind="stable").reset_index(drop=True)
     codes, people = pd.factorize(frame["person_id"], sort=True)

@@ -10,12 +10,14 @@ Three questions, three functions:
 - :func:`within_person`: :func:`rm_corr` for every factor × lag of a cohort at once, with the dependence
   between a person's days allowed for, and how many people individually go the same way.
 
-:func:`partial_corr` gives the (Pearson or Spearman) partial correlation of two columns given others, and
-:func:`effective_sample_size` the effective number of independent days of two autocorrelated series.
+:func:`partial_corr` gives the (Pearson or Spearman) partial correlation of two columns given others;
+:func:`~spasmlog.stats.autocorrelation.acf` and :func:`~spasmlog.stats.autocorrelation.effective_sample_size`
+(the engines of :mod:`spasmlog.stats.autocorrelation`, importable from here as before) the autocorrelation
+with missing days and the effective number of independent days of two autocorrelated series.
 Both :func:`correlate` and :func:`within_person` allow for weekly rhythms by default (``weekday=True``):
 each person's series are centred on their own means for each day of the week, so that factors that merely
 change at weekends, as spasms may for other reasons, are not reported as associated; :func:`correlate`
-also allows for a smooth time trend by default (``trend=True``, as :func:`spasmlog.analysis.counts.rate_ratios`).
+also allows for a smooth time trend by default (``trend=True``, as :func:`spasmlog.analysis.rates.rate_ratios`).
 Lags and autocorrelations are on the calendar: a day not logged is a gap, never filled in or closed up.
 Everything is vectorised: across factors and lags with array operations, and across the people of a
 cohort with sorted arrays and sparse matrix products (no Python loop over people).
@@ -23,17 +25,27 @@ cohort with sorted arrays and sparse matrix products (no Python loop over people
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Literal
 
 import numpy as np
 import pandas as pd
 from scipy import sparse, stats
 
-from spasmlog.analysis.counts import _DAYS_PER_TREND_PIECE
+from spasmlog import _checks
+from spasmlog.analysis import _checks_daily
+from spasmlog.analysis._person_days import DAYS_PER_TREND_PIECE
 from spasmlog.analysis.daily import association_factors
 from spasmlog.analysis.decision import decide_rows, with_hypotheses
 from spasmlog.analysis.multicomp import ADJUST_METHODS, Adjust, adjust_pvalues
+from spasmlog.stats.autocorrelation import (
+    acf,
+    clipped_effective,
+    effective_sample_size,
+    pair_counts,
+    pairwise_acf,
+    variance_ratio,
+)
 
 __all__ = [
     "CORRELATE_COLUMNS",
@@ -53,7 +65,7 @@ CohortAutocorrelation = Literal["cluster", "bartlett", "ar1", "ignore"]
 _AUTOCORRELATION = ("bartlett", "ar1", "ignore")
 
 CORRELATE_COLUMNS = ["factor", "lag", "n", "n_effective", "r", "ci_low", "ci_high", "p_value", "p_adjusted", "status"]
-"""The columns of :func:`correlate` (with ``person_id`` first when ``by="person_id"``)."""
+"""The columns of :func:`correlate` (with ``person_id`` first when ``person="person_id"``)."""
 
 WITHIN_PERSON_COLUMNS = [
     "factor",
@@ -83,100 +95,8 @@ _WEEK = 7  # weekday centring groups a person's days by their position in the lo
 
 
 # --------------------------------------------------------------------------------------------------
-# Argument checks at the public boundary
+# The daily table: each person's rows, one per calendar day
 # --------------------------------------------------------------------------------------------------
-
-
-def _check_choice(value: object, name: str, options: Iterable[str], function: str) -> None:
-    choices = sorted(options)
-    if not isinstance(value, str) or value not in choices:
-        shown = "{" + ", ".join(repr(c) for c in choices) + "}"
-        raise ValueError(f"The {name!r} parameter of {function} must be one of {shown}. Got {value!r} instead.")
-
-
-def _check_bool(value: object, name: str, function: str) -> bool:
-    if not isinstance(value, bool | np.bool_):
-        raise ValueError(f"The {name!r} parameter of {function} must be True or False. Got {value!r} instead.")
-    return bool(value)
-
-
-def _check_alpha(alpha: object, function: str) -> float:
-    if isinstance(alpha, bool) or not isinstance(alpha, int | float | np.floating) or not 0 < float(alpha) < 1:
-        raise ValueError(
-            f"The 'alpha' parameter of {function} must be a float in the range (0, 1). Got {alpha!r} instead."
-        )
-    return float(alpha)
-
-
-def _check_min_days(min_days: object, function: str) -> int:
-    if isinstance(min_days, bool) or not isinstance(min_days, int | np.integer) or min_days < 4:
-        raise ValueError(
-            f"The 'min_days' parameter of {function} must be a whole number ≥ 4. Got {min_days!r} instead."
-        )
-    return int(min_days)
-
-
-def _check_lags(lags: object, function: str) -> list[int]:
-    if isinstance(lags, int | np.integer) and not isinstance(lags, bool):
-        lags = [lags]
-    if isinstance(lags, str) or not isinstance(lags, Iterable):
-        raise ValueError(
-            f"The 'lags' parameter of {function} must be whole numbers of days ≥ 0, e.g. (0, 1, 2, 3). "
-            f"Got {lags!r} instead."
-        )
-    values = list(lags)
-    if not values or any(isinstance(v, bool) or not isinstance(v, int | np.integer) or v < 0 for v in values):
-        raise ValueError(
-            f"The 'lags' parameter of {function} must be whole numbers of days ≥ 0, e.g. (0, 1, 2, 3). "
-            f"Got {lags!r} instead."
-        )
-    if len(set(values)) != len(values):
-        raise ValueError(f"The 'lags' parameter of {function} lists a lag twice. Got {lags!r} instead.")
-    return [int(v) for v in values]
-
-
-def _check_frame(data: object, name: str, function: str) -> pd.DataFrame:
-    if not isinstance(data, pd.DataFrame):
-        raise TypeError(
-            f"The {name!r} parameter of {function} must be a pandas DataFrame. Got {type(data).__name__} instead."
-        )
-    return data
-
-
-def _check_column(data: pd.DataFrame, value: object, role: str, frame: str, *, numeric: bool = True) -> str:
-    """The column name ``value`` given for ``role``, checked to exist (and to be numeric or yes/no)."""
-    if not isinstance(value, str) or value not in data.columns:
-        raise ValueError(
-            f"Could not interpret value `{value}` for `{role}`. An entry with this name does not appear in `{frame}`."
-        )
-    if numeric:
-        column = data[value]
-        if not (pd.api.types.is_numeric_dtype(column) or pd.api.types.is_bool_dtype(column)):
-            raise ValueError(
-                f"The column `{value}` given for `{role}` is not numeric or yes/no (its dtype is {column.dtype}); "
-                "only numbers and yes/no columns can be correlated."
-            )
-    return value
-
-
-def _check_factors(daily: pd.DataFrame, factors: object, outcome: str, function: str) -> list[str]:
-    if factors is None:
-        chosen = association_factors(daily, outcome=outcome)
-        if not chosen:
-            raise ValueError(f"`daily` has no factor columns for {function}: no numeric or yes/no column is recorded.")
-        return chosen
-    if isinstance(factors, str):
-        factors = [factors]
-    if not isinstance(factors, Iterable):
-        raise ValueError(
-            f"The 'factors' parameter of {function} must be a list of column names or None. Got {factors!r} instead."
-        )
-    names = list(factors)
-    if not names:
-        raise ValueError(f"The 'factors' parameter of {function} must name at least one column. Got [] instead.")
-    if len(set(names)) != len(names):
-        raise ValueError(f"The 'factors' parameter of {function} lists a column twice. Got {names!r} instead.")
-    return [_check_column(daily, name, "factors", "daily") for name in names]
 
 
 def _as_float(column: pd.Series) -> np.ndarray:
@@ -194,14 +114,24 @@ def _person_bounds(daily: pd.DataFrame, function: str) -> tuple[np.ndarray, np.n
     if "person_id" in daily.columns and n:
         codes, ids = pd.factorize(daily["person_id"], use_na_sentinel=True)
         if (codes < 0).any():
-            raise ValueError(f"{function} needs a `person_id` on every row of `daily`; some are missing.")
+            _checks.refuse(
+                f"{function} needs a `person_id` on every row of `daily`; some are missing.",
+                function,
+                "daily",
+                "a missing person_id",
+                "a person_id on every row",
+            )
         new = np.ones(n, dtype=bool)
         new[1:] = codes[1:] != codes[:-1]
         starts = np.flatnonzero(new)
         if len(starts) != len(ids):
-            raise ValueError(
+            _checks.refuse(
                 f"{function} needs each person's days together and in date order, as daily_table returns them. "
-                "Sort `daily` by person_id and date."
+                "Sort `daily` by person_id and date.",
+                function,
+                "daily",
+                "people's rows interleaved",
+                "each person's days together, in date order",
             )
         people = np.asarray(ids, dtype=object)
     else:
@@ -216,217 +146,21 @@ def _person_bounds(daily: pd.DataFrame, function: str) -> tuple[np.ndarray, np.n
         bad = np.flatnonzero(within & (step != 1))
         if len(bad):
             row = int(bad[0])
-            raise ValueError(
+            _checks.refuse(
                 f"{function} needs one row per calendar day for each person, in date order, so that a lag is a "
                 f"number of days (use daily_table, which fills in the days not logged). Rows {row} and {row + 1} "
-                f"of `daily` are {int(step[row])} day(s) apart."
+                f"of `daily` are {int(step[row])} day(s) apart.",
+                function,
+                "daily",
+                f"rows {row} and {row + 1} {int(step[row])} day(s) apart",
+                "one row per calendar day for each person, in date order",
             )
     return bounds, people
 
 
 # --------------------------------------------------------------------------------------------------
-# Autocorrelation and the effective number of days
+# Tests on the effective number of days (its engine: spasmlog.stats.autocorrelation)
 # --------------------------------------------------------------------------------------------------
-
-
-def acf(values: np.ndarray | pd.Series, *, max_lag: int) -> np.ndarray:
-    """Autocorrelations at lags 1 … ``max_lag`` of daily series with missing days, per column.
-
-    Parameters
-    ----------
-    values : array-like, shape (n_days,) or (n_days, n_series)
-        One row per consecutive calendar day; NaN where not recorded.
-    max_lag : int
-        The largest lag, in days.
-
-    Returns
-    -------
-    numpy.ndarray, shape (max_lag,) or (max_lag, n_series)
-        :math:`\\rho(k)` for k = 1 … ``max_lag``, within [−1, 1]; 0 for a constant or empty series and at
-        lags with no pair of recorded days.
-
-    Notes
-    -----
-    Each series is centred on the mean of its *n* recorded days, and each autocovariance is the mean
-    product over the :math:`N_k` pairs of recorded days that are *k* calendar days apart:
-
-    .. math:: \\rho(k) = \\frac{\\sum_{(t, t+k)\\ \\mathrm{recorded}} \\tilde x_t \\tilde x_{t+k} / N_k}
-              {\\sum_{t\\ \\mathrm{recorded}} \\tilde x_t^2 / n}.
-
-    A day not recorded is left out, not filled in and not closed up: the pairs at lag *k* are pairs of days
-    *k* days apart on the calendar. This is ``statsmodels.tsa.stattools.acf(x, adjusted=True,
-    missing="conservative")``; with no missing day it is the "adjusted" estimator of Box & Jenkins (dividing
-    lag *k* by :math:`T - k`, not *T*). The usual biased estimator treats a missing day as the mean, which
-    pulls every autocorrelation towards 0 by the share of days missing; an effective number of days built
-    from such autocorrelations claims too many independent days, and a correlation between two unrelated
-    persistent series is called significant too often (7.7% per test at the 5% level with 30% of days
-    missing and 13.3% with 50%, in an independent audit).
-
-    References
-    ----------
-    Box GEP, Jenkins GM, Reinsel GC, Ljung GM (2015). Time Series Analysis: Forecasting and Control, 5th ed.
-    Wiley.
-
-    Parzen E (1963). On spectral analysis with missing observations and amplitude modulation. Sankhyā A
-    25:383–392.
-
-    Examples
-    --------
-    >>> acf(np.array([1.0, 2.0, 3.0, 4.0, np.nan, 5.0, 6.0, 7.0]), max_lag=2).round(3).tolist()
-    [0.8, 0.375]
-    """
-    array = np.asarray(values, dtype="float64")
-    flat = array.ndim == 1
-    x = array[:, None] if flat else array
-    if isinstance(max_lag, bool) or not isinstance(max_lag, int | np.integer) or max_lag < 1:
-        raise ValueError(f"The 'max_lag' parameter of acf must be a whole number ≥ 1. Got {max_lag!r} instead.")
-    recorded = ~np.isnan(x)
-    out = _pairwise_acf(np.where(recorded, x, 0.0), recorded, int(max_lag))
-    return out[:, 0] if flat else out
-
-
-def _pairwise_acf(values: np.ndarray, recorded: np.ndarray, max_lag: int) -> np.ndarray:
-    """:func:`acf` of (days × series) ``values`` (any number where not ``recorded``): shape (max_lag, series)."""
-    count = recorded.sum(axis=0)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        mean = np.where(recorded, values, 0.0).sum(axis=0) / count
-    centred = np.where(recorded, values - mean, 0.0)
-    weight = recorded.astype(np.float64)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        variance = (centred * centred).sum(axis=0) / count
-    out = np.zeros((max_lag, values.shape[1]))
-    for k in range(1, min(max_lag, len(values) - 1) + 1):
-        pairs = (weight[:-k] * weight[k:]).sum(axis=0)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            out[k - 1] = np.where(pairs > 0, (centred[:-k] * centred[k:]).sum(axis=0) / pairs, 0.0)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.clip(np.where(variance > 0, out / variance, 0.0), -1.0, 1.0)
-
-
-def effective_sample_size(
-    n: float | np.ndarray,
-    acf_x: np.ndarray,
-    acf_y: np.ndarray,
-    *,
-    days: float | np.ndarray | None = None,
-    pairs: np.ndarray | None = None,
-    method: Literal["bartlett", "ar1"] = "bartlett",
-) -> float | np.ndarray:
-    """Effective number of independent days behind the correlation of two autocorrelated series.
-
-    Parameters
-    ----------
-    n : int or array of int
-        Days on which both series are recorded.
-    acf_x, acf_y : array of float, shape (K,) or (K, n_series)
-        Autocorrelations of the two series at lags 1 … K (:func:`acf`).
-    days : int or array of int, optional
-        Calendar days the series span (default ``n``), for the weights :math:`1 - k/\\mathrm{days}`, right
-        when no day is missing.
-    pairs : array of int, shape like ``acf_x``, optional
-        :math:`N_k`: pairs of the *n* days that are *k* calendar days apart, for k = 1 … K; the weights are
-        then :math:`N_k / n`, right whatever days are missing (``days`` is then not used).
-    method : {"bartlett", "ar1"}
-        ``bartlett`` sums over all K lags; ``ar1`` uses only the lag-1 autocorrelations.
-
-    Returns
-    -------
-    float or numpy.ndarray
-        :math:`n_\\mathrm{eff}`, clipped to [min(3, n), n].
-
-    Notes
-    -----
-    Under no association, the variance of the sample correlation of two stationary series is about
-    :math:`\\frac{1}{n}\\left(1 + 2 \\sum_{k \\ge 1} \\rho_x(k) \\rho_y(k)\\right)` instead of :math:`1/n`
-    (Bartlett 1935), so the data carry the information of
-
-    .. math:: n_\\mathrm{eff} = n \\Big/ \\left(1 + 2 \\sum_{k=1}^{K} \\frac{N_k}{n}\\,
-              \\rho_x(k) \\rho_y(k)\\right)
-
-    independent days: the "modified Chelton" estimator that Pyper & Peterman (1998) found to hold the
-    nominal error rate, with K the lags given. :math:`N_k` counts the pairs of the *n* days that are *k*
-    days apart: the covariance of the products :math:`\\tilde x_t \\tilde y_t` at lag *k* enters the variance
-    of their sum once for each such pair. With no day missing :math:`N_k / n = 1 - k/\\mathrm{days}`; with
-    days missing, fewer pairs remain, more so at random than in runs, and ``pairs`` gives them. For two AR(1) series
-    (:math:`\\rho(k) = \\rho_1^k`) the sum is :math:`n (1 - \\rho_{1x}\\rho_{1y}) / (1 + \\rho_{1x}\\rho_{1y})`
-    (Bayley & Hammersley 1946), which ``method="ar1"`` computes from the lag-1 values alone. That shortcut
-    is too optimistic when a series is not AR(1), e.g. a noisy count driven by a slowly changing rate, or
-    weekly rhythms. The upper clip keeps negatively paired autocorrelations from claiming more days than
-    were logged (conservative); the lower one keeps a Fisher-z interval defined.
-
-    References
-    ----------
-    Bartlett MS (1935). Some aspects of the time-correlation problem in regard to tests of significance.
-    J R Stat Soc 98:536–543. doi:10.2307/2342284
-
-    Bayley GV, Hammersley JM (1946). The "effective" number of independent observations in an
-    autocorrelated time series. Suppl J R Stat Soc 8:184–197. doi:10.2307/2983560
-
-    Pyper BJ, Peterman RM (1998). Comparison of methods to account for autocorrelation in correlation
-    analyses of fish data. Can J Fish Aquat Sci 55:2127–2140. doi:10.1139/f98-104
-
-    Examples
-    --------
-    >>> round(float(effective_sample_size(365, np.array([0.5]), np.array([0.3]), method="ar1")), 3)
-    269.783
-    >>> phi_x, phi_y = 0.5 ** np.arange(1, 29), 0.3 ** np.arange(1, 29)  # two AR(1) series
-    >>> round(float(effective_sample_size(365, phi_x, phi_y, days=10**9)), 3)
-    269.783
-    >>> float(effective_sample_size(365, np.array([0.5]), np.array([-0.3])))  # never more days than logged
-    365.0
-    """
-    _check_choice(method, "method", ("bartlett", "ar1"), "effective_sample_size")
-    rho_x = np.asarray(acf_x, dtype="float64")
-    rho_y = np.asarray(acf_y, dtype="float64")
-    if rho_x.ndim == 0 or rho_y.ndim == 0 or len(rho_x) == 0 or len(rho_x) != len(rho_y):
-        raise ValueError(
-            "The 'acf_x' and 'acf_y' parameters of effective_sample_size must be autocorrelations at the same "
-            f"lags 1 … K (K ≥ 1). Got {len(np.atleast_1d(rho_x))} and {len(np.atleast_1d(rho_y))} lags."
-        )
-    n_arr = np.asarray(n, dtype="float64")
-    lag = np.arange(1, len(rho_x) + 1, dtype="float64").reshape((-1,) + (1,) * (rho_x.ndim - 1))
-    if pairs is not None:
-        counts = np.asarray(pairs, dtype="float64")
-        if counts.shape != rho_x.shape:
-            raise ValueError(
-                "The 'pairs' parameter of effective_sample_size must have the shape of 'acf_x' "
-                f"{rho_x.shape}. Got {counts.shape} instead."
-            )
-        with np.errstate(invalid="ignore", divide="ignore"):
-            weight = np.where(n_arr > 0, counts / n_arr, 0.0)
-    else:
-        span = n_arr if days is None else np.asarray(days, dtype="float64")
-        with np.errstate(invalid="ignore", divide="ignore"):
-            weight = np.clip(1.0 - lag / span, 0.0, 1.0)
-    return _effective(n_arr, _ratio(rho_x, rho_y, weight, method))
-
-
-def _ratio(rho_x: np.ndarray, rho_y: np.ndarray, weight: np.ndarray, method: str) -> np.ndarray:
-    """The variance inflation n / n_eff from autocorrelations at lags 1 … K (first axis), lag k weighted by
-    ``weight[k - 1]`` (N_k / n: the share of the days with a partner k days later)."""
-    product = rho_x * rho_y
-    if method == "ar1":
-        p = np.clip(product[0], -1 + 1e-12, 1.0)
-        with np.errstate(divide="ignore"):
-            return np.asarray((1 + p) / (1 - p))
-    return np.asarray(1.0 + 2.0 * (weight * product).sum(axis=0))
-
-
-def _pair_counts(both: np.ndarray, max_lag: int) -> np.ndarray:
-    """N_k for k = 1 … ``max_lag``: pairs of (days × series) ``both`` days that are k days apart."""
-    out = np.zeros((max_lag, both.shape[1]))
-    weight = both.astype(np.float64)
-    for k in range(1, min(max_lag, len(both) - 1) + 1):
-        out[k - 1] = (weight[:-k] * weight[k:]).sum(axis=0)
-    return out
-
-
-def _effective(n: np.ndarray, ratio: np.ndarray | float) -> np.ndarray | float:
-    """``n / ratio`` clipped to [min(3, n), n] (a ratio ≤ 0 or infinite gives the bounds)."""
-    with np.errstate(invalid="ignore", divide="ignore"):
-        raw = np.where(np.asarray(ratio) > 0, n / np.asarray(ratio), np.inf)
-    result = np.clip(raw, np.minimum(3.0, n), n)
-    return float(result) if np.ndim(result) == 0 else result
 
 
 def _max_lag(days: int | np.ndarray, autocorrelation: str) -> np.ndarray:
@@ -503,12 +237,12 @@ def _adjusted_effective(n_eff: np.ndarray, n: np.ndarray, terms: np.ndarray) -> 
 
 
 def _trend_columns(days: int) -> np.ndarray:
-    """(days × pieces) piecewise-linear trend of :func:`spasmlog.analysis.counts.rate_ratios`: position
+    """(days × pieces) piecewise-linear trend of :func:`spasmlog.analysis.rates.rate_ratios`: position
     t/(T − 1) and hinges (t/(T − 1) − k/pieces)+ for k = 1 … pieces − 1, with pieces = round(T/91) ≥ 1."""
     if days < 2:
         return np.empty((days, 0))
     position = np.arange(days) / (days - 1)
-    pieces = max(1, round(days / _DAYS_PER_TREND_PIECE))
+    pieces = max(1, round(days / DAYS_PER_TREND_PIECE))
     return np.column_stack([position, *(np.clip(position - k / pieces, 0.0, None) for k in range(1, pieces))])
 
 
@@ -564,8 +298,8 @@ def _one_person(
         recorded_x, recorded_y = ~np.isnan(series_x), ~np.isnan(series_y)
         left_x = _residuals(series_x, recorded_x, design, _fitter(recorded_x, design)[0])
         left_y = _residuals(series_y, recorded_y, design, _fitter(recorded_y, design)[0])
-        acf_x = _pairwise_acf(left_x, recorded_x, max_lag)
-        acf_y = _pairwise_acf(left_y, recorded_y, max_lag)
+        acf_x = pairwise_acf(left_x, recorded_x, max_lag)
+        acf_y = pairwise_acf(left_y, recorded_y, max_lag)
     keys = ("n", "n_effective", "r", "groups", "terms", "x_constant", "y_constant", "x_weekly", "y_weekly")
     out: dict[str, list[np.ndarray]] = {k: [] for k in (*keys, "x_trend", "y_trend")}
     y_recorded = ~np.isnan(y)
@@ -587,8 +321,10 @@ def _one_person(
         # the effective number of days: lag k of the autocorrelations weighs as the share of paired days
         # with a paired day k days later (N_k / n), so missing days count as gaps, not as neighbours
         with np.errstate(invalid="ignore", divide="ignore"):
-            weight = np.where(n > 0, _pair_counts(both, max_lag) / n, 0.0)
-        n_eff = np.asarray(_effective(n.astype(np.float64), _ratio(acf_x, acf_y, weight, autocorrelation)))
+            weight = np.where(n > 0, pair_counts(both, max_lag) / n, 0.0)
+        n_eff = np.asarray(
+            clipped_effective(n.astype(np.float64), variance_ratio(acf_x, acf_y, weight, autocorrelation))
+        )
         # the partial correlation given the adjustment terms, fitted over the paired days
         inverse, terms = _fitter(both, design)
         da = _residuals(a, both, design, inverse)
@@ -668,11 +404,12 @@ def correlate(
     method: Method = "spearman",
     alpha: float = 0.05,
     adjust: Adjust = "fdr_bh",
-    by: str | None = None,
+    person: str | None = None,
     min_days: int = 14,
     autocorrelation: Autocorrelation = "bartlett",
     weekday: bool = True,
     trend: bool = True,
+    by: str | None = None,
 ) -> pd.DataFrame:
     """Correlation of each factor on day t − lag with the outcome on day t, for one person or each person.
 
@@ -695,9 +432,9 @@ def correlate(
     adjust : {"fdr_bh", "fdr_by", "holm", "bonferroni", "none"}
         Multiple-comparison adjustment across all factor × lag rows of a person
         (:func:`spasmlog.analysis.multicomp.adjust_pvalues`); Benjamini–Hochberg by default.
-    by : {None, "person_id"}
+    person : {None, "person_id"}
         None analyses a table of one person; ``"person_id"`` analyses each person separately. A table of
-        several people with ``by=None`` is an error: pooling days across people mixes differences between
+        several people with ``person=None`` is an error: pooling days across people mixes differences between
         people with changes within a person (use :func:`within_person` for a cohort).
     min_days : int
         Rows resting on fewer days with both the factor and the outcome recorded are not estimated.
@@ -712,15 +449,17 @@ def correlate(
         of the week (see Notes). Without it, a factor that changes at weekends (alcohol, steps, sitting) is
         associated with spasms that change at weekends for any other reason.
     trend : bool
-        Allow for a smooth time trend (the default), as :func:`spasmlog.analysis.counts.rate_ratios` does: a
+        Allow for a smooth time trend (the default), as :func:`spasmlog.analysis.rates.rate_ratios` does: a
         piecewise-linear trend bending every 13 weeks joins the day of the week as a covariate of the partial
         correlation (see Notes). Without it, a factor that rises over the months while spasms fall for any
         other reason is associated with fewer spasms.
+    by : {None, "person_id"}
+        The old name of ``person``, still accepted.
 
     Returns
     -------
     pandas.DataFrame
-        One row per factor × lag (× person, with ``person_id`` first, when ``by="person_id"``), in the order
+        One row per factor × lag (× person, with ``person_id`` first, when ``person="person_id"``), in the order
         of ``factors`` then ``lags``:
 
         - ``factor``, ``lag`` (days);
@@ -746,9 +485,10 @@ def correlate(
 
     Raises
     ------
-    ValueError
-        For an unknown column, an invalid option, a table of several people without ``by``, or rows that
-        are not consecutive days within a person.
+    spasmlog.errors.ParameterError
+        (A ``ValueError``.) For an unknown column, an invalid option, a table of several people without
+        ``person``, or rows that are not consecutive days within a person; a ``daily`` that is not a
+        DataFrame raises its subclass :class:`~spasmlog.errors.ParameterTypeError`, also a ``TypeError``.
 
     Notes
     -----
@@ -815,14 +555,14 @@ def correlate(
     day-of-week indicators.
 
     Time trend: with ``trend=True`` (the default) the covariates also hold the smooth trend of
-    :func:`spasmlog.analysis.counts.rate_ratios`, a piecewise-linear function of the day with
+    :func:`spasmlog.analysis.rates.rate_ratios`, a piecewise-linear function of the day with
     round(*T*/91) pieces (one bend every 13 weeks; the position *t*/(*T* − 1) and a hinge at each bend),
     so *r* is the partial correlation given the day of the week and the trend: least-squares residuals of
     both series (ranks for Spearman) on the *c* terms over the paired days; with ``autocorrelation="ignore"``
     exactly :func:`partial_corr` (Pearson) of the series, or of their ranks, with those covariates. Unlike
     ``ppcor``'s Spearman partial correlation the trend itself is not ranked: ranks of a day-of-week
     indicator are the indicator rescaled, but ranks of a hinge are not a hinge, and the trend is meant to
-    be the one :func:`~spasmlog.analysis.counts.rate_ratios` fits. The effective number of days becomes
+    be the one :func:`~spasmlog.analysis.rates.rate_ratios` fits. The effective number of days becomes
     :math:`n_\\mathrm{eff} (n - c + 1)/n`, as for the weekday means, and the autocorrelations are those of
     what the weekday means and the trend leave of each series. Without it, a factor that rose over a year
     while spasms fell (no effect planted) was flagged in 11% of diaries (an independent audit); with it, in
@@ -831,7 +571,7 @@ def correlate(
     autocorrelations of what is left understate the dependence of very persistent series: for latent AR(1)
     coefficients of 0.93 (a month-long memory) the share of null tests at p < 0.05 was 9% with the trend
     and 5.5% without it; for 0.8 both are about 5–6%.
-    Correlations are associations, not causes. With ``by="person_id"`` each person's rows form their own
+    Correlations are associations, not causes. With ``person="person_id"`` each person's rows form their own
     family for ``adjust``, as each person reads their own result; re-adjust ``p_value`` over the whole
     table for control across people. Each person takes about 10 ms (all factors × 4 lags over two years),
     so this suits caseloads; for cohorts use :func:`within_person`.
@@ -883,37 +623,42 @@ def correlate(
     ['ok', 'factor constant']
     """
     function = "correlate"
-    daily = _check_frame(daily, "daily", function)
-    _check_choice(method, "method", ("spearman", "pearson"), function)
-    _check_choice(adjust, "adjust", ADJUST_METHODS, function)
-    _check_choice(autocorrelation, "autocorrelation", _AUTOCORRELATION, function)
-    weekday = _check_bool(weekday, "weekday", function)
-    trend = _check_bool(trend, "trend", function)
-    if by is not None and by != "person_id":
-        raise ValueError(f"The 'by' parameter of {function} must be None or 'person_id'. Got {by!r} instead.")
-    alpha = _check_alpha(alpha, function)
-    min_days = _check_min_days(min_days, function)
-    lags = _check_lags(lags, function)
-    outcome = _check_column(daily, outcome, "outcome", "daily")
-    names = _check_factors(daily, factors, outcome, function)
-    if by is not None and by not in daily.columns:
-        raise ValueError(
-            f"Could not interpret value `{by}` for `by`. An entry with this name does not appear in `daily`."
-        )
+    daily = _checks_daily.daily_frame(daily, function, needs_date=False)
+    _checks.one_of(method, "method", function, sorted(("spearman", "pearson")))
+    _checks.one_of(adjust, "adjust", function, sorted(ADJUST_METHODS))
+    _checks.one_of(autocorrelation, "autocorrelation", function, sorted(_AUTOCORRELATION))
+    weekday = _checks.boolean(weekday, "weekday", function)
+    trend = _checks.boolean(trend, "trend", function)
+    person = _checks.renamed(by, person, old_name="by", new_name="person", function=function)
+    if person is not None and person != "person_id":
+        _checks.fail(function, "person" if by is None else "by", person, "None or 'person_id'")
+    alpha = _checks.probability(alpha, "alpha", function)
+    min_days = _checks.whole(min_days, "min_days", function, minimum=4)
+    lags = _checks_daily.lags(lags, function)
+    outcome = _checks.column(daily, outcome, "outcome", function, frame="daily")
+    names = _checks_daily.factor_list(
+        daily, factors, function, default=association_factors(daily, outcome=outcome) if factors is None else None
+    )
+    if person is not None:
+        _checks_daily.person_column(daily, person, function, parameter="person" if by is None else "by")
     bounds, people = _person_bounds(daily, function)
-    if by is None and len(people) > 1:
+    if person is None and len(people) > 1:
         shown = ", ".join(str(p) for p in people[:3]) + (", ..." if len(people) > 3 else "")
-        raise ValueError(
+        _checks.refuse(
             f"`daily` holds {len(people)} people ({shown}); correlate analyses one person at a time. Pass "
-            "by='person_id' for one result per person, or use within_person(daily) for within-person "
+            "person='person_id' for one result per person, or use within_person(daily) for within-person "
             "associations across people. Pooling days across people mixes differences between people with "
-            "changes within a person, so it is not offered."
+            "changes within a person, so it is not offered.",
+            function,
+            "person",
+            None,
+            "'person_id' for a table of several people",
         )
 
     x_all = np.column_stack([_as_float(daily[name]) for name in names]) if len(daily) else np.empty((0, len(names)))
     y_all = _as_float(daily[outcome])
     frames = []
-    for person, start, end in zip(people, bounds[:-1], bounds[1:], strict=True):
+    for who, start, end in zip(people, bounds[:-1], bounds[1:], strict=True):
         result = _one_person(
             x_all[start:end], y_all[start:end], lags, method, alpha, min_days, autocorrelation, weekday, trend
         )
@@ -928,8 +673,8 @@ def correlate(
         )
         if adjust == "fdr_bh":  # the one decision rule: one hypothesis per factor, primary and exploratory
             frame["p_adjusted"] = decide_rows(with_hypotheses(frame), alpha=alpha)["p_adjusted"].to_numpy()
-        if by is not None:
-            frame.insert(0, "person_id", person)
+        if person is not None:
+            frame.insert(0, "person_id", who)
         frames.append(frame)
     if not frames:  # an empty table: every factor × lag rests on no day
         empty = _one_person(
@@ -946,7 +691,7 @@ def correlate(
                 }
             )
         )
-        if by is not None:
+        if person is not None:
             frames[0].insert(0, "person_id", pd.Series(dtype="str"))
             frames[0] = frames[0].iloc[:0]
     return pd.concat(frames, ignore_index=True)
@@ -985,9 +730,9 @@ def rm_corr(data: pd.DataFrame, *, x: str, y: str, subject: str, alpha: float = 
 
     Raises
     ------
-    ValueError
-        For an unknown or non-numeric column, too few rows (``dof`` < 2), or when ``x`` or ``y`` does not
-        vary within any subject.
+    spasmlog.errors.ParameterError
+        (A ``ValueError``.) For an unknown or non-numeric column, too few rows (``dof`` < 2), or when ``x``
+        or ``y`` does not vary within any subject.
 
     Notes
     -----
@@ -1024,11 +769,11 @@ def rm_corr(data: pd.DataFrame, *, x: str, y: str, subject: str, alpha: float = 
     0  0.049  1950    0.032   0.004    0.093  1963        12
     """
     function = "rm_corr"
-    data = _check_frame(data, "data", function)
-    alpha = _check_alpha(alpha, function)
-    x = _check_column(data, x, "x", "data")
-    y = _check_column(data, y, "y", "data")
-    subject = _check_column(data, subject, "subject", "data", numeric=False)
+    data = _checks.dataframe(data, "data", function)
+    alpha = _checks.probability(alpha, "alpha", function)
+    x = _checks.column(data, x, "x", function)
+    y = _checks.column(data, y, "y", function)
+    subject = _checks.column(data, subject, "subject", function, numeric=False)
     xs, ys = _as_float(data[x]), _as_float(data[y])
     codes = pd.factorize(data[subject], use_na_sentinel=True)[0]
     used = ~(np.isnan(xs) | np.isnan(ys)) & (codes >= 0)
@@ -1039,9 +784,13 @@ def rm_corr(data: pd.DataFrame, *, x: str, y: str, subject: str, alpha: float = 
     n, k = len(xs), int(present.sum())
     dof = n - k - 1
     if dof < 2:
-        raise ValueError(
+        _checks.refuse(
             f"rm_corr needs at least k + 3 rows for k subjects; {n} row(s) with `{x}`, `{y}` and `{subject}` "
-            f"recorded in {k} subject(s) leave {dof} degree(s) of freedom (at least 2 are needed)."
+            f"recorded in {k} subject(s) leave {dof} degree(s) of freedom (at least 2 are needed).",
+            function,
+            "data",
+            f"{n} complete rows in {k} subjects",
+            "at least k + 3 complete rows for k subjects",
         )
     safe = np.maximum(counts, 1)
     dx = xs - (np.bincount(codes, weights=xs) / safe)[codes]
@@ -1049,7 +798,13 @@ def rm_corr(data: pd.DataFrame, *, x: str, y: str, subject: str, alpha: float = 
     sxx, syy, sxy = float(dx @ dx), float(dy @ dy), float(dx @ dy)
     for name, centred, raw in ((x, sxx, xs), (y, syy, ys)):
         if not centred > _RELATIVE_ZERO * float(raw @ raw):
-            raise ValueError(f"`{name}` does not vary within any subject: rm_corr is not defined.")
+            _checks.refuse(
+                f"`{name}` does not vary within any subject: rm_corr is not defined.",
+                function,
+                "x" if name == x else "y",
+                name,
+                "a column that varies within some subject",
+            )
     r = float(np.clip(sxy / np.sqrt(sxx * syy), -1.0, 1.0))
     r_arr, dof_arr = np.array([r]), np.array([float(dof)])
     ci_low, ci_high = _fisher_ci(r_arr, 1.0 / np.sqrt(dof_arr - 1.0), alpha)
@@ -1385,15 +1140,17 @@ def within_person(
     [12, 9, 1]
     """
     function = "within_person"
-    daily = _check_frame(daily, "daily", function)
-    _check_choice(adjust, "adjust", ADJUST_METHODS, function)
-    _check_choice(autocorrelation, "autocorrelation", ("cluster", *_AUTOCORRELATION), function)
-    weekday = _check_bool(weekday, "weekday", function)
-    alpha = _check_alpha(alpha, function)
-    min_days = _check_min_days(min_days, function)
-    lags = _check_lags(lags, function)
-    outcome = _check_column(daily, outcome, "outcome", "daily")
-    names = _check_factors(daily, factors, outcome, function)
+    daily = _checks_daily.daily_frame(daily, function, needs_date=False)
+    _checks.one_of(adjust, "adjust", function, sorted(ADJUST_METHODS))
+    _checks.one_of(autocorrelation, "autocorrelation", function, sorted(("cluster", *_AUTOCORRELATION)))
+    weekday = _checks.boolean(weekday, "weekday", function)
+    alpha = _checks.probability(alpha, "alpha", function)
+    min_days = _checks.whole(min_days, "min_days", function, minimum=4)
+    lags = _checks_daily.lags(lags, function)
+    outcome = _checks.column(daily, outcome, "outcome", function, frame="daily")
+    names = _checks_daily.factor_list(
+        daily, factors, function, default=association_factors(daily, outcome=outcome) if factors is None else None
+    )
     bounds, _ = _person_bounds(daily, function)
 
     per_person = "bartlett" if autocorrelation == "cluster" else autocorrelation  # each person's own test
@@ -1442,7 +1199,7 @@ def _cohort_statistics(
     ssx, ssy, ssxy = ssx_p.sum(axis=0), ssy_p.sum(axis=0), ssxy_p.sum(axis=0)
     x_varies = ssx_p > _RELATIVE_ZERO * per["sxx_raw"]
     clusters = x_varies.sum(axis=0)  # people who carry information on the factor
-    n_eff_p = np.asarray(_effective(n_p, per["ratio"]))
+    n_eff_p = np.asarray(clipped_effective(n_p, per["ratio"]))
     with np.errstate(invalid="ignore", divide="ignore"):
         r = np.clip(ssxy / np.sqrt(ssx * ssy), -1.0, 1.0)
         if autocorrelation == "cluster":
@@ -1579,24 +1336,40 @@ def partial_corr(
     0  670  0.092   0.016    0.167    0.017
     """
     function = "partial_corr"
-    data = _check_frame(data, "data", function)
-    _check_choice(method, "method", ("spearman", "pearson"), function)
-    alpha = _check_alpha(alpha, function)
-    x = _check_column(data, x, "x", "data")
-    y = _check_column(data, y, "y", "data")
+    data = _checks.dataframe(data, "data", function)
+    _checks.one_of(method, "method", function, sorted(("spearman", "pearson")))
+    alpha = _checks.probability(alpha, "alpha", function)
+    x = _checks.column(data, x, "x", function)
+    y = _checks.column(data, y, "y", function)
     covariates = [covar] if isinstance(covar, str) else list(covar)
     if not covariates:
-        raise ValueError(f"The 'covar' parameter of {function} must name at least one column. Got [] instead.")
-    covariates = [_check_column(data, c, "covar", "data") for c in covariates]
+        _checks.refuse(
+            f"The 'covar' parameter of {function} must name at least one column. Got [] instead.",
+            function,
+            "covar",
+            covariates,
+            "at least one column",
+        )
+    covariates = [_checks.column(data, c, "covar", function) for c in covariates]
     if len({x, y, *covariates}) != 2 + len(covariates):
-        raise ValueError(
-            f"`x`, `y` and `covar` of {function} must be different columns. Got {x!r}, {y!r}, {covariates!r}."
+        _checks.refuse(
+            f"`x`, `y` and `covar` of {function} must be different columns. Got {x!r}, {y!r}, {covariates!r}.",
+            function,
+            "covar",
+            covariates,
+            "columns other than `x` and `y`, each once",
         )
     table = np.column_stack([_as_float(data[c]) for c in (x, y, *covariates)])
     table = table[~np.isnan(table).any(axis=1)]
     n, k = table.shape[0], len(covariates)
     if n - k - 3 < 1:
-        raise ValueError(f"partial_corr needs at least {k + 4} complete rows for {k} covariate(s); {n} found.")
+        _checks.refuse(
+            f"partial_corr needs at least {k + 4} complete rows for {k} covariate(s); {n} found.",
+            function,
+            "data",
+            f"{n} complete rows",
+            f"at least {k + 4} complete rows",
+        )
     if method == "spearman":
         table = _rank(table)
     design = np.column_stack([np.ones(n), table[:, 2:]])

@@ -15,7 +15,8 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from spasmlog.errors import SpasmlogError
+from spasmlog import _checks
+from spasmlog.errors import ParameterTypeError, SpasmlogError
 from spasmlog.log import Log
 from spasmlog.logformat.reference import reference_values
 from spasmlog.logformat.schemas import field_specs
@@ -310,9 +311,14 @@ def daily_table(log: Log, *, persons: Iterable[str] | None = None) -> pd.DataFra
     [False, False, False]
     """
     if not isinstance(log, Log):
-        raise TypeError(
+        _checks.refuse(
             f"daily_table needs the Log that spasmlog.read_log (or simulate(...).log) returns, not a "
-            f"{type(log).__name__}: pass the whole log, e.g. daily_table(spasmlog.read_log(path))."
+            f"{type(log).__name__}: pass the whole log, e.g. daily_table(spasmlog.read_log(path)).",
+            "daily_table",
+            "log",
+            log,
+            "a Log",
+            kind=ParameterTypeError,
         )
     daily, spasms = log.daily, log.spasms
     if persons is not None:

@@ -47,6 +47,8 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from spasmlog import _checks
+
 __all__ = [
     "EXPECTED_DIRECTION",
     "EXPECTED_SHARE",
@@ -265,8 +267,7 @@ def decide(
     1      sleep     1.2      0.3333    False
     2     banana     0.6      0.0375     True
     """
-    if not 0 < primary_share < 1:
-        raise ValueError(f"The 'primary_share' parameter of decide must be in (0, 1). Got {primary_share!r}.")
+    _checks.probability(primary_share, "primary_share", "decide")
     table = hypotheses.copy()
     p = table["p_value"].to_numpy(dtype=np.float64)
     tested = np.isfinite(p)

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from spasmlog import _checks
 from spasmlog.analysis.decision import EXPLORATORY, PRIMARY, level_needed
 from spasmlog.analysis.multicomp import adjust_pvalues
 from spasmlog.analysis.projection import days_to_detect, projection_sentence
@@ -263,9 +264,13 @@ def _kind(table: pd.DataFrame) -> str:
         return "rate"
     if "r" in table:
         return "correlation"
-    raise ValueError(
+    _checks.refuse(
         "findings() reads result tables of correlate, within_person, rate_ratios, compare_days, "
-        "intervention_effect or cohort_model; this table has none of their columns (r, rate_ratio, intervention)."
+        "intervention_effect or cohort_model; this table has none of their columns (r, rate_ratio, intervention).",
+        "findings",
+        "results",
+        list(table.columns),
+        "a result table of correlate, within_person, rate_ratios, compare_days, intervention_effect or cohort_model",
     )
 
 
@@ -360,7 +365,7 @@ def findings(
     """
     table = results.to_frame().T if isinstance(results, pd.Series) else results
     if max_items < 0:
-        raise ValueError(f"The 'max_items' parameter of findings must be 0 or more. Got {max_items!r} instead.")
+        _checks.fail("findings", "max_items", max_items, "0 or more")
     if table.empty:
         return []
     described = findings_table(table, alpha=alpha)

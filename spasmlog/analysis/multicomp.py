@@ -8,6 +8,8 @@ import numpy as np
 import pandas as pd
 from statsmodels.stats.multitest import multipletests
 
+from spasmlog import _checks
+
 __all__ = ["ADJUST_METHODS", "Adjust", "adjust_pvalues"]
 
 Adjust = Literal["fdr_bh", "fdr_by", "holm", "bonferroni", "none"]
@@ -45,8 +47,7 @@ def adjust_pvalues(p_values: pd.Series | np.ndarray, *, method: Adjust = "fdr_bh
     >>> adjust_pvalues([0.01, 0.04, 0.03, np.nan]).round(3).tolist()
     [0.03, 0.04, 0.04, nan]
     """
-    if method not in ADJUST_METHODS:
-        raise ValueError(f"The 'method' parameter must be one of {ADJUST_METHODS}. Got {method!r} instead.")
+    _checks.one_of(method, "method", "adjust_pvalues", ADJUST_METHODS)
     values = np.asarray(p_values, dtype="float64")
     adjusted = np.full(values.shape, np.nan)
     known = ~np.isnan(values)

@@ -17,9 +17,10 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from spasmlog.analysis.counts import intervention_effect, rate_ratios
 from spasmlog.analysis.decision import decide_together, level_needed
 from spasmlog.analysis.findings import not_yet_clear
+from spasmlog.analysis.interventions import intervention_effect
+from spasmlog.analysis.rates import rate_ratios
 from spasmlog.analysis.sessions import session_effect, session_interventions
 
 __all__ = ["PersonResults", "analyse_person", "how_long", "hypotheses", "level_needed", "strongest_row"]
@@ -32,9 +33,9 @@ class PersonResults:
     Attributes
     ----------
     associations : pandas.DataFrame
-        :func:`~spasmlog.analysis.counts.rate_ratios` of every factor.
+        :func:`~spasmlog.analysis.rates.rate_ratios` of every factor.
     interventions : pandas.DataFrame
-        :func:`~spasmlog.analysis.counts.intervention_effect` of the interventions that last (empty when none).
+        :func:`~spasmlog.analysis.interventions.intervention_effect` of the interventions that last (empty when none).
     sessions : pandas.DataFrame
         :func:`~spasmlog.analysis.sessions.session_effect` of the single-day interventions (empty when none).
     alpha : float
@@ -60,7 +61,7 @@ def analyse_person(daily: pd.DataFrame, *, lags: Sequence[int] = (0, 1, 2, 3), a
     daily : pandas.DataFrame
         One person's rows of :func:`~spasmlog.analysis.daily.daily_table`.
     lags : sequence of int
-        Lags of :func:`~spasmlog.analysis.counts.rate_ratios`.
+        Lags of :func:`~spasmlog.analysis.rates.rate_ratios`.
     alpha : float
         The error budget of everything the three tables state together.
 
@@ -70,7 +71,7 @@ def analyse_person(daily: pd.DataFrame, *, lags: Sequence[int] = (0, 1, 2, 3), a
         An intervention active on isolated single days only is a session
         (:func:`~spasmlog.analysis.sessions.session_interventions`) and is judged by
         :func:`~spasmlog.analysis.sessions.session_effect`; every other intervention active in ``daily`` by
-        :func:`~spasmlog.analysis.counts.intervention_effect` (a caseload's table holds every client's
+        :func:`~spasmlog.analysis.interventions.intervention_effect` (a caseload's table holds every client's
         columns; those never active for this person are left out). Each table's ``p_adjusted`` is
         recomputed over all three (:func:`~spasmlog.analysis.decision.decide_together`).
 

@@ -19,6 +19,8 @@ import pandas as pd
 from numpy.typing import ArrayLike
 from scipy import optimize, stats
 
+from spasmlog import _checks
+
 __all__ = ["DAYS_PER_MONTH", "days_to_detect", "projection_sentence"]
 
 DAYS_PER_MONTH = 365.25 / 12
@@ -34,9 +36,13 @@ def _check_level(value: ArrayLike, name: str, low: float, high: float, *, low_cl
     above = values >= low if low_closed else values > low
     if not (np.isfinite(values) & above & (values < high)).all():
         interval = f"{'[' if low_closed else '('}{low:g}, {high:g})"
-        raise ValueError(
+        _checks.refuse(
             f"The {name!r} parameter of days_to_detect must be a number (or numbers) in {interval}. "
-            f"Got {value!r} instead."
+            f"Got {value!r} instead.",
+            "days_to_detect",
+            name,
+            value,
+            f"a number (or numbers) in {interval}",
         )
     return values
 
@@ -102,7 +108,7 @@ def days_to_detect(
     ----------
     rate_ratio, ci_low, ci_high : float or array-like
         The current estimate and its ``1 − alpha`` confidence interval, as in the result tables of
-        :func:`~spasmlog.analysis.counts.rate_ratios` (any ratio estimated on the log scale with a Wald
+        :func:`~spasmlog.analysis.rates.rate_ratios` (any ratio estimated on the log scale with a Wald
         interval). NaN: not estimated.
     n : int or array-like
         Days the estimate rests on (the table's ``n``).
@@ -121,7 +127,7 @@ def days_to_detect(
     p_value : float or array-like, optional
         The unadjusted two-sided Wald p-value of the same estimate (the table's ``p_value``). For a table
         whose intervals use a t reference it does not report, such as
-        :func:`~spasmlog.analysis.counts.rate_ratios`' (Satterthwaite degrees of freedom), the degrees of
+        :func:`~spasmlog.analysis.rates.rate_ratios`' (Satterthwaite degrees of freedom), the degrees of
         freedom are recovered from the estimate, the interval and the p-value together (see Notes).
     df : float or array-like, optional
         Degrees of freedom of the t reference the interval was built with, when known; ``inf`` for a normal
@@ -157,7 +163,7 @@ def days_to_detect(
     :math:`b \\pm c\\,\\mathrm{se}` on the log scale, :math:`\\mathrm{se} = (\\log \\text{ci\\_high} -
     \\log \\text{ci\\_low}) / (2c)`, with :math:`c` the ``1 − alpha/2`` quantile of the t distribution with
     ``df`` degrees of freedom (the normal one for ``df`` = inf). Short diaries have few: the Satterthwaite
-    degrees of freedom of :func:`~spasmlog.analysis.counts.rate_ratios` for water at lag 1 were about 8 at
+    degrees of freedom of :func:`~spasmlog.analysis.rates.rate_ratios` for water at lag 1 were about 8 at
     45 days, 11 at 60, 15 at 90, 27 at 180 and 48 at 365 (medians of 20 simulated diaries), where
     :math:`c` = 2.31, 2.20, 2.13, 2.05, 2.01 against 1.96. Taking them as normal would overstate the
     standard error by up to 18% and the days needed by up to 39%; hence ``p_value``: the interval gives
@@ -190,7 +196,7 @@ def days_to_detect(
     further logging.
 
     Checked by simulation (``tests/test_projection.py``, with :func:`spasmlog.simulate.simulate` and one
-    pre-specified :func:`~spasmlog.analysis.counts.rate_ratios` test of water at lag 1): from a short diary
+    pre-specified :func:`~spasmlog.analysis.rates.rate_ratios` test of water at lag 1): from a short diary
     (60 or 90 days, water planted at 0.75 or 0.8 per 500 mL) not yet clear at 5% or 1%, project; plant the
     estimate; simulate 30–60 diaries at half and at twice the projected length. In 25 of 26 such short
     diaries the half length detected the effect in fewer than 80% and the double length in more (the
@@ -233,7 +239,7 @@ def days_to_detect(
     3      NaN
     Name: additional_days, dtype: float64
 
-    A table from :func:`~spasmlog.analysis.counts.rate_ratios`, whose t reference is recovered from its
+    A table from :func:`~spasmlog.analysis.rates.rate_ratios`, whose t reference is recovered from its
     p-values; two factors tested, each at 0.05 / 2 (Bonferroni):
 
     >>> import spasmlog
@@ -254,7 +260,13 @@ def days_to_detect(
     threshold = _check_level(threshold_p, "threshold_p", 0.0, 1.0)
     level = _check_level(alpha, "alpha", 0.0, 1.0)
     if df is not None and p_value is not None:
-        raise ValueError("days_to_detect takes 'df' or 'p_value' (to recover df from), not both.")
+        _checks.refuse(
+            "days_to_detect takes 'df' or 'p_value' (to recover df from), not both.",
+            "days_to_detect",
+            "p_value",
+            p_value,
+            "None when 'df' is given",
+        )
     inputs: list[object] = [rate_ratio, ci_low, ci_high, n, threshold_p, alpha, p_value, df, span]
     series = next((x for x in inputs if isinstance(x, pd.Series)), None)
     arrays = np.broadcast_arrays(
@@ -265,29 +277,45 @@ def days_to_detect(
     known = np.isfinite(ratio) & np.isfinite(low) & np.isfinite(high) & np.isfinite(days)
     bad = known & ~((low > 0) & (low <= ratio) & (ratio <= high) & (low < high))
     if bad.any():
-        raise ValueError(
+        _checks.refuse(
             "The interval given to days_to_detect must contain its rate ratio and have a width, all > 0: "
             f"at {_where(series, bad)!r} got rate_ratio {ratio[bad][0]!r}, ci_low {low[bad][0]!r}, "
-            f"ci_high {high[bad][0]!r}."
+            f"ci_high {high[bad][0]!r}.",
+            "days_to_detect",
+            "ci_low",
+            low[bad][0],
+            "0 < ci_low ≤ rate_ratio ≤ ci_high, ci_low < ci_high",
         )
     bad = known & ~(days >= 1)
     if bad.any():
-        raise ValueError(
-            f"The 'n' parameter of days_to_detect must be ≥ 1 day. Got {days[bad][0]!r} at {_where(series, bad)!r}."
+        _checks.refuse(
+            f"The 'n' parameter of days_to_detect must be ≥ 1 day. Got {days[bad][0]!r} at {_where(series, bad)!r}.",
+            "days_to_detect",
+            "n",
+            days[bad][0],
+            "≥ 1 day",
         )
     bad = known & ~(calendar >= days) if span is not None else np.zeros_like(known)
     if bad.any():
-        raise ValueError(
+        _checks.refuse(
             "The 'span' parameter of days_to_detect (calendar days) must be at least 'n' (days used). "
-            f"Got span {calendar[bad][0]!r} for n {days[bad][0]!r} at {_where(series, bad)!r}."
+            f"Got span {calendar[bad][0]!r} for n {days[bad][0]!r} at {_where(series, bad)!r}.",
+            "days_to_detect",
+            "span",
+            calendar[bad][0],
+            "at least 'n'",
         )
     if df is None:
         dof = np.full_like(dof, np.inf)
     elif (known & ~(dof > 0)).any():
         bad = known & ~(dof > 0)
-        raise ValueError(
+        _checks.refuse(
             "The 'df' parameter of days_to_detect must be > 0 (inf for a normal reference). "
-            f"Got {dof[bad][0]!r} at {_where(series, bad)!r}."
+            f"Got {dof[bad][0]!r} at {_where(series, bad)!r}.",
+            "days_to_detect",
+            "df",
+            dof[bad][0],
+            "> 0 (inf for a normal reference)",
         )
 
     log_ratio = np.log(np.where(known, ratio, 1.0))
@@ -295,15 +323,20 @@ def days_to_detect(
     if p_value is not None:
         bad = known & ~((p > 0) & (p <= 1))
         if bad.any():
-            raise ValueError(f"The 'p_value' parameter of days_to_detect must be in (0, 1]. Got {p[bad][0]!r}.")
+            _checks.fail("days_to_detect", "p_value", p[bad][0], "in (0, 1]")
         for i in np.flatnonzero(known.ravel()):
             dof.flat[i] = _recover_df(log_ratio.flat[i], half_width.flat[i], p.flat[i], level.flat[i])
         bad = known & np.isnan(dof)
         if bad.any():
-            raise ValueError(
+            _checks.refuse(
                 "The 'p_value' given to days_to_detect does not fit its interval under any t reference "
                 f"(at {_where(series, bad)!r}: rate_ratio {ratio[bad][0]!r}, CI {low[bad][0]!r} to "
-                f"{high[bad][0]!r}, p {p[bad][0]!r}). Give the unadjusted, unrounded Wald p-value of the same estimate."
+                f"{high[bad][0]!r}, p {p[bad][0]!r}). Give the unadjusted, unrounded Wald p-value of the same "
+                "estimate.",
+                "days_to_detect",
+                "p_value",
+                p[bad][0],
+                "the Wald p-value of the estimate and interval given",
             )
 
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -404,9 +437,13 @@ def projection_sentence(additional_days: ArrayLike | pd.Series) -> str | list[st
     """
     values = np.asarray(additional_days, dtype="float64")
     if (values < 0).any():
-        raise ValueError(
+        _checks.refuse(
             f"The 'additional_days' parameter of projection_sentence must be ≥ 0 (or inf, or NaN). "
-            f"Got {additional_days!r} instead."
+            f"Got {additional_days!r} instead.",
+            "projection_sentence",
+            "additional_days",
+            additional_days,
+            "≥ 0 (or inf, or NaN)",
         )
     if isinstance(additional_days, pd.Series):
         return pd.Series([_sentence(v) for v in values], index=additional_days.index, dtype=object)

@@ -5,7 +5,7 @@ day (``end`` = ``start`` in the ``interventions`` table), which the daily table 
 that is 1 on isolated days. :func:`intervention_effect` asks whether spasms changed when an intervention
 *started*, which for a handful of single days has nothing to compare; :func:`session_effect` asks instead
 whether the days just after a session differ from the other days, with the same quasi-Poisson model, HAC
-errors and small-sample t reference as :func:`~spasmlog.analysis.counts.rate_ratios`.
+errors and small-sample t reference as :func:`~spasmlog.analysis.rates.rate_ratios`.
 
 All results describe associations in the data that were logged, never causes.
 """
@@ -17,28 +17,16 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from spasmlog.analysis.counts import (
-    _SEPARATED,
-    _by_person,
-    _Calendar,
-    _check_alpha,
-    _check_column,
-    _check_columns,
-    _check_frame,
-    _check_people,
-    _check_whole,
-    _fit_person,
-    _intervention_columns,
-    _Model,
-    _one_of,
-)
+from spasmlog import _checks
+from spasmlog.analysis import _checks_daily
+from spasmlog.analysis._person_days import SEPARATED, Calendar, Model, by_person, fit_person, intervention_columns
 from spasmlog.analysis.multicomp import ADJUST_METHODS, Adjust, adjust_pvalues
 
 __all__ = ["session_effect", "session_interventions"]
 
 _MIN_DAYS_OUTSIDE = 14
 """Fewest logged days outside the course of sessions for the course to have its own term (as many as
-:func:`~spasmlog.analysis.counts.intervention_effect` asks before an intervention starts)."""
+:func:`~spasmlog.analysis.interventions.intervention_effect` asks before an intervention starts)."""
 
 _COLUMNS = [
     "intervention",
@@ -62,38 +50,43 @@ def _check_window(window: object, function: str) -> tuple[int, int]:
     values = list(window) if isinstance(window, tuple | list) else []
     whole = all(isinstance(v, int | np.integer) and not isinstance(v, bool) for v in values)
     if not (len(values) == 2 and whole and 0 <= int(values[0]) <= int(values[1])):
-        raise ValueError(
-            f"The 'window' parameter of {function} must be two whole numbers of days (first, last) with "
-            f"0 ≤ first ≤ last, such as (1, 3) for the three days after a session. Got {window!r} instead."
+        _checks.fail(
+            function,
+            "window",
+            window,
+            "two whole numbers of days (first, last) with 0 ≤ first ≤ last, such as (1, 3) for the three days after "
+            "a session",
         )
     return int(values[0]), int(values[1])
 
 
-def _session_days(calendar: _Calendar, column: str) -> np.ndarray:
+def _session_days(calendar: Calendar, column: str) -> np.ndarray:
     """The person's days (calendar positions) flagged in ``column``, as a boolean array over the calendar."""
     return np.nan_to_num(calendar.values(column)) > 0
 
 
-def _isolated(daily: pd.DataFrame, column: str, by: str | None) -> bool:
+def _isolated(daily: pd.DataFrame, column: str, person: str | None, function: str) -> bool:
     """Whether every active day of ``column`` stands alone (no two consecutive active days for anyone)."""
     active = False
-    for _, frame in _by_person(daily, by):
-        on = _session_days(_Calendar.of(frame), column)
+    for _, frame in by_person(daily, person):
+        on = _session_days(Calendar.of(frame, function), column)
         if (on[1:] & on[:-1]).any():
             return False
         active |= bool(on.any())
     return active
 
 
-def session_interventions(daily: pd.DataFrame, *, by: str | None = None) -> list[str]:
+def session_interventions(daily: pd.DataFrame, *, person: str | None = None, by: str | None = None) -> list[str]:
     """The ``on_*`` columns of single-day interventions (sessions): active on isolated days only.
 
     Parameters
     ----------
     daily : DataFrame
         A daily table from :func:`~spasmlog.analysis.daily.daily_table`.
+    person : str, optional
+        Column identifying people (``person_id``); consecutive days are looked for within each person.
     by : str, optional
-        Column identifying people; consecutive days are looked for within each person.
+        The old name of ``person``, still accepted.
 
     Returns
     -------
@@ -107,24 +100,31 @@ def session_interventions(daily: pd.DataFrame, *, by: str | None = None) -> list
     >>> session_interventions(daily_table(spasmlog.load_sample("alex")))
     ['on_sports_massage']
     """
-    daily = _check_frame(daily, "session_interventions")
-    _check_people(daily, by, "session_interventions")
-    return [c for c in _intervention_columns(daily, None) if _isolated(daily, c, by)]
+    function = "session_interventions"
+    person = _checks.renamed(by, person, old_name="by", new_name="person", function=function)
+    daily = _checks_daily.daily_frame(daily, function)
+    _checks_daily.one_person(daily, person, function)
+    return [c for c in intervention_columns(daily, None) if _isolated(daily, c, person, function)]
 
 
-def _resolve(daily: pd.DataFrame, sessions: str | Sequence[str] | None, by: str | None) -> list[str]:
+def _resolve(daily: pd.DataFrame, sessions: str | Sequence[str] | None, person: str | None) -> list[str]:
+    function = "session_effect"
     if sessions is None:
-        return [c for c in _intervention_columns(daily, None) if _isolated(daily, c, by)]
-    columns = _intervention_columns(daily, sessions)
+        return [c for c in intervention_columns(daily, None) if _isolated(daily, c, person, function)]
+    columns = intervention_columns(daily, sessions, function)
     for column in columns:
-        for key, frame in _by_person(daily, by):
-            on = _session_days(_Calendar.of(frame), column)
+        for key, frame in by_person(daily, person):
+            on = _session_days(Calendar.of(frame, function), column)
             if (on[1:] & on[:-1]).any():
-                who = "" if by is None else f" for {by} {key}"
-                raise ValueError(
+                who = "" if person is None else f" for {person} {key}"
+                _checks.refuse(
                     f"The intervention `{column}` given for `sessions` is active on consecutive days{who}, not "
                     "on single days: it is not a session. Judge an intervention that lasts with "
-                    "intervention_effect."
+                    "intervention_effect.",
+                    function,
+                    "sessions",
+                    sessions,
+                    "interventions active on single days",
                 )
     return columns
 
@@ -147,16 +147,17 @@ def session_effect(
     alpha: float = 0.05,
     min_sessions: int = 3,
     min_days: int = 28,
-    by: str | None = None,
+    person: str | None = None,
     weekday: bool = True,
     trend: bool = True,
+    by: str | None = None,
 ) -> pd.DataFrame:
     """Rate ratio of spasms in the days after a session (therapy, massage) against the other days.
 
     Parameters
     ----------
     daily : DataFrame
-        A daily table from :func:`~spasmlog.analysis.daily.daily_table` (one person, or several with ``by``).
+        A daily table from :func:`~spasmlog.analysis.daily.daily_table` (one person, or several with ``person``).
     outcome : str
         The count to model (``spasm_count`` by default, or ``night_spasms``).
     sessions : str or sequence of str, optional
@@ -164,7 +165,7 @@ def session_effect(
         every ``on_*`` column whose active days are all isolated days (:func:`session_interventions`),
         that is, every intervention logged only as single days (``end`` = ``start``). A named
         intervention active on two consecutive days is an error: judge it with
-        :func:`~spasmlog.analysis.counts.intervention_effect`.
+        :func:`~spasmlog.analysis.interventions.intervention_effect`.
     window : (int, int)
         The days after a session that are compared, as (first, last) days after it, inclusive: ``(1, 3)``
         (default) is the three days after the session day. ``(0, 3)`` counts the session day in the
@@ -197,16 +198,18 @@ def session_effect(
         Fewest sessions a term may rest on (see ``sessions`` below).
     min_days : int
         Fewest days in the model (outcome and adjusters recorded).
-    by : str, optional
+    person : str, optional
         Column identifying people: one set of rows per person, ``person_id`` first.
     weekday, trend : bool
         Adjust for the day of the week and a smooth time trend (piecewise linear, bending every 13 weeks),
-        as :func:`~spasmlog.analysis.counts.rate_ratios` does.
+        as :func:`~spasmlog.analysis.rates.rate_ratios` does.
+    by : str, optional
+        The old name of ``person``, still accepted.
 
     Returns
     -------
     pandas.DataFrame
-        Up to three rows per session intervention (per person with ``by``, ``person_id`` first), with
+        Up to three rows per session intervention (per person with ``person``, ``person_id`` first), with
         ``attrs["kind"]`` = ``"session_effect"``:
 
         - ``intervention``: the ``on_*`` column;
@@ -241,10 +244,10 @@ def session_effect(
     with :math:`S_t` = 1 on a session day, :math:`A_t` = 1 on a day *first* to *last* days after one (a
     day after two close sessions counts once; a session day inside the window of an earlier session is
     both) and :math:`C_t` = 1 from the first session to the end of the last one's window; *s* is the
-    piecewise-linear trend of :func:`~spasmlog.analysis.counts.rate_ratios`. :math:`e^{\\beta_A}` is the
+    piecewise-linear trend of :func:`~spasmlog.analysis.rates.rate_ratios`. :math:`e^{\\beta_A}` is the
     ``rate_ratio`` of the ``after`` row: the spasm rate in the days after a session relative to the
     other days of the course, within the same weeks and season. The errors are those of
-    :func:`~spasmlog.analysis.counts.rate_ratios`: Newey–West HAC over calendar days (bias-corrected
+    :func:`~spasmlog.analysis.rates.rate_ratios`: Newey–West HAC over calendar days (bias-corrected
     HC2), with a t reference whose degrees of freedom are the Satterthwaite degrees of freedom of each
     coefficient's HAC variance. A few sessions give few degrees of freedom and wide intervals, as they
     should: the information is in a handful of short stretches of days.
@@ -278,7 +281,7 @@ def session_effect(
     (AR(1), φ = 0.8); the ``session_day`` row's in 5.7 % of 1,000 one-year diaries. The 95 % intervals
     of a planted 0.7 covered it in 97 % of one-year diaries (93 % with φ = 0.8); of 0.7 after and 1.5
     on the session day, in 95 % and 94 %. The ``course`` row is an interrupted time series and shares
-    the weakness of :func:`~spasmlog.analysis.counts.intervention_effect` under a strongly
+    the weakness of :func:`~spasmlog.analysis.interventions.intervention_effect` under a strongly
     autocorrelated rate (7.5 % of null diaries at p ≤ 0.05, 92 % coverage, with φ = 0.8): the
     Newey–West window of about five days is short for a step that lasts months, though long enough for
     a window of three days.
@@ -321,22 +324,23 @@ def session_effect(
     interval says how little that is.
     """
     function = "session_effect"
-    daily = _check_frame(daily, function)
-    outcome = _check_column(daily, outcome, "outcome")
+    person = _checks.renamed(by, person, old_name="by", new_name="person", function=function)
+    daily = _checks_daily.daily_frame(daily, function)
+    outcome = _checks.column(daily, outcome, "outcome", function, frame="daily")
     first, last = _check_window(window, function)
-    adjusters = _check_columns(daily, adjust_for, "adjust_for")
-    _one_of(adjust, "adjust", function, ADJUST_METHODS)
-    _check_alpha(alpha, function)
-    min_sessions = _check_whole(min_sessions, "min_sessions", function, 1)
-    min_days = _check_whole(min_days, "min_days", function, 1)
-    _check_people(daily, by, function)
-    columns = _resolve(daily, sessions, by)
-    others = _intervention_columns(daily, None) if adjust_for_others else []
+    adjusters = _checks.columns(daily, adjust_for, "adjust_for", function, frame="daily")
+    _checks.one_of(adjust, "adjust", function, ADJUST_METHODS)
+    _checks.probability(alpha, "alpha", function)
+    min_sessions = _checks.whole(min_sessions, "min_sessions", function, minimum=1)
+    min_days = _checks.whole(min_days, "min_days", function, minimum=1)
+    _checks_daily.one_person(daily, person, function)
+    columns = _resolve(daily, sessions, person)
+    others = intervention_columns(daily, None) if adjust_for_others else []
     own_term = bool(session_day) and first > 0
 
     rows: list[dict[str, object]] = []
-    for key, frame in _by_person(daily, by):
-        calendar = _Calendar.of(frame)
+    for key, frame in by_person(daily, person):
+        calendar = Calendar.of(frame, function)
         y = calendar.values(outcome)
         base = calendar.time_design(weekday=weekday, trend=trend)
         adjuster_values = {name: calendar.values(name) for name in adjusters}
@@ -372,14 +376,14 @@ def session_effect(
         p_values = np.array([r["p_value"] for r in person_rows], dtype=np.float64)
         for r, adjusted in zip(person_rows, adjust_pvalues(p_values, method=adjust), strict=True):
             r["p_adjusted"] = adjusted
-        rows.extend(({by: key} if by is not None else {}) | r for r in person_rows)
-    table = pd.DataFrame(rows, columns=([by] if by else []) + _COLUMNS)
+        rows.extend(({person: key} if person is not None else {}) | r for r in person_rows)
+    table = pd.DataFrame(rows, columns=([person] if person else []) + _COLUMNS)
     table.attrs["kind"] = "session_effect"
     return table
 
 
 def _one_intervention(
-    calendar: _Calendar,
+    calendar: Calendar,
     y: np.ndarray,
     base: dict[str, np.ndarray],
     logged: np.ndarray,
@@ -463,15 +467,15 @@ def _one_intervention(
         if drop_session_days:
             x[on] = np.nan  # the limit of the separated fit: those days carry nothing
         x[~used] = np.nan
-        fitted = _fit_person(calendar, y, base, kept, [_Model(x)], min_days=min_days, alpha=alpha)
+        fitted = fit_person(calendar, y, base, kept, [Model(x)], min_days=min_days, alpha=alpha)
         return fitted.set_axis(names)
 
     fitted = fit(list(terms))
-    if "session_day" in terms and fitted["status"].iloc[0] == _SEPARATED:
+    if "session_day" in terms and fitted["status"].iloc[0] == SEPARATED:
         # Weekly sessions fall on one weekday: when that weekday's other days have no spasms, the weekday and
         # session-day terms run off together. The rest is still estimable with the session days among the
         # days they are compared with; the session day itself is not.
-        rows["session_day"]["status"] = _SEPARATED
+        rows["session_day"]["status"] = SEPARATED
         fitted = fit([name for name in terms if name != "session_day"])
     for name, result in fitted.iterrows():
         r = rows[str(name)]

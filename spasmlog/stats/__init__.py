@@ -1,0 +1,18 @@
+"""Engines: the model fits and covariances behind the analyses, kept apart from the questions they answer.
+
+Arrays and frames in, estimates out; nothing here knows what a factor, a finding or a sentence is (the way
+``statsmodels`` keeps ``genmod/``, ``cov_struct.py`` and ``sandwich_covariance.py``). They are justified by
+measured speed and by features ``statsmodels`` lacks, and are tested against R and ``statsmodels``.
+
+- :mod:`spasmlog.stats.glm`: log-linear count models (Poisson, quasi-Poisson, negative binomial), many at once
+  (:func:`~spasmlog.stats.glm.fit_batch`) or one on any table (:func:`~spasmlog.stats.glm.count_regression`).
+- :mod:`spasmlog.stats.sandwich`: Newey–West (HAC) and cluster-robust sandwiches, their lags and small-sample
+  corrections.
+- :mod:`spasmlog.stats.segmented`: interrupted time series (:func:`~spasmlog.stats.segmented.segmented_regression`).
+- :mod:`spasmlog.stats.gee`: generalized estimating equations for counts, vectorised over people.
+- :mod:`spasmlog.stats.autocorrelation`: autocorrelation with missing days and the effective sample size.
+- :mod:`spasmlog.stats.linalg`: the pseudo-inverse of stacks of matrices they share.
+
+Import them from their modules (``from spasmlog.stats.glm import count_regression``); this package
+loads nothing by itself.
+"""
