@@ -1,6 +1,20 @@
 """Reading log files (CSV dialects, XLSX, Parquet, JSON Lines) and writing them back."""
 
-from spasmlog.io.read import read_log
-from spasmlog.io.write import write_log
+from typing import TYPE_CHECKING
+
+from spasmlog._lazy import attach
+
+if TYPE_CHECKING:  # the real imports, for type checkers; at run time each name is imported on first use
+    from spasmlog.io.read import read_log
+    from spasmlog.io.write import write_log
 
 __all__ = ["read_log", "write_log"]
+
+_MODULES: dict[str, str] = {
+    "read_log": "spasmlog.io.read",
+    "write_log": "spasmlog.io.write",
+}
+"""Each public name → the module that defines it, imported on first use (one place to update when code moves)."""
+
+if not TYPE_CHECKING:  # hidden from type checkers: with it, any misspelt attribute would pass as Any
+    __getattr__, __dir__ = attach(__name__, _MODULES)
