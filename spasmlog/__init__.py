@@ -67,25 +67,8 @@ __all__ = [
 ]
 __version__ = "0.1.0"
 
-_ANALYSIS = (
-    "adjust_pvalues",
-    "caseload_summary",
-    "cohort_model",
-    "compare_days",
-    "correlate",
-    "daily_table",
-    "days_to_detect",
-    "findings",
-    "intervention_effect",
-    "partial_corr",
-    "projection_sentence",
-    "rate_ratios",
-    "rm_corr",
-    "session_effect",
-    "within_person",
-)
 _MODULES: dict[str, str] = {
-    **dict.fromkeys(_ANALYSIS, "spasmlog.analysis"),  # spasmlog.analysis says which of its modules holds each
+    **dict.fromkeys(__all__, "spasmlog.analysis"),  # the analysis functions; spasmlog.analysis knows their modules
     "Log": "spasmlog.log",
     "LogValidationError": "spasmlog.errors",
     "SpasmlogError": "spasmlog.errors",
@@ -96,7 +79,7 @@ _MODULES: dict[str, str] = {
     "simulate": "spasmlog.simulate",
     "validate_tables": "spasmlog.validation",
 }
-"""Each public name → the module it is imported from on first use."""
+"""Each public name → the module it is imported from on first use (every name not listed: spasmlog.analysis)."""
 
 if not TYPE_CHECKING:  # hidden from type checkers: with it, any misspelt attribute would pass as Any
     __getattr__, __dir__ = attach(__name__, _MODULES)

@@ -158,6 +158,7 @@ def test_a_path_that_exists_is_still_read(tmp_path: Path) -> None:
 def test_every_public_name_imports_and_is_listed(package: str) -> None:
     module = importlib.import_module(package)
     assert module.__all__ and len(set(module.__all__)) == len(module.__all__)
+    assert set(module._MODULES) == set(module.__all__)  # the lazy map and __all__ name the same things
     for name in module.__all__:
         value = getattr(importlib.import_module(package), name)
         assert not isinstance(value, types.ModuleType), name  # a function, not a module of the same name
