@@ -16,13 +16,15 @@ import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from spasmlog._interrupt import forget_interrupts, interrupted_while_loading, record_and_raise, was_interrupted
-from spasmlog.errors import SpasmlogError
-from spasmlog.report.validation_text import validation_json, validation_text
+from spasmlog.errors import LogNotFoundError, SpasmlogError
 
-report_text = validation_text  # the name of the function before it moved to spasmlog.report.validation_text
+# Nothing heavy is imported here (no pandas, no Log, no report): `spasmlog --help` and a missing path answer at
+# once. Each command imports what it needs when it runs.
+if TYPE_CHECKING:
+    from spasmlog.report.validation_text import validation_text as report_text  # noqa: F401 (the old name)
 
 __all__ = ["main"]
 
@@ -181,7 +183,21 @@ def main(argv: Sequence[str] | None = None) -> int:
             return EXIT_BUG
 
 
+if not TYPE_CHECKING:  # hidden from type checkers, which see the import above
+
+    def __getattr__(name: str) -> Any:
+        """``report_text``: the validation report's name before it moved to
+        :func:`spasmlog.report.validation_text.validation_text`, loaded when first used."""
+        if name == "report_text":
+            from spasmlog.report.validation_text import validation_text
+
+            return validation_text
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 def _run(args: argparse.Namespace) -> int:
+    if args.command in ("validate", "report") and not args.path.exists():  # said before anything heavy loads
+        raise LogNotFoundError.missing(args.path)
     if args.command == "validate":
         return _validate(args, sys.stdout)
     if args.command == "template":
@@ -272,6 +288,7 @@ def _interrupted(before: dict[Path, tuple[int, int, int]], after: dict[Path, tup
 
 
 def _validate(args: argparse.Namespace, out: TextIO) -> int:
+    from spasmlog.report.validation_text import validation_json, validation_text
     from spasmlog.validation.read import read_log
 
     log = read_log(args.path, errors="quarantine", dayfirst=args.dayfirst, **_drink(args))
@@ -393,6 +410,7 @@ def _template(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _demo(out: TextIO) -> int:
+    from spasmlog.report.validation_text import validation_text
     from spasmlog.samples import load_sample, sample_path
 
     out.write("spasmlog demo: the bundled sample logs (see sample_data/README.md)\n\n")

@@ -8,9 +8,10 @@ can catch that one class. Each exception keeps the data it was built from as att
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
+if TYPE_CHECKING:  # pandas is imported where it is used: `import spasmlog.errors` stays cheap for the CLI
+    import pandas as pd
 
 __all__ = [
     "AmbiguousColumnError",
@@ -65,6 +66,20 @@ class LogReadError(SpasmlogError):
 
 class LogNotFoundError(LogReadError, FileNotFoundError):
     """The path given does not exist, or holds no table spasmlog recognises."""
+
+    @classmethod
+    def missing(cls, path: str | Path) -> LogNotFoundError:
+        """The error for a path that does not exist, in the same words from :func:`spasmlog.read_log` and the CLI.
+
+        Examples
+        --------
+        >>> error = LogNotFoundError.missing(Path("no") / "such" / "log")
+        >>> str(error) == f"{Path('no/such/log')} does not exist. Give the path of a log folder or a table file."
+        True
+        >>> isinstance(error, FileNotFoundError), error.file == str(Path("no/such/log"))
+        (True, True)
+        """
+        return cls(f"{path} does not exist. Give the path of a log folder or a table file.", file=str(path))
 
 
 class EncodingError(LogReadError):
@@ -219,6 +234,8 @@ def _rebuild_warning(cls: type[SmallSampleWarning], message: str, detail: dict[s
 
 def describe_problem(problem: dict[str, Any]) -> str:
     """One readable line for one problem: ``daily.csv:14 water_ml = '-3': message``."""
+    import pandas as pd
+
     where = Path(str(problem["file"])).name if problem["file"] else problem["table"]
     column = f" {problem['column']}" if problem["column"] else ""
     value = problem["value"]

@@ -8,16 +8,21 @@ caseload (:func:`caseload_summary`) or a cohort (:func:`within_person`, :func:`r
 would show it (:func:`days_to_detect`, :func:`projection_sentence`).
 """
 
-from spasmlog.analysis.caseload import caseload_summary
-from spasmlog.analysis.cohort import cohort_model
-from spasmlog.analysis.correlation import correlate, partial_corr, rm_corr, within_person
-from spasmlog.analysis.daily import daily_table
-from spasmlog.analysis.findings import findings
-from spasmlog.analysis.interventions import intervention_effect
-from spasmlog.analysis.multicomp import adjust_pvalues
-from spasmlog.analysis.projection import days_to_detect, projection_sentence
-from spasmlog.analysis.rates import compare_days, rate_ratios
-from spasmlog.analysis.sessions import session_effect
+from typing import TYPE_CHECKING
+
+from spasmlog._lazy import attach
+
+if TYPE_CHECKING:  # the real imports, for type checkers; at run time each name is imported on first use
+    from spasmlog.analysis.caseload import caseload_summary
+    from spasmlog.analysis.cohort import cohort_model
+    from spasmlog.analysis.correlation import correlate, partial_corr, rm_corr, within_person
+    from spasmlog.analysis.daily import daily_table
+    from spasmlog.analysis.findings import findings
+    from spasmlog.analysis.interventions import intervention_effect
+    from spasmlog.analysis.multicomp import adjust_pvalues
+    from spasmlog.analysis.projection import days_to_detect, projection_sentence
+    from spasmlog.analysis.rates import compare_days, rate_ratios
+    from spasmlog.analysis.sessions import session_effect
 
 __all__ = [
     "adjust_pvalues",
@@ -36,3 +41,25 @@ __all__ = [
     "session_effect",
     "within_person",
 ]
+
+_MODULES: dict[str, str] = {
+    "adjust_pvalues": "spasmlog.analysis.multicomp",
+    "caseload_summary": "spasmlog.analysis.caseload",
+    "cohort_model": "spasmlog.analysis.cohort",
+    "compare_days": "spasmlog.analysis.rates",
+    "correlate": "spasmlog.analysis.correlation",
+    "daily_table": "spasmlog.analysis.daily",
+    "days_to_detect": "spasmlog.analysis.projection",
+    "findings": "spasmlog.analysis.findings",
+    "intervention_effect": "spasmlog.analysis.interventions",
+    "partial_corr": "spasmlog.analysis.correlation",
+    "projection_sentence": "spasmlog.analysis.projection",
+    "rate_ratios": "spasmlog.analysis.rates",
+    "rm_corr": "spasmlog.analysis.correlation",
+    "session_effect": "spasmlog.analysis.sessions",
+    "within_person": "spasmlog.analysis.correlation",
+}
+"""Each public name → the module that defines it, imported on first use (one place to update when code moves)."""
+
+if not TYPE_CHECKING:  # hidden from type checkers: with it, any misspelt attribute would pass as Any
+    __getattr__, __dir__ = attach(__name__, _MODULES)

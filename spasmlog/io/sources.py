@@ -879,7 +879,7 @@ def discover(path: str | Path, *, skipped: list[Skipped] | None = None) -> list[
     notes = skipped if skipped is not None else []
     root = Path(path)
     if not root.exists():
-        raise LogNotFoundError(f"{root} does not exist. Give the path of a log folder or a table file.", file=str(root))
+        raise LogNotFoundError.missing(root)
     if root.is_file():
         person = root.stem if root.suffix.lower() in _WORKBOOKS else root.resolve().parent.name
         return load_file(root, person_id=_nfc(person))

@@ -23,9 +23,14 @@ refuse a table of several people without it.
 ``region_counts(spasms)`` gives the count behind each patch of the body map.
 """
 
-from spasmlog.plots.associations import effects, factor_response, forest, lag_profile
-from spasmlog.plots.body import body_map, region_counts
-from spasmlog.plots.timeline import calendar, caseload, intake, time_pattern, trend
+from typing import TYPE_CHECKING
+
+from spasmlog._lazy import attach
+
+if TYPE_CHECKING:  # the real imports, for type checkers; at run time each name is imported on first use
+    from spasmlog.plots.associations import effects, factor_response, forest, lag_profile
+    from spasmlog.plots.body import body_map, region_counts
+    from spasmlog.plots.timeline import calendar, caseload, intake, time_pattern, trend
 
 __all__ = [
     "body_map",
@@ -40,3 +45,21 @@ __all__ = [
     "time_pattern",
     "trend",
 ]
+
+_MODULES: dict[str, str] = {
+    "body_map": "spasmlog.plots.body",
+    "calendar": "spasmlog.plots.timeline",
+    "caseload": "spasmlog.plots.timeline",
+    "effects": "spasmlog.plots.associations",
+    "factor_response": "spasmlog.plots.associations",
+    "forest": "spasmlog.plots.associations",
+    "intake": "spasmlog.plots.timeline",
+    "lag_profile": "spasmlog.plots.associations",
+    "region_counts": "spasmlog.plots.body",
+    "time_pattern": "spasmlog.plots.timeline",
+    "trend": "spasmlog.plots.timeline",
+}
+"""Each public name → the module that defines it, imported on first use (one place to update when code moves)."""
+
+if not TYPE_CHECKING:  # hidden from type checkers: with it, any misspelt attribute would pass as Any
+    __getattr__, __dir__ = attach(__name__, _MODULES)

@@ -13,6 +13,23 @@ every sentence about an association from :func:`spasmlog.findings`; the Jinja2 t
 user text (person ids, notes, intervention names, file names).
 """
 
-from spasmlog.report.build import parse_date, render_index, render_person, restrict, write_report
+from typing import TYPE_CHECKING
+
+from spasmlog._lazy import attach
+
+if TYPE_CHECKING:  # the real imports, for type checkers; at run time each name is imported on first use
+    from spasmlog.report.build import parse_date, render_index, render_person, restrict, write_report
 
 __all__ = ["parse_date", "render_index", "render_person", "restrict", "write_report"]
+
+_MODULES: dict[str, str] = {
+    "parse_date": "spasmlog.report.build",
+    "render_index": "spasmlog.report.build",
+    "render_person": "spasmlog.report.build",
+    "restrict": "spasmlog.report.build",
+    "write_report": "spasmlog.report.build",
+}
+"""Each public name → the module that defines it, imported on first use (one place to update when code moves)."""
+
+if not TYPE_CHECKING:  # hidden from type checkers: with it, any misspelt attribute would pass as Any
+    __getattr__, __dir__ = attach(__name__, _MODULES)

@@ -1,0 +1,239 @@
+"""Start-up: ``import spasmlog``, ``spasmlog --help`` and a missing path load none of the heavy libraries.
+
+Each check runs in a fresh Python (this process has long since imported everything) and looks at
+``sys.modules``, never at a clock: what is not imported cannot cost time, and a timing test would fail
+on a busy machine. The times themselves are measured by ``benchmarks/bench_startup.py``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import pickle
+import subprocess
+import sys
+import types
+from pathlib import Path
+
+import pytest
+
+import spasmlog
+
+ROOT = Path(spasmlog.__file__).resolve().parents[1]
+HEAVY = ("scipy", "statsmodels", "matplotlib", "pandas", "numpy", "pandera", "jinja2", "pint", "pyarrow")
+"""Not one of these may load before a command needs it (pandas alone costs ~0.5 s of CPU)."""
+PACKAGES = ("spasmlog", "spasmlog.analysis", "spasmlog.plots", "spasmlog.report", "spasmlog.io")
+
+# Runs ``main`` with the given arguments, then prints the exit code, stderr and the top-level modules loaded.
+_COMMAND = """
+import contextlib, io, json, sys
+err = io.StringIO()
+with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+    try:
+        from spasmlog.cli import main
+        code = main(sys.argv[1:])
+    except SystemExit as stop:  # --help and usage errors leave through argparse
+        code = stop.code
+print(json.dumps({"code": code, "stderr": err.getvalue(), "modules": sorted({m.split(".")[0] for m in sys.modules}),
+                  "spasmlog": sorted(m for m in sys.modules if m.startswith("spasmlog"))}))
+"""
+
+
+def _python(code: str, *args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """``python -c code args`` in a fresh interpreter that imports this checkout's spasmlog."""
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
+    return subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=120, env=env, cwd=cwd, check=False
+    )
+
+
+def _loaded(code: str) -> set[str]:
+    """The top-level modules loaded after running ``code`` in a fresh interpreter."""
+    done = _python(code + "\nimport sys; print(sorted({m.split('.')[0] for m in sys.modules}))")
+    assert done.returncode == 0, done.stderr
+    return set(eval(done.stdout.strip().splitlines()[-1]))
+
+
+def _command(*args: str, cwd: Path | None = None) -> dict[str, object]:
+    done = _python(_COMMAND, *args, cwd=cwd)
+    assert done.returncode == 0, done.stderr
+    result: dict[str, object] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def test_the_check_can_fail() -> None:
+    """The probe sees a heavy import when there is one (else every test below would pass vacuously)."""
+    assert {"pandas", "numpy"} <= _loaded("import spasmlog; spasmlog.read_log")
+    assert "scipy" in _loaded("import spasmlog; spasmlog.rate_ratios")
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "import spasmlog",
+        "import spasmlog.errors",
+        "import spasmlog.cli",
+        "import spasmlog.analysis, spasmlog.plots, spasmlog.report, spasmlog.io",
+        "from spasmlog.errors import LogNotFoundError, ParameterError, SpasmlogError",
+        "import spasmlog; dir(spasmlog); hasattr(spasmlog, 'no_such_name')",
+    ],
+)
+def test_importing_loads_nothing_heavy(code: str) -> None:
+    assert _loaded(code) & set(HEAVY) == set()
+
+
+@pytest.mark.parametrize("args", [["--help"], ["validate", "--help"], ["report", "--help"], ["import", "--help"], []])
+def test_help_and_usage_errors_load_nothing_heavy(args: list[str]) -> None:
+    result = _command(*args)
+    assert result["code"] == (2 if not args else 0)
+    assert set(result["modules"]) & set(HEAVY) == set()  # type: ignore[call-overload]
+
+
+def _missing_paths(tmp_path: Path) -> dict[str, Path]:
+    """Paths that do not exist, as people mistype them: nested, with spaces and accents, a dangling link,
+    a 'folder' that is really a file."""
+    (tmp_path / "a file.csv").write_text("date,water_ml\n")
+    paths = {
+        "nested": Path("no") / "such" / "path",
+        "accents": tmp_path / "Zoë's log" / "daily.csv",
+        "under a file": tmp_path / "a file.csv" / "daily.csv",
+    }
+    if sys.platform != "win32":
+        (tmp_path / "gone").symlink_to(tmp_path / "was here")
+        paths["dangling link"] = tmp_path / "gone"
+    return paths
+
+
+@pytest.mark.parametrize("command", ["validate", "report"])
+def test_a_missing_path_is_said_before_anything_heavy_loads(tmp_path: Path, command: str) -> None:
+    for label, path in _missing_paths(tmp_path).items():
+        result = _command(command, str(path), cwd=tmp_path)
+        expected = f"spasmlog: error: {path} does not exist. Give the path of a log folder or a table file.\n"
+        assert (result["code"], result["stderr"]) == (2, expected), label
+        assert set(result["modules"]) & set(HEAVY) == set(), label  # type: ignore[call-overload]
+    assert list(tmp_path.glob("report*")) == []  # nothing written
+
+
+def test_a_missing_path_gives_the_same_words_in_python(tmp_path: Path) -> None:
+    """``read_log`` and the command line say it in one wording (it lives in ``LogNotFoundError.missing``)."""
+    path = tmp_path / "no such log"
+    with pytest.raises(spasmlog.errors.LogNotFoundError) as raised:
+        spasmlog.read_log(path)
+    assert str(raised.value) == f"{path} does not exist. Give the path of a log folder or a table file."
+    assert raised.value.file == str(path) and isinstance(raised.value, FileNotFoundError)
+
+
+def test_python_dash_m_and_a_missing_path(tmp_path: Path) -> None:
+    """``python -m spasmlog validate`` as a person runs it: exit 2, one line, no traceback."""
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "spasmlog", "validate", "no/such/path"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        cwd=tmp_path,
+        check=False,
+    )
+    timed = [line.split("|")[-1].strip() for line in done.stderr.splitlines() if line.startswith("import time:")]
+    said = [line for line in done.stderr.splitlines() if not line.startswith("import time:")]
+    assert done.returncode == 2
+    assert said == [
+        f"spasmlog: error: {Path('no/such/path')} does not exist. Give the path of a log folder or a table file."
+    ]
+    assert "spasmlog.cli" in timed  # the probe works: -X importtime lists what was imported
+    assert {name.split(".")[0] for name in timed} & set(HEAVY) == set()
+
+
+def test_a_path_that_exists_is_still_read(tmp_path: Path) -> None:
+    """The early check only catches what does not exist: an empty file still gets read_log's own message."""
+    (tmp_path / "daily.csv").write_text("")
+    result = _command("validate", str(tmp_path / "daily.csv"))
+    assert result["code"] == 2
+    assert "is empty: there is no header row to read" in str(result["stderr"])
+
+
+@pytest.mark.parametrize("package", PACKAGES)
+def test_every_public_name_imports_and_is_listed(package: str) -> None:
+    module = importlib.import_module(package)
+    assert module.__all__ and len(set(module.__all__)) == len(module.__all__)
+    assert set(module._MODULES) == set(module.__all__)  # the lazy map and __all__ name the same things
+    for name in module.__all__:
+        value = getattr(importlib.import_module(package), name)
+        assert not isinstance(value, types.ModuleType), name  # a function, not a module of the same name
+        exec(f"from {package} import {name}", {})
+        assert name in dir(module), name
+    with pytest.raises(AttributeError, match="no_such_name"):
+        module.no_such_name  # noqa: B018
+    assert not hasattr(module, "no_such_name")
+
+
+def test_every_public_name_in_a_fresh_interpreter() -> None:
+    """``from spasmlog import *`` and each name, before anything else is loaded, in every package."""
+    code = "\n".join(
+        [
+            "import importlib, types",
+            f"for package in {PACKAGES!r}:",
+            "    module = importlib.import_module(package)",
+            "    namespace = {}",
+            "    exec(f'from {package} import *', namespace)",
+            "    assert set(module.__all__) <= set(namespace) and set(module.__all__) <= set(dir(module)), package",
+            "    bad = [n for n in module.__all__ if isinstance(namespace[n], types.ModuleType)]",
+            "    assert not bad, (package, bad)",
+            "print('ok')",
+        ]
+    )
+    done = _python(code)
+    assert (done.returncode, done.stdout.strip()) == (0, "ok"), done.stderr
+
+
+@pytest.mark.parametrize(
+    ("first", "name", "expected_module"),
+    [
+        ("import spasmlog.samples", "spasmlog.simulate", "spasmlog.simulate"),
+        ("import spasmlog.simulate", "spasmlog.simulate", "spasmlog.simulate"),
+        ("spasmlog.load_sample", "spasmlog.simulate", "spasmlog.simulate"),
+        ("import spasmlog.report.build", "spasmlog.analysis.findings", "spasmlog.analysis.findings"),
+        ("import spasmlog.analysis.findings", "spasmlog.findings", "spasmlog.analysis.findings"),
+    ],
+)
+def test_a_function_named_like_its_module_stays_the_function(first: str, name: str, expected_module: str) -> None:
+    """``spasmlog.simulate`` is the function even when ``spasmlog/simulate.py`` was loaded first by other code
+    (the import system binds a sub-module to its package's attribute when it loads it)."""
+    code = f"import spasmlog\n{first}\nvalue = {name}\nprint(callable(value), type(value).__name__, value.__module__)"
+    done = _python(code)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["True", "function", expected_module]
+
+
+def test_sub_modules_are_attributes_as_before() -> None:
+    """What the eager imports made reachable stays reachable: ``spasmlog.samples.sample_path`` after
+    ``import spasmlog`` alone (a doctest of ``read_log`` uses it)."""
+    done = _python(
+        "import spasmlog\nprint(spasmlog.samples.sample_path('alex').name, spasmlog.read_log.__module__)"
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["alex", "spasmlog.validation.read"]
+
+
+def test_lazy_names_are_the_real_objects_and_pickle() -> None:
+    from spasmlog.analysis.correlation import correlate
+    from spasmlog.simulate import simulate
+    from spasmlog.validation.read import read_log
+
+    assert spasmlog.read_log is read_log and spasmlog.validation.read.read_log is read_log
+    assert spasmlog.correlate is correlate and spasmlog.analysis.correlate is correlate
+    assert pickle.loads(pickle.dumps(spasmlog.simulate)) is simulate
+
+
+def test_the_old_cli_name_of_the_validation_report() -> None:
+    from spasmlog.report.validation_text import validation_text
+
+    loaded = "print('pandas' in sys.modules)"
+    done = _python(f"import spasmlog.cli, sys\n{loaded}\nspasmlog.cli.report_text\n{loaded}")
+    assert (done.returncode, done.stdout.split()) == (0, ["False", "True"]), done.stderr  # loaded on first use
+    cli = importlib.import_module("spasmlog.cli")
+    assert cli.report_text is validation_text
+    with pytest.raises(AttributeError, match="report_html"):
+        cli.report_html  # noqa: B018
