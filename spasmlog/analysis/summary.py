@@ -278,7 +278,7 @@ def person_summary(
     >>> summary.person_id, summary.has_spasm_data, summary.longest_gap.days
     ('alex', True, 2)
     >>> summary.intake.set_index("column").loc["magnesium_mg", "basis"]
-    'RDA, females, ages 31–50'
+    'RDA, females, ages 31+'
     """
     if isinstance(log_or_daily, Log):
         log = log_or_daily
