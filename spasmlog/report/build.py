@@ -48,6 +48,7 @@ __all__ = [
     "render_index",
     "render_person",
     "restrict",
+    "summarise",
     "write_report",
 ]
 
@@ -276,10 +277,15 @@ def analyse(days: pd.DataFrame) -> Results:
 
 
 def summarise(
-    days: pd.DataFrame, *, people: pd.DataFrame | None = None, overview: pd.Series | None = None
+    days: pd.DataFrame,
+    *,
+    people: pd.DataFrame | None = None,
+    overview: pd.Series | None = None,
+    results: Results | None = None,
 ) -> PersonSummary:
-    """:func:`~spasmlog.analysis.summary.person_summary` at the report's :data:`LAGS` and :data:`ALPHA`."""
-    return person_summary(days, people=people, overview=overview, lags=LAGS, alpha=ALPHA)
+    """:func:`~spasmlog.analysis.summary.person_summary` at the report's :data:`LAGS` and :data:`ALPHA`: everything
+    one person's page states, with ``results`` (from :func:`analyse`) reused when given."""
+    return person_summary(days, people=people, overview=overview, lags=LAGS, alpha=ALPHA, results=results)
 
 
 def _factor_rows(results: Results) -> list[dict[str, Any]]:
@@ -683,7 +689,7 @@ def render_person(
     names = _intervention_names(log)
     if person is None:
         with factor_names(names):
-            person = _summary_of(days, log.people, summary, results)
+            person = summarise(days, people=log.people, overview=summary, results=results)
     no_spasms = _no_spasms(log, person, start, end)
     shown = person.tables
     associations, effects = shown.associations, shown.interventions
@@ -734,13 +740,6 @@ def render_person(
             "lags": LAGS,
         }
     return _render("person.html.j2", **context)
-
-
-def _summary_of(
-    days: pd.DataFrame, people: pd.DataFrame, overview: pd.Series | None, results: Results | None
-) -> PersonSummary:
-    """:func:`summarise`, reusing ``results`` when the person's tables were already decided."""
-    return person_summary(days, people=people, overview=overview, lags=LAGS, alpha=ALPHA, results=results)
 
 
 # ---------------------------------------------------------------------------------------------------------------
