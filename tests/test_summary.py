@@ -232,6 +232,17 @@ def test_log_summary_counts_files_blank_rows_and_quarantine(write: Write) -> Non
     ]
     assert table.loc["spasms", ["rows_read", "rows_valid"]].tolist() == [1, 1]
     assert table.loc["people", ["rows_read", "files"]].tolist() == [0, []]
+    # the validation report prints and lists the same counts
+    from spasmlog.report.validation_text import validation_json, validation_text
+
+    text = validation_text(log, "q")
+    assert (
+        "daily                4 rows read,       3 valid,     1 quarantined (1 person(s), 2025-03-01 to 2025-03-04)"
+        in text
+    )
+    assert "2 blank row(s) skipped." in text
+    listed = {t["table"]: t for t in validation_json(log, "q")["tables"]}
+    assert (listed["daily"]["rows_read"], listed["daily"]["blank_rows"]) == (4, 2)
     # cut to a period, the counts still describe the files read (as the report's data-quality section says)
     period = restrict(log, start=pd.Timestamp("2025-03-03"))
     assert period.summary().set_index("table").loc["daily", "rows_read"] == 4

@@ -27,7 +27,7 @@ def validation_json(log: Log, path: Path | str) -> dict[str, Any]:
     return {
         "path": str(path),
         "valid": not len(log.errors),
-        "tables": _records(log.summary()),
+        "tables": _records(log.summary().drop(columns="files")),  # the files are listed under "sources"
         "sources": _records(log.sources),
         "problems": _records(log.problems),
         "conversions": _records(log.conversions),
