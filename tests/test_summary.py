@@ -66,6 +66,7 @@ def test_person_summary_of_a_hand_made_diary(write: Write) -> None:
     summary = person_summary(spasmlog.read_log(folder))
     counts = [float(_COUNTS[i]) for i in _LOGGED]  # type: ignore[arg-type]
     assert summary.person_id == "p"
+    assert (summary.sex, summary.birth_year, summary.age) == ("female", 1990, 35)
     assert summary.has_spasm_data
     assert (summary.first_date, summary.last_date) == (pd.Timestamp("2025-03-01"), pd.Timestamp("2025-03-20"))
     assert summary.days_counted == 13
@@ -101,6 +102,7 @@ def test_a_log_without_spasm_data_is_summarised_without_tests(write: Write) -> N
     assert summary.found.empty and summary.how_long.empty and summary.asked.empty
     assert summary.days_counted == 0 and summary.spasms == 0 and math.isnan(summary.per_week)
     assert summary.strongest is None
+    assert (summary.sex, summary.birth_year, summary.age) == (None, None, None)
     # the adult reference when sex and age are unknown: mean of women's 2.2 L and men's 3.0 L
     assert summary.intake.set_index("column").loc["water_ml", "reference"] == pytest.approx(2600.0)
 

@@ -68,6 +68,12 @@ class PersonSummary:
         The person.
     first_date, last_date : pandas.Timestamp
         The first and the last day of the person's daily table.
+    sex : str or None
+        As in the ``people`` table; None when not given.
+    birth_year : int or None
+        As in the ``people`` table; None when not given.
+    age : int or None
+        ``first_date``'s year minus ``birth_year`` (the age the reference intakes are for); None without it.
     has_spasm_data : bool
         Whether any day has a spasm count (events, or a logged ``spasm_count``; 0 is a count). Without it the
         count is unknown on every day and nothing is tested (``results`` is None).
@@ -105,6 +111,9 @@ class PersonSummary:
     person_id: str
     first_date: pd.Timestamp
     last_date: pd.Timestamp
+    sex: str | None
+    birth_year: int | None
+    age: int | None
     has_spasm_data: bool
     overview: pd.Series
     days_counted: int
@@ -188,7 +197,7 @@ def intake_summary(days: pd.DataFrame, people: pd.DataFrame | pd.Series | None =
     [{'column': 'magnesium_mg', 'days': 2, 'median': 250.0, 'reference': 320.0, 'median_pct': 78.125}]
     """
     row = _person_row(people)
-    sex, age = _sex_and_age(row, days)
+    sex, _, age = _sex_and_age(row, days)
     references = person_reference(sex, age, {str(k): v for k, v in row.items()}).set_index("column")
     records = []
     for column in INTAKE_COLUMNS:
@@ -221,14 +230,15 @@ def _person_row(people: pd.DataFrame | pd.Series | None) -> pd.Series:
     return people
 
 
-def _sex_and_age(row: pd.Series, days: pd.DataFrame) -> tuple[str | None, int | None]:
-    """Sex as the reference tables take it, and the age in the first year of ``days`` (as ``daily_table``)."""
+def _sex_and_age(row: pd.Series, days: pd.DataFrame) -> tuple[str | None, int | None, int | None]:
+    """Sex, birth year and the age in the first year of ``days`` (as ``daily_table`` takes it), or None each."""
     sex, birth = row.get("sex"), row.get("birth_year")
     known_sex = None if sex is None or sex is pd.NA or (isinstance(sex, float) and math.isnan(sex)) else str(sex)
     birth_year = pd.to_numeric(pd.Series([birth]), errors="coerce").iloc[0]
-    if pd.isna(birth_year) or not len(days):
-        return known_sex, None
-    return known_sex, int(pd.Timestamp(days["date"].min()).year - int(birth_year))
+    if pd.isna(birth_year):
+        return known_sex, None, None
+    age = int(pd.Timestamp(days["date"].min()).year - int(birth_year)) if len(days) else None
+    return known_sex, int(birth_year), age
 
 
 def person_summary(
@@ -290,6 +300,7 @@ def person_summary(
     if len(persons) != 1:
         fail("person_summary", "log_or_daily", f"days of {len(persons)} people", "the days of one person")
     days = days.reset_index(drop=True)
+    sex, birth_year, age = _sex_and_age(_person_row(people), days)
     if overview is None:
         overview = caseload_summary(days, factors=[], lags=lags, alpha=alpha).iloc[0]
     counts = days["spasm_count"]
@@ -309,6 +320,9 @@ def person_summary(
         person_id=str(persons[0]),
         first_date=days["date"].iloc[0],
         last_date=days["date"].iloc[-1],
+        sex=sex,
+        birth_year=birth_year,
+        age=age,
         has_spasm_data=has_spasm_data,
         overview=overview,
         days_counted=int(logged.sum()),

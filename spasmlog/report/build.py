@@ -408,20 +408,14 @@ def _intervention_sentences(effects: pd.DataFrame) -> list[str]:
     return out
 
 
-def _person_facts(log: Log, days: pd.DataFrame) -> dict[str, Any]:
+def _person_facts(person: PersonSummary) -> dict[str, Any]:
     """Who the page is about, as shown under "who": sex, age in the first year of the page and its decade."""
-    people = log.people
-    row = people.iloc[0] if len(people) else pd.Series(dtype="object")
-    sex = row.get("sex")
-    birth = row.get("birth_year")
-    first_year = int(days["date"].iloc[0].year)
-    age = None if birth is None or _missing(birth) else first_year - int(birth)
-    band = None if age is None else f"{age // 10 * 10}–{age // 10 * 10 + 9}"
+    age = person.age
     return {
-        "sex": None if _missing(sex) or sex == "unspecified" else str(sex),
+        "sex": None if person.sex == "unspecified" else person.sex,
         "age": age,
-        "age_band": band,
-        "birth_year": None if age is None else int(birth),  # type: ignore[arg-type]
+        "age_band": None if age is None else f"{age // 10 * 10}–{age // 10 * 10 + 9}",
+        "birth_year": None if age is None else person.birth_year,
     }
 
 
@@ -706,7 +700,7 @@ def render_person(
         asked = person.asked
         context = {
             "person_id": person.person_id,
-            "facts": _person_facts(log, days),
+            "facts": _person_facts(person),
             "source": source,
             "first_date": person.first_date,
             "last_date": person.last_date,
