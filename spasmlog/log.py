@@ -142,6 +142,18 @@ class Log:
         return sorted(ids)
 
     @property
+    def has_spasm_data(self) -> bool:
+        """Whether the valid rows hold any spasm: an event, or a daily ``spasm_count`` (0 counts: a day logged as
+        spasm-free). Without it there is nothing to relate the factors to.
+
+        Examples
+        --------
+        >>> Log().has_spasm_data
+        False
+        """
+        return len(self.spasms) > 0 or ("spasm_count" in self.daily and bool(self.daily["spasm_count"].notna().any()))
+
+    @property
     def errors(self) -> pd.DataFrame:
         """The problems that put a row in quarantine (``severity == "error"``)."""
         return self.problems[self.problems["severity"] == "error"]
@@ -176,24 +188,89 @@ class Log:
         return write_log(self, Path(path), format=format, overwrite=overwrite)
 
     def summary(self) -> pd.DataFrame:
-        """Rows read, valid and quarantined, people and date span per table."""
+        """The data-quality summary per table: rows read, valid and quarantined, blank rows, files, people, span.
+
+        The one summary of what was read: ``spasmlog validate`` prints it (and lists it in its JSON), the
+        report's data-quality section shows it.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per table (``daily``, ``spasms``, ``interventions``, ``people``), columns ``table``,
+            ``rows_read``, ``rows_valid``, ``rows_quarantined``, ``blank_rows`` (blank lines skipped),
+            ``files`` (the files the table was read from, sorted), ``people`` (distinct ``person_id`` among
+            the valid rows) and ``first``, ``last`` (the span of their dates; NaT without rows).
+
+        Notes
+        -----
+        A table read from files is counted from :attr:`sources`: the files as read, even when the tables
+        were later cut to a period (the report of ``--from``/``--to``). A table not read from files (a
+        :class:`Log` made in Python) is counted from its rows and :attr:`quarantine`.
+
+        Examples
+        --------
+        >>> import spasmlog
+        >>> log = spasmlog.read_log(spasmlog.samples.sample_path("messy"), errors="quarantine")
+        >>> log.summary().set_index("table").loc["daily", ["rows_read", "rows_valid", "rows_quarantined"]].tolist()
+        [30, 20, 10]
+        """
+        counted = ["rows_read", "rows_valid", "rows_quarantined", "blank_rows"]
+        sources = self.sources
+        read = sources.groupby("table", sort=False)[counted].sum() if len(sources) else pd.DataFrame(columns=counted)
+        files: dict[str, list[str]] = {
+            str(name): sorted(set(map(str, group))) for name, group in sources.groupby("table", sort=False)["file"]
+        }
         rows = []
         for name in TABLES:
             frame = self.table(name)
-            quarantined = int((self.quarantine["table"] == name).sum()) if len(self.quarantine) else 0
             dates = frame["date"] if "date" in frame else frame.get("start")
-            rows.append(
-                {
-                    "table": name,
+            if name in read.index:
+                counts = {column: int(read.at[name, column]) for column in counted}  # type: ignore[arg-type]
+            else:
+                quarantined = int((self.quarantine["table"] == name).sum()) if len(self.quarantine) else 0
+                counts = {
                     "rows_read": len(frame) + quarantined,
                     "rows_valid": len(frame),
                     "rows_quarantined": quarantined,
+                    "blank_rows": 0,
+                }
+            rows.append(
+                {
+                    "table": name,
+                    **counts,
+                    "files": files.get(name, []),
                     "people": frame["person_id"].nunique(),
                     "first": dates.min() if dates is not None and len(frame) else pd.NaT,
                     "last": dates.max() if dates is not None and len(frame) else pd.NaT,
                 }
             )
         return pd.DataFrame(rows)
+
+    def imported(self) -> pd.DataFrame:
+        """The imported values (:attr:`provenance`) per app export and file: how many, which columns, which days.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per ``source`` and ``file``, sorted by both: ``source``, ``file``, ``values``, ``columns``
+            (the columns filled, ``, ``-separated and sorted), ``first`` and ``last`` (the days).
+
+        Examples
+        --------
+        >>> Log().imported().columns.tolist()
+        ['source', 'file', 'values', 'columns', 'first', 'last']
+        """
+        columns = ["source", "file", "values", "columns", "first", "last"]
+        provenance = self.provenance
+        if not len(provenance):
+            return pd.DataFrame(columns=columns)
+        rows = []
+        for (source, file), group in provenance.groupby(["source", "file"], sort=True):
+            dates = pd.to_datetime(group["date"], errors="coerce")
+            rows.append(
+                [source, file, len(group), ", ".join(sorted(set(map(str, group["column"])))), dates.min(), dates.max()]
+            )
+        return pd.DataFrame(rows, columns=columns)
 
     def __repr__(self) -> str:
         counts = ", ".join(f"{name}={len(self.table(name))}" for name in TABLES)

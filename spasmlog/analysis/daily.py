@@ -18,7 +18,7 @@ import pandas as pd
 from spasmlog import _checks
 from spasmlog.errors import ParameterTypeError, SpasmlogError
 from spasmlog.log import Log
-from spasmlog.logformat.reference import reference_values
+from spasmlog.logformat.reference import TARGET_COLUMNS, person_reference
 from spasmlog.logformat.schemas import field_specs
 
 __all__ = [
@@ -30,6 +30,7 @@ __all__ = [
     "factor_columns",
     "intervention_column",
     "lagged",
+    "runs",
     "snow_score",
 ]
 
@@ -45,15 +46,6 @@ INTAKE_COLUMNS = {
     "sodium_mg": "sodium_pct",
 }
 """Intake columns and the derived column holding them as % of the person's reference value."""
-
-_TARGETS = {
-    "water_ml": "water_target_ml",
-    "water_total_ml": "water_total_target_ml",
-    "magnesium_mg": "magnesium_target_mg",
-    "calcium_mg": "calcium_target_mg",
-    "potassium_mg": "potassium_target_mg",
-    "sodium_mg": "sodium_target_mg",
-}
 
 DERIVED_COLUMNS = [*INTAKE_COLUMNS.values(), "exercise_load", "acute_chronic_ratio", "unaccustomed_exercise"]
 """Factors derived from the logged ones; see :func:`daily_table`."""
@@ -199,7 +191,9 @@ def _rolling_mean(values: np.ndarray, person_start: np.ndarray, window: int, min
 
 
 def _reference_percent(table: pd.DataFrame, people: pd.DataFrame) -> None:
-    """Add ``*_pct`` columns: intake as % of the person's target, else of their reference intake."""
+    """Add ``*_pct`` columns: intake as % of the person's reference
+    (:func:`~spasmlog.logformat.reference.person_reference`: their own target, else the shipped value for their
+    sex and age in their first logged year)."""
     present = [c for c in INTAKE_COLUMNS if c in table]
     if not present:
         return
@@ -209,23 +203,27 @@ def _reference_percent(table: pd.DataFrame, people: pd.DataFrame) -> None:
     sex = persons["sex"] if "sex" in persons else pd.Series(pd.NA, index=persons.index)
     birth = persons["birth_year"] if "birth_year" in persons else pd.Series(pd.NA, index=persons.index)
     age = persons["person_id"].map(first_year) - pd.to_numeric(birth, errors="coerce")
-    keys = [
-        (None if pd.isna(s) else str(s), None if pd.isna(a) else int(a))
-        for s, a in zip(sex.astype("object"), age.astype("float64"), strict=True)
+    targets = [
+        persons[c].astype("float64") if c in persons else pd.Series(np.nan, index=persons.index)
+        for c in TARGET_COLUMNS.values()
     ]
-    reference: dict[tuple[str | None, int | None], dict[str, float]] = {}
-    for key in dict.fromkeys(keys):
+    keys = [
+        (
+            None if pd.isna(s) else str(s),
+            None if pd.isna(a) else int(a),
+            *(None if pd.isna(t) else float(t) for t in ts),
+        )
+        for s, a, *ts in zip(sex.astype("object"), age.astype("float64"), *targets, strict=True)
+    ]
+    reference: dict[tuple[object, ...], dict[str, float]] = {}
+    for key in dict.fromkeys(keys):  # one look-up per distinct sex, age and targets: a cohort has few
+        own = dict(zip(TARGET_COLUMNS.values(), key[2:], strict=True))
         try:
-            values = reference_values(*key)
-            reference[key] = dict(zip(values["column"], values["value"], strict=True))
-        except SpasmlogError:  # children and implausible ages: no reference value is shipped
-            reference[key] = {}
+            values = person_reference(key[0], key[1], own)  # type: ignore[arg-type]
+        except SpasmlogError:  # a sex the log format does not know (a people table made by hand): targets only
+            values = person_reference(None, 0, own)  # no shipped value for age 0
+        reference[key] = dict(zip(values["column"], values["value"], strict=True))
     per_person = pd.DataFrame([reference[key] for key in keys], index=persons["person_id"]).reindex(columns=present)
-    for column in present:
-        target = _TARGETS[column]
-        if target in persons:
-            own = pd.Series(persons[target].to_numpy(), index=persons["person_id"])
-            per_person[column] = own.where(own.notna() & (own > 0), per_person[column])
     for column in present:
         denominator = table["person_id"].map(per_person[column]).astype("float64")
         table[INTAKE_COLUMNS[column]] = 100 * table[column] / denominator
@@ -391,3 +389,17 @@ def _person_starts(table: pd.DataFrame) -> np.ndarray:
     new[1:] = person[1:] != person[:-1]
     starts = np.flatnonzero(new)
     return np.repeat(starts, np.diff(np.append(starts, len(person))))
+
+
+def runs(mask: np.ndarray | pd.Series) -> list[tuple[int, int]]:
+    """Start and end position (inclusive) of each run of True in ``mask``: runs of consecutive days, found
+    without a loop over days (days not logged, an intervention's days on the charts).
+
+    Examples
+    --------
+    >>> runs(np.array([0, 1, 1, 0, 1], dtype=bool))
+    [(1, 2), (4, 4)]
+    """
+    padded = np.concatenate([[False], np.asarray(mask, dtype=bool), [False]])
+    change = np.flatnonzero(padded[1:] != padded[:-1])
+    return [(int(a), int(b) - 1) for a, b in zip(change[::2], change[1::2], strict=True)]

@@ -27,6 +27,7 @@ The table covers ages 14 and over and leaves out pregnancy and lactation; a pers
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from functools import cache
 from importlib import resources
 from typing import Literal
@@ -36,12 +37,29 @@ import pandas as pd
 from spasmlog.errors import SpasmlogError
 from spasmlog.logformat.schemas import SEXES
 
-__all__ = ["UNKNOWN_AGE_BAND", "reference_table", "reference_value", "reference_values"]
+__all__ = [
+    "TARGET_COLUMNS",
+    "UNKNOWN_AGE_BAND",
+    "person_reference",
+    "reference_table",
+    "reference_value",
+    "reference_values",
+]
 
 Kind = Literal["intake", "limit"]
 
 UNKNOWN_AGE_BAND = (31, 50)
 """The adult age band (in years) whose values stand in when a person's age is not known."""
+
+TARGET_COLUMNS = {
+    "water_ml": "water_target_ml",
+    "water_total_ml": "water_total_target_ml",
+    "magnesium_mg": "magnesium_target_mg",
+    "calcium_mg": "calcium_target_mg",
+    "potassium_mg": "potassium_target_mg",
+    "sodium_mg": "sodium_target_mg",
+}
+"""Each intake column of ``daily`` → the ``people`` column that holds the person's own daily target for it."""
 
 _ROLE = {"AI": "intake", "RDA": "intake", "CDRR": "limit"}
 _COLUMNS = ["column", "value", "unit", "metric", "source", "basis"]
@@ -262,3 +280,68 @@ def reference_value(column: str, sex: str | None = None, age: float | None = Non
             value=column,
         )
     return float(values[column])
+
+
+def person_reference(
+    sex: str | None = None, age: float | None = None, targets: Mapping[str, object] | None = None
+) -> pd.DataFrame:
+    """A person's reference daily intake of each intake column: their own target, else the shipped value.
+
+    The one place a person's reference is decided: :func:`spasmlog.daily_table` divides by it for the ``*_pct``
+    columns and the report lists it beside the person's median intake.
+
+    Parameters
+    ----------
+    sex, age
+        As in :func:`reference_values`.
+    targets : mapping, optional
+        The person's row of the ``people`` table (or any mapping): for each intake column, the target in its
+        :data:`TARGET_COLUMNS` column is used when it is a number above 0.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per column of :data:`TARGET_COLUMNS`, in that order, with the columns of
+        :func:`reference_values`. An own target has ``metric`` ``target``, ``basis`` "your own target" and no
+        ``source``. A column without an own target and without a shipped value (an age outside the table's
+        14–130 years: children's reference intakes are not shipped) has ``value`` NaN and the reason as
+        ``basis``.
+
+    Raises
+    ------
+    SpasmlogError
+        If ``sex`` is not one of the values :func:`reference_values` accepts.
+
+    Examples
+    --------
+    >>> table = person_reference("female", 34, {"magnesium_target_mg": 400, "water_target_ml": None})
+    >>> rows = table.set_index("column").loc[["water_ml", "magnesium_mg"]]
+    >>> rows["value"].tolist(), rows["metric"].tolist(), rows["basis"].tolist()
+    ([2200.0, 400.0], ['AI', 'target'], ['AI, females, ages 19+', 'your own target'])
+    >>> float(person_reference("male", 9).set_index("column").loc["sodium_mg", "value"])
+    nan
+    """
+    _normalise_sex(sex)  # a bad value is an error, whatever the age
+    try:
+        shipped = reference_values(sex, age).set_index("column")
+        reason = ""
+    except SpasmlogError as error:  # an age the shipped table does not cover (children)
+        shipped, reason = pd.DataFrame(columns=_COLUMNS[1:]), str(error)
+    own = targets or {}
+    rows = []
+    for column, target_column in TARGET_COLUMNS.items():
+        target = own.get(target_column)
+        value = math.nan
+        if target is not None and target is not pd.NA:
+            try:
+                value = float(target)  # type: ignore[arg-type]
+            except (TypeError, ValueError):
+                value = math.nan
+        if value > 0:  # NaN compares False: no target
+            unit = "mL/day" if column.endswith("_ml") else "mg/day"
+            rows.append([column, value, unit, "target", "", "your own target"])
+        elif column in shipped.index:
+            rows.append([column, *(shipped.at[column, name] for name in _COLUMNS[1:])])
+        else:
+            rows.append([column, math.nan, "", "", "", reason or "none shipped"])
+    return pd.DataFrame(rows, columns=_COLUMNS)

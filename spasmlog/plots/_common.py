@@ -18,6 +18,7 @@ from matplotlib.figure import Figure
 from matplotlib.legend import Legend
 from matplotlib.transforms import offset_copy
 
+from spasmlog.analysis.daily import runs  # the one runs-of-days helper; the charts use it from here
 from spasmlog.analysis.findings import factor_label
 
 __all__ = [
@@ -183,19 +184,6 @@ def date_axis(ax: Axes) -> None:
     locator = mdates.AutoDateLocator(minticks=4, maxticks=10)
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator, show_offset=False))
-
-
-def runs(mask: np.ndarray) -> list[tuple[int, int]]:
-    """Start and end index (inclusive) of each run of True in ``mask``, found without a loop over days.
-
-    Examples
-    --------
-    >>> runs(np.array([0, 1, 1, 0, 1], dtype=bool))
-    [(1, 2), (4, 4)]
-    """
-    padded = np.concatenate([[False], np.asarray(mask, dtype=bool), [False]])
-    change = np.flatnonzero(padded[1:] != padded[:-1])
-    return [(int(a), int(b) - 1) for a, b in zip(change[::2], change[1::2], strict=True)]
 
 
 def rolling_mean(values: pd.Series, window: int) -> pd.Series:

@@ -604,7 +604,9 @@ def caseload(
     daily : pandas.DataFrame
         From :func:`spasmlog.daily_table`, for several people.
     summary : pandas.DataFrame, optional
-        From :func:`spasmlog.caseload_summary`; computed from ``daily`` when not given. Panels follow its
+        From :func:`spasmlog.caseload_summary`: pass the one you have. When not given, its change columns are
+        worked out from ``daily`` (``caseload_summary(daily, factors=[])``: no association is searched for the
+        panels, which draw only the change). Panels follow its
         ``change_ratio`` (last four weeks over the first four), smallest first; clients whose change could
         not be estimated come last.
     outcome : str
@@ -649,10 +651,10 @@ def caseload(
         )
     table = check_frame(daily, "daily", "caseload")
     check_columns(table, ["person_id", "date", outcome], "daily", "caseload", hint=_HINT)
-    if summary is None:
+    if summary is None:  # only the change columns are drawn: no association search (factors=[])
         from spasmlog.analysis.caseload import caseload_summary
 
-        summary = caseload_summary(table, outcome=outcome)
+        summary = caseload_summary(table, outcome=outcome, factors=[])
     else:
         summary = check_frame(summary, "summary", "caseload")
         check_columns(

@@ -1,11 +1,11 @@
 """Build the report: a log → results of the analysis functions → Jinja2 templates → self-contained HTML.
 
-Every number on a page is read from a result table (:func:`spasmlog.caseload_summary`,
-:func:`spasmlog.rate_ratios`, :func:`spasmlog.intervention_effect`, :func:`spasmlog.session_effect`, computed
-once per person and decided together by :func:`spasmlog.analysis.overview.analyse_person`; the projections of
-:func:`spasmlog.analysis.overview.how_long`) or counted or summarised from the daily table
-(:func:`spasmlog.daily_table`: days logged, spasm days, spasms per week, median intake as % of the
-reference); the findings' sentences come from :func:`spasmlog.findings`. The templates auto-escape everything, so a
+Every number on a person's page is read from their :class:`~spasmlog.analysis.summary.PersonSummary`
+(:func:`~spasmlog.analysis.summary.person_summary`: the headline, the rate ratios, interventions and sessions
+decided together, how long until you'd know, the intake against the reference, the days not logged), computed
+once per person, and from :meth:`spasmlog.Log.summary` (what was read); the caseload index from one
+:func:`spasmlog.caseload_summary`. Nothing here fits a model. The findings' sentences come from
+:func:`spasmlog.findings`. The templates auto-escape everything, so a
 note or an intervention name containing ``<script>`` shows as text.
 """
 
@@ -29,20 +29,13 @@ import pandas as pd
 from spasmlog.analysis.caseload import NOT_ENOUGH, caseload_summary, not_enough_days
 from spasmlog.analysis.daily import INTAKE_COLUMNS, daily_table, intervention_column
 from spasmlog.analysis.decision import PRIMARY
-from spasmlog.analysis.findings import (
-    ASSOCIATION_NOTE,
-    _estimate,
-    factor_label,
-    factor_names,
-    findings,
-    findings_table,
-)
+from spasmlog.analysis.findings import ASSOCIATION_NOTE, _estimate, factor_label, factor_names, findings, findings_table
 from spasmlog.analysis.overview import PersonResults as Results
-from spasmlog.analysis.overview import analyse_person, how_long, hypotheses, strongest_row
+from spasmlog.analysis.overview import analyse_person, strongest_row
+from spasmlog.analysis.summary import PersonSummary, person_summary
 from spasmlog.errors import SpasmlogError
 from spasmlog.io.write import atomic_folder, atomic_write_text
 from spasmlog.log import Log
-from spasmlog.logformat.reference import reference_values
 from spasmlog.report.charts import WIDTH, Chart, draw
 
 __all__ = [
@@ -55,6 +48,7 @@ __all__ = [
     "render_index",
     "render_person",
     "restrict",
+    "summarise",
     "write_report",
 ]
 
@@ -68,15 +62,6 @@ DateLike = str | datetime.date | None
 
 _MAX_PROBLEMS = 30
 _NOTE_DAYS = 6
-_NUTRIENTS = {
-    "water_ml": "Water from drinks",
-    "water_total_ml": "Water, food and drinks",
-    "magnesium_mg": "Magnesium",
-    "calcium_mg": "Calcium",
-    "potassium_mg": "Potassium",
-    "sodium_mg": "Sodium",
-}
-_TARGETS = {column: column.rsplit("_", 1)[0] + "_target_" + column.rsplit("_", 1)[1] for column in _NUTRIENTS}
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -291,6 +276,18 @@ def analyse(days: pd.DataFrame) -> Results:
     return analyse_person(days, lags=LAGS, alpha=ALPHA)
 
 
+def summarise(
+    days: pd.DataFrame,
+    *,
+    people: pd.DataFrame | None = None,
+    overview: pd.Series | None = None,
+    results: Results | None = None,
+) -> PersonSummary:
+    """:func:`~spasmlog.analysis.summary.person_summary` at the report's :data:`LAGS` and :data:`ALPHA`: everything
+    one person's page states, with ``results`` (from :func:`analyse`) reused when given."""
+    return person_summary(days, people=people, overview=overview, lags=LAGS, alpha=ALPHA, results=results)
+
+
 def _factor_rows(results: Results) -> list[dict[str, Any]]:
     """Every hypothesis of the rate ratios, the known suspects first: its family, strongest row and result."""
     table = results.associations
@@ -411,142 +408,66 @@ def _intervention_sentences(effects: pd.DataFrame) -> list[str]:
     return out
 
 
-def _person_facts(log: Log, days: pd.DataFrame) -> dict[str, Any]:
-    people = log.people
-    row = people.iloc[0] if len(people) else pd.Series(dtype="object")
-    sex = row.get("sex")
-    birth = row.get("birth_year")
-    first_year = int(days["date"].iloc[0].year)
-    age = None if birth is None or _missing(birth) else first_year - int(birth)
-    band = None if age is None else f"{age // 10 * 10}–{age // 10 * 10 + 9}"
+def _person_facts(person: PersonSummary) -> dict[str, Any]:
+    """Who the page is about, as shown under "who": sex, age in the first year of the page and its decade."""
+    age = person.age
     return {
-        "sex": None if _missing(sex) or sex == "unspecified" else str(sex),
+        "sex": None if person.sex == "unspecified" else person.sex,
         "age": age,
-        "age_band": band,
-        "birth_year": None if age is None else int(birth),  # type: ignore[arg-type]
-        "row": row,
+        "age_band": None if age is None else f"{age // 10 * 10}–{age // 10 * 10 + 9}",
+        "birth_year": None if age is None else person.birth_year,
     }
 
 
-def _headline(days: pd.DataFrame, summary: pd.Series) -> dict[str, Any]:
-    counts = days["spasm_count"]
-    logged = counts.notna()
+def _headline(person: PersonSummary) -> dict[str, Any]:
+    overview = person.overview
     return {
-        "days_in_span": int(summary["days_in_span"]),
-        "days_logged": int(summary["days_logged"]),
-        "completeness": float(summary["completeness"]),
-        "spasm_days": int((counts > 0).sum()),
-        "spasms": int(counts.sum()),
-        "per_week": 7 * float(counts[logged].mean()) if logged.any() else math.nan,
-        "first": summary["spasms_per_week_first"],
-        "last": summary["spasms_per_week_last"],
-        "change_ratio": summary["change_ratio"],
-        "change_ci_low": summary["change_ci_low"],
-        "change_ci_high": summary["change_ci_high"],
-        "change_p_value": summary["change_p_value"],
-        "change_status": str(summary["change_status"]),
+        "days_in_span": int(overview["days_in_span"]),
+        "days_logged": int(overview["days_logged"]),
+        "completeness": float(overview["completeness"]),
+        "spasm_days": person.spasm_days,
+        "spasms": person.spasms,
+        "per_week": person.per_week,
+        "first": overview["spasms_per_week_first"],
+        "last": overview["spasms_per_week_last"],
+        "change_ratio": overview["change_ratio"],
+        "change_ci_low": overview["change_ci_low"],
+        "change_ci_high": overview["change_ci_high"],
+        "change_p_value": overview["change_p_value"],
+        "change_status": str(overview["change_status"]),
     }
 
 
-def _longest_gap(days: pd.DataFrame) -> dict[str, Any] | None:
-    missing = ~days["logged"].to_numpy(dtype=bool)
-    if not missing.any():
-        return None
-    edges = np.flatnonzero(np.diff(np.concatenate([[0], missing.astype(np.int8), [0]])))
-    starts, stops = edges[::2], edges[1::2]
-    longest = int(np.argmax(stops - starts))
-    first, last = starts[longest], stops[longest] - 1
-    return {"days": int(last - first + 1), "first": days["date"].iloc[first], "last": days["date"].iloc[last]}
+def _intake(person: PersonSummary) -> list[dict[str, Any]]:
+    return _records(person.intake)
 
 
-def _reference(log: Log, facts: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """Each intake column's reference: the person's own target from ``people``, else the shipped value."""
-    try:
-        table = reference_values(facts["sex"], facts["age"])
-        shipped = {r["column"]: r for r in _records(table)}
-    except SpasmlogError as error:  # children: no reference intakes are shipped
-        shipped = {}
-        reason = str(error)
-    else:
-        reason = ""
-    row = facts["row"]
-    references: dict[str, dict[str, Any]] = {}
-    for column in _NUTRIENTS:
-        own = row.get(_TARGETS[column])
-        if not _missing(own) and float(own) > 0:
-            unit = "mL/day" if column.endswith("_ml") else "mg/day"
-            references[column] = {"value": float(own), "unit": unit, "basis": "your own target", "source": ""}
-        elif column in shipped:
-            references[column] = shipped[column]
-        else:
-            references[column] = {"value": math.nan, "unit": "", "basis": reason or "none shipped", "source": ""}
-    return references
-
-
-def _intake(days: pd.DataFrame, references: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
-    rows = []
-    for column, percent in INTAKE_COLUMNS.items():
-        if column not in days or not days[column].notna().any():
-            continue
-        reference = references[column]
-        rows.append(
-            {
-                "nutrient": _NUTRIENTS[column],
-                "days": int(days[column].notna().sum()),
-                "median": float(days[column].median()),
-                "unit": "mL" if column.endswith("_ml") else "mg",
-                "reference": reference["value"],
-                "reference_unit": reference["unit"],
-                "basis": reference["basis"],
-                "source": reference["source"],
-                "median_pct": float(days[percent].median()) if percent in days else math.nan,
-            }
-        )
-    return rows
-
-
-def _quality(log: Log, days: pd.DataFrame) -> dict[str, Any]:
-    sources = log.sources
-    tables = []
-    if len(sources):
-        grouped = sources.groupby("table", sort=False)[["rows_read", "rows_valid", "rows_quarantined", "blank_rows"]]
-        counts = grouped.sum()
-        files = sources.groupby("table", sort=False)["file"].agg(lambda f: sorted(set(map(str, f))))
-        tables = [{"table": name, **_records(counts.loc[[name]])[0], "files": files[name]} for name in counts.index]
+def _quality(log: Log, person: PersonSummary) -> dict[str, Any]:
+    read = log.summary()
+    tables = _records(
+        read.loc[
+            read["files"].map(len) > 0, ["table", "rows_read", "rows_valid", "rows_quarantined", "blank_rows", "files"]
+        ]
+    )
     problems = log.problems.sort_values(["severity", "file", "line"], kind="stable", na_position="last")
-    provenance = log.provenance
-    imported = []
-    if len(provenance):
-        grouped_values = provenance.groupby(["source", "file"], sort=True)
-        for (source, file), group in grouped_values:
-            dates = pd.to_datetime(group["date"], errors="coerce")
-            imported.append(
-                {
-                    "source": source,
-                    "file": file,
-                    "count": len(group),
-                    "columns": ", ".join(sorted(set(map(str, group["column"])))),
-                    "first": dates.min(),
-                    "last": dates.max(),
-                }
-            )
+    gap = person.longest_gap
     return {
         "tables": tables,
         "problems": _records(problems.head(_MAX_PROBLEMS)),
         "problems_total": len(problems),
-        "errors": int((log.problems["severity"] == "error").sum()) if len(log.problems) else 0,
-        "warnings": int((log.problems["severity"] == "warning").sum()) if len(log.problems) else 0,
+        "errors": len(log.errors),
+        "warnings": len(log.warnings),
         "quarantined": len(log.quarantine),
-        "missing_days": int((~days["logged"]).sum()),
-        "longest_gap": _longest_gap(days),
+        "missing_days": person.missing_days,
+        "longest_gap": None if gap is None else {"days": gap.days, "first": gap.first, "last": gap.last},
         "conversions": _records(log.conversions[log.conversions["factor"].astype(float) != 1.0])
         if len(log.conversions)
         else [],
         "aliases": _records(log.conversions[log.conversions["factor"].astype(float) == 1.0])
         if len(log.conversions)
         else [],
-        "imported": imported,
-        "imported_total": len(provenance),
+        "imported": _records(log.imported().rename(columns={"values": "count"})),
+        "imported_total": len(log.provenance),
         "unknown": _records(log.unknown_columns.head(_MAX_PROBLEMS)),
         "unknown_total": len(log.unknown_columns),
     }
@@ -631,13 +552,13 @@ def _intervention_log(interventions: pd.DataFrame) -> list[dict[str, Any]]:
     return sorted(rows, key=lambda row: row["start"])
 
 
-def _no_spasms(log: Log, days: pd.DataFrame, start: pd.Timestamp | None, end: pd.Timestamp | None) -> str:
+def _no_spasms(log: Log, person: PersonSummary, start: pd.Timestamp | None, end: pd.Timestamp | None) -> str:
     """Why the page has no spasm numbers, or ``""`` when spasms were recorded (events or daily counts).
 
     A log may hold only the daily factors: no ``spasms`` table and no ``spasm_count`` column (or an empty one).
     Its spasm count is then unknown on every day, not zero, and the page says so instead of showing zeros.
     """
-    if days["spasm_count"].notna().any():
+    if person.has_spasm_data:
         return ""
     if start is not None or end is not None:
         since = _day(start) if start is not None else "the start"
@@ -734,6 +655,7 @@ def render_person(
     end: pd.Timestamp | None = None,
     index: str | None = None,
     results: Results | None = None,
+    person: PersonSummary | None = None,
 ) -> str:
     """The HTML page of one person.
 
@@ -752,22 +674,20 @@ def render_person(
     index : str, optional
         Relative link to the caseload index page, when the page is one of several.
     results : Results, optional
-        The person's result tables from :func:`analyse`; computed here when not given.
+        The person's result tables from :func:`analyse`, used instead of fitting them again when ``person`` is
+        not given.
+    person : PersonSummary, optional
+        Everything the page states (:func:`summarise`); computed here (from ``days``, ``summary`` and
+        ``results``) when not given. The page renders it and fits nothing.
     """
-    person = str(days["person_id"].iloc[0])
-    no_spasms = _no_spasms(log, days, start, end)
-    if no_spasms:  # nothing to relate the factors or the interventions to
-        results = None
-    elif results is None:
-        results = analyse(days)
-    empty = Results(pd.DataFrame(), pd.DataFrame(), pd.DataFrame())
-    shown = results or empty
-    associations, effects = shown.associations, shown.interventions
-    described = findings_table(associations, alpha=ALPHA) if len(associations) else pd.DataFrame()
-    found = associations[described["finding"].to_numpy(dtype=bool)] if len(associations) else associations
-    found = found.sort_values(["p_adjusted", "p_value"], kind="stable") if len(found) else found
-    effect_flags = findings_table(effects, alpha=ALPHA) if len(effects) else pd.DataFrame()
     names = _intervention_names(log)
+    if person is None:
+        with factor_names(names):
+            person = summarise(days, people=log.people, overview=summary, results=results)
+    no_spasms = _no_spasms(log, person, start, end)
+    shown = person.tables
+    associations, effects = shown.associations, shown.interventions
+    effect_flags = findings_table(effects, alpha=ALPHA) if len(effects) else pd.DataFrame()
     effect_rows = []
     for i, row in enumerate(_records(effects)):
         row["name"] = names.get(str(row["intervention"]), factor_label(str(row["intervention"])))
@@ -775,24 +695,23 @@ def render_person(
         effect_rows.append(row)
     with factor_names(names):  # the interventions' names as logged ("Physio – Dr. Müller") in every sentence
         session_rows = _session_rows(shown, names)
-        facts = _person_facts(log, days)
         tested = associations[associations["status"] == "ok"] if len(associations) else associations
         factor_rows = _factor_rows(shown)
-        asked = hypotheses(shown)
+        asked = person.asked
         context = {
-            "person_id": person,
-            "facts": facts,
+            "person_id": person.person_id,
+            "facts": _person_facts(person),
             "source": source,
-            "first_date": days["date"].iloc[0],
-            "last_date": days["date"].iloc[-1],
+            "first_date": person.first_date,
+            "last_date": person.last_date,
             "start": start,
             "end": end,
             "index": index,
             "no_spasms": no_spasms,
-            "headline": _headline(days, summary),
-            "charts": _charts(log, days, results),
+            "headline": _headline(person),
+            "charts": _charts(log, days, person.results),
             "association_sentences": _association_sentences(associations, factor_rows),
-            "associations": _records(found),
+            "associations": _records(person.found),
             "tests": len(tested),
             "factors_tested": len(set(tested["factor"])) if len(tested) else 0,
             "factor_rows": factor_rows,
@@ -802,14 +721,14 @@ def render_person(
             ),
             "hypotheses": len(asked),
             "hypotheses_found": int(asked["finding"].sum()),
-            "how_long": _records(how_long(shown, span=len(days))) if results is not None else [],
+            "how_long": _records(person.how_long),
             "interventions_logged": _intervention_log(log.interventions),
             "intervention_sentences": _intervention_sentences(effects),
             "interventions": effect_rows,
             "sessions": session_rows,
             "session_sentences": _session_sentences(session_rows),
-            "intake": _intake(days, _reference(log, facts)),
-            "quality": _quality(log, days),
+            "intake": _intake(person),
+            "quality": _quality(log, person),
             "not_read_items": _not_read(log, source),
             "notes": _notes(log, days),
             "lags": LAGS,
@@ -1038,43 +957,48 @@ def write_report(
     # decided together with the interventions and sessions; the index states what the person's page states
     with factor_names(_intervention_names(log)):  # "On now": the names as logged
         summary = caseload_summary(days, factors=[], lags=LAGS, alpha=ALPHA)
-    analysed: dict[str, Results | None] = {}
+    rows = {str(row["person_id"]): row for _, row in summary.iterrows()}
+
+    def page_log(pid: str) -> Log:
+        if caseload:
+            return _one_person(log, pid)
+        if person is not None:
+            return log
+        return dataclasses.replace(_one_person(log, pid), skipped=log.skipped)  # one page says what was not read
+
+    logs = {pid: page_log(pid) for pid in people}
+    summaries: dict[str, PersonSummary] = {}
     for pid, group in days.groupby("person_id", sort=False):
-        mine = group.reset_index(drop=True)
-        analysed[str(pid)] = analyse(mine) if mine["spasm_count"].notna().any() else None
+        pid = str(pid)
+        with factor_names(_intervention_names(logs[pid])):  # sentences name the interventions as logged
+            summaries[pid] = summarise(group.reset_index(drop=True), people=logs[pid].people, overview=rows[pid])
     with factor_names(_intervention_names(log)):
-        summary = _with_strongest(summary, analysed, days)
+        summary = _with_strongest(summary, summaries)
 
     if not caseload:
         target = _page_path(output)
+        pid = people[0]
         page = render_person(
-            dataclasses.replace(_one_person(log, people[0]), skipped=log.skipped) if person is None else log,
-            days,
-            summary.iloc[0],
-            source=source,
-            start=first,
-            end=last,
-            results=analysed[people[0]],
+            logs[pid], days, summary.iloc[0], source=source, start=first, end=last, person=summaries[pid]
         )
         atomic_write_text(target, page)  # beside the target first, then renamed: never half a page
         return target
 
     pages = _page_names(people)
-    rows = {str(row["person_id"]): row for _, row in summary.iterrows()}
     # Every page is written into a folder beside the target, which then takes its place: a full disk or
     # Ctrl-C on the way leaves the previous report as it was.
     with atomic_folder(folder) as temporary:
         for pid, group in days.groupby("person_id", sort=False):
             pid = str(pid)
             page = render_person(
-                _one_person(log, pid),
+                logs[pid],
                 group.reset_index(drop=True),
                 rows[pid],
                 source=source,
                 start=first,
                 end=last,
                 index="index.html",
-                results=analysed[pid],
+                person=summaries[pid],
             )
             (temporary / pages[pid]).write_text(page, encoding="utf-8")
         with factor_names(_intervention_names(log)):
@@ -1083,26 +1007,22 @@ def write_report(
     return folder / "index.html"
 
 
-def _with_strongest(summary: pd.DataFrame, analysed: dict[str, Results | None], days: pd.DataFrame) -> pd.DataFrame:
-    """The summary's ``strongest_*`` columns from each person's decided rate ratios (see :func:`analyse`):
-    the association with the smallest adjusted p-value among the findings, as
-    :func:`spasmlog.caseload_summary` reports it, or "no clear association" (or "not enough days to test",
-    with the days, when the person has too few; :func:`spasmlog.analysis.caseload.not_enough_days`)."""
-    counts = days.groupby(days["person_id"].astype(str))["spasm_count"]
-    logged, spasm_days = counts.count().to_dict(), counts.agg(lambda c: int((c > 0).sum())).to_dict()
+def _with_strongest(summary: pd.DataFrame, summaries: dict[str, PersonSummary]) -> pd.DataFrame:
+    """The caseload summary's ``strongest_*`` columns from each person's summary (see :func:`summarise`): the
+    strongest of the findings their page states, as :func:`spasmlog.caseload_summary` reports it, or "no clear
+    association" (or "not enough days to test", with the days, when the person has too few;
+    :func:`spasmlog.analysis.caseload.not_enough_days`)."""
     summary = summary.copy()
     for column in ("strongest_factor", "strongest"):
         summary[column] = summary[column].astype(object)
     for position, pid in enumerate(summary["person_id"].astype(str)):
-        results = analysed.get(pid)
-        table = results.associations if results is not None else pd.DataFrame()
-        found = table[(table["status"] == "ok") & (table["p_adjusted"] <= ALPHA)] if len(table) else table
+        person = summaries[pid]
+        best = person.strongest
         index = summary.index[position]
-        if not len(found):
-            reason = not_enough_days(int(logged.get(pid, 0)), int(spasm_days.get(pid, 0)))
+        if best is None:
+            reason = not_enough_days(person.days_counted, person.spasm_days)
             summary.loc[index, "strongest"] = reason or "no clear association"
             continue
-        best = found.sort_values(["p_adjusted", "p_value"], kind="stable").iloc[0]
         summary.loc[index, ["strongest_factor", "strongest_lag"]] = [best["factor"], int(best["lag"])]
         for column in ("rate_ratio", "ci_low", "ci_high", "p_adjusted"):
             summary.loc[index, f"strongest_{column}"] = float(best[column])

@@ -27,7 +27,7 @@ def validation_json(log: Log, path: Path | str) -> dict[str, Any]:
     return {
         "path": str(path),
         "valid": not len(log.errors),
-        "tables": _records(log.summary()),
+        "tables": _records(log.summary().drop(columns="files")),  # the files are listed under "sources"
         "sources": _records(log.sources),
         "problems": _records(log.problems),
         "conversions": _records(log.conversions),
@@ -53,7 +53,7 @@ def validation_text(log: Log, path: Path | str) -> str:
             f"{row['rows_quarantined']:>5} quarantined ({row['people']} person(s){span})"
         )
     lines += not_read_lines(log, path)
-    blank = int(log.sources["blank_rows"].sum()) if len(log.sources) else 0
+    blank = int(summary["blank_rows"].sum())
     if blank:
         lines.append(f"{blank} blank row(s) skipped.")
     if len(log.conversions):
@@ -78,8 +78,7 @@ def validation_text(log: Log, path: Path | str) -> str:
         )
     if len(log.provenance):
         lines += ["", "Imported values (the rest are your own entries):"]
-        counted = log.provenance.groupby(["source", "file"], sort=True).size().reset_index(name="values")
-        for row in counted.to_dict("records"):
+        for row in log.imported().to_dict("records"):
             lines.append(f"  {row['values']} from {row['source']} ({row['file']})")
     for severity, title in (("error", "Problems (rows set aside)"), ("warning", "Warnings (rows kept)")):
         found = log.problems[(log.problems["severity"] == severity) & ~log.problems["rule"].isin(_LISTED_ABOVE)]
@@ -91,7 +90,7 @@ def validation_text(log: Log, path: Path | str) -> str:
             cell = "".join(f"  {x}" for x in (p["column"], repr(p["value"]) if p["value"] is not None else None) if x)
             lines.append(f"  {where}{cell}  [{p['rule']}]")
             lines.append(f"      {p['message']}")
-    if len(log.daily) and not _has_spasm_data(log):
+    if len(log.daily) and not log.has_spasm_data:
         lines += [
             "",
             "No spasm data: no spasm events and no daily spasm_count in this log, so there is nothing yet to relate "
@@ -99,11 +98,6 @@ def validation_text(log: Log, path: Path | str) -> str:
         ]
     lines += ["", "No problems found." if not len(log.errors) else f"{len(log.errors)} problem(s) found."]
     return "\n".join(lines) + "\n"
-
-
-def _has_spasm_data(log: Log) -> bool:
-    """Whether the valid rows hold any spasm: an event, or a daily count (0 counts: a day logged as spasm-free)."""
-    return len(log.spasms) > 0 or ("spasm_count" in log.daily and bool(log.daily["spasm_count"].notna().any()))
 
 
 _LISTED_ABOVE = ("not_read", "duplicate_file")  # problems that are files not read: listed first, by not_read_lines
