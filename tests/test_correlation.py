@@ -602,6 +602,7 @@ def test_people_interleaved_are_an_error() -> None:
 # --------------------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_no_planted_effect_few_series_with_any_finding(null_people: pd.DataFrame) -> None:
     """200 independent people-years, every factor × lags 0–3: ≤ 10% have any BH finding at q = 0.05."""
     result = correlate(null_people, by="person_id")
@@ -613,6 +614,7 @@ def test_no_planted_effect_few_series_with_any_finding(null_people: pd.DataFrame
     assert covers_zero.mean() >= 0.935  # the true r is 0: the 95% intervals cover it
 
 
+@pytest.mark.slow
 def test_autocorrelation_handling_keeps_persistent_series_honest(persistent_null: pd.DataFrame) -> None:
     """Persistent but unrelated series look related when days are treated as independent."""
     honest = correlate(persistent_null, by="person_id")

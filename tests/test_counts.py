@@ -831,6 +831,7 @@ def check_recovery(table: pd.DataFrame, planted: dict[tuple[str, int], float]) -
     )
 
 
+@pytest.mark.slow
 def test_planted_effects_are_recovered_at_the_right_lag():
     daily = replicate_series(200, 365, 1, [Effect("water_ml", 1, 500, 0.8), Effect("sitting_h", 0, 1, 1.08)])
     table = rate_ratios(daily, by="person_id", factors=["water_ml", "sitting_h"], lags=(0, 1, 2))
@@ -839,6 +840,7 @@ def test_planted_effects_are_recovered_at_the_right_lag():
     assert right["sitting_h"] >= 0.5, right  # a weak one (1.08 per hour): usually
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "effects",
     [[], [Effect("sitting_h", 0, 1, 1.15)]],
@@ -870,6 +872,7 @@ def check_null_calibration(table: pd.DataFrame, limit: float = 0.07) -> None:
     assert 0.035 <= per_test <= 0.065, per_test
 
 
+@pytest.mark.slow
 def test_short_diaries_with_every_factor_no_finding_beyond_the_rate():
     """120 days, every built-in factor × lags 0–3 (21 columns, 18 hypotheses a diary), 300 diaries: at most
     5 % of diaries state anything (8.5 %: 5 % and three binomial standard errors of a 300-diary study)."""
