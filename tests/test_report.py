@@ -71,9 +71,9 @@ def decided(daily: pd.DataFrame) -> dict[str, pd.DataFrame]:
 
 
 @pytest.fixture(scope="module")
-def alex(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+def alex(sample_report: Callable[[str], Path]) -> dict[str, object]:
     """Alex's report and the result tables computed here, independently of the report code."""
-    page = write_report(SAMPLES / "alex", tmp_path_factory.mktemp("alex") / "alex.html")
+    page = sample_report("alex")
     log = spasmlog.read_log(SAMPLES / "alex", errors="quarantine")
     daily = spasmlog.daily_table(log)
     return {
@@ -85,8 +85,8 @@ def alex(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
 
 
 @pytest.fixture(scope="module")
-def clinic(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return write_report(SAMPLES / "clinic", tmp_path_factory.mktemp("clinic") / "out")
+def clinic(sample_report: Callable[[str], Path]) -> Path:
+    return sample_report("clinic")
 
 
 # ---------------------------------------------------------------------------------------------------------------
