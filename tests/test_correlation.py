@@ -910,6 +910,7 @@ def _trending_diaries(seed: int, people: int, days: int = 365) -> pd.DataFrame:
     return _persons(counts, water_ml=water, other=_ar1(rng, shape, 0.7))
 
 
+@pytest.mark.slow
 def test_a_shared_trend_is_not_an_association_by_default() -> None:
     """Without the trend, water is 'associated' with fewer spasms in about a third of the tests."""
     frame = _trending_diaries(31, 150)

@@ -887,6 +887,7 @@ def test_diaries_with_every_factor_no_finding_beyond_the_rate_large(n, days):
     check_null_calibration(rate_ratios(null_diaries(n, days, seed=7), by="person_id"))
 
 
+@pytest.mark.slow
 def test_weekday_adjustment_removes_weekly_confounding():
     """Alcohol rises at weekends when sitting falls: without the weekday it looks protective."""
     daily = replicate_series(100, 365, 3, [Effect("sitting_h", 0, 1, 1.3)], ["alcohol_g", "steps", "sitting_h"])
@@ -896,6 +897,7 @@ def test_weekday_adjustment_removes_weekly_confounding():
     assert (adjusted["p_value"] <= 0.05).mean() < 0.1
 
 
+@pytest.mark.slow
 def test_intervention_effect_coverage():
     interventions = [
         Intervention("stretching", kind="home_exercise", rate_ratio=0.7, start_day=120),
@@ -976,6 +978,7 @@ def programme_calibration(daily: pd.DataFrame, effect: float) -> tuple[float, fl
     return float((table["p_value"] <= 0.05).mean()), float(covered.mean())
 
 
+@pytest.mark.slow
 def test_intervention_effect_allows_for_a_persistent_spasm_rate():
     """A spasm rate that wanders for weeks (latent AR(1), φ = 0.8): the HAC window comes from the data.
 

@@ -562,6 +562,7 @@ def test_cli_writes_report_html_by_default(tmp_path: Path, monkeypatch: pytest.M
     assert (tmp_path / "report.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
 
 
+@pytest.mark.slow
 def test_cli_writes_a_folder_for_several_people(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -276,6 +276,7 @@ LONG_NAMES = [
 A4_CONTENT_HEIGHT_PX = (297 - 14 - 16) / 25.4 * 96  # the page's height inside the @page margins
 
 
+@pytest.mark.slow
 def test_caseload_with_long_names_prints_on_a4(browser: Browser, tmp_path: Path) -> None:
     """Twelve clients with real names: the chart fits one A4 page, dates are never broken over lines, and the
     client with three weeks of diary says "not enough days to test"."""
