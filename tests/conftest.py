@@ -55,6 +55,43 @@ def require_reference(path: Path) -> None:
     pytest.skip(message)
 
 
+SAMPLES = Path(__file__).resolve().parents[1] / "sample_data"
+"""The committed sample logs (``alex``, ``messy``, ``clinic``)."""
+
+
+@pytest.fixture(scope="session")
+def sample_report(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Path]:
+    """``sample_report(name)``: the report of a committed sample log, written once per test run and read by
+    every test file and pytest-xdist worker that asks for it (the clinic's twelve pages take ~20 s to draw).
+
+    Shared, so read only: a test that changes or rewrites a report writes its own. The report of
+    ``clinic`` is a folder (the path returned is its ``index.html``); the others are one page each.
+    """
+    import fcntl
+
+    from spasmlog.report import write_report
+
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # this run's folder, above the workers' own
+    folder = root / "sample-reports"
+    folder.mkdir(exist_ok=True)
+    written: dict[str, Path] = {}
+
+    def _report(name: str) -> Path:
+        if name not in written:
+            with (folder / f"{name}.lock").open("w") as lock:
+                fcntl.flock(lock, fcntl.LOCK_EX)  # another worker writing this report: wait for it, then read
+                done = folder / f"{name}.done"
+                if not done.exists():
+                    output = folder / name / ("report" if name == "clinic" else f"{name}.html")
+                    done.write_text(str(write_report(SAMPLES / name, output)), encoding="utf-8")
+                written[name] = Path(done.read_text(encoding="utf-8"))
+        return written[name]
+
+    return _report
+
+
 ORACLES = Path(__file__).resolve().parents[1].parent / "shared" / "reference" / "oracles"
 """Published data sets with published results; they sit beside the checkout (never copied into it)."""
 

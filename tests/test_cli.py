@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -69,17 +70,21 @@ def test_validate_json(capsys: pytest.CaptureFixture[str]) -> None:
         (["validate", "{tmp}/broken.xlsx"], "could not be opened as an XLSX workbook"),
     ],
 )
-def test_unreadable_input_exits_2_without_traceback(tmp_path: Path, args: list[str], message: str) -> None:
+def test_unreadable_input_exits_2_without_traceback(
+    tmp_path: Path, args: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """In-process: an exception escaping ``main`` would fail the test; exit codes of a real process are checked
+    by test_usage_errors_exit_2 and the Ctrl-C tests."""
     (tmp_path / "shopping.csv").write_text("item,price\nmilk,1\n")
     (tmp_path / "binary.csv").write_bytes(b"date\x00\x01\x02")
     (tmp_path / "spasms.csv").write_text("region\ncalf\n")
     (tmp_path / "ragged").mkdir()
     (tmp_path / "ragged" / "daily.csv").write_text("date,water_ml\n2026-01-01,1,2\n")
     (tmp_path / "broken.xlsx").write_bytes(b"PK\x03\x04 not really a workbook")
-    result = _run(*[a.format(tmp=tmp_path) for a in args])
-    assert result.returncode == 2
-    assert message in result.stderr
-    assert "Traceback" not in result.stderr + result.stdout
+    assert main([a.format(tmp=tmp_path) for a in args]) == 2
+    captured = capsys.readouterr()
+    assert message in captured.err
+    assert "Traceback" not in captured.err + captured.out
 
 
 def test_usage_errors_exit_2() -> None:
@@ -90,10 +95,24 @@ def test_usage_errors_exit_2() -> None:
 
 
 @pytest.mark.parametrize("command", ["validate", "template", "demo"])
-def test_every_subcommand_has_help(command: str) -> None:
-    result = _run(command, "--help")
-    assert result.returncode == 0
-    assert result.stdout.startswith(f"usage: spasmlog {command}")
+def test_every_subcommand_has_help(command: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        main([command, "--help"])
+    assert stopped.value.code == 0
+    assert capsys.readouterr().out.startswith(f"usage: spasmlog {command}")
+
+
+def test_the_console_script_runs() -> None:
+    """The installed ``spasmlog`` command (pyproject's [project.scripts]), as a real process."""
+    script = Path(sys.executable).with_name("spasmlog")
+    if not script.exists():
+        message = f"{script} is not installed: `make test` installs the package into .venv first"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    result = subprocess.run([str(script), "validate", "--help"], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("usage: spasmlog validate")
 
 
 def test_template_writes_tables_that_validate_cleanly(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -154,12 +173,15 @@ def test_import_fills_the_log_reports_and_is_idempotent(tmp_path: Path, capsys: 
         (["import", "--auto", "{tmp}/notes.txt", "--into", "{tmp}"], "Cannot tell which app"),
     ],
 )
-def test_import_errors_exit_2(tmp_path: Path, args: list[str], message: str) -> None:
+def test_import_errors_exit_2(
+    tmp_path: Path, args: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     (tmp_path / "notes.txt").write_text("hello\n")
-    result = _run(*[a.format(tmp=tmp_path) for a in args])
-    assert result.returncode == 2, result.stderr
-    assert message in result.stderr
-    assert "Traceback" not in result.stderr
+    code = main([a.format(tmp=tmp_path) for a in args])
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert message in err
+    assert "Traceback" not in err
 
 
 def _interrupt(*args: object, **kwargs: object) -> None:

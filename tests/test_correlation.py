@@ -603,6 +603,7 @@ def test_people_interleaved_are_an_error() -> None:
 # --------------------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_no_planted_effect_few_series_with_any_finding(null_people: pd.DataFrame) -> None:
     """200 independent people-years, every factor × lags 0–3: ≤ 10% have any BH finding at q = 0.05."""
     result = correlate(null_people, person="person_id")
@@ -614,6 +615,7 @@ def test_no_planted_effect_few_series_with_any_finding(null_people: pd.DataFrame
     assert covers_zero.mean() >= 0.935  # the true r is 0: the 95% intervals cover it
 
 
+@pytest.mark.slow
 def test_autocorrelation_handling_keeps_persistent_series_honest(persistent_null: pd.DataFrame) -> None:
     """Persistent but unrelated series look related when days are treated as independent."""
     honest = correlate(persistent_null, person="person_id")
@@ -909,6 +911,7 @@ def _trending_diaries(seed: int, people: int, days: int = 365) -> pd.DataFrame:
     return _persons(counts, water_ml=water, other=_ar1(rng, shape, 0.7))
 
 
+@pytest.mark.slow
 def test_a_shared_trend_is_not_an_association_by_default() -> None:
     """Without the trend, water is 'associated' with fewer spasms in about a third of the tests."""
     frame = _trending_diaries(31, 150)

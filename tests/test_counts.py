@@ -833,6 +833,7 @@ def check_recovery(table: pd.DataFrame, planted: dict[tuple[str, int], float]) -
     )
 
 
+@pytest.mark.slow
 def test_planted_effects_are_recovered_at_the_right_lag():
     daily = replicate_series(200, 365, 1, [Effect("water_ml", 1, 500, 0.8), Effect("sitting_h", 0, 1, 1.08)])
     table = rate_ratios(daily, person="person_id", factors=["water_ml", "sitting_h"], lags=(0, 1, 2))
@@ -841,6 +842,7 @@ def test_planted_effects_are_recovered_at_the_right_lag():
     assert right["sitting_h"] >= 0.5, right  # a weak one (1.08 per hour): usually
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "effects",
     [[], [Effect("sitting_h", 0, 1, 1.15)]],
@@ -872,6 +874,7 @@ def check_null_calibration(table: pd.DataFrame, limit: float = 0.07) -> None:
     assert 0.035 <= per_test <= 0.065, per_test
 
 
+@pytest.mark.slow
 def test_short_diaries_with_every_factor_no_finding_beyond_the_rate():
     """120 days, every built-in factor × lags 0–3 (21 columns, 18 hypotheses a diary), 300 diaries: at most
     5 % of diaries state anything (8.5 %: 5 % and three binomial standard errors of a 300-diary study)."""
@@ -886,6 +889,7 @@ def test_diaries_with_every_factor_no_finding_beyond_the_rate_large(n, days):
     check_null_calibration(rate_ratios(null_diaries(n, days, seed=7), person="person_id"))
 
 
+@pytest.mark.slow
 def test_weekday_adjustment_removes_weekly_confounding():
     """Alcohol rises at weekends when sitting falls: without the weekday it looks protective."""
     daily = replicate_series(100, 365, 3, [Effect("sitting_h", 0, 1, 1.3)], ["alcohol_g", "steps", "sitting_h"])
@@ -895,6 +899,7 @@ def test_weekday_adjustment_removes_weekly_confounding():
     assert (adjusted["p_value"] <= 0.05).mean() < 0.1
 
 
+@pytest.mark.slow
 def test_intervention_effect_coverage():
     interventions = [
         Intervention("stretching", kind="home_exercise", rate_ratio=0.7, start_day=120),
@@ -975,6 +980,7 @@ def programme_calibration(daily: pd.DataFrame, effect: float) -> tuple[float, fl
     return float((table["p_value"] <= 0.05).mean()), float(covered.mean())
 
 
+@pytest.mark.slow
 def test_intervention_effect_allows_for_a_persistent_spasm_rate():
     """A spasm rate that wanders for weeks (latent AR(1), φ = 0.8): the HAC window comes from the data.
 

@@ -655,7 +655,6 @@ def test_a_zip_bomb_is_refused_before_it_is_read(tmp_path: Path) -> None:
 
 
 def test_progress_bar_shows_bytes_read(read: Callable[..., pd.DataFrame], capsys: pytest.CaptureFixture[str]) -> None:
-    pytest.importorskip("tqdm")
     read(record("StepCount", 1, "2024-08-07 12:00:00 +0200", unit="count"), progress=True)
     assert "B/s" in capsys.readouterr().err
     read(record("StepCount", 1, "2024-08-07 12:00:00 +0200", unit="count"))  # auto: stderr is captured, no bar

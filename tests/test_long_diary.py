@@ -47,6 +47,7 @@ def statsmodels_rate_ratio(daily: pd.DataFrame, factor: str, lag: int, per: floa
     return float(np.exp(fit.params["x"]))
 
 
+@pytest.mark.slow
 def test_every_model_of_a_ten_year_diary_converges_to_statsmodels_estimate(decade, rates):
     table = rates
     assert len(table) == 8 and (table["status"] == "ok").all(), table["status"].tolist()
@@ -55,6 +56,7 @@ def test_every_model_of_a_ten_year_diary_converges_to_statsmodels_estimate(decad
         np.testing.assert_allclose(row.rate_ratio, theirs, rtol=1e-6)
 
 
+@pytest.mark.slow
 def test_a_ten_year_diary_finds_the_planted_effects_near_their_size(decade, rates):
     rows = rates.set_index(["factor", "lag"])
     for key, planted in PLANTED.items():

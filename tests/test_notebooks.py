@@ -148,7 +148,8 @@ def test_notebook_runs_top_to_bottom(name: str, tmp_path: Path, kernel_env: None
 
 @pytest.mark.slow
 def test_papermill_runs_the_individual_notebook_on_another_log(tmp_path: Path, kernel_env: None) -> None:
-    papermill = pytest.importorskip("papermill")
+    import papermill  # a dependency of spasmlog: never skipped
+
     out = tmp_path / "messy.ipynb"
     papermill.execute_notebook(
         str(FOLDER / NAMES[0]),
@@ -169,7 +170,8 @@ def test_papermill_runs_the_individual_notebook_on_another_log(tmp_path: Path, k
 
 @pytest.mark.slow
 def test_papermill_runs_the_cohort_notebook_with_other_settings(tmp_path: Path, kernel_env: None) -> None:
-    papermill = pytest.importorskip("papermill")
+    import papermill  # a dependency of spasmlog: never skipped
+
     out = tmp_path / "cohort.ipynb"
     papermill.execute_notebook(
         str(FOLDER / NAMES[2]),
@@ -226,7 +228,8 @@ def _sparse_caseload(folder: Path) -> Path:
 
 @pytest.mark.slow
 def test_individual_notebook_on_a_log_without_spasm_data_says_so(tmp_path: Path, kernel_env: None) -> None:
-    papermill = pytest.importorskip("papermill")
+    import papermill  # a dependency of spasmlog: never skipped
+
     log = _no_spasm_log(tmp_path / "ann")
     out = tmp_path / "ann.ipynb"
     papermill.execute_notebook(
@@ -246,7 +249,8 @@ def test_individual_notebook_on_a_log_without_spasm_data_says_so(tmp_path: Path,
 @pytest.mark.slow
 @pytest.mark.parametrize("log", ["clinic", "sparse"])
 def test_caseload_notebook_never_prints_nan(log: str, tmp_path: Path, kernel_env: None) -> None:
-    papermill = pytest.importorskip("papermill")
+    import papermill  # a dependency of spasmlog: never skipped
+
     path = None if log == "clinic" else str(_sparse_caseload(tmp_path / "caseload"))
     out = tmp_path / "caseload.ipynb"
     papermill.execute_notebook(

@@ -11,6 +11,7 @@ import tempfile
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -135,6 +136,7 @@ def test_any_cells_give_a_table_or_a_spasmlog_error(
         _check_totals(log)
 
 
+@pytest.mark.slow  # ~14 s: 100 validations; the file-based property test above stays in the everyday suite
 @settings(max_examples=100, deadline=None)
 @given(
     frame=st.lists(

@@ -4,8 +4,6 @@ period, command line."""
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -73,9 +71,9 @@ def decided(daily: pd.DataFrame) -> dict[str, pd.DataFrame]:
 
 
 @pytest.fixture(scope="module")
-def alex(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+def alex(sample_report: Callable[[str], Path]) -> dict[str, object]:
     """Alex's report and the result tables computed here, independently of the report code."""
-    page = write_report(SAMPLES / "alex", tmp_path_factory.mktemp("alex") / "alex.html")
+    page = sample_report("alex")
     log = spasmlog.read_log(SAMPLES / "alex", errors="quarantine")
     daily = spasmlog.daily_table(log)
     return {
@@ -87,8 +85,8 @@ def alex(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
 
 
 @pytest.fixture(scope="module")
-def clinic(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return write_report(SAMPLES / "clinic", tmp_path_factory.mktemp("clinic") / "out")
+def clinic(sample_report: Callable[[str], Path]) -> Path:
+    return sample_report("clinic")
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -564,6 +562,7 @@ def test_cli_writes_report_html_by_default(tmp_path: Path, monkeypatch: pytest.M
     assert (tmp_path / "report.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
 
 
+@pytest.mark.slow
 def test_cli_writes_a_folder_for_several_people(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -593,19 +592,16 @@ def test_cli_person_and_output(tmp_path: Path) -> None:
         (["report", str(SAMPLES / "clinic"), "--person", "nobody"], "No person 'nobody'"),
     ],
 )
-def test_cli_errors_exit_2_without_traceback(args: list[str], message: str, tmp_path: Path) -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "spasmlog", *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-        cwd=tmp_path,
-    )
-    assert result.returncode == 2
-    assert message in result.stderr
-    assert result.stderr.startswith("spasmlog: error: ")
-    assert "Traceback" not in result.stderr
+def test_cli_errors_exit_2_without_traceback(
+    args: list[str], message: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """In-process (a real process's exit codes are tested in test_cli.py): an exception escaping would fail."""
+    monkeypatch.chdir(tmp_path)
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert message in err
+    assert err.startswith("spasmlog: error: ")
+    assert "Traceback" not in err
     assert not list(tmp_path.iterdir())  # nothing half-written
 
 

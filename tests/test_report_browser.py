@@ -20,7 +20,7 @@ import shutil
 import subprocess
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +28,6 @@ import pytest
 
 from spasmlog.report import write_report
 
-SAMPLES = Path(__file__).parents[1] / "sample_data"
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome")
 FLAGS = [
     "--headless",
@@ -209,13 +208,8 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture(scope="module")
-def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    folder = tmp_path_factory.mktemp("reports")
-    return {
-        "alex": write_report(SAMPLES / "alex", folder / "alex.html"),
-        "messy": write_report(SAMPLES / "messy", folder / "messy.html"),
-        "clinic": write_report(SAMPLES / "clinic", folder / "clinic"),
-    }
+def reports(sample_report: Callable[[str], Path]) -> dict[str, Path]:
+    return {name: sample_report(name) for name in ("alex", "messy", "clinic")}
 
 
 def _pages(pdf: bytes) -> int:
@@ -282,6 +276,7 @@ LONG_NAMES = [
 A4_CONTENT_HEIGHT_PX = (297 - 14 - 16) / 25.4 * 96  # the page's height inside the @page margins
 
 
+@pytest.mark.slow
 def test_caseload_with_long_names_prints_on_a4(browser: Browser, tmp_path: Path) -> None:
     """Twelve clients with real names: the chart fits one A4 page, dates are never broken over lines, and the
     client with three weeks of diary says "not enough days to test"."""
