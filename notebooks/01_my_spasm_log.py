@@ -28,7 +28,7 @@
 # entries). To run it on **your own log**, change `log_path` in the next cell, or from a terminal:
 #
 # ```sh
-# papermill notebooks/01_my_spasm_log.ipynb my-report.ipynb -p log_path path/to/my-log
+# jupytext --to ipynb -o - notebooks/01_my_spasm_log.py | papermill - my-report.ipynb -p log_path path/to/my-log
 # ```
 #
 # Everything runs on your computer; nothing is sent anywhere.

@@ -30,7 +30,7 @@
 # per client, or one folder whose tables carry a `person_id` column):
 #
 # ```sh
-# papermill notebooks/02_physio_caseload.ipynb review.ipynb -p log_path path/to/clients
+# jupytext --to ipynb -o - notebooks/02_physio_caseload.py | papermill - review.ipynb -p log_path path/to/clients
 # ```
 
 # %% tags=["parameters"]
@@ -85,7 +85,8 @@ daily = spasmlog.daily_table(log, persons=clients)
 files = log.sources[log.sources["table"].isin(["daily", "spasms"])]
 counts = ["rows_read", "rows_quarantined"]
 read = files.pivot_table(index="person_id", columns="table", values=counts, aggfunc="sum")
-read.columns = [f"{table} rows {what.removeprefix('rows_')}" for what, table in read.columns]
+measures, tables = read.columns.get_level_values(0), read.columns.get_level_values(1)
+read.columns = [f"{t} rows {w.removeprefix('rows_')}" for w, t in zip(measures, tables, strict=True)]
 days = daily.groupby("person_id").agg(days_in_span=("date", "size"), days_logged=("logged", "sum"))
 days["completeness"] = (days["days_logged"] / days["days_in_span"]).round(2)
 quality = days.join(read[sorted(read.columns)].astype("Int64"))

@@ -33,8 +33,8 @@
 # whose tables carry `person_id`); the comparisons with planted effects are then skipped:
 #
 # ```sh
-# papermill notebooks/03_research_cohort.ipynb cohort.ipynb -p log_path path/to/cohort
-# papermill notebooks/03_research_cohort.ipynb sim.ipynb -p n_people 1000 -p days 365 -p seed 7
+# jupytext --to ipynb -o - notebooks/03_research_cohort.py | papermill - cohort.ipynb -p log_path path/to/cohort
+# jupytext --to ipynb -o - notebooks/03_research_cohort.py | papermill - sim.ipynb -p n_people 1000 -p days 365
 # ```
 
 # %% tags=["parameters"]
@@ -65,6 +65,7 @@ from spasmlog.report.validation_text import validation_text as report_text
 
 pd.set_option("display.width", 200)
 pd.set_option("display.max_columns", 20)
+log_path = str(log_path) if log_path else ""  # "" (or None): simulate a cohort
 simulated = not log_path
 lags = [lags] if isinstance(lags, int) else list(lags)  # `-p lags 1` from the command line gives an int
 model_lags = [model_lags] if isinstance(model_lags, int) else list(model_lags)
@@ -90,6 +91,7 @@ model_lags = [model_lags] if isinstance(model_lags, int) else list(model_lags)
 # every deviation from the person's own mean — and so every planted within-person effect — unchanged.
 
 # %%
+planted: pd.DataFrame | None = None  # the planted effects, known only for a simulated cohort
 if simulated:
     sim = spasmlog.simulate(n_people, days, seed=seed, start=start)
     prone = sim.rates.groupby("person_id")["expected"].mean().rank(method="first") - 1  # 0 = least prone
@@ -97,8 +99,6 @@ if simulated:
     tables = {name: sim.log.table(name).copy() for name in ("daily", "spasms", "interventions", "people")}
     tables["daily"]["water_ml"] += tables["daily"]["person_id"].map(extra).to_numpy()
     planted = sim.effects
-else:
-    planted = None
 planted
 
 # %% [markdown]
@@ -130,14 +130,14 @@ if len(report) > 60:
 daily = spasmlog.daily_table(log)
 per_person = daily.groupby("person_id")
 pd.Series(
-    dtype=object,
+    dtype="object",
     data={
         "participants": daily["person_id"].nunique(),
         "person-days": len(daily),
         "logged person-days": int(daily["logged"].sum()),
         "spasms": int(daily["spasm_count"].sum()),
         "days per participant (median)": per_person.size().median(),
-        "spasms per logged day (median of participants)": per_person["spasm_count"].mean().median().round(2),
+        "spasms per logged day (median of participants)": round(per_person["spasm_count"].mean().median(), 2),
     },
 ).to_frame("cohort")
 
