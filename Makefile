@@ -22,7 +22,8 @@ demo: $(STAMP)
 	$(BIN)/spasmlog report sample_data/clinic -o build/report_clinic
 	mkdir -p build/notebooks
 	for nb in $(NOTEBOOKS); do \
-	  $(BIN)/papermill notebooks/$$nb.ipynb build/notebooks/$$nb.ipynb --cwd . -k python3 \
+	  $(BIN)/jupytext --quiet --to ipynb notebooks/$$nb.py -o build/notebooks/$$nb.ipynb && \
+	  $(BIN)/papermill build/notebooks/$$nb.ipynb build/notebooks/$$nb.ipynb --cwd . -k python3 \
 	    --no-progress-bar --log-level WARNING || exit 1; \
 	done
 	@echo ""
@@ -31,9 +32,13 @@ demo: $(STAMP)
 	@echo "  build/report_clinic/index.html    a physiotherapist's caseload, a page per client"
 	@echo "  build/notebooks/                  the three notebooks, executed ($(BIN)/jupyter lab build/notebooks)"
 
-# Rewrite the notebooks from notebooks/_build.py (edit that file, not the .ipynb).
+# The notebooks' source is notebooks/*.py (jupytext percent format: JupyterLab opens them as notebooks).
+# This writes them as .ipynb files, without outputs, into build/notebooks/.
 notebooks: $(STAMP)
-	$(BIN)/python notebooks/_build.py
+	mkdir -p build/notebooks
+	for nb in $(NOTEBOOKS); do \
+	  $(BIN)/jupytext --quiet --to ipynb notebooks/$$nb.py -o build/notebooks/$$nb.ipynb || exit 1; \
+	done
 
 test: lint typecheck pytest
 

@@ -210,9 +210,7 @@ def test_a_function_named_like_its_module_stays_the_function(first: str, name: s
 def test_sub_modules_are_attributes_as_before() -> None:
     """What the eager imports made reachable stays reachable: ``spasmlog.samples.sample_path`` after
     ``import spasmlog`` alone (a doctest of ``read_log`` uses it)."""
-    done = _python(
-        "import spasmlog\nprint(spasmlog.samples.sample_path('alex').name, spasmlog.read_log.__module__)"
-    )
+    done = _python("import spasmlog\nprint(spasmlog.samples.sample_path('alex').name, spasmlog.read_log.__module__)")
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["alex", "spasmlog.validation.read"]
 
