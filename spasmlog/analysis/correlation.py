@@ -520,7 +520,7 @@ def correlate(
     associated in 7.7% of tests at the 5% level with 30% of whole days missing and 13.3% with 50% (an
     independent audit). In 400 simulated one-year diaries of a null factor and count outcome, both
     persistent (latent AR(1), 0.8), with whole days missing at random or in runs (mean 7 days), the share of
-    tests at p < 0.05 is 4–6% with 0, 30% and 50% of days missing (tests/test_correlation.py).
+    tests at p < 0.05 is 4–6% with 0, 30% and 50% of days missing (tests/analysis/test_correlation.py).
 
     The test is :math:`t = r \\sqrt{(n_\\mathrm{eff} - 2)/(1 - r^2)}` on :math:`n_\\mathrm{eff} - 2` degrees
     of freedom; the interval is :math:`\\tanh(\\operatorname{artanh} r \\pm z_{1-\\alpha/2}\\, se)` with
@@ -567,7 +567,7 @@ def correlate(
     what the weekday means and the trend leave of each series. Without it, a factor that rose over a year
     while spasms fell (no effect planted) was flagged in 11% of diaries (an independent audit); with it, in
     simulated one-year diaries of that kind the factor's tests are at p < 0.05 in about 5%
-    (tests/test_correlation.py). Fitting the trend removes slow swings of both series, and the
+    (tests/analysis/test_correlation.py). Fitting the trend removes slow swings of both series, and the
     autocorrelations of what is left understate the dependence of very persistent series: for latent AR(1)
     coefficients of 0.93 (a month-long memory) the share of null tests at p < 0.05 was 9% with the trend
     and 5.5% without it; for 0.8 both are about 5–6%.

@@ -195,7 +195,7 @@ def days_to_detect(
     nothing about whether a non-significant result was "close" (Hoenig & Heisey 2001); here it only sizes
     further logging.
 
-    Checked by simulation (``tests/test_projection.py``, with :func:`spasmlog.simulate.simulate` and one
+    Checked by simulation (``tests/analysis/test_projection.py``, with :func:`spasmlog.simulate.simulate` and one
     pre-specified :func:`~spasmlog.analysis.rates.rate_ratios` test of water at lag 1): from a short diary
     (60 or 90 days, water planted at 0.75 or 0.8 per 500 mL) not yet clear at 5% or 1%, project; plant the
     estimate; simulate 30–60 diaries at half and at twice the projected length. In 25 of 26 such short

@@ -252,7 +252,7 @@ def test_acf_covariance_is_the_brute_force_sandwich(max_lag: int) -> None:
 
 
 def _calibration() -> ModuleType:
-    path = Path(__file__).resolve().parents[1] / "benchmarks" / "calibrate_findings.py"
+    path = Path(__file__).resolve().parents[2] / "benchmarks" / "calibrate_findings.py"
     spec = importlib.util.spec_from_file_location("calibrate_findings", path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)

@@ -19,7 +19,7 @@ from spasmlog.importers.cronometer import read_cronometer
 
 Write = Callable[..., Path]
 
-FORMATS = Path(__file__).resolve().parents[1].parent / "shared" / "reference" / "formats"
+FORMATS = Path(__file__).resolve().parents[2].parent / "shared" / "reference" / "formats"
 
 SUMMARY = (
     "Date,Energy (kcal),Alcohol (g),Caffeine (mg),Water (g),B12 (Cobalamin) (µg),Calcium (mg),Magnesium (mg),"

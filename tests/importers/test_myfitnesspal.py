@@ -17,7 +17,7 @@ from spasmlog.importers.myfitnesspal import PercentDailyValueWarning, read_myfit
 
 Write = Callable[..., Path]
 
-FORMATS = Path(__file__).resolve().parents[1].parent / "shared" / "reference" / "formats"
+FORMATS = Path(__file__).resolve().parents[2].parent / "shared" / "reference" / "formats"
 
 HEADER = (
     "Date,Meal,Calories,Fat (g),Saturated Fat,Polyunsaturated Fat,Monounsaturated Fat,Trans Fat,Cholesterol,"

@@ -8,7 +8,7 @@ import pytest
 
 import spasmlog
 
-MESSY = Path(__file__).parents[1] / "sample_data" / "messy"
+MESSY = Path(__file__).parents[2] / "sample_data" / "messy"
 
 EXPECTED = [
     ("daily.csv", 4, "Water (L)", "not_a_number"),

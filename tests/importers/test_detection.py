@@ -16,7 +16,7 @@ from spasmlog.importers.detection import FORMATS, PEEK_BYTES, detect
 
 Write = Callable[..., Path]
 
-FORMATS_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "reference" / "formats"
+FORMATS_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "reference" / "formats"
 
 HEALTH_DTD = (
     '<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE HealthData [\n<!-- HealthKit Export Version: 11 -->\n'

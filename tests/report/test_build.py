@@ -20,7 +20,7 @@ from spasmlog.cli import main
 from spasmlog.errors import SpasmlogError
 from spasmlog.report import parse_date, restrict, write_report
 
-SAMPLES = Path(__file__).parents[1] / "sample_data"
+SAMPLES = Path(__file__).parents[2] / "sample_data"
 PERSON_SECTIONS = [
     "who",
     "headline",

@@ -19,7 +19,7 @@ from conftest import require_reference
 from spasmlog.errors import ImportFormatError, LogNotFoundError, UnsafeFileError
 from spasmlog.importers.apple_health import WORKOUT_TYPES, find_export_xml, read_apple_health
 
-FORMATS = Path(__file__).resolve().parents[1].parent / "shared" / "reference" / "formats"
+FORMATS = Path(__file__).resolve().parents[2].parent / "shared" / "reference" / "formats"
 HK = "HKQuantityTypeIdentifier"
 WATCH = "Alex’s Apple Watch"
 PHONE = "Alex’s iPhone"
