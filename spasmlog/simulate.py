@@ -57,6 +57,7 @@ from spasmlog.logformat.schemas import (
     field_specs,
     today,
 )
+from spasmlog.stats.lags import shift_days
 
 __all__ = [
     "DAILY_FACTORS",
@@ -743,8 +744,7 @@ def simulate(
     for effect in effects:
         x = values[effect.factor].astype(np.float64)
         centred = x - x.mean(axis=1, keepdims=True)
-        shifted = np.zeros(shape)
-        shifted[:, effect.lag :] = centred[:, : days - effect.lag]
+        shifted = shift_days(centred, effect.lag, fill=0.0, axis=1)
         log_mu += np.log(effect.rate_ratio) / effect.per * shifted
     active, intervention_rows = _interventions(_stream(seed, "interventions"), interventions, ids, dates)
     for k, intervention in enumerate(interventions):

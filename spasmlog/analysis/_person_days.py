@@ -21,6 +21,7 @@ from spasmlog import _checks
 from spasmlog.analysis.daily import intervention_column
 from spasmlog.analysis.factor_tests import acf_covariance
 from spasmlog.stats.glm import Bandwidth, fit_batch, wald
+from spasmlog.stats.lags import shift_days
 from spasmlog.stats.linalg import pinv
 
 __all__ = [
@@ -90,12 +91,10 @@ class Calendar:
         return cls(frame, position, first, days)
 
     def values(self, column: str, lag: int = 0) -> np.ndarray:
-        """``column`` on the calendar (NaN on days without a row), shifted by ``lag`` days."""
+        """``column`` on the calendar (NaN on days without a row), ``lag`` days later (:func:`shift_days`)."""
         out = np.full(self.days, np.nan)
         out[self.position] = pd.to_numeric(self.frame[column], errors="coerce").to_numpy(dtype=np.float64)
-        if lag:
-            out = np.concatenate([np.full(min(lag, self.days), np.nan), out[: max(self.days - lag, 0)]])
-        return out
+        return shift_days(out, lag)
 
     def weekday(self) -> np.ndarray:
         return (self.first.day_of_week + np.arange(self.days)) % 7

@@ -23,6 +23,7 @@ from spasmlog.analysis.factor_tests import _DRAWS, _normal_draws, _root, joint_c
 from spasmlog.analysis.findings import factor_label
 from spasmlog.analysis.rates import default_factors, per_of, rate_ratios
 from spasmlog.stats.glm import fit_batch, wald
+from spasmlog.stats.lags import shift_days
 
 __all__ = ["MIN_DAYS", "MIN_SPASM_DAYS", "SEARCH_UP_TO", "caseload_summary", "not_enough_days"]
 
@@ -356,14 +357,6 @@ def _strongest_row(result: pd.DataFrame, details: dict[str, np.ndarray], alpha: 
     return None if best is None else (best[2], best[0])
 
 
-def _shifted(values: np.ndarray, lag: int) -> np.ndarray:
-    """A calendar series ``lag`` days later (the first ``lag`` days missing), as ``Calendar.values`` does."""
-    if not lag:
-        return values
-    days = values.size
-    return np.concatenate([np.full(min(lag, days), np.nan), values[: max(days - lag, 0)]])
-
-
 def _strongest(
     daily: pd.DataFrame, *, outcome: str, factors: list[str], lags: list[int], alpha: float
 ) -> dict[object, pd.Series]:
@@ -377,7 +370,7 @@ def _strongest(
         y = calendar.values(outcome)
         base = calendar.time_design(weekday=True, trend=True)
         values = {f: calendar.values(f) for f in factors}  # each column read once, then shifted for each lag
-        models = [Model(_shifted(values[f], lag)[:, None] / step_of[f]) for f in factors for lag in lags]
+        models = [Model(shift_days(values[f], lag)[:, None] / step_of[f]) for f in factors for lag in lags]
         details: dict[str, np.ndarray] = {}
         result = fit_person(
             calendar, y, base, [], models, min_days=MIN_DAYS, alpha=alpha, inference="acf", details=details

@@ -32,6 +32,7 @@ from spasmlog.analysis.rates import per_of
 from spasmlog.errors import SmallSampleWarning
 from spasmlog.stats.gee import COV_TYPES, CovType, gee
 from spasmlog.stats.glm import Family, Reference, wald
+from spasmlog.stats.lags import lag_values
 
 __all__ = ["cohort_model"]
 
@@ -39,18 +40,6 @@ _FEW_PEOPLE = 40
 """Below this many people :func:`cohort_model` warns. With its small-sample correction the share of null
 cohorts with a finding was 6.2–6.5% at 10–20 people and 5.0% at 40 in simulation (29%, 16% and 9% without
 it), and the intervals of a 10- or 20-person cohort are wide (see the Notes of :func:`cohort_model`)."""
-
-
-def _lagged_by_key(codes: np.ndarray, day: np.ndarray, values: np.ndarray, lag: int) -> np.ndarray:
-    """``values`` on day − lag of the same person, for rows sorted by (person, day); NaN where absent."""
-    if lag == 0:
-        return values
-    key = codes.astype(np.int64) * (int(day.max() - day.min()) + lag + 2) + (day - day.min())
-    target = key - lag
-    index = np.searchsorted(key, target)
-    index = np.clip(index, 0, key.size - 1)
-    found = key[index] == target
-    return np.where(found, values[index], np.nan)
 
 
 def cohort_model(
@@ -269,7 +258,7 @@ def cohort_model(
         values = frame[factor].to_numpy(dtype=np.float64)
         step = per_of(daily[factor], factor, steps)
         for lag in lag_list:
-            terms.append(_lagged_by_key(codes, day, values, lag))
+            terms.append(lag_values(codes, day, values, lag))
             labels.append((factor, lag, step))
     matrix = np.column_stack(terms)
     used = np.isfinite(y) & np.isfinite(matrix).all(1) & (codes >= 0)

@@ -46,6 +46,7 @@ from spasmlog.stats.autocorrelation import (
     pairwise_acf,
     variance_ratio,
 )
+from spasmlog.stats.lags import lag_rows, shift_days
 
 __all__ = [
     "CORRELATE_COLUMNS",
@@ -194,16 +195,6 @@ def _fisher_ci(
 # --------------------------------------------------------------------------------------------------
 
 
-def _shift(values: np.ndarray, lag: int) -> np.ndarray:
-    """Rows moved down by ``lag`` (day t holds day t − lag), NaN for the first ``lag`` days."""
-    if lag == 0:
-        return values
-    out = np.full_like(values, np.nan)
-    if lag < len(values):
-        out[lag:] = values[: len(values) - lag]
-    return out
-
-
 def _rank(values: np.ndarray) -> np.ndarray:
     """Average ranks of each column over its recorded rows (NaN stays NaN)."""
     if values.shape[0] == 0:
@@ -304,7 +295,7 @@ def _one_person(
     out: dict[str, list[np.ndarray]] = {k: [] for k in (*keys, "x_trend", "y_trend")}
     y_recorded = ~np.isnan(y)
     for lag in lags:
-        shifted = _shift(x, lag)
+        shifted = shift_days(x, lag)
         both = ~np.isnan(shifted) & y_recorded[:, None]
         n = both.sum(axis=0)
         a = np.where(both, shifted, np.nan)
@@ -882,16 +873,15 @@ def _chunk(
         y_mean = np.where(y_count > 0, y_sum / y_count, 0.0)
     b = np.where(y_recorded, y - y_mean[group], 0.0)
 
+    ahead_rows = [lag_rows(person, position, -lag) for lag in lags]  # the same person's row `lag` days later
     ratio = np.ones((n_people, len(lags), n_factors))
     if autocorrelation != "ignore":
         # autocorrelations of each person's series over the pairs of their recorded days (as acf), and the
         # pairs of each lag's paired days (N_k, as correlate weighs lag k), lag by lag, all factors at once
         max_lag = _max_lag(lengths, autocorrelation)
         outcome_ahead = np.zeros((len(lags), m))  # the outcome is recorded `lag` days later, same person
-        for j, lag in enumerate(lags):
-            if lag < m:
-                outcome_ahead[j, : m - lag] = y_recorded[lag:]
-            outcome_ahead[j] *= position + lag < lengths[person]
+        for j, rows in enumerate(ahead_rows):
+            outcome_ahead[j] = np.where(rows >= 0, y_recorded[np.maximum(rows, 0)], 0.0)
         paired_n = np.stack([_block_sums(bounds, outcome_ahead[j], recorded_f) for j in range(len(lags))], axis=1)
         a32 = a.astype(np.float32)  # products of autocorrelations need no more digits: half the memory traffic
         rec32 = recorded.astype(np.float32)
@@ -937,16 +927,10 @@ def _chunk(
         recorded_f = recorded_f[order]
     keys = ("n", "groups", "ssx", "ssy", "ssxy", "sxx_raw")
     out = {key: np.empty((n_people, len(lags), n_factors)) for key in keys}
-    for j, lag in enumerate(lags):
+    for j, rows in enumerate(ahead_rows):
         # pair the factor on day s with the outcome on day s + lag of the same person
-        ahead = position + lag < lengths[person]
-        v = np.zeros(m)
-        w = np.zeros(m)
-        if lag < m:
-            v[: m - lag] = y_recorded[lag:]
-            w[: m - lag] = b[lag:]
-        v *= ahead
-        w *= ahead
+        v = np.where(rows >= 0, y_recorded[np.maximum(rows, 0)], 0.0)
+        w = np.where(rows >= 0, b[np.maximum(rows, 0)], 0.0)
         if weekday:
             v, w = v[order], w[order]
         # each group's sums over its pairs: SS = Σ_t a_t² − (Σ_t a_t)² / n within each group

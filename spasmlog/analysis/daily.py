@@ -20,6 +20,7 @@ from spasmlog.errors import ParameterTypeError, SpasmlogError
 from spasmlog.log import Log
 from spasmlog.logformat.reference import TARGET_COLUMNS, person_reference
 from spasmlog.logformat.schemas import field_specs
+from spasmlog.stats.lags import lag_column
 
 __all__ = [
     "DERIVED_COLUMNS",
@@ -87,23 +88,30 @@ def intervention_column(name: str) -> str:
 
 
 def lagged(daily: pd.DataFrame, column: str, lag: int) -> pd.Series:
-    """``column`` on day t − ``lag`` for each row of a daily table, within each person.
+    """``column`` on day t − ``lag`` of the same person for each row of a daily table, by calendar day.
 
-    The table must be sorted by person and date with every calendar day present (as
-    :func:`daily_table` returns it), so a shift by ``lag`` rows is a shift by ``lag`` days.
+    NaN where the person has no row ``lag`` days before (a day not logged, or before their first day) or
+    the value there is missing; that day only, no other row moves (:mod:`spasmlog.stats.lags`, which every
+    lag of the package goes through). The days are found by the ``date`` column, so the rows may be in any
+    order and days may be left out; a table without ``date`` has each person's rows, in order, taken as
+    consecutive days (as :func:`daily_table` returns them).
 
     Examples
     --------
     >>> frame = pd.DataFrame({"person_id": ["a", "a", "b", "b"], "x": [1.0, 2.0, 3.0, 4.0]})
     >>> lagged(frame, "x", 1).tolist()
     [nan, 1.0, nan, 3.0]
+    >>> frame["date"] = pd.to_datetime(["2025-01-01", "2025-01-03", "2025-01-01", "2025-01-02"])
+    >>> lagged(frame, "x", 1).tolist()  # a's 2 January is not in the table
+    [nan, nan, nan, 3.0]
     """
-    values = daily[column]
-    if lag == 0:
-        return values
-    shifted = values.shift(lag)
-    same_person = daily["person_id"].shift(lag) == daily["person_id"]
-    return shifted.where(same_person)
+    return lag_column(
+        daily,
+        column,
+        lag,
+        person="person_id" if "person_id" in daily.columns else None,
+        date="date" if "date" in daily.columns else None,
+    )
 
 
 def factor_columns(daily: pd.DataFrame) -> list[str]:

@@ -21,6 +21,7 @@ from spasmlog import _checks
 from spasmlog.analysis import _checks_daily
 from spasmlog.analysis._person_days import SEPARATED, Calendar, Model, by_person, fit_person, intervention_columns
 from spasmlog.analysis.multicomp import ADJUST_METHODS, Adjust, adjust_pvalues
+from spasmlog.stats.lags import shift_days
 
 __all__ = ["session_effect", "session_interventions"]
 
@@ -403,7 +404,7 @@ def _one_intervention(
     days = calendar.days
     window = np.zeros(days, dtype=bool)
     for lag in range(first, last + 1):
-        window[lag:] |= on[: days - lag] if lag else on
+        window |= shift_days(on, lag, fill=False)
     starts = np.flatnonzero(on)
     total = int(starts.size)
     span = np.zeros(days, dtype=bool)

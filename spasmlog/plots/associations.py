@@ -37,6 +37,7 @@ from spasmlog.plots._common import (
     per_label,
 )
 from spasmlog.plots._style import COLORS, CYCLE, FINDING, LINESTYLES, MARKERS, NO_EFFECT, style
+from spasmlog.stats.lags import shift_days
 
 __all__ = ["DEFAULT_BIN_WIDTHS", "effects", "factor_response", "forest", "lag_profile"]
 
@@ -820,7 +821,7 @@ def factor_response(
     dates = pd.to_datetime(rows["date"]).dt.normalize()
     frame = rows.set_index(pd.DatetimeIndex(dates)).sort_index()
     frame = frame[~frame.index.duplicated()].reindex(pd.date_range(frame.index.min(), frame.index.max(), freq="D"))
-    x = frame[factor].astype("float64").shift(int(lag)).to_numpy()
+    x = shift_days(frame[factor].astype("float64").to_numpy(), int(lag))  # one person, every day: a shift is a lag
     outcomes = frame[outcome].astype("float64")
     if "logged" in frame.columns:
         outcomes = outcomes.where(frame["logged"].astype("boolean").fillna(False).astype(bool))
