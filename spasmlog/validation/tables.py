@@ -214,6 +214,7 @@ def validate_tables(
     >>> log.daily["water_ml"].tolist(), log.problems["rule"].tolist()
     ([2500.0], ['below_minimum'])
     """
+    _checks.one_of(errors, "errors", "validate_tables", ("raise", "quarantine"))
     raws = []
     for name, frame in tables.items():
         if name not in TABLES:
