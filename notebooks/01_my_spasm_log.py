@@ -49,6 +49,7 @@ from IPython.display import display
 
 import spasmlog
 from spasmlog import plots
+from spasmlog.analysis.daily import INTAKE_COLUMNS
 from spasmlog.report.validation_text import validation_text as report_text
 from spasmlog.samples import sample_path
 
@@ -90,31 +91,39 @@ print(f"Person: {person}")
 # The log becomes one row per calendar day. Days you did not log are kept as empty days (not as
 # days without spasms), and an empty cell means "not recorded", never zero. The headline numbers
 # compare your first and your last four weeks.
+#
+# Every number this notebook states about you — the headline, the tests in section 4, the intakes in
+# section 6 — comes from one summary, computed once (`person_summary`, the one the report shows too).
 
 # %%
+from spasmlog.analysis.summary import person_summary
+
 daily = spasmlog.daily_table(log, persons=[person])
-summary = spasmlog.caseload_summary(daily, lags=lags, alpha=alpha).iloc[0]
-logged = daily[daily["logged"]]
-counted = logged["spasm_count"].notna()  # days with spasms recorded (events, or a daily count)
-change = f"not estimated: {summary['change_status']}"
-if summary["change_status"] == "ok":
-    ratio, low, high = summary[["change_ratio", "change_ci_low", "change_ci_high"]]
+you = person_summary(daily, people=log.people[log.people["person_id"] == person], lags=lags, alpha=alpha)
+overview = you.overview  # the first and last four weeks, from caseload_summary
+change = f"not estimated: {overview['change_status']}"
+if overview["change_status"] == "ok":
+    ratio, low, high = overview[["change_ratio", "change_ci_low", "change_ci_high"]]
     change = f"{ratio:.2f} times as many (95% CI {low:.2f} to {high:.2f})"
-first, last = summary["spasms_per_week_first"], summary["spasms_per_week_last"]
+first, last = overview["spasms_per_week_first"], overview["spasms_per_week_last"]
 headline = pd.Series(
     {
-        "period": f"{summary['first_date']:%d %b %Y} to {summary['last_date']:%d %b %Y}",
-        "days logged": f"{summary['days_logged']} of {summary['days_in_span']} ({summary['completeness']:.0%})",
-        "days with spasms recorded": f"{int(counted.sum())} of {len(logged)}",
-        "days with spasms": int((logged["spasm_count"] > 0).sum()) if counted.any() else "—",
-        "spasms logged": int(logged["spasm_count"].sum()) if counted.any() else "—",
+        "period": f"{you.first_date:%d %b %Y} to {you.last_date:%d %b %Y}",
+        "days logged": f"{overview['days_logged']} of {overview['days_in_span']} ({overview['completeness']:.0%})",
+        "days with spasms recorded": f"{you.days_counted} of {overview['days_logged']}",
+        "days with spasms": you.spasm_days if you.has_spasm_data else "—",
+        "spasms logged": you.spasms if you.has_spasm_data else "—",
         "spasms per week, first 4 weeks": "—" if pd.isna(first) else round(first, 1),
         "spasms per week, last 4 weeks": "—" if pd.isna(last) else round(last, 1),
-        "last 4 weeks vs first 4 weeks": change if counted.any() else "not estimated: no spasm data",
+        "last 4 weeks vs first 4 weeks": change if you.has_spasm_data else "not estimated: no spasm data",
     },
     name=person,
 )
-if not counted.any():
+if you.longest_gap is not None:
+    gap = you.longest_gap
+    print(f"{you.missing_days} day(s) not logged; the longest gap: {gap.days} day(s), ", end="")
+    print(f"{gap.first:%d %b %Y} to {gap.last:%d %b %Y}.")
+if not you.has_spasm_data:
     print(
         "This log has no spasm data: no spasm events (a spasms table) and no daily spasm_count. The daily "
         "factors below are read, but nothing can be said about what goes with spasms until spasms are "
@@ -184,10 +193,11 @@ else:
 # (5%). Only for a habit that passes is the delay described.
 
 # %%
-from spasmlog.analysis.overview import analyse_person, how_long
+from spasmlog.analysis.overview import analyse_person
 
-# rate ratios, the things you tried and your sessions, computed once and corrected together
-results = analyse_person(daily, lags=lags, alpha=alpha)
+# rate ratios, the things you tried and your sessions, computed once (in the summary) and corrected together;
+# without spasm data nothing is fitted, and each question's table says why in words
+results = you.results if you.results is not None else analyse_person(daily, lags=lags, alpha=alpha)
 associations, tried, sessions = results.associations, results.interventions, results.sessions
 for sentence in spasmlog.findings(associations, alpha=alpha):
     print("•", sentence, end="\n\n")
@@ -239,8 +249,8 @@ plt.show()
 # more logging is worth it, not a promise.
 
 # %%
-lines = how_long(results, span=len(daily))
-for sentence in lines["sentence"]:
+lines = you.how_long
+for sentence in lines["sentence"] if len(lines) else []:
     print("•", sentence)
 if not len(lines):
     print("Every known suspect that could be estimated is a finding (or none could be estimated).")
@@ -287,17 +297,21 @@ else:
 # intakes above about 150% (2300 mg) are ones to reduce.
 
 # %%
-intakes = ["water_pct", "magnesium_pct", "calcium_pct", "potassium_pct", "sodium_pct"]
-intake_columns = [c for c in intakes if c in daily]
-if intake_columns:
-    plots.intake(daily, person=person)
-    plt.show()
-    recorded = daily[intake_columns]
+if len(you.intake):
+    percent = daily.reindex(columns=[INTAKE_COLUMNS[c] for c in you.intake["column"]])  # each day, % of reference
+    if percent.notna().any().any():
+        plots.intake(daily, person=person)
+        plt.show()
+    intake = you.intake.set_index("nutrient")
+    reference = intake["reference"].map(lambda r: "—" if pd.isna(r) else f"{r:,.0f}") + " " + intake["reference_unit"]
     intake = pd.DataFrame(
         {
-            "days recorded": recorded.notna().sum(),
-            "median % of reference": recorded.median().round(0),
-            "share of days below 100%": ((recorded < 100).sum() / recorded.notna().sum()).round(2),
+            "days recorded": intake["days"],
+            "median": intake["median"].map("{:,.0f}".format) + " " + intake["unit"],
+            "reference": reference.where(intake["reference"].notna(), "—"),
+            "median % of reference": intake["median_pct"].round(0),
+            "share of days below 100%": ((percent < 100).sum() / percent.notna().sum()).round(2).to_numpy(),
+            "reference for": intake["basis"],
         }
     )
     display(intake)

@@ -8,6 +8,7 @@ from typing import Literal
 
 import pandas as pd
 
+from spasmlog import _checks
 from spasmlog.logformat.schemas import TABLES, field_specs
 
 __all__ = [
@@ -128,8 +129,7 @@ class Log:
 
     def table(self, name: str) -> pd.DataFrame:
         """The validated table called ``name`` (``daily``, ``spasms``, ``interventions`` or ``people``)."""
-        if name not in TABLES:
-            raise ValueError(f"The 'name' parameter of Log.table must be one of {TABLES}. Got {name!r} instead.")
+        _checks.one_of(name, "name", "Log.table", TABLES)
         frame: pd.DataFrame = getattr(self, name)
         return frame
 

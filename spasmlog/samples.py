@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import pandas as pd
 
+from spasmlog import _checks
 from spasmlog.errors import LogNotFoundError
 from spasmlog.simulate import Effect, Intervention, Simulation, simulate
 
@@ -258,8 +259,7 @@ def simulate_sample(name: str) -> list[Simulation]:
     >>> [sim.log.people["person_id"].iloc[0] for sim in simulate_sample("clinic")][:3]
     ['c01', 'c02', 'c03']
     """
-    if name not in RECIPES:
-        raise ValueError(f"The 'name' parameter of simulate_sample must be one of {sorted(RECIPES)}. Got {name!r}.")
+    _checks.one_of(name, "name", "simulate_sample", sorted(RECIPES))
     return [simulate(**recipe) for recipe in RECIPES[name]]
 
 

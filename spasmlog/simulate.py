@@ -45,6 +45,7 @@ import pyarrow as pa
 from scipy.signal import lfilter
 from scipy.special import ndtri
 
+from spasmlog import _checks
 from spasmlog.log import Log
 from spasmlog.logformat.schemas import (
     BODY_REGIONS,
@@ -100,14 +101,10 @@ class Effect:
     rate_ratio: float = 1.0
 
     def __post_init__(self) -> None:
-        if self.factor not in EFFECT_FACTORS:
-            raise ValueError(f"The 'factor' of an Effect must be one of {list(EFFECT_FACTORS)}. Got {self.factor!r}.")
-        if not (isinstance(self.lag, int | np.integer) and self.lag >= 0):
-            raise ValueError(f"The 'lag' of an Effect must be a whole number of days ≥ 0. Got {self.lag!r} instead.")
-        if not self.per > 0:
-            raise ValueError(f"The 'per' of an Effect must be > 0. Got {self.per!r} instead.")
-        if not self.rate_ratio > 0:
-            raise ValueError(f"The 'rate_ratio' of an Effect must be > 0. Got {self.rate_ratio!r} instead.")
+        _checks.one_of(self.factor, "factor", "Effect", EFFECT_FACTORS)
+        _checks.whole(self.lag, "lag", "Effect", minimum=0)
+        _checks.number(self.per, "per", "Effect", low=0, low_open=True)
+        _checks.number(self.rate_ratio, "rate_ratio", "Effect", low=0, low_open=True)
 
 
 @dataclass(frozen=True)
@@ -151,20 +148,14 @@ class Intervention:
     every_days: int | None = None
 
     def __post_init__(self) -> None:
-        if self.kind not in INTERVENTION_KINDS:
-            raise ValueError(f"The 'kind' of an Intervention must be one of {INTERVENTION_KINDS}. Got {self.kind!r}.")
-        if not self.rate_ratio > 0:
-            raise ValueError(f"The 'rate_ratio' of an Intervention must be > 0. Got {self.rate_ratio!r} instead.")
-        if not 0 <= self.share <= 1:
-            raise ValueError(f"The 'share' of an Intervention must be between 0 and 1. Got {self.share!r} instead.")
+        _checks.one_of(self.kind, "kind", "Intervention", INTERVENTION_KINDS)
+        _checks.number(self.rate_ratio, "rate_ratio", "Intervention", low=0, low_open=True)
+        _checks.number(self.share, "share", "Intervention", low=0, high=1)
         for name in ("start_day", "days", "every_days"):
             value = getattr(self, name)
             minimum = 0 if name == "start_day" else 1
-            if value is not None and not (isinstance(value, int | np.integer) and value >= minimum):
-                raise ValueError(
-                    f"The '{name}' of an Intervention must be None or a whole number ≥ {minimum}. "
-                    f"Got {value!r} instead."
-                )
+            if value is not None:
+                _checks.whole(value, name, "Intervention", minimum=minimum)
 
 
 @dataclass(frozen=True)
@@ -506,21 +497,13 @@ def _check(
     missing_day_rate: float,
     missing_cell_rate: float,
 ) -> None:
-    whole = {"n_people": (n_people, 1), "days": (days, 1), "seed": (seed, 0)}
-    for name, (value, minimum) in whole.items():
-        if not (isinstance(value, int | np.integer) and not isinstance(value, bool) and value >= minimum):
-            raise ValueError(f"The {name!r} parameter of simulate must be a whole number ≥ {minimum}. Got {value!r}.")
-    if not baseline_per_day > 0:
-        raise ValueError(f"The 'baseline_per_day' parameter of simulate must be > 0. Got {baseline_per_day!r}.")
+    for name, (value, minimum) in {"n_people": (n_people, 1), "days": (days, 1), "seed": (seed, 0)}.items():
+        _checks.whole(value, name, "simulate", minimum=minimum)
+    _checks.number(baseline_per_day, "baseline_per_day", "simulate", low=0, low_open=True)
     for label, number in {"dispersion": dispersion, "person_sd": person_sd}.items():
-        if not number >= 0:
-            raise ValueError(f"The {label!r} parameter of simulate must be ≥ 0. Got {number!r}.")
-    for label, share in {
-        "missing_day_rate": missing_day_rate,
-        "missing_cell_rate": missing_cell_rate,
-    }.items():
-        if not 0 <= share < 1:
-            raise ValueError(f"The {label!r} parameter of simulate must be in [0, 1). Got {share!r}.")
+        _checks.number(number, label, "simulate", low=0)
+    for label, share in {"missing_day_rate": missing_day_rate, "missing_cell_rate": missing_cell_rate}.items():
+        _checks.number(share, label, "simulate", low=0, high=1, high_open=True)
 
 
 def _check_scenario(
@@ -532,18 +515,12 @@ def _check_scenario(
     counts_only: bool,
 ) -> None:
     """The options of the calibration scenarios: a latent AR(1) rate, bad days unlogged, a trend, ..."""
-    if not -1 < rate_ar < 1:
-        raise ValueError(f"The 'rate_ar' parameter of simulate must be in (-1, 1). Got {rate_ar!r}.")
+    _checks.number(rate_ar, "rate_ar", "simulate", low=-1, high=1, low_open=True, high_open=True)
     for label, number in {"rate_ar_sd": rate_ar_sd, "missing_when_bad": missing_when_bad}.items():
-        if not 0 <= number < np.inf:
-            raise ValueError(f"The {label!r} parameter of simulate must be a finite number ≥ 0. Got {number!r}.")
-    if not 0 < trend < np.inf:
-        raise ValueError(f"The 'trend' parameter of simulate must be a finite number > 0. Got {trend!r}.")
-    value = extra_null_columns
-    if not (isinstance(value, int | np.integer) and not isinstance(value, bool) and value >= 0):
-        raise ValueError(f"The 'extra_null_columns' parameter of simulate must be a whole number ≥ 0. Got {value!r}.")
-    if not isinstance(counts_only, bool | np.bool_):
-        raise ValueError(f"The 'counts_only' parameter of simulate must be True or False. Got {counts_only!r}.")
+        _checks.number(number, label, "simulate", low=0)
+    _checks.number(trend, "trend", "simulate", low=0, low_open=True)
+    _checks.whole(extra_null_columns, "extra_null_columns", "simulate", minimum=0)
+    _checks.boolean(counts_only, "counts_only", "simulate")
 
 
 def simulate(
@@ -648,8 +625,9 @@ def simulate(
 
     Raises
     ------
-    ValueError
-        For an argument out of its range, an unknown factor, or simulated days after today.
+    spasmlog.errors.ParameterError
+        For an argument out of its range, an unknown factor, or simulated days after today (a
+        :class:`ValueError`, naming the parameter in ``.parameter``).
 
     Notes
     -----
@@ -697,25 +675,35 @@ def simulate(
     columns = list(DAILY_FACTORS if factors is None else factors)
     unknown = [c for c in columns if c not in DAILY_FACTORS]
     if unknown:
-        raise ValueError(f"The 'factors' parameter of simulate takes columns of {list(DAILY_FACTORS)}. Got {unknown}.")
+        _checks.fail("simulate", "factors", factors, f"columns of {list(DAILY_FACTORS)}", hint=f"Unknown: {unknown}.")
     for effect in effects:
         if not isinstance(effect, Effect):
-            raise ValueError(f"The 'effects' parameter of simulate takes Effect objects. Got {effect!r}.")
+            _checks.fail("simulate", "effects", effects, "a sequence of Effect objects", hint=f"Not one: {effect!r}.")
         if effect.lag >= days:
-            raise ValueError(f"An effect's lag ({effect.lag} days) must be shorter than the log ({days} days).")
+            _checks.refuse(
+                f"An effect's lag ({effect.lag} days) must be shorter than the log ({days} days).",
+                "simulate",
+                "effects",
+                effects,
+                f"effects with lags shorter than days={days}",
+            )
     if person_ids is not None:
         ids = [str(i) for i in person_ids]
         if len(ids) != n_people or len(set(ids)) != n_people:
-            raise ValueError(f"The 'person_ids' parameter of simulate needs {n_people} distinct ids. Got {ids!r}.")
+            _checks.fail("simulate", "person_ids", person_ids, f"{n_people} distinct ids (one per person)")
     else:
         width = len(str(n_people))
         ids = [f"{person_prefix}{i:0{width}d}" for i in range(1, n_people + 1)]
     first = pd.Timestamp(start).normalize()
     last = first + pd.Timedelta(days=days - 1)
     if last > today():
-        raise ValueError(
+        _checks.refuse(
             f"Simulated days would run from {first.date()} to {last.date()}, after today ({today().date()}): "
-            "logs cannot be in the future. Choose an earlier 'start' or fewer 'days'."
+            "logs cannot be in the future. Choose an earlier 'start' or fewer 'days'.",
+            "simulate",
+            "start",
+            start,
+            f"a date no later than {(today() - pd.Timedelta(days=days - 1)).date()} for days={days}",
         )
     parameters = {
         "n_people": n_people, "days": days, "start": str(first.date()), "seed": seed, "effects": effects,

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 import spasmlog
-from spasmlog.errors import LogNotFoundError
+from spasmlog.errors import LogNotFoundError, ParameterError
 from spasmlog.log import Log
 from spasmlog.logformat.schemas import TABLES
 from spasmlog.samples import (
@@ -163,6 +163,13 @@ def test_regenerating_keeps_what_is_not_ours(tmp_path: Path) -> None:
     assert (tmp_path / "README.md").read_text(encoding="utf-8") == text
 
 
-def test_simulate_sample_rejects_unknown_names() -> None:
-    with pytest.raises(ValueError, match="must be one of \\['alex', 'clinic'\\]"):
-        simulate_sample("messy")
+@pytest.mark.parametrize("name", ["messy", "Alex", "", None, ["alex"]])
+def test_simulate_sample_rejects_unknown_names(name: Any) -> None:
+    with pytest.raises(
+        ParameterError, match=r"The 'name' parameter of simulate_sample must be one of \{'alex', 'clinic'\}"
+    ) as caught:
+        simulate_sample(name)
+    error = caught.value
+    assert isinstance(error, ValueError)
+    assert (error.function, error.parameter, error.value) == ("simulate_sample", "name", name)
+    assert pickle.loads(pickle.dumps(error)).parameter == "name"

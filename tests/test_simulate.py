@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pickle
+from typing import Any
+
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
@@ -10,6 +13,7 @@ import statsmodels.api as sm
 from statsmodels.tsa.stattools import acf
 
 from spasmlog.analysis.daily import daily_table, factor_columns
+from spasmlog.errors import ParameterError
 from spasmlog.log import Log
 from spasmlog.logformat.schemas import MODELS, TABLES, field_specs, today
 from spasmlog.simulate import (
@@ -324,51 +328,102 @@ def test_changing_an_effect_leaves_the_factors_unchanged() -> None:
 
 
 @pytest.mark.parametrize(
-    ("kwargs", "match"),
+    ("kwargs", "parameter", "match"),
     [
-        ({"n_people": 0}, "'n_people' parameter of simulate must be a whole number ≥ 1"),
-        ({"days": 2.5}, "'days' parameter of simulate must be a whole number"),
-        ({"seed": -1}, "'seed' parameter"),
-        ({"baseline_per_day": 0}, "'baseline_per_day' parameter of simulate must be > 0"),
-        ({"dispersion": -0.1}, "'dispersion' parameter of simulate must be ≥ 0"),
-        ({"missing_day_rate": 1.0}, r"'missing_day_rate' parameter of simulate must be in \[0, 1\)"),
-        ({"factors": ["water_ml", "banana"]}, r"takes columns of .*Got \['banana'\]"),
-        ({"start": str((pd.Timestamp.today() + pd.Timedelta(days=30)).date())}, "after today"),
-        ({"person_ids": ["a", "a"], "n_people": 2}, "needs 2 distinct ids"),
-        ({"effects": [Effect("water_ml", lag=400)]}, "lag .* must be shorter than the log"),
-        ({"rate_ar": 1.0}, r"'rate_ar' parameter of simulate must be in \(-1, 1\)"),
-        ({"rate_ar": float("nan")}, "'rate_ar' parameter"),
-        ({"rate_ar_sd": -0.1}, "'rate_ar_sd' parameter of simulate must be a finite number ≥ 0"),
-        ({"missing_when_bad": -1}, "'missing_when_bad' parameter of simulate must be a finite number ≥ 0"),
-        ({"missing_when_bad": float("inf")}, "'missing_when_bad' parameter"),
-        ({"trend": 0}, "'trend' parameter of simulate must be a finite number > 0"),
-        ({"trend": float("inf")}, "'trend' parameter"),
-        ({"extra_null_columns": -1}, "'extra_null_columns' parameter of simulate must be a whole number ≥ 0"),
-        ({"extra_null_columns": 2.0}, "'extra_null_columns' parameter"),
-        ({"extra_null_columns": True}, "'extra_null_columns' parameter"),
-        ({"counts_only": "yes"}, "'counts_only' parameter of simulate must be True or False"),
+        ({"n_people": 0}, "n_people", "'n_people' parameter of simulate must be a whole number ≥ 1"),
+        ({"days": 2.5}, "days", "'days' parameter of simulate must be a whole number"),
+        ({"days": np.float64(30.0)}, "days", "'days' parameter of simulate must be a whole number"),
+        ({"seed": -1}, "seed", "'seed' parameter"),
+        ({"baseline_per_day": 0}, "baseline_per_day", "'baseline_per_day' parameter of simulate must be a number > 0"),
+        ({"baseline_per_day": float("nan")}, "baseline_per_day", "'baseline_per_day' parameter"),
+        ({"dispersion": -0.1}, "dispersion", "'dispersion' parameter of simulate must be a number ≥ 0"),
+        ({"person_sd": "0.5"}, "person_sd", "'person_sd' parameter of simulate must be a number ≥ 0"),
+        (
+            {"missing_day_rate": 1.0},
+            "missing_day_rate",
+            r"'missing_day_rate' parameter of simulate must be a number in \[0, 1\)",
+        ),
+        ({"missing_cell_rate": -0.01}, "missing_cell_rate", r"'missing_cell_rate' parameter"),
+        ({"factors": ["water_ml", "banana"]}, "factors", r"must be columns of .*Unknown: \['banana'\]"),
+        ({"start": str((pd.Timestamp.today() + pd.Timedelta(days=30)).date())}, "start", "after today"),
+        ({"person_ids": ["a", "a"], "n_people": 2}, "person_ids", "must be 2 distinct ids"),
+        ({"person_ids": ["a"], "n_people": 2}, "person_ids", "must be 2 distinct ids"),
+        ({"effects": [Effect("water_ml", lag=400)]}, "effects", "lag .* must be shorter than the log"),
+        ({"effects": ["water_ml"]}, "effects", "must be a sequence of Effect objects. .*Not one: 'water_ml'"),
+        ({"rate_ar": 1.0}, "rate_ar", r"'rate_ar' parameter of simulate must be a number in \(-1, 1\)"),
+        ({"rate_ar": float("nan")}, "rate_ar", "'rate_ar' parameter"),
+        ({"rate_ar_sd": -0.1}, "rate_ar_sd", "'rate_ar_sd' parameter of simulate must be a number ≥ 0"),
+        ({"missing_when_bad": -1}, "missing_when_bad", "'missing_when_bad' parameter of simulate must be a number ≥ 0"),
+        ({"missing_when_bad": float("inf")}, "missing_when_bad", "'missing_when_bad' parameter"),
+        ({"trend": 0}, "trend", "'trend' parameter of simulate must be a number > 0"),
+        ({"trend": float("inf")}, "trend", "'trend' parameter"),
+        (
+            {"extra_null_columns": -1},
+            "extra_null_columns",
+            "'extra_null_columns' parameter of simulate must be a whole number ≥ 0",
+        ),
+        ({"extra_null_columns": 2.0}, "extra_null_columns", "'extra_null_columns' parameter"),
+        ({"extra_null_columns": True}, "extra_null_columns", "'extra_null_columns' parameter"),
+        ({"counts_only": "yes"}, "counts_only", "'counts_only' parameter of simulate must be True or False"),
+        ({"counts_only": 1}, "counts_only", "'counts_only' parameter of simulate must be True or False"),
     ],
 )
-def test_bad_arguments_are_named(kwargs: dict[str, object], match: str) -> None:
-    with pytest.raises(ValueError, match=match):
-        simulate(**kwargs)  # type: ignore[arg-type]
+def test_bad_arguments_are_named(kwargs: dict[str, Any], parameter: str, match: str) -> None:
+    with pytest.raises(ParameterError, match=match) as caught:
+        simulate(**{"days": 60, **kwargs})
+    error = caught.value
+    assert isinstance(error, ValueError)
+    assert (error.function, error.parameter) == ("simulate", parameter)
+    given = kwargs[parameter]
+    assert (error.value is given or list(error.value) == given) and error.allowed  # effects= comes back as a tuple
+    again = pickle.loads(pickle.dumps(error))
+    assert type(again) is ParameterError and str(again) == str(error) and again.parameter == parameter
 
 
 @pytest.mark.parametrize(
-    ("build", "match"),
+    ("build", "function", "parameter", "value", "match"),
     [
-        (lambda: Effect("banana"), "'factor' of an Effect must be one of"),
-        (lambda: Effect("water_ml", lag=-1), "'lag' of an Effect"),
-        (lambda: Effect("water_ml", per=0), "'per' of an Effect must be > 0"),
-        (lambda: Effect("water_ml", rate_ratio=0), "'rate_ratio' of an Effect must be > 0"),
-        (lambda: Intervention("x", kind="pill"), "'kind' of an Intervention must be one of"),
-        (lambda: Intervention("x", share=2), "'share' of an Intervention"),
-        (lambda: Intervention("x", every_days=0), "'every_days' of an Intervention"),
+        (lambda: Effect("banana"), "Effect", "factor", "banana", "'factor' parameter of Effect must be one of"),
+        (
+            lambda: Effect("water_ml", lag=-1),
+            "Effect",
+            "lag",
+            -1,
+            "'lag' parameter of Effect must be a whole number ≥ 0",
+        ),
+        (lambda: Effect("water_ml", lag=1.0), "Effect", "lag", 1.0, "'lag' parameter of Effect"),  # type: ignore[arg-type]
+        (lambda: Effect("water_ml", per=0), "Effect", "per", 0, "'per' parameter of Effect must be a number > 0"),
+        (lambda: Effect("water_ml", rate_ratio=0), "Effect", "rate_ratio", 0, "'rate_ratio' parameter of Effect"),
+        (
+            lambda: Intervention("x", kind="pill"),
+            "Intervention",
+            "kind",
+            "pill",
+            "'kind' parameter of Intervention must be one of",
+        ),
+        (
+            lambda: Intervention("x", share=2),
+            "Intervention",
+            "share",
+            2,
+            r"'share' parameter of Intervention must be a number in \[0, 1\]",
+        ),
+        (
+            lambda: Intervention("x", every_days=0),
+            "Intervention",
+            "every_days",
+            0,
+            "'every_days' parameter of Intervention",
+        ),
+        (lambda: Intervention("x", start_day=True), "Intervention", "start_day", True, "'start_day' parameter"),  # type: ignore[arg-type]
     ],
 )
-def test_bad_effects_and_interventions_are_named(build: object, match: str) -> None:
-    with pytest.raises(ValueError, match=match):
-        build()  # type: ignore[operator]
+def test_bad_effects_and_interventions_are_named(
+    build: Any, function: str, parameter: str, value: object, match: str
+) -> None:
+    with pytest.raises(ParameterError, match=match) as caught:
+        build()
+    assert (caught.value.function, caught.value.parameter, caught.value.value) == (function, parameter, value)
 
 
 # --- planted effects recovered from the log alone -----------------------------------------------------------

@@ -26,7 +26,7 @@ from xml.parsers import expat
 
 import pandas as pd
 
-from spasmlog._checks import number
+from spasmlog._checks import fail, number
 from spasmlog.errors import ImportFormatError, LogNotFoundError, UnsafeFileError
 from spasmlog.io.archives import check_names, is_zip, open_entry, open_zip
 from spasmlog.logformat.schemas import field_specs
@@ -729,9 +729,11 @@ def _priority_list(source_priority: Sequence[str] | str | None) -> list[str]:
     parts = [source_priority] if isinstance(source_priority, str) else list(source_priority)
     for part in parts:
         if not isinstance(part, str) or not part.strip():
-            raise ValueError(
-                "The 'source_priority' parameter of read_apple_health must be a list of non-empty parts of source "
-                f"names, such as ['Watch', 'Cronometer']. Got {source_priority!r} instead."
+            fail(
+                "read_apple_health",
+                "source_priority",
+                source_priority,
+                "a list of non-empty parts of source names, such as ['Watch', 'Cronometer']",
             )
     return [part.strip() for part in parts]
 

@@ -28,6 +28,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from spasmlog import _checks
 from spasmlog.errors import SpasmlogError
 from spasmlog.importers.registry import detail_records
 from spasmlog.io import parsing
@@ -198,7 +199,13 @@ def _target(logdir: Path, person_id: str | None) -> tuple[Path, str]:
     if person_id is not None and (
         not person_id.strip() or person_id in (".", "..") or any(c in person_id for c in "/\\")
     ):
-        raise SpasmlogError(f"--person {person_id!r} is not a person ID: give the name of the person's folder.")
+        _checks.refuse(
+            f"--person {person_id!r} is not a person ID: give the name of the person's folder.",
+            "merge_into",
+            "person_id",
+            person_id,
+            "a folder name: not empty, not . or .., without / or \\",
+        )
     if not logdir.exists():
         if person_id is not None and person_id != logdir.name:
             raise SpasmlogError(

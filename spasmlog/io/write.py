@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import pandas as pd
 
+from spasmlog import _checks
 from spasmlog._interrupt import was_interrupted
 from spasmlog.errors import SpasmlogError, WriteError
 from spasmlog.io.cells import neutralise, neutralise_frame
@@ -326,6 +327,7 @@ def write_log(
     log: Log, path: Path, *, format: Literal["csv", "xlsx", "parquet"] = "csv", overwrite: bool = False
 ) -> Path:
     """Write the non-empty tables of ``log``; see :meth:`spasmlog.Log.write`."""
+    _checks.one_of(format, "format", "Log.write", ("csv", "xlsx", "parquet"))  # before anything is written
     target = path if format != "xlsx" or path.suffix.lower() == ".xlsx" else path / "log.xlsx"
     existing = _existing_tables(target if format == "xlsx" else path)
     if existing and not overwrite:
@@ -348,9 +350,6 @@ def write_log(
                 frame.to_parquet(temporary, index=False)
         elif format == "csv":
             atomic_write_csv(to_text_frame(frame, name), path / f"{name}.csv")
-        else:
-            raise ValueError(
-                "The 'format' parameter of Log.write must be one of ('csv', 'xlsx', 'parquet'). "
-                f"Got {format!r} instead."
-            )
+        else:  # pragma: no cover - refused on entry
+            raise AssertionError(format)
     return path

@@ -34,6 +34,7 @@ from typing import Literal
 
 import pandas as pd
 
+from spasmlog import _checks
 from spasmlog.errors import SpasmlogError
 from spasmlog.logformat.schemas import SEXES
 
@@ -102,40 +103,34 @@ def reference_table() -> pd.DataFrame:
     return _load().copy()
 
 
-def _normalise_sex(sex: object) -> str | None:
+def _normalise_sex(sex: object, function: str) -> str | None:
     if sex is None or (isinstance(sex, float) and math.isnan(sex)) or sex is pd.NA:
         return None
     text = str(sex).strip().lower()
     if text not in SEXES:
-        raise SpasmlogError(
-            f"The 'sex' argument must be one of {SEXES} or None. Got {sex!r} instead.",
-            argument="sex",
-            value=sex,
-        )
+        _checks.fail(function, "sex", sex, f"one of {list(SEXES)} or None")
     return text
 
 
-def _normalise_age(age: object) -> int | None:
+def _normalise_age(age: object, function: str) -> int | None:
     if age is None or age is pd.NA:
         return None
     try:
         years = float(age)  # type: ignore[arg-type]
     except (TypeError, ValueError):
-        raise SpasmlogError(
-            f"The 'age' argument must be a number of years or None. Got {age!r} instead.",
-            argument="age",
-            value=age,
-        ) from None
+        _checks.fail(function, "age", age, "a number of years or None")
     if math.isnan(years):
         return None
     youngest = int(_load()["age_min"].min())
     if not youngest <= years <= 130:
-        raise SpasmlogError(
+        _checks.refuse(
             f"No reference intakes for age {years:g}: the shipped table covers ages {youngest} to 130 "
             "(children's values differ and are not included). Set personal targets in the `people` table "
             "(water_target_ml, magnesium_target_mg, ...) instead.",
-            argument="age",
-            value=age,
+            function,
+            "age",
+            age,
+            f"an age from {youngest} to 130 years, or None",
         )
     return math.floor(years)
 
@@ -169,9 +164,10 @@ def reference_values(sex: str | None = None, age: float | None = None, *, kind: 
 
     Raises
     ------
-    SpasmlogError
+    spasmlog.errors.ParameterError
         If ``sex`` is not one of the values above, ``age`` is not a number, or ``age`` is below 14 (the
-        youngest band in the table: children's reference intakes are not shipped) or above 130.
+        youngest band in the table: children's reference intakes are not shipped) or above 130 (a
+        :class:`~spasmlog.errors.SpasmlogError` and a :class:`ValueError`, naming the argument in ``.parameter``).
 
     Notes
     -----
@@ -197,14 +193,9 @@ def reference_values(sex: str | None = None, age: float | None = None, *, kind: 
           column   value metric
     0  sodium_mg  2300.0   CDRR
     """
-    if kind not in _ROLE.values():
-        raise SpasmlogError(
-            f"The 'kind' argument must be one of ['intake', 'limit']. Got {kind!r} instead.",
-            argument="kind",
-            value=kind,
-        )
-    sex_value = _normalise_sex(sex)
-    years = _normalise_age(age)
+    _checks.one_of(kind, "kind", "reference_values", ["intake", "limit"])
+    sex_value = _normalise_sex(sex, "reference_values")
+    years = _normalise_age(age, "reference_values")
     table = _load()
     table = table[table["metric"].map(_ROLE) == kind]
     lookup_age = UNKNOWN_AGE_BAND[0] if years is None else years
@@ -262,7 +253,7 @@ def reference_value(column: str, sex: str | None = None, age: float | None = Non
 
     Raises
     ------
-    SpasmlogError
+    spasmlog.errors.ParameterError
         If ``column`` has no reference value of that kind, or as in :func:`reference_values`.
 
     Examples
@@ -274,10 +265,12 @@ def reference_value(column: str, sex: str | None = None, age: float | None = Non
     """
     values = reference_values(sex, age, kind=kind).set_index("column")["value"]
     if column not in values.index:
-        raise SpasmlogError(
+        _checks.refuse(
             f"No reference {kind} for column {column!r}. Columns with one: {sorted(values.index)}.",
-            argument="column",
-            value=column,
+            "reference_value",
+            "column",
+            column,
+            f"a column with a reference {kind}: one of {sorted(values.index)}",
         )
     return float(values[column])
 
@@ -309,7 +302,7 @@ def person_reference(
 
     Raises
     ------
-    SpasmlogError
+    spasmlog.errors.ParameterError
         If ``sex`` is not one of the values :func:`reference_values` accepts.
 
     Examples
@@ -321,7 +314,7 @@ def person_reference(
     >>> float(person_reference("male", 9).set_index("column").loc["sodium_mg", "value"])
     nan
     """
-    _normalise_sex(sex)  # a bad value is an error, whatever the age
+    _normalise_sex(sex, "person_reference")  # a bad value is an error, whatever the age
     try:
         shipped = reference_values(sex, age).set_index("column")
         reason = ""

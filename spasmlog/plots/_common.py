@@ -18,6 +18,7 @@ from matplotlib.figure import Figure
 from matplotlib.legend import Legend
 from matplotlib.transforms import offset_copy
 
+from spasmlog import _checks
 from spasmlog.analysis.daily import runs  # the one runs-of-days helper; the charts use it from here
 from spasmlog.analysis.findings import factor_label
 
@@ -96,11 +97,8 @@ def per_label(factor: str, per: float | None) -> str:
 
 def check_frame(data: object, name: str, function: str) -> pd.DataFrame:
     """``data`` must be a DataFrame; say which function wanted which table otherwise."""
-    if not isinstance(data, pd.DataFrame):
-        raise ValueError(
-            f"The {name!r} parameter of {function} must be a pandas DataFrame. Got {type(data).__name__} instead."
-        )
-    return data
+    frame: pd.DataFrame = _checks.dataframe(data, name, function)  # a ParameterTypeError: a TypeError too
+    return frame
 
 
 def check_columns(data: pd.DataFrame, columns: Iterable[str], name: str, function: str, *, hint: str = "") -> None:
@@ -108,14 +106,18 @@ def check_columns(data: pd.DataFrame, columns: Iterable[str], name: str, functio
     missing = [c for c in columns if c not in data.columns]
     if missing:
         shown = ", ".join(f"`{c}`" for c in missing)
-        raise ValueError(f"{function} needs the column(s) {shown} in `{name}`, which it does not have.{hint}")
+        _checks.refuse(
+            f"{function} needs the column(s) {shown} in `{name}`, which it does not have.{hint}",
+            function,
+            name,
+            list(data.columns),
+            f"a table with the column(s) {shown}",
+        )
 
 
 def check_choice(value: object, name: str, function: str, options: Sequence[object]) -> None:
     """``value`` must be one of ``options``, in scikit-learn's wording."""
-    if value not in options:
-        shown = "{" + ", ".join(repr(o) for o in options) + "}"
-        raise ValueError(f"The {name!r} parameter of {function} must be one of {shown}. Got {value!r} instead.")
+    _checks.one_of(value, name, function, options)
 
 
 def one_person(data: pd.DataFrame, person: str | None, name: str, function: str) -> tuple[pd.DataFrame, str | None]:
@@ -125,22 +127,36 @@ def one_person(data: pd.DataFrame, person: str | None, name: str, function: str)
     """
     if "person_id" not in data.columns:
         if person is not None:
-            raise ValueError(f"`{name}` has no person_id column, so person={person!r} cannot be selected.")
+            _checks.refuse(
+                f"`{name}` has no person_id column, so person={person!r} cannot be selected.",
+                function,
+                "person",
+                person,
+                f"None, as `{name}` has no person_id column",
+            )
         return data, None
     ids = data["person_id"].dropna().astype(str)
     people = list(dict.fromkeys(ids))
     if person is None:
         if len(people) > 1:
             shown = ", ".join(people[:5]) + (", …" if len(people) > 5 else "")
-            raise ValueError(
+            _checks.refuse(
                 f"{function} draws one person, and `{name}` holds {len(people)} people ({shown}). "
-                f"Pass person= one of them."
+                f"Pass person= one of them.",
+                function,
+                "person",
+                person,
+                f"one of the person_id values of `{name}`",
             )
         return data, people[0] if people else None
     if str(person) not in people:
         shown = ", ".join(people[:10]) + (", …" if len(people) > 10 else "")
-        raise ValueError(
-            f"Could not interpret value `{person}` for `person`. `{name}` holds no such person_id; it holds: {shown}."
+        _checks.refuse(
+            f"Could not interpret value `{person}` for `person`. `{name}` holds no such person_id; it holds: {shown}.",
+            function,
+            "person",
+            person,
+            f"one of the person_id values of `{name}`",
         )
     return data[ids == str(person)], str(person)
 

@@ -23,9 +23,11 @@ from matplotlib.lines import Line2D
 from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
 from scipy import stats
 
+from spasmlog import _checks
 from spasmlog.analysis.daily import INTAKE_COLUMNS
 from spasmlog.analysis.decision import PRIMARY, hypothesis_of
 from spasmlog.analysis.findings import factor_label
+from spasmlog.errors import ParameterTypeError
 from spasmlog.plots._common import (
     check_columns,
     check_frame,
@@ -73,9 +75,13 @@ def _measure(results: pd.DataFrame, function: str) -> tuple[str, float]:
         return "rate_ratio", 1.0
     if "r" in results.columns:
         return "r", 0.0
-    raise ValueError(
+    _checks.refuse(
         f"{function} draws the result of spasmlog.rate_ratios (a `rate_ratio` column) or spasmlog.correlate "
-        "(an `r` column); `results` has neither."
+        "(an `r` column); `results` has neither.",
+        function,
+        "results",
+        list(results.columns),
+        "a table of rate_ratios or correlate",
     )
 
 
@@ -130,9 +136,7 @@ def _nothing_estimated(ax: Axes | None, reasons: list[str], who: str | None, tit
 
 
 def _check_alpha(alpha: object, function: str) -> float:
-    if not (isinstance(alpha, int | float) and not isinstance(alpha, bool) and 0 < alpha < 1):
-        raise ValueError(f"The 'alpha' parameter of {function} must be a number in (0, 1). Got {alpha!r} instead.")
-    return float(alpha)
+    return _checks.probability(alpha, "alpha", function)
 
 
 def _select(
@@ -142,9 +146,13 @@ def _select(
         wanted = [factors] if isinstance(factors, str) else list(factors)
         missing = [f for f in wanted if f not in set(rows["factor"])]
         if missing:
-            raise ValueError(
+            _checks.refuse(
                 f"Could not interpret value `{missing[0]}` for `factors`: `results` holds no estimable row for it "
-                f"(factors present: {', '.join(dict.fromkeys(rows['factor'].astype(str)))})."
+                f"(factors present: {', '.join(dict.fromkeys(rows['factor'].astype(str)))}).",
+                function,
+                "factors",
+                factors,
+                "factors with an estimable row in `results`",
             )
         rows = rows[rows["factor"].isin(wanted)]
         order = {f: i for i, f in enumerate(wanted)}
@@ -153,7 +161,14 @@ def _select(
     if lags is not None:
         rows = rows[rows["lag"].isin(list(lags))]
     if rows.empty:
-        raise ValueError(f"{function} has nothing to draw: no estimable row of `results` matches the selection.")
+        chosen = "lags" if lags is not None else "factors" if factors is not None else "results"
+        _checks.refuse(
+            f"{function} has nothing to draw: no estimable row of `results` matches the selection.",
+            function,
+            chosen,
+            {"lags": lags, "factors": factors, "results": "no estimable row"}[chosen],
+            "a selection matching an estimable row of `results`",
+        )
     return rows
 
 
@@ -334,10 +349,14 @@ def _kind_of(table: pd.DataFrame) -> str:
         return "sessions" if "term" in table.columns else "interventions"
     if "rate_ratio" in table.columns and "factor" in table.columns:
         return "rates"
-    raise ValueError(
+    _checks.refuse(
         "forest draws the tables of spasmlog.rate_ratios, spasmlog.intervention_effect and spasmlog.session_effect "
         "(rate ratios, with `factor` or `intervention`); a table given in `results` has neither. "
-        "Draw correlations with spasmlog.plots.effects."
+        "Draw correlations with spasmlog.plots.effects.",
+        "forest",
+        "results",
+        list(table.columns),
+        "tables of rate_ratios, intervention_effect or session_effect",
     )
 
 
@@ -471,9 +490,14 @@ def forest(
     many = isinstance(results, Sequence) and not isinstance(results, str)
     tables = [results] if isinstance(results, pd.DataFrame) else list(results) if many else []
     if not tables:
-        raise ValueError(
+        _checks.refuse(
             "The 'results' parameter of forest must be a pandas DataFrame or a sequence of them. "
-            f"Got {type(results).__name__} instead."
+            f"Got {type(results).__name__} instead.",
+            "forest",
+            "results",
+            results,
+            "a pandas DataFrame or a sequence of them",
+            kind=ParameterTypeError,
         )
     hypotheses: list[_Hypothesis] = []
     who: str | None = None
@@ -638,9 +662,13 @@ def lag_profile(
         rows = _select(rows, factors, None, "lag_profile")
     names = list(dict.fromkeys(rows["factor"].astype(str)))
     if len(names) > len(MARKERS):
-        raise ValueError(
+        _checks.refuse(
             f"lag_profile draws at most {len(MARKERS)} factors, so each line stays readable; got {len(names)}. "
-            "Pass factors= with fewer of them."
+            "Pass factors= with fewer of them.",
+            "lag_profile",
+            "factors",
+            factors,
+            f"at most {len(MARKERS)} factors",
         )
     lags = sorted(int(v) for v in rows["lag"].unique())
     with style():
@@ -702,17 +730,11 @@ def _edges(values: np.ndarray, factor: str, bins: int | Sequence[float] | None) 
     if bins is not None and not isinstance(bins, int | np.integer):
         edges = np.asarray(list(bins), dtype="float64")
         if edges.ndim != 1 or len(edges) < 2 or np.any(np.diff(edges) <= 0):
-            raise ValueError(
-                f"The 'bins' parameter of factor_response must be a whole number ≥ 1 or increasing band edges. "
-                f"Got {bins!r} instead."
-            )
+            _checks.fail("factor_response", "bins", bins, "a whole number ≥ 1 or increasing band edges")
         return edges
     if isinstance(bins, int | np.integer):
         if isinstance(bins, bool) or bins < 1:
-            raise ValueError(
-                f"The 'bins' parameter of factor_response must be a whole number ≥ 1 or increasing band edges. "
-                f"Got {bins!r} instead."
-            )
+            _checks.fail("factor_response", "bins", bins, "a whole number ≥ 1 or increasing band edges")
         return np.linspace(low, high if high > low else low + 1, int(bins) + 1)
     if set(np.unique(values)) <= {0.0, 1.0}:
         return np.array([-0.5, 0.5, 1.5])
@@ -804,19 +826,13 @@ def factor_response(
     ['reference']
     """
     table = check_frame(daily, "daily", "factor_response")
-    if not isinstance(factor, str) or factor not in table.columns:
-        raise ValueError(
-            f"Could not interpret value `{factor}` for `factor`. An entry with this name does not appear in `daily`."
-        )
+    _checks.column(table, factor, "factor", "factor_response", frame="daily", numeric=False)
     check_columns(
         table, ["date", outcome], "daily", "factor_response", hint=" Build it with spasmlog.daily_table(log)."
     )
-    if not (pd.api.types.is_numeric_dtype(table[factor]) or pd.api.types.is_bool_dtype(table[factor])):
-        raise ValueError(f"The column `{factor}` given for `factor` is not numeric or yes/no ({table[factor].dtype}).")
+    _checks.column(table, factor, "factor", "factor_response", frame="daily")  # numbers or yes/no
     if not (isinstance(lag, int | np.integer) and not isinstance(lag, bool) and lag >= 0):
-        raise ValueError(
-            f"The 'lag' parameter of factor_response must be a whole number of days ≥ 0. Got {lag!r} instead."
-        )
+        _checks.fail("factor_response", "lag", lag, "a whole number of days ≥ 0")
     rows, who = one_person(table, person, "daily", "factor_response")
     dates = pd.to_datetime(rows["date"]).dt.normalize()
     frame = rows.set_index(pd.DatetimeIndex(dates)).sort_index()
@@ -828,10 +844,14 @@ def factor_response(
     y = outcomes.to_numpy()
     both = np.isfinite(x) & np.isfinite(y)
     if both.sum() < 2:
-        raise ValueError(
+        _checks.refuse(
             f"factor_response needs at least 2 logged days with both `{factor}` and `{outcome}`"
             + (f" (lag {lag})" if lag else "")
-            + f"; `daily` has {int(both.sum())}."
+            + f"; `daily` has {int(both.sum())}.",
+            "factor_response",
+            "daily",
+            f"{int(both.sum())} logged day(s) with both",
+            f"at least 2 logged days with both `{factor}` and `{outcome}`",
         )
     x, y = x[both], y[both]
     edges = _edges(x, factor, bins)

@@ -27,6 +27,7 @@ from matplotlib.cm import ScalarMappable
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Polygon, Rectangle
 
+from spasmlog import _checks
 from spasmlog.logformat.schemas import BODY_REGIONS
 from spasmlog.plots._common import check_columns, check_frame, new_figure, one_person
 from spasmlog.plots._style import count_classes, style
@@ -218,9 +219,13 @@ def region_counts(spasms: pd.DataFrame) -> pd.Series:
     region = spasms["body_region"].astype("string")
     unknown = sorted(set(region.dropna()) - set(BODY_REGIONS))
     if unknown:
-        raise ValueError(
+        _checks.refuse(
             f"body_map cannot place body_region value(s) {', '.join(map(repr, unknown))}: the log format's regions "
-            f"are {', '.join(BODY_REGIONS)}. Read the log with spasmlog.read_log, which validates them."
+            f"are {', '.join(BODY_REGIONS)}. Read the log with spasmlog.read_log, which validates them.",
+            "body_map",
+            "spasms",
+            f"body_region value(s) {', '.join(map(repr, unknown))}",
+            "a spasms table whose body_region values are the log format's regions",
         )
     side = spasms["side"].astype("string") if "side" in spasms.columns else pd.Series(pd.NA, index=spasms.index)
     side = side.where(side.isin(["left", "right", "both", "midline"]), "unknown").fillna("unknown")

@@ -23,6 +23,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
 from matplotlib.text import Text
 
+from spasmlog import _checks
 from spasmlog.analysis.daily import INTAKE_COLUMNS
 from spasmlog.analysis.findings import factor_label
 from spasmlog.plots._common import (
@@ -73,12 +74,22 @@ def _person_days(
     check_columns(table, ["date", *columns], "daily", function, hint=_HINT)
     rows, who = one_person(table, person, "daily", function)
     if rows.empty:
-        raise ValueError(f"{function} has no days to draw: `daily` has no rows" + (f" for {who!r}." if who else "."))
+        _checks.refuse(
+            f"{function} has no days to draw: `daily` has no rows" + (f" for {who!r}." if who else "."),
+            function,
+            "daily",
+            "no rows",
+            "a daily table with at least one row" + (f" for {who!r}" if who else ""),
+        )
     dates = pd.to_datetime(rows["date"]).dt.normalize()
     if dates.duplicated().any():
-        raise ValueError(
+        _checks.refuse(
             f"`daily` repeats a date for one person ({dates[dates.duplicated()].iloc[0]:%Y-%m-%d}); {function} "
-            "needs one row per person per day, as daily_table returns it."
+            "needs one row per person per day, as daily_table returns it.",
+            function,
+            "daily",
+            "a date twice",
+            "one row per day and person",
         )
     span = pd.date_range(dates.min(), dates.max(), freq="D")
     frame = rows.set_index(pd.DatetimeIndex(dates)).reindex(span)
@@ -189,10 +200,7 @@ def _check_windows(windows: object, function: str) -> list[int]:
         [windows] if isinstance(windows, int) else list(windows) if isinstance(windows, Sequence) else []
     )
     if not values or not all(isinstance(w, int | np.integer) and not isinstance(w, bool) and w >= 2 for w in values):
-        raise ValueError(
-            f"The 'windows' parameter of {function} must be whole numbers of days ≥ 2, such as (7, 28). "
-            f"Got {windows!r} instead."
-        )
+        _checks.fail(function, "windows", windows, "whole numbers of days ≥ 2, such as (7, 28)")
     return [int(w) for w in values]  # type: ignore[call-overload]
 
 
@@ -363,10 +371,7 @@ def calendar(
     ('spasm_count', 7)
     """
     if not (isinstance(months_per_row, int) and not isinstance(months_per_row, bool) and 1 <= months_per_row <= 24):
-        raise ValueError(
-            f"The 'months_per_row' parameter of calendar must be a whole number from 1 to 24. "
-            f"Got {months_per_row!r} instead."
-        )
+        _checks.fail("calendar", "months_per_row", months_per_row, "a whole number from 1 to 24")
     frame, logged, who = _person_days(daily, person, [outcome], "calendar")
     dates = pd.DatetimeIndex(frame.index)
     band, column, row, labels = _calendar_cells(dates, months_per_row)
@@ -551,17 +556,19 @@ def intake(daily: pd.DataFrame, *, person: str | None = None, window: int = 7, a
     ['water', 'magnesium', 'calcium', 'potassium', 'sodium']
     """
     if not (isinstance(window, int) and not isinstance(window, bool) and window >= 1):
-        raise ValueError(
-            f"The 'window' parameter of intake must be a whole number of days ≥ 1. Got {window!r} instead."
-        )
+        _checks.fail("intake", "window", window, "a whole number of days ≥ 1")
     frame, _logged, who = _person_days(daily, person, [], "intake")
     present = [c for c in INTAKE_COLUMNS.values() if c in frame.columns and frame[c].notna().any()]
     if not present:
-        raise ValueError(
+        _checks.refuse(
             "intake needs at least one of the columns "
             + ", ".join(f"`{c}`" for c in INTAKE_COLUMNS.values())
             + " with values in `daily`; the log records no water or mineral intake"
-            + (f" for {who!r}." if who else ".")
+            + (f" for {who!r}." if who else "."),
+            "intake",
+            "daily",
+            "no intake recorded",
+            "a daily table with a water or mineral intake column",
         )
     with style():
         ax = new_axes(ax, (10, 3.6))
@@ -644,11 +651,9 @@ def caseload(
     """
     check_choice(x, "x", "caseload", ("since_start", "date"))
     if not (isinstance(ncols, int) and not isinstance(ncols, bool) and ncols >= 1):
-        raise ValueError(f"The 'ncols' parameter of caseload must be a whole number ≥ 1. Got {ncols!r} instead.")
+        _checks.fail("caseload", "ncols", ncols, "a whole number ≥ 1")
     if not (isinstance(window, int) and not isinstance(window, bool) and window >= 2):
-        raise ValueError(
-            f"The 'window' parameter of caseload must be a whole number of days ≥ 2. Got {window!r} instead."
-        )
+        _checks.fail("caseload", "window", window, "a whole number of days ≥ 2")
     table = check_frame(daily, "daily", "caseload")
     check_columns(table, ["person_id", "date", outcome], "daily", "caseload", hint=_HINT)
     if summary is None:  # only the change columns are drawn: no association search (factors=[])
@@ -662,7 +667,7 @@ def caseload(
         )
     people = list(dict.fromkeys(table["person_id"].dropna().astype(str)))
     if not people:
-        raise ValueError("caseload has no one to draw: `daily` has no rows.")
+        _checks.refuse("caseload has no one to draw: `daily` has no rows.", "caseload", "daily", "no rows", "a row")
     ordered = summary.assign(person_id=summary["person_id"].astype(str)).sort_values(
         "change_ratio", kind="stable", na_position="last"
     )

@@ -78,7 +78,7 @@ def parse_date(value: DateLike, name: str) -> pd.Timestamp | None:
     >>> parse_date("2025-02-30", "start (--from)")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    spasmlog.errors.SpasmlogError: The start (--from) date must be a day written YYYY-MM-DD (e.g. 2025-03-01). Got ...
+    spasmlog.errors.ParameterError: The start (--from) date must be a day written YYYY-MM-DD (e.g. 2025-03-01). Got ...
     """
     if value is None:
         return None
@@ -91,10 +91,14 @@ def parse_date(value: DateLike, name: str) -> pd.Timestamp | None:
             pass
         else:
             return pd.Timestamp(day)
-    raise SpasmlogError(
+    from spasmlog._checks import refuse
+
+    refuse(  # a ParameterError: a SpasmlogError and a ValueError
         f"The {name} date must be a day written YYYY-MM-DD (e.g. 2025-03-01). Got {value!r} instead.",
-        argument=name,
-        value=value,
+        "write_report",
+        name.split()[0],
+        value,
+        "a day written YYYY-MM-DD, a date, or None",
     )
 
 
@@ -122,17 +126,27 @@ def restrict(
     SpasmlogError
         When ``person`` is not in the log, ``start`` is after ``end``, or nothing was logged in the period.
     """
+    from spasmlog._checks import refuse
+
     if start is not None and end is not None and start > end:
-        raise SpasmlogError(
+        refuse(
             f"The period starts ({start:%Y-%m-%d}) after it ends ({end:%Y-%m-%d}): swap --from and --to.",
-            start=start,
-            end=end,
+            "write_report",
+            "start",
+            start,
+            f"a day no later than end ({end:%Y-%m-%d})",
         )
     if person is not None:
         known = log.person_ids
         if person not in known:
             listed = ", ".join(known[:20]) + (" ..." if len(known) > 20 else "")
-            raise SpasmlogError(f"No person {person!r} in this log; it holds: {listed}.", person=person)
+            refuse(
+                f"No person {person!r} in this log; it holds: {listed}.",
+                "write_report",
+                "person",
+                person,
+                "a person of the log",
+            )
         log = _one_person(log, person)
     daily, spasms, interventions, provenance = log.daily, log.spasms, log.interventions, log.provenance
     if start is not None or end is not None:

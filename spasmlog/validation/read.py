@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from spasmlog import _checks
 from spasmlog.errors import LogValidationError
 from spasmlog.io.sources import Skipped, discover, read_provenance
 from spasmlog.log import PROVENANCE_COLUMNS, SKIPPED_COLUMNS, Log
@@ -86,6 +87,7 @@ def read_log(
     >>> int(log.sources["rows_read"].sum()) == valid + len(log.quarantine)
     True
     """
+    _checks.one_of(errors, "errors", "read_log", ("raise", "quarantine"))  # before any file is read
     skipped: list[Skipped] = []
     raws = discover(path, skipped=skipped)
     # every problem is collected first (the files not read among them), then raised together

@@ -11,6 +11,7 @@ from typing import Any, Literal, cast
 import numpy as np
 import pandas as pd
 
+from spasmlog import _checks
 from spasmlog.errors import LogValidationError
 from spasmlog.io.sources import RawTable
 from spasmlog.log import (
@@ -41,10 +42,7 @@ def build_log(
     drink_g: float = STANDARD_DRINK_G,
 ) -> Log:
     """Validate loaded tables into a :class:`~spasmlog.log.Log` (see :func:`spasmlog.read_log`)."""
-    if errors not in ("raise", "quarantine"):
-        raise ValueError(
-            f"The 'errors' parameter of read_log must be one of ('raise', 'quarantine'). Got {errors!r} instead."
-        )
+    _checks.one_of(errors, "errors", "read_log", ("raise", "quarantine"))
     prepared = [_prepare(raw, dayfirst=dayfirst, drink_g=drink_g) for raw in raws]
     tables: dict[str, pd.DataFrame] = {}
     origins: dict[str, pd.DataFrame] = {}
@@ -216,10 +214,17 @@ def validate_tables(
     >>> log.daily["water_ml"].tolist(), log.problems["rule"].tolist()
     ([2500.0], ['below_minimum'])
     """
+    _checks.one_of(errors, "errors", "validate_tables", ("raise", "quarantine"))
     raws = []
     for name, frame in tables.items():
         if name not in TABLES:
-            raise ValueError(f"Unknown table {name!r}: the tables are {', '.join(TABLES)}.")
+            _checks.refuse(
+                f"Unknown table {name!r}: the tables are {', '.join(TABLES)}.",
+                "validate_tables",
+                "tables",
+                name,
+                "a mapping whose keys are " + ", ".join(TABLES),
+            )
         text = (
             frame.astype("str").where(frame.notna(), "")
             if all(pd.api.types.is_object_dtype(t) for t in frame.dtypes)

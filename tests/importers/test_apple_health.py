@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 from conftest import require_reference
 
-from spasmlog.errors import ImportFormatError, LogNotFoundError, UnsafeFileError
+from spasmlog.errors import ImportFormatError, LogNotFoundError, ParameterError, UnsafeFileError
 from spasmlog.importers.apple_health import WORKOUT_TYPES, find_export_xml, read_apple_health
 
 FORMATS = Path(__file__).resolve().parents[2].parent / "shared" / "reference" / "formats"
@@ -428,10 +428,15 @@ def test_workouts_from_two_apps_on_one_day_are_taken_from_one(read: Callable[...
     assert detail_of(daily, "2024-08-07", "exercise_type") == WATCH
 
 
-@pytest.mark.parametrize("priority", [[""], ["Watch", "  "], [3]])
-def test_source_priority_must_be_names(read: Callable[..., pd.DataFrame], priority: list[Any]) -> None:
-    with pytest.raises(ValueError, match="'source_priority' parameter of read_apple_health"):
+@pytest.mark.parametrize("priority", [[""], ["Watch", "  "], [3], [None], ""])
+def test_source_priority_must_be_names(read: Callable[..., pd.DataFrame], priority: Any) -> None:
+    with pytest.raises(ParameterError, match="The 'source_priority' parameter of read_apple_health must be") as caught:
         read(record("StepCount", 1, "2024-08-07 12:00:00 +1200", unit="count"), source_priority=priority)
+    error = caught.value
+    assert isinstance(error, ValueError)
+    assert (error.function, error.parameter, error.value) == ("read_apple_health", "source_priority", priority)
+    assert "non-empty parts of source names" in error.allowed
+    assert pickle.loads(pickle.dumps(error)).value == priority
 
 
 # ------------------------------------------------------------------------------------------ finding the file

@@ -11,7 +11,7 @@ import pytest
 
 import spasmlog
 from spasmlog.cli import main
-from spasmlog.errors import SpasmlogError
+from spasmlog.errors import ParameterError, SpasmlogError
 from spasmlog.importers.merge import merge_into
 
 
@@ -226,6 +226,19 @@ def test_a_caseload_refuses_an_unknown_person_and_takes_a_new_clients_folder(tmp
     assert (tmp_path / "zz" / "daily.csv").read_text() == "date,water_ml\n2026-01-01,2000\n"
     with pytest.raises(SpasmlogError, match="not a person ID"):
         merge_into(_imported(water_ml=[2000.0]), tmp_path, person_id="../ann")
+
+
+@pytest.mark.parametrize("person_id", ["../ann", "a/b", "a\\b", ".", "..", "", "   "])
+def test_a_person_id_that_is_no_folder_name_is_a_parameter_error(tmp_path: Path, person_id: str) -> None:
+    (tmp_path / "ann").mkdir()
+    (tmp_path / "ann" / "daily.csv").write_text("date,stress\n2026-01-01,3\n")
+    with pytest.raises(ParameterError, match=r"--person .* is not a person ID") as caught:
+        merge_into(_imported(water_ml=[2000.0]), tmp_path, person_id=person_id)
+    error = caught.value
+    assert isinstance(error, SpasmlogError) and isinstance(error, ValueError)
+    assert (error.function, error.parameter, error.value) == ("merge_into", "person_id", person_id)
+    assert (tmp_path / "ann" / "daily.csv").read_text() == "date,stress\n2026-01-01,3\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ann"]
 
 
 def test_a_one_person_folder_refuses_another_person(folder: Path, tmp_path: Path) -> None:

@@ -10,11 +10,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+import spasmlog
 import spasmlog.report.build as build
 from spasmlog.cli import main
-from spasmlog.errors import SpasmlogError, WriteError
+from spasmlog.errors import ParameterError, SpasmlogError, WriteError
 from spasmlog.importers.merge import merge_into
 from spasmlog.io.write import atomic_folder, atomic_write_csv, deferred_interrupt
+from spasmlog.log import Log
 from spasmlog.report import write_report
 
 FULL = OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
@@ -181,3 +183,23 @@ def test_import_writes_daily_and_provenance_together_or_neither(
         merge_into(imported, folder)
     assert (folder / "daily.csv").read_text() == daily  # not filled without its provenance
     assert sorted(p.name for p in folder.iterdir()) == ["daily.csv"]
+
+
+@pytest.mark.parametrize("form", ["json", "CSV", None, True])
+def test_a_bad_format_is_refused_before_anything_is_written(tmp_path: Path, form: object) -> None:
+    log = spasmlog.simulate(1, 5, seed=0).log
+    for which in (log, Log()):  # an empty log too: it has no table to write, and is still refused
+        target = tmp_path / "out"
+        with pytest.raises(ParameterError, match=r"The 'format' parameter of Log.write must be one of") as caught:
+            which.write(target, format=form)  # type: ignore[arg-type]
+        error = caught.value
+        assert isinstance(error, ValueError)
+        assert (error.function, error.parameter, error.value) == ("Log.write", "format", form)
+        assert error.allowed == "one of {'csv', 'xlsx', 'parquet'}"
+        assert not target.exists()  # no folder made, no table half written
+
+
+def test_log_table_names_the_tables() -> None:
+    with pytest.raises(ParameterError, match=r"The 'name' parameter of Log.table must be one of") as caught:
+        Log().table("Daily")
+    assert (caught.value.function, caught.value.parameter, caught.value.value) == ("Log.table", "name", "Daily")

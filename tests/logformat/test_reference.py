@@ -7,8 +7,8 @@ import math
 import pandas as pd
 import pytest
 
-from spasmlog.errors import SpasmlogError
-from spasmlog.logformat.reference import reference_table, reference_value, reference_values
+from spasmlog.errors import ParameterError, SpasmlogError
+from spasmlog.logformat.reference import person_reference, reference_table, reference_value, reference_values
 from spasmlog.logformat.schemas import field_specs
 
 INTAKE_COLUMNS = ["water_total_ml", "water_ml", "magnesium_mg", "calcium_mg", "potassium_mg", "sodium_mg"]
@@ -115,21 +115,32 @@ def test_basis_names_sex_and_band() -> None:
         ("male", 13.9, "No reference intakes for age 13.9"),
         ("male", -1, "No reference intakes for age -1"),
         ("male", 200, "No reference intakes for age 200"),
-        ("male", "forty", "'age' argument must be a number of years or None. Got 'forty'"),
-        ("femal", 30, r"'sex' argument must be one of \['female', 'male', 'other', 'unspecified'\]"),
+        ("male", "forty", "'age' parameter of reference_values must be a number of years or None. Got 'forty'"),
+        (
+            "femal",
+            30,
+            r"'sex' parameter of reference_values must be one of \['female', 'male', 'other', 'unspecified'\]",
+        ),
     ],
 )
 def test_bad_arguments(sex: str, age: float, match: str) -> None:
-    with pytest.raises(SpasmlogError, match=match) as raised:
+    with pytest.raises(ParameterError, match=match) as raised:
         reference_values(sex, age)
-    assert raised.value.argument in ("sex", "age")
+    assert isinstance(raised.value, SpasmlogError) and isinstance(raised.value, ValueError)
+    assert raised.value.function == "reference_values"
+    assert raised.value.parameter == ("sex" if sex == "femal" else "age")
+    assert raised.value.value == (sex if sex == "femal" else age)
 
 
 def test_bad_kind_and_column() -> None:
-    with pytest.raises(SpasmlogError, match="'kind' argument must be one of"):
+    with pytest.raises(ParameterError, match="'kind' parameter of reference_values must be one of") as raised:
         reference_values("male", 40, kind="upper")  # type: ignore[arg-type]
-    with pytest.raises(SpasmlogError, match="No reference limit for column 'magnesium_mg'"):
+    assert (raised.value.parameter, raised.value.value) == ("kind", "upper")
+    with pytest.raises(ParameterError, match="No reference limit for column 'magnesium_mg'") as raised:
         reference_value("magnesium_mg", "male", 40, kind="limit")
+    assert (raised.value.function, raised.value.parameter) == ("reference_value", "column")
+    with pytest.raises(ParameterError, match="'sex' parameter of person_reference") as raised:
+        person_reference("femal", 9)
     with pytest.raises(SpasmlogError, match="No reference intake for column 'steps'"):
         reference_value("steps", "male", 40)
 

@@ -17,7 +17,7 @@ from spasmlog.analysis.decision import PRIMARY_HYPOTHESES, decide_together
 from spasmlog.analysis.findings import factor_label
 from spasmlog.analysis.sessions import session_interventions
 from spasmlog.cli import main
-from spasmlog.errors import SpasmlogError
+from spasmlog.errors import ParameterError, SpasmlogError
 from spasmlog.report import parse_date, restrict, write_report
 
 SAMPLES = Path(__file__).parents[2] / "sample_data"
@@ -538,6 +538,26 @@ def test_parse_date_accepts_dates_and_timestamps() -> None:
     assert parse_date(pd.Timestamp("2025-03-01 14:30"), "start") == pd.Timestamp("2025-03-01")
     assert parse_date(" 2025-03-01 ", "start") == pd.Timestamp("2025-03-01")
     assert parse_date(None, "start") is None
+
+
+@pytest.mark.parametrize("value", ["2025-02-30", "1 March 2025", "", 20250301, 2025.0])
+def test_a_bad_date_is_a_parameter_error(value: object) -> None:
+    with pytest.raises(ParameterError, match=r"The start \(--from\) date must be a day written YYYY-MM-DD") as caught:
+        parse_date(value, "start (--from)")  # type: ignore[arg-type]
+    error = caught.value
+    assert isinstance(error, SpasmlogError) and isinstance(error, ValueError)
+    assert (error.function, error.parameter, error.value) == ("write_report", "start", value)
+
+
+def test_restrict_names_the_bad_argument() -> None:
+    log = spasmlog.simulate(2, 20, seed=1, person_ids=["ann", "bob"]).log
+    with pytest.raises(ParameterError, match=r"No person 'cy' in this log; it holds: ann, bob") as caught:
+        restrict(log, person="cy")
+    assert (caught.value.parameter, caught.value.value) == ("person", "cy")
+    start, end = pd.Timestamp("2025-01-10"), pd.Timestamp("2025-01-05")
+    with pytest.raises(ParameterError, match=r"starts \(2025-01-10\) after it ends \(2025-01-05\)") as caught:
+        restrict(log, start=start, end=end)
+    assert (caught.value.parameter, caught.value.value) == ("start", start)
 
 
 def test_unknown_person_is_a_clear_error(tmp_path: Path) -> None:

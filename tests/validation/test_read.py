@@ -16,6 +16,7 @@ from spasmlog.errors import (
     LogNotFoundError,
     LogValidationError,
     MissingColumnError,
+    ParameterError,
     SpasmlogError,
     UnrecognisedTableError,
 )
@@ -374,3 +375,26 @@ def test_writing_over_an_existing_log_needs_overwrite(tmp_path: Path) -> None:
     with pytest.raises(SpasmlogError, match="already exists"):
         log.write(tmp_path)
     assert log.write(tmp_path, overwrite=True) == tmp_path
+
+
+@pytest.mark.parametrize("errors", ["warn", "Raise", None, True])
+def test_a_bad_errors_choice_is_refused_before_any_file_is_read(tmp_path: Path, errors: object) -> None:
+    # the folder does not exist: the argument is checked first, so the error is about it, not the folder
+    with pytest.raises(ParameterError, match=r"The 'errors' parameter of read_log must be one of") as caught:
+        spasmlog.read_log(tmp_path / "nowhere", errors=errors)  # type: ignore[arg-type]
+    assert (caught.value.function, caught.value.parameter, caught.value.value) == ("read_log", "errors", errors)
+    assert caught.value.allowed == "one of {'raise', 'quarantine'}"
+    daily = pd.DataFrame({"person_id": ["a"], "date": ["2026-01-01"]})
+    with pytest.raises(ParameterError, match=r"The 'errors' parameter of validate_tables") as caught:
+        spasmlog.validate_tables({"daily": daily}, errors=errors)  # type: ignore[arg-type]
+    assert caught.value.function == "validate_tables"
+
+
+@pytest.mark.parametrize("name", ["Daily", "symptoms", ""])
+def test_validate_tables_names_an_unknown_table(name: str) -> None:
+    daily = pd.DataFrame({"person_id": ["a"], "date": ["2026-01-01"]})
+    with pytest.raises(ParameterError, match=rf"Unknown table '{name}': the tables are daily, spasms") as caught:
+        spasmlog.validate_tables({"daily": daily, name: daily})
+    error = caught.value
+    assert isinstance(error, ValueError)
+    assert (error.function, error.parameter, error.value) == ("validate_tables", "tables", name)
