@@ -333,8 +333,7 @@ def person_reference(
             except (TypeError, ValueError):
                 value = math.nan
         if value > 0:  # NaN compares False: no target
-            unit = "mL/day" if column.endswith("_ml") else "mg/day"
-            rows.append([column, value, unit, "target", "", "your own target"])
+            rows.append([column, value, f"{FACTORS[column].unit}/day", "target", "", "your own target"])
         elif column in shipped.index:
             rows.append([column, *(shipped.at[column, name] for name in _COLUMNS[1:])])
         else:
