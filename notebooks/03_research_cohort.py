@@ -61,6 +61,7 @@ import statsmodels.api as sm
 import spasmlog
 from spasmlog import plots
 from spasmlog.analysis.daily import intervention_column, lagged
+from spasmlog.analysis.decision import is_finding
 from spasmlog.report.validation_text import validation_text as report_text
 
 pd.set_option("display.width", 200)
@@ -164,7 +165,7 @@ pd.Series(
 
 # %%
 within = spasmlog.within_person(daily, lags=lags, alpha=alpha)
-surviving = within[(within["status"] == "ok") & (within["p_adjusted"] <= alpha)]
+surviving = within[is_finding(within["p_adjusted"], alpha, within["status"])]  # the one finding rule
 print(f"{len(within)} factor × lag tests; {len(surviving)} survive Benjamini–Hochberg at {alpha}.")
 columns = ["factor", "lag", "n", "subjects", "r", "ci_low", "ci_high", "p_adjusted", "people_same_direction"]
 surviving.sort_values("p_adjusted")[columns].head(15).round(4) if len(surviving) else None

@@ -18,7 +18,7 @@ from spasmlog import _checks
 from spasmlog.analysis import _checks_daily
 from spasmlog.analysis._person_days import MIN_SPASM_DAYS as _MIN_SPASM_DAYS
 from spasmlog.analysis._person_days import Calendar, Model, by_person, fit_person
-from spasmlog.analysis.decision import decide, hypothesis_of, one_sided_weights, row_adjusted
+from spasmlog.analysis.decision import decide, hypothesis_of, is_finding, one_sided_weights, row_adjusted
 from spasmlog.analysis.factor_tests import _DRAWS, _normal_draws, _root, joint_correlation, weighted_max_t_pvalue
 from spasmlog.analysis.findings import factor_label
 from spasmlog.analysis.rates import default_factors, per_of, rate_ratios
@@ -352,7 +352,7 @@ def _strongest_row(result: pd.DataFrame, details: dict[str, np.ndarray], alpha: 
         within = weighted_max_t_pvalue(z[rows], corrs[h], up, down, at=k)
         adjusted, level = float(decided["p_adjusted"].iloc[h]), float(decided["level"].iloc[h])
         value = row_adjusted(adjusted, within, alpha=alpha, level=level)
-        if value <= alpha and (best is None or (value, p_row, row) < best):
+        if is_finding(value, alpha) and (best is None or (value, p_row, row) < best):
             best = (value, p_row, row)
     return None if best is None else (best[2], best[0])
 

@@ -18,6 +18,7 @@ import pandas as pd
 from spasmlog import _checks
 from spasmlog.errors import ParameterTypeError, SpasmlogError
 from spasmlog.log import Log
+from spasmlog.logformat.factors import FACTORS
 from spasmlog.logformat.reference import TARGET_COLUMNS, person_reference
 from spasmlog.logformat.schemas import field_specs
 from spasmlog.stats.lags import lag_column
@@ -38,15 +39,9 @@ __all__ = [
 OUTCOME_COLUMNS = ["spasm_count", "spasm_minutes", "max_intensity", "night_spasms", "snow_score"]
 """Outcomes per day, from the ``spasms`` events (or the logged ``spasm_count``)."""
 
-INTAKE_COLUMNS = {
-    "water_ml": "water_pct",
-    "water_total_ml": "water_total_pct",
-    "magnesium_mg": "magnesium_pct",
-    "calcium_mg": "calcium_pct",
-    "potassium_mg": "potassium_pct",
-    "sodium_mg": "sodium_pct",
-}
-"""Intake columns and the derived column holding them as % of the person's reference value."""
+INTAKE_COLUMNS = {name: entry.share for name, entry in FACTORS.items() if entry.share is not None}
+"""Intake columns and the derived column holding them as % of the person's reference value (the ``share`` of
+:data:`spasmlog.logformat.factors.FACTORS`)."""
 
 DERIVED_COLUMNS = [*INTAKE_COLUMNS.values(), "exercise_load", "acute_chronic_ratio", "unaccustomed_exercise"]
 """Factors derived from the logged ones; see :func:`daily_table`."""

@@ -43,11 +43,13 @@ Hothorn T, Bretz F, Westfall P (2008). Simultaneous inference in general paramet
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import overload
 
 import numpy as np
 import pandas as pd
 
 from spasmlog import _checks
+from spasmlog.logformat.factors import FACTORS
 
 __all__ = [
     "EXPECTED_DIRECTION",
@@ -59,6 +61,7 @@ __all__ = [
     "PRIMARY_SHARE",
     "decide",
     "hypothesis_of",
+    "is_finding",
     "level_needed",
     "one_sided_weights",
     "weighted_bh",
@@ -68,21 +71,12 @@ PRIMARY = "primary"
 EXPLORATORY = "exploratory"
 
 PRIMARY_HYPOTHESES: dict[str, tuple[str, ...]] = {
-    "water": ("water_ml", "water_total_ml", "water_pct"),
-    "magnesium": ("magnesium_mg", "magnesium_pct"),
-    "calcium": ("calcium_mg", "calcium_pct"),
-    "potassium": ("potassium_mg", "potassium_pct"),
-    "sodium": ("sodium_mg", "sodium_pct"),
-    "exercise": ("exercise_min", "exercise_load", "acute_chronic_ratio", "unaccustomed_exercise"),
-    "sitting": ("sitting_h",),
-    "posture_breaks": ("posture_breaks",),
-    "sleep": ("sleep_h",),
-    "stress": ("stress",),
-    "caffeine": ("caffeine_mg",),
-    "alcohol": ("alcohol_g",),
+    hypothesis: tuple(name for name, entry in FACTORS.items() if entry.hypothesis == hypothesis)
+    for hypothesis in dict.fromkeys(entry.hypothesis for entry in FACTORS.values() if entry.hypothesis is not None)
 }
 """The known suspects of the log format (SPEC, "Why it exists"), each one hypothesis with the columns that
-measure it: variants of one quantity are one test, never extra ones."""
+measure it: variants of one quantity are one test, never extra ones. Built from the ``hypothesis`` of
+:data:`spasmlog.logformat.factors.FACTORS`."""
 
 _COLUMN_HYPOTHESIS = {column: name for name, columns in PRIMARY_HYPOTHESES.items() for column in columns}
 
@@ -92,25 +86,11 @@ PRIMARY_SHARE = 0.8
 instead of 0.05 / 32 ≈ 0.0016 under one flat correction."""
 
 
-EXPECTED_DIRECTION: dict[str, int] = {
-    **dict.fromkeys(("water_ml", "water_total_ml", "water_pct"), -1),
-    **dict.fromkeys(("magnesium_mg", "magnesium_pct", "calcium_mg", "calcium_pct"), -1),
-    **dict.fromkeys(("potassium_mg", "potassium_pct", "sodium_mg", "sodium_pct"), -1),
-    **dict.fromkeys(("exercise_min", "exercise_load", "acute_chronic_ratio", "unaccustomed_exercise"), 1),
-    "sitting_h": 1,
-    "posture_breaks": -1,
-    "sleep_h": -1,
-    "stress": 1,
-    "caffeine_mg": 1,
-    "alcohol_g": 1,
-    "stretching_min": -1,
-    "warmup": -1,
-    "posture_score": -1,
-    "exercise_rpe": 1,
-}
+EXPECTED_DIRECTION: dict[str, int] = {name: entry.direction for name, entry in FACTORS.items() if entry.direction}
 """The direction in which each known suspect is expected to act (SPEC, "Why it exists"): −1 when more of
 it is expected to go with fewer spasms (fluid, minerals, posture breaks, sleep, stretching, warm-up), +1
-when with more (exercise load, sitting, stress, caffeine, alcohol). Columns not listed have none."""
+when with more (exercise load, sitting, stress, caffeine, alcohol). Columns not listed have none. Built from
+the ``direction`` of :data:`spasmlog.logformat.factors.FACTORS`."""
 
 EXPECTED_SHARE = 0.75
 """Share of a factor's test given to its expected direction. The other direction keeps a quarter: an
@@ -174,6 +154,52 @@ def hypothesis_of(factor: str) -> tuple[str, str]:
     if factor.startswith("on_"):
         return factor, PRIMARY
     return factor, EXPLORATORY
+
+
+@overload
+def is_finding(p_adjusted: float | None, alpha: float = ..., status: object = ...) -> bool: ...
+@overload
+def is_finding(
+    p_adjusted: Sequence[float] | np.ndarray | pd.Series, alpha: float = ..., status: object = ...
+) -> np.ndarray: ...
+def is_finding(p_adjusted: object, alpha: float = 0.05, status: object = None) -> bool | np.ndarray:
+    """The one answer to "is this a finding?": the row was estimated and ``p_adjusted ≤ alpha``.
+
+    Every table of one person's analyses carries the ``p_adjusted`` of :func:`decide` (or of
+    :func:`decide_rows`): the smallest ``alpha`` at which the row would be stated. Pages, charts and sentences
+    ask this function, never compare p-values themselves.
+
+    Parameters
+    ----------
+    p_adjusted : float or array-like of float
+        Adjusted p-values; missing ones (NaN, None, ``pd.NA``: not tested) are never findings.
+    alpha : float
+        The error budget the adjustment was made for.
+    status : str or array-like of str, optional
+        The rows' ``status``: a row whose status is not ``"ok"`` is never a finding.
+
+    Returns
+    -------
+    bool or numpy.ndarray of bool
+        A bool for one value, an array for several.
+
+    Examples
+    --------
+    >>> is_finding(0.05), is_finding(0.0501), is_finding(float("nan")), is_finding(None)
+    (True, False, False, False)
+    >>> is_finding(pd.Series([0.01, None, 0.2, 0.001]), status=["ok", "ok", "ok", "too few days"]).tolist()
+    [True, False, False, False]
+    """
+    scalar = p_adjusted is None or np.ndim(p_adjusted) == 0  # type: ignore[arg-type]
+    if isinstance(p_adjusted, np.ndarray | pd.Series) and p_adjusted.dtype.kind == "f":
+        p = np.ravel(np.asarray(p_adjusted))  # the common case, without a copy through pandas
+    else:  # None, pd.NA, object or nullable columns
+        values = pd.array(np.ravel(np.asarray(p_adjusted, dtype=object)), dtype="Float64")
+        p = values.to_numpy(dtype="float64", na_value=np.nan)
+    found = p <= alpha  # NaN: not tested, never a finding
+    if status is not None:
+        found &= np.ravel(np.asarray(status, dtype=object)) == "ok"
+    return bool(found[0]) if scalar else found
 
 
 def weighted_bh(p_values: Sequence[float] | np.ndarray, weights: Sequence[float] | np.ndarray) -> np.ndarray:
@@ -275,7 +301,7 @@ def decide(
     weights = np.full(len(table), np.nan)
     weights[tested] = _weights(families[tested], primary_share)
     adjusted = weighted_bh(p, np.where(tested, weights, np.nan))
-    finding = np.nan_to_num(adjusted, nan=2.0) <= alpha
+    finding = is_finding(adjusted, alpha)
     selected = int(finding.sum())
     m = int(tested.sum())
     level = np.where(finding, alpha * np.nan_to_num(weights) * selected / max(m, 1), 0.0)
@@ -346,7 +372,7 @@ def decide_rows(table: pd.DataFrame, *, alpha: float = 0.05, adjust: str = "fdr_
     decided = decide(grouped, alpha=alpha) if len(grouped) else grouped.assign(p_adjusted=[], level=[])
     if adjust != "fdr_bh" and len(decided):
         decided["p_adjusted"] = adjust_pvalues(decided["p_value"].to_numpy(), method=adjust)  # type: ignore[arg-type]
-        found = decided["p_adjusted"].to_numpy() <= alpha
+        found = is_finding(decided["p_adjusted"].to_numpy(), alpha)
         tested = max(int(decided["p_value"].notna().sum()), 1)
         decided["level"] = np.where(found, alpha * int(found.sum()) / tested, 0.0)
     adjusted_of = dict(zip(decided["hypothesis"], decided["p_adjusted"], strict=True))

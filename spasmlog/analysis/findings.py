@@ -18,43 +18,21 @@ import numpy as np
 import pandas as pd
 
 from spasmlog import _checks
-from spasmlog.analysis.decision import EXPLORATORY, PRIMARY, level_needed
+from spasmlog.analysis.decision import EXPLORATORY, PRIMARY, is_finding, level_needed
 from spasmlog.analysis.multicomp import adjust_pvalues
 from spasmlog.analysis.projection import days_to_detect, projection_sentence
+from spasmlog.logformat import factors as _factors
+from spasmlog.logformat.factors import FACTORS, Factor
 
 __all__ = ["factor_label", "factor_names", "findings", "findings_table", "not_yet_clear"]
 
 ASSOCIATION_NOTE = "This is an association, not proof of cause."
 
-# How each factor reads in a sentence: (what a higher value means, the unit word after the size of a step)
-_PHRASES: dict[str, tuple[str, str]] = {
-    "water_ml": ("drank {per} more water", "mL"),
-    "water_total_ml": ("took in {per} more water (food and drinks)", "mL"),
-    "water_pct": ("drank {per} more of your reference water intake", "%"),
-    "caffeine_mg": ("had {per} more caffeine", "mg"),
-    "alcohol_g": ("drank {per} more alcohol", "g"),
-    "magnesium_mg": ("took in {per} more magnesium", "mg"),
-    "calcium_mg": ("took in {per} more calcium", "mg"),
-    "potassium_mg": ("took in {per} more potassium", "mg"),
-    "sodium_mg": ("took in {per} more sodium", "mg"),
-    "magnesium_pct": ("took in {per} more of your reference magnesium", "%"),
-    "calcium_pct": ("took in {per} more of your reference calcium", "%"),
-    "potassium_pct": ("took in {per} more of your reference potassium", "%"),
-    "sodium_pct": ("took in {per} more of your reference sodium", "%"),
-    "water_total_pct": ("took in {per} more of your reference total water", "%"),
-    "exercise_min": ("exercised {per} longer", "min"),
-    "exercise_rpe": ("rated your exercise effort {per} higher", "point"),
-    "exercise_load": ("had an exercise load {per} higher", "min x RPE"),
-    "acute_chronic_ratio": ("had an acute:chronic load ratio {per} higher", ""),
-    "stretching_min": ("stretched {per} longer", "min"),
-    "steps": ("walked {per} more steps", ""),
-    "sitting_h": ("sat {per} longer", "h"),
-    "posture_breaks": ("took {per} more posture breaks", ""),
-    "posture_score": ("rated your posture {per} better", "point"),
-    "sleep_h": ("slept {per} longer", "h"),
-    "stress": ("rated your stress {per} higher", "point"),
-}
-_WHEN_ON = {"warmup": "warmed up", "unaccustomed_exercise": "did unaccustomed exercise"}
+
+def _phrased(factor: str) -> Factor | None:
+    """The table entry of a built-in factor that has a sentence phrase (None for a person's own columns)."""
+    known = FACTORS.get(factor)
+    return known if known is not None and known.phrase else None
 
 
 _NAMES: ContextVar[Mapping[str, str] | None] = ContextVar("spasmlog_factor_names", default=None)
@@ -87,7 +65,8 @@ def factor_names(names: Mapping[str, str]) -> Iterator[None]:
 def factor_label(factor: str) -> str:
     """A factor's name for people: ``water_ml`` → ``water``, ``on_calf_stretching`` → ``calf stretching``.
 
-    Inside :func:`factor_names`, a column given a name there reads as that name.
+    Inside :func:`factor_names`, a column given a name there reads as that name; otherwise the label of
+    :func:`spasmlog.logformat.factors.factor`.
 
     Examples
     --------
@@ -97,12 +76,7 @@ def factor_label(factor: str) -> str:
     named = (_NAMES.get() or {}).get(factor)
     if named is not None:
         return named
-    name = factor[3:] if factor.startswith("on_") else factor
-    for suffix in ("_ml", "_mg", "_min", "_h", "_g", "_pct"):
-        if name.endswith(suffix):
-            name = name[: -len(suffix)]
-            break
-    return name.replace("_", " ")
+    return _factors.label(factor)
 
 
 def _digits(value: float) -> int:
@@ -150,11 +124,10 @@ def _when(factor: str, lag: int, per: float | None, *, who: str = "you") -> str:
     possessive = "your" if who == "you" else "their"
     if factor.startswith("on_"):
         what = f"{who} {'were' if who == 'you' else 'was'} on {factor_label(factor)}"
-    elif factor in _WHEN_ON:
-        what = f"{who} {_WHEN_ON[factor]}"
-    elif factor in _PHRASES:
-        phrase, unit = _PHRASES[factor]
-        verb = phrase.format(per=_amount(step, unit))
+    elif (known := _phrased(factor)) is not None and known.kind == "flag":
+        what = f"{who} {known.phrase}"
+    elif known is not None:
+        verb = known.phrase.format(per=_amount(step, known.step_unit))
         what = f"{who} {verb}".replace(" your ", f" {possessive} ")
     else:
         what = f"{possessive} {factor_label(factor)} was {step:g} higher"
@@ -197,7 +170,7 @@ def _adjusted(table: pd.DataFrame) -> pd.Series:
 
 def _significant(table: pd.DataFrame, alpha: float) -> pd.Series:
     status = table["status"] if "status" in table else pd.Series("ok", index=table.index)
-    return (status == "ok") & (_adjusted(table) <= alpha)
+    return pd.Series(is_finding(_adjusted(table), alpha, status), index=table.index)
 
 
 def _rate_sentence(row: Mapping[str, Any], level: int) -> str:
@@ -206,7 +179,8 @@ def _rate_sentence(row: Mapping[str, Any], level: int) -> str:
         days = int(row["days_below"]) + int(row["days_at_or_above"])
         threshold = float(row["threshold"])
         factor = str(row["factor"])
-        unit = _PHRASES.get(factor, ("", ""))[1]
+        known = _phrased(factor)
+        unit = known.step_unit if known is not None and known.kind != "flag" else ""
         limit = _amount(threshold, unit) if unit else _number(threshold)
         if factor.endswith("_pct"):
             limit = f"{threshold:g}% of your reference intake"
@@ -288,22 +262,22 @@ def findings_table(results: pd.DataFrame | pd.Series, *, alpha: float = 0.05) ->
     significant = _significant(table, alpha)
     adjusted = _adjusted(table)
     rows = []
-    for (_, row), is_finding, p in zip(table.iterrows(), significant, adjusted, strict=True):
+    for (_, row), stated, p in zip(table.iterrows(), significant, adjusted, strict=True):
         record = {str(key): value for key, value in row.items()}
         if kind == "intervention":
-            sentence = _intervention_sentence(record, level) if is_finding else ""
+            sentence = _intervention_sentence(record, level) if stated else ""
             factor = str(record["intervention"])
         elif kind == "rate":
-            sentence = _rate_sentence(record, level) if is_finding else ""
+            sentence = _rate_sentence(record, level) if stated else ""
             factor = str(record["factor"])
         else:
-            sentence = _correlation_sentence(record, level) if is_finding else ""
+            sentence = _correlation_sentence(record, level) if stated else ""
             factor = str(record["factor"])
         rows.append(
             {
                 "factor": factor,
                 "lag": record.get("lag", 0),
-                "finding": bool(is_finding),
+                "finding": bool(stated),
                 "p_adjusted": p,
                 "status": record.get("status", "ok"),
                 "sentence": sentence,
@@ -425,15 +399,16 @@ def _strongest_row(rows: pd.DataFrame) -> pd.Series:
 def _tested_hypotheses(table: pd.DataFrame, alpha: float) -> pd.DataFrame:
     ok = table[table["status"] == "ok"]
     grouped = ok.groupby("hypothesis", sort=False).agg(family=("family", "first"), p_adjusted=("p_adjusted", "min"))
-    return grouped.assign(finding=grouped["p_adjusted"] <= alpha).reset_index()
+    return grouped.assign(finding=is_finding(grouped["p_adjusted"], alpha)).reset_index()
 
 
 def _step(factor: str, per: float) -> str:
     """``per 500 mL``, ``per 1 point``, ``per 0.5``; ``on days with it`` for a yes/no factor."""
-    if factor == "posture_breaks":
-        return f"per {per:g} break" + ("s" if per != 1 else "")
-    if factor in _PHRASES:
-        return f"per {_amount(per, _PHRASES[factor][1])}"
+    known = _phrased(factor)
+    if known is not None and known.kind == "count" and known.unit != known.label:  # "per 2 breaks"; "per 1000" steps
+        return f"per {per:g} {known.unit.removesuffix('s') if per == 1 else known.unit}"
+    if known is not None and known.kind != "flag":
+        return f"per {_amount(per, known.step_unit)}"
     return "on days with it" if per == 1 else f"per {per:g}"
 
 
@@ -503,7 +478,7 @@ def not_yet_clear(
     ok = associations[(associations["status"] == "ok") & (associations["family"] == PRIMARY)]
     for name, group in ok.groupby("hypothesis", sort=False):
         row = _strongest_row(group)
-        if float(row["p_adjusted"]) <= alpha:
+        if is_finding(float(row["p_adjusted"]), alpha):
             continue
         p_value, within = float(row["p_value"]), float(row["p_within"])
         multiplicity = max(1.0, within / p_value) if p_value > 0 and math.isfinite(within) else 1.0

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from spasmlog.analysis.decision import decide_together, level_needed
+from spasmlog.analysis.decision import decide_together, is_finding, level_needed
 from spasmlog.analysis.findings import not_yet_clear
 from spasmlog.analysis.interventions import intervention_effect
 from spasmlog.analysis.rates import rate_ratios
@@ -109,7 +109,7 @@ def hypotheses(results: PersonResults) -> pd.DataFrame:
             p = float(group["p_adjusted"].min())
             rows.append({"table": index, "hypothesis": name, "family": str(group["family"].iloc[0]), "p_adjusted": p})
     frame = pd.DataFrame(rows, columns=["table", "hypothesis", "family", "p_adjusted"])
-    frame["finding"] = frame["p_adjusted"] <= results.alpha
+    frame["finding"] = is_finding(frame["p_adjusted"], results.alpha)
     return frame
 
 

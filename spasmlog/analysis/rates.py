@@ -25,37 +25,18 @@ from spasmlog.analysis.daily import INTAKE_COLUMNS, association_factors
 from spasmlog.analysis.decision import decide_rows, hypothesis_of, one_sided_weights
 from spasmlog.analysis.factor_tests import joint_correlation, weighted_max_t_pvalue
 from spasmlog.analysis.multicomp import ADJUST_METHODS, Adjust
+from spasmlog.logformat.factors import FACTORS
 
 __all__ = ["DEFAULT_PER", "compare_days", "rate_ratios"]
 
-DEFAULT_PER: dict[str, float] = {
-    "water_ml": 500.0,
-    "water_total_ml": 500.0,
-    "caffeine_mg": 100.0,
-    "alcohol_g": 10.0,
-    "magnesium_mg": 100.0,
-    "calcium_mg": 250.0,
-    "potassium_mg": 500.0,
-    "sodium_mg": 500.0,
-    "exercise_min": 30.0,
-    "exercise_rpe": 1.0,
-    "exercise_load": 100.0,
-    "acute_chronic_ratio": 0.5,
-    "stretching_min": 10.0,
-    "steps": 1000.0,
-    "sitting_h": 1.0,
-    "posture_breaks": 1.0,
-    "posture_score": 1.0,
-    "sleep_h": 1.0,
-    "stress": 1.0,
-    **dict.fromkeys(INTAKE_COLUMNS.values(), 10.0),
-}
+DEFAULT_PER: dict[str, float] = {name: entry.step for name, entry in FACTORS.items() if entry.step is not None}
 """The step of each built-in factor that a rate ratio refers to, in the factor's unit: 500 mL of water,
 100 mg of magnesium or caffeine, 10 g of alcohol (one standard drink), 30 min of exercise, 10 min of
 stretching, 1000 steps, one hour of sitting or sleep, one point of stress, RPE or posture, 10 percentage
 points of a reference intake (``water_pct``, ...). Yes/no factors, interventions (``on_*``) and any factor
 whose values are only 0 and 1 are per 1 (days with it vs days without); other user-defined factors are
-per a round step (1, 2 or 5 × a power of ten) close to their standard deviation."""
+per a round step (1, 2 or 5 × a power of ten) close to their standard deviation. Built from the ``step`` of
+:data:`spasmlog.logformat.factors.FACTORS`."""
 _MIN_DAYS_EACH_SIDE = 7
 
 

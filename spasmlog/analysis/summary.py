@@ -30,6 +30,7 @@ from spasmlog.analysis.daily import INTAKE_COLUMNS, daily_table, runs
 from spasmlog.analysis.findings import findings_table
 from spasmlog.analysis.overview import PersonResults, analyse_person, how_long, hypotheses
 from spasmlog.log import Log
+from spasmlog.logformat.factors import FACTORS
 from spasmlog.logformat.reference import person_reference
 
 __all__ = ["Gap", "PersonSummary", "intake_summary", "longest_gap", "person_summary"]
@@ -211,7 +212,7 @@ def intake_summary(days: pd.DataFrame, people: pd.DataFrame | pd.Series | None =
                 "nutrient": INTAKE_NAMES[column],
                 "days": int(days[column].notna().sum()),
                 "median": median,
-                "unit": "mL" if column.endswith("_ml") else "mg",
+                "unit": FACTORS[column].unit,
                 "reference": value,
                 "reference_unit": str(references.at[column, "unit"]),
                 "basis": str(references.at[column, "basis"]),

@@ -36,6 +36,7 @@ import pandas as pd
 
 from spasmlog import _checks
 from spasmlog.errors import SpasmlogError
+from spasmlog.logformat.factors import FACTORS
 from spasmlog.logformat.schemas import SEXES
 
 __all__ = [
@@ -52,15 +53,9 @@ Kind = Literal["intake", "limit"]
 UNKNOWN_AGE_BAND = (31, 50)
 """The adult age band (in years) whose values stand in when a person's age is not known."""
 
-TARGET_COLUMNS = {
-    "water_ml": "water_target_ml",
-    "water_total_ml": "water_total_target_ml",
-    "magnesium_mg": "magnesium_target_mg",
-    "calcium_mg": "calcium_target_mg",
-    "potassium_mg": "potassium_target_mg",
-    "sodium_mg": "sodium_target_mg",
-}
-"""Each intake column of ``daily`` → the ``people`` column that holds the person's own daily target for it."""
+TARGET_COLUMNS = {name: entry.target for name, entry in FACTORS.items() if entry.target is not None}
+"""Each intake column of ``daily`` → the ``people`` column that holds the person's own daily target for it (the
+``target`` of :data:`spasmlog.logformat.factors.FACTORS`)."""
 
 _ROLE = {"AI": "intake", "RDA": "intake", "CDRR": "limit"}
 _COLUMNS = ["column", "value", "unit", "metric", "source", "basis"]
@@ -331,8 +326,7 @@ def person_reference(
             except (TypeError, ValueError):
                 value = math.nan
         if value > 0:  # NaN compares False: no target
-            unit = "mL/day" if column.endswith("_ml") else "mg/day"
-            rows.append([column, value, unit, "target", "", "your own target"])
+            rows.append([column, value, f"{FACTORS[column].unit}/day", "target", "", "your own target"])
         elif column in shipped.index:
             rows.append([column, *(shipped.at[column, name] for name in _COLUMNS[1:])])
         else:

@@ -21,6 +21,8 @@ from matplotlib.transforms import offset_copy
 from spasmlog import _checks
 from spasmlog.analysis.daily import runs  # the one runs-of-days helper; the charts use it from here
 from spasmlog.analysis.findings import factor_label
+from spasmlog.logformat import factors as facts
+from spasmlog.logformat.factors import FACTORS
 
 __all__ = [
     "OUTCOME_LABELS",
@@ -39,18 +41,9 @@ __all__ = [
     "runs",
 ]
 
-OUTCOME_LABELS = {
-    "spasm_count": "spasms per day",
-    "spasm_minutes": "minutes of spasm per day",
-    "max_intensity": "strongest spasm of the day (0–10)",
-    "night_spasms": "night spasms per day",
-    "snow_score": "Snow frequency score (1–5)",
-}
-"""Axis labels of the daily outcomes, with their units."""
-
-_UNITS = {"_ml": "mL", "_mg": "mg", "_min": "min", "_h": "h", "_g": "g", "_pct": "% of reference"}
-_NAMED_UNITS = {"steps": "steps", "exercise_load": "min × effort", "posture_breaks": "breaks"}
-_SCALES = {"exercise_rpe": "0–10", "stress": "0–10", "posture_score": "1–5"}
+OUTCOME_LABELS = {name: entry.axis_label for name, entry in FACTORS.items() if entry.kind == "outcome"}
+"""Axis labels of the daily outcomes, with their units (the ``axis_label`` of
+:data:`spasmlog.logformat.factors.FACTORS`)."""
 
 
 def outcome_label(outcome: str) -> str:
@@ -59,15 +52,9 @@ def outcome_label(outcome: str) -> str:
 
 
 def factor_unit(factor: str) -> str:
-    """The unit of a factor, from its name: ``water_ml`` → ``mL``, ``stress`` → ``0–10``, ``hot_bath`` → ``""``."""
-    if factor in _NAMED_UNITS:
-        return _NAMED_UNITS[factor]
-    if factor in _SCALES:
-        return _SCALES[factor]
-    for suffix, unit in _UNITS.items():
-        if factor.endswith(suffix):
-            return unit
-    return ""
+    """The unit of a factor (:func:`spasmlog.logformat.factors.unit`): ``water_ml`` → ``mL``, ``stress`` →
+    ``0–10``, ``hot_bath`` → ``""``."""
+    return facts.unit(factor)
 
 
 def per_label(factor: str, per: float | None) -> str:
@@ -77,19 +64,22 @@ def per_label(factor: str, per: float | None) -> str:
     --------
     >>> per_label("water_ml", 500.0), per_label("stress", 1.0), per_label("warmup", 1.0), per_label("steps", 2000)
     ('water per 500 mL', 'stress per 1 point', 'warmup', 'steps per 2000')
+    >>> per_label("posture_breaks", 1.0), per_label("water_pct", 10.0), per_label("banana", 1.0)
+    ('posture breaks per 1 break', 'water per 10 percentage points', 'banana')
     """
     name = factor_label(factor)
     if per is None or not np.isfinite(per) or factor.startswith("on_"):
         return name
-    unit = factor_unit(factor)
-    if unit in _SCALES.values():
+    entry = facts.factor(factor)
+    unit = entry.unit
+    if entry.kind == "score":
         unit = "point" if per == 1 else "points"
-    elif unit == "% of reference":
+    elif entry.kind == "share":
         unit = "percentage points"
-    elif unit == "steps":
+    elif entry.kind == "count" and entry.unit == entry.label:
         unit = ""  # "steps per 2000" reads better than "steps per 2000 steps"
-    elif unit == "breaks":
-        unit = "break" if per == 1 else "breaks"
+    elif entry.kind == "count":
+        unit = unit.removesuffix("s") if per == 1 else unit  # "posture breaks per 1 break"
     elif not unit and per == 1:
         return name  # a yes/no factor: "warmup", not "warmup per 1"
     return f"{name} per {per:g} {unit}".strip()

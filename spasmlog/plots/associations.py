@@ -25,9 +25,11 @@ from scipy import stats
 
 from spasmlog import _checks
 from spasmlog.analysis.daily import INTAKE_COLUMNS
-from spasmlog.analysis.decision import PRIMARY, hypothesis_of
+from spasmlog.analysis.decision import PRIMARY, hypothesis_of, is_finding
 from spasmlog.analysis.findings import factor_label
 from spasmlog.errors import ParameterTypeError
+from spasmlog.logformat import factors as facts
+from spasmlog.logformat.factors import FACTORS
 from spasmlog.plots._common import (
     check_columns,
     check_frame,
@@ -44,12 +46,10 @@ from spasmlog.stats.lags import shift_days
 __all__ = ["DEFAULT_BIN_WIDTHS", "effects", "factor_response", "forest", "lag_profile"]
 
 DEFAULT_BIN_WIDTHS: dict[str, float] = {
-    "water_ml": 500, "water_total_ml": 500, "caffeine_mg": 100, "alcohol_g": 10, "magnesium_mg": 100,
-    "calcium_mg": 250, "potassium_mg": 500, "sodium_mg": 500, "exercise_min": 15, "exercise_rpe": 2,
-    "stretching_min": 5, "steps": 2000, "sitting_h": 2, "posture_breaks": 2, "posture_score": 1, "sleep_h": 1,
-    "stress": 2, "acute_chronic_ratio": 0.25,
-}  # fmt: skip
-"""Band widths of :func:`factor_response` per factor (``*_pct`` columns: 20 percentage points)."""
+    name: entry.bin_width for name, entry in FACTORS.items() if entry.bin_width is not None
+}
+"""Band widths of :func:`factor_response` per factor (``*_pct`` columns: 20 percentage points), the
+``bin_width`` of :data:`spasmlog.logformat.factors.FACTORS`."""
 
 _RATIO_TICKS = [
     [0.8, 0.9, 1.0, 1.1, 1.25],
@@ -259,7 +259,7 @@ def effects(
         rows = rows.assign(_o=rows["factor"].map(order)).sort_values(["_o", "lag"], kind="stable").drop(columns="_o")
     estimate = rows[measure].to_numpy(dtype="float64")
     low, high = rows["ci_low"].to_numpy(dtype="float64"), rows["ci_high"].to_numpy(dtype="float64")
-    found = (rows["p_adjusted"] <= alpha).fillna(False).to_numpy(dtype=bool)
+    found = is_finding(rows["p_adjusted"], alpha)
     per = rows["per"] if "per" in rows.columns else pd.Series(np.nan, index=rows.index)
     labels = [
         f"{per_label(str(f), None if pd.isna(p) else float(p))}, lag {int(lag)} d"
@@ -288,8 +288,8 @@ def effects(
             )  # fmt: skip
             container.lines[0].set_gid(gid)
         ax.set_yticks(y, labels, fontsize=8)
-        for tick, is_finding in zip(ax.get_yticklabels(), found, strict=True):
-            if is_finding:
+        for tick, stated in zip(ax.get_yticklabels(), found, strict=True):
+            if stated:
                 tick.set_color(FINDING)
                 tick.set_fontweight("bold")
         ax.set_ylim(-0.7, len(rows) - 0.3)
@@ -367,7 +367,7 @@ def _strongest(rows: pd.DataFrame, alpha: float, *, prefer: str | None = None) -
     finding: the days after a session are the question a session analysis asks first.
     """
     ranked = rows.sort_values(["p_adjusted", "p_value"], kind="stable", na_position="last")
-    if prefer is not None and not (ranked["p_adjusted"] <= alpha).any():
+    if prefer is not None and not is_finding(ranked["p_adjusted"], alpha).any():
         preferred = ranked[ranked["term"] == prefer]
         if len(preferred):
             return preferred.iloc[0]
@@ -537,7 +537,7 @@ def forest(
     estimate = np.array([float(r["rate_ratio"]) for r in chosen])
     low = np.array([float(r["ci_low"]) for r in chosen])
     high = np.array([float(r["ci_high"]) for r in chosen])
-    found = np.array([bool(pd.notna(r["p_adjusted"]) and float(r["p_adjusted"]) <= alpha) for r in chosen])
+    found = is_finding([r["p_adjusted"] for r in chosen], alpha)
     floor, ceiling = 1 / _FOREST_REACH, _FOREST_REACH
     low_shown, high_shown = np.clip(low, floor, ceiling), np.clip(high, floor, ceiling)
     with style():
@@ -567,11 +567,11 @@ def forest(
                     color=NO_EFFECT, zorder=3,
                 )  # fmt: skip
                 arrow.set_gid("clipped")
-        for row_y, value, lo, hi, is_finding in zip(y, estimate, low, high, found, strict=True):
+        for row_y, value, lo, hi, stated in zip(y, estimate, low, high, found, strict=True):
             written = ax.text(
                 1.01, row_y, f"{value:.2f} ({lo:.2f} to {hi:.2f})", transform=ax.get_yaxis_transform(),
-                ha="left", va="center", fontsize=7.5, color=FINDING if is_finding else "#555555",
-                fontweight="bold" if is_finding else "normal",
+                ha="left", va="center", fontsize=7.5, color=FINDING if stated else "#555555",
+                fontweight="bold" if stated else "normal",
             )  # fmt: skip
             written.set_gid("estimate")
         ax.set_yticks(y_all, labels, fontsize=8)
@@ -656,7 +656,7 @@ def lag_profile(
         return _nothing_estimated(ax, reasons, who, "Association by lag")
     if factors is None:
         best = rows.groupby("factor", sort=False)["p_adjusted"].min()
-        chosen = list(best[best <= alpha].index) or list(best.sort_values(kind="stable").index[:3])
+        chosen = list(best[is_finding(best, alpha)].index) or list(best.sort_values(kind="stable").index[:3])
         rows = _select(rows, chosen, None, "lag_profile")
     else:
         rows = _select(rows, factors, None, "lag_profile")
@@ -690,7 +690,7 @@ def lag_profile(
                 elinewidth=1.1, capsize=3, label=label, zorder=3,
             )  # fmt: skip
             container.lines[0].set_gid(f"lag_{name}")
-            found = (mine["p_adjusted"] <= alpha).fillna(False).to_numpy(dtype=bool)
+            found = is_finding(mine["p_adjusted"], alpha)
             if found.any():
                 (filled,) = ax.plot(
                     x[found], value[found], linestyle="none", marker=marker, color=colour, markersize=6, zorder=4
@@ -738,7 +738,7 @@ def _edges(values: np.ndarray, factor: str, bins: int | Sequence[float] | None) 
         return np.linspace(low, high if high > low else low + 1, int(bins) + 1)
     if set(np.unique(values)) <= {0.0, 1.0}:
         return np.array([-0.5, 0.5, 1.5])
-    width = DEFAULT_BIN_WIDTHS.get(factor, 20.0 if factor.endswith("_pct") else 0.0)
+    width = facts.bin_width(factor) or 0.0
     if not width or (high - low) / width > 16:
         width = _nice_width(low, high)
     start = np.floor(low / width) * width

@@ -28,7 +28,7 @@ import pandas as pd
 
 from spasmlog.analysis.caseload import NOT_ENOUGH, caseload_summary, not_enough_days
 from spasmlog.analysis.daily import INTAKE_COLUMNS, daily_table, intervention_column
-from spasmlog.analysis.decision import PRIMARY
+from spasmlog.analysis.decision import PRIMARY, is_finding
 from spasmlog.analysis.findings import ASSOCIATION_NOTE, _estimate, factor_label, factor_names, findings, findings_table
 from spasmlog.analysis.overview import PersonResults as Results
 from spasmlog.analysis.overview import analyse_person, strongest_row
@@ -36,6 +36,7 @@ from spasmlog.analysis.summary import PersonSummary, person_summary
 from spasmlog.errors import SpasmlogError
 from spasmlog.io.write import atomic_folder, atomic_write_text
 from spasmlog.log import Log
+from spasmlog.logformat import factors as facts
 from spasmlog.report.charts import WIDTH, Chart, draw
 
 __all__ = [
@@ -240,14 +241,12 @@ def _year(value: object) -> str:
     return "–" if _missing(value) else str(int(value))  # type: ignore[call-overload]
 
 
-_STEP_UNITS = {"_ml": "mL", "_mg": "mg", "_min": "min", "_h": "h", "_g": "g", "_pct": "points of %"}
-
-
 def _step(factor: str, per: object) -> str:
     """The step a rate ratio refers to, with its unit: ``500 mL``, ``1 h``, ``1`` (yes/no factors)."""
     if _missing(per):
         return "–"
-    unit = next((u for suffix, u in _STEP_UNITS.items() if str(factor).endswith(suffix)), "")
+    entry = facts.factor(str(factor))
+    unit = entry.unit if entry.kind == "amount" else "points of %" if entry.kind == "share" else ""
     return f"{float(per):g} {unit}".strip()  # type: ignore[arg-type]
 
 
@@ -315,7 +314,7 @@ def _factor_rows(results: Results) -> list[dict[str, Any]]:
         record: dict[str, Any] = {"hypothesis": str(name), "label": factor_label(str(name)), "family": family}
         if len(ok):
             row = strongest_row(ok)
-            found = bool(float(row["p_adjusted"]) <= ALPHA)
+            found = is_finding(float(row["p_adjusted"]), ALPHA)
             record.update({str(k): v for k, v in row.items() if k not in ("hypothesis", "family")})
             record["result"] = "finding" if found else "not yet clear" if family == PRIMARY else "no clear association"
             record["finding"] = found
@@ -342,7 +341,7 @@ def _session_rows(results: Results, names: dict[str, str]) -> list[dict[str, Any
         window = str(record.get("window", "")).replace("-", "–")
         record["name"] = names.get(str(record["intervention"]), factor_label(str(record["intervention"])))
         record["term_words"] = _SESSION_TERMS.get(str(record["term"]), str(record["term"])).format(window=window)
-        record["finding"] = record["status"] == "ok" and float(record["p_adjusted"]) <= ALPHA
+        record["finding"] = is_finding(record["p_adjusted"], ALPHA, record["status"])
         rows.append(record)
     return rows
 
@@ -391,7 +390,7 @@ def _association_sentences(associations: pd.DataFrame, factor_rows: list[dict[st
     """The findings in words (:func:`spasmlog.findings` of the decided table), then what is not clear, by
     hypothesis and family, then what could not be estimated. Each item: ``text`` and ``found``."""
     sentences = _findings(associations, alpha=ALPHA, how_long=False)  # the how-long lines have their own section
-    found = {str(row["factor"]) for row in _records(associations) if row["p_adjusted"] <= ALPHA}
+    found = {str(row["factor"]) for row in _records(associations) if is_finding(row["p_adjusted"], ALPHA)}
     stated = [s for s in sentences if not s.startswith((_UNCLEAR, "Not estimated:"))]
     items = [{"text": s, "found": i < min(len(found), 5)} for i, s in enumerate(stated)]
     suspects = [r["label"] for r in factor_rows if r["result"] == "not yet clear"]
@@ -635,7 +634,7 @@ def _charts(log: Log, days: pd.DataFrame, results: Results | None) -> dict[str, 
                 alpha=ALPHA,
             )
         associations = results.associations
-        found = associations[associations["p_adjusted"] <= ALPHA] if len(associations) else associations
+        found = associations[is_finding(associations["p_adjusted"], ALPHA)] if len(associations) else associations
         if len(found):
             factors = list(dict.fromkeys(found.sort_values("p_adjusted", kind="stable")["factor"].astype(str)))[:8]
             charts["lag_profile"] = draw(
