@@ -12,6 +12,8 @@ measured speed and by features ``statsmodels`` lacks, and are tested against R a
 - :mod:`spasmlog.stats.gee`: generalized estimating equations for counts, vectorised over people.
 - :mod:`spasmlog.stats.autocorrelation`: autocorrelation with missing days and the effective sample size.
 - :mod:`spasmlog.stats.linalg`: the pseudo-inverse of stacks of matrices they share.
+- :mod:`spasmlog.stats.distributions`: normal and t tail probabilities and quantiles from ``scipy.special``
+  (the values of ``scipy.stats``, without importing it).
 
 Import them from their modules (``from spasmlog.stats.glm import count_regression``); this package
 loads nothing by itself.
