@@ -15,11 +15,11 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from spasmlog import _checks
 from spasmlog.analysis.daily import intervention_column
 from spasmlog.analysis.factor_tests import acf_covariance
+from spasmlog.stats.distributions import norm_isf
 from spasmlog.stats.glm import Bandwidth, fit_batch, wald
 from spasmlog.stats.lags import shift_days
 from spasmlog.stats.linalg import pinv
@@ -333,7 +333,7 @@ def fit_person(
     rr, low, high, p = wald(coef.ravel(), se.ravel(), alpha, df.ravel())
     if details is not None:
         with np.errstate(invalid="ignore", divide="ignore"):
-            details["z"] = (np.sign(coef.ravel()) * stats.norm.isf(p / 2)).reshape(m, k)
+            details["z"] = (np.sign(coef.ravel()) * norm_isf(p / 2)).reshape(m, k)
     return pd.DataFrame(
         {
             "rate_ratio": rr,

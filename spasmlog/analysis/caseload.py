@@ -12,7 +12,6 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from spasmlog import _checks
 from spasmlog.analysis import _checks_daily
@@ -22,6 +21,7 @@ from spasmlog.analysis.decision import decide, hypothesis_of, is_finding, one_si
 from spasmlog.analysis.factor_tests import _DRAWS, _normal_draws, _root, joint_correlation, weighted_max_t_pvalue
 from spasmlog.analysis.findings import factor_label
 from spasmlog.analysis.rates import default_factors, per_of, rate_ratios
+from spasmlog.stats.distributions import norm_cdf, norm_isf, norm_sf
 from spasmlog.stats.glm import fit_batch, wald
 from spasmlog.stats.lags import shift_days
 
@@ -215,9 +215,7 @@ def _weighted_t(
     total = up.sum() + down.sum()
     up, down = up / total, down / total
     with np.errstate(divide="ignore", invalid="ignore"):
-        ratios = np.minimum(
-            np.where(up > 0, stats.norm.sf(z) / up, np.inf), np.where(down > 0, stats.norm.cdf(z) / down, np.inf)
-        )
+        ratios = np.minimum(np.where(up > 0, norm_sf(z) / up, np.inf), np.where(down > 0, norm_cdf(z) / down, np.inf))
     return keep, z, up, down, float(ratios.min() if index is None else ratios[index])
 
 
@@ -252,8 +250,8 @@ def _monte_carlo(
         return 1.0, True
     if t < 1e-9:
         return t, True
-    upper = np.where(up > 0, stats.norm.isf(np.clip(t * up, 1e-300, 1.0)), np.inf)
-    lower = np.where(down > 0, -stats.norm.isf(np.clip(t * down, 1e-300, 1.0)), -np.inf)
+    upper = np.where(up > 0, norm_isf(np.clip(t * up, 1e-300, 1.0)), np.inf)
+    lower = np.where(down > 0, -norm_isf(np.clip(t * down, 1e-300, 1.0)), -np.inf)
     single = float(t * max(up.max(), down.max()))
     draws = _normal_draws(z.size) @ _root(corr).T
     p = float(((draws > upper) | (draws < lower)).any(1).mean())

@@ -27,7 +27,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
+
+from spasmlog.stats.distributions import norm_cdf, norm_isf, norm_sf
 
 __all__ = ["AcfInference", "acf_covariance", "joint_correlation", "max_lag_of", "max_t_pvalue", "weighted_max_t_pvalue"]
 
@@ -240,7 +241,7 @@ def max_t_pvalue(z: np.ndarray, corr: np.ndarray, *, at: float | None = None) ->
     z = np.abs(z[keep])
     corr = corr[np.ix_(keep, keep)]
     c = float(z.max()) if at is None else abs(float(at))
-    single = float(2 * stats.norm.sf(c))
+    single = float(2 * norm_sf(c))
     k = z.size
     if k == 1:
         return single
@@ -259,6 +260,8 @@ def _outside_box(lower: np.ndarray, upper: np.ndarray, corr: np.ndarray, *, fall
     p = float(((draws > upper) | (draws < lower)).any(1).mean())
     if p >= _REFINE_BELOW:
         return p
+    from scipy import stats  # Genz's integration (~0.5 s to import): only when a p-value needs refining
+
     try:
         inside = stats.multivariate_normal.cdf(
             np.clip(upper, -40, 40),
@@ -352,14 +355,14 @@ def weighted_max_t_pvalue(
     total = up.sum() + down.sum()
     up, down = up / total, down / total
     with np.errstate(divide="ignore", invalid="ignore"):
-        ratio_up = np.where(up > 0, stats.norm.sf(z) / up, np.inf)
-        ratio_down = np.where(down > 0, stats.norm.cdf(z) / down, np.inf)
+        ratio_up = np.where(up > 0, norm_sf(z) / up, np.inf)
+        ratio_down = np.where(down > 0, norm_cdf(z) / down, np.inf)
     ratios = np.minimum(ratio_up, ratio_down)
     t = float(ratios.min() if index is None else ratios[index])
     if t >= 1:
         return 1.0
-    upper = np.where(up > 0, stats.norm.isf(np.clip(t * up, 1e-300, 1.0)), np.inf)
-    lower = np.where(down > 0, -stats.norm.isf(np.clip(t * down, 1e-300, 1.0)), -np.inf)
+    upper = np.where(up > 0, norm_isf(np.clip(t * up, 1e-300, 1.0)), np.inf)
+    lower = np.where(down > 0, -norm_isf(np.clip(t * down, 1e-300, 1.0)), -np.inf)
     single = float(t * max(up.max(), down.max()))
     if t < 1e-9:
         return t

@@ -6,7 +6,6 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
-from statsmodels.stats.multitest import multipletests
 
 from spasmlog import _checks
 
@@ -35,7 +34,9 @@ def adjust_pvalues(p_values: pd.Series | np.ndarray, *, method: Adjust = "fdr_bh
 
     Notes
     -----
-    Computed with :func:`statsmodels.stats.multitest.multipletests`.
+    Computed as :func:`statsmodels.stats.multitest.multipletests` computes them, step for step, so the values
+    are the same to the last bit (tested against it). statsmodels itself is not imported: its ``multitest``
+    module loads ``scipy.stats`` (about half a second), which the report does not otherwise need.
 
     References
     ----------
@@ -56,5 +57,30 @@ def adjust_pvalues(p_values: pd.Series | np.ndarray, *, method: Adjust = "fdr_bh
     if method == "none":
         adjusted[known] = values[known]
     else:
-        adjusted[known] = multipletests(values[known], method=method)[1]
+        adjusted[known] = _stepwise(values[known], method)
+    return adjusted
+
+
+def _stepwise(p: np.ndarray, method: str) -> np.ndarray:
+    """Adjusted ``p`` (no NaN) by ``bonferroni``, ``holm`` (step-down), ``fdr_bh`` or ``fdr_by`` (step-up).
+
+    The order of operations is statsmodels' (``multipletests``, ``fdrcorrection``): the p-values sorted,
+    multiplied by the number of tests left (Holm) or divided by the empirical cdf (BH, which BY divides by
+    the harmonic sum), made monotone from the appropriate end, capped at 1 and put back in order.
+    """
+    order = np.argsort(p)
+    ranked = p[order]
+    m = len(ranked)
+    if method == "bonferroni":
+        corrected = ranked * float(m)
+    elif method == "holm":
+        corrected = np.maximum.accumulate(ranked * np.arange(m, 0, -1))
+    else:
+        ecdf = np.arange(1, m + 1) / float(m)
+        if method == "fdr_by":
+            ecdf = ecdf / np.sum(1.0 / np.arange(1, m + 1))
+        corrected = np.minimum.accumulate((ranked / ecdf)[::-1])[::-1]
+    corrected[corrected > 1] = 1
+    adjusted = np.empty_like(corrected)
+    adjusted[order] = corrected
     return adjusted

@@ -17,9 +17,9 @@ from typing import overload
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
-from scipy import optimize, stats
 
 from spasmlog import _checks
+from spasmlog.stats.distributions import norm_ppf, norm_sf, t_ppf, t_sf
 
 __all__ = ["DAYS_PER_MONTH", "days_to_detect", "projection_sentence"]
 
@@ -56,7 +56,7 @@ def _where(series: pd.Series | None, mask: np.ndarray) -> object:
 def _t_quantile(q: np.ndarray, df: np.ndarray) -> np.ndarray:
     """Quantile ``q`` of the t distribution with ``df`` degrees of freedom; the normal one where df = inf."""
     normal = np.isposinf(df)
-    return np.where(normal, stats.norm.ppf(q), stats.t.ppf(q, np.where(normal, 1.0, df)))
+    return np.where(normal, norm_ppf(q), t_ppf(q, np.where(normal, 1.0, df)))
 
 
 _DF_RANGE = (1.0, 1e6)  # degrees of freedom searched for; beyond 1e6 the t reference is the normal one
@@ -75,16 +75,18 @@ def _recover_df(estimate: float, half_width: float, p_value: float, alpha: float
     ratio = abs(estimate) / half_width
 
     def p_of(df: float) -> float:
-        return float(2 * stats.t.sf(ratio * stats.t.ppf(1 - alpha / 2, df), df))
+        return float(2 * t_sf(ratio * t_ppf(1 - alpha / 2, df), df))
 
     fewest, most = p_of(_DF_RANGE[0]), p_of(_DF_RANGE[1])
-    normal = float(2 * stats.norm.sf(ratio * stats.norm.ppf(1 - alpha / 2)))
+    normal = float(2 * norm_sf(ratio * norm_ppf(1 - alpha / 2)))
     low, high = min(fewest, normal), max(fewest, normal)
     if not low * (1 - _P_TOLERANCE) <= p_value <= high * (1 + _P_TOLERANCE):
         return np.nan
     if high - low <= _P_TOLERANCE * high or min(most, normal) <= p_value <= max(most, normal):
         return np.inf  # every df fits (r = 1), or as good as normal
     if min(fewest, most) <= p_value <= max(fewest, most):
+        from scipy import optimize  # only for a p-value between the t references: imported when needed
+
         return float(np.exp(optimize.brentq(lambda x: p_of(np.exp(x)) - p_value, *np.log(_DF_RANGE), xtol=1e-12)))
     return _DF_RANGE[0] if abs(p_value - fewest) < abs(p_value - normal) else np.inf  # within the tolerance
 
@@ -342,8 +344,8 @@ def days_to_detect(
     with np.errstate(divide="ignore", invalid="ignore"):
         se = half_width / _t_quantile(1 - level / 2, dof)
         signal = np.abs(log_ratio) / se  # |b| / se: the current estimate in standard errors
-        z_power = stats.norm.ppf(power)
-        total = days * ((stats.norm.ppf(1 - threshold / 2) + z_power) / signal) ** 2  # normal reference
+        z_power = norm_ppf(power)
+        total = days * ((norm_ppf(1 - threshold / 2) + z_power) / signal) ** 2  # normal reference
         for _ in range(100):  # t reference with df growing like the days: c*_N falls as N grows
             grown = dof * np.maximum(total, days) / days
             updated = days * ((_t_quantile(1 - threshold / 2, grown) + z_power) / signal) ** 2

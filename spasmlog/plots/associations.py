@@ -21,7 +21,6 @@ from matplotlib.axes import Axes
 from matplotlib.axis import Axis
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
-from scipy import stats
 
 from spasmlog import _checks
 from spasmlog.analysis.daily import INTAKE_COLUMNS
@@ -41,6 +40,7 @@ from spasmlog.plots._common import (
     per_label,
 )
 from spasmlog.plots._style import COLORS, CYCLE, FINDING, LINESTYLES, MARKERS, NO_EFFECT, style
+from spasmlog.stats.distributions import t_ppf
 from spasmlog.stats.lags import shift_days
 
 __all__ = ["DEFAULT_BIN_WIDTHS", "effects", "factor_response", "forest", "lag_profile"]
@@ -865,7 +865,7 @@ def factor_response(
     with np.errstate(invalid="ignore", divide="ignore"):
         mean = sums / n
         sd = np.sqrt(np.maximum(squares - n * mean**2, 0) / (n - 1))
-        half = stats.t.ppf(0.975, np.maximum(n - 1, 1)) * sd / np.sqrt(n)
+        half = t_ppf(0.975, np.maximum(n - 1, 1)) * sd / np.sqrt(n)
     half = np.where(n >= 2, half, np.nan)
     centres = (edges[:-1] + edges[1:]) / 2
     binary = len(edges) == 3 and edges[0] == -0.5 and edges[-1] == 1.5

@@ -13,6 +13,8 @@ measured speed and by features ``statsmodels`` lacks, and are tested against R a
 - :mod:`spasmlog.stats.autocorrelation`: autocorrelation with missing days and the effective sample size.
 - :mod:`spasmlog.stats.linalg`: the pseudo-inverse of stacks of matrices they share.
 - :mod:`spasmlog.stats.lags`: lagging a daily series within a person, by calendar day (how lags meet gaps).
+- :mod:`spasmlog.stats.distributions`: normal and t tail probabilities and quantiles from ``scipy.special``
+  (the values of ``scipy.stats``, without importing it).
 
 Import them from their modules (``from spasmlog.stats.glm import count_regression``); this package
 loads nothing by itself.

@@ -15,9 +15,10 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
-from scipy import optimize, special, stats
+from scipy import special
 
 from spasmlog import _checks
+from spasmlog.stats.distributions import norm_ppf, norm_sf, t_ppf, t_sf
 from spasmlog.stats.linalg import pinv
 from spasmlog.stats.sandwich import automatic_lags, bartlett_meat, hac_moments, leverage_inflation, newey_west_lags
 
@@ -223,6 +224,8 @@ def _separated(x: np.ndarray, y: np.ndarray) -> bool:
         return False
     scale = np.abs(x).max(0)
     x = x / np.where(scale > 0, scale, 1.0)
+    from scipy import optimize  # rarely needed (a fit that did not converge): not imported until then
+
     result = optimize.linprog(
         c=x[zero].sum(0),
         A_ub=np.vstack([x[zero], -x[zero]]),
@@ -244,8 +247,8 @@ def wald(coef: np.ndarray, se: np.ndarray, alpha: float, df: np.ndarray | float 
     normal = np.isposinf(df)
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
         stat = np.abs(coef / se)
-        crit = np.where(normal, stats.norm.ppf(1 - alpha / 2), stats.t.ppf(1 - alpha / 2, np.where(normal, 1.0, df)))
-        p = np.where(normal, 2 * stats.norm.sf(stat), 2 * stats.t.sf(stat, np.where(normal, 1.0, df)))
+        crit = np.where(normal, norm_ppf(1 - alpha / 2), t_ppf(1 - alpha / 2, np.where(normal, 1.0, df)))
+        p = np.where(normal, 2 * norm_sf(stat), 2 * t_sf(stat, np.where(normal, 1.0, df)))
         return np.exp(coef), np.exp(coef - crit * se), np.exp(coef + crit * se), p
 
 
