@@ -38,6 +38,7 @@ __all__ = [
     "fold",
     "folded_set",
     "header_aliases",
+    "is_spasm_symptom",
     "spellings",
 ]
 
@@ -1058,3 +1059,94 @@ def category_words(allowed: tuple[str, ...]) -> dict[str, str]:
 def folded_set(words: Words) -> frozenset[str]:
     """Every folded spelling of ``words`` in every language."""
     return frozenset(s for w in _flatten(words) for s in spellings(w))
+
+
+SPASM_SYMPTOM_WORDS: Words = {
+    "en": (
+        "cramp",
+        "cramps",
+        "cramping",
+        "muscle cramp",
+        "muscle cramps",
+        "leg cramps",
+        "spasm",
+        "spasms",
+        "muscle spasm",
+        "muscle spasms",
+        "charley horse",
+        "twitch",
+        "twitching",
+        "muscle twitching",
+        "tetany",
+    ),
+    "de": (
+        "krampf",
+        "krämpfe",
+        "muskelkrampf",
+        "muskelkrämpfe",
+        "wadenkrampf",
+        "wadenkrämpfe",
+        "spasmus",
+        "spasmen",
+        "muskelzucken",
+        "zuckungen",
+    ),
+    "fr": (
+        "crampe",
+        "crampes",
+        "crampe musculaire",
+        "crampes musculaires",
+        "spasme",
+        "spasmes",
+        "spasmes musculaires",
+        "contracture",
+        "fasciculations",
+    ),
+    "es": (
+        "calambre",
+        "calambres",
+        "calambres musculares",
+        "espasmo",
+        "espasmos",
+        "espasmos musculares",
+        "tirón",
+        "contractura",
+    ),
+    "it": ("crampo", "crampi", "crampi muscolari", "spasmo", "spasmi", "spasmi muscolari", "contrattura"),
+    "nl": ("kramp", "krampen", "spierkramp", "spierkrampen", "spasme", "spasmen", "kuitkramp"),
+}
+"""Symptom names that mean muscle cramps or spasms, in the languages of the symptom apps' exports
+(Bearable, Visible, Flaredown): an imported symptom with such a name becomes spasm days."""
+
+_SPASM_STEMS = ("cramp", "crampe", "crampi", "crampo", "calambre", "spasm", "spasme", "espasm", "tetan")
+"""Word beginnings that mean a cramp or spasm (``cramping``, ``spasmodic``), but not ``crampon``."""
+
+_COMPOUND_ENDINGS = ("krampf", "krampfe", "kraempfe", "kramp", "krampen")
+"""German and Dutch compounds end in the word for cramp (``Wadenkrampf``, ``spierkrampen``)."""
+
+
+def is_spasm_symptom(name: object) -> bool:
+    """Whether a symptom name from an app means muscle cramps or spasms (any language of the vocabulary).
+
+    A name matches when it is one of :data:`SPASM_SYMPTOM_WORDS`, when one of its words begins like one
+    (``Night leg cramps``, ``cramping``) or when a German or Dutch compound ends in "cramp"
+    (``Wadenkrämpfe nachts``); a severity in brackets is ignored.
+
+    Examples
+    --------
+    >>> is_spasm_symptom("Leg cramps (Severe)"), is_spasm_symptom("Wadenkrämpfe"), is_spasm_symptom("Spasmes")
+    (True, True, True)
+    >>> is_spasm_symptom("Headache"), is_spasm_symptom("Crampons")
+    (False, False)
+    """
+    folded = fold(re.sub(r"\(.*?\)", " ", str(name)))
+    if not folded:
+        return False
+    if folded in folded_set(SPASM_SYMPTOM_WORDS):
+        return True
+    for word in re.findall(r"[a-z]+", folded):
+        if word.startswith(_SPASM_STEMS) and not word.startswith("crampon"):
+            return True
+        if word.endswith(_COMPOUND_ENDINGS):
+            return True
+    return False

@@ -16,6 +16,7 @@ from spasmlog.io.sources import detect_table
 from spasmlog.logformat import vocabulary
 from spasmlog.logformat.schemas import BODY_REGIONS, EXERCISE_TYPES, SIDES, TABLES, field_specs
 from spasmlog.logformat.units import COFFEE_CUP_MG, date_time_part, resolve_header, suggest_header
+from spasmlog.logformat.vocabulary import is_spasm_symptom
 from spasmlog.report.validation_text import validation_text as report_text
 
 # --- the vocabulary itself --------------------------------------------------------------------------------
@@ -438,3 +439,33 @@ def test_a_wide_export_lists_its_unknown_headers_briefly(tmp_path: Path) -> None
     assert log.unknown_columns["suggestion"].isna().all()  # too many to be a diary's typos: no guesses
     text = report_text(log, path)
     assert text.count("`Wassr ") == 40 and "... and 210 more" in text
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("Muscle cramps", True),
+        ("Leg cramps (Unbearable)", True),
+        ("cramping", True),
+        ("Charley horse", True),
+        ("Wadenkrämpfe nachts", True),
+        ("Muskelkrampf", True),
+        ("Krämpfe", True),
+        ("spierkrampen", True),
+        ("Crampes musculaires", True),
+        ("Calambres", True),
+        ("Espasmos", True),
+        ("Crampi", True),
+        ("Spasms (Mild)", True),
+        ("Tetany", True),
+        ("Headache", False),
+        ("Crampons", False),
+        ("Fatigue", False),
+        ("Brain fog", False),
+        ("", False),
+        ("Schmerzen", False),
+        ("Migraine", False),
+    ],
+)
+def test_is_spasm_symptom_names_in_the_apps_languages(name: str, expected: bool) -> None:
+    assert is_spasm_symptom(name) is expected
