@@ -88,8 +88,12 @@ def _outside_box(lower: np.ndarray, upper: np.ndarray, corr: np.ndarray, *, fall
     key = (corr.shape[0], lower.tobytes(), upper.tobytes(), corr.tobytes())
     if key in _box_cache:  # a family's p-value and its strongest row's ask for the same box
         return _box_cache[key]
-    draws = _projected(corr)
-    p = float(((draws > upper) | (draws < lower)).any(1).mean())
+    columns = _projected(corr)  # (k, draws): one contiguous row per statistic
+    outside = (columns[0] > upper[0]) | (columns[0] < lower[0])
+    for j in range(1, columns.shape[0]):
+        outside |= columns[j] > upper[j]
+        outside |= columns[j] < lower[j]
+    p = np.count_nonzero(outside) / MC_DRAWS
     if p < REFINE_BELOW:
         try:
             p = 1.0 - mvn_box(lower, upper, corr, tolerance=REFINE_TOLERANCE, max_points=_MAX_POINTS).probability
@@ -143,13 +147,14 @@ def correlation_root(corr: np.ndarray) -> np.ndarray:
 
 
 def _projected(corr: np.ndarray) -> np.ndarray:
-    """The fixed draws with correlation ``corr`` (kept for the few correlations a person's family uses)."""
+    """The fixed draws with correlation ``corr``, one row per statistic (kept for the few correlations a
+    person's families use)."""
     corr = np.ascontiguousarray(corr, np.float64)
     key = (corr.shape[0], corr.tobytes())
     if key not in _projected_cache:
         if len(_projected_cache) >= _CACHED // 4:
             _projected_cache.clear()
-        _projected_cache[key] = normal_draws(corr.shape[0]) @ correlation_root(corr).T
+        _projected_cache[key] = np.ascontiguousarray((normal_draws(corr.shape[0]) @ correlation_root(corr).T).T)
     return _projected_cache[key]
 
 
