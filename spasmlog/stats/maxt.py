@@ -93,7 +93,7 @@ def _outside_box(lower: np.ndarray, upper: np.ndarray, corr: np.ndarray, *, fall
     for j in range(1, columns.shape[0]):
         outside |= columns[j] > upper[j]
         outside |= columns[j] < lower[j]
-    p = np.count_nonzero(outside) / MC_DRAWS
+    p = float(np.count_nonzero(outside) / MC_DRAWS)
     if p < REFINE_BELOW:
         try:
             p = 1.0 - mvn_box(lower, upper, corr, tolerance=REFINE_TOLERANCE, max_points=_MAX_POINTS).probability
