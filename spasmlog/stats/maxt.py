@@ -117,6 +117,7 @@ equicorrelated statistics (0.5–0.95) at ±2.8, about 1e-5 for 8 statistics (0.
 _MAX_POINTS = 400_000
 _CACHED = 64
 _draw_cache: dict[int, np.ndarray] = {}
+_rows_cache: dict[int, np.ndarray] = {}
 _projected_cache: dict[tuple[int, bytes], np.ndarray] = {}
 _box_cache: dict[tuple[int, bytes, bytes, bytes], float] = {}
 
@@ -157,7 +158,10 @@ def _projected(corr: np.ndarray) -> np.ndarray:
     if key not in _projected_cache:
         if len(_projected_cache) >= _CACHED // 4:
             _projected_cache.clear()
-        _projected_cache[key] = np.ascontiguousarray((normal_draws(corr.shape[0]) @ correlation_root(corr).T).T)
+        k = corr.shape[0]
+        if k not in _rows_cache:
+            _rows_cache[k] = np.ascontiguousarray(normal_draws(k).T)
+        _projected_cache[key] = correlation_root(corr) @ _rows_cache[k]  # (normal_draws(k) @ root.T).T
     return _projected_cache[key]
 
 
