@@ -11,7 +11,7 @@ simulator, it reports:
   normal reference, the comparator of issue 8;
 - ``ratio`` = stated / oracle;
 - ``own oracle``: the same single pre-specified test with the package's own errors (residual
-  autocorrelation, t reference; see :func:`spasmlog.analysis.factor_tests.acf_covariance`), which keeps its
+  autocorrelation, t reference; see :func:`spasmlog.stats.serial_covariance.acf_covariance`), which keeps its
   5 % with nothing planted where the HAC oracle does not; ``ratio (own)`` = stated / own oracle;
 - ``bound``: that own test at the true lag with a Bonferroni correction over the 12 known suspects
   (p < 0.05 / 12) — what a correction across factors costs even when the lag is known;

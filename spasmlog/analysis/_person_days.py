@@ -18,11 +18,11 @@ import pandas as pd
 
 from spasmlog import _checks
 from spasmlog.analysis.daily import intervention_column
-from spasmlog.analysis.factor_tests import acf_covariance
 from spasmlog.stats.distributions import norm_isf
 from spasmlog.stats.glm import Bandwidth, fit_batch, wald
 from spasmlog.stats.lags import shift_days
 from spasmlog.stats.linalg import pinv
+from spasmlog.stats.serial_covariance import acf_covariance
 
 __all__ = [
     "DAYS_PER_TREND_PIECE",

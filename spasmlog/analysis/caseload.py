@@ -18,12 +18,16 @@ from spasmlog.analysis import _checks_daily
 from spasmlog.analysis._person_days import MIN_SPASM_DAYS as _MIN_SPASM_DAYS
 from spasmlog.analysis._person_days import Calendar, Model, by_person, fit_person
 from spasmlog.analysis.decision import decide, hypothesis_of, is_finding, one_sided_weights, row_adjusted
-from spasmlog.analysis.factor_tests import _DRAWS, _normal_draws, _root, joint_correlation, weighted_max_t_pvalue
 from spasmlog.analysis.findings import factor_label
 from spasmlog.analysis.rates import default_factors, per_of, rate_ratios
 from spasmlog.stats.distributions import norm_cdf, norm_isf, norm_sf
 from spasmlog.stats.glm import fit_batch, wald
 from spasmlog.stats.lags import shift_days
+from spasmlog.stats.maxt import MC_DRAWS as _DRAWS
+from spasmlog.stats.maxt import correlation_root as _root
+from spasmlog.stats.maxt import normal_draws as _normal_draws
+from spasmlog.stats.maxt import weighted_max_t_pvalue
+from spasmlog.stats.serial_covariance import joint_correlation
 
 __all__ = ["MIN_DAYS", "MIN_SPASM_DAYS", "SEARCH_UP_TO", "caseload_summary", "not_enough_days"]
 
@@ -239,7 +243,7 @@ def _monte_carlo(
 ) -> tuple[float, bool]:
     """:func:`~spasmlog.analysis.factor_tests.weighted_max_t_pvalue` from its fixed Monte Carlo draws alone,
     and whether that is its exact value (it refines with Genz's integration only below ``_REFINE_BELOW``)."""
-    from spasmlog.analysis.factor_tests import _REFINE_BELOW
+    from spasmlog.stats.maxt import REFINE_BELOW as _REFINE_BELOW
 
     weighted = _weighted_t(z, up, down, at)
     if weighted is None:

@@ -20,6 +20,7 @@ from numpy.typing import ArrayLike
 
 from spasmlog import _checks
 from spasmlog.stats.distributions import norm_ppf, norm_sf, t_ppf, t_sf
+from spasmlog.stats.roots import brentq
 
 __all__ = ["DAYS_PER_MONTH", "days_to_detect", "projection_sentence"]
 
@@ -85,9 +86,8 @@ def _recover_df(estimate: float, half_width: float, p_value: float, alpha: float
     if high - low <= _P_TOLERANCE * high or min(most, normal) <= p_value <= max(most, normal):
         return np.inf  # every df fits (r = 1), or as good as normal
     if min(fewest, most) <= p_value <= max(fewest, most):
-        from scipy import optimize  # only for a p-value between the t references: imported when needed
-
-        return float(np.exp(optimize.brentq(lambda x: p_of(np.exp(x)) - p_value, *np.log(_DF_RANGE), xtol=1e-12)))
+        low_df, high_df = (float(v) for v in np.log(_DF_RANGE))
+        return float(np.exp(brentq(lambda x: p_of(np.exp(x)) - p_value, low_df, high_df, xtol=1e-12)))
     return _DF_RANGE[0] if abs(p_value - fewest) < abs(p_value - normal) else np.inf  # within the tolerance
 
 

@@ -23,9 +23,10 @@ from spasmlog.analysis import _checks_daily
 from spasmlog.analysis._person_days import Calendar, Model, by_person, fit_person
 from spasmlog.analysis.daily import INTAKE_COLUMNS, association_factors
 from spasmlog.analysis.decision import decide_rows, hypothesis_of, one_sided_weights
-from spasmlog.analysis.factor_tests import joint_correlation, weighted_max_t_pvalue
 from spasmlog.analysis.multicomp import ADJUST_METHODS, Adjust
 from spasmlog.logformat.factors import FACTORS
+from spasmlog.stats.maxt import weighted_max_t_pvalue
+from spasmlog.stats.serial_covariance import joint_correlation
 
 __all__ = ["DEFAULT_PER", "compare_days", "rate_ratios"]
 

@@ -23,7 +23,8 @@ from scipy import stats
 from statsmodels.stats.multitest import multipletests
 
 from spasmlog.analysis.decision import decide, weighted_bh
-from spasmlog.analysis.factor_tests import acf_covariance, max_t_pvalue
+from spasmlog.stats.maxt import max_t_pvalue
+from spasmlog.stats.serial_covariance import acf_covariance
 
 # --------------------------------------------------------------------------------------------------------------
 # weighted Benjamini–Hochberg

@@ -161,7 +161,11 @@ def test_the_same_numbers_as_the_per_person_implementation(cohort: pd.DataFrame)
     for column, expected in _EXPECTED.items():
         if column == "person_id":
             continue
-        np.testing.assert_allclose(summary[column].to_numpy(dtype=float), expected, rtol=1e-10, atol=0, err_msg=column)
+        # the max-T p-values are integrated (Genz's method, three standard errors ≤ 1e-5): equal within that
+        atol = 5e-5 if column == "strongest_p_adjusted" else 0
+        np.testing.assert_allclose(
+            summary[column].to_numpy(dtype=float), expected, rtol=1e-10, atol=atol, err_msg=column
+        )
     assert summary["strongest_factor"].fillna("").tolist() == [
         "water_ml", "", "", "water_ml", "exercise_load", "water_ml", "", "", "water_ml", "",
     ]  # fmt: skip
@@ -249,7 +253,7 @@ def test_pruning_never_drops_a_hypothesis_that_is_selected() -> None:
 
 def test_monte_carlo_value_is_the_exact_one_when_final_and_close_otherwise() -> None:
     from spasmlog.analysis.caseload import _DRAWS, _lower, _monte_carlo
-    from spasmlog.analysis.factor_tests import weighted_max_t_pvalue
+    from spasmlog.stats.maxt import weighted_max_t_pvalue
 
     rng = np.random.default_rng(8)
     for trial in range(40):
