@@ -84,6 +84,9 @@ class Factor:
         −1 when more of it is expected to go with fewer spasms, +1 with more, 0 when no direction is expected.
     axis_label : str
         For an outcome, its axis label with its unit (``spasms per day``).
+    nutrient : str
+        For an intake, its name as a page's table of intakes writes it (``Water from drinks``); empty
+        otherwise.
     """
 
     name: str
@@ -99,6 +102,7 @@ class Factor:
     hypothesis: str | None = None
     direction: int = 0
     axis_label: str = ""
+    nutrient: str = ""
 
     @property
     def family(self) -> str:
@@ -132,19 +136,24 @@ def _share(intake: str, label: str, phrase: str, hypothesis: str | None, directi
 # fmt: off
 _TABLE: tuple[Factor, ...] = (
     # the known suspects, in the order of their hypotheses; each intake before its share of the reference
-    _intake("water_ml", "water", 500.0, 500, "drank {per} more water", "water", direction=-1),
+    _intake("water_ml", "water", 500.0, 500, "drank {per} more water", "water", direction=-1,
+            nutrient="Water from drinks"),
     _intake("water_total_ml", "water total", 500.0, 500, "took in {per} more water (food and drinks)", "water",
-            direction=-1),
+            direction=-1, nutrient="Water, food and drinks"),
     _share("water_ml", "water", "drank {per} more of your reference water intake", "water", -1),
     # not among the water hypothesis's variants (tested only when asked for: association_factors drops it)
     _share("water_total_ml", "water total", "took in {per} more of your reference total water", None, 0),
-    _intake("magnesium_mg", "magnesium", 100.0, 100, "took in {per} more magnesium", "magnesium", direction=-1),
+    _intake("magnesium_mg", "magnesium", 100.0, 100, "took in {per} more magnesium", "magnesium", direction=-1,
+            nutrient="Magnesium"),
     _share("magnesium_mg", "magnesium", "took in {per} more of your reference magnesium", "magnesium", -1),
-    _intake("calcium_mg", "calcium", 250.0, 250, "took in {per} more calcium", "calcium", direction=-1),
+    _intake("calcium_mg", "calcium", 250.0, 250, "took in {per} more calcium", "calcium", direction=-1,
+            nutrient="Calcium"),
     _share("calcium_mg", "calcium", "took in {per} more of your reference calcium", "calcium", -1),
-    _intake("potassium_mg", "potassium", 500.0, 500, "took in {per} more potassium", "potassium", direction=-1),
+    _intake("potassium_mg", "potassium", 500.0, 500, "took in {per} more potassium", "potassium", direction=-1,
+            nutrient="Potassium"),
     _share("potassium_mg", "potassium", "took in {per} more of your reference potassium", "potassium", -1),
-    _intake("sodium_mg", "sodium", 500.0, 500, "took in {per} more sodium", "sodium", direction=-1),
+    _intake("sodium_mg", "sodium", 500.0, 500, "took in {per} more sodium", "sodium", direction=-1,
+            nutrient="Sodium"),
     _share("sodium_mg", "sodium", "took in {per} more of your reference sodium", "sodium", -1),
     Factor("exercise_min", "exercise", "amount", step=30.0, bin_width=15, phrase="exercised {per} longer",
            hypothesis="exercise", direction=1),

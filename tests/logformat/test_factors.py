@@ -231,6 +231,7 @@ def test_families_directions_intakes_targets_and_outcome_labels_are_unchanged() 
     assert PRIMARY_HYPOTHESES == OLD_PRIMARY and list(PRIMARY_HYPOTHESES) == list(OLD_PRIMARY)
     assert EXPECTED_DIRECTION == OLD_DIRECTION
     assert INTAKE_COLUMNS == OLD_INTAKES and list(INTAKE_COLUMNS) == list(OLD_INTAKES)  # order: the report's rows
+    assert [name for name, entry in FACTORS.items() if entry.nutrient] == list(OLD_INTAKES)  # every intake named
     assert TARGET_COLUMNS == OLD_TARGETS and list(TARGET_COLUMNS) == list(OLD_TARGETS)
     assert OUTCOME_LABELS == OLD_OUTCOME_LABELS
     assert set(TARGET_COLUMNS.values()) <= set(field_specs("people"))  # every target is a column of `people`
