@@ -39,8 +39,8 @@ __all__ = [
 Kind = Literal["amount", "share", "score", "count", "load", "ratio", "flag", "other", "outcome"]
 """What the values of a column are: ``amount`` (a physical quantity: mL, mg, g, min, h), ``share`` (% of the
 person's reference intake), ``score`` (a rating on a fixed scale), ``count`` (steps, breaks), ``load``
-(minutes × effort), ``ratio`` (a unitless ratio), ``flag`` (yes/no), ``other`` (a person's own column whose
-name says nothing) or ``outcome`` (spasms per day …)."""
+(minutes × session effort, ``min × RPE``), ``ratio`` (a unitless ratio), ``flag`` (yes/no), ``other`` (a
+person's own column whose name says nothing) or ``outcome`` (spasms per day …)."""
 
 PHYSICAL_SUFFIXES: dict[str, str] = {"_ml": "mL", "_mg": "mg", "_min": "min", "_h": "h", "_g": "g"}
 """Name endings that say a column's unit, for a person's own columns (``hot_bath_min``)."""
@@ -65,7 +65,7 @@ class Factor:
         What its values are (see :data:`Kind`).
     unit : str
         The unit of its values as an axis writes it: ``mL``, ``0–10`` (a score's scale), ``steps``,
-        ``% of reference``, ``min × effort``; empty when it has none.
+        ``% of reference``, ``min × RPE``; empty when it has none.
     step : float or None
         The step a rate ratio refers to, in ``unit`` (:data:`spasmlog.analysis.rates.DEFAULT_PER`); None
         for yes/no columns (per 1: days with it against days without) and outcomes.
@@ -111,9 +111,10 @@ class Factor:
 
     @property
     def step_unit(self) -> str:
-        """The unit a sentence writes after a step: ``mL``, ``point`` (scores), ``%`` (shares); empty for
-        counts (the phrase names what is counted), ratios and yes/no columns."""
-        return {"amount": self.unit, "score": "point", "share": "%", "load": "min x RPE"}.get(self.kind, "")
+        """The unit a sentence writes after a step: ``mL``, ``point`` (scores), ``%`` (shares), ``min × RPE``
+        (exercise load, as on its charts); empty for counts (the phrase names what is counted), ratios and yes/no
+        columns."""
+        return {"amount": self.unit, "score": "point", "share": "%", "load": self.unit}.get(self.kind, "")
 
 
 def _intake(name: str, label: str, step: float, width: float, phrase: str, hypothesis: str, **facts: object) -> Factor:
@@ -157,7 +158,7 @@ _TABLE: tuple[Factor, ...] = (
     _share("sodium_mg", "sodium", "took in {per} more of your reference sodium", "sodium", -1),
     Factor("exercise_min", "exercise", "amount", step=30.0, bin_width=15, phrase="exercised {per} longer",
            hypothesis="exercise", direction=1),
-    Factor("exercise_load", "exercise load", "load", "min × effort", step=100.0,
+    Factor("exercise_load", "exercise load", "load", "min × RPE", step=100.0,
            phrase="had an exercise load {per} higher", hypothesis="exercise", direction=1),
     Factor("acute_chronic_ratio", "acute chronic ratio", "ratio", step=0.5, bin_width=0.25,
            phrase="had an acute:chronic load ratio {per} higher", hypothesis="exercise", direction=1),

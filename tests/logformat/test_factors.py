@@ -161,9 +161,9 @@ def test_a_few_entries_by_hand() -> None:
     assert (stress.kind, stress.unit, stress.step, stress.step_unit, stress.phrase) == (
         "score", "0–10", 1.0, "point", "rated your stress {per} higher",
     )  # fmt: skip
-    load = FACTORS["exercise_load"]
+    load = FACTORS["exercise_load"]  # one spelling on charts and in sentences (was "min × effort", "min x RPE")
     assert (load.unit, load.step_unit, load.step, load.bin_width, load.hypothesis) == (
-        "min × effort", "min x RPE", 100.0, None, "exercise",
+        "min × RPE", "min × RPE", 100.0, None, "exercise",
     )  # fmt: skip
     warmup = FACTORS["warmup"]
     assert (warmup.kind, warmup.step, warmup.phrase, warmup.family, warmup.direction) == (
@@ -262,8 +262,9 @@ RENDERINGS = [
      "per 2 breaks", "On days after you took 1500 more posture breaks", "breaks"),
     ("steps", "steps per 1", "steps per 2", "1", "per 1", "per 2", "On days after you walked 1500 more steps",
      "steps"),
-    ("exercise_load", "exercise load per 1 min × effort", "exercise load per 2 min × effort", "1", "per 1 min x RPE",
-     "per 2 min x RPE", "On days after you had an exercise load 1500 min x RPE higher", "min × effort"),
+    # changed on purpose: one spelling, "min × RPE", where charts said "min × effort" and sentences "min x RPE"
+    ("exercise_load", "exercise load per 1 min × RPE", "exercise load per 2 min × RPE", "1", "per 1 min × RPE",
+     "per 2 min × RPE", "On days after you had an exercise load 1500 min × RPE higher", "min × RPE"),
     ("warmup", "warmup", "warmup per 2", "1", "on days with it", "per 2", "On days after you warmed up", ""),
     ("unaccustomed_exercise", "unaccustomed exercise", "unaccustomed exercise per 2", "1", "on days with it",
      "per 2", "On days after you did unaccustomed exercise", ""),
