@@ -142,8 +142,9 @@ _TABLE: tuple[Factor, ...] = (
     _intake("water_total_ml", "water total", 500.0, 500, "took in {per} more water (food and drinks)", "water",
             direction=-1, nutrient="Water, food and drinks"),
     _share("water_ml", "water", "drank {per} more of your reference water intake", "water", -1),
-    # not among the water hypothesis's variants (tested only when asked for: association_factors drops it)
-    _share("water_total_ml", "water total", "took in {per} more of your reference total water", None, 0),
+    # a variant of the water question like water_total_ml (tested only when asked for: association_factors
+    # drops a share whose intake column is present)
+    _share("water_total_ml", "water total", "took in {per} more of your reference total water", "water", -1),
     _intake("magnesium_mg", "magnesium", 100.0, 100, "took in {per} more magnesium", "magnesium", direction=-1,
             nutrient="Magnesium"),
     _share("magnesium_mg", "magnesium", "took in {per} more of your reference magnesium", "magnesium", -1),

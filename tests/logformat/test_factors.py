@@ -42,8 +42,10 @@ OLD_BIN_WIDTHS = {
     "stress": 2, "acute_chronic_ratio": 0.25,
 }  # fmt: skip
 SHARES = ["water_pct", "water_total_pct", "magnesium_pct", "calcium_pct", "potassium_pct", "sodium_pct"]
+# changed on purpose since: water_total_pct joined the water hypothesis (with the expected direction −1), like
+# water_total_ml, instead of being an exploratory hypothesis of its own
 OLD_PRIMARY = {
-    "water": ("water_ml", "water_total_ml", "water_pct"),
+    "water": ("water_ml", "water_total_ml", "water_pct", "water_total_pct"),
     "magnesium": ("magnesium_mg", "magnesium_pct"),
     "calcium": ("calcium_mg", "calcium_pct"),
     "potassium": ("potassium_mg", "potassium_pct"),
@@ -57,8 +59,9 @@ OLD_PRIMARY = {
     "alcohol": ("alcohol_g",),
 }
 OLD_DIRECTION = {
-    **dict.fromkeys(("water_ml", "water_total_ml", "water_pct", "magnesium_mg", "magnesium_pct"), -1),
-    **dict.fromkeys(("calcium_mg", "calcium_pct", "potassium_mg", "potassium_pct", "sodium_mg", "sodium_pct"), -1),
+    **dict.fromkeys(("water_ml", "water_total_ml", "water_pct", "water_total_pct"), -1),
+    **dict.fromkeys(("magnesium_mg", "magnesium_pct", "calcium_mg", "calcium_pct", "potassium_mg"), -1),
+    **dict.fromkeys(("potassium_pct", "sodium_mg", "sodium_pct"), -1),
     **dict.fromkeys(("exercise_min", "exercise_load", "acute_chronic_ratio", "unaccustomed_exercise"), 1),
     "sitting_h": 1, "posture_breaks": -1, "sleep_h": -1, "stress": 1, "caffeine_mg": 1, "alcohol_g": 1,
     "stretching_min": -1, "warmup": -1, "posture_score": -1, "exercise_rpe": 1,
@@ -156,7 +159,10 @@ def test_a_few_entries_by_hand() -> None:
     assert (share.label, share.kind, share.unit, share.step, share.bin_width, share.intake, share.hypothesis) == (
         "magnesium", "share", "% of reference", 10.0, 20.0, "magnesium_mg", "magnesium",
     )  # fmt: skip
-    assert FACTORS["water_total_pct"].hypothesis is None  # as before the table: not a water variant
+    # water from food and drinks as % of reference is a variant of the water question, like water_total_ml
+    # (it was an exploratory hypothesis of its own, with no expected direction, before)
+    total = FACTORS["water_total_pct"]
+    assert (total.hypothesis, total.family, total.direction, total.intake) == ("water", "primary", -1, "water_total_ml")
     stress = FACTORS["stress"]
     assert (stress.kind, stress.unit, stress.step, stress.step_unit, stress.phrase) == (
         "score", "0–10", 1.0, "point", "rated your stress {per} higher",
@@ -241,7 +247,8 @@ def test_families_directions_intakes_targets_and_outcome_labels_are_unchanged() 
     ("name", "hypothesis"),
     [("water_pct", ("water", "primary")), ("unaccustomed_exercise", ("exercise", "primary")),
      ("steps", ("steps", "exploratory")), ("on_physio", ("on_physio", "primary")),
-     ("water_total_pct", ("water_total_pct", "exploratory")), ("banana", ("banana", "exploratory"))],
+     ("water_total_pct", ("water", "primary")), ("water_total_ml", ("water", "primary")),
+     ("banana", ("banana", "exploratory"))],
 )  # fmt: skip
 def test_hypothesis_of_reads_the_table(name: str, hypothesis: tuple[str, str]) -> None:
     assert hypothesis_of(name) == hypothesis
