@@ -138,8 +138,8 @@ def test_every_factor_of_the_daily_schema_has_a_complete_entry(name: str) -> Non
     assert entry.direction in (-1, 0, 1)
 
 
-def test_units_of_logged_columns_come_from_the_schema() -> None:
-    """The model's ``unit`` metadata is the one statement; scores show the model's range."""
+def test_units_of_logged_columns_are_the_schemas() -> None:
+    """The table states each unit once and the model's ``unit`` metadata carries it; scores show their range."""
     expected = {
         "water_ml": "mL", "water_total_ml": "mL", "caffeine_mg": "mg", "alcohol_g": "g", "magnesium_mg": "mg",
         "calcium_mg": "mg", "potassium_mg": "mg", "sodium_mg": "mg", "exercise_min": "min", "stretching_min": "min",
@@ -147,6 +147,11 @@ def test_units_of_logged_columns_come_from_the_schema() -> None:
         "exercise_rpe": "0–10", "posture_score": "1–5", "warmup": "",
     }  # fmt: skip
     assert {name: FACTORS[name].unit for name in expected} == expected
+    scores = {name: entry.scale for name, entry in FACTORS.items() if entry.kind == "score"}
+    assert scores == {"stress": (0, 10), "exercise_rpe": (0, 10), "posture_score": (1, 5)}
+    specs = field_specs("daily")
+    assert {name: (specs[name].minimum, specs[name].maximum) for name in scores} == scores  # the model's range
+    assert [name for name, entry in FACTORS.items() if entry.scale is not None] == list(scores)  # scores only
 
 
 def test_a_few_entries_by_hand() -> None:
