@@ -94,6 +94,7 @@ def intervention_effect(
     Returns
     -------
     pandas.DataFrame
+        A table with ``attrs["kind"] == "intervention_effect"``.
         One row per intervention (per person with ``person``, ``person_id`` first): ``intervention`` (the
         column), ``days_before`` (logged days before its first day), ``days_during`` (logged days on it),
         ``mean_before``, ``mean_during`` (mean daily count, unadjusted), ``rate_ratio`` (during vs before,
@@ -292,4 +293,6 @@ def intervention_effect(
         rows.extend(({person: key} if person is not None else {}) | r for r in person_rows)
     names = ["intervention", "days_before", "days_during", "mean_before", "mean_during", "rate_ratio"]
     names += ["ci_low", "ci_high", "p_value", "p_adjusted", "status"]
-    return pd.DataFrame(rows, columns=([person] if person else []) + names)
+    table = pd.DataFrame(rows, columns=([person] if person else []) + names)
+    table.attrs["kind"] = "intervention_effect"
+    return table

@@ -127,8 +127,8 @@ def rate_ratios(
     Returns
     -------
     pandas.DataFrame
-        One row per factor × lag (per person with ``person``, ``person_id`` first), ``attrs["kind"] ==
-        "rate_ratios"``:
+        A table with ``attrs["kind"] == "rate_ratios"``.
+        One row per factor × lag (per person with ``person``, ``person_id`` first):
 
         - ``factor``, ``lag`` (days), ``per`` (the step of the factor the ratio refers to, in its unit);
         - ``rate_ratio``: how many times as many spasms are expected on day t per ``per`` more of the factor
@@ -361,6 +361,7 @@ def compare_days(
     Returns
     -------
     pandas.DataFrame
+        A table with ``attrs["kind"] == "compare_days"``.
         One row (per person with ``person``, ``person_id`` first): ``factor`` (the column compared, e.g.
         ``water_pct``), ``lag``, ``threshold`` (in that column's unit), ``days_below``,
         ``days_at_or_above``, ``mean_below`` and ``mean_at_or_above`` (mean daily count on those days,
@@ -450,4 +451,6 @@ def compare_days(
             **{k: fitted[k] for k in ("rate_ratio", "ci_low", "ci_high", "p_value", "status")},
         }
         rows.append(({person: key} if person is not None else {}) | row)
-    return pd.DataFrame(rows)
+    table = pd.DataFrame(rows)
+    table.attrs["kind"] = "compare_days"
+    return table

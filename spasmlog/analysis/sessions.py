@@ -210,8 +210,8 @@ def session_effect(
     Returns
     -------
     pandas.DataFrame
-        Up to three rows per session intervention (per person with ``person``, ``person_id`` first), with
-        ``attrs["kind"]`` = ``"session_effect"``:
+        A table with ``attrs["kind"] == "session_effect"``.
+        Up to three rows per session intervention (per person with ``person``, ``person_id`` first):
 
         - ``intervention``: the ``on_*`` column;
         - ``term``: ``"after"`` (the days in the window after a session: the answer to "do sessions
