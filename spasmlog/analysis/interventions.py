@@ -17,6 +17,7 @@ import pandas as pd
 
 from spasmlog import _checks
 from spasmlog.analysis import _checks_daily
+from spasmlog.analysis._docs import fill_doc
 from spasmlog.analysis._person_days import (
     DEGENERATE,
     NO_SPASM_DATA,
@@ -36,6 +37,7 @@ from spasmlog.stats.segmented import segmented_fit
 __all__ = ["intervention_effect"]
 
 
+@fill_doc
 def intervention_effect(
     daily: pd.DataFrame,
     *,
@@ -56,13 +58,11 @@ def intervention_effect(
 
     Parameters
     ----------
-    daily : DataFrame
-        A daily table (one person, or several with ``person``).
+    {daily}
     intervention : str or sequence of str, optional
         Interventions by name (``"calf stretching programme"``) or column (``on_calf_stretching_programme``);
         default: every ``on_*`` column that is active on at least one of the person's days.
-    outcome : str
-        The count to model.
+    {outcome}
     adjust_for : sequence of str, optional
         Daily factors (on the same day) to adjust for, such as ``["water_ml"]``: anything that changed
         around the start and also goes with spasms (drinking more in summer, a new job with more
@@ -74,10 +74,8 @@ def intervention_effect(
         1 − confidence level.
     min_days_before, min_days_during : int
         Fewest logged days before the start and while on it.
-    person : str, optional
-        Column identifying people: one row per person and intervention.
-    weekday : bool
-        Adjust for the day of the week.
+    {person}
+    {weekday}
     season : int or "auto"
         Pairs of yearly Fourier terms (0: none). ``"auto"`` (default): one pair when the days used span
         at least a year (365 days), none otherwise (over a shorter span a yearly cycle cannot be told
@@ -88,8 +86,7 @@ def intervention_effect(
         One active on a single one of those days (a single therapy session), or only on days without
         spasms, gets no term: its days leave the model instead, which is what its term would do (it would
         fit them exactly, or run off to infinity and leave no finite estimate of anything).
-    by : str, optional
-        The old name of ``person``, still accepted.
+    {by}
 
     Returns
     -------
