@@ -82,13 +82,15 @@ unknown = sorted(set(clients) - set(log.person_ids))
 if unknown:
     raise ValueError(f"No client called {unknown} in {log_path}; the caseload holds {log.person_ids}.")
 daily = spasmlog.daily_table(log, persons=clients)
+# the one summary of each client's diary: span, days logged, completeness here; trend and associations below
+summary = spasmlog.caseload_summary(daily, window=window, lags=lags, alpha=alpha)
 files = log.sources[log.sources["table"].isin(["daily", "spasms"])]
 counts = ["rows_read", "rows_quarantined"]
 read = files.pivot_table(index="person_id", columns="table", values=counts, aggfunc="sum")
 measures, tables = read.columns.get_level_values(0), read.columns.get_level_values(1)
 read.columns = [f"{t} rows {w.removeprefix('rows_')}" for w, t in zip(measures, tables, strict=True)]
-days = daily.groupby("person_id").agg(days_in_span=("date", "size"), days_logged=("logged", "sum"))
-days["completeness"] = (days["days_logged"] / days["days_in_span"]).round(2)
+days = summary.set_index("person_id")[["days_in_span", "days_logged", "completeness"]].sort_index()
+days["completeness"] = days["completeness"].round(2)
 quality = days.join(read[sorted(read.columns)].astype("Int64"))
 # "—": rows counted per file, not per client (a file holding several clients), or no such file
 quality.astype(object).where(quality.notna(), "—")
@@ -103,10 +105,8 @@ quality.astype(object).where(quality.notna(), "—")
 # evidence among those that survive the Benjamini–Hochberg correction for all factors and delays
 # tested for that client; most short diaries have none.
 
+
 # %%
-summary = spasmlog.caseload_summary(daily, window=window, lags=lags, alpha=alpha)
-
-
 def change_text(row: pd.Series) -> str:
     if row["change_status"] != "ok":
         return row["change_status"]

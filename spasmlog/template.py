@@ -24,6 +24,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from spasmlog import _checks
 from spasmlog.errors import SpasmlogError
 from spasmlog.io.write import atomic_write_csv, save_workbook
 from spasmlog.logformat.schemas import TABLES, FieldSpec, field_specs
@@ -237,8 +238,9 @@ def column_help(table: str, column: str) -> str:
 
     Raises
     ------
-    SpasmlogError
-        If ``table`` or ``column`` is not part of the log format.
+    ParameterError
+        If ``table`` or ``column`` is not part of the log format (``.parameter`` names which; also a
+        :class:`ValueError`).
 
     Examples
     --------
@@ -247,14 +249,15 @@ def column_help(table: str, column: str) -> str:
     >>> column_help("spasms", "side")
     'Which side of the body. One of: left, right, both, midline. Optional.'
     """
-    if table not in TABLES:
-        raise SpasmlogError(f"The 'table' argument must be one of {list(TABLES)}. Got {table!r} instead.", value=table)
+    _checks.one_of(table, "table", "column_help", TABLES)
     specs = field_specs(table)
     if column not in specs:
-        raise SpasmlogError(
+        _checks.refuse(
             f"{column!r} is not a column of the {table} table. Its columns are: {', '.join(specs)}.",
-            table=table,
-            column=column,
+            "column_help",
+            "column",
+            column,
+            f"a column of the {table} table",
         )
     spec = specs[column]
     parts = [_MEANING[table][column]]
@@ -423,6 +426,8 @@ def write_template(
     SpasmlogError
         If a file to be written exists and ``overwrite`` is False (``.file`` names it), or ``directory``
         is an existing file.
+    ParameterError
+        If ``format`` is not one of the three (also a :class:`ValueError`).
 
     Notes
     -----
@@ -456,12 +461,7 @@ def write_template(
     spasmlog.errors.SpasmlogError: .../my_log/daily.csv already exists; ...
     >>> scratch.cleanup()
     """
-    if format not in ("both", "csv", "xlsx"):
-        raise SpasmlogError(
-            f"The 'format' argument must be one of ['both', 'csv', 'xlsx']. Got {format!r} instead.",
-            argument="format",
-            value=format,
-        )
+    _checks.one_of(format, "format", "write_template", ("both", "csv", "xlsx"))
     folder = Path(directory)
     if folder.exists() and not folder.is_dir():
         raise SpasmlogError(

@@ -12,7 +12,7 @@ from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from spasmlog.errors import SpasmlogError
+from spasmlog.errors import ParameterError, SpasmlogError
 from spasmlog.logformat.schemas import MODELS, TABLES, FieldSpec, field_specs
 from spasmlog.template import TEMPLATE_ROWS, WORKBOOK_NAME, column_help, write_template
 
@@ -222,12 +222,19 @@ def test_column_help_for_every_column(table: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("table", "column", "match"),
-    [("daily", "water", "'water' is not a column of the daily table"), ("day", "date", "must be one of")],
+    ("table", "column", "parameter", "match"),
+    [
+        ("daily", "water", "column", "'water' is not a column of the daily table"),
+        ("day", "date", "table", r"The 'table' parameter of column_help must be one of \{'daily', "),
+        ("Daily", "date", "table", "Got 'Daily' instead"),
+    ],
 )
-def test_column_help_rejects_unknown_names(table: str, column: str, match: str) -> None:
-    with pytest.raises(SpasmlogError, match=match):
+def test_column_help_rejects_unknown_names(table: str, column: str, parameter: str, match: str) -> None:
+    with pytest.raises(ParameterError, match=match) as raised:
         column_help(table, column)
+    assert isinstance(raised.value, ValueError)
+    assert (raised.value.function, raised.value.parameter) == ("column_help", parameter)
+    assert raised.value.value == (table if parameter == "table" else column)
 
 
 @pytest.mark.parametrize("existing", ["daily.csv", "people.csv", WORKBOOK_NAME])
@@ -257,13 +264,18 @@ def test_one_format_only(tmp_path: Path, format: str, names: list[str]) -> None:
     assert sorted(path.name for path in tmp_path.iterdir()) == sorted(names)
 
 
-def test_unknown_format_is_rejected(tmp_path: Path) -> None:
-    with pytest.raises(SpasmlogError, match="'format' argument must be one of"):
-        write_template(tmp_path, format="ods")  # type: ignore[arg-type]
+@pytest.mark.parametrize("format", ["ods", "CSV", None])
+def test_unknown_format_is_rejected(tmp_path: Path, format: object) -> None:
+    with pytest.raises(ParameterError, match="The 'format' parameter of write_template must be one of") as raised:
+        write_template(tmp_path, format=format)  # type: ignore[arg-type]
+    assert isinstance(raised.value, ValueError)
+    assert (raised.value.parameter, raised.value.value) == ("format", format)
+    assert list(tmp_path.iterdir()) == []  # refused before anything was written
 
 
 def test_a_file_is_not_a_folder(tmp_path: Path) -> None:
     target = tmp_path / "log.csv"
     target.write_text("")
-    with pytest.raises(SpasmlogError, match="it is a file, not a folder"):
+    with pytest.raises(SpasmlogError, match="it is a file, not a folder") as raised:
         write_template(target)
+    assert not isinstance(raised.value, ParameterError)  # a problem of the file system, not of an argument

@@ -424,6 +424,7 @@ def caseload_summary(
     Returns
     -------
     pandas.DataFrame
+        A table with ``attrs["kind"] == "caseload_summary"``.
         Sorted by ``change_ratio`` (most improved first), columns:
 
         - ``person_id``, ``first_date``, ``last_date``, ``days_in_span``, ``days_logged``,
@@ -548,6 +549,7 @@ def caseload_summary(
     summary["strongest"] = texts
     summary = summary.reindex(columns=_COLUMNS)
     summary = summary.sort_values("change_ratio", kind="stable", na_position="last").reset_index(drop=True)
+    summary.attrs["kind"] = "caseload_summary"
     summary.attrs["associations"] = (
         "searched for each person"
         if search and factor_list

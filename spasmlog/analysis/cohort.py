@@ -122,6 +122,7 @@ def cohort_model(
     Returns
     -------
     pandas.DataFrame
+        A table with ``attrs["kind"] == "cohort_model"``.
         One row per factor × lag: ``factor``, ``lag``, ``per``, ``rate_ratio`` (expected spasms multiplied
         per ``per`` more of the factor than the person's own usual, the other factors and the adjustment
         held fixed), ``ci_low``, ``ci_high``, ``p_value``, ``p_adjusted`` (corrected across all the factor ×
@@ -316,6 +317,7 @@ def cohort_model(
             "status": "ok",
         }
     )
+    result.attrs["kind"] = "cohort_model"
     result.attrs["adjusted_for"] = [name for name in columns if name != "intercept"]
     if subjects < min_subjects:
         result["status"] = f"too few people ({subjects} < {min_subjects})"

@@ -450,6 +450,7 @@ def correlate(
     Returns
     -------
     pandas.DataFrame
+        A table with ``attrs["kind"] == "correlate"``.
         One row per factor × lag (× person, with ``person_id`` first, when ``person="person_id"``), in the order
         of ``factors`` then ``lags``:
 
@@ -685,7 +686,9 @@ def correlate(
         if person is not None:
             frames[0].insert(0, "person_id", pd.Series(dtype="str"))
             frames[0] = frames[0].iloc[:0]
-    return pd.concat(frames, ignore_index=True)
+    out = pd.concat(frames, ignore_index=True)
+    out.attrs["kind"] = "correlate"
+    return out
 
 
 # --------------------------------------------------------------------------------------------------
@@ -710,6 +713,7 @@ def rm_corr(data: pd.DataFrame, *, x: str, y: str, subject: str, alpha: float = 
     Returns
     -------
     pandas.DataFrame
+        A table with ``attrs["kind"] == "rm_corr"``.
         One row, with columns
 
         - ``r``: the repeated-measures correlation;
@@ -799,7 +803,7 @@ def rm_corr(data: pd.DataFrame, *, x: str, y: str, subject: str, alpha: float = 
     r = float(np.clip(sxy / np.sqrt(sxx * syy), -1.0, 1.0))
     r_arr, dof_arr = np.array([r]), np.array([float(dof)])
     ci_low, ci_high = _fisher_ci(r_arr, 1.0 / np.sqrt(dof_arr - 1.0), alpha)
-    return pd.DataFrame(
+    table = pd.DataFrame(
         {
             "r": r_arr,
             "dof": np.array([dof], dtype=np.int64),
@@ -810,6 +814,8 @@ def rm_corr(data: pd.DataFrame, *, x: str, y: str, subject: str, alpha: float = 
             "subjects": np.array([k], dtype=np.int64),
         }
     )
+    table.attrs["kind"] = "rm_corr"
+    return table
 
 
 # --------------------------------------------------------------------------------------------------
@@ -1001,6 +1007,7 @@ def within_person(
     Returns
     -------
     pandas.DataFrame
+        A table with ``attrs["kind"] == "within_person"``.
         One row per factor × lag, in the order of ``factors`` then ``lags``:
 
         - ``factor``, ``lag`` (days);
@@ -1169,7 +1176,9 @@ def within_person(
             "status": pd.array(result["status"].astype(str), dtype="str"),
         }
     )
-    return frame[WITHIN_PERSON_COLUMNS]
+    frame = frame[WITHIN_PERSON_COLUMNS]
+    frame.attrs["kind"] = "within_person"
+    return frame
 
 
 def _cohort_statistics(
@@ -1295,6 +1304,7 @@ def partial_corr(
     Returns
     -------
     pandas.DataFrame
+        A table with ``attrs["kind"] == "partial_corr"``.
         One row: ``n`` (rows used), ``r``, ``ci_low``, ``ci_high``, ``p_value``.
 
     Notes
@@ -1363,7 +1373,7 @@ def partial_corr(
     sxx, syy = residual[:, 0] @ residual[:, 0], residual[:, 1] @ residual[:, 1]
     r = np.array([float(np.clip(residual[:, 0] @ residual[:, 1] / np.sqrt(sxx * syy), -1.0, 1.0))])
     ci_low, ci_high = _fisher_ci(r, np.array([1.0 / np.sqrt(n - k - 3)]), alpha)
-    return pd.DataFrame(
+    out = pd.DataFrame(
         {
             "n": np.array([n], dtype=np.int64),
             "r": r,
@@ -1372,3 +1382,5 @@ def partial_corr(
             "p_value": _t_test_p(r, np.array([float(n - k - 2)])),
         }
     )
+    out.attrs["kind"] = "partial_corr"
+    return out

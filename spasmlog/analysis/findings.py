@@ -253,8 +253,9 @@ def findings_table(results: pd.DataFrame | pd.Series, *, alpha: float = 0.05) ->
 
     Returns a DataFrame with columns ``factor``, ``lag``, ``finding`` (survives the correction at
     ``alpha``: ``p_adjusted`` ≤ ``alpha``, or for a table without ``p_adjusted`` a Benjamini–Hochberg
-    adjustment across its rows), ``p_adjusted``, ``status`` and ``sentence`` (for findings; empty otherwise).
-    Intervals are labelled as ``1 − alpha`` intervals: pass the ``alpha`` the analysis used.
+    adjustment across its rows), ``p_adjusted``, ``status`` and ``sentence`` (for findings; empty otherwise),
+    and ``attrs["kind"] == "findings_table"``. Intervals are labelled as ``1 − alpha`` intervals: pass the
+    ``alpha`` the analysis used.
     """
     table = results.to_frame().T if isinstance(results, pd.Series) else results
     kind = _kind(table)
@@ -283,7 +284,9 @@ def findings_table(results: pd.DataFrame | pd.Series, *, alpha: float = 0.05) ->
                 "sentence": sentence,
             }
         )
-    return pd.DataFrame(rows, columns=["factor", "lag", "finding", "p_adjusted", "status", "sentence"])
+    out = pd.DataFrame(rows, columns=["factor", "lag", "finding", "p_adjusted", "status", "sentence"])
+    out.attrs["kind"] = "findings_table"
+    return out
 
 
 def _lags(lags: list[int]) -> str:

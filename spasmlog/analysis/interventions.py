@@ -17,6 +17,7 @@ import pandas as pd
 
 from spasmlog import _checks
 from spasmlog.analysis import _checks_daily
+from spasmlog.analysis._docs import fill_doc
 from spasmlog.analysis._person_days import (
     DEGENERATE,
     NO_SPASM_DATA,
@@ -36,6 +37,7 @@ from spasmlog.stats.segmented import segmented_fit
 __all__ = ["intervention_effect"]
 
 
+@fill_doc
 def intervention_effect(
     daily: pd.DataFrame,
     *,
@@ -56,13 +58,11 @@ def intervention_effect(
 
     Parameters
     ----------
-    daily : DataFrame
-        A daily table (one person, or several with ``person``).
+    {daily}
     intervention : str or sequence of str, optional
         Interventions by name (``"calf stretching programme"``) or column (``on_calf_stretching_programme``);
         default: every ``on_*`` column that is active on at least one of the person's days.
-    outcome : str
-        The count to model.
+    {outcome}
     adjust_for : sequence of str, optional
         Daily factors (on the same day) to adjust for, such as ``["water_ml"]``: anything that changed
         around the start and also goes with spasms (drinking more in summer, a new job with more
@@ -74,10 +74,8 @@ def intervention_effect(
         1 − confidence level.
     min_days_before, min_days_during : int
         Fewest logged days before the start and while on it.
-    person : str, optional
-        Column identifying people: one row per person and intervention.
-    weekday : bool
-        Adjust for the day of the week.
+    {person}
+    {weekday}
     season : int or "auto"
         Pairs of yearly Fourier terms (0: none). ``"auto"`` (default): one pair when the days used span
         at least a year (365 days), none otherwise (over a shorter span a yearly cycle cannot be told
@@ -88,12 +86,12 @@ def intervention_effect(
         One active on a single one of those days (a single therapy session), or only on days without
         spasms, gets no term: its days leave the model instead, which is what its term would do (it would
         fit them exactly, or run off to infinity and leave no finite estimate of anything).
-    by : str, optional
-        The old name of ``person``, still accepted.
+    {by}
 
     Returns
     -------
     pandas.DataFrame
+        A table with ``attrs["kind"] == "intervention_effect"``.
         One row per intervention (per person with ``person``, ``person_id`` first): ``intervention`` (the
         column), ``days_before`` (logged days before its first day), ``days_during`` (logged days on it),
         ``mean_before``, ``mean_during`` (mean daily count, unadjusted), ``rate_ratio`` (during vs before,
@@ -292,4 +290,6 @@ def intervention_effect(
         rows.extend(({person: key} if person is not None else {}) | r for r in person_rows)
     names = ["intervention", "days_before", "days_during", "mean_before", "mean_during", "rate_ratio"]
     names += ["ci_low", "ci_high", "p_value", "p_adjusted", "status"]
-    return pd.DataFrame(rows, columns=([person] if person else []) + names)
+    table = pd.DataFrame(rows, columns=([person] if person else []) + names)
+    table.attrs["kind"] = "intervention_effect"
+    return table

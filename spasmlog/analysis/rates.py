@@ -20,6 +20,7 @@ import pandas as pd
 
 from spasmlog import _checks
 from spasmlog.analysis import _checks_daily
+from spasmlog.analysis._docs import fill_doc
 from spasmlog.analysis._person_days import Calendar, Model, by_person, fit_person
 from spasmlog.analysis.daily import INTAKE_COLUMNS, association_factors
 from spasmlog.analysis.decision import decide_rows, hypothesis_of, one_sided_weights
@@ -64,6 +65,7 @@ def default_factors(daily: pd.DataFrame, outcome: str, person: str | None) -> li
     return [c for c in association_factors(daily, outcome=outcome) if c != person]
 
 
+@fill_doc
 def rate_ratios(
     daily: pd.DataFrame,
     *,
@@ -90,11 +92,8 @@ def rate_ratios(
 
     Parameters
     ----------
-    daily : DataFrame
-        A daily table from :func:`spasmlog.analysis.daily.daily_table` (one person, or several with ``person``).
-    outcome : str
-        The count to model: ``spasm_count`` (default) or ``night_spasms`` (any outcome ≥ 0 works, since the
-        quasi-Poisson estimating equations need only the mean to be right).
+    {daily}
+    {outcome}
     factors : sequence of str, optional
         Factor columns. Default: :func:`~spasmlog.analysis.daily.association_factors`: every factor except the
         interventions (``on_*``; judge those with :func:`intervention_effect` and
@@ -115,21 +114,16 @@ def rate_ratios(
         1 − confidence level of the intervals, and the error budget of the decision rule.
     min_days : int
         Fewest days (outcome, factor at that lag and adjusters all recorded) a model may rest on.
-    person : str, optional
-        Column identifying people (``"person_id"``): one set of rate ratios per person.
-    weekday : bool
-        Adjust for the day of the week (default; weekly rhythms in drinking, exercise and sitting would
-        otherwise pass as associations).
-    trend : bool
-        Adjust for a smooth time trend (default): a piecewise-linear trend bending every 13 weeks.
-    by : str, optional
-        The old name of ``person``, still accepted.
+    {person}
+    {weekday}
+    {trend}
+    {by}
 
     Returns
     -------
     pandas.DataFrame
-        One row per factor × lag (per person with ``person``, ``person_id`` first), ``attrs["kind"] ==
-        "rate_ratios"``:
+        A table with ``attrs["kind"] == "rate_ratios"``.
+        One row per factor × lag (per person with ``person``, ``person_id`` first):
 
         - ``factor``, ``lag`` (days), ``per`` (the step of the factor the ratio refers to, in its unit);
         - ``rate_ratio``: how many times as many spasms are expected on day t per ``per`` more of the factor
@@ -317,6 +311,7 @@ def _decide_rows(result: pd.DataFrame, details: Mapping[str, np.ndarray], *, alp
         result[column] = reordered[column]
 
 
+@fill_doc
 def compare_days(
     daily: pd.DataFrame,
     factor: str,
@@ -335,8 +330,7 @@ def compare_days(
 
     Parameters
     ----------
-    daily : DataFrame
-        A daily table (one person, or several with ``person``).
+    {daily}
     factor : str
         The factor, such as ``"water_ml"``. When it has a reference intake (a ``*_pct`` column, e.g.
         ``water_pct``) and ``below`` is not given, the threshold is the person's own reference intake:
@@ -344,24 +338,22 @@ def compare_days(
     below : float, optional
         The threshold in the factor's own unit (days with the factor < ``below`` are "below"). Required
         for factors without a reference intake.
-    outcome : str
-        The count to model.
+    {outcome}
     lag : int
         Compare the factor on day t − lag with spasms on day t.
     alpha : float
         1 − confidence level.
     min_days : int
         Fewest days in total; each side also needs at least 7 days.
-    person : str, optional
-        Column identifying people: one row per person.
-    weekday, trend : bool
-        Adjust for the day of the week and a smooth time trend, as :func:`rate_ratios` does.
-    by : str, optional
-        The old name of ``person``, still accepted.
+    {person}
+    {weekday}
+    {trend}
+    {by}
 
     Returns
     -------
     pandas.DataFrame
+        A table with ``attrs["kind"] == "compare_days"``.
         One row (per person with ``person``, ``person_id`` first): ``factor`` (the column compared, e.g.
         ``water_pct``), ``lag``, ``threshold`` (in that column's unit), ``days_below``,
         ``days_at_or_above``, ``mean_below`` and ``mean_at_or_above`` (mean daily count on those days,
@@ -451,4 +443,6 @@ def compare_days(
             **{k: fitted[k] for k in ("rate_ratio", "ci_low", "ci_high", "p_value", "status")},
         }
         rows.append(({person: key} if person is not None else {}) | row)
-    return pd.DataFrame(rows)
+    table = pd.DataFrame(rows)
+    table.attrs["kind"] = "compare_days"
+    return table

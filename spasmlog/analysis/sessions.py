@@ -19,6 +19,7 @@ import pandas as pd
 
 from spasmlog import _checks
 from spasmlog.analysis import _checks_daily
+from spasmlog.analysis._docs import fill_doc
 from spasmlog.analysis._person_days import SEPARATED, Calendar, Model, by_person, fit_person, intervention_columns
 from spasmlog.analysis.multicomp import ADJUST_METHODS, Adjust, adjust_pvalues
 from spasmlog.stats.lags import shift_days
@@ -134,6 +135,7 @@ def _label(first: int, last: int) -> str:
     return str(first) if first == last else f"{first}-{last}"
 
 
+@fill_doc
 def session_effect(
     daily: pd.DataFrame,
     *,
@@ -157,10 +159,8 @@ def session_effect(
 
     Parameters
     ----------
-    daily : DataFrame
-        A daily table from :func:`~spasmlog.analysis.daily.daily_table` (one person, or several with ``person``).
-    outcome : str
-        The count to model (``spasm_count`` by default, or ``night_spasms``).
+    {daily}
+    {outcome}
     sessions : str or sequence of str, optional
         Single-day interventions by name (``"sports massage"``) or column (``on_sports_massage``). Default:
         every ``on_*`` column whose active days are all isolated days (:func:`session_interventions`),
@@ -199,19 +199,16 @@ def session_effect(
         Fewest sessions a term may rest on (see ``sessions`` below).
     min_days : int
         Fewest days in the model (outcome and adjusters recorded).
-    person : str, optional
-        Column identifying people: one set of rows per person, ``person_id`` first.
-    weekday, trend : bool
-        Adjust for the day of the week and a smooth time trend (piecewise linear, bending every 13 weeks),
-        as :func:`~spasmlog.analysis.rates.rate_ratios` does.
-    by : str, optional
-        The old name of ``person``, still accepted.
+    {person}
+    {weekday}
+    {trend}
+    {by}
 
     Returns
     -------
     pandas.DataFrame
-        Up to three rows per session intervention (per person with ``person``, ``person_id`` first), with
-        ``attrs["kind"]`` = ``"session_effect"``:
+        A table with ``attrs["kind"] == "session_effect"``.
+        Up to three rows per session intervention (per person with ``person``, ``person_id`` first):
 
         - ``intervention``: the ``on_*`` column;
         - ``term``: ``"after"`` (the days in the window after a session: the answer to "do sessions

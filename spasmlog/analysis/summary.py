@@ -37,15 +37,8 @@ __all__ = ["Gap", "PersonSummary", "intake_summary", "longest_gap", "person_summ
 
 _EMPTY = PersonResults(pd.DataFrame(), pd.DataFrame(), pd.DataFrame())
 
-INTAKE_NAMES = {
-    "water_ml": "Water from drinks",
-    "water_total_ml": "Water, food and drinks",
-    "magnesium_mg": "Magnesium",
-    "calcium_mg": "Calcium",
-    "potassium_mg": "Potassium",
-    "sodium_mg": "Sodium",
-}
-"""Each intake column in words, as a page names it."""
+INTAKE_NAMES = {column: FACTORS[column].nutrient for column in INTAKE_COLUMNS}
+"""Each intake column in words, as a page names it (the ``nutrient`` of :data:`~spasmlog.logformat.factors.FACTORS`)."""
 
 _INTAKE_COLUMNS = ["column", "nutrient", "days", "median", "unit", "reference", "reference_unit", "basis", "source"]
 

@@ -7,10 +7,11 @@ family of :mod:`spasmlog.analysis.decision`) and the direction in which it is ex
 else (``DEFAULT_PER``, ``DEFAULT_BIN_WIDTHS``, ``PRIMARY_HYPOTHESES``, the sentences of
 :func:`~spasmlog.findings`, chart labels, the report's steps) reads its facts from here.
 
-The units of logged columns are not written here: they are read from the ``unit`` metadata of the
-:class:`~spasmlog.logformat.schemas.Daily` model (for a score, its range in the model: ``0–10``), so the log
-format states each unit once. Derived columns (``water_pct``, ``exercise_load`` …) are not in the model and
-carry their unit here.
+The units of the factors are stated here, and only here: the :class:`~spasmlog.logformat.schemas.Daily`
+model takes each factor column's ``unit`` metadata from this table, and a score's range (``scale``) from it
+too, so the log format states each unit once. This module is plain data (it imports neither pandas nor
+pandera): :mod:`spasmlog.analysis.decision` and :mod:`spasmlog.analysis.findings` read it without paying
+for the models.
 
 A person's own columns (``banana``, ``hot_bath_min``) have no entry: :func:`factor` describes them from
 their name alone (see there).
@@ -18,10 +19,8 @@ their name alone (see there).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Literal
-
-from spasmlog.logformat.schemas import field_specs
 
 __all__ = [
     "FACTORS",
@@ -39,8 +38,8 @@ __all__ = [
 Kind = Literal["amount", "share", "score", "count", "load", "ratio", "flag", "other", "outcome"]
 """What the values of a column are: ``amount`` (a physical quantity: mL, mg, g, min, h), ``share`` (% of the
 person's reference intake), ``score`` (a rating on a fixed scale), ``count`` (steps, breaks), ``load``
-(minutes × effort), ``ratio`` (a unitless ratio), ``flag`` (yes/no), ``other`` (a person's own column whose
-name says nothing) or ``outcome`` (spasms per day …)."""
+(minutes × session effort, ``min × RPE``), ``ratio`` (a unitless ratio), ``flag`` (yes/no), ``other`` (a
+person's own column whose name says nothing) or ``outcome`` (spasms per day …)."""
 
 PHYSICAL_SUFFIXES: dict[str, str] = {"_ml": "mL", "_mg": "mg", "_min": "min", "_h": "h", "_g": "g"}
 """Name endings that say a column's unit, for a person's own columns (``hot_bath_min``)."""
@@ -65,7 +64,7 @@ class Factor:
         What its values are (see :data:`Kind`).
     unit : str
         The unit of its values as an axis writes it: ``mL``, ``0–10`` (a score's scale), ``steps``,
-        ``% of reference``, ``min × effort``; empty when it has none.
+        ``% of reference``, ``min × RPE``; empty when it has none.
     step : float or None
         The step a rate ratio refers to, in ``unit`` (:data:`spasmlog.analysis.rates.DEFAULT_PER`); None
         for yes/no columns (per 1: days with it against days without) and outcomes.
@@ -84,6 +83,12 @@ class Factor:
         −1 when more of it is expected to go with fewer spasms, +1 with more, 0 when no direction is expected.
     axis_label : str
         For an outcome, its axis label with its unit (``spasms per day``).
+    nutrient : str
+        For an intake, its name as a page's table of intakes writes it (``Water from drinks``); empty
+        otherwise.
+    scale : tuple of two numbers, or None
+        For a score, its lowest and highest rating: the range the ``daily`` model accepts, and its ``unit``
+        (``0–10``).
     """
 
     name: str
@@ -99,6 +104,8 @@ class Factor:
     hypothesis: str | None = None
     direction: int = 0
     axis_label: str = ""
+    nutrient: str = ""
+    scale: tuple[float, float] | None = None
 
     @property
     def family(self) -> str:
@@ -107,16 +114,24 @@ class Factor:
 
     @property
     def step_unit(self) -> str:
-        """The unit a sentence writes after a step: ``mL``, ``point`` (scores), ``%`` (shares); empty for
-        counts (the phrase names what is counted), ratios and yes/no columns."""
-        return {"amount": self.unit, "score": "point", "share": "%", "load": "min x RPE"}.get(self.kind, "")
+        """The unit a sentence writes after a step: ``mL``, ``point`` (scores), ``%`` (shares), ``min × RPE``
+        (exercise load, as on its charts); empty for counts (the phrase names what is counted), ratios and yes/no
+        columns."""
+        return {"amount": self.unit, "score": "point", "share": "%", "load": self.unit}.get(self.kind, "")
 
 
 def _intake(name: str, label: str, step: float, width: float, phrase: str, hypothesis: str, **facts: object) -> Factor:
-    stem = name.rsplit("_", 1)[0]
+    stem, ending = name.rsplit("_", 1)
     return Factor(
-        name, label, "amount", step=step, bin_width=width, phrase=phrase, share=f"{stem}_pct",
-        target=f"{stem}_target_{name.rsplit('_', 1)[1]}", hypothesis=hypothesis, **facts,  # type: ignore[arg-type]
+        name, label, "amount", PHYSICAL_SUFFIXES[f"_{ending}"], step=step, bin_width=width, phrase=phrase,
+        share=f"{stem}_pct", target=f"{stem}_target_{ending}", hypothesis=hypothesis, **facts,  # type: ignore[arg-type]
+    )  # fmt: skip
+
+
+def _score(name: str, label: str, scale: tuple[float, float], width: float, phrase: str, **facts: object) -> Factor:
+    return Factor(
+        name, label, "score", f"{scale[0]:g}–{scale[1]:g}", step=1.0, bin_width=width, phrase=phrase, scale=scale,
+        **facts,  # type: ignore[arg-type]
     )  # fmt: skip
 
 
@@ -132,49 +147,52 @@ def _share(intake: str, label: str, phrase: str, hypothesis: str | None, directi
 # fmt: off
 _TABLE: tuple[Factor, ...] = (
     # the known suspects, in the order of their hypotheses; each intake before its share of the reference
-    _intake("water_ml", "water", 500.0, 500, "drank {per} more water", "water", direction=-1),
+    _intake("water_ml", "water", 500.0, 500, "drank {per} more water", "water", direction=-1,
+            nutrient="Water from drinks"),
     _intake("water_total_ml", "water total", 500.0, 500, "took in {per} more water (food and drinks)", "water",
-            direction=-1),
+            direction=-1, nutrient="Water, food and drinks"),
     _share("water_ml", "water", "drank {per} more of your reference water intake", "water", -1),
-    # not among the water hypothesis's variants (tested only when asked for: association_factors drops it)
-    _share("water_total_ml", "water total", "took in {per} more of your reference total water", None, 0),
-    _intake("magnesium_mg", "magnesium", 100.0, 100, "took in {per} more magnesium", "magnesium", direction=-1),
+    # a variant of the water question like water_total_ml (tested only when asked for: association_factors
+    # drops a share whose intake column is present)
+    _share("water_total_ml", "water total", "took in {per} more of your reference total water", "water", -1),
+    _intake("magnesium_mg", "magnesium", 100.0, 100, "took in {per} more magnesium", "magnesium", direction=-1,
+            nutrient="Magnesium"),
     _share("magnesium_mg", "magnesium", "took in {per} more of your reference magnesium", "magnesium", -1),
-    _intake("calcium_mg", "calcium", 250.0, 250, "took in {per} more calcium", "calcium", direction=-1),
+    _intake("calcium_mg", "calcium", 250.0, 250, "took in {per} more calcium", "calcium", direction=-1,
+            nutrient="Calcium"),
     _share("calcium_mg", "calcium", "took in {per} more of your reference calcium", "calcium", -1),
-    _intake("potassium_mg", "potassium", 500.0, 500, "took in {per} more potassium", "potassium", direction=-1),
+    _intake("potassium_mg", "potassium", 500.0, 500, "took in {per} more potassium", "potassium", direction=-1,
+            nutrient="Potassium"),
     _share("potassium_mg", "potassium", "took in {per} more of your reference potassium", "potassium", -1),
-    _intake("sodium_mg", "sodium", 500.0, 500, "took in {per} more sodium", "sodium", direction=-1),
+    _intake("sodium_mg", "sodium", 500.0, 500, "took in {per} more sodium", "sodium", direction=-1,
+            nutrient="Sodium"),
     _share("sodium_mg", "sodium", "took in {per} more of your reference sodium", "sodium", -1),
-    Factor("exercise_min", "exercise", "amount", step=30.0, bin_width=15, phrase="exercised {per} longer",
+    Factor("exercise_min", "exercise", "amount", "min", step=30.0, bin_width=15, phrase="exercised {per} longer",
            hypothesis="exercise", direction=1),
-    Factor("exercise_load", "exercise load", "load", "min × effort", step=100.0,
+    Factor("exercise_load", "exercise load", "load", "min × RPE", step=100.0,
            phrase="had an exercise load {per} higher", hypothesis="exercise", direction=1),
     Factor("acute_chronic_ratio", "acute chronic ratio", "ratio", step=0.5, bin_width=0.25,
            phrase="had an acute:chronic load ratio {per} higher", hypothesis="exercise", direction=1),
     Factor("unaccustomed_exercise", "unaccustomed exercise", "flag", phrase="did unaccustomed exercise",
            hypothesis="exercise", direction=1),
-    Factor("sitting_h", "sitting", "amount", step=1.0, bin_width=2, phrase="sat {per} longer", hypothesis="sitting",
-           direction=1),
-    Factor("posture_breaks", "posture breaks", "count", step=1.0, bin_width=2, phrase="took {per} more posture breaks",
-           hypothesis="posture_breaks", direction=-1),
-    Factor("sleep_h", "sleep", "amount", step=1.0, bin_width=1, phrase="slept {per} longer", hypothesis="sleep",
-           direction=-1),
-    Factor("stress", "stress", "score", step=1.0, bin_width=2, phrase="rated your stress {per} higher",
-           hypothesis="stress", direction=1),
-    Factor("caffeine_mg", "caffeine", "amount", step=100.0, bin_width=100, phrase="had {per} more caffeine",
+    Factor("sitting_h", "sitting", "amount", "h", step=1.0, bin_width=2, phrase="sat {per} longer",
+           hypothesis="sitting", direction=1),
+    Factor("posture_breaks", "posture breaks", "count", "breaks", step=1.0, bin_width=2,
+           phrase="took {per} more posture breaks", hypothesis="posture_breaks", direction=-1),
+    Factor("sleep_h", "sleep", "amount", "h", step=1.0, bin_width=1, phrase="slept {per} longer",
+           hypothesis="sleep", direction=-1),
+    _score("stress", "stress", (0, 10), 2, "rated your stress {per} higher", hypothesis="stress", direction=1),
+    Factor("caffeine_mg", "caffeine", "amount", "mg", step=100.0, bin_width=100, phrase="had {per} more caffeine",
            hypothesis="caffeine", direction=1),
-    Factor("alcohol_g", "alcohol", "amount", step=10.0, bin_width=10, phrase="drank {per} more alcohol",
+    Factor("alcohol_g", "alcohol", "amount", "g", step=10.0, bin_width=10, phrase="drank {per} more alcohol",
            hypothesis="alcohol", direction=1),
     # built-in columns of the exploratory family (some with an expected direction all the same)
-    Factor("exercise_rpe", "exercise rpe", "score", step=1.0, bin_width=2,
-           phrase="rated your exercise effort {per} higher", direction=1),
+    _score("exercise_rpe", "exercise rpe", (0, 10), 2, "rated your exercise effort {per} higher", direction=1),
     Factor("warmup", "warmup", "flag", phrase="warmed up", direction=-1),
-    Factor("stretching_min", "stretching", "amount", step=10.0, bin_width=5, phrase="stretched {per} longer",
+    Factor("stretching_min", "stretching", "amount", "min", step=10.0, bin_width=5, phrase="stretched {per} longer",
            direction=-1),
-    Factor("steps", "steps", "count", step=1000.0, bin_width=2000, phrase="walked {per} more steps"),
-    Factor("posture_score", "posture score", "score", step=1.0, bin_width=1, phrase="rated your posture {per} better",
-           direction=-1),
+    Factor("steps", "steps", "count", "steps", step=1000.0, bin_width=2000, phrase="walked {per} more steps"),
+    _score("posture_score", "posture score", (1, 5), 1, "rated your posture {per} better", direction=-1),
     # the daily outcomes
     Factor("spasm_count", "spasm count", "outcome", axis_label="spasms per day"),
     Factor("spasm_minutes", "spasm minutes", "outcome", axis_label="minutes of spasm per day"),
@@ -185,17 +203,7 @@ _TABLE: tuple[Factor, ...] = (
 # fmt: on
 
 
-def _with_schema_unit(entry: Factor) -> Factor:
-    """``entry`` with the unit the ``daily`` model declares for it (a score: its range, ``0–10``)."""
-    spec = field_specs("daily").get(entry.name)
-    if spec is None or entry.kind not in ("amount", "count", "score"):
-        return entry
-    if entry.kind == "score":
-        return replace(entry, unit=f"{spec.minimum:g}–{spec.maximum:g}")
-    return replace(entry, unit=spec.unit or "")
-
-
-FACTORS: dict[str, Factor] = {entry.name: _with_schema_unit(entry) for entry in _TABLE}
+FACTORS: dict[str, Factor] = {entry.name: entry for entry in _TABLE}
 """Every known factor and outcome of the daily table, by column name, in the order of the hypotheses."""
 
 

@@ -6,7 +6,9 @@ the spreadsheet template, error hints) reads its facts from here through :func:`
 
 ``Field.metadata`` carries what pandera does not know: the canonical ``unit`` and the physical
 ``quantity`` (used to convert headers such as ``Water (oz)``), and the ``parse`` kind for cells that are
-not plain numbers, dates or text (durations, ``;``-separated lists, date-times).
+not plain numbers, dates or text (durations, ``;``-separated lists, date-times). The unit of a factor of the
+``daily`` table, and the range of a score, are taken from :data:`spasmlog.logformat.factors.FACTORS` (plain
+data, which the analysis reads without loading pandera), so each is stated once.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
+
+from spasmlog.logformat.factors import FACTORS
 
 __all__ = [
     "BODY_REGIONS",
@@ -86,6 +90,19 @@ def _num(lo: float, hi: float | None, unit: str, quantity: str | None = None, **
     return pa.Field(ge=lo, le=hi, nullable=True, metadata=metadata)
 
 
+def _factor(name: str, lo: float, hi: float, quantity: str | None = None) -> Any:
+    """A nullable number column of the factor ``name``, between ``lo`` and ``hi`` in the unit of its entry
+    in :data:`~spasmlog.logformat.factors.FACTORS`."""
+    return _num(lo, hi, FACTORS[name].unit, quantity)
+
+
+def _score(name: str, text: str) -> Any:
+    """A nullable score column of the factor ``name``: its range is the ``scale`` of its entry in
+    :data:`~spasmlog.logformat.factors.FACTORS`; ``text`` names the scale for people (``Borg CR10 0-10``)."""
+    lo, hi = cast(tuple[float, float], FACTORS[name].scale)  # every score has one (tests/logformat/test_factors.py)
+    return _num(lo, hi, text)
+
+
 def _cat(values: list[str], **meta: Any) -> Any:
     return pa.Field(isin=values, nullable=True, metadata={"parse": "category", **meta})
 
@@ -126,25 +143,25 @@ class Daily(pa.DataFrameModel):
 
     person_id: Series[str] = pa.Field(nullable=False)
     date: Series[pa.DateTime] = pa.Field(nullable=False, metadata={"parse": "date"})
-    water_ml: Optional[Series[float]] = _num(0, 15_000, "mL", "volume")
-    water_total_ml: Optional[Series[float]] = _num(0, 20_000, "mL", "volume")
-    caffeine_mg: Optional[Series[float]] = _num(0, 2_000, "mg", "mass")
-    alcohol_g: Optional[Series[float]] = _num(0, 500, "g", "mass")
-    magnesium_mg: Optional[Series[float]] = _num(0, 5_000, "mg", "mass")
-    calcium_mg: Optional[Series[float]] = _num(0, 10_000, "mg", "mass")
-    potassium_mg: Optional[Series[float]] = _num(0, 20_000, "mg", "mass")
-    sodium_mg: Optional[Series[float]] = _num(0, 20_000, "mg", "mass")
-    exercise_min: Optional[Series[float]] = _num(0, 1_440, "min", "time")
+    water_ml: Optional[Series[float]] = _factor("water_ml", 0, 15_000, "volume")
+    water_total_ml: Optional[Series[float]] = _factor("water_total_ml", 0, 20_000, "volume")
+    caffeine_mg: Optional[Series[float]] = _factor("caffeine_mg", 0, 2_000, "mass")
+    alcohol_g: Optional[Series[float]] = _factor("alcohol_g", 0, 500, "mass")
+    magnesium_mg: Optional[Series[float]] = _factor("magnesium_mg", 0, 5_000, "mass")
+    calcium_mg: Optional[Series[float]] = _factor("calcium_mg", 0, 10_000, "mass")
+    potassium_mg: Optional[Series[float]] = _factor("potassium_mg", 0, 20_000, "mass")
+    sodium_mg: Optional[Series[float]] = _factor("sodium_mg", 0, 20_000, "mass")
+    exercise_min: Optional[Series[float]] = _factor("exercise_min", 0, 1_440, "time")
     exercise_type: Optional[Series[str]] = _cat(EXERCISE_TYPES)
-    exercise_rpe: Optional[Series[float]] = _num(0, 10, "Borg CR10 0-10")
+    exercise_rpe: Optional[Series[float]] = _score("exercise_rpe", "Borg CR10 0-10")
     warmup: Optional[Series[pd.BooleanDtype]] = pa.Field(nullable=True)
-    stretching_min: Optional[Series[float]] = _num(0, 600, "min", "time")
-    steps: Optional[Series[pd.Int64Dtype]] = _num(0, 150_000, "steps")
-    sitting_h: Optional[Series[float]] = _num(0, 24, "h", "time")
-    posture_breaks: Optional[Series[pd.Int64Dtype]] = _num(0, 200, "breaks")
-    posture_score: Optional[Series[pd.Int64Dtype]] = _num(1, 5, "1 poor - 5 good")
-    sleep_h: Optional[Series[float]] = _num(0, 24, "h", "time")
-    stress: Optional[Series[float]] = _num(0, 10, "0-10")
+    stretching_min: Optional[Series[float]] = _factor("stretching_min", 0, 600, "time")
+    steps: Optional[Series[pd.Int64Dtype]] = _factor("steps", 0, 150_000)
+    sitting_h: Optional[Series[float]] = _factor("sitting_h", 0, 24, "time")
+    posture_breaks: Optional[Series[pd.Int64Dtype]] = _factor("posture_breaks", 0, 200)
+    posture_score: Optional[Series[pd.Int64Dtype]] = _score("posture_score", "1 poor - 5 good")
+    sleep_h: Optional[Series[float]] = _factor("sleep_h", 0, 24, "time")
+    stress: Optional[Series[float]] = _score("stress", "0-10")
     spasm_count: Optional[Series[pd.Int64Dtype]] = _num(0, None, "spasms")
     notes: Optional[Series[str]] = pa.Field(nullable=True)
 

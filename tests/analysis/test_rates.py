@@ -362,6 +362,18 @@ def test_rate_ratios_columns_and_defaults(alex):
     assert (ok["p_adjusted"] >= ok.groupby("hypothesis")["p_adjusted"].transform("min")).all()
 
 
+def test_water_from_food_and_drinks_is_one_water_hypothesis(alex):
+    """``water_total_ml`` and its share of the reference are variants of the water question: one hypothesis,
+    one test, in the primary family (the share was an exploratory hypothesis of its own before issue 10)."""
+    total = alex["water_ml"] + 700.0  # water from food on top of the drinks
+    days = alex.assign(water_total_ml=total, water_total_pct=100 * total / 2700.0)
+    table = rate_ratios(days, factors=["water_ml", "water_total_ml", "water_total_pct"])
+    assert set(table["factor"]) == {"water_ml", "water_total_ml", "water_total_pct"}
+    assert table["hypothesis"].eq("water").all() and table["family"].eq("primary").all()
+    assert (table["p_factor"] == table["p_factor"].iloc[0]).all()  # one max-T p-value for the whole hypothesis
+    assert "water_total_pct" not in set(rate_ratios(days, factors=None)["factor"])  # by default: the mL column only
+
+
 def test_rate_ratios_finds_the_planted_water_effect_in_alex(alex):
     table = rate_ratios(alex, factors=["water_ml"])
     found = table[table["p_adjusted"] <= 0.05].sort_values(["p_adjusted", "p_value"])

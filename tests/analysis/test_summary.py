@@ -174,6 +174,22 @@ def test_intake_summary_without_a_people_row() -> None:
     assert intake_summary(pd.DataFrame({"date": pd.date_range("2025-01-01", periods=2)})).empty
 
 
+def test_intakes_are_named_as_before_from_the_factor_table() -> None:
+    # the names the page printed from its own dictionary before they moved into FACTORS
+    days = pd.DataFrame({"date": pd.date_range("2025-01-01", periods=2)})
+    for column in ("water_ml", "water_total_ml", "magnesium_mg", "calcium_mg", "potassium_mg", "sodium_mg"):
+        days[column] = [100.0, 200.0]
+    table = intake_summary(days, pd.Series({"sex": "female", "birth_year": 1980}))
+    assert dict(zip(table["column"], table["nutrient"], strict=True)) == {
+        "water_ml": "Water from drinks",
+        "water_total_ml": "Water, food and drinks",
+        "magnesium_mg": "Magnesium",
+        "calcium_mg": "Calcium",
+        "potassium_mg": "Potassium",
+        "sodium_mg": "Sodium",
+    }
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # The one reference resolver
 

@@ -42,8 +42,10 @@ OLD_BIN_WIDTHS = {
     "stress": 2, "acute_chronic_ratio": 0.25,
 }  # fmt: skip
 SHARES = ["water_pct", "water_total_pct", "magnesium_pct", "calcium_pct", "potassium_pct", "sodium_pct"]
+# changed on purpose since: water_total_pct joined the water hypothesis (with the expected direction −1), like
+# water_total_ml, instead of being an exploratory hypothesis of its own
 OLD_PRIMARY = {
-    "water": ("water_ml", "water_total_ml", "water_pct"),
+    "water": ("water_ml", "water_total_ml", "water_pct", "water_total_pct"),
     "magnesium": ("magnesium_mg", "magnesium_pct"),
     "calcium": ("calcium_mg", "calcium_pct"),
     "potassium": ("potassium_mg", "potassium_pct"),
@@ -57,8 +59,9 @@ OLD_PRIMARY = {
     "alcohol": ("alcohol_g",),
 }
 OLD_DIRECTION = {
-    **dict.fromkeys(("water_ml", "water_total_ml", "water_pct", "magnesium_mg", "magnesium_pct"), -1),
-    **dict.fromkeys(("calcium_mg", "calcium_pct", "potassium_mg", "potassium_pct", "sodium_mg", "sodium_pct"), -1),
+    **dict.fromkeys(("water_ml", "water_total_ml", "water_pct", "water_total_pct"), -1),
+    **dict.fromkeys(("magnesium_mg", "magnesium_pct", "calcium_mg", "calcium_pct", "potassium_mg"), -1),
+    **dict.fromkeys(("potassium_pct", "sodium_mg", "sodium_pct"), -1),
     **dict.fromkeys(("exercise_min", "exercise_load", "acute_chronic_ratio", "unaccustomed_exercise"), 1),
     "sitting_h": 1, "posture_breaks": -1, "sleep_h": -1, "stress": 1, "caffeine_mg": 1, "alcohol_g": 1,
     "stretching_min": -1, "warmup": -1, "posture_score": -1, "exercise_rpe": 1,
@@ -135,8 +138,8 @@ def test_every_factor_of_the_daily_schema_has_a_complete_entry(name: str) -> Non
     assert entry.direction in (-1, 0, 1)
 
 
-def test_units_of_logged_columns_come_from_the_schema() -> None:
-    """The model's ``unit`` metadata is the one statement; scores show the model's range."""
+def test_units_of_logged_columns_are_the_schemas() -> None:
+    """The table states each unit once and the model's ``unit`` metadata carries it; scores show their range."""
     expected = {
         "water_ml": "mL", "water_total_ml": "mL", "caffeine_mg": "mg", "alcohol_g": "g", "magnesium_mg": "mg",
         "calcium_mg": "mg", "potassium_mg": "mg", "sodium_mg": "mg", "exercise_min": "min", "stretching_min": "min",
@@ -144,6 +147,11 @@ def test_units_of_logged_columns_come_from_the_schema() -> None:
         "exercise_rpe": "0–10", "posture_score": "1–5", "warmup": "",
     }  # fmt: skip
     assert {name: FACTORS[name].unit for name in expected} == expected
+    scores = {name: entry.scale for name, entry in FACTORS.items() if entry.kind == "score"}
+    assert scores == {"stress": (0, 10), "exercise_rpe": (0, 10), "posture_score": (1, 5)}
+    specs = field_specs("daily")
+    assert {name: (specs[name].minimum, specs[name].maximum) for name in scores} == scores  # the model's range
+    assert [name for name, entry in FACTORS.items() if entry.scale is not None] == list(scores)  # scores only
 
 
 def test_a_few_entries_by_hand() -> None:
@@ -156,14 +164,17 @@ def test_a_few_entries_by_hand() -> None:
     assert (share.label, share.kind, share.unit, share.step, share.bin_width, share.intake, share.hypothesis) == (
         "magnesium", "share", "% of reference", 10.0, 20.0, "magnesium_mg", "magnesium",
     )  # fmt: skip
-    assert FACTORS["water_total_pct"].hypothesis is None  # as before the table: not a water variant
+    # water from food and drinks as % of reference is a variant of the water question, like water_total_ml
+    # (it was an exploratory hypothesis of its own, with no expected direction, before)
+    total = FACTORS["water_total_pct"]
+    assert (total.hypothesis, total.family, total.direction, total.intake) == ("water", "primary", -1, "water_total_ml")
     stress = FACTORS["stress"]
     assert (stress.kind, stress.unit, stress.step, stress.step_unit, stress.phrase) == (
         "score", "0–10", 1.0, "point", "rated your stress {per} higher",
     )  # fmt: skip
-    load = FACTORS["exercise_load"]
+    load = FACTORS["exercise_load"]  # one spelling on charts and in sentences (was "min × effort", "min x RPE")
     assert (load.unit, load.step_unit, load.step, load.bin_width, load.hypothesis) == (
-        "min × effort", "min x RPE", 100.0, None, "exercise",
+        "min × RPE", "min × RPE", 100.0, None, "exercise",
     )  # fmt: skip
     warmup = FACTORS["warmup"]
     assert (warmup.kind, warmup.step, warmup.phrase, warmup.family, warmup.direction) == (
@@ -231,6 +242,7 @@ def test_families_directions_intakes_targets_and_outcome_labels_are_unchanged() 
     assert PRIMARY_HYPOTHESES == OLD_PRIMARY and list(PRIMARY_HYPOTHESES) == list(OLD_PRIMARY)
     assert EXPECTED_DIRECTION == OLD_DIRECTION
     assert INTAKE_COLUMNS == OLD_INTAKES and list(INTAKE_COLUMNS) == list(OLD_INTAKES)  # order: the report's rows
+    assert [name for name, entry in FACTORS.items() if entry.nutrient] == list(OLD_INTAKES)  # every intake named
     assert TARGET_COLUMNS == OLD_TARGETS and list(TARGET_COLUMNS) == list(OLD_TARGETS)
     assert OUTCOME_LABELS == OLD_OUTCOME_LABELS
     assert set(TARGET_COLUMNS.values()) <= set(field_specs("people"))  # every target is a column of `people`
@@ -240,7 +252,8 @@ def test_families_directions_intakes_targets_and_outcome_labels_are_unchanged() 
     ("name", "hypothesis"),
     [("water_pct", ("water", "primary")), ("unaccustomed_exercise", ("exercise", "primary")),
      ("steps", ("steps", "exploratory")), ("on_physio", ("on_physio", "primary")),
-     ("water_total_pct", ("water_total_pct", "exploratory")), ("banana", ("banana", "exploratory"))],
+     ("water_total_pct", ("water", "primary")), ("water_total_ml", ("water", "primary")),
+     ("banana", ("banana", "exploratory"))],
 )  # fmt: skip
 def test_hypothesis_of_reads_the_table(name: str, hypothesis: tuple[str, str]) -> None:
     assert hypothesis_of(name) == hypothesis
@@ -261,8 +274,9 @@ RENDERINGS = [
      "per 2 breaks", "On days after you took 1500 more posture breaks", "breaks"),
     ("steps", "steps per 1", "steps per 2", "1", "per 1", "per 2", "On days after you walked 1500 more steps",
      "steps"),
-    ("exercise_load", "exercise load per 1 min × effort", "exercise load per 2 min × effort", "1", "per 1 min x RPE",
-     "per 2 min x RPE", "On days after you had an exercise load 1500 min x RPE higher", "min × effort"),
+    # changed on purpose: one spelling, "min × RPE", where charts said "min × effort" and sentences "min x RPE"
+    ("exercise_load", "exercise load per 1 min × RPE", "exercise load per 2 min × RPE", "1", "per 1 min × RPE",
+     "per 2 min × RPE", "On days after you had an exercise load 1500 min × RPE higher", "min × RPE"),
     ("warmup", "warmup", "warmup per 2", "1", "on days with it", "per 2", "On days after you warmed up", ""),
     ("unaccustomed_exercise", "unaccustomed exercise", "unaccustomed exercise per 2", "1", "on days with it",
      "per 2", "On days after you did unaccustomed exercise", ""),
