@@ -19,6 +19,7 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_svg import FigureCanvasSVG, RendererSVG
 from matplotlib.figure import Figure
 from matplotlib.layout_engine import LayoutEngine
+from matplotlib.ticker import FixedFormatter, FixedLocator, NullLocator
 
 __all__ = ["WIDTH", "Chart", "draw", "figure_svg"]
 
@@ -76,15 +77,16 @@ def _prefix_ids(svg: str, key: str) -> str:
 def figure_svg(fig: Figure, *, key: str) -> Markup:
     """``fig`` as an ``<svg>`` element (no XML prologue), with ids made unique by ``key``.
 
-        Examples
-        --------
-        >>> from matplotlib.figure import Figure
-    from matplotlib.layout_engine import LayoutEngine
-        >>> fig = Figure(figsize=(2, 1))
-        >>> _ = fig.subplots().set_title("<b> & more")
-        >>> svg = figure_svg(fig, key="doctest")
-        >>> svg.startswith("<svg"), "&lt;b&gt; &amp; more" in svg, 'id="doctest-figure_1"' in svg
-        (True, True, True)
+            Examples
+            --------
+            >>> from matplotlib.figure import Figure
+        from matplotlib.layout_engine import LayoutEngine
+    from matplotlib.ticker import FixedFormatter, FixedLocator, NullLocator
+            >>> fig = Figure(figsize=(2, 1))
+            >>> _ = fig.subplots().set_title("<b> & more")
+            >>> svg = figure_svg(fig, key="doctest")
+            >>> svg.startswith("<svg"), "&lt;b&gt; &amp; more" in svg, 'id="doctest-figure_1"' in svg
+            (True, True, True)
     """
     buffer = io.StringIO()
     settings: dict[str, Any] = {**_RC, "svg.hashsalt": key, **_NO_AUTOMATIC_LAYOUT}
@@ -120,7 +122,8 @@ class _OneAxes(LayoutEngine):
 
     Constrained layout does the same in two rounds of measurement; the second corrects for tick labels that
     changed with the size of the Axes. The tight box taken before the SVG is written includes anything that
-    still reaches further, so nothing is cut off.
+    still reaches further, so nothing is cut off. The ticks are then worked out for the final size and kept
+    (fixed locations and labels), so that the tight box and the draw do not locate and format them again.
     """
 
     _adjust_compatible = False
@@ -142,6 +145,13 @@ class _OneAxes(LayoutEngine):
         left, right = inner.x0 - outer.x0 + pad, outer.x1 - inner.x1 + pad
         bottom, top = inner.y0 - outer.y0 + pad, outer.y1 - inner.y1 + pad
         ax.set_position((left / width, bottom / height, 1 - (left + right) / width, 1 - (bottom + top) / height))
+        for axis in (ax.xaxis, ax.yaxis):  # the ticks of the final size, worked out once for the box and the draw
+            locations = [float(v) for v in axis.get_majorticklocs()]
+            formatter = axis.get_major_formatter()
+            labels = formatter.format_ticks(locations)
+            if formatter.get_offset() == "" and isinstance(axis.get_minor_locator(), NullLocator):
+                axis.set_major_locator(FixedLocator(locations))
+                axis.set_major_formatter(FixedFormatter(labels))
 
 
 def _save_svg(fig: Figure, buffer: io.StringIO) -> None:
