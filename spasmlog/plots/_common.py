@@ -6,16 +6,19 @@ days, display-only rolling means) and name things the way people read them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any, Literal
 
 import matplotlib.dates as mdates
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
+from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
 from matplotlib.legend import Legend
+from matplotlib.path import Path
 from matplotlib.transforms import offset_copy
 
 from spasmlog import _checks
@@ -29,7 +32,9 @@ __all__ = [
     "check_choice",
     "check_columns",
     "check_frame",
+    "compound",
     "date_axis",
+    "detached_figures",
     "factor_unit",
     "legend_below",
     "new_axes",
@@ -37,6 +42,7 @@ __all__ = [
     "one_person",
     "outcome_label",
     "per_label",
+    "rectangles",
     "rolling_mean",
     "runs",
 ]
@@ -151,19 +157,86 @@ def one_person(data: pd.DataFrame, person: str | None, name: str, function: str)
     return data[ids == str(person)], str(person)
 
 
+_DETACHED: ContextVar[bool] = ContextVar("spasmlog_detached_figures", default=False)
+
+
+@contextmanager
+def detached_figures() -> Iterator[None]:
+    """Inside ``with detached_figures():`` the charts make their figures without pyplot.
+
+    A figure a chart makes by itself is a pyplot figure, so that a notebook shows it; a program that only
+    writes the figure out (the report) has no use for pyplot's registry, its import or a figure to close.
+    """
+    token = _DETACHED.set(True)
+    try:
+        yield
+    finally:
+        _DETACHED.reset(token)
+
+
+def _figure(figsize: tuple[float, float], layout: Literal["constrained", "none"]) -> Figure:
+    engine: Any = layout  # "none" (no engine, whatever the rcParams say) is valid; matplotlib's stubs omit it
+    if _DETACHED.get():
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+        figure = Figure(figsize=figsize, layout=engine)
+        FigureCanvasAgg(figure)  # the canvas pyplot gives a figure off screen: charts may measure text on it
+        return figure
+    import matplotlib.pyplot as plt  # only for figures a person may show: pyplot's import is not free
+
+    return plt.figure(figsize=figsize, layout=engine)
+
+
 def new_axes(ax: Axes | None, figsize: tuple[float, float]) -> Axes:
     """``ax``, or the Axes of a new figure of ``figsize`` inches (never the caller's current Axes)."""
     if ax is not None:
         return ax
-    figure = plt.figure(figsize=figsize, layout="constrained")
-    return figure.add_subplot()
+    return _figure(figsize, "constrained").add_subplot()
 
 
-def new_figure(fig: Figure | None, figsize: tuple[float, float]) -> Figure:
-    """``fig`` as given (the chart adds its Axes to it), or a new figure of ``figsize`` with constrained layout."""
+def new_figure(
+    fig: Figure | None, figsize: tuple[float, float], *, layout: Literal["constrained", "none"] = "constrained"
+) -> Figure:
+    """``fig`` as given (the chart adds its Axes to it), or a new figure of ``figsize``, with constrained layout
+    unless ``layout="none"`` (a chart that places its Axes itself)."""
     if fig is not None:
         return fig
-    return plt.figure(figsize=figsize, layout="constrained")
+    return _figure(figsize, layout)
+
+
+def rectangles(left: np.ndarray, right: np.ndarray, bottom: np.ndarray, top: np.ndarray) -> Path:
+    """Axis-aligned rectangles as one compound path: one closed subpath each, counter-clockwise.
+
+    Hundreds of rectangles of one colour (a day each) drawn as one path cost one draw call and one SVG
+    element instead of hundreds. Each rectangle is five vertices (the last closes it), starting with a
+    ``MOVETO``: rectangle ``i`` is ``path.vertices[5 * i : 5 * i + 5]``.
+
+    Examples
+    --------
+    >>> path = rectangles(np.array([0.0, 2.0]), np.array([1.0, 3.0]), np.zeros(2), np.array([5.0, 7.0]))
+    >>> path.vertices[5:9].tolist()
+    [[2.0, 0.0], [3.0, 0.0], [3.0, 7.0], [2.0, 7.0]]
+    """
+    x0, x1, y0, y1 = (np.asarray(v, dtype="float64").ravel() for v in (left, right, bottom, top))
+    corners = np.stack(
+        [np.column_stack([x0, y0]), np.column_stack([x1, y0]), np.column_stack([x1, y1]),
+         np.column_stack([x0, y1]), np.column_stack([x0, y0])],
+        axis=1,
+    ).reshape(-1, 2)  # fmt: skip
+    codes = np.tile([Path.MOVETO, Path.LINETO, Path.LINETO, Path.LINETO, Path.CLOSEPOLY], len(x0))
+    return Path(corners, codes.astype(Path.code_type))
+
+
+def compound(paths: Sequence[Path], **options: Any) -> PolyCollection:
+    """One ``PolyCollection`` whose paths are ``paths`` as given (compound paths such as :func:`rectangles`).
+
+    A ``PolyCollection`` rather than a ``PathCollection`` (scatter's artist), so that a legend shows it as a
+    filled box. ``options`` are the collection's properties (``facecolors=``, ``hatch=``, ``gid=`` ...).
+    """
+    collection = PolyCollection([], **options)
+    codes: list[Any] = [p.codes for p in paths]  # matplotlib's stubs type codes as a list of int
+    collection.set_verts_and_codes([p.vertices for p in paths], codes)
+    return collection
 
 
 def legend_below(

@@ -19,6 +19,7 @@ from typing import Any, cast
 import matplotlib as mpl
 import numpy as np
 from cycler import cycler
+from matplotlib.cm import ScalarMappable
 from matplotlib.colors import BoundaryNorm, Colormap, ListedColormap, Normalize
 
 __all__ = [
@@ -34,6 +35,7 @@ __all__ = [
     "MISSING_HATCH",
     "NO_EFFECT",
     "RC",
+    "class_scale",
     "count_classes",
     "count_cmap",
     "style",
@@ -145,3 +147,20 @@ def count_classes(maximum: float, *, zero: bool) -> tuple[Colormap, Normalize, l
     norm = BoundaryNorm(bounds, classes)
     ticks = [(lo + hi) / 2 for lo, hi in pairwise(bounds)]
     return cmap, norm, ticks, labels
+
+
+def class_scale(cmap: Colormap) -> tuple[ScalarMappable, list[float]]:
+    """The classes of :func:`count_classes` as a colour bar draws them: one box of equal height per class,
+    class ``k`` from ``k`` to ``k + 1``; also the middle of each box, where its label goes.
+
+    A colour bar of the ``BoundaryNorm`` itself shows the same boxes, through a scale that sends every
+    point through a Python function; counting in classes keeps the colour bar's axis linear.
+
+    Examples
+    --------
+    >>> cmap, _, _, labels = count_classes(340, zero=False)
+    >>> scale, ticks = class_scale(cmap)
+    >>> ticks[:2], scale.to_rgba(ticks[0]) == cmap(0), len(ticks) == len(labels)
+    ([0.5, 1.5], True, True)
+    """
+    return ScalarMappable(norm=Normalize(0, cmap.N), cmap=cmap), [k + 0.5 for k in range(cmap.N)]

@@ -360,18 +360,18 @@ def _kind_of(table: pd.DataFrame) -> str:
     )
 
 
-def _strongest(rows: pd.DataFrame, alpha: float, *, prefer: str | None = None) -> pd.Series:
+def _strongest(table: pd.DataFrame, candidates: np.ndarray, alpha: float, *, prefer: str | None = None) -> pd.Series:
     """The row of a hypothesis that the forest plot shows: the smallest ``p_adjusted``, ties by ``p_value``.
 
-    With ``prefer`` (a session table's ``term``), that row stands for the hypothesis unless another one is a
+    ``candidates`` are the positions in ``table`` of the hypothesis' usable rows, in that order. With
+    ``prefer`` (a session table's ``term``), that row stands for the hypothesis unless another one is a
     finding: the days after a session are the question a session analysis asks first.
     """
-    ranked = rows.sort_values(["p_adjusted", "p_value"], kind="stable", na_position="last")
-    if prefer is not None and not is_finding(ranked["p_adjusted"], alpha).any():
-        preferred = ranked[ranked["term"] == prefer]
+    if prefer is not None and not is_finding(table["p_adjusted"].to_numpy()[candidates], alpha).any():
+        preferred = candidates[table["term"].to_numpy(dtype=object)[candidates] == prefer]
         if len(preferred):
-            return preferred.iloc[0]
-    return ranked.iloc[0]
+            return table.iloc[preferred[0]]
+    return table.iloc[candidates[0]]
 
 
 def _hypotheses(table: pd.DataFrame, kind: str, alpha: float) -> list[_Hypothesis]:
@@ -389,20 +389,25 @@ def _hypotheses(table: pd.DataFrame, kind: str, alpha: float) -> list[_Hypothesi
         names = table["intervention"].astype(str)
         families = pd.Series(PRIMARY, index=table.index)
     out = []
-    for name in dict.fromkeys(names):
-        mine = (names == name).to_numpy()
-        family = str(families[mine].iloc[0])
+    name_of, family_of = names.to_numpy(dtype=object), families.to_numpy(dtype=object)
+    # every row ranked once by p_adjusted, then p_value (stable, so each hypothesis' rows keep that order)
+    ranked = np.asarray(
+        table.reset_index(drop=True).sort_values(["p_adjusted", "p_value"], kind="stable", na_position="last").index
+    )
+    for name in dict.fromkeys(name_of):
+        mine = name_of == name
+        family = str(family_of[mine][0])
         if kind != "rates" or name.startswith("on_"):
             group = "interventions"
         else:
             group = "suspects" if family == PRIMARY else "exploratory"
-        rows = table[mine & usable]
-        if rows.empty:
+        candidates = ranked[(mine & usable)[ranked]]
+        if not len(candidates):
             status = table.loc[mine, "status"].astype(str).tolist() if "status" in table.columns else []
             reason = next((s for s in status if s != "ok"), "not estimated")
             out.append(_Hypothesis(name, kind, group, factor_label(name), None, reason))
             continue
-        row = _strongest(rows, alpha, prefer="after" if kind == "sessions" else None)
+        row = _strongest(table, candidates, alpha, prefer="after" if kind == "sessions" else None)
         if kind == "rates":
             factor = str(row["factor"])
             per = row["per"] if "per" in row.index and pd.notna(row["per"]) else None

@@ -23,14 +23,14 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
-from matplotlib.cm import ScalarMappable
 from matplotlib.figure import Figure
-from matplotlib.patches import Patch, Polygon, Rectangle
+from matplotlib.patches import Patch, PathPatch, Polygon, Rectangle
+from matplotlib.path import Path
 
 from spasmlog import _checks
 from spasmlog.logformat.schemas import BODY_REGIONS
 from spasmlog.plots._common import check_columns, check_frame, new_figure, one_person
-from spasmlog.plots._style import count_classes, style
+from spasmlog.plots._style import class_scale, count_classes, style
 
 __all__ = ["AXIAL_REGIONS", "VIEWS", "body_map", "region_counts"]
 
@@ -47,6 +47,16 @@ VIEWS: dict[str, tuple[str, ...]] = {
 _BODY = "#EBEBEB"
 _OUTLINE = "#8A8A8A"
 _MID = 0.8  # half-width of the central strip of axial regions
+# the layout, in inches
+_VIEW_H = 5.6  # a view: 107 units of height (the body and the side names under it)
+_VIEW_W = _VIEW_H * 42 / 107  # and 42 of width, at the same scale
+_LEFT = 0.3
+_GAP = 0.8  # between the views
+_KEY_GAP = 0.35
+_KEY_W = 0.17  # the colour key
+_KEY_TEXT = 1.05  # its class labels and its title
+_TOP = 0.75  # the title and the names of the views
+_BOTTOM = 0.45  # the caption and the legend
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -258,14 +268,28 @@ def _patch(ax: Axes, shape: np.ndarray, gid: str, label: str, colour: object) ->
         return
     patch = Polygon(shape, closed=True, facecolor=colour, edgecolor="white", linewidth=0.7, zorder=3, label=label)
     patch.set_gid(gid)
-    ax.add_patch(patch)
+    ax.add_artist(patch)  # not add_patch: the limits are set by hand, and updating them costs a path walk each
+
+
+def _counter_clockwise(shape: np.ndarray) -> np.ndarray:
+    """``shape`` with its points in counter-clockwise order (positive shoelace area)."""
+    x, y = shape[:, 0], shape[:, 1]
+    area = np.dot(x, np.roll(y, -1)) - np.dot(y, np.roll(x, -1))
+    return shape if area > 0 else shape[::-1]
+
+
+def _outline(view: str) -> Path:
+    """The silhouette of a view as one path of closed shapes, all turning the same way, so that filled
+    (non-zero rule) the overlapping parts stay filled."""
+    shapes = [_counter_clockwise(shape) for shape in _silhouette(view)]
+    return Path.make_compound_path(*(Path(shape, closed=True) for shape in shapes))
 
 
 def _draw_view(ax: Axes, view: Literal["front", "back"], counts: pd.Series, colour_of: dict[str, object]) -> None:
-    for shape in _silhouette(view):  # outlines first, then the fills over them: one clean outer outline
-        ax.add_patch(Polygon(shape, closed=True, facecolor="none", edgecolor=_OUTLINE, linewidth=2.0, zorder=1))
-    for shape in _silhouette(view):
-        ax.add_patch(Polygon(shape, closed=True, facecolor=_BODY, edgecolor="none", zorder=2))
+    silhouette = _outline(view)
+    # the outline first, then the fill over it: one clean outer outline
+    ax.add_artist(PathPatch(silhouette, facecolor="none", edgecolor=_OUTLINE, linewidth=2.0, zorder=1))
+    ax.add_artist(PathPatch(silhouette, facecolor=_BODY, edgecolor="none", zorder=2))
     # front: the person faces you, their right is on your left; back: their right is on your right
     viewer_left = "right" if view == "front" else "left"
     viewer_right = "left" if view == "front" else "right"
@@ -335,7 +359,7 @@ def body_map(spasms: pd.DataFrame, *, person: str | None = None, fig: Figure | N
     rows, who = one_person(table, person, "spasms", "body_map")
     counts = region_counts(rows)
     maximum = max(int(counts.max()) if len(counts) else 0, 1)
-    cmap, norm, ticks, labels = count_classes(maximum, zero=False)
+    cmap, norm, _, labels = count_classes(maximum, zero=False)
     colour_of: dict[str, object] = {str(gid): (cmap(norm(n)) if n > 0 else _BODY) for gid, n in counts.items()}
     side = (
         rows["side"].astype("string") if "side" in rows.columns else pd.Series(pd.NA, index=rows.index, dtype="string")
@@ -343,35 +367,50 @@ def body_map(spasms: pd.DataFrame, *, person: str | None = None, fig: Figure | N
     paired = ~rows["body_region"].isin([*AXIAL_REGIONS, "other"])
     doubled = int(((side == "both").fillna(False) | (paired & ~side.isin(["left", "right"]).fillna(False))).sum())
     with style():
-        fig = new_figure(fig, (7.0, 6.4))
-        front, back = fig.subplots(1, 2)
+        # a fixed layout, in inches from the top left: the views have a fixed shape, nothing has to be measured
+        size = (_LEFT + 2 * _VIEW_W + _GAP + _KEY_GAP + _KEY_W + _KEY_TEXT, _TOP + _VIEW_H + _BOTTOM)
+        fig = new_figure(fig, size, layout="none")
+
+        def place(x: float, top: float, w: float, h: float) -> tuple[float, float, float, float]:
+            return x / size[0], 1 - (top + h) / size[1], w / size[0], h / size[1]
+
+        front = fig.add_axes(place(_LEFT, _TOP, _VIEW_W, _VIEW_H))
+        back = fig.add_axes(place(_LEFT + _VIEW_W + _GAP, _TOP, _VIEW_W, _VIEW_H))
         _draw_view(front, "front", counts, colour_of)
         _draw_view(back, "back", counts, colour_of)
         box = Rectangle((11.5, 1.0), 8.5, 8.0, facecolor=colour_of["other"], edgecolor=_OUTLINE, linewidth=1.0)
         box.set_gid("other")
         box.set_label("other")
-        back.add_patch(box)
+        back.add_artist(box)
         back.text(15.75, 5.0, f"other\n{int(counts['other'])}", ha="center", va="center", fontsize=8)
-        bar = fig.colorbar(ScalarMappable(norm=norm, cmap=cmap), ax=[front, back], shrink=0.6, aspect=20, pad=0.02)
+        key_h = 0.6 * _VIEW_H
+        key = fig.add_axes(place(size[0] - _KEY_TEXT - _KEY_W, _TOP + (_VIEW_H - key_h) / 2, _KEY_W, key_h))
+        scale, ticks = class_scale(cmap)
+        bar = fig.colorbar(scale, cax=key)
         bar.set_ticks(ticks, labels=labels)
         bar.ax.tick_params(labelsize=8, length=0)
         bar.set_label("spasms logged in the region", fontsize=9)
         fig.legend(
             handles=[Patch(facecolor=_BODY, edgecolor=_OUTLINE, label="no spasms logged")],
-            loc="outside lower right",
+            loc="lower right",
+            bbox_to_anchor=(1.0, 0.0),
             fontsize=8,
         )
         fig.suptitle(
             (f"Where spasms happen — {who}" if who else "Where spasms happen") + f" ({len(rows)} spasms)",
-            x=0.02,
+            x=0.1 / size[0],
+            y=1 - 0.1 / size[1],
             ha="left",
+            va="top",
             fontweight="bold",
         )
         fig.supxlabel(
             f"{doubled} spasms on both sides, or without a side in a paired region, count on each side.",
             fontsize=8,
-            x=0.02,
+            x=0.1 / size[0],
+            y=0.1 / size[1],
             ha="left",
+            va="bottom",
             color="#444444",
         )
     return fig

@@ -17,7 +17,6 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.backend_bases import RendererBase
 from matplotlib.cm import ScalarMappable
-from matplotlib.collections import PolyCollection
 from matplotlib.colors import Normalize, to_rgba
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
@@ -30,11 +29,13 @@ from spasmlog.plots._common import (
     check_choice,
     check_columns,
     check_frame,
+    compound,
     date_axis,
     new_axes,
     new_figure,
     one_person,
     outcome_label,
+    rectangles,
     rolling_mean,
     runs,
 )
@@ -45,6 +46,7 @@ from spasmlog.plots._style import (
     MISSING,
     MISSING_EDGE,
     MISSING_HATCH,
+    class_scale,
     count_classes,
     count_cmap,
     style,
@@ -58,6 +60,15 @@ _MEANS = [(COLORS["blue"], "-", 1.6), (COLORS["vermillion"], "--", 2.0), (COLORS
 _SPANS = [COLORS["green"], COLORS["orange"], COLORS["purple"], COLORS["sky"], COLORS["yellow"], COLORS["grey"]]
 _SPAN_HATCHES = ["/", "\\", ".", "x", "+", "-"]
 _WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+# the calendar's layout, in inches: a day's square, margins around the bands
+_CELL = 0.145
+_PAD = 0.1
+_TITLE = 0.3  # the title, under the top margin
+_WEEKDAY_W = 0.45  # weekday names left of the bands
+_SCALE_W = 1.25  # the colour bar, its classes and its label right of the bands
+_CALENDAR_HEAD = 2.4  # squares above a band for its month names (two lines: "Jan" and the year)
+_CALENDAR_BAND = 7 + _CALENDAR_HEAD  # from the top of one band's month names to the next's
+_LEGEND_H = 0.45
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -118,14 +129,11 @@ def _draw_days(
     heights = values.to_numpy(dtype="float64")
     if kind == "bars":
         left = x[known] - bar_width * day / 2
-        right = left + bar_width * day
         top = heights[known]
-        verts = np.stack(
-            [np.column_stack([left, np.zeros_like(top)]), np.column_stack([left, top]),
-             np.column_stack([right, top]), np.column_stack([right, np.zeros_like(top)])],
-            axis=1,
+        bars = compound(
+            [rectangles(left, left + bar_width * day, np.zeros_like(top), top)],
+            facecolors=_BAR, edgecolors="none", alpha=0.75, label=label, zorder=2,
         )  # fmt: skip
-        bars = PolyCollection(list(verts), facecolors=_BAR, edgecolors="none", alpha=0.75, label=label, zorder=2)
         bars.set_gid("daily")
         ax.add_collection(bars)
     else:
@@ -139,20 +147,16 @@ def _draw_days(
             x, mean.to_numpy(), color=colour, linestyle=linestyle, linewidth=width,
             label=f"{window}-day mean", gid=f"mean_{window}", zorder=3,
         )  # fmt: skip
-    gaps = runs(~logged.to_numpy())
-    if gaps:
-        strip = ax.broken_barh(
-            [(x[a] - day / 2, (b - a + 1) * day) for a, b in gaps],
-            (0, 0.04),
-            transform=ax.get_xaxis_transform(),
-            facecolors=MISSING,
-            edgecolors=MISSING_EDGE,
-            hatch=MISSING_HATCH,
-            linewidth=0.5,
-            label="not logged",
-            zorder=4,
-        )
+    gaps = np.array(runs(~logged.to_numpy()), dtype="int64").reshape(-1, 2)
+    if len(gaps):
+        left, right = x[gaps[:, 0]] - day / 2, x[gaps[:, 1]] + day / 2
+        strip = compound(
+            [rectangles(left, right, np.zeros(len(gaps)), np.full(len(gaps), 0.04))],
+            transform=ax.get_xaxis_transform(), facecolors=MISSING, edgecolors=MISSING_EDGE, hatch=MISSING_HATCH,
+            linewidths=0.5, label="not logged", zorder=4,
+        )  # fmt: skip
         strip.set_gid("not_logged")
+        ax.add_collection(strip)
     ax.autoscale_view()
 
 
@@ -245,11 +249,13 @@ def trend(
     Returns
     -------
     matplotlib.axes.Axes
-        Inspection hooks: the daily bars are one ``PolyCollection`` with gid ``"daily"`` (one rectangle per
-        logged day; with ``kind="points"`` a scatter with that gid); the means are lines with gids
+        Inspection hooks: the daily bars are one ``PolyCollection`` with gid ``"daily"`` holding one compound
+        path, a rectangle per logged day (a subpath each; with ``kind="points"`` a scatter with that gid); the
+        means are lines with gids
         ``"mean_7"``, ``"mean_28"``; each intervention period is an ``axvspan`` rectangle in ``ax.patches``
         whose gid is its column (``"on_magnesium_glycinate"``) and whose first period carries its plain name
-        as legend label; days not logged are a hatched strip along the bottom, gid ``"not_logged"``.
+        as legend label; days not logged are a hatched strip along the bottom, gid ``"not_logged"`` (one
+        compound path, a rectangle per run of days not logged).
 
     Notes
     -----
@@ -263,7 +269,8 @@ def trend(
     >>> import spasmlog
     >>> daily = spasmlog.daily_table(spasmlog.load_sample("alex"))
     >>> ax = trend(daily)
-    >>> len(ax.collections[0].get_paths()) == int(daily["logged"].sum())
+    >>> from matplotlib.path import Path
+    >>> int((ax.collections[0].get_paths()[0].codes == Path.MOVETO).sum()) == int(daily["logged"].sum())
     True
     >>> sorted({p.get_label() for p in ax.patches if p.get_gid().startswith("on_")} - {"_nolegend_"})
     ['calf stretching programme', 'magnesium glycinate', 'sports massage']
@@ -343,15 +350,20 @@ def calendar(
     months_per_row : int
         Months per band (12: one band per year of the log, starting at its first month; 1: one band per month).
     fig : matplotlib.figure.Figure, optional
-        Where to draw (a new figure when not given); one Axes per band is added to it.
+        Where to draw (a new figure when not given); one Axes per band and the colour bar are placed on it, in
+        the proportions of the figure the chart would make.
 
     Returns
     -------
     matplotlib.figure.Figure
-        Inspection hooks: each band is an Axes with gid ``"band_<i>"``; on it the logged days are one
-        ``QuadMesh`` with gid ``outcome`` (a 7 × weeks array, masked where no logged day falls), and the
-        days not logged (or logged without a value of ``outcome``) are one hatched ``PolyCollection``
-        with gid ``"not_logged"`` (white, hatched ``////``). Days outside the person's span are not drawn.
+        Inspection hooks: the bands are drawn one under the other on one Axes with gid ``"calendar"`` (y
+        pointing down): the day in week column ``c`` and weekday row ``r`` (0 Monday ... 6 Sunday) of band
+        ``b`` is the unit square from ``(c, r + 2.4 + 9.4 * b)``. The logged days are one ``PolyCollection``
+        with gid ``outcome``: one compound path per colour of the scale (its facecolour), a square per day of
+        that colour. The days not logged (or logged without a value of ``outcome``) are one hatched
+        ``PolyCollection`` with gid ``"not_logged"`` (white, hatched ``////``), one compound path of squares.
+        The month names are texts with gid ``"month"`` (``"Sep\n2024"`` where a year starts), the weekday
+        names of each band texts with gid ``"weekday"``. Days outside the person's span are not drawn.
 
     Notes
     -----
@@ -364,11 +376,13 @@ def calendar(
     >>> import spasmlog
     >>> daily = spasmlog.daily_table(spasmlog.load_sample("alex"))
     >>> fig = calendar(daily)
-    >>> [ax.get_gid() for ax in fig.axes if ax.get_gid()]
-    ['band_0', 'band_1']
-    >>> mesh = fig.axes[0].collections[0]
-    >>> mesh.get_gid(), mesh.get_array().shape[0]
-    ('spasm_count', 7)
+    >>> ax = fig.axes[0]
+    >>> ax.get_gid(), [text.get_text() for text in ax.texts if text.get_gid() == "weekday"].count("Mon")  # bands
+    ('calendar', 2)
+    >>> from matplotlib.path import Path
+    >>> squares = sum(int((path.codes == Path.MOVETO).sum()) for path in ax.collections[0].get_paths())
+    >>> ax.collections[0].get_gid(), squares == int(daily["logged"].sum())
+    ('spasm_count', True)
     """
     if not (isinstance(months_per_row, int) and not isinstance(months_per_row, bool) and 1 <= months_per_row <= 24):
         _checks.fail("calendar", "months_per_row", months_per_row, "a whole number from 1 to 24")
@@ -380,59 +394,68 @@ def calendar(
     maximum = float(np.nanmax(values[shown])) if shown.any() else 0.0
     whole = bool(np.all(np.mod(values[shown], 1) == 0))
     if whole:
-        cmap, norm, ticks, tick_labels = count_classes(maximum, zero=True)
+        cmap, norm, _, tick_labels = count_classes(maximum, zero=True)
     else:
-        cmap, norm, ticks, tick_labels = count_cmap(), Normalize(0, max(maximum, 1e-9)), [], []
+        cmap, norm, tick_labels = count_cmap(), Normalize(0, max(maximum, 1e-9)), []
+    colours = np.zeros((len(values), 4))
+    colours[shown] = cmap(norm(values[shown]))
     unrecorded = bool((logged.to_numpy() & np.isnan(values)).any())
     n_bands = int(band.max()) + 1
     width = int(column.max()) + 1
-    cell = 0.13
+    y = row + _CALENDAR_HEAD + band * _CALENDAR_BAND  # the bands one under the other, in one Axes
+    # a fixed layout, in inches, for a chart whose geometry is known: nothing has to be measured
+    grid_w, grid_h = (width + 1) * _CELL, (n_bands * _CALENDAR_BAND + 0.2) * _CELL
+    size = (max(4.5, _WEEKDAY_W + grid_w + _SCALE_W), _PAD + _TITLE + grid_h + _LEGEND_H)
     with style():
-        fig = new_figure(fig, (max(4.5, width * cell + 1.8), n_bands * (7 * cell + 0.4) + 0.8))
-        axes = fig.subplots(n_bands, 1, squeeze=False)[:, 0]
-        for b, ax in enumerate(axes):
-            ax.set_gid(f"band_{b}")
-            mine = band == b
-            columns = int(column[mine].max()) + 1
-            grid = np.full((7, columns), np.nan)
-            here = mine & shown
-            grid[row[here], column[here]] = values[here]
-            mesh = ax.pcolormesh(
-                np.arange(columns + 1), np.arange(8), np.ma.masked_invalid(grid), cmap=cmap, norm=norm,
-                edgecolors="white", linewidth=0.6,
+        fig = new_figure(fig, size, layout="none")
+
+        def place(x: float, top: float, w: float, h: float) -> tuple[float, float, float, float]:
+            """Inches from the top left of the figure as a rectangle in figure coordinates."""
+            return x / size[0], 1 - (top + h) / size[1], w / size[0], h / size[1]
+
+        ax = fig.add_axes(place(_WEEKDAY_W, _PAD + _TITLE, grid_w, grid_h))
+        ax.set_gid("calendar")
+        ax.set_axis_off()
+        here = np.flatnonzero(shown)
+        shades, which = np.unique(colours[here], axis=0, return_inverse=True)
+        which = which.ravel()
+        order = np.argsort([values[here][which == k].min() for k in range(len(shades))], kind="stable")
+        squares = [
+            rectangles(column[days], column[days] + 1, y[days], y[days] + 1)
+            for days in (here[which == k] for k in order)
+        ]
+        cells = compound(squares, facecolors=shades[order], edgecolors="white", linewidths=0.6)
+        cells.set_gid(outcome)
+        ax.add_collection(cells, autolim=False)
+        gaps = np.flatnonzero(~shown)
+        if len(gaps):
+            missing = compound(
+                [rectangles(column[gaps], column[gaps] + 1, y[gaps], y[gaps] + 1)],
+                facecolors=MISSING, edgecolors=MISSING_EDGE, hatch=MISSING_HATCH, linewidths=0.4,
             )  # fmt: skip
-            mesh.set_gid(outcome)
-            gaps = mine & ~shown
-            if gaps.any():
-                c, r = column[gaps], row[gaps]
-                squares = np.stack([np.column_stack([c, r]), np.column_stack([c + 1, r]),
-                                    np.column_stack([c + 1, r + 1]), np.column_stack([c, r + 1])], axis=1)  # fmt: skip
-                missing = PolyCollection(
-                    list(squares.astype("float64")), facecolors=MISSING, edgecolors=MISSING_EDGE, hatch=MISSING_HATCH,
-                    linewidths=0.4,
-                )  # fmt: skip
-                missing.set_gid("not_logged")
-                ax.add_collection(missing)
-            ax.set_xlim(-0.5, width + 0.5)
-            ax.set_ylim(7.2, -0.2)
-            ax.set_aspect("equal")
-            ax.set_yticks(np.arange(7) + 0.5, [d if i % 2 == 0 else "" for i, d in enumerate(_WEEKDAYS)], fontsize=7)
-            here_labels = [(pos, text) for k, pos, text in labels if k == b]
-            ax.xaxis.tick_top()
-            ax.set_xticks([p for p, _ in here_labels], [t for _, t in here_labels], fontsize=8)
-            ax.tick_params(length=0, pad=2)
-            for spine in ax.spines.values():
-                spine.set_visible(False)
-        bar = fig.colorbar(
-            ScalarMappable(norm=norm, cmap=cmap),
-            ax=list(axes),
-            shrink=0.9 if n_bands > 1 else 1.0,
-            aspect=12 * max(n_bands, 1),
-            pad=0.01,
-        )
-        bar.set_label(outcome_label(outcome), fontsize=9)
+            missing.set_gid("not_logged")
+            ax.add_collection(missing, autolim=False)
+        for b in range(n_bands):
+            top = _CALENDAR_HEAD + b * _CALENDAR_BAND
+            for r in range(0, 7, 2):
+                ax.text(-0.4, top + r + 0.5, _WEEKDAYS[r], ha="right", va="center", fontsize=7, gid="weekday")
+        for b, position, text in labels:
+            top = _CALENDAR_HEAD + b * _CALENDAR_BAND
+            ax.text(position, top - 0.25, text, ha="center", va="bottom", fontsize=8, gid="month")
+        ax.set_xlim(-0.5, width + 0.5)
+        ax.set_ylim(n_bands * _CALENDAR_BAND + 0.2, 0)
+        ax.set_aspect("equal")
+        first = _PAD + _TITLE + _CALENDAR_HEAD * _CELL
+        span = (n_bands * _CALENDAR_BAND - _CALENDAR_HEAD) * _CELL
+        shrink = 0.9 if n_bands > 1 else 1.0
+        cax = fig.add_axes(place(_WEEKDAY_W + grid_w + 0.12, first + span * (1 - shrink) / 2, 0.1, span * shrink))
         if whole:
+            scale, ticks = class_scale(cmap)
+            bar = fig.colorbar(scale, cax=cax)
             bar.set_ticks(ticks, labels=tick_labels)
+        else:
+            bar = fig.colorbar(ScalarMappable(norm=norm, cmap=cmap), cax=cax)
+        bar.set_label(outcome_label(outcome), fontsize=9)
         bar.ax.tick_params(labelsize=8, length=0)
         zero = cmap(norm(0.0))
         legend = [
@@ -448,8 +471,12 @@ def calendar(
                 label="logged, no spasms" if outcome == "spasm_count" else "logged, 0",
             ),
         ]
-        fig.legend(handles=legend, loc="outside lower left", ncols=2, fontsize=9)
-        fig.suptitle(_title("Calendar of " + outcome_label(outcome), who), x=0.02, ha="left", fontweight="bold")
+        below = place(0.0, _PAD + _TITLE + grid_h, 0.0, 0.0)
+        fig.legend(handles=legend, loc="upper left", bbox_to_anchor=(below[0], below[1]), ncols=2, fontsize=9)
+        fig.suptitle(
+            _title("Calendar of " + outcome_label(outcome), who), x=_PAD / size[0], y=1 - _PAD / size[1], ha="left",
+            va="top", fontweight="bold",
+        )  # fmt: skip
     return fig
 
 

@@ -16,8 +16,10 @@ from typing import Any, cast
 import matplotlib as mpl
 from markupsafe import Markup
 from matplotlib.axes import Axes
-from matplotlib.backends.backend_svg import FigureCanvasSVG
+from matplotlib.backends.backend_svg import FigureCanvasSVG, RendererSVG
 from matplotlib.figure import Figure
+from matplotlib.layout_engine import LayoutEngine
+from matplotlib.ticker import FixedFormatter, FixedLocator, NullLocator
 
 __all__ = ["WIDTH", "Chart", "draw", "figure_svg"]
 
@@ -75,14 +77,16 @@ def _prefix_ids(svg: str, key: str) -> str:
 def figure_svg(fig: Figure, *, key: str) -> Markup:
     """``fig`` as an ``<svg>`` element (no XML prologue), with ids made unique by ``key``.
 
-    Examples
-    --------
-    >>> from matplotlib.figure import Figure
-    >>> fig = Figure(figsize=(2, 1))
-    >>> _ = fig.subplots().set_title("<b> & more")
-    >>> svg = figure_svg(fig, key="doctest")
-    >>> svg.startswith("<svg"), "&lt;b&gt; &amp; more" in svg, 'id="doctest-figure_1"' in svg
-    (True, True, True)
+            Examples
+            --------
+            >>> from matplotlib.figure import Figure
+        from matplotlib.layout_engine import LayoutEngine
+    from matplotlib.ticker import FixedFormatter, FixedLocator, NullLocator
+            >>> fig = Figure(figsize=(2, 1))
+            >>> _ = fig.subplots().set_title("<b> & more")
+            >>> svg = figure_svg(fig, key="doctest")
+            >>> svg.startswith("<svg"), "&lt;b&gt; &amp; more" in svg, 'id="doctest-figure_1"' in svg
+            (True, True, True)
     """
     buffer = io.StringIO()
     settings: dict[str, Any] = {**_RC, "svg.hashsalt": key, **_NO_AUTOMATIC_LAYOUT}
@@ -93,6 +97,61 @@ def figure_svg(fig: Figure, *, key: str) -> Markup:
     text = _prefix_ids(text, key)
     # matplotlib writes the size in pt; the page's CSS scales the chart to the column width instead
     return Markup(text)  # matplotlib's SVG writer escapes every text it draws
+
+
+class _MeasuringCanvas(FigureCanvasSVG):
+    """The SVG canvas with one renderer for every measurement before the draw (layout, tight box).
+
+    Text is measured as the SVG writer measures it, and matplotlib caches each measurement per renderer:
+    without a renderer of its own, an SVG canvas makes a new one for each question, and every string of
+    the chart is set in its font again for the layout, then again for the tight box.
+    """
+
+    _measuring: RendererSVG | None = None
+
+    def get_renderer(self) -> RendererSVG:
+        if self._measuring is None:
+            width, height = self.figure.get_size_inches() * 72
+            self._measuring = RendererSVG(width, height, io.StringIO(), image_dpi=72)
+        return self._measuring
+
+
+class _OneAxes(LayoutEngine):
+    """The layout of a figure of one Axes, from one measurement: the Axes is moved so that it and what is
+    around it (tick labels, axis labels, title, legends) fill the figure, less ``pad`` inches on each side.
+
+    Constrained layout does the same in two rounds of measurement; the second corrects for tick labels that
+    changed with the size of the Axes. The tight box taken before the SVG is written includes anything that
+    still reaches further, so nothing is cut off. The ticks are then worked out for the final size and kept
+    (fixed locations and labels), so that the tight box and the draw do not locate and format them again.
+    """
+
+    _adjust_compatible = False
+    _colorbar_gridspec = False
+
+    def __init__(self, pad: float = 3 / 72) -> None:
+        super().__init__()
+        self._params = {"pad": pad}
+
+    def execute(self, fig: Figure) -> None:
+        (ax,) = fig.axes
+        renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]  # the SVG canvas of _save_svg has one
+        outer = ax.get_tightbbox(renderer, for_layout_only=True)
+        if outer is None:  # an Axes with nothing to measure (not visible): leave it where it is
+            return
+        inner = ax.bbox
+        pad = self._params["pad"] * fig.dpi
+        width, height = fig.bbox.width, fig.bbox.height
+        left, right = inner.x0 - outer.x0 + pad, outer.x1 - inner.x1 + pad
+        bottom, top = inner.y0 - outer.y0 + pad, outer.y1 - inner.y1 + pad
+        ax.set_position((left / width, bottom / height, 1 - (left + right) / width, 1 - (bottom + top) / height))
+        for axis in (ax.xaxis, ax.yaxis):  # the ticks of the final size, worked out once for the box and the draw
+            locations = [float(v) for v in axis.get_majorticklocs()]
+            formatter = axis.get_major_formatter()
+            labels = formatter.format_ticks(locations)
+            if formatter.get_offset() == "" and isinstance(axis.get_minor_locator(), NullLocator):
+                axis.set_major_locator(FixedLocator(locations))
+                axis.set_major_formatter(FixedFormatter(labels))
 
 
 def _save_svg(fig: Figure, buffer: io.StringIO) -> None:
@@ -110,7 +169,7 @@ def _save_svg(fig: Figure, buffer: io.StringIO) -> None:
         fig.savefig(buffer, format="svg", metadata=metadata)
         return
     engine, canvas, dpi = fig.get_layout_engine(), fig.canvas, fig.dpi
-    FigureCanvasSVG(fig)  # becomes the figure's canvas: text is measured as the SVG writer measures it
+    _MeasuringCanvas(fig)  # becomes the figure's canvas: text is measured as the SVG writer measures it
     try:
         fig.dpi = 72
         if engine is not None:
@@ -154,22 +213,18 @@ def draw(
     **options
         Keyword options of the plot function.
     """
-    import matplotlib.pyplot as plt
-
     import spasmlog.plots as plots
+    from spasmlog.plots._common import detached_figures
 
     function: Callable[..., Axes | Figure] | None = getattr(plots, name, None)
-    with mpl.rc_context(cast(Any, _RC)):
+    with mpl.rc_context(cast(Any, _RC)), detached_figures():  # figures of their own, outside pyplot's registry
         if function is None:  # the chart is not written yet: say so on the page instead of failing
             fig = Figure(figsize=size or (WIDTH, 2.0))
             fig.text(0.5, 0.5, f"Chart not available: spasmlog.plots.{name} is missing.", ha="center", va="center")
         elif size is not None:
-            fig = Figure(figsize=size, layout="constrained")
+            fig = Figure(figsize=size, layout=_OneAxes())
             function(data, ax=fig.subplots(), **options)
         else:
             drawn = function(data, **options)
             fig = drawn if isinstance(drawn, Figure) else cast(Figure, drawn.figure)
-    try:
-        return Chart(svg=figure_svg(fig, key=key), alt=alt)
-    finally:
-        plt.close(fig)  # figures the plot function made through pyplot are not left open
+    return Chart(svg=figure_svg(fig, key=key), alt=alt)

@@ -7,8 +7,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
-from matplotlib.collections import PolyCollection, QuadMesh
+from matplotlib.collections import Collection, PolyCollection
 from matplotlib.colors import to_rgba
+from matplotlib.path import Path
 
 import spasmlog
 from spasmlog.analysis.findings import factor_label
@@ -55,6 +56,23 @@ def days(dates: pd.Series | pd.DatetimeIndex) -> np.ndarray:
     return np.asarray(mdates.date2num(pd.DatetimeIndex(dates).to_numpy()))
 
 
+def path_rectangles(path: Path) -> list[tuple[float, float, float, float]]:
+    """Every closed shape of ``path`` (split where a subpath starts) as (left, right, bottom, top), after
+    checking that each one is a rectangle."""
+    found = []
+    starts = np.flatnonzero(path.codes == Path.MOVETO)[1:] if path.codes is not None else []
+    for shape in np.split(path.vertices, starts):
+        corners = shape[:4]
+        assert len(shape) in (4, 5) and len(set(corners[:, 0])) <= 2 and len(set(corners[:, 1])) <= 2, shape
+        found.append((corners[:, 0].min(), corners[:, 0].max(), corners[:, 1].min(), corners[:, 1].max()))
+    return found
+
+
+def rectangles(collection: Collection) -> list[tuple[float, float, float, float]]:
+    """The rectangles of every path of ``collection``, compound or not."""
+    return [box for path in collection.get_paths() for box in path_rectangles(path)]
+
+
 # --------------------------------------------------------------------------------------------------------
 # trend
 # --------------------------------------------------------------------------------------------------------
@@ -64,11 +82,13 @@ def test_trend_draws_one_bar_per_logged_day_at_its_height() -> None:
     daily = small_daily()
     ax = trend(daily)
     (bars,) = [c for c in ax.collections if c.get_gid() == "daily"]
-    tops = [path.vertices[:, 1].max() for path in bars.get_paths()]
-    centres = [(path.vertices[:, 0].min() + path.vertices[:, 0].max()) / 2 for path in bars.get_paths()]
+    assert isinstance(bars, PolyCollection)
+    drawn = rectangles(bars)
     logged = daily[daily["logged"]]
-    assert tops == logged["spasm_count"].tolist()
-    np.testing.assert_allclose(centres, days(logged["date"]))
+    assert [top for *_, top in drawn] == logged["spasm_count"].tolist()
+    assert [bottom for _, _, bottom, _ in drawn] == [0] * len(logged)
+    np.testing.assert_allclose([(left + right) / 2 for left, right, *_ in drawn], days(logged["date"]))
+    np.testing.assert_allclose([right - left for left, right, *_ in drawn], 0.8)  # a short log: gaps between
 
 
 def test_trend_means_break_on_days_not_logged() -> None:
@@ -85,8 +105,8 @@ def test_trend_marks_days_not_logged_with_a_hatched_strip() -> None:
     ax = trend(small_daily())
     (strip,) = [c for c in ax.collections if c.get_gid() == "not_logged"]
     assert strip.get_hatch() == MISSING_HATCH
-    (gap,) = strip.get_paths()
-    left, right = gap.vertices[:, 0].min(), gap.vertices[:, 0].max()
+    ((left, right, bottom, top),) = rectangles(strip)
+    assert (bottom, top) == (0, 0.04)  # along the bottom of the Axes (axes coordinates)
     first_missing = days(pd.DatetimeIndex(["2025-09-05"]))[0]
     assert left == pytest.approx(first_missing - 0.5)
     assert right == pytest.approx(first_missing + 1.5)
@@ -134,7 +154,8 @@ def test_trend_selects_one_person_of_several() -> None:
     daily = pd.concat([small_daily("p1"), small_daily("p2").assign(spasm_count=lambda d: d["spasm_count"] * 0)])
     ax = trend(daily, person="p2")
     (bars,) = [c for c in ax.collections if c.get_gid() == "daily"]
-    assert max(path.vertices[:, 1].max() for path in bars.get_paths()) == 0
+    drawn = rectangles(bars)
+    assert len(drawn) == 8 and max(top for *_, top in drawn) == 0
     assert ax.get_title(loc="left").endswith("p2")
 
 
@@ -166,33 +187,61 @@ def test_trend_refuses_what_is_not_a_daily_table() -> None:
 # --------------------------------------------------------------------------------------------------------
 
 
-def _mesh(ax: plt.Axes) -> QuadMesh:
-    (mesh,) = [c for c in ax.collections if isinstance(c, QuadMesh)]
-    return mesh
+def _calendar_axes(fig: plt.Figure) -> plt.Axes:
+    (ax,) = [a for a in fig.axes if a.get_gid() == "calendar"]
+    return ax
+
+
+def _squares(collection: Collection) -> dict[tuple[int, int, int], tuple[float, ...]]:
+    """(band, week column, weekday row) → facecolour of each square ``collection`` draws, by the documented
+    geometry: band ``b`` starts 2.4 squares down for its month names, and the next band 9.4 squares further."""
+    found = {}
+    colours = collection.get_facecolors()
+    for path, colour in zip(collection.get_paths(), colours, strict=True):
+        for left, right, bottom, top in path_rectangles(path):
+            assert (right - left, top - bottom) == pytest.approx((1, 1))
+            band = int((bottom - 2.4) // 9.4)
+            row = bottom - 2.4 - 9.4 * band
+            assert row == pytest.approx(round(row)) and 0 <= round(row) <= 6
+            key = (band, int(left), round(row))
+            assert key not in found, f"{key} drawn twice"
+            found[key] = tuple(colour)
+    return found
+
+
+def _lightness(colour: tuple[float, ...]) -> float:
+    return 0.2126 * colour[0] + 0.7152 * colour[1] + 0.0722 * colour[2]
 
 
 def test_calendar_places_days_by_week_and_weekday() -> None:
     fig = calendar(small_daily())
-    (ax,) = [a for a in fig.axes if a.get_gid() == "band_0"]
-    grid = _mesh(ax).get_array()
-    assert grid.shape == (7, 2)  # 1–10 September 2025, starting on a Monday: two weeks
-    assert grid[0, 0] == 2  # Mon 1 Sep
-    assert grid[2, 0] == 0  # Wed 3 Sep: logged, no spasms
-    assert grid[1, 1] == 4  # Tue 9 Sep: second week, second row
-    assert np.ma.is_masked(grid[4, 0])  # Fri 5 Sep: not logged
-    assert int(grid.count()) == 8  # logged days only
+    ax = _calendar_axes(fig)
+    (cells,) = [c for c in ax.collections if c.get_gid() == "spasm_count"]
+    drawn = _squares(cells)
+    # 1–10 September 2025, starting on a Monday: two weeks; Fri 5 and Sat 6 not logged
+    counts = {(0, 0, 0): 2, (0, 0, 1): 0, (0, 0, 2): 0, (0, 0, 3): 3, (0, 0, 6): 1,
+              (0, 1, 0): 0, (0, 1, 1): 4, (0, 1, 2): 1}  # fmt: skip
+    assert set(drawn) == set(counts)
+    for a in counts:  # the same count, the same colour; a different count, another colour
+        for b in counts:
+            assert (drawn[a] == drawn[b]) == (counts[a] == counts[b]), (a, b)
+    by_count = {counts[key]: drawn[key] for key in counts}
+    lightness = [_lightness(by_count[n]) for n in range(5)]
+    assert lightness == sorted(lightness, reverse=True)  # more spasms, darker
+    legend = {t.get_text(): h for t, h in zip(fig.legends[0].get_texts(), fig.legends[0].legend_handles, strict=True)}
+    assert tuple(legend["logged, no spasms"].get_facecolor()) == by_count[0]
 
 
 def test_calendar_tells_days_not_logged_from_days_without_spasms() -> None:
     fig = calendar(small_daily())
-    ax = fig.axes[0]
+    ax = _calendar_axes(fig)
     (missing,) = [c for c in ax.collections if c.get_gid() == "not_logged"]
     assert isinstance(missing, PolyCollection)
-    assert len(missing.get_paths()) == 2
+    assert set(_squares(missing)) == {(0, 0, 4), (0, 0, 5)}  # Fri 5 and Sat 6 September
     assert missing.get_hatch() == MISSING_HATCH
     assert tuple(missing.get_facecolor()[0]) == to_rgba(MISSING)
-    mesh = _mesh(ax)
-    zero = mesh.cmap(mesh.norm(0.0))
+    (cells,) = [c for c in ax.collections if c.get_gid() == "spasm_count"]
+    zero = _squares(cells)[(0, 0, 1)]  # Tue 2 September: logged, no spasms
     assert zero != to_rgba(MISSING)
     legend = {t.get_text() for t in fig.legends[0].get_texts()}
     assert legend == {"not logged", "logged, no spasms"}
@@ -200,13 +249,22 @@ def test_calendar_tells_days_not_logged_from_days_without_spasms() -> None:
 
 def test_calendar_bands_per_year_and_per_month(alex_daily: pd.DataFrame, clinic_daily: pd.DataFrame) -> None:
     fig = calendar(alex_daily)
-    bands = [ax for ax in fig.axes if str(ax.get_gid()).startswith("band_")]
-    assert len(bands) == 2
-    assert sum(int(_mesh(ax).get_array().count()) for ax in bands) == int(alex_daily["logged"].sum())
-    labels = [t.get_text() for t in bands[0].get_xticklabels()]
+    ax = _calendar_axes(fig)
+    weekdays = [t.get_text() for t in ax.texts if t.get_gid() == "weekday"]
+    assert weekdays == ["Mon", "Wed", "Fri", "Sun"] * 2  # two bands of twelve months
+    (cells,) = [c for c in ax.collections if c.get_gid() == "spasm_count"]
+    drawn = _squares(cells)
+    assert len(drawn) == int(alex_daily["logged"].sum())
+    first = pd.Timestamp(alex_daily["date"].min())
+    assert (0, 0, first.day_of_week) in drawn or (0, 0, first.day_of_week) in _squares(
+        next(c for c in ax.collections if c.get_gid() == "not_logged")
+    )  # the first day: top left, on its weekday
+    months = [t for t in ax.texts if t.get_gid() == "month"]
+    labels = [t.get_text() for t in months if t.get_position()[1] < 9.4]  # the first band's
     assert labels[0] == "Sep\n2024" and labels[4] == "Jan\n2025" and len(labels) == 12
-    months = calendar(clinic_daily, person="c04", months_per_row=1)
-    assert len([ax for ax in months.axes if str(ax.get_gid()).startswith("band_")]) == 4  # 17 Mar – 14 Jun
+    months_fig = calendar(clinic_daily, person="c04", months_per_row=1)
+    weekdays = [t.get_text() for t in _calendar_axes(months_fig).texts if t.get_gid() == "weekday"]
+    assert weekdays.count("Mon") == 4  # 17 Mar – 14 Jun
 
 
 def test_calendar_argument_errors() -> None:

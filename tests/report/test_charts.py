@@ -103,3 +103,60 @@ def test_the_callers_automatic_layout_setting_is_ignored() -> None:
     with mpl.rc_context({"figure.autolayout": True}):
         ours = str(figure_svg(_legend_below(), key="k"))
     _same_picture(ours, _reference(_legend_below(), "k"))
+
+
+def _laid_out(names: list[str]) -> tuple[Figure, tuple[float, float, float, float]]:
+    """A chart of one Axes laid out by the report's engine (pad 0.05 in), and its Axes' position before."""
+    fig = Figure(figsize=(7.2, 2.9), layout=charts._OneAxes(pad=0.05))
+    ax = fig.subplots()
+    for i, name in enumerate(names):
+        ax.plot(np.arange(50), np.arange(50) * (i + 1), label=name)
+    ax.set_title("A title")
+    ax.set_ylabel("spasms per day\n(two lines)")
+    legend_below(ax)
+    charts._MeasuringCanvas(fig)
+    fig.dpi = 72
+    before = ax.get_position().bounds
+    engine = fig.get_layout_engine()
+    assert engine is not None
+    engine.execute(fig)
+    return fig, before
+
+
+def _outer(fig: Figure) -> tuple[float, float, float, float]:
+    outer = fig.axes[0].get_tightbbox(fig.canvas.get_renderer(), for_layout_only=True)  # type: ignore[attr-defined]
+    assert outer is not None
+    return outer.x0, outer.y0, outer.x1, outer.y1
+
+
+def test_a_chart_of_one_axes_fills_its_figure_after_one_measurement() -> None:
+    """The report's layout of one Axes: the Axes and what surrounds it (the y label, the legend below, the
+    title) end ``pad`` inches from each edge of the figure, measured as the SVG writer measures text."""
+    fig, before = _laid_out(["a", "b"])
+    assert fig.axes[0].get_position().bounds != before
+    pad = 0.05 * 72
+    np.testing.assert_allclose(_outer(fig), [pad, pad, 7.2 * 72 - pad, 2.9 * 72 - pad], atol=0.5)
+
+
+def test_a_legend_wider_than_the_axes_stays_inside_the_figure() -> None:
+    """A legend anchored at the left of the Axes and wider than them reaches less far once the Axes grow:
+    the chart then ends short of the right edge (the tight box crops it), never beyond it."""
+    fig, _ = _laid_out([f"series {i} with a long name" for i in range(3)])
+    x0, y0, x1, y1 = _outer(fig)
+    pad = 0.05 * 72
+    np.testing.assert_allclose([x0, y0, y1], [pad, pad, 2.9 * 72 - pad], atol=0.5)
+    assert x1 <= 7.2 * 72 - pad + 0.5
+
+
+def test_charts_of_the_report_leave_no_figure_open_in_pyplot() -> None:
+    """The report draws its charts outside pyplot: nothing to close, nothing left behind in a notebook."""
+    import matplotlib.pyplot as plt
+
+    import spasmlog
+
+    daily = spasmlog.daily_table(spasmlog.load_sample("alex"))
+    before = plt.get_fignums()
+    for name, size in (("calendar", None), ("trend", (charts.WIDTH, 2.9))):
+        chart = charts.draw(name, daily, key=name, alt="a chart", size=size)
+        assert chart.svg.startswith("<svg") and chart.alt == "a chart"
+    assert plt.get_fignums() == before
