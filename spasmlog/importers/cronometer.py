@@ -85,8 +85,8 @@ def export_kind(headers: Iterable[str], *, strict: bool = False) -> str | None:
         return "exercises"
     if {"day", "food name"} <= h:
         return "servings"
-    if {"day", "group", "note"} <= h:
-        return "notes"
+    if {"day", "group", "note"} <= h or h in ({"day", "note"}, {"day", "time", "note"}):
+        return "notes"  # without Group (and Time) in exports from about 2016
     if ({"date", "day"} & h) and not ({"meal", "food name"} & h):
         with_units = [split_unit(header) for header in h]
         nutrients = {name for name, unit in with_units if unit and name in _NUTRITION_WORDS}
@@ -336,6 +336,10 @@ def read_cronometer(path: PathInput, *, dayfirst: bool | None = None) -> pd.Data
     ``Sleep (Garmin)``, in hours or minutes) → ``sleep_h``. When a day has sleep from several sources,
     the one entered by hand is used (else the first by name), never a sum; repeated entries of one
     metric on a day give the largest. Other metrics are counted in the notes and left out.
+
+    Exports from about 2016 have no ``Group`` or ``Time`` column and write dates without leading zeros
+    (``2011-4-18``): they are read the same way (a daily summary's meals cannot be told apart without
+    ``Group``, so each of its rows is a day).
 
     Several files are combined by date; where two files give one column for the same day, the first
     file (in the order given; in a folder, by name) wins and the disagreement is noted.

@@ -275,7 +275,8 @@ def _without_broken_rows(export: ExportFile, kind: str, notes: Notes) -> ExportF
             for line in export.lines[shifted]
         ]
         export = drop_rows(export, shifted)
-        fixed = [line for line in export.recovered if line in set(export.lines.tolist())]
+        kept = set(export.lines.tolist())
+        fixed = [line for line in export.recovered if line in kept]
         if fixed:
             where = ", ".join(str(line) for line in fixed[:SHOWN]) + (
                 f" and {len(fixed) - SHOWN} more" if len(fixed) > SHOWN else ""
@@ -356,7 +357,7 @@ def read_myfitnesspal(path: PathInput, *, dayfirst: bool | None = None) -> pd.Da
     Entries that differ in any value are separate entries (two walks).
 
     A ``Note`` written without quotes (commas, line breaks inside) does not stop the file: a row begins
-    on a line whose first cell is a date, lines that do not continue the note above them, and cells
+    on a line whose first cell is a date, other lines continue the note above them, and cells
     beyond the header's count are joined back into the note (the last column). Rows that still cannot
     be placed (too few cells, or number cells that are not numbers after the repair, when the comma was
     elsewhere) are listed in the notes with their line and left out. A file that cannot be read at all
