@@ -28,6 +28,7 @@ from spasmlog.io.parsing import Parsed, parse_dates, parse_number
 from spasmlog.io.sources import csv_dialect, drop_blank_rows, load_csv
 from spasmlog.logformat.schemas import field_specs
 from spasmlog.logformat.units import UNIT_WORDS, convert_factor
+from spasmlog.logformat.vocabulary import exercise_type_of_name, names_stretching
 
 __all__: list[str] = []  # private helpers; nothing here is public API
 
@@ -456,59 +457,32 @@ def days(
 
 # --- exercise -----------------------------------------------------------------------------------------------
 
-_EXERCISE_WORDS: list[tuple[str, str]] = [
-    (r"yoga|pilates", "yoga_pilates"),
-    (r"swim|schwimm|natation|natacion|nadar|zwem|\bpool\b|aquagym|aqua aerobic", "swimming"),
-    (r"cycl|bik(e|ing)|\bride\b|radfahr|\brad\b|velo\b|ciclism|cyclism|spinning|fietsen|\bspin\b", "cycling"),
-    (r"walk|hik(e|ing)|\bgehen\b|wander|marche|randonn|camin|senderism|wandel|trekking", "walking"),
-    (r"\brun|jog|treadmill|\blauf|course (a pied|sur tapis|a pie)|\bcarrera|\bcorrer|hardlo|trail", "running"),
-    (
-        r"strength|weight|\bkraft|musculation|fuerza|squat|bench press|deadlift|barbell|dumbbell"
-        r"|kettlebell|resistance|calisthenic|crossfit",
-        "strength",
-    ),
-    (
-        r"soccer|football|fu(ss|ß)ball|futbol|basketball|baloncesto|volleyball|voleibol|hockey|rugby"
-        r"|handball|balonmano|netball|lacrosse|water polo|ultimate frisbee|cricket|baseball|softball",
-        "team_sport",
-    ),
-]
-_EXERCISE_PATTERNS = [(re.compile(pattern), kind) for pattern, kind in _EXERCISE_WORDS]
-
-
-_STRETCHING = re.compile(r"stretch|\bdehn|etirement|estiramiento|mobility|mobilit")
-
 
 def is_stretching(name: object) -> bool:
     """Whether an activity is stretching (``stretching_min`` in the log), not exercise; yoga is exercise.
+
+    The words are :data:`~spasmlog.logformat.vocabulary.STRETCHING_NAME_WORDS`.
 
     Examples
     --------
     >>> is_stretching("Stretching"), is_stretching("Dehnen"), is_stretching("Stretching, hatha yoga")
     (True, True, False)
     """
-    text = normalise_header(name)
-    return bool(_STRETCHING.search(text)) and exercise_type_from_name(text) != "yoga_pilates"
+    return names_stretching(name) and exercise_type_of_name(name) != "yoga_pilates"
 
 
 def exercise_type_from_name(name: object) -> str:
-    """The ``exercise_type`` category of an activity named in an app (English, German, French, Spanish).
-
-    Yoga and Pilates, swimming, cycling, walking and hiking, running, strength training and team sports
-    are recognised by words in the name; anything else is ``other``.
+    """The ``exercise_type`` category of an activity named in an app (the words of six languages in
+    :data:`~spasmlog.logformat.vocabulary.EXERCISE_NAME_WORDS`); ``other`` when none says its type.
 
     Examples
     --------
     >>> [exercise_type_from_name(n) for n in ["Treadmill Running", "Indoor Cycling", "Laufen", "Randonnée"]]
     ['running', 'cycling', 'running', 'walking']
-    >>> exercise_type_from_name("Elliptical")
-    'other'
+    >>> exercise_type_from_name("Elliptical"), exercise_type_from_name("Liegestütze")
+    ('other', 'strength')
     """
-    text = normalise_header(name)
-    for pattern, kind in _EXERCISE_PATTERNS:
-        if pattern.search(text):
-            return kind
-    return "other"
+    return exercise_type_of_name(name)
 
 
 def longest_by_day(day: pd.Series, minutes: pd.Series) -> tuple[pd.Series, pd.Series]:

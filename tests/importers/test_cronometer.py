@@ -454,3 +454,18 @@ def test_unpadded_dates_that_are_not_dates_are_still_reported(write: Write) -> N
     table = read_cronometer(write("exercises.csv", text))
     assert table["exercise_min"].tolist() == [30.0]
     assert any("1 row without a readable date skipped (lines 3)" in n for n in table.attrs["notes"])
+
+
+def test_exercise_names_of_machines_and_other_languages_get_their_type(write: Write) -> None:
+    text = (
+        "Day,Group,Exercise,Minutes,Calories Burned\n"
+        "2026-03-01,Uncategorized,Stair-treadmill ergometer,40,-300\n"
+        "2026-03-02,Uncategorized,Entrenamiento en cinta,35,-250\n"
+        "2026-03-03,Uncategorized,Push-ups,10,-50\n"
+        "2026-03-04,Uncategorized,Indoor Rower,20,-200\n"
+        "2026-03-05,Uncategorized,Bicicleta elíptica,25,-200\n"
+        "2026-03-06,Uncategorized,HIIT,15,-200\n"
+        "2026-03-07,Uncategorized,Bicicleta estática,30,-200\n"
+    )
+    table = read_cronometer(write("exercises.csv", text))
+    assert table["exercise_type"].tolist() == ["other", "running", "strength", "other", "other", "other", "cycling"]

@@ -287,3 +287,18 @@ def test_a_weight_only_export_is_said_to_hold_nothing_spasmlog_uses(write: Write
     assert "is a MyFitnessPal measurement export" in message and "Weight" in message
     assert "does not use" in message and "not a MyFitnessPal export" not in message
     assert "\n" not in message
+
+
+def test_exercise_names_of_machines_and_other_languages_get_their_type(write: Write) -> None:
+    text = (
+        EXERCISE_HEADER
+        + '2026-03-01,"Stair-treadmill ergometer, general",Cardio,300,40,,,,,\n'
+        + "2026-03-02,Entrenamiento en cinta,Cardio,250,35,,,,,\n"
+        + "2026-03-03,push ups,Cardio,50,10,,,,,\n"  # a Cardio entry: the type comes from the name
+        + '2026-03-04,"Rowing, stationary, moderate effort",Cardio,200,20,,,,,\n'
+        + "2026-03-05,Elliptical Trainer,Cardio,200,25,,,,,\n"
+        + "2026-03-06,HIIT,Cardio,200,15,,,,,\n"
+        + "2026-03-07,Liegestütze,Cardio,30,5,,,,,\n"
+    )
+    table = _read(write("e.csv", text))
+    assert table["exercise_type"].tolist() == ["other", "running", "strength", "other", "other", "other", "strength"]
