@@ -278,12 +278,11 @@ def _without_broken_rows(export: ExportFile, kind: str, notes: Notes) -> ExportF
         kept = set(export.lines.tolist())
         fixed = [line for line in export.recovered if line in kept]
         if fixed:
-            where = ", ".join(str(line) for line in fixed[:SHOWN]) + (
-                f" and {len(fixed) - SHOWN} more" if len(fixed) > SHOWN else ""
-            )
+            where = ("line " if len(fixed) == 1 else "lines ") + ", ".join(str(line) for line in fixed[:SHOWN])
+            where += f" and {len(fixed) - SHOWN} more" if len(fixed) > SHOWN else ""
             notes.add(
-                f"{export.label}: the Note of {count(len(fixed), 'row')} (lines {where}) held commas or line "
-                "breaks without quotes; the rest of the line and the lines below it were read as that Note."
+                f"{export.label}: the Note of {count(len(fixed), 'row')} ({where}) held commas or line breaks "
+                "without quotes; the rest of the line and the lines below it were read as that Note."
             )
     if unreadable:
         unreadable.sort()

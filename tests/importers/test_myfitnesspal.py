@@ -302,3 +302,24 @@ def test_exercise_names_of_machines_and_other_languages_get_their_type(write: Wr
     )
     table = _read(write("e.csv", text))
     assert table["exercise_type"].tolist() == ["other", "running", "strength", "other", "other", "other", "strength"]
+
+
+def test_unquoted_notes_in_a_windows_1252_file_with_bom_less_crlf_lines(write: Write) -> None:
+    text = (
+        "Date,Meal,Calories,Sodium (mg),Potassium,Note\r\n"
+        "2026-03-01,Lunch,600,700,300,caf\xe9 au lait, croissant\r\n"  # é in Windows-1252
+        "2026-03-01,Dinner,800,1000,500,Wadenkr\xe4mpfe\r\n"
+        "nachts, beide Seiten\r\n"
+    ).encode("cp1252")
+    table = _read(write("n.csv", text))
+    assert table["sodium_mg"].tolist() == [1700.0]
+    assert table["potassium_mg"].tolist() == [800.0]
+    assert any("2 rows (lines 2, 3)" in n for n in table.attrs["notes"])
+
+
+def test_a_sep_line_before_the_header_keeps_the_lines_people_see(write: Write) -> None:
+    text = "sep=,\nDate,Meal,Calories,Sodium (mg),Note\n2026-03-01,Lunch,600,700,a, b\n2026-03-02,Lunch,600\n"
+    table = _read(write("n.csv", text))
+    assert table["sodium_mg"].tolist() == [700.0]
+    notes = " ".join(table.attrs["notes"])
+    assert "1 row (line 3)" in notes and "line 4: it has 3 cells where the header has 5" in notes
