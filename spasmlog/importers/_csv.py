@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from spasmlog.errors import ImportFormatError, LogReadError
+from spasmlog.errors import ImportFormatError, LogReadError, SpasmlogError
 from spasmlog.io.archives import copy_entry, is_zip, open_zip
 from spasmlog.io.parsing import Parsed, parse_dates, parse_number
 from spasmlog.io.sources import csv_dialect, drop_blank_rows, load_csv
@@ -308,6 +308,26 @@ def drop_rows(export: ExportFile, drop: np.ndarray) -> ExportFile:
     return replace(export, frame=export.frame[keep].reset_index(drop=True), lines=export.lines[keep])
 
 
+def asks_the_person(error: SpasmlogError) -> bool:
+    """Whether an error asks the person a question that an option answers (``dayfirst`` for ambiguous
+    dates): such an error stops the import even when other files could be read, never a skipped file."""
+    return error.detail.get("rule") == "ambiguous_date"
+
+
+def files_failed(path: PathInput, source: str, failures: list[tuple[str, SpasmlogError]], *, alone: bool) -> None:
+    """Raise when no file of an import could be read, or the only file failed; else nothing.
+
+    ``failures`` holds ``(label, error)`` for each file that could not be read. One file alone raises its
+    own error; several that all failed raise one :class:`~spasmlog.errors.ImportFormatError` quoting each.
+    """
+    if not failures:
+        return
+    if len(failures) == 1 and alone:
+        raise failures[0][1]
+    reasons = " ".join(f"({number}) {failure.message}" for number, (_, failure) in enumerate(failures, start=1))
+    raise ImportFormatError(f"No {source} file of {path} could be read: {reasons}", file=str(path))
+
+
 def wrong_format(export: ExportFile, source: str, expected: str) -> ImportFormatError:
     """The error for a file that is not the export it was read as, quoting its first headers."""
     shown = ", ".join(list(export.frame.columns.astype(str))[:6])
@@ -438,6 +458,7 @@ def days(
             file=export.label,
             line=int(export.lines[first]),
             column=header,
+            rule="ambiguous_date",
         )
     values = parsed.values.dt.normalize() if with_time else parsed.values
     values = values.astype("datetime64[us]")

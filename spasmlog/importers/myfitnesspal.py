@@ -20,6 +20,7 @@ from spasmlog.importers._csv import (
     ExportFile,
     Notes,
     PathInput,
+    asks_the_person,
     build_table,
     combine,
     count,
@@ -28,6 +29,7 @@ from spasmlog.importers._csv import (
     exercise_columns,
     exercise_type_from_name,
     export_files,
+    files_failed,
     load_export,
     normalise_header,
     numbers,
@@ -415,18 +417,14 @@ def read_myfitnesspal(path: PathInput, *, dayfirst: bool | None = None) -> pd.Da
                 columns, detail = _exercise(export, notes, dayfirst=dayfirst)
                 details.append(detail)
         except SpasmlogError as error:
+            if asks_the_person(error):
+                raise
             failures.append((export.label, error))
             continue
         parts.append((export.label, columns))
         files.append(export.label)
-    if failures and (alone or not parts):
-        if len(failures) == 1:
-            raise failures[0][1]
-        raise ImportFormatError(
-            f"No MyFitnessPal file of {path} could be read: "
-            + " ".join(f"({number}) {failure.message}" for number, (_, failure) in enumerate(failures, start=1)),
-            file=str(path),
-        )
+    if alone or not parts:
+        files_failed(path, "MyFitnessPal", failures, alone=alone)
     for label, failure in failures:
         notes.add(f"{label} was skipped, the other files were imported: {failure.message}")
     if not parts:

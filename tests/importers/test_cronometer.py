@@ -469,3 +469,29 @@ def test_exercise_names_of_machines_and_other_languages_get_their_type(write: Wr
     )
     table = read_cronometer(write("exercises.csv", text))
     assert table["exercise_type"].tolist() == ["other", "running", "strength", "other", "other", "other", "cycling"]
+
+
+def test_one_unreadable_file_does_not_stop_the_others(write: Write) -> None:
+    folder = write("export/dailysummary.csv", SUMMARY).parent
+    write("export/exercises.csv", "Day,Group,Exercise,Minutes\nsoon,Uncategorized,Walking,30\n")  # no date
+    write("export/biometrics.csv", b"\x00\x01binary\x00")  # not text at all
+    table = read_cronometer(folder)
+    _check_contract(table)
+    assert table["magnesium_mg"].tolist() == [190.5, 310.5]
+    assert "exercise_min" not in table
+    skipped = [n for n in table.attrs["notes"] if "was skipped, the other files were imported" in n]
+    assert len(skipped) == 2
+    assert any("exercises.csv" in n and "is a date" in n for n in skipped)
+    assert any("biometrics.csv" in n and "binary" in n for n in skipped)
+    assert table.attrs["files"] == [str(folder / "dailysummary.csv")]
+
+
+def test_a_named_file_of_another_app_among_several_is_reported_and_nothing_read_is_an_error(write: Write) -> None:
+    summary = write("dailysummary.csv", SUMMARY)
+    other = write("Nutrition-Summary.csv", "Date,Meal,Calories,Sodium (mg)\n2026-01-01,Lunch,400,300\n")
+    table = read_cronometer([summary, other])
+    assert len(table) == 2
+    assert any("Nutrition-Summary.csv is not a Cronometer export" in n for n in table.attrs["notes"])
+    broken = write("exercises.csv", "Day,Group,Exercise,Minutes\nsoon,Uncategorized,Walking,30\n")
+    with pytest.raises(ImportFormatError, match=r"No Cronometer file of .* could be read: \(1\) .* \(2\) "):
+        read_cronometer([other, broken])

@@ -323,3 +323,12 @@ def test_a_sep_line_before_the_header_keeps_the_lines_people_see(write: Write) -
     assert table["sodium_mg"].tolist() == [700.0]
     notes = " ".join(table.attrs["notes"])
     assert "1 row (line 3)" in notes and "line 4: it has 3 cells where the header has 5" in notes
+
+
+def test_ambiguous_dates_in_one_of_several_files_still_ask_for_dayfirst(write: Write) -> None:
+    good = write("x/Exercise-Summary.csv", EXERCISE_HEADER + "2026-03-01,Walking,Cardio,100,40,,,,,\n")
+    ambiguous = write("x/Nutrition-Summary.csv", "Date,Meal,Calories,Sodium (mg)\n03/04/2026,Lunch,500,100\n")
+    with pytest.raises(ImportFormatError, match="could be day-first or month-first"):
+        _read([good, ambiguous])
+    table = read_myfitnesspal([good, ambiguous], dayfirst=True)
+    assert table["date"].dt.strftime("%F").tolist() == ["2026-03-01", "2026-04-03"]
