@@ -9,24 +9,26 @@ with :mod:`spasmlog.io.parsing`, and building the imported ``daily`` table that
 
 from __future__ import annotations
 
+import csv
 import os
 import re
 import tempfile
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from spasmlog.errors import ImportFormatError, LogReadError
+from spasmlog.errors import ImportFormatError, LogReadError, SpasmlogError
 from spasmlog.io.archives import copy_entry, is_zip, open_zip
 from spasmlog.io.parsing import Parsed, parse_dates, parse_number
-from spasmlog.io.sources import drop_blank_rows, load_csv
+from spasmlog.io.sources import csv_dialect, drop_blank_rows, load_csv
 from spasmlog.logformat.schemas import field_specs
 from spasmlog.logformat.units import UNIT_WORDS, convert_factor
+from spasmlog.logformat.vocabulary import exercise_type_of_name, names_stretching
 
 __all__: list[str] = []  # private helpers; nothing here is public API
 
@@ -113,6 +115,10 @@ class ExportFile:
     lines: np.ndarray
     decimal_comma: bool
     headers: dict[str, str] = field(default_factory=dict)
+    recovered: list[int] = field(default_factory=list)
+    """Lines of rows read by :func:`recover_rows` with unquoted commas or line breaks joined into the note."""
+    unreadable: list[tuple[int, str]] = field(default_factory=list)
+    """``(line, why)`` of the rows :func:`recover_rows` could not read (they were not imported)."""
 
     def column(self, *names: str) -> str | None:
         """The header as written of the first of ``names`` (normalised) this file has, else ``None``."""
@@ -200,19 +206,126 @@ def export_files(path: PathInput, *, source: str) -> Iterator[list[tuple[Path, s
         yield found
 
 
-def load_export(path: Path, label: str) -> ExportFile:
-    """Load one CSV file with the log reader's machinery (encoding, delimiter, decimal comma, blank rows)."""
+def load_export(path: Path, label: str, *, free_text_last: bool = False) -> ExportFile:
+    """Load one CSV file with the log reader's machinery (encoding, delimiter, decimal comma, blank rows).
+
+    ``free_text_last`` (the last column is a free-text note, as MyFitnessPal's ``Note``): a file whose
+    rows do not all have as many cells as the header is read by :func:`recover_rows` instead of refused;
+    ``ExportFile.recovered`` then says what was repaired and ``ExportFile.unreadable`` what was not read.
+    """
     try:
         frame, lines, decimal_comma, _ = load_csv(path)
     except LogReadError as error:
         detail = {**error.detail, "file": label}
-        raise type(error)(error.message.replace(str(path), label), **detail) from error
+        failure = type(error)(error.message.replace(str(path), label), **detail)
+        if not free_text_last or type(error) is not LogReadError:  # encoding, empty file: nothing to recover
+            raise failure from error
+        recovered = recover_rows(path, label)
+        if recovered is None:
+            raise failure from error
+        return recovered
     frame, lines, _ = drop_blank_rows(frame, lines)
     frame = frame.reset_index(drop=True)
+    return ExportFile(label, frame, lines, decimal_comma, _header_map(frame))
+
+
+def _header_map(frame: pd.DataFrame) -> dict[str, str]:
     headers: dict[str, str] = {}
     for header in frame.columns:
         headers.setdefault(normalise_header(header), str(header))
-    return ExportFile(label, frame, lines, decimal_comma, headers)
+    return headers
+
+
+_ROW_START = r"\s*\"?\d{{1,4}}[-/.]\d{{1,2}}[-/.]\d{{1,4}}\"?\s*{delimiter}"
+"""A line that begins a row of an export: a date in its first cell."""
+
+
+def recover_rows(path: Path, label: str) -> ExportFile | None:
+    """Read an export whose last column is free text written without quotes (commas, line breaks inside).
+
+    A row begins on a line whose first cell is a date; a line that does not begin with a date continues
+    the row above it (a line break in the note). Cells beyond the header's count are joined back into
+    the last column, with the delimiter they were split on. A row with fewer cells than the header
+    cannot be placed and is listed in ``unreadable`` as ``(line, why)``, as is a line before the first
+    row that begins with no date. ``None`` when the file has no header or its last column is not a
+    note (``Note``, ``Notes``, ``Comment``): then nothing tells where the extra cells belong.
+    """
+    encoding, delimiter, decimal_comma, _, skip = csv_dialect(path)
+    with path.open(encoding=encoding, newline=None) as stream:
+        text = stream.read().split("\n")
+    if len(text) <= skip:
+        return None
+    header = next(csv.reader([text[skip]], delimiter=delimiter), [])
+    if len(header) < 2 or normalise_header(header[-1]) not in {"note", "notes", "comment", "comments"}:
+        return None
+    width = len(header)
+    starts = re.compile(_ROW_START.format(delimiter=re.escape(delimiter)))
+    records: list[tuple[int, list[str]]] = []  # (line of the row, its physical lines)
+    unreadable: list[tuple[int, str]] = []
+    for number, line in enumerate(text[skip + 1 :], start=skip + 2):
+        if not line.strip():
+            continue
+        if starts.match(line):
+            records.append((number, [line]))
+        elif records:
+            records[-1][1].append(line)
+        else:
+            unreadable.append((number, "it begins with no date and follows no row"))
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    repaired: list[int] = []
+    for number, parts in records:
+        cells = next(csv.reader([parts[0]], delimiter=delimiter), [])
+        if len(cells) < width:
+            unreadable.append((number, f"it has {len(cells)} cells where the header has {width}"))
+            continue
+        note = delimiter.join(cells[width - 1 :])
+        if len(parts) > 1:
+            note = "\n".join([note, *parts[1:]])
+        if len(cells) > width or len(parts) > 1:
+            repaired.append(number)
+        rows.append([*cells[: width - 1], note])
+        lines.append(number)
+    frame = pd.DataFrame(rows, columns=_unique(header), dtype="str")
+    export = ExportFile(label, frame, np.asarray(lines, dtype="int64"), decimal_comma, _header_map(frame))
+    export.recovered = repaired
+    export.unreadable = sorted(unreadable)
+    return export
+
+
+def _unique(headers: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for header in headers:
+        seen[header] = seen.get(header, 0) + 1
+        out.append(header if seen[header] == 1 else f"{header}.{seen[header] - 1}")
+    return out
+
+
+def drop_rows(export: ExportFile, drop: np.ndarray) -> ExportFile:
+    """The export without the rows where ``drop`` (a boolean array over its rows) is true."""
+    keep = ~np.asarray(drop, dtype=bool)
+    return replace(export, frame=export.frame[keep].reset_index(drop=True), lines=export.lines[keep])
+
+
+def asks_the_person(error: SpasmlogError) -> bool:
+    """Whether an error asks the person a question that an option answers (``dayfirst`` for ambiguous
+    dates): such an error stops the import even when other files could be read, never a skipped file."""
+    return error.detail.get("rule") == "ambiguous_date"
+
+
+def files_failed(path: PathInput, source: str, failures: list[tuple[str, SpasmlogError]], *, alone: bool) -> None:
+    """Raise when no file of an import could be read, or the only file failed; else nothing.
+
+    ``failures`` holds ``(label, error)`` for each file that could not be read. One file alone raises its
+    own error; several that all failed raise one :class:`~spasmlog.errors.ImportFormatError` quoting each.
+    """
+    if not failures:
+        return
+    if len(failures) == 1 and alone:
+        raise failures[0][1]
+    reasons = " ".join(f"({number}) {failure.message}" for number, (_, failure) in enumerate(failures, start=1))
+    raise ImportFormatError(f"No {source} file of {path} could be read: {reasons}", file=str(path))
 
 
 def wrong_format(export: ExportFile, source: str, expected: str) -> ImportFormatError:
@@ -294,6 +407,30 @@ def numbers(export: ExportFile, header: str, notes: Notes) -> pd.Series:
     return values
 
 
+_UNPADDED_ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?=$|[ T\s])")
+
+
+def pad_iso_dates(cells: pd.Series) -> pd.Series:
+    """Year-first dates with unpadded month or day (``2011-4-18``, as Cronometer wrote them until about
+    2016) written ``2011-04-18``; every other cell as it is. Year first, they cannot be ambiguous.
+
+    Examples
+    --------
+    >>> pad_iso_dates(pd.Series(["2011-4-18", "2011-12-1 7:05", "4/18/2011", "2011-04-18"])).tolist()
+    ['2011-04-18', '2011-12-01 7:05', '4/18/2011', '2011-04-18']
+    """
+    if not (pd.api.types.is_string_dtype(cells) or cells.dtype == object):
+        return cells
+    text = cells.astype("str")
+    unpadded = text.str.match(_UNPADDED_ISO)
+    if not unpadded.any():
+        return cells
+    padded = text[unpadded].str.replace(
+        _UNPADDED_ISO, lambda m: f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d}", regex=True
+    )
+    return cells.where(~unpadded, padded.str.strip())
+
+
 def days(
     export: ExportFile,
     header: str,
@@ -310,7 +447,7 @@ def days(
     or none can be read.
     """
     cells = export.frame[header]
-    parsed = parse_dates(cells, kind="datetime" if with_time else "date", dayfirst=dayfirst)
+    parsed = parse_dates(pad_iso_dates(cells), kind="datetime" if with_time else "date", dayfirst=dayfirst)
     ambiguous = parsed.errors[parsed.errors == "ambiguous_date"]
     if len(ambiguous):
         first = int(ambiguous.index[0])
@@ -321,6 +458,7 @@ def days(
             file=export.label,
             line=int(export.lines[first]),
             column=header,
+            rule="ambiguous_date",
         )
     values = parsed.values.dt.normalize() if with_time else parsed.values
     values = values.astype("datetime64[us]")
@@ -340,59 +478,32 @@ def days(
 
 # --- exercise -----------------------------------------------------------------------------------------------
 
-_EXERCISE_WORDS: list[tuple[str, str]] = [
-    (r"yoga|pilates", "yoga_pilates"),
-    (r"swim|schwimm|natation|natacion|nadar|zwem|\bpool\b|aquagym|aqua aerobic", "swimming"),
-    (r"cycl|bik(e|ing)|\bride\b|radfahr|\brad\b|velo\b|ciclism|cyclism|spinning|fietsen|\bspin\b", "cycling"),
-    (r"walk|hik(e|ing)|\bgehen\b|wander|marche|randonn|camin|senderism|wandel|trekking", "walking"),
-    (r"\brun|jog|treadmill|\blauf|course (a pied|sur tapis|a pie)|\bcarrera|\bcorrer|hardlo|trail", "running"),
-    (
-        r"strength|weight|\bkraft|musculation|fuerza|squat|bench press|deadlift|barbell|dumbbell"
-        r"|kettlebell|resistance|calisthenic|crossfit",
-        "strength",
-    ),
-    (
-        r"soccer|football|fu(ss|ß)ball|futbol|basketball|baloncesto|volleyball|voleibol|hockey|rugby"
-        r"|handball|balonmano|netball|lacrosse|water polo|ultimate frisbee|cricket|baseball|softball",
-        "team_sport",
-    ),
-]
-_EXERCISE_PATTERNS = [(re.compile(pattern), kind) for pattern, kind in _EXERCISE_WORDS]
-
-
-_STRETCHING = re.compile(r"stretch|\bdehn|etirement|estiramiento|mobility|mobilit")
-
 
 def is_stretching(name: object) -> bool:
     """Whether an activity is stretching (``stretching_min`` in the log), not exercise; yoga is exercise.
+
+    The words are :data:`~spasmlog.logformat.vocabulary.STRETCHING_NAME_WORDS`.
 
     Examples
     --------
     >>> is_stretching("Stretching"), is_stretching("Dehnen"), is_stretching("Stretching, hatha yoga")
     (True, True, False)
     """
-    text = normalise_header(name)
-    return bool(_STRETCHING.search(text)) and exercise_type_from_name(text) != "yoga_pilates"
+    return names_stretching(name) and exercise_type_of_name(name) != "yoga_pilates"
 
 
 def exercise_type_from_name(name: object) -> str:
-    """The ``exercise_type`` category of an activity named in an app (English, German, French, Spanish).
-
-    Yoga and Pilates, swimming, cycling, walking and hiking, running, strength training and team sports
-    are recognised by words in the name; anything else is ``other``.
+    """The ``exercise_type`` category of an activity named in an app (the words of six languages in
+    :data:`~spasmlog.logformat.vocabulary.EXERCISE_NAME_WORDS`); ``other`` when none says its type.
 
     Examples
     --------
     >>> [exercise_type_from_name(n) for n in ["Treadmill Running", "Indoor Cycling", "Laufen", "Randonnée"]]
     ['running', 'cycling', 'running', 'walking']
-    >>> exercise_type_from_name("Elliptical")
-    'other'
+    >>> exercise_type_from_name("Elliptical"), exercise_type_from_name("Liegestütze")
+    ('other', 'strength')
     """
-    text = normalise_header(name)
-    for pattern, kind in _EXERCISE_PATTERNS:
-        if pattern.search(text):
-            return kind
-    return "other"
+    return exercise_type_of_name(name)
 
 
 def longest_by_day(day: pd.Series, minutes: pd.Series) -> tuple[pd.Series, pd.Series]:

@@ -11,11 +11,12 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from spasmlog.errors import ImportFormatError
+from spasmlog.errors import ImportFormatError, SpasmlogError
 from spasmlog.importers._csv import (
     ExportFile,
     Notes,
     PathInput,
+    asks_the_person,
     build_table,
     combine,
     count,
@@ -23,6 +24,7 @@ from spasmlog.importers._csv import (
     exercise_columns,
     exercise_type_from_name,
     export_files,
+    files_failed,
     load_export,
     normalise_header,
     numbers,
@@ -85,8 +87,8 @@ def export_kind(headers: Iterable[str], *, strict: bool = False) -> str | None:
         return "exercises"
     if {"day", "food name"} <= h:
         return "servings"
-    if {"day", "group", "note"} <= h:
-        return "notes"
+    if {"day", "group", "note"} <= h or h in ({"day", "note"}, {"day", "time", "note"}):
+        return "notes"  # without Group (and Time) in exports from about 2016
     if ({"date", "day"} & h) and not ({"meal", "food name"} & h):
         with_units = [split_unit(header) for header in h]
         nutrients = {name for name, unit in with_units if unit and name in _NUTRITION_WORDS}
@@ -283,6 +285,14 @@ def _biometrics(
     return {"sleep_h": hours}, detail
 
 
+def _not_cronometer(export: ExportFile) -> ImportFormatError:
+    return wrong_format(
+        export,
+        "Cronometer",
+        "a Daily Nutrition summary (Date, Energy (kcal), ...), Servings, Exercises or Biometrics export",
+    )
+
+
 def read_cronometer(path: PathInput, *, dayfirst: bool | None = None) -> pd.DataFrame:
     """Read Cronometer exports into one imported ``daily`` table.
 
@@ -337,6 +347,13 @@ def read_cronometer(path: PathInput, *, dayfirst: bool | None = None) -> pd.Data
     the one entered by hand is used (else the first by name), never a sum; repeated entries of one
     metric on a day give the largest. Other metrics are counted in the notes and left out.
 
+    Exports from about 2016 have no ``Group`` or ``Time`` column and write dates without leading zeros
+    (``2011-4-18``): they are read the same way (a daily summary's meals cannot be told apart without
+    ``Group``, so each of its rows is a day).
+
+    A file that cannot be read (or is not Cronometer's, when named) is reported in the notes and the
+    other files are read; the import fails only when no file could be read, or dates are ambiguous.
+
     Several files are combined by date; where two files give one column for the same day, the first
     file (in the order given; in a folder, by name) wins and the disagreement is noted.
 
@@ -369,32 +386,46 @@ def read_cronometer(path: PathInput, *, dayfirst: bool | None = None) -> pd.Data
     }
     details: list[pd.DataFrame] = []
     files: dict[str, list[str]] = {kind: [] for kind in parts}
+    failures: list[tuple[str, SpasmlogError]] = []  # files that could not be read, and why
     with export_files(path, source="Cronometer") as found:
-        exports = [(load_export(file, label), named) for file, label, named in found]
+        exports: list[tuple[ExportFile, bool]] = []
+        for file, label, named in found:
+            try:
+                exports.append((load_export(file, label), named))
+            except SpasmlogError as error:
+                failures.append((label, error))
+    alone = len(exports) + len(failures) == 1
     for export, named in exports:
         kind = export_kind(export.headers)
         if kind is None:
-            if named or len(exports) == 1:
-                raise wrong_format(
-                    export,
-                    "Cronometer",
-                    "a Daily Nutrition summary (Date, Energy (kcal), ...), Servings, Exercises or Biometrics export",
-                )
-            notes.add(f"{export.label} is not a Cronometer export and was skipped.")
+            if named or alone:
+                failures.append((export.label, _not_cronometer(export)))
+            else:
+                notes.add(f"{export.label} is not a Cronometer export and was skipped.")
             continue
         if kind == "notes":
             notes.add(f"{export.label}: Cronometer's notes export has no place in the daily table and was skipped.")
             continue
-        if kind in ("daily-summary", "servings"):
-            columns = _nutrition(export, notes, dayfirst=dayfirst, servings=kind == "servings")
-        elif kind == "exercises":
-            columns, detail = _exercises(export, notes, dayfirst=dayfirst)
-            details.append(detail)
-        else:
-            columns, detail = _biometrics(export, notes, dayfirst=dayfirst)
-            details.append(detail)
+        try:
+            if kind in ("daily-summary", "servings"):
+                columns = _nutrition(export, notes, dayfirst=dayfirst, servings=kind == "servings")
+            elif kind == "exercises":
+                columns, detail = _exercises(export, notes, dayfirst=dayfirst)
+                details.append(detail)
+            else:
+                columns, detail = _biometrics(export, notes, dayfirst=dayfirst)
+                details.append(detail)
+        except SpasmlogError as error:
+            if asks_the_person(error):
+                raise
+            failures.append((export.label, error))
+            continue
         parts[kind].append((export.label, columns))
         files[kind].append(export.label)
+    if alone or not any(parts.values()):
+        files_failed(path, "Cronometer", failures, alone=alone)
+    for label, failure in failures:
+        notes.add(f"{label} was skipped, the other files were imported: {failure.message}")
     if not any(parts.values()):
         raise ImportFormatError(
             f"No Cronometer export with data for the daily table was found in {path}: expected a Daily Nutrition "

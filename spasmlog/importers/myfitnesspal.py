@@ -11,20 +11,25 @@ import re
 import warnings
 from collections.abc import Iterable
 
+import numpy as np
 import pandas as pd
 
-from spasmlog.errors import ImportFormatError
+from spasmlog.errors import ImportFormatError, SpasmlogError
 from spasmlog.importers._csv import (
+    SHOWN,
     ExportFile,
     Notes,
     PathInput,
+    asks_the_person,
     build_table,
     combine,
     count,
     days,
+    drop_rows,
     exercise_columns,
     exercise_type_from_name,
     export_files,
+    files_failed,
     load_export,
     normalise_header,
     numbers,
@@ -150,7 +155,28 @@ def _strip_quotes(name: str) -> str:
     return name
 
 
+def _exact_duplicates(export: ExportFile, notes: Notes) -> ExportFile:
+    """The exercise export with each exact duplicate row (every cell equal) counted once, and a note saying
+    how many were collapsed: a sync bug repeats entries, up to dozens of copies of one walk a day."""
+    repeated = export.frame.duplicated(keep="first").to_numpy()
+    if not repeated.any():
+        return export
+    copies = export.frame.groupby(list(export.frame.columns), sort=False, dropna=False).size()
+    most = copies.idxmax()
+    first = dict(zip(export.frame.columns, most if isinstance(most, tuple) else (most,), strict=True))
+    date = first.get(export.column("date") or "", "")
+    name = _strip_quotes(str(first.get(export.column("exercise") or "", "")))
+    notes.add(
+        f"{export.label}: {int(repeated.sum()):,} exact duplicate exercise "
+        f"{'row' if int(repeated.sum()) == 1 else 'rows'} (same date, exercise, minutes, calories and time: every "
+        f"column equal) counted once; the most copies of one entry: {int(copies.max())} of {name!r} on {date}. "
+        "Entries that differ in any value are kept as separate entries."
+    )
+    return drop_rows(export, repeated)
+
+
 def _exercise(export: ExportFile, notes: Notes, *, dayfirst: bool | None) -> tuple[dict[str, pd.Series], pd.DataFrame]:
+    export = _exact_duplicates(export, notes)
     day = days(export, export.need("MyFitnessPal", "date"), notes, source="MyFitnessPal", dayfirst=dayfirst)
     names = export.frame[export.need("MyFitnessPal", "exercise")].astype("str").map(_strip_quotes)
     type_header = export.column("type")
@@ -209,6 +235,69 @@ def _exercise(export: ExportFile, notes: Notes, *, dayfirst: bool | None) -> tup
     return columns, detail
 
 
+_TEXT_COLUMNS = frozenset({"date", "meal", "time", "note", "exercise", "type"})
+"""Columns of the summaries that hold text; every other column holds numbers."""
+
+
+def _not_mfp(export: ExportFile) -> ImportFormatError:
+    return wrong_format(
+        export,
+        "MyFitnessPal",
+        "a Nutrition Summary (Date, Meal, Calories, ..., Sodium (mg), Potassium, ...) or an Exercise "
+        "Summary (Date, Exercise, Type, Exercise Calories, Exercise Minutes, ...)",
+    )
+
+
+def _nothing_used(export: ExportFile) -> ImportFormatError:
+    """The one-line answer for a measurement export imported alone: it is MyFitnessPal's, and holds nothing
+    spasmlog uses."""
+    held = [h for n, h in export.headers.items() if n != "date"]
+    return ImportFormatError(
+        f"{export.label} is a MyFitnessPal measurement export: it holds only {', '.join(held[:4]) or 'weight'}, "
+        "which spasmlog does not use; import the Nutrition or Exercise Summary of the same export instead.",
+        file=export.label,
+    )
+
+
+def _without_broken_rows(export: ExportFile, kind: str, notes: Notes) -> ExportFile:
+    """Say what :func:`~spasmlog.importers._csv.recover_rows` repaired and could not read, and leave out
+    the repaired rows whose number cells still do not read as numbers (the extra cells came from an unquoted
+    comma somewhere else than the note: their values would be shifted into the wrong columns)."""
+    unreadable = list(export.unreadable)
+    if export.recovered:
+        numeric = [h for n, h in export.headers.items() if n not in _TEXT_COLUMNS]
+        repaired = np.isin(export.lines, export.recovered)
+        shifted = np.zeros(len(export.frame), dtype=bool)
+        for header in numeric:
+            cells = export.frame[header].astype("str").str.strip().str.replace(r"^'", "", regex=True)
+            readable = cells.eq("") | cells.eq("--") | cells.str.fullmatch(r"-?[\d.,]+")
+            shifted |= repaired & ~readable.to_numpy()
+        unreadable += [
+            (int(line), "its cells do not line up with the header (an unquoted comma before the Note)")
+            for line in export.lines[shifted]
+        ]
+        export = drop_rows(export, shifted)
+        kept = set(export.lines.tolist())
+        fixed = [line for line in export.recovered if line in kept]
+        if fixed:
+            where = ("line " if len(fixed) == 1 else "lines ") + ", ".join(str(line) for line in fixed[:SHOWN])
+            where += f" and {len(fixed) - SHOWN} more" if len(fixed) > SHOWN else ""
+            notes.add(
+                f"{export.label}: the Note of {count(len(fixed), 'row')} ({where}) held commas or line breaks "
+                "without quotes; the rest of the line and the lines below it were read as that Note."
+            )
+    if unreadable:
+        unreadable.sort()
+        listed = "; ".join(f"line {line}: {why}" for line, why in unreadable[:SHOWN])
+        more = f"; and {len(unreadable) - SHOWN} more" if len(unreadable) > SHOWN else ""
+        one = len(unreadable) == 1
+        notes.add(
+            f"{export.label}: {count(len(unreadable), 'row')} could not be read and {'was' if one else 'were'} not "
+            f"imported ({listed}{more}). Fix {'it' if one else 'them'} in a text editor and import the file again."
+        )
+    return export
+
+
 def read_myfitnesspal(path: PathInput, *, dayfirst: bool | None = None) -> pd.DataFrame:
     """Read MyFitnessPal exports into one imported ``daily`` table.
 
@@ -229,7 +318,9 @@ def read_myfitnesspal(path: PathInput, *, dayfirst: bool | None = None) -> pd.Da
     Raises
     ------
     spasmlog.errors.ImportFormatError
-        When a file named is not a MyFitnessPal export, or a folder or zip holds none.
+        When no file could be read (one file alone: its own reason; several: each one's), a folder or zip
+        holds no MyFitnessPal summary, or a measurement export (weight) is imported alone: it holds nothing
+        spasmlog uses.
 
     Warns
     -----
@@ -262,6 +353,18 @@ def read_myfitnesspal(path: PathInput, *, dayfirst: bool | None = None) -> pd.Da
     Connect calorie adjustment``, ``MFP iOS calorie adjustment``) are not exercise; their ``Steps`` are
     the day's step count → ``steps`` (steps on other rows count one exercise and are left out).
 
+    Exact duplicate exercise rows (every column equal: same date, exercise, minutes, calories and
+    time), which a sync bug writes by the dozen, are one entry; the notes say how many were collapsed.
+    Entries that differ in any value are separate entries (two walks).
+
+    A ``Note`` written without quotes (commas, line breaks inside) does not stop the file: a row begins
+    on a line whose first cell is a date, other lines continue the note above them, and cells
+    beyond the header's count are joined back into the note (the last column). Rows that still cannot
+    be placed (too few cells, or number cells that are not numbers after the repair, when the comma was
+    elsewhere) are listed in the notes with their line and left out. A file that cannot be read at all
+    is reported in the notes and the other files of the import are read; the import fails only when no
+    file could be read.
+
     The measurement summary (weight) has no place in the daily table and is skipped. UTF-8 with or
     without BOM, CRLF or LF, and names wrapped in literal quotes are all read.
 
@@ -286,32 +389,44 @@ def read_myfitnesspal(path: PathInput, *, dayfirst: bool | None = None) -> pd.Da
     details: list[pd.DataFrame] = []
     files: list[str] = []
     percent: list[str] = []  # the % DV headers found, as written in the files
+    failures: list[tuple[str, SpasmlogError]] = []  # files that could not be read, and why
     with export_files(path, source="MyFitnessPal") as found:
-        exports = [(load_export(file, label), named) for file, label, named in found]
-    for export, named in exports:
+        exports: list[ExportFile] = []
+        for file, label, _ in found:
+            try:
+                exports.append(load_export(file, label, free_text_last=True))
+            except SpasmlogError as error:
+                failures.append((label, error))
+    alone = len(exports) + len(failures) == 1
+    for export in exports:
         kind = export_kind(export.headers)
-        if kind is None or (kind == "measurement" and len(exports) == 1):
-            raise_it = named or len(exports) == 1
-            if raise_it:
-                raise wrong_format(
-                    export,
-                    "MyFitnessPal",
-                    "a Nutrition Summary (Date, Meal, Calories, ..., Sodium (mg), Potassium, ...) or an Exercise "
-                    "Summary (Date, Exercise, Type, Exercise Calories, Exercise Minutes, ...)",
-                )
-            notes.add(f"{export.label} is not a MyFitnessPal export and was skipped.")
+        if kind is None:
+            failures.append((export.label, _not_mfp(export)))
             continue
         if kind == "measurement":
+            if alone:
+                raise _nothing_used(export)
             notes.add(f"{export.label}: MyFitnessPal's measurement summary has no place in the daily table; skipped.")
             continue
-        if kind == "nutrition":
-            columns, headers = _nutrition(export, notes, dayfirst=dayfirst)
-            percent += [h for h in headers if h not in percent]
-        else:
-            columns, detail = _exercise(export, notes, dayfirst=dayfirst)
-            details.append(detail)
+        try:
+            export = _without_broken_rows(export, kind, notes)
+            if kind == "nutrition":
+                columns, headers = _nutrition(export, notes, dayfirst=dayfirst)
+                percent += [h for h in headers if h not in percent]
+            else:
+                columns, detail = _exercise(export, notes, dayfirst=dayfirst)
+                details.append(detail)
+        except SpasmlogError as error:
+            if asks_the_person(error):
+                raise
+            failures.append((export.label, error))
+            continue
         parts.append((export.label, columns))
         files.append(export.label)
+    if alone or not parts:
+        files_failed(path, "MyFitnessPal", failures, alone=alone)
+    for label, failure in failures:
+        notes.add(f"{label} was skipped, the other files were imported: {failure.message}")
     if not parts:
         raise ImportFormatError(
             f"No MyFitnessPal nutrition or exercise summary was found in {path}.",

@@ -27,18 +27,22 @@ __all__ = [
     "COFFEE_WORDS",
     "DATE_WORDS",
     "DURATION_WORDS",
+    "EXERCISE_NAME_WORDS",
     "FALSE_WORDS",
     "HEADER_WORDS",
     "LANGUAGES",
+    "STRETCHING_NAME_WORDS",
     "TIME_WORDS",
     "TRUE_WORDS",
     "UNIT_WORDS",
     "VAGUE_DURATIONS",
     "category_words",
+    "exercise_type_of_name",
     "fold",
     "folded_set",
     "header_aliases",
     "is_spasm_symptom",
+    "names_stretching",
     "spellings",
 ]
 
@@ -1059,6 +1063,170 @@ def category_words(allowed: tuple[str, ...]) -> dict[str, str]:
 def folded_set(words: Words) -> frozenset[str]:
     """Every folded spelling of ``words`` in every language."""
     return frozenset(s for w in _flatten(words) for s in spellings(w))
+
+
+EXERCISE_NAME_WORDS: dict[str, Words] = {
+    # Checked first: machines and workouts that are none of the types, whose names hold a misleading word
+    # ("Stair-treadmill ergometer" is no run, "Bicicleta elíptica" no bike ride).
+    "other": {
+        "en": (
+            "stair*", "stepper", "step", "step aerobic*", "elliptic*", "cross trainer", "crosstrainer",
+            "arc trainer", "rowing*", "rower*", "hiit*", "high intensity interval*", "interval training",
+            "tabata", "boot camp", "bootcamp", "cross country ski*", "ski erg*", "skierg*",
+        ),
+        "de": (
+            "treppe*", "treppensteig*", "stepper", "ellipsentrainer", "ruder*", "intervalltraining",
+            "langlauf*", "skilanglauf*",
+        ),
+        "fr": ("escalier*", "elliptique", "velo elliptique", "aviron", "rameur", "fractionne intensif"),
+        "es": (
+            "escalera*", "escaladora", "eliptic*", "bicicleta eliptica", "remo", "remar", "maquina de remo",
+            "entrenamiento de intervalos*", "entrenamiento interval*",
+        ),
+        "it": ("scale", "ellittic*", "canottaggio", "vogatore", "allenamento a intervalli"),
+        "nl": ("traplopen", "crosstrainer", "roeien", "roeimachine", "intervaltraining"),
+    },
+    "yoga_pilates": {
+        "en": ("yoga*", "pilates*", "barre"),
+        "de": ("yoga*", "pilates*"),
+        "fr": ("yoga*", "pilates*"),
+        "es": ("yoga*", "pilates*"),
+        "it": ("yoga*", "pilates*"),
+        "nl": ("yoga*", "pilates*"),
+    },
+    "swimming": {
+        "en": ("swim*", "pool", "aqua aerobic*", "aquagym", "aquafit*", "water aerobic*"),
+        "de": ("schwimm*", "*schwimmen", "aquagymnastik", "wassergymnastik"),
+        "fr": ("natation", "nager", "piscine"),
+        "es": ("natacion", "nadar", "piscina"),
+        "it": ("nuoto", "nuotare", "piscina"),
+        "nl": ("zwem*",),
+    },
+    "cycling": {
+        "en": ("cycl*", "bik*", "bicycl*", "ride", "spinning", "spin", "home trainer", "hometrainer"),
+        "de": ("radfahr*", "*radfahren", "rad", "fahrrad*", "radeln", "rennrad*", "mountainbik*", "velo"),
+        "fr": ("velo", "cyclisme"),
+        "es": ("ciclismo", "bicicleta*", "bici"),
+        "it": ("ciclismo", "bicicletta", "bici", "cyclette"),
+        "nl": ("fiets*", "wielren*"),
+    },
+    "walking": {
+        "en": ("walk*", "hik*", "stroll*", "trekking"),
+        "de": ("gehen", "spazier*", "wander*", "walken"),
+        "fr": ("marche", "marche nordique", "randonn*", "promenade"),
+        "es": ("camin*", "senderismo", "paseo", "pasear"),
+        "it": ("cammin*", "passeggiat*", "escursion*"),
+        "nl": ("wandel*",),
+    },
+    "running": {
+        "en": ("run*", "jog*", "treadmill*", "trail"),
+        "de": ("lauf*", "*lauf", "*laufen", "joggen", "rennen"),
+        "fr": ("course", "course a pied", "tapis de course", "footing", "tapis roulant"),
+        "es": ("correr", "carrera", "trotar", "cinta", "cinta de correr", "cinta rodante"),
+        "it": ("corsa", "correre", "tapis roulant"),
+        "nl": ("hardlop*", "loopband*", "rennen"),
+    },
+    "strength": {
+        "en": (
+            "strength*", "weight*", "bodyweight*", "body weight", "squat*", "bench press*", "deadlift*",
+            "barbell*", "dumbbell*", "kettlebell*", "resistance*", "calisthenic*", "crossfit*", "push up*",
+            "press up*", "pull up*", "chin up*", "sit up*", "crunch*", "plank*", "lunge*", "burpee*", "dips",
+            "gym", "core",
+        ),
+        "de": (
+            "kraft*", "liegestütz*", "klimmzug*", "klimmzüge", "kniebeuge*", "hantel*", "gewichtheben",
+            "rumpftraining",
+        ),
+        "fr": ("musculation", "muscu", "renforcement*", "pompes", "tractions", "squats", "gainage"),
+        "es": ("fuerza", "pesas", "musculacion", "flexiones", "dominadas", "sentadilla*", "abdominales"),
+        "it": ("pesi", "forza", "flessioni", "piegamenti", "trazioni", "addominali"),
+        "nl": ("kracht*", "opdrukken", "optrekken", "gewichtheffen"),
+    },
+    "team_sport": {
+        "en": (
+            "soccer", "football*", "basketball", "volleyball", "hockey", "rugby", "handball", "netball",
+            "lacrosse", "water polo", "ultimate frisbee", "cricket", "baseball", "softball", "futsal",
+            "team sport*",
+        ),
+        "de": ("fußball", "mannschaftssport", "teamsport"),
+        "fr": ("basket", "sport collectif", "sport d'equipe"),
+        "es": ("futbol", "baloncesto", "voleibol", "balonmano", "deporte de equipo"),
+        "it": ("calcio", "pallavolo", "pallacanestro", "pallamano", "sport di squadra"),
+        "nl": ("voetbal", "korfbal", "handbal", "waterpolo"),
+    },
+}  # fmt: skip
+"""Words in the name of an activity an app logged (``Walking, 3.5 mph``, ``Entrenamiento en cinta``,
+``Liegestütze``), by the ``exercise_type`` they mean; :func:`exercise_type_of_name` reads them.
+
+A word matches a whole word of the folded name; ``*`` at its end lets the word go on (``walk*``:
+``walking``), at its start lets it begin with anything (``*lauf``: ``Dauerlauf``); the words of a phrase
+may be written together or apart (``push up*``: ``push-ups``, ``pushups``). The first type with a match
+wins, in the order above: ``other`` comes first for machines and workouts that are none of the types."""
+
+STRETCHING_NAME_WORDS: Words = {
+    "en": ("stretch*", "mobility*", "mobilit*"),
+    "de": ("dehn*", "stretchen"),
+    "fr": ("etirement*",),
+    "es": ("estiramiento*",),
+    "it": ("allungamento*",),
+    "nl": ("rekken", "rekoefening*", "stretchen"),
+}
+"""Words in the name of an activity that make it stretching (``stretching_min``), not exercise."""
+
+
+def _name_pattern(words: Words) -> re.Pattern[str]:
+    alternatives = []
+    for word in _flatten(words):
+        for spelling in sorted(spellings(word)):
+            parts = [
+                ("[a-z0-9]*" if token.startswith("*") else "")
+                + re.escape(token.strip("*"))
+                + ("[a-z0-9]*" if token.endswith("*") else "")
+                for token in spelling.split(" ")
+            ]
+            alternatives.append("[^a-z0-9]*".join(parts))
+    return re.compile(r"(?<![a-z0-9])(?:" + "|".join(alternatives) + r")(?![a-z0-9])")
+
+
+@cache
+def _exercise_name_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    return tuple((value, _name_pattern(words)) for value, words in EXERCISE_NAME_WORDS.items())
+
+
+def exercise_type_of_name(name: object) -> str:
+    """The ``exercise_type`` of an activity named in an app, in any language of the vocabulary.
+
+    ``other`` when the name holds no word of :data:`EXERCISE_NAME_WORDS`, or names a machine or workout
+    that is none of the types (elliptical, rowing, stairs, HIIT).
+
+    Examples
+    --------
+    >>> [exercise_type_of_name(n) for n in ["Walking, 3.5 mph", "Entrenamiento en cinta", "push ups"]]
+    ['walking', 'running', 'strength']
+    >>> exercise_type_of_name("Stair-treadmill ergometer, general"), exercise_type_of_name("Bicicleta elíptica")
+    ('other', 'other')
+    """
+    text = fold(name)
+    for value, pattern in _exercise_name_patterns():
+        if pattern.search(text):
+            return value
+    return "other"
+
+
+@cache
+def _stretching_pattern() -> re.Pattern[str]:
+    return _name_pattern(STRETCHING_NAME_WORDS)
+
+
+def names_stretching(name: object) -> bool:
+    """Whether an activity's name says stretching (any language of the vocabulary).
+
+    Examples
+    --------
+    >>> names_stretching("Stretching, mild"), names_stretching("Dehnübungen"), names_stretching("Walking")
+    (True, True, False)
+    """
+    return bool(_stretching_pattern().search(fold(name)))
 
 
 SPASM_SYMPTOM_WORDS: Words = {

@@ -402,3 +402,96 @@ def test_arbitrary_cells_give_a_table_or_a_spasmlog_error(tmp_path: Path, header
     except SpasmlogError:
         return
     assert table["date"].is_unique and table["date"].dtype == "datetime64[us]"
+
+
+# --- exports from about 2016: no Group or Time column, dates without leading zeros ---------------------------
+
+SERVINGS_2016 = (
+    "Day,Food Name,Amount,Energy (kcal),Caffeine (mg),Water (g),Calcium (mg),Magnesium (mg),Potassium (mg),"
+    "Sodium (mg),Protein (g)\n"
+    '2016-9-26,"Bear Naked Granola, Fruit","0.52 Serving (22 tsp, whole pieces)",133.64,0.00,3.19,8.34,32.02,'
+    "100.01,2.00,2.85\n"
+    '2016-9-26,"Coffee, brewed","2.00 cup (8 fl oz)",4.74,189.60,470.06,9.48,14.22,218.02,9.48,0.57\n'
+    '2016-10-3,"Bananas, raw","1.00 medium (7"" to 7-7/8"" long)",105.02,,88.40,5.90,31.86,422.44,1.18,1.29\n'
+)
+
+
+def test_a_2016_export_without_group_or_time_and_with_unpadded_dates(write: Write) -> None:
+    folder = write("old/servings.csv", SERVINGS_2016).parent
+    write("old/exercises.csv", 'Day,Exercise,Minutes,Calories Burned\n2016-9-26,"Walking, 3.0 mph",45,-150\n')
+    write("old/biometrics.csv", "Day,Metric,Unit,Amount\n2016-9-26,Weight,kg,77.0\n2016-9-27,Sleep,hours,7.5\n")
+    write("old/notes.csv", "Day,Note\n2016-9-27,cramp in the left calf\n")
+    table = read_cronometer(folder)
+    _check_contract(table)
+    assert table["date"].dt.strftime("%F").tolist() == ["2016-09-26", "2016-09-27", "2016-10-03"]
+    by_day = table.set_index(table["date"].dt.strftime("%F"))
+    assert by_day.loc["2016-09-26", "magnesium_mg"] == pytest.approx(32.02 + 14.22)
+    assert by_day.loc["2016-09-26", "caffeine_mg"] == pytest.approx(189.60)
+    assert by_day.loc["2016-09-26", "water_total_ml"] == pytest.approx(3.19 + 470.06)
+    assert by_day.loc["2016-10-03", "potassium_mg"] == pytest.approx(422.44)
+    assert np.isnan(by_day.loc["2016-10-03", "caffeine_mg"])  # empty, not 0
+    assert by_day.loc["2016-09-26", "exercise_min"] == 45.0
+    assert by_day.loc["2016-09-26", "exercise_type"] == "walking"
+    assert by_day.loc["2016-09-27", "sleep_h"] == 7.5
+    assert "notes export" in " ".join(table.attrs["notes"])
+
+
+def test_a_2016_daily_summary_with_unpadded_dates(write: Write) -> None:
+    text = (
+        "Date,Energy (kcal),Water (g),Magnesium (mg),Sodium (mg)\n"
+        "2011-4-18,1800,2100.5,280,1900\n"
+        "2011-4-9,1700,,300,\n"
+        "2011-12-1,1600,1500,250,2000\n"
+    )
+    table = read_cronometer(write("dailysummary.csv", text))
+    assert table["date"].dt.strftime("%F").tolist() == ["2011-04-09", "2011-04-18", "2011-12-01"]
+    assert table["magnesium_mg"].tolist() == [300.0, 280.0, 250.0]
+    assert table["sodium_mg"].iloc[1:].tolist() == [1900.0, 2000.0] and np.isnan(table["sodium_mg"].iloc[0])
+
+
+def test_unpadded_dates_that_are_not_dates_are_still_reported(write: Write) -> None:
+    text = "Day,Exercise,Minutes,Calories Burned\n2016-9-26,Walking,30,-100\n2016-13-40,Walking,20,-80\n"
+    table = read_cronometer(write("exercises.csv", text))
+    assert table["exercise_min"].tolist() == [30.0]
+    assert any("1 row without a readable date skipped (lines 3)" in n for n in table.attrs["notes"])
+
+
+def test_exercise_names_of_machines_and_other_languages_get_their_type(write: Write) -> None:
+    text = (
+        "Day,Group,Exercise,Minutes,Calories Burned\n"
+        "2026-03-01,Uncategorized,Stair-treadmill ergometer,40,-300\n"
+        "2026-03-02,Uncategorized,Entrenamiento en cinta,35,-250\n"
+        "2026-03-03,Uncategorized,Push-ups,10,-50\n"
+        "2026-03-04,Uncategorized,Indoor Rower,20,-200\n"
+        "2026-03-05,Uncategorized,Bicicleta elíptica,25,-200\n"
+        "2026-03-06,Uncategorized,HIIT,15,-200\n"
+        "2026-03-07,Uncategorized,Bicicleta estática,30,-200\n"
+    )
+    table = read_cronometer(write("exercises.csv", text))
+    assert table["exercise_type"].tolist() == ["other", "running", "strength", "other", "other", "other", "cycling"]
+
+
+def test_one_unreadable_file_does_not_stop_the_others(write: Write) -> None:
+    folder = write("export/dailysummary.csv", SUMMARY).parent
+    write("export/exercises.csv", "Day,Group,Exercise,Minutes\nsoon,Uncategorized,Walking,30\n")  # no date
+    write("export/biometrics.csv", b"\x00\x01binary\x00")  # not text at all
+    table = read_cronometer(folder)
+    _check_contract(table)
+    assert table["magnesium_mg"].tolist() == [190.5, 310.5]
+    assert "exercise_min" not in table
+    skipped = [n for n in table.attrs["notes"] if "was skipped, the other files were imported" in n]
+    assert len(skipped) == 2
+    assert any("exercises.csv" in n and "is a date" in n for n in skipped)
+    assert any("biometrics.csv" in n and "binary" in n for n in skipped)
+    assert table.attrs["files"] == [str(folder / "dailysummary.csv")]
+
+
+def test_a_named_file_of_another_app_among_several_is_reported_and_nothing_read_is_an_error(write: Write) -> None:
+    summary = write("dailysummary.csv", SUMMARY)
+    other = write("Nutrition-Summary.csv", "Date,Meal,Calories,Sodium (mg)\n2026-01-01,Lunch,400,300\n")
+    table = read_cronometer([summary, other])
+    assert len(table) == 2
+    assert any("Nutrition-Summary.csv is not a Cronometer export" in n for n in table.attrs["notes"])
+    broken = write("exercises.csv", "Day,Group,Exercise,Minutes\nsoon,Uncategorized,Walking,30\n")
+    with pytest.raises(ImportFormatError, match=r"No Cronometer file of .* could be read: \(1\) .* \(2\) "):
+        read_cronometer([other, broken])

@@ -441,6 +441,93 @@ def test_a_wide_export_lists_its_unknown_headers_briefly(tmp_path: Path) -> None
     assert text.count("`Wassr ") == 40 and "... and 210 more" in text
 
 
+# --- the names of activities in the apps' exports ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        # issue 11: names a real import mapped to the wrong type, or to none
+        ("Stair-treadmill ergometer, general", "other"),  # a stair climber, not a run on a treadmill
+        ("Entrenamiento en cinta", "running"),  # es: treadmill training
+        ("push ups", "strength"),
+        ("Push-ups", "strength"),
+        ("Pushups", "strength"),
+        ("Rowing, stationary, moderate effort", "other"),
+        ("Indoor Rower", "other"),
+        ("Elliptical trainer, moderate effort", "other"),
+        ("HIIT", "other"),
+        ("High Intensity Interval Training", "other"),
+        # other languages
+        ("Liegestütze", "strength"),  # de: push-ups, umlaut or not
+        ("Liegestuetze", "strength"),
+        ("Klimmzüge", "strength"),
+        ("Rudergerät", "other"),
+        ("Treppensteigen", "other"),
+        ("Crosstrainer", "other"),
+        ("Skilanglauf", "other"),  # ends in "lauf", but is no run
+        ("Dauerlauf", "running"),
+        ("Freiwasserschwimmen", "swimming"),
+        ("Rennradfahren", "cycling"),
+        ("Pompes", "strength"),  # fr
+        ("Vélo elliptique", "other"),
+        ("Aviron", "other"),
+        ("Tapis de course", "running"),
+        ("Flexiones", "strength"),  # es
+        ("Bicicleta elíptica", "other"),  # an elliptical, not a bike
+        ("Bicicleta estática", "cycling"),
+        ("Caminar en cinta", "walking"),  # a walk on the treadmill
+        ("Máquina de remo", "other"),
+        ("Flessioni", "strength"),  # it
+        ("Tapis roulant", "running"),
+        ("Cyclette", "cycling"),
+        ("Opdrukken", "strength"),  # nl
+        ("Roeien", "other"),
+        ("Hometrainer", "cycling"),
+        ("Loopband", "running"),
+        # unchanged readings
+        ("Walking, 3.5 mph, brisk pace", "walking"),
+        ("Treadmill walking", "walking"),
+        ("Running (jogging), 5 mph (12 min mile)", "running"),
+        ("Weight loss walk", "walking"),
+        ("Barbell row", "strength"),
+        ("Swimming, laps, freestyle", "swimming"),
+        ("Yoga, Hatha", "yoga_pilates"),
+        ("Soccer/Football", "team_sport"),
+        ("Calcio", "team_sport"),
+        # no type: never a guess from a part of a word
+        ("Motorcycling", "other"),
+        ("Recycling", "other"),
+        ("Marching band", "other"),
+        ("Gardening, general", "other"),
+        ("", "other"),
+    ],
+)
+def test_exercise_type_of_an_activity_name(name: str, expected: str) -> None:
+    assert vocabulary.exercise_type_of_name(name) == expected
+    assert expected in EXERCISE_TYPES
+
+
+def test_exercise_name_words_name_only_types_and_no_word_two_types() -> None:
+    assert set(vocabulary.EXERCISE_NAME_WORDS) <= set(EXERCISE_TYPES) - {"none"}
+    assert next(iter(vocabulary.EXERCISE_NAME_WORDS)) == "other"  # checked first
+    owner: dict[str, str] = {}
+    for value, words in vocabulary.EXERCISE_NAME_WORDS.items():
+        assert set(words) == set(vocabulary.LANGUAGES), value
+        for language_words in words.values():
+            for word in language_words:
+                assert owner.setdefault(vocabulary.fold(word), value) == value, word
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [("Stretching, mild", True), ("Dehnübungen", True), ("Étirements", True), ("Estiramientos", True),
+     ("Allungamento", True), ("Rekoefeningen", True), ("Walking", False), ("Stair stepper", False)],
+)  # fmt: skip
+def test_stretching_names_in_six_languages(name: str, expected: bool) -> None:
+    assert vocabulary.names_stretching(name) is expected
+
+
 @pytest.mark.parametrize(
     ("name", "expected"),
     [
