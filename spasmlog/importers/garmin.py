@@ -238,7 +238,8 @@ def _place(export: ExportFile, notes: Notes) -> dict[str, str] | None:
 
 def _activities(
     export: ExportFile, placed: dict[str, str], notes: Notes, *, dayfirst: bool | None
-) -> tuple[dict[str, pd.Series], pd.DataFrame]:
+) -> tuple[dict[str, pd.Series], pd.DataFrame, int]:
+    """The day's columns from one activity list, their detail, and how many activities had no readable date."""
     type_header = placed["activity type"]
     date_header = placed["date"]
     time_header = placed.get("time")
@@ -279,7 +280,7 @@ def _activities(
             f"{count(int(unknown.sum()), 'activity', 'activities')} of a type read as 'other' (the name is kept in "
             f"provenance.csv): {listed}."
         )
-    return columns, detail
+    return columns, detail, int(day.isna().sum())
 
 
 def read_garmin(path: PathInput, *, dayfirst: bool | None = None) -> pd.DataFrame:
@@ -360,6 +361,7 @@ def read_garmin(path: PathInput, *, dayfirst: bool | None = None) -> pd.DataFram
     parts: list[tuple[str, dict[str, pd.Series]]] = []
     details: list[pd.DataFrame] = []
     files: list[str] = []
+    records = unreadable = 0
     with export_files(path, source="Garmin Connect") as found:
         exports = [(load_export(file, label), named) for file, label, named in found]
     for export, named in exports:
@@ -376,7 +378,9 @@ def read_garmin(path: PathInput, *, dayfirst: bool | None = None) -> pd.DataFram
                 )
             notes.add(f"{export.label} is not a Garmin Connect activity list and was skipped.")
             continue
-        columns, detail = _activities(export, placed, notes, dayfirst=dayfirst)
+        columns, detail, undated = _activities(export, placed, notes, dayfirst=dayfirst)
+        records += len(export.frame)
+        unreadable += undated
         parts.append((export.label, columns))
         details.append(detail)
         files.append(export.label)
@@ -384,10 +388,14 @@ def read_garmin(path: PathInput, *, dayfirst: bool | None = None) -> pd.DataFram
         raise ImportFormatError(
             f"No Garmin Connect activity list (Activities.csv) was found in {path}.", file=str(path)
         )
-    return build_table(
+    table = build_table(
         combine(parts, notes),
         source=SOURCE,
         files=files,
         notes=notes.finished(),
         detail=pd.concat(details, ignore_index=True),
     )
+    # How many activities the files held, and how many had no readable date (for "nothing imported" messages).
+    table.attrs["records"] = records
+    table.attrs["unreadable"] = unreadable
+    return table
