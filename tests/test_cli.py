@@ -184,12 +184,12 @@ def test_import_errors_exit_2(
     assert "Traceback" not in err
 
 
-GARMIN_PT = (  # Brazilian Portuguese headers as Garmin Connect writes them; one stopwatch left running, one 2030 clock
+GARMIN_PT = (  # Brazilian Portuguese headers as Garmin Connect writes them; one stopwatch left running, one wrong clock
     "Tipo de atividade,Data,Favorito,Título,Distância,Calorias,Tempo total,FC Média,Passos\n"
     'Corrida,2026-03-02 07:00:00,false,"Manhã","5.00","400","00:30:00","150","4,800"\n'
     'Caminhada,2026-03-02 12:00:00,false,"Almoço","1.00","60","37:00:00","90","2,000"\n'
     'Natação em piscina,2026-03-03 07:00:00,false,"Piscina","1.00","300","00:40:00","--","--"\n'
-    'Corrida,2030-01-04 07:00:00,false,"Relógio errado","5.00","400","00:25:00","150","4,100"\n'
+    'Corrida,2099-01-04 07:00:00,false,"Relógio errado","5.00","400","00:25:00","150","4,100"\n'
 )
 
 
@@ -206,9 +206,9 @@ def test_import_garmin_in_portuguese_keeps_what_is_right_and_names_what_is_refus
         "2026-03-02 exercise_min: nothing logged, garmin says 2250.0 (refused: exercise_min 2250 > 1440 min a day)"
         in out
     )
-    assert "2030-01-04: 3 imported values refused (date 2030-01-04 in the future)" in out
+    assert "2099-01-04: 3 imported values refused (date 2099-01-04 in the future)" in out
     assert "  4 imported values refused (they break a rule of the log format)" in out
-    # values in, counted by hand: 03-02 exercise_min, exercise_type, steps; 03-03 min, type; 2030-01-04 min, type, steps
+    # values in, counted by hand: 03-02 exercise_min, exercise_type, steps; 03-03 min, type; 2099-01-04 min, type, steps
     assert "  8 imported values: 4 accepted, 4 refused" in out
     assert "Garmin Connect headers in Portuguese." in out
     table = pd.read_csv(log / "daily.csv")

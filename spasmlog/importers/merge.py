@@ -6,6 +6,10 @@ Rules (issue 5):
   column gets the canonical header);
 - a value the person already logged is kept unless ``overwrite=True``, and every disagreement is
   reported (date, column, logged value, imported value, source, file);
+- an imported value that breaks a rule of the log format (``exercise_min`` over 1,440) is refused alone,
+  and the rest of its day is merged; a day whose date breaks one (a date in the future from a phone's wrong
+  clock) is refused with all its values; each refusal names its rule (``exercise_min 2220 > 1440 min a
+  day``, ``date 2030-01-04 in the future``), and the summary counts values in = accepted + refused;
 - a cell that an earlier import of the *same source* filled is updated by a newer export of that source
   (reported as ``updated``): it was never the person's own entry;
 - provenance is kept: ``provenance.csv`` beside ``daily.csv`` says, for every imported value, which

@@ -138,7 +138,7 @@ def test_one_refused_value_keeps_the_rest_of_its_day(folder: Path) -> None:
 def test_a_date_in_the_future_refuses_its_row_and_says_so(folder: Path) -> None:
     frame = pd.DataFrame(
         {
-            "date": pd.to_datetime(["2026-01-02", "2030-01-04"]).astype("datetime64[us]"),
+            "date": pd.to_datetime(["2026-01-02", "2099-01-04"]).astype("datetime64[us]"),
             "water_ml": [1500.0, 2100.0],
             "exercise_min": [30.0, 40.0],
             "steps": [None, 7000.0],
@@ -148,12 +148,12 @@ def test_a_date_in_the_future_refuses_its_row_and_says_so(folder: Path) -> None:
     result = merge_into(frame, folder)
     refused = result.changes[result.changes["action"] == "refused"]
     assert sorted(refused["column"]) == ["exercise_min", "steps", "water_ml"]  # every value of that day
-    assert set(refused["reason"]) == {"date 2030-01-04 in the future"}
+    assert set(refused["reason"]) == {"date 2099-01-04 in the future"}
     text = result.summary()
     assert "  3 imported values refused (they break a rule of the log format)" in text
-    assert "  2030-01-04: 3 imported values refused (date 2030-01-04 in the future)" in text
+    assert "  2099-01-04: 3 imported values refused (date 2099-01-04 in the future)" in text
     assert "  5 imported values: 2 accepted, 3 refused" in text
-    assert "2030" not in (folder / "daily.csv").read_text()
+    assert "2099" not in (folder / "daily.csv").read_text()
     assert _rows(folder)[2] == "2026-01-02;1,5;4;;30"  # the logged 1,5 L stays; exercise filled
 
 
