@@ -350,7 +350,13 @@ def _import(args: argparse.Namespace, out: TextIO) -> int:
                 imports.append(read_export(source, files, **options))
             except ImportFormatError as error:
                 raise _in_cli_terms(error) from None
+    failed = False
     for imported in imports:
+        if imported.empty:  # say why, instead of an import that silently changed nothing
+            line, unreadable = _nothing_imported(imported)
+            failed = failed or unreadable
+            out.write(line + "\n" + "".join(f"  note: {note}\n" for note in imported.attrs.get("notes", [])))
+            continue
         try:
             result = merge_into(
                 imported,
@@ -364,7 +370,28 @@ def _import(args: argparse.Namespace, out: TextIO) -> int:
         except SpasmlogError as error:
             raise _in_cli_terms(error) from None
         out.write(result.summary() + "\n")
-    return EXIT_OK
+    return EXIT_PROBLEMS if failed else EXIT_OK
+
+
+def _nothing_imported(imported: Any) -> tuple[str, bool]:
+    """The one line that says why an import yielded no value, and whether that is a failure (exit 1).
+
+    An importer may say, in ``attrs``, how many ``records`` its files held and how many of them were
+    ``unreadable``: no records is an empty export (not a failure); records none of which could be read, or an
+    importer that does not say, is one (the person's data did not come in).
+    """
+    source = imported.attrs.get("source", "the export")
+    files = ", ".join(str(f) for f in imported.attrs.get("files", [])) or "the files given"
+    records, unreadable = imported.attrs.get("records"), imported.attrs.get("unreadable")
+    if records == 0:
+        why, failed = f"{files} holds no records (a header row only, or an empty export)", False
+    elif records is not None and unreadable is not None and unreadable < records:
+        why, failed = f"the {records} records of {files} hold no value spasmlog reads (see the notes)", False
+    elif records is not None:
+        why, failed = f"none of the {records} records of {files} could be read (see the notes)", True
+    else:
+        why, failed = f"no value spasmlog reads was found in {files} (see the notes)", True
+    return f"Nothing {'imported' if failed else 'to import'} from {source}: {why}.", failed
 
 
 def _in_cli_terms(error: SpasmlogError) -> SpasmlogError:

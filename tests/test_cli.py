@@ -184,6 +184,91 @@ def test_import_errors_exit_2(
     assert "Traceback" not in err
 
 
+GARMIN_PT = (  # Brazilian Portuguese headers as Garmin Connect writes them; one stopwatch left running, one wrong clock
+    "Tipo de atividade,Data,Favorito,Título,Distância,Calorias,Tempo total,FC Média,Passos\n"
+    'Corrida,2026-03-02 07:00:00,false,"Manhã","5.00","400","00:30:00","150","4,800"\n'
+    'Caminhada,2026-03-02 12:00:00,false,"Almoço","1.00","60","37:00:00","90","2,000"\n'
+    'Natação em piscina,2026-03-03 07:00:00,false,"Piscina","1.00","300","00:40:00","--","--"\n'
+    'Corrida,2099-01-04 07:00:00,false,"Relógio errado","5.00","400","00:25:00","150","4,100"\n'
+)
+
+
+def test_import_garmin_in_portuguese_keeps_what_is_right_and_names_what_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    export = tmp_path / "Atividades.csv"
+    export.write_text(GARMIN_PT)
+    log = tmp_path / "ana"
+    assert main(["import", "--auto", str(export), "--into", str(log)]) == 0
+    out = capsys.readouterr().out
+    # 2026-03-02: 30 min + 37 h = 2250 min (> 1440: refused); its type and steps are kept.
+    assert (
+        "2026-03-02 exercise_min: nothing logged, garmin says 2250.0 (refused: exercise_min 2250 > 1440 min a day)"
+        in out
+    )
+    assert "2099-01-04: 3 imported values refused (date 2099-01-04 in the future)" in out
+    assert "  4 imported values refused (they break a rule of the log format)" in out
+    # values in, counted by hand: 03-02 exercise_min, exercise_type, steps; 03-03 min, type; 2099-01-04 min, type, steps
+    assert "  8 imported values: 4 accepted, 4 refused" in out
+    assert "Garmin Connect headers in Portuguese." in out
+    table = pd.read_csv(log / "daily.csv")
+    assert table["date"].tolist() == ["2026-03-02", "2026-03-03"]
+    assert table["exercise_type"].tolist() == ["walking", "swimming"]
+    assert table["activity_steps_garmin"].tolist()[0] == 6800
+    assert pd.isna(table["exercise_min"].iloc[0]) and table["exercise_min"].iloc[1] == 40
+
+
+def test_an_import_that_yields_nothing_says_why_in_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    empty = tmp_path / "Activities.csv"
+    empty.write_text("Activity Type,Date,Favorite,Title,Time\n")
+    log = tmp_path / "log"
+    assert main(["import", "garmin", str(empty), "--into", str(log)]) == 0  # an empty export is not a failure
+    out = capsys.readouterr().out
+    assert (
+        out.splitlines()[0]
+        == f"Nothing to import from garmin: {empty} holds no records (a header row only, or an empty export)."
+    )
+    assert not log.exists()
+    summary = tmp_path / "dailysummary.csv"
+    summary.write_text("Date,Energy (kcal),Water (g)\n")  # Cronometer does not say how many records it held
+    assert main(["import", "cronometer", str(summary), "--into", str(log)]) == 1
+    assert capsys.readouterr().out.startswith(
+        f"Nothing imported from cronometer: no value spasmlog reads was found in {summary}"
+    )
+
+
+def test_an_import_whose_records_are_all_unreadable_exits_1(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import spasmlog.importers
+
+    def unreadable(source: str, paths: list[Path], **options: object) -> pd.DataFrame:
+        frame = pd.DataFrame({"date": pd.Series([], dtype="datetime64[us]")})
+        frame.attrs.update(source=source, files=[str(p) for p in paths], notes=["3 rows without a readable date"])
+        frame.attrs.update(records=3, unreadable=3)
+        return frame
+
+    monkeypatch.setattr(spasmlog.importers, "read_export", unreadable)
+    export = tmp_path / "Activities.csv"
+    export.write_text(GARMIN_PT)
+    assert main(["import", "garmin", str(export), "--into", str(tmp_path / "log")]) == 1
+    out = capsys.readouterr().out
+    assert f"Nothing imported from garmin: none of the 3 records of {export} could be read (see the notes)." in out
+    assert "  note: 3 rows without a readable date" in out
+
+
+def test_one_empty_export_does_not_stop_the_others(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    garmin = tmp_path / "Atividades.csv"
+    garmin.write_text(GARMIN_PT)
+    summary = tmp_path / "dailysummary.csv"
+    summary.write_text("Date,Energy (kcal),Water (g),Magnesium (mg)\n")
+    log = tmp_path / "ana"
+    assert main(["import", "--auto", str(garmin), str(summary), "--into", str(log)]) == 1
+    out = capsys.readouterr().out
+    assert "Nothing imported from cronometer" in out and "Import from garmin into" in out
+    assert (log / "daily.csv").exists()
+
+
 def _interrupt(*args: object, **kwargs: object) -> None:
     raise KeyboardInterrupt
 

@@ -13,6 +13,7 @@ from spasmlog.errors import ImportFormatError, UnsafeFileError
 from spasmlog.importers._csv import normalise_header
 from spasmlog.importers.cronometer import export_kind as cronometer_kind
 from spasmlog.importers.garmin import export_kind as garmin_kind
+from spasmlog.importers.garmin import looks_like_activities
 from spasmlog.importers.myfitnesspal import export_kind as myfitnesspal_kind
 from spasmlog.io.archives import open_entry, open_zip
 from spasmlog.io.sources import sniff
@@ -74,6 +75,13 @@ def _csv_format(text: str) -> str | None:
         return "myfitnesspal"
     if cronometer_kind(headers, strict=True):
         return "cronometer"
+    # Last: Garmin Connect's activity list with headers in a language spasmlog has no words for, by its values.
+    try:
+        rows = list(csv.reader(io.StringIO("\n".join(lines[start + 1 :])), delimiter=delimiter))
+    except csv.Error:
+        return None
+    if looks_like_activities(header, rows):
+        return "garmin"
     return None
 
 
@@ -126,7 +134,8 @@ def detect(path: str | os.PathLike[str]) -> str:
     Told by content, never by the file's name, reading at most the first 64 KB of a file (of a few
     entries, for a zip): Apple Health's ``export.xml`` by its ``<HealthData`` root (past the XML
     declaration and the inline DTD), alone or inside ``export.zip`` whatever the entry is called; the
-    CSV exports by their header row (Garmin Connect's in English, German, French or Spanish).
+    CSV exports by their header row (Garmin Connect's in any of its languages, and, in a language spasmlog
+    has no words for, by the shape of its values: activity type, date-time, ``hh:mm:ss`` time).
 
     Parameters
     ----------

@@ -6,6 +6,10 @@ Rules (issue 5):
   column gets the canonical header);
 - a value the person already logged is kept unless ``overwrite=True``, and every disagreement is
   reported (date, column, logged value, imported value, source, file);
+- an imported value that breaks a rule of the log format (``exercise_min`` over 1,440) is refused alone,
+  and the rest of its day is merged; a day whose date breaks one (a date in the future from a phone's wrong
+  clock) is refused with all its values; each refusal names its rule (``exercise_min 2220 > 1440 min a
+  day``, ``date 2030-01-04 in the future``), and the summary counts values in = accepted + refused;
 - a cell that an earlier import of the *same source* filled is updated by a newer export of that source
   (reported as ``updated``): it was never the person's own entry;
 - provenance is kept: ``provenance.csv`` beside ``daily.csv`` says, for every imported value, which
@@ -35,7 +39,7 @@ from spasmlog.io import parsing
 from spasmlog.io.cells import unneutralise_frame
 from spasmlog.io.sources import PROVENANCE_FILE, TABLE_SUFFIXES, csv_dialect, load_file, read_cells
 from spasmlog.io.write import atomic_path, deferred_interrupt, write_csv
-from spasmlog.logformat.schemas import field_specs
+from spasmlog.logformat.schemas import FieldSpec, field_specs
 from spasmlog.logformat.units import STANDARD_DRINK_G, resolve_header
 from spasmlog.validation import validate_tables
 
@@ -52,12 +56,15 @@ CHANGE_COLUMNS = [
     "imported_value",
     "source",
     "file",
+    "rule",
+    "reason",
 ]
 """Columns of :attr:`MergeResult.changes`. ``action`` is ``filled``, ``added`` (a new day), ``updated``
 (a value the same source imported before), ``overwritten``, ``kept`` (a disagreement: the value in the log
 stays) or ``refused`` (the imported value breaks a rule of the log format and was not merged).
 ``logged_source`` names the source whose earlier import wrote ``logged_value`` (``None`` when the person
-logged it)."""
+logged it). A refused value names the ``rule`` it breaks (a problem code, as in ``Log.problems``) and the
+``reason`` in a few words (``exercise_min 2220 > 1440 min a day``, ``date 2030-01-04 in the future``)."""
 
 
 @dataclass
@@ -70,6 +77,8 @@ class MergeResult:
     changes: pd.DataFrame
     dry_run: bool = False
     notes: list[str] = field(default_factory=list)
+    values_in: int = 0
+    """How many values the import held (every filled cell of the imported table but its dates)."""
 
     @property
     def disagreements(self) -> pd.DataFrame:
@@ -104,10 +113,27 @@ class MergeResult:
             )
         if not self.changed:
             lines.append("  nothing would change" if self.dry_run else "  nothing was changed")
+        refused = int(counts.get("refused", 0))
+        if refused:
+            lines.append(
+                f"  {_count(self.values_in, 'imported value')}: {self.values_in - refused} accepted, {refused} refused"
+            )
+        shown_days: set[tuple[object, str]] = set()
         for row in self.changes[self.changes["action"].isin(["kept", "overwritten", "refused"])].to_dict("records"):
+            if row["action"] == "refused" and row["rule"] in _ROW_RULES:
+                # The day's date itself is wrong: one line for the day, not one per value.
+                if (row["date"], row["reason"]) in shown_days:
+                    continue
+                shown_days.add((row["date"], row["reason"]))
+                on_day = (self.changes["action"] == "refused") & (self.changes["date"] == row["date"])
+                lines.append(
+                    f"  {row['date']:%Y-%m-%d}: {_count(int(on_day.sum()), 'imported value')} refused ({row['reason']})"
+                )
+                continue
+            why = f"refused: {row['reason']}" if row["action"] == "refused" else row["action"]
             lines.append(
                 f"  {row['date']:%Y-%m-%d} {row['column']}: {_logged_text(row)}, "
-                f"{row['source']} says {_show(row['imported_value'])} ({row['action']})"
+                f"{row['source']} says {_show(row['imported_value'])} ({why})"
             )
         lines += [f"  note: {note}" for note in self.notes]
         if self.dry_run:
@@ -161,6 +187,8 @@ def _logged_text(row: dict) -> str:
 
 
 _SEVERAL_ROWS = "rows for this day"
+_ROW_RULES = ("in_future", "far_from_other_dates", "duplicate", "missing_value")
+"""Rules that refuse an imported day's whole row (its date is wrong), reported once per day."""
 
 
 def _table_files(folder: Path) -> list[Path]:
@@ -353,27 +381,88 @@ def _cell_value(text: str, kind: str, factor: float, decimal_comma: bool) -> obj
     return text
 
 
+_ROW_FIELDS = ("date", "person_id")
+"""Fields whose problem makes the whole imported row wrong: a date in the future is not the day it happened."""
+_PASSES = 4
+"""Validation passes at most: refusing a cell can make a check across cells fail on the next pass."""
+
+
+def _reason(problem: dict, spec: FieldSpec | None) -> str:
+    """The rule an imported value breaks, in a few words: ``exercise_min 2220 > 1440 min a day``."""
+    field = str(problem["field"] or problem["column"])
+    value = problem["value"]
+    rule = str(problem["rule"])
+    try:
+        shown = f"{float(value):g}"
+    except (TypeError, ValueError):
+        shown = _show(value)
+    per_day = f" {spec.unit} a day" if spec is not None and spec.unit else ""
+    if rule == "in_future":
+        return f"date {pd.Timestamp(value):%Y-%m-%d} in the future"
+    if rule == "far_from_other_dates":
+        return f"date {pd.Timestamp(value):%Y-%m-%d} far from the other imported dates"
+    if rule == "above_maximum" and spec is not None and spec.maximum is not None:
+        return f"{field} {shown} > {float(spec.maximum):g}{per_day}"
+    if rule == "below_minimum" and spec is not None and spec.minimum is not None:
+        return f"{field} {shown} < {float(spec.minimum):g}{per_day}"
+    if rule == "not_in_categories":
+        return f"{field} {shown!r} is not one of its values"
+    return f"{field} {shown}: {rule.replace('_', ' ')}"
+
+
 def _imported_rows(imported: pd.DataFrame, person_id: str, source: str, file: str) -> tuple[pd.DataFrame, list[dict]]:
-    """Check the imported values against the log format; rows that break a rule are refused, not merged."""
-    frame = imported.copy()
+    """Check the imported values against the log format: a value that breaks a rule is refused, the rest of
+    its day is kept; a row whose date breaks a rule (in the future) is refused whole, value by value."""
+    frame = imported.copy().reset_index(drop=True)
     frame.insert(0, "person_id", person_id)
-    log = validate_tables({"daily": frame}, errors="quarantine")
-    refused = []
-    for problem in log.errors.to_dict("records"):
-        row = int(problem["line"]) - 1
+    specs = field_specs("daily")
+    values = [c for c in frame.columns if c not in _ROW_FIELDS]
+    dropped = np.zeros(len(frame), dtype=bool)
+    refused: list[dict] = []
+
+    def refuse(row: int, column: str, value: object, problem: dict, reason: str) -> None:
         refused.append(
             {
                 "person_id": person_id,
                 "date": frame["date"].iloc[row],
-                "column": problem["field"] or problem["column"],
+                "column": column,
                 "action": "refused",
                 "logged_value": None,
-                "imported_value": problem["value"],
+                "imported_value": value,
                 "source": source,
                 "file": file,
+                "rule": str(problem["rule"]),
+                "reason": reason,
             }
         )
+
+    for attempt in range(_PASSES + 1):
+        positions = np.flatnonzero(~dropped)
+        log = validate_tables({"daily": frame.iloc[positions].reset_index(drop=True)}, errors="quarantine")
+        problems = log.problems[(log.problems["severity"] == "error") & log.problems["line"].notna()]
+        if problems.empty:
+            break
+        for problem in problems.to_dict("records"):
+            row = int(positions[int(problem["line"]) - 1])
+            if dropped[row]:
+                continue
+            field = problem["field"] if problem["field"] in values else None
+            # A check across cells still failing after the cells it named were refused: the row goes.
+            if field is None or attempt >= _PASSES - 1:
+                dropped[row] = True
+                reason = _reason(problem, specs.get(str(problem["field"])))
+                for column in values:
+                    value = frame.at[row, column]
+                    if not _missing(value):
+                        refuse(row, column, value, problem, reason)
+            elif not _missing(frame.at[row, field]):
+                refuse(row, field, frame.at[row, field], problem, _reason(problem, specs.get(field)))
+                frame[field] = frame[field].mask(frame.index == row)
     return log.daily, refused
+
+
+def _missing(value: object) -> bool:
+    return value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and math.isnan(value))
 
 
 def merge_into(
@@ -571,7 +660,15 @@ def merge_into(
             if not dry_run:
                 frame.at[row, header] = text
 
-    result = MergeResult(target, person, source, pd.DataFrame(changes, columns=CHANGE_COLUMNS), dry_run=dry_run)
+    values_in = int(imported.drop(columns=["date"], errors="ignore").notna().sum().sum())
+    result = MergeResult(
+        target,
+        person,
+        source,
+        pd.DataFrame(changes, columns=CHANGE_COLUMNS),
+        dry_run=dry_run,
+        values_in=values_in,
+    )
     result.notes.extend(str(n) for n in imported.attrs.get("notes", []))
     if dry_run or not result.changed:
         return result

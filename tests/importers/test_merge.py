@@ -110,6 +110,65 @@ def test_values_that_break_a_rule_are_refused_not_merged(folder: Path) -> None:
     assert _rows(folder)[1] == "2026-01-01;;3;slept badly"
 
 
+def test_one_refused_value_keeps_the_rest_of_its_day(folder: Path) -> None:
+    # 2026-01-01: 2220 min of exercise (a stopwatch left running) beside three good values of the same day.
+    imported = _imported(
+        source="garmin",
+        file="Activities.csv",
+        water_ml=[2000.0, 1800.0],
+        exercise_min=[2220.0, 45.0],
+        exercise_type=["running", "walking"],
+        steps=[9000.0, 4000.0],
+    )
+    result = merge_into(imported, folder)
+    refused = result.changes[result.changes["action"] == "refused"]
+    assert refused[["column", "imported_value", "rule", "reason"]].values.tolist() == [
+        ["exercise_min", 2220.0, "above_maximum", "exercise_min 2220 > 1440 min a day"]
+    ]
+    log = spasmlog.read_log(folder)
+    first = log.daily[log.daily["date"] == pd.Timestamp("2026-01-01")].iloc[0]
+    assert (first["water_ml"], first["steps"], first["exercise_type"]) == (2000.0, 9000.0, "running")
+    assert pd.isna(first["exercise_min"])
+    assert result.values_in == 8  # 4 columns x 2 days, counted by hand
+    accepted = result.changes[result.changes["action"] != "refused"]
+    assert len(accepted) + len(refused) == 8
+    assert "  8 imported values: 7 accepted, 1 refused" in result.summary()
+
+
+def test_a_date_in_the_future_refuses_its_row_and_says_so(folder: Path) -> None:
+    frame = pd.DataFrame(
+        {
+            "date": pd.to_datetime(["2026-01-02", "2099-01-04"]).astype("datetime64[us]"),
+            "water_ml": [1500.0, 2100.0],
+            "exercise_min": [30.0, 40.0],
+            "steps": [None, 7000.0],
+        }
+    )
+    frame.attrs.update(source="garmin", files=["/phone/Activities.csv"], notes=[])
+    result = merge_into(frame, folder)
+    refused = result.changes[result.changes["action"] == "refused"]
+    assert sorted(refused["column"]) == ["exercise_min", "steps", "water_ml"]  # every value of that day
+    assert set(refused["reason"]) == {"date 2099-01-04 in the future"}
+    text = result.summary()
+    assert "  3 imported values refused (they break a rule of the log format)" in text
+    assert "  2099-01-04: 3 imported values refused (date 2099-01-04 in the future)" in text
+    assert "  5 imported values: 2 accepted, 3 refused" in text
+    assert "2099" not in (folder / "daily.csv").read_text()
+    assert _rows(folder)[2] == "2026-01-02;1,5;4;;30"  # the logged 1,5 L stays; exercise filled
+
+
+def test_several_broken_values_of_one_day_are_each_refused_and_counted(folder: Path) -> None:
+    imported = _imported(water_ml=[-5.0], exercise_min=[20.0], exercise_type=["zumba-ish"], magnesium_mg=[250.0])
+    result = merge_into(imported, folder)
+    refused = result.changes[result.changes["action"] == "refused"]
+    assert refused["reason"].tolist() == [
+        "water_ml -5 < 0 mL a day",
+        "exercise_type 'zumba-ish' is not one of its values",
+    ]
+    assert set(result.changes.loc[result.changes["action"] == "filled", "column"]) == {"exercise_min", "magnesium_mg"}
+    assert "2 imported values refused" in result.summary()
+
+
 def test_an_interrupted_import_leaves_the_old_table_intact(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     before = (folder / "daily.csv").read_bytes()
 
@@ -267,7 +326,10 @@ def test_the_summary_reads_well(folder: Path) -> None:
     assert "nothing would change" in merge_into(_imported(water_ml=[2000.0]), folder, dry_run=True).summary()
     refused = merge_into(_imported(water_ml=[99_000.0]), folder).summary()
     assert "1 imported value refused (it breaks" in refused
-    assert "2026-01-01 water_ml: nothing logged, cronometer says 99000.0 (refused)" in refused
+    assert (
+        "2026-01-01 water_ml: nothing logged, cronometer says 99000.0 (refused: water_ml 99000 > 15000 mL a day)"
+        in refused
+    )
     noisy = merge_into(_imported(water_ml=[None, 9313.333333333333]), folder).summary()
     assert "logged 1500.0, cronometer says 9313.33 (kept)" in noisy
     other = merge_into(_imported(source="apple-health", file="export.xml", water_ml=[2500.0]), folder).summary()
