@@ -17,6 +17,7 @@ import os
 import re
 import sys
 import zipfile
+from array import array
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ from pathlib import Path
 from typing import IO, Any
 from xml.parsers import expat
 
+import numpy as np
 import pandas as pd
 
 from spasmlog._checks import fail, number
@@ -90,6 +92,11 @@ _ASLEEP = frozenset(
 )
 _NOT_ASLEEP = frozenset({"HKCategoryValueSleepAnalysisInBed", "HKCategoryValueSleepAnalysisAwake", "0", "2"})
 _STOOD = "HKCategoryValueAppleStandHourStood"
+# What the records inside each kind of <Correlation> are, in notes (Apple repeats them all at top level).
+_CORRELATIONS = {
+    "HKCorrelationTypeIdentifierFood": "food entries (Correlation elements)",
+    "HKCorrelationTypeIdentifierBloodPressure": "blood-pressure readings (Correlation elements)",
+}
 _PAUSES = frozenset({"HKWorkoutEventTypePause", "HKWorkoutEventTypeMotionPaused"})
 _RESUMES = frozenset({"HKWorkoutEventTypeResume", "HKWorkoutEventTypeMotionResumed"})
 _SLEEP_SESSION_GAP = dt.timedelta(hours=2)
@@ -395,16 +402,22 @@ class _Workout:
 class _Collected:
     """What one pass over the document gathered, before days and sources are chosen."""
 
-    sums: dict[tuple[str, str, str], float] = field(default_factory=dict)  # (column, day, source) -> total
+    # (column, day) -> samples, flat: start, end (POSIX seconds), amount, source id; four floats a sample
+    samples: dict[tuple[str, str], array[float]] = field(default_factory=dict)
+    source_ids: dict[str, int] = field(default_factory=dict)
     sleep: defaultdict[str, list[tuple[str, str, bool]]] = field(default_factory=lambda: defaultdict(list))
     workouts: list[_Workout] = field(default_factory=list)
+    read: int = 0  # records and workouts of the kinds spasmlog uses (readable or not)
     unmapped: dict[str, int] = field(default_factory=dict)  # Record type -> count
     elements: Counter[str] = field(default_factory=Counter)  # other top-level elements skipped
-    correlation_children: int = 0
+    correlation_children: Counter[str] = field(default_factory=Counter)  # Correlation type -> records inside
     bad_values: Counter[str] = field(default_factory=Counter)  # Record type -> count
     bad_units: Counter[tuple[str, str | None]] = field(default_factory=Counter)
+    bad_dates: Counter[str] = field(default_factory=Counter)  # Record type -> count
     sleep_values: Counter[str] = field(default_factory=Counter)  # values neither asleep nor in bed / awake
+    old_dates: int = 0  # records with iOS 8/9 dates (20151107171924+0100)
     control_chars: int = 0
+    repaired: Counter[str] = field(default_factory=Counter)  # attribute names with spaces, repaired
 
 
 def _unit_factor(unit: str | None, target: str) -> float | None:
@@ -428,10 +441,92 @@ def _unit_factor(unit: str | None, target: str) -> float | None:
         return None
 
 
+# iOS 8 and 9 wrote dates without separators (20151107171924+0100); later versions 2015-11-07 17:19:24 +0100.
+_LOOSE_DATE = re.compile(
+    r"\s*(\d{4})-?(\d\d?)-?(\d\d?)[T ]?(\d\d?):?(\d\d):?(\d\d)(?:[.,]\d+)?\s*(Z|[+-]\d\d:?\d\d)?\s*"
+)
+
+
+def _canonical(text: str) -> str:
+    """A date as Apple writes it today (``2015-11-07 17:19:24 +0100``), from the iOS 8/9 form or ISO 8601.
+
+    Text in no such form comes back as it is (and is reported unreadable where it is used).
+    """
+    if text[10:11] == " " and text[19:20] == " " and len(text) == 25:
+        return text
+    loose = _LOOSE_DATE.fullmatch(text)
+    if loose is None:
+        return text
+    year, month, day, hour, minute, second, offset = loose.groups()
+    zone = "" if offset is None else " +0000" if offset == "Z" else " " + offset.replace(":", "")
+    return f"{year}-{int(month):02d}-{int(day):02d} {int(hour):02d}:{minute}:{second}{zone}"
+
+
+# An attribute name with spaces (``Health Mate App Version="2.6.2"``, written by some iOS 8/9 exports): after
+# a closing quote or an element's name, words separated by blanks, then ``="`` or ``='``.
+_SPACED_NAME = re.compile(
+    rb"""(["'][ \t\r\n]+|<[^\s<>/!?"'=]+[ \t\r\n]+)([^\s<>/"'=]+(?:[ \t]+[^\s<>/"'=]+)+)([ \t\r\n]*=[ \t\r\n]*["'])"""
+)
+_NOT_IN_NAMES = re.compile(rb"[^A-Za-z0-9_.:\-\x80-\xff]")
+_REPAIR_CARRY = 1 << 16  # a tag longer than this is passed through as it is
+
+
+def _repair_name(name: bytes) -> bytes:
+    fixed = _NOT_IN_NAMES.sub(b"_", name)
+    return fixed if fixed[:1].isalpha() or fixed[:1] == b"_" or fixed[:1] >= b"\x80" else b"_" + fixed
+
+
+class _NameRepair:
+    """Rewrites attribute names with spaces to names with underscores, chunk by chunk.
+
+    A chunk is cut after its last complete tag: the bytes from its last ``<`` with no ``>`` after it are
+    held back and put in front of the next chunk, so a tag cut by the chunk boundary is repaired whole.
+    Newlines are kept, so line numbers in later messages stay right.
+    """
+
+    def __init__(self, found: _Collected) -> None:
+        self.carry = b""
+        self.found = found
+
+    def _fix(self, match: re.Match[bytes]) -> bytes:
+        self.found.repaired[match[2].decode("utf-8", "replace")] += 1
+        return match[1] + _repair_name(match[2]) + match[3]
+
+    def __call__(self, chunk: bytes, final: bool) -> bytes:
+        data = self.carry + chunk
+        cut = len(data)
+        if not final:
+            last_open = data.rfind(b"<")
+            if last_open >= 0 and data.find(b">", last_open) < 0 and len(data) - last_open < _REPAIR_CARRY:
+                cut = last_open
+        self.carry = data[cut:]
+        return _SPACED_NAME.sub(self._fix, data[:cut])
+
+
+class _Retry(Exception):
+    """The document has attribute names with spaces: parse it again, repairing them."""
+
+
 def _parse(export: _Export, *, show_progress: bool, drink_g: float) -> _Collected:
+    """One streaming pass over the document; a second, repairing pass when attribute names hold spaces.
+
+    Well-formed documents (every export of iOS 10 and later) are parsed as they are. When expat stops at
+    an attribute name with spaces (iOS 8/9 exports of some apps, ``Health Mate App Version="2.6.2"``), the
+    document is read again from its start with those names repaired (:class:`_NameRepair`); the regular
+    expression that finds them costs too much to run on every export.
+    """
+    try:
+        return _parse_once(export, show_progress=show_progress, drink_g=drink_g, repair=False)
+    except _Retry:
+        export.stream.seek(0)
+        return _parse_once(export, show_progress=show_progress, drink_g=drink_g, repair=True)
+
+
+def _parse_once(export: _Export, *, show_progress: bool, drink_g: float, repair: bool) -> _Collected:
     """One streaming pass of expat over the document; per-element work is a few dictionary operations."""
     found = _Collected()
-    sums, sums_get = found.sums, found.sums.get
+    samples, samples_get = found.samples, found.samples.get
+    source_ids = found.source_ids
     unmapped, unmapped_get = found.unmapped, found.unmapped.get
     sleep, workouts, elements = found.sleep, found.workouts, found.elements
     rules: dict[str, tuple[str, str]] = {
@@ -441,6 +536,8 @@ def _parse(export: _Export, *, show_progress: bool, drink_g: float) -> _Collecte
     factors: dict[tuple[str | None, str], float | None] = {(unit, "drink"): drink_g for unit in (None, "", "count")}
     parser = expat.ParserCreate()
     events: list[tuple[str, str]] = []
+    moment = dt.datetime.fromisoformat
+    correlation: list[str] = []
 
     def refuse(*_: Any) -> Any:
         raise UnsafeFileError(
@@ -456,44 +553,65 @@ def _parse(export: _Export, *, show_progress: bool, drink_g: float) -> _Collecte
             if rule is None:
                 unmapped[kind] = unmapped_get(kind, 0) + 1
                 return
+            found.read += 1
             column, target = rule
-            day = attrs.get("startDate", "")[:10]
-            source = attrs.get("sourceName", "")
+            start_text = attrs.get("startDate", "")
+            end_text = attrs.get("endDate") or start_text
+            if start_text[19:20] != " " or end_text[19:20] != " ":  # not 2015-11-07 17:19:24 +0100
+                found.old_dates += start_text[4:5] != "-"  # iOS 8/9: 20151107171924+0100
+                start_text, end_text = _canonical(start_text), _canonical(end_text)
+            source = attrs.get("sourceName")
+            if source is None:
+                source = attrs.get("source", "")  # iOS 8/9
             if column == "sleep_h":
                 value = attrs.get("value", "")
                 asleep = value in _ASLEEP
                 if not asleep and value not in _NOT_ASLEEP:
                     found.sleep_values[value] += 1
-                sleep[source].append((attrs.get("startDate", ""), attrs.get("endDate", ""), asleep))
+                sleep[source].append((start_text, end_text, asleep))
                 return
             if column == "apple_stand_hours":
-                key = (column, day, source)
-                sums[key] = sums_get(key, 0.0) + (attrs.get("value") == _STOOD)
-                return
-            unit = attrs.get("unit")
-            factor = factors.get((unit, target), -1.0)
-            if factor == -1.0:  # a unit not seen yet (a real factor is never negative)
-                factor = factors[unit, target] = _unit_factor(unit, target)
-            if factor is None:
-                found.bad_units[kind, unit] += 1
-                return
+                amount = 1.0 if attrs.get("value") == _STOOD else 0.0
+            else:
+                unit = attrs.get("unit")
+                factor = factors.get((unit, target), -1.0)
+                if factor == -1.0:  # a unit not seen yet (a real factor is never negative)
+                    factor = factors[unit, target] = _unit_factor(unit, target)
+                if factor is None:
+                    found.bad_units[kind, unit] += 1
+                    return
+                try:
+                    amount = float(attrs["value"]) * factor
+                except (KeyError, ValueError):
+                    found.bad_values[kind] += 1
+                    return
             try:
-                amount = float(attrs["value"])
-            except (KeyError, ValueError):
-                found.bad_values[kind] += 1
+                begin = moment(start_text[:19] + start_text[20:]).timestamp()
+                end = moment(end_text[:19] + end_text[20:]).timestamp()
+            except ValueError:
+                found.bad_dates[kind] += 1
                 return
-            key = (column, day, source)
-            sums[key] = sums_get(key, 0.0) + amount * factor
+            source_id = source_ids.get(source)
+            if source_id is None:
+                source_id = source_ids[source] = len(source_ids)
+            key = (column, start_text[:10])
+            bucket = samples_get(key)
+            if bucket is None:
+                bucket = samples[key] = array("d")
+            # an instant (start = end) is the second it was recorded: two at the same second overlap
+            bucket.extend((begin, max(end, begin + 1.0), amount, source_id))
         elif name == "MetadataEntry":
             return
         elif name == "Workout":
+            found.read += 1
             events.clear()
+            source = attrs.get("sourceName")
             workouts.append(
                 _Workout(
-                    attrs.get("sourceName", ""),
+                    attrs.get("source", "") if source is None else source,
                     attrs.get("workoutActivityType", ""),
-                    attrs.get("startDate", ""),
-                    attrs.get("endDate", ""),
+                    _canonical(attrs.get("startDate", "")),
+                    _canonical(attrs.get("endDate", "")),
                     attrs.get("duration"),
                     attrs.get("durationUnit"),
                     [],
@@ -502,6 +620,7 @@ def _parse(export: _Export, *, show_progress: bool, drink_g: float) -> _Collecte
             parser.StartElementHandler = in_workout
             parser.EndElementHandler = end_workout
         elif name == "Correlation":
+            correlation[:] = [attrs.get("type", "")]
             parser.StartElementHandler = in_correlation
             parser.EndElementHandler = end_correlation
         elif name not in _KNOWN_ELEMENTS:
@@ -511,7 +630,7 @@ def _parse(export: _Export, *, show_progress: bool, drink_g: float) -> _Collecte
         if name == "WorkoutEvent":
             kind = attrs.get("type", "")
             if kind in _PAUSES or kind in _RESUMES:
-                events.append((kind, attrs.get("date", "")))
+                events.append((kind, _canonical(attrs.get("date", ""))))
 
     def end_workout(name: str) -> None:
         if name == "Workout":
@@ -522,7 +641,7 @@ def _parse(export: _Export, *, show_progress: bool, drink_g: float) -> _Collecte
 
     def in_correlation(name: str, attrs: dict[str, str]) -> None:
         if name == "Record":
-            found.correlation_children += 1
+            found.correlation_children[correlation[0]] += 1
 
     def end_correlation(name: str) -> None:
         if name == "Correlation":
@@ -541,17 +660,28 @@ def _parse(export: _Export, *, show_progress: bool, drink_g: float) -> _Collecte
             f"{_HOW_TO_EXPORT}",
             file=export.label,
         )
+    repairer = _NameRepair(found) if repair else None
     with _progress_bar(export.size, export.label, show_progress) as advance:
         chunk = head
+        clean = b""
+        fed = 0  # bytes given to expat before ``clean``
         try:
             while chunk:
                 clean = chunk.translate(None, _FORBIDDEN)
                 found.control_chars += len(chunk) - len(clean)
+                if repairer is not None:
+                    clean = repairer(clean, False)
                 parser.Parse(clean, False)
+                fed += len(clean)
                 advance(len(chunk))
                 chunk = export.stream.read(_CHUNK)
-            parser.Parse(b"", True)
+            clean = repairer(b"", True) if repairer is not None else b""
+            parser.Parse(clean, True)
         except expat.ExpatError as error:
+            if not repair:
+                near = parser.ErrorByteIndex - fed
+                if _SPACED_NAME.search(clean, max(near - 4096, 0), near + 4096):
+                    raise _Retry from error
             raise ImportFormatError(
                 f"{export.label} is not well-formed XML at line {error.lineno}, column {error.offset + 1} "
                 f"({expat.errors.messages[error.code]}). The export may be truncated or damaged: unzip it again, "
@@ -597,8 +727,12 @@ def _moment(text: str) -> dt.datetime | None:
         return None
 
 
-def _sleep_days(intervals: list[tuple[str, str, bool]]) -> tuple[dict[str, float], int]:
-    """Hours asleep per local day for one source (sessions assigned to the day they end); unreadable count."""
+def _sleep_items(intervals: list[tuple[str, str, bool]]) -> tuple[list[tuple[str, float, float, float]], int]:
+    """One source's sleep as ``(local day, start, end, hours asleep)`` items, one per session; unreadable count.
+
+    A session counts on the local day it ends; a "session" of records chained for more than 24 hours gives
+    one item per asleep stretch, each on the day it ends. Start and end are POSIX seconds.
+    """
     parsed: list[_Interval] = []
     unreadable = 0
     for start_text, end_text, asleep in intervals:
@@ -608,7 +742,7 @@ def _sleep_days(intervals: list[tuple[str, str, bool]]) -> tuple[dict[str, float
             continue
         parsed.append((start, end, end_text[:10], asleep))
     parsed.sort(key=lambda interval: interval[0])
-    hours: dict[str, float] = {}
+    items: list[tuple[str, float, float, float]] = []
     session: list[_Interval] = []
     for interval in [*parsed, None]:
         if session and (interval is None or interval[0] > max(end for _, end, _, _ in session) + _SLEEP_SESSION_GAP):
@@ -616,14 +750,14 @@ def _sleep_days(intervals: list[tuple[str, str, bool]]) -> tuple[dict[str, float
             last = max(session, key=lambda item: item[1])
             if last[1] - session[0][0] > _LONGEST_SESSION:  # records chained for days: each stretch on its own day
                 for start, end, day, _ in merged:
-                    hours[day] = hours.get(day, 0.0) + (end - start).total_seconds() / 3600
+                    items.append((day, start.timestamp(), end.timestamp(), (end - start).total_seconds() / 3600))
             elif merged:
                 total = sum((end - start).total_seconds() for start, end, _, _ in merged) / 3600
-                hours[last[2]] = hours.get(last[2], 0.0) + total
+                items.append((last[2], merged[0][0].timestamp(), merged[-1][1].timestamp(), total))
             session = []
         if interval is not None:
             session.append(interval)
-    return hours, unreadable
+    return items, unreadable
 
 
 def _merge(intervals: list[_Interval]) -> list[_Interval]:
@@ -673,24 +807,75 @@ def _active_minutes(workout: _Workout) -> tuple[float | None, float]:
 # ---------------------------------------------------------------------------------------------- sources
 
 
-_DEFAULT_ORDER = "Apple Watch first, then other apps and devices, then iPhone or iPad, then entries typed into Health"
+_DEFAULT_ORDER = (
+    "entries typed into the Health app first, then Apple Watch, then iPhone, iPad or iPod, then other apps and devices"
+)
+# The name under which the Health app records what a person types in, in the languages it is offered in.
+_HEALTH_APP = frozenset(
+    {"Health", "Santé", "Salud", "Salute", "Saúde", "Gezondheid", "Hälsa", "Sundhed", "Helse", "Terveys",
+     "Zdrowie", "Zdraví", "Egészség", "Sănătate", "Sağlık", "Υγεία", "Здоровье", "Здоров'я", "בריאות",
+     "الصحة", "स्वास्थ्य", "สุขภาพ", "Kesehatan", "Kesihatan", "Sức khỏe", "ヘルスケア", "健康", "건강"}
+)  # fmt: skip
+_UNITS = {"steps": "steps", "apple_stand_hours": "hours stood", "exercise_min": "min", "stretching_min": "min"}
 
 
 def _default_rank(source: str) -> int:
+    """Apple's default order (support.apple.com/HT204351): typed in, then Apple's devices, then other apps."""
+    if source.strip() in _HEALTH_APP:
+        return 0
     lower = source.lower()
     if "watch" in lower:
-        return 0
-    if source.strip() == "Health":
-        return 3
+        return 1
     if any(device in lower for device in ("iphone", "ipad", "ipod")):
         return 2
-    return 1
+    return 3
 
 
-def _choose_sources(
-    values: dict[str, dict[str, dict[str, float]]], priority: Sequence[str]
-) -> tuple[dict[str, dict[str, str]], list[str]]:
-    """One source per column and day: the chosen source of each (column, day), and notes on the choices."""
+def _union(starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Half-open intervals merged where they overlap or touch: sorted, disjoint starts and ends."""
+    order = np.argsort(starts, kind="stable")
+    starts, ends = starts[order], np.maximum.accumulate(ends[order])
+    new = np.empty(len(starts), dtype=bool)
+    new[:1] = True
+    new[1:] = starts[1:] > ends[:-1]
+    first = np.flatnonzero(new)
+    return starts[first], ends[np.r_[first[1:] - 1, len(starts) - 1]]
+
+
+def _kept(samples: np.ndarray, position: np.ndarray) -> np.ndarray:
+    """Which samples of one column and day count: a sample is left out when its time overlaps a sample of a
+    source ranked higher (``position``: rank of each source id, 0 first); samples of one source never
+    exclude each other."""
+    sources = samples[:, 3].astype(np.intp)
+    present = np.unique(sources)
+    kept = np.ones(len(samples), dtype=bool)
+    if len(present) == 1:
+        return kept
+    covered_starts = covered_ends = np.empty(0)
+    for source in present[np.argsort(position[present])]:
+        rows = np.flatnonzero(sources == source)
+        starts, ends = samples[rows, 0], samples[rows, 1]
+        if len(covered_starts):
+            before = np.searchsorted(covered_starts, ends, side="left") - 1
+            hit = (before >= 0) & (covered_ends[np.maximum(before, 0)] > starts)
+            kept[rows[hit]] = False
+            starts, ends = starts[~hit], ends[~hit]
+        covered_starts, covered_ends = _union(np.r_[covered_starts, starts], np.r_[covered_ends, ends])
+    return kept
+
+
+@dataclass
+class _Totals:
+    """Daily totals after overlapping samples of lower-ranked sources were left out."""
+
+    values: dict[str, dict[str, float]]  # column -> day -> total
+    sources: dict[str, dict[str, str]]  # column -> day -> the sources counted, highest-ranked first
+    kept: dict[tuple[str, str], np.ndarray]  # (column, day) -> which samples counted
+    notes: list[str]
+
+
+def _totals(groups: dict[tuple[str, str], array[float]], names: list[str], priority: Sequence[str]) -> _Totals:
+    """Each column's daily total: samples added up unless they overlap a sample of a source ranked higher."""
     reasons = (
         "your source_priority",
         f"default priority: {_DEFAULT_ORDER}",
@@ -698,29 +883,51 @@ def _choose_sources(
         "alphabetical order",
     )
     lowered = [part.lower() for part in priority]
-    chosen: dict[str, dict[str, str]] = {}
-    notes = []
-    for column, days in values.items():
-        coverage = Counter(source for by_source in days.values() for source in by_source)
+    by_column: dict[str, list[tuple[str, np.ndarray]]] = defaultdict(list)
+    for (column, day), flat in groups.items():
+        by_column[column].append((day, np.frombuffer(flat, dtype=np.float64).reshape(-1, 4)))
+    totals = _Totals({}, {}, {}, [])
+    for column, days in by_column.items():
+        coverage: Counter[int] = Counter()
+        for _, samples in days:
+            coverage.update(np.unique(samples[:, 3].astype(np.intp)).tolist())
 
-        def rank(source: str, coverage: Counter[str] = coverage) -> tuple[int, int, int, str]:
-            lower = source.lower()
-            override = next((i for i, part in enumerate(lowered) if part in lower), len(lowered))
-            return override, _default_rank(source), -coverage[source], source
+        def rank(source: int, coverage: Counter[int] = coverage) -> tuple[int, int, int, str]:
+            name = names[source]
+            override = next((i for i, part in enumerate(lowered) if part in name.lower()), len(lowered))
+            return override, _default_rank(name), -coverage[source], name
 
-        chosen[column] = {}
-        overruled: Counter[tuple[str, str, str]] = Counter()
-        for day, by_source in days.items():
-            ranked = sorted(by_source, key=rank)
-            chosen[column][day] = ranked[0]
-            for other in ranked[1:]:
-                decided = next(i for i, (a, b) in enumerate(zip(rank(ranked[0]), rank(other), strict=True)) if a != b)
-                overruled[ranked[0], other, reasons[decided]] += 1
-        for (used, other, reason), days_count in sorted(overruled.items(), key=lambda item: -item[1])[:5]:
-            notes.append(f"{column}: '{used}' used over '{other}' on {days_count:,} day(s) ({reason})")
-        if len(overruled) > 5:
-            notes.append(f"{column}: {len(overruled) - 5} more source choice(s) of the same kind")
-    return chosen, notes
+        ranked = sorted(coverage, key=rank)
+        position = np.full(len(names), len(names), dtype=np.intp)
+        position[ranked] = np.arange(len(ranked))
+        left_out: dict[int, list[Any]] = {}  # source -> [samples, amount, days, sources ranked higher]
+        values, sources = totals.values.setdefault(column, {}), totals.sources.setdefault(column, {})
+        for day, samples in days:
+            kept = _kept(samples, position)
+            totals.kept[column, day] = kept
+            used = np.unique(samples[kept, 3].astype(np.intp))
+            values[day] = float(samples[kept, 2].sum())
+            sources[day] = " + ".join(names[source] for source in sorted(used.tolist(), key=position.__getitem__))
+            if kept.all():
+                continue
+            dropped = samples[~kept]
+            for source in np.unique(dropped[:, 3].astype(np.intp)).tolist():
+                mine = dropped[:, 3] == source
+                entry = left_out.setdefault(source, [0, 0.0, 0, set()])
+                entry[0] += int(mine.sum())
+                entry[1] += float(dropped[mine, 2].sum())
+                entry[2] += 1
+                entry[3].update(other for other in used.tolist() if position[other] < position[source])
+        unit = _UNITS.get(column, column.rsplit("_", 1)[-1].replace("ml", "mL"))
+        for source, (count, amount, day_count, higher) in sorted(left_out.items(), key=lambda item: -item[1][0]):
+            over = sorted(higher, key=position.__getitem__)
+            decided = next(i for i, (a, b) in enumerate(zip(rank(over[0]), rank(source), strict=True)) if a != b)
+            listed = ", ".join(f"'{names[other]}'" for other in over)
+            totals.notes.append(
+                f"{column}: {count:,} sample(s) from '{names[source]}' ({amount:,.4g} {unit}) left out on "
+                f"{day_count:,} day(s): their times overlap samples from {listed}, ranked higher ({reasons[decided]})"
+            )
+    return totals
 
 
 def _priority_list(source_priority: Sequence[str] | str | None) -> list[str]:
@@ -895,41 +1102,67 @@ def read_apple_health(
 def _build_frame(
     found: _Collected, priority: list[str], *, files: list[str], notes: list[str], drink_g: float
 ) -> pd.DataFrame:
-    values: dict[str, dict[str, dict[str, float]]] = defaultdict(lambda: defaultdict(dict))
-    for (column, day, source), total in found.sums.items():
-        values[column][day][source] = total
+    groups = found.samples
+    names = list(found.source_ids)
+
+    def source_id(source: str) -> int:
+        if source not in found.source_ids:
+            found.source_ids[source] = len(names)
+            names.append(source)
+        return found.source_ids[source]
+
+    def add(column: str, day: str, start: float, end: float, amount: float, source: str) -> None:
+        groups.setdefault((column, day), array("d")).extend((start, max(end, start + 1.0), amount, source_id(source)))
 
     unreadable_sleep = 0
     for source, intervals in found.sleep.items():
-        hours, unreadable = _sleep_days(intervals)
+        items, unreadable = _sleep_items(intervals)
         unreadable_sleep += unreadable
-        for day, total in hours.items():
-            values["sleep_h"][day][source] = total
+        for day, start, end, hours in items:
+            add("sleep_h", day, start, end, hours, source)
 
-    kinds: dict[tuple[str, str], tuple[float, str]] = {}  # (day, source) -> longest workout (minutes, type)
-    skipped_workouts = 0
+    kinds: dict[str, list[tuple[float, str]]] = defaultdict(list)  # day -> (minutes, type), in sample order
+    unreadable_workouts = idle_workouts = 0
     paused_total = 0.0
     for workout in found.workouts:
         minutes, paused = _active_minutes(workout)
-        if minutes is None or minutes <= 0:
-            skipped_workouts += 1
+        begin, finish = _moment(workout.start), _moment(workout.end)
+        if minutes is None or begin is None or finish is None:
+            unreadable_workouts += 1
+            continue
+        if minutes <= 0:
+            idle_workouts += 1
             continue
         paused_total += paused
         kind = WORKOUT_TYPES.get(workout.activity, "other")
         column = "stretching_min" if kind == "stretching" else "exercise_min"
         day = workout.start[:10]
-        by_source = values[column][day]
-        by_source[workout.source] = by_source.get(workout.source, 0.0) + minutes
-        if column == "exercise_min" and minutes > kinds.get((day, workout.source), (-1.0, ""))[0]:
-            kinds[day, workout.source] = (minutes, kind)
+        add(column, day, begin.timestamp(), finish.timestamp(), minutes, workout.source)
+        if column == "exercise_min":
+            kinds[day].append((minutes, kind))
 
-    chosen, source_notes = _choose_sources(values, priority)
-    columns: dict[str, dict[str, float | str]] = {}
-    for column, by_day in chosen.items():
-        columns[column] = {day: values[column][day][source] for day, source in by_day.items()}
-    if "exercise_min" in chosen:
-        columns["exercise_type"] = {day: kinds[day, source][1] for day, source in chosen["exercise_min"].items()}
-        chosen["exercise_type"] = chosen["exercise_min"]
+    totals = _totals(groups, names, priority)
+    columns: dict[str, dict[str, float | str]] = {column: dict(by_day) for column, by_day in totals.values.items()}
+    if "exercise_min" in columns:
+        columns["exercise_type"] = {}
+        for day in columns["exercise_min"]:
+            counted = [item for item, kept in zip(kinds[day], totals.kept["exercise_min", day], strict=True) if kept]
+            columns["exercise_type"][day] = max(counted, key=lambda item: item[0])[1]
+        totals.sources["exercise_type"] = totals.sources["exercise_min"]
+
+    unreadable = (
+        sum(found.bad_units.values())
+        + sum(found.bad_values.values())
+        + sum(found.bad_dates.values())
+        + unreadable_sleep
+        + unreadable_workouts
+    )
+    if found.read and unreadable == found.read:
+        why = "; ".join(_skip_notes(found, [], unreadable_sleep, unreadable_workouts, 0, 0.0))
+        raise ImportFormatError(
+            f"{files[0]}: none of its {found.read:,} records of the kinds spasmlog uses could be read ({why}).",
+            file=files[0],
+        )
 
     all_days = sorted({day for by_day in columns.values() for day in by_day})
     dates = pd.to_datetime(pd.Series(all_days, dtype="str"), format="%Y-%m-%d", errors="coerce")
@@ -947,22 +1180,38 @@ def _build_frame(
 
     # Tuples, not a DataFrame: pandas compares attrs in concat and merge (see spasmlog.importers).
     detail = [
-        (pd.Timestamp(day), column, chosen[column][day]) for column in order for day in days if day in chosen[column]
+        (pd.Timestamp(day), column, totals.sources[column][day])
+        for column in order
+        for day in days
+        if day in totals.sources[column]
     ]
 
-    notes += _skip_notes(found, bad_days, unreadable_sleep, skipped_workouts, paused_total)
+    if found.old_dates:
+        notes.append(f"{found.old_dates:,} records with dates in the iOS 8/9 form (20151107171924+0100) read")
+    if found.repaired:
+        listed = ", ".join(f"{name!r} ({count:,})" for name, count in found.repaired.most_common(3))
+        notes.append(
+            f"{found.repaired.total():,} attribute names with spaces, which XML does not allow, read as if "
+            f"written with underscores: {listed}"
+        )
+    notes += _skip_notes(found, bad_days, unreadable_sleep, unreadable_workouts, idle_workouts, paused_total)
     if "alcohol_g" in columns:
         notes.append(
             f"alcohol_g: alcoholic drinks counted as {drink_g:g} g of ethanol each"
             + (" (WHO standard drink)" if drink_g == STANDARD_DRINK_G else "")
         )
-    notes += source_notes
+    notes += totals.notes
     frame.attrs = {"source": "apple-health", "files": files, "notes": notes, "detail": detail}
     return frame
 
 
 def _skip_notes(
-    found: _Collected, bad_days: list[str], unreadable_sleep: int, skipped_workouts: int, paused_total: float
+    found: _Collected,
+    bad_days: list[str],
+    unreadable_sleep: int,
+    unreadable_workouts: int,
+    idle_workouts: int,
+    paused_total: float,
 ) -> list[str]:
     notes = []
     if found.unmapped:
@@ -975,22 +1224,27 @@ def _skip_notes(
     if found.elements:
         listed = ", ".join(f"{name} {count:,}" for name, count in found.elements.most_common())
         notes.append(f"elements spasmlog does not use skipped: {listed}")
-    if found.correlation_children:
+    for kind, count in found.correlation_children.items():
+        what = _CORRELATIONS.get(kind, f"Correlation elements of type {kind or '(none)'}")
         notes.append(
-            f"{found.correlation_children:,} records inside Correlation elements (food entries) skipped: Apple "
-            "repeats each as a top-level record, read once"
+            f"{count:,} records inside {what} skipped: Apple repeats each as a top-level record, "
+            "where it is read or counted once"
         )
     for (kind, unit), count in found.bad_units.items():
         notes.append(f"{count:,} {kind} records skipped: their unit {unit!r} cannot be converted")
     for kind, count in found.bad_values.items():
         notes.append(f"{count:,} {kind} records skipped: no readable number in their value")
+    for kind, count in found.bad_dates.items():
+        notes.append(f"{count:,} {kind} records skipped: unreadable start or end date")
     if found.sleep_values:
         listed = ", ".join(f"{value!r} ({count:,})" for value, count in found.sleep_values.items())
         notes.append(f"sleep records with values spasmlog does not know counted as not asleep: {listed}")
     if unreadable_sleep:
         notes.append(f"{unreadable_sleep:,} sleep records skipped: unreadable start or end date")
-    if skipped_workouts:
-        notes.append(f"{skipped_workouts:,} workouts skipped: unreadable dates or no active time")
+    if unreadable_workouts:
+        notes.append(f"{unreadable_workouts:,} workouts skipped: unreadable start or end date")
+    if idle_workouts:
+        notes.append(f"{idle_workouts:,} workouts skipped: no active time")
     if paused_total > 0:
         notes.append(f"exercise_min: {paused_total:,.0f} min of workout pauses left out")
     if bad_days:
