@@ -3,10 +3,12 @@
 The Health app's "Export All Health Data" writes a zip holding ``apple_health_export/export.xml``: one
 ``<HealthData>`` document, 100 MB to several GB, with one ``<Record>`` per sample (steps, water, heart
 rate, sleep, ...), ``<Workout>`` elements with their pause events, and ``<Correlation>`` elements that
-repeat food records. :func:`read_apple_health` streams that document once with expat (no tree is
-built, memory stays constant whatever the file size), keeps what spasmlog's ``daily`` table can use and
-counts what it skips. :func:`find_export_xml` finds the document inside a zip by its ``<HealthData``
-root, since the file name is translated on non-English phones (``exportar.xml``, ``eksport.xml``).
+repeat food and blood-pressure records. :func:`read_apple_health` streams that document with expat (no
+tree is built; memory grows only by 32 bytes per sample of the kinds it reads, which it needs to add up
+sources whose times do not overlap), keeps what spasmlog's ``daily`` table can use and counts what it
+skips. iOS 8 and 9 exports (compact dates, ``source=``, attribute names with spaces) are read as well.
+:func:`find_export_xml` finds the document inside a zip by its ``<HealthData`` root, since the file name
+is translated on non-English phones (``exportar.xml``, ``eksport.xml``).
 """
 
 from __future__ import annotations
@@ -983,15 +985,17 @@ def read_apple_health(
         (hours standing), ``apple_stand_hours`` (hours in which the person stood, Apple's Stand ring)
         and ``energy_kcal`` (food energy). An empty cell means nothing was recorded that day.
         ``attrs``: ``"source"`` (``"apple-health"``), ``"files"``, ``"notes"`` (what was skipped,
-        converted and which source won where several recorded the same quantity) and ``"detail"`` (a
-        DataFrame with ``date``, ``column``, ``detail``: the source each value came from).
+        converted, repaired, and how many samples were left out because their times overlapped those of
+        a source ranked higher) and ``"detail"`` (``(date, column, detail)`` tuples: the sources each value
+        was added up from).
 
     Raises
     ------
     LogNotFoundError
         ``path`` does not exist.
     ImportFormatError
-        The file is not an Apple Health export (no ``<HealthData>`` root), or is damaged or truncated.
+        The file is not an Apple Health export (no ``<HealthData>`` root), is damaged or truncated, or
+        holds records of the kinds spasmlog uses but none of them could be read (the message says why).
     UnsafeFileError
         The XML declares entities or refers to an external DTD (billion laughs, XXE), a zip entry would
         land outside its folder, or the zip would expand like a zip bomb (the limits every importer shares,
@@ -1001,9 +1005,17 @@ def read_apple_health(
     -----
     **Days.** Apple writes every date as local time with its UTC offset (``2024-08-07 12:58:00 +1200``);
     a record belongs to the calendar day written there, so a trip across time zones and a change to or
-    from daylight saving keep each record on the day the person lived it. Records are summed per day.
-    A record spanning midnight (a step count from 23:58 to 00:03) counts on its start day; sleep counts
-    on the day it ends (below); a workout on the day it starts.
+    from daylight saving keep each record on the day the person lived it. Records are summed per day
+    (across sources, see below). A record spanning midnight (a step count from 23:58 to 00:03) counts on
+    its start day; sleep counts on the day it ends (below); a workout on the day it starts.
+
+    **iOS 8 and 9 exports** (records from 2014-2015, still inside the exports of long-time users) are read
+    too: dates without separators (``20151107171924+0100``), ``source=`` instead of ``sourceName=``, and
+    metadata written as attributes of the record (ignored, like ``MetadataEntry`` elements). Some of these
+    files carry attribute names with spaces (``Health Mate App Version="2.6.2"``), which XML does not
+    allow: when the parser stops at one, the document is read again from its start with such names
+    written with underscores (still streamed, chunk by chunk); the notes count the names repaired. An
+    export whose records of the kinds read here are all unreadable is an error, not an empty table.
 
     **Records read** (``<Record type=...>``; units converted with pint: mL, cL, dL, L, ``fl_oz_us``,
     ``fl_oz_imp``, ``cup_us``, ``cup_imp``, mcg, mg, g, ``mmol<molar mass>``, kcal, ``Cal`` (= kcal),
@@ -1028,8 +1040,8 @@ def read_apple_health(
       real elapsed time: a night across a daylight-saving change lasts an hour less or more in
       ``sleep_h`` than on the clock face.
     - Every other type (heart rate, energy burned, distance, ...) is skipped and counted in the notes.
-      ``Record`` elements inside a ``Correlation`` (food entries) are skipped too: Apple repeats each of
-      them as a top-level record, so reading both would count the food twice.
+      ``Record`` elements inside a ``Correlation`` (food entries, blood-pressure readings) are skipped too:
+      Apple repeats each of them as a top-level record, so reading both would count the food twice.
 
     **Workouts** (``<Workout>``) → ``exercise_min``: the active minutes of the day's workouts, i.e. with
     pauses excluded. Apple's ``duration`` attribute already leaves the pauses out (HealthKit computes it
@@ -1041,17 +1053,29 @@ def read_apple_health(
     workouts are stretching: their minutes go to ``stretching_min`` and not to ``exercise_min``. A
     workout of zero active minutes is skipped.
 
-    **One source per quantity per day.** The same quantity often arrives from several sources (phone and
-    watch both count steps; a food app and entries typed into Health both log water). Summing them would
-    count the same steps or glasses twice, so for each column and day the values of one source are used
-    and the others are left out (never summed, never averaged). The source is ranked by: the first part
-    of ``source_priority`` its name contains; then the default order: a name containing "Watch" (the
-    Apple Watch, worn all day and night), then other apps and devices (food loggers such as Cronometer,
-    other wearables), then an iPhone or iPad (carried only part of the day), then ``Health`` (values
-    typed in by hand); then the source with data on more days; then the name. ``exercise_type`` follows
-    ``exercise_min``. The notes say how often one source was used over another and why, and
-    ``attrs["detail"]`` which source each value came from. The price of this rule: a day's workouts
-    logged in two different apps count from one app only.
+    **Totals as the Health app shows them.** The same quantity often arrives from several sources (phone
+    and watch both count steps; a water app logs glasses and the person types one more into Health). As the
+    Health app does, samples from different sources are added up unless their times overlap, and where they
+    overlap the source ranked higher wins. Per column and day, sources are taken from the highest-ranked
+    down: a sample counts unless its time overlaps a sample already counted from a source ranked higher (a
+    source's own samples never exclude each other), so no two counted samples of different sources overlap.
+    The watch's and the phone's step counts of the same walk overlap: the watch's count; the phone's fill
+    the hours the watch was off the wrist. A water app's glasses and a glass typed in at another time do not
+    overlap: all count. A sample left out is left out whole (not prorated). Times are compared as real
+    instants, across UTC offsets; an instant (start = end, a glass of water) is the second it was recorded,
+    so two sources recording a glass at the same second count it once. Sleep counts per session (the whole
+    night of one source, from its first to its last asleep minute) and workouts per workout, by the same
+    rule: a watch's night and an app's nap add up, the same run from the watch and from Strava counts once.
+    Only samples of the same local day are compared (a sample spanning midnight counts on its start day).
+
+    Sources are ranked by the first part of ``source_priority`` (``--prefer``) each name contains; then by
+    the Health app's default order (Apple's support article HT204351, "Manage Health data from multiple
+    sources"): entries typed into the Health app (source ``Health``, or its name in the phone's language),
+    then an Apple Watch, then an iPhone, iPad or iPod, then other apps and devices; then the source with data
+    on more days; then the name. The notes count, per column and source, the samples left out, their total
+    and the days, and name the sources ranked higher that they overlapped; ``attrs["detail"]`` names the
+    sources counted each day (``"Health + WaterMinder"``). ``exercise_type`` is the type of the longest
+    workout counted.
 
     **Not derived.** ``sitting_h`` is left empty: waking time minus standing or active time is not
     sitting (it includes lying down, time the watch was off the wrist, and standing still that the watch
@@ -1059,7 +1083,8 @@ def read_apple_health(
     ``ExportDate``, ``Me``, clinical records and audiograms are skipped and counted in the notes.
 
     **Safety.** The file is streamed in 1 MiB blocks through expat without building a tree, so memory
-    does not grow with its size, and nothing is extracted to disk. Its DOCTYPE is read by hand and
+    grows only by the 32 bytes kept per sample read (not with the records skipped, most of a file), and
+    nothing is extracted to disk. Its DOCTYPE is read by hand and
     removed before parsing: Apple's inline DTD (element and attribute declarations, including the
     malformed one of iOS 16 exports) passes; any entity declaration or external DTD is refused, and
     expat's entity handlers refuse as well, so nothing named in the file is ever fetched or opened.
@@ -1074,7 +1099,7 @@ def read_apple_health(
     >>> xml = "\\n".join([
     ...     '<HealthData locale="en_GB">',
     ...     record.format("DietaryWater", "Health", "L", "0.5", "2024-08-07 08:00:00", "2024-08-07 08:00:00"),
-    ...     record.format("DietaryWater", "Health", "mL", "250", "2024-08-07 13:00:00", "2024-08-07 13:00:00"),
+    ...     record.format("DietaryWater", "WaterMinder", "mL", "250", "2024-08-07 13:00:00", "2024-08-07 13:00:00"),
     ...     record.format("StepCount", "Alex's iPhone", "count", "900", "2024-08-07 09:00:00", "2024-08-07 09:30:00"),
     ...     record.format("StepCount", "Alex's Apple Watch", "count", "1200", "2024-08-07 09:00:00",
     ...                   "2024-08-07 09:30:00"),
@@ -1085,8 +1110,9 @@ def read_apple_health(
     >>> daily
             date  water_ml   steps
     0 2024-08-07     750.0  1200.0
-    >>> daily.attrs["notes"][-1]  # doctest: +ELLIPSIS
-    "steps: 'Alex's Apple Watch' used over 'Alex's iPhone' on 1 day(s) (default priority: ...)"
+    >>> print(daily.attrs["notes"][-1])  # doctest: +NORMALIZE_WHITESPACE +ELLIPSIS
+    steps: 1 sample(s) from 'Alex's iPhone' (900 steps) left out on 1 day(s): their times overlap samples
+    from 'Alex's Apple Watch', ranked higher (default priority: ...)
     >>> read_apple_health(folder, source_priority=["iPhone"], progress=False)["steps"].tolist()
     [900.0]
     """
