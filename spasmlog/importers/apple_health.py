@@ -505,6 +505,14 @@ class _NameRepair:
         return _SPACED_NAME.sub(self._fix, data[:cut])
 
 
+def _attribute(listed: list[str], name: str) -> str:
+    """The value of attribute ``name`` in expat's ordered attribute list, ``""`` if absent."""
+    for index in range(0, len(listed) - 1, 2):
+        if listed[index] == name:
+            return listed[index + 1]
+    return ""
+
+
 class _Retry(Exception):
     """The document has attribute names with spaces: parse it again, repairing them."""
 
@@ -537,9 +545,29 @@ def _parse_once(export: _Export, *, show_progress: bool, drink_g: float, repair:
     rules_get = rules.get
     factors: dict[tuple[str | None, str], float | None] = {(unit, "drink"): drink_g for unit in (None, "", "count")}
     parser = expat.ParserCreate()
+    parser.ordered_attributes = True
     events: list[tuple[str, str]] = []
     moment = dt.datetime.fromisoformat
     correlation: list[str] = []
+
+    bases: dict[str, float] = {}  # "2024-08-07 +1200" -> POSIX seconds of that local midnight
+    bases_get = bases.get
+    clocks: dict[str, int] = {}  # "12:58:00" -> seconds since midnight
+    clocks_get = clocks.get
+
+    def instant(text: str) -> float:
+        """``2024-08-07 12:58:00 +1200`` as POSIX seconds (ValueError if unreadable), from two small caches."""
+        day_zone = text[:10] + text[19:]
+        base = bases_get(day_zone)
+        if base is None:
+            base = bases[day_zone] = moment(text[:10] + " 00:00:00" + text[20:]).timestamp()
+        clock = clocks_get(text[11:19])
+        if clock is None:
+            hour, minute, second = text[11:13], text[14:16], text[17:19]
+            if text[13:14] != ":" or text[16:17] != ":" or not (hour + minute + second).isdigit():
+                raise ValueError(text)
+            clock = clocks[text[11:19]] = int(hour) * 3600 + int(minute) * 60 + int(second)
+        return base + clock
 
     def refuse(*_: Any) -> Any:
         raise UnsafeFileError(
@@ -548,13 +576,17 @@ def _parse_once(export: _Export, *, show_progress: bool, drink_g: float, repair:
             file=export.label,
         )
 
-    def start(name: str, attrs: dict[str, str]) -> None:
+    def start(name: str, listed: list[str]) -> None:
+        # ordered_attributes: [name, value, name, value, ...], cheaper for expat to build than a dict; a
+        # dict is made only for the elements read (Apple writes ``type`` first; any order is accepted)
         if name == "Record":
-            kind = attrs.get("type", "")
+            kind = listed[1] if listed and listed[0] == "type" else _attribute(listed, "type")
             rule = rules_get(kind)
             if rule is None:
                 unmapped[kind] = unmapped_get(kind, 0) + 1
                 return
+            pairs = iter(listed)
+            attrs = dict(zip(pairs, pairs, strict=False))  # expat gives name, value pairs
             found.read += 1
             column, target = rule
             start_text = attrs.get("startDate", "")
@@ -588,8 +620,8 @@ def _parse_once(export: _Export, *, show_progress: bool, drink_g: float, repair:
                     found.bad_values[kind] += 1
                     return
             try:
-                begin = moment(start_text[:19] + start_text[20:]).timestamp()
-                end = moment(end_text[:19] + end_text[20:]).timestamp()
+                begin = instant(start_text)
+                end = instant(end_text)
             except ValueError:
                 found.bad_dates[kind] += 1
                 return
@@ -605,6 +637,8 @@ def _parse_once(export: _Export, *, show_progress: bool, drink_g: float, repair:
         elif name == "MetadataEntry":
             return
         elif name == "Workout":
+            pairs = iter(listed)
+            attrs = dict(zip(pairs, pairs, strict=False))  # expat gives name, value pairs
             found.read += 1
             events.clear()
             source = attrs.get("sourceName")
@@ -622,17 +656,17 @@ def _parse_once(export: _Export, *, show_progress: bool, drink_g: float, repair:
             parser.StartElementHandler = in_workout
             parser.EndElementHandler = end_workout
         elif name == "Correlation":
-            correlation[:] = [attrs.get("type", "")]
+            correlation[:] = [_attribute(listed, "type")]
             parser.StartElementHandler = in_correlation
             parser.EndElementHandler = end_correlation
         elif name not in _KNOWN_ELEMENTS:
             elements[name] += 1
 
-    def in_workout(name: str, attrs: dict[str, str]) -> None:
+    def in_workout(name: str, listed: list[str]) -> None:
         if name == "WorkoutEvent":
-            kind = attrs.get("type", "")
+            kind = _attribute(listed, "type")
             if kind in _PAUSES or kind in _RESUMES:
-                events.append((kind, _canonical(attrs.get("date", ""))))
+                events.append((kind, _canonical(_attribute(listed, "date"))))
 
     def end_workout(name: str) -> None:
         if name == "Workout":
@@ -641,7 +675,7 @@ def _parse_once(export: _Export, *, show_progress: bool, drink_g: float, repair:
             parser.StartElementHandler = start
             parser.EndElementHandler = None
 
-    def in_correlation(name: str, attrs: dict[str, str]) -> None:
+    def in_correlation(name: str, listed: list[str]) -> None:
         if name == "Record":
             found.correlation_children[correlation[0]] += 1
 
@@ -833,6 +867,11 @@ def _default_rank(source: str) -> int:
     return 3
 
 
+def _amount(amount: float) -> str:
+    """A total for a note: whole numbers from 100 up (``3,851,204``), three significant digits below."""
+    return f"{amount:,.0f}" if abs(amount) >= 100 else f"{amount:.3g}"
+
+
 def _union(starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Half-open intervals merged where they overlap or touch: sorted, disjoint starts and ends."""
     order = np.argsort(starts, kind="stable")
@@ -926,7 +965,7 @@ def _totals(groups: dict[tuple[str, str], array[float]], names: list[str], prior
             decided = next(i for i, (a, b) in enumerate(zip(rank(over[0]), rank(source), strict=True)) if a != b)
             listed = ", ".join(f"'{names[other]}'" for other in over)
             totals.notes.append(
-                f"{column}: {count:,} sample(s) from '{names[source]}' ({amount:,.4g} {unit}) left out on "
+                f"{column}: {count:,} sample(s) from '{names[source]}' ({_amount(amount)} {unit}) left out on "
                 f"{day_count:,} day(s): their times overlap samples from {listed}, ranked higher ({reasons[decided]})"
             )
     return totals
