@@ -918,7 +918,7 @@ class _Totals:
 def _totals(groups: dict[tuple[str, str], array[float]], names: list[str], priority: Sequence[str]) -> _Totals:
     """Each column's daily total: samples added up unless they overlap a sample of a source ranked higher."""
     reasons = (
-        "your source_priority",
+        "your source_priority (--prefer)",
         f"default priority: {_DEFAULT_ORDER}",
         "the source with more days of data",
         "alphabetical order",
@@ -1223,9 +1223,16 @@ def _build_frame(
         + unreadable_workouts
     )
     if found.read and unreadable == found.read:
-        why = "; ".join(_skip_notes(found, [], unreadable_sleep, unreadable_workouts, 0, 0.0))
+        why = "; ".join(
+            [f"{count:,} {kind}: unit {unit!r} cannot be converted" for (kind, unit), count in found.bad_units.items()]
+            + [f"{count:,} {kind}: no number in the value" for kind, count in found.bad_values.items()]
+            + [f"{count:,} {kind}: unreadable date" for kind, count in found.bad_dates.items()]
+            + [f"{unreadable_sleep:,} sleep records: unreadable date"] * bool(unreadable_sleep)
+            + [f"{unreadable_workouts:,} workouts: unreadable date"] * bool(unreadable_workouts)
+        )
         raise ImportFormatError(
-            f"{files[0]}: none of its {found.read:,} records of the kinds spasmlog uses could be read ({why}).",
+            f"{files[0]}: none of its {found.read:,} records of the kinds spasmlog uses could be read ({why}); "
+            "nothing was imported.",
             file=files[0],
         )
 

@@ -475,7 +475,7 @@ def test_source_priority_overrides_the_default(read: Callable[..., pd.DataFrame]
     assert value(daily, "2024-08-07", "water_ml") == 1500
     assert (
         f"steps: 1 sample(s) from '{WATCH}' (8,000 steps) left out on 1 day(s): their times overlap samples from "
-        f"'{PHONE}', ranked higher (your source_priority)"
+        f"'{PHONE}', ranked higher (your source_priority (--prefer))"
     ) in daily.attrs["notes"]
     assert value(read(*elements, source_priority="iPhone"), "2024-08-07", "steps") == 6000  # one string: a list of one
 
@@ -969,9 +969,10 @@ def test_an_export_whose_records_are_all_unreadable_is_an_error(tmp_path: Path) 
         read_apple_health(path, progress=False)
     message = str(c.value)
     assert "\n" not in message
-    assert "unreadable start or end date" in message
-    assert "no readable number" in message
-    assert "'Eimer' cannot be converted" in message
+    assert f"1 {HK}StepCount: unreadable date" in message
+    assert f"1 {HK}DietaryWater: no number in the value" in message
+    assert f"1 {HK}DietaryWater: unit 'Eimer' cannot be converted" in message
+    assert "HeartRate" not in message
 
 
 def test_an_export_with_nothing_spasmlog_uses_is_not_an_error(read: Callable[..., pd.DataFrame]) -> None:
