@@ -699,10 +699,11 @@ def _parse_once(export: _Export, *, show_progress: bool, drink_g: float, repair:
     repairer = _NameRepair(found) if repair else None
     with _progress_bar(export.size, export.label, show_progress) as advance:
         chunk = head
-        clean = b""
+        clean = tail = b""  # the bytes given to expat last, and the end of those given before them
         fed = 0  # bytes given to expat before ``clean``
         try:
             while chunk:
+                tail = clean[-8192:] if clean else tail
                 clean = chunk.translate(None, _FORBIDDEN)
                 found.control_chars += len(chunk) - len(clean)
                 if repairer is not None:
@@ -711,12 +712,13 @@ def _parse_once(export: _Export, *, show_progress: bool, drink_g: float, repair:
                 fed += len(clean)
                 advance(len(chunk))
                 chunk = export.stream.read(_CHUNK)
-            clean = repairer(b"", True) if repairer is not None else b""
+            tail, clean = clean[-8192:], repairer(b"", True) if repairer is not None else b""
             parser.Parse(clean, True)
         except expat.ExpatError as error:
-            if not repair:
-                near = parser.ErrorByteIndex - fed
-                if _SPACED_NAME.search(clean, max(near - 4096, 0), near + 4096):
+            if not repair:  # an attribute name with spaces where expat stopped, perhaps cut by a chunk boundary
+                near = parser.ErrorByteIndex - fed + len(tail)
+                ahead = export.stream.read(8192)  # the name may go on in the next chunk (this pass ends here)
+                if _SPACED_NAME.search(tail + clean + ahead, max(near - 4096, 0), max(near + 4096, 0)):
                     raise _Retry from error
             raise ImportFormatError(
                 f"{export.label} is not well-formed XML at line {error.lineno}, column {error.offset + 1} "

@@ -1058,3 +1058,21 @@ def test_spasmlog_import_of_an_unreadable_export_exits_non_zero_with_one_line(
     assert len(err.splitlines()) == 1
     assert "none of its 1 records of the kinds spasmlog uses could be read" in err
     assert (log / "daily.csv").read_text(encoding="utf-8") == "date,stress\n2015-11-07,3\n"
+
+
+@pytest.mark.parametrize("shift", [-15, -9, -6, -3, 0, 2, 6])
+def test_a_first_spaced_name_cut_by_the_first_chunk_boundary_is_still_repaired(tmp_path: Path, shift: int) -> None:
+    # The reader takes the first 64 KiB, then 1 MiB blocks: put "Health Mate App Version" across byte 65,536.
+    filler = record("StepCount", 1, "2015-11-06 10:00:00 +0100", unit="count", source="Health Mate")
+    head = old_document(*[filler] * 200).split("\n</HealthData>")[0] + "\n "
+    spaced = spaced_record("20151107", 4000)
+    cut_at = 65_536 + shift - len(head.encode()) - spaced.index("Mate App") - len("<!---->")
+    assert cut_at > 0
+    path = tmp_path / "export.xml"
+    path.write_text(head + "<!--" + "x" * cut_at + "-->" + spaced + "\n</HealthData>\n", encoding="utf-8")
+    data = path.read_bytes()
+    name = data.index(b"Health Mate App Version")
+    assert name < 65_536 < name + len("Health Mate App Version")
+    daily = read_apple_health(path, progress=False)
+    assert value(daily, "2015-11-07", "steps") == 4000
+    assert value(daily, "2015-11-06", "steps") == 200
