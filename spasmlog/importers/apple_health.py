@@ -23,6 +23,7 @@ from array import array
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from math import isfinite
 from pathlib import Path
 from typing import IO, Any
 from xml.parsers import expat
@@ -617,6 +618,9 @@ def _parse_once(export: _Export, *, show_progress: bool, drink_g: float, repair:
                 try:
                     amount = float(attrs["value"]) * factor
                 except (KeyError, ValueError):
+                    found.bad_values[kind] += 1
+                    return
+                if not isfinite(amount):  # "NaN", "inf": would poison the day's total
                     found.bad_values[kind] += 1
                     return
             try:

@@ -975,6 +975,16 @@ def test_an_export_whose_records_are_all_unreadable_is_an_error(tmp_path: Path) 
     assert "HeartRate" not in message
 
 
+def test_values_that_are_no_finite_number_are_skipped_not_summed(read: Callable[..., pd.DataFrame]) -> None:
+    daily = read(
+        record("DietaryWater", 250, "2024-08-07 08:00:00 +1200", unit="mL"),
+        record("DietaryWater", "NaN", "2024-08-07 09:00:00 +1200", unit="mL"),
+        record("DietaryWater", "inf", "2024-08-07 10:00:00 +1200", unit="mL"),
+    )
+    assert value(daily, "2024-08-07", "water_ml") == 250
+    assert f"2 {HK}DietaryWater records skipped: no readable number in their value" in daily.attrs["notes"]
+
+
 def test_an_export_with_nothing_spasmlog_uses_is_not_an_error(read: Callable[..., pd.DataFrame]) -> None:
     daily = read(record("HeartRate", 60, "2024-08-07 12:00:00 +1200", unit="count/min"))
     assert len(daily) == 0
