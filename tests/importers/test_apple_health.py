@@ -449,9 +449,23 @@ def test_an_instant_overlaps_another_at_the_same_second_and_nothing_is_counted_t
     assert "'Health', 'WaterMinder', ranked higher (default priority" in notes  # both ranked above 'Z' by name
 
 
+@pytest.mark.parametrize("health", ["Health", "Santé", "Salud", "Gezondheid", "ヘルスケア"])
+def test_entries_typed_into_the_health_app_rank_first_in_the_phones_language(
+    read: Callable[..., pd.DataFrame], health: str
+) -> None:
+    daily = read(
+        record("DietaryWater", 300, "2024-08-07 08:00:00 +1200", unit="mL", source="WaterMinder"),
+        record("DietaryWater", 250, "2024-08-07 08:00:00 +1200", unit="mL", source=health),
+        record("StepCount", 10, "2024-08-07 09:00:00 +1200", "2024-08-07 09:01:00 +1200", unit="count"),
+        record("StepCount", 99, "2024-08-07 09:00:00 +1200", "2024-08-07 09:01:00 +1200", unit="count", source=health),
+    )
+    assert value(daily, "2024-08-07", "water_ml") == 250
+    assert value(daily, "2024-08-07", "steps") == 99  # typed in by hand: over the watch too, as the Health app does
+
+
 def test_overlap_is_judged_in_real_time_across_utc_offsets(read: Callable[..., pd.DataFrame]) -> None:
-    # 09:00 +1200 is 21:00 UTC the day before; the phone's 10:30 +1330 (a Chatham Islands offset) is the same
-    # instant plus 0 minutes: they overlap although the clock faces differ.
+    # 09:00 +1200 is 21:00 UTC the day before, and so is the phone's 10:45 +1345 (a Chatham Islands offset):
+    # they overlap although the clock faces differ. The phone's 10:30 +1200 is after the watch's sample.
     daily = read(
         record("StepCount", 1000, "2024-08-07 09:00:00 +1200", "2024-08-07 09:30:00 +1200", unit="count"),
         record("StepCount", 900, "2024-08-07 10:45:00 +1345", "2024-08-07 11:00:00 +1345", unit="count", source=PHONE),
