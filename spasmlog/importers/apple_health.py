@@ -889,19 +889,19 @@ def _union(starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray
     return starts[first], ends[np.r_[first[1:] - 1, len(starts) - 1]]
 
 
-def _kept(samples: np.ndarray, position: np.ndarray) -> np.ndarray:
-    """Which samples of one column and day count: a sample is left out when its time overlaps a sample of a
-    source ranked higher (``position``: rank of each source id, 0 first); samples of one source never
-    exclude each other."""
-    sources = samples[:, 3].astype(np.intp)
-    present = np.unique(sources)
-    kept = np.ones(len(samples), dtype=bool)
-    if len(present) == 1:
-        return kept
+def _kept(times: np.ndarray, level: np.ndarray, levels: int) -> np.ndarray:
+    """Which samples count: a sample is left out when its time overlaps a sample counted from a source of a
+    lower ``level`` (ranked higher); samples of one level never exclude each other.
+
+    ``times`` holds each sample's start and end (half-open), shifted so that samples compared with each
+    other (one column and day) share a range of times no other group's samples reach: one pass per
+    level then serves every day at once.
+    """
+    kept = np.ones(len(times), dtype=bool)
     covered_starts = covered_ends = np.empty(0)
-    for source in present[np.argsort(position[present])]:
-        rows = np.flatnonzero(sources == source)
-        starts, ends = samples[rows, 0], samples[rows, 1]
+    for rank in range(levels):
+        rows = np.flatnonzero(level == rank)
+        starts, ends = times[rows, 0], times[rows, 1]
         if len(covered_starts):
             before = np.searchsorted(covered_starts, ends, side="left") - 1
             hit = (before >= 0) & (covered_ends[np.maximum(before, 0)] > starts)
@@ -930,49 +930,68 @@ def _totals(groups: dict[tuple[str, str], array[float]], names: list[str], prior
         "alphabetical order",
     )
     lowered = [part.lower() for part in priority]
-    by_column: dict[str, list[tuple[str, np.ndarray]]] = defaultdict(list)
+    by_column: dict[str, list[tuple[str, array[float]]]] = defaultdict(list)
     for (column, day), flat in groups.items():
-        by_column[column].append((day, np.frombuffer(flat, dtype=np.float64).reshape(-1, 4)))
+        by_column[column].append((day, flat))
     totals = _Totals({}, {}, {}, [])
+    width = len(names)
     for column, days in by_column.items():
-        coverage: Counter[int] = Counter()
-        for _, samples in days:
-            coverage.update(np.unique(samples[:, 3].astype(np.intp)).tolist())
+        samples = np.frombuffer(b"".join(flat.tobytes() for _, flat in days), dtype=np.float64).reshape(-1, 4)
+        counts = np.array([len(flat) // 4 for _, flat in days])
+        firsts = np.r_[0, np.cumsum(counts)[:-1]]
+        group = np.repeat(np.arange(len(days)), counts)
+        source = samples[:, 3].astype(np.intp)
+        coverage = np.bincount(np.unique(group * width + source) % width, minlength=width)  # days per source
 
-        def rank(source: int, coverage: Counter[int] = coverage) -> tuple[int, int, int, str]:
+        def rank(source: int, coverage: np.ndarray = coverage) -> tuple[int, int, int, str]:
             name = names[source]
             override = next((i for i, part in enumerate(lowered) if part in name.lower()), len(lowered))
-            return override, _default_rank(name), -coverage[source], name
+            return override, _default_rank(name), -int(coverage[source]), name
 
-        ranked = sorted(coverage, key=rank)
-        position = np.full(len(names), len(names), dtype=np.intp)
+        ranked = sorted(np.flatnonzero(coverage).tolist(), key=rank)
+        position = np.zeros(width, dtype=np.intp)
         position[ranked] = np.arange(len(ranked))
-        left_out: dict[int, list[Any]] = {}  # source -> [samples, amount, days, sources ranked higher]
-        values, sources = totals.values.setdefault(column, {}), totals.sources.setdefault(column, {})
-        for day, samples in days:
-            kept = _kept(samples, position)
-            totals.kept[column, day] = kept
-            used = np.unique(samples[kept, 3].astype(np.intp))
-            values[day] = float(samples[kept, 2].sum())
-            sources[day] = " + ".join(names[source] for source in sorted(used.tolist(), key=position.__getitem__))
-            if kept.all():
-                continue
-            dropped = samples[~kept]
-            for source in np.unique(dropped[:, 3].astype(np.intp)).tolist():
-                mine = dropped[:, 3] == source
-                entry = left_out.setdefault(source, [0, 0.0, 0, set()])
-                entry[0] += int(mine.sum())
-                entry[1] += float(dropped[mine, 2].sum())
-                entry[2] += 1
-                entry[3].update(other for other in used.tolist() if position[other] < position[source])
+        level = position[source]
+
+        # each day's samples shifted into a range of its own: [group * span, (group + 1) * span)
+        relative = samples[:, :2] - np.minimum.reduceat(samples[:, 0], firsts)[group][:, None]
+        span = float(relative[:, 1].max()) + 1.0
+        kept = _kept(relative + (group * span)[:, None], level, len(ranked))
+
+        sums = np.bincount(group, weights=np.where(kept, samples[:, 2], 0.0), minlength=len(days))
+        totals.values[column] = {day: float(total) for (day, _), total in zip(days, sums.tolist(), strict=True)}
+        used: defaultdict[int, list[int]] = defaultdict(list)  # group -> levels counted, highest-ranked first
+        for pair in np.unique(group[kept] * width + level[kept]).tolist():
+            used[pair // width].append(pair % width)
+        totals.sources[column] = {
+            day: " + ".join(names[ranked[counted]] for counted in used[index]) for index, (day, _) in enumerate(days)
+        }
+        if column == "exercise_min":
+            for index, (day, _) in enumerate(days):
+                totals.kept[column, day] = kept[firsts[index] : firsts[index] + counts[index]]
+
+        dropped = ~kept
+        if not dropped.any():
+            continue
+        left_count = np.bincount(level[dropped], minlength=len(ranked))
+        left_amount = np.bincount(level[dropped], weights=samples[dropped, 2], minlength=len(ranked))
+        left_days: Counter[int] = Counter()
+        higher: defaultdict[int, set[int]] = defaultdict(set)
+        for pair in np.unique(group[dropped] * width + level[dropped]).tolist():
+            index, lower = divmod(pair, width)
+            left_days[lower] += 1
+            higher[lower].update(counted for counted in used[index] if counted < lower)
         unit = _UNITS.get(column, column.rsplit("_", 1)[-1].replace("ml", "mL"))
-        for source, (count, amount, day_count, higher) in sorted(left_out.items(), key=lambda item: -item[1][0]):
-            over = sorted(higher, key=position.__getitem__)
-            decided = next(i for i, (a, b) in enumerate(zip(rank(over[0]), rank(source), strict=True)) if a != b)
-            listed = ", ".join(f"'{names[other]}'" for other in over)
+        for lower in sorted(left_days, key=lambda lower: -left_count[lower]):
+            over = sorted(higher[lower])
+            decided = next(
+                i for i, (a, b) in enumerate(zip(rank(ranked[over[0]]), rank(ranked[lower]), strict=True)) if a != b
+            )
+            listed = ", ".join(f"'{names[ranked[other]]}'" for other in over)
             totals.notes.append(
-                f"{column}: {count:,} sample(s) from '{names[source]}' ({_amount(amount)} {unit}) left out on "
-                f"{day_count:,} day(s): their times overlap samples from {listed}, ranked higher ({reasons[decided]})"
+                f"{column}: {int(left_count[lower]):,} sample(s) from '{names[ranked[lower]]}' "
+                f"({_amount(float(left_amount[lower]))} {unit}) left out on {left_days[lower]:,} day(s): "
+                f"their times overlap samples from {listed}, ranked higher ({reasons[decided]})"
             )
     return totals
 
