@@ -1,4 +1,4 @@
-"""Benchmark: importing a large Apple Health export (issue 5's budget: at least 40 MB/s, peak under 500 MiB).
+"""Benchmark: importing a large Apple Health export (issue 11's budget: at least 60 MB/s, peak under 300 MiB).
 
 A synthetic ``export.xml`` of the requested size (default 1 GB) is written once, day after day of a
 realistic mix: heart rate (the bulk, each with a metadata entry; skipped by the importer), active and
@@ -6,6 +6,13 @@ basal energy, distance, steps from a watch and a phone, stand hours and stand ti
 Health and logged by an app, food correlations whose records are repeated at top level, sleep stages,
 a workout with pause/resume events, statistics and a route, and an activity summary. Values, times and
 UTC offsets (daylight saving, a trip) vary, so the file compresses like a real export (about 10-20:1).
+The watch's and the phone's step samples overlap in part, and the water typed into Health falls between
+the app's entries, so the overlap-aware totals (each sample kept, then compared by real time
+with those of sources ranked higher) do their full work.
+
+Throughput is given by wall time and by CPU time (user + system of the child): on a machine shared with
+other jobs the wall time measures the load as much as the import, and the CPU figure is the one to
+compare with the budget.
 
 Each measurement runs in a fresh process so its peak memory (``ru_maxrss`` of that child) is its own:
 
@@ -37,10 +44,10 @@ from pathlib import Path
 CHILD = r"""
 import json, resource, sys, time
 from spasmlog.importers.apple_health import read_apple_health
-start = time.perf_counter()
+start, cpu = time.perf_counter(), time.process_time()
 frame = read_apple_health(sys.argv[1], progress=False)
-seconds = time.perf_counter() - start
-print(json.dumps({"seconds": seconds, "rows": len(frame), "columns": list(frame.columns)[1:],
+seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+print(json.dumps({"seconds": seconds, "cpu_seconds": cpu, "rows": len(frame), "columns": list(frame.columns)[1:],
                   "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """
 
@@ -219,8 +226,9 @@ def generate(path: Path, size_bytes: int, *, seed: int = 1) -> int:
     return days
 
 
-def _run_measured(command: list[str]) -> tuple[float, float, str]:
-    """Run ``command``: its wall time (s), its own peak RSS (MiB, ``ru_maxrss`` from ``os.wait4``), its stdout."""
+def _run_measured(command: list[str]) -> tuple[float, float, str, float]:
+    """Run ``command``: its wall time (s), its own peak RSS (MiB, ``ru_maxrss`` from ``os.wait4``), its stdout
+    and its CPU time (s, user + system)."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
         child = subprocess.Popen(command, stdout=out, stderr=err)
@@ -231,7 +239,7 @@ def _run_measured(command: list[str]) -> tuple[float, float, str]:
         err.seek(0)
         if child.returncode:
             raise RuntimeError(f"{' '.join(command)} failed ({child.returncode}):\n{err.read().decode()[-2000:]}")
-        return seconds, usage.ru_maxrss / 1024, out.read().decode()
+        return seconds, usage.ru_maxrss / 1024, out.read().decode(), usage.ru_utime + usage.ru_stime
 
 
 def main() -> None:
@@ -260,12 +268,13 @@ def main() -> None:
     print("|---|---|---|---|")
     results = {}
     for label, target in (("read_apple_health export.xml", xml), ("read_apple_health export.zip", archive)):
-        seconds, peak, stdout = _run_measured([sys.executable, "-c", CHILD, str(target)])
+        seconds, peak, stdout, cpu = _run_measured([sys.executable, "-c", CHILD, str(target)])
         figures = json.loads(stdout.strip().splitlines()[-1])
         results[label] = seconds
         print(
-            f"| {label} | {seconds:.1f} (in the call: {figures['seconds']:.1f}) | {size / 1e6 / seconds:.1f} "
-            f"| {peak:,.0f} |"
+            f"| {label} | {seconds:.1f} (in the call: {figures['seconds']:.1f}; CPU in the call: "
+            f"{figures['cpu_seconds']:.1f}, whole process: {cpu:.1f}) | {size / 1e6 / seconds:.1f} "
+            f"(by CPU time in the call: {size / 1e6 / figures['cpu_seconds']:.1f}) | {peak:,.0f} |"
         )
     ours = results["read_apple_health export.zip"]
 
@@ -279,7 +288,7 @@ def main() -> None:
     else:
         database = folder / "healthkit.db"
         database.unlink(missing_ok=True)
-        seconds, peak, _ = _run_measured([command, str(archive), str(database), "--silent"])
+        seconds, peak, _, _ = _run_measured([command, str(archive), str(database), "--silent"])
         print(f"| healthkit-to-sqlite export.zip | {seconds:.1f} | {size / 1e6 / seconds:.1f} | {peak:,.0f} |")
         print(f"\nhealthkit-to-sqlite takes {seconds / ours:.1f}x as long as read_apple_health on the same zip")
     if args.keep is None:

@@ -3,10 +3,12 @@
 The Health app's "Export All Health Data" writes a zip holding ``apple_health_export/export.xml``: one
 ``<HealthData>`` document, 100 MB to several GB, with one ``<Record>`` per sample (steps, water, heart
 rate, sleep, ...), ``<Workout>`` elements with their pause events, and ``<Correlation>`` elements that
-repeat food records. :func:`read_apple_health` streams that document once with expat (no tree is
-built, memory stays constant whatever the file size), keeps what spasmlog's ``daily`` table can use and
-counts what it skips. :func:`find_export_xml` finds the document inside a zip by its ``<HealthData``
-root, since the file name is translated on non-English phones (``exportar.xml``, ``eksport.xml``).
+repeat food and blood-pressure records. :func:`read_apple_health` streams that document with expat (no
+tree is built; memory grows only by 32 bytes per sample of the kinds it reads, which it needs to add up
+sources whose times do not overlap), keeps what spasmlog's ``daily`` table can use and counts what it
+skips. iOS 8 and 9 exports (compact dates, ``source=``, attribute names with spaces) are read as well.
+:func:`find_export_xml` finds the document inside a zip by its ``<HealthData`` root, since the file name
+is translated on non-English phones (``exportar.xml``, ``eksport.xml``).
 """
 
 from __future__ import annotations
@@ -17,13 +19,16 @@ import os
 import re
 import sys
 import zipfile
+from array import array
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from math import isfinite
 from pathlib import Path
 from typing import IO, Any
 from xml.parsers import expat
 
+import numpy as np
 import pandas as pd
 
 from spasmlog._checks import fail, number
@@ -90,6 +95,11 @@ _ASLEEP = frozenset(
 )
 _NOT_ASLEEP = frozenset({"HKCategoryValueSleepAnalysisInBed", "HKCategoryValueSleepAnalysisAwake", "0", "2"})
 _STOOD = "HKCategoryValueAppleStandHourStood"
+# What the records inside each kind of <Correlation> are, in notes (Apple repeats them all at top level).
+_CORRELATIONS = {
+    "HKCorrelationTypeIdentifierFood": "food entries (Correlation elements)",
+    "HKCorrelationTypeIdentifierBloodPressure": "blood-pressure readings (Correlation elements)",
+}
 _PAUSES = frozenset({"HKWorkoutEventTypePause", "HKWorkoutEventTypeMotionPaused"})
 _RESUMES = frozenset({"HKWorkoutEventTypeResume", "HKWorkoutEventTypeMotionResumed"})
 _SLEEP_SESSION_GAP = dt.timedelta(hours=2)
@@ -395,16 +405,22 @@ class _Workout:
 class _Collected:
     """What one pass over the document gathered, before days and sources are chosen."""
 
-    sums: dict[tuple[str, str, str], float] = field(default_factory=dict)  # (column, day, source) -> total
+    # (column, day) -> samples, flat: start, end (POSIX seconds), amount, source id; four floats a sample
+    samples: dict[tuple[str, str], array[float]] = field(default_factory=dict)
+    source_ids: dict[str, int] = field(default_factory=dict)
     sleep: defaultdict[str, list[tuple[str, str, bool]]] = field(default_factory=lambda: defaultdict(list))
     workouts: list[_Workout] = field(default_factory=list)
+    read: int = 0  # records and workouts of the kinds spasmlog uses (readable or not)
     unmapped: dict[str, int] = field(default_factory=dict)  # Record type -> count
     elements: Counter[str] = field(default_factory=Counter)  # other top-level elements skipped
-    correlation_children: int = 0
+    correlation_children: Counter[str] = field(default_factory=Counter)  # Correlation type -> records inside
     bad_values: Counter[str] = field(default_factory=Counter)  # Record type -> count
     bad_units: Counter[tuple[str, str | None]] = field(default_factory=Counter)
+    bad_dates: Counter[str] = field(default_factory=Counter)  # Record type -> count
     sleep_values: Counter[str] = field(default_factory=Counter)  # values neither asleep nor in bed / awake
+    old_dates: int = 0  # records with iOS 8/9 dates (20151107171924+0100)
     control_chars: int = 0
+    repaired: Counter[str] = field(default_factory=Counter)  # attribute names with spaces, repaired
 
 
 def _unit_factor(unit: str | None, target: str) -> float | None:
@@ -428,10 +444,100 @@ def _unit_factor(unit: str | None, target: str) -> float | None:
         return None
 
 
+# iOS 8 and 9 wrote dates without separators (20151107171924+0100); later versions 2015-11-07 17:19:24 +0100.
+_LOOSE_DATE = re.compile(
+    r"\s*(\d{4})-?(\d\d?)-?(\d\d?)[T ]?(\d\d?):?(\d\d):?(\d\d)(?:[.,]\d+)?\s*(Z|[+-]\d\d:?\d\d)?\s*"
+)
+
+
+def _canonical(text: str) -> str:
+    """A date as Apple writes it today (``2015-11-07 17:19:24 +0100``), from the iOS 8/9 form or ISO 8601.
+
+    Text in no such form comes back as it is (and is reported unreadable where it is used).
+    """
+    if text[10:11] == " " and text[19:20] == " " and len(text) == 25:
+        return text
+    loose = _LOOSE_DATE.fullmatch(text)
+    if loose is None:
+        return text
+    year, month, day, hour, minute, second, offset = loose.groups()
+    zone = "" if offset is None else " +0000" if offset == "Z" else " " + offset.replace(":", "")
+    return f"{year}-{int(month):02d}-{int(day):02d} {int(hour):02d}:{minute}:{second}{zone}"
+
+
+# An attribute name with spaces (``Health Mate App Version="2.6.2"``, written by some iOS 8/9 exports): after
+# a closing quote or an element's name, words separated by blanks, then ``="`` or ``='``.
+_SPACED_NAME = re.compile(
+    rb"""(["'][ \t\r\n]+|<[^\s<>/!?"'=]+[ \t\r\n]+)([^\s<>/"'=]+(?:[ \t]+[^\s<>/"'=]+)+)([ \t\r\n]*=[ \t\r\n]*["'])"""
+)
+_NOT_IN_NAMES = re.compile(rb"[^A-Za-z0-9_.:\-\x80-\xff]")
+_REPAIR_CARRY = 1 << 16  # a tag longer than this is passed through as it is
+
+
+def _repair_name(name: bytes) -> bytes:
+    fixed = _NOT_IN_NAMES.sub(b"_", name)
+    return fixed if fixed[:1].isalpha() or fixed[:1] == b"_" or fixed[:1] >= b"\x80" else b"_" + fixed
+
+
+class _NameRepair:
+    """Rewrites attribute names with spaces to names with underscores, chunk by chunk.
+
+    A chunk is cut after its last complete tag: the bytes from its last ``<`` with no ``>`` after it are
+    held back and put in front of the next chunk, so a tag cut by the chunk boundary is repaired whole.
+    Newlines are kept, so line numbers in later messages stay right.
+    """
+
+    def __init__(self, found: _Collected) -> None:
+        self.carry = b""
+        self.found = found
+
+    def _fix(self, match: re.Match[bytes]) -> bytes:
+        self.found.repaired[match[2].decode("utf-8", "replace")] += 1
+        return match[1] + _repair_name(match[2]) + match[3]
+
+    def __call__(self, chunk: bytes, final: bool) -> bytes:
+        data = self.carry + chunk
+        cut = len(data)
+        if not final:
+            last_open = data.rfind(b"<")
+            if last_open >= 0 and data.find(b">", last_open) < 0 and len(data) - last_open < _REPAIR_CARRY:
+                cut = last_open
+        self.carry = data[cut:]
+        return _SPACED_NAME.sub(self._fix, data[:cut])
+
+
+def _attribute(listed: list[str], name: str) -> str:
+    """The value of attribute ``name`` in expat's ordered attribute list, ``""`` if absent."""
+    for index in range(0, len(listed) - 1, 2):
+        if listed[index] == name:
+            return listed[index + 1]
+    return ""
+
+
+class _Retry(Exception):
+    """The document has attribute names with spaces: parse it again, repairing them."""
+
+
 def _parse(export: _Export, *, show_progress: bool, drink_g: float) -> _Collected:
+    """One streaming pass over the document; a second, repairing pass when attribute names hold spaces.
+
+    Well-formed documents (every export of iOS 10 and later) are parsed as they are. When expat stops at
+    an attribute name with spaces (iOS 8/9 exports of some apps, ``Health Mate App Version="2.6.2"``), the
+    document is read again from its start with those names repaired (:class:`_NameRepair`); the regular
+    expression that finds them costs too much to run on every export.
+    """
+    try:
+        return _parse_once(export, show_progress=show_progress, drink_g=drink_g, repair=False)
+    except _Retry:
+        export.stream.seek(0)
+        return _parse_once(export, show_progress=show_progress, drink_g=drink_g, repair=True)
+
+
+def _parse_once(export: _Export, *, show_progress: bool, drink_g: float, repair: bool) -> _Collected:
     """One streaming pass of expat over the document; per-element work is a few dictionary operations."""
     found = _Collected()
-    sums, sums_get = found.sums, found.sums.get
+    samples, samples_get = found.samples, found.samples.get
+    source_ids = found.source_ids
     unmapped, unmapped_get = found.unmapped, found.unmapped.get
     sleep, workouts, elements = found.sleep, found.workouts, found.elements
     rules: dict[str, tuple[str, str]] = {
@@ -440,7 +546,29 @@ def _parse(export: _Export, *, show_progress: bool, drink_g: float) -> _Collecte
     rules_get = rules.get
     factors: dict[tuple[str | None, str], float | None] = {(unit, "drink"): drink_g for unit in (None, "", "count")}
     parser = expat.ParserCreate()
+    parser.ordered_attributes = True
     events: list[tuple[str, str]] = []
+    moment = dt.datetime.fromisoformat
+    correlation: list[str] = []
+
+    bases: dict[str, float] = {}  # "2024-08-07 +1200" -> POSIX seconds of that local midnight
+    bases_get = bases.get
+    clocks: dict[str, int] = {}  # "12:58:00" -> seconds since midnight
+    clocks_get = clocks.get
+
+    def instant(text: str) -> float:
+        """``2024-08-07 12:58:00 +1200`` as POSIX seconds (ValueError if unreadable), from two small caches."""
+        day_zone = text[:10] + text[19:]
+        base = bases_get(day_zone)
+        if base is None:
+            base = bases[day_zone] = moment(text[:10] + " 00:00:00" + text[20:]).timestamp()
+        clock = clocks_get(text[11:19])
+        if clock is None:
+            hour, minute, second = text[11:13], text[14:16], text[17:19]
+            if text[13:14] != ":" or text[16:17] != ":" or not (hour + minute + second).isdigit():
+                raise ValueError(text)
+            clock = clocks[text[11:19]] = int(hour) * 3600 + int(minute) * 60 + int(second)
+        return base + clock
 
     def refuse(*_: Any) -> Any:
         raise UnsafeFileError(
@@ -449,51 +577,81 @@ def _parse(export: _Export, *, show_progress: bool, drink_g: float) -> _Collecte
             file=export.label,
         )
 
-    def start(name: str, attrs: dict[str, str]) -> None:
+    def start(name: str, listed: list[str]) -> None:
+        # ordered_attributes: [name, value, name, value, ...], cheaper for expat to build than a dict; a
+        # dict is made only for the elements read (Apple writes ``type`` first; any order is accepted)
         if name == "Record":
-            kind = attrs.get("type", "")
+            kind = listed[1] if listed and listed[0] == "type" else _attribute(listed, "type")
             rule = rules_get(kind)
             if rule is None:
                 unmapped[kind] = unmapped_get(kind, 0) + 1
                 return
+            pairs = iter(listed)
+            attrs = dict(zip(pairs, pairs, strict=False))  # expat gives name, value pairs
+            found.read += 1
             column, target = rule
-            day = attrs.get("startDate", "")[:10]
-            source = attrs.get("sourceName", "")
+            start_text = attrs.get("startDate", "")
+            end_text = attrs.get("endDate") or start_text
+            if start_text[19:20] != " " or end_text[19:20] != " ":  # not 2015-11-07 17:19:24 +0100
+                found.old_dates += start_text[4:5] != "-"  # iOS 8/9: 20151107171924+0100
+                start_text, end_text = _canonical(start_text), _canonical(end_text)
+            source = attrs.get("sourceName")
+            if source is None:
+                source = attrs.get("source", "")  # iOS 8/9
             if column == "sleep_h":
                 value = attrs.get("value", "")
                 asleep = value in _ASLEEP
                 if not asleep and value not in _NOT_ASLEEP:
                     found.sleep_values[value] += 1
-                sleep[source].append((attrs.get("startDate", ""), attrs.get("endDate", ""), asleep))
+                sleep[source].append((start_text, end_text, asleep))
                 return
             if column == "apple_stand_hours":
-                key = (column, day, source)
-                sums[key] = sums_get(key, 0.0) + (attrs.get("value") == _STOOD)
-                return
-            unit = attrs.get("unit")
-            factor = factors.get((unit, target), -1.0)
-            if factor == -1.0:  # a unit not seen yet (a real factor is never negative)
-                factor = factors[unit, target] = _unit_factor(unit, target)
-            if factor is None:
-                found.bad_units[kind, unit] += 1
-                return
+                amount = 1.0 if attrs.get("value") == _STOOD else 0.0
+            else:
+                unit = attrs.get("unit")
+                factor = factors.get((unit, target), -1.0)
+                if factor == -1.0:  # a unit not seen yet (a real factor is never negative)
+                    factor = factors[unit, target] = _unit_factor(unit, target)
+                if factor is None:
+                    found.bad_units[kind, unit] += 1
+                    return
+                try:
+                    amount = float(attrs["value"]) * factor
+                except (KeyError, ValueError):
+                    found.bad_values[kind] += 1
+                    return
+                if not isfinite(amount):  # "NaN", "inf": would poison the day's total
+                    found.bad_values[kind] += 1
+                    return
             try:
-                amount = float(attrs["value"])
-            except (KeyError, ValueError):
-                found.bad_values[kind] += 1
+                begin = instant(start_text)
+                end = instant(end_text)
+            except ValueError:
+                found.bad_dates[kind] += 1
                 return
-            key = (column, day, source)
-            sums[key] = sums_get(key, 0.0) + amount * factor
+            source_id = source_ids.get(source)
+            if source_id is None:
+                source_id = source_ids[source] = len(source_ids)
+            key = (column, start_text[:10])
+            bucket = samples_get(key)
+            if bucket is None:
+                bucket = samples[key] = array("d")
+            # an instant (start = end) is the second it was recorded: two at the same second overlap
+            bucket.extend((begin, max(end, begin + 1.0), amount, source_id))
         elif name == "MetadataEntry":
             return
         elif name == "Workout":
+            pairs = iter(listed)
+            attrs = dict(zip(pairs, pairs, strict=False))  # expat gives name, value pairs
+            found.read += 1
             events.clear()
+            source = attrs.get("sourceName")
             workouts.append(
                 _Workout(
-                    attrs.get("sourceName", ""),
+                    attrs.get("source", "") if source is None else source,
                     attrs.get("workoutActivityType", ""),
-                    attrs.get("startDate", ""),
-                    attrs.get("endDate", ""),
+                    _canonical(attrs.get("startDate", "")),
+                    _canonical(attrs.get("endDate", "")),
                     attrs.get("duration"),
                     attrs.get("durationUnit"),
                     [],
@@ -502,16 +660,17 @@ def _parse(export: _Export, *, show_progress: bool, drink_g: float) -> _Collecte
             parser.StartElementHandler = in_workout
             parser.EndElementHandler = end_workout
         elif name == "Correlation":
+            correlation[:] = [_attribute(listed, "type")]
             parser.StartElementHandler = in_correlation
             parser.EndElementHandler = end_correlation
         elif name not in _KNOWN_ELEMENTS:
             elements[name] += 1
 
-    def in_workout(name: str, attrs: dict[str, str]) -> None:
+    def in_workout(name: str, listed: list[str]) -> None:
         if name == "WorkoutEvent":
-            kind = attrs.get("type", "")
+            kind = _attribute(listed, "type")
             if kind in _PAUSES or kind in _RESUMES:
-                events.append((kind, attrs.get("date", "")))
+                events.append((kind, _canonical(_attribute(listed, "date"))))
 
     def end_workout(name: str) -> None:
         if name == "Workout":
@@ -520,9 +679,9 @@ def _parse(export: _Export, *, show_progress: bool, drink_g: float) -> _Collecte
             parser.StartElementHandler = start
             parser.EndElementHandler = None
 
-    def in_correlation(name: str, attrs: dict[str, str]) -> None:
+    def in_correlation(name: str, listed: list[str]) -> None:
         if name == "Record":
-            found.correlation_children += 1
+            found.correlation_children[correlation[0]] += 1
 
     def end_correlation(name: str) -> None:
         if name == "Correlation":
@@ -541,17 +700,30 @@ def _parse(export: _Export, *, show_progress: bool, drink_g: float) -> _Collecte
             f"{_HOW_TO_EXPORT}",
             file=export.label,
         )
+    repairer = _NameRepair(found) if repair else None
     with _progress_bar(export.size, export.label, show_progress) as advance:
         chunk = head
+        clean = tail = b""  # the bytes given to expat last, and the end of those given before them
+        fed = 0  # bytes given to expat before ``clean``
         try:
             while chunk:
+                tail = clean[-8192:] if clean else tail
                 clean = chunk.translate(None, _FORBIDDEN)
                 found.control_chars += len(chunk) - len(clean)
+                if repairer is not None:
+                    clean = repairer(clean, False)
                 parser.Parse(clean, False)
+                fed += len(clean)
                 advance(len(chunk))
                 chunk = export.stream.read(_CHUNK)
-            parser.Parse(b"", True)
+            tail, clean = clean[-8192:], repairer(b"", True) if repairer is not None else b""
+            parser.Parse(clean, True)
         except expat.ExpatError as error:
+            if not repair:  # an attribute name with spaces where expat stopped, perhaps cut by a chunk boundary
+                near = parser.ErrorByteIndex - fed + len(tail)
+                ahead = export.stream.read(8192)  # the name may go on in the next chunk (this pass ends here)
+                if _SPACED_NAME.search(tail + clean + ahead, max(near - 4096, 0), max(near + 4096, 0)):
+                    raise _Retry from error
             raise ImportFormatError(
                 f"{export.label} is not well-formed XML at line {error.lineno}, column {error.offset + 1} "
                 f"({expat.errors.messages[error.code]}). The export may be truncated or damaged: unzip it again, "
@@ -597,8 +769,12 @@ def _moment(text: str) -> dt.datetime | None:
         return None
 
 
-def _sleep_days(intervals: list[tuple[str, str, bool]]) -> tuple[dict[str, float], int]:
-    """Hours asleep per local day for one source (sessions assigned to the day they end); unreadable count."""
+def _sleep_items(intervals: list[tuple[str, str, bool]]) -> tuple[list[tuple[str, float, float, float]], int]:
+    """One source's sleep as ``(local day, start, end, hours asleep)`` items, one per session; unreadable count.
+
+    A session counts on the local day it ends; a "session" of records chained for more than 24 hours gives
+    one item per asleep stretch, each on the day it ends. Start and end are POSIX seconds.
+    """
     parsed: list[_Interval] = []
     unreadable = 0
     for start_text, end_text, asleep in intervals:
@@ -608,7 +784,7 @@ def _sleep_days(intervals: list[tuple[str, str, bool]]) -> tuple[dict[str, float
             continue
         parsed.append((start, end, end_text[:10], asleep))
     parsed.sort(key=lambda interval: interval[0])
-    hours: dict[str, float] = {}
+    items: list[tuple[str, float, float, float]] = []
     session: list[_Interval] = []
     for interval in [*parsed, None]:
         if session and (interval is None or interval[0] > max(end for _, end, _, _ in session) + _SLEEP_SESSION_GAP):
@@ -616,14 +792,14 @@ def _sleep_days(intervals: list[tuple[str, str, bool]]) -> tuple[dict[str, float
             last = max(session, key=lambda item: item[1])
             if last[1] - session[0][0] > _LONGEST_SESSION:  # records chained for days: each stretch on its own day
                 for start, end, day, _ in merged:
-                    hours[day] = hours.get(day, 0.0) + (end - start).total_seconds() / 3600
+                    items.append((day, start.timestamp(), end.timestamp(), (end - start).total_seconds() / 3600))
             elif merged:
                 total = sum((end - start).total_seconds() for start, end, _, _ in merged) / 3600
-                hours[last[2]] = hours.get(last[2], 0.0) + total
+                items.append((last[2], merged[0][0].timestamp(), merged[-1][1].timestamp(), total))
             session = []
         if interval is not None:
             session.append(interval)
-    return hours, unreadable
+    return items, unreadable
 
 
 def _merge(intervals: list[_Interval]) -> list[_Interval]:
@@ -673,54 +849,151 @@ def _active_minutes(workout: _Workout) -> tuple[float | None, float]:
 # ---------------------------------------------------------------------------------------------- sources
 
 
-_DEFAULT_ORDER = "Apple Watch first, then other apps and devices, then iPhone or iPad, then entries typed into Health"
+_DEFAULT_ORDER = (
+    "entries typed into the Health app first, then Apple Watch, then iPhone, iPad or iPod, then other apps and devices"
+)
+# The name under which the Health app records what a person types in, in the languages it is offered in.
+_HEALTH_APP = frozenset(
+    {"Health", "Santé", "Salud", "Salute", "Saúde", "Gezondheid", "Hälsa", "Sundhed", "Helse", "Terveys",
+     "Zdrowie", "Zdraví", "Egészség", "Sănătate", "Sağlık", "Υγεία", "Здоровье", "Здоров'я", "בריאות",
+     "الصحة", "स्वास्थ्य", "สุขภาพ", "Kesehatan", "Kesihatan", "Sức khỏe", "ヘルスケア", "健康", "건강"}
+)  # fmt: skip
+_UNITS = {"steps": "steps", "apple_stand_hours": "hours stood", "exercise_min": "min", "stretching_min": "min"}
 
 
 def _default_rank(source: str) -> int:
+    """Apple's default order (support.apple.com/HT204351): typed in, then Apple's devices, then other apps."""
+    if source.strip() in _HEALTH_APP:
+        return 0
     lower = source.lower()
     if "watch" in lower:
-        return 0
-    if source.strip() == "Health":
-        return 3
+        return 1
     if any(device in lower for device in ("iphone", "ipad", "ipod")):
         return 2
-    return 1
+    return 3
 
 
-def _choose_sources(
-    values: dict[str, dict[str, dict[str, float]]], priority: Sequence[str]
-) -> tuple[dict[str, dict[str, str]], list[str]]:
-    """One source per column and day: the chosen source of each (column, day), and notes on the choices."""
+def _amount(amount: float) -> str:
+    """A total for a note: whole numbers from 100 up (``3,851,204``), three significant digits below."""
+    return f"{amount:,.0f}" if abs(amount) >= 100 else f"{amount:.3g}"
+
+
+def _union(starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Half-open intervals merged where they overlap or touch: sorted, disjoint starts and ends."""
+    order = np.argsort(starts, kind="stable")
+    starts, ends = starts[order], np.maximum.accumulate(ends[order])
+    new = np.empty(len(starts), dtype=bool)
+    new[:1] = True
+    new[1:] = starts[1:] > ends[:-1]
+    first = np.flatnonzero(new)
+    return starts[first], ends[np.r_[first[1:] - 1, len(starts) - 1]]
+
+
+def _kept(times: np.ndarray, level: np.ndarray, levels: int) -> np.ndarray:
+    """Which samples count: a sample is left out when its time overlaps a sample counted from a source of a
+    lower ``level`` (ranked higher); samples of one level never exclude each other.
+
+    ``times`` holds each sample's start and end (half-open), shifted so that samples compared with each
+    other (one column and day) share a range of times no other group's samples reach: one pass per
+    level then serves every day at once.
+    """
+    kept = np.ones(len(times), dtype=bool)
+    covered_starts = covered_ends = np.empty(0)
+    for rank in range(levels):
+        rows = np.flatnonzero(level == rank)
+        starts, ends = times[rows, 0], times[rows, 1]
+        if len(covered_starts):
+            before = np.searchsorted(covered_starts, ends, side="left") - 1
+            hit = (before >= 0) & (covered_ends[np.maximum(before, 0)] > starts)
+            kept[rows[hit]] = False
+            starts, ends = starts[~hit], ends[~hit]
+        covered_starts, covered_ends = _union(np.r_[covered_starts, starts], np.r_[covered_ends, ends])
+    return kept
+
+
+@dataclass
+class _Totals:
+    """Daily totals after overlapping samples of lower-ranked sources were left out."""
+
+    values: dict[str, dict[str, float]]  # column -> day -> total
+    sources: dict[str, dict[str, str]]  # column -> day -> the sources counted, highest-ranked first
+    kept: dict[tuple[str, str], np.ndarray]  # (column, day) -> which samples counted
+    notes: list[str]
+
+
+def _totals(groups: dict[tuple[str, str], array[float]], names: list[str], priority: Sequence[str]) -> _Totals:
+    """Each column's daily total: samples added up unless they overlap a sample of a source ranked higher."""
     reasons = (
-        "your source_priority",
+        "your source_priority (--prefer)",
         f"default priority: {_DEFAULT_ORDER}",
         "the source with more days of data",
         "alphabetical order",
     )
     lowered = [part.lower() for part in priority]
-    chosen: dict[str, dict[str, str]] = {}
-    notes = []
-    for column, days in values.items():
-        coverage = Counter(source for by_source in days.values() for source in by_source)
+    by_column: dict[str, list[tuple[str, array[float]]]] = defaultdict(list)
+    for (column, day), flat in groups.items():
+        by_column[column].append((day, flat))
+    totals = _Totals({}, {}, {}, [])
+    width = len(names)
+    for column, days in by_column.items():
+        samples = np.frombuffer(b"".join(flat.tobytes() for _, flat in days), dtype=np.float64).reshape(-1, 4)
+        counts = np.array([len(flat) // 4 for _, flat in days])
+        firsts = np.r_[0, np.cumsum(counts)[:-1]]
+        group = np.repeat(np.arange(len(days)), counts)
+        source = samples[:, 3].astype(np.intp)
+        coverage = np.bincount(np.unique(group * width + source) % width, minlength=width)  # days per source
 
-        def rank(source: str, coverage: Counter[str] = coverage) -> tuple[int, int, int, str]:
-            lower = source.lower()
-            override = next((i for i, part in enumerate(lowered) if part in lower), len(lowered))
-            return override, _default_rank(source), -coverage[source], source
+        def rank(source: int, coverage: np.ndarray = coverage) -> tuple[int, int, int, str]:
+            name = names[source]
+            override = next((i for i, part in enumerate(lowered) if part in name.lower()), len(lowered))
+            return override, _default_rank(name), -int(coverage[source]), name
 
-        chosen[column] = {}
-        overruled: Counter[tuple[str, str, str]] = Counter()
-        for day, by_source in days.items():
-            ranked = sorted(by_source, key=rank)
-            chosen[column][day] = ranked[0]
-            for other in ranked[1:]:
-                decided = next(i for i, (a, b) in enumerate(zip(rank(ranked[0]), rank(other), strict=True)) if a != b)
-                overruled[ranked[0], other, reasons[decided]] += 1
-        for (used, other, reason), days_count in sorted(overruled.items(), key=lambda item: -item[1])[:5]:
-            notes.append(f"{column}: '{used}' used over '{other}' on {days_count:,} day(s) ({reason})")
-        if len(overruled) > 5:
-            notes.append(f"{column}: {len(overruled) - 5} more source choice(s) of the same kind")
-    return chosen, notes
+        ranked = sorted(np.flatnonzero(coverage).tolist(), key=rank)
+        position = np.zeros(width, dtype=np.intp)
+        position[ranked] = np.arange(len(ranked))
+        level = position[source]
+
+        # each day's samples shifted into a range of its own: [group * span, (group + 1) * span)
+        relative = samples[:, :2] - np.minimum.reduceat(samples[:, 0], firsts)[group][:, None]
+        span = float(relative[:, 1].max()) + 1.0
+        kept = _kept(relative + (group * span)[:, None], level, len(ranked))
+
+        sums = np.bincount(group, weights=np.where(kept, samples[:, 2], 0.0), minlength=len(days))
+        totals.values[column] = {day: float(total) for (day, _), total in zip(days, sums.tolist(), strict=True)}
+        used: defaultdict[int, list[int]] = defaultdict(list)  # group -> levels counted, highest-ranked first
+        for pair in np.unique(group[kept] * width + level[kept]).tolist():
+            used[pair // width].append(pair % width)
+        totals.sources[column] = {
+            day: " + ".join(names[ranked[counted]] for counted in used[index]) for index, (day, _) in enumerate(days)
+        }
+        if column == "exercise_min":
+            for index, (day, _) in enumerate(days):
+                totals.kept[column, day] = kept[firsts[index] : firsts[index] + counts[index]]
+
+        dropped = ~kept
+        if not dropped.any():
+            continue
+        left_count = np.bincount(level[dropped], minlength=len(ranked))
+        left_amount = np.bincount(level[dropped], weights=samples[dropped, 2], minlength=len(ranked))
+        left_days: Counter[int] = Counter()
+        higher: defaultdict[int, set[int]] = defaultdict(set)
+        for pair in np.unique(group[dropped] * width + level[dropped]).tolist():
+            index, lower = divmod(pair, width)
+            left_days[lower] += 1
+            higher[lower].update(counted for counted in used[index] if counted < lower)
+        unit = _UNITS.get(column, column.rsplit("_", 1)[-1].replace("ml", "mL"))
+        for lower in sorted(left_days, key=lambda lower: -left_count[lower]):
+            over = sorted(higher[lower])
+            decided = next(
+                i for i, (a, b) in enumerate(zip(rank(ranked[over[0]]), rank(ranked[lower]), strict=True)) if a != b
+            )
+            listed = ", ".join(f"'{names[ranked[other]]}'" for other in over)
+            totals.notes.append(
+                f"{column}: {int(left_count[lower]):,} sample(s) from '{names[ranked[lower]]}' "
+                f"({_amount(float(left_amount[lower]))} {unit}) left out on {left_days[lower]:,} day(s): "
+                f"their times overlap samples from {listed}, ranked higher ({reasons[decided]})"
+            )
+    return totals
 
 
 def _priority_list(source_priority: Sequence[str] | str | None) -> list[str]:
@@ -776,15 +1049,17 @@ def read_apple_health(
         (hours standing), ``apple_stand_hours`` (hours in which the person stood, Apple's Stand ring)
         and ``energy_kcal`` (food energy). An empty cell means nothing was recorded that day.
         ``attrs``: ``"source"`` (``"apple-health"``), ``"files"``, ``"notes"`` (what was skipped,
-        converted and which source won where several recorded the same quantity) and ``"detail"`` (a
-        DataFrame with ``date``, ``column``, ``detail``: the source each value came from).
+        converted, repaired, and how many samples were left out because their times overlapped those of
+        a source ranked higher) and ``"detail"`` (``(date, column, detail)`` tuples: the sources each value
+        was added up from).
 
     Raises
     ------
     LogNotFoundError
         ``path`` does not exist.
     ImportFormatError
-        The file is not an Apple Health export (no ``<HealthData>`` root), or is damaged or truncated.
+        The file is not an Apple Health export (no ``<HealthData>`` root), is damaged or truncated, or
+        holds records of the kinds spasmlog uses but none of them could be read (the message says why).
     UnsafeFileError
         The XML declares entities or refers to an external DTD (billion laughs, XXE), a zip entry would
         land outside its folder, or the zip would expand like a zip bomb (the limits every importer shares,
@@ -794,9 +1069,17 @@ def read_apple_health(
     -----
     **Days.** Apple writes every date as local time with its UTC offset (``2024-08-07 12:58:00 +1200``);
     a record belongs to the calendar day written there, so a trip across time zones and a change to or
-    from daylight saving keep each record on the day the person lived it. Records are summed per day.
-    A record spanning midnight (a step count from 23:58 to 00:03) counts on its start day; sleep counts
-    on the day it ends (below); a workout on the day it starts.
+    from daylight saving keep each record on the day the person lived it. Records are summed per day
+    (across sources, see below). A record spanning midnight (a step count from 23:58 to 00:03) counts on
+    its start day; sleep counts on the day it ends (below); a workout on the day it starts.
+
+    **iOS 8 and 9 exports** (records from 2014-2015, still inside the exports of long-time users) are read
+    too: dates without separators (``20151107171924+0100``), ``source=`` instead of ``sourceName=``, and
+    metadata written as attributes of the record (ignored, like ``MetadataEntry`` elements). Some of these
+    files carry attribute names with spaces (``Health Mate App Version="2.6.2"``), which XML does not
+    allow: when the parser stops at one, the document is read again from its start with such names
+    written with underscores (still streamed, chunk by chunk); the notes count the names repaired. An
+    export whose records of the kinds read here are all unreadable is an error, not an empty table.
 
     **Records read** (``<Record type=...>``; units converted with pint: mL, cL, dL, L, ``fl_oz_us``,
     ``fl_oz_imp``, ``cup_us``, ``cup_imp``, mcg, mg, g, ``mmol<molar mass>``, kcal, ``Cal`` (= kcal),
@@ -821,8 +1104,8 @@ def read_apple_health(
       real elapsed time: a night across a daylight-saving change lasts an hour less or more in
       ``sleep_h`` than on the clock face.
     - Every other type (heart rate, energy burned, distance, ...) is skipped and counted in the notes.
-      ``Record`` elements inside a ``Correlation`` (food entries) are skipped too: Apple repeats each of
-      them as a top-level record, so reading both would count the food twice.
+      ``Record`` elements inside a ``Correlation`` (food entries, blood-pressure readings) are skipped too:
+      Apple repeats each of them as a top-level record, so reading both would count the food twice.
 
     **Workouts** (``<Workout>``) → ``exercise_min``: the active minutes of the day's workouts, i.e. with
     pauses excluded. Apple's ``duration`` attribute already leaves the pauses out (HealthKit computes it
@@ -834,17 +1117,29 @@ def read_apple_health(
     workouts are stretching: their minutes go to ``stretching_min`` and not to ``exercise_min``. A
     workout of zero active minutes is skipped.
 
-    **One source per quantity per day.** The same quantity often arrives from several sources (phone and
-    watch both count steps; a food app and entries typed into Health both log water). Summing them would
-    count the same steps or glasses twice, so for each column and day the values of one source are used
-    and the others are left out (never summed, never averaged). The source is ranked by: the first part
-    of ``source_priority`` its name contains; then the default order: a name containing "Watch" (the
-    Apple Watch, worn all day and night), then other apps and devices (food loggers such as Cronometer,
-    other wearables), then an iPhone or iPad (carried only part of the day), then ``Health`` (values
-    typed in by hand); then the source with data on more days; then the name. ``exercise_type`` follows
-    ``exercise_min``. The notes say how often one source was used over another and why, and
-    ``attrs["detail"]`` which source each value came from. The price of this rule: a day's workouts
-    logged in two different apps count from one app only.
+    **Totals as the Health app shows them.** The same quantity often arrives from several sources (phone
+    and watch both count steps; a water app logs glasses and the person types one more into Health). As the
+    Health app does, samples from different sources are added up unless their times overlap, and where they
+    overlap the source ranked higher wins. Per column and day, sources are taken from the highest-ranked
+    down: a sample counts unless its time overlaps a sample already counted from a source ranked higher (a
+    source's own samples never exclude each other), so no two counted samples of different sources overlap.
+    The watch's and the phone's step counts of the same walk overlap: the watch's count; the phone's fill
+    the hours the watch was off the wrist. A water app's glasses and a glass typed in at another time do not
+    overlap: all count. A sample left out is left out whole (not prorated). Times are compared as real
+    instants, across UTC offsets; an instant (start = end, a glass of water) is the second it was recorded,
+    so two sources recording a glass at the same second count it once. Sleep counts per session (the whole
+    night of one source, from its first to its last asleep minute) and workouts per workout, by the same
+    rule: a watch's night and an app's nap add up, the same run from the watch and from Strava counts once.
+    Only samples of the same local day are compared (a sample spanning midnight counts on its start day).
+
+    Sources are ranked by the first part of ``source_priority`` (``--prefer``) each name contains; then by
+    the Health app's default order (Apple's support article HT204351, "Manage Health data from multiple
+    sources"): entries typed into the Health app (source ``Health``, or its name in the phone's language),
+    then an Apple Watch, then an iPhone, iPad or iPod, then other apps and devices; then the source with data
+    on more days; then the name. The notes count, per column and source, the samples left out, their total
+    and the days, and name the sources ranked higher that they overlapped; ``attrs["detail"]`` names the
+    sources counted each day (``"Health + WaterMinder"``). ``exercise_type`` is the type of the longest
+    workout counted.
 
     **Not derived.** ``sitting_h`` is left empty: waking time minus standing or active time is not
     sitting (it includes lying down, time the watch was off the wrist, and standing still that the watch
@@ -852,7 +1147,8 @@ def read_apple_health(
     ``ExportDate``, ``Me``, clinical records and audiograms are skipped and counted in the notes.
 
     **Safety.** The file is streamed in 1 MiB blocks through expat without building a tree, so memory
-    does not grow with its size, and nothing is extracted to disk. Its DOCTYPE is read by hand and
+    grows only by the 32 bytes kept per sample read (not with the records skipped, most of a file), and
+    nothing is extracted to disk. Its DOCTYPE is read by hand and
     removed before parsing: Apple's inline DTD (element and attribute declarations, including the
     malformed one of iOS 16 exports) passes; any entity declaration or external DTD is refused, and
     expat's entity handlers refuse as well, so nothing named in the file is ever fetched or opened.
@@ -867,7 +1163,7 @@ def read_apple_health(
     >>> xml = "\\n".join([
     ...     '<HealthData locale="en_GB">',
     ...     record.format("DietaryWater", "Health", "L", "0.5", "2024-08-07 08:00:00", "2024-08-07 08:00:00"),
-    ...     record.format("DietaryWater", "Health", "mL", "250", "2024-08-07 13:00:00", "2024-08-07 13:00:00"),
+    ...     record.format("DietaryWater", "WaterMinder", "mL", "250", "2024-08-07 13:00:00", "2024-08-07 13:00:00"),
     ...     record.format("StepCount", "Alex's iPhone", "count", "900", "2024-08-07 09:00:00", "2024-08-07 09:30:00"),
     ...     record.format("StepCount", "Alex's Apple Watch", "count", "1200", "2024-08-07 09:00:00",
     ...                   "2024-08-07 09:30:00"),
@@ -878,8 +1174,9 @@ def read_apple_health(
     >>> daily
             date  water_ml   steps
     0 2024-08-07     750.0  1200.0
-    >>> daily.attrs["notes"][-1]  # doctest: +ELLIPSIS
-    "steps: 'Alex's Apple Watch' used over 'Alex's iPhone' on 1 day(s) (default priority: ...)"
+    >>> print(daily.attrs["notes"][-1])  # doctest: +NORMALIZE_WHITESPACE +ELLIPSIS
+    steps: 1 sample(s) from 'Alex's iPhone' (900 steps) left out on 1 day(s): their times overlap samples
+    from 'Alex's Apple Watch', ranked higher (default priority: ...)
     >>> read_apple_health(folder, source_priority=["iPhone"], progress=False)["steps"].tolist()
     [900.0]
     """
@@ -895,41 +1192,74 @@ def read_apple_health(
 def _build_frame(
     found: _Collected, priority: list[str], *, files: list[str], notes: list[str], drink_g: float
 ) -> pd.DataFrame:
-    values: dict[str, dict[str, dict[str, float]]] = defaultdict(lambda: defaultdict(dict))
-    for (column, day, source), total in found.sums.items():
-        values[column][day][source] = total
+    groups = found.samples
+    names = list(found.source_ids)
+
+    def source_id(source: str) -> int:
+        if source not in found.source_ids:
+            found.source_ids[source] = len(names)
+            names.append(source)
+        return found.source_ids[source]
+
+    def add(column: str, day: str, start: float, end: float, amount: float, source: str) -> None:
+        groups.setdefault((column, day), array("d")).extend((start, max(end, start + 1.0), amount, source_id(source)))
 
     unreadable_sleep = 0
     for source, intervals in found.sleep.items():
-        hours, unreadable = _sleep_days(intervals)
+        items, unreadable = _sleep_items(intervals)
         unreadable_sleep += unreadable
-        for day, total in hours.items():
-            values["sleep_h"][day][source] = total
+        for day, start, end, hours in items:
+            add("sleep_h", day, start, end, hours, source)
 
-    kinds: dict[tuple[str, str], tuple[float, str]] = {}  # (day, source) -> longest workout (minutes, type)
-    skipped_workouts = 0
+    kinds: dict[str, list[tuple[float, str]]] = defaultdict(list)  # day -> (minutes, type), in sample order
+    unreadable_workouts = idle_workouts = 0
     paused_total = 0.0
     for workout in found.workouts:
         minutes, paused = _active_minutes(workout)
-        if minutes is None or minutes <= 0:
-            skipped_workouts += 1
+        begin, finish = _moment(workout.start), _moment(workout.end)
+        if minutes is None or begin is None or finish is None:
+            unreadable_workouts += 1
+            continue
+        if minutes <= 0:
+            idle_workouts += 1
             continue
         paused_total += paused
         kind = WORKOUT_TYPES.get(workout.activity, "other")
         column = "stretching_min" if kind == "stretching" else "exercise_min"
         day = workout.start[:10]
-        by_source = values[column][day]
-        by_source[workout.source] = by_source.get(workout.source, 0.0) + minutes
-        if column == "exercise_min" and minutes > kinds.get((day, workout.source), (-1.0, ""))[0]:
-            kinds[day, workout.source] = (minutes, kind)
+        add(column, day, begin.timestamp(), finish.timestamp(), minutes, workout.source)
+        if column == "exercise_min":
+            kinds[day].append((minutes, kind))
 
-    chosen, source_notes = _choose_sources(values, priority)
-    columns: dict[str, dict[str, float | str]] = {}
-    for column, by_day in chosen.items():
-        columns[column] = {day: values[column][day][source] for day, source in by_day.items()}
-    if "exercise_min" in chosen:
-        columns["exercise_type"] = {day: kinds[day, source][1] for day, source in chosen["exercise_min"].items()}
-        chosen["exercise_type"] = chosen["exercise_min"]
+    totals = _totals(groups, names, priority)
+    columns: dict[str, dict[str, float | str]] = {column: dict(by_day) for column, by_day in totals.values.items()}
+    if "exercise_min" in columns:
+        columns["exercise_type"] = {}
+        for day in columns["exercise_min"]:
+            counted = [item for item, kept in zip(kinds[day], totals.kept["exercise_min", day], strict=True) if kept]
+            columns["exercise_type"][day] = max(counted, key=lambda item: item[0])[1]
+        totals.sources["exercise_type"] = totals.sources["exercise_min"]
+
+    unreadable = (
+        sum(found.bad_units.values())
+        + sum(found.bad_values.values())
+        + sum(found.bad_dates.values())
+        + unreadable_sleep
+        + unreadable_workouts
+    )
+    if found.read and unreadable == found.read:
+        why = "; ".join(
+            [f"{count:,} {kind}: unit {unit!r} cannot be converted" for (kind, unit), count in found.bad_units.items()]
+            + [f"{count:,} {kind}: no number in the value" for kind, count in found.bad_values.items()]
+            + [f"{count:,} {kind}: unreadable date" for kind, count in found.bad_dates.items()]
+            + [f"{unreadable_sleep:,} sleep records: unreadable date"] * bool(unreadable_sleep)
+            + [f"{unreadable_workouts:,} workouts: unreadable date"] * bool(unreadable_workouts)
+        )
+        raise ImportFormatError(
+            f"{files[0]}: none of its {found.read:,} records of the kinds spasmlog uses could be read ({why}); "
+            "nothing was imported.",
+            file=files[0],
+        )
 
     all_days = sorted({day for by_day in columns.values() for day in by_day})
     dates = pd.to_datetime(pd.Series(all_days, dtype="str"), format="%Y-%m-%d", errors="coerce")
@@ -947,22 +1277,38 @@ def _build_frame(
 
     # Tuples, not a DataFrame: pandas compares attrs in concat and merge (see spasmlog.importers).
     detail = [
-        (pd.Timestamp(day), column, chosen[column][day]) for column in order for day in days if day in chosen[column]
+        (pd.Timestamp(day), column, totals.sources[column][day])
+        for column in order
+        for day in days
+        if day in totals.sources[column]
     ]
 
-    notes += _skip_notes(found, bad_days, unreadable_sleep, skipped_workouts, paused_total)
+    if found.old_dates:
+        notes.append(f"{found.old_dates:,} records with dates in the iOS 8/9 form (20151107171924+0100) read")
+    if found.repaired:
+        listed = ", ".join(f"{name!r} ({count:,})" for name, count in found.repaired.most_common(3))
+        notes.append(
+            f"{found.repaired.total():,} attribute names with spaces, which XML does not allow, read as if "
+            f"written with underscores: {listed}"
+        )
+    notes += _skip_notes(found, bad_days, unreadable_sleep, unreadable_workouts, idle_workouts, paused_total)
     if "alcohol_g" in columns:
         notes.append(
             f"alcohol_g: alcoholic drinks counted as {drink_g:g} g of ethanol each"
             + (" (WHO standard drink)" if drink_g == STANDARD_DRINK_G else "")
         )
-    notes += source_notes
+    notes += totals.notes
     frame.attrs = {"source": "apple-health", "files": files, "notes": notes, "detail": detail}
     return frame
 
 
 def _skip_notes(
-    found: _Collected, bad_days: list[str], unreadable_sleep: int, skipped_workouts: int, paused_total: float
+    found: _Collected,
+    bad_days: list[str],
+    unreadable_sleep: int,
+    unreadable_workouts: int,
+    idle_workouts: int,
+    paused_total: float,
 ) -> list[str]:
     notes = []
     if found.unmapped:
@@ -975,22 +1321,27 @@ def _skip_notes(
     if found.elements:
         listed = ", ".join(f"{name} {count:,}" for name, count in found.elements.most_common())
         notes.append(f"elements spasmlog does not use skipped: {listed}")
-    if found.correlation_children:
+    for kind, count in found.correlation_children.items():
+        what = _CORRELATIONS.get(kind, f"Correlation elements of type {kind or '(none)'}")
         notes.append(
-            f"{found.correlation_children:,} records inside Correlation elements (food entries) skipped: Apple "
-            "repeats each as a top-level record, read once"
+            f"{count:,} records inside {what} skipped: Apple repeats each as a top-level record, "
+            "where it is read or counted once"
         )
     for (kind, unit), count in found.bad_units.items():
         notes.append(f"{count:,} {kind} records skipped: their unit {unit!r} cannot be converted")
     for kind, count in found.bad_values.items():
         notes.append(f"{count:,} {kind} records skipped: no readable number in their value")
+    for kind, count in found.bad_dates.items():
+        notes.append(f"{count:,} {kind} records skipped: unreadable start or end date")
     if found.sleep_values:
         listed = ", ".join(f"{value!r} ({count:,})" for value, count in found.sleep_values.items())
         notes.append(f"sleep records with values spasmlog does not know counted as not asleep: {listed}")
     if unreadable_sleep:
         notes.append(f"{unreadable_sleep:,} sleep records skipped: unreadable start or end date")
-    if skipped_workouts:
-        notes.append(f"{skipped_workouts:,} workouts skipped: unreadable dates or no active time")
+    if unreadable_workouts:
+        notes.append(f"{unreadable_workouts:,} workouts skipped: unreadable start or end date")
+    if idle_workouts:
+        notes.append(f"{idle_workouts:,} workouts skipped: no active time")
     if paused_total > 0:
         notes.append(f"exercise_min: {paused_total:,.0f} min of workout pauses left out")
     if bad_days:

@@ -30,8 +30,9 @@ MAX_ZIP_ENTRIES = 64
 
 _HEALTH_ROOT = re.compile(r"<HealthData[\s>/]")
 _DESCRIPTIONS = (
-    "Apple Health (export.zip, or the export.xml inside it), Cronometer (Daily Nutrition, Servings, Exercises or "
-    "Biometrics CSV), MyFitnessPal (Nutrition or Exercise Summary CSV, or its export zip) and Garmin Connect "
+    "Apple Health (export.zip, the export.xml inside it, or the folder it unzips to), "
+    "Cronometer (Daily Nutrition, Servings, Exercises or Biometrics CSV), "
+    "MyFitnessPal (Nutrition or Exercise Summary CSV, or its export zip) and Garmin Connect "
     "(Activities.csv)"
 )
 
@@ -92,6 +93,15 @@ def _format_of(head: bytes) -> str | None:
     return _csv_format(text)
 
 
+def _holds_health_xml(folder: Path) -> bool:
+    """An unzipped Apple Health export: a ``.xml`` file with a ``<HealthData`` root directly in ``folder``."""
+    for file in sorted(p for p in folder.iterdir() if p.suffix.lower() == ".xml" and p.is_file()):
+        with file.open("rb") as stream:
+            if _format_of(stream.read(PEEK_BYTES)) == "apple-health":
+                return True
+    return False
+
+
 def _unknown(path: Path, why: str) -> ImportFormatError:
     return ImportFormatError(
         f"Cannot tell which app {path} comes from: {why}. spasmlog reads {_DESCRIPTIONS}. "
@@ -133,9 +143,11 @@ def detect(path: str | os.PathLike[str]) -> str:
 
     Told by content, never by the file's name, reading at most the first 64 KB of a file (of a few
     entries, for a zip): Apple Health's ``export.xml`` by its ``<HealthData`` root (past the XML
-    declaration and the inline DTD), alone or inside ``export.zip`` whatever the entry is called; the
-    CSV exports by their header row (Garmin Connect's in any of its languages, and, in a language spasmlog
-    has no words for, by the shape of its values: activity type, date-time, ``hh:mm:ss`` time).
+    declaration and the inline DTD), alone, inside ``export.zip`` whatever the entry is called, or in
+    the folder the zip unzips to (``apple_health_export/export.xml``, given that folder or the one
+    holding it); the CSV exports by their header row (Garmin Connect's in any of its languages, and, in a
+    language spasmlog has no words for, by the shape of its values: activity type, date-time, ``hh:mm:ss``
+    time).
 
     Parameters
     ----------
@@ -176,6 +188,11 @@ def detect(path: str | os.PathLike[str]) -> str:
                 found[child.name] = detect(child)
             except ImportFormatError:
                 continue
+        # An unzipped Apple Health export one level down (apple_health_export/export.xml, as phones and
+        # macOS unzip it), as read_apple_health reads it.
+        for child in sorted(p for p in path.iterdir() if p.is_dir() and not p.name.startswith(".")):
+            if _holds_health_xml(child):
+                found[f"{child.name}/"] = "apple-health"
         kinds = set(found.values())
         if len(kinds) == 1:
             return kinds.pop()

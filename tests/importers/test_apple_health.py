@@ -230,7 +230,21 @@ def test_records_inside_correlations_are_not_counted_twice(read: Callable[..., p
     daily = read(water, magnesium, correlation, record("DietaryWater", 100, when, unit="mL", source="Cronometer"))
     assert value(daily, "2024-08-07", "water_ml") == 300
     assert value(daily, "2024-08-07", "magnesium_mg") == 80
-    assert any("2 records inside Correlation elements" in note for note in daily.attrs["notes"])
+    assert any("2 records inside food entries (Correlation elements)" in note for note in daily.attrs["notes"])
+
+
+def test_blood_pressure_correlations_are_named_as_such(read: Callable[..., pd.DataFrame]) -> None:
+    when = "2024-08-07 08:30:00 +1200"
+    systolic = record("BloodPressureSystolic", 128, when, unit="mmHg", source="Withings")
+    diastolic = record("BloodPressureDiastolic", 84, when, unit="mmHg", source="Withings")
+    correlation = (
+        f'<Correlation type="HKCorrelationTypeIdentifierBloodPressure" sourceName="Withings" startDate="{when}" '
+        f'endDate="{when}">{systolic}{diastolic}</Correlation>'
+    )
+    notes = read(systolic, diastolic, correlation, record("StepCount", 5, when, unit="count")).attrs["notes"]
+    assert any(note.startswith("2 records inside blood-pressure readings (Correlation") for note in notes)
+    assert not any("food" in note for note in notes)
+    assert any("2 records of 2 types spasmlog does not use skipped" in note for note in notes)
 
 
 # ------------------------------------------------------------------------------------------ days
@@ -387,45 +401,144 @@ def test_exercise_type_is_the_longest_workout_and_flexibility_is_stretching(read
 # ------------------------------------------------------------------------------------------ sources
 
 
-def test_one_source_per_quantity_and_day_by_default_priority(read: Callable[..., pd.DataFrame]) -> None:
+def test_sources_are_added_up_unless_their_times_overlap(read: Callable[..., pd.DataFrame]) -> None:
+    # The Health app's rule: a glass typed in by hand at 15:00 adds to a water app's glasses at other times;
+    # phone and watch count the same walk (overlapping times), so only the watch's steps count there.
     daily = read(
-        record("StepCount", 6000, "2024-08-07 12:00:00 +1200", unit="count", source=PHONE),
-        record("StepCount", 8000, "2024-08-07 12:00:00 +1200", unit="count", source=WATCH),
-        record("StepCount", 3000, "2024-08-08 12:00:00 +1200", unit="count", source=PHONE),  # watch off: phone
-        record("DietaryWater", 500, "2024-08-07 12:00:00 +1200", unit="mL", source="Health"),
-        record("DietaryWater", 1500, "2024-08-07 12:00:00 +1200", unit="mL", source="Cronometer"),
+        record("DietaryWater", 250, "2024-08-07 08:00:00 +1200", unit="mL", source="WaterMinder"),
+        record("DietaryWater", 300, "2024-08-07 12:00:00 +1200", unit="mL", source="WaterMinder"),
+        record("DietaryWater", 200, "2024-08-07 15:00:00 +1200", unit="mL", source="Health"),
+        record("StepCount", 1000, "2024-08-07 09:00:00 +1200", "2024-08-07 09:10:00 +1200", unit="count"),
+        record(
+            "StepCount", 900, "2024-08-07 09:05:00 +1200", "2024-08-07 09:15:00 +1200", unit="count", source=PHONE
+        ),  # overlaps the watch: left out
+        record(
+            "StepCount", 400, "2024-08-07 09:10:00 +1200", "2024-08-07 09:12:00 +1200", unit="count", source=PHONE
+        ),  # starts as the watch's sample ends, but overlaps the phone's own first: the phone never excludes itself
+        record(
+            "StepCount", 700, "2024-08-07 18:00:00 +1200", "2024-08-07 18:20:00 +1200", unit="count", source=PHONE
+        ),  # watch off the wrist: the phone fills the gap
     )
-    assert value(daily, "2024-08-07", "steps") == 8000  # never 14000
-    assert value(daily, "2024-08-08", "steps") == 3000
-    assert value(daily, "2024-08-07", "water_ml") == 1500  # an app over values typed into Health
-    assert detail_of(daily, "2024-08-07", "steps") == WATCH
-    assert detail_of(daily, "2024-08-08", "steps") == PHONE
-    assert detail_of(daily, "2024-08-07", "water_ml") == "Cronometer"
-    assert f"steps: '{WATCH}' used over '{PHONE}' on 1 day(s) (default priority" in " | ".join(daily.attrs["notes"])
+    assert value(daily, "2024-08-07", "water_ml") == 250 + 300 + 200
+    assert value(daily, "2024-08-07", "steps") == 1000 + 400 + 700
+    assert detail_of(daily, "2024-08-07", "water_ml") == "Health + WaterMinder"
+    assert detail_of(daily, "2024-08-07", "steps") == f"{WATCH} + {PHONE}"
+    notes = daily.attrs["notes"]
+    assert (
+        f"steps: 1 sample(s) from '{PHONE}' (900 steps) left out on 1 day(s): their times overlap samples from "
+        f"'{WATCH}', ranked higher (default priority: entries typed into the Health app first, then Apple Watch, "
+        "then iPhone, iPad or iPod, then other apps and devices)"
+    ) in notes
+    assert not any(note.startswith("water_ml:") for note in notes)  # nothing of the water was left out
+
+
+def test_an_instant_overlaps_another_at_the_same_second_and_nothing_is_counted_twice(
+    read: Callable[..., pd.DataFrame],
+) -> None:
+    # The water app and a hand entry at the very same second: the same glass, counted once (Health ranks first).
+    daily = read(
+        record("DietaryWater", 250, "2024-08-07 08:00:00 +1200", unit="mL", source="WaterMinder"),
+        record("DietaryWater", 250, "2024-08-07 08:00:00 +1200", unit="mL", source="Health"),
+        record("DietaryWater", 100, "2024-08-07 08:00:01 +1200", unit="mL", source="WaterMinder"),  # a second later
+        record("DietaryWater", 500, "2024-08-07 07:00:00 +1200", "2024-08-07 09:00:00 +1200", unit="mL", source="Z"),
+    )
+    assert value(daily, "2024-08-07", "water_ml") == 250 + 100  # the long "Z" interval overlaps both: left out
+    notes = " | ".join(daily.attrs["notes"])
+    assert "water_ml: 1 sample(s) from 'WaterMinder' (250 mL) left out on 1 day(s)" in notes
+    assert "water_ml: 1 sample(s) from 'Z' (500 mL) left out on 1 day(s): their times overlap samples from " in notes
+    assert "'Health', 'WaterMinder', ranked higher (default priority" in notes  # both ranked above 'Z' by name
+
+
+@pytest.mark.parametrize("health", ["Health", "Santé", "Salud", "Gezondheid", "ヘルスケア"])
+def test_entries_typed_into_the_health_app_rank_first_in_the_phones_language(
+    read: Callable[..., pd.DataFrame], health: str
+) -> None:
+    daily = read(
+        record("DietaryWater", 300, "2024-08-07 08:00:00 +1200", unit="mL", source="WaterMinder"),
+        record("DietaryWater", 250, "2024-08-07 08:00:00 +1200", unit="mL", source=health),
+        record("StepCount", 10, "2024-08-07 09:00:00 +1200", "2024-08-07 09:01:00 +1200", unit="count"),
+        record("StepCount", 99, "2024-08-07 09:00:00 +1200", "2024-08-07 09:01:00 +1200", unit="count", source=health),
+    )
+    assert value(daily, "2024-08-07", "water_ml") == 250
+    assert value(daily, "2024-08-07", "steps") == 99  # typed in by hand: over the watch too, as the Health app does
+
+
+def test_overlap_is_judged_in_real_time_across_utc_offsets(read: Callable[..., pd.DataFrame]) -> None:
+    # 09:00 +1200 is 21:00 UTC the day before, and so is the phone's 10:45 +1345 (a Chatham Islands offset):
+    # they overlap although the clock faces differ. The phone's 10:30 +1200 is after the watch's sample.
+    daily = read(
+        record("StepCount", 1000, "2024-08-07 09:00:00 +1200", "2024-08-07 09:30:00 +1200", unit="count"),
+        record("StepCount", 900, "2024-08-07 10:45:00 +1345", "2024-08-07 11:00:00 +1345", unit="count", source=PHONE),
+        record("StepCount", 50, "2024-08-07 10:30:00 +1200", "2024-08-07 10:31:00 +1200", unit="count", source=PHONE),
+    )
+    assert value(daily, "2024-08-07", "steps") == 1050
 
 
 def test_source_priority_overrides_the_default(read: Callable[..., pd.DataFrame]) -> None:
     elements = (
-        record("StepCount", 6000, "2024-08-07 12:00:00 +1200", unit="count", source=PHONE),
-        record("StepCount", 8000, "2024-08-07 12:00:00 +1200", unit="count", source=WATCH),
+        record("StepCount", 6000, "2024-08-07 12:00:00 +1200", "2024-08-07 13:00:00 +1200", unit="count", source=PHONE),
+        record("StepCount", 8000, "2024-08-07 12:30:00 +1200", "2024-08-07 13:30:00 +1200", unit="count", source=WATCH),
         record("DietaryWater", 500, "2024-08-07 12:00:00 +1200", unit="mL", source="Health"),
         record("DietaryWater", 1500, "2024-08-07 12:00:00 +1200", unit="mL", source="Cronometer"),
     )
-    daily = read(*elements, source_priority=["IPHONE", "health"])
+    default = read(*elements)
+    assert value(default, "2024-08-07", "steps") == 8000
+    assert value(default, "2024-08-07", "water_ml") == 500
+    daily = read(*elements, source_priority=["IPHONE", "cronometer"])
     assert value(daily, "2024-08-07", "steps") == 6000
-    assert value(daily, "2024-08-07", "water_ml") == 500
-    assert f"steps: '{PHONE}' used over '{WATCH}' on 1 day(s) (your source_priority)" in daily.attrs["notes"]
+    assert value(daily, "2024-08-07", "water_ml") == 1500
+    assert (
+        f"steps: 1 sample(s) from '{WATCH}' (8,000 steps) left out on 1 day(s): their times overlap samples from "
+        f"'{PHONE}', ranked higher (your source_priority (--prefer))"
+    ) in daily.attrs["notes"]
     assert value(read(*elements, source_priority="iPhone"), "2024-08-07", "steps") == 6000  # one string: a list of one
 
 
-def test_workouts_from_two_apps_on_one_day_are_taken_from_one(read: Callable[..., pd.DataFrame]) -> None:
-    # Strava copies the watch's run into Health: summing would count the run twice.
+def test_every_left_out_sample_is_counted_in_the_notes(read: Callable[..., pd.DataFrame]) -> None:
+    # Three sources, three days, built so the expected totals are known by hand.
+    rows = []
+    expected_total = {}
+    for day in ("2024-08-07", "2024-08-08", "2024-08-09"):
+        rows += [
+            record("StepCount", 100, f"{day} 08:00:00 +1200", f"{day} 08:10:00 +1200", unit="count"),
+            record("StepCount", 90, f"{day} 08:05:00 +1200", f"{day} 08:20:00 +1200", unit="count", source=PHONE),
+            record("StepCount", 80, f"{day} 08:08:00 +1200", f"{day} 08:30:00 +1200", unit="count", source="Oura"),
+            record("StepCount", 60, f"{day} 08:21:00 +1200", f"{day} 08:24:00 +1200", unit="count", source="Oura"),
+            record("StepCount", 70, f"{day} 20:00:00 +1200", f"{day} 20:30:00 +1200", unit="count", source="Oura"),
+        ]
+        # The phone overlaps the watch; Oura's first overlaps the watch; Oura's 08:21 overlaps only the phone's
+        # sample, which is not counted: it counts (counted samples of different sources never overlap).
+        expected_total[day] = 100 + 60 + 70
+    daily = read(*rows)
+    assert daily["steps"].tolist() == list(expected_total.values())
+    notes = daily.attrs["notes"]
+    assert f"steps: 3 sample(s) from '{PHONE}' (270 steps) left out on 3 day(s)" in " | ".join(notes)
+    assert "steps: 3 sample(s) from 'Oura' (240 steps) left out on 3 day(s): their times overlap samples from " in (
+        " | ".join(notes)
+    )
+    # read in = counted + left out, value by value
+    assert daily["steps"].sum() + 270 + 240 == 3 * (100 + 90 + 80 + 60 + 70)
+
+
+def test_workouts_from_two_apps_count_once_where_they_overlap(read: Callable[..., pd.DataFrame]) -> None:
+    # Strava copies the watch's run into Health: summing would count the run twice; its evening ride adds up.
     daily = read(
         workout("Running", "2024-08-07 07:00:00 +1200", "2024-08-07 07:40:00 +1200", duration=40),
         workout("Running", "2024-08-07 07:00:00 +1200", "2024-08-07 07:41:00 +1200", duration=41, source="Strava"),
+        workout("Cycling", "2024-08-07 18:00:00 +1200", "2024-08-07 19:00:00 +1200", duration=60, source="Strava"),
     )
-    assert value(daily, "2024-08-07", "exercise_min") == 40
-    assert detail_of(daily, "2024-08-07", "exercise_type") == WATCH
+    assert value(daily, "2024-08-07", "exercise_min") == 100
+    assert value(daily, "2024-08-07", "exercise_type") == "cycling"  # the longest workout counted
+    assert detail_of(daily, "2024-08-07", "exercise_type") == f"{WATCH} + Strava"
+    assert "exercise_min: 1 sample(s) from 'Strava' (41 min) left out on 1 day(s)" in " | ".join(daily.attrs["notes"])
+
+
+def test_sleep_from_a_nap_app_adds_to_the_watch_night(read: Callable[..., pd.DataFrame]) -> None:
+    daily = read(
+        sleep("AsleepCore", "2024-08-06 23:00:00 +1200", "2024-08-07 06:00:00 +1200"),
+        sleep("Asleep", "2024-08-07 14:00:00 +1200", "2024-08-07 14:30:00 +1200", source="Pillow"),
+    )
+    assert value(daily, "2024-08-07", "sleep_h") == pytest.approx(7.5)
 
 
 @pytest.mark.parametrize("priority", [[""], ["Watch", "  "], [3], [None], ""])
@@ -745,3 +858,245 @@ def test_spasmlog_import_passes_drink_g_to_apple_health_and_to_the_merge(tmp_pat
     assert pd.read_csv(grams / "daily.csv")["alcohol_g"].tolist() == [28.0, 14.0]
     # the person's own column counts drinks of 14 g: 28 g and 14 g are written back as 2 and 1 drinks
     assert pd.read_csv(counted / "daily.csv")["Alcohol (drinks)"].tolist() == [2, 1]
+
+
+# ------------------------------------------------------------------------------------------ iOS 8 and 9 exports
+
+
+def old_record(
+    kind: str, value: str | float, start: str, end: str, *, source: str, unit: str = "", extra: str = ""
+) -> str:
+    """A ``<Record>`` as iOS 8 and 9 wrote it: ``source=``, compact dates, metadata as attributes."""
+    full = kind if kind.startswith("HK") else f"{HK}{kind}"
+    unit_text = f' unit="{unit}"' if unit else ""
+    return (
+        f'<Record type="{full}" source="{source}"{unit_text} startDate="{start}" endDate="{end}" value="{value}"'
+        f"{extra}/>"
+    )
+
+
+def old_document(*elements: str) -> str:
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<HealthData locale="de_DE">\n'
+        ' <ExportDate value="20151201090000+0100"/>\n'
+        ' <Me HKCharacteristicTypeIdentifierDateOfBirth="19800101" '
+        'HKCharacteristicTypeIdentifierBiologicalSex="HKBiologicalSexFemale"/>\n '
+        + "\n ".join(elements)
+        + "\n</HealthData>\n"
+    )
+
+
+def test_an_ios8_export_with_compact_dates_and_source_attributes_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "export.xml"
+    path.write_text(
+        old_document(
+            old_record(
+                "StepCount",
+                23,
+                "20151107171924+0100",
+                "20151107172924+0100",
+                source="Annas iPhone",
+                unit="count",
+                extra=' HKMetadataKeyDeviceName="iPhone"',
+            ),
+            old_record(
+                "StepCount", 1200, "20151107235000+0100", "20151108000500+0100", source="Annas iPhone", unit="count"
+            ),  # spans midnight: counts on its start day
+            old_record(
+                "DietaryWater",
+                0.25,
+                "20151107120000+0100",
+                "20151107120000+0100",
+                source="Health",
+                unit="L",
+                extra=' HKWasUserEntered="1"',
+            ),
+            old_record(
+                "DietaryWater", 330, "20151107150000+0100", "20151107150000+0100", source="Waterlogged", unit="mL"
+            ),
+            old_record(
+                "HKCategoryTypeIdentifierSleepAnalysis",
+                "HKCategoryValueSleepAnalysisAsleep",
+                "20151107233000+0100",
+                "20151108061500+0100",
+                source="Sleep Cycle",
+            ),
+            '<Workout workoutActivityType="HKWorkoutActivityTypeRunning" duration="31.5" durationUnit="min" '
+            'totalDistance="5.1" totalDistanceUnit="km" source="Runtastic" startDate="20151108080000+0100" '
+            'endDate="20151108083130+0100"/>',
+        ),
+        encoding="utf-8",
+    )
+    daily = read_apple_health(path, progress=False)
+    assert daily["date"].dt.strftime("%Y-%m-%d").tolist() == ["2015-11-07", "2015-11-08"]
+    assert value(daily, "2015-11-07", "steps") == 1223
+    assert value(daily, "2015-11-07", "water_ml") == 580
+    assert value(daily, "2015-11-08", "sleep_h") == pytest.approx(6.75)
+    assert value(daily, "2015-11-08", "exercise_min") == 31.5
+    assert value(daily, "2015-11-08", "exercise_type") == "running"
+    assert detail_of(daily, "2015-11-07", "steps") == "Annas iPhone"
+    assert detail_of(daily, "2015-11-08", "sleep_h") == "Sleep Cycle"
+    assert "5 records with dates in the iOS 8/9 form (20151107171924+0100) read" in daily.attrs["notes"]
+
+
+def test_old_and_new_records_in_one_export_overlap_by_real_time(read: Callable[..., pd.DataFrame]) -> None:
+    # A long-time user's export: a 2015 record in the iOS 8 form beside the same walk in today's form.
+    daily = read(
+        old_record("StepCount", 500, "20150601090000+0200", "20150601091000+0200", source="Health Mate", unit="count"),
+        record("StepCount", 480, "2015-06-01 09:02:00 +0200", "2015-06-01 09:08:00 +0200", unit="count"),
+    )
+    assert value(daily, "2015-06-01", "steps") == 480  # the watch outranks Health Mate where they overlap
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("20151107171924+0100", "2015-11-07 17:19:24 +0100"),
+        ("20151107171924 -0430", "2015-11-07 17:19:24 -0430"),
+        ("20151107T171924Z", "2015-11-07 17:19:24 +0000"),
+        ("2015-11-07T17:19:24+01:00", "2015-11-07 17:19:24 +0100"),
+        ("2015-11-07 7:19:24 +0100", "2015-11-07 07:19:24 +0100"),
+        ("2015-11-07 17:19:24 +0100", "2015-11-07 17:19:24 +0100"),
+        ("gestern", "gestern"),
+    ],
+)
+def test_dates_of_every_ios_version_are_read(text: str, expected: str) -> None:
+    from spasmlog.importers.apple_health import _canonical
+
+    assert _canonical(text) == expected
+
+
+def test_an_export_whose_records_are_all_unreadable_is_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "export.xml"
+    path.write_text(
+        old_document(
+            old_record("StepCount", 23, "gestern", "heute", source="iPhone", unit="count"),
+            old_record(
+                "DietaryWater", "viel", "20151107120000+0100", "20151107120000+0100", source="Health", unit="mL"
+            ),
+            old_record("DietaryWater", 2, "20151107120000+0100", "20151107120000+0100", source="Health", unit="Eimer"),
+            old_record("HeartRate", 60, "20151107120000+0100", "20151107120000+0100", source="Watch", unit="count/min"),
+        ),
+        encoding="utf-8",
+    )
+    with pytest.raises(ImportFormatError, match=r"none of its 3 records of the kinds spasmlog uses could be read") as c:
+        read_apple_health(path, progress=False)
+    message = str(c.value)
+    assert "\n" not in message
+    assert f"1 {HK}StepCount: unreadable date" in message
+    assert f"1 {HK}DietaryWater: no number in the value" in message
+    assert f"1 {HK}DietaryWater: unit 'Eimer' cannot be converted" in message
+    assert "HeartRate" not in message
+
+
+def test_values_that_are_no_finite_number_are_skipped_not_summed(read: Callable[..., pd.DataFrame]) -> None:
+    daily = read(
+        record("DietaryWater", 250, "2024-08-07 08:00:00 +1200", unit="mL"),
+        record("DietaryWater", "NaN", "2024-08-07 09:00:00 +1200", unit="mL"),
+        record("DietaryWater", "inf", "2024-08-07 10:00:00 +1200", unit="mL"),
+    )
+    assert value(daily, "2024-08-07", "water_ml") == 250
+    assert f"2 {HK}DietaryWater records skipped: no readable number in their value" in daily.attrs["notes"]
+
+
+def test_an_export_with_nothing_spasmlog_uses_is_not_an_error(read: Callable[..., pd.DataFrame]) -> None:
+    daily = read(record("HeartRate", 60, "2024-08-07 12:00:00 +1200", unit="count/min"))
+    assert len(daily) == 0
+
+
+def spaced_record(day: str, steps: int) -> str:
+    return (
+        f'<Record type="{HK}StepCount" source="Health Mate" unit="count" startDate="{day}120000+0100" '
+        f'endDate="{day}121000+0100" value="{steps}" Health Mate App Version="2.6.2" '
+        'Withings User Identifier="1234" Gerät Modell = "Pulse Ox"/>'
+    )
+
+
+def test_attribute_names_with_spaces_are_repaired(tmp_path: Path) -> None:
+    path = tmp_path / "export.xml"
+    path.write_text(old_document(spaced_record("20151107", 4000), spaced_record("20151108", 5000)), encoding="utf-8")
+    daily = read_apple_health(path, progress=False)
+    assert daily["steps"].tolist() == [4000, 5000]
+    notes = " | ".join(daily.attrs["notes"])
+    assert (
+        "6 attribute names with spaces, which XML does not allow, read as if written with underscores: "
+        "'Health Mate App Version' (2), 'Withings User Identifier' (2), 'Gerät Modell' (2)"
+    ) in notes
+
+
+def test_attribute_names_with_spaces_across_chunk_boundaries_are_repaired(tmp_path: Path) -> None:
+    # Over 3 MiB: the 1 MiB chunks cut some of these tags in two, wherever they fall.
+    count = 14_000
+    days = [f"2015{month:02d}{day:02d}" for month in range(1, 13) for day in range(1, 29)]
+    path = tmp_path / "export.xml"
+    path.write_text(
+        old_document(*(spaced_record(days[i % len(days)], 1 + i % 7) for i in range(count))), encoding="utf-8"
+    )
+    assert path.stat().st_size > 3 * (1 << 20)
+    daily = read_apple_health(path, progress=False)
+    expected = {day: 0 for day in days}
+    for i in range(count):
+        expected[days[i % len(days)]] += 1 + i % 7
+    assert daily["steps"].tolist() == list(expected.values())
+    assert f"{3 * count:,} attribute names with spaces" in " | ".join(daily.attrs["notes"])
+
+
+def test_the_repair_gives_the_same_bytes_wherever_the_chunks_are_cut() -> None:
+    from spasmlog.importers.apple_health import _Collected, _NameRepair
+
+    text = old_document(spaced_record("20151107", 1), spaced_record("20151108", 2)).encode("utf-8")
+    whole = _NameRepair(_Collected())(text, True)
+    assert b"Health_Mate_App_Version=" in whole and "Gerät_Modell =".encode() in whole
+    assert whole.count(b"\n") == text.count(b"\n")
+    for cut in range(1, len(text)):
+        repair = _NameRepair(_Collected())
+        assert repair(text[:cut], False) + repair(text[cut:], False) + repair(b"", True) == whole, cut
+
+
+def test_a_damaged_export_with_spaced_names_is_still_called_damaged(write: Callable[..., Path]) -> None:
+    text = old_document(spaced_record("20151107", 1), spaced_record("20151108", 2))
+    path = write("export.xml", text[: text.index("</HealthData>") - 30])
+    with pytest.raises(ImportFormatError, match=r"not well-formed XML at line \d+.*truncated"):
+        read_apple_health(path, progress=False)
+
+
+def test_a_zipped_export_with_spaced_names_is_read_again_from_the_zip(tmp_path: Path) -> None:
+    archive = tmp_path / "export.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("apple_health_export/Export.xml", old_document(spaced_record("20151107", 4000)))
+    assert value(read_apple_health(archive, progress=False), "2015-11-07", "steps") == 4000
+
+
+def test_spasmlog_import_of_an_unreadable_export_exits_non_zero_with_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from spasmlog.cli import main
+
+    export = tmp_path / "export.xml"
+    export.write_text(old_document(old_record("StepCount", 2, "gestern", "heute", source="iPhone")), encoding="utf-8")
+    log = tmp_path / "log"
+    log.mkdir()
+    (log / "daily.csv").write_text("date,stress\n2015-11-07,3\n", encoding="utf-8")
+    assert main(["import", "apple-health", str(export), "--into", str(log)]) != 0
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1
+    assert "none of its 1 records of the kinds spasmlog uses could be read" in err
+    assert (log / "daily.csv").read_text(encoding="utf-8") == "date,stress\n2015-11-07,3\n"
+
+
+@pytest.mark.parametrize("shift", [-15, -9, -6, -3, 0, 2, 6])
+def test_a_first_spaced_name_cut_by_the_first_chunk_boundary_is_still_repaired(tmp_path: Path, shift: int) -> None:
+    # The reader takes the first 64 KiB, then 1 MiB blocks: put "Health Mate App Version" across byte 65,536.
+    filler = record("StepCount", 1, "2015-11-06 10:00:00 +0100", unit="count", source="Health Mate")
+    head = old_document(*[filler] * 200).split("\n</HealthData>")[0] + "\n "
+    spaced = spaced_record("20151107", 4000)
+    cut_at = 65_536 + shift - len(head.encode()) - spaced.index("Mate App") - len("<!---->")
+    assert cut_at > 0
+    path = tmp_path / "export.xml"
+    path.write_text(head + "<!--" + "x" * cut_at + "-->" + spaced + "\n</HealthData>\n", encoding="utf-8")
+    data = path.read_bytes()
+    name = data.index(b"Health Mate App Version")
+    assert name < 65_536 < name + len("Health Mate App Version")
+    daily = read_apple_health(path, progress=False)
+    assert value(daily, "2015-11-07", "steps") == 4000
+    assert value(daily, "2015-11-06", "steps") == 200

@@ -91,6 +91,27 @@ def test_apple_health_zip_with_a_translated_entry_name(tmp_path: Path) -> None:
     assert detect(archive) == "apple-health"
 
 
+def test_an_unzipped_apple_health_folder_and_the_folder_holding_it(write: Write, tmp_path: Path) -> None:
+    # As the Files app and macOS's Archive Utility leave it: export/apple_health_export/export.xml, with the
+    # clinical document, routes and ECG CSVs beside it.
+    write("export/apple_health_export/export.xml", HEALTH_XML)
+    write("export/apple_health_export/export_cda.xml", '<?xml version="1.0"?>\n<ClinicalDocument/>')
+    write("export/apple_health_export/workout-routes/route_1.gpx", "<gpx/>")
+    write("export/apple_health_export/electrocardiograms/ecg_2026-01-05.csv", "Name,Alex\nDate,2026-01-05\n")
+    assert detect(tmp_path / "export") == "apple-health"
+    assert detect(tmp_path / "export" / "apple_health_export") == "apple-health"
+    write("export/cronometer.csv", CSV_EXPORTS["cronometer-summary"][1])
+    with pytest.raises(ImportFormatError, match=r"several apps: cronometer\.csv \(cronometer\), apple_health_export/"):
+        detect(tmp_path / "export")
+
+
+def test_a_folder_of_sub_folders_without_an_export_is_still_unknown(write: Write, tmp_path: Path) -> None:
+    write("photos/holiday/notes.xml", '<?xml version="1.0"?>\n<notes/>')
+    write("photos/holiday/deep/export.xml", HEALTH_XML)  # two levels down: not looked at
+    with pytest.raises(ImportFormatError, match="no file in the folder is a known export"):
+        detect(tmp_path / "photos")
+
+
 def test_myfitnesspal_zip(tmp_path: Path) -> None:
     archive = tmp_path / "File-Export.zip"
     with zipfile.ZipFile(archive, "w") as bundle:
