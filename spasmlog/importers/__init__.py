@@ -33,10 +33,12 @@ __all__ = [
     "detail_records",
     "detect",
     "read_apple_health",
+    "read_bearable",
     "read_cronometer",
     "read_export",
     "read_garmin",
     "read_myfitnesspal",
+    "read_visible",
 ]
 
 _READERS = {
@@ -44,6 +46,8 @@ _READERS = {
     "read_cronometer": "cronometer",
     "read_myfitnesspal": "myfitnesspal",
     "read_garmin": "garmin",
+    "read_bearable": "bearable",
+    "read_visible": "visible",
 }
 
 

@@ -11,15 +11,17 @@ from pathlib import Path
 
 from spasmlog.errors import ImportFormatError, UnsafeFileError
 from spasmlog.importers._csv import normalise_header
+from spasmlog.importers.bearable import export_kind as bearable_kind
 from spasmlog.importers.cronometer import export_kind as cronometer_kind
 from spasmlog.importers.garmin import export_kind as garmin_kind
 from spasmlog.importers.myfitnesspal import export_kind as myfitnesspal_kind
+from spasmlog.importers.visible import export_kind as visible_kind
 from spasmlog.io.archives import open_entry, open_zip
 from spasmlog.io.sources import sniff
 
 __all__ = ["FORMATS", "detect"]
 
-FORMATS: tuple[str, ...] = ("apple-health", "cronometer", "myfitnesspal", "garmin")
+FORMATS: tuple[str, ...] = ("apple-health", "cronometer", "myfitnesspal", "garmin", "bearable", "visible")
 """The export formats :func:`detect` tells apart, as ``spasmlog import`` names them."""
 
 PEEK_BYTES = 64 * 1024
@@ -31,7 +33,7 @@ _HEALTH_ROOT = re.compile(r"<HealthData[\s>/]")
 _DESCRIPTIONS = (
     "Apple Health (export.zip, or the export.xml inside it), Cronometer (Daily Nutrition, Servings, Exercises or "
     "Biometrics CSV), MyFitnessPal (Nutrition or Exercise Summary CSV, or its export zip) and Garmin Connect "
-    "(Activities.csv)"
+    "(Activities.csv), Bearable and Visible (their CSV exports)"
 )
 
 
@@ -74,6 +76,10 @@ def _csv_format(text: str) -> str | None:
         return "myfitnesspal"
     if cronometer_kind(headers, strict=True):
         return "cronometer"
+    if bearable_kind(headers):
+        return "bearable"
+    if visible_kind(headers):
+        return "visible"
     return None
 
 
