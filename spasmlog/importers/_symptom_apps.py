@@ -15,6 +15,7 @@ import re
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -23,6 +24,7 @@ from spasmlog.importers._csv import SHOWN, count, normalise_header, unit_factor
 from spasmlog.io.parsing import parse_number
 from spasmlog.io.sources import sniff
 from spasmlog.logformat.units import resolve_header
+from spasmlog.logformat.vocabulary import is_spasm_symptom
 
 __all__: list[str] = []  # private helpers; nothing here is public API
 
@@ -120,6 +122,32 @@ def snake(name: str) -> str:
     return re.sub(r"[\W_]+", "_", text).strip("_") or "unnamed"
 
 
+@lru_cache(maxsize=8192)
+def folded(text: str) -> str:
+    """:func:`~spasmlog.importers._csv.normalise_header` once per distinct cell (categories, times, words).
+
+    Examples
+    --------
+    >>> folded(" Meds/Supplements ")
+    'meds/supplements'
+    """
+    return normalise_header(text)
+
+
+@lru_cache(maxsize=4096)
+def spasm_name(name: str) -> bool:
+    """:func:`~spasmlog.logformat.vocabulary.is_spasm_symptom`, asked once per distinct name (an export
+    repeats a handful of names thousands of times).
+
+    Examples
+    --------
+    >>> spasm_name("Wadenkrämpfe"), spasm_name("Headache")
+    (True, False)
+    """
+    return is_spasm_symptom(name)
+
+
+@lru_cache(maxsize=4096)
 def extra_column(prefix: str, name: str, unit: str | None = None) -> str:
     """The extra column of an app's own item: ``prefix_name[_unit]``, never a name the log format reads as
     one of its own columns (then ``_value`` is added).
@@ -135,6 +163,7 @@ def extra_column(prefix: str, name: str, unit: str | None = None) -> str:
     return column
 
 
+@lru_cache(maxsize=4096)
 def split_name(detail: str) -> tuple[str, str | None]:
     """``'Back (lower) pain (Mild)'`` → ``('Back (lower) pain', 'Mild')``: the last bracket is split off.
 
@@ -149,6 +178,7 @@ def split_name(detail: str) -> tuple[str, str | None]:
     return match.group(1).strip(), match.group(2).strip()
 
 
+@lru_cache(maxsize=1024)
 def mineral(name: str, unit: str | None) -> tuple[str, float] | None:
     """The intake column and the factor to mg of a supplement dose, when its name starts with a mineral and
     its unit is a mass; else ``None``.
@@ -179,8 +209,20 @@ def supplement_kind(name: str) -> str:
     return "supplement" if SUPPLEMENT_WORDS.search(normalise_header(name)) else "medication"
 
 
+_PLAIN_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+
+
+@lru_cache(maxsize=4096)
 def number(text: str, decimal_comma: bool) -> float | None:
-    """One cell as a number (``1,5`` with a decimal comma); ``None`` when it is not one."""
+    """One cell as a number (``1,5`` with a decimal comma); ``None`` when it is not one.
+
+    Examples
+    --------
+    >>> number("300", False), number("1,5", True), number("lots", False)
+    (300.0, 1.5, None)
+    """
+    if _PLAIN_NUMBER.fullmatch(text):
+        return float(text)
     parsed = parse_number(pd.Series([text], dtype="str"), decimal_comma=decimal_comma)
     value = parsed.values.iloc[0]
     return None if pd.isna(value) or len(parsed.errors) else float(value)

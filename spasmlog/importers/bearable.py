@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 import pandas as pd
 
@@ -21,15 +22,16 @@ from spasmlog.importers._symptom_apps import (
     broken_note,
     detail_frame,
     extra_column,
+    folded,
     listed,
     mineral,
     number,
     read_long,
+    spasm_name,
     split_name,
 )
 from spasmlog.logformat.schemas import field_specs
 from spasmlog.logformat.units import resolve_header
-from spasmlog.logformat.vocabulary import is_spasm_symptom
 
 __all__ = ["read_bearable"]
 
@@ -72,6 +74,7 @@ def export_kind(headers: Iterable[str]) -> str | None:
     return SOURCE if set(REQUIRED) <= set(headers) else None
 
 
+@lru_cache(maxsize=8192)
 def bearable_date(text: str) -> pd.Timestamp | None:
     """A Bearable date (``22nd Sep 2020``, ``1st Dec 2020``, or ISO ``2024-05-22``) as a day; ``None`` if
     it is not one.
@@ -100,7 +103,7 @@ def bearable_date(text: str) -> pd.Timestamp | None:
 
 
 def _time_ok(text: str) -> bool:
-    value = normalise_header(text)
+    value = folded(text)
     if value in _PARTS_OF_DAY or not value:
         return True
     match = _CLOCK.fullmatch(value)
@@ -252,7 +255,7 @@ def read_bearable(path: PathInput, *, dayfirst: bool | None = None) -> pd.DataFr
             time = row[at["time of day"]] if at["time of day"] is not None else ""
             if not _time_ok(time):
                 odd_times.append(f"line {line} ({time!r})")
-            category = normalise_header(row[category_at])
+            category = folded(row[category_at])
             amount, detail = row[amount_at], row[detail_at]
             text = row[at["notes"]] if at["notes"] is not None else ""
             if text:
@@ -261,10 +264,10 @@ def read_bearable(path: PathInput, *, dayfirst: bool | None = None) -> pd.DataFr
             if category in _SYMPTOMS:
                 symptom_days.add(day)
                 name, word = split_name(detail)
-                severity = SEVERITIES.get(normalise_header(word or ""))
+                severity = SEVERITIES.get(folded(word or ""))
                 if severity is None:
                     severity = int(v) if (v := number(amount, export.decimal_comma)) in (1.0, 2.0, 3.0, 4.0) else 0
-                if not is_spasm_symptom(name):
+                if not spasm_name(name):
                     unplaced.setdefault("symptom", []).append(name)
                     continue
                 spasm_days[day] = max(spasm_days.get(day, 0), severity)

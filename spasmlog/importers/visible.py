@@ -13,21 +13,22 @@ from collections.abc import Iterable
 import pandas as pd
 
 from spasmlog.errors import ImportFormatError
-from spasmlog.importers._csv import PathInput, build_table, count, export_files, normalise_header
+from spasmlog.importers._csv import PathInput, build_table, count, export_files
 from spasmlog.importers._symptom_apps import (
     Days,
     Doses,
     broken_note,
     detail_frame,
     extra_column,
+    folded,
     listed,
     mineral,
     number,
     read_long,
+    spasm_name,
     split_name,
 )
 from spasmlog.io.parsing import parse_dates
-from spasmlog.logformat.vocabulary import is_spasm_symptom
 
 __all__ = ["read_visible"]
 
@@ -180,9 +181,9 @@ def read_visible(path: PathInput, *, dayfirst: bool | None = None) -> pd.DataFra
             day = stamps.iloc[i]
             if pd.isna(day):
                 continue
-            name, category, value = row[name_at], normalise_header(row[category_at]), row[value_at]
+            name, category, value = row[name_at], folded(row[category_at]), row[value_at]
             where = f"{export.label}:{line}"
-            key = (day, normalise_header(name))
+            key = (day, folded(name))
             if key in first_value:
                 if first_value[key] == value:
                     duplicates += 1
@@ -193,16 +194,16 @@ def read_visible(path: PathInput, *, dayfirst: bool | None = None) -> pd.DataFra
             if not value:
                 continue  # not recorded
             if category in _TEXT:
-                days.text("notes", day, value if normalise_header(name) in _TEXT else f"{name}: {value}")
+                days.text("notes", day, value if folded(name) in _TEXT else f"{name}: {value}")
                 continue
             amount = number(value, export.decimal_comma)
             if amount is None or amount < 0:
-                if category not in FACTOR_CATEGORIES and not is_spasm_symptom(name) and category not in _MEDS:
+                if category not in FACTOR_CATEGORIES and not spasm_name(name) and category not in _MEDS:
                     days.text("notes", day, f"{name}: {value}")
                     continue
                 bad_cells.append(f"{where} observation_value = {value!r} ({name})")
                 continue
-            if is_spasm_symptom(name):
+            if spasm_name(name):
                 if amount not in (0.0, 1.0, 2.0, 3.0):
                     bad_cells.append(f"{where} observation_value = {value!r} ({name}: Visible rates symptoms 0–3)")
                     continue
