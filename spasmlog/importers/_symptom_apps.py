@@ -324,6 +324,29 @@ class Doses:
         return records
 
 
+def interventions_note(app: str, records: list[dict[str, object]], limit: int = 8) -> str:
+    """The note that lists the interventions found, for a person reading the import's summary.
+
+    Examples
+    --------
+    >>> day = pd.Timestamp("2026-03-01")
+    >>> interventions_note("Bearable", [{"name": "Magnesium", "kind": "supplement", "start": day, "end": day,
+    ...                                  "dose": "300 mg"}])  # doctest: +ELLIPSIS
+    "Bearable medicines and supplements taken: 'Magnesium' (supplement, 300 mg, 2026-03-01 to 2026-03-01). ..."
+    """
+    shown = "; ".join(
+        f"{r['name']!r} ({r['kind']}, {r['dose']}, {pd.Timestamp(r['start']):%Y-%m-%d} to "  # type: ignore[arg-type]
+        f"{pd.Timestamp(r['end']):%Y-%m-%d})"  # type: ignore[arg-type]
+        for r in records[:limit]
+    )
+    more = f" and {len(records) - limit} more" if len(records) > limit else ""
+    return (
+        f"{app} medicines and supplements taken: {shown}{more}. They are interventions: spasmlog import does not "
+        "write interventions.csv, so add the ones to analyse there (read_* returns them in "
+        "attrs['interventions']); each day's dose is in its own column."
+    )
+
+
 def _plain(value: float) -> str:
     return f"{value:g}"
 

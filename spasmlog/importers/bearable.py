@@ -23,6 +23,7 @@ from spasmlog.importers._symptom_apps import (
     detail_frame,
     extra_column,
     folded,
+    interventions_note,
     listed,
     mineral,
     number,
@@ -58,6 +59,13 @@ _MEDS = {"meds/supplements", "meds & supplements", "meds and supplements", "medi
 _MEDS |= {"supplements", "treatments"}
 _TEXT = {"gratitudes", "gratitude", "notes", "note", "journal", "extra notes", "journal entry"}
 _RATINGS = {"mood": "bearable_mood", "energy": "bearable_energy", "sleep quality": "bearable_sleep_quality"}
+_UNPLACED = {
+    "symptom": "Not imported, no column in the spasm log (symptoms): {}.",
+    "emotion": "Not imported, no column in the spasm log (emotions of Mood rows): {}.",
+    "dose": "Medicines or supplements with an empty amount (not recorded): {}.",
+    "severity": "Cramp days whose severity is neither a Bearable word nor 1–4 (spasm_count is 1, the severity "
+    "left empty): {}.",
+}
 _TOTALS = {"steps", "water_ml", "water_total_ml", "exercise_min", "stretching_min", "posture_breaks"}
 
 
@@ -267,6 +275,8 @@ def read_bearable(path: PathInput, *, dayfirst: bool | None = None) -> pd.DataFr
                 severity = SEVERITIES.get(folded(word or ""))
                 if severity is None:
                     severity = int(v) if (v := number(amount, export.decimal_comma)) in (1.0, 2.0, 3.0, 4.0) else 0
+                    if not severity and spasm_name(name):
+                        unplaced.setdefault("severity", []).append(f"{detail} = {amount!r}")
                 if not spasm_name(name):
                     unplaced.setdefault("symptom", []).append(name)
                     continue
@@ -384,13 +394,8 @@ def read_bearable(path: PathInput, *, dayfirst: bool | None = None) -> pd.DataFr
             f"Bearable factors: {count(sum(len(c) for c in factor_columns.values()), 'yes/no column')} "
             "(bearable_<factor>), yes on the days the factor is listed, no on the other days with factors logged."
         )
-    meds = [c for c in columns if c.startswith("bearable_") and c.endswith(("_mg", "_mcg", "_ug", "_g", "_iu"))]
     if doses.taken:
-        notes.append(
-            f"Bearable medicines and supplements: {count(len(doses.taken), 'intervention')} in "
-            "attrs['interventions'] (not merged into daily.csv by spasmlog import: add them to interventions.csv);"
-            f" the day's total dose in {listed(meds) or 'the mineral intake columns'}."
-        )
+        notes.append(interventions_note("Bearable", doses.interventions("Bearable")))
     minerals = [c for c in ("magnesium_mg", "calcium_mg", "potassium_mg", "sodium_mg") if c in columns]
     if minerals:
         notes.append(
@@ -407,10 +412,7 @@ def read_bearable(path: PathInput, *, dayfirst: bool | None = None) -> pd.DataFr
     if odd_times:
         notes.append(f"Unknown time of day (the row was read): {', '.join(odd_times[:3])}.")
     for what, names in unplaced.items():
-        if what == "dose":
-            notes.append(f"Medicines or supplements with an empty amount (not recorded): {listed(names)}.")
-        else:
-            notes.append(f"Not imported, no column in the spasm log ({what}s): {listed(names)}.")
+        notes.append(_UNPLACED[what].format(listed(names)))
     if unknown:
         shown = ", ".join(f"{c!r} ({count(n, 'row')})" for c, n in unknown.items())
         notes.append(f"Bearable categories spasmlog does not know, not imported: {shown}.")

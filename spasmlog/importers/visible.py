@@ -21,6 +21,7 @@ from spasmlog.importers._symptom_apps import (
     detail_frame,
     extra_column,
     folded,
+    interventions_note,
     listed,
     mineral,
     number,
@@ -245,10 +246,7 @@ def read_visible(path: PathInput, *, dayfirst: bool | None = None) -> pd.DataFra
     if "visible_sleep" in columns:
         notes.append("Visible's Sleep is its 0–3 rating, kept as visible_sleep; it is not hours of sleep (sleep_h).")
     if doses.taken:
-        notes.append(
-            f"Visible medicines and supplements: {count(len(doses.taken), 'intervention')} in "
-            "attrs['interventions'] (not merged into daily.csv by spasmlog import: add them to interventions.csv)."
-        )
+        notes.append(interventions_note("Visible", doses.interventions("Visible")))
     if several := days.several_means():
         notes.append(f"Several values a day were averaged for {', '.join(sorted(several))}.")
     if duplicates:

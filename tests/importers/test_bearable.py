@@ -64,6 +64,7 @@ NEW = (
     '"2026-04-02T08:00:00.000Z","2026-04-02","Thursday","all day","Factors","","Walk | Stretching",""\n'
     '"2026-04-03T08:00:00.000Z","2026-04-03","Friday","23:59","Symptom","1","Fatigue (Mild)",""\n'
     '"2026-04-03T08:00:00.000Z","2026-04-03","Friday","mid","Factors","","Walk",""\n'
+    '"2026-04-04T08:00:00.000Z","2026-04-04","Saturday","pm","Symptom","","Krampf (Stark)",""\n'
 )
 
 
@@ -120,6 +121,7 @@ def test_what_could_not_be_placed_is_reported_with_its_line(write: Write) -> Non
     assert "'Weather' (1 row)" in notes
     assert "empty amount (not recorded): 'Ibuprofen'" in notes
     assert "1 row repeated exactly" in notes
+    assert "'Ibuprofen' (medication, 400 mg, 2026-03-01 to 2026-03-01)" in notes  # the interventions, listed
 
 
 def test_doses_become_interventions(write: Write) -> None:
@@ -135,12 +137,15 @@ def test_doses_become_interventions(write: Write) -> None:
 
 def test_the_later_header_version_reads_date_formatted(write: Write) -> None:
     table = read_bearable(write("new.csv", NEW))
-    assert table["date"].dt.strftime("%F").tolist() == ["2026-04-02", "2026-04-03"]  # not 1 April (UTC)
-    assert table["spasm_count"].tolist() == [1.0, 0.0]
+    assert table["date"].dt.strftime("%F").tolist() == ["2026-04-02", "2026-04-03", "2026-04-04"]  # not 1 April
+    assert table["spasm_count"].tolist() == [1.0, 0.0, 1.0]
     assert table["bearable_spasm_severity"].iloc[0] == "Moderate (2)"
+    assert pd.isna(table["bearable_spasm_severity"].iloc[2])  # "Stark" is not one of Bearable's words
+    assert "(spasm_count is 1, the severity left empty): \"Krampf (Stark) = ''\"" in " ".join(table.attrs["notes"])
     assert table["potassium_mg"].iloc[0] == 2000.0  # 2 g
-    assert table["bearable_walk"].tolist() == [True, True]
-    assert table["bearable_stretching"].tolist() == [True, False]
+    assert table["bearable_walk"].tolist()[:2] == [True, True]
+    assert table["bearable_stretching"].tolist()[:2] == [True, False]
+    assert pd.isna(table["bearable_walk"].iloc[2])  # no factors logged on 4 April
     assert "stretching_min" not in table
     assert not any("time of day" in n for n in table.attrs["notes"])  # 3:04, am, all day, 23:59, mid
 
@@ -189,7 +194,7 @@ def test_auto_detection_and_read_export(write: Write) -> None:
     old, new = write("a.csv", OLD), write("b.csv", NEW)
     assert detect(old) == "bearable" and detect(new) == "bearable"
     both = read_export("bearable", [old, new])
-    assert len(both) == 7  # five days from the first file, two from the second
+    assert len(both) == 8  # five days from the first file, three from the second
 
 
 def test_reimport_changes_nothing(write: Write, tmp_path: Path) -> None:
