@@ -32,7 +32,7 @@ MAX_ZIP_ENTRIES = 64
 _HEALTH_ROOT = re.compile(r"<HealthData[\s>/]")
 _DESCRIPTIONS = (
     "Apple Health (export.zip, or the export.xml inside it), Cronometer (Daily Nutrition, Servings, Exercises or "
-    "Biometrics CSV), MyFitnessPal (Nutrition or Exercise Summary CSV, or its export zip) and Garmin Connect "
+    "Biometrics CSV), MyFitnessPal (Nutrition or Exercise Summary CSV, or its export zip), Garmin Connect "
     "(Activities.csv), Bearable and Visible (their CSV exports)"
 )
 

@@ -238,8 +238,8 @@ def read_visible(path: PathInput, *, dayfirst: bool | None = None) -> pd.DataFra
         notes.append(
             f"Visible cramp or spasm trackers on {count(len(spasm), 'day')}: spasm_count is 1 on the "
             f"{count(spasm_days, 'day')} rated 1–3 (at least one spasm; Visible records a rating, not a number) "
-            "and 0 on the days rated 0; the rating is kept in visible_spasm_severity with Visible's 0–3 scale "
-            "(None, Mild, Moderate, Severe), not rescaled to 0–10."
+            f"and 0 on the {count(len(spasm) - spasm_days, 'day')} rated 0; the rating is kept in "
+            "visible_spasm_severity with Visible's 0–3 scale (None, Mild, Moderate, Severe), not rescaled to 0–10."
         )
     else:
         notes.append("No Visible tracker means cramps or spasms, so no spasm_count was imported.")
