@@ -223,6 +223,7 @@ def read_bearable(path: PathInput, *, dayfirst: bool | None = None) -> pd.DataFr
     bad_cells: list[str] = []
     odd_times: list[str] = []
     duplicates = 0
+    seen: set[tuple[str, ...]] = set()  # (day, time, category, amount, detail, notes) read, in any file
     with export_files(path, source="Bearable") as found:
         exports = [(read_long(file, label), named) for file, label, named in found]
     for export, named in exports:
@@ -242,16 +243,10 @@ def read_bearable(path: PathInput, *, dayfirst: bool | None = None) -> pd.DataFr
         at = {name: export.index(name) for name in ("date", "date formatted", "time of day", "notes")}
         category_at, amount_at, detail_at = (export.index(n) for n in ("category", "rating/amount", "detail"))
         assert category_at is not None and amount_at is not None and detail_at is not None  # export_kind
-        seen: set[tuple[str, ...]] = set()
         undated: list[str] = []
         if broken := broken_note(export.label, export.broken):
             notes.append(broken)
         for row, line in zip(export.rows, export.lines, strict=True):
-            key = tuple(row)
-            if key in seen:
-                duplicates += 1
-                continue
-            seen.add(key)
             day = None
             for name in ("date formatted", "date"):
                 if at[name] is not None and day is None:
@@ -261,11 +256,16 @@ def read_bearable(path: PathInput, *, dayfirst: bool | None = None) -> pd.DataFr
                 continue
             day = day.as_unit("us")
             time = row[at["time of day"]] if at["time of day"] is not None else ""
+            amount, detail = row[amount_at], row[detail_at]
+            text = row[at["notes"]] if at["notes"] is not None else ""
+            key = (str(day), time, row[category_at], amount, detail, text)
+            if key in seen:
+                duplicates += 1
+                continue
+            seen.add(key)
             if not _time_ok(time):
                 odd_times.append(f"line {line} ({time!r})")
             category = folded(row[category_at])
-            amount, detail = row[amount_at], row[detail_at]
-            text = row[at["notes"]] if at["notes"] is not None else ""
             if text:
                 days.text("notes", day, f"{row[category_at]}: {text}")
             where = f"{export.label}:{line}"

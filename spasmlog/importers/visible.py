@@ -128,6 +128,7 @@ def read_visible(path: PathInput, *, dayfirst: bool | None = None) -> pd.DataFra
     conflicts: list[str] = []
     spasm: dict[pd.Timestamp, int] = {}
     duplicates = 0
+    first_value: dict[tuple[pd.Timestamp, str], str] = {}  # in any of the files (exports can overlap)
     with export_files(path, source="Visible") as found:
         exports = [(read_long(file, label), named) for file, label, named in found]
     for export, named in exports:
@@ -177,7 +178,6 @@ def read_visible(path: PathInput, *, dayfirst: bool | None = None) -> pd.DataFra
                 + more
                 + "."
             )
-        first_value: dict[tuple[pd.Timestamp, str], str] = {}
         for i, (row, line) in enumerate(zip(export.rows, export.lines, strict=True)):
             day = stamps.iloc[i]
             if pd.isna(day):

@@ -226,3 +226,16 @@ def test_the_command_line_end_to_end(write: Write, tmp_path: Path, capsys: pytes
     assert {"bearable_sedentary", "bearable_hot_bath", "bearable_mood", "bearable_ibuprofen_mg"} <= set(factors)
     assert "bearable_spasm_severity" not in factors  # the outcome's own severity is never a factor
     assert daily.set_index(daily["date"].dt.strftime("%F")).at["2026-03-01", "spasm_count"] == 1.0
+
+
+def test_overlapping_exports_of_both_versions_count_each_row_once(write: Write) -> None:
+    old = write("old.csv", OLD)
+    # The same 1 March dose in the later header version: read once, not added to the first export's.
+    new = write(
+        "new.csv",
+        "date,date formatted,weekday,time of day,category,rating/amount,detail,notes\n"
+        '"2026-03-01T20:30:00.000Z","2026-03-01","Sunday","21:30","Meds/Supplements","300","Magnesium (mg)",""\n',
+    )
+    table = read_bearable([old, new])
+    assert table.set_index(table["date"].dt.strftime("%F")).at["2026-03-01", "magnesium_mg"] == 500.0
+    assert "2 rows repeated exactly" in " ".join(table.attrs["notes"])  # the Cramps row of 3 March, and this
