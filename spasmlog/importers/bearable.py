@@ -166,8 +166,9 @@ def read_bearable(path: PathInput, *, dayfirst: bool | None = None) -> pd.DataFr
       ``Muscle cramps``, ``Wadenkrämpfe``) makes the day a spasm day. Bearable records a severity, not a
       number of spasms, so ``spasm_count`` is **1** on such a day (at least one spasm, whatever the severity
       and however many parts of the day list it) and **0** on a day with other symptoms logged but none of
-      these (the symptom check-in was done and cramps were not ticked), and only when the export holds a
-      cramp symptom at all; a day without any symptom row has no ``spasm_count`` (not recorded). The day's
+      these (the symptom check-in was done and cramps were not ticked), from the first day a cramp symptom
+      appears on (before it, cramps may not have been among the symptoms the person tracked); a day without
+      any symptom row, or before that first day, has no ``spasm_count`` (not recorded). The day's
       worst severity is kept in ``bearable_spasm_severity`` as Bearable's own word and number
       (``Severe (3)``), never rescaled to the 0–10 intensity scale. Other symptoms have no column in the
       spasm log; their names are listed in the notes.
@@ -364,7 +365,8 @@ def read_bearable(path: PathInput, *, dayfirst: bool | None = None) -> pd.DataFr
 
     columns = days.series()
     if spasm_days:
-        outcome_days = sorted(symptom_days)
+        first = min(spasm_days)  # before it, cramps may not have been among the symptoms tracked
+        outcome_days = sorted(d for d in symptom_days if d >= first)
         columns["spasm_count"] = pd.Series(
             [1.0 if d in spasm_days else 0.0 for d in outcome_days],
             index=pd.DatetimeIndex(outcome_days).astype("datetime64[us]"),
@@ -378,7 +380,9 @@ def read_bearable(path: PathInput, *, dayfirst: bool | None = None) -> pd.DataFr
         notes.append(
             f"Bearable cramp or spasm symptoms on {count(len(spasm_days), 'day')}: spasm_count is 1 on each (at "
             "least one spasm; Bearable records a severity, not a number) and 0 on the "
-            f"{count(len(symptom_days) - len(spasm_days), 'other day')} with symptoms logged; the day's worst "
+            f"{count(len(outcome_days) - len(spasm_days), 'other day')} with symptoms logged since the first "
+            f"cramp entry ({first:%Y-%m-%d}; earlier days are not recorded: cramps may not have been tracked "
+            "then); the day's worst "
             "severity is kept in bearable_spasm_severity in Bearable's words (Mild 1, Moderate 2, Severe 3, "
             "Unbearable 4), not rescaled to 0–10."
         )

@@ -65,6 +65,8 @@ NEW = (
     '"2026-04-03T08:00:00.000Z","2026-04-03","Friday","23:59","Symptom","1","Fatigue (Mild)",""\n'
     '"2026-04-03T08:00:00.000Z","2026-04-03","Friday","mid","Factors","","Walk",""\n'
     '"2026-04-04T08:00:00.000Z","2026-04-04","Saturday","pm","Symptom","","Krampf (Stark)",""\n'
+    '"2026-03-30T08:00:00.000Z","2026-03-30","Monday","am","Symptom","1","Fatigue (Mild)",""\n'
+    '"2026-03-30T08:00:00.000Z","2026-03-30","Monday","all day","Factors","","Walk",""\n'
 )
 
 
@@ -137,6 +139,10 @@ def test_doses_become_interventions(write: Write) -> None:
 
 def test_the_later_header_version_reads_date_formatted(write: Write) -> None:
     table = read_bearable(write("new.csv", NEW))
+    # 30 March: symptoms, but before the first cramp entry (2 April): spasm_count not recorded, not 0
+    march = table[table["date"] == "2026-03-30"]
+    assert pd.isna(march["spasm_count"].iloc[0]) and march["bearable_walk"].iloc[0]
+    table = table[table["date"] > "2026-04-01"].reset_index(drop=True)
     assert table["date"].dt.strftime("%F").tolist() == ["2026-04-02", "2026-04-03", "2026-04-04"]  # not 1 April
     assert table["spasm_count"].tolist() == [1.0, 0.0, 1.0]
     assert table["bearable_spasm_severity"].iloc[0] == "Moderate (2)"
@@ -194,7 +200,7 @@ def test_auto_detection_and_read_export(write: Write) -> None:
     old, new = write("a.csv", OLD), write("b.csv", NEW)
     assert detect(old) == "bearable" and detect(new) == "bearable"
     both = read_export("bearable", [old, new])
-    assert len(both) == 8  # five days from the first file, three from the second
+    assert len(both) == 9  # five days from the first file, four from the second
 
 
 def test_reimport_changes_nothing(write: Write, tmp_path: Path) -> None:
