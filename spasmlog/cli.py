@@ -82,7 +82,7 @@ def _parser() -> argparse.ArgumentParser:
 
     importing = commands.add_parser(
         "import",
-        help="bring in app exports (Apple Health, Cronometer, MyFitnessPal, Garmin)",
+        help="bring in app exports (Apple Health, Cronometer, MyFitnessPal, Garmin, Bearable, Visible)",
         usage="spasmlog import (SOURCE FILE... | --auto FILE...) --into LOGDIR [options]",
         description="Read app exports and merge them into a person's daily.csv: imported values fill empty "
         "cells, values you logged are kept (unless --overwrite) and every disagreement is reported; "
