@@ -247,6 +247,8 @@ def read_bearable(path: PathInput, *, dayfirst: bool | None = None) -> pd.DataFr
         undated: list[str] = []
         if broken := broken_note(export.label, export.broken):
             notes.append(broken)
+        if not export.rows and not export.broken:
+            notes.append(f"{export.label} holds a header row and nothing else: there was nothing to import.")
         for row, line in zip(export.rows, export.lines, strict=True):
             day = None
             for name in ("date formatted", "date"):

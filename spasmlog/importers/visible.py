@@ -148,6 +148,8 @@ def read_visible(path: PathInput, *, dayfirst: bool | None = None) -> pd.DataFra
         assert date_at is not None and name_at is not None and category_at is not None and value_at is not None
         if broken := broken_note(export.label, export.broken):
             notes.append(broken)
+        if not export.rows and not export.broken:
+            notes.append(f"{export.label} holds a header row and nothing else: there was nothing to import.")
         cells = pd.Series([row[date_at] for row in export.rows], dtype="str")
         parsed = parse_dates(cells, kind="datetime", dayfirst=dayfirst)
         ambiguous = parsed.errors[parsed.errors == "ambiguous_date"]

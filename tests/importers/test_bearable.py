@@ -245,3 +245,13 @@ def test_overlapping_exports_of_both_versions_count_each_row_once(write: Write) 
     table = read_bearable([old, new])
     assert table.set_index(table["date"].dt.strftime("%F")).at["2026-03-01", "magnesium_mg"] == 500.0
     assert "2 rows repeated exactly" in " ".join(table.attrs["notes"])  # the Cramps row of 3 March, and this
+
+
+def test_a_spreadsheet_resave_with_semicolons_and_decimal_commas(write: Write) -> None:
+    header, body = OLD.split("\n", 1)
+    text = header.replace(",", ";") + "\n" + body.replace('","', '";"').replace('"0.2"', '"0,2"')
+    table = read_bearable(write("b.csv", text.encode("cp1252", errors="strict")))
+    by_day = table.set_index(table["date"].dt.strftime("%F"))
+    assert by_day.at["2026-03-01", "magnesium_mg"] == 500.0  # 300 mg + 0,2 g
+    assert by_day.at["2026-03-01", "bearable_spasm_severity"] == "Unbearable (4)"
+    assert "'Back (lower) pain', 'Headache', 'Nausea'" in " ".join(table.attrs["notes"])

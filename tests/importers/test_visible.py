@@ -115,3 +115,18 @@ def test_reimport_of_a_newer_export_updates_its_own_values(write: Write, tmp_pat
     newer = EXPORT.replace("2026-05-01,Resting HR,Measurement,61", "2026-05-01,Resting HR,Measurement,59")
     result = merge_into(read_visible(write("v2.csv", newer)), log)
     assert result.changes[result.changes["action"] == "updated"]["imported_value"].tolist() == [59.0]
+
+
+def test_utf16_tab_separated_as_excel_saves_it(write: Write) -> None:
+    text = EXPORT.replace(",", "\t").replace('"Calves tight\t after the walk"', "Calves tight, after the walk")
+    table = read_visible(write("visible.txt", b"\xff\xfe" + text.encode("utf-16-le")))
+    by_day = table.set_index(table["date"].dt.strftime("%F"))
+    assert by_day["visible_resting_hr"].tolist()[:2] == [61.0, 64.0]
+    assert by_day.at["2026-05-01", "notes"] == "Calves tight, after the walk"
+    assert by_day.at["2026-05-01", "spasm_count"] == 1.0
+
+
+def test_a_header_without_rows_says_so(write: Write) -> None:
+    table = read_visible(write("empty.csv", "observation_date,tracker_name,tracker_category,observation_value\n"))
+    assert len(table) == 0
+    assert "holds a header row and nothing else" in " ".join(table.attrs["notes"])
