@@ -82,12 +82,13 @@ def _parser() -> argparse.ArgumentParser:
 
     importing = commands.add_parser(
         "import",
-        help="bring in app exports (Apple Health, Cronometer, MyFitnessPal, Garmin)",
+        help="bring in app exports (Apple Health, Cronometer, MyFitnessPal, Garmin, Bearable, Visible)",
         usage="spasmlog import (SOURCE FILE... | --auto FILE...) --into LOGDIR [options]",
         description="Read app exports and merge them into a person's daily.csv: imported values fill empty "
         "cells, values you logged are kept (unless --overwrite) and every disagreement is reported; "
         "provenance.csv records where each imported value came from. Re-importing a file changes nothing. "
-        "SOURCE is one of apple-health, cronometer, myfitnesspal, garmin; --auto detects it from the content.",
+        "SOURCE is one of apple-health, cronometer, myfitnesspal, garmin, bearable, visible; --auto detects it "
+        "from the content.",
     )
     importing.add_argument("items", nargs="+", metavar="SOURCE FILE", help="the export format, then the files")
     importing.add_argument("--auto", action="store_true", help="detect each file's format from its content")

@@ -17,7 +17,10 @@ The contract of an imported table
   person should read: what was converted, skipped or kept aside), and optionally ``"detail"``: a list
   of ``(date, column, detail)`` tuples saying where inside the export a value came from (for Apple
   Health, the device or app that recorded it). A list, not a DataFrame: pandas compares ``attrs`` when
-  frames are concatenated or merged, and DataFrames cannot be compared that way.
+  frames are concatenated or merged, and DataFrames cannot be compared that way. The symptom apps'
+  readers (``"bearable"``, ``"visible"``) also give ``"interventions"``: the medicines and supplements
+  taken, as dicts with the columns of the log format's ``interventions`` table (not merged by
+  :func:`~spasmlog.importers.merge.merge_into`).
 """
 
 from __future__ import annotations
@@ -33,10 +36,12 @@ __all__ = [
     "detail_records",
     "detect",
     "read_apple_health",
+    "read_bearable",
     "read_cronometer",
     "read_export",
     "read_garmin",
     "read_myfitnesspal",
+    "read_visible",
 ]
 
 _READERS = {
@@ -44,6 +49,8 @@ _READERS = {
     "read_cronometer": "cronometer",
     "read_myfitnesspal": "myfitnesspal",
     "read_garmin": "garmin",
+    "read_bearable": "bearable",
+    "read_visible": "visible",
 }
 
 

@@ -11,16 +11,18 @@ from pathlib import Path
 
 from spasmlog.errors import ImportFormatError, UnsafeFileError
 from spasmlog.importers._csv import normalise_header
+from spasmlog.importers.bearable import export_kind as bearable_kind
 from spasmlog.importers.cronometer import export_kind as cronometer_kind
 from spasmlog.importers.garmin import export_kind as garmin_kind
 from spasmlog.importers.garmin import looks_like_activities
 from spasmlog.importers.myfitnesspal import export_kind as myfitnesspal_kind
+from spasmlog.importers.visible import export_kind as visible_kind
 from spasmlog.io.archives import open_entry, open_zip
 from spasmlog.io.sources import sniff
 
 __all__ = ["FORMATS", "detect"]
 
-FORMATS: tuple[str, ...] = ("apple-health", "cronometer", "myfitnesspal", "garmin")
+FORMATS: tuple[str, ...] = ("apple-health", "cronometer", "myfitnesspal", "garmin", "bearable", "visible")
 """The export formats :func:`detect` tells apart, as ``spasmlog import`` names them."""
 
 PEEK_BYTES = 64 * 1024
@@ -32,8 +34,8 @@ _HEALTH_ROOT = re.compile(r"<HealthData[\s>/]")
 _DESCRIPTIONS = (
     "Apple Health (export.zip, the export.xml inside it, or the folder it unzips to), "
     "Cronometer (Daily Nutrition, Servings, Exercises or Biometrics CSV), "
-    "MyFitnessPal (Nutrition or Exercise Summary CSV, or its export zip) and Garmin Connect "
-    "(Activities.csv)"
+    "MyFitnessPal (Nutrition or Exercise Summary CSV, or its export zip), Garmin Connect "
+    "(Activities.csv), Bearable and Visible (their CSV exports)"
 )
 
 
@@ -76,6 +78,10 @@ def _csv_format(text: str) -> str | None:
         return "myfitnesspal"
     if cronometer_kind(headers, strict=True):
         return "cronometer"
+    if bearable_kind(headers):
+        return "bearable"
+    if visible_kind(headers):
+        return "visible"
     # Last: Garmin Connect's activity list with headers in a language spasmlog has no words for, by its values.
     try:
         rows = list(csv.reader(io.StringIO("\n".join(lines[start + 1 :])), delimiter=delimiter))

@@ -23,6 +23,8 @@ SOURCES: dict[str, tuple[str, str]] = {
     "cronometer": ("spasmlog.importers.cronometer", "read_cronometer"),
     "myfitnesspal": ("spasmlog.importers.myfitnesspal", "read_myfitnesspal"),
     "garmin": ("spasmlog.importers.garmin", "read_garmin"),
+    "bearable": ("spasmlog.importers.bearable", "read_bearable"),
+    "visible": ("spasmlog.importers.visible", "read_visible"),
 }
 """The export formats spasmlog reads: name → (module, reader function)."""
 
