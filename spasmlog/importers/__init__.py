@@ -35,7 +35,9 @@ __all__ = [
     "read_apple_health",
     "read_cronometer",
     "read_export",
+    "read_flaredown",
     "read_garmin",
+    "read_generic",
     "read_myfitnesspal",
 ]
 
@@ -44,6 +46,8 @@ _READERS = {
     "read_cronometer": "cronometer",
     "read_myfitnesspal": "myfitnesspal",
     "read_garmin": "garmin",
+    "read_flaredown": "flaredown",
+    "read_generic": "generic",
 }
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from spasmlog.errors import ImportFormatError, UnsafeFileError
 from spasmlog.importers._csv import normalise_header
 from spasmlog.importers.cronometer import export_kind as cronometer_kind
+from spasmlog.importers.flaredown import export_kind as flaredown_kind
 from spasmlog.importers.garmin import export_kind as garmin_kind
 from spasmlog.importers.myfitnesspal import export_kind as myfitnesspal_kind
 from spasmlog.io.archives import open_entry, open_zip
@@ -19,7 +20,7 @@ from spasmlog.io.sources import sniff
 
 __all__ = ["FORMATS", "detect"]
 
-FORMATS: tuple[str, ...] = ("apple-health", "cronometer", "myfitnesspal", "garmin")
+FORMATS: tuple[str, ...] = ("apple-health", "cronometer", "myfitnesspal", "garmin", "flaredown")
 """The export formats :func:`detect` tells apart, as ``spasmlog import`` names them."""
 
 PEEK_BYTES = 64 * 1024
@@ -30,8 +31,8 @@ MAX_ZIP_ENTRIES = 64
 _HEALTH_ROOT = re.compile(r"<HealthData[\s>/]")
 _DESCRIPTIONS = (
     "Apple Health (export.zip, or the export.xml inside it), Cronometer (Daily Nutrition, Servings, Exercises or "
-    "Biometrics CSV), MyFitnessPal (Nutrition or Exercise Summary CSV, or its export zip) and Garmin Connect "
-    "(Activities.csv)"
+    "Biometrics CSV), MyFitnessPal (Nutrition or Exercise Summary CSV, or its export zip), Garmin Connect "
+    "(Activities.csv) and Flaredown (data.csv or the research export)"
 )
 
 
@@ -68,6 +69,8 @@ def _csv_format(text: str) -> str | None:
     except (StopIteration, csv.Error, IndexError):
         return None
     headers = [normalise_header(cell) for cell in header]
+    if flaredown_kind(headers):
+        return "flaredown"
     if garmin_kind(headers, strict=True):
         return "garmin"
     if myfitnesspal_kind(headers) in ("nutrition", "exercise"):

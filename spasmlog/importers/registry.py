@@ -23,6 +23,8 @@ SOURCES: dict[str, tuple[str, str]] = {
     "cronometer": ("spasmlog.importers.cronometer", "read_cronometer"),
     "myfitnesspal": ("spasmlog.importers.myfitnesspal", "read_myfitnesspal"),
     "garmin": ("spasmlog.importers.garmin", "read_garmin"),
+    "flaredown": ("spasmlog.importers.flaredown", "read_flaredown"),
+    "generic": ("spasmlog.importers.generic", "read_generic"),
 }
 """The export formats spasmlog reads: name → (module, reader function)."""
 
