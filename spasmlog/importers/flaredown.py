@@ -193,8 +193,6 @@ def _wide(export: ExportFile, notes: Notes, *, dayfirst: bool | None) -> Placed:
     rows = rows[rows["day"].notna()]
     placed = place(rows, _mapping(), notes, label=export.label)
     _readable(notes)
-    for entry in placed.interventions:
-        entry["name"] = str(entry["name"]).partition("\x1f")[2]
     return placed
 
 

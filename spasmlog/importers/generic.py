@@ -366,7 +366,9 @@ def place(rows: pd.DataFrame, mapping: Mapping, notes: Notes, *, label: str) -> 
         units = group["unit"].where(group["unit"] != "", placement.unit or "")
         flags = parse_boolean(group["value"].astype("str")).values
         if target is None and bad.all() and flags.notna().all():
-            firsts.setdefault(column, []).append(pd.Series(flags.to_numpy(), index=group["day"].to_numpy()))
+            firsts.setdefault(column, []).append(
+                pd.Series(flags.to_numpy(dtype=bool), index=group["day"].to_numpy(), dtype="boolean")
+            )
             continue
         _report(notes, label, name, group[bad])
         if target is not None:
@@ -418,7 +420,8 @@ def place(rows: pd.DataFrame, mapping: Mapping, notes: Notes, *, label: str) -> 
         differing = grouped.max() != grouped.min()
         if differing.any():
             notes.add(f"{label}: {column}: {count(int(differing.sum()), 'day')} with differing values; the first kept.")
-        columns[column] = series.groupby(level=0).first()
+        first = series.groupby(level=0).first()
+        columns[column] = first.astype("boolean") if pd.api.types.is_bool_dtype(series) else first
     for column, parts in texts.items():
         columns[column] = pd.concat(parts).groupby(level=0).agg("; ".join)
     for column, tagged in tags.items():
@@ -463,7 +466,9 @@ def _intervention(
     _report_doses(notes, label, name, group[bad.to_numpy()])
     day = group["day"]
     base = f"{mapping.prefix}_{slug(name)}" if mapping.prefix != "app" else slug(name)
-    columns[f"{base}_taken"] = pd.Series(taken[~bad].to_numpy(), index=day[~bad].to_numpy()).groupby(level=0).max()
+    columns[f"{base}_taken"] = (
+        pd.Series(taken[~bad].to_numpy(dtype=bool), index=day[~bad].to_numpy()).groupby(level=0).max().astype("boolean")
+    )
     mg = pd.Series(
         [
             (0.0 if d[0] is False else (d[1] * f if d[1] is not None and f is not None else np.nan))
