@@ -1,4 +1,5 @@
-"""Importers: app exports (Apple Health, Cronometer, MyFitnessPal, Garmin Connect) as ``daily`` tables.
+"""Importers: app exports (Apple Health, Cronometer, MyFitnessPal, Garmin Connect, Flaredown, any app's long
+export with a mapping file) as ``daily`` tables.
 
 Every ``read_<source>(path)`` returns a :class:`pandas.DataFrame` with the contract below, and
 :func:`spasmlog.importers.merge.merge_into` merges it into a person's log folder without losing or

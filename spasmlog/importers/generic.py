@@ -28,11 +28,12 @@ with the columns ``name,as,column,unit,kind,intake,count``. Names are compared w
   ``spasm_count`` as it is (several spasm names on one day are added up, and the notes say so).
 - ``factor`` — a daily factor: ``column`` is a column of the log (``magnesium_mg``, ``water_ml``,
   ``sleep_h``, ``stress``) or a name of your own (``hot_bath``), which becomes an extra column the
-  analysis picks up. ``unit`` (or the file's unit column) is converted to the column's unit with
-  :mod:`spasmlog.logformat.units` (``g`` of magnesium → ``magnesium_mg`` × 1000); a unit that cannot be
-  converted leaves the name unplaced (reported), never rescaled by guess. Yes/no values (``yes``,
-  ``no``, ``1``, ``0``, ``ja``, ``non``) make a yes/no column. Amounts (columns with a unit suffix) of
-  several rows of one day are added up (said in the notes); other columns keep the day's first value.
+  analysis picks up. The unit (the file's unit column where a row has one, else the mapping's ``unit``)
+  is converted to the column's unit with :mod:`spasmlog.logformat.units` (``g`` of magnesium →
+  ``magnesium_mg`` × 1000); a unit that cannot be converted leaves the name unplaced (reported), never
+  rescaled by guess. Yes/no values (``yes``, ``no``, ``1``, ``0``, ``ja``, ``non``) make a yes/no column.
+  Amounts (columns with a unit suffix) of several rows of one day are added up (said in the notes);
+  other columns keep the day's first value.
 - ``intervention`` — a supplement, medicine or routine taken with a dose (``400 mg``, ``3 x 5 mg``,
   ``Taken``, ``Not taken``). Each becomes an entry of ``attrs["interventions"]`` (name, ``kind``, first and
   last day taken, most frequent dose) and the extra columns ``<name>_taken`` (yes/no; "not taken" is no)
@@ -530,7 +531,7 @@ def table_of(
             {"person_id": person, **entry} for person, placed in per_person.items() for entry in placed.interventions
         ],
     }
-    if len(per_person) == 1:
+    if len(per_person) == 1 and next(iter(per_person)):
         table.attrs["person_id"] = next(iter(per_person))
     if people is not None:
         table.attrs["people"] = people
@@ -599,6 +600,8 @@ def long_rows(
             "line": export.lines,
         }
     )
+    if export.decimal_comma:  # "1,5" is 1.5 in this file (the engine reads decimal points)
+        rows["value"] = rows["value"].str.replace(r"^\s*(-?\d+),(\d+)\s*$", r"\1.\2", regex=True)
     return rows[rows["day"].notna() & ~no_name.to_numpy()]
 
 
