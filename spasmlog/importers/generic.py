@@ -119,6 +119,7 @@ from spasmlog.logformat.vocabulary import fold, is_spasm_symptom
 __all__ = ["Mapping", "Placement", "read_generic", "read_mapping", "split_people"]
 
 SOURCE = "generic"
+_DAILY = frozenset(field_specs("daily"))
 ROLES = ("spasms", "factor", "intervention", "text", "ignore", "tag")
 _UNIT_TARGETS = {"mg": "milligram", "g": "gram", "ml": "milliliter", "min": "minute", "h": "hour", "s": "second"}
 _MINERALS = {
@@ -363,10 +364,12 @@ def place(rows: pd.DataFrame, mapping: Mapping, notes: Notes, *, label: str) -> 
             continue
         # factor
         column = placement.column or slug(name)
-        target = _target_unit(column) if column in field_specs("daily") or _target_unit(column) else None
+        # A unit is converted for the log's own columns, and for your own ones when the mapping gives a unit:
+        # a Flaredown symptom called "Pain h" is not hours.
+        target = _target_unit(column) if column in _DAILY or placement.unit else None
         units = group["unit"].where(group["unit"] != "", placement.unit or "")
-        flags = parse_boolean(group["value"].astype("str")).values
-        if target is None and bad.all() and flags.notna().all():
+        flags = parse_boolean(group["value"].astype("str")).values if target is None and bad.all() else None
+        if flags is not None and flags.notna().all():
             firsts.setdefault(column, []).append(
                 pd.Series(flags.to_numpy(dtype=bool), index=group["day"].to_numpy(), dtype="boolean")
             )
@@ -516,13 +519,10 @@ def table_of(
     per_person: dict[str, Placed], *, source: str, files: list[str], notes: Notes, people: list[dict] | None = None
 ) -> pd.DataFrame:
     """The imported daily table: one person's, or several people's with a ``person_id`` column."""
-    frames = []
-    for person, placed in per_person.items():
-        frame = build_table(placed.columns, source=source, files=files, notes=[])
-        if len(per_person) > 1:
-            frame.insert(0, "person_id", person)
-        frames.append(frame)
-    table = pd.concat(frames, ignore_index=True) if frames else build_table({}, source=source, files=files, notes=[])
+    if len(per_person) == 1:
+        table = build_table(next(iter(per_person.values())).columns, source=source, files=files, notes=[])
+    else:
+        table = _people_table(per_person)
     table.attrs = {
         "source": source,
         "files": list(dict.fromkeys(files)),
@@ -536,6 +536,51 @@ def table_of(
     if people is not None:
         table.attrs["people"] = people
     return table
+
+
+def _people_table(per_person: dict[str, Placed]) -> pd.DataFrame:
+    """Several people's columns in one table (``person_id``, ``date``, then the columns as
+    :func:`~spasmlog.importers._csv.build_table` orders and types them), built in one go: a research export
+    holds thousands of people."""
+    keys: list[tuple[str, str]] = []
+    parts: list[pd.Series] = []
+    kinds: dict[str, str] = {}
+    for person, placed in per_person.items():
+        for column, series in placed.columns.items():
+            if not len(series):
+                continue
+            is_flag = pd.api.types.is_bool_dtype(series) or str(series.dtype) == "boolean"
+            kind = "boolean" if is_flag else "float64" if pd.api.types.is_numeric_dtype(series) else "str"
+            kinds[column] = kind if kinds.get(column, kind) == kind else "str"
+            values = series.astype(object)
+            values.index = pd.DatetimeIndex(series.index).astype("datetime64[us]")
+            keys.append((person, column))
+            parts.append(values)
+    canonical = [c for c in field_specs("daily") if c in kinds]
+    order = canonical + sorted(c for c in kinds if c not in canonical)
+    if not parts:
+        return pd.DataFrame({"person_id": pd.Series(dtype="str"), "date": pd.Series(dtype="datetime64[us]")})
+    stacked = pd.concat(parts, keys=keys, names=["person_id", "column", "date"])
+    wide = stacked.unstack("column")  # noqa: PD010 (one value per key: pivot_table would aggregate silently)
+    wide = wide[wide.notna().any(axis=1)]
+    people = {person: number for number, person in enumerate(per_person)}
+    wide = wide.reset_index()
+    wide["_order"] = wide["person_id"].map(people)
+    wide = wide.sort_values(["_order", "date"], kind="stable").drop(columns="_order").reset_index(drop=True)
+    data: dict[str, pd.Series] = {
+        "person_id": wide["person_id"].astype("str"),
+        "date": wide["date"].astype("datetime64[us]"),
+    }
+    for column in order:
+        kind = kinds[column]
+        cells = wide[column]
+        if kind == "boolean":
+            data[column] = cells.astype("boolean")
+        elif kind == "float64":
+            data[column] = pd.to_numeric(cells).astype("float64")
+        else:
+            data[column] = cells.where(cells.isna(), cells.astype("str"))
+    return pd.DataFrame(data)
 
 
 def split_people(imported: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
