@@ -95,6 +95,7 @@ import tomllib
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -293,6 +294,7 @@ def _mineral(name: str, placement: Placement) -> str | None:
     return None
 
 
+@cache
 def _dose(text: str) -> tuple[bool | None, float | None, str | None]:
     """``(taken, amount, unit)`` of a dose cell: ``'3 x 5mg'`` → ``(True, 15.0, 'mg')``; ``'Not Taken'`` →
     ``(False, 0.0, None)``; ``'Taken'`` → ``(True, None, None)``; unreadable → ``(None, None, None)``."""
