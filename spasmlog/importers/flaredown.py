@@ -39,7 +39,7 @@ import pandas as pd
 
 from spasmlog.errors import ImportFormatError
 from spasmlog.importers._csv import ExportFile, Notes, PathInput, count, days, export_files, load_export, wrong_format
-from spasmlog.importers.generic import Mapping, Placed, Placement, place, slug, table_of
+from spasmlog.importers.generic import Mapping, Placed, Placement, parse_dose, place, slug, table_of
 from spasmlog.io.parsing import is_missing, parse_number
 from spasmlog.logformat.vocabulary import fold, is_spasm_symptom
 
@@ -147,7 +147,7 @@ def _research(
     for user_id, part in rows.groupby("person", sort=False):
         part = part.assign(name=part["name"])
         label = f"{export.label} (user {user_id})"
-        placed[str(user_id)] = place(part, mapping, notes, label=label)
+        placed[str(user_id)] = place(_ratings_checked(part, notes, label), mapping, notes, label=label)
     _readable(notes)
     people = []
     columns = [c for c in ("user_id", "age", "sex", "country") if c in h]
@@ -179,11 +179,8 @@ def _wide(export: ExportFile, notes: Notes, *, dayfirst: bool | None) -> Placed:
         if normal in _WEATHER or normal.startswith("weather"):
             kind = "Weather"
         else:
-            numbers = parse_number(filled).values
-            rating = (
-                bool(len(filled)) and numbers.notna().all() and numbers.between(0, 4).all() and (numbers % 1 == 0).all()
-            )
-            kind = "Symptom" if rating or not len(filled) else "Treatment"
+            # A treatment's cells say a dose with its unit or Taken / Not Taken; a rating is a bare number.
+            kind = "Treatment" if any(_is_dose(text) for text in filled) else "Symptom"
         for index, text in cells.items():
             pieces.append((index, f"{kind}\x1f{header}", text))
     rows = pd.DataFrame(pieces, columns=["row", "name", "value"])
@@ -191,9 +188,36 @@ def _wide(export: ExportFile, notes: Notes, *, dayfirst: bool | None) -> Placed:
     rows["line"] = export.lines[rows["row"].to_numpy()] if len(rows) else []
     rows["unit"] = ""
     rows = rows[rows["day"].notna()]
-    placed = place(rows, _mapping(), notes, label=export.label)
+    placed = place(_ratings_checked(rows, notes, export.label), _mapping(), notes, label=export.label)
     _readable(notes)
     return placed
+
+
+def _is_dose(text: str) -> bool:
+    """A dose with a unit (``400 mg``, ``3 x 5mg``) or Taken / Not Taken; a bare number (a rating) is not."""
+    return parse_dose(text)[0] is not None and parse_number(pd.Series([text])).values.isna().all()
+
+
+def _ratings_checked(rows: pd.DataFrame, notes: Notes, label: str) -> pd.DataFrame:
+    """Conditions and symptoms rated outside Flaredown's 0–4 (whole numbers) are reported with their line and
+    left out, never clipped."""
+    kind = rows["name"].str.split("\x1f").str[0].str.lower()
+    rated = kind.isin(["condition", "symptom"]) & ~is_missing(rows["value"])
+    numbers = parse_number(rows.loc[rated, "value"]).values.astype("float64")
+    outside = numbers.notna() & ~(numbers.between(0, 4) & (numbers % 1 == 0))
+    if outside.any():
+        bad = rows.loc[outside[outside].index]
+        shown = "; ".join(
+            f"line {line}: {name.split(chr(31))[-1]} = {value}"
+            for line, name, value in zip(bad["line"][:3], bad["name"][:3], bad["value"][:3], strict=True)
+        )
+        notes.add(
+            f"{label}: {count(len(bad), 'rating')} outside Flaredown's 0–4 scale left out ({shown}"
+            f"{f' and {len(bad) - 3} more' if len(bad) > 3 else ''})."
+        )
+        rows = rows.copy()
+        rows.loc[bad.index, "value"] = ""
+    return rows
 
 
 def _readable(notes: Notes) -> None:

@@ -295,7 +295,7 @@ def _mineral(name: str, placement: Placement) -> str | None:
 
 
 @cache
-def _dose(text: str) -> tuple[bool | None, float | None, str | None]:
+def parse_dose(text: str) -> tuple[bool | None, float | None, str | None]:
     """``(taken, amount, unit)`` of a dose cell: ``'3 x 5mg'`` → ``(True, 15.0, 'mg')``; ``'Not Taken'`` →
     ``(False, 0.0, None)``; ``'Taken'`` → ``(True, None, None)``; unreadable → ``(None, None, None)``."""
     word = fold(text).rstrip(".")
@@ -446,7 +446,8 @@ def _report(notes: Notes, label: str, name: str, bad: pd.DataFrame) -> None:
     shown = "; ".join(f"line {line}: {value!r}" for line, value in zip(bad["line"][:3], bad["value"][:3], strict=True))
     more = f" and {len(bad) - 3} more" if len(bad) > 3 else ""
     notes.add(
-        f"{label}: {count(len(bad), 'value')} of {name!r} could not be read as a number and were left out "
+        f"{label}: {count(len(bad), 'value')} of {name!r} could not be read as a number and "
+        f"{'was' if len(bad) == 1 else 'were'} left out "
         f"({shown}{more})."
     )
 
@@ -463,7 +464,7 @@ def _intervention(
     interventions: list[dict[str, object]],
 ) -> None:
     name = name.split("\x1f")[-1]  # Flaredown's research rows carry their type before the name
-    doses = [_dose(str(v)) for v in group["value"]]
+    doses = [parse_dose(str(v)) for v in group["value"]]
     units = [
         u or (row_unit or None) or placement.unit for (_, _, u), row_unit in zip(doses, group["unit"], strict=True)
     ]
@@ -514,7 +515,8 @@ def _intervention(
 def _report_doses(notes: Notes, label: str, name: str, bad: pd.DataFrame) -> None:
     if len(bad):
         shown = "; ".join(f"line {line}: {v!r}" for line, v in zip(bad["line"][:3], bad["value"][:3], strict=True))
-        notes.add(f"{label}: {count(len(bad), 'dose')} of {name!r} could not be read and were left out ({shown}).")
+        verb = "was" if len(bad) == 1 else "were"
+        notes.add(f"{label}: {count(len(bad), 'dose')} of {name!r} could not be read and {verb} left out ({shown}).")
 
 
 def table_of(

@@ -155,3 +155,19 @@ def test_cli_several_people_into_one_persons_folder_is_refused(
     assert "holds 3 people" in capsys.readouterr().err
     assert main(["import", "flaredown", str(research), "--into", str(log), "--person", "ONE"]) == 2  # not anna's log
     assert main(["validate", str(log)]) == 0
+
+
+def test_a_rating_outside_0_to_4_and_an_unreadable_dose_are_reported_with_their_line(tmp_path: Path) -> None:
+    path = tmp_path / "data.csv"
+    path.write_text(
+        "Date,Leg cramps,Kalium,Tags,Foods\n"
+        "2026-01-01,3,abc,,\n"  # line 2: a dose nobody can read
+        "2026-01-02,7,2 x 0.5 g,,\n"  # line 3: 7 is not a Flaredown rating; 1 g of potassium
+    )
+    table = read_flaredown(path)
+    np.testing.assert_array_equal(table["spasm_count"], [1.0, np.nan])  # 7 left out, never clipped to 4
+    np.testing.assert_array_equal(table["flaredown_kalium_mg"], [np.nan, 1000.0])
+    np.testing.assert_array_equal(table["potassium_mg"], [np.nan, 1000.0])
+    notes = " ".join(table.attrs["notes"])
+    assert "line 3: Leg cramps = 7" in notes
+    assert "line 2: 'abc'" in notes
