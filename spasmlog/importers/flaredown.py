@@ -195,7 +195,7 @@ def _wide(export: ExportFile, notes: Notes, *, dayfirst: bool | None) -> Placed:
 
 def _is_dose(text: str) -> bool:
     """A dose with a unit (``400 mg``, ``3 x 5mg``) or Taken / Not Taken; a bare number (a rating) is not."""
-    return parse_dose(text)[0] is not None and parse_number(pd.Series([text])).values.isna().all()
+    return parse_dose(text)[0] is not None and bool(parse_number(pd.Series([text])).values.isna().all())
 
 
 def _ratings_checked(rows: pd.DataFrame, notes: Notes, label: str) -> pd.DataFrame:
