@@ -630,10 +630,8 @@ def long_rows(
             column=missing[0],
         )
     frame = export.frame
-    day = days(export, str(headers["date"]), notes, source=source, dayfirst=dayfirst)
-    if day.isna().any():
-        parsed_time = days(export, str(headers["date"]), Notes(), source=source, dayfirst=dayfirst, with_time=True)
-        day = day.fillna(parsed_time)
+    # A date, or a date-time (an app logging each entry with its clock time) whose day is kept.
+    day = days(export, str(headers["date"]), notes, source=source, dayfirst=dayfirst, with_time=True)
     name = frame[str(headers["name"])].astype("str").str.strip()
     no_name = is_missing(name)
     if no_name.any():

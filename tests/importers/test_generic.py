@@ -67,7 +67,7 @@ LONG = (
     "2026-03-02;Steps walked;8000;\r\n"  # unknown name
     "2026-03-02;Wasser;viel;\r\n"  # line 16: unreadable value
     "morgen;Leg cramps;4;\r\n"  # line 17: broken date
-    "2026-03-03;Muskelkrämpfe;1;\r\n"  # not in the mapping, but means cramps in German
+    "2026-03-03 22:10;Muskelkrämpfe;1;\r\n"  # a date-time; not in the mapping, but means cramps in German
 )
 
 
