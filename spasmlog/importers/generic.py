@@ -31,7 +31,8 @@ with the columns ``name,as,column,unit,kind,intake,count``. Names are compared w
   analysis picks up. The unit (the file's unit column where a row has one, else the mapping's ``unit``)
   is converted to the column's unit with :mod:`spasmlog.logformat.units` (``g`` of magnesium →
   ``magnesium_mg`` × 1000); a unit that cannot be converted leaves the name unplaced (reported), never
-  rescaled by guess. Yes/no values (``yes``, ``no``, ``1``, ``0``, ``ja``, ``non``) make a yes/no column.
+  rescaled by guess (a value without any unit is not assumed to be in the column's unit: write
+  ``unit = "mg"`` when it is). Yes/no values (``yes``, ``no``, ``1``, ``0``, ``ja``, ``non``) make a yes/no column.
   Amounts (columns with a unit suffix) of several rows of one day are added up (said in the notes);
   other columns keep the day's first value.
 - ``intervention`` — a supplement, medicine or routine taken with a dose (``400 mg``, ``3 x 5 mg``,
@@ -383,7 +384,8 @@ def place(rows: pd.DataFrame, mapping: Mapping, notes: Notes, *, label: str) -> 
                 shown = sorted({u for u in units if u}) or ["none"]
                 notes.add(
                     f"{label}: {name!r} ({count(len(group), 'row')}) was not imported: its unit ({', '.join(shown)}) "
-                    f"cannot be converted to the unit of {column}; give its unit in the mapping file."
+                    f"cannot be converted to the unit of {column}; give its unit in the mapping file "
+                    f'(unit = "{column.rsplit("_", 1)[-1]}" if the values are already in it).'
                 )
                 continue
             if factors.isna().any():
