@@ -145,7 +145,6 @@ def _research(
     mapping = _mapping()
     placed: dict[str, Placed] = {}
     for user_id, part in rows.groupby("person", sort=False):
-        part = part.assign(name=part["name"])
         label = f"{export.label} (user {user_id})"
         placed[str(user_id)] = place(_ratings_checked(part, notes, label), mapping, notes, label=label)
     _readable(notes)

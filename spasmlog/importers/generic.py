@@ -23,9 +23,11 @@ with the columns ``name,as,column,unit,kind,intake,count``. Names are compared w
 - ``spasms`` — a symptom meaning cramps or spasms. By default its value is a *severity* on the app's
   scale (``scale``, e.g. ``"0-4"``, only for the record): ``spasm_count`` is written as **0 on a day
   rated 0 and 1 (at least one spasm) on a day rated above 0**, and the rating itself, never rescaled,
-  goes to the extra column ``<prefix>_spasm_severity`` (the highest rating of the day when several
+  goes to the extra column ``<prefix>_spasm_severity`` (``prefix`` is a top-level key of the TOML file,
+  ``app`` by default; the highest rating of the day when several
   names are spasms). With ``count = "value"`` the value is the number of spasms and is written to
-  ``spasm_count`` as it is (several spasm names on one day are added up, and the notes say so).
+  ``spasm_count`` as it is (several spasm names on one day are added up, and the notes say so); on a
+  day with both a count and a rating, the count is written.
 - ``factor`` — a daily factor: ``column`` is a column of the log (``magnesium_mg``, ``water_ml``,
   ``sleep_h``, ``stress``) or a name of your own (``hot_bath``), which becomes an extra column the
   analysis picks up. The unit (the file's unit column where a row has one, else the mapping's ``unit``)
@@ -48,6 +50,8 @@ A name the mapping leaves out that means cramps or spasms in one of the vocabula
 spasm rating. An empty value is "not recorded" and writes nothing; ``0`` is zero.
 
 Example (``sample_data/mappings/generic_mapping.toml``)::
+
+    prefix = "mytracker"      # extra columns: mytracker_spasm_severity
 
     [names."Leg cramps"]
     as = "spasms"
@@ -205,11 +209,13 @@ def read_mapping(path: str | Path) -> Mapping:
     if not path.is_file():
         raise ImportFormatError(f"The mapping file {path} does not exist.", file=str(path))
     entries: list[tuple[str, dict[str, object]]] = []
+    prefix = "app"
     if path.suffix.lower() == ".toml":
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
             raise ImportFormatError(f"{path} is not a readable TOML file: {error}.", file=str(path)) from error
+        prefix = slug(data.get("prefix", "app"))
         names = data.get("names")
         if not isinstance(names, dict) or not names:
             raise ImportFormatError(
@@ -235,7 +241,7 @@ def read_mapping(path: str | Path) -> Mapping:
                 if key in export.headers and str(row[export.headers[key]]).strip() not in ("", "nan")
             }
             entries.append((str(row[header]).strip(), entry))
-    mapping = Mapping(prefix=slug(path.stem) if path.suffix.lower() != ".toml" else "app")
+    mapping = Mapping(prefix=prefix)
     for name, entry in entries:
         role = str(entry.get("as", "")).strip().lower()
         if role not in ROLES:
@@ -259,7 +265,6 @@ def read_mapping(path: str | Path) -> Mapping:
             count=str(entry.get("count", "")).lower() == "value",
             scale=str(entry["scale"]) if entry.get("scale") else None,
         )
-    mapping.prefix = "app"
     mapping.fallback = _spasm_by_name
     return mapping
 

@@ -128,12 +128,13 @@ def test_csv_mapping_and_several_people(tmp_path: Path) -> None:
 
 def test_a_unit_that_does_not_convert_is_reported_not_guessed(tmp_path: Path) -> None:
     mapping = tmp_path / "map.toml"
-    mapping.write_text('[names.Magnesium]\nas = "factor"\ncolumn = "magnesium_mg"\nunit = "tablets"\n'
-                       '[names.Cramps]\nas = "spasms"\n')  # fmt: skip
+    mapping.write_text('prefix = "My Tracker"\n[names.Magnesium]\nas = "factor"\ncolumn = "magnesium_mg"\n'
+                       'unit = "tablets"\n[names.Cramps]\nas = "spasms"\n')  # fmt: skip
     long = tmp_path / "long.csv"
     long.write_text("date,name,value\n2026-01-01,Magnesium,2\n2026-01-01,Cramps,1\n")
     table = read_generic(long, mapping=mapping)
     assert "magnesium_mg" not in table
+    assert table["my_tracker_spasm_severity"].tolist() == [1.0]
     assert any("'Magnesium' (1 row) was not imported: its unit (tablets)" in n for n in table.attrs["notes"])
 
 
