@@ -87,8 +87,9 @@ def _parser() -> argparse.ArgumentParser:
         description="Read app exports and merge them into a person's daily.csv: imported values fill empty "
         "cells, values you logged are kept (unless --overwrite) and every disagreement is reported; "
         "provenance.csv records where each imported value came from. Re-importing a file changes nothing. "
-        "SOURCE is one of apple-health, cronometer, myfitnesspal, garmin, bearable, visible; --auto detects it "
-        "from the content.",
+        "SOURCE is one of apple-health, cronometer, myfitnesspal, garmin, bearable, visible, flaredown, generic "
+        "(any app's long export, with --mapping); --auto detects it from the content. An export of several people "
+        "(Flaredown's research export, a long file with a person column) goes to one sub-folder of LOGDIR per person.",
     )
     importing.add_argument("items", nargs="+", metavar="SOURCE FILE", help="the export format, then the files")
     importing.add_argument("--auto", action="store_true", help="detect each file's format from its content")
@@ -110,6 +111,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     dates.add_argument("--monthfirst", dest="dayfirst", action="store_const", const=False, help="read it as March 4")
     importing.add_argument("--drink-g", type=float, metavar="GRAMS", help=_DRINK_HELP)
+    importing.add_argument(
+        "--mapping",
+        type=Path,
+        metavar="MAP.toml",
+        help="generic: the mapping file (TOML or CSV) saying which names are spasms, factors, interventions",
+    )
     importing.add_argument(
         "--prefer",
         action="append",
@@ -345,6 +352,13 @@ def _import(args: argparse.Namespace, out: TextIO) -> int:
             options.update(_drink(args))
         else:
             options = {"dayfirst": args.dayfirst}
+        if source == "generic":
+            if args.mapping is None:
+                raise SpasmlogError(
+                    "spasmlog import generic needs --mapping MAP.toml (or .csv): which names are spasms, factors "
+                    "and interventions. See the example in sample_data/mappings/generic_mapping.toml."
+                )
+            options["mapping"] = args.mapping
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", PercentDailyValueWarning)  # the summary's notes say it
             try:
@@ -358,19 +372,20 @@ def _import(args: argparse.Namespace, out: TextIO) -> int:
             failed = failed or unreadable
             out.write(line + "\n" + "".join(f"  note: {note}\n" for note in imported.attrs.get("notes", [])))
             continue
-        try:
-            result = merge_into(
-                imported,
-                args.into,
-                person_id=args.person,
-                overwrite=args.overwrite,
-                dry_run=args.dry_run,
-                dayfirst=args.dayfirst,
-                **_drink(args),
-            )
-        except SpasmlogError as error:
-            raise _in_cli_terms(error) from None
-        out.write(result.summary() + "\n")
+        for into, person, table in _per_person(imported, args):
+            try:
+                result = merge_into(
+                    table,
+                    into,
+                    person_id=person,
+                    overwrite=args.overwrite,
+                    dry_run=args.dry_run,
+                    dayfirst=args.dayfirst,
+                    **_drink(args),
+                )
+            except SpasmlogError as error:
+                raise _in_cli_terms(error) from None
+            out.write(result.summary() + "\n")
     return EXIT_PROBLEMS if failed else EXIT_OK
 
 
@@ -393,6 +408,28 @@ def _nothing_imported(imported: Any) -> tuple[str, bool]:
     else:
         why, failed = f"no value spasmlog reads was found in {files} (see the notes)", True
     return f"Nothing {'imported' if failed else 'to import'} from {source}: {why}.", failed
+
+
+def _per_person(imported: Any, args: argparse.Namespace) -> list[tuple[Path, str | None, Any]]:
+    """Where each person's part of an import goes: an export of several people (a ``person_id`` column) fills
+    one sub-folder of --into per person (or only --person's); any other import goes to --into as it is."""
+    if "person_id" not in imported.columns:
+        return [(args.into, args.person, imported)]
+    from spasmlog.importers.generic import split_people
+
+    parts = split_people(imported)
+    if args.person is not None:
+        chosen = [table for person, table in parts if person == args.person]
+        if not chosen:
+            shown = ", ".join(person for person, _ in parts[:10])
+            raise SpasmlogError(f"The export holds no person '{args.person}'; it holds: {shown}.")
+        return [(args.into, args.person, chosen[0])]
+    if (args.into / "daily.csv").exists():
+        raise SpasmlogError(
+            f"The export holds {len(parts)} people, and {args.into} is one person's log (it has a daily.csv). Import "
+            "into a new or caseload folder (one sub-folder per person is made), or give --person ID to import one."
+        )
+    return [(args.into / person, None, table) for person, table in parts]
 
 
 def _in_cli_terms(error: SpasmlogError) -> SpasmlogError:

@@ -1,4 +1,5 @@
-"""Importers: app exports (Apple Health, Cronometer, MyFitnessPal, Garmin Connect) as ``daily`` tables.
+"""Importers: app exports (Apple Health, Cronometer, MyFitnessPal, Garmin Connect, Flaredown, any app's long
+export with a mapping file) as ``daily`` tables.
 
 Every ``read_<source>(path)`` returns a :class:`pandas.DataFrame` with the contract below, and
 :func:`spasmlog.importers.merge.merge_into` merges it into a person's log folder without losing or
@@ -39,7 +40,9 @@ __all__ = [
     "read_bearable",
     "read_cronometer",
     "read_export",
+    "read_flaredown",
     "read_garmin",
+    "read_generic",
     "read_myfitnesspal",
     "read_visible",
 ]
@@ -51,6 +54,8 @@ _READERS = {
     "read_garmin": "garmin",
     "read_bearable": "bearable",
     "read_visible": "visible",
+    "read_flaredown": "flaredown",
+    "read_generic": "generic",
 }
 
 

@@ -13,6 +13,7 @@ from spasmlog.errors import ImportFormatError, UnsafeFileError
 from spasmlog.importers._csv import normalise_header
 from spasmlog.importers.bearable import export_kind as bearable_kind
 from spasmlog.importers.cronometer import export_kind as cronometer_kind
+from spasmlog.importers.flaredown import export_kind as flaredown_kind
 from spasmlog.importers.garmin import export_kind as garmin_kind
 from spasmlog.importers.garmin import looks_like_activities
 from spasmlog.importers.myfitnesspal import export_kind as myfitnesspal_kind
@@ -22,7 +23,7 @@ from spasmlog.io.sources import sniff
 
 __all__ = ["FORMATS", "detect"]
 
-FORMATS: tuple[str, ...] = ("apple-health", "cronometer", "myfitnesspal", "garmin", "bearable", "visible")
+FORMATS: tuple[str, ...] = ("apple-health", "cronometer", "myfitnesspal", "garmin", "bearable", "visible", "flaredown")
 """The export formats :func:`detect` tells apart, as ``spasmlog import`` names them."""
 
 PEEK_BYTES = 64 * 1024
@@ -35,7 +36,7 @@ _DESCRIPTIONS = (
     "Apple Health (export.zip, the export.xml inside it, or the folder it unzips to), "
     "Cronometer (Daily Nutrition, Servings, Exercises or Biometrics CSV), "
     "MyFitnessPal (Nutrition or Exercise Summary CSV, or its export zip), Garmin Connect "
-    "(Activities.csv), Bearable and Visible (their CSV exports)"
+    "(Activities.csv), Bearable and Visible (their CSV exports) and Flaredown (data.csv or the research export)"
 )
 
 
@@ -72,6 +73,8 @@ def _csv_format(text: str) -> str | None:
     except (StopIteration, csv.Error, IndexError):
         return None
     headers = [normalise_header(cell) for cell in header]
+    if flaredown_kind(headers):
+        return "flaredown"
     if garmin_kind(headers, strict=True):
         return "garmin"
     if myfitnesspal_kind(headers) in ("nutrition", "exercise"):

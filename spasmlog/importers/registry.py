@@ -25,6 +25,8 @@ SOURCES: dict[str, tuple[str, str]] = {
     "garmin": ("spasmlog.importers.garmin", "read_garmin"),
     "bearable": ("spasmlog.importers.bearable", "read_bearable"),
     "visible": ("spasmlog.importers.visible", "read_visible"),
+    "flaredown": ("spasmlog.importers.flaredown", "read_flaredown"),
+    "generic": ("spasmlog.importers.generic", "read_generic"),
 }
 """The export formats spasmlog reads: name → (module, reader function)."""
 
