@@ -77,16 +77,14 @@ def _prefix_ids(svg: str, key: str) -> str:
 def figure_svg(fig: Figure, *, key: str) -> Markup:
     """``fig`` as an ``<svg>`` element (no XML prologue), with ids made unique by ``key``.
 
-            Examples
-            --------
-            >>> from matplotlib.figure import Figure
-        from matplotlib.layout_engine import LayoutEngine
-    from matplotlib.ticker import FixedFormatter, FixedLocator, NullLocator
-            >>> fig = Figure(figsize=(2, 1))
-            >>> _ = fig.subplots().set_title("<b> & more")
-            >>> svg = figure_svg(fig, key="doctest")
-            >>> svg.startswith("<svg"), "&lt;b&gt; &amp; more" in svg, 'id="doctest-figure_1"' in svg
-            (True, True, True)
+    Examples
+    --------
+    >>> from matplotlib.figure import Figure
+    >>> fig = Figure(figsize=(2, 1))
+    >>> _ = fig.subplots().set_title("<b> & more")
+    >>> svg = figure_svg(fig, key="doctest")
+    >>> svg.startswith("<svg"), "&lt;b&gt; &amp; more" in svg, 'id="doctest-figure_1"' in svg
+    (True, True, True)
     """
     buffer = io.StringIO()
     settings: dict[str, Any] = {**_RC, "svg.hashsalt": key, **_NO_AUTOMATIC_LAYOUT}

@@ -361,18 +361,28 @@ def test_auto_detection_in_every_language(write: Write, text: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "text",
+    ("text", "expected"),
     [
-        # symptom apps' long formats: a date first, never an activity name
-        "date,weekday,time of day,category,rating/amount,detail,notes\n2020-09-22,Tue,am,Symptom,2,Cramps (Mild),\n",
-        "observation_date,tracker_name,tracker_category,observation_value\n2024-01-01 00:00:00,Fatigue,Symptom,2\n",
-        # a person's own table with text, date-time and duration but dates without seconds and only 3 columns
-        "what,when,how long\nwalk,2026-01-01 07:00,00:30:00\n",
+        # symptom apps' long formats: a date first, never an activity name; their own importers take them
+        (
+            "date,weekday,time of day,category,rating/amount,detail,notes\n"
+            "2020-09-22,Tue,am,Symptom,2,Cramps (Mild),\n",
+            "bearable",
+        ),
+        (
+            "observation_date,tracker_name,tracker_category,observation_value\n2024-01-01 00:00:00,Fatigue,Symptom,2\n",
+            "visible",
+        ),
     ],
 )
-def test_other_long_tables_are_not_taken_for_garmin(write: Write, text: str) -> None:
+def test_symptom_app_tables_are_not_taken_for_garmin(write: Write, text: str, expected: str) -> None:
+    assert detect(write("x.csv", text)) == expected
+
+
+def test_a_persons_own_long_table_is_not_taken_for_garmin(write: Write) -> None:
+    # text, date-time and duration, but dates without seconds and only 3 columns
     with pytest.raises(ImportFormatError, match="Cannot tell which app"):
-        detect(write("x.csv", text))
+        detect(write("x.csv", "what,when,how long\nwalk,2026-01-01 07:00,00:30:00\n"))
 
 
 def test_odd_encodings_of_a_russian_export(write: Write) -> None:
