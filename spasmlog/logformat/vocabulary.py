@@ -1293,6 +1293,11 @@ _COMPOUND_ENDINGS = ("krampf", "krampfe", "kraempfe", "kramp", "krampen")
 """German and Dutch compounds end in the word for cramp (``Wadenkrampf``, ``spierkrampen``)."""
 
 
+@cache
+def _spasm_words() -> frozenset[str]:
+    return folded_set(SPASM_SYMPTOM_WORDS)
+
+
 def is_spasm_symptom(name: object) -> bool:
     """Whether a symptom name from an app means muscle cramps or spasms (any language of the vocabulary).
 
@@ -1310,7 +1315,7 @@ def is_spasm_symptom(name: object) -> bool:
     folded = fold(re.sub(r"\(.*?\)", " ", str(name)))
     if not folded:
         return False
-    if folded in folded_set(SPASM_SYMPTOM_WORDS):
+    if folded in _spasm_words():
         return True
     for word in re.findall(r"[a-z]+", folded):
         if word.startswith(_SPASM_STEMS) and not word.startswith("crampon"):
