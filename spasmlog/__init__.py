@@ -36,6 +36,7 @@ if TYPE_CHECKING:  # the real imports, for type checkers and editors; at run tim
     from spasmlog.log import Log
     from spasmlog.logformat.reference import reference_values
     from spasmlog.samples import load_sample, sample_names
+    from spasmlog.share import share
     from spasmlog.simulate import simulate
     from spasmlog.validation import validate_tables
     from spasmlog.validation.read import read_log
@@ -62,6 +63,7 @@ __all__ = [
     "rm_corr",
     "sample_names",
     "session_effect",
+    "share",
     "simulate",
     "validate_tables",
     "within_person",
@@ -76,6 +78,7 @@ _MODULES: dict[str, str] = {
     "read_log": "spasmlog.validation.read",
     "reference_values": "spasmlog.logformat.reference",
     "sample_names": "spasmlog.samples",
+    "share": "spasmlog.share",
     "simulate": "spasmlog.simulate",
     "validate_tables": "spasmlog.validation",
 }

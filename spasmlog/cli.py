@@ -148,6 +148,42 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--from", dest="start", metavar="DATE", help="first day of the period (YYYY-MM-DD)")
     report.add_argument("--to", dest="end", metavar="DATE", help="last day of the period (YYYY-MM-DD)")
 
+    sharing = commands.add_parser(
+        "share",
+        help="write a de-identified copy of a log to give a researcher or colleague",
+        description="Write a bundle (a log folder that spasmlog reads, and manifest.json saying what was changed): "
+        "person ids replaced by random pseudonyms, each person's dates moved by a random number of whole weeks "
+        "(or, with --mode safe-harbor, turned into study days with the year only), birth years replaced by age "
+        "bands (90+ above 89), notes dropped, intervention names replaced by their kind and a label, app and device "
+        "names left out, columns of your own renamed or dropped. The key that maps pseudonyms back is written "
+        "apart, readable by you only (default BUNDLE.key.csv): never send it with the bundle.",
+    )
+    sharing.add_argument("path", type=Path, metavar="LOG", help="log folder, workbook or table file")
+    sharing.add_argument("--out", type=Path, required=True, metavar="BUNDLE", help="the bundle folder (new or empty)")
+    sharing.add_argument(
+        "--mode",
+        choices=("shifted", "safe-harbor"),
+        default="shifted",
+        help="shifted (default): dates moved by whole weeks, weekdays kept; safe-harbor: study days and the year only",
+    )
+    sharing.add_argument(
+        "--keep-notes", action="store_true", help="keep notes, intervention names and doses as written"
+    )
+    sharing.add_argument(
+        "--key",
+        type=Path,
+        metavar="KEYFILE",
+        help="the key file; an existing one is reused (same pseudonyms and shifts) and extended",
+    )
+    sharing.add_argument(
+        "--allow-column",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="keep a column of your own under its name (repeatable)",
+    )
+    sharing.add_argument("--force", action="store_true", help="replace a bundle and key written before")
+
     commands.add_parser(
         "demo",
         help="run the main job on the bundled sample data",
@@ -204,7 +240,7 @@ if not TYPE_CHECKING:  # hidden from type checkers, which see the import above
 
 
 def _run(args: argparse.Namespace) -> int:
-    if args.command in ("validate", "report") and not args.path.exists():  # said before anything heavy loads
+    if args.command in ("validate", "report", "share") and not args.path.exists():  # said before anything heavy loads
         raise LogNotFoundError.missing(args.path)
     if args.command == "validate":
         return _validate(args, sys.stdout)
@@ -214,6 +250,8 @@ def _run(args: argparse.Namespace) -> int:
         return _import(args, sys.stdout)
     if args.command == "report":
         return _report(args, sys.stdout)
+    if args.command == "share":
+        return _share(args, sys.stdout)
     return _demo(sys.stdout)
 
 
@@ -269,6 +307,8 @@ def _written_by(args: argparse.Namespace) -> list[Path]:
     if args.command == "report":
         output = Path(args.output) if args.output is not None else None
         return [Path("report"), Path("report.html")] if output is None else [output, Path(f"{output}.html")]
+    if args.command == "share":
+        return [args.out, args.key or args.out.parent / f"{args.out.name}.key.csv"]
     return []
 
 
@@ -457,6 +497,36 @@ def _report(args: argparse.Namespace, out: TextIO) -> int:
         out.write(f"Wrote {written} and {len(pages) - 1} page(s) beside it, one per person. Open {written}\n")
     else:
         out.write(f"Wrote {written}. Open it in a browser; it prints on A4.\n")
+    return EXIT_OK
+
+
+def _share(args: argparse.Namespace, out: TextIO) -> int:
+    from spasmlog.share import share
+
+    shared = share(
+        args.path,
+        args.out,
+        mode=args.mode,
+        keep_notes=args.keep_notes,
+        key=args.key,
+        allow_columns=args.allow_column,
+        force=args.force,
+    )
+    manifest = shared.manifest
+    rows = ", ".join(f"{name} {count}" for name, count in manifest["tables"].items() if count)
+    out.write(f"Wrote {shared.bundle} ({manifest['mode']}): {manifest['people']} person(s); rows: {rows}.\n")
+    changed = sorted({f"{c['table']}.{c['column']} {c['action']}" for c in manifest["changes"]})
+    out.write(f"Changed ({len(changed)}; all in {shared.bundle / 'manifest.json'}): {'; '.join(changed[:8])}")
+    out.write((f"; and {len(changed) - 8} more" if len(changed) > 8 else "") + ".\n")
+    k = manifest["k_anonymity"]
+    if k["columns"]:
+        out.write(
+            f"k-anonymity over {', '.join(c.replace('_', ' ') for c in k['columns'])}: {len(k['groups'])} "
+            f"combination(s), the smallest held by {k['smallest']} person(s).\n"
+        )
+    for warning in shared.warnings:
+        out.write(f"warning: {warning}\n")
+    out.write(f"The key is {shared.key} (readable by you only): keep it, and never send it with the bundle.\n")
     return EXIT_OK
 
 

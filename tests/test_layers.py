@@ -38,6 +38,7 @@ LAYERS: dict[str, int] = {
     # 4 importers
     "spasmlog.importers": 4,
     "spasmlog.template": 4,
+    "spasmlog.share": 4,
     # 5 engines
     "spasmlog.stats": 5,
     "spasmlog.simulate": 5,
