@@ -401,6 +401,22 @@ def _name_key(name: str) -> str:
     return re.sub(r"[\W_]+", "_", text).strip("_")
 
 
+def _draw(taken: set[str], originals: set[str]) -> str:
+    """A new pseudonym: ``p`` and 8 random hexadecimal digits, not one already given, and (as far as 100 draws
+    allow) holding no original id of 3 characters or more (so that none can be read in the bundle)."""
+    candidate = ""
+    for attempt in range(100):
+        candidate = f"p{secrets.token_hex(4)}"
+        if candidate in taken:
+            continue
+        pieces = {candidate[i:j] for i in range(len(candidate)) for j in range(i + 3, len(candidate) + 1)}
+        if attempt == 99 or not pieces & originals:
+            break
+    while candidate in taken:  # pragma: no cover - one chance in four billion a draw
+        candidate = f"p{secrets.token_hex(4)}"
+    return candidate
+
+
 def _letters(n: int) -> str:
     """0 → A, 25 → Z, 26 → AA (as spreadsheet columns)."""
     text = ""
@@ -484,19 +500,14 @@ class _Builder:
 
     def pseudonyms(self) -> dict[str, str]:
         taken = self.keys.pseudonyms("person")
-        originals = [p for p in self.people_ids if len(p) >= 2]
+        originals = set(self.people_ids)
         mapping: dict[str, str] = {}
         for person in self.people_ids:
             row = self.keys.get("person", person)
             if row and row.get("pseudonym"):
                 mapping[person] = row["pseudonym"]
                 continue
-            for _ in range(1000):
-                candidate = f"p{secrets.token_hex(4)}"
-                # never an original id or a piece of one, so that no original id can be read in the bundle
-                clash = any(o in candidate or candidate in o for o in originals)
-                if candidate not in taken and not clash:
-                    break
+            candidate = _draw(taken, originals)
             taken.add(candidate)
             mapping[person] = candidate
             self.keys.put("person", person, pseudonym=candidate)
@@ -711,19 +722,21 @@ class _Builder:
         """Where a person's reference intake depended on their age, write it as their target."""
         intakes = [c for c in TARGET_COLUMNS if c in self.log.daily]
         written: dict[str, int] = {}
+        looked_up: dict[tuple[object, ...], dict[str, tuple[float, float]] | None] = {}
         for position, record in enumerate(frame.to_dict("records")):
             row = {str(name): value for name, value in record.items()}
             age = ages.get(row["person_id"])
-            if age is None:
+            if age is None or not intakes:
                 continue
             sex = None if pd.isna(row.get("sex", pd.NA)) else row.get("sex")
-            try:
-                with_age = person_reference(sex, age, row).set_index("column")["value"]
-                without = person_reference(sex, None, row).set_index("column")["value"]
-            except SpasmlogError:  # a sex the log format does not know: the daily table uses targets only
+            own = tuple(None if pd.isna(row.get(t, pd.NA)) else float(row[t]) for t in TARGET_COLUMNS.values())
+            if (sex, age, *own) not in looked_up:  # one look-up per sex, age and targets: a cohort has few
+                looked_up[(sex, age, *own)] = _references(sex, age, row)
+            references = looked_up[(sex, age, *own)]
+            if references is None:
                 continue
             for column in intakes:
-                value, plain = with_age.get(column), without.get(column)
+                value, plain = references[column]
                 if pd.isna(value) or value == plain:
                     continue
                 target = TARGET_COLUMNS[column]
@@ -784,6 +797,17 @@ class _Builder:
             "k_anonymity": k,
             "warnings": warnings,
         }
+
+
+def _references(sex: Any, age: int, row: dict[str, Any]) -> dict[str, tuple[float, float]] | None:
+    """Each intake column's reference value for ``age`` and without an age (None for a sex the log format does
+    not know: the daily table then uses the person's targets only)."""
+    try:
+        with_age = person_reference(sex, age, row).set_index("column")["value"]
+        without = person_reference(sex, None, row).set_index("column")["value"]
+    except SpasmlogError:
+        return None
+    return {str(c): (float(with_age[c]), float(without[c])) for c in with_age.index}
 
 
 def k_anonymity(log: Log, *, k: int = K_ANONYMITY) -> dict[str, Any]:

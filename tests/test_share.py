@@ -249,6 +249,16 @@ def test_shared_twice_gives_new_pseudonyms_unless_the_key_is_reused(nasty: Path,
     pd.testing.assert_frame_equal(a, b)
 
 
+def test_a_pseudonym_never_shows_an_original_id(monkeypatch: pytest.MonkeyPatch) -> None:
+    module = importlib.import_module("spasmlog.share")
+
+    draws = iter(["00c01000", "0c010000", "12345678"])
+    monkeypatch.setattr(module.secrets, "token_hex", lambda n: next(draws))
+    assert module._draw(set(), {"c01", "c02"}) == "p12345678"
+    draws = iter(["12345678", "12345678", "abcdef01"])
+    assert module._draw({"p12345678"}, set()) == "pabcdef01"  # never one already given
+
+
 def test_a_pseudonym_is_never_a_hash_of_the_id(nasty: Path, tmp_path: Path) -> None:
     """Random draws: five shares of one log give five different pseudonyms for one person."""
     drawn = {_persons(share(nasty, tmp_path / f"b{i}").key)["jdoe_1984"]["pseudonym"] for i in range(5)}
@@ -403,6 +413,14 @@ def _names(key: Path) -> dict[str, str]:
 
 def test_alex_gives_the_same_results_from_the_bundle(tmp_path: Path) -> None:
     shared = share(SAMPLES / "alex", tmp_path / "bundle")
+    original = spasmlog.load_sample("alex")
+    files = _bundle_bytes(shared.bundle)
+    notes = [str(n) for n in original.daily["notes"].dropna()] + [str(n) for n in original.spasms["notes"].dropna()]
+    days = {f"{d:%Y-%m-%d}" for d in original.daily["date"]} | {f"{d:%d/%m/%Y}" for d in original.daily["date"]}
+    assert len(notes) > 10 and len(days) > 700
+    for text in ["alex", "magnesium glycinate", "hot_bath", *notes, *days]:
+        assert not any(text.lower().encode() in data.lower() for data in files.values()), text
+    assert not any(re.search(rb"(?<![\d.])1988(?![\d])", data) for data in files.values())
     names = _names(shared.key)
     before = spasmlog.daily_table(spasmlog.load_sample("alex"))
     after = spasmlog.daily_table(spasmlog.read_log(shared.bundle))
