@@ -40,6 +40,7 @@ default beside the bundle as ``BUNDLE.key.csv``; never inside it. Rows the valid
 
 from __future__ import annotations
 
+import bisect
 import csv
 import json
 import math
@@ -63,7 +64,7 @@ from spasmlog.io.cells import unneutralise
 from spasmlog.io.write import atomic_path, atomic_write_text, deferred_interrupt, write_csv, write_log
 from spasmlog.log import Log
 from spasmlog.logformat.factors import FACTORS, PHYSICAL_SUFFIXES
-from spasmlog.logformat.reference import TARGET_COLUMNS, person_reference
+from spasmlog.logformat.reference import TARGET_COLUMNS, person_reference, reference_table
 from spasmlog.logformat.schemas import TABLES, field_specs, today
 from spasmlog.validation.read import read_log
 
@@ -723,21 +724,24 @@ class _Builder:
         intakes = [c for c in TARGET_COLUMNS if c in self.log.daily]
         written: dict[str, int] = {}
         looked_up: dict[tuple[object, ...], dict[str, tuple[float, float]] | None] = {}
+        starts = sorted({int(v) for v in reference_table()["age_min"].dropna()})
         for position, record in enumerate(frame.to_dict("records")):
             row = {str(name): value for name, value in record.items()}
             age = ages.get(row["person_id"])
             if age is None or not intakes:
                 continue
             sex = None if pd.isna(row.get("sex", pd.NA)) else row.get("sex")
-            own = tuple(None if pd.isna(row.get(t, pd.NA)) else float(row[t]) for t in TARGET_COLUMNS.values())
-            if (sex, age, *own) not in looked_up:  # one look-up per sex, age and targets: a cohort has few
-                looked_up[(sex, age, *own)] = _references(sex, age, row)
-            references = looked_up[(sex, age, *own)]
+            band = bisect.bisect_right(starts, age)  # ages between the same band starts share their values
+            if (sex, band) not in looked_up:  # one look-up per sex and band: a cohort has few
+                looked_up[(sex, band)] = _references(sex, age)
+            references = looked_up[(sex, band)]
             if references is None:
                 continue
+            own = {c: row.get(t) for c, t in TARGET_COLUMNS.items()}
             for column in intakes:
                 value, plain = references[column]
-                if pd.isna(value) or value == plain:
+                target_given = isinstance(own[column], int | float) and own[column] > 0  # type: ignore[operator]
+                if target_given or pd.isna(value) or value == plain:
                     continue
                 target = TARGET_COLUMNS[column]
                 if target not in frame:
@@ -799,12 +803,12 @@ class _Builder:
         }
 
 
-def _references(sex: Any, age: int, row: dict[str, Any]) -> dict[str, tuple[float, float]] | None:
-    """Each intake column's reference value for ``age`` and without an age (None for a sex the log format does
-    not know: the daily table then uses the person's targets only)."""
+def _references(sex: Any, age: int) -> dict[str, tuple[float, float]] | None:
+    """Each intake column's shipped reference value for ``age`` and without an age (None for a sex the log
+    format does not know: the daily table then uses the person's targets only)."""
     try:
-        with_age = person_reference(sex, age, row).set_index("column")["value"]
-        without = person_reference(sex, None, row).set_index("column")["value"]
+        with_age = person_reference(sex, age).set_index("column")["value"]
+        without = person_reference(sex, None).set_index("column")["value"]
     except SpasmlogError:
         return None
     return {str(c): (float(with_age[c]), float(without[c])) for c in with_age.index}

@@ -440,6 +440,10 @@ def test_a_simulated_cohort_gives_the_same_within_person_results(tmp_path: Path)
     names = _names(shared.key)
     before = spasmlog.daily_table(log)
     after = spasmlog.daily_table(spasmlog.read_log(shared.bundle))
+    shares = [c for c in before if c.endswith("_pct")]
+    assert shares
+    back = after.assign(person_id=after["person_id"].map(names)).sort_values(["person_id", "date"])
+    np.testing.assert_allclose(back[shares].to_numpy(float), before[shares].to_numpy(float))
     person = ("person_id", "factor", "hypothesis")
     rates = _back(spasmlog.rate_ratios(after, person="person_id"), names, person)
     _same(spasmlog.rate_ratios(before, person="person_id"), rates, ["person_id", "factor", "lag"])
@@ -541,3 +545,12 @@ def test_cli_refuses_bad_input_in_one_line(
     assert code == 2
     assert error.startswith("spasmlog: error:") and message in error and error.count("\n") == 1
     assert not (tmp_path / "b").exists()
+
+
+def test_rows_with_errors_are_not_shared_and_said_so(tmp_path: Path) -> None:
+    original = spasmlog.read_log(SAMPLES / "messy", errors="quarantine")
+    assert len(original.quarantine) > 0
+    shared = share(SAMPLES / "messy", tmp_path / "bundle")
+    assert shared.manifest["not_shared"]["quarantined_rows"] == len(original.quarantine)
+    assert any(f"{len(original.quarantine)} row(s) with errors were not shared" in w for w in shared.warnings)
+    assert len(shared.log.daily) == len(original.daily) and len(shared.log.quarantine) == 0
