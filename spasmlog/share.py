@@ -59,7 +59,7 @@ import pandas as pd
 
 from spasmlog import _checks
 from spasmlog._version import __version__
-from spasmlog.errors import LogNotFoundError, ParameterError, SpasmlogError, WriteError
+from spasmlog.errors import LogNotFoundError, SpasmlogError, WriteError
 from spasmlog.io.cells import unneutralise
 from spasmlog.io.write import atomic_path, atomic_write_text, deferred_interrupt, write_csv, write_log
 from spasmlog.log import Log
@@ -229,8 +229,7 @@ def share(
     key_path = Path(key) if key is not None else out_path.parent / f"{out_path.name}.key.csv"
     _check_places(source_path, out_path, key_path, reuse_key=key is not None, force=force)
 
-    original = read_log(source_path, errors="quarantine") if source_path is not None else log
-    assert isinstance(original, Log)  # for mypy: a path was read above
+    original = log if isinstance(log, Log) else read_log(log, errors="quarantine")
     if not any(len(original.table(name)) for name in TABLES):
         raise SpasmlogError("The log holds no valid row to share (see `spasmlog validate`).")
     _check_allowed(original, allowed)
@@ -888,7 +887,9 @@ def _put_in_place(temporary: Path, out: Path) -> None:
         os.rename(temporary, out)
         return
     if any(out.iterdir()) and not _is_bundle(out):  # checked on entry; a folder filled meanwhile is not replaced
-        raise ParameterError(f"{out} is no longer empty; the bundle was not written.", parameter="out", value=str(out))
+        _checks.refuse(
+            f"{out} is no longer empty; the bundle was not written.", "share", "out", str(out), "an empty folder"
+        )
     backup = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
     os.rmdir(backup)
     os.rename(out, backup)

@@ -21,7 +21,7 @@ import pytest
 
 import spasmlog
 from spasmlog.cli import main
-from spasmlog.errors import LogNotFoundError, ParameterError, WriteError
+from spasmlog.errors import LogNotFoundError, ParameterError, SpasmlogError, WriteError
 from spasmlog.share import KEY_COLUMNS, MANIFEST_FILE, SAFE_HARBOR_EPOCH, Shared, k_anonymity, share
 
 SAMPLES = Path(__file__).resolve().parents[1] / "sample_data"
@@ -480,6 +480,9 @@ def test_refusals(nasty: Path, tmp_path: Path) -> None:
         share(nasty, tmp_path / "bundle", key=nasty / "key.csv")
     with pytest.raises(ParameterError, match="banana"):
         share(nasty, tmp_path / "bundle", allow_columns=["banana"])
+    (tmp_path / "notes.csv").write_text("date,text\n2025-01-01,hello\n", encoding="utf-8")
+    with pytest.raises(SpasmlogError, match="not a key written by spasmlog share"):
+        share(nasty, tmp_path / "bundle", key=tmp_path / "notes.csv")
     other = tmp_path / "mine"
     other.mkdir()
     (other / "thesis.docx").write_text("mine", encoding="utf-8")
@@ -554,3 +557,11 @@ def test_rows_with_errors_are_not_shared_and_said_so(tmp_path: Path) -> None:
     assert shared.manifest["not_shared"]["quarantined_rows"] == len(original.quarantine)
     assert any(f"{len(original.quarantine)} row(s) with errors were not shared" in w for w in shared.warnings)
     assert len(shared.log.daily) == len(original.daily) and len(shared.log.quarantine) == 0
+
+
+def test_cli_share_has_help(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["share", "--help"])
+    assert exit_.value.code == 0
+    out = capsys.readouterr().out
+    assert "--mode {shifted,safe-harbor}" in out and "--allow-column NAME" in out and "--key KEYFILE" in out
