@@ -537,6 +537,12 @@ def _breaks(cells: pd.Series) -> np.ndarray:
     return cells.where(found, "").str.count(_LINE_BREAK.pattern).to_numpy(dtype=np.int64)
 
 
+def _has_quotes(path: Path) -> bool:
+    """Whether the file holds a double quote anywhere: without one, no cell can hold a line break."""
+    with path.open("rb") as stream:
+        return any(b'"' in chunk for chunk in iter(lambda: stream.read(1 << 24), b""))
+
+
 def _row_lines(frame: pd.DataFrame, skip: int) -> np.ndarray:
     r"""The line of the file on which each row of ``frame`` starts, as a text editor numbers lines: the
     header is line ``skip + 1``, and a cell holding line breaks moves every row below it down.
@@ -617,9 +623,15 @@ def load_csv(path: Path, *, encoding: str | None = None) -> tuple[pd.DataFrame, 
     if path.stat().st_size >= FAST_CSV_BYTES:
         fast = _read_csv_fast(path, delimiter, skip, encoding)
         if fast is not None:
-            return fast, _row_lines(fast, skip), decimal_comma, skip
+            return fast, _lines_of(path, fast, skip), decimal_comma, skip
     frame = read_cells(path, delimiter=delimiter, skip=skip, encoding=encoding)  # empty cells already ""
-    return frame, _row_lines(frame, skip), decimal_comma, skip
+    return frame, _lines_of(path, frame, skip), decimal_comma, skip
+
+
+def _lines_of(path: Path, frame: pd.DataFrame, skip: int) -> np.ndarray:
+    if _has_quotes(path):
+        return _row_lines(frame, skip)
+    return np.arange(len(frame), dtype=np.int64) + skip + 2  # one line a row: no cell holds a line break
 
 
 # --- workbooks --------------------------------------------------------------------------------
