@@ -1,7 +1,11 @@
-"""Finding a log's tables on disk and loading each as cells, with the row numbers a person sees.
+"""Finding a log's tables on disk and loading each as cells, with the line or row a person sees.
 
 Loading keeps every cell as written (text) for CSV and XLSX, so that nothing is converted before the
 parsers can report what they could not read; Parquet and JSON Lines keep their own types.
+
+Where a row is: in a workbook sheet, its row number; in a CSV file, the line of the file on which the row
+starts, as a text editor numbers lines (see :func:`load_csv`): the two agree unless a cell above holds line
+breaks; in Parquet and JSON Lines, the row's position from 1.
 """
 
 from __future__ import annotations
@@ -102,7 +106,9 @@ _STEM_WORDS: list[tuple[str, str]] = [
 class RawTable:
     """One table as loaded from one file or workbook sheet, before parsing.
 
-    ``lines`` holds, for each row of ``frame``, the row number the person sees (header = row 1).
+    ``lines`` holds, for each row of ``frame``, where the person finds it: the row number of a workbook
+    sheet, the line a CSV row starts on (a text editor's line; see :func:`load_csv`), the position from 1 in
+    Parquet and JSON Lines.
     """
 
     table: str

@@ -200,3 +200,21 @@ def test_a_hand_written_daily_file_with_unpadded_dates(write: Write) -> None:
     problems = log.problems[["line", "value", "rule"]].values.tolist()
     assert problems == [[5, "2011-4-31", "not_a_date"], [6, "2011-13-1", "not_a_date"]]
     assert len(log.quarantine) == 2
+
+
+def test_spasm_times_with_unpadded_dates(write: Write) -> None:
+    split = write("split/spasms.csv", "date,time,body_region\n2011-4-18,7:05,calf\n2011-4-8,23:40,foot\n")
+    joined = write(
+        "joined/spasms.csv", "start,body_region\n2011-4-18 7:05,calf\n2011-04-8 23:40,foot\n2011-4-31 10:00,calf\n"
+    )
+    expected = [pd.Timestamp("2011-04-18 07:05"), pd.Timestamp("2011-04-08 23:40")]
+    assert spasmlog.read_log(split.parent).spasms["start"].tolist() == expected
+    log = spasmlog.read_log(joined.parent, errors="quarantine")
+    assert log.spasms["start"].tolist() == expected
+    assert log.problems[["line", "value", "rule"]].values.tolist() == [[4, "2011-4-31 10:00", "not_a_datetime"]]
+
+
+def test_a_macedonian_letter_windows_1252_cannot_read(write: Write) -> None:
+    # Ѓ (0x81) and ќ (0x9D) have no Windows-1252 character: only Windows-1251 reads this diary, and its words agree
+    notes = ["Ѓорѓи: грч во листот", "Грч ноќе, по трчање"]
+    assert _read_without_guessing(write("daily.csv", _daily(notes), "cp1251"))["notes"].tolist() == notes
