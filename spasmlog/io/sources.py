@@ -41,8 +41,10 @@ from spasmlog.logformat.units import date_time_part, resolve_header
 from spasmlog.logformat.vocabulary import fold
 
 __all__ = [
+    "ENCODING_NAMES",
     "PROVENANCE_FILE",
     "SKIPPED_KINDS",
+    "EncodingGuessWarning",
     "RawTable",
     "Skipped",
     "csv_dialect",
@@ -536,7 +538,7 @@ _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 def _breaks(cells: pd.Series) -> np.ndarray:
-    """How many line breaks each text cell holds (``\r\n`` is one, as a text editor counts)."""
+    r"""How many line breaks each text cell holds (``\r\n`` is one, as a text editor counts)."""
     found = cells.str.contains("\n", regex=False) | cells.str.contains("\r", regex=False)
     if not found.any():
         return np.zeros(len(cells), dtype=np.int64)
@@ -955,9 +957,10 @@ def _share_days(files: list[list[RawTable]]) -> bool:
 class _Finder:
     """Reads the folders under ``root`` and keeps, in ``notes``, what it does not read and why."""
 
-    def __init__(self, root: Path, notes: list[Skipped]) -> None:
+    def __init__(self, root: Path, notes: list[Skipped], encoding: str | None = None) -> None:
         self.root = root
         self.notes = notes
+        self.encoding = encoding
 
     def shown(self, path: Path) -> str:
         try:
@@ -995,7 +998,7 @@ class _Finder:
     def load(self, file: Path, person: str) -> list[RawTable]:
         """The tables of one file in a folder; a file that is no table (or unreadable notes) is listed, not read."""
         try:
-            return load_file(file, person_id=person)
+            return load_file(file, person_id=person, encoding=self.encoding)
         except UnrecognisedTableError as error:
             reason = str(error).removeprefix(f"{file}: ")  # the path is said once, by whoever lists it
             self.notes.append(Skipped(str(file), reason, "not_a_table", person))
@@ -1013,7 +1016,7 @@ class _Finder:
         loaded = {f: self.load(f, person) for f in files if f not in copies}
         for copy, original in copies.items():
             try:
-                tables: list[RawTable] | None = load_file(copy, person_id=person)
+                tables: list[RawTable] | None = load_file(copy, person_id=person, encoding=self.encoding)
             except LogReadError:
                 tables = None
             self.notes.append(self.copy_note(copy, original, tables, loaded.get(original, []), person))
@@ -1068,7 +1071,7 @@ class _Finder:
                 )
 
 
-def discover(path: str | Path, *, skipped: list[Skipped] | None = None) -> list[RawTable]:
+def discover(path: str | Path, *, skipped: list[Skipped] | None = None, encoding: str | None = None) -> list[RawTable]:
     """Every table under ``path``: a file, a person's folder, or a caseload folder.
 
     Parameters
@@ -1077,6 +1080,8 @@ def discover(path: str | Path, *, skipped: list[Skipped] | None = None) -> list[
         A table file or workbook, a person's folder, or a caseload folder.
     skipped : list, optional
         Receives a :class:`Skipped` for everything under ``path`` that was not read.
+    encoding : str, optional
+        The encoding of every CSV file read, instead of detecting each one's (see :func:`load_csv`).
 
     Returns
     -------
@@ -1129,10 +1134,10 @@ def discover(path: str | Path, *, skipped: list[Skipped] | None = None) -> list[
         raise LogNotFoundError.missing(root)
     if root.is_file():
         person = root.stem if root.suffix.lower() in _WORKBOOKS else root.resolve().parent.name
-        return load_file(root, person_id=_nfc(person))
+        return load_file(root, person_id=_nfc(person), encoding=encoding)
     if not root.is_dir():
         raise LogNotFoundError(f"{root} is neither a folder nor a table file.", file=str(root))
-    finder = _Finder(root, notes)
+    finder = _Finder(root, notes, encoding)
     here = _nfc(root.resolve().name)
     loaded = finder.folder(root, here)
     persons = dict.fromkeys(loaded, here)

@@ -84,6 +84,14 @@ def test_an_uncertain_guess_is_a_warning_naming_the_encoding_and_the_way_out(wri
     assert _read_without_guessing(path, encoding="cp1251")["notes"].tolist() == ["Taxi 12 \u0402"]
 
 
+def test_a_folder_read_in_the_encoding_given(write: Write) -> None:
+    path = write("me/daily.csv", "date,notes\n2026-01-01,Taxi 12 \u20ac\n", "cp1252")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", EncodingGuessWarning)
+        (raw,) = sources.discover(path.parent, encoding="cp1251")
+    assert raw.frame["notes"].tolist() == ["Taxi 12 \u0402"]
+
+
 def test_words_of_both_kinds_make_the_guess_a_warning(write: Write) -> None:
     # Cyrillic words, and one French word read as "cafй" ("é" is the byte of "й"): evidence both ways
     path = write("daily.csv", _daily([*RUSSIAN, "un cafй"]), "cp1251")
