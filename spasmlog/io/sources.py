@@ -18,6 +18,7 @@ import io
 import re
 import unicodedata
 import warnings
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -197,7 +198,11 @@ ENCODING_NAMES = {
 """The encodings CSV files are read in, by the name ``open()`` takes, with the name a person knows them by."""
 
 _SINGLE_BYTE = ("cp1252", "cp1251")  # what spreadsheets on Windows save as "CSV" in Western and Cyrillic locales
-_EVIDENCE_CHARS = 1 << 20
+_UNDEFINED = {"cp1252": (b"\x81", b"\x8d", b"\x8f", b"\x90", b"\x9d"), "cp1251": (b"\x98",)}
+"""The bytes each encoding has no character for."""
+_EVIDENCE_BYTES, _EVIDENCE_STEP = 1 << 24, 1 << 20
+# A stretch of letters (a word, in either reading) holding a byte beyond ASCII; it starts where a word starts.
+_HIGH_STRETCH = re.compile(rb"(?<![A-Za-z\x80-\xff])[A-Za-z]*+[\x80-\xff][A-Za-z\x80-\xff]*")
 _WORD = re.compile(r"[^\W\d_]+")
 _CYRILLIC = re.compile("[\u0400-\u04ff]")
 _LATIN = re.compile("[A-Za-z]")
@@ -231,18 +236,27 @@ def _single_byte_guess(raw: bytes, decodable: list[str]) -> _Guess:
     >>> _single_byte_guess("10 €".encode("cp1252"), ["cp1252", "cp1251"]).certain  # € or Ђ?
     False
     """
-    sample = raw[:_EVIDENCE_CHARS]
-    readings = {name: sample.decode(name, errors="replace") for name in _SINGLE_BYTE}
-    if len(set(readings.values())) == 1:  # the two readings are the same text: nothing to choose
+    # Only the stretches of letters holding a byte beyond ASCII tell the readings apart, each distinct one read
+    # once; a megabyte at a time (cut at a line's end), until one gives evidence.
+    readings: dict[str, dict[bytes, str]] = {name: {} for name in _SINGLE_BYTE}
+    cyrillic = latin = start = 0
+    while start < min(len(raw), _EVIDENCE_BYTES) and not (cyrillic or latin):
+        end = start + _EVIDENCE_STEP
+        end = raw.rfind(b"\n", start, end) + 1 or end if end < len(raw) else len(raw)
+        window = Counter(_HIGH_STRETCH.findall(raw, start, end))
+        start = end
+        for stretch in window:
+            for name in _SINGLE_BYTE:
+                readings[name].setdefault(stretch, stretch.decode(name, errors="replace"))
+            for word in _WORD.findall(readings["cp1251"][stretch]):
+                if not _CYRILLIC.search(word):
+                    continue
+                if _LATIN.search(word):
+                    latin += window[stretch]  # "cafй": Latin text read as Cyrillic
+                elif len(word) > 1 and (word.islower() or word.isupper() or word.istitle()):
+                    cyrillic += window[stretch]  # "Судорога"; not a lone letter ("à" read "а"), nor "ЃЌЏђќ"
+    if readings["cp1252"] == readings["cp1251"]:  # the two readings are the same text: nothing to choose
         return _Guess(decodable[0], True, "only characters both encodings write alike")
-    cyrillic = latin = 0
-    for word in _WORD.findall(readings["cp1251"]):
-        if not _CYRILLIC.search(word):
-            continue
-        if _LATIN.search(word):
-            latin += 1  # "cafй": Latin text read as Cyrillic
-        elif len(word) > 1 and (word.islower() or word.isupper() or word.istitle()):
-            cyrillic += 1  # "Судорога"; not a lone letter ("à" read as "а"), nor "ЃЌЏђќ" (bytes of no text)
     if "cp1251" not in decodable:
         cyrillic = 0
     if "cp1252" not in decodable:
@@ -258,7 +272,8 @@ def _single_byte_guess(raw: bytes, decodable: list[str]) -> _Guess:
     if against:
         other = "with accented Latin letters" if chosen == "cp1251" else "in Cyrillic letters"
         why += f", but {against} {other}"
-    odd = {c for c in _BETWEEN_LETTERS.findall(readings[chosen]) if not c.isalpha() and c not in _IN_WORDS}
+    between = (c for text in readings[chosen].values() for c in _BETWEEN_LETTERS.findall(text))
+    odd = {c for c in between if not c.isalpha() and c not in _IN_WORDS}
     if odd:
         why += f", and symbols inside words ({' '.join(sorted(odd)[:3])}) as another encoding gives"
     return _Guess(chosen, found > 0 and not against and not odd, why, found)
@@ -299,28 +314,24 @@ def _detect_encoding(path: Path, encoding: str | None = None) -> str:
             return encoding
         except UnicodeDecodeError:
             pass
-        decodable = []
-        for name in _SINGLE_BYTE:
-            stream.seek(0)
-            decoder = codecs.getincrementaldecoder(name)()
-            offset, failed_at = 0, None
-            while chunk := stream.read(1 << 22):
-                try:
-                    decoder.decode(chunk)
-                except UnicodeDecodeError as error:
-                    failed_at = offset + error.start
-                    break
-                offset += len(chunk)
-            if failed_at is None:
-                decodable.append(name)
+        stream.seek(0)
+        undefined = {name: -1 for name in _SINGLE_BYTE}  # where the first byte each encoding has no letter for is
+        offset = 0
+        while chunk := stream.read(1 << 22):
+            for name, at in undefined.items():
+                if at < 0:
+                    found = [i for byte in _UNDEFINED[name] if (i := chunk.find(byte)) >= 0]
+                    undefined[name] = offset + min(found) if found else -1
+            offset += len(chunk)
+        decodable = [name for name in _SINGLE_BYTE if undefined[name] < 0]
         if not decodable:
             raise EncodingError(
-                f"{path} is neither UTF-8, Windows-1252 nor Windows-1251 text (byte {failed_at} cannot be read). "
-                "Open it in your spreadsheet and save it as 'CSV UTF-8'.",
+                f"{path} is neither UTF-8, Windows-1252 nor Windows-1251 text (byte {max(undefined.values())} cannot "
+                "be read). Open it in your spreadsheet and save it as 'CSV UTF-8'.",
                 file=str(path),
             )
         stream.seek(0)
-        guess = _single_byte_guess(stream.read(_EVIDENCE_CHARS), decodable)
+        guess = _single_byte_guess(stream.read(_EVIDENCE_BYTES), decodable)
         if "cp1252" not in decodable and not guess.words:  # only Windows-1251 reads it, and nothing in it is Cyrillic
             raise EncodingError(
                 f"{path} is neither UTF-8 nor Windows-1252 text, and nothing in it reads as Cyrillic text "
@@ -545,10 +556,23 @@ def _breaks(cells: pd.Series) -> np.ndarray:
     return cells.where(found, "").str.count(_LINE_BREAK.pattern).to_numpy(dtype=np.int64)
 
 
-def _has_quotes(path: Path) -> bool:
-    """Whether the file holds a double quote anywhere: without one, no cell can hold a line break."""
+def _cells_hold_line_breaks(path: Path, rows: int, skip: int, encoding: str) -> bool:
+    """Whether some cell (or header) of a CSV file of ``rows`` rows below its header holds a line break: the file
+    has more line breaks than its rows and the lines before the header use. Counted on the bytes, for the
+    encodings that write a line break as one byte of its own; ``True`` (count cell by cell) for the others."""
+    if encoding not in ("utf-8", "utf-8-sig", *_SINGLE_BYTE):
+        return True
+    breaks = 0
+    last = b""
     with path.open("rb") as stream:
-        return any(b'"' in chunk for chunk in iter(lambda: stream.read(1 << 24), b""))
+        previous = b""
+        while chunk := stream.read(1 << 24):
+            breaks += chunk.count(b"\n") + chunk.count(b"\r") - chunk.count(b"\r\n")
+            if previous == b"\r" and chunk[:1] == b"\n":
+                breaks -= 1  # a \r\n split between two chunks
+            previous = last = chunk[-1:]
+    ended = last in (b"\n", b"\r")
+    return breaks != skip + 1 + rows - (0 if ended else 1)
 
 
 def _row_lines(frame: pd.DataFrame, skip: int) -> np.ndarray:
@@ -631,15 +655,15 @@ def load_csv(path: Path, *, encoding: str | None = None) -> tuple[pd.DataFrame, 
     if path.stat().st_size >= FAST_CSV_BYTES:
         fast = _read_csv_fast(path, delimiter, skip, encoding)
         if fast is not None:
-            return fast, _lines_of(path, fast, skip), decimal_comma, skip
+            return fast, _lines_of(path, fast, skip, encoding), decimal_comma, skip
     frame = read_cells(path, delimiter=delimiter, skip=skip, encoding=encoding)  # empty cells already ""
-    return frame, _lines_of(path, frame, skip), decimal_comma, skip
+    return frame, _lines_of(path, frame, skip, encoding), decimal_comma, skip
 
 
-def _lines_of(path: Path, frame: pd.DataFrame, skip: int) -> np.ndarray:
-    if _has_quotes(path):
+def _lines_of(path: Path, frame: pd.DataFrame, skip: int, encoding: str) -> np.ndarray:
+    if _cells_hold_line_breaks(path, len(frame), skip, encoding):
         return _row_lines(frame, skip)
-    return np.arange(len(frame), dtype=np.int64) + skip + 2  # one line a row: no cell holds a line break
+    return np.arange(len(frame), dtype=np.int64) + skip + 2  # one line a row
 
 
 # --- workbooks --------------------------------------------------------------------------------

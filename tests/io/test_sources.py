@@ -84,6 +84,14 @@ def test_an_uncertain_guess_is_a_warning_naming_the_encoding_and_the_way_out(wri
     assert _read_without_guessing(path, encoding="cp1251")["notes"].tolist() == ["Taxi 12 \u0402"]
 
 
+@pytest.mark.parametrize(("notes", "encoding"), [(RUSSIAN, "cp1251"), (WESTERN, "cp1252")])
+def test_the_words_that_tell_may_come_late_in_a_big_file(write: Write, notes: list[str], encoding: str) -> None:
+    plain = [f"2020-01-01,{n},plain note" for n in range(60_000)]  # about 1.5 MB of ASCII first
+    rows = ["date,water_ml,notes", *plain, *(f'2026-01-{d:02d},1,"{note}"' for d, note in enumerate(notes, 1))]
+    frame = _read_without_guessing(write("daily.csv", "\n".join(rows) + "\n", encoding))
+    assert frame["notes"].tolist()[-len(notes) :] == notes
+
+
 def test_a_folder_read_in_the_encoding_given(write: Write) -> None:
     path = write("me/daily.csv", "date,notes\n2026-01-01,Taxi 12 \u20ac\n", "cp1252")
     with warnings.catch_warnings():
@@ -156,6 +164,17 @@ def test_lines_count_the_sep_line_a_bom_and_blank_lines(write: Write) -> None:
     assert skip == 2 and not decimal_comma
     assert found.tolist() == [4, 6, 7]
     assert spasmlog.read_log(path, errors="quarantine").problems["line"].tolist() == [7]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [('date,notes\n2026-01-01,"a\nb"', [2]), ("date,notes\n2026-01-01,a\n2026-01-02,b", [2, 3]),
+     ('date,notes\n2026-01-01,"a\r\nb"\r\n\r\n\r\n', [2, 4, 5]), ("date,notes\r2026-01-01,a\r\r", [2, 3]),
+     ('date,notes\n"2026-01-01",a\n2026-01-02,"b"\n', [2, 3])],
+)  # fmt: skip
+def test_lines_at_the_end_of_a_file(write: Write, text: str, expected: list[int]) -> None:
+    """With and without a line break after the last row, with blank lines after it, with quotes but no break."""
+    assert load_csv(write("daily.csv", text))[1].tolist() == expected
 
 
 def test_a_header_written_on_two_lines(write: Write) -> None:
