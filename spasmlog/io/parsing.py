@@ -604,8 +604,10 @@ def parse_dates(
     ``2026-01-27`` and ``2026-01-27 23:40`` are read directly, and so are year-first dates without leading
     zeros (``2011-4-18``, ``2011-04-8 7:05``, as old app exports and hand-written files have them): with the
     year first, the order is always year-month-day. A day that does not exist (``2011-4-31``,
-    ``2011-13-1``) is ``not_a_date``, never moved to a neighbouring day. ``27/01/2026`` and ``1/27/2026`` are read
-    day-first or month-first as the column shows: a first number above 12 means day-first, a second
+    ``2011-13-1``) is ``not_a_date``, never moved to a neighbouring day. Spaces around a date and characters no
+    one sees (a byte-order mark left inside a file, zero-width spaces) are ignored. ``27/01/2026`` and
+    ``1/27/2026`` are read day-first or month-first as the column shows: a first number above 12 means
+    day-first, a second
     number above 12 means month-first, and dates written with dots (``01.03.2026``) are day-first.
     Where the column does not show it and ``dayfirst`` is not given, dates like ``03/04/2026`` are
     reported as ``ambiguous_date``. Month names (``27 Jan 2026``) are read
