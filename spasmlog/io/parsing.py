@@ -563,6 +563,36 @@ def _month_named(value: str) -> pd.Timestamp | None:
         return None
 
 
+_INVISIBLE = re.compile("[\ufeff\u200b\u200c\u200d\u2060]")
+"""Characters no one sees in a cell: a byte-order mark left mid-file (two files joined), zero-width spaces."""
+_UNPADDED_ISO = re.compile(r"^(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})(?=$|[T ])")
+
+
+def _pad_iso(text: pd.Series) -> pd.Series:
+    """Year-first dates with a one-digit month or day (``2011-4-18``) written ``2011-04-18``; the rest as is.
+
+    Year first, such a date is never ambiguous: it is year-month-day, as ISO 8601 orders it.
+
+    Examples
+    --------
+    >>> _pad_iso(pd.Series(["2011-4-8", "2011-12-1 7:05", "2011-04-18", "4/18/2011", "2011-4-31"])).tolist()
+    ['2011-04-08', '2011-12-01 7:05', '2011-04-18', '4/18/2011', '2011-04-31']
+    """
+    return text.str.replace(
+        _UNPADDED_ISO, lambda m: f"{m['year']}-{int(m['month']):02d}-{int(m['day']):02d}", regex=True
+    )
+
+
+def _iso_dates(text: pd.Series) -> pd.Series:
+    """ISO 8601 dates and date-times (``2026-01-27``, ``2026-01-27T23:40``) as local times; ``NaT`` elsewhere."""
+    # ISO 8601 also reads "2026" or "-1" as dates: take only cells that spell out year-month-day.
+    full = (text.str.len() >= 10) & (text.str.slice(4, 5) == "-")
+    values = pd.to_datetime(text.where(full), format="ISO8601", errors="coerce")
+    if getattr(values.dt, "tz", None) is not None:
+        values = values.dt.tz_localize(None)
+    return values.astype("datetime64[us]")
+
+
 def parse_dates(
     cells: pd.Series,
     *,
@@ -571,8 +601,13 @@ def parse_dates(
 ) -> Parsed:
     """Dates (``kind="date"``) or local date-times (``kind="datetime"``) as people and Excel write them.
 
-    ``2026-01-27`` and ``2026-01-27 23:40`` are read directly. ``27/01/2026`` and ``1/27/2026`` are read
-    day-first or month-first as the column shows: a first number above 12 means day-first, a second
+    ``2026-01-27`` and ``2026-01-27 23:40`` are read directly, and so are year-first dates without leading
+    zeros (``2011-4-18``, ``2011-04-8 7:05``, as old app exports and hand-written files have them): with the
+    year first, the order is always year-month-day. A day that does not exist (``2011-4-31``,
+    ``2011-13-1``) is ``not_a_date``, never moved to a neighbouring day. Spaces around a date and characters no
+    one sees (a byte-order mark left inside a file, zero-width spaces) are ignored. ``27/01/2026`` and
+    ``1/27/2026`` are read day-first or month-first as the column shows: a first number above 12 means
+    day-first, a second
     number above 12 means month-first, and dates written with dots (``01.03.2026``) are day-first.
     Where the column does not show it and ``dayfirst`` is not given, dates like ``03/04/2026`` are
     reported as ``ambiguous_date``. Month names (``27 Jan 2026``) are read
@@ -588,6 +623,9 @@ def parse_dates(
     ['ambiguous_date']
     >>> parse_dates(pd.Series(["03/04/2026"]), dayfirst=True).values.dt.strftime("%F").tolist()
     ['2026-04-03']
+    >>> parsed = parse_dates(pd.Series(["2011-4-18", "2011-04-8", "2011-4-31"]))
+    >>> parsed.values.dt.strftime("%F").tolist()[:2], parsed.errors.to_dict()
+    (['2011-04-18', '2011-04-08'], {2: 'not_a_date'})
     """
     bad_rule = "not_a_date" if kind == "date" else "not_a_datetime"
     if pd.api.types.is_datetime64_any_dtype(cells):
@@ -603,14 +641,15 @@ def parse_dates(
         return parsed
     missing = is_missing(cells)
     text = cells.astype("str").str.strip().where(~missing)
-    # ISO 8601 also reads "2026" or "-1" as dates: take only cells that spell out year-month-day.
-    full = (text.str.len() >= 10) & (text.str.slice(4, 5) == "-")
-    values = pd.to_datetime(text.where(full), format="ISO8601", errors="coerce")
-    if getattr(values.dt, "tz", None) is not None:
-        values = values.dt.tz_localize(None)
-    values = values.astype("datetime64[us]")
+    values = _iso_dates(text)
     parsed = Parsed(values)
     left = ~missing & values.isna()
+    if left.any():
+        # Only the cells the fast path could not read: invisible characters and unpadded ISO dates.
+        text = text.copy()
+        text[left] = _pad_iso(text[left].str.replace(_INVISIBLE, "", regex=True).str.strip())
+        values[left] = _iso_dates(text[left])
+        left = ~missing & values.isna()
     if left.any():
         _parse_slash_dates(text[left], values, parsed, kind=kind, dayfirst=dayfirst)
         left = ~missing & values.isna() & ~cells.index.isin(parsed.errors.index)

@@ -1,7 +1,11 @@
-"""Finding a log's tables on disk and loading each as cells, with the row numbers a person sees.
+"""Finding a log's tables on disk and loading each as cells, with the line or row a person sees.
 
 Loading keeps every cell as written (text) for CSV and XLSX, so that nothing is converted before the
 parsers can report what they could not read; Parquet and JSON Lines keep their own types.
+
+Where a row is: in a workbook sheet, its row number; in a CSV file, the line of the file on which the row
+starts, as a text editor numbers lines (see :func:`load_csv`): the two agree unless a cell above holds line
+breaks; in Parquet and JSON Lines, the row's position from 1.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import io
 import re
 import unicodedata
 import warnings
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +27,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
+from spasmlog import _checks
 from spasmlog.errors import (
     ConflictingTablesError,
     EncodingError,
@@ -30,13 +36,16 @@ from spasmlog.errors import (
     UnrecognisedTableError,
 )
 from spasmlog.io.cells import unneutralise_frame
+from spasmlog.io.parsing import _pad_iso
 from spasmlog.logformat.schemas import TABLES, field_specs
 from spasmlog.logformat.units import date_time_part, resolve_header
 from spasmlog.logformat.vocabulary import fold
 
 __all__ = [
+    "ENCODING_NAMES",
     "PROVENANCE_FILE",
     "SKIPPED_KINDS",
+    "EncodingGuessWarning",
     "RawTable",
     "Skipped",
     "csv_dialect",
@@ -100,7 +109,9 @@ _STEM_WORDS: list[tuple[str, str]] = [
 class RawTable:
     """One table as loaded from one file or workbook sheet, before parsing.
 
-    ``lines`` holds, for each row of ``frame``, the row number the person sees (header = row 1).
+    ``lines`` holds, for each row of ``frame``, where the person finds it: the row number of a workbook
+    sheet, the line a CSV row starts on (a text editor's line; see :func:`load_csv`), the position from 1 in
+    Parquet and JSON Lines.
     """
 
     table: str
@@ -167,7 +178,120 @@ def detect_table(name: str, columns: list[str]) -> str | None:
 # --- text files --------------------------------------------------------------------------------
 
 
-def _detect_encoding(path: Path) -> str:
+class EncodingGuessWarning(UserWarning):
+    """A text file is not UTF-8 and which older encoding it is in could not be told for sure: the warning names
+    the encoding the file was read in and how to read it otherwise. ``file`` and ``encoding`` are attributes."""
+
+    def __init__(self, message: str, *, file: str, encoding: str) -> None:
+        super().__init__(message)
+        self.file = file
+        self.encoding = encoding
+
+
+ENCODING_NAMES = {
+    "utf-8": "UTF-8",
+    "utf-8-sig": "UTF-8 with BOM",
+    "utf-16": "UTF-16",
+    "cp1252": "Windows-1252 (Western European)",
+    "cp1251": "Windows-1251 (Cyrillic)",
+}
+"""The encodings CSV files are read in, by the name ``open()`` takes, with the name a person knows them by."""
+
+_SINGLE_BYTE = ("cp1252", "cp1251")  # what spreadsheets on Windows save as "CSV" in Western and Cyrillic locales
+_UNDEFINED = {"cp1252": (b"\x81", b"\x8d", b"\x8f", b"\x90", b"\x9d"), "cp1251": (b"\x98",)}
+"""The bytes each encoding has no character for."""
+_EVIDENCE_BYTES, _EVIDENCE_STEP = 1 << 24, 1 << 20
+# A stretch of letters (a word, in either reading) holding a byte beyond ASCII; it starts where a word starts.
+_HIGH_STRETCH = re.compile(rb"(?<![A-Za-z\x80-\xff])[A-Za-z]*+[\x80-\xff][A-Za-z\x80-\xff]*")
+_WORD = re.compile(r"[^\W\d_]+")
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
+_LATIN = re.compile("[A-Za-z]")
+# In a word, a character beyond ASCII that is no letter (``g³ówny``, ``s¹d``): text of a third encoding read
+# in this one. Apostrophes, dashes and the middle dot are at home inside words.
+_BETWEEN_LETTERS = re.compile(r"(?<=[^\W\d_])[^\x00-\x7f](?=[^\W\d_])")
+_IN_WORDS = frozenset("’‘´·‐–—\u00ad")
+
+
+class _Guess(NamedTuple):
+    encoding: str
+    certain: bool
+    why: str
+    words: int = 0  # words that speak for the encoding chosen
+
+
+def _single_byte_guess(raw: bytes, decodable: list[str]) -> _Guess:
+    r"""Windows-1252 or Windows-1251 for bytes that are not UTF-8, from the words each reading gives.
+
+    Read as Windows-1251, Western text gives words mixing Latin and Cyrillic letters (``cafй``, ``FuЯ``,
+    ``Oщ``); Cyrillic text gives words of Cyrillic letters only (``Судорога``). The reading with evidence
+    for it and none against is certain; evidence both ways, none at all where the two readings differ, or
+    symbols inside the chosen reading's words (``g³ówny``: a third encoding) make the guess uncertain.
+
+    Examples
+    --------
+    >>> _single_byte_guess("Судорога ночью, икра".encode("cp1251"), ["cp1252", "cp1251"])
+    _Guess(encoding='cp1251', certain=True, why='3 words in Cyrillic letters', words=3)
+    >>> _single_byte_guess("Crampe au mollet après le café".encode("cp1252"), ["cp1252", "cp1251"])
+    _Guess(encoding='cp1252', certain=True, why='2 words with accented Latin letters', words=2)
+    >>> _single_byte_guess("10 €".encode("cp1252"), ["cp1252", "cp1251"]).certain  # € or Ђ?
+    False
+    """
+    # Only the stretches of letters holding a byte beyond ASCII tell the readings apart, each distinct one read
+    # once; a megabyte at a time (cut at a line's end), until one gives evidence.
+    readings: dict[str, dict[bytes, str]] = {name: {} for name in _SINGLE_BYTE}
+    cyrillic = latin = start = 0
+    while start < min(len(raw), _EVIDENCE_BYTES) and not (cyrillic or latin):
+        end = start + _EVIDENCE_STEP
+        end = raw.rfind(b"\n", start, end) + 1 or end if end < len(raw) else len(raw)
+        window = Counter(_HIGH_STRETCH.findall(raw, start, end))
+        start = end
+        for stretch in window:
+            for name in _SINGLE_BYTE:
+                readings[name].setdefault(stretch, stretch.decode(name, errors="replace"))
+            for word in _WORD.findall(readings["cp1251"][stretch]):
+                if not _CYRILLIC.search(word):
+                    continue
+                if _LATIN.search(word):
+                    latin += window[stretch]  # "cafй": Latin text read as Cyrillic
+                elif len(word) > 1 and (word.islower() or word.isupper() or word.istitle()):
+                    cyrillic += window[stretch]  # "Судорога"; not a lone letter ("à" read "а"), nor "ЃЌЏђќ"
+    if readings["cp1252"] == readings["cp1251"]:  # the two readings are the same text: nothing to choose
+        return _Guess(decodable[0], True, "only characters both encodings write alike")
+    if "cp1251" not in decodable:
+        cyrillic = 0
+    if "cp1252" not in decodable:
+        latin = 0
+    chosen = "cp1251" if cyrillic > latin else "cp1252"
+    if chosen not in decodable:
+        chosen = decodable[0]
+    if chosen == "cp1251" and not cyrillic:
+        return _Guess(chosen, False, "no word in Cyrillic letters")
+    found, against = (cyrillic, latin) if chosen == "cp1251" else (latin, cyrillic)
+    kind = "in Cyrillic letters" if chosen == "cp1251" else "with accented Latin letters"
+    why = f"{found} word{'s' if found != 1 else ''} {kind}" if found else "no word shows which"
+    if against:
+        other = "with accented Latin letters" if chosen == "cp1251" else "in Cyrillic letters"
+        why += f", but {against} {other}"
+    between = (c for text in readings[chosen].values() for c in _BETWEEN_LETTERS.findall(text))
+    odd = {c for c in between if not c.isalpha() and c not in _IN_WORDS}
+    if odd:
+        why += f", and symbols inside words ({' '.join(sorted(odd)[:3])}) as another encoding gives"
+    return _Guess(chosen, found > 0 and not against and not odd, why, found)
+
+
+def _detect_encoding(path: Path, encoding: str | None = None) -> str:
+    """The encoding to read a text file in; an :class:`EncodingGuessWarning` when an older one is a guess.
+
+    UTF-8 (with or without BOM) and UTF-16 with BOM are certain. Other files are read as Windows-1252 or
+    Windows-1251, whichever their words show (:func:`_single_byte_guess`). ``encoding`` (a name ``open()``
+    takes) overrides the detection.
+    """
+    if encoding is not None:
+        try:
+            codecs.lookup(encoding)
+        except (LookupError, TypeError):
+            _checks.fail("load_csv", "encoding", encoding, "an encoding Python knows, such as 'cp1252' or 'cp1251'")
+        return encoding
     with path.open("rb") as stream:
         head = stream.read(4)
         if head.startswith(codecs.BOM_UTF8):
@@ -191,17 +315,42 @@ def _detect_encoding(path: Path) -> str:
         except UnicodeDecodeError:
             pass
         stream.seek(0)
-        decoder = codecs.getincrementaldecoder("cp1252")()
-        try:
-            while chunk := stream.read(1 << 22):
-                decoder.decode(chunk)
-            return "cp1252"
-        except UnicodeDecodeError as error:
+        undefined = {name: -1 for name in _SINGLE_BYTE}  # where the first byte each encoding has no letter for is
+        offset = 0
+        while chunk := stream.read(1 << 22):
+            for name, at in undefined.items():
+                if at < 0:
+                    found = [i for byte in _UNDEFINED[name] if (i := chunk.find(byte)) >= 0]
+                    undefined[name] = offset + min(found) if found else -1
+            offset += len(chunk)
+        decodable = [name for name in _SINGLE_BYTE if undefined[name] < 0]
+        if not decodable:
             raise EncodingError(
-                f"{path} is neither UTF-8 nor Windows-1252 text (byte {error.start} cannot be read). "
-                "Open it in your spreadsheet and save it as 'CSV UTF-8'.",
+                f"{path} is neither UTF-8, Windows-1252 nor Windows-1251 text (byte {max(undefined.values())} cannot "
+                "be read). Open it in your spreadsheet and save it as 'CSV UTF-8'.",
                 file=str(path),
-            ) from error
+            )
+        stream.seek(0)
+        guess = _single_byte_guess(stream.read(_EVIDENCE_BYTES), decodable)
+        if "cp1252" not in decodable and not guess.words:  # only Windows-1251 reads it, and nothing in it is Cyrillic
+            raise EncodingError(
+                f"{path} is neither UTF-8 nor Windows-1252 text, and nothing in it reads as Cyrillic text "
+                "(Windows-1251). Open it in your spreadsheet and save it as 'CSV UTF-8'.",
+                file=str(path),
+            )
+    if not guess.certain:
+        others = [name for name in _SINGLE_BYTE if name != guess.encoding]
+        warnings.warn(
+            EncodingGuessWarning(
+                f"{path} is not UTF-8 text; it was read as {ENCODING_NAMES[guess.encoding]}, a guess "
+                f"({guess.why}). If its letters look wrong, save it from your spreadsheet or text editor as "
+                f"'CSV UTF-8', or load it with encoding='{others[0]}' (or another encoding Python knows).",
+                file=str(path),
+                encoding=guess.encoding,
+            ),
+            stacklevel=3,
+        )
+    return guess.encoding
 
 
 def sniff(lines: list[str]) -> tuple[str, int, bool]:
@@ -232,6 +381,8 @@ def sniff(lines: list[str]) -> tuple[str, int, bool]:
     if start < len(lines) and lines[start].strip().lower().startswith("sep="):  # Excel's hint line
         delimiter = lines[start].strip()[4:5] or ","
         start += 1
+        while start < len(lines) and not lines[start].strip():
+            start += 1
     if delimiter is None:
         delimiter = _delimiter("".join(lines[start : start + 50]))
     decimal_comma = False
@@ -301,8 +452,10 @@ def _read_csv_fast(path: Path, delimiter: str, skip: int, encoding: str) -> pd.D
         return None
 
 
-def csv_dialect(path: Path) -> tuple[str, str, bool, str, int]:
+def csv_dialect(path: Path, *, encoding: str | None = None) -> tuple[str, str, bool, str, int]:
     r"""How a CSV file is written: encoding, delimiter, decimal comma, line ending, lines before the header.
+
+    The encoding is detected as :func:`load_csv` does, unless ``encoding`` is given.
 
     Examples
     --------
@@ -312,7 +465,7 @@ def csv_dialect(path: Path) -> tuple[str, str, bool, str, int]:
     >>> csv_dialect(path)
     ('utf-8-sig', ';', True, '\r\n', 0)
     """
-    encoding = _detect_encoding(path)
+    encoding = _detect_encoding(path, encoding)
     with path.open(encoding=encoding, newline="") as stream:
         head = [line for _, line in zip(range(200), stream, strict=False)]
     delimiter, skip, decimal_comma = sniff(head)
@@ -335,7 +488,8 @@ def read_cells(path: Path, *, delimiter: str, skip: int, encoding: str) -> pd.Da
     """Every cell of a CSV file as text, blank rows included (``""`` for an empty cell).
 
     Raises :class:`~spasmlog.errors.LogReadError` when a row has more cells than the header (pandas
-    would otherwise drop or shift them).
+    would otherwise drop or shift them) or a quote is never closed; the error's ``line`` is the line of
+    the file on which that row starts.
     """
     try:
         with warnings.catch_warnings():
@@ -354,35 +508,145 @@ def read_cells(path: Path, *, delimiter: str, skip: int, encoding: str) -> pd.Da
                 engine="c",
             )
     except (pd.errors.ParserError, pd.errors.ParserWarning, ValueError) as error:
-        raise LogReadError(
-            f"{path} could not be read as a table: {error}. Check that every row has as many cells as the header.",
-            file=str(path),
-        ) from error
+        raise _unreadable_row(path, delimiter=delimiter, skip=skip, encoding=encoding, error=error) from error
     return frame.fillna("")
 
 
-def load_csv(path: Path) -> tuple[pd.DataFrame, np.ndarray, bool, int]:
-    """A CSV file as text cells, the way the log reader loads it: encoding, delimiter and decimal comma
+def _unreadable_row(path: Path, *, delimiter: str, skip: int, encoding: str, error: Exception) -> LogReadError:
+    """The error for a file pandas could not split into rows, naming the line where the faulty row starts."""
+    with path.open(encoding=encoding, newline="") as stream:
+        for _ in range(skip):
+            stream.readline()
+        reader = csv.reader(stream, delimiter=delimiter, strict=True)
+        width, start = None, skip + 1
+        try:
+            for row in reader:
+                if width is None:
+                    width = len(row)
+                elif len(row) > width:
+                    return LogReadError(
+                        f"{path}, line {start}: this row has {len(row)} cells where the header has {width} (a "
+                        f"{delimiter!r} inside a cell that is not in quotes?). Put that cell in double quotes, or "
+                        "check that every row has as many cells as the header.",
+                        file=str(path),
+                        line=start,
+                    )
+                start = skip + reader.line_num + 1
+        except csv.Error:
+            return LogReadError(
+                f'{path}, line {start}: a quote (") opened in this row is never closed, so the rest of the '
+                'file would be one cell. Close the quote, or write a quote inside a cell as two ("").',
+                file=str(path),
+                line=start,
+            )
+    return LogReadError(
+        f"{path} could not be read as a table: {error}. Check that every row has as many cells as the header.",
+        file=str(path),
+    )
+
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def _breaks(cells: pd.Series) -> np.ndarray:
+    r"""How many line breaks each text cell holds (``\r\n`` is one, as a text editor counts)."""
+    found = cells.str.contains("\n", regex=False) | cells.str.contains("\r", regex=False)
+    if not found.any():
+        return np.zeros(len(cells), dtype=np.int64)
+    return cells.where(found, "").str.count(_LINE_BREAK.pattern).to_numpy(dtype=np.int64)
+
+
+def _cells_hold_line_breaks(path: Path, rows: int, skip: int, encoding: str) -> bool:
+    """Whether some cell (or header) of a CSV file of ``rows`` rows below its header holds a line break: the file
+    has more line breaks than its rows and the lines before the header use. Counted on the bytes, for the
+    encodings that write a line break as one byte of its own; ``True`` (count cell by cell) for the others."""
+    if encoding not in ("utf-8", "utf-8-sig", *_SINGLE_BYTE):
+        return True
+    breaks = 0
+    last = b""
+    with path.open("rb") as stream:
+        previous = b""
+        while chunk := stream.read(1 << 24):
+            breaks += chunk.count(b"\n") + chunk.count(b"\r") - chunk.count(b"\r\n")
+            if previous == b"\r" and chunk[:1] == b"\n":
+                breaks -= 1  # a \r\n split between two chunks
+            previous = last = chunk[-1:]
+    ended = last in (b"\n", b"\r")
+    return breaks != skip + 1 + rows - (0 if ended else 1)
+
+
+def _row_lines(frame: pd.DataFrame, skip: int) -> np.ndarray:
+    r"""The line of the file on which each row of ``frame`` starts, as a text editor numbers lines: the
+    header is line ``skip + 1``, and a cell holding line breaks moves every row below it down.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"date": ["2026-01-01", "2026-01-02", "2026-01-03"], "notes": ["a\r\nb\nc", "", "d"]})
+    >>> _row_lines(frame, 0).tolist()
+    [2, 5, 6]
+    """
+    header = sum(len(_LINE_BREAK.findall(str(name))) for name in frame.columns)
+    lines = np.arange(len(frame), dtype=np.int64) + skip + 2 + header
+    breaks = np.zeros(len(frame), dtype=np.int64)
+    for index in range(frame.shape[1]):
+        column = frame.iloc[:, index]
+        if pd.api.types.is_string_dtype(column) or column.dtype == object:
+            breaks += _breaks(column.astype("str"))
+    if breaks.any():
+        lines[1:] += np.cumsum(breaks)[:-1]
+    return lines
+
+
+def load_csv(path: Path, *, encoding: str | None = None) -> tuple[pd.DataFrame, np.ndarray, bool, int]:
+    r"""A CSV file as text cells, the way the log reader loads it: encoding, delimiter and decimal comma
     detected, Excel's ``sep=`` line and blank lines before the header skipped, every cell kept as written.
 
     Parameters
     ----------
     path : Path
         The file.
+    encoding : str, optional
+        The file's encoding (a name ``open()`` takes: ``"cp1251"``, ``"cp1252"``, ``"utf-16"``), when its
+        detection should be overridden.
 
     Returns
     -------
     tuple of (DataFrame, ndarray, bool, int)
-        ``(frame, lines, decimal_comma, skip)``: the cells (``""`` for an empty cell), the line of each row
-        as a spreadsheet shows it (header = ``skip + 1``), whether numbers use a decimal comma, and the
-        number of lines before the header.
+        ``(frame, lines, decimal_comma, skip)``: the cells (``""`` for an empty cell), the line on which each
+        row starts, whether numbers use a decimal comma, and the number of lines before the header.
 
     Raises
     ------
     spasmlog.errors.LogReadError
-        The file is empty or its text cannot be read (:class:`~spasmlog.errors.EncodingError`).
+        The file is empty, a row has more cells than the header or a quote is never closed (``line`` says
+        where that row starts), or its text cannot be read (:class:`~spasmlog.errors.EncodingError`).
+    spasmlog.errors.ParameterError
+        ``encoding`` is no encoding Python knows.
+
+    Notes
+    -----
+    **Lines.** A row's line is the line of the file on which it starts, as a text editor numbers them: the
+    header is line ``skip + 1`` (Excel's ``sep=`` line and blank lines above it count), a blank line is a line,
+    and a cell holding line breaks (a note written on several lines, in quotes) makes its row span several
+    lines. Without such cells this is also the row number a spreadsheet shows (Excel alone hides a ``sep=``
+    line); below one, a spreadsheet shows the row that many lines higher, as one row per row of the file.
+
+    **Encoding.** UTF-8 (with or without BOM) and UTF-16 with BOM are read as such. A file that is not UTF-8
+    is read as Windows-1252 (Western European) or Windows-1251 (Cyrillic), whichever its words show: read as
+    Windows-1251, Western text gives words mixing Latin and Cyrillic letters (``cafй``), Cyrillic text words
+    of Cyrillic letters only. Where the words do not settle it, an :class:`EncodingGuessWarning` names the
+    encoding chosen and how to choose another (``encoding=``, or saving the file as UTF-8).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> path = Path(tempfile.mkdtemp()) / "daily.csv"
+    >>> _ = path.write_bytes('date,notes\n2026-01-01,"calf\nat night"\n2026-01-02,Судорога\n'.encode("cp1251"))
+    >>> frame, lines, decimal_comma, skip = load_csv(path)
+    >>> frame["notes"].tolist(), lines.tolist()
+    (['calf\nat night', 'Судорога'], [2, 4])
     """
-    encoding = _detect_encoding(path)
+    encoding = _detect_encoding(path, encoding)
     with path.open(encoding=encoding, newline="") as stream:
         head = [line for _, line in zip(range(200), stream, strict=False)]
     if not any(line.strip() for line in head):
@@ -391,10 +655,15 @@ def load_csv(path: Path) -> tuple[pd.DataFrame, np.ndarray, bool, int]:
     if path.stat().st_size >= FAST_CSV_BYTES:
         fast = _read_csv_fast(path, delimiter, skip, encoding)
         if fast is not None:
-            return fast, np.arange(len(fast)) + skip + 2, decimal_comma, skip
+            return fast, _lines_of(path, fast, skip, encoding), decimal_comma, skip
     frame = read_cells(path, delimiter=delimiter, skip=skip, encoding=encoding)  # empty cells already ""
-    lines = np.arange(len(frame)) + skip + 2
-    return frame, lines, decimal_comma, skip
+    return frame, _lines_of(path, frame, skip, encoding), decimal_comma, skip
+
+
+def _lines_of(path: Path, frame: pd.DataFrame, skip: int, encoding: str) -> np.ndarray:
+    if _cells_hold_line_breaks(path, len(frame), skip, encoding):
+        return _row_lines(frame, skip)
+    return np.arange(len(frame), dtype=np.int64) + skip + 2  # one line a row
 
 
 # --- workbooks --------------------------------------------------------------------------------
@@ -484,8 +753,12 @@ def drop_blank_rows(frame: pd.DataFrame, lines: np.ndarray) -> tuple[pd.DataFram
     return frame[~blank].reset_index(drop=True), lines[~blank], int(blank.sum())
 
 
-def load_file(path: Path, *, table: str | None = None, person_id: str | None = None) -> list[RawTable]:
+def load_file(
+    path: Path, *, table: str | None = None, person_id: str | None = None, encoding: str | None = None
+) -> list[RawTable]:
     """Load one file (every recognised sheet of a workbook) as :class:`RawTable` objects.
+
+    ``encoding`` is the encoding of a CSV file, when its detection (see :func:`load_csv`) should be overridden.
 
     Raises :class:`~spasmlog.errors.UnrecognisedTableError` when ``table`` is not given and neither the
     file's name nor its headers say which table it is.
@@ -516,7 +789,7 @@ def load_file(path: Path, *, table: str | None = None, person_id: str | None = N
             raise LogReadError(f"{path} is not valid JSON Lines ({error}).", file=display) from error
         loaded.append((path.stem, display, frame, np.arange(len(frame)) + 1, False))
     elif suffix in {".csv", ".tsv", ".txt"}:
-        frame, lines, decimal_comma, _ = load_csv(path)
+        frame, lines, decimal_comma, _ = load_csv(path, encoding=encoding)
         loaded.append((path.stem, display, unneutralise_frame(frame), lines, decimal_comma))
     else:
         raise UnrecognisedTableError(
@@ -686,7 +959,7 @@ def _days(raws: list[RawTable]) -> set[str]:
                 except LogReadError:
                     continue
                 if match is not None and match.field in (field_name, "date"):
-                    cells = raw.frame[column].astype(str).str.strip().str.split(" ").str[0]
+                    cells = _pad_iso(raw.frame[column].astype(str).str.strip().str.split(" ").str[0])
                     days.update(cells[cells != ""])
                     break
         if days:
@@ -708,9 +981,10 @@ def _share_days(files: list[list[RawTable]]) -> bool:
 class _Finder:
     """Reads the folders under ``root`` and keeps, in ``notes``, what it does not read and why."""
 
-    def __init__(self, root: Path, notes: list[Skipped]) -> None:
+    def __init__(self, root: Path, notes: list[Skipped], encoding: str | None = None) -> None:
         self.root = root
         self.notes = notes
+        self.encoding = encoding
 
     def shown(self, path: Path) -> str:
         try:
@@ -748,7 +1022,7 @@ class _Finder:
     def load(self, file: Path, person: str) -> list[RawTable]:
         """The tables of one file in a folder; a file that is no table (or unreadable notes) is listed, not read."""
         try:
-            return load_file(file, person_id=person)
+            return load_file(file, person_id=person, encoding=self.encoding)
         except UnrecognisedTableError as error:
             reason = str(error).removeprefix(f"{file}: ")  # the path is said once, by whoever lists it
             self.notes.append(Skipped(str(file), reason, "not_a_table", person))
@@ -766,7 +1040,7 @@ class _Finder:
         loaded = {f: self.load(f, person) for f in files if f not in copies}
         for copy, original in copies.items():
             try:
-                tables: list[RawTable] | None = load_file(copy, person_id=person)
+                tables: list[RawTable] | None = load_file(copy, person_id=person, encoding=self.encoding)
             except LogReadError:
                 tables = None
             self.notes.append(self.copy_note(copy, original, tables, loaded.get(original, []), person))
@@ -821,7 +1095,7 @@ class _Finder:
                 )
 
 
-def discover(path: str | Path, *, skipped: list[Skipped] | None = None) -> list[RawTable]:
+def discover(path: str | Path, *, skipped: list[Skipped] | None = None, encoding: str | None = None) -> list[RawTable]:
     """Every table under ``path``: a file, a person's folder, or a caseload folder.
 
     Parameters
@@ -830,6 +1104,8 @@ def discover(path: str | Path, *, skipped: list[Skipped] | None = None) -> list[
         A table file or workbook, a person's folder, or a caseload folder.
     skipped : list, optional
         Receives a :class:`Skipped` for everything under ``path`` that was not read.
+    encoding : str, optional
+        The encoding of every CSV file read, instead of detecting each one's (see :func:`load_csv`).
 
     Returns
     -------
@@ -882,10 +1158,10 @@ def discover(path: str | Path, *, skipped: list[Skipped] | None = None) -> list[
         raise LogNotFoundError.missing(root)
     if root.is_file():
         person = root.stem if root.suffix.lower() in _WORKBOOKS else root.resolve().parent.name
-        return load_file(root, person_id=_nfc(person))
+        return load_file(root, person_id=_nfc(person), encoding=encoding)
     if not root.is_dir():
         raise LogNotFoundError(f"{root} is neither a folder nor a table file.", file=str(root))
-    finder = _Finder(root, notes)
+    finder = _Finder(root, notes, encoding)
     here = _nfc(root.resolve().name)
     loaded = finder.folder(root, here)
     persons = dict.fromkeys(loaded, here)

@@ -127,6 +127,48 @@ def test_impossible_dates(cell: str) -> None:
     assert _dates([cell, "2026-01-01"]).errors.to_dict() == {0: "not_a_date"}
 
 
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [("2011-4-18", "2011-04-18"), ("2011-04-8", "2011-04-08"), ("2011-4-8", "2011-04-08"),
+     ("2011-12-1", "2011-12-01"), ("  2011-4-18\t", "2011-04-18"), ("\ufeff2011-4-18", "2011-04-18"),
+     ("2011-4-18\u200b", "2011-04-18"), ("2012-2-29", "2012-02-29")],
+)  # fmt: skip
+def test_unpadded_year_first_dates(cell: str, expected: str) -> None:
+    parsed = _dates([cell])
+    assert parsed.errors.empty
+    assert f"{_one(parsed):%Y-%m-%d}" == expected
+
+
+@pytest.mark.parametrize("cell", ["2011-4-31", "2011-13-1", "2011-0-5", "2011-2-29", "2011-4-0", "2011-4-18-3"])
+def test_unpadded_dates_that_do_not_exist_are_reported(cell: str) -> None:
+    parsed = _dates(["2011-4-1", cell])
+    assert parsed.errors.to_dict() == {1: "not_a_date"}
+    assert pd.isna(parsed.values.iloc[1])  # never moved to a neighbouring day
+    assert f"{_one(parsed):%Y-%m-%d}" == "2011-04-01"
+
+
+def test_a_column_mixing_padded_and_unpadded_dates() -> None:
+    parsed = _dates(["2011-04-18", "2011-4-19", "2011-04-20", " 2011-4-21 ", "", "2011-04-9"])
+    assert parsed.errors.empty
+    days = [None if pd.isna(v) else f"{v:%Y-%m-%d}" for v in parsed.values]
+    assert days == ["2011-04-18", "2011-04-19", "2011-04-20", "2011-04-21", None, "2011-04-09"]
+
+
+def test_unpadded_iso_dates_do_not_settle_the_order_of_slashed_ones() -> None:
+    """Year first is never ambiguous; ``4/5/2011`` beside it still is, as the module's rules say."""
+    parsed = _dates(["2011-4-18", "4/5/2011", "5/5/2011"])
+    assert parsed.errors.to_dict() == {1: "ambiguous_date"}
+    assert f"{parsed.values.iloc[2]:%Y-%m-%d}" == "2011-05-05"
+    assert _dates(["2011-4-18", "4/5/2011"], dayfirst=True).values.iloc[1] == pd.Timestamp("2011-05-04")
+
+
+def test_unpadded_date_times() -> None:
+    parsed = _dates(["2011-4-18 7:05", "2011-12-1T23:40", "2011-4-31 10:00"], kind="datetime")
+    assert parsed.errors.to_dict() == {2: "not_a_datetime"}
+    assert [f"{v:%Y-%m-%d %H:%M}" for v in parsed.values.iloc[:2]] == ["2011-04-18 07:05", "2011-12-01 23:40"]
+    assert _dates(["2011-4-18 7:05"]).errors.tolist() == ["not_a_date"]  # a time of day in a date column
+
+
 def test_a_date_with_a_time_of_day_is_not_a_date() -> None:
     assert _dates(["2026-01-27 14:00"]).errors.tolist() == ["not_a_date"]
     assert _dates(["2026-01-27 00:00:00"]).errors.empty
