@@ -61,6 +61,7 @@ from spasmlog import _checks
 from spasmlog._version import __version__
 from spasmlog.errors import LogNotFoundError, SpasmlogError, WriteError
 from spasmlog.io.cells import unneutralise
+from spasmlog.io.sources import MANIFEST_FILE
 from spasmlog.io.write import atomic_path, atomic_write_text, deferred_interrupt, write_csv, write_log
 from spasmlog.log import Log
 from spasmlog.logformat.factors import FACTORS, PHYSICAL_SUFFIXES
@@ -94,7 +95,6 @@ plus a number of weeks drawn at random from 0 to this (two years)."""
 K_ANONYMITY = 5
 """A combination of sex, age band and country held by fewer people than this is warned about."""
 
-MANIFEST_FILE = "manifest.json"
 """The file in the bundle that says what was changed."""
 
 KEY_COLUMNS = ["kind", "original", "pseudonym", "shift_days", "study_day_one"]

@@ -43,6 +43,7 @@ from spasmlog.logformat.vocabulary import fold
 
 __all__ = [
     "ENCODING_NAMES",
+    "MANIFEST_FILE",
     "PROVENANCE_FILE",
     "SKIPPED_KINDS",
     "EncodingGuessWarning",
@@ -60,6 +61,8 @@ __all__ = [
 ]
 
 PROVENANCE_FILE = "provenance.csv"
+#: The manifest of a shared bundle (``spasmlog share``): spasmlog's own file, not a table of the log.
+MANIFEST_FILE = "manifest.json"
 """Beside ``daily.csv``: where each imported value came from (written by ``spasmlog import``)."""
 
 TABLE_SUFFIXES = {".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".parquet", ".jsonl", ".ndjson"}
@@ -995,7 +998,7 @@ class _Finder:
     def strays(self, folder: Path, person: str) -> None:
         """List the visible files of ``folder`` that are not tables (a PDF, a Word file) and lock files."""
         for path in sorted(folder.iterdir()):
-            if not path.is_file() or path.name == PROVENANCE_FILE:
+            if not path.is_file() or path.name in (PROVENANCE_FILE, MANIFEST_FILE):
                 continue
             if _is_lock_file(path.name):
                 target = path.name.removeprefix(".").removeprefix("~lock.").removeprefix("~$").rstrip("#")
