@@ -226,7 +226,7 @@ def fit_person(
     in ``n``, as with the weekdays).
     ``bandwidth`` chooses the lags of the HAC kernel (see :func:`fit_batch`). With
     ``inference="acf"`` the errors allow for autocorrelated noise estimated from the residuals
-    (:func:`spasmlog.analysis.factor_tests.acf_covariance`) with a t reference on n − p degrees of freedom,
+    (:func:`spasmlog.stats.serial_covariance.acf_covariance`) with a t reference on n − p degrees of freedom,
     and ``details`` (when given) receives ``z`` (M, k: each coefficient's statistic on the normal scale),
     ``influence`` (M, T, k), ``phi`` (M,) and ``rho`` (M, L + 1) for joint tests across models.
     """
