@@ -701,13 +701,20 @@ def pooled_inference(
 
     Examples
     --------
-    >>> x = np.array([1.0, 2.0, 4.0, 0.0, 1.0, 5.0])
-    >>> y = np.array([1.0, 3.0, 2.0, 2.0, 2.0, 5.0])
-    >>> per = person_sums([x], y, np.array([0, 3, 6]), [0], autocorrelation="ignore", weekday=False)
-    >>> est = pooled_estimates(per, autocorrelation="ignore", min_days=3)
-    >>> out = pooled_inference(est, np.array([[True]]), autocorrelation="ignore", alpha=0.05)
-    >>> round(float(out["p_value"][0, 0]), 4), int(out["people_same_direction"][0, 0])
-    (0.0904, 2)
+    Two people of four days; ignoring autocorrelation, the p-value is the ANCOVA's (``y ~ person + x``):
+
+    >>> sums = person_sums(
+    ...     [np.array([0.0, 1, 2, 3, 0, 2, 4, 6])],
+    ...     np.array([1.0, 0, 3, 2, 2, 1, 5, 4]),
+    ...     np.array([0, 4, 8]),
+    ...     [0],
+    ...     autocorrelation="ignore",
+    ...     weekday=False,
+    ... )
+    >>> estimates = pooled_estimates(sums, autocorrelation="ignore", min_days=3)
+    >>> out = pooled_inference(estimates, np.array([[True]]), autocorrelation="ignore", alpha=0.05)
+    >>> [round(float(out[key][0, 0]), 4) for key in ("r", "ci_low", "ci_high", "p_value")]
+    [0.6713, -0.1653, 0.9461, 0.0987]
     """
     r = np.where(ok, estimates["r"], np.nan)
     dof_effective = np.where(ok, estimates["dof_effective"], np.nan)

@@ -219,25 +219,25 @@ def weighted_max_t_pvalue(
     >>> bool(leaning < equal)
     True
     """
-    weighted = _weighted(z, up, down, at)
-    if weighted is None:
-        return float("nan")
-    keep, up, down, t = weighted
-    if t >= 1 or t < 1e-9:
-        return 1.0 if t >= 1 else t
-    lower, upper, single = _weighted_box(up, down, t)
+    family = _weighted_family(z, up, down, at)
+    if isinstance(family, float):
+        return family
+    keep, lower, upper, single, t = family
     p = _outside_box(lower, upper, corr[np.ix_(keep, keep)], fallback=t)
     return float(min(t, max(single, p)))
 
 
-def _weighted(
+def _weighted_family(
     z: np.ndarray, up: np.ndarray, down: np.ndarray, at: int | None
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, float] | None:
-    """The statistics kept, their weights (normalised over them) and t, the smallest one-sided p-value ÷ its
-    weight (or that of statistic ``at``); None where :func:`weighted_max_t_pvalue` is NaN."""
+) -> float | tuple[np.ndarray, np.ndarray, np.ndarray, float, float]:
+    """What :func:`weighted_max_t_pvalue` returns without looking at the correlation (NaN with no statistic,
+    1 when t ≥ 1, t when t < 1e-9), or else the statistics kept, the box whose every one-sided p-value
+    exceeds t × its weight (lower, upper), the weighted Bonferroni bound t × the largest weight, and t: the
+    smallest one-sided p-value ÷ its weight (or that of statistic ``at``), weights normalised over the
+    statistics kept."""
     keep = np.isfinite(z)
     if not keep.any() or (at is not None and not keep[at]):
-        return None
+        return float("nan")
     index = None if at is None else int(np.count_nonzero(keep[:at]))
     z = z[keep]
     up = np.asarray(up, dtype=np.float64)[keep]
@@ -248,14 +248,14 @@ def _weighted(
         ratio_up = np.where(up > 0, norm_sf(z) / up, np.inf)
         ratio_down = np.where(down > 0, norm_cdf(z) / down, np.inf)
     ratios = np.minimum(ratio_up, ratio_down)
-    return keep, up, down, float(ratios.min() if index is None else ratios[index])
-
-
-def _weighted_box(up: np.ndarray, down: np.ndarray, t: float) -> tuple[np.ndarray, np.ndarray, float]:
-    """The box whose every one-sided p-value exceeds t × its weight, and the weighted Bonferroni bound."""
+    t = float(ratios.min() if index is None else ratios[index])
+    if t >= 1:
+        return 1.0
+    if t < 1e-9:
+        return t
     upper = np.where(up > 0, norm_isf(np.clip(t * up, 1e-300, 1.0)), np.inf)
     lower = np.where(down > 0, -norm_isf(np.clip(t * down, 1e-300, 1.0)), -np.inf)
-    return lower, upper, float(t * max(up.max(), down.max()))
+    return keep, lower, upper, float(t * max(up.max(), down.max())), t
 
 
 def weighted_max_t_floor(z: np.ndarray, up: np.ndarray, down: np.ndarray, *, at: int | None = None) -> float:
@@ -270,13 +270,8 @@ def weighted_max_t_floor(z: np.ndarray, up: np.ndarray, down: np.ndarray, *, at:
     >>> bool(floor <= weighted_max_t_pvalue(z, np.eye(2), up, down)), round(floor, 4)
     (True, 0.0062)
     """
-    weighted = _weighted(z, up, down, at)
-    if weighted is None:
-        return float("nan")
-    _, up, down, t = weighted
-    if t >= 1 or t < 1e-9:
-        return 1.0 if t >= 1 else t
-    return _weighted_box(up, down, t)[2]
+    family = _weighted_family(z, up, down, at)
+    return family if isinstance(family, float) else family[3]
 
 
 def weighted_max_t_estimate(
@@ -296,12 +291,9 @@ def weighted_max_t_estimate(
     >>> final, estimate == weighted_max_t_pvalue(z, corr, up, down)
     (True, True)
     """
-    weighted = _weighted(z, up, down, at)
-    if weighted is None:
-        return float("nan"), True
-    keep, up, down, t = weighted
-    if t >= 1 or t < 1e-9:
-        return (1.0 if t >= 1 else t), True
-    lower, upper, single = _weighted_box(up, down, t)
+    family = _weighted_family(z, up, down, at)
+    if isinstance(family, float):
+        return family, True
+    keep, lower, upper, single, t = family
     p = _share_outside(lower, upper, np.ascontiguousarray(corr[np.ix_(keep, keep)], np.float64))
     return float(min(t, max(single, p))), p >= REFINE_BELOW

@@ -197,14 +197,23 @@ def _cohort(rng: np.random.Generator, people: int, days: int) -> tuple[np.ndarra
     return x, y, np.repeat(np.arange(people), days)
 
 
+def _pooled(
+    x: np.ndarray, y: np.ndarray, people: int, lag: int, autocorrelation: str
+) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """The engine's pooled estimates and inference of one factor at one lag, people of equal length."""
+    bounds = np.arange(people + 1) * (len(x) // people)
+    own = "bartlett" if autocorrelation == "cluster" else autocorrelation
+    per = engine.person_sums([x], y, bounds, [lag], autocorrelation=own, weekday=False)
+    estimates = engine.pooled_estimates(per, autocorrelation=autocorrelation, min_days=5)
+    inference = engine.pooled_inference(estimates, np.array([[True]]), autocorrelation=autocorrelation, alpha=0.05)
+    return estimates, inference
+
+
 def test_the_pooled_estimate_ignoring_autocorrelation_is_the_ancova(rng: np.random.Generator) -> None:
     """Bakdash & Marusich's ANCOVA (y ~ person + x, statsmodels) gives r, dof and p at lag 1."""
     people, days = 8, 40
     x, y, person = _cohort(rng, people, days)
-    bounds = np.arange(people + 1) * days
-    per = engine.person_sums([x], y, bounds, [1], autocorrelation="ignore", weekday=False)
-    estimates = engine.pooled_estimates(per, autocorrelation="ignore", min_days=5)
-    result = engine.pooled_inference(estimates, np.array([[True]]), autocorrelation="ignore", alpha=0.05)
+    estimates, result = _pooled(x, y, people, 1, "ignore")
     day = np.tile(np.arange(days), people)
     before = np.where(day > 0, np.roll(x, 1), np.nan)  # the same person's day before, by hand
     frame = pd.DataFrame({"x": before, "y": y, "person": person}).dropna()
@@ -220,10 +229,7 @@ def test_the_pooled_estimate_ignoring_autocorrelation_is_the_ancova(rng: np.rand
 def test_the_cluster_robust_p_value_is_statsmodels(rng: np.random.Generator) -> None:
     people, days = 10, 60
     x, y, person = _cohort(rng, people, days)
-    bounds = np.arange(people + 1) * days
-    per = engine.person_sums([x], y, bounds, [0], autocorrelation="bartlett", weekday=False)
-    estimates = engine.pooled_estimates(per, autocorrelation="cluster", min_days=5)
-    result = engine.pooled_inference(estimates, np.array([[True]]), autocorrelation="cluster", alpha=0.05)
+    estimates, result = _pooled(x, y, people, 0, "cluster")
     frame = pd.DataFrame({"x": x, "y": y, "person": person}).dropna()
     centred = frame[["x", "y"]] - frame.groupby("person")[["x", "y"]].transform("mean")
     model = sm.OLS(centred["y"].to_numpy(), centred[["x"]].to_numpy()).fit(
