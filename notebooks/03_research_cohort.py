@@ -197,8 +197,8 @@ by_factor.sort_values("p_adjusted").round(4)
 #   up, weaker, at lags 0 and 2;
 # - **shared rhythms other than the week**: the weekday is allowed for, but factors that drift together
 #   over weeks or seasons still move together;
-# - **derived factors**: `exercise_load` is exercise minutes × effort, so it inherits the exercise
-#   effect;
+# - **derived factors**: `exercise_load` is minutes × session effort (`min × RPE`, its unit in
+#   `spasmlog.logformat.factors`), so it inherits the exercise effect;
 # - **time-varying co-interventions**: the calf stretching programme starts part-way through, while
 #   water follows the season.
 #

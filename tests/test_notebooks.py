@@ -194,6 +194,14 @@ def test_notebook_words_associations_not_causes(name: str) -> None:
     assert not re.search(r"(?<!not )\b(causes|caused by|leads to|prevents)\b", prose, flags=re.IGNORECASE)
 
 
+def test_notebook_prose_gives_units_as_the_factor_table_does() -> None:
+    """A unit the prose names is the one of :mod:`spasmlog.logformat.factors` (the one table of factor facts)."""
+    from spasmlog.logformat.factors import unit
+
+    prose = "\n".join(c.source for c in _read("03_research_cohort.py").cells if c.cell_type == "markdown")
+    assert f"`exercise_load` is minutes × session effort (`{unit('exercise_load')}`" in prose
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("name", NAMES)
 def test_notebook_runs_top_to_bottom(name: str, tmp_path: Path, kernel_env: None) -> None:

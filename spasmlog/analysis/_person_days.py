@@ -23,6 +23,7 @@ from spasmlog.stats.glm import Bandwidth, fit_batch, wald
 from spasmlog.stats.lags import shift_days
 from spasmlog.stats.linalg import pinv
 from spasmlog.stats.serial_covariance import acf_covariance
+from spasmlog.stats.trend import trend_columns
 
 __all__ = [
     "DAYS_PER_TREND_PIECE",
@@ -106,12 +107,9 @@ class Calendar:
             day = self.weekday()
             for k, name in enumerate(WEEKDAYS, start=1):
                 columns[name] = (day == k).astype(np.float64)
-        if trend and self.days > 1:
-            position = np.arange(self.days) / (self.days - 1)
-            pieces = max(1, round(self.days / DAYS_PER_TREND_PIECE))
-            columns["trend"] = position
-            for k in range(1, pieces):
-                columns[f"trend{k}"] = np.clip(position - k / pieces, 0, None)
+        if trend:
+            for k, column in enumerate(trend_columns(self.days, days_per_piece=DAYS_PER_TREND_PIECE).T):
+                columns[f"trend{k}" if k else "trend"] = column
         return columns
 
 
@@ -228,7 +226,7 @@ def fit_person(
     in ``n``, as with the weekdays).
     ``bandwidth`` chooses the lags of the HAC kernel (see :func:`fit_batch`). With
     ``inference="acf"`` the errors allow for autocorrelated noise estimated from the residuals
-    (:func:`spasmlog.analysis.factor_tests.acf_covariance`) with a t reference on n − p degrees of freedom,
+    (:func:`spasmlog.stats.serial_covariance.acf_covariance`) with a t reference on n − p degrees of freedom,
     and ``details`` (when given) receives ``z`` (M, k: each coefficient's statistic on the normal scale),
     ``influence`` (M, T, k), ``phi`` (M,) and ``rho`` (M, L + 1) for joint tests across models.
     """

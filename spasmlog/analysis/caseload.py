@@ -20,13 +20,10 @@ from spasmlog.analysis._person_days import Calendar, Model, by_person, fit_perso
 from spasmlog.analysis.decision import decide, hypothesis_of, is_finding, one_sided_weights, row_adjusted
 from spasmlog.analysis.findings import factor_label
 from spasmlog.analysis.rates import default_factors, per_of, rate_ratios
-from spasmlog.stats.distributions import norm_cdf, norm_isf, norm_sf
 from spasmlog.stats.glm import fit_batch, wald
 from spasmlog.stats.lags import shift_days
 from spasmlog.stats.maxt import MC_DRAWS as _DRAWS
-from spasmlog.stats.maxt import correlation_root as _root
-from spasmlog.stats.maxt import normal_draws as _normal_draws
-from spasmlog.stats.maxt import weighted_max_t_pvalue
+from spasmlog.stats.maxt import weighted_max_t_estimate, weighted_max_t_floor, weighted_max_t_pvalue
 from spasmlog.stats.serial_covariance import joint_correlation
 
 __all__ = ["MIN_DAYS", "MIN_SPASM_DAYS", "SEARCH_UP_TO", "caseload_summary", "not_enough_days"]
@@ -205,63 +202,6 @@ def _chunks(people: np.ndarray, length: np.ndarray) -> list[np.ndarray]:
 # --------------------------------------------------------------------------------------------------------
 
 
-def _weighted_t(
-    z: np.ndarray, up: np.ndarray, down: np.ndarray, at: int | None
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, float] | None:
-    """The statistics kept, their normalised weights and t (the smallest one-sided p-value ÷ its weight, or
-    that of ``at``), as :func:`~spasmlog.analysis.factor_tests.weighted_max_t_pvalue` computes them before
-    its integration; None where it returns NaN. Returns (keep, z, up, down, t)."""
-    keep = np.isfinite(z)
-    if not keep.any() or (at is not None and not keep[at]):
-        return None
-    index = None if at is None else int(np.count_nonzero(keep[:at]))
-    z, up, down = z[keep], np.asarray(up, dtype=np.float64)[keep], np.asarray(down, dtype=np.float64)[keep]
-    total = up.sum() + down.sum()
-    up, down = up / total, down / total
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ratios = np.minimum(np.where(up > 0, norm_sf(z) / up, np.inf), np.where(down > 0, norm_cdf(z) / down, np.inf))
-    return keep, z, up, down, float(ratios.min() if index is None else ratios[index])
-
-
-def _bounds(z: np.ndarray, up: np.ndarray, down: np.ndarray, at: int | None = None) -> float:
-    """The smallest value :func:`~spasmlog.analysis.factor_tests.weighted_max_t_pvalue` can return for
-    these arguments (NaN when it returns NaN), without its integration: its weighted Bonferroni bound t times
-    the largest weight; t itself when t < 1e-9, 1 when t ≥ 1 (where it returns exactly these)."""
-    weighted = _weighted_t(z, up, down, at)
-    if weighted is None:
-        return float("nan")
-    _, _, up, down, t = weighted
-    if t >= 1:
-        return 1.0
-    if t < 1e-9:
-        return t
-    return t * float(max(up.max(), down.max()))
-
-
-def _monte_carlo(
-    z: np.ndarray, corr: np.ndarray, up: np.ndarray, down: np.ndarray, at: int | None = None
-) -> tuple[float, bool]:
-    """:func:`~spasmlog.analysis.factor_tests.weighted_max_t_pvalue` from its fixed Monte Carlo draws alone,
-    and whether that is its exact value (it refines with Genz's integration only below ``_REFINE_BELOW``)."""
-    from spasmlog.stats.maxt import REFINE_BELOW as _REFINE_BELOW
-
-    weighted = _weighted_t(z, up, down, at)
-    if weighted is None:
-        return float("nan"), True
-    keep, z, up, down, t = weighted
-    corr = corr[np.ix_(keep, keep)]
-    if t >= 1:
-        return 1.0, True
-    if t < 1e-9:
-        return t, True
-    upper = np.where(up > 0, norm_isf(np.clip(t * up, 1e-300, 1.0)), np.inf)
-    lower = np.where(down > 0, -norm_isf(np.clip(t * down, 1e-300, 1.0)), -np.inf)
-    single = float(t * max(up.max(), down.max()))
-    draws = _normal_draws(z.size) @ _root(corr).T
-    p = float(((draws > upper) | (draws < lower)).any(1).mean())
-    return float(min(t, max(single, p))), p >= _REFINE_BELOW
-
-
 def _lower(p: float, draws: int) -> float:
     """A value the exact p-value is surely above, given its Monte Carlo estimate from ``draws`` draws."""
     return p - _MC_SIGMAS * np.sqrt(max(p * (1 - p), 1e-12) / draws) - _MC_SLACK
@@ -308,7 +248,7 @@ def _strongest_row(result: pd.DataFrame, details: dict[str, np.ndarray], alpha: 
     for name, indices in groups.items():
         rows = np.asarray(indices)
         up, down = one_sided_weights([factors[i] for i in rows], [lags[i] for i in rows])
-        tests.append((name, names[rows[0]][1], rows, up, down, _bounds(z[rows], up, down)))
+        tests.append((name, names[rows[0]][1], rows, up, down, weighted_max_t_floor(z[rows], up, down)))
     table = pd.DataFrame(
         {"hypothesis": [n for n, *_ in tests], "family": [f for _, f, *_ in tests], "p_value": [b for *_, b in tests]}
     )
@@ -320,7 +260,7 @@ def _strongest_row(result: pd.DataFrame, details: dict[str, np.ndarray], alpha: 
     for h in np.flatnonzero(chosen).tolist():
         _, _, rows, up, down, _ = tests[h]
         corrs[h] = joint_correlation(details["influence"][rows, :, 0], details["phi"][rows], details["rho"][rows])
-        estimate, final = _monte_carlo(z[rows], corrs[h], up, down)
+        estimate, final = weighted_max_t_estimate(z[rows], corrs[h], up, down)
         if final:
             exact[h] = bound[h] = estimate
         else:
@@ -336,10 +276,10 @@ def _strongest_row(result: pd.DataFrame, details: dict[str, np.ndarray], alpha: 
         _, _, members, up, down, _ = tests[h]
         adjusted, level = float(decided["p_adjusted"].iloc[h]), float(decided["level"].iloc[h])
         for k, row in enumerate(members):
-            floor = _bounds(z[members], up, down, at=k)
+            floor = weighted_max_t_floor(z[members], up, down, at=k)
             lower = max(adjusted, floor * alpha / level) if np.isfinite(floor) else np.inf
             if lower <= alpha * (1 + _MARGIN):  # narrowed by the Monte Carlo estimate of its within p-value
-                estimate, final = _monte_carlo(z[members], corrs[h], up, down, at=k)
+                estimate, final = weighted_max_t_estimate(z[members], corrs[h], up, down, at=k)
                 if final:
                     lower = row_adjusted(adjusted, estimate, alpha=alpha, level=level)
                 else:

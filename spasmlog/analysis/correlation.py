@@ -19,8 +19,9 @@ each person's series are centred on their own means for each day of the week, so
 change at weekends, as spasms may for other reasons, are not reported as associated; :func:`correlate`
 also allows for a smooth time trend by default (``trend=True``, as :func:`spasmlog.analysis.rates.rate_ratios`).
 Lags and autocorrelations are on the calendar: a day not logged is a gap, never filled in or closed up.
-Everything is vectorised: across factors and lags with array operations, and across the people of a
-cohort with sorted arrays and sparse matrix products (no Python loop over people).
+The arithmetic is the engine of :mod:`spasmlog.stats.lagged_correlation`, vectorised across factors and
+lags and, for a cohort, across people (no Python loop over people); this module checks the arguments,
+reads the daily table and says why a row is not estimated.
 """
 
 from __future__ import annotations
@@ -30,7 +31,6 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
-from scipy import sparse, stats
 
 from spasmlog import _checks
 from spasmlog.analysis import _checks_daily
@@ -38,15 +38,21 @@ from spasmlog.analysis._person_days import DAYS_PER_TREND_PIECE
 from spasmlog.analysis.daily import association_factors
 from spasmlog.analysis.decision import decide_rows, with_hypotheses
 from spasmlog.analysis.multicomp import ADJUST_METHODS, Adjust, adjust_pvalues
-from spasmlog.stats.autocorrelation import (
-    acf,
-    clipped_effective,
-    effective_sample_size,
-    pair_counts,
-    pairwise_acf,
-    variance_ratio,
+from spasmlog.stats.autocorrelation import acf, effective_sample_size
+from spasmlog.stats.lagged_correlation import (
+    MAX_ACF_LAG,
+    RELATIVE_ZERO,
+    Method,
+    correlation_inference,
+    correlation_p_value,
+    fisher_interval,
+    partial_correlation,
+    person_correlations,
+    person_sums,
+    pooled_estimates,
+    pooled_inference,
+    within_group_sums,
 )
-from spasmlog.stats.lags import lag_rows, shift_days
 
 __all__ = [
     "CORRELATE_COLUMNS",
@@ -60,7 +66,6 @@ __all__ = [
     "within_person",
 ]
 
-Method = Literal["spearman", "pearson"]
 Autocorrelation = Literal["bartlett", "ar1", "ignore"]
 CohortAutocorrelation = Literal["cluster", "bartlett", "ar1", "ignore"]
 _AUTOCORRELATION = ("bartlett", "ar1", "ignore")
@@ -86,13 +91,6 @@ WITHIN_PERSON_COLUMNS = [
     "status",
 ]
 """The columns of :func:`within_person`."""
-
-MAX_ACF_LAG = 28
-"""Autocorrelations enter the effective number of days up to lag min(days / 5, 28): four weeks, which
-covers weekly rhythms; beyond it the products of small, noisy autocorrelations add noise, not information."""
-_CHUNK_ROWS = 1 << 19  # person-days per block in within_person: whole people, bounded memory
-_RELATIVE_ZERO = 1e-12  # a centred sum of squares this small relative to the raw one means "constant"
-_WEEK = 7  # weekday centring groups a person's days by their position in the log modulo 7: the day of the week
 
 
 # --------------------------------------------------------------------------------------------------
@@ -160,107 +158,8 @@ def _person_bounds(daily: pd.DataFrame, function: str) -> tuple[np.ndarray, np.n
 
 
 # --------------------------------------------------------------------------------------------------
-# Tests on the effective number of days (its engine: spasmlog.stats.autocorrelation)
+# correlate: one person, every factor × lag (its engine: spasmlog.stats.lagged_correlation)
 # --------------------------------------------------------------------------------------------------
-
-
-def _max_lag(days: int | np.ndarray, autocorrelation: str) -> np.ndarray:
-    """K: lag 1 only for ``ar1``; else min(days / 5, :data:`MAX_ACF_LAG`), at least 1."""
-    if autocorrelation == "ar1":
-        return np.ones_like(np.asarray(days))
-    return np.clip(np.asarray(days) // 5, 1, MAX_ACF_LAG)
-
-
-def _t_test_p(r: np.ndarray, dof: np.ndarray, reference: np.ndarray | None = None) -> np.ndarray:
-    """Two-sided p-value of a correlation: t = r √(dof / (1 − r²)) on ``reference`` (default ``dof``) df."""
-    with np.errstate(invalid="ignore", divide="ignore"):
-        t = r * np.sqrt(dof / np.maximum(1.0 - r * r, 0.0))
-        p = 2.0 * stats.t.sf(np.abs(t), dof if reference is None else reference)
-    return np.where(np.abs(r) >= 1.0, 0.0, p)
-
-
-def _fisher_ci(
-    r: np.ndarray, se: np.ndarray, alpha: float, crit: np.ndarray | None = None
-) -> tuple[np.ndarray, np.ndarray]:
-    """tanh(artanh r ± crit · se), crit the normal quantile unless given."""
-    if crit is None:
-        crit = stats.norm.ppf(1.0 - alpha / 2.0)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        z = np.arctanh(np.clip(r, -1.0, 1.0))
-        return np.tanh(z - crit * se), np.tanh(z + crit * se)
-
-
-# --------------------------------------------------------------------------------------------------
-# correlate: one person, every factor × lag
-# --------------------------------------------------------------------------------------------------
-
-
-def _rank(values: np.ndarray) -> np.ndarray:
-    """Average ranks of each column over its recorded rows (NaN stays NaN)."""
-    if values.shape[0] == 0:
-        return values.copy()
-    return np.asarray(stats.rankdata(values, axis=0, nan_policy="omit"), dtype="float64")
-
-
-def _weekday_indicator(days: int) -> np.ndarray:
-    """(days × 7) indicator of each consecutive day's day of the week (counted from the first day)."""
-    return (np.arange(days)[:, None] % _WEEK == np.arange(_WEEK)).astype(np.float64)
-
-
-def _weekday_centred(values: np.ndarray, indicator: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Each column minus its mean on the same day of the week (over its recorded days; NaN stays NaN),
-    and the number of days of the week each column is recorded on."""
-    recorded = ~np.isnan(values)
-    count = indicator.T @ recorded
-    with np.errstate(invalid="ignore", divide="ignore"):
-        mean = np.where(count > 0, (indicator.T @ np.where(recorded, values, 0.0)) / count, 0.0)
-    return np.where(recorded, values - indicator @ mean, np.nan), (count > 0).sum(axis=0)
-
-
-def _adjusted_effective(n_eff: np.ndarray, n: np.ndarray, terms: np.ndarray) -> np.ndarray:
-    """The effective number of days left once ``terms`` adjustment terms (the mean, or the weekday means, and
-    the trend) are fitted: ``n_eff (n − terms + 1) / n``, clipped to [min(3, n − terms + 1), n − terms + 1];
-    ``n_eff`` itself where one term (the mean) or none is fitted."""
-    kept = np.maximum(n - terms + 1.0, 0.0)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        scaled = np.clip(n_eff * kept / n, np.minimum(3.0, kept), kept)
-    return np.where(terms > 1, scaled, n_eff)
-
-
-def _trend_columns(days: int) -> np.ndarray:
-    """(days × pieces) piecewise-linear trend of :func:`spasmlog.analysis.rates.rate_ratios`: position
-    t/(T − 1) and hinges (t/(T − 1) − k/pieces)+ for k = 1 … pieces − 1, with pieces = round(T/91) ≥ 1."""
-    if days < 2:
-        return np.empty((days, 0))
-    position = np.arange(days) / (days - 1)
-    pieces = max(1, round(days / DAYS_PER_TREND_PIECE))
-    return np.column_stack([position, *(np.clip(position - k / pieces, 0.0, None) for k in range(1, pieces))])
-
-
-def _adjustment_design(days: int, weekday: bool, trend: bool) -> np.ndarray:
-    """(days × terms): day-of-week indicators (or an intercept) and, with ``trend``, the trend columns."""
-    base = _weekday_indicator(days) if weekday else np.ones((days, 1))
-    return np.column_stack([base, _trend_columns(days)]) if trend else base
-
-
-def _fitter(mask: np.ndarray, design: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """For each column of the (days × series) ``mask``: the pseudo-inverse of the Gram matrix of ``design``
-    over the masked days (series × terms × terms), and the rank of ``design`` on those days."""
-    n_series, terms = mask.shape[1], design.shape[1]
-    outer = (design[:, :, None] * design[:, None, :]).reshape(len(design), terms * terms)
-    gram = (mask.T.astype(np.float64) @ outer).reshape(n_series, terms, terms)
-    values, vectors = np.linalg.eigh(gram)
-    keep = values > values.max(axis=1, keepdims=True, initial=0.0) * 1e-10
-    inverse = np.where(keep, 1.0 / np.where(keep, values, 1.0), 0.0)
-    return np.einsum("sij,sj,skj->sik", vectors, inverse, vectors), keep.sum(axis=1)
-
-
-def _residuals(values: np.ndarray, mask: np.ndarray, design: np.ndarray, inverse: np.ndarray) -> np.ndarray:
-    """Least-squares residuals of each column of (days × series) ``values`` on ``design`` over its masked days
-    (``inverse`` from :func:`_fitter`); 0 outside them."""
-    masked = np.where(mask, values, 0.0)
-    coef = np.einsum("sij,sj->si", inverse, masked.T @ design)
-    return np.where(mask, masked - design @ coef.T, 0.0)
 
 
 def _one_person(
@@ -274,77 +173,17 @@ def _one_person(
     weekday: bool,
     trend: bool,
 ) -> dict[str, np.ndarray]:
-    """Every factor × lag for one person's consecutive days: arrays in factor-major, lag-minor order."""
-    n_factors = x.shape[1]
-    indicator = _weekday_indicator(len(y)) if weekday else None
-    design = _adjustment_design(len(y), weekday, trend)
-    max_lag = int(_max_lag(len(y), autocorrelation))
-    if autocorrelation == "ignore":
-        acf_x = acf_y = np.zeros((max_lag, n_factors))
-    else:
-        # autocorrelations of what the adjustment leaves (a weekly rhythm or a trend that has been removed is
-        # no dependence between days), each series over its own recorded days
-        series_x = _rank(x) if method == "spearman" else x
-        series_y = _rank(y[:, None]) if method == "spearman" else y[:, None]
-        recorded_x, recorded_y = ~np.isnan(series_x), ~np.isnan(series_y)
-        left_x = _residuals(series_x, recorded_x, design, _fitter(recorded_x, design)[0])
-        left_y = _residuals(series_y, recorded_y, design, _fitter(recorded_y, design)[0])
-        acf_x = pairwise_acf(left_x, recorded_x, max_lag)
-        acf_y = pairwise_acf(left_y, recorded_y, max_lag)
-    keys = ("n", "n_effective", "r", "groups", "terms", "x_constant", "y_constant", "x_weekly", "y_weekly")
-    out: dict[str, list[np.ndarray]] = {k: [] for k in (*keys, "x_trend", "y_trend")}
-    y_recorded = ~np.isnan(y)
-    for lag in lags:
-        shifted = shift_days(x, lag)
-        both = ~np.isnan(shifted) & y_recorded[:, None]
-        n = both.sum(axis=0)
-        a = np.where(both, shifted, np.nan)
-        b = np.where(both, y[:, None], np.nan)
-        with np.errstate(invalid="ignore"):
-            x_constant = ~(np.nanmax(a, axis=0, initial=-np.inf) > np.nanmin(a, axis=0, initial=np.inf))
-            y_constant = ~(np.nanmax(b, axis=0, initial=-np.inf) > np.nanmin(b, axis=0, initial=np.inf))
-        if method == "spearman":
-            a, b = _rank(a), _rank(b)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            da = np.where(both, a - np.where(both, a, 0.0).sum(axis=0) / n, 0.0)
-            db = np.where(both, b - np.where(both, b, 0.0).sum(axis=0) / n, 0.0)
-        ssa, ssb = (da * da).sum(axis=0), (db * db).sum(axis=0)
-        # the effective number of days: lag k of the autocorrelations weighs as the share of paired days
-        # with a paired day k days later (N_k / n), so missing days count as gaps, not as neighbours
-        with np.errstate(invalid="ignore", divide="ignore"):
-            weight = np.where(n > 0, pair_counts(both, max_lag) / n, 0.0)
-        n_eff = np.asarray(
-            clipped_effective(n.astype(np.float64), variance_ratio(acf_x, acf_y, weight, autocorrelation))
-        )
-        # the partial correlation given the adjustment terms, fitted over the paired days
-        inverse, terms = _fitter(both, design)
-        da = _residuals(a, both, design, inverse)
-        db = _residuals(b, both, design, inverse)
-        groups = np.minimum(n, 1)
-        x_weekly = y_weekly = x_trend = y_trend = np.zeros(n_factors, dtype=bool)
-        if indicator is not None:
-            centred_a, groups = _weekday_centred(a, indicator)
-            x_weekly = ~((np.nan_to_num(centred_a) ** 2).sum(axis=0) > _RELATIVE_ZERO * ssa)
-            y_weekly = ~((np.nan_to_num(_weekday_centred(b, indicator)[0]) ** 2).sum(axis=0) > _RELATIVE_ZERO * ssb)
-        if trend:
-            x_trend = ~((da * da).sum(axis=0) > _RELATIVE_ZERO * ssa)
-            y_trend = ~((db * db).sum(axis=0) > _RELATIVE_ZERO * ssb)
-        n_eff = _adjusted_effective(n_eff, n.astype(np.float64), terms.astype(np.float64))
-        with np.errstate(invalid="ignore", divide="ignore"):
-            r = (da * db).sum(axis=0) / np.sqrt((da * da).sum(axis=0) * (db * db).sum(axis=0))
-        out["n"].append(n)
-        out["n_effective"].append(n_eff)
-        out["r"].append(np.clip(r, -1.0, 1.0))
-        out["groups"].append(groups)
-        out["terms"].append(terms)
-        out["x_constant"].append(x_constant)
-        out["y_constant"].append(y_constant)
-        out["x_weekly"].append(x_weekly)
-        out["y_weekly"].append(y_weekly)
-        out["x_trend"].append(x_trend)
-        out["y_trend"].append(y_trend)
-    # stack as (lag, factor) then read factor-major
-    result = {k: np.stack(v).T.ravel() for k, v in out.items()}
+    """Every factor × lag for one person's consecutive days: arrays in factor-major, lag-minor order, with
+    the reason for each row not estimated."""
+    result = person_correlations(
+        x,
+        y,
+        lags,
+        method=method,
+        autocorrelation=autocorrelation,
+        weekday=weekday,
+        trend=DAYS_PER_TREND_PIECE if trend else None,
+    )
     n_all, n_eff, r = result["n"], result["n_effective"], result["r"]
     status = np.full(n_all.shape, "ok", dtype=object)
     with_trend = "the day of the week and the time trend" if weekday else "the time trend"
@@ -370,18 +209,14 @@ def _one_person(
     ok = status == "ok"
     r = np.where(ok, r, np.nan)
     n_eff = np.where(ok, n_eff, np.nan)
-    # var(artanh r) ≈ 1 / (n − 3) (Fisher); for Spearman (1 + r²/2) / (n − 3) (Bonett & Wright 2000)
-    spread = 1.0 + r * r / 2.0 if method == "spearman" else np.ones_like(r)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        se = np.where(n_eff > 3.0, np.sqrt(spread / (n_eff - 3.0)), np.inf)
-    ci_low, ci_high = _fisher_ci(r, se, alpha)
+    ci_low, ci_high, p_value = correlation_inference(r, n_eff, method=method, alpha=alpha)
     return {
         "n": n_all.astype(np.int64),
         "n_effective": n_eff,
         "r": r,
         "ci_low": np.where(ok, ci_low, np.nan),
         "ci_high": np.where(ok, ci_high, np.nan),
-        "p_value": np.where(ok, _t_test_p(r, n_eff - 2.0), np.nan),
+        "p_value": np.where(ok, p_value, np.nan),
         "status": status,
     }
 
@@ -774,9 +609,7 @@ def rm_corr(data: pd.DataFrame, *, x: str, y: str, subject: str, alpha: float = 
     used = ~(np.isnan(xs) | np.isnan(ys)) & (codes >= 0)
     if not used.all():
         xs, ys, codes = xs[used], ys[used], codes[used]
-    counts = np.bincount(codes)
-    present = counts > 0
-    n, k = len(xs), int(present.sum())
+    n, k, sxx, syy, sxy = within_group_sums(xs, ys, codes)
     dof = n - k - 1
     if dof < 2:
         _checks.refuse(
@@ -787,12 +620,8 @@ def rm_corr(data: pd.DataFrame, *, x: str, y: str, subject: str, alpha: float = 
             f"{n} complete rows in {k} subjects",
             "at least k + 3 complete rows for k subjects",
         )
-    safe = np.maximum(counts, 1)
-    dx = xs - (np.bincount(codes, weights=xs) / safe)[codes]
-    dy = ys - (np.bincount(codes, weights=ys) / safe)[codes]
-    sxx, syy, sxy = float(dx @ dx), float(dy @ dy), float(dx @ dy)
     for name, centred, raw in ((x, sxx, xs), (y, syy, ys)):
-        if not centred > _RELATIVE_ZERO * float(raw @ raw):
+        if not centred > RELATIVE_ZERO * float(raw @ raw):
             _checks.refuse(
                 f"`{name}` does not vary within any subject: rm_corr is not defined.",
                 function,
@@ -802,12 +631,12 @@ def rm_corr(data: pd.DataFrame, *, x: str, y: str, subject: str, alpha: float = 
             )
     r = float(np.clip(sxy / np.sqrt(sxx * syy), -1.0, 1.0))
     r_arr, dof_arr = np.array([r]), np.array([float(dof)])
-    ci_low, ci_high = _fisher_ci(r_arr, 1.0 / np.sqrt(dof_arr - 1.0), alpha)
+    ci_low, ci_high = fisher_interval(r_arr, 1.0 / np.sqrt(dof_arr - 1.0), alpha)
     table = pd.DataFrame(
         {
             "r": r_arr,
             "dof": np.array([dof], dtype=np.int64),
-            "p_value": _t_test_p(r_arr, dof_arr),
+            "p_value": correlation_p_value(r_arr, dof_arr),
             "ci_low": ci_low,
             "ci_high": ci_high,
             "n": np.array([n], dtype=np.int64),
@@ -821,141 +650,6 @@ def rm_corr(data: pd.DataFrame, *, x: str, y: str, subject: str, alpha: float = 
 # --------------------------------------------------------------------------------------------------
 # within_person: rm_corr for every factor × lag of a cohort, vectorised
 # --------------------------------------------------------------------------------------------------
-
-
-def _block_sums(bounds: np.ndarray, weights: np.ndarray, values: np.ndarray) -> np.ndarray:
-    """Per-block weighted column sums ``Σ_t w_t values[t, :]`` for contiguous row blocks, as one sparse product."""
-    m = values.shape[0]
-    matrix = sparse.csr_matrix((weights, np.arange(m), bounds), shape=(len(bounds) - 1, m))
-    return np.asarray(matrix @ values)
-
-
-def _group_sums(order: np.ndarray, indptr: np.ndarray, weights: np.ndarray, values: np.ndarray) -> np.ndarray:
-    """Per-group weighted column sums for rows ``order[indptr[g]:indptr[g + 1]]`` of group g (one sparse product)."""
-    matrix = sparse.csr_matrix((weights[order], order, indptr), shape=(len(indptr) - 1, values.shape[0]))
-    return np.asarray(matrix @ values)
-
-
-def _chunk(
-    x: np.ndarray, y: np.ndarray, bounds: np.ndarray, lags: list[int], autocorrelation: str, weekday: bool
-) -> dict[str, np.ndarray]:
-    """Per-person sums for one block of whole people: arrays shaped (people, lags, factors).
-
-    The centring groups are the people or, with ``weekday``, person × day of the week (group
-    7 × person + position mod 7). For the sums over pairs the rows are then sorted by group, which keeps
-    each person's rows within the person's block, so that every group sum and person sum is one sparse
-    product over contiguous rows.
-    """
-    m, n_factors = x.shape
-    n_people = len(bounds) - 1
-    lengths = np.diff(bounds)
-    person = np.repeat(np.arange(n_people), lengths)
-    position = np.arange(m) - bounds[:-1][person]
-    ones = np.ones(m)
-    if weekday:
-        group = person * _WEEK + position % _WEEK
-        order = np.argsort(group, kind="stable")  # rows of each group in date order
-        indptr = np.zeros(_WEEK * n_people + 1, dtype=np.int64)
-        np.cumsum(np.bincount(group, minlength=_WEEK * n_people), out=indptr[1:])
-    else:
-        group, order, indptr = person, np.arange(m), bounds
-
-    def fold(values: np.ndarray) -> np.ndarray:
-        """Group sums added up to person sums."""
-        return values.reshape(n_people, _WEEK, *values.shape[1:]).sum(axis=1) if weekday else values
-
-    recorded = ~np.isnan(x)
-    recorded_f = recorded.astype(np.float64)
-    count_x = _group_sums(order, indptr, ones, recorded_f)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        mean_x = np.where(count_x > 0, _group_sums(order, indptr, ones, np.where(recorded, x, 0.0)) / count_x, 0.0)
-    a = np.where(recorded, x - mean_x[group], 0.0)  # centred on the group's own mean: no cancellation
-    a2 = a * a
-
-    y_recorded = ~np.isnan(y)
-    y_count = np.bincount(group, weights=y_recorded, minlength=len(indptr) - 1)
-    y_sum = np.bincount(group, weights=np.where(y_recorded, y, 0.0), minlength=len(indptr) - 1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        y_mean = np.where(y_count > 0, y_sum / y_count, 0.0)
-    b = np.where(y_recorded, y - y_mean[group], 0.0)
-
-    ahead_rows = [lag_rows(person, position, -lag) for lag in lags]  # the same person's row `lag` days later
-    ratio = np.ones((n_people, len(lags), n_factors))
-    if autocorrelation != "ignore":
-        # autocorrelations of each person's series over the pairs of their recorded days (as acf), and the
-        # pairs of each lag's paired days (N_k, as correlate weighs lag k), lag by lag, all factors at once
-        max_lag = _max_lag(lengths, autocorrelation)
-        outcome_ahead = np.zeros((len(lags), m))  # the outcome is recorded `lag` days later, same person
-        for j, rows in enumerate(ahead_rows):
-            outcome_ahead[j] = np.where(rows >= 0, y_recorded[np.maximum(rows, 0)], 0.0)
-        paired_n = np.stack([_block_sums(bounds, outcome_ahead[j], recorded_f) for j in range(len(lags))], axis=1)
-        a32 = a.astype(np.float32)  # products of autocorrelations need no more digits: half the memory traffic
-        rec32 = recorded.astype(np.float32)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            var_x = _block_sums(bounds, ones, a2) / _block_sums(bounds, ones, recorded_f)
-            var_y = np.bincount(person, weights=b * b, minlength=n_people) / np.bincount(
-                person, weights=y_recorded.astype(np.float64), minlength=n_people
-            )
-        total = np.zeros((n_people, len(lags), n_factors))
-        for k in range(1, min(int(max_lag.max(initial=0)), m - 1) + 1):
-            same = (person[k:] == person[:-k]).astype(np.float32)
-            trimmed = np.minimum(bounds, m - k)
-            lagged_x = _block_sums(trimmed, same, a32[:-k] * a32[k:])
-            both_recorded = rec32[:-k] * rec32[k:]
-            pairs_x = _block_sums(trimmed, same, both_recorded)
-            lagged_y = np.bincount(person[:-k], weights=same * b[:-k] * b[k:], minlength=n_people)
-            pairs_y = np.bincount(person[:-k], weights=same * y_recorded[:-k] * y_recorded[k:], minlength=n_people)
-            with np.errstate(invalid="ignore", divide="ignore"):
-                rho_x = np.clip(np.where((pairs_x > 0) & (var_x > 0), lagged_x / pairs_x / var_x, 0.0), -1.0, 1.0)
-                rho_y = np.clip(np.where((pairs_y > 0) & (var_y > 0), lagged_y / pairs_y / var_y, 0.0), -1.0, 1.0)
-            product = rho_x * rho_y[:, None]
-            if autocorrelation == "ar1":
-                p = np.clip(product, -1 + 1e-12, 1.0)
-                with np.errstate(divide="ignore"):
-                    ratio[:] = ((1 + p) / (1 - p))[:, None, :]
-                continue
-            for j in range(len(lags)):
-                ahead = outcome_ahead[j]
-                pairs = _block_sums(trimmed, same * ahead[:-k] * ahead[k:], both_recorded)
-                with np.errstate(invalid="ignore", divide="ignore"):
-                    weight = np.where((k <= max_lag)[:, None] & (paired_n[:, j] > 0), pairs / paired_n[:, j], 0.0)
-                total[:, j] += weight * product
-        if autocorrelation == "bartlett":
-            ratio = 1.0 + 2.0 * total
-        del a32, rec32
-
-    if weekday:
-        # rows sorted by person × weekday (each person's rows stay within the person's block): the group sums
-        # below are then contiguous blocks, as fast as the person sums
-        del a2  # one cohort-sized array at a time
-        a = a[order]
-        a2 = a * a
-        recorded_f = recorded_f[order]
-    keys = ("n", "groups", "ssx", "ssy", "ssxy", "sxx_raw")
-    out = {key: np.empty((n_people, len(lags), n_factors)) for key in keys}
-    for j, rows in enumerate(ahead_rows):
-        # pair the factor on day s with the outcome on day s + lag of the same person
-        v = np.where(rows >= 0, y_recorded[np.maximum(rows, 0)], 0.0)
-        w = np.where(rows >= 0, b[np.maximum(rows, 0)], 0.0)
-        if weekday:
-            v, w = v[order], w[order]
-        # each group's sums over its pairs: SS = Σ_t a_t² − (Σ_t a_t)² / n within each group
-        n = _block_sums(indptr, v, recorded_f)
-        sx = _block_sums(indptr, v, a)
-        sy = _block_sums(indptr, w, recorded_f)
-        sxx = _block_sums(bounds, v, a2)  # person sums
-        sxy = _block_sums(bounds, w, a)
-        syy = _block_sums(bounds, w * w, recorded_f)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            inverse = np.where(n > 0, 1.0 / n, 0.0)
-        out["n"][:, j] = fold(n)
-        out["groups"][:, j] = fold((n > 0).astype(np.float64))
-        out["ssx"][:, j] = np.maximum(sxx - fold(sx * sx * inverse), 0.0)
-        out["ssy"][:, j] = np.maximum(syy - fold(sy * sy * inverse), 0.0)
-        out["ssxy"][:, j] = sxy - fold(sx * sy * inverse)
-        out["sxx_raw"][:, j] = sxx
-    out["ratio"] = ratio
-    return out
 
 
 def within_person(
@@ -1145,25 +839,14 @@ def within_person(
     bounds, _ = _person_bounds(daily, function)
 
     per_person = "bartlett" if autocorrelation == "cluster" else autocorrelation  # each person's own test
-    columns = [_as_float(daily[name]) for name in names]
-    y_all = _as_float(daily[outcome])
-    parts: list[dict[str, np.ndarray]] = []
-    first = 0
-    while first < len(bounds) - 1:
-        # whole people, about _CHUNK_ROWS rows per block (at least one person)
-        last = int(np.searchsorted(bounds, bounds[first] + _CHUNK_ROWS, side="right")) - 1
-        last = min(max(last, first + 1), len(bounds) - 1)
-        start, stop = int(bounds[first]), int(bounds[last])
-        x = np.empty((stop - start, len(names)))
-        for i, column in enumerate(columns):
-            x[:, i] = column[start:stop]
-        parts.append(_chunk(x, y_all[start:stop], bounds[first : last + 1] - start, lags, per_person, weekday))
-        first = last
-    shape = (0, len(lags), len(names))
-    per: dict[str, np.ndarray] = {
-        key: np.concatenate([p[key] for p in parts]) if parts else np.zeros(shape)
-        for key in ("n", "groups", "ssx", "ssy", "ssxy", "sxx_raw", "ratio")
-    }
+    per = person_sums(
+        [_as_float(daily[name]) for name in names],
+        _as_float(daily[outcome]),
+        bounds,
+        lags,
+        autocorrelation=per_person,
+        weekday=weekday,
+    )
     result = _cohort_statistics(per, alpha, min_days, autocorrelation, weekday)
     p_adjusted = adjust_pvalues(result["p_value"], method=adjust)
     frame = pd.DataFrame(
@@ -1184,74 +867,24 @@ def within_person(
 def _cohort_statistics(
     per: dict[str, np.ndarray], alpha: float, min_days: int, autocorrelation: str, weekday: bool
 ) -> dict[str, np.ndarray]:
-    """Cohort rows (factor-major, lag-minor) from per-person sums shaped (people, lags, factors)."""
-    n_p, groups_p, ssx_p, ssy_p, ssxy_p = per["n"], per["groups"], per["ssx"], per["ssy"], per["ssxy"]
-    n = n_p.sum(axis=0)
-    subjects = (n_p > 0).sum(axis=0)
-    dof = n - groups_p.sum(axis=0) - 1  # one mean per person (× weekday) with a pair
-    ssx, ssy, ssxy = ssx_p.sum(axis=0), ssy_p.sum(axis=0), ssxy_p.sum(axis=0)
-    x_varies = ssx_p > _RELATIVE_ZERO * per["sxx_raw"]
-    clusters = x_varies.sum(axis=0)  # people who carry information on the factor
-    n_eff_p = np.asarray(clipped_effective(n_p, per["ratio"]))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        r = np.clip(ssxy / np.sqrt(ssx * ssy), -1.0, 1.0)
-        if autocorrelation == "cluster":
-            # sandwich variance of the common within-person slope, people as clusters (CR1)
-            slope = ssxy / ssx
-            score = ssxy_p - slope * ssx_p
-            robust = (score * score).sum(axis=0) / (ssx * ssx) * clusters / (clusters - 1)
-            naive = ssy * (1.0 - r * r) / (dof * ssx)
-            # an estimate with its own uncertainty, carried by the t reference on clusters − 1 df: not clipped
-            ratio = np.where(robust > 0, robust / naive, np.inf)
-            # the interval: r's own influence per person, r (S_xy,p / S_xy − S_xx,p / 2 S_xx − S_yy,p / 2 S_yy),
-            # with the same clusters, CR1 factor and t reference (delta method on artanh r)
-            influence = r * (ssxy_p / ssxy - 0.5 * ssx_p / ssx - 0.5 * ssy_p / ssy)
-            robust_r = (influence * influence).sum(axis=0) * clusters / (clusters - 1)
-            se_z = np.sqrt(robust_r) / (1.0 - r * r)
-            # r = 0 exactly: the influence is S_xy,p / √(S_xx S_yy), as the slope's score on the r scale
-            se_z = np.where(
-                r == 0, np.sqrt((ssxy_p * ssxy_p).sum(axis=0) / (ssx * ssy) * clusters / (clusters - 1)), se_z
-            )
-        else:
-            weight = ssx_p * ssy_p
-            naive = np.where(n_p > 0, weight / n_p, 0.0).sum(axis=0)
-            ratio = np.where(n_p > 0, weight / n_eff_p, 0.0).sum(axis=0) / naive
-            ratio = np.where(np.isfinite(ratio), np.maximum(ratio, 1.0), 1.0)  # never more than independent days
-    dof_effective = dof / ratio
-    reference = (clusters - 1.0) if autocorrelation == "cluster" else dof_effective
-
-    # each person on their own
-    with np.errstate(invalid="ignore", divide="ignore"):
-        r_p = ssxy_p / np.sqrt(ssx_p * ssy_p)
-    estimated = (n_p >= min_days) & (n_p - groups_p >= 2) & x_varies & (ssy_p > 0) & np.isfinite(r_p)
-    n_eff_own = _adjusted_effective(n_eff_p, n_p, groups_p)  # as correlate(weekday=...) has it
-    p_p = _t_test_p(np.where(estimated, r_p, 0.0), np.maximum(n_eff_own - 2.0, 1.0))
-    same = estimated & (np.sign(r_p) == np.sign(r)) & (r_p != 0)
-
+    """Cohort rows (factor-major, lag-minor) from per-person sums shaped (people, lags, factors), with the
+    reason for each row not estimated."""
+    estimates = pooled_estimates(per, autocorrelation=autocorrelation, min_days=min_days)
+    n, subjects, groups, dof, clusters = (estimates[k] for k in ("n", "subjects", "groups", "dof", "clusters"))
     status = np.full(n.shape, "ok", dtype=object)
     within = "within every person and day of the week" if weekday else "within every person"
-    status[~(ssy > 0)] = f"outcome constant {within}"
+    status[~(estimates["ssy"] > 0)] = f"outcome constant {within}"
     status[clusters == 0] = f"factor constant {within}"
     if autocorrelation == "cluster":
         few_people = (clusters == 1) & (dof >= 3)
         status[few_people] = "too few people (the factor varies within 1 person; cluster-robust needs 2)"
     few = dof < 3
-    groups = groups_p.sum(axis=0)
     status[few] = [
         f"too few days ({int(a)} person-days in {int(b)} people"
         + (f", {int(g)} person × weekday groups)" if weekday else ")")
         for a, b, g in zip(n[few], subjects[few], groups[few], strict=True)
     ]
-    ok = status == "ok"
-    r = np.where(ok, r, np.nan)
-    dof_effective = np.where(ok, dof_effective, np.nan)
-    reference = np.where(ok, reference, np.nan)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        se = np.where(dof_effective > 1.0, 1.0 / np.sqrt(dof_effective - 1.0), np.inf)
-    if autocorrelation == "cluster":
-        se = np.where(ok, se_z, np.nan)
-    crit = stats.t.ppf(1.0 - alpha / 2.0, reference) if autocorrelation == "cluster" else None
-    ci_low, ci_high = _fisher_ci(r, se, alpha, crit)
+    result = pooled_inference(estimates, status == "ok", autocorrelation=autocorrelation, alpha=alpha)
 
     def flat(values: np.ndarray) -> np.ndarray:
         return values.T.ravel()  # (lags, factors) → factor-major rows
@@ -1260,14 +893,8 @@ def _cohort_statistics(
         "n": flat(n).astype(np.int64),
         "subjects": flat(subjects).astype(np.int64),
         "dof": flat(np.maximum(dof, 0)).astype(np.int64),
-        "dof_effective": flat(dof_effective),
-        "r": flat(r),
-        "ci_low": flat(np.where(ok, ci_low, np.nan)),
-        "ci_high": flat(np.where(ok, ci_high, np.nan)),
-        "p_value": flat(np.where(ok, _t_test_p(r, dof_effective, reference), np.nan)),
-        "people_estimated": flat(estimated.sum(axis=0)).astype(np.int64),
-        "people_same_direction": flat((same & ok).sum(axis=0)).astype(np.int64),
-        "people_significant": flat((same & ok & (p_p < alpha)).sum(axis=0)).astype(np.int64),
+        **{key: flat(result[key]) for key in ("dof_effective", "r", "ci_low", "ci_high", "p_value")},
+        **{key: flat(result[key]).astype(np.int64) for key in WITHIN_PERSON_COLUMNS[11:14]},
         "status": flat(status),
     }
 
@@ -1364,22 +991,15 @@ def partial_corr(
             f"{n} complete rows",
             f"at least {k + 4} complete rows",
         )
-    if method == "spearman":
-        table = _rank(table)
-    design = np.column_stack([np.ones(n), table[:, 2:]])
-    coef, *_ = np.linalg.lstsq(design, table[:, :2], rcond=None)
-    residual = table[:, :2] - design @ coef
-    residual -= residual.mean(axis=0)
-    sxx, syy = residual[:, 0] @ residual[:, 0], residual[:, 1] @ residual[:, 1]
-    r = np.array([float(np.clip(residual[:, 0] @ residual[:, 1] / np.sqrt(sxx * syy), -1.0, 1.0))])
-    ci_low, ci_high = _fisher_ci(r, np.array([1.0 / np.sqrt(n - k - 3)]), alpha)
+    r = np.array([partial_correlation(table, method=method)])
+    ci_low, ci_high = fisher_interval(r, np.array([1.0 / np.sqrt(n - k - 3)]), alpha)
     out = pd.DataFrame(
         {
             "n": np.array([n], dtype=np.int64),
             "r": r,
             "ci_low": ci_low,
             "ci_high": ci_high,
-            "p_value": _t_test_p(r, np.array([float(n - k - 2)])),
+            "p_value": correlation_p_value(r, np.array([float(n - k - 2)])),
         }
     )
     out.attrs["kind"] = "partial_corr"

@@ -156,14 +156,14 @@ def rate_ratios(
     consistent whenever the mean model is right, whatever the over-dispersion and the day-to-day dependence
     (Gourieroux et al. 1984; Zeger 1988). Their covariance allows for autocorrelated noise estimated from
     the residuals of the days logged, with a working variance μ(1 + αμ)
-    (:func:`spasmlog.analysis.factor_tests.acf_covariance`), and intervals and p-values use a t reference
+    (:func:`spasmlog.stats.serial_covariance.acf_covariance`), and intervals and p-values use a t reference
     with n − p degrees of freedom. This replaced Newey–West errors with a Satterthwaite t reference, whose
     noisy variance estimate left 10–20 degrees of freedom on four months of days and lost most of the power
     in the far tail where a correction across factors looks.
 
     **One test per factor.** The statistics of a factor's lags (and of its variants, such as exercise
     minutes and exercise load) are combined in a weighted max-T test with their joint correlation
-    (:func:`spasmlog.analysis.factor_tests.weighted_max_t_pvalue`): lags 0 and 1 and the direction the
+    (:func:`spasmlog.stats.maxt.weighted_max_t_pvalue`): lags 0 and 1 and the direction the
     SPEC expects hold most of the test (:data:`spasmlog.analysis.decision.LAG_PRIOR`,
     :data:`~spasmlog.analysis.decision.EXPECTED_SHARE`), so a same-day or next-day effect in the expected
     direction needs less evidence than one three days later or the other way round, which is still found.

@@ -964,17 +964,6 @@ def test_correlate_with_trend_is_the_partial_correlation_given_weekday_and_trend
     assert row["n_effective"].item() == theirs["n"] - len(covariates.columns)
 
 
-def test_the_trend_is_rate_ratios_trend() -> None:
-    from spasmlog.analysis._person_days import Calendar
-    from spasmlog.analysis.correlation import _trend_columns
-
-    for days in (30, 120, 365, 730):
-        frame = pd.DataFrame({"date": pd.date_range("2024-03-04", periods=days)})
-        design = Calendar.of(frame).time_design(weekday=False, trend=True)
-        expected = np.column_stack([v for k, v in design.items() if k.startswith("trend")])
-        np.testing.assert_allclose(_trend_columns(days), expected, atol=0)
-
-
 def test_trend_statuses() -> None:
     days = 120
     rng = np.random.default_rng(3)

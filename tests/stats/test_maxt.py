@@ -70,3 +70,33 @@ def test_left_out_statistics_and_edges() -> None:
     assert p == pytest.approx(2 * stats.norm.sf(2.0), rel=1e-12)
     assert maxt.weighted_max_t_pvalue(np.array([0.0, 0.0]), np.eye(2), np.full(2, 0.25), np.full(2, 0.25)) == 1.0
     assert np.isnan(maxt.weighted_max_t_pvalue(np.array([np.nan, 1.0]), np.eye(2), np.ones(2), np.ones(2), at=0))
+
+
+def test_the_floor_is_the_weighted_bonferroni_bound_and_never_above_the_p_value() -> None:
+    rng = np.random.default_rng(12)
+    for _ in range(30):
+        k = int(rng.integers(1, 6))
+        z = rng.standard_normal(k) * 2
+        up, down = rng.random(k), rng.random(k)
+        total = up.sum() + down.sum()
+        t = min(np.min(stats.norm.sf(z) / (up / total)), np.min(stats.norm.cdf(z) / (down / total)))  # by hand
+        floor = maxt.weighted_max_t_floor(z, up, down)
+        expected = 1.0 if t >= 1 else t * max(up.max(), down.max()) / total
+        assert floor == pytest.approx(expected, rel=1e-10)
+        assert floor <= maxt.weighted_max_t_pvalue(z, _correlation(k, 0.7), up, down) * (1 + 1e-12)
+    assert np.isnan(maxt.weighted_max_t_floor(np.array([np.nan, 1.0]), np.ones(2), np.ones(2), at=0))
+    assert np.isnan(maxt.weighted_max_t_floor(np.full(2, np.nan), np.ones(2), np.ones(2)))
+
+
+def test_the_estimate_is_the_share_of_the_fixed_draws_and_final_above_refine_below() -> None:
+    corr = _correlation(3, 0.6)
+    z = np.array([1.2, -0.3, 0.8])
+    up, down = np.array([0.2, 0.1, 0.2]), np.array([0.2, 0.2, 0.1])
+    t = min(np.min(stats.norm.sf(z) / up), np.min(stats.norm.cdf(z) / down))
+    draws = maxt.normal_draws(3) @ maxt.correlation_root(corr).T  # the box and the draws by hand
+    share = float(((draws > stats.norm.isf(t * up)) | (draws < -stats.norm.isf(t * down))).any(1).mean())
+    estimate, final = maxt.weighted_max_t_estimate(z, corr, up, down)
+    assert share >= maxt.REFINE_BELOW and final
+    assert estimate == min(t, max(t * 0.2, share)) == maxt.weighted_max_t_pvalue(z, corr, up, down)
+    small, final = maxt.weighted_max_t_estimate(np.array([3.5, 0.2, 0.1]), corr, up, down)
+    assert not final and small < maxt.REFINE_BELOW
