@@ -9,7 +9,7 @@ from typing import Literal
 import pandas as pd
 
 from spasmlog import _checks
-from spasmlog.logformat.schemas import TABLES, field_specs
+from spasmlog.logformat.schemas import TABLES, TABLES_READ, field_specs
 
 __all__ = [
     "CONVERSION_COLUMNS",
@@ -88,6 +88,9 @@ class Log:
     daily, spasms, interventions, people : pandas.DataFrame
         The valid rows, canonical columns first (typed as the log format says), then any columns
         spasmlog does not know, kept as they were (numbers and yes/no columns typed, the rest text).
+    experiments : pandas.DataFrame
+        The plans of personal experiments (``experiments.csv``, written by ``spasmlog plan``), one row per
+        period, validated like the other tables (:class:`spasmlog.logformat.schemas.Experiments`).
     problems : pandas.DataFrame
         One row per problem; columns :data:`PROBLEM_COLUMNS`.
     quarantine : pandas.DataFrame
@@ -118,6 +121,7 @@ class Log:
     spasms: pd.DataFrame = field(default_factory=lambda: empty_table("spasms"))
     interventions: pd.DataFrame = field(default_factory=lambda: empty_table("interventions"))
     people: pd.DataFrame = field(default_factory=lambda: empty_table("people"))
+    experiments: pd.DataFrame = field(default_factory=lambda: empty_table("experiments"))
     problems: pd.DataFrame = field(default_factory=lambda: _frame(PROBLEM_COLUMNS))
     quarantine: pd.DataFrame = field(default_factory=lambda: _frame(QUARANTINE_COLUMNS))
     conversions: pd.DataFrame = field(default_factory=lambda: _frame(CONVERSION_COLUMNS))
@@ -128,8 +132,9 @@ class Log:
     origins: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
 
     def table(self, name: str) -> pd.DataFrame:
-        """The validated table called ``name`` (``daily``, ``spasms``, ``interventions`` or ``people``)."""
-        _checks.one_of(name, "name", "Log.table", TABLES)
+        """The validated table called ``name`` (``daily``, ``spasms``, ``interventions``, ``people`` or
+        ``experiments``)."""
+        _checks.one_of(name, "name", "Log.table", TABLES_READ)
         frame: pd.DataFrame = getattr(self, name)
         return frame
 
@@ -196,7 +201,8 @@ class Log:
         Returns
         -------
         pandas.DataFrame
-            One row per table (``daily``, ``spasms``, ``interventions``, ``people``), columns ``table``,
+            One row per table (``daily``, ``spasms``, ``interventions``, ``people``, and ``experiments`` when the
+            log has one), columns ``table``,
             ``rows_read``, ``rows_valid``, ``rows_quarantined``, ``blank_rows`` (blank lines skipped),
             ``files`` (the files the table was read from, sorted), ``people`` (distinct ``person_id`` among
             the valid rows) and ``first``, ``last`` (the span of their dates; NaT without rows).
@@ -221,7 +227,8 @@ class Log:
             str(name): sorted(set(map(str, group))) for name, group in sources.groupby("table", sort=False)["file"]
         }
         rows = []
-        for name in TABLES:
+        planned = len(self.experiments) or "experiments" in read.index
+        for name in TABLES_READ if planned else TABLES:
             frame = self.table(name)
             dates = frame["date"] if "date" in frame else frame.get("start")
             if name in read.index:

@@ -37,7 +37,7 @@ from spasmlog.errors import (
 )
 from spasmlog.io.cells import unneutralise_frame
 from spasmlog.io.parsing import _pad_iso
-from spasmlog.logformat.schemas import TABLES, field_specs
+from spasmlog.logformat.schemas import TABLES_READ, field_specs
 from spasmlog.logformat.units import date_time_part, resolve_header
 from spasmlog.logformat.vocabulary import fold
 
@@ -105,6 +105,7 @@ _STEM_WORDS: list[tuple[str, str]] = [
     ("dagboek", "daily"),
     ("taglich", "daily"),
     ("quotidien", "daily"),
+    ("experiment", "experiments"),  # last: "experiment diary.csv" is a diary
 ]
 
 
@@ -165,7 +166,7 @@ def detect_table(name: str, columns: list[str]) -> str | None:
                 return "daily"
             return table
     best, best_score = None, 0
-    for table in TABLES:
+    for table in TABLES_READ:
         matched = {m.field for c in names if (m := resolve_header(c, table)) is not None}
         required = {n for n, s in field_specs(table).items() if s.required and n != "person_id"}
         if table == "spasms" and {"date", "time"} <= parts:

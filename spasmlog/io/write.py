@@ -29,7 +29,7 @@ from spasmlog import _checks
 from spasmlog._interrupt import was_interrupted
 from spasmlog.errors import SpasmlogError, WriteError
 from spasmlog.io.cells import neutralise, neutralise_frame
-from spasmlog.logformat.schemas import TABLES, field_specs
+from spasmlog.logformat.schemas import TABLES_READ, field_specs
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
@@ -336,7 +336,7 @@ def write_log(
             "the tables (other files in the folder are left as they are, and would be read with it).",
             file=str(existing[0]),
         )
-    tables = {name: log.table(name) for name in TABLES if len(log.table(name))}
+    tables = {name: log.table(name) for name in TABLES_READ if len(log.table(name))}
     if format == "xlsx":
         with atomic_path(target) as temporary, pd.ExcelWriter(temporary, engine="openpyxl") as workbook:
             for name, frame in tables.items():

@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING
 from spasmlog._lazy import attach
 
 if TYPE_CHECKING:  # the real imports, for type checkers; at run time each name is imported on first use
-    from spasmlog.logformat.schemas import TABLES, Daily, Interventions, People, Spasms, field_specs
+    from spasmlog.logformat.schemas import TABLES, Daily, Experiments, Interventions, People, Spasms, field_specs
 
-__all__ = ["TABLES", "Daily", "Interventions", "People", "Spasms", "field_specs"]
+__all__ = ["TABLES", "Daily", "Experiments", "Interventions", "People", "Spasms", "field_specs"]
 
 _MODULES: dict[str, str] = dict.fromkeys(__all__, "spasmlog.logformat.schemas")
 """Each public name → the module that defines it, imported on first use (one place to update when code moves)."""

@@ -28,13 +28,17 @@ __all__ = [
     "BODY_REGIONS",
     "CONTEXTS",
     "EXERCISE_TYPES",
+    "EXPERIMENT_ARMS",
+    "EXPERIMENT_DESIGNS",
     "INTERVENTION_KINDS",
     "RELIEFS",
     "SEXES",
     "SIDES",
     "SPASM_KINDS",
     "TABLES",
+    "TABLES_READ",
     "Daily",
+    "Experiments",
     "FieldSpec",
     "Interventions",
     "People",
@@ -68,8 +72,15 @@ EXERCISE_TYPES = [
 INTERVENTION_KINDS = ["supplement", "therapy_session", "home_exercise", "medication", "lifestyle", "other"]
 SEXES = ["female", "male", "other", "unspecified"]
 
-TableName = Literal["daily", "spasms", "interventions", "people"]
+EXPERIMENT_ARMS = ["on", "off", "washout"]
+EXPERIMENT_DESIGNS = ["pairs", "counterbalanced"]
+
+TableName = Literal["daily", "spasms", "interventions", "people", "experiments"]
 TABLES: tuple[TableName, ...] = ("daily", "spasms", "interventions", "people")
+"""The four tables of the diary itself (SPEC, "The log format")."""
+TABLES_READ: tuple[TableName, ...] = (*TABLES, "experiments")
+"""Every table :func:`spasmlog.read_log` reads and validates: the diary's four and ``experiments``, the plans of
+personal experiments (written by ``spasmlog plan``; see :class:`Experiments`)."""
 
 
 def today() -> pd.Timestamp:
@@ -241,11 +252,55 @@ class People(pa.DataFrameModel):
         return year.isna() | (year <= today().year)
 
 
+class Experiments(pa.DataFrameModel):
+    """``experiments``: the plan of a personal experiment (a randomised N-of-1 trial), one row per period.
+
+    A plan compares days with a change (``change``, arm ``on``: "magnesium glycinate 300 mg") with days
+    without it (``against``, arm ``off``: ``none``, or another routine) in blocks of ``block_days`` days,
+    ``pairs`` pairs of blocks whose order within each pair was drawn at random (``design`` ``pairs``), or with
+    half the pairs in each order (``counterbalanced``), from ``seed``. Between two blocks, ``washout_days``
+    days (arm ``washout``: neither the change nor the comparison; those days are not analysed) let the
+    effect of the block before wear off. ``period`` numbers the rows in time order, ``pair`` the pair a block
+    belongs to (empty for a washout). Written by :func:`spasmlog.plan_experiment`; the dates of a plan may
+    lie in the future.
+    """
+
+    person_id: Series[str] = pa.Field(nullable=False)
+    experiment_id: Series[str] = pa.Field(nullable=False)
+    change: Series[str] = pa.Field(nullable=False)
+    against: Optional[Series[str]] = pa.Field(nullable=True)
+    period: Series[pd.Int64Dtype] = pa.Field(ge=1, nullable=False)
+    pair: Optional[Series[pd.Int64Dtype]] = pa.Field(ge=1, nullable=True)
+    arm: Series[str] = pa.Field(isin=EXPERIMENT_ARMS, nullable=False, metadata={"parse": "category"})
+    start: Series[pa.DateTime] = pa.Field(nullable=False, metadata={"parse": "date"})
+    end: Series[pa.DateTime] = pa.Field(nullable=False, metadata={"parse": "date"})
+    design: Optional[Series[str]] = _cat(EXPERIMENT_DESIGNS)
+    block_days: Optional[Series[pd.Int64Dtype]] = pa.Field(ge=1, nullable=True)
+    pairs: Optional[Series[pd.Int64Dtype]] = pa.Field(ge=1, nullable=True)
+    washout_days: Optional[Series[pd.Int64Dtype]] = pa.Field(ge=0, nullable=True)
+    seed: Optional[Series[pd.Int64Dtype]] = pa.Field(ge=0, nullable=True)
+    created: Optional[Series[pa.DateTime]] = pa.Field(nullable=True, metadata={"parse": "date"})
+    notes: Optional[Series[str]] = pa.Field(nullable=True)
+
+    class Config:
+        strict = False
+        unique = ("person_id", "experiment_id", "period")
+
+    @pa.check("created", name="not_in_future")
+    def _created_not_in_future(cls, created: pd.Series) -> pd.Series:
+        return _not_after_today(created)
+
+    @pa.dataframe_check(name="period_end_not_before_start")
+    def _end_after_start(cls, df: pd.DataFrame) -> pd.Series:
+        return df["end"].isna() | df["start"].isna() | (df["end"] >= df["start"])
+
+
 MODELS: dict[str, type[pa.DataFrameModel]] = {
     "daily": Daily,
     "spasms": Spasms,
     "interventions": Interventions,
     "people": People,
+    "experiments": Experiments,
 }
 
 Kind = Literal["number", "integer", "boolean", "date", "datetime", "duration", "category", "list", "text"]
@@ -339,4 +394,4 @@ def _build_specs(table: str) -> dict[str, FieldSpec]:
     return specs
 
 
-_FIELD_SPECS: dict[str, dict[str, FieldSpec]] = {table: _build_specs(table) for table in TABLES}
+_FIELD_SPECS: dict[str, dict[str, FieldSpec]] = {table: _build_specs(table) for table in TABLES_READ}

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any, Literal
 
-from spasmlog.logformat.schemas import TABLES, field_specs
+from spasmlog.logformat.schemas import TABLES_READ, field_specs
 from spasmlog.logformat.vocabulary import (
     COFFEE_WORDS,
     DATE_WORDS,
@@ -47,7 +47,7 @@ STANDARD_DRINK_G = 10.0
 """Grams of ethanol in one standard drink (WHO), the default of every reader of ``drinks`` (``drink_g=``,
 ``--drink-g``): headers such as ``Alcohol (drinks)`` and Apple Health's ``NumberOfAlcoholicBeverages``."""
 
-ALIASES: dict[str, dict[str, tuple[str, ...]]] = {table: header_aliases(table) for table in TABLES}
+ALIASES: dict[str, dict[str, tuple[str, ...]]] = {table: header_aliases(table) for table in TABLES_READ}
 """Header names (without unit, every language of :mod:`~spasmlog.logformat.vocabulary`) accepted for each
 canonical column, besides its own name."""
 

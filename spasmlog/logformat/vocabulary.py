@@ -432,6 +432,25 @@ HEADER_WORDS: dict[str, dict[str, Words]] = {
         "sodium_target_mg": _targets("sodium"),
         "notes": _NOTES,
     },
+    # written by `spasmlog plan`, so English names suffice; a few words for a plan typed by hand
+    "experiments": {
+        "person_id": _PERSON,
+        "experiment_id": {"en": ("experiment", "experiment id")},
+        "change": {"en": ("try", "treatment", "on")},
+        "against": {"en": ("comparison", "control", "off")},
+        "period": {"en": ("period number",)},
+        "pair": {"en": ("pair number",)},
+        "arm": {"en": ("condition", "phase")},
+        "start": {"en": ("start date", "from")},
+        "end": {"en": ("end date", "to", "until")},
+        "design": {},
+        "block_days": {"en": ("block length",)},
+        "pairs": {"en": ("number of pairs",)},
+        "washout_days": {"en": ("washout",)},
+        "seed": {"en": ("random seed",)},
+        "created": {"en": ("planned", "planned on")},
+        "notes": _NOTES,
+    },
 }
 """Header names (without a unit) accepted for each canonical column of each table, by language."""
 

@@ -37,7 +37,11 @@ _CHECK_COLUMNS = {
     "sitting_plus_sleep_at_most_24h": ("sitting_h", "sleep_h"),
     "exercise_details_need_exercise": ("exercise_min", "exercise_type", "exercise_rpe"),
     "end_not_before_start": ("start", "end"),
+    "period_end_not_before_start": ("start", "end"),
 }
+
+_UNIQUE_KEYS = {"daily": ("person_id", "date"), "experiments": ("person_id", "experiment_id", "period")}
+"""The columns that together name a row, in the tables where that is more than ``person_id``."""
 
 _MESSAGES = {
     "not_a_number": "'{value}' is not a number. Write digits only (e.g. 1500) and put the unit in the header, "
@@ -81,6 +85,7 @@ _MESSAGES = {
     "exercise_details_need_exercise": "Exercise type or effort does not match the exercise minutes ({value}): "
     "type and effort are for days with exercise_min above 0, and type 'none' for days without.",
     "end_not_before_start": "The intervention ends before it starts ({value}).",
+    "period_end_not_before_start": "The experiment's period ends before it starts ({value}).",
     "unit_not_convertible": "Header '{value}' looks like {field} but {detail}; the column was kept as an extra "
     "column. Rename the header (e.g. '{field}') to have it read.",
     "vague_duration": "'{value}' does not say how long: the spasm is kept without a duration. Write the seconds "
@@ -134,7 +139,7 @@ def _problem_frame(
                 _describe_value(typed, row, rule, _CHECK_COLUMNS[rule]),
             )
         elif rule == "duplicate":
-            keys = ("person_id", "date") if table == "daily" else ("person_id",)
+            keys = _UNIQUE_KEYS.get(table, ("person_id",))
             column, value = part.header_of.get(keys[-1], keys[-1]), _describe_value(typed, row, rule, keys)
         else:
             column = record.get("column") or part.header_of.get(name, name)
@@ -160,8 +165,8 @@ def _problem_frame(
             field=name,
             range=spec.range_text() if spec else "",
             allowed=", ".join(spec.allowed) if spec else "",
-            keys=" and ".join(("person_id", "date") if table == "daily" else ("person_id",)),
-            unit="person per day" if table == "daily" else "person",
+            keys=" and ".join(_UNIQUE_KEYS.get(table, ("person_id",))),
+            unit={"daily": "person per day", "experiments": "period of an experiment"}.get(table, "person"),
             detail=detail,
         )
         line = record.get("line") if row is None else int(part.raw.lines[row - _offset(parts, record["part"])])

@@ -23,7 +23,7 @@ from spasmlog.log import (
     Log,
     empty_table,
 )
-from spasmlog.logformat.schemas import TABLES, field_specs
+from spasmlog.logformat.schemas import TABLES_READ, field_specs
 from spasmlog.logformat.units import STANDARD_DRINK_G, resolve_header
 from spasmlog.validation.cells import _prepare, _Prepared
 from spasmlog.validation.checks import _cross_table_warnings, _implausible_values, _pandera_problems
@@ -49,7 +49,7 @@ def build_log(
     problem_frames: list[pd.DataFrame] = []
     quarantine_frames: list[pd.DataFrame] = []
     source_rows: list[dict[str, Any]] = []
-    for table in TABLES:
+    for table in TABLES_READ:
         parts = [p for p in prepared if p.raw.table == table]
         valid, origin, problems, quarantine, sources = _validate_table(table, parts)
         tables[table] = valid
@@ -217,13 +217,13 @@ def validate_tables(
     _checks.one_of(errors, "errors", "validate_tables", ("raise", "quarantine"))
     raws = []
     for name, frame in tables.items():
-        if name not in TABLES:
+        if name not in TABLES_READ:
             _checks.refuse(
-                f"Unknown table {name!r}: the tables are {', '.join(TABLES)}.",
+                f"Unknown table {name!r}: the tables are {', '.join(TABLES_READ)}.",
                 "validate_tables",
                 "tables",
                 name,
-                "a mapping whose keys are " + ", ".join(TABLES),
+                "a mapping whose keys are " + ", ".join(TABLES_READ),
             )
         text = (
             frame.astype("str").where(frame.notna(), "")
