@@ -67,6 +67,7 @@ __all__ = [
     "EFFECT_FACTORS",
     "EXTRA_COLUMNS",
     "Effect",
+    "Experiment",
     "Intervention",
     "Simulation",
     "simulate",
@@ -335,6 +336,61 @@ changes nothing."""
 
 
 @dataclass(frozen=True)
+class Experiment:
+    """A randomised personal experiment run by every simulated person, and its planted effect.
+
+    Each person draws a schedule of the design (seed ``seed`` + the person's number, from 0) and runs it from
+    ``start_day``; on the days they are on the change, the expected spasm count is multiplied by
+    ``rate_ratio``. With ``adherence`` below 1, each block day is done against the plan with probability
+    1 − ``adherence`` (the other arm), and the ``daily`` table notes it in ``experiment_arm_done``; the effect
+    follows what was done. The plan is written to the log's ``experiments`` table.
+
+    Parameters
+    ----------
+    change : str
+        What is tried (the ``change`` of the plan).
+    rate_ratio : float
+        Multiplier of the expected count on days on the change; 1 plants no effect.
+    pairs, block_days, washout_days : int
+        The layout (see :func:`spasmlog.plan_experiment`).
+    design : {"pairs", "counterbalanced"}
+        How the schedule is drawn.
+    seed : int
+        Seed of the first person's schedule.
+    start_day : int or None
+        Day of the log on which the plan starts; None: the plan ends on the last simulated day.
+    adherence : float
+        Share of block days done as planned.
+    """
+
+    change: str = "magnesium glycinate 300 mg"
+    rate_ratio: float = 1.0
+    pairs: int = 4
+    block_days: int = 7
+    washout_days: int = 0
+    design: str = "pairs"
+    seed: int = 0
+    start_day: int | None = None
+    adherence: float = 1.0
+
+    def __post_init__(self) -> None:
+        _checks.number(self.rate_ratio, "rate_ratio", "Experiment", low=0, low_open=True)
+        _checks.one_of(self.design, "design", "Experiment", ("pairs", "counterbalanced"))
+        _checks.whole(self.pairs, "pairs", "Experiment", minimum=1)
+        _checks.whole(self.block_days, "block_days", "Experiment", minimum=1)
+        _checks.whole(self.washout_days, "washout_days", "Experiment", minimum=0)
+        _checks.whole(self.seed, "seed", "Experiment", minimum=0)
+        _checks.number(self.adherence, "adherence", "Experiment", low=0, high=1)
+        if self.start_day is not None:
+            _checks.whole(self.start_day, "start_day", "Experiment", minimum=0)
+
+    @property
+    def days(self) -> int:
+        """How many days the plan takes."""
+        return 2 * self.pairs * self.block_days + (2 * self.pairs - 1) * self.washout_days
+
+
+@dataclass(frozen=True)
 class Simulation:
     """A simulated log and the truth it was drawn from.
 
@@ -546,6 +602,7 @@ def simulate(
     trend: float = 1.0,
     extra_null_columns: int = 0,
     counts_only: bool = False,
+    experiment: Experiment | None = None,
 ) -> Simulation:
     """Draw a realistic spasm log with known, planted effects.
 
@@ -616,6 +673,10 @@ def simulate(
     counts_only : bool
         The people log a daily ``spasm_count`` instead of events: the ``daily`` table has ``spasm_count``
         (as with ``spasm_count=True``, the same counts) and the ``spasms`` table has no rows.
+    experiment : Experiment, optional
+        A randomised personal experiment every person runs, with its planted effect: its plan is in the log's
+        ``experiments`` table (and days done against the plan in the ``daily`` column
+        ``experiment_arm_done``).
 
     Returns
     -------
@@ -711,8 +772,16 @@ def simulate(
         "person_sd": person_sd, "missing_day_rate": missing_day_rate, "missing_cell_rate": missing_cell_rate,
         "factors": tuple(columns), "spasm_count": spasm_count, "person_ids": tuple(ids), "rate_ar": rate_ar,
         "rate_ar_sd": rate_ar_sd, "missing_when_bad": missing_when_bad, "trend": trend,
-        "extra_null_columns": extra_null_columns, "counts_only": counts_only,
+        "extra_null_columns": extra_null_columns, "counts_only": counts_only, "experiment": experiment,
     }  # fmt: skip
+    if experiment is not None and experiment.days > days - (experiment.start_day or 0):
+        _checks.refuse(
+            f"The experiment takes {experiment.days} days, more than the {days} days simulated after its start.",
+            "simulate",
+            "experiment",
+            experiment,
+            f"an experiment of at most {days - (experiment.start_day or 0)} days",
+        )
 
     shape = (n_people, days)
     dates = (np.datetime64(first.date(), "D") + np.arange(days)).astype("datetime64[us]")
@@ -737,6 +806,10 @@ def simulate(
     active, intervention_rows = _interventions(_stream(seed, "interventions"), interventions, ids, dates)
     for k, intervention in enumerate(interventions):
         log_mu += np.log(intervention.rate_ratio) * active[k]
+    experiment_rows, done = None, None
+    if experiment is not None:
+        doing, done, experiment_rows = _experiment(experiment, ids, dates)
+        log_mu += np.log(experiment.rate_ratio) * doing
     if trend != 1 and days > 1:
         log_mu += np.log(trend) * (np.arange(days) / (days - 1) - 0.5)
     if rate_ar != 0:
@@ -764,6 +837,8 @@ def simulate(
         missing_cell_rate,
         counts if spasm_count or counts_only else None,
     )
+    if done is not None and (done != "").any():
+        daily["experiment_arm_done"] = pd.Series(done[present], dtype="str").replace("", None).astype("str")
     if extra_null_columns:
         extra = _extra_columns(seed, extra_null_columns, present, missing_cell_rate)
         daily = pd.concat([daily, pd.DataFrame(extra, index=daily.index)], axis=1)
@@ -791,6 +866,8 @@ def simulate(
         }
     )
     log = Log(daily=daily, spasms=spasms, interventions=intervention_rows, people=people)
+    if experiment_rows is not None:
+        log.experiments = experiment_rows
     return Simulation(log=log, effects=true_effects, rates=rates, seed=seed, parameters=parameters)
 
 
@@ -937,6 +1014,54 @@ def _interventions(
             "dose": _text([plan.dose or "" for plan in interventions], which, no_dose),
         }
     )
+
+
+def _experiment(plan: Experiment, ids: list[str], dates: np.ndarray) -> tuple[np.ndarray, np.ndarray, pd.DataFrame]:
+    """Each person's schedule: the days on the change as done, the ``experiment_arm_done`` cells, the plan's rows."""
+    from spasmlog.stats.randomisation import block_layout, draw_schedule, plan_periods
+
+    n, d = len(ids), len(dates)
+    first = d - plan.days if plan.start_day is None else plan.start_day
+    block, _ = block_layout(plan.pairs, plan.block_days, plan.washout_days)
+    in_block = block >= 0
+    doing = np.zeros((n, d), dtype=bool)
+    done = np.full((n, d), "", dtype=object)
+    frames = []
+    start = dates[first].astype("datetime64[D]")
+    for i, person in enumerate(ids):
+        drawn = draw_schedule(plan.pairs, plan.design, seed=plan.seed + i)  # type: ignore[arg-type]
+        planned = in_block & drawn[np.where(in_block, block, 0)]
+        rng = np.random.default_rng([plan.seed, i, 1])
+        flip = in_block & (rng.random(block.size) >= plan.adherence)
+        actual = planned ^ flip
+        doing[i, first : first + block.size] = actual
+        done[i, first : first + block.size] = np.where(flip, np.where(actual, "on", "off"), "")
+        parts = plan_periods(drawn, start, plan.block_days, plan.washout_days)
+        count = parts["period"].size
+        frames.append(
+            pd.DataFrame(
+                {
+                    "person_id": person,
+                    "experiment_id": f"experiment-{start}",
+                    "change": plan.change,
+                    "against": "none",
+                    "period": pd.array(parts["period"], dtype="Int64"),
+                    "pair": pd.array([int(k) if k > 0 else None for k in parts["pair"]], dtype="Int64"),
+                    "arm": parts["arm"],
+                    "start": parts["start"].astype("datetime64[us]"),
+                    "end": parts["end"].astype("datetime64[us]"),
+                    "design": plan.design,
+                    "block_days": pd.array([plan.block_days] * count, dtype="Int64"),
+                    "pairs": pd.array([plan.pairs] * count, dtype="Int64"),
+                    "washout_days": pd.array([plan.washout_days] * count, dtype="Int64"),
+                    "seed": pd.array([plan.seed + i] * count, dtype="Int64"),
+                }
+            )
+        )
+    rows = pd.concat(frames, ignore_index=True)
+    for name in ("person_id", "experiment_id", "change", "against", "arm", "design"):
+        rows[name] = rows[name].astype("str")
+    return doing, done, rows
 
 
 def _spasms(

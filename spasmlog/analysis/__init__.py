@@ -2,7 +2,7 @@
 
 The flow: :func:`daily_table` (one row per person-day) → associations for one person
 (:func:`correlate`, :func:`rate_ratios`, :func:`compare_days`, :func:`intervention_effect`,
-:func:`session_effect`), for a
+:func:`session_effect`; a randomised personal experiment: :func:`plan_experiment`, :func:`experiment_effect`), for a
 caseload (:func:`caseload_summary`) or a cohort (:func:`within_person`, :func:`rm_corr`,
 :func:`cohort_model`) → :func:`findings` in plain words; for what is not yet clear, how much more logging
 would show it (:func:`days_to_detect`, :func:`projection_sentence`).
@@ -17,6 +17,7 @@ if TYPE_CHECKING:  # the real imports, for type checkers; at run time each name 
     from spasmlog.analysis.cohort import cohort_model
     from spasmlog.analysis.correlation import correlate, partial_corr, rm_corr, within_person
     from spasmlog.analysis.daily import daily_table
+    from spasmlog.analysis.experiments import experiment_effect, plan_experiment
     from spasmlog.analysis.findings import findings
     from spasmlog.analysis.interventions import intervention_effect
     from spasmlog.analysis.multicomp import adjust_pvalues
@@ -32,9 +33,11 @@ __all__ = [
     "correlate",
     "daily_table",
     "days_to_detect",
+    "experiment_effect",
     "findings",
     "intervention_effect",
     "partial_corr",
+    "plan_experiment",
     "projection_sentence",
     "rate_ratios",
     "rm_corr",
@@ -50,9 +53,11 @@ _MODULES: dict[str, str] = {
     "correlate": "spasmlog.analysis.correlation",
     "daily_table": "spasmlog.analysis.daily",
     "days_to_detect": "spasmlog.analysis.projection",
+    "experiment_effect": "spasmlog.analysis.experiments",
     "findings": "spasmlog.analysis.findings",
     "intervention_effect": "spasmlog.analysis.interventions",
     "partial_corr": "spasmlog.analysis.correlation",
+    "plan_experiment": "spasmlog.analysis.experiments",
     "projection_sentence": "spasmlog.analysis.projection",
     "rate_ratios": "spasmlog.analysis.rates",
     "rm_corr": "spasmlog.analysis.correlation",

@@ -1,0 +1,149 @@
+"""Planning and analysing a personal experiment: the plan's rows, the file, the power statement, the effect."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import spasmlog
+from spasmlog.analysis.experiments import (
+    ADHERENCE_COLUMN,
+    experiment_days,
+    experiment_effect,
+    history,
+    plan_experiment,
+)
+from spasmlog.errors import ParameterError, SpasmlogError
+from spasmlog.simulate import Experiment, simulate
+from spasmlog.stats.randomisation import draw_schedule
+
+
+def _daily(counts: list[float], start: str = "2025-01-01") -> pd.DataFrame:
+    dates = pd.date_range(start, periods=len(counts))
+    return pd.DataFrame({"person_id": "me", "date": dates, "spasm_count": counts})
+
+
+def test_plan_rows_follow_the_seeded_draw() -> None:
+    plan = plan_experiment(None, change="magnesium glycinate 300 mg", pairs=3, block_days=5, washout_days=1,
+                           start="2030-02-01", seed=11)  # fmt: skip
+    periods = plan.periods
+    blocks = periods[periods["arm"] != "washout"]
+    expected = draw_schedule(3, seed=11)
+    assert (blocks["arm"] == "on").tolist() == expected.tolist()
+    assert periods["period"].tolist() == list(range(1, 12))
+    assert (periods["seed"] == 11).all() and (periods["design"] == "pairs").all()
+    assert periods["start"].iloc[0] == pd.Timestamp("2030-02-01")
+    assert periods["end"].iloc[-1] == pd.Timestamp("2030-02-01") + pd.Timedelta(days=6 * 5 + 5 - 1)
+    assert plan.experiment_id == "magnesium-glycinate-300-mg-2030-02-01"
+
+
+def test_plan_rows_are_a_valid_experiments_table() -> None:
+    plan = plan_experiment(None, change="Dehnen – Wade", pairs=2, start="2030-01-01", seed=1)
+    log = spasmlog.validate_tables({"experiments": plan.periods})
+    assert len(log.experiments) == len(plan.periods)
+    assert log.experiments["arm"].tolist() == plan.periods["arm"].tolist()
+
+
+def test_days_of_a_plan() -> None:
+    plan = plan_experiment(None, change="x", pairs=2, block_days=3, washout_days=2, start="2030-01-01", seed=2)
+    days = experiment_days(plan.periods)
+    assert len(days) == 4 * 3 + 3 * 2
+    assert (days["date"].diff().dropna() == pd.Timedelta(days=1)).all()
+    assert days.loc[days["arm"] == "washout", "block"].eq(-1).all()
+    assert days.loc[days["block"] >= 0].groupby("block").size().eq(3).all()
+    assert days.loc[days["block"] >= 0, "pair"].tolist() == [0] * 6 + [1] * 6
+
+
+def test_write_adds_to_the_experiments_file_and_refuses_a_repeat(tmp_path) -> None:
+    first = plan_experiment(None, change="magnesium", pairs=2, start="2030-01-01", seed=1)
+    second = plan_experiment(None, change="stretching", pairs=2, start="2030-03-01", seed=2)
+    path = first.write(tmp_path)
+    second.write(tmp_path)
+    log = spasmlog.read_log(tmp_path)
+    assert set(log.experiments["experiment_id"]) == {first.experiment_id, second.experiment_id}
+    assert len(log.experiments) == len(first.periods) + len(second.periods)
+    with pytest.raises(SpasmlogError, match="already holds the experiment"):
+        first.write(tmp_path)
+    assert len(spasmlog.read_log(path).experiments) == len(log.experiments)  # unchanged by the refusal
+
+
+def test_history_of_a_hand_made_series() -> None:
+    counts = [0, 2, 0, 2, 0, 2, np.nan, 2]
+    h = history(_daily(counts))
+    logged = np.array([0, 2, 0, 2, 0, 2, 2], dtype=float)
+    assert h["days"] == 7 and h["mean_per_day"] == pytest.approx(logged.mean())
+    m, v = logged.mean(), logged.var(ddof=1)
+    assert h["dispersion"] == pytest.approx(max(0.0, (v - m) / m**2))  # fewer than 14 days: no latent series
+    assert h["missing_rate"] == pytest.approx(1 / 8)
+
+
+def test_statement_without_history_says_so() -> None:
+    plan = plan_experiment(_daily([1, 0, 2]), change="magnesium", start="2030-01-01", seed=1)
+    assert "not enough history" in plan.statement
+    assert plan.power["power_model"].isna().all()
+
+
+def test_statement_with_history_gives_a_chance_and_the_randomisation_limit() -> None:
+    rng = np.random.default_rng(1)
+    plan = plan_experiment(_daily(list(rng.poisson(0.8, 60).astype(float))), change="magnesium", start="2030-01-01",
+                           seed=1, n_sim=100)  # fmt: skip
+    assert plan.statement.startswith("With your usual 0.")
+    assert "cannot go below p = 0.125 with 4 pairs" in plan.statement
+    assert "6 pairs or more can" in plan.statement
+    assert plan.power["pairs"].iloc[0] == 4
+
+
+def test_plan_needs_a_person_among_several() -> None:
+    daily = pd.concat([_daily([1, 2]), _daily([0, 1]).assign(person_id="you")])
+    with pytest.raises(ParameterError, match="person"):
+        plan_experiment(daily, change="x", start="2030-01-01", seed=1)
+
+
+def _experiment_log(rate_ratio: float, *, seed: int = 3, adherence: float = 1.0, pairs: int = 6):
+    plan = Experiment("magnesium", rate_ratio=rate_ratio, pairs=pairs, block_days=7, washout_days=2, seed=seed,
+                      adherence=adherence)  # fmt: skip
+    return simulate(days=plan.days + 10, seed=seed, interventions=[], effects=[], experiment=plan,
+                    baseline_per_day=2.0, missing_day_rate=0.0)  # fmt: skip
+
+
+def test_effect_counts_days_by_plan_and_leaves_washout_out() -> None:
+    sim = _experiment_log(0.5)
+    daily = spasmlog.daily_table(sim.log)
+    out = experiment_effect(daily, experiment=sim.log.experiments).iloc[0]
+    assert (out["days_on"], out["days_off"], out["days_washout"]) == (42, 42, 11 * 2)
+    days = experiment_days(sim.log.experiments).merge(daily, on=["person_id", "date"])
+    on = days.loc[days["arm"] == "on", "spasm_count"].mean()
+    off = days.loc[days["arm"] == "off", "spasm_count"].mean()
+    assert out["mean_on"] == pytest.approx(on) and out["mean_off"] == pytest.approx(off)
+    assert out["ci_low"] < out["rate_ratio"] < out["ci_high"] < 1
+    assert out["n_schedules"] == 64 and out["randomisation_method"] == "exact"
+    assert out["status"] == "ok" and out["days_off_schedule"] == 0
+
+
+def test_effect_wording_is_careful() -> None:
+    strong = experiment_effect(spasmlog.daily_table((s := _experiment_log(0.3)).log), experiment=s.log.experiments)
+    assert "Because the order of the blocks was drawn at random" in strong["sentence"].iloc[0]
+    none = experiment_effect(spasmlog.daily_table((n := _experiment_log(1.0)).log), experiment=n.log.experiments)
+    assert "does not yet show" in none["sentence"].iloc[0]
+
+
+def test_days_off_schedule_are_counted_and_left_out_per_protocol() -> None:
+    sim = _experiment_log(0.5, adherence=0.8)
+    daily = spasmlog.daily_table(sim.log)
+    noted = sim.log.daily[ADHERENCE_COLUMN].notna().sum()
+    out = experiment_effect(daily, experiment=sim.log.experiments).iloc[0]
+    assert out["days_off_schedule"] == noted > 0
+    assert np.isfinite(out["pp_rate_ratio"]) and out["pp_rate_ratio"] != out["rate_ratio"]
+    assert "off schedule" in out["sentence"]
+
+
+def test_an_experiment_not_yet_logged_says_so() -> None:
+    plan = plan_experiment(None, change="magnesium", start="2030-01-01", seed=1)
+    out = experiment_effect(_daily([1, 2, 3]), experiment=plan.periods).iloc[0]
+    assert out["status"].startswith("not enough data")
+
+
+def test_effect_refuses_a_table_that_is_no_plan() -> None:
+    with pytest.raises(ParameterError, match="experiment_id"):
+        experiment_effect(_daily([1]), experiment=pd.DataFrame({"person_id": ["me"]}))
