@@ -184,6 +184,43 @@ def _parser() -> argparse.ArgumentParser:
     )
     sharing.add_argument("--force", action="store_true", help="replace a bundle and key written before")
 
+    plan = commands.add_parser(
+        "plan",
+        help="plan a randomised personal experiment (a calendar to print, and its chance to show an effect)",
+        description="Draw a randomised schedule of blocks with and without a change (the order within each pair "
+        "of blocks drawn at random), add it to the log's experiments table (experiments.csv) with its seed, write "
+        "a printable one-page calendar beside it, and say from the person's own history how likely the plan is to "
+        "show an effect.",
+    )
+    plan.add_argument("path", type=Path, help="log folder (the plan is added to experiments.csv in it)")
+    plan.add_argument(
+        "--try", dest="change", required=True, metavar="CHANGE", help='what to try, e.g. "magnesium 300 mg"'
+    )
+    plan.add_argument("--against", default="none", help="what the off-blocks do instead (default: none)")
+    plan.add_argument("--person", metavar="ID", help="the person (required when the log holds several)")
+    plan.add_argument("--block-days", type=int, default=7, metavar="N", help="days per block (default 7)")
+    plan.add_argument("--pairs", type=int, default=4, metavar="N", help="pairs of on/off blocks (default 4)")
+    plan.add_argument(
+        "--washout-days", type=int, default=2, metavar="N", help="days between blocks, not analysed (default 2)"
+    )
+    plan.add_argument("--design", choices=("pairs", "counterbalanced"), default="pairs", help="how the order is drawn")
+    plan.add_argument("--start", metavar="DATE", help="first day (YYYY-MM-DD; default tomorrow)")
+    plan.add_argument("--seed", type=int, metavar="N", help="seed of the draw (default: a fresh one, recorded)")
+    plan.add_argument(
+        "--effect",
+        type=float,
+        default=0.7,
+        metavar="RR",
+        help="rate ratio to judge the plan by (default 0.7: 30%% fewer)",
+    )
+    plan.add_argument(
+        "--calendar",
+        type=Path,
+        metavar="OUT.html",
+        help="where to write the calendar (default: EXPERIMENT_ID.html in the current folder, as `report` does; "
+        "not in the log folder, where it would be listed as a file not read)",
+    )
+
     commands.add_parser(
         "demo",
         help="run the main job on the bundled sample data",
@@ -240,7 +277,9 @@ if not TYPE_CHECKING:  # hidden from type checkers, which see the import above
 
 
 def _run(args: argparse.Namespace) -> int:
-    if args.command in ("validate", "report", "share") and not args.path.exists():  # said before anything heavy loads
+    if (
+        args.command in ("validate", "report", "share", "plan") and not args.path.exists()
+    ):  # said before anything heavy loads
         raise LogNotFoundError.missing(args.path)
     if args.command == "validate":
         return _validate(args, sys.stdout)
@@ -252,6 +291,8 @@ def _run(args: argparse.Namespace) -> int:
         return _report(args, sys.stdout)
     if args.command == "share":
         return _share(args, sys.stdout)
+    if args.command == "plan":
+        return _plan(args, sys.stdout)
     return _demo(sys.stdout)
 
 
@@ -309,6 +350,8 @@ def _written_by(args: argparse.Namespace) -> list[Path]:
         return [Path("report"), Path("report.html")] if output is None else [output, Path(f"{output}.html")]
     if args.command == "share":
         return [args.out, args.key or args.out.parent / f"{args.out.name}.key.csv"]
+    if args.command == "plan":
+        return [args.path, Path(".")] if args.calendar is None else [args.path, args.calendar]
     return []
 
 
@@ -556,4 +599,49 @@ def _demo(out: TextIO) -> int:
         "The 'messy' sample has a dozen deliberately broken rows: each is reported with its file, line and a hint,\n"
         "and set aside (see --quarantine), never dropped. Try it on your own log: spasmlog validate PATH\n"
     )
+    return EXIT_OK
+
+
+def _plan(args: argparse.Namespace, out: TextIO) -> int:
+    from spasmlog.analysis.daily import daily_table
+    from spasmlog.analysis.experiments import plan_experiment
+    from spasmlog.report.experiment_calendar import write_calendar
+    from spasmlog.validation.read import read_log
+
+    if not args.path.is_dir():
+        raise SpasmlogError(f"{args.path} is not a folder: plan into a log folder (experiments.csv is added to it).")
+    log = read_log(args.path, errors="quarantine")
+    daily = daily_table(log) if log.has_spasm_data else None
+    people = log.person_ids
+    person = args.person
+    if person is None and len(people) > 1:
+        raise SpasmlogError(f"The log holds {len(people)} people: say whose experiment it is with --person.")
+    if person is not None and people and person not in people:
+        raise SpasmlogError(f"No person {person!r} in the log; it holds {', '.join(people)}.")
+    person = person or (people[0] if people else None)
+    if daily is not None and person is not None:
+        daily = daily[daily["person_id"] == person]
+    folder = args.path / person if person and (args.path / person).is_dir() else args.path
+    plan = plan_experiment(
+        daily,
+        change=args.change,
+        against=args.against,
+        person=person,
+        block_days=args.block_days,
+        pairs=args.pairs,
+        washout_days=args.washout_days,
+        design=args.design,
+        start=args.start,
+        seed=args.seed,
+        effect=args.effect,
+    )
+    table = plan.write(folder)
+    page = write_calendar(plan.periods, args.calendar or Path(f"{plan.experiment_id}.html"), statement=plan.statement)
+    starts = plan.periods["start"].dt.strftime("%Y-%m-%d").tolist()
+    ends = plan.periods["end"].dt.strftime("%Y-%m-%d").tolist()
+    out.write(f"Planned {plan.experiment_id}: {starts[0]} to {ends[-1]} (seed {int(plan.periods['seed'].iloc[0])}).\n")
+    for start, end, arm in zip(starts, ends, plan.periods["arm"], strict=True):
+        out.write(f"  {start} to {end}  {arm}\n")
+    out.write(f"{plan.statement}\n")
+    out.write(f"Plan added to {table}; calendar to print: {page}\n")
     return EXIT_OK

@@ -1,0 +1,44 @@
+"""``spasmlog plan``: the plan added to the log, the calendar written, the power statement printed."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+import spasmlog
+from spasmlog.cli import main
+from spasmlog.samples import sample_path
+
+
+def test_plan_writes_the_table_and_the_calendar(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    log = tmp_path / "alex"
+    shutil.copytree(sample_path("alex"), log)
+    monkeypatch.chdir(tmp_path)
+    code = main(["plan", str(log), "--try", "magnesium glycinate 300 mg", "--start", "2030-01-07", "--seed", "5",
+                 "--pairs", "2", "--washout-days", "1"])  # fmt: skip
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "seed 5" in out and "chance to show a 30% reduction" in out
+    plans = spasmlog.read_log(log).experiments
+    assert len(plans) == 4 + 3 and (plans["seed"] == 5).all()
+    page = tmp_path / "magnesium-glycinate-300-mg-2030-01-07.html"
+    assert page.exists() and "Experiment: magnesium glycinate 300 mg" in page.read_text(encoding="utf-8")
+    assert main(["validate", str(log)]) == 0  # the plan validates, and nothing else was added to the folder
+    assert sorted(p.name for p in log.iterdir()) == sorted(
+        [*(p.name for p in sample_path("alex").iterdir()), "experiments.csv"]
+    )
+
+
+def test_plan_needs_a_person_in_a_caseload(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    clinic = tmp_path / "clinic"
+    shutil.copytree(sample_path("clinic"), clinic)
+    assert main(["plan", str(clinic), "--try", "stretching"]) == 2
+    assert "--person" in capsys.readouterr().err
+
+
+def test_plan_of_a_missing_folder_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["plan", str(tmp_path / "nowhere"), "--try", "x"]) == 2
