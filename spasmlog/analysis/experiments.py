@@ -26,6 +26,7 @@ import pandas as pd
 
 from spasmlog import _checks
 from spasmlog.analysis._docs import fill_doc
+from spasmlog.errors import SpasmlogError
 from spasmlog.stats import randomisation as rz
 from spasmlog.stats.autocorrelation import acf
 
@@ -132,7 +133,6 @@ class ExperimentPlan:
         The plans already in the file are kept; a plan with the same person and ``experiment_id`` is refused
         (:class:`~spasmlog.errors.SpasmlogError`). Returns the file written.
         """
-        from spasmlog.errors import SpasmlogError
         from spasmlog.io.write import atomic_write_csv, to_text_frame
         from spasmlog.validation.read import read_log
 
@@ -490,7 +490,7 @@ def experiment_effect(
         ``randomisation_method``, ``n_schedules``, ``smallest_p``, ``pp_rate_ratio``, ``pp_ci_low``,
         ``pp_ci_high``, ``pp_p_value`` (per protocol: days off schedule left out), ``carryover_ratio``,
         ``carryover_p`` (the on/off ratio of the first ``carryover_days`` of the blocks over that of the rest),
-        ``status`` (``ok``, else why not) and ``sentence``. ``attrs["kind"]`` is ``"experiment_effect"``.
+        ``status`` (``ok``, else why not) and ``sentence``. A table with ``attrs["kind"] == "experiment_effect"``.
 
     Notes
     -----
@@ -585,7 +585,7 @@ def _one(
     out: dict[str, Any] = {
         "experiment_id": facts["experiment_id"],
         "change": facts["change"],
-        "against": facts.get("against", "none"),
+        "against": str(facts["against"]) if "against" in facts and pd.notna(facts["against"]) else "none",
         "days_planned": int(in_block.sum()),
         "days_on": int((in_block & logged & on).sum()),
         "days_off": int((in_block & logged & ~on).sum()),
@@ -625,15 +625,11 @@ def _one(
             n_schedules=test.n_schedules,
             smallest_p=test.smallest_p,
         )
-    except Exception as error:
+    except SpasmlogError as error:  # a plan edited by hand (a pair without one on- and one off-block)
         out["randomisation_method"] = f"not possible: {error}"
     early = (plan["day_in_block"].to_numpy() < carryover_days) & in_block
     used = in_block & logged
-    if (
-        early[used].any()
-        and (~early[used]).any()
-        and carryover_days < int(facts.get("block_days") or 0 or carryover_days + 1)
-    ):
+    if early[used].any() and (~early[used]).any() and carryover_days < int(plan["day_in_block"].max()) + 1:
         frame = pd.DataFrame({f"pair{k}": (pair == k).astype(float) for k in range(int(pair.max()) + 1)})
         frame["on"], frame["early"], frame["on_early"] = (
             on.astype(float),
@@ -654,10 +650,10 @@ def _one(
             term = dict(zip(fit.table.columns, fit.table.iloc[-1], strict=True))  # on_early, the last column
             if fit.converged and not fit.separated and np.isfinite(term["se"]):
                 out["carryover_ratio"], out["carryover_p"] = float(term["rate_ratio"]), float(term["p_value"])
-        except Exception:
+        except (SpasmlogError, np.linalg.LinAlgError):  # the check is optional: a degenerate fit leaves it empty
             pass
     out["status"] = "ok" if np.isfinite(out["rate_ratio"]) else "model did not converge"
-    out["sentence"] = _sentence(out, alpha, int(facts.get("pairs") or n_blocks // 2))
+    out["sentence"] = _sentence(out, alpha, n_blocks // 2)
     return out
 
 

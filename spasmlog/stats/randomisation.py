@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from itertools import combinations
 from typing import Literal
 
 import numpy as np
@@ -124,10 +123,8 @@ def schedules(pairs: int, design: Design = "pairs") -> np.ndarray:
             )
         flipped = (np.arange(2**pairs)[:, None] >> np.arange(pairs)) & 1
     else:
-        chosen = list(combinations(range(pairs), pairs // 2))
-        flipped = np.zeros((len(chosen), pairs), dtype=np.int64)
-        for row, which in enumerate(chosen):
-            flipped[row, list(which)] = 1
+        every = (np.arange(2**pairs)[:, None] >> np.arange(pairs)) & 1
+        flipped = every[every.sum(1) == pairs // 2]  # half the pairs run off-on
     return _blocks(flipped.astype(bool))
 
 

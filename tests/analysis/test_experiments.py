@@ -147,3 +147,23 @@ def test_an_experiment_not_yet_logged_says_so() -> None:
 def test_effect_refuses_a_table_that_is_no_plan() -> None:
     with pytest.raises(ParameterError, match="experiment_id"):
         experiment_effect(_daily([1]), experiment=pd.DataFrame({"person_id": ["me"]}))
+
+
+def test_a_plan_typed_by_hand_with_only_the_required_columns_is_analysed() -> None:
+    rng = np.random.default_rng(4)
+    daily = _daily(list(rng.poisson(1.5, 28).astype(float)), start="2025-03-03")
+    plan = pd.DataFrame(
+        {
+            "person_id": "me",
+            "experiment_id": "by-hand",
+            "change": "heat pad",
+            "period": [1, 2, 3, 4],
+            "arm": ["off", "on", "on", "off"],
+            "start": pd.to_datetime(["2025-03-03", "2025-03-10", "2025-03-17", "2025-03-24"]),
+            "end": pd.to_datetime(["2025-03-09", "2025-03-16", "2025-03-23", "2025-03-30"]),
+        }
+    )
+    out = experiment_effect(daily, experiment=plan).iloc[0]
+    assert out["against"] == "none" and out["n_schedules"] == 4 and out["days_on"] == 14
+    on = daily["spasm_count"].iloc[7:21].mean()
+    assert out["mean_on"] == pytest.approx(on)

@@ -19,6 +19,7 @@ import spasmlog.analysis
 from spasmlog.analysis.caseload import caseload_summary
 from spasmlog.analysis.cohort import cohort_model
 from spasmlog.analysis.correlation import correlate, partial_corr, rm_corr, within_person
+from spasmlog.analysis.experiments import experiment_effect, plan_experiment
 from spasmlog.analysis.findings import findings_table
 from spasmlog.analysis.interventions import intervention_effect
 from spasmlog.analysis.overview import analyse_person
@@ -74,6 +75,12 @@ CALLS: list[tuple[str, Callable[[], pd.DataFrame]]] = [
     ("cohort_model", lambda: cohort_model(PEOPLE, factors=["water_ml"], min_subjects=2)),
     ("cohort_model", lambda: cohort_model(PEOPLE, factors=["water_ml"])),  # too few people: an early return
     ("findings_table", lambda: findings_table(rate_ratios(ONE, factors=["water_ml"], lags=[0]))),
+    (
+        "experiment_effect",
+        lambda: experiment_effect(
+            PEOPLE, experiment=plan_experiment(None, change="x", person="p0", start="2025-01-06", seed=1).periods
+        ),
+    ),
 ]
 
 
