@@ -38,6 +38,7 @@ from spasmlog.io.write import atomic_folder, atomic_write_text
 from spasmlog.log import Log
 from spasmlog.logformat import factors as facts
 from spasmlog.report.charts import WIDTH, Chart, draw
+from spasmlog.report.experiments import experiment_index, experiment_rows
 
 __all__ = [
     "ALPHA",
@@ -745,6 +746,7 @@ def render_person(
             "not_read_items": _not_read(log, source),
             "notes": _notes(log, days),
             "lags": LAGS,
+            "experiments": experiment_rows(log, days),  # the "Experiments" section (spasmlog.report.experiments)
         }
     return _render("person.html.j2", **context)
 
@@ -857,6 +859,7 @@ def render_index(
         silent_in_log=whole is not None,
         dropped=dropped,
         not_read_items=_not_read(log, source),
+        experiments=experiment_index(log, days),
     )
 
 

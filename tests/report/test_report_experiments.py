@@ -1,0 +1,49 @@
+"""The report's "Experiments" section and the caseload page's list: shown only with a plan, escaped, in words."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import spasmlog
+from spasmlog.report import write_report
+from spasmlog.simulate import Experiment, simulate
+
+
+def _section(html: str) -> str | None:
+    found = re.search(r'<section id="experiments">.*?</section>', html, re.S)
+    return found.group(0) if found else None
+
+
+def test_pages_show_the_experiment_its_effect_and_the_caseload_lists_it(tmp_path: Path) -> None:
+    plan = Experiment("magnésium <b>300</b>", rate_ratio=0.4, pairs=6, seed=4, adherence=0.9)
+    sim = simulate(n_people=2, days=120, seed=2, interventions=[], experiment=plan)
+    index = write_report(sim.log, tmp_path / "report")
+    listed = _section(index.read_text(encoding="utf-8"))
+    assert listed is not None and listed.count("<tr>") == 3  # header and one row per client
+    assert "magnésium &lt;b&gt;300&lt;/b&gt;" in listed and "<b>300" not in listed
+    page = _section((index.parent / "p1.html").read_text(encoding="utf-8"))
+    assert page is not None
+    effect = spasmlog.experiment_effect(
+        spasmlog.daily_table(sim.log), experiment=sim.log.experiments, person="person_id"
+    ).set_index("person_id")
+    assert f"{effect.loc['p1', 'rate_ratio']:.2f} (" in page
+    assert "randomisation p = " in page and "Because the order of the blocks was drawn at random" in page
+    assert page.count("on 2025-") == 6 and page.count("off 2025-") == 6
+
+
+def test_a_planned_experiment_not_yet_begun_shows_its_schedule_only(tmp_path: Path) -> None:
+    log = spasmlog.load_sample("alex")
+    plan = spasmlog.plan_experiment(
+        spasmlog.daily_table(log), change="stretching", start="2030-01-06", seed=1, n_sim=50
+    )
+    log.experiments = plan.periods
+    html = write_report(log, tmp_path / "alex.html").read_text(encoding="utf-8")
+    section = _section(html)
+    assert section is not None and "planned: starts on 2030-01-06" in section
+    assert "Rate ratio" not in section
+
+
+def test_no_plan_no_section(tmp_path: Path) -> None:
+    html = write_report(spasmlog.load_sample("alex"), tmp_path / "alex.html").read_text(encoding="utf-8")
+    assert _section(html) is None
