@@ -339,6 +339,24 @@ else:
     print("No water intake in this log.")
 
 # %% [markdown]
+# ## Find out on purpose: plan an experiment
+#
+# A diary shows what goes together; to find out what a change *does*, try it on purpose. A plan
+# alternates blocks with the change ("on") and without it ("off"), the order within each pair of blocks
+# drawn at random, with a few washout days between blocks. Before starting, it is worth knowing how
+# likely the plan is to show an effect, from your own usual number of spasms a day: if the chance is
+# small, plan more pairs or longer blocks. `plan.write(log_path)` adds the plan to `experiments.csv` in
+# the log folder, and `spasmlog plan` on the command line also writes a calendar to print. Once the
+# blocks are logged, `spasmlog.experiment_effect(daily, experiment=log.experiments)` compares them.
+
+# %%
+plan = spasmlog.plan_experiment(
+    daily, change="magnesium glycinate 300 mg", pairs=4, block_days=7, washout_days=2, seed=1, n_sim=200
+)
+print(plan.statement)
+display(plan.periods[["period", "pair", "arm", "start", "end"]])
+
+# %% [markdown]
 # ## What these numbers can and cannot say
 #
 # - **They are associations, not causes.** "Fewer spasms after drinking more" can mean water helps —
