@@ -21,7 +21,12 @@ def _map_headers(raw: RawTable, drink_g: float) -> tuple[dict[str, HeaderMatch],
     by_field: dict[str, str] = {}
     for header in raw.frame.columns:
         match = resolve_header(str(header), raw.table, drink_g=drink_g)
-        if match is not None and match.field == "exercise_min" and match.from_unit is None:
+        if (
+            match is not None
+            and match.field == "exercise_min"
+            and match.from_unit is None
+            and str(header).strip().lower() != "exercise_min"  # the log format's own name always means minutes
+        ):
             match = _exercise_by_content(match, raw.frame[header])
         if match is None:
             continue

@@ -141,6 +141,17 @@ def test_a_unit_that_cannot_be_converted_keeps_the_column_as_extra(write: Write)
     assert log.warnings["rule"].tolist() == ["unit_not_convertible"]
 
 
+def test_the_log_formats_exercise_min_header_is_minutes_whatever_its_cells_hold(write: Write) -> None:
+    # A header spelled as the log format spells it is never read by its cells (as 'Sport' is): a date in it is
+    # a bad number, reported, not a column of the person's own that shadows exercise_min.
+    log = spasmlog.read_log(
+        write("daily.csv", "date,exercise_type,exercise_min\n2026-01-01,,2026-01-27\n"), errors="quarantine"
+    )
+    assert log.problems[["column", "value", "rule"]].values.tolist() == [["exercise_min", "2026-01-27", "not_a_number"]]
+    assert log.unknown_columns.empty
+    assert len(log.daily) == 0 and log.quarantine["table"].tolist() == ["daily"]
+
+
 def test_two_headers_for_one_column_is_an_error(write: Write) -> None:
     with pytest.raises(AmbiguousColumnError, match="'Water \\(L\\)' and 'water_ml' both mean water_ml"):
         spasmlog.read_log(write("daily.csv", "date,Water (L),water_ml\n2026-01-01,1,1000\n"))
