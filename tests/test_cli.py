@@ -371,6 +371,21 @@ def _report_process(log: Path, out: Path) -> subprocess.Popen[str]:
     return subprocess.Popen([sys.executable, "-c", start], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
+def _wait_until_loading_numpy(process: subprocess.Popen[str]) -> None:
+    """Wait until ``process`` has begun to load NumPy's compiled core (it shows in ``/proc/PID/maps``): spasmlog
+    is then loading the libraries of its report. A fixed sleep cannot tell that moment under load, and a SIGINT
+    during the interpreter's own start-up (its ``site`` import) is Python's "Fatal Python error", not spasmlog's."""
+    maps = Path(f"/proc/{process.pid}/maps")
+    if not maps.exists():  # not Linux: a short sleep is the best guess
+        time.sleep(0.2)
+        return
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and process.poll() is None:
+        if "numpy" in maps.read_text():
+            return
+        time.sleep(0.002)
+
+
 def test_a_real_ctrl_c_during_a_report_exits_130_without_a_traceback(tmp_path: Path) -> None:
     """SIGINT to ``python -m spasmlog report`` on a caseload, while it loads and while it writes the pages."""
     if sys.platform == "win32":
@@ -383,7 +398,7 @@ def test_a_real_ctrl_c_during_a_report_exits_130_without_a_traceback(tmp_path: P
     out = tmp_path / "out" / "report"
     (tmp_path / "out").mkdir()
     loading = _report_process(log, out)
-    time.sleep(0.2)  # Python is still loading its libraries
+    _wait_until_loading_numpy(loading)
     loading.send_signal(signal.SIGINT)
     stdout, stderr = loading.communicate(timeout=120)
     assert (loading.returncode, stderr) == (130, "Interrupted; nothing was changed.\n"), stdout
