@@ -127,6 +127,27 @@ _APPLE_UNITS = {
     "cal": "calorie", "kJ": "kilojoule", "J": "joule", "ms": "millisecond", "s": "second", "min": "minute",
     "hr": "hour", "h": "hour", "d": "day",
 }  # fmt: skip
+# pint's own factors (convert_factor) for the units Apple Watch and iPhone exports carry, so that reading such an
+# export does not build pint's registry (0.4 s); test_common_unit_factors_are_pints checks each against pint.
+_COMMON_FACTORS: dict[tuple[str, str], float] = {
+    ("mL", "milliliter"): 1.0,
+    ("L", "milliliter"): 1000.0,
+    ("fl_oz_us", "milliliter"): 29.573529562499992,
+    ("fl_oz_imp", "milliliter"): 28.413062500000002,
+    ("cup_us", "milliliter"): 236.58823649999994,
+    ("mg", "milligram"): 1.0,
+    ("g", "milligram"): 1000.0,
+    ("mcg", "milligram"): 0.001,
+    ("kcal", "kilocalorie"): 1.0,
+    ("Cal", "kilocalorie"): 1.0,
+    ("kJ", "kilocalorie"): 0.2390057361376673,
+    ("min", "hour"): 0.016666666666666666,
+    ("hr", "hour"): 1.0,
+    ("s", "hour"): 0.0002777777777777778,
+    ("min", "minute"): 1.0,
+    ("hr", "minute"): 60.0,
+    ("s", "minute"): 0.016666666666666666,
+}
 _MOLAR = re.compile(r"(m|mc|µ|u)?mol<([0-9.]+)>")
 _MOL_PREFIX = {None: 1.0, "m": 1e-3, "mc": 1e-6, "µ": 1e-6, "u": 1e-6}
 
@@ -434,6 +455,8 @@ def _unit_factor(unit: str | None, target: str) -> float | None:
         return None
     if unit is None:
         return None
+    if (unit, target) in _COMMON_FACTORS:
+        return _COMMON_FACTORS[unit, target]
     molar = _MOLAR.fullmatch(unit)
     if molar:  # amount of substance with its molar mass in g/mol, e.g. mmol<24.305> of magnesium
         grams = _MOL_PREFIX[molar.group(1)] * float(molar.group(2))
