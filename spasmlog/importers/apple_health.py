@@ -860,7 +860,7 @@ def _sleep_items(intervals: list[tuple[str, str, bool]]) -> tuple[list[tuple[str
     unreadable = 0
     for start_text, end_text, asleep in intervals:
         start, end = _moment(start_text), _moment(end_text)
-        if start is None or end is None or end < start or start.tzinfo is None or end.tzinfo is None:
+        if start is None or end is None or start.tzinfo is None or end.tzinfo is None or end < start:
             unreadable += 1
             continue
         parsed.append((start, end, end_text[:10], asleep))

@@ -1165,3 +1165,15 @@ def test_common_unit_factors_are_pints() -> None:
 
     for (unit, target), factor in _COMMON_FACTORS.items():
         assert factor == convert_factor(_APPLE_UNITS[unit], target), (unit, target)
+
+
+def test_a_sleep_record_with_one_date_without_offset_is_unreadable_not_a_crash(
+    read: Callable[..., pd.DataFrame],
+) -> None:
+    # Found by a fuzzer: a naive end compared with an aware start raised TypeError and stopped the import.
+    daily = read(
+        sleep("AsleepCore", "2024-08-07 01:00:00 +1200", "2024-08-07 07:00:00"),
+        sleep("AsleepCore", "2024-08-08 01:00:00 +1200", "2024-08-08 07:00:00 +1200"),
+    )
+    assert value(daily, "2024-08-08", "sleep_h") == 6.0
+    assert "1 sleep records skipped: unreadable start or end date" in daily.attrs["notes"]
