@@ -1100,3 +1100,80 @@ def test_a_first_spaced_name_cut_by_the_first_chunk_boundary_is_still_repaired(t
     daily = read_apple_health(path, progress=False)
     assert value(daily, "2015-11-07", "steps") == 4000
     assert value(daily, "2015-11-06", "steps") == 200
+
+
+# ------------------------------------------------------------------------------------------ fast paths
+
+
+def test_attributes_are_found_in_any_order_even_when_it_changes_from_record_to_record(
+    read: Callable[..., pd.DataFrame],
+) -> None:
+    # The reader remembers where each type's attributes sat last time: records of one type whose attributes
+    # come in other orders, or go missing, must each be read by name.
+    water = f"{HK}DietaryWater"
+    daily = read(
+        record("DietaryWater", 250, "2024-08-07 08:00:00 +1200", unit="mL", source="Health"),
+        f'<Record value="0.5" unit="L" startDate="2024-08-07 09:00:00 +1200" type="{water}" sourceName="Health" '
+        'endDate="2024-08-07 09:00:00 +1200"/>',  # 500 mL, every attribute elsewhere
+        f'<Record type="{water}" sourceName="Health" startDate="2024-08-07 10:00:00 +1200" value="100"/>',  # no unit
+        f'<Record type="{water}" source="Health" unit="mL" startDate="2024-08-07 11:00:00 +1200" value="40"/>',  # iOS 8
+        f'<Record type="{water}" sourceName="Health" unit="mL" startDate="2024-08-07 12:00:00 +1200"/>',  # no value
+        record("DietaryWater", 60, "2024-08-07 13:00:00 +1200", unit="mL", source="Health"),
+    )
+    # 250 + 500 + 40 (no endDate: an instant) + 60; the record without a unit and the one without a value are
+    # reported, not counted.
+    assert value(daily, "2024-08-07", "water_ml") == 850.0
+    notes = " ".join(daily.attrs["notes"])
+    assert f"1 {water} records skipped: their unit None cannot be converted" in notes
+    assert f"1 {water} records skipped: no readable number in their value" in notes
+
+
+def test_a_day_seen_in_two_utc_offsets_keeps_each_offset(read: Callable[..., pd.DataFrame]) -> None:
+    # A flight from Auckland (+1200) to Sydney (+1000) on 7 August. The reader caches each day's midnight for
+    # the offset it saw first, and each clock time: 12:00 in Sydney must not be read as 12:00 in Auckland.
+    daily = read(
+        record("StepCount", 100, "2024-08-07 09:00:00 +1200", "2024-08-07 09:10:00 +1200", unit="count"),
+        record("StepCount", 200, "2024-08-07 12:00:00 +1200", "2024-08-07 12:10:00 +1200", unit="count"),  # 00:00 UTC
+        record("StepCount", 300, "2024-08-07 12:00:00 +1000", "2024-08-07 12:10:00 +1000", unit="count"),  # 02:00 UTC
+        # the phone, ranked lower: 02:05-02:15 UTC overlaps the watch's Sydney walk (02:00-02:10 UTC) only
+        record("StepCount", 70, "2024-08-07 12:05:00 +1000", "2024-08-07 12:15:00 +1000", unit="count", source=PHONE),
+        # 20:00-20:10 UTC of the 6th... written as Auckland time, 08:00 +1200, overlaps nothing
+        record("StepCount", 50, "2024-08-07 08:00:00 +1200", "2024-08-07 08:10:00 +1200", unit="count", source=PHONE),
+    )
+    assert value(daily, "2024-08-07", "steps") == 100 + 200 + 300 + 50
+    assert "steps: 1 sample(s) from 'Alex’s iPhone' (70 steps) left out" in " ".join(daily.attrs["notes"])
+
+
+def test_control_characters_are_removed_wherever_they_fall(tmp_path: Path) -> None:
+    # Chunks are checked for forbidden control characters before any is removed: one in the first chunk,
+    # one past the first MiB, and a file without any, give the same total.
+    filler = record("HeartRate", 60, "2024-08-07 08:00:00 +1200", unit="count/min") + "\n"
+    body = [filler] * (2 * (1 << 20) // len(filler))
+    water = record("DietaryWater", "25\x0b0", "2024-08-07 08:00:00 +1200", unit="mL", source="Health")
+    late = record("DietaryWater", "5\x0c0", "2024-08-07 09:00:00 +1200", unit="mL", source="Health")
+    path = tmp_path / "export.xml"
+    path.write_text(document(water, *body, late), encoding="utf-8")
+    daily = read_apple_health(path, progress=False)
+    assert value(daily, "2024-08-07", "water_ml") == 300.0
+    assert "2 control characters that XML forbids" in " ".join(daily.attrs["notes"])
+
+
+def test_common_unit_factors_are_pints() -> None:
+    # The units every export carries are converted without building pint's registry: by pint's own factors.
+    from spasmlog.importers.apple_health import _APPLE_UNITS, _COMMON_FACTORS
+    from spasmlog.logformat.units import convert_factor
+
+    for (unit, target), factor in _COMMON_FACTORS.items():
+        assert factor == convert_factor(_APPLE_UNITS[unit], target), (unit, target)
+
+
+def test_a_sleep_record_with_one_date_without_offset_is_unreadable_not_a_crash(
+    read: Callable[..., pd.DataFrame],
+) -> None:
+    # Found by a fuzzer: a naive end compared with an aware start raised TypeError and stopped the import.
+    daily = read(
+        sleep("AsleepCore", "2024-08-07 01:00:00 +1200", "2024-08-07 07:00:00"),
+        sleep("AsleepCore", "2024-08-08 01:00:00 +1200", "2024-08-08 07:00:00 +1200"),
+    )
+    assert value(daily, "2024-08-08", "sleep_h") == 6.0
+    assert "1 sleep records skipped: unreadable start or end date" in daily.attrs["notes"]

@@ -171,3 +171,43 @@ def test_a_rating_outside_0_to_4_and_an_unreadable_dose_are_reported_with_their_
     notes = " ".join(table.attrs["notes"])
     assert "line 3: Leg cramps = 7" in notes
     assert "line 2: 'abc'" in notes
+
+
+def test_research_export_of_several_people_with_odd_cells(tmp_path: Path) -> None:
+    # The research export's rows are checked for everyone at once and placed person by person: each person's
+    # ratings outside 0–4 are reported under their own user, and cells written oddly are read as for one person.
+    header = "user_id,age,sex,country,checkin_date,trackable_id,trackable_type,trackable_name,trackable_value\n"
+    path = tmp_path / "fd-export.csv"
+    path.write_text(
+        header
+        + "A,30,female,DE,2026-01-01,1,Symptom,Muscle cramps,+3\n"  # line 2: 3
+        + "A,30,female,DE,2026-01-02,1,Symptom,Muscle cramps,7\n"  # line 3: outside 0-4
+        + "A,30,female,DE,2026-01-03,1,Symptom,Muscle cramps,2.5\n"  # line 4: not a whole rating
+        + "A,30,female,DE,2026-01-01,2,Condition,Fatigue,1e0\n"  # 1
+        + 'A,30,female,DE,2026-01-02,2,Condition,Fatigue,"4,0"\n'  # line 6: no number (a point file)
+        + "A,30,female,DE,2026-01-03,2,Condition,Fatigue,4\n"
+        + "A,30,female,DE,2026-01-01,3,Weather,temperature_max,-3.5\n"
+        + "B,,,,2026-02-01,4,Symptom,Leg cramps,0\n"
+        + "B,,,,2026-02-02,4,Symptom,Leg cramps,-1\n"  # line 10: outside 0-4
+        + "B,,,,2026-02-02,5,Symptom,Nausea,n/a\n"  # not recorded
+        + "B,,,,2026-02-03,5,Symptom,Nausea,2\n",
+        encoding="utf-8",
+    )
+    people = dict(split_people(read_flaredown(path)))
+    a, b = people["A"], people["B"]
+    # 2 January holds nothing readable for A (7 and "4,0" left out), 2 February nothing for B: no row
+    assert a["date"].dt.strftime("%F").tolist() == ["2026-01-01", "2026-01-03"]
+    np.testing.assert_array_equal(a["flaredown_spasm_severity"], [3.0, np.nan])
+    np.testing.assert_array_equal(a["spasm_count"], [1.0, np.nan])
+    np.testing.assert_array_equal(a["flaredown_fatigue"], [1.0, 4.0])
+    np.testing.assert_array_equal(a["flaredown_weather_temperature_max"], [-3.5, np.nan])
+    assert b["date"].dt.strftime("%F").tolist() == ["2026-02-01", "2026-02-03"]
+    np.testing.assert_array_equal(b["flaredown_spasm_severity"], [0.0, np.nan])
+    np.testing.assert_array_equal(b["spasm_count"], [0.0, np.nan])
+    np.testing.assert_array_equal(b["flaredown_nausea"], [np.nan, 2.0])
+    notes = " ".join(a.attrs["notes"])
+    assert "(user A): 2 ratings outside Flaredown's 0–4 scale left out (line 3: Muscle cramps = 7; line 4: " in notes
+    assert "line 6: '4,0'" in notes
+    assert "(user B): 1 rating outside Flaredown's 0–4 scale left out (line 10: Leg cramps = -1)" in " ".join(
+        b.attrs["notes"]
+    )
