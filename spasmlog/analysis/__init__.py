@@ -19,6 +19,7 @@ if TYPE_CHECKING:  # the real imports, for type checkers; at run time each name 
     from spasmlog.analysis.daily import daily_table
     from spasmlog.analysis.findings import findings
     from spasmlog.analysis.interventions import intervention_effect
+    from spasmlog.analysis.meta import meta_analysis
     from spasmlog.analysis.multicomp import adjust_pvalues
     from spasmlog.analysis.projection import days_to_detect, projection_sentence
     from spasmlog.analysis.rates import compare_days, rate_ratios
@@ -34,6 +35,7 @@ __all__ = [
     "days_to_detect",
     "findings",
     "intervention_effect",
+    "meta_analysis",
     "partial_corr",
     "projection_sentence",
     "rate_ratios",
@@ -52,6 +54,7 @@ _MODULES: dict[str, str] = {
     "days_to_detect": "spasmlog.analysis.projection",
     "findings": "spasmlog.analysis.findings",
     "intervention_effect": "spasmlog.analysis.interventions",
+    "meta_analysis": "spasmlog.analysis.meta",
     "partial_corr": "spasmlog.analysis.correlation",
     "projection_sentence": "spasmlog.analysis.projection",
     "rate_ratios": "spasmlog.analysis.rates",
