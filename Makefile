@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install demo test test-slow test-spark bench-spark lint typecheck pytest bench samples docs notebooks clean
+.PHONY: install demo test test-slow test-spark bench-spark notebook-spark lint typecheck pytest bench samples docs notebooks clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -102,6 +102,14 @@ bench: $(STAMP)
 	  echo "== benchmarks/$(bench).py $(BENCH_ARGS_$(bench))"; \
 	  $(BIN)/python benchmarks/$(bench).py $(BENCH_ARGS_$(bench)) || status=1;) \
 	exit $$status
+
+# notebooks/04_research_spark.py, executed in .venv-spark (the main environment has no pyspark) on a simulated
+# cohort in local[*], into build/notebooks/04_research_spark.ipynb.
+notebook-spark: $(SPARK_STAMP)
+	mkdir -p build/notebooks
+	$(SPARK_VENV)/bin/jupytext --quiet --to ipynb notebooks/04_research_spark.py -o build/notebooks/04_research_spark.ipynb
+	$(SPARK_VENV)/bin/papermill build/notebooks/04_research_spark.ipynb build/notebooks/04_research_spark.ipynb \
+	  --cwd . -k python3 --no-progress-bar --log-level WARNING
 
 # spasmlog.spark against the one-machine path (needs pyspark: run in .venv-spark, not by `make bench`). Its
 # default (20,000 people) takes hours on two shared cores; BENCH_SPARK_ARGS sets a smaller cohort.
