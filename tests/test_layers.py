@@ -48,6 +48,7 @@ LAYERS: dict[str, int] = {
     # 7 pages
     "spasmlog.plots": 7,
     "spasmlog.report": 7,
+    "spasmlog.spark": 7,  # per-person analyses on Spark: validation, daily table and analyses in each group
     # 8 drivers
     "spasmlog.cli": 8,
     "spasmlog.__main__": 8,

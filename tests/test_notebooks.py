@@ -21,6 +21,7 @@ from nbclient import NotebookClient
 ROOT = Path(__file__).resolve().parents[1]
 FOLDER = ROOT / "notebooks"
 NAMES = ["01_my_spasm_log.py", "02_physio_caseload.py", "03_research_cohort.py"]
+SPARK_NAMES = ["04_research_spark.py"]  # needs pyspark: executed by `make notebook-spark`, checked here as source
 
 # Charts each notebook must draw on its default data (a chart that silently does not show fails here).
 MIN_IMAGES = {"01_my_spasm_log.py": 9, "02_physio_caseload.py": 13, "03_research_cohort.py": 1}
@@ -86,11 +87,11 @@ def kernel_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     yield
 
 
-def test_the_three_notebooks_are_there() -> None:
-    assert sorted(p.name for p in FOLDER.glob("[0-9][0-9]_*.py")) == NAMES
+def test_the_notebooks_are_there() -> None:
+    assert sorted(p.name for p in FOLDER.glob("[0-9][0-9]_*.py")) == NAMES + SPARK_NAMES
 
 
-@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("name", NAMES + SPARK_NAMES)
 def test_source_reads_as_a_notebook_without_outputs(name: str) -> None:
     notebook = _read(name)
     nbformat.validate(notebook)
@@ -101,7 +102,7 @@ def test_source_reads_as_a_notebook_without_outputs(name: str) -> None:
     assert notebook.metadata["kernelspec"]["name"] == "python3"
 
 
-@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("name", NAMES + SPARK_NAMES)
 def test_source_is_what_jupytext_writes(name: str) -> None:
     """Opening and saving in JupyterLab (jupytext) leaves the file as it is, except jupytext's own version."""
     text = (FOLDER / name).read_text(encoding="utf-8")
@@ -113,7 +114,7 @@ def test_source_is_what_jupytext_writes(name: str) -> None:
     assert version_free(again) == version_free(text)
 
 
-@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("name", NAMES + SPARK_NAMES)
 def test_source_has_one_parameters_cell(name: str) -> None:
     lines = (FOLDER / name).read_text(encoding="utf-8").splitlines()
     assert lines.count(PARAMETERS_MARKER) == 1
@@ -121,7 +122,7 @@ def test_source_has_one_parameters_cell(name: str) -> None:
     assert len(tagged) == 1 and tagged[0].source.startswith("# Parameters")
 
 
-@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("name", NAMES + SPARK_NAMES)
 def test_notebook_never_imports_the_cli(name: str) -> None:
     """Notebooks call the library (spasmlog.report.validation_text etc.), not the command line's module."""
     notebook = _read(name)

@@ -20,6 +20,7 @@ if TYPE_CHECKING:  # the real imports, for type checkers; at run time each name 
     from spasmlog.analysis.experiments import experiment_effect, plan_experiment
     from spasmlog.analysis.findings import findings
     from spasmlog.analysis.interventions import intervention_effect
+    from spasmlog.analysis.meta import meta_analysis
     from spasmlog.analysis.multicomp import adjust_pvalues
     from spasmlog.analysis.projection import days_to_detect, projection_sentence
     from spasmlog.analysis.rates import compare_days, rate_ratios
@@ -36,6 +37,7 @@ __all__ = [
     "experiment_effect",
     "findings",
     "intervention_effect",
+    "meta_analysis",
     "partial_corr",
     "plan_experiment",
     "projection_sentence",
@@ -56,6 +58,7 @@ _MODULES: dict[str, str] = {
     "experiment_effect": "spasmlog.analysis.experiments",
     "findings": "spasmlog.analysis.findings",
     "intervention_effect": "spasmlog.analysis.interventions",
+    "meta_analysis": "spasmlog.analysis.meta",
     "partial_corr": "spasmlog.analysis.correlation",
     "plan_experiment": "spasmlog.analysis.experiments",
     "projection_sentence": "spasmlog.analysis.projection",

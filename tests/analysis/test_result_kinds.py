@@ -22,6 +22,7 @@ from spasmlog.analysis.correlation import correlate, partial_corr, rm_corr, with
 from spasmlog.analysis.experiments import experiment_effect, plan_experiment
 from spasmlog.analysis.findings import findings_table
 from spasmlog.analysis.interventions import intervention_effect
+from spasmlog.analysis.meta import meta_analysis
 from spasmlog.analysis.overview import analyse_person
 from spasmlog.analysis.rates import compare_days, rate_ratios
 from spasmlog.analysis.sessions import session_effect
@@ -74,6 +75,7 @@ CALLS: list[tuple[str, Callable[[], pd.DataFrame]]] = [
     ("caseload_summary", lambda: caseload_summary(PEOPLE, factors=["water_ml"], lags=[0])),
     ("cohort_model", lambda: cohort_model(PEOPLE, factors=["water_ml"], min_subjects=2)),
     ("cohort_model", lambda: cohort_model(PEOPLE, factors=["water_ml"])),  # too few people: an early return
+    ("meta_analysis", lambda: meta_analysis(rate_ratios(PEOPLE, factors=["water_ml"], lags=[0], person="person_id"))),
     ("findings_table", lambda: findings_table(rate_ratios(ONE, factors=["water_ml"], lags=[0]))),
     (
         "experiment_effect",
