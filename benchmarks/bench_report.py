@@ -64,6 +64,8 @@ def _run(log: Path, output: Path) -> tuple[float, float]:
 _PHASES = """
 import json, sys, time
 start = time.process_time()
+from spasmlog.cli import _few_collections  # the garbage collector's thresholds of spasmlog report
+_few_collections().__enter__()
 seconds = {}
 def mark(label, since):
     seconds[label] = seconds.get(label, 0.0) + time.process_time() - since
