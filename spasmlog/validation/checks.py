@@ -31,6 +31,20 @@ def _schema(table: str) -> Any:  # a pandera DataFrameSchema
     return MODELS[table].to_schema()
 
 
+@cache
+def _dtype(name: str) -> Any:
+    """The pandas dtype called ``name`` (``str`` is pandas' default string dtype)."""
+    return pd.api.types.pandas_dtype(name)
+
+
+def _present(column: pd.Series) -> np.ndarray:
+    """The values of a number column that are there (not empty), as a NumPy array."""
+    if column.dtype == "float64":
+        values = column.to_numpy()
+        return values[~np.isnan(values)]
+    return column.dropna().to_numpy()
+
+
 def _all_true(result: Any) -> bool:
     """True if a rule's answer is True on every row (an empty answer, a missing value: not True)."""
     answer = result if isinstance(result, pd.Series) else pd.Series(result)
@@ -57,20 +71,21 @@ def _keeps_every_rule(table: str, frame: pd.DataFrame) -> bool:
                 return False
             continue
         column = frame[name]
-        if column.dtype != pd.api.types.pandas_dtype(spec.dtype):
+        if column.dtype != _dtype(spec.dtype):
             return False
-        present = column.dropna()
-        if spec.required and len(present) != len(column):
+        if spec.required and column.isna().any():
             return False
         if spec.unique and column.duplicated().any():
             return False
-        if spec.minimum is not None:
-            low = present > spec.minimum if spec.minimum_exclusive else present >= spec.minimum
-            if not _all_true(low):
+        if spec.minimum is not None or spec.maximum is not None:
+            present = _present(column)
+            if spec.minimum is not None:
+                low = present > spec.minimum if spec.minimum_exclusive else present >= spec.minimum
+                if not low.all():
+                    return False
+            if spec.maximum is not None and not (present <= spec.maximum).all():
                 return False
-        if spec.maximum is not None and not _all_true(present <= spec.maximum):
-            return False
-        if spec.kind == "category" and not _all_true(present.isin(spec.allowed)):
+        if spec.kind == "category" and not _all_true(column.isin(spec.allowed) | column.isna()):
             return False
     keys = list(UNIQUE.get(table, ()))
     if keys and frame.duplicated(subset=keys).any():
