@@ -90,7 +90,7 @@ class Log:
         spasmlog does not know, kept as they were (numbers and yes/no columns typed, the rest text).
     experiments : pandas.DataFrame
         The plans of personal experiments (``experiments.csv``, written by ``spasmlog plan``), one row per
-        period, validated like the other tables (:class:`spasmlog.logformat.schemas.Experiments`).
+        period, validated like the other tables (:class:`spasmlog.logformat.models.Experiments`).
     problems : pandas.DataFrame
         One row per problem; columns :data:`PROBLEM_COLUMNS`.
     quarantine : pandas.DataFrame

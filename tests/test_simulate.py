@@ -15,7 +15,8 @@ from statsmodels.tsa.stattools import acf
 from spasmlog.analysis.daily import daily_table, factor_columns
 from spasmlog.errors import ParameterError
 from spasmlog.log import Log
-from spasmlog.logformat.schemas import MODELS, TABLES, field_specs, today
+from spasmlog.logformat.models import MODELS
+from spasmlog.logformat.schemas import TABLES, field_specs, today
 from spasmlog.simulate import (
     DAILY_FACTORS,
     DEFAULT_EFFECTS,

@@ -13,7 +13,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from spasmlog.errors import ParameterError, SpasmlogError
-from spasmlog.logformat.schemas import MODELS, TABLES, FieldSpec, field_specs
+from spasmlog.logformat.models import MODELS
+from spasmlog.logformat.schemas import TABLES, FieldSpec, field_specs
 from spasmlog.template import TEMPLATE_ROWS, WORKBOOK_NAME, column_help, write_template
 
 

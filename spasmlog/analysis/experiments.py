@@ -2,7 +2,7 @@
 
 An association in a diary is not proof; trying a change on purpose, in blocks whose order is drawn at random,
 and logging what follows, is the way to find out. :func:`plan_experiment` draws the schedule (the seed and
-the design are kept in the log's ``experiments`` table, :class:`spasmlog.logformat.schemas.Experiments`) and
+the design are kept in the log's ``experiments`` table, :class:`spasmlog.logformat.models.Experiments`) and
 says, from the person's own history, how likely the plan is to show an effect of a given size.
 :func:`experiment_effect` analyses it once logged: the on/off rate ratio of the count model, the
 randomisation test, a carry-over check and adherence.

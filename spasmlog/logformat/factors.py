@@ -7,7 +7,7 @@ family of :mod:`spasmlog.analysis.decision`) and the direction in which it is ex
 else (``DEFAULT_PER``, ``DEFAULT_BIN_WIDTHS``, ``PRIMARY_HYPOTHESES``, the sentences of
 :func:`~spasmlog.findings`, chart labels, the report's steps) reads its facts from here.
 
-The units of the factors are stated here, and only here: the :class:`~spasmlog.logformat.schemas.Daily`
+The units of the factors are stated here, and only here: the :class:`~spasmlog.logformat.models.Daily`
 model takes each factor column's ``unit`` metadata from this table, and a score's range (``scale``) from it
 too, so the log format states each unit once. This module is plain data (it imports neither pandas nor
 pandera): :mod:`spasmlog.analysis.decision` and :mod:`spasmlog.analysis.findings` read it without paying

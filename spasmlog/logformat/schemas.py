@@ -1,26 +1,30 @@
-"""The four tables of a spasm log, declared as pandera models (SPEC, "The log format").
+"""The four tables of a spasm log: every column's facts, stated once, as plain data (SPEC, "The log format").
 
-These classes are the single statement of the log format: types, categories, plausible ranges,
-required and optional columns, uniqueness and cross-field rules. Everything else (the reader's parsers,
-the spreadsheet template, error hints) reads its facts from here through :func:`field_specs`.
+:func:`field_specs` is the single statement of the log format: types, categories, plausible ranges,
+required and optional columns, uniqueness; :data:`RULES` holds the rules that look at more than one value
+(dates not in the future, the items of a list, sitting plus sleep, ...). Everything else reads its facts from
+here: the pandera models of :mod:`spasmlog.logformat.models` (``Daily``, ``Spasms``, ``Interventions``,
+``People``, built from these facts; public as ``spasmlog.logformat.Daily``, ...), the reader's parsers and
+checks, the spreadsheet template and the error hints.
 
-``Field.metadata`` carries what pandera does not know: the canonical ``unit`` and the physical
-``quantity`` (used to convert headers such as ``Water (oz)``), and the ``parse`` kind for cells that are
-not plain numbers, dates or text (durations, ``;``-separated lists, date-times). The unit of a factor of the
-``daily`` table, and the range of a score, are taken from :data:`spasmlog.logformat.factors.FACTORS` (plain
-data, which the analysis reads without loading pandera), so each is stated once.
+The facts are plain data so that reading a log costs no pandera (about 0.4 s of CPU to import): the reader
+checks a table against them directly and asks pandera only when something fails
+(:mod:`spasmlog.validation.checks`). A ``FieldSpec`` carries what pandera does not know too: the canonical
+``unit`` and the physical ``quantity`` (used to convert headers such as ``Water (oz)``), and the kind of
+cells that are not plain numbers or text (durations, ``;``-separated lists, dates, date-times). The unit of a
+factor of the ``daily`` table, and the range of a score, are taken from
+:data:`spasmlog.logformat.factors.FACTORS` (plain data, which the analysis reads), so each is stated once.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Literal, Optional, cast
+from typing import Any, Literal, cast
 
 import numpy as np
 import pandas as pd
-import pandera.pandas as pa
-from pandera.typing import Series
 
 from spasmlog.logformat.factors import FACTORS
 
@@ -32,17 +36,15 @@ __all__ = [
     "EXPERIMENT_DESIGNS",
     "INTERVENTION_KINDS",
     "RELIEFS",
+    "RULES",
     "SEXES",
     "SIDES",
     "SPASM_KINDS",
     "TABLES",
     "TABLES_READ",
-    "Daily",
-    "Experiments",
+    "UNIQUE",
     "FieldSpec",
-    "Interventions",
-    "People",
-    "Spasms",
+    "Rule",
     "field_specs",
     "today",
 ]
@@ -80,7 +82,7 @@ TABLES: tuple[TableName, ...] = ("daily", "spasms", "interventions", "people")
 """The four tables of the diary itself (SPEC, "The log format")."""
 TABLES_READ: tuple[TableName, ...] = (*TABLES, "experiments")
 """Every table :func:`spasmlog.read_log` reads and validates: the diary's four and ``experiments``, the plans of
-personal experiments (written by ``spasmlog plan``; see :class:`Experiments`)."""
+personal experiments (written by ``spasmlog plan``; see :class:`~spasmlog.logformat.models.Experiments`)."""
 
 
 def today() -> pd.Timestamp:
@@ -88,227 +90,17 @@ def today() -> pd.Timestamp:
     return pd.Timestamp(dt.date.today())
 
 
-def _not_after_today(values: pd.Series) -> pd.Series:
-    # A date-time counts as "in the future" only from tomorrow on: clocks and time zones differ by hours.
-    return values.isna() | (values < today() + pd.Timedelta(days=1))
-
-
-def _num(lo: float, hi: float | None, unit: str, quantity: str | None = None, **meta: Any) -> Any:
-    """A nullable number column between ``lo`` and ``hi`` in ``unit``."""
-    metadata = {"unit": unit, "quantity": quantity, **meta}
-    if hi is None:
-        return pa.Field(ge=lo, nullable=True, metadata=metadata)
-    return pa.Field(ge=lo, le=hi, nullable=True, metadata=metadata)
-
-
-def _factor(name: str, lo: float, hi: float, quantity: str | None = None) -> Any:
-    """A nullable number column of the factor ``name``, between ``lo`` and ``hi`` in the unit of its entry
-    in :data:`~spasmlog.logformat.factors.FACTORS`."""
-    return _num(lo, hi, FACTORS[name].unit, quantity)
-
-
-def _score(name: str, text: str) -> Any:
-    """A nullable score column of the factor ``name``: its range is the ``scale`` of its entry in
-    :data:`~spasmlog.logformat.factors.FACTORS`; ``text`` names the scale for people (``Borg CR10 0-10``)."""
-    lo, hi = cast(tuple[float, float], FACTORS[name].scale)  # every score has one (tests/logformat/test_factors.py)
-    return _num(lo, hi, text)
-
-
-def _cat(values: list[str], **meta: Any) -> Any:
-    return pa.Field(isin=values, nullable=True, metadata={"parse": "category", **meta})
-
-
-class Spasms(pa.DataFrameModel):
-    """``spasms``: one row per spasm or cramp episode."""
-
-    person_id: Series[str] = pa.Field(nullable=False)
-    start: Series[pa.DateTime] = pa.Field(nullable=False, metadata={"parse": "datetime"})
-    body_region: Series[str] = pa.Field(isin=BODY_REGIONS, nullable=False, metadata={"parse": "category"})
-    side: Optional[Series[str]] = _cat(SIDES)
-    intensity: Optional[Series[float]] = _num(0, 10, "NPRS 0-10")
-    duration_s: Optional[Series[float]] = pa.Field(
-        gt=0, nullable=True, metadata={"unit": "s", "quantity": "time", "parse": "duration"}
-    )
-    kind: Optional[Series[str]] = _cat(SPASM_KINDS)
-    context: Optional[Series[str]] = _cat(CONTEXTS)
-    relief: Optional[Series[str]] = pa.Field(nullable=True, metadata={"parse": "list", "allowed": RELIEFS})
-    notes: Optional[Series[str]] = pa.Field(nullable=True)
-
-    class Config:
-        strict = False  # columns spasmlog does not know are kept
-
-    @pa.check("start", name="not_in_future")
-    def _start_not_in_future(cls, start: pd.Series) -> pd.Series:
-        return _not_after_today(start)
-
-    @pa.check("relief", name="relief_items")
-    def _relief_items(cls, relief: pd.Series) -> pd.Series:
-        codes, distinct = pd.factorize(relief)
-        allowed = set(RELIEFS)
-        ok = np.array([set(str(value).split(";")) <= allowed for value in distinct] + [True], dtype=bool)
-        return pd.Series(ok[codes], index=relief.index)  # code -1: an empty cell, allowed
-
-
-class Daily(pa.DataFrameModel):
-    """``daily``: one row per person per calendar day."""
-
-    person_id: Series[str] = pa.Field(nullable=False)
-    date: Series[pa.DateTime] = pa.Field(nullable=False, metadata={"parse": "date"})
-    water_ml: Optional[Series[float]] = _factor("water_ml", 0, 15_000, "volume")
-    water_total_ml: Optional[Series[float]] = _factor("water_total_ml", 0, 20_000, "volume")
-    caffeine_mg: Optional[Series[float]] = _factor("caffeine_mg", 0, 2_000, "mass")
-    alcohol_g: Optional[Series[float]] = _factor("alcohol_g", 0, 500, "mass")
-    magnesium_mg: Optional[Series[float]] = _factor("magnesium_mg", 0, 5_000, "mass")
-    calcium_mg: Optional[Series[float]] = _factor("calcium_mg", 0, 10_000, "mass")
-    potassium_mg: Optional[Series[float]] = _factor("potassium_mg", 0, 20_000, "mass")
-    sodium_mg: Optional[Series[float]] = _factor("sodium_mg", 0, 20_000, "mass")
-    exercise_min: Optional[Series[float]] = _factor("exercise_min", 0, 1_440, "time")
-    exercise_type: Optional[Series[str]] = _cat(EXERCISE_TYPES)
-    exercise_rpe: Optional[Series[float]] = _score("exercise_rpe", "Borg CR10 0-10")
-    warmup: Optional[Series[pd.BooleanDtype]] = pa.Field(nullable=True)
-    stretching_min: Optional[Series[float]] = _factor("stretching_min", 0, 600, "time")
-    steps: Optional[Series[pd.Int64Dtype]] = _factor("steps", 0, 150_000)
-    sitting_h: Optional[Series[float]] = _factor("sitting_h", 0, 24, "time")
-    posture_breaks: Optional[Series[pd.Int64Dtype]] = _factor("posture_breaks", 0, 200)
-    posture_score: Optional[Series[pd.Int64Dtype]] = _score("posture_score", "1 poor - 5 good")
-    sleep_h: Optional[Series[float]] = _factor("sleep_h", 0, 24, "time")
-    stress: Optional[Series[float]] = _score("stress", "0-10")
-    spasm_count: Optional[Series[pd.Int64Dtype]] = _num(0, None, "spasms")
-    notes: Optional[Series[str]] = pa.Field(nullable=True)
-
-    class Config:
-        strict = False  # user-defined factors ("banana", "hot_bath") are kept and analysed
-        unique = ("person_id", "date")
-
-    @pa.check("date", name="not_in_future")
-    def _date_not_in_future(cls, date: pd.Series) -> pd.Series:
-        return _not_after_today(date)
-
-    @pa.dataframe_check(name="sitting_plus_sleep_at_most_24h")
-    def _sitting_plus_sleep(cls, df: pd.DataFrame) -> pd.Series:
-        if "sitting_h" not in df or "sleep_h" not in df:
-            return pd.Series(True, index=df.index)
-        return ~(df["sitting_h"].fillna(0) + df["sleep_h"].fillna(0) > 24)
-
-    @pa.dataframe_check(name="exercise_details_need_exercise")
-    def _details_need_exercise(cls, df: pd.DataFrame) -> pd.Series:
-        ok = pd.Series(True, index=df.index)
-        if "exercise_min" not in df:
-            return ok
-        minutes = df["exercise_min"]
-        if "exercise_rpe" in df:
-            ok &= ~((minutes == 0) & df["exercise_rpe"].notna() & (df["exercise_rpe"] > 0))
-        if "exercise_type" in df:
-            kind = df["exercise_type"]
-            ok &= ~((minutes == 0) & kind.notna() & (kind != "none"))
-            ok &= ~((minutes > 0) & (kind == "none"))
-        return ok
-
-
-class Interventions(pa.DataFrameModel):
-    """``interventions``: treatments and routines, from ``start`` to ``end`` (open-ended when empty)."""
-
-    person_id: Series[str] = pa.Field(nullable=False)
-    name: Series[str] = pa.Field(nullable=False)
-    kind: Optional[Series[str]] = _cat(INTERVENTION_KINDS)
-    start: Series[pa.DateTime] = pa.Field(nullable=False, metadata={"parse": "date"})
-    end: Optional[Series[pa.DateTime]] = pa.Field(nullable=True, metadata={"parse": "date"})
-    dose: Optional[Series[str]] = pa.Field(nullable=True)
-    notes: Optional[Series[str]] = pa.Field(nullable=True)
-
-    class Config:
-        strict = False
-
-    @pa.check("start", name="not_in_future")
-    def _start_not_in_future(cls, start: pd.Series) -> pd.Series:
-        return _not_after_today(start)
-
-    @pa.dataframe_check(name="end_not_before_start")
-    def _end_after_start(cls, df: pd.DataFrame) -> pd.Series:
-        if "end" not in df:
-            return pd.Series(True, index=df.index)
-        return df["end"].isna() | (df["end"] >= df["start"])
-
-
-class People(pa.DataFrameModel):
-    """``people``: optional, one row per person, with personal targets overriding the reference intakes."""
-
-    person_id: Series[str] = pa.Field(nullable=False, unique=True)
-    sex: Optional[Series[str]] = _cat(SEXES)
-    birth_year: Optional[Series[pd.Int64Dtype]] = pa.Field(ge=1900, le=2100, nullable=True)
-    water_target_ml: Optional[Series[float]] = _num(0, 15_000, "mL", "volume")
-    water_total_target_ml: Optional[Series[float]] = _num(0, 20_000, "mL", "volume")
-    magnesium_target_mg: Optional[Series[float]] = _num(0, 5_000, "mg", "mass")
-    calcium_target_mg: Optional[Series[float]] = _num(0, 10_000, "mg", "mass")
-    potassium_target_mg: Optional[Series[float]] = _num(0, 20_000, "mg", "mass")
-    sodium_target_mg: Optional[Series[float]] = _num(0, 20_000, "mg", "mass")
-    notes: Optional[Series[str]] = pa.Field(nullable=True)
-
-    class Config:
-        strict = False
-
-    @pa.check("birth_year", name="not_in_future")
-    def _born_by_now(cls, year: pd.Series) -> pd.Series:
-        return year.isna() | (year <= today().year)
-
-
-class Experiments(pa.DataFrameModel):
-    """``experiments``: the plan of a personal experiment (a randomised N-of-1 trial), one row per period.
-
-    A plan compares days with a change (``change``, arm ``on``: "magnesium glycinate 300 mg") with days
-    without it (``against``, arm ``off``: ``none``, or another routine) in blocks of ``block_days`` days,
-    ``pairs`` pairs of blocks whose order within each pair was drawn at random (``design`` ``pairs``), or with
-    half the pairs in each order (``counterbalanced``), from ``seed``. Between two blocks, ``washout_days``
-    days (arm ``washout``: neither the change nor the comparison; those days are not analysed) let the
-    effect of the block before wear off. ``period`` numbers the rows in time order, ``pair`` the pair a block
-    belongs to (empty for a washout). Written by :func:`spasmlog.plan_experiment`; the dates of a plan may
-    lie in the future.
-    """
-
-    person_id: Series[str] = pa.Field(nullable=False)
-    experiment_id: Series[str] = pa.Field(nullable=False)
-    change: Series[str] = pa.Field(nullable=False)
-    against: Optional[Series[str]] = pa.Field(nullable=True)
-    period: Series[pd.Int64Dtype] = pa.Field(ge=1, nullable=False)
-    pair: Optional[Series[pd.Int64Dtype]] = pa.Field(ge=1, nullable=True)
-    arm: Series[str] = pa.Field(isin=EXPERIMENT_ARMS, nullable=False, metadata={"parse": "category"})
-    start: Series[pa.DateTime] = pa.Field(nullable=False, metadata={"parse": "date"})
-    end: Series[pa.DateTime] = pa.Field(nullable=False, metadata={"parse": "date"})
-    design: Optional[Series[str]] = _cat(EXPERIMENT_DESIGNS)
-    block_days: Optional[Series[pd.Int64Dtype]] = pa.Field(ge=1, nullable=True)
-    pairs: Optional[Series[pd.Int64Dtype]] = pa.Field(ge=1, nullable=True)
-    washout_days: Optional[Series[pd.Int64Dtype]] = pa.Field(ge=0, nullable=True)
-    seed: Optional[Series[pd.Int64Dtype]] = pa.Field(ge=0, nullable=True)
-    created: Optional[Series[pa.DateTime]] = pa.Field(nullable=True, metadata={"parse": "date"})
-    notes: Optional[Series[str]] = pa.Field(nullable=True)
-
-    class Config:
-        strict = False
-        unique = ("person_id", "experiment_id", "period")
-
-    @pa.check("created", name="not_in_future")
-    def _created_not_in_future(cls, created: pd.Series) -> pd.Series:
-        return _not_after_today(created)
-
-    @pa.dataframe_check(name="period_end_not_before_start")
-    def _end_after_start(cls, df: pd.DataFrame) -> pd.Series:
-        return df["end"].isna() | df["start"].isna() | (df["end"] >= df["start"])
-
-
-MODELS: dict[str, type[pa.DataFrameModel]] = {
-    "daily": Daily,
-    "spasms": Spasms,
-    "interventions": Interventions,
-    "people": People,
-    "experiments": Experiments,
-}
-
 Kind = Literal["number", "integer", "boolean", "date", "datetime", "duration", "category", "list", "text"]
 
 
 @dataclass(frozen=True)
 class FieldSpec:
-    """What the log format says about one canonical column, read off the pandera model."""
+    """What the log format says about one canonical column.
+
+    A required column must be present and may not have an empty cell; an optional one may be absent or have
+    empty cells. ``minimum``, ``maximum`` (inclusive; ``minimum`` exclusive when ``minimum_exclusive``) and
+    ``allowed`` (the categories, or the items of a ``list`` cell) apply to the values that are there.
+    """
 
     table: str
     name: str
@@ -320,6 +112,7 @@ class FieldSpec:
     maximum: float | None = None
     minimum_exclusive: bool = False
     allowed: tuple[str, ...] = ()
+    unique: bool = False
 
     @property
     def dtype(self) -> str:
@@ -344,18 +137,138 @@ class FieldSpec:
         return "any value"
 
 
-def _kind_of(column: Any) -> Kind:
-    parse = (column.metadata or {}).get("parse")
-    if parse:
-        return cast(Kind, parse)
-    dtype = str(column.dtype)
-    if dtype == "Int64":
-        return "integer"
-    if dtype == "float64":
-        return "number"
-    if dtype == "boolean":
-        return "boolean"
-    return "text"
+def _column(kind: Kind, *, required: bool = False, **facts: Any) -> dict[str, Any]:
+    return {"kind": kind, "required": required, **facts}
+
+
+def _text(*, required: bool = False, unique: bool = False) -> dict[str, Any]:
+    return _column("text", required=required, unique=unique)
+
+
+def _num(
+    lo: float, hi: float | None, unit: str | None, quantity: str | None = None, kind: Kind = "number"
+) -> dict[str, Any]:
+    """An optional number column between ``lo`` and ``hi`` (no upper limit if None) in ``unit``."""
+    return _column(kind, unit=unit, quantity=quantity, minimum=lo, maximum=hi)
+
+
+def _factor(name: str, lo: float, hi: float, quantity: str | None = None, kind: Kind = "number") -> dict[str, Any]:
+    """An optional number column of the factor ``name``, between ``lo`` and ``hi`` in the unit of its entry
+    in :data:`~spasmlog.logformat.factors.FACTORS`."""
+    return _num(lo, hi, FACTORS[name].unit, quantity, kind)
+
+
+def _score(name: str, text: str, kind: Kind = "number") -> dict[str, Any]:
+    """An optional score column of the factor ``name``: its range is the ``scale`` of its entry in
+    :data:`~spasmlog.logformat.factors.FACTORS`; ``text`` names the scale for people (``Borg CR10 0-10``)."""
+    lo, hi = cast(tuple[float, float], FACTORS[name].scale)  # every score has one (tests/logformat/test_factors.py)
+    return _num(lo, hi, text, kind=kind)
+
+
+def _cat(values: list[str], *, required: bool = False) -> dict[str, Any]:
+    return _column("category", required=required, allowed=tuple(values))
+
+
+def _table(table: str, **columns: dict[str, Any]) -> dict[str, FieldSpec]:
+    """The columns of ``table`` in SPEC order (the order of the keywords)."""
+    return {name: FieldSpec(table=table, name=name, **facts) for name, facts in columns.items()}
+
+
+_FIELD_SPECS: dict[str, dict[str, FieldSpec]] = {
+    # spasms: one row per spasm or cramp episode
+    "spasms": _table(
+        "spasms",
+        person_id=_text(required=True),
+        start=_column("datetime", required=True),
+        body_region=_cat(BODY_REGIONS, required=True),
+        side=_cat(SIDES),
+        intensity=_num(0, 10, "NPRS 0-10"),
+        duration_s=_column("duration", unit="s", quantity="time", minimum=0, minimum_exclusive=True),
+        kind=_cat(SPASM_KINDS),
+        context=_cat(CONTEXTS),
+        relief=_column("list", allowed=tuple(RELIEFS)),
+        notes=_text(),
+    ),
+    # daily: one row per person per calendar day
+    "daily": _table(
+        "daily",
+        person_id=_text(required=True),
+        date=_column("date", required=True),
+        water_ml=_factor("water_ml", 0, 15_000, "volume"),
+        water_total_ml=_factor("water_total_ml", 0, 20_000, "volume"),
+        caffeine_mg=_factor("caffeine_mg", 0, 2_000, "mass"),
+        alcohol_g=_factor("alcohol_g", 0, 500, "mass"),
+        magnesium_mg=_factor("magnesium_mg", 0, 5_000, "mass"),
+        calcium_mg=_factor("calcium_mg", 0, 10_000, "mass"),
+        potassium_mg=_factor("potassium_mg", 0, 20_000, "mass"),
+        sodium_mg=_factor("sodium_mg", 0, 20_000, "mass"),
+        exercise_min=_factor("exercise_min", 0, 1_440, "time"),
+        exercise_type=_cat(EXERCISE_TYPES),
+        exercise_rpe=_score("exercise_rpe", "Borg CR10 0-10"),
+        warmup=_column("boolean"),
+        stretching_min=_factor("stretching_min", 0, 600, "time"),
+        steps=_factor("steps", 0, 150_000, kind="integer"),
+        sitting_h=_factor("sitting_h", 0, 24, "time"),
+        posture_breaks=_factor("posture_breaks", 0, 200, kind="integer"),
+        posture_score=_score("posture_score", "1 poor - 5 good", kind="integer"),
+        sleep_h=_factor("sleep_h", 0, 24, "time"),
+        stress=_score("stress", "0-10"),
+        spasm_count=_num(0, None, "spasms", kind="integer"),
+        notes=_text(),
+    ),
+    # interventions: treatments and routines, from start to end (open-ended when empty)
+    "interventions": _table(
+        "interventions",
+        person_id=_text(required=True),
+        name=_text(required=True),
+        kind=_cat(INTERVENTION_KINDS),
+        start=_column("date", required=True),
+        end=_column("date"),
+        dose=_text(),
+        notes=_text(),
+    ),
+    # people: optional, one row per person, with personal targets overriding the reference intakes
+    "people": _table(
+        "people",
+        person_id=_text(required=True, unique=True),
+        sex=_cat(SEXES),
+        birth_year=_num(1900, 2100, None, kind="integer"),
+        water_target_ml=_num(0, 15_000, "mL", "volume"),
+        water_total_target_ml=_num(0, 20_000, "mL", "volume"),
+        magnesium_target_mg=_num(0, 5_000, "mg", "mass"),
+        calcium_target_mg=_num(0, 10_000, "mg", "mass"),
+        potassium_target_mg=_num(0, 20_000, "mg", "mass"),
+        sodium_target_mg=_num(0, 20_000, "mg", "mass"),
+        notes=_text(),
+    ),
+    # experiments: the plan of a personal experiment (a randomised N-of-1 trial), one row per period (see
+    # spasmlog.logformat.models.Experiments)
+    "experiments": _table(
+        "experiments",
+        person_id=_text(required=True),
+        experiment_id=_text(required=True),
+        change=_text(required=True),
+        against=_text(),
+        period=_column("integer", required=True, minimum=1),
+        pair=_num(1, None, None, kind="integer"),
+        arm=_cat(EXPERIMENT_ARMS, required=True),
+        start=_column("date", required=True),
+        end=_column("date", required=True),
+        design=_cat(EXPERIMENT_DESIGNS),
+        block_days=_num(1, None, None, kind="integer"),
+        pairs=_num(1, None, None, kind="integer"),
+        washout_days=_num(0, None, None, kind="integer"),
+        seed=_num(0, None, None, kind="integer"),
+        created=_column("date"),
+        notes=_text(),
+    ),
+}
+
+UNIQUE: dict[str, tuple[str, ...]] = {
+    "daily": ("person_id", "date"),
+    "experiments": ("person_id", "experiment_id", "period"),
+}
+"""Tables with one row per combination of these columns (``daily``: one row per person per day)."""
 
 
 def field_specs(table: str) -> dict[str, FieldSpec]:
@@ -370,28 +283,78 @@ def field_specs(table: str) -> dict[str, FieldSpec]:
     return _FIELD_SPECS[table]
 
 
-def _build_specs(table: str) -> dict[str, FieldSpec]:
-    schema = MODELS[table].to_schema()
-    specs = {}
-    for name, column in schema.columns.items():
-        stats: dict[str, Any] = {}
-        for check in column.checks:
-            stats.update(check.statistics or {})
-        meta = column.metadata or {}
-        allowed = stats.get("allowed_values") or meta.get("allowed") or ()
-        specs[name] = FieldSpec(
-            table=table,
-            name=name,
-            kind=_kind_of(column),
-            required=bool(column.required),
-            unit=meta.get("unit"),
-            quantity=meta.get("quantity"),
-            minimum=stats.get("min_value"),
-            maximum=stats.get("max_value"),
-            minimum_exclusive="min_value" in stats and any(c.name == "greater_than" for c in column.checks),
-            allowed=tuple(allowed),
-        )
-    return specs
+# ---------------------------------------------------------------------------------------------------------------
+# Rules on more than one value: plain functions of a column (or of the table) that say, row by row, whether the
+# row keeps the rule. The models run them as pandera checks; the reader runs them directly.
 
 
-_FIELD_SPECS: dict[str, dict[str, FieldSpec]] = {table: _build_specs(table) for table in TABLES_READ}
+def _not_after_today(values: pd.Series) -> pd.Series:
+    # A date-time counts as "in the future" only from tomorrow on: clocks and time zones differ by hours.
+    return values.isna() | (values < today() + pd.Timedelta(days=1))
+
+
+def _relief_items(relief: pd.Series) -> pd.Series:
+    codes, distinct = pd.factorize(relief)
+    allowed = set(RELIEFS)
+    ok = np.array([set(str(value).split(";")) <= allowed for value in distinct] + [True], dtype=bool)
+    return pd.Series(ok[codes], index=relief.index)  # code -1: an empty cell, allowed
+
+
+def _sitting_plus_sleep(df: pd.DataFrame) -> pd.Series:
+    if "sitting_h" not in df or "sleep_h" not in df:
+        return pd.Series(True, index=df.index)
+    return ~(df["sitting_h"].fillna(0) + df["sleep_h"].fillna(0) > 24)
+
+
+def _details_need_exercise(df: pd.DataFrame) -> pd.Series:
+    ok = pd.Series(True, index=df.index)
+    if "exercise_min" not in df:
+        return ok
+    minutes = df["exercise_min"]
+    if "exercise_rpe" in df:
+        ok &= ~((minutes == 0) & df["exercise_rpe"].notna() & (df["exercise_rpe"] > 0))
+    if "exercise_type" in df:
+        kind = df["exercise_type"]
+        ok &= ~((minutes == 0) & kind.notna() & (kind != "none"))
+        ok &= ~((minutes > 0) & (kind == "none"))
+    return ok
+
+
+def _end_after_start(df: pd.DataFrame) -> pd.Series:
+    if "end" not in df:
+        return pd.Series(True, index=df.index)
+    return df["end"].isna() | (df["end"] >= df["start"])
+
+
+def _period_end_after_start(df: pd.DataFrame) -> pd.Series:
+    return df["end"].isna() | df["start"].isna() | (df["end"] >= df["start"])
+
+
+def _born_by_now(year: pd.Series) -> pd.Series:
+    return year.isna() | (year <= today().year)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A rule on more than one value: ``check`` of the ``column`` (a :class:`pandas.Series`), or of the whole
+    table when ``column`` is None (a :class:`pandas.DataFrame`), is True on each row that keeps it."""
+
+    table: str
+    name: str
+    column: str | None
+    check: Callable[[Any], pd.Series]
+
+
+RULES: tuple[Rule, ...] = (
+    Rule("spasms", "not_in_future", "start", _not_after_today),
+    Rule("spasms", "relief_items", "relief", _relief_items),
+    Rule("daily", "not_in_future", "date", _not_after_today),
+    Rule("daily", "sitting_plus_sleep_at_most_24h", None, _sitting_plus_sleep),
+    Rule("daily", "exercise_details_need_exercise", None, _details_need_exercise),
+    Rule("interventions", "not_in_future", "start", _not_after_today),
+    Rule("interventions", "end_not_before_start", None, _end_after_start),
+    Rule("people", "not_in_future", "birth_year", _born_by_now),
+    Rule("experiments", "not_in_future", "created", _not_after_today),
+    Rule("experiments", "period_end_not_before_start", None, _period_end_after_start),
+)
+"""Every rule on more than one value, by table; their names are the problems' ``rule`` codes (or map to them)."""

@@ -16,9 +16,12 @@ from typing import Any, cast
 import matplotlib as mpl
 from markupsafe import Markup
 from matplotlib.axes import Axes
+from matplotlib.backends.backend_mixed import MixedModeRenderer
 from matplotlib.backends.backend_svg import FigureCanvasSVG, RendererSVG
 from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
 from matplotlib.layout_engine import LayoutEngine
+from matplotlib.textpath import TextToPath
 from matplotlib.ticker import FixedFormatter, FixedLocator, NullLocator
 
 __all__ = ["WIDTH", "Chart", "draw", "figure_svg"]
@@ -97,12 +100,41 @@ def figure_svg(fig: Figure, *, key: str) -> Markup:
     return Markup(text)  # matplotlib's SVG writer escapes every text it draws
 
 
-class _MeasuringCanvas(FigureCanvasSVG):
-    """The SVG canvas with one renderer for every measurement before the draw (layout, tight box).
+class _MeasuredText(TextToPath):
+    """matplotlib's measure of text for SVG, each string measured once per font for every chart of the process.
 
-    Text is measured as the SVG writer measures it, and matplotlib caches each measurement per renderer:
-    without a renderer of its own, an SVG canvas makes a new one for each question, and every string of
-    the chart is set in its font again for the layout, then again for the tight box.
+    Setting a string in its font is most of the time of a chart's layout, and the SVG writer sets it again for
+    the draw (matplotlib keeps its measurements per renderer). The measure depends on nothing else than the
+    string, the font properties and whether it is mathematics, so the answers are kept here and shared by the
+    renderers that measure (:class:`_MeasuringCanvas`) and draw.
+    """
+
+    _LIMIT = 20_000  # strings kept before starting afresh: a report of many people stays bounded
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._sizes: dict[tuple[str, FontProperties, Any], tuple[float, float, float]] = {}
+
+    def get_text_width_height_descent(self, s: str, prop: FontProperties, ismath: Any) -> tuple[float, float, float]:
+        key = (s, prop.copy(), ismath)  # a copy: FontProperties can change, and its hash with it
+        size = self._sizes.get(key)
+        if size is None:
+            if len(self._sizes) >= self._LIMIT:
+                self._sizes.clear()
+            size = self._sizes[key] = super().get_text_width_height_descent(s, prop, ismath)
+        return size
+
+
+_TEXT = _MeasuredText()
+
+
+class _MeasuringCanvas(FigureCanvasSVG):
+    """The SVG canvas with one renderer for every measurement before the draw (layout, tight box), and text
+    measured once (:class:`_MeasuredText`) for the measurements and the draw.
+
+    Text is measured as the SVG writer measures it: without a renderer of its own, an SVG canvas makes a new
+    one for each question, and every string of the chart is set in its font again for the layout, then again
+    for the tight box, then again for the draw.
     """
 
     _measuring: RendererSVG | None = None
@@ -111,7 +143,30 @@ class _MeasuringCanvas(FigureCanvasSVG):
         if self._measuring is None:
             width, height = self.figure.get_size_inches() * 72
             self._measuring = RendererSVG(width, height, io.StringIO(), image_dpi=72)
+            self._measuring._text2path = _TEXT
         return self._measuring
+
+    def print_svg(
+        self,
+        filename: io.StringIO,
+        *,
+        bbox_inches_restore: Any = None,
+        metadata: dict[str, Any] | None = None,
+        **ignored: Any,
+    ) -> None:
+        """``FigureCanvasSVG.print_svg`` (matplotlib 3.11), writing to a text buffer, with the shared measure.
+
+        ``savefig`` hands a print method outside matplotlib every option (``dpi``, ``facecolor``,
+        ``edgecolor``, ``orientation``); matplotlib's own ``print_svg`` is given none of them, nor uses them.
+        """
+        dpi = self.figure.dpi
+        self.figure.dpi = 72
+        width, height = self.figure.get_size_inches()
+        svg = RendererSVG(width * 72, height * 72, filename, image_dpi=dpi, metadata=metadata)
+        svg._text2path = _TEXT
+        renderer = MixedModeRenderer(self.figure, width, height, dpi, svg, bbox_inches_restore=bbox_inches_restore)
+        self.figure.draw(renderer)  # type: ignore[arg-type]  # matplotlib's print_svg draws on this renderer too
+        renderer.finalize()
 
 
 class _OneAxes(LayoutEngine):
