@@ -111,6 +111,7 @@ from spasmlog.importers._csv import (
     ExportFile,
     Notes,
     PathInput,
+    Tally,
     build_table,
     count,
     days,
@@ -641,6 +642,7 @@ def long_rows(
     day = days(export, str(headers["date"]), notes, source=source, dayfirst=dayfirst, with_time=True)
     name = frame[str(headers["name"])].astype("str").str.strip()
     no_name = is_missing(name)
+    notes.skipped_rows += int((no_name & day.notna()).sum())  # those without a date are counted already
     if no_name.any():
         where = ", ".join(str(line) for line in export.lines[no_name.to_numpy()][:3])
         notes.add(f"{export.label}: {count(int(no_name.sum()), 'row')} without a name left out (lines {where}).")
@@ -714,4 +716,4 @@ def read_generic(path: PathInput, *, mapping: str | Path | Mapping, dayfirst: bo
             f"Nothing in {', '.join(files)} could be placed by the mapping: " + " ".join(notes.finished()),
             file=files[0] if files else str(path),
         )
-    return table_of(placed, source=SOURCE, files=files, notes=notes)
+    return Tally.of(exports).stamp(table_of(placed, source=SOURCE, files=files, notes=notes), notes)
