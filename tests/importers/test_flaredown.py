@@ -171,3 +171,12 @@ def test_a_rating_outside_0_to_4_and_an_unreadable_dose_are_reported_with_their_
     notes = " ".join(table.attrs["notes"])
     assert "line 3: Leg cramps = 7" in notes
     assert "line 2: 'abc'" in notes
+
+
+def test_records_and_unreadable_rows_are_counted_for_the_import_summary(tmp_path: Path) -> None:
+    export = tmp_path / "data.csv"
+    export.write_text(
+        "Date,Muscle cramps,Tags,Foods\n2026-01-01,3,,\nlater,1,,\n2026-01-03,0,tired,\n", encoding="utf-8"
+    )
+    table = read_flaredown(export)
+    assert (table.attrs["records"], table.attrs["unreadable"]) == (3, 1)

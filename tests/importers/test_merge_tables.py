@@ -10,6 +10,7 @@ import pytest
 
 from spasmlog import read_log
 from spasmlog.cli import main
+from spasmlog.errors import SpasmlogError
 from spasmlog.importers import read_bearable, read_flaredown
 from spasmlog.importers.merge import merge_into
 
@@ -228,3 +229,14 @@ def test_generic_long_export_writes_interventions_and_notes_their_days(
     ]
     assert main(["import", "generic", str(export), "--mapping", str(mapping), "--into", str(log)]) == 0
     assert "nothing was changed" in capsys.readouterr().out
+
+
+def test_an_interventions_table_kept_in_another_file_stops_the_import(first: Path, tmp_path: Path) -> None:
+    log = tmp_path / "ann"
+    log.mkdir()
+    (log / "daily.csv").write_text("date,stress\n2026-02-27,3\n", encoding="utf-8")
+    (log / "treatments.csv").write_text("name,kind,start,end,dose\nMagnesium,supplement,2026-02-01,,200 mg\n")
+    before = {p.name: p.read_bytes() for p in log.iterdir()}
+    with pytest.raises(SpasmlogError, match=r"interventions table is in .*treatments\.csv; spasmlog import merges"):
+        merge_into(read_bearable(first), log)
+    assert {p.name: p.read_bytes() for p in log.iterdir()} == before
