@@ -35,7 +35,7 @@ from spasmlog.importers._csv import count, normalise_header
 from spasmlog.io import parsing
 from spasmlog.io.cells import unneutralise_frame
 from spasmlog.io.sources import csv_dialect, read_cells
-from spasmlog.logformat.schemas import SEXES
+from spasmlog.logformat.schemas import INTERVENTION_KINDS, SEXES
 from spasmlog.logformat.units import resolve_header
 from spasmlog.validation import validate_tables
 
@@ -211,8 +211,7 @@ def _entries(
     bad: dict[int, str] = {}
     for problem in problems.to_dict("records"):
         row = int(problem["line"]) - 1
-        what = str(problem["field"] or problem["column"])
-        bad.setdefault(row, f"{what} {problem['value']}: {str(problem['rule']).replace('_', ' ')}")
+        bad.setdefault(row, _why(problem, entries[row]))
     kept = []
     for row, entry in enumerate(entries):
         if row in bad:
@@ -252,6 +251,19 @@ def _equal(file: TableFile, i: int, start: pd.Timestamp, end: pd.Timestamp, entr
         and _cell(file, i, "dose") == entry.dose
         and normalise_header(_cell(file, i, "kind") or entry.kind) == normalise_header(entry.kind)
     )
+
+
+def _why(problem: dict, entry: _Entry) -> str:
+    """The rule of the log format an imported intervention breaks, in a few words."""
+    rule = str(problem["rule"])
+    if rule == "in_future" or "future" in rule:
+        return f"start {entry.start:%Y-%m-%d} is in the future"
+    if rule == "not_in_categories":
+        return f"kind {entry.kind!r} is not one of {', '.join(INTERVENTION_KINDS)}"
+    if rule == "end_not_before_start" and entry.end is not None:
+        return f"end {entry.end:%Y-%m-%d} is before start {entry.start:%Y-%m-%d}"
+    field_name = problem["field"] if isinstance(problem["field"], str) and problem["field"] else "row"
+    return f"{field_name} {problem['value']}: {rule.replace('_', ' ')}"
 
 
 def _dose_parts(text: str) -> list[str]:

@@ -561,8 +561,9 @@ def merge_into(
     Raises
     ------
     spasmlog.errors.SpasmlogError
-        When the log's dates cannot all be read, the person's daily table is kept in another file
-        (``mylog.xlsx``: the import only merges into ``daily.csv``), or the person is not clear.
+        When the log's dates cannot all be read, the person's daily table (or, for an import with
+        interventions or people, that table) is kept in another file (``mylog.xlsx``: the import only merges
+        into ``daily.csv``, ``interventions.csv`` and ``people.csv``), or the person is not clear.
 
     Returns
     -------

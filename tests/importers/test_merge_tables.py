@@ -240,3 +240,34 @@ def test_an_interventions_table_kept_in_another_file_stops_the_import(first: Pat
     with pytest.raises(SpasmlogError, match=r"interventions table is in .*treatments\.csv; spasmlog import merges"):
         merge_into(read_bearable(first), log)
     assert {p.name: p.read_bytes() for p in log.iterdir()} == before
+
+
+def test_interventions_breaking_a_rule_are_refused_and_named_the_rest_written(tmp_path: Path) -> None:
+    day = pd.Timestamp
+    imported = pd.DataFrame({"date": pd.to_datetime(["2026-01-01"]).astype("datetime64[us]"), "stress": [3.0]})
+    imported.attrs.update(
+        source="visible",
+        files=["/exports/visible.csv"],
+        notes=[],
+        interventions=[
+            {"name": "Später", "kind": "supplement", "start": day("2099-01-01"), "end": day("2099-01-02"), "dose": ""},
+            {"name": "Potion", "kind": "potion", "start": day("2026-01-01"), "end": day("2026-01-01"), "dose": ""},
+            {"name": "Backwards", "kind": "other", "start": day("2026-01-03"), "end": day("2026-01-01"), "dose": ""},
+            {"name": "Never", "kind": "medication", "start": None, "end": None, "dose": ""},
+            {"name": "Zinc", "kind": "supplement", "start": day("2026-01-01"), "end": None, "dose": "15 mg"},
+        ],
+    )
+    result = merge_into(imported, tmp_path / "kim")
+    refused = result.table_changes[result.table_changes["action"] == "refused"]
+    assert refused.set_index("name")["reason"].to_dict() == {
+        "Never": "never taken: no day with a dose",
+        "Später": "start 2099-01-01 is in the future",
+        "Potion": "kind 'potion' is not one of supplement, therapy_session, home_exercise, medication, lifestyle, "
+        "other",
+        "Backwards": "end 2026-01-01 is before start 2026-01-03",
+    }
+    assert _lines(tmp_path / "kim" / "interventions.csv") == [
+        "name,kind,start,end,dose,notes",
+        "Zinc,supplement,2026-01-01,,15 mg,",
+    ]
+    assert "  interventions.csv 'Später': not written (start 2099-01-01 is in the future)" in result.summary()
