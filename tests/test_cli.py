@@ -536,3 +536,14 @@ def test_a_stray_file_is_named_once_in_the_not_read_list(tmp_path: Path, capsys:
     assert main(["validate", str(tmp_path)]) == 0
     line = next(x for x in capsys.readouterr().out.splitlines() if "stuff.csv" in x)
     assert line.count("stuff.csv") == 1 and "cannot tell which table this is" in line
+
+
+@pytest.mark.parametrize("source", ["cronometer", "myfitnesspal", "garmin", "bearable", "visible", "flaredown"])
+@pytest.mark.parametrize("content", [b"", b"\xef\xbb\xbf\r\n"], ids=["zero-bytes", "bom-only"])
+def test_an_empty_file_is_named_empty_in_one_line(
+    source: str, content: bytes, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    export = tmp_path / "export.csv"
+    export.write_bytes(content)
+    assert main(["import", source, str(export), "--into", str(tmp_path / "log")]) == 2
+    assert capsys.readouterr().err == f"spasmlog: error: {export} is empty: there is no header row to read.\n"

@@ -230,6 +230,8 @@ def read_bearable(path: PathInput, *, dayfirst: bool | None = None) -> pd.DataFr
         exports = [(read_long(file, label), named) for file, label, named in found]
     for export, named in exports:
         if export_kind(export.headers) is None:
+            if (named or len(exports) == 1) and not any(export.headers):
+                raise ImportFormatError(f"{export.label} is empty: there is no header row to read.", file=export.label)
             if named or len(exports) == 1:
                 shown = ", ".join(export.headers[:7])
                 raise ImportFormatError(
