@@ -597,7 +597,8 @@ def _people_table(per_person: dict[str, Placed]) -> pd.DataFrame:
 
 def split_people(imported: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
     """One imported table per person, from a table with a ``person_id`` column (each with the same ``attrs``,
-    its own interventions); a table without one is returned as it is, under ``attrs["person_id"]`` or ``""``.
+    but its own notes, interventions and people); a table without one is returned as it is, under
+    ``attrs["person_id"]`` or ``""``.
 
     Examples
     --------
@@ -607,15 +608,26 @@ def split_people(imported: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
     """
     if "person_id" not in imported.columns:
         return [(str(imported.attrs.get("person_id", "")), imported)]
+    attrs = imported.attrs
+    # Grouped without the attrs: pandas deep-copies them into every frame it derives (thousands of people).
+    bare = imported.copy(deep=False)
+    bare.attrs = {}
+    notes: list[str] = attrs.get("notes", [])
+    interventions: dict[str, list[dict]] = {}
+    for entry in attrs.get("interventions", []):
+        interventions.setdefault(str(entry["person_id"]), []).append(entry)
+    people: dict[str, list[dict]] = {}
+    for entry in attrs.get("people") or []:
+        people.setdefault(str(entry.get("person_id", "")), []).append(entry)
     out = []
-    for person, rows in imported.groupby("person_id", sort=False):
+    for person, rows in bare.groupby("person_id", sort=False):
         part = rows.drop(columns="person_id").dropna(axis=1, how="all").reset_index(drop=True)
-        part.attrs = {**imported.attrs, "person_id": str(person)}
+        part.attrs = {**attrs, "person_id": str(person)}
         # Each person's notes: the general ones and their own (not those naming another user).
-        part.attrs["notes"] = [
-            n for n in imported.attrs.get("notes", []) if "(user " not in n or f"(user {person})" in n
-        ]
-        part.attrs["interventions"] = [i for i in imported.attrs.get("interventions", []) if i["person_id"] == person]
+        part.attrs["notes"] = [n for n in notes if "(user " not in n or f"(user {person})" in n]
+        part.attrs["interventions"] = interventions.get(str(person), [])
+        if "people" in attrs:
+            part.attrs["people"] = people.get(str(person), [])
         out.append((str(person), part))
     return out
 

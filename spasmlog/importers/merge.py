@@ -592,13 +592,17 @@ def merge_into(
     False
     """
     logdir = Path(logdir)
-    source = str(imported.attrs.get("source", "import"))
-    files = imported.attrs.get("files") or ["?"]
+    attrs = imported.attrs
+    # Without its attrs: pandas deep-copies them into every frame derived from it (slow for long lists).
+    imported = imported.copy(deep=False)
+    imported.attrs = {}
+    source = str(attrs.get("source", "import"))
+    files = attrs.get("files") or ["?"]
     file_label = ";".join(Path(str(f)).name for f in files)
     target, person = _target(logdir, person_id)
     daily_path = target / "daily.csv"
-    interventions = list(imported.attrs.get("interventions") or [])
-    people = _person_facts(imported, person)
+    interventions = list(attrs.get("interventions") or [])
+    people = _person_facts(attrs, person)
     tables = ["daily"] + ["interventions"] * bool(interventions) + ["people"] * bool(people)
     for name in tables:
         _refuse_other_tables(target, logdir, person, name)
@@ -640,7 +644,7 @@ def merge_into(
     new_rows: list[dict[str, str]] = []
     new_row_of: dict[pd.Timestamp, int] = {}
     new_provenance: list[dict[str, str]] = []
-    detail_of = {(date, column): text for date, column, text in detail_records(imported)}
+    detail_of = {(date, column): text for date, column, text in _detail(attrs)}
     # Extra columns an importer keeps aside (``calcium_pct_dv_mfp``) are merged too: nothing is lost.
     columns = [c for c in valid.columns if c not in ("person_id", "date")]
     for record in valid.to_dict("records"):
@@ -738,7 +742,7 @@ def merge_into(
         values_in=values_in,
         table_changes=table_changes,
     )
-    result.notes.extend(str(n) for n in imported.attrs.get("notes", []))
+    result.notes.extend(str(n) for n in attrs.get("notes", []))
     if dry_run or not result.changed:
         return result
     if new_rows:
@@ -768,12 +772,19 @@ def merge_into(
     return result
 
 
-def _person_facts(imported: pd.DataFrame, person: str) -> list[dict]:
+def _detail(attrs: dict) -> list[tuple[pd.Timestamp, str, str]]:
+    """:func:`~spasmlog.importers.registry.detail_records` of an imported table's ``attrs``."""
+    holder = pd.DataFrame()
+    holder.attrs = {"detail": attrs.get("detail")}
+    return detail_records(holder)
+
+
+def _person_facts(attrs: dict, person: str) -> list[dict]:
     """The imported facts (``attrs["people"]``) about the person whose table this is."""
-    facts = list(imported.attrs.get("people") or [])
-    wanted = str(imported.attrs.get("person_id") or person)
+    facts = list(attrs.get("people") or [])
+    wanted = str(attrs.get("person_id") or person)
     mine = [f for f in facts if str(f.get("person_id", "")) == wanted]
-    if not mine and len(facts) == 1 and "person_id" not in imported.attrs:
+    if not mine and len(facts) == 1 and "person_id" not in attrs:
         mine = facts
     return mine[:1]
 
