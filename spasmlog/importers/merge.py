@@ -367,22 +367,24 @@ def _check_dates(path: Path, cells: pd.Series, parsed: parsing.Parsed, skip: int
     )
 
 
-def _other_tables(target: Path, logdir: Path, person: str, name: str = "daily") -> list[str]:
-    """Files other than ``<name>.csv`` that hold this person's ``name`` table (an import would miss their rows)."""
+def _other_tables(target: Path, logdir: Path, person: str, names: tuple[str, ...]) -> dict[str, list[str]]:
+    """For each table of ``names``: the files other than ``<name>.csv`` that hold this person's rows of it
+    (an import would miss them). Each file is read once."""
     places = [(target, True)] + ([(logdir, False)] if target != logdir else [])
-    found = []
+    found: dict[str, list[str]] = {name: [] for name in names}
     for folder, own in places:
         if not folder.is_dir():
             continue
         for file in _table_files(folder):
-            if folder == target and file.name == f"{name}.csv":
-                continue
+            if folder == target and file.name in {f"{name}.csv" for name in names}:
+                continue  # the table the import merges into
             try:
                 tables = load_file(file, person_id=person)
-            except SpasmlogError:  # not a table of the log (or unreadable): not where the person's days are
+            except SpasmlogError:  # not a table of the log (or unreadable): not where the person's rows are
                 continue
             for table in tables:
-                if table.table != name:
+                name = table.table
+                if name not in found:
                     continue
                 ids = [
                     table.frame[c].astype("str").str.strip()
@@ -390,7 +392,7 @@ def _other_tables(target: Path, logdir: Path, person: str, name: str = "daily") 
                     if (m := resolve_header(str(c), name)) is not None and m.field == "person_id"
                 ]
                 if (ids and ids[0].eq(person).any()) or (not ids and own):
-                    found.append(table.file)
+                    found[name].append(table.file)
     return found
 
 
@@ -603,9 +605,9 @@ def merge_into(
     daily_path = target / "daily.csv"
     interventions = list(attrs.get("interventions") or [])
     people = _person_facts(attrs, person)
-    tables = ["daily"] + ["interventions"] * bool(interventions) + ["people"] * bool(people)
-    for name in tables:
-        _refuse_other_tables(target, logdir, person, name)
+    tables = ("daily",) + ("interventions",) * bool(interventions) + ("people",) * bool(people)
+    for name, elsewhere in _other_tables(target, logdir, person, tables).items():
+        _refuse_other_tables(target, person, name, elsewhere)
     frame, encoding, delimiter, decimal_comma, newline, skip = _read_existing(daily_path)
 
     specs = field_specs("daily")
@@ -789,9 +791,8 @@ def _person_facts(attrs: dict, person: str) -> list[dict]:
     return mine[:1]
 
 
-def _refuse_other_tables(target: Path, logdir: Path, person: str, name: str) -> None:
-    """Refuse to merge when the person's ``name`` table is kept in a file other than ``<name>.csv``."""
-    elsewhere = _other_tables(target, logdir, person, name)
+def _refuse_other_tables(target: Path, person: str, name: str, elsewhere: list[str]) -> None:
+    """Refuse to merge when the person's ``name`` table is kept in ``elsewhere``, not in ``<name>.csv``."""
     if not elsewhere:
         return
     path = target / f"{name}.csv"
