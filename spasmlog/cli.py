@@ -88,6 +88,8 @@ def _parser() -> argparse.ArgumentParser:
         description="Read app exports and merge them into a person's daily.csv: imported values fill empty "
         "cells, values you logged are kept (unless --overwrite) and every disagreement is reported; "
         "provenance.csv records where each imported value came from. Re-importing a file changes nothing. "
+        "The medicines and supplements a symptom app lists go to interventions.csv, and what an export says "
+        "of each person (sex, age) to people.csv, by the same rules. "
         "SOURCE is one of apple-health, cronometer, myfitnesspal, garmin, bearable, visible, flaredown, generic "
         "(any app's long export, with --mapping); --auto detects it from the content. An export of several people "
         "(Flaredown's research export, a long file with a person column) goes to one sub-folder of LOGDIR per person.",
@@ -122,7 +124,12 @@ def _parser() -> argparse.ArgumentParser:
         "--prefer",
         action="append",
         metavar="NAME",
-        help="Apple Health: prefer records from a source whose name contains NAME (repeatable, first wins)",
+        help="Apple Health: rank the sources (devices, apps) whose name contains NAME first; repeat it to rank "
+        "several, the first given ranked highest. Where samples of different sources overlap in time, the "
+        "higher-ranked source's samples count and the others' are left out (the phone's and the watch's steps "
+        "are not added up); samples that do not overlap are added up, whatever their source (a water app's "
+        "entries and a glass added by hand), as the Health app does. Without --prefer, the Health app's own "
+        "order is followed: the watch before the phone before apps",
     )
 
     report = commands.add_parser(
@@ -452,9 +459,11 @@ def _import(args: argparse.Namespace, out: TextIO) -> int:
     failed = False
     for imported in imports:
         if imported.empty:  # say why, instead of an import that silently changed nothing
-            line, unreadable = _nothing_imported(imported)
-            failed = failed or unreadable
-            out.write(line + "\n" + "".join(f"  note: {note}\n" for note in imported.attrs.get("notes", [])))
+            line, nothing_usable = _nothing_imported(imported)
+            failed = failed or nothing_usable
+            # The reason in one line; what was skipped below it, when there was something to skip.
+            notes = imported.attrs.get("notes", []) if imported.attrs.get("records") != 0 else []
+            out.write(line + "\n" + "".join(f"  note: {note}\n" for note in notes))
             continue
         for into, person, table in _per_person(imported, args):
             try:
@@ -476,22 +485,35 @@ def _import(args: argparse.Namespace, out: TextIO) -> int:
 def _nothing_imported(imported: Any) -> tuple[str, bool]:
     """The one line that says why an import yielded no value, and whether that is a failure (exit 1).
 
-    An importer may say, in ``attrs``, how many ``records`` its files held and how many of them were
-    ``unreadable``: no records is an empty export (not a failure); records none of which could be read, or an
-    importer that does not say, is one (the person's data did not come in).
+    Every importer says, in ``attrs``, how many ``records`` its files held and how many of them were
+    ``unreadable``. No records is an empty export (a header row only): not a failure. Records none of which
+    could be read, records that hold nothing spasmlog uses, or an importer that does not say, are failures:
+    the person's data did not come in.
     """
     source = imported.attrs.get("source", "the export")
     files = ", ".join(str(f) for f in imported.attrs.get("files", [])) or "the files given"
     records, unreadable = imported.attrs.get("records"), imported.attrs.get("unreadable")
     if records == 0:
-        why, failed = f"{files} holds no records (a header row only, or an empty export)", False
-    elif records is not None and unreadable is not None and unreadable < records:
-        why, failed = f"the {records} records of {files} hold no value spasmlog reads (see the notes)", False
-    elif records is not None:
-        why, failed = f"none of the {records} records of {files} could be read (see the notes)", True
+        empty = "no Record or Workout element" if source == "apple-health" else "a header row only"
+        return f"Nothing to import from {source}: {files} holds no records ({empty}, or an empty export).", False
+    if records is None or unreadable is None:
+        why = f"no value spasmlog reads was found in {files}"
+    elif unreadable >= records:
+        why = f"none of the {_records(records)} of {files} could be read"
+    elif unreadable:
+        why = (
+            f"{unreadable} of the {_records(records)} of {files} could not be read, and the others hold nothing "
+            "spasmlog uses"
+        )
+    elif records == 1:
+        why = f"the only record of {files} holds nothing spasmlog uses"
     else:
-        why, failed = f"no value spasmlog reads was found in {files} (see the notes)", True
-    return f"Nothing {'imported' if failed else 'to import'} from {source}: {why}.", failed
+        why = f"the {records} records of {files} hold nothing spasmlog uses"
+    return f"Nothing imported from {source}: {why} (the notes below say what was skipped).", True
+
+
+def _records(n: int) -> str:
+    return "1 record" if n == 1 else f"{n} records"
 
 
 def _per_person(imported: Any, args: argparse.Namespace) -> list[tuple[Path, str | None, Any]]:

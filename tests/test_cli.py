@@ -230,11 +230,111 @@ def test_an_import_that_yields_nothing_says_why_in_one_line(tmp_path: Path, caps
     )
     assert not log.exists()
     summary = tmp_path / "dailysummary.csv"
-    summary.write_text("Date,Energy (kcal),Water (g)\n")  # Cronometer does not say how many records it held
-    assert main(["import", "cronometer", str(summary), "--into", str(log)]) == 1
-    assert capsys.readouterr().out.startswith(
-        f"Nothing imported from cronometer: no value spasmlog reads was found in {summary}"
+    summary.write_text("Date,Energy (kcal),Water (g)\n")
+    assert main(["import", "cronometer", str(summary), "--into", str(log)]) == 0
+    assert capsys.readouterr().out == (
+        f"Nothing to import from cronometer: {summary} holds no records (a header row only, or an empty export).\n"
     )
+
+
+_HEADER_ONLY = {
+    "cronometer": ("dailysummary.csv", "Date,Energy (kcal),Water (g),Magnesium (mg)\n"),
+    "myfitnesspal": ("Nutrition-Summary.csv", "Date,Meal,Calories,Sodium (mg),Potassium,Note\r\n"),
+    "bearable": ("bearable.csv", "\ufeffdate,weekday,time of day,category,rating/amount,detail,notes\n"),
+    "visible": ("visible.csv", "observation_date,tracker_name,tracker_category,observation_value\n"),
+    "flaredown": ("data.csv", "Date,Muskelkrämpfe,Magnesium,Tags,Foods\n"),
+    "apple-health": (
+        "export.xml",
+        '<?xml version="1.0"?>\n<HealthData locale="de_DE">\n'
+        '<ExportDate value="2024-01-01 10:00:00 +0100"/>\n</HealthData>\n',
+    ),
+}
+
+
+@pytest.mark.parametrize("source", sorted(_HEADER_ONLY))
+def test_an_export_holding_no_records_says_so_in_one_line_and_exits_0(
+    source: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    name, text = _HEADER_ONLY[source]
+    export = tmp_path / name
+    export.write_text(text, encoding="utf-8")
+    assert main(["import", source, str(export), "--into", str(tmp_path / "log")]) == 0
+    out = capsys.readouterr().out
+    assert out.count("\n") == 1 and out.startswith(f"Nothing to import from {source}: {export} holds no records (")
+    assert not (tmp_path / "log").exists()
+
+
+@pytest.mark.parametrize(
+    ("source", "name", "text", "why"),
+    [
+        (
+            "cronometer",
+            "dailysummary.csv",
+            "Date,Energy (kcal)\n2024-01-01,2000\n2024-01-02,1800\n",
+            "the 2 records of {export} hold nothing spasmlog uses",
+        ),
+        (
+            "apple-health",
+            "export.xml",
+            '<?xml version="1.0"?>\n<HealthData locale="en_US">\n<Record type="HKQuantityTypeIdentifierHeartRate" '
+            'sourceName="Watch" unit="count/min" startDate="2024-01-01 10:00:00 +0000" '
+            'endDate="2024-01-01 10:00:00 +0000" value="60"/>\n</HealthData>\n',
+            "the only record of {export} holds nothing spasmlog uses",
+        ),
+        (
+            "bearable",
+            "bearable.csv",
+            'date,weekday,time of day,category,rating/amount,detail,notes\n"1st Mar 2026","Sunday","pm","Symptom","3",'
+            '"Kopfschmerzen (Severe)",""\n',
+            "the only record of {export} holds nothing spasmlog uses",
+        ),
+        (
+            "bearable",
+            "bearable.csv",
+            'date,weekday,time of day,category,rating/amount,detail,notes\n"1st Mar 2026","Sunday","pm","Symptom","3"\n'
+            '"2nd Mar 2026","Monday"\n',
+            "none of the 2 records of {export} could be read",
+        ),
+        (
+            "visible",
+            "visible.csv",
+            "observation_date,tracker_name,tracker_category,observation_value\n2026-01-01,Mood,Emotional,\n"
+            "2026-01-02,Mood,Emotional\n",
+            "1 of the 2 records of {export} could not be read, and the others hold nothing spasmlog uses",
+        ),
+    ],
+)
+def test_an_export_with_nothing_usable_says_why_in_its_first_line_and_exits_1(
+    source: str, name: str, text: str, why: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    export = tmp_path / name
+    export.write_text(text, encoding="utf-8")
+    assert main(["import", source, str(export), "--into", str(tmp_path / "log")]) == 1
+    first, *rest = capsys.readouterr().out.splitlines()
+    assert (
+        first == f"Nothing imported from {source}: {why.format(export=export)} (the notes below say what was skipped)."
+    )
+    assert rest and all(line.startswith("  note: ") for line in rest)
+    assert not (tmp_path / "log").exists()
+
+
+def test_auto_names_a_myfitnesspal_weight_export_as_holding_nothing_spasmlog_uses(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    export = tmp_path / "Measurement-Summary-2024-01-01-to-2024-03-31.csv"
+    export.write_bytes(b"\xef\xbb\xbfDate,Weight\r\n2024-01-01,80.2\r\n2024-01-08,79.9\r\n")
+    assert main(["import", "--auto", str(export), "--into", str(tmp_path / "log")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert "is a MyFitnessPal measurement export: it holds only Weight, which spasmlog does not use" in err
+
+
+def test_prefer_help_says_what_it_does_with_overlapping_samples(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["import", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "Where samples of different sources overlap in time, the higher-ranked source's samples count" in text
+    assert "samples that do not overlap are added up, whatever their source" in text
 
 
 def test_an_import_whose_records_are_all_unreadable_exits_1(
@@ -253,7 +353,10 @@ def test_an_import_whose_records_are_all_unreadable_exits_1(
     export.write_text(GARMIN_PT)
     assert main(["import", "garmin", str(export), "--into", str(tmp_path / "log")]) == 1
     out = capsys.readouterr().out
-    assert f"Nothing imported from garmin: none of the 3 records of {export} could be read (see the notes)." in out
+    assert out.startswith(
+        f"Nothing imported from garmin: none of the 3 records of {export} could be read (the notes below say what "
+        "was skipped).\n"
+    )
     assert "  note: 3 rows without a readable date" in out
 
 
@@ -261,7 +364,7 @@ def test_one_empty_export_does_not_stop_the_others(tmp_path: Path, capsys: pytes
     garmin = tmp_path / "Atividades.csv"
     garmin.write_text(GARMIN_PT)
     summary = tmp_path / "dailysummary.csv"
-    summary.write_text("Date,Energy (kcal),Water (g),Magnesium (mg)\n")
+    summary.write_text("Date,Energy (kcal)\n2026-01-05,2100\n")  # nothing spasmlog uses: a failure
     log = tmp_path / "ana"
     assert main(["import", "--auto", str(garmin), str(summary), "--into", str(log)]) == 1
     out = capsys.readouterr().out
@@ -448,3 +551,14 @@ def test_a_stray_file_is_named_once_in_the_not_read_list(tmp_path: Path, capsys:
     assert main(["validate", str(tmp_path)]) == 0
     line = next(x for x in capsys.readouterr().out.splitlines() if "stuff.csv" in x)
     assert line.count("stuff.csv") == 1 and "cannot tell which table this is" in line
+
+
+@pytest.mark.parametrize("source", ["cronometer", "myfitnesspal", "garmin", "bearable", "visible", "flaredown"])
+@pytest.mark.parametrize("content", [b"", b"\xef\xbb\xbf\r\n"], ids=["zero-bytes", "bom-only"])
+def test_an_empty_file_is_named_empty_in_one_line(
+    source: str, content: bytes, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    export = tmp_path / "export.csv"
+    export.write_bytes(content)
+    assert main(["import", source, str(export), "--into", str(tmp_path / "log")]) == 2
+    assert capsys.readouterr().err == f"spasmlog: error: {export} is empty: there is no header row to read.\n"

@@ -19,9 +19,13 @@ The contract of an imported table
   of ``(date, column, detail)`` tuples saying where inside the export a value came from (for Apple
   Health, the device or app that recorded it). A list, not a DataFrame: pandas compares ``attrs`` when
   frames are concatenated or merged, and DataFrames cannot be compared that way. The symptom apps'
-  readers (``"bearable"``, ``"visible"``) also give ``"interventions"``: the medicines and supplements
-  taken, as dicts with the columns of the log format's ``interventions`` table (not merged by
-  :func:`~spasmlog.importers.merge.merge_into`).
+  readers (``"bearable"``, ``"visible"``, ``"flaredown"``, ``"generic"``) also give ``"interventions"``: the
+  medicines and supplements taken, as dicts with the columns of the log format's ``interventions`` table;
+  Flaredown's research export and a generic export of several people give ``"people"``: what the app says
+  of each person (``person_id``, ``sex``, ``age``, ...). :func:`~spasmlog.importers.merge.merge_into` writes
+  both to ``interventions.csv`` and ``people.csv``. Every reader gives ``"records"`` (the rows or records
+  its files held) and ``"unreadable"`` (how many of them could not be read), so that an import that yields
+  nothing can say why.
 """
 
 from __future__ import annotations

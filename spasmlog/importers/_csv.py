@@ -14,10 +14,11 @@ import os
 import re
 import tempfile
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
@@ -36,6 +37,7 @@ PathInput = str | os.PathLike[str] | Sequence[str | os.PathLike[str]]
 """A file, a folder of files, a zip, or a list of any of these."""
 
 CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
+T = TypeVar("T")
 SHOWN = 3  # examples of a problem quoted in a note before "and N more"
 
 
@@ -328,6 +330,62 @@ def files_failed(path: PathInput, source: str, failures: list[tuple[str, Spasmlo
     raise ImportFormatError(f"No {source} file of {path} could be read: {reasons}", file=str(path))
 
 
+def read_or_skip(failures: list[tuple[str, SpasmlogError]], label: str, read: Callable[[], T]) -> T | None:
+    """``read()``, or ``None`` when it fails with a :class:`~spasmlog.errors.SpasmlogError`: the file is
+    skipped, its error kept in ``failures`` for :func:`files_failed` and the notes (the other files of the
+    import are read). An error asking the person a question (:func:`asks_the_person`) stops the import.
+
+    Examples
+    --------
+    >>> failures = []
+    >>> def broken():
+    ...     raise SpasmlogError("no date column")
+    >>> read_or_skip(failures, "a.csv", broken), [(label, e.message) for label, e in failures]
+    (None, [('a.csv', 'no date column')])
+    """
+    try:
+        return read()
+    except SpasmlogError as error:
+        if asks_the_person(error):
+            raise
+        failures.append((label, error))
+        return None
+
+
+def skipped_notes(notes: Notes, failures: list[tuple[str, SpasmlogError]]) -> None:
+    """One note per file skipped because it could not be read (after :func:`files_failed` found others)."""
+    for label, failure in failures:
+        notes.add(f"{label} was skipped, the other files were imported: {failure.message}")
+
+
+@dataclass
+class Tally:
+    """How many rows the files of an import held, and how many could not be read: ``attrs["records"]``
+    and ``attrs["unreadable"]`` of the imported table, so that an import that yields nothing says why."""
+
+    records: int = 0
+    unreadable: int = 0
+
+    @classmethod
+    def of(cls, exports: Iterable[ExportFile]) -> Tally:
+        """The tally of the rows of ``exports``."""
+        tally = cls()
+        for export in exports:
+            tally.add(export)
+        return tally
+
+    def add(self, export: ExportFile) -> None:
+        """Count a file's rows, those :func:`recover_rows` could not read among them."""
+        self.records += len(export.frame) + len(export.unreadable)
+        self.unreadable += len(export.unreadable)
+
+    def stamp(self, table: pd.DataFrame, notes: Notes) -> pd.DataFrame:
+        """Set ``records`` and ``unreadable`` in ``table.attrs`` (with the rows ``notes`` says were skipped)."""
+        table.attrs["records"] = self.records
+        table.attrs["unreadable"] = min(self.unreadable + notes.skipped_rows, self.records)
+        return table
+
+
 def wrong_format(export: ExportFile, source: str, expected: str) -> ImportFormatError:
     """The error for a file that is not the export it was read as, quoting its first headers."""
     shown = ", ".join(list(export.frame.columns.astype(str))[:6])
@@ -360,6 +418,8 @@ class Notes:
     sentences: list[str] = field(default_factory=list)
     unreadable: list[str] = field(default_factory=list)
     unreadable_count: int = 0
+    skipped_rows: int = 0
+    """Rows left out because they could not be read (no readable date, no name): for ``attrs["unreadable"]``."""
 
     def add(self, sentence: str) -> None:
         """Add one sentence (once)."""
@@ -470,6 +530,7 @@ def days(
             column=header,
         )
     bad = values.isna()
+    notes.skipped_rows += int(bad.sum())
     if bad.any():
         where = ", ".join(str(line) for line in export.lines[bad.to_numpy()][:SHOWN])
         notes.add(f"{export.label}: {count(int(bad.sum()), 'row')} without a readable date skipped (lines {where}).")

@@ -341,9 +341,9 @@ def interventions_note(app: str, records: list[dict[str, object]], limit: int = 
     )
     more = f" and {len(records) - limit} more" if len(records) > limit else ""
     return (
-        f"{app} medicines and supplements taken: {shown}{more}. They are interventions: spasmlog import does not "
-        "write interventions.csv, so add the ones to analyse there (read_* returns them in "
-        "attrs['interventions']); each day's dose is in its own column."
+        f"{app} medicines and supplements taken: {shown}{more}. They are interventions: spasmlog import writes "
+        "them to interventions.csv (read_* returns them in attrs['interventions']); each day's dose is in its "
+        "own column."
     )
 
 

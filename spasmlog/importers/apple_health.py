@@ -1382,6 +1382,8 @@ def _build_frame(
         )
     notes += totals.notes
     frame.attrs = {"source": "apple-health", "files": files, "notes": notes, "detail": detail}
+    frame.attrs["records"] = found.read + sum(found.unmapped.values())  # records spasmlog uses or not
+    frame.attrs["unreadable"] = unreadable
     return frame
 
 

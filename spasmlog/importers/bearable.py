@@ -225,10 +225,13 @@ def read_bearable(path: PathInput, *, dayfirst: bool | None = None) -> pd.DataFr
     odd_times: list[str] = []
     duplicates = 0
     seen: set[tuple[str, ...]] = set()  # (day, time, category, amount, detail, notes) read, in any file
+    records = unreadable = 0
     with export_files(path, source="Bearable") as found:
         exports = [(read_long(file, label), named) for file, label, named in found]
     for export, named in exports:
         if export_kind(export.headers) is None:
+            if (named or len(exports) == 1) and not any(export.headers):
+                raise ImportFormatError(f"{export.label} is empty: there is no header row to read.", file=export.label)
             if named or len(exports) == 1:
                 shown = ", ".join(export.headers[:7])
                 raise ImportFormatError(
@@ -241,6 +244,8 @@ def read_bearable(path: PathInput, *, dayfirst: bool | None = None) -> pd.DataFr
             notes.append(f"{export.label} is not a Bearable export and was skipped.")
             continue
         files.append(export.label)
+        records += len(export.rows) + len(export.broken)
+        unreadable += len(export.broken)
         at = {name: export.index(name) for name in ("date", "date formatted", "time of day", "notes")}
         category_at, amount_at, detail_at = (export.index(n) for n in ("category", "rating/amount", "detail"))
         assert category_at is not None and amount_at is not None and detail_at is not None  # export_kind
@@ -348,6 +353,7 @@ def read_bearable(path: PathInput, *, dayfirst: bool | None = None) -> pd.DataFr
             else:
                 label = row[category_at] or "(empty)"
                 unknown[label] = unknown.get(label, 0) + 1
+        unreadable += len(undated)
         if undated:
             more = f" and {len(undated) - 3} more" if len(undated) > 3 else ""
             notes.append(
@@ -430,4 +436,6 @@ def read_bearable(path: PathInput, *, dayfirst: bool | None = None) -> pd.DataFr
         )
     table = build_table(columns, source=SOURCE, files=files, notes=notes, detail=detail_frame(days.detail))
     table.attrs["interventions"] = doses.interventions("Bearable")
+    table.attrs["records"] = records  # rows of the files read, for "nothing imported" messages
+    table.attrs["unreadable"] = unreadable  # rows broken or without a readable date
     return table

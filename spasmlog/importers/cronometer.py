@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import partial
 
 import pandas as pd
 
@@ -16,7 +17,7 @@ from spasmlog.importers._csv import (
     ExportFile,
     Notes,
     PathInput,
-    asks_the_person,
+    Tally,
     build_table,
     combine,
     count,
@@ -28,6 +29,8 @@ from spasmlog.importers._csv import (
     load_export,
     normalise_header,
     numbers,
+    read_or_skip,
+    skipped_notes,
     split_unit,
     unit_factor,
     wrong_format,
@@ -387,13 +390,13 @@ def read_cronometer(path: PathInput, *, dayfirst: bool | None = None) -> pd.Data
     details: list[pd.DataFrame] = []
     files: dict[str, list[str]] = {kind: [] for kind in parts}
     failures: list[tuple[str, SpasmlogError]] = []  # files that could not be read, and why
+    tally = Tally()
     with export_files(path, source="Cronometer") as found:
         exports: list[tuple[ExportFile, bool]] = []
         for file, label, named in found:
-            try:
-                exports.append((load_export(file, label), named))
-            except SpasmlogError as error:
-                failures.append((label, error))
+            loaded = read_or_skip(failures, label, partial(load_export, file, label))
+            if loaded is not None:
+                exports.append((loaded, named))
     alone = len(exports) + len(failures) == 1
     for export, named in exports:
         kind = export_kind(export.headers)
@@ -406,26 +409,18 @@ def read_cronometer(path: PathInput, *, dayfirst: bool | None = None) -> pd.Data
         if kind == "notes":
             notes.add(f"{export.label}: Cronometer's notes export has no place in the daily table and was skipped.")
             continue
-        try:
-            if kind in ("daily-summary", "servings"):
-                columns = _nutrition(export, notes, dayfirst=dayfirst, servings=kind == "servings")
-            elif kind == "exercises":
-                columns, detail = _exercises(export, notes, dayfirst=dayfirst)
-                details.append(detail)
-            else:
-                columns, detail = _biometrics(export, notes, dayfirst=dayfirst)
-                details.append(detail)
-        except SpasmlogError as error:
-            if asks_the_person(error):
-                raise
-            failures.append((export.label, error))
+        read = read_or_skip(failures, export.label, partial(_read, export, kind, notes, dayfirst))
+        if read is None:
             continue
+        columns, detail = read
+        if detail is not None:
+            details.append(detail)
+        tally.add(export)
         parts[kind].append((export.label, columns))
         files[kind].append(export.label)
     if alone or not any(parts.values()):
         files_failed(path, "Cronometer", failures, alone=alone)
-    for label, failure in failures:
-        notes.add(f"{label} was skipped, the other files were imported: {failure.message}")
+    skipped_notes(notes, failures)
     if not any(parts.values()):
         raise ImportFormatError(
             f"No Cronometer export with data for the daily table was found in {path}: expected a Daily Nutrition "
@@ -442,7 +437,7 @@ def read_cronometer(path: PathInput, *, dayfirst: bool | None = None) -> pd.Data
     columns = combine(ordered, notes)
     flags = [COMPLETED_COLUMN]
     combined_detail = pd.concat(details, ignore_index=True) if details else None
-    return build_table(
+    table = build_table(
         columns,
         source=SOURCE,
         files=[label for kind in files for label in files[kind]],
@@ -450,3 +445,15 @@ def read_cronometer(path: PathInput, *, dayfirst: bool | None = None) -> pd.Data
         flags=flags,
         detail=combined_detail,
     )
+    return tally.stamp(table, notes)
+
+
+def _read(
+    export: ExportFile, kind: str, notes: Notes, dayfirst: bool | None
+) -> tuple[dict[str, pd.Series], pd.DataFrame | None]:
+    """The per-day columns of one Cronometer file of ``kind``, and where its values came from (or ``None``)."""
+    if kind in ("daily-summary", "servings"):
+        return _nutrition(export, notes, dayfirst=dayfirst, servings=kind == "servings"), None
+    if kind == "exercises":
+        return _exercises(export, notes, dayfirst=dayfirst)
+    return _biometrics(export, notes, dayfirst=dayfirst)

@@ -60,8 +60,9 @@ def _is_health_xml(text: str) -> bool:
     return stripped.startswith("<") and _HEALTH_ROOT.search(stripped) is not None
 
 
-def _csv_format(text: str) -> str | None:
-    """The export format of a CSV file from its header row, or ``None``."""
+def _csv_format(text: str, name: str = "") -> str | None:
+    """The export format of a CSV file from its header row (and, for MyFitnessPal's measurement summary,
+    whose ``Date,Weight`` header any weight table has, from its file ``name``), or ``None``."""
     lines = text.splitlines()[:50]
     if len(lines) > 1:
         lines = lines[:-1] if not text.endswith(("\n", "\r")) else lines  # the peek may cut the last line
@@ -85,6 +86,8 @@ def _csv_format(text: str) -> str | None:
         return "bearable"
     if visible_kind(headers):
         return "visible"
+    if myfitnesspal_kind(headers) == "measurement" and _MEASUREMENT_NAME.search(name):
+        return "myfitnesspal"  # its reader says, in one line, that the weights have no place in the log
     # Last: Garmin Connect's activity list with headers in a language spasmlog has no words for, by its values.
     try:
         rows = list(csv.reader(io.StringIO("\n".join(lines[start + 1 :])), delimiter=delimiter))
@@ -95,11 +98,15 @@ def _csv_format(text: str) -> str | None:
     return None
 
 
-def _format_of(head: bytes) -> str | None:
+_MEASUREMENT_NAME = re.compile(r"measurement[\s_-]*summary", re.IGNORECASE)
+"""How MyFitnessPal names its measurement export (``Measurement-Summary-2024-01-01-to-2024-12-31.csv``)."""
+
+
+def _format_of(head: bytes, name: str = "") -> str | None:
     text = _text(head)
     if _is_health_xml(text):
         return "apple-health"
-    return _csv_format(text)
+    return _csv_format(text, Path(name).name)
 
 
 def _holds_health_xml(folder: Path) -> bool:
@@ -131,7 +138,7 @@ def _detect_zip(path: Path) -> str:
             rest = sorted((e for e in entries if not e.filename.lower().endswith(".xml")), key=lambda e: -e.file_size)
             for entry in [*xml, *rest][:MAX_ZIP_ENTRIES]:
                 with open_entry(bundle, entry, str(path)) as stream:
-                    kind = _format_of(stream.read(PEEK_BYTES))
+                    kind = _format_of(stream.read(PEEK_BYTES), entry.filename)
                 if kind == "apple-health":
                     return kind
                 if kind is not None:
@@ -215,7 +222,7 @@ def detect(path: str | os.PathLike[str]) -> str:
         return _detect_zip(path)
     if not head.strip():
         raise _unknown(path, "the file is empty")
-    kind = _format_of(head)
+    kind = _format_of(head, path.name)
     if kind is None:
         first = _text(head).lstrip().splitlines()[0][:120] if _text(head).strip() else ""
         raise _unknown(path, f"its first line ({first!r}) is not the header of a known export")

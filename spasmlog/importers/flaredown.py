@@ -38,7 +38,17 @@ from collections.abc import Iterable
 import pandas as pd
 
 from spasmlog.errors import ImportFormatError
-from spasmlog.importers._csv import ExportFile, Notes, PathInput, count, days, export_files, load_export, wrong_format
+from spasmlog.importers._csv import (
+    ExportFile,
+    Notes,
+    PathInput,
+    Tally,
+    count,
+    days,
+    export_files,
+    load_export,
+    wrong_format,
+)
 from spasmlog.importers.generic import Mapping, Placed, Placement, parse_dose, place, slug, table_of
 from spasmlog.io.parsing import is_missing, parse_number
 from spasmlog.logformat.vocabulary import fold, is_spasm_symptom
@@ -291,4 +301,5 @@ def read_flaredown(path: PathInput, *, dayfirst: bool | None = None, person: str
             placed[key] = value
     if not placed:
         raise ImportFormatError(f"No Flaredown export was found in {path}.", file=str(path))
-    return table_of(placed, source=SOURCE, files=files, notes=notes, people=people or None)
+    table = table_of(placed, source=SOURCE, files=files, notes=notes, people=people or None)
+    return Tally.of(e for e, _ in exports if e.label in files).stamp(table, notes)  # attrs records, unreadable

@@ -111,6 +111,7 @@ from spasmlog.importers._csv import (
     ExportFile,
     Notes,
     PathInput,
+    Tally,
     build_table,
     count,
     days,
@@ -596,7 +597,8 @@ def _people_table(per_person: dict[str, Placed]) -> pd.DataFrame:
 
 def split_people(imported: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
     """One imported table per person, from a table with a ``person_id`` column (each with the same ``attrs``,
-    its own interventions); a table without one is returned as it is, under ``attrs["person_id"]`` or ``""``.
+    but its own notes, interventions and people); a table without one is returned as it is, under
+    ``attrs["person_id"]`` or ``""``.
 
     Examples
     --------
@@ -606,15 +608,26 @@ def split_people(imported: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
     """
     if "person_id" not in imported.columns:
         return [(str(imported.attrs.get("person_id", "")), imported)]
+    attrs = imported.attrs
+    # Grouped without the attrs: pandas deep-copies them into every frame it derives (thousands of people).
+    bare = imported.copy(deep=False)
+    bare.attrs = {}
+    notes: list[str] = attrs.get("notes", [])
+    interventions: dict[str, list[dict]] = {}
+    for entry in attrs.get("interventions", []):
+        interventions.setdefault(str(entry["person_id"]), []).append(entry)
+    people: dict[str, list[dict]] = {}
+    for entry in attrs.get("people") or []:
+        people.setdefault(str(entry.get("person_id", "")), []).append(entry)
     out = []
-    for person, rows in imported.groupby("person_id", sort=False):
+    for person, rows in bare.groupby("person_id", sort=False):
         part = rows.drop(columns="person_id").dropna(axis=1, how="all").reset_index(drop=True)
-        part.attrs = {**imported.attrs, "person_id": str(person)}
+        part.attrs = {**attrs, "person_id": str(person)}
         # Each person's notes: the general ones and their own (not those naming another user).
-        part.attrs["notes"] = [
-            n for n in imported.attrs.get("notes", []) if "(user " not in n or f"(user {person})" in n
-        ]
-        part.attrs["interventions"] = [i for i in imported.attrs.get("interventions", []) if i["person_id"] == person]
+        part.attrs["notes"] = [n for n in notes if "(user " not in n or f"(user {person})" in n]
+        part.attrs["interventions"] = interventions.get(str(person), [])
+        if "people" in attrs:
+            part.attrs["people"] = people.get(str(person), [])
         out.append((str(person), part))
     return out
 
@@ -641,6 +654,7 @@ def long_rows(
     day = days(export, str(headers["date"]), notes, source=source, dayfirst=dayfirst, with_time=True)
     name = frame[str(headers["name"])].astype("str").str.strip()
     no_name = is_missing(name)
+    notes.skipped_rows += int((no_name & day.notna()).sum())  # those without a date are counted already
     if no_name.any():
         where = ", ".join(str(line) for line in export.lines[no_name.to_numpy()][:3])
         notes.add(f"{export.label}: {count(int(no_name.sum()), 'row')} without a name left out (lines {where}).")
@@ -714,4 +728,4 @@ def read_generic(path: PathInput, *, mapping: str | Path | Mapping, dayfirst: bo
             f"Nothing in {', '.join(files)} could be placed by the mapping: " + " ".join(notes.finished()),
             file=files[0] if files else str(path),
         )
-    return table_of(placed, source=SOURCE, files=files, notes=notes)
+    return Tally.of(exports).stamp(table_of(placed, source=SOURCE, files=files, notes=notes), notes)

@@ -15,7 +15,11 @@ Rules (issue 5):
 - provenance is kept: ``provenance.csv`` beside ``daily.csv`` says, for every imported value, which
   source and file it came from (values without a provenance row are the person's own);
 - re-importing the same file changes nothing; ``dry_run=True`` reports what would change and writes
-  nothing; files are written atomically (a temporary file in the same folder, then a rename).
+  nothing; files are written atomically (a temporary file in the same folder, then a rename);
+- the interventions and people a symptom-app import finds (``attrs["interventions"]``,
+  ``attrs["people"]``) go to ``interventions.csv`` and ``people.csv`` by the same rules, row by row
+  (:mod:`spasmlog.importers._merge_tables`): added once, updated by a later export of the same app, a row
+  the person wrote never changed (a difference is reported), provenance in ``provenance.csv``.
 
 The person's ``daily.csv`` keeps its own form: its headers and units (a ``Water (L)`` column is filled in
 litres), delimiter, decimal comma, encoding, line endings and every cell it already had (a text cell that a
@@ -25,6 +29,7 @@ writes: :func:`spasmlog.io.cells.neutralise`; spasmlog reads it back without the
 
 from __future__ import annotations
 
+import contextlib
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +39,7 @@ import pandas as pd
 
 from spasmlog import _checks
 from spasmlog.errors import SpasmlogError
+from spasmlog.importers._merge_tables import TABLE_CHANGE_COLUMNS, TableMerge, merge_interventions, merge_people
 from spasmlog.importers.registry import detail_records
 from spasmlog.io import parsing
 from spasmlog.io.cells import unneutralise_frame
@@ -43,7 +49,14 @@ from spasmlog.logformat.schemas import FieldSpec, field_specs
 from spasmlog.logformat.units import STANDARD_DRINK_G, resolve_header
 from spasmlog.validation import validate_tables
 
-__all__ = ["CHANGE_COLUMNS", "PROVENANCE_COLUMNS", "PROVENANCE_FILE", "MergeResult", "merge_into"]
+__all__ = [
+    "CHANGE_COLUMNS",
+    "PROVENANCE_COLUMNS",
+    "PROVENANCE_FILE",
+    "TABLE_CHANGE_COLUMNS",
+    "MergeResult",
+    "merge_into",
+]
 
 PROVENANCE_COLUMNS = ["person_id", "date", "column", "source", "file", "detail"]
 CHANGE_COLUMNS = [
@@ -79,6 +92,9 @@ class MergeResult:
     notes: list[str] = field(default_factory=list)
     values_in: int = 0
     """How many values the import held (every filled cell of the imported table but its dates)."""
+    table_changes: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=TABLE_CHANGE_COLUMNS))
+    """The interventions and people the import wrote to ``interventions.csv`` and ``people.csv`` (or kept,
+    updated, refused): columns :data:`TABLE_CHANGE_COLUMNS`, ``action`` as in :attr:`changes`."""
 
     @property
     def disagreements(self) -> pd.DataFrame:
@@ -87,8 +103,13 @@ class MergeResult:
 
     @property
     def changed(self) -> bool:
-        """Whether any cell of the log changed (or would change)."""
-        return bool(self.changes["action"].isin(["filled", "added", "updated", "overwritten"]).any())
+        """Whether any cell of the log changed (or would change): of daily.csv, interventions.csv or people.csv."""
+        return self.daily_changed or bool(self.table_changes["action"].isin(_WRITING).any())
+
+    @property
+    def daily_changed(self) -> bool:
+        """Whether any cell of daily.csv changed (or would change)."""
+        return bool(self.changes["action"].isin(_WRITING).any())
 
     def summary(self) -> str:
         """A few readable lines: counts per action, then every disagreement."""
@@ -111,6 +132,7 @@ class MergeResult:
                 f"  {_count(int(several.sum()), 'imported value')} not merged: daily.csv has several rows for "
                 f"{'that day' if days == 1 else f'those {days} days'} (keep one row per day)"
             )
+        lines += _table_lines(self.table_changes)
         if not self.changed:
             lines.append("  nothing would change" if self.dry_run else "  nothing was changed")
         refused = int(counts.get("refused", 0))
@@ -139,6 +161,40 @@ class MergeResult:
         if self.dry_run:
             lines.append("  (dry run: nothing was written)")
         return "\n".join(lines)
+
+
+_WRITING = ["filled", "added", "updated", "overwritten"]
+
+
+def _table_lines(changes: pd.DataFrame) -> list[str]:
+    """Summary lines for interventions.csv and people.csv: counts, then each row kept or refused."""
+    lines = []
+    interventions = changes[changes["table"] == "interventions"]
+    counts = interventions["action"].value_counts()
+    parts = [
+        f"{_count(int(counts[a]), 'intervention')} {a}" for a in ("added", "updated", "overwritten") if counts.get(a)
+    ]
+    if parts:
+        lines.append(f"  interventions.csv: {', '.join(parts)}")
+    people = changes[changes["table"] == "people"]
+    written = people[people["action"].isin(_WRITING)]
+    if len(written):
+        added = written.loc[written["action"] == "added", "person_id"].nunique()
+        cells = int((written["action"] != "added").sum())
+        parts = ([f"{_count(added, 'person')} added" if added == 1 else f"{added} people added"] if added else []) + (
+            [f"{_count(cells, 'cell')} filled or updated"] if cells else []
+        )
+        lines.append(f"  people.csv: {', '.join(parts)}")
+    for row in changes[changes["action"].isin(["kept", "overwritten", "refused"])].to_dict("records"):
+        what = f"{row['name']!r}" if row["table"] == "interventions" else f"{row['person_id']} {row['column']}"
+        if row["action"] == "refused":
+            lines.append(f"  {row['table']}.csv {what}: not written ({row['reason']})")
+            continue
+        lines.append(
+            f"  {row['table']}.csv {what}: logged {row['logged_value']}; {row['source']} says "
+            f"{row['imported_value']} ({row['action']})"
+        )
+    return lines
 
 
 _COUNT_WORDS = {
@@ -311,30 +367,32 @@ def _check_dates(path: Path, cells: pd.Series, parsed: parsing.Parsed, skip: int
     )
 
 
-def _other_daily_tables(target: Path, logdir: Path, person: str) -> list[str]:
-    """Files other than ``daily.csv`` that hold this person's daily table (an import would miss their rows)."""
+def _other_tables(target: Path, logdir: Path, person: str, names: tuple[str, ...]) -> dict[str, list[str]]:
+    """For each table of ``names``: the files other than ``<name>.csv`` that hold this person's rows of it
+    (an import would miss them). Each file is read once."""
     places = [(target, True)] + ([(logdir, False)] if target != logdir else [])
-    found = []
+    found: dict[str, list[str]] = {name: [] for name in names}
     for folder, own in places:
         if not folder.is_dir():
             continue
         for file in _table_files(folder):
-            if folder == target and file.name == "daily.csv":
-                continue
+            if folder == target and file.name in {f"{name}.csv" for name in names}:
+                continue  # the table the import merges into
             try:
                 tables = load_file(file, person_id=person)
-            except SpasmlogError:  # not a table of the log (or unreadable): not where the person's days are
+            except SpasmlogError:  # not a table of the log (or unreadable): not where the person's rows are
                 continue
             for table in tables:
-                if table.table != "daily":
+                name = table.table
+                if name not in found:
                     continue
                 ids = [
                     table.frame[c].astype("str").str.strip()
                     for c in table.frame.columns
-                    if (m := resolve_header(str(c), "daily")) is not None and m.field == "person_id"
+                    if (m := resolve_header(str(c), name)) is not None and m.field == "person_id"
                 ]
                 if (ids and ids[0].eq(person).any()) or (not ids and own):
-                    found.append(table.file)
+                    found[name].append(table.file)
     return found
 
 
@@ -480,8 +538,9 @@ def merge_into(
     Parameters
     ----------
     imported : pandas.DataFrame
-        From ``read_apple_health``, ``read_cronometer``, ``read_myfitnesspal`` or ``read_garmin``; its
-        ``attrs`` name the source and files.
+        From a ``read_<source>`` reader of :mod:`spasmlog.importers`; its ``attrs`` name the source and
+        files, and may hold ``interventions`` and ``people`` (merged into ``interventions.csv`` and
+        ``people.csv`` of the person's folder).
     logdir : str or Path
         The person's log folder (created if missing), or a folder with one sub-folder per person
         (then ``person_id`` says which; a new client needs their folder created first).
@@ -504,13 +563,15 @@ def merge_into(
     Raises
     ------
     spasmlog.errors.SpasmlogError
-        When the log's dates cannot all be read, the person's daily table is kept in another file
-        (``mylog.xlsx``: the import only merges into ``daily.csv``), or the person is not clear.
+        When the log's dates cannot all be read, the person's daily table (or, for an import with
+        interventions or people, that table) is kept in another file (``mylog.xlsx``: the import only merges
+        into ``daily.csv``, ``interventions.csv`` and ``people.csv``), or the person is not clear.
 
     Returns
     -------
     MergeResult
-        ``changes`` lists every cell touched or compared (columns :data:`CHANGE_COLUMNS`).
+        ``changes`` lists every cell of daily.csv touched or compared (columns :data:`CHANGE_COLUMNS`),
+        ``table_changes`` every intervention and person's cell (columns :data:`TABLE_CHANGE_COLUMNS`).
 
     Examples
     --------
@@ -533,25 +594,20 @@ def merge_into(
     False
     """
     logdir = Path(logdir)
-    source = str(imported.attrs.get("source", "import"))
-    files = imported.attrs.get("files") or ["?"]
+    attrs = imported.attrs
+    # Without its attrs: pandas deep-copies them into every frame derived from it (slow for long lists).
+    imported = imported.copy(deep=False)
+    imported.attrs = {}
+    source = str(attrs.get("source", "import"))
+    files = attrs.get("files") or ["?"]
     file_label = ";".join(Path(str(f)).name for f in files)
     target, person = _target(logdir, person_id)
     daily_path = target / "daily.csv"
-    elsewhere = _other_daily_tables(target, logdir, person)
-    if elsewhere:
-        kind = "sheet" if "[" in elsewhere[0] else "file"
-        what = f"that {kind}" if len(elsewhere) == 1 else f"those {kind}s"
-        if daily_path.exists():
-            advice = f"move the rows of {what} into {daily_path} (one daily table per person) and remove {what}"
-        else:
-            advice = f"save {what} as {daily_path} (one daily table per person) and remove {what}"
-        raise SpasmlogError(
-            f"{person}'s daily table is in {', '.join(elsewhere)}"
-            f"{f' as well as in {daily_path.name}' if daily_path.exists() else ''}; spasmlog import merges into "
-            f"daily.csv only, and would add days already logged elsewhere. First {advice}, then import again.",
-            file=elsewhere[0],
-        )
+    interventions = list(attrs.get("interventions") or [])
+    people = _person_facts(attrs, person)
+    tables = ("daily",) + ("interventions",) * bool(interventions) + ("people",) * bool(people)
+    for name, elsewhere in _other_tables(target, logdir, person, tables).items():
+        _refuse_other_tables(target, person, name, elsewhere)
     frame, encoding, delimiter, decimal_comma, newline, skip = _read_existing(daily_path)
 
     specs = field_specs("daily")
@@ -590,7 +646,7 @@ def merge_into(
     new_rows: list[dict[str, str]] = []
     new_row_of: dict[pd.Timestamp, int] = {}
     new_provenance: list[dict[str, str]] = []
-    detail_of = {(date, column): text for date, column, text in detail_records(imported)}
+    detail_of = {(date, column): text for date, column, text in _detail(attrs)}
     # Extra columns an importer keeps aside (``calcium_pct_dv_mfp``) are merged too: nothing is lost.
     columns = [c for c in valid.columns if c not in ("person_id", "date")]
     for record in valid.to_dict("records"):
@@ -660,6 +716,24 @@ def merge_into(
             if not dry_run:
                 frame.at[row, header] = text
 
+    merges: list[TableMerge] = []
+    common = {"person": person, "source": source, "file_label": file_label, "imported_by": imported_by}
+    if interventions:
+        with_person = "person_id" in header_of
+        merges.append(
+            merge_interventions(
+                interventions,
+                target / "interventions.csv",
+                overwrite=overwrite,
+                dayfirst=dayfirst,
+                with_person=with_person,
+                **common,  # type: ignore[arg-type]
+            )
+        )
+    if people:
+        merges.append(merge_people(people, target / "people.csv", overwrite=overwrite, **common))  # type: ignore[arg-type]
+    table_changes = pd.DataFrame([c for m in merges for c in m.changes], columns=TABLE_CHANGE_COLUMNS)
+
     values_in = int(imported.drop(columns=["date"], errors="ignore").notna().sum().sum())
     result = MergeResult(
         target,
@@ -668,26 +742,73 @@ def merge_into(
         pd.DataFrame(changes, columns=CHANGE_COLUMNS),
         dry_run=dry_run,
         values_in=values_in,
+        table_changes=table_changes,
     )
-    result.notes.extend(str(n) for n in imported.attrs.get("notes", []))
+    result.notes.extend(str(n) for n in attrs.get("notes", []))
     if dry_run or not result.changed:
         return result
     if new_rows:
         frame = pd.concat([frame, pd.DataFrame(new_rows)], ignore_index=True).fillna("")
+    for merge in merges:
+        new_provenance += merge.provenance
     keys = {(p["person_id"], p["date"], p["column"]) for p in new_provenance}
+    keys |= {key for merge in merges for key in merge.dropped}
     kept = provenance[
         [k not in keys for k in zip(provenance["person_id"], provenance["date"], provenance["column"], strict=True)]
     ]
     updated = pd.concat([kept, pd.DataFrame(new_provenance, columns=PROVENANCE_COLUMNS)], ignore_index=True)
-    # Both files or neither: each is written beside its target first, then both are renamed (Ctrl-C waits).
-    with (
-        deferred_interrupt(),
-        atomic_path(daily_path) as daily_temporary,
-        atomic_path(provenance_path) as provenance_temporary,
-    ):
-        write_csv(frame, daily_temporary, sep=delimiter, encoding=encoding, lineterminator=newline)
+    # Every file or none: each is written beside its target first, then all are renamed (Ctrl-C waits).
+    with deferred_interrupt(), contextlib.ExitStack() as stack:
+        if result.daily_changed:
+            daily_temporary = stack.enter_context(atomic_path(daily_path))
+            write_csv(frame, daily_temporary, sep=delimiter, encoding=encoding, lineterminator=newline)
+        for merge in merges:
+            if merge.changed:
+                table = merge.file
+                temporary = stack.enter_context(atomic_path(table.path))
+                write_csv(
+                    table.frame, temporary, sep=table.delimiter, encoding=table.encoding, lineterminator=table.newline
+                )
+        provenance_temporary = stack.enter_context(atomic_path(provenance_path))
         write_csv(updated.sort_values(["person_id", "date", "column"], kind="stable"), provenance_temporary)
     return result
+
+
+def _detail(attrs: dict) -> list[tuple[pd.Timestamp, str, str]]:
+    """:func:`~spasmlog.importers.registry.detail_records` of an imported table's ``attrs``."""
+    holder = pd.DataFrame()
+    holder.attrs = {"detail": attrs.get("detail")}
+    return detail_records(holder)
+
+
+def _person_facts(attrs: dict, person: str) -> list[dict]:
+    """The imported facts (``attrs["people"]``) about the person whose table this is."""
+    facts = list(attrs.get("people") or [])
+    wanted = str(attrs.get("person_id") or person)
+    mine = [f for f in facts if str(f.get("person_id", "")) == wanted]
+    if not mine and len(facts) == 1 and "person_id" not in attrs:
+        mine = facts
+    return mine[:1]
+
+
+def _refuse_other_tables(target: Path, person: str, name: str, elsewhere: list[str]) -> None:
+    """Refuse to merge when the person's ``name`` table is kept in ``elsewhere``, not in ``<name>.csv``."""
+    if not elsewhere:
+        return
+    path = target / f"{name}.csv"
+    kind = "sheet" if "[" in elsewhere[0] else "file"
+    what = f"that {kind}" if len(elsewhere) == 1 else f"those {kind}s"
+    if path.exists():
+        advice = f"move the rows of {what} into {path} (one {name} table per person) and remove {what}"
+    else:
+        advice = f"save {what} as {path} (one {name} table per person) and remove {what}"
+    already = "days already logged" if name == "daily" else "rows already there"
+    raise SpasmlogError(
+        f"{person}'s {name} table is in {', '.join(elsewhere)}"
+        f"{f' as well as in {path.name}' if path.exists() else ''}; spasmlog import merges into "
+        f"{name}.csv only, and would add {already} elsewhere. First {advice}, then import again.",
+        file=elsewhere[0],
+    )
 
 
 def _provenance(person: str, day: str, column: str, source: str, file: str, detail: str | None) -> dict[str, str]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import warnings
 from collections.abc import Iterable
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -20,7 +21,7 @@ from spasmlog.importers._csv import (
     ExportFile,
     Notes,
     PathInput,
-    asks_the_person,
+    Tally,
     build_table,
     combine,
     count,
@@ -33,6 +34,8 @@ from spasmlog.importers._csv import (
     load_export,
     normalise_header,
     numbers,
+    read_or_skip,
+    skipped_notes,
     split_unit,
     unit_factor,
     wrong_format,
@@ -390,13 +393,13 @@ def read_myfitnesspal(path: PathInput, *, dayfirst: bool | None = None) -> pd.Da
     files: list[str] = []
     percent: list[str] = []  # the % DV headers found, as written in the files
     failures: list[tuple[str, SpasmlogError]] = []  # files that could not be read, and why
+    tally = Tally()
     with export_files(path, source="MyFitnessPal") as found:
         exports: list[ExportFile] = []
         for file, label, _ in found:
-            try:
-                exports.append(load_export(file, label, free_text_last=True))
-            except SpasmlogError as error:
-                failures.append((label, error))
+            loaded = read_or_skip(failures, label, partial(load_export, file, label, free_text_last=True))
+            if loaded is not None:
+                exports.append(loaded)
     alone = len(exports) + len(failures) == 1
     for export in exports:
         kind = export_kind(export.headers)
@@ -408,25 +411,19 @@ def read_myfitnesspal(path: PathInput, *, dayfirst: bool | None = None) -> pd.Da
                 raise _nothing_used(export)
             notes.add(f"{export.label}: MyFitnessPal's measurement summary has no place in the daily table; skipped.")
             continue
-        try:
-            export = _without_broken_rows(export, kind, notes)
-            if kind == "nutrition":
-                columns, headers = _nutrition(export, notes, dayfirst=dayfirst)
-                percent += [h for h in headers if h not in percent]
-            else:
-                columns, detail = _exercise(export, notes, dayfirst=dayfirst)
-                details.append(detail)
-        except SpasmlogError as error:
-            if asks_the_person(error):
-                raise
-            failures.append((export.label, error))
+        read = read_or_skip(failures, export.label, partial(_read, export, kind, notes, dayfirst))
+        if read is None:
             continue
+        columns, headers, detail = read
+        percent += [h for h in headers if h not in percent]
+        if detail is not None:
+            details.append(detail)
+        tally.add(export)
         parts.append((export.label, columns))
         files.append(export.label)
     if alone or not parts:
         files_failed(path, "MyFitnessPal", failures, alone=alone)
-    for label, failure in failures:
-        notes.add(f"{label} was skipped, the other files were imported: {failure.message}")
+    skipped_notes(notes, failures)
     if not parts:
         raise ImportFormatError(
             f"No MyFitnessPal nutrition or exercise summary was found in {path}.",
@@ -441,6 +438,23 @@ def read_myfitnesspal(path: PathInput, *, dayfirst: bool | None = None) -> pd.Da
             stacklevel=2,
         )
     combined_detail = pd.concat(details, ignore_index=True) if details else None
-    return build_table(
+    table = build_table(
         combine(parts, notes), source=SOURCE, files=files, notes=notes.finished(), detail=combined_detail
     )
+    return tally.stamp(table, notes)
+
+
+def _read(
+    export: ExportFile, kind: str, notes: Notes, dayfirst: bool | None
+) -> tuple[dict[str, pd.Series], list[str], pd.DataFrame | None]:
+    """The per-day columns of one MyFitnessPal summary of ``kind``, its % DV headers, and where its
+    exercise values came from (or ``None``). Rows that could not be read are left out and counted in the
+    notes (:attr:`~spasmlog.importers._csv.Notes.skipped_rows`)."""
+    rows = len(export.frame)
+    export = _without_broken_rows(export, kind, notes)
+    notes.skipped_rows += rows - len(export.frame)
+    if kind == "nutrition":
+        columns, headers = _nutrition(export, notes, dayfirst=dayfirst)
+        return columns, headers, None
+    columns, detail = _exercise(export, notes, dayfirst=dayfirst)
+    return columns, [], detail

@@ -72,8 +72,11 @@ def read_export(source: str, paths: Sequence[str | Path], **options: Any) -> pd.
     files: list[str] = []
     notes: list[str] = []
     details: list[tuple[pd.Timestamp, str, str]] = []
+    records = unreadable = 0
     for path in paths:
         frame = read(path, **options)
+        records += int(frame.attrs.get("records", 0))
+        unreadable += int(frame.attrs.get("unreadable", 0))
         files += [str(f) for f in frame.attrs.get("files", [path])]
         notes += [str(n) for n in frame.attrs.get("notes", [])]
         details += detail_records(frame)
@@ -88,5 +91,12 @@ def read_export(source: str, paths: Sequence[str | Path], **options: Any) -> pd.
         combined = combined.combine_first(indexed)
     assert combined is not None  # paths is not empty
     result = combined.sort_index().reset_index()
-    result.attrs = {"source": source, "files": files, "notes": notes, "detail": details}
+    result.attrs = {
+        "source": source,
+        "files": files,
+        "notes": notes,
+        "detail": details,
+        "records": records,
+        "unreadable": unreadable,
+    }
     return result

@@ -129,10 +129,13 @@ def read_visible(path: PathInput, *, dayfirst: bool | None = None) -> pd.DataFra
     spasm: dict[pd.Timestamp, int] = {}
     duplicates = 0
     first_value: dict[tuple[pd.Timestamp, str], str] = {}  # in any of the files (exports can overlap)
+    records = unreadable = 0
     with export_files(path, source="Visible") as found:
         exports = [(read_long(file, label), named) for file, label, named in found]
     for export, named in exports:
         if export_kind(export.headers) is None:
+            if (named or len(exports) == 1) and not any(export.headers):
+                raise ImportFormatError(f"{export.label} is empty: there is no header row to read.", file=export.label)
             if named or len(exports) == 1:
                 shown = ", ".join(export.headers[:6])
                 raise ImportFormatError(
@@ -144,6 +147,8 @@ def read_visible(path: PathInput, *, dayfirst: bool | None = None) -> pd.DataFra
             notes.append(f"{export.label} is not a Visible export and was skipped.")
             continue
         files.append(export.label)
+        records += len(export.rows) + len(export.broken)
+        unreadable += len(export.broken)
         date_at, name_at, category_at, value_at = (export.index(n) for n in REQUIRED)
         assert date_at is not None and name_at is not None and category_at is not None and value_at is not None
         if broken := broken_note(export.label, export.broken):
@@ -172,6 +177,7 @@ def read_visible(path: PathInput, *, dayfirst: bool | None = None) -> pd.DataFra
                 column="observation_date",
             )
         undated = [f"line {export.lines[i]} ({cells.iloc[i]!r})" for i in range(len(cells)) if pd.isna(stamps.iloc[i])]
+        unreadable += len(undated)
         if undated:
             more = f" and {len(undated) - 3} more" if len(undated) > 3 else ""
             notes.append(
@@ -270,4 +276,6 @@ def read_visible(path: PathInput, *, dayfirst: bool | None = None) -> pd.DataFra
         )
     table = build_table(columns, source=SOURCE, files=files, notes=notes, detail=detail_frame(days.detail))
     table.attrs["interventions"] = doses.interventions("Visible")
+    table.attrs["records"] = records  # rows of the files read, for "nothing imported" messages
+    table.attrs["unreadable"] = unreadable  # rows broken or without a readable date
     return table

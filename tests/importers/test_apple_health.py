@@ -1177,3 +1177,19 @@ def test_a_sleep_record_with_one_date_without_offset_is_unreadable_not_a_crash(
     )
     assert value(daily, "2024-08-08", "sleep_h") == 6.0
     assert "1 sleep records skipped: unreadable start or end date" in daily.attrs["notes"]
+
+
+def test_records_and_unreadable_records_are_counted_for_the_import_summary(tmp_path: Path) -> None:
+    export = tmp_path / "export.xml"
+    record = '<Record type="{}" sourceName="{}" unit="{}" startDate="{}" endDate="{}" value="{}"/>\n'
+    at = "2024-01-01 10:00:00 +0100"
+    export.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<HealthData locale="de_DE">\n'
+        + record.format(f"{HK}StepCount", PHONE, "count", at, at, "120")
+        + record.format(f"{HK}StepCount", PHONE, "count", "gestern", "gestern", "80")  # unreadable date
+        + record.format(f"{HK}HeartRate", WATCH, "count/min", at, at, "61")  # a kind spasmlog does not use
+        + "</HealthData>\n",
+        encoding="utf-8",
+    )
+    table = read_apple_health(export)
+    assert (table.attrs["records"], table.attrs["unreadable"]) == (3, 1)

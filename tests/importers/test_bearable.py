@@ -255,3 +255,16 @@ def test_a_spreadsheet_resave_with_semicolons_and_decimal_commas(write: Write) -
     assert by_day.at["2026-03-01", "magnesium_mg"] == 500.0  # 300 mg + 0,2 g
     assert by_day.at["2026-03-01", "bearable_spasm_severity"] == "Unbearable (4)"
     assert "'Back (lower) pain', 'Headache', 'Nausea'" in " ".join(table.attrs["notes"])
+
+
+def test_records_and_unreadable_rows_are_counted_for_the_import_summary(tmp_path: Path) -> None:
+    export = tmp_path / "bearable.csv"
+    export.write_text(
+        "date,weekday,time of day,category,rating/amount,detail,notes\n"
+        '"1st Mar 2026","Sunday","pm","Symptom","3","Leg cramps (Severe)",""\n'
+        '"31st Feb 2026","Tuesday","am","Symptom","1","Leg cramps (Mild)",""\n'  # no such day
+        '"2nd Mar 2026","Monday","am"\n',  # 3 cells
+        encoding="utf-8",
+    )
+    table = read_bearable(export)
+    assert (table.attrs["records"], table.attrs["unreadable"]) == (3, 2)

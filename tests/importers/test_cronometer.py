@@ -495,3 +495,15 @@ def test_a_named_file_of_another_app_among_several_is_reported_and_nothing_read_
     broken = write("exercises.csv", "Day,Group,Exercise,Minutes\nsoon,Uncategorized,Walking,30\n")
     with pytest.raises(ImportFormatError, match=r"No Cronometer file of .* could be read: \(1\) .* \(2\) "):
         read_cronometer([other, broken])
+
+
+def test_records_and_unreadable_rows_are_counted_for_the_import_summary(write: Write) -> None:
+    summary = write(
+        "dailysummary.csv",
+        "Date,Water (g),Magnesium (mg)\n2026-01-01,2000,300\nyesterday,1500,200\n2026-01-03,,\n",
+    )
+    exercises = write("exercises.csv", "Day,Group,Exercise,Minutes,Calories Burned\n2026-01-01,,Walking,30,-100\n")
+    table = read_cronometer([summary, exercises])
+    assert (table.attrs["records"], table.attrs["unreadable"]) == (4, 1)  # 3 summary rows + 1 exercise; "yesterday"
+    empty = read_cronometer(write("header.csv", "Date,Water (g),Magnesium (mg)\n"))
+    assert empty.empty and (empty.attrs["records"], empty.attrs["unreadable"]) == (0, 0)

@@ -211,3 +211,12 @@ def test_research_export_of_several_people_with_odd_cells(tmp_path: Path) -> Non
     assert "(user B): 1 rating outside Flaredown's 0–4 scale left out (line 10: Leg cramps = -1)" in " ".join(
         b.attrs["notes"]
     )
+
+
+def test_records_and_unreadable_rows_are_counted_for_the_import_summary(tmp_path: Path) -> None:
+    export = tmp_path / "data.csv"
+    export.write_text(
+        "Date,Muscle cramps,Tags,Foods\n2026-01-01,3,,\nlater,1,,\n2026-01-03,0,tired,\n", encoding="utf-8"
+    )
+    table = read_flaredown(export)
+    assert (table.attrs["records"], table.attrs["unreadable"]) == (3, 1)

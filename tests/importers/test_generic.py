@@ -174,3 +174,12 @@ def test_cli_generic_import_then_validate(tmp_path: Path, capsys: pytest.Capture
     assert main(args) == 0
     assert "nothing was changed" in capsys.readouterr().out
     assert main(["validate", str(log)]) == 0
+
+
+def test_records_and_unreadable_rows_are_counted_for_the_import_summary(tmp_path: Path) -> None:
+    export = tmp_path / "long.csv"
+    export.write_text("date,name,value\n2026-01-01,Cramps,2\nsoon,Cramps,1\n2026-01-02,,3\n2026-01-03,Mood,ok\n")
+    mapping = tmp_path / "map.toml"
+    mapping.write_text('[names.Cramps]\nas = "spasms"\n')
+    table = read_generic(export, mapping=mapping)
+    assert (table.attrs["records"], table.attrs["unreadable"]) == (4, 2)  # no date; no name

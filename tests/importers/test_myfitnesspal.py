@@ -252,6 +252,8 @@ def test_rows_that_cannot_be_read_are_reported_with_their_line_and_the_rest_is_r
     assert "line 2: it begins with no date" in note
     assert "line 4: it has 3 cells where the header has 6" in note
     assert "line 5: its cells do not line up with the header" in note
+    # 5 rows in the file (lines 2-6): lines 2 and 4 unreadable, line 5 left out after its repair.
+    assert (table.attrs["records"], table.attrs["unreadable"]) == (5, 3)
 
 
 def test_a_broken_nutrition_file_does_not_stop_the_exercise_file_of_the_same_export(tmp_path: Path) -> None:

@@ -130,3 +130,14 @@ def test_a_header_without_rows_says_so(write: Write) -> None:
     table = read_visible(write("empty.csv", "observation_date,tracker_name,tracker_category,observation_value\n"))
     assert len(table) == 0
     assert "holds a header row and nothing else" in " ".join(table.attrs["notes"])
+
+
+def test_records_and_unreadable_rows_are_counted_for_the_import_summary(tmp_path: Path) -> None:
+    export = tmp_path / "visible.csv"
+    export.write_text(
+        "observation_date,tracker_name,tracker_category,observation_value\n"
+        "2026-01-01,Muscle cramps,Symptom,2\n2026-13-45,Muscle cramps,Symptom,1\n2026-01-02,Stability Score\n",
+        encoding="utf-8",
+    )
+    table = read_visible(export)
+    assert (table.attrs["records"], table.attrs["unreadable"]) == (3, 2)
