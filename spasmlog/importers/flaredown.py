@@ -49,6 +49,7 @@ from spasmlog.importers._csv import (
     load_export,
     wrong_format,
 )
+from spasmlog.importers._symptom_apps import supplement_kind
 from spasmlog.importers.generic import Mapping, Placed, Placement, parse_dose, place, slug, table_of
 from spasmlog.io.parsing import is_missing, parse_number
 from spasmlog.logformat.vocabulary import fold, is_spasm_symptom
@@ -92,7 +93,7 @@ def _placement(kind: str, name: str) -> Placement | None:
             return Placement("spasms", scale="0-4")
         return Placement("factor", column=f"{PREFIX}_{slug(name)}")
     if kind == "treatment":
-        return Placement("intervention", kind="medication")
+        return Placement("intervention", kind=supplement_kind(name))  # Magnesium a supplement, Ibuprofen not
     if kind == "tag":
         return Placement("tag", column=f"{PREFIX}_tag_{slug(name)}")
     if kind == "food":

@@ -81,6 +81,7 @@ def test_wide_data_csv_places_every_column(wide: Path) -> None:
     assert treatments["Magnesium"]["start"] == pd.Timestamp("2026-02-01")
     assert treatments["Magnesium"]["end"] == pd.Timestamp("2026-02-04")
     assert treatments["Magnesium"]["days_taken"] == 2
+    assert (treatments["Magnesium"]["kind"], treatments["Ibuprofen"]["kind"]) == ("supplement", "medication")
     assert any("flaredown_spasm_severity" in n and "1 (at least one spasm)" in n for n in table.attrs["notes"])
 
 
