@@ -11,9 +11,11 @@ from __future__ import annotations
 import argparse
 import gc
 import json
+import re
 import signal
 import sys
 import threading
+import warnings
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -29,6 +31,10 @@ if TYPE_CHECKING:
 
 __all__ = ["main"]
 
+_ENCODING_HELP = (
+    "the encoding of the log's CSV files (cp1250, cp1251, cp1252, ...), when a warning says it was a guess "
+    "(default: detected for each file)"
+)
 _DRINK_HELP = (
     "grams of ethanol per standard drink, for columns counted in drinks and Apple Health's alcoholic beverages "
     "(default: the WHO's 10 g, spasmlog.logformat.units.STANDARD_DRINK_G)"
@@ -64,6 +70,7 @@ def _parser() -> argparse.ArgumentParser:
         "--monthfirst", dest="dayfirst", action="store_const", const=False, help="read 03/04/2026 as March 4"
     )
     validate.add_argument("--drink-g", type=float, metavar="GRAMS", help=_DRINK_HELP)
+    validate.add_argument("--encoding", metavar="NAME", help=_ENCODING_HELP)
 
     template = commands.add_parser(
         "template",
@@ -153,6 +160,7 @@ def _parser() -> argparse.ArgumentParser:
         "inside. Several people: a folder with index.html and one page each, default report/",
     )
     report.add_argument("--person", metavar="ID", help="report on this person only")
+    report.add_argument("--encoding", metavar="NAME", help=_ENCODING_HELP)
     report.add_argument("--from", dest="start", metavar="DATE", help="first day of the period (YYYY-MM-DD)")
     report.add_argument("--to", dest="end", metavar="DATE", help="last day of the period (YYYY-MM-DD)")
 
@@ -240,7 +248,7 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     args = _parser().parse_args(argv)
-    with _ctrl_c_remembered():
+    with _ctrl_c_remembered(), _warnings_in_words():
         before = _snapshot(_written_by(args))
         try:
             code = _run(args)
@@ -390,7 +398,7 @@ def _validate(args: argparse.Namespace, out: TextIO) -> int:
     from spasmlog.report.validation_text import validation_json, validation_text
     from spasmlog.validation.read import read_log
 
-    log = read_log(args.path, errors="quarantine", dayfirst=args.dayfirst, **_drink(args))
+    log = read_log(args.path, errors="quarantine", dayfirst=args.dayfirst, encoding=args.encoding, **_drink(args))
     if args.quarantine is not None:
         from spasmlog.io.write import atomic_write_csv
 
@@ -538,17 +546,50 @@ def _per_person(imported: Any, args: argparse.Namespace) -> list[tuple[Path, str
     return [(args.into / person, None, table) for person, table in parts]
 
 
-def _in_cli_terms(error: SpasmlogError) -> SpasmlogError:
-    """The error with its Python advice (``dayfirst=True``) in command-line terms (``--dayfirst``)."""
-    message = error.message
+_ENCODING_ADVICE = re.compile(r"load it with encoding='([\w-]+)' \(or another encoding Python knows\)")
+
+
+def _cli_words(text: str) -> str:
+    """A message's Python advice (``dayfirst=True``, ``encoding='cp1251'``) in command-line terms.
+
+    Examples
+    --------
+    >>> _cli_words("or load it with encoding='cp1251' (or another encoding Python knows).")
+    'or give --encoding cp1251 (or another encoding Python knows).'
+    """
     for python, command_line in (
         ("Pass dayfirst=True or dayfirst=False", "Give --dayfirst or --monthfirst"),
         ("pass dayfirst=True or dayfirst=False", "give --dayfirst or --monthfirst"),
     ):
-        message = message.replace(python, command_line)
+        text = text.replace(python, command_line)
+    return _ENCODING_ADVICE.sub(r"give --encoding \1 (or another encoding Python knows)", text)
+
+
+def _in_cli_terms(error: SpasmlogError) -> SpasmlogError:
+    """The error with its Python advice (``dayfirst=True``) in command-line terms (``--dayfirst``)."""
+    message = _cli_words(error.message)
     if message == error.message:
         return error
     return type(error)(message, **error.detail)
+
+
+@contextmanager
+def _warnings_in_words() -> Iterator[None]:
+    """spasmlog's own warnings (a guessed encoding, a small sample) printed as one line each, ``spasmlog:
+    warning: ...`` in command-line terms, instead of Python's file, line number and source line."""
+    show = warnings.showwarning
+
+    def one_line(message: Warning | str, category: type[Warning], *args: Any, **kwargs: Any) -> None:
+        if category.__module__.startswith("spasmlog"):
+            print(f"spasmlog: warning: {_cli_words(str(message))}", file=sys.stderr)
+        else:
+            show(message, category, *args, **kwargs)
+
+    warnings.showwarning = one_line
+    try:
+        yield
+    finally:
+        warnings.showwarning = show
 
 
 @contextmanager
@@ -579,7 +620,9 @@ def _write_report(args: argparse.Namespace, out: TextIO) -> int:
     matplotlib.use("Agg")  # files only: no window, no display needed
     from spasmlog.report import write_report
 
-    written = write_report(args.path, args.output, person=args.person, start=args.start, end=args.end)
+    written = write_report(
+        args.path, args.output, person=args.person, start=args.start, end=args.end, encoding=args.encoding
+    )
     pages = sorted(p.name for p in written.parent.glob("*.html")) if written.name == "index.html" else []
     if pages:
         out.write(f"Wrote {written} and {len(pages) - 1} page(s) beside it, one per person. Open {written}\n")

@@ -523,6 +523,23 @@ def test_a_real_ctrl_c_during_a_report_exits_130_without_a_traceback(tmp_path: P
     assert [p.name for p in out.parent.iterdir() if p.name.startswith(".")] == []  # no temporary folder left
 
 
+def test_a_guessed_encoding_is_one_warning_line_in_command_line_terms_and_encoding_settles_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A Polish diary saved by Excel in Windows-1250: neither UTF-8 nor certainly Windows-1252 or -1251.
+    text = "date,water_ml,notes\n2026-01-01,1500,skurcz łydki w nocy\n2026-01-02,1600,źle spałem\n"
+    (tmp_path / "daily.csv").write_bytes(text.encode("cp1250"))
+    assert main(["validate", str(tmp_path)]) == 0
+    err = capsys.readouterr().err
+    assert err.startswith("spasmlog: warning: ") and len(err.splitlines()) == 1, err
+    assert "give --encoding cp1251" in err and "encoding=" not in err and ".py:" not in err
+    assert main(["validate", str(tmp_path), "--encoding", "cp1250", "--format", "json"]) == 0
+    captured = capsys.readouterr()
+    assert captured.err == ""
+    assert main(["report", str(tmp_path), "--encoding", "cp1250", "-o", str(tmp_path / "r.html")]) == 0
+    assert capsys.readouterr().err == ""
+
+
 def test_validate_says_when_a_log_has_no_spasm_data(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (tmp_path / "daily.csv").write_text("date,water_ml\n2026-01-01,1500\n2026-01-02,1600\n")
     assert main(["validate", str(tmp_path)]) == 0

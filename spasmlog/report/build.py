@@ -889,6 +889,7 @@ def write_report(
     person: str | None = None,
     start: DateLike = None,
     end: DateLike = None,
+    encoding: str | None = None,
 ) -> Path:
     """Write the report of a log: one self-contained HTML page, or a folder for several people.
 
@@ -912,6 +913,8 @@ def write_report(
         Report on this person only.
     start, end : str or datetime.date, optional
         The period (``YYYY-MM-DD``, both ends included); default the whole log.
+    encoding : str, optional
+        The encoding of the log's CSV files when it is read here (see :func:`spasmlog.read_log`).
 
     Returns
     -------
@@ -948,7 +951,7 @@ def write_report(
     else:
         from spasmlog.validation.read import read_log
 
-        log, source = read_log(path_or_log, errors="quarantine"), str(path_or_log)
+        log, source = read_log(path_or_log, errors="quarantine", encoding=encoding), str(path_or_log)
     whole = restrict(log, person=person)  # the shape of the report: one page or a caseload folder
     logged = len(_logged_spans(whole)) if person is None else 1
     caseload = logged > 1

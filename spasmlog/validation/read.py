@@ -26,6 +26,7 @@ def read_log(
     errors: Errors = "raise",
     dayfirst: bool | None = None,
     drink_g: float = STANDARD_DRINK_G,
+    encoding: str | None = None,
 ) -> Log:
     """Read and validate a spasm log.
 
@@ -49,6 +50,9 @@ def read_log(
     drink_g : float
         Grams of ethanol in one standard drink, for headers such as ``Alcohol (drinks)``; 10 g as the
         WHO defines it.
+    encoding : str, optional
+        The encoding of every CSV file of the log (a name ``open()`` takes: ``"cp1251"``, ``"cp1250"``),
+        instead of detecting each file's. Needed only when a warning says a file's encoding was a guess.
 
     Returns
     -------
@@ -70,7 +74,9 @@ def read_log(
     Notes
     -----
     CSV files may be comma-, semicolon- or tab-separated, with a decimal point or comma, in UTF-8 (with
-    or without BOM), UTF-16 with BOM or Windows-1252. Dates may be ``YYYY-MM-DD``, Excel's re-saved
+    or without BOM), UTF-16 with BOM, Windows-1252 or Windows-1251 (told apart by the words they give; when
+    that is a guess, an :class:`~spasmlog.io.sources.EncodingGuessWarning` says so and ``encoding=``
+    settles it). Dates may be ``YYYY-MM-DD``, Excel's re-saved
     ``1/27/2026``, or ``27/01/2026``; yes/no cells ``yes``/``no``, ``TRUE``/``FALSE``, ``1``/``0``;
     durations ``90``, ``1:30``, ``1m30s``, ``2 min``. Headers with units (``Water (L)``, ``Water (oz)``,
     ``water cups``, ``Magnesium (g)``, ``Sitting (min)``, ``Alcohol (drinks)``) are converted to the
@@ -89,7 +95,7 @@ def read_log(
     """
     _checks.one_of(errors, "errors", "read_log", ("raise", "quarantine"))  # before any file is read
     skipped: list[Skipped] = []
-    raws = discover(path, skipped=skipped)
+    raws = discover(path, skipped=skipped, encoding=encoding)
     # every problem is collected first (the files not read among them), then raised together
     log = build_log(raws, errors="quarantine" if errors == "raise" else errors, dayfirst=dayfirst, drink_g=drink_g)
     log.provenance = _provenance(Path(path))

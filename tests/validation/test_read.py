@@ -55,6 +55,13 @@ def test_windows_1252_fallback(write: Write) -> None:
     assert log.daily["notes"].iloc[0] == "Crampe au mollet après le café"
 
 
+def test_encoding_can_be_given_for_a_file_whose_encoding_is_a_guess(write: Write) -> None:
+    text = "date,water_ml,notes\n2026-01-01,1500,skurcz łydki w nocy\n2026-01-02,1600,źle spałem\n"
+    path = write("daily.csv", text, encoding="cp1250")
+    log = spasmlog.read_log(path.parent, encoding="cp1250")
+    assert log.daily["notes"].tolist() == ["skurcz łydki w nocy", "źle spałem"]
+
+
 def test_utf16_with_bom_tab_separated(write: Write) -> None:
     text = "date\twater_ml\n2026-01-01\t1500\n"
     log = spasmlog.read_log(write("daily.txt", text, encoding="utf-16"))
