@@ -22,6 +22,13 @@ analyses and the report accept, and a ``manifest.json`` saying what was changed.
 - **free text** is dropped: notes; intervention names become their kind and a neutral label
   (``supplement A``), and doses other than a number with a unit (``300 mg``) are dropped; ``keep_notes=True``
   keeps all three.
+- **experiments** (the plans of ``spasmlog plan``): the same pseudonyms, and every date (``start``,
+  ``end``, ``created``) moved by the person's shift, or made a study day, like the other tables. The
+  ``experiment_id`` (``magnesium-glycinate-300-mg-2026-12-05``: the change's text and a real date) always
+  becomes a neutral label (``experiment-A``), even with ``keep_notes``, the same on all of its rows; the
+  change tried becomes ``change A`` and ``against`` ``comparison A`` (``none`` is kept), and notes are
+  dropped, unless ``keep_notes=True``. The daily column ``experiment_arm_done`` is kept when it holds only
+  ``on`` and ``off``.
 - **what apps wrote**: provenance (the app export, file and device each imported value came from; an Apple
   Watch is often named after its owner) is not copied, nor are the names of files read.
 - **columns of the person's own**: a number or yes/no column of the daily table (a factor of their own) is
@@ -66,7 +73,7 @@ from spasmlog.io.write import atomic_path, atomic_write_text, deferred_interrupt
 from spasmlog.log import Log
 from spasmlog.logformat.factors import FACTORS, PHYSICAL_SUFFIXES
 from spasmlog.logformat.reference import TARGET_COLUMNS, person_reference, reference_table
-from spasmlog.logformat.schemas import TABLES, field_specs, today
+from spasmlog.logformat.schemas import TABLES, TABLES_READ, field_specs, today
 from spasmlog.validation.read import read_log
 
 __all__ = [
@@ -100,9 +107,10 @@ K_ANONYMITY = 5
 KEY_COLUMNS = ["kind", "original", "pseudonym", "shift_days", "study_day_one"]
 """Columns of the key file. ``kind`` is ``person`` (``shift_days``: bundle date − original date in a
 ``shifted`` bundle; ``study_day_one``: the original date of study day 1 in a ``safe-harbor`` bundle),
-``intervention`` (an intervention's name and its neutral label), ``column`` (a column of the person's own
-and its neutral name) or ``dropped_column`` (a dropped column of the person's own and the name the manifest
-gives it)."""
+``intervention`` (an intervention's name and its neutral label), ``experiment`` and ``change`` (an
+experiment's id, or the text of a change tried or of ``against``, and their neutral labels), ``column`` (a
+column of the person's own and its neutral name) or ``dropped_column`` (a dropped column of the person's own
+and the name the manifest gives it)."""
 
 QUASI_IDENTIFIERS = ("sex", "age_band", "country")
 """The ``people`` columns the k-anonymity count is taken over, where the bundle has them."""
@@ -111,6 +119,13 @@ _DOSE = re.compile(r"\s*\d+(?:[.,]\d+)?\s*(?:[a-zA-Zµμ]{1,6}|%|IU|iu)?(?:\s*/\
 """A dose kept without ``keep_notes``: a number with an optional unit (``300 mg``, ``2 g/day``, ``1000 IU``)."""
 
 _NOT_GIVEN = "not given"
+
+ADHERENCE_COLUMN = "experiment_arm_done"
+"""The daily column where a day done against an experiment's calendar is noted (``on`` or ``off``; as
+:data:`spasmlog.analysis.experiments.ADHERENCE_COLUMN`, which this layer cannot import). Kept as it is when it
+holds nothing but ``on`` and ``off``."""
+
+_ARMS_DONE = {"on", "off"}
 
 
 @dataclass(frozen=True)
@@ -321,7 +336,7 @@ def _is_bundle(folder: Path) -> bool:
 
 
 def _check_allowed(log: Log, allowed: list[str]) -> None:
-    extras = {name for table in TABLES for name in _extra_columns(log.table(table), table)}
+    extras = {name for table in TABLES_READ for name in _extra_columns(log.table(table), table)}
     unknown = [name for name in allowed if name not in extras]
     if unknown:
         known = ", ".join(sorted(extras)) or "none"
@@ -434,6 +449,12 @@ def _age_band(age: int) -> str:
     return f"{low}-{low + 9}"
 
 
+def _only_arms(series: pd.Series) -> bool:
+    """Whether a column holds nothing but ``on`` and ``off`` (any case, spaces around) and empty cells."""
+    values = series.dropna().astype("str").str.strip().str.lower()
+    return bool(values[values != ""].isin(_ARMS_DONE).all())
+
+
 def _filled(series: pd.Series) -> int:
     """Cells holding something (empty text counts as empty)."""
     values = series.dropna()
@@ -448,7 +469,8 @@ class _Builder:
     def __init__(self, log: Log, *, mode: Mode, keep_notes: bool, allowed: list[str], keys: _Key) -> None:
         self.log, self.mode, self.keep_notes, self.allowed, self.keys = log, mode, keep_notes, allowed, keys
         self.changes: list[dict[str, Any]] = []
-        self.people_ids = log.person_ids
+        planned: set[str] = set(log.experiments["person_id"].dropna().astype(str)) if len(log.experiments) else set()
+        self.people_ids = sorted({*log.person_ids, *planned})
 
     def change(self, table: str, column: str, action: str, cells: int, reason: str) -> None:
         if cells:
@@ -457,14 +479,15 @@ class _Builder:
     # dates ----------------------------------------------------------------------------------------------
 
     def _dates(self) -> pd.DataFrame:
-        """Every date of every person (days, spasm days, intervention starts and ends)."""
+        """Every date of every person (days, spasm days, intervention starts and ends, experiment dates)."""
         parts = [self.log.daily[["person_id", "date"]]]
         spasms = self.log.spasms
         parts.append(pd.DataFrame({"person_id": spasms["person_id"], "date": spasms["start"].dt.normalize()}))
-        for column in ("start", "end"):
-            if column in self.log.interventions:
-                frame = self.log.interventions
-                parts.append(pd.DataFrame({"person_id": frame["person_id"], "date": frame[column]}))
+        for table, columns in (("interventions", ("start", "end")), ("experiments", ("start", "end", "created"))):
+            frame = self.log.table(table)
+            for column in columns:
+                if column in frame:
+                    parts.append(pd.DataFrame({"person_id": frame["person_id"], "date": frame[column]}))
         dates = pd.concat([p for p in parts if len(p)], ignore_index=True) if any(len(p) for p in parts) else None
         if dates is None:
             return pd.DataFrame({"person_id": pd.Series(dtype="str"), "date": pd.Series(dtype="datetime64[us]")})
@@ -520,7 +543,7 @@ class _Builder:
         shifts = self.shifts()
         self.ids, self.shift_of = ids, shifts
         tables: dict[str, pd.DataFrame] = {}
-        for name in TABLES:
+        for name in TABLES_READ:
             frame = self.log.table(name).copy()
             frame = getattr(self, f"_{name}")(frame)
             frame["person_id"] = frame["person_id"].map(ids).astype("str")
@@ -530,6 +553,7 @@ class _Builder:
             spasms=tables["spasms"],
             interventions=tables["interventions"],
             people=tables["people"],
+            experiments=tables["experiments"],
         )
 
     def _shift(self, frame: pd.DataFrame, table: str, columns: Iterable[str]) -> pd.DataFrame:
@@ -568,6 +592,8 @@ class _Builder:
             is_factor = pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series)
             if table == "daily" and column in FACTORS:
                 continue  # a column the log format knows by name
+            if table == "daily" and column == ADHERENCE_COLUMN and _only_arms(series):
+                continue  # on/off as done against an experiment's calendar: nothing of the person's own
             if table == "daily" and is_factor:
                 renames[column] = self._factor_name(column)
                 continue
@@ -664,6 +690,76 @@ class _Builder:
             used.add(label)
             labels[str(name_key)] = label
             self.keys.put("intervention", str(group["name"].iloc[0]), pseudonym=label)
+        return labels
+
+    def _experiments(self, frame: pd.DataFrame) -> pd.DataFrame:
+        frame = self._shift(frame, "experiments", ["start", "end", "created"])
+        frame = self._drop_text(frame, "experiments", "notes", "free text")
+        if len(frame):
+            ids = self._experiment_labels()
+            self.change(
+                "experiments",
+                "experiment_id",
+                "replaced",
+                _filled(frame["experiment_id"]),
+                "holds the change's text and a date: replaced by a neutral label, the same on all of the "
+                "experiment's rows (the key gives the ids)",
+            )
+            frame["experiment_id"] = frame["experiment_id"].map(ids).astype("str")
+        if not self.keep_notes and len(frame):
+            for column, word in (("change", "change"), ("against", "comparison")):
+                if column not in frame:
+                    continue
+                values = frame[column]
+                free = values.notna() & (values.astype("str").str.strip().str.lower() != "none")
+                labels = self._change_labels(values[free], word)
+                self.change(
+                    "experiments",
+                    column,
+                    "replaced",
+                    int(free.sum()),
+                    f"free text: replaced by a neutral label ({word} A; the key gives the text)"
+                    + ("; none is kept" if column == "against" else ""),
+                )
+                frame[column] = values.where(~free, values.astype("str").map(labels)).astype("str")
+                if column == "against":
+                    frame[column] = frame[column].where(values.notna(), None)
+        return self._own_columns(frame, "experiments")
+
+    def _experiment_labels(self) -> dict[str, str]:
+        """One neutral label per experiment id, lettered in order of first start."""
+        frame = self.log.experiments.sort_values("start", kind="stable")
+        known = {o: row["pseudonym"] for o, row in self.keys.rows.get("experiment", {}).items()}
+        used = self.keys.pseudonyms("experiment")
+        labels: dict[str, str] = {}
+        for original in frame["experiment_id"].astype("str").unique():
+            if known.get(original):
+                labels[original] = known[original]
+                continue
+            n = 0
+            while f"experiment-{_letters(n)}" in used:
+                n += 1
+            labels[original] = f"experiment-{_letters(n)}"
+            used.add(labels[original])
+            self.keys.put("experiment", original, pseudonym=labels[original])
+        return labels
+
+    def _change_labels(self, values: pd.Series, word: str) -> dict[str, str]:
+        """One neutral label per text of ``change`` or ``against`` (the same text, the same label; both
+        columns share the key's ``change`` rows, so a change compared with another gets that one's label)."""
+        known = {o: row["pseudonym"] for o, row in self.keys.rows.get("change", {}).items()}
+        used = self.keys.pseudonyms("change")
+        labels: dict[str, str] = {}
+        for original in values.astype("str").unique():
+            if known.get(original):
+                labels[original] = known[original]
+                continue
+            n = 0
+            while f"{word} {_letters(n)}" in used:
+                n += 1
+            labels[original] = known[original] = f"{word} {_letters(n)}"
+            used.add(labels[original])
+            self.keys.put("change", original, pseudonym=labels[original])
         return labels
 
     def _people(self, frame: pd.DataFrame) -> pd.DataFrame:
@@ -788,7 +884,7 @@ class _Builder:
             "keep_notes": self.keep_notes,
             "allowed_columns": sorted(self.allowed),
             "people": len(bundle.person_ids),
-            "tables": {name: len(bundle.table(name)) for name in TABLES},
+            "tables": {name: len(bundle.table(name)) for name in TABLES_READ},
             "person_ids": "pseudonyms drawn at random; the key, kept apart by the person who shared, maps them back",
             "dates": dates,
             "changes": self.changes,

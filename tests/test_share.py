@@ -9,6 +9,7 @@ bundle and compared value by value.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import importlib
 import json
 import re
@@ -23,6 +24,7 @@ import spasmlog
 from spasmlog.cli import main
 from spasmlog.errors import LogNotFoundError, ParameterError, SpasmlogError, WriteError
 from spasmlog.share import KEY_COLUMNS, MANIFEST_FILE, SAFE_HARBOR_EPOCH, Shared, k_anonymity, share
+from spasmlog.simulate import Experiment
 
 SAMPLES = Path(__file__).resolve().parents[1] / "sample_data"
 
@@ -337,7 +339,7 @@ def test_the_manifest_counts_every_change(
     assert changes[("daily", "own_factor_1", "renamed")] == 3 * DAYS
     assert changes[("people", "people column 1 of the person's own", "dropped")] == 3
     assert manifest["not_shared"]["provenance_rows"] == 5
-    assert manifest["tables"] == {"daily": 3 * DAYS, "spasms": 3 * 7, "interventions": 6, "people": 3}
+    assert manifest["tables"] == {"daily": 3 * DAYS, "spasms": 3 * 7, "interventions": 6, "people": 3, "experiments": 0}
     bundle = spasmlog.read_log(shared_nasty.bundle)
     assert "own_factor_1" in bundle.daily and bundle.interventions["dose"].tolist().count("300 mg") == 3
 
@@ -565,3 +567,169 @@ def test_cli_share_has_help(capsys: pytest.CaptureFixture[str]) -> None:
     assert exit_.value.code == 0
     out = capsys.readouterr().out
     assert "--mode {shifted,safe-harbor}" in out and "--allow-column NAME" in out and "--key KEYFILE" in out
+
+
+# --- experiments (the plans of `spasmlog plan`) -----------------------------------------------------------
+
+_TABLES = ("daily", "spasms", "interventions", "people", "experiments")
+CHANGE = "Dr. Okonkwo's magnesium glycinate 300 mg"
+SECOND_CHANGE = "Zoë's foot bath at Lake Tahoe"
+AGAINST = "Hannelore's stretching"
+PLAN_NOTE = "asked Grandma Edith to remind me"
+
+
+@pytest.fixture(scope="module")
+def planned(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A two-person log with a simulated experiment each (days done against the calendar noted), a second
+    plan made by ``plan_experiment`` for the first person, and a plan for a third person who has no diary yet
+    (made today, starting tomorrow); identifying text in the change, ``against``, the notes and the ids."""
+    plan = Experiment(CHANGE, rate_ratio=0.5, pairs=3, block_days=7, washout_days=1, seed=4, adherence=0.8)
+    log = spasmlog.simulate(n_people=2, days=84, seed=11, interventions=[], effects=[], experiment=plan).log
+    names = {"p1": PEOPLE[0], "p2": PEOPLE[1]}
+    tables = {name: log.table(name).assign(person_id=log.table(name)["person_id"].map(names)) for name in _TABLES}
+    simulated = tables["experiments"]
+    first = simulated.groupby("person_id")["start"].transform("min")
+    simulated["experiment_id"] = [
+        f"{spasmlog.analysis.experiments._slug(CHANGE)}-{day:%Y-%m-%d}" for day in first
+    ]  # as plan_experiment names it: the change and the start date
+    simulated["against"] = AGAINST
+    simulated["created"] = (first - pd.Timedelta(days=3)).astype("datetime64[us]")
+    simulated["notes"] = PLAN_NOTE
+    daily = spasmlog.daily_table(log)
+    second = spasmlog.plan_experiment(
+        daily[daily["person_id"] == "p1"], change=SECOND_CHANGE, person=PEOPLE[0], pairs=2, block_days=5,
+        washout_days=1, start=log.daily["date"].min(), seed=2, n_sim=10,
+    ).periods  # fmt: skip
+    newcomer = spasmlog.plan_experiment(
+        None, change=CHANGE, person=PEOPLE[2], pairs=2, block_days=7, seed=5, n_sim=10, mean_per_day=1.0
+    ).periods
+    tables["experiments"] = pd.concat([simulated, second, newcomer], ignore_index=True)
+    folder = tmp_path_factory.mktemp("planned") / "log"
+    spasmlog.io.write.write_log(spasmlog.Log(**tables), folder, format="csv")
+    return folder
+
+
+@pytest.fixture(scope="module", params=["shifted", "safe-harbor"])
+def shared_plan(request: pytest.FixtureRequest, planned: Path, tmp_path_factory: pytest.TempPathFactory) -> Shared:
+    return share(planned, tmp_path_factory.mktemp("out") / "bundle", mode=request.param)
+
+
+def _plan_strings(log: spasmlog.Log) -> list[str]:
+    """Every original id, date and text of the log (its experiments included) that must not be in the bundle."""
+    plans = log.experiments
+    days = pd.concat(
+        [log.daily["date"], log.spasms["start"], plans["start"], plans["end"], plans["created"]]
+    ).dropna()  # fmt: skip
+    dates = {pd.Timestamp(d).strftime(form) for d in days for form in ("%Y-%m-%d", "%d/%m/%Y", "%m/%d/%Y", "%Y%m%d")}
+    texts = [*plans["experiment_id"].unique(), CHANGE, SECOND_CHANGE, AGAINST, PLAN_NOTE]
+    return [*PEOPLE, *texts, "magnesium-glycinate", "foot-bath", "Okonkwo", *sorted(dates)]
+
+
+def test_the_experiments_table_is_shared_without_an_original_value(planned: Path, shared_plan: Shared) -> None:
+    original = spasmlog.read_log(planned)
+    assert original.experiments["person_id"].nunique() == 3 and original.experiments["experiment_id"].nunique() == 3
+    files = _bundle_bytes(shared_plan.bundle)
+    assert "experiments.csv" in files
+    found = [
+        (value, name) for value in _plan_strings(original) for name, data in files.items() if value.encode().lower()
+        in data.lower()
+    ]  # fmt: skip
+    assert found == []
+    bundle = shared_plan.log
+    assert len(bundle.experiments) == len(original.experiments)
+    assert set(bundle.experiments["change"]) == {"change A", "change B"}
+    assert set(bundle.experiments["against"]) == {"comparison A", "none"}
+    assert "notes" not in bundle.experiments
+
+
+def test_experiment_ids_and_dates_follow_the_key(planned: Path, shared_plan: Shared) -> None:
+    original = spasmlog.read_log(planned).experiments
+    key = _key(shared_plan.key)
+    people = {row["original"]: row for row in key if row["kind"] == "person"}
+    ids = {row["original"]: row["pseudonym"] for row in key if row["kind"] == "experiment"}
+    assert sorted(ids.values()) == ["experiment-A", "experiment-B", "experiment-C"]  # both simulated began together
+    expected = original.assign(
+        person_id=original["person_id"].map(lambda p: people[p]["pseudonym"]),
+        experiment_id=original["experiment_id"].map(ids),
+    )
+    for column in ("start", "end", "created"):
+        if shared_plan.manifest["mode"] == "shifted":
+            days = original["person_id"].map(lambda p: int(people[p]["shift_days"]))
+        else:  # study day N is the epoch + N - 1, day one the person's first date of any kind
+            day_one = original["person_id"].map(lambda p: pd.Timestamp(people[p]["study_day_one"]))
+            days = (SAFE_HARBOR_EPOCH - day_one).dt.days
+        expected[column] = original[column] + pd.to_timedelta(days, unit="D")
+    # the newcomer has no diary: his day one is the day his plan was made (today), before its start
+    newcomer = people[PEOPLE[2]]
+    if shared_plan.manifest["mode"] == "safe-harbor":
+        assert newcomer["study_day_one"] == f"{original['created'][original['person_id'] == PEOPLE[2]].min():%Y-%m-%d}"
+    else:
+        assert int(newcomer["shift_days"]) % 7 == 0
+        assert shared_plan.log.experiments["end"].max() < spasmlog.read_log(planned).daily["date"].min()
+    keys = ["person_id", "experiment_id", "period"]
+    after = shared_plan.log.experiments.sort_values(keys).reset_index(drop=True)
+    expected = expected.sort_values(keys).reset_index(drop=True)
+    for column in [*keys, "arm", "pair", "start", "end", "created", "seed", "design", "block_days"]:
+        assert after[column].astype(str).tolist() == expected[column].astype(str).tolist(), column
+
+
+def test_the_manifest_lists_the_experiments_changes(planned: Path, shared_plan: Shared) -> None:
+    changes = {(c["table"], c["column"], c["action"]): c["cells"] for c in shared_plan.manifest["changes"]}
+    action = "shifted" if shared_plan.manifest["mode"] == "shifted" else "study days"
+    # 3 pairs of 7-day blocks with 1-day washouts: 11 rows a person; 2 pairs: 7 rows; both with washouts
+    rows = 2 * 11 + 7 + 7
+    for column in ("start", "end", "created"):
+        assert changes[("experiments", column, action)] == rows
+    assert changes[("experiments", "experiment_id", "replaced")] == rows
+    assert changes[("experiments", "change", "replaced")] == rows
+    assert changes[("experiments", "against", "replaced")] == 2 * 11  # "none" of the two plans is kept
+    assert changes[("experiments", "notes", "dropped")] == 2 * 11
+    assert shared_plan.manifest["tables"]["experiments"] == rows
+
+
+def test_the_experiment_gives_the_same_effect_from_the_bundle(planned: Path, shared_plan: Shared) -> None:
+    original = spasmlog.read_log(planned)
+    effect = spasmlog.experiment_effect
+    before = effect(spasmlog.daily_table(original), experiment=original.experiments, person="person_id")
+    after = effect(spasmlog.daily_table(shared_plan.log), experiment=shared_plan.log.experiments, person="person_id")
+    done = [log.daily.sort_values(["person_id", "date"]).groupby("person_id")["experiment_arm_done"].agg(list)
+            for log in (original, shared_plan.log)]  # fmt: skip
+    assert sorted(map(str, done[0])) == sorted(map(str, done[1])) and "on" in str(done[0])  # kept as it was
+    key = _key(shared_plan.key)
+    back = {row["pseudonym"]: row["original"] for row in key if row["kind"] in ("person", "experiment")}
+    after = after.assign(person_id=after["person_id"].map(back), experiment_id=after["experiment_id"].map(back))
+    keys = ["person_id", "experiment_id"]
+    before = before.sort_values(keys).reset_index(drop=True)
+    after = after.sort_values(keys).reset_index(drop=True)
+    assert after[keys].values.tolist() == before[keys].values.tolist()
+    assert before["rate_ratio"].notna().sum() >= 2 and before["randomisation_p"].notna().sum() >= 2
+    columns = ["rate_ratio", "ci_low", "ci_high", "p_value", "randomisation_p", "days_on", "days_off",
+               "days_off_schedule"]  # fmt: skip
+    np.testing.assert_allclose(after[columns].to_numpy(float), before[columns].to_numpy(float), rtol=1e-9)
+
+
+def test_kept_notes_keep_the_plans_text_but_never_the_id(planned: Path, tmp_path: Path) -> None:
+    shared = share(planned, tmp_path / "bundle", keep_notes=True)
+    plans = shared.log.experiments
+    assert set(plans["change"]) == {CHANGE, SECOND_CHANGE} and AGAINST in set(plans["against"])
+    assert set(plans["notes"].dropna()) == {PLAN_NOTE}
+    data = (shared.bundle / "experiments.csv").read_bytes()
+    assert b"magnesium-glycinate" not in data and b"foot-bath" not in data  # the ids held a real date
+    assert set(plans["experiment_id"]) == {"experiment-A", "experiment-B", "experiment-C"}
+
+
+def test_an_arm_done_column_with_more_than_on_and_off_is_dropped(planned: Path, tmp_path: Path) -> None:
+    log = spasmlog.read_log(planned)
+    daily = log.daily.copy()
+    daily.loc[daily["experiment_arm_done"].notna().idxmax(), "experiment_arm_done"] = "on, at Edith's"
+    shared = share(dataclasses.replace(log, daily=daily), tmp_path / "bundle")
+    assert "experiment_arm_done" not in shared.log.daily
+    assert b"Edith" not in (shared.bundle / "daily.csv").read_bytes()
+
+
+def test_a_reused_key_keeps_the_experiment_labels(planned: Path, tmp_path: Path) -> None:
+    first = share(planned, tmp_path / "one")
+    again = share(planned, tmp_path / "two", key=first.key)
+    columns = ["person_id", "experiment_id", "period", "change", "against", "start"]
+    one, two = (s.log.experiments[columns].sort_values(columns[:3]).astype(str).values.tolist() for s in (first, again))
+    assert one == two
