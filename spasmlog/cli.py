@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from spasmlog._interrupt import forget_interrupts, interrupted_while_loading, record_and_raise, was_interrupted
-from spasmlog.errors import LogNotFoundError, SpasmlogError
+from spasmlog.errors import LogNotFoundError, ParameterError, SpasmlogError
 
 # Nothing heavy is imported here (no pandas, no Log, no report): `spasmlog --help` and a missing path answer at
 # once. Each command imports what it needs when it runs.
@@ -710,19 +710,24 @@ def _plan(args: argparse.Namespace, out: TextIO) -> int:
     if daily is not None and person is not None:
         daily = daily[daily["person_id"] == person]
     folder = args.path / person if person and (args.path / person).is_dir() else args.path
-    plan = plan_experiment(
-        daily,
-        change=args.change,
-        against=args.against,
-        person=person,
-        block_days=args.block_days,
-        pairs=args.pairs,
-        washout_days=args.washout_days,
-        design=args.design,
-        start=args.start,
-        seed=args.seed,
-        effect=args.effect,
-    )
+    try:
+        plan = plan_experiment(
+            daily,
+            change=args.change,
+            against=args.against,
+            person=person,
+            block_days=args.block_days,
+            pairs=args.pairs,
+            washout_days=args.washout_days,
+            design=args.design,
+            start=args.start,
+            seed=args.seed,
+            effect=args.effect,
+        )
+    except ParameterError as error:  # in the terms of the command line: --pairs, not plan_experiment's pairs
+        option = {"change": "try"}.get(error.detail.get("parameter", ""), error.detail.get("parameter", ""))
+        message = re.sub(r"The '\w+' parameter of plan_experiment", f"--{option.replace('_', '-')}", error.message)
+        raise SpasmlogError(message.replace("design='pairs'", "--design pairs")) from None
     table = plan.write(folder)
     page = write_calendar(plan.periods, args.calendar or Path(f"{plan.experiment_id}.html"), statement=plan.statement)
     starts = plan.periods["start"].dt.strftime("%Y-%m-%d").tolist()

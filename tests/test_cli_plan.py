@@ -42,3 +42,13 @@ def test_plan_needs_a_person_in_a_caseload(tmp_path: Path, capsys: pytest.Captur
 
 def test_plan_of_a_missing_folder_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["plan", str(tmp_path / "nowhere"), "--try", "x"]) == 2
+
+
+def test_plan_says_what_is_wrong_in_the_command_lines_terms(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    log = tmp_path / "alex"
+    shutil.copytree(sample_path("alex"), log)
+    assert main(["plan", str(log), "--try", "x", "--pairs", "1000"]) == 2
+    assert capsys.readouterr().err.startswith("spasmlog: error: --pairs must be a whole number from 2 to 20.")
+    assert main(["plan", str(log), "--try", "x", "--start", "31/12/2030"]) == 2
+    assert "--start must be a date written YYYY-MM-DD" in capsys.readouterr().err
+    assert not (log / "experiments.csv").exists()

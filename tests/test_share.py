@@ -598,8 +598,10 @@ def planned(tmp_path_factory: pytest.TempPathFactory) -> Path:
     daily = spasmlog.daily_table(log)
     second = spasmlog.plan_experiment(
         daily[daily["person_id"] == "p1"], change=SECOND_CHANGE, person=PEOPLE[0], pairs=2, block_days=5,
-        washout_days=1, start=log.daily["date"].min(), seed=2, n_sim=10,
+        washout_days=1, start="2031-01-06", seed=2, n_sim=10,
     ).periods  # fmt: skip
+    back = pd.Timestamp("2031-01-06") - log.daily["date"].min()  # plan_experiment plans days to come: moved back
+    second = second.assign(start=second["start"] - back, end=second["end"] - back)
     newcomer = spasmlog.plan_experiment(
         None, change=CHANGE, person=PEOPLE[2], pairs=2, block_days=7, seed=5, n_sim=10, mean_per_day=1.0
     ).periods

@@ -42,6 +42,10 @@ TARGET_POWER = 0.8
 """The chance to show the effect that a plan should reach; fewer pairs are called too few."""
 
 MAX_PAIRS = 16
+#: The most pairs, and days a block (or a washout), a plan may have: beyond them a plan is surely a typo.
+MAX_PLANNED_PAIRS = 20
+MAX_BLOCK_DAYS = 28
+MAX_WASHOUT_DAYS = 14
 """The most pairs a plan suggests."""
 
 
@@ -143,7 +147,8 @@ class ExperimentPlan:
             same = (before["person_id"] == frame["person_id"].iloc[0]) & (before["experiment_id"] == self.experiment_id)
             if same.any():
                 raise SpasmlogError(
-                    f"{path} already holds the experiment {self.experiment_id!r}: choose another start or id.",
+                    f"{path} already holds the experiment {self.experiment_id!r}: choose another start (or, in "
+                    "Python, another experiment_id).",
                     file=str(path),
                 )
             frame = pd.concat([before, frame], ignore_index=True)
@@ -163,7 +168,7 @@ def experiment_days(periods: pd.DataFrame) -> pd.DataFrame:
 
     Examples
     --------
-    >>> plan = plan_experiment(None, change="magnesium", pairs=1, block_days=2, washout_days=1,
+    >>> plan = plan_experiment(None, change="magnesium", pairs=2, block_days=2, washout_days=1,
     ...                        start="2030-01-01", seed=1)
     >>> experiment_days(plan.periods)[["date", "arm", "block"]].astype(str).values.tolist()[:3]
     [['2030-01-01', 'on', '0'], ['2030-01-02', 'on', '0'], ['2030-01-03', 'washout', '-1']]
@@ -212,7 +217,8 @@ def _statement(
     if not np.isfinite(hist.get("mean_per_day", np.nan)) or hist.get("days", 0) < MIN_HISTORY_DAYS:
         return (
             f"This plan ({layout}) takes {days} days. There is not enough history to say how likely it is to show "
-            f"a {change}% {word}: log at least {MIN_HISTORY_DAYS} days first (or give your usual spasms a day)."
+            f"a {change}% {word}: log at least {MIN_HISTORY_DAYS} days first (or, in Python, give your usual spasms "
+            "a day as mean_per_day)."
         )
     if hist["mean_per_day"] <= 0:
         return (
@@ -291,12 +297,14 @@ def plan_experiment(
         ``daily``, else ``"me"``.
     block_days, pairs, washout_days : int
         Days per block, pairs of blocks (one on, one off each), days of washout between consecutive blocks
-        (neither the change nor the comparison; not analysed).
+        (neither the change nor the comparison; not analysed): 1 to 28 days a block, 0 to 14 of washout, 2 to
+        20 pairs.
     design : {"pairs", "counterbalanced"}
         ``pairs``: the order within each pair drawn at random; ``counterbalanced``: half the pairs in each
         order, which half drawn at random (see :mod:`spasmlog.stats.randomisation`).
-    start : date, optional
-        The first day; default tomorrow.
+    start : date or str, optional
+        The first day (a date, or ``YYYY-MM-DD``): today or later; default tomorrow. Days already lived were
+        not assigned by the draw, so a plan cannot start in the past.
     seed : int, optional
         Seed of the draw; default a fresh random one. Recorded in the plan, so the draw can be checked.
     effect : float
@@ -338,14 +346,30 @@ def plan_experiment(
     if not isinstance(change, str) or not change.strip():
         _checks.fail(function, "change", change, "the change to try, as text")
     pairs = rz._check_design(pairs, design, function)
-    block_days = _checks.whole(block_days, "block_days", function, minimum=1)
-    washout_days = _checks.whole(washout_days, "washout_days", function, minimum=0)
+    for name, value, low, high in (
+        ("pairs", pairs, 2, MAX_PLANNED_PAIRS),
+        ("block_days", block_days, 1, MAX_BLOCK_DAYS),
+        ("washout_days", washout_days, 0, MAX_WASHOUT_DAYS),
+    ):
+        number = _checks.whole(value, name, function, minimum=low)
+        if number > high:  # a plan beyond a year or two: a typo, and its power simulation would not end
+            _checks.fail(function, name, value, f"a whole number from {low} to {high}")
     _checks.number(effect, "effect", function, low=0, low_open=True)
+    if effect == 1:
+        _checks.fail(function, "effect", effect, "a rate ratio other than 1 (0.7: 30% fewer spasms)")
     _checks.probability(alpha, "alpha", function)
     if seed is None:
         seed = int(np.random.SeedSequence().entropy % (2**31))  # type: ignore[operator]
     seed = _checks.whole(seed, "seed", function, minimum=0)
-    first = (pd.Timestamp(dt.date.today()) + pd.Timedelta(days=1)) if start is None else pd.Timestamp(start).normalize()
+    today = pd.Timestamp(dt.date.today())
+    first = today + pd.Timedelta(days=1) if start is None else _start_date(start, function)
+    if first < today:  # days already lived were not assigned by the draw: they cannot be a randomised experiment
+        _checks.fail(
+            function,
+            "start",
+            start,
+            f"today ({today.date()}) or a later day: an experiment is planned before it starts",
+        )
     if daily is not None:
         daily = _checks.dataframe(daily, "daily", function)
         if "person_id" in daily and not (daily["person_id"] == daily["person_id"].iloc[0]).all():
@@ -389,6 +413,18 @@ def plan_experiment(
     power = _power_table(hist, pairs, block_days, washout_days, design, effect, alpha, n_sim, seed)
     statement = _statement(hist, power, pairs, block_days, washout_days, effect, alpha, design)
     return ExperimentPlan(periods=periods, power=power, statement=statement, history=hist)
+
+
+def _start_date(start: object, function: str) -> pd.Timestamp:
+    """``start`` as a day: a date, or text written ``YYYY-MM-DD`` (never 01/02/2027, read one way or the other)."""
+    if isinstance(start, str):
+        try:
+            return pd.Timestamp(dt.date.fromisoformat(start.strip()))
+        except ValueError:
+            _checks.fail(function, "start", start, "a date written YYYY-MM-DD (2027-01-31)")
+    if isinstance(start, (dt.date, pd.Timestamp)):
+        return pd.Timestamp(start).normalize()
+    _checks.fail(function, "start", start, "a date written YYYY-MM-DD (2027-01-31)")
 
 
 def _power_table(

@@ -36,10 +36,10 @@ def calendar_html(periods: pd.DataFrame, *, statement: str = "") -> str:
     Examples
     --------
     >>> from spasmlog.analysis.experiments import plan_experiment
-    >>> plan = plan_experiment(None, change="<b>magnesium</b>", pairs=1, start="2030-01-01", seed=1)
+    >>> plan = plan_experiment(None, change="<b>magnesium</b>", pairs=2, start="2030-01-01", seed=1)
     >>> page = calendar_html(plan.periods)
     >>> "&lt;b&gt;magnesium&lt;/b&gt;" in page and "<b>magnesium" not in page, page.count('class="on"')
-    (True, 7)
+    (True, 14)
     """
     import jinja2
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -92,6 +94,25 @@ def test_statement_with_history_gives_a_chance_and_the_randomisation_limit() -> 
     assert "cannot go below p = 0.125 with 4 pairs" in plan.statement
     assert "6 pairs or more can" in plan.statement
     assert plan.power["pairs"].iloc[0] == 4
+
+
+@pytest.mark.parametrize(
+    ("options", "says"),
+    [
+        ({"start": "2020-01-06"}, "an experiment is planned before it starts"),  # days already lived: not drawn
+        ({"start": "06/01/2031"}, "YYYY-MM-DD"),  # day or month first: never guessed
+        ({"start": "2031-02-30"}, "YYYY-MM-DD"),
+        ({"pairs": 1}, "≥ 2"),  # one pair: the randomisation test's smallest p is 1/2
+        ({"pairs": 21}, "from 2 to 20"),
+        ({"block_days": 10_000}, "from 1 to 28"),
+        ({"washout_days": 15}, "from 0 to 14"),
+        ({"effect": 1.0}, "other than 1"),
+    ],
+)
+def test_plan_refuses_what_cannot_be_a_randomised_experiment(options: dict, says: str) -> None:
+    arguments = {"change": "x", "start": "2031-01-06", "seed": 1, "n_sim": 20, **options}
+    with pytest.raises(ParameterError, match=re.escape(says)):
+        plan_experiment(_daily([1, 2]), **arguments)
 
 
 def test_plan_needs_a_person_among_several() -> None:

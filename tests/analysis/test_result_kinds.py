@@ -58,6 +58,14 @@ PEOPLE = _people()
 ONE = PEOPLE[PEOPLE["person_id"] == "p0"].drop(columns="person_id").reset_index(drop=True)
 EMPTY = ONE.iloc[:0]
 
+
+def _plan_on_the_simulated_days() -> pd.DataFrame:
+    """A plan typed over the simulated days (plan_experiment plans only days to come): a future plan moved back."""
+    periods = plan_experiment(None, change="x", person="p0", start="2030-01-07", seed=1).periods
+    back = pd.Timestamp("2030-01-07") - pd.Timestamp("2025-01-06")
+    return periods.assign(start=periods["start"] - back, end=periods["end"] - back)
+
+
 CALLS: list[tuple[str, Callable[[], pd.DataFrame]]] = [
     ("rate_ratios", lambda: rate_ratios(ONE, factors=["water_ml"], lags=[0, 1])),
     ("rate_ratios", lambda: rate_ratios(PEOPLE, factors=["water_ml"], lags=[0], person="person_id")),
@@ -79,9 +87,7 @@ CALLS: list[tuple[str, Callable[[], pd.DataFrame]]] = [
     ("findings_table", lambda: findings_table(rate_ratios(ONE, factors=["water_ml"], lags=[0]))),
     (
         "experiment_effect",
-        lambda: experiment_effect(
-            PEOPLE, experiment=plan_experiment(None, change="x", person="p0", start="2025-01-06", seed=1).periods
-        ),
+        lambda: experiment_effect(PEOPLE, experiment=_plan_on_the_simulated_days()),
     ),
 ]
 
