@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
@@ -30,9 +31,23 @@ from spasmlog.errors import SpasmlogError
 from spasmlog.stats import randomisation as rz
 from spasmlog.stats.autocorrelation import acf
 
-__all__ = ["ADHERENCE_COLUMN", "ExperimentPlan", "experiment_days", "experiment_effect", "plan_experiment"]
+__all__ = [
+    "ADHERENCE_COLUMN",
+    "AdherenceValueWarning",
+    "ExperimentPlan",
+    "experiment_days",
+    "experiment_effect",
+    "plan_experiment",
+]
 
 ADHERENCE_COLUMN = "experiment_arm_done"
+
+
+class AdherenceValueWarning(UserWarning):
+    """A cell of ``experiment_arm_done`` is neither ``on`` nor ``off`` (``skipped``, ``yes``): it cannot say which
+    arm was done, so that day is not counted as off schedule; the warning names the days and the values."""
+
+
 """The optional ``daily`` text column where a day done against the calendar is noted (``on`` or ``off``)."""
 
 MIN_HISTORY_DAYS = 14
@@ -614,6 +629,19 @@ def _one(
     on = (plan["arm"] == "on").to_numpy()
     in_block = block >= 0
     logged = np.isfinite(y)
+    unread = in_block & ~pd.isna(done) & ~np.isin(done, ["on", "off", "", "nan", "<na>", "none"])
+    if unread.any():  # never silently: a day marked "skipped" is not counted as off schedule
+        shown = "; ".join(
+            f"{day:%Y-%m-%d}: {value!r}" for day, value in zip(plan["date"][unread], done[unread], strict=True)
+        )
+        warnings.warn(
+            AdherenceValueWarning(
+                f"{ADHERENCE_COLUMN} of {facts['experiment_id']} holds {int(unread.sum())} cell(s) that are neither "
+                f"'on' nor 'off' ({shown}): those days are counted as done as planned. Write on or off (the arm "
+                "actually done), or leave the cell empty when the day went as planned."
+            ),
+            stacklevel=3,
+        )
     off_schedule = in_block & logged & np.isin(done, ["on", "off"]) & (done != np.where(on, "on", "off"))
     design = str(facts.get("design") if pd.notna(facts.get("design")) else "pairs")
     n_blocks = int(block.max()) + 1 if in_block.any() else 0

@@ -11,6 +11,7 @@ import pytest
 import spasmlog
 from spasmlog.analysis.experiments import (
     ADHERENCE_COLUMN,
+    AdherenceValueWarning,
     experiment_days,
     experiment_effect,
     history,
@@ -157,6 +158,18 @@ def test_days_off_schedule_are_counted_and_left_out_per_protocol() -> None:
     assert out["days_off_schedule"] == noted > 0
     assert np.isfinite(out["pp_rate_ratio"]) and out["pp_rate_ratio"] != out["rate_ratio"]
     assert "off schedule" in out["sentence"]
+
+
+def test_an_adherence_cell_neither_on_nor_off_is_named_never_silently_ignored() -> None:
+    sim = _experiment_log(0.5, adherence=0.8)
+    daily = spasmlog.daily_table(sim.log)
+    noted = daily[ADHERENCE_COLUMN].notna()
+    first = daily.index[noted][0]  # a day done off schedule, now written as a word the analysis cannot read
+    daily.loc[first, ADHERENCE_COLUMN] = "Skipped"
+    day = f"{daily.loc[first, 'date']:%Y-%m-%d}"
+    with pytest.warns(AdherenceValueWarning, match=f"1 cell.*{day}: 'skipped'"):
+        out = experiment_effect(daily, experiment=sim.log.experiments).iloc[0]
+    assert out["days_off_schedule"] == noted.sum() - 1
 
 
 def test_an_experiment_not_yet_logged_says_so() -> None:
