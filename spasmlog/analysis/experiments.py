@@ -737,7 +737,8 @@ def _sentence(out: dict[str, Any], alpha: float, pairs: int) -> str:
         f"{out['days_on']} on-days and {out['days_off']} off-days)"
     )
     p_rand = out["randomisation_p"]
-    text += f"; randomisation p = {p_rand:.3g}." if np.isfinite(p_rand) else "."
+    # as the report's tables show p-values (three decimals), so the sentence and the table agree
+    text += f"; randomisation p {'< 0.001' if p_rand < 0.001 else f'= {p_rand:.3f}'}." if np.isfinite(p_rand) else "."
     shown = (high < 1 or low > 1) and np.isfinite(p_rand) and p_rand < alpha
     carry = np.isfinite(out["carryover_p"]) and out["carryover_p"] < alpha
     adherent = out["days_off_schedule"] <= 0.2 * max(out["days_on"] + out["days_off"], 1)
