@@ -102,7 +102,8 @@ def test_monte_carlo_beyond_the_exact_limit_states_its_seed() -> None:
     drawn = rz.draw_schedule(pairs, seed=1)
     result = rz.randomisation_test(y, block, drawn, n_resamples=999, seed=3)
     assert result.method == "monte_carlo" and result.seed == 3 and result.n_resamples == 999
-    assert 1 / 1000 <= result.p_value <= 1
+    # (1 + schedules at least as extreme) / (1 + 999): a whole number of thousandths, never 0
+    assert result.p_value * 1000 == pytest.approx(round(result.p_value * 1000)) and result.p_value >= 1 / 1000
     again = rz.randomisation_test(y, block, drawn, n_resamples=999, seed=3)
     assert again.p_value == result.p_value
     exact = rz.randomisation_test(y, block, drawn, max_exact=10_000)
