@@ -729,37 +729,29 @@ class _Builder:
     def _experiment_labels(self) -> dict[str, str]:
         """One neutral label per experiment id, lettered in order of first start."""
         frame = self.log.experiments.sort_values("start", kind="stable")
-        known = {o: row["pseudonym"] for o, row in self.keys.rows.get("experiment", {}).items()}
-        used = self.keys.pseudonyms("experiment")
-        labels: dict[str, str] = {}
-        for original in frame["experiment_id"].astype("str").unique():
-            if known.get(original):
-                labels[original] = known[original]
-                continue
-            n = 0
-            while f"experiment-{_letters(n)}" in used:
-                n += 1
-            labels[original] = f"experiment-{_letters(n)}"
-            used.add(labels[original])
-            self.keys.put("experiment", original, pseudonym=labels[original])
-        return labels
+        return self._lettered("experiment", frame["experiment_id"], lambda letters: f"experiment-{letters}")
 
     def _change_labels(self, values: pd.Series, word: str) -> dict[str, str]:
         """One neutral label per text of ``change`` or ``against`` (the same text, the same label; both
         columns share the key's ``change`` rows, so a change compared with another gets that one's label)."""
-        known = {o: row["pseudonym"] for o, row in self.keys.rows.get("change", {}).items()}
-        used = self.keys.pseudonyms("change")
+        return self._lettered("change", values, lambda letters: f"{word} {letters}")
+
+    def _lettered(self, kind: str, values: pd.Series, label: Callable[[str], str]) -> dict[str, str]:
+        """One label per distinct text of ``values``, in order: the key's label when it has one (a reused key),
+        else the first ``label(A)``, ``label(B)``, ... not yet used; new labels are added to the key."""
+        known = {o: row["pseudonym"] for o, row in self.keys.rows.get(kind, {}).items()}
+        used = self.keys.pseudonyms(kind)
         labels: dict[str, str] = {}
         for original in values.astype("str").unique():
             if known.get(original):
                 labels[original] = known[original]
                 continue
             n = 0
-            while f"{word} {_letters(n)}" in used:
+            while label(_letters(n)) in used:
                 n += 1
-            labels[original] = known[original] = f"{word} {_letters(n)}"
+            labels[original] = known[original] = label(_letters(n))
             used.add(labels[original])
-            self.keys.put("change", original, pseudonym=labels[original])
+            self.keys.put(kind, original, pseudonym=labels[original])
         return labels
 
     def _people(self, frame: pd.DataFrame) -> pd.DataFrame:
