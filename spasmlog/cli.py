@@ -421,16 +421,29 @@ def _drink(args: argparse.Namespace) -> dict[str, float]:
 def _import(args: argparse.Namespace, out: TextIO) -> int:
     import warnings
 
-    from spasmlog.errors import ImportFormatError
+    from spasmlog.errors import ImportFormatError, LogReadError
     from spasmlog.importers import SOURCES, detect, read_export
     from spasmlog.importers.merge import merge_into
     from spasmlog.importers.myfitnesspal import PercentDailyValueWarning
 
     items = list(args.items)
+    unrecognised: list[str] = []  # --auto: files of no known app, each said in one line; the others imported
     if args.auto:
         groups: dict[str, list[Path]] = {}
+        first_error: ImportFormatError | None = None
         for item in items:
-            groups.setdefault(detect(Path(item)), []).append(Path(item))
+            try:
+                groups.setdefault(detect(Path(item)), []).append(Path(item))
+            except ImportFormatError as error:
+                first_error = first_error or error
+                why = error.detail.get("reason")
+                unrecognised.append(
+                    f"{item}: not imported: "
+                    + (f"cannot tell which app it comes from ({why})" if why else error.message)
+                    + ". Name its format instead of --auto (spasmlog import SOURCE FILE)."
+                )
+        if not groups and first_error is not None:  # nothing could be told: as before, the full message
+            raise first_error
     else:
         source = items.pop(0)
         if source not in SOURCES:
@@ -462,18 +475,20 @@ def _import(args: argparse.Namespace, out: TextIO) -> int:
             warnings.simplefilter("ignore", PercentDailyValueWarning)  # the summary's notes say it
             try:
                 imports.append(read_export(source, files, **options))
-            except ImportFormatError as error:
-                raise _in_cli_terms(error) from None
+            except LogReadError as error:  # a wrong format, or a row the reader stumbled on
+                raise _in_cli_terms(_other_apps(error, source, files)) from None
+    # Where each import goes, decided (and every person's folder checked) before anything is written, so
+    # that a dry run shows what the real run does and a refusal leaves the log as it was.
     failed = False
-    for imported in imports:
-        if imported.empty:  # say why, instead of an import that silently changed nothing
+    for imported, destinations in _destinations(imports, args):
+        if not destinations:  # say why, instead of an import that silently changed nothing
             line, nothing_usable = _nothing_imported(imported)
             failed = failed or nothing_usable
             # The reason in one line; what was skipped below it, when there was something to skip.
             notes = imported.attrs.get("notes", []) if imported.attrs.get("records") != 0 else []
             out.write(line + "\n" + "".join(f"  note: {note}\n" for note in notes))
             continue
-        for into, person, table in _per_person(imported, args):
+        for into, person, table in destinations:
             try:
                 result = merge_into(
                     table,
@@ -487,7 +502,48 @@ def _import(args: argparse.Namespace, out: TextIO) -> int:
             except SpasmlogError as error:
                 raise _in_cli_terms(error) from None
             out.write(result.summary() + "\n")
-    return EXIT_PROBLEMS if failed else EXIT_OK
+    for line in unrecognised:
+        print(f"spasmlog: {line}", file=sys.stderr)
+    return EXIT_PROBLEMS if failed or unrecognised else EXIT_OK
+
+
+def _other_apps(error: Any, source: str, files: list[Path]) -> Any:
+    """The error of an import named ``source`` whose files are another app's export: said so, by detection
+    (``looks like a MyFitnessPal export``), instead of what the reader stumbled on (a row of 9 cells)."""
+    from spasmlog.errors import ImportFormatError
+    from spasmlog.importers.detection import APP_NAMES, looks_like
+
+    if source not in APP_NAMES:  # generic reads any app's long export: no file is another app's
+        return error
+    others = [(file, kind) for file in files if (kind := looks_like(file, source)) is not None]
+    if not others:
+        return error
+    listed = "; ".join(f"{file} looks like a {APP_NAMES[kind]} export" for file, kind in others)
+    kinds = sorted({kind for _, kind in others})
+    how = f"spasmlog import {kinds[0]} FILE" if len(kinds) == 1 else "spasmlog import SOURCE FILE"
+    return ImportFormatError(
+        f"{listed}, not a {APP_NAMES[source]} one. Import it with `{how}`, or give --auto to tell each file's "
+        "app from its content. Nothing was imported.",
+        file=str(others[0][0]),
+    )
+
+
+def _destinations(imports: list[Any], args: argparse.Namespace) -> list[tuple[Any, list[tuple[Path, str | None, Any]]]]:
+    """Each import with where its parts go (none: it yielded nothing), planned before anything is written.
+
+    An import of one person into --into makes it one person's log when it is not one yet; a later export of
+    several people is then refused in the dry run as in the real run (each is planned as if the ones before
+    it had been merged)."""
+    one_person = (args.into / "daily.csv").exists()
+    planned: list[tuple[Any, list[tuple[Path, str | None, Any]]]] = []
+    for imported in imports:
+        if imported.empty:
+            planned.append((imported, []))
+            continue
+        parts = _per_person(imported, args, one_person=one_person)
+        one_person = one_person or any(into == args.into and args.person is None for into, _, _ in parts)
+        planned.append((imported, parts))
+    return planned
 
 
 def _nothing_imported(imported: Any) -> tuple[str, bool]:
@@ -524,26 +580,43 @@ def _records(n: int) -> str:
     return "1 record" if n == 1 else f"{n} records"
 
 
-def _per_person(imported: Any, args: argparse.Namespace) -> list[tuple[Path, str | None, Any]]:
+def _per_person(imported: Any, args: argparse.Namespace, *, one_person: bool) -> list[tuple[Path, str | None, Any]]:
     """Where each person's part of an import goes: an export of several people (a ``person_id`` column) fills
-    one sub-folder of --into per person (or only --person's); any other import goes to --into as it is."""
+    one sub-folder of --into per person (or only --person's), named by
+    :func:`~spasmlog.importers.merge.person_folder` (every ID checked before anything is written); any other
+    import goes to --into as it is. ``one_person``: --into is (or an import before this one makes it) one
+    person's log."""
     if "person_id" not in imported.columns:
         return [(args.into, args.person, imported)]
     from spasmlog.importers.generic import split_people
+    from spasmlog.importers.merge import person_folder, person_folders
 
     parts = split_people(imported)
     if args.person is not None:
-        chosen = [table for person, table in parts if person == args.person]
+        chosen = [(person, table) for person, table in parts if args.person in (person, _folder_or_none(person))]
         if not chosen:
             shown = ", ".join(person for person, _ in parts[:10])
             raise SpasmlogError(f"The export holds no person '{args.person}'; it holds: {shown}.")
-        return [(args.into, args.person, chosen[0])]
-    if (args.into / "daily.csv").exists():
+        person, table = chosen[0]
+        return [(args.into, person_folder(person), table)]
+    if one_person:
+        has = "has a daily.csv" if (args.into / "daily.csv").exists() else "an import before this one goes there"
         raise SpasmlogError(
-            f"The export holds {len(parts)} people, and {args.into} is one person's log (it has a daily.csv). Import "
-            "into a new or caseload folder (one sub-folder per person is made), or give --person ID to import one."
+            f"The export holds {len(parts)} people, and {args.into} is one person's log ({has}). Import "
+            "into a new or caseload folder (one sub-folder per person is made), or give --person ID to import one. "
+            "Nothing was imported."
         )
-    return [(args.into / person, None, table) for person, table in parts]
+    folders = person_folders([person for person, _ in parts], args.into)
+    return [(folders[person], None, table) for person, table in parts]
+
+
+def _folder_or_none(person: str) -> str | None:
+    from spasmlog.importers.merge import person_folder
+
+    try:
+        return person_folder(person)
+    except SpasmlogError:
+        return None
 
 
 _ENCODING_ADVICE = re.compile(r"load it with encoding='([\w-]+)' \(or another encoding Python knows\)")

@@ -159,6 +159,17 @@ def _zip_members(archive: Path, folder: Path) -> list[tuple[Path, str]]:
     return copies
 
 
+def _named_or_marked_zip(file: Path) -> bool:
+    """A file that is not a readable zip (:func:`~spasmlog.io.archives.is_zip` said no) yet is named ``.zip`` or
+    starts with a zip's ``PK`` and a control byte: a damaged or cut-short download (pandas would try to unzip
+    a file by its name; a CSV whose header starts ``PKG,...`` is not one)."""
+    if file.suffix.lower() == ".zip":
+        return True
+    with file.open("rb") as stream:
+        head = stream.read(3)
+    return head[:2] == b"PK" and (len(head) == 2 or head[2] < 0x20)
+
+
 @contextmanager
 def export_files(path: PathInput, *, source: str) -> Iterator[list[tuple[Path, str, bool]]]:
     """The CSV files to read for ``path``, as (file on disk, label, named) triples; a zip's CSV members are
@@ -203,6 +214,12 @@ def export_files(path: PathInput, *, source: str) -> Iterator[list[tuple[Path, s
                             file=str(file),
                         )
                     found.extend((copy, label, False) for copy, label in members)
+                elif _named_or_marked_zip(file):
+                    raise ImportFormatError(
+                        f"{file} is not a zip archive that can be opened: its name or first bytes say zip, but "
+                        "the file is damaged or incomplete (a download cut short?). Download the export again.",
+                        file=str(file),
+                    )
                 else:
                     found.append((file, str(file), not item.is_dir()))
         yield found

@@ -21,10 +21,21 @@ from spasmlog.importers.visible import export_kind as visible_kind
 from spasmlog.io.archives import open_entry, open_zip
 from spasmlog.io.sources import sniff
 
-__all__ = ["FORMATS", "detect"]
+__all__ = ["APP_NAMES", "FORMATS", "detect", "looks_like"]
 
 FORMATS: tuple[str, ...] = ("apple-health", "cronometer", "myfitnesspal", "garmin", "bearable", "visible", "flaredown")
 """The export formats :func:`detect` tells apart, as ``spasmlog import`` names them."""
+
+APP_NAMES: dict[str, str] = {
+    "apple-health": "Apple Health",
+    "cronometer": "Cronometer",
+    "myfitnesspal": "MyFitnessPal",
+    "garmin": "Garmin Connect",
+    "bearable": "Bearable",
+    "visible": "Visible",
+    "flaredown": "Flaredown",
+}
+"""Each format of :data:`FORMATS` as people name the app."""
 
 PEEK_BYTES = 64 * 1024
 """How much of a file (or zip entry) is read to tell its format: enough to pass Apple Health's inline DTD."""
@@ -125,6 +136,7 @@ def _unknown(path: Path, why: str) -> ImportFormatError:
         "again from the app.",
         file=str(path),
         formats=FORMATS,
+        reason=why,
     )
 
 
@@ -227,3 +239,24 @@ def detect(path: str | os.PathLike[str]) -> str:
         first = _text(head).lstrip().splitlines()[0][:120] if _text(head).strip() else ""
         raise _unknown(path, f"its first line ({first!r}) is not the header of a known export")
     return kind
+
+
+def looks_like(path: str | os.PathLike[str], source: str) -> str | None:
+    """The format a file comes from when :func:`detect` tells it is another app's than ``source``'s.
+
+    ``None`` when the file is ``source``'s, or when its app cannot be told (a damaged file, a file of no
+    known app): then only the reader of ``source`` can say what is wrong with it.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> file = pathlib.Path(tempfile.mkdtemp()) / "download.csv"
+    >>> _ = file.write_text("Date,Meal,Calories,Sodium (mg),Potassium\\n2026-01-01,Lunch,600,800,900\\n")
+    >>> looks_like(file, "garmin"), looks_like(file, "myfitnesspal")
+    ('myfitnesspal', None)
+    """
+    try:
+        kind = detect(path)
+    except (ImportFormatError, UnsafeFileError, OSError):
+        return None
+    return kind if kind != source else None

@@ -56,6 +56,8 @@ __all__ = [
     "TABLE_CHANGE_COLUMNS",
     "MergeResult",
     "merge_into",
+    "person_folder",
+    "person_folders",
 ]
 
 PROVENANCE_COLUMNS = ["person_id", "date", "column", "source", "file", "detail"]
@@ -262,6 +264,151 @@ def _table_files(folder: Path) -> list[Path]:
 def _client_folders(logdir: Path) -> list[Path]:
     """Sub-folders holding tables: ``logdir`` is a caseload with one folder per person."""
     return sorted(p for p in logdir.iterdir() if p.is_dir() and not p.name.startswith((".", "_")) and _table_files(p))
+
+
+_RESERVED_NAMES = frozenset(
+    ["CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"]
+    + [f"{stem}{n}" for stem in ("COM", "LPT") for n in [*"123456789", "\u00b9", "\u00b2", "\u00b3"]]
+)
+"""Names Windows gives to devices: a folder ``CON`` (or ``con.txt``) cannot be made there."""
+_UNSAFE_CHARACTERS = frozenset('%/\\<>:"|?*')
+"""Characters escaped anywhere in a folder name: ``%`` (the escape itself), path separators, and those
+Windows refuses in a file name; control characters are escaped as well."""
+_MAX_NAME_BYTES = 255
+
+
+def _escape(character: str) -> str:
+    return "".join(f"%{byte:02X}" for byte in character.encode("utf-8"))
+
+
+def person_folder(person_id: str) -> str:
+    """The name of the folder that holds a person's log, made from the person's ID in an export.
+
+    The name is safe on every system (it is a single folder name: never a path, ``.``, ``..``, a hidden
+    folder, a folder spasmlog skips, or a Windows device name such as ``CON``), stable (the same ID always
+    gives the same name) and unique (two IDs never give the same name): characters that are unsafe are
+    written as ``%`` and their UTF-8 code in hex, as in a web address, and ``%`` itself as ``%25``. An ID
+    that is safe as it is (``Maria``, ``p01``) is its own folder name. The folder name is the person's ID
+    in the log (``read_log`` names people after their folders); an import records the export's own ID in
+    ``provenance.csv`` when the two differ.
+
+    Parameters
+    ----------
+    person_id : str
+        The person's ID as the export writes it.
+
+    Returns
+    -------
+    str
+        The folder name.
+
+    Raises
+    ------
+    spasmlog.errors.ParameterError
+        When the ID is empty (or only spaces), or its folder name would be longer than 255 bytes.
+
+    Examples
+    --------
+    >>> person_folder("Maria")
+    'Maria'
+    >>> person_folder("QEVuQwEAWRNG+/TRqXG2FQ==")  # a Flaredown user id: base64, with a '/'
+    'QEVuQwEAWRNG+%2FTRqXG2FQ=='
+    >>> [person_folder(i) for i in ["../evil", ".", "CON", "com1.txt", "/tmp/x", "_a", "50%"]]
+    ['%2E.%2Fevil', '%2E', 'CO%4E', 'com%31.txt', '%2Ftmp%2Fx', '%5Fa', '50%25']
+    """
+    text = str(person_id)
+    if not text.strip():
+        _checks.refuse(
+            f"{text!r} is not a person ID (it is empty): every person in an export needs an ID.",
+            "person_folder",
+            "person_id",
+            text,
+            "a non-empty ID",
+        )
+    characters = [_escape(c) if c in _UNSAFE_CHARACTERS or ord(c) < 32 or 127 <= ord(c) < 160 else c for c in text]
+    if characters[0] in (".", "_", " ", "~"):  # hidden, skipped by spasmlog, or trimmed away by some systems
+        characters[0] = _escape(characters[0])
+    if characters[-1] in (".", " "):  # Windows drops them: 'a.' would be the folder of 'a'
+        characters[-1] = _escape(characters[-1])
+    stem = "".join(characters).split(".")[0].rstrip(" ")
+    if stem.upper() in _RESERVED_NAMES:
+        position = len(stem) - 1
+        characters = list("".join(characters))
+        characters[position] = _escape(characters[position])
+    name = "".join(characters)
+    if len(name.encode("utf-8")) > _MAX_NAME_BYTES:
+        _checks.refuse(
+            f"The person ID {text[:40]!r}... is too long to name a folder ({len(name.encode('utf-8'))} bytes "
+            f"as a folder name; at most {_MAX_NAME_BYTES}).",
+            "person_folder",
+            "person_id",
+            text,
+            f"an ID whose folder name has at most {_MAX_NAME_BYTES} bytes",
+        )
+    return name
+
+
+def person_folders(person_ids: list[str], into: Path) -> dict[str, Path]:
+    """The folder of each person of a many-person export, inside ``into``: every ID checked before any is used.
+
+    Names come from :func:`person_folder`. Two IDs whose folder names differ only in case (``ab`` and ``AB``)
+    would share one folder on Windows and macOS, so are refused, as is an ID whose folder name differs
+    only in case from a folder already in ``into``; each folder is checked to lie directly inside ``into``
+    (resolved, links followed).
+
+    Raises
+    ------
+    spasmlog.errors.SpasmlogError
+        When an ID cannot name a folder or two IDs would share one; nothing has been written then.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> into = Path(tempfile.mkdtemp())
+    >>> {k: v.name for k, v in person_folders(["Maria", "../evil"], into).items()}
+    {'Maria': 'Maria', '../evil': '%2E.%2Fevil'}
+    """
+    root = into.resolve()
+    existing: dict[str, str] = {}
+    if into.is_dir():
+        existing = {p.name.casefold(): p.name for p in into.iterdir() if p.is_dir()}
+    folders: dict[str, Path] = {}
+    owner: dict[str, str] = {}
+    problems: list[str] = []
+    for person in person_ids:
+        try:
+            name = person_folder(person)
+        except SpasmlogError as error:
+            problems.append(str(error))
+            continue
+        key = name.casefold()
+        if key in owner and owner[key] != person:
+            problems.append(
+                f"the person IDs {owner[key]!r} and {person!r} differ only in upper and lower case, and would "
+                "share one folder on Windows and macOS"
+            )
+            continue
+        if key in existing and existing[key] != name:
+            problems.append(
+                f"the person ID {person!r} would go to the folder {name!r}, but {into} already has the folder "
+                f"{existing[key]!r} (the same name but for upper and lower case: the same folder on Windows and macOS)"
+            )
+            continue
+        owner[key] = person
+        path = into / name
+        resolved = path.resolve()
+        if resolved.parent != root:  # a link inside into pointing elsewhere, or a name that escaped
+            problems.append(f"the folder of person {person!r} ({path}) would lie outside {into}")
+            continue
+        folders[person] = path
+    if problems:
+        shown = "; ".join(problems[:5]) + (f"; and {len(problems) - 5} more" if len(problems) > 5 else "")
+        raise SpasmlogError(
+            f"The export's person IDs cannot all name a folder of {into}: {shown}. Nothing was imported; "
+            "import one person with --person ID, or fix the IDs in the export.",
+            file=str(into),
+        )
+    return folders
 
 
 def _ids_in(path: Path) -> tuple[list[str], bool]:
@@ -745,6 +892,16 @@ def merge_into(
         table_changes=table_changes,
     )
     result.notes.extend(str(n) for n in attrs.get("notes", []))
+    export_id = _export_id(attrs, person)
+    if export_id is not None:
+        result.notes.append(
+            f"the export names this person {export_id!r}: their folder and ID in the log are {person!r} "
+            "(characters or names unsafe in a folder name written as %XX); provenance.csv keeps the export's ID"
+        )
+        if not ((provenance["person_id"] == person) & (provenance["column"] == "person_id")).any():
+            new_provenance.append(
+                _provenance(person, "", "person_id", source, file_label, f"the export's person ID: {export_id}")
+            )
     if dry_run or not result.changed:
         return result
     if new_rows:
@@ -779,6 +936,18 @@ def _detail(attrs: dict) -> list[tuple[pd.Timestamp, str, str]]:
     holder = pd.DataFrame()
     holder.attrs = {"detail": attrs.get("detail")}
     return detail_records(holder)
+
+
+def _export_id(attrs: dict, person: str) -> str | None:
+    """The export's own ID of the person when their folder name (their ID in the log) was made from it by
+    :func:`person_folder` and differs from it (``../evil`` in the folder ``%2E.%2Fevil``); else ``None``."""
+    export_id = attrs.get("person_id")
+    if not export_id or str(export_id) == person:
+        return None
+    try:
+        return str(export_id) if person_folder(str(export_id)) == person else None
+    except SpasmlogError:
+        return None
 
 
 def _person_facts(attrs: dict, person: str) -> list[dict]:
