@@ -101,8 +101,9 @@ def read_visible(path: PathInput, *, dayfirst: bool | None = None) -> pd.DataFra
       tracker that could not be placed are named in ``attrs["notes"]``.
 
     An empty value is not recorded. A tracker logged twice on one day with different values keeps the first
-    (reported); rows repeated exactly are read once. A row that cannot be read is reported with its line and
-    skipped.
+    valid one (reported): a value refused (out of Visible's scale, not a number) never wins over a valid one,
+    and an empty one is not a value; rows repeated exactly are read once. A row that cannot be read is
+    reported with its line and skipped.
 
     Examples
     --------
@@ -128,7 +129,8 @@ def read_visible(path: PathInput, *, dayfirst: bool | None = None) -> pd.DataFra
     conflicts: list[str] = []
     spasm: dict[pd.Timestamp, int] = {}
     duplicates = 0
-    first_value: dict[tuple[pd.Timestamp, str], str] = {}  # in any of the files (exports can overlap)
+    first_value: dict[tuple[pd.Timestamp, str], tuple[str, str]] = {}  # in any of the files (exports can overlap)
+    refused_at: dict[tuple[pd.Timestamp, str], tuple[str, str, str]] = {}  # the first refused value of each
     records = unreadable = 0
     with export_files(path, source="Visible") as found:
         exports = [(read_long(file, label), named) for file, label, named in found]
@@ -193,29 +195,38 @@ def read_visible(path: PathInput, *, dayfirst: bool | None = None) -> pd.DataFra
             name, category, value = row[name_at], folded(row[category_at]), row[value_at]
             where = f"{export.label}:{line}"
             key = (day, folded(name))
+            if not value:
+                continue  # not recorded: never stands in the way of a value logged the same day
+            amount = None if category in _TEXT else number(value, export.decimal_comma)
+            refusal = None
+            if category in _TEXT:
+                pass
+            elif amount is None or amount < 0:
+                if category in FACTOR_CATEGORIES or spasm_name(name) or category in _MEDS:
+                    refusal = f"{where} observation_value = {value!r} ({name})"
+            elif spasm_name(name) and amount not in (0.0, 1.0, 2.0, 3.0):
+                refusal = f"{where} observation_value = {value!r} ({name}: Visible rates symptoms 0–3)"
+            if refusal is not None:  # a refused value never wins over a valid one of the same tracker and day
+                if refused_at.get(key, ("", "", ""))[2] == value:
+                    duplicates += 1
+                    continue
+                bad_cells.append(refusal)
+                refused_at.setdefault(key, (where, name, value))
+                continue
             if key in first_value:
-                if first_value[key] == value:
+                if first_value[key][1] == value:
                     duplicates += 1
                 else:
-                    conflicts.append(f"{where} {name} = {value!r} (first: {first_value[key]!r})")
+                    conflicts.append(f"{where} {name} = {value!r} (first: {first_value[key][1]!r})")
                 continue
-            first_value[key] = value
-            if not value:
-                continue  # not recorded
+            first_value[key] = (where, value)
             if category in _TEXT:
                 days.text("notes", day, value if folded(name) in _TEXT else f"{name}: {value}")
                 continue
-            amount = number(value, export.decimal_comma)
             if amount is None or amount < 0:
-                if category not in FACTOR_CATEGORIES and not spasm_name(name) and category not in _MEDS:
-                    days.text("notes", day, f"{name}: {value}")
-                    continue
-                bad_cells.append(f"{where} observation_value = {value!r} ({name})")
+                days.text("notes", day, f"{name}: {value}")
                 continue
             if spasm_name(name):
-                if amount not in (0.0, 1.0, 2.0, 3.0):
-                    bad_cells.append(f"{where} observation_value = {value!r} ({name}: Visible rates symptoms 0–3)")
-                    continue
                 spasm[day] = max(spasm.get(day, 0), int(amount))
                 days.detail.append((day, "spasm_count", f"Visible {name!r} = {value}"))
             elif category in _MEDS:
@@ -265,6 +276,15 @@ def read_visible(path: PathInput, *, dayfirst: bool | None = None) -> pd.DataFra
     if conflicts:
         notes.append(
             f"Trackers logged twice on a day with different values, the first kept: {'; '.join(conflicts[:3])}."
+        )
+    if replaced := [
+        f"{where} {name} = {value!r} refused, {first_value[key][0]} = {first_value[key][1]!r} kept"
+        for key, (where, name, value) in refused_at.items()
+        if key in first_value
+    ]:
+        notes.append(
+            "Trackers logged twice on a day, one value refused (see the cells left out below) and the valid one "
+            f"kept: {'; '.join(replaced[:3])}{f' and {len(replaced) - 3} more' if len(replaced) > 3 else ''}."
         )
     if unplaced:
         notes.append(f"Not imported, no column in the spasm log: {listed(unplaced)}.")

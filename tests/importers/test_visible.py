@@ -141,3 +141,31 @@ def test_records_and_unreadable_rows_are_counted_for_the_import_summary(tmp_path
     )
     table = read_visible(export)
     assert (table.attrs["records"], table.attrs["unreadable"]) == (3, 2)
+
+
+def test_a_refused_or_empty_value_never_wins_over_a_valid_one_of_the_same_day(write: Write) -> None:
+    path = write(
+        "visible.csv",
+        "observation_date,tracker_name,tracker_category,observation_value\n"
+        "2023-03-01,Muscle cramps,Symptom,5\n"  # line 2: out of Visible's 0-3 scale, refused
+        "2023-03-01,Muscle cramps,Symptom,1\n"  # line 3: valid, kept although second
+        "2023-03-02,Muscle cramps,Symptom,\n"  # line 4: empty, not a value
+        "2023-03-02,Muscle cramps,Symptom,3\n"  # line 5: kept
+        "2023-03-03,Muscle cramps,Symptom,2\n"  # line 6: kept (first valid)
+        "2023-03-03,Muscle cramps,Symptom,x\n"  # line 7: refused, after the valid one
+        "2023-03-03,Muscle cramps,Symptom,x\n"  # line 8: the same row again, read once
+        "2023-03-04,Resting HR,Measurement,abc\n"  # line 9: refused, the only value of that day
+        "2023-03-04,Resting HR,Measurement,58\n",  # line 10: kept
+    )
+    table = read_visible(path)
+    assert table["date"].dt.strftime("%Y-%m-%d").tolist() == ["2023-03-01", "2023-03-02", "2023-03-03", "2023-03-04"]
+    assert table["spasm_count"].tolist()[:3] == [1.0, 1.0, 1.0]
+    assert table["visible_spasm_severity"].tolist()[:3] == ["Mild (1)", "Severe (3)", "Moderate (2)"]
+    assert table["visible_resting_hr"].tolist()[3] == 58.0
+    notes = " ".join(table.attrs["notes"])
+    assert "first kept" not in notes  # no two valid values disagreed
+    assert f"{path}:2 Muscle cramps = '5' refused, {path}:3 = '1' kept" in notes
+    assert f"{path}:7 Muscle cramps = 'x' refused, {path}:6 = '2' kept" in notes
+    assert f"{path}:9 Resting HR = 'abc' refused, {path}:10 = '58' kept" in notes
+    assert "3 cells could not be read and were left out" in notes
+    assert "1 row repeated exactly in the export was read once" in notes
