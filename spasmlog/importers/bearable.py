@@ -45,6 +45,8 @@ SEVERITIES = {"mild": 1, "moderate": 2, "severe": 3, "unbearable": 4}
 """Bearable's symptom severities and the number it writes for each in ``rating/amount``."""
 
 _WORD_OF = {value: word.capitalize() for word, value in SEVERITIES.items()}
+_NONE_WORDS = {"none", "no", "0"}
+"""Severity words meaning the symptom was absent that day (``Leg cramps (None)``, rated 0)."""
 _PARTS_OF_DAY = {"pre", "am", "mid", "pm", "all day"}
 _MONTHS = {
     m: i + 1 for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"))
@@ -165,7 +167,8 @@ def read_bearable(path: PathInput, *, dayfirst: bool | None = None) -> pd.DataFr
       or spasms in any language of the log format (:func:`~spasmlog.logformat.vocabulary.is_spasm_symptom`:
       ``Muscle cramps``, ``Wadenkrämpfe``) makes the day a spasm day. Bearable records a severity, not a
       number of spasms, so ``spasm_count`` is **1** on such a day (at least one spasm, whatever the severity
-      and however many parts of the day list it) and **0** on a day with other symptoms logged but none of
+      and however many parts of the day list it), **0** on a day it is rated ``None`` or 0 (no spasm), and
+      **0** on a day with other symptoms logged but none of
       these (the symptom check-in was done and cramps were not ticked), from the first day a cramp symptom
       appears on (before it, cramps may not have been among the symptoms the person tracked); a day without
       any symptom row, or before that first day, has no ``spasm_count`` (not recorded). The day's
@@ -219,6 +222,7 @@ def read_bearable(path: PathInput, *, dayfirst: bool | None = None) -> pd.DataFr
     unknown: dict[str, int] = {}  # unknown categories → rows
     symptom_days: set[pd.Timestamp] = set()
     spasm_days: dict[pd.Timestamp, int] = {}  # day → worst severity number (0 when unknown)
+    no_spasm_days: set[pd.Timestamp] = set()  # days a cramp symptom was rated None (0)
     factor_days: dict[str, set[pd.Timestamp]] = {}  # category → days it was logged
     factor_columns: dict[str, set[str]] = {}  # category → its factor columns
     bad_cells: list[str] = []
@@ -281,13 +285,18 @@ def read_bearable(path: PathInput, *, dayfirst: bool | None = None) -> pd.DataFr
                 symptom_days.add(day)
                 name, word = split_name(detail)
                 severity = SEVERITIES.get(folded(word or ""))
-                if severity is None:
-                    severity = int(v) if (v := number(amount, export.decimal_comma)) in (1.0, 2.0, 3.0, 4.0) else 0
-                    if not severity and spasm_name(name):
-                        unplaced.setdefault("severity", []).append(f"{detail} = {amount!r}")
+                rated = number(amount, export.decimal_comma)
                 if not spasm_name(name):
                     unplaced.setdefault("symptom", []).append(name)
                     continue
+                if folded(word or "") in _NONE_WORDS or (severity is None and rated == 0.0):
+                    no_spasm_days.add(day)  # rated None (0): cramps tracked that day, and none came
+                    days.detail.append((day, "spasm_count", f"Bearable {time or 'day'}: {detail!r} = {amount!r}"))
+                    continue
+                if severity is None:
+                    severity = int(rated) if rated in (1.0, 2.0, 3.0, 4.0) else 0
+                    if not severity:
+                        unplaced.setdefault("severity", []).append(f"{detail} = {amount!r}")
                 spasm_days[day] = max(spasm_days.get(day, 0), severity)
                 days.detail.append((day, "spasm_count", f"Bearable {time or 'day'}: {detail!r}"))
             elif category in _MEDS:
@@ -372,25 +381,30 @@ def read_bearable(path: PathInput, *, dayfirst: bool | None = None) -> pd.DataFr
         raise ImportFormatError(f"No Bearable export was found in {path}.", file=str(path))
 
     columns = days.series()
-    if spasm_days:
-        first = min(spasm_days)  # before it, cramps may not have been among the symptoms tracked
+    if spasm_days or no_spasm_days:
+        # Before the first cramp entry (rated or None), cramps may not have been among the symptoms tracked.
+        first = min([*spasm_days, *no_spasm_days])
         outcome_days = sorted(d for d in symptom_days if d >= first)
         columns["spasm_count"] = pd.Series(
             [1.0 if d in spasm_days else 0.0 for d in outcome_days],
             index=pd.DatetimeIndex(outcome_days).astype("datetime64[us]"),
         )
         worst = {d: f"{_WORD_OF[s]} ({s})" for d, s in spasm_days.items() if s}
+        worst |= {d: "None (0)" for d in no_spasm_days if d not in spasm_days}
         if worst:
             columns["bearable_spasm_severity"] = pd.Series(worst, dtype="str").sort_index()
             columns["bearable_spasm_severity"].index = pd.DatetimeIndex(
                 columns["bearable_spasm_severity"].index
             ).astype("datetime64[us]")
+        rated_none = len(no_spasm_days - set(spasm_days))
         notes.append(
             f"Bearable cramp or spasm symptoms on {count(len(spasm_days), 'day')}: spasm_count is 1 on each (at "
             "least one spasm; Bearable records a severity, not a number) and 0 on the "
             f"{count(len(outcome_days) - len(spasm_days), 'other day')} with symptoms logged since the first "
             f"cramp entry ({first:%Y-%m-%d}; earlier days are not recorded: cramps may not have been tracked "
-            "then); the day's worst "
+            "then)"
+            + (f", on {rated_none} of them cramps were rated None (0)" if rated_none else "")
+            + "; the day's worst "
             "severity is kept in bearable_spasm_severity in Bearable's words (Mild 1, Moderate 2, Severe 3, "
             "Unbearable 4), not rescaled to 0–10."
         )

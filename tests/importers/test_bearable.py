@@ -268,3 +268,32 @@ def test_records_and_unreadable_rows_are_counted_for_the_import_summary(tmp_path
     )
     table = read_bearable(export)
     assert (table.attrs["records"], table.attrs["unreadable"]) == (3, 2)
+
+
+def test_a_cramp_rated_none_or_0_is_a_day_without_spasms(write: Write) -> None:
+    path = write(
+        "bearable.csv",
+        "date,weekday,time of day,category,rating/amount,detail,notes\n"
+        "2026-03-01,Sunday,am,Symptom,0,Leg cramps (None),\n"  # None and 0: no spasm, cramps tracked from here
+        "2026-03-02,Monday,am,Symptom,0,Muscle cramps,\n"  # no word, rated 0: no spasm
+        "2026-03-03,Tuesday,am,Symptom,0,Leg cramps (None),\n"  # None in the morning ...
+        "2026-03-03,Tuesday,pm,Symptom,2,Leg cramps (Moderate),\n"  # ... a moderate one at night: a spasm day
+        "2026-03-04,Wednesday,am,Symptom,1,Headache (Mild),\n",  # symptoms logged, no cramp entry: 0
+    )
+    table = read_bearable(path)
+    assert table["date"].dt.strftime("%Y-%m-%d").tolist() == ["2026-03-01", "2026-03-02", "2026-03-03", "2026-03-04"]
+    assert table["spasm_count"].tolist() == [0.0, 0.0, 1.0, 0.0]
+    assert table["bearable_spasm_severity"].fillna("").tolist() == ["None (0)", "None (0)", "Moderate (2)", ""]
+    notes = " ".join(table.attrs["notes"])
+    assert "Cramp days whose severity is neither" not in notes
+    assert "0 on the 3 other days with symptoms logged since the first cramp entry (2026-03-01; " in notes
+    assert "then), on 2 of them cramps were rated None (0);" in notes
+
+
+def test_cramps_only_ever_rated_none_still_give_spasm_count_0(write: Write) -> None:
+    path = write(
+        "bearable.csv",
+        "date,weekday,time of day,category,rating/amount,detail,notes\n"
+        "2026-03-01,Sunday,am,Symptom,0,Leg cramps (None),\n",
+    )
+    assert read_bearable(path)["spasm_count"].tolist() == [0.0]
