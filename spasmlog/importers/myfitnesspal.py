@@ -40,6 +40,7 @@ from spasmlog.importers._csv import (
     unit_factor,
     wrong_format,
 )
+from spasmlog.logformat.schemas import field_specs
 
 __all__ = ["PercentDailyValueWarning", "read_myfitnesspal"]
 
@@ -212,6 +213,24 @@ def _exercise(export: ExportFile, notes: Notes, *, dayfirst: bool | None) -> tup
             "left out of exercise_min and exercise_type."
         )
     keep = (~tracker).to_numpy()
+    # One entry longer than a day (a stopwatch left running) is refused alone, named with its rule: the day's
+    # other entries, their minutes and their type are kept.
+    spec = field_specs("daily")["exercise_min"]
+    limit = float(spec.maximum) if spec.maximum is not None else float("inf")
+    absurd = ((minutes > limit) & day.notna() & ~tracker).to_numpy()
+    if absurd.any():
+        refused = [
+            f"line {export.lines[i]} {names.iloc[i]!r} on {day.iloc[i]:%Y-%m-%d}: exercise_min "
+            f"{minutes.iloc[i]:g} > {limit:g} {spec.unit} a day"
+            for i in np.flatnonzero(absurd)
+        ]
+        more = f" and {len(refused) - 5} more" if len(refused) > 5 else ""
+        notes.add(
+            f"{export.label}: {count(len(refused), 'exercise entry', 'exercise entries')} longer than a day "
+            f"refused (not added to exercise_min, not used for exercise_type; the day's other entries are kept): "
+            f"{'; '.join(refused[:5])}{more}."
+        )
+        keep = keep & ~absurd
     kinds = pd.Series(
         [
             "strength" if kind == "strength" else exercise_type_from_name(name)
@@ -354,7 +373,9 @@ def read_myfitnesspal(path: PathInput, *, dayfirst: bool | None = None) -> pd.Da
     read from the exercise's name (``other`` when not recognised). Strength entries have no minutes: a
     day with only those has ``exercise_type`` but no ``exercise_min``. Rows a tracker adds (``Health
     Connect calorie adjustment``, ``MFP iOS calorie adjustment``) are not exercise; their ``Steps`` are
-    the day's step count → ``steps`` (steps on other rows count one exercise and are left out).
+    the day's step count → ``steps`` (steps on other rows count one exercise and are left out). One entry
+    longer than a day (``exercise_min`` over 1,440, a stopwatch left running) is refused alone and named in
+    the notes with its rule; the day's other entries give its minutes and type.
 
     Exact duplicate exercise rows (every column equal: same date, exercise, minutes, calories and
     time), which a sync bug writes by the dozen, are one entry; the notes say how many were collapsed.

@@ -13,6 +13,7 @@ import pytest
 from conftest import require_reference
 
 from spasmlog.errors import ImportFormatError
+from spasmlog.importers.merge import merge_into
 from spasmlog.importers.myfitnesspal import PercentDailyValueWarning, read_myfitnesspal
 
 Write = Callable[..., Path]
@@ -334,3 +335,28 @@ def test_ambiguous_dates_in_one_of_several_files_still_ask_for_dayfirst(write: W
         _read([good, ambiguous])
     table = read_myfitnesspal([good, ambiguous], dayfirst=True)
     assert table["date"].dt.strftime("%F").tolist() == ["2026-03-01", "2026-04-03"]
+
+
+def test_one_entry_longer_than_a_day_is_refused_alone_and_the_days_other_entries_kept(
+    write: Write, tmp_path: Path
+) -> None:
+    text = (
+        "Date,Exercise,Type,Exercise Calories,Exercise Minutes,Sets,Reps Per Set,Kilograms,Steps,Note\n"
+        '2026-01-05,"Running (jogging), 5 mph (12 min mile)",Cardio,30000,2220,,,,,\n'  # line 2: a stopwatch left on
+        "2026-01-05,Push-ups,Cardio,40,10,,,,,\n"  # line 3: kept, with its type
+        "2026-01-06,Running,Cardio,20000,1441,,,,,\n"  # line 4: just over a day, the day's only entry
+        "2026-01-07,Walking,Cardio,100,1440,,,,,\n"  # line 5: a whole day is still a day
+    )
+    path = write("Exercise-Summary.csv", text)
+    table = _read(path)
+    by_day = table.set_index(table["date"].dt.strftime("%F"))
+    assert by_day.index.tolist() == ["2026-01-05", "2026-01-07"]
+    assert by_day.loc["2026-01-05", "exercise_min"] == 10.0
+    assert by_day.loc["2026-01-05", "exercise_type"] != "running"
+    assert by_day.loc["2026-01-07", "exercise_min"] == 1440.0
+    notes = " ".join(table.attrs["notes"])
+    assert f"{path}: 2 exercise entries longer than a day refused" in notes
+    assert "line 2 'Running (jogging), 5 mph (12 min mile)' on 2026-01-05: exercise_min 2220 > 1440 min a day" in notes
+    assert "line 4 'Running' on 2026-01-06: exercise_min 1441 > 1440 min a day" in notes
+    result = merge_into(table, tmp_path / "log")
+    assert result.changes["action"].tolist() == ["added"] * 4  # 2 days x (exercise_min, exercise_type): none refused
