@@ -543,8 +543,25 @@ def _other_tables(target: Path, logdir: Path, person: str, names: tuple[str, ...
     return found
 
 
+_SIGNIFICANT = 12
+"""Significant digits of an imported number written to daily.csv: a unit conversion's float noise
+(16 fl oz = ``473.1764729999999`` ml) goes, every digit an app or a scale measures stays."""
+
+
 def _format_number(value: float, decimal_comma: bool) -> str:
-    text = str(int(value)) if float(value).is_integer() and abs(value) < 2**53 else repr(float(value))
+    """An imported number as a cell: a whole number as an integer, else at most 12 significant digits.
+
+    Examples
+    --------
+    >>> _format_number(16 * 29.573529562499992, False), _format_number(1.5, True), _format_number(2000.0, False)
+    ('473.176473', '1,5', '2000')
+    >>> _format_number(0.1 + 0.2, False), _format_number(1e-7, False)
+    ('0.3', '1e-07')
+    """
+    if float(value).is_integer() and abs(value) < 2**53:
+        text = str(int(value))
+    else:
+        text = format(float(value), f".{_SIGNIFICANT}g")
     return text.replace(".", ",") if decimal_comma else text
 
 

@@ -353,3 +353,20 @@ def test_cli_myfitnesspal_import_prints_no_python_warning(tmp_path: Path, capsys
         read_myfitnesspal(export)
     message = str(caught[0].message)
     assert "Calcium and Iron are" in message and "Vitamin" not in message
+
+
+def test_converted_numbers_lose_their_float_noise_and_the_persons_own_digits_stay_exact(tmp_path: Path) -> None:
+    log = tmp_path / "kim"
+    log.mkdir()
+    own = "date,Water (L),sodium_mg,my_ratio\n2026-01-01,,1234.56789012345678,0.30000000000000004\n"
+    (log / "daily.csv").write_text(own)
+    sixteen_fl_oz = 16 * 29.573529562499992  # Apple Health's US fl oz in ml: 473.1764729999999 in floating point
+    imported = _imported(water_ml=[sixteen_fl_oz, sixteen_fl_oz], sodium_mg=[float("nan"), 2300.0 / 3])
+    assert repr(float(imported["water_ml"].iloc[0])) == "473.1764729999999"  # the noise the test is about
+    merge_into(imported, log)
+    assert (log / "daily.csv").read_text().splitlines() == [
+        "date,Water (L),sodium_mg,my_ratio",
+        "2026-01-01,0.473176473,1234.56789012345678,0.30000000000000004",  # the person's cells as typed
+        "2026-01-02,0.473176473,766.666666667,",
+    ]
+    assert not merge_into(imported, log).changed  # the 12 digits read back as the same value
