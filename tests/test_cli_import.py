@@ -4,6 +4,7 @@ safe folders, damaged zips, --auto with a file of no known app, another app's fi
 from __future__ import annotations
 
 import os
+import zipfile
 from pathlib import Path
 
 import pandas as pd
@@ -126,6 +127,23 @@ def test_a_damaged_zip_is_named_in_one_line_with_exit_2(
 
 
 GARMIN = "Activity Type,Date,Favorite,Title,Time\nRunning,2026-01-05 07:30:00,false,Run,00:31:12\n"
+
+
+@pytest.mark.parametrize("source", ["garmin", "myfitnesspal", "cronometer"])
+def test_a_zip_whose_entry_is_damaged_is_named_with_exit_2(
+    tmp_path: Path, source: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    archive = tmp_path / "export.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as bundle:
+        bundle.writestr("Activities.csv", GARMIN * 200)
+    damaged = bytearray(archive.read_bytes())
+    damaged[60:80] = b"x" * 20  # inside the compressed data of the entry: zlib cannot inflate it
+    archive.write_bytes(bytes(damaged))
+    code = main(["import", source, str(archive), "--into", str(tmp_path / "T")])
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert f"{archive}: the entry Activities.csv cannot be read" in err and "internal error" not in err
+    assert not (tmp_path / "T").exists()
 
 
 def test_auto_imports_what_it_can_and_names_the_file_of_no_known_app(

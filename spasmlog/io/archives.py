@@ -10,10 +10,12 @@ its CRC at the end), so the declared size is a bound on what is read.
 from __future__ import annotations
 
 import contextlib
+import lzma
 import os
 import re
 import shutil
 import zipfile
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
@@ -43,9 +45,10 @@ MAX_ENTRY_BYTES = 16 << 30
 """No entry of an app export unpacks to more than this (16 GiB; Apple Health's ``export.xml`` of ten years of
 a watch is a few GB)."""
 
-READ_ERRORS = (zipfile.BadZipFile, NotImplementedError, RuntimeError, EOFError, OSError)
+READ_ERRORS = (zipfile.BadZipFile, NotImplementedError, RuntimeError, EOFError, OSError, zlib.error, lzma.LZMAError)
 """What reading a damaged entry raises: a bad CRC or truncation, an encrypted entry (RuntimeError), a
-compression method :mod:`zipfile` lacks (NotImplementedError)."""
+compression method :mod:`zipfile` lacks (NotImplementedError), compressed data that is damaged (zlib's and
+lzma's errors; bzip2's is an OSError)."""
 
 
 def is_zip(path: str | os.PathLike[str]) -> bool:
