@@ -99,7 +99,8 @@ def _parser() -> argparse.ArgumentParser:
         "of each person (sex, age) to people.csv, by the same rules. "
         "SOURCE is one of apple-health, cronometer, myfitnesspal, garmin, bearable, visible, flaredown, generic "
         "(any app's long export, with --mapping); --auto detects it from the content. An export of several people "
-        "(Flaredown's research export, a long file with a person column) goes to one sub-folder of LOGDIR per person.",
+        "(Flaredown's research export, a long file with a person column) goes to one sub-folder of LOGDIR per person, "
+        "named by the person's ID (characters a folder name cannot hold written as %XX: ../x becomes %2E.%2Fx).",
     )
     importing.add_argument("items", nargs="+", metavar="SOURCE FILE", help="the export format, then the files")
     importing.add_argument("--auto", action="store_true", help="detect each file's format from its content")

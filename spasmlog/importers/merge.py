@@ -379,7 +379,7 @@ def person_folders(person_ids: list[str], into: Path) -> dict[str, Path]:
         try:
             name = person_folder(person)
         except SpasmlogError as error:
-            problems.append(str(error))
+            problems.append(str(error).rstrip("."))
             continue
         key = name.casefold()
         if key in owner and owner[key] != person:
