@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import contextlib
 import math
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -348,6 +349,11 @@ def person_folder(person_id: str) -> str:
     return name
 
 
+def _folded(name: str) -> str:
+    """A folder name as Windows and macOS compare names: without case, accents composed."""
+    return unicodedata.normalize("NFC", name).casefold()
+
+
 def person_folders(person_ids: list[str], into: Path) -> dict[str, Path]:
     """The folder of each person of a many-person export, inside ``into``: every ID checked before any is used.
 
@@ -371,7 +377,7 @@ def person_folders(person_ids: list[str], into: Path) -> dict[str, Path]:
     root = into.resolve()
     existing: dict[str, str] = {}
     if into.is_dir():
-        existing = {p.name.casefold(): p.name for p in into.iterdir() if p.is_dir()}
+        existing = {_folded(p.name): p.name for p in into.iterdir() if p.is_dir()}
     folders: dict[str, Path] = {}
     owner: dict[str, str] = {}
     problems: list[str] = []
@@ -381,11 +387,11 @@ def person_folders(person_ids: list[str], into: Path) -> dict[str, Path]:
         except SpasmlogError as error:
             problems.append(str(error).rstrip("."))
             continue
-        key = name.casefold()
+        key = _folded(name)
         if key in owner and owner[key] != person:
             problems.append(
-                f"the person IDs {owner[key]!r} and {person!r} differ only in upper and lower case, and would "
-                "share one folder on Windows and macOS"
+                f"the person IDs {owner[key]!r} and {person!r} differ only in upper and lower case (or in how an "
+                "accent is encoded), and would share one folder on Windows and macOS"
             )
             continue
         if key in existing and existing[key] != name:

@@ -83,6 +83,8 @@ def test_folders_all_lie_directly_inside_the_log_folder(tmp_path: Path) -> None:
 def test_ids_differing_only_in_case_are_refused_before_anything(tmp_path: Path) -> None:
     with pytest.raises(SpasmlogError, match="'Ab' and 'aB' differ only in upper and lower case"):
         person_folders(["Maria", "Ab", "aB"], tmp_path)
+    with pytest.raises(SpasmlogError, match="in how an accent is encoded"):
+        person_folders(["Jos\u00e9", "Jose\u0301"], tmp_path)  # é composed, and e + combining accent
     (tmp_path / "maria").mkdir()
     with pytest.raises(SpasmlogError, match="already has the folder 'maria'"):
         person_folders(["Maria"], tmp_path)
