@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from spasmlog._interrupt import forget_interrupts, interrupted_while_loading, record_and_raise, was_interrupted
-from spasmlog.errors import LogNotFoundError, ParameterError, SpasmlogError
+from spasmlog.errors import LogNotFoundError, LogReadError, ParameterError, SpasmlogError
 
 # Nothing heavy is imported here (no pandas, no Log, no report): `spasmlog --help` and a missing path answer at
 # once. Each command imports what it needs when it runs.
@@ -422,7 +422,7 @@ def _drink(args: argparse.Namespace) -> dict[str, float]:
 def _import(args: argparse.Namespace, out: TextIO) -> int:
     import warnings
 
-    from spasmlog.errors import ImportFormatError, LogReadError
+    from spasmlog.errors import ImportFormatError
     from spasmlog.importers import SOURCES, detect, read_export
     from spasmlog.importers.merge import merge_into
     from spasmlog.importers.myfitnesspal import PercentDailyValueWarning
@@ -508,7 +508,7 @@ def _import(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_PROBLEMS if failed or unrecognised else EXIT_OK
 
 
-def _other_apps(error: Any, source: str, files: list[Path]) -> Any:
+def _other_apps(error: LogReadError, source: str, files: list[Path]) -> LogReadError:
     """The error of an import named ``source`` whose files are another app's export: said so, by detection
     (``looks like a MyFitnessPal export``), instead of what the reader stumbled on (a row of 9 cells)."""
     from spasmlog.errors import ImportFormatError
