@@ -201,21 +201,22 @@ def test_import_garmin_in_portuguese_keeps_what_is_right_and_names_what_is_refus
     log = tmp_path / "ana"
     assert main(["import", "--auto", str(export), "--into", str(log)]) == 0
     out = capsys.readouterr().out
-    # 2026-03-02: 30 min + 37 h = 2250 min (> 1440: refused); its type and steps are kept.
+    # 2026-03-02: the 37 h walk (2220 min > 1440) is refused alone; the 30 min run keeps the day's minutes and type.
     assert (
-        "2026-03-02 exercise_min: nothing logged, garmin says 2250.0 (refused: exercise_min 2250 > 1440 min a day)"
-        in out
+        "1 Garmin activity entry longer than a day refused (not added to exercise_min, not used for "
+        "exercise_type; the day's other entries are kept): line 3 'Caminhada' on 2026-03-02: exercise_min 2220 > "
+        "1440 min a day." in out
     )
     assert "2099-01-04: 3 imported values refused (date 2099-01-04 in the future)" in out
-    assert "  4 imported values refused (they break a rule of the log format)" in out
+    assert "  3 imported values refused (they break a rule of the log format)" in out
     # values in, counted by hand: 03-02 exercise_min, exercise_type, steps; 03-03 min, type; 2099-01-04 min, type, steps
-    assert "  8 imported values: 4 accepted, 4 refused" in out
+    assert "  8 imported values: 5 accepted, 3 refused" in out
     assert "Garmin Connect headers in Portuguese." in out
     table = pd.read_csv(log / "daily.csv")
     assert table["date"].tolist() == ["2026-03-02", "2026-03-03"]
-    assert table["exercise_type"].tolist() == ["walking", "swimming"]
+    assert table["exercise_type"].tolist() == ["running", "swimming"]
     assert table["activity_steps_garmin"].tolist()[0] == 6800
-    assert pd.isna(table["exercise_min"].iloc[0]) and table["exercise_min"].iloc[1] == 40
+    assert table["exercise_min"].tolist() == [30, 40]
 
 
 def test_an_import_that_yields_nothing_says_why_in_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -612,6 +612,34 @@ def longest_by_day(day: pd.Series, minutes: pd.Series) -> tuple[pd.Series, pd.Se
     return total.astype("float64"), longest.reindex(total.index).astype("int64")
 
 
+def longer_than_a_day(
+    export: ExportFile, day: pd.Series, minutes: pd.Series, names: pd.Series, notes: Notes, *, what: str
+) -> np.ndarray:
+    """Entries longer than a day (a stopwatch left running), refused one by one and named in ``notes``.
+
+    Returns the mask of refused entries. The limit and its unit are ``exercise_min``'s in the log format, so
+    one entry breaks the rule the day's sum would break: the day keeps its other entries' minutes and type
+    instead of losing them with the one wrong entry. ``day``, ``minutes`` and ``names`` are aligned with
+    ``export``'s rows (``export.lines`` gives the line each entry was read from).
+    """
+    spec = field_specs("daily")["exercise_min"]
+    limit = float(spec.maximum) if spec.maximum is not None else float("inf")
+    absurd = ((minutes > limit) & day.notna()).to_numpy()
+    if absurd.any():
+        refused = [
+            f"line {export.lines[i]} {names.iloc[i]!r} on {day.iloc[i]:%Y-%m-%d}: exercise_min "
+            f"{minutes.iloc[i]:g} > {limit:g} {spec.unit} a day"
+            for i in np.flatnonzero(absurd)
+        ]
+        more = f" and {len(refused) - 5} more" if len(refused) > 5 else ""
+        notes.add(
+            f"{export.label}: {count(len(refused), what + ' entry', what + ' entries')} longer than a day "
+            f"refused (not added to exercise_min, not used for exercise_type; the day's other entries are kept): "
+            f"{'; '.join(refused[:5])}{more}."
+        )
+    return absurd
+
+
 def exercise_columns(
     day: pd.Series, minutes: pd.Series, names: pd.Series, kinds: pd.Series, *, what: str, notes: Notes
 ) -> tuple[dict[str, pd.Series], pd.DataFrame]:

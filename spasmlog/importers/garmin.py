@@ -27,6 +27,7 @@ from spasmlog.importers._csv import (
     export_files,
     is_stretching,
     load_export,
+    longer_than_a_day,
     normalise_header,
     wrong_format,
 )
@@ -257,7 +258,10 @@ def _activities(
     names = export.frame[type_header].astype("str").str.strip()
     minutes = _durations(export, time_header, notes)
     kinds = names.map(_exercise_type)
-    columns, detail = exercise_columns(day, minutes, names, kinds, what="Garmin activity", notes=notes)
+    keep = ~longer_than_a_day(export, day, minutes, names, notes, what="Garmin activity")
+    columns, detail = exercise_columns(
+        day[keep], minutes[keep], names[keep], kinds[keep], what="Garmin activity", notes=notes
+    )
     notes.add(
         "Garmin Connect: an activity counts on the day it started (Garmin's local time); exercise_min is the sum "
         "of the day's activity times; exercise_type is that of the day's longest activity, from its Activity Type "

@@ -32,6 +32,7 @@ from spasmlog.importers._csv import (
     export_files,
     files_failed,
     load_export,
+    longer_than_a_day,
     normalise_header,
     numbers,
     read_or_skip,
@@ -40,7 +41,6 @@ from spasmlog.importers._csv import (
     unit_factor,
     wrong_format,
 )
-from spasmlog.logformat.schemas import field_specs
 
 __all__ = ["PercentDailyValueWarning", "read_myfitnesspal"]
 
@@ -215,22 +215,7 @@ def _exercise(export: ExportFile, notes: Notes, *, dayfirst: bool | None) -> tup
     keep = (~tracker).to_numpy()
     # One entry longer than a day (a stopwatch left running) is refused alone, named with its rule: the day's
     # other entries, their minutes and their type are kept.
-    spec = field_specs("daily")["exercise_min"]
-    limit = float(spec.maximum) if spec.maximum is not None else float("inf")
-    absurd = ((minutes > limit) & day.notna() & ~tracker).to_numpy()
-    if absurd.any():
-        refused = [
-            f"line {export.lines[i]} {names.iloc[i]!r} on {day.iloc[i]:%Y-%m-%d}: exercise_min "
-            f"{minutes.iloc[i]:g} > {limit:g} {spec.unit} a day"
-            for i in np.flatnonzero(absurd)
-        ]
-        more = f" and {len(refused) - 5} more" if len(refused) > 5 else ""
-        notes.add(
-            f"{export.label}: {count(len(refused), 'exercise entry', 'exercise entries')} longer than a day "
-            f"refused (not added to exercise_min, not used for exercise_type; the day's other entries are kept): "
-            f"{'; '.join(refused[:5])}{more}."
-        )
-        keep = keep & ~absurd
+    keep = keep & ~longer_than_a_day(export, day.where(~tracker), minutes, names, notes, what="exercise")
     kinds = pd.Series(
         [
             "strength" if kind == "strength" else exercise_type_from_name(name)
