@@ -230,6 +230,11 @@ def _parser() -> argparse.ArgumentParser:
         help="rate ratio to judge the plan by (default 0.7: 30%% fewer)",
     )
     plan.add_argument(
+        "--allow-overlap",
+        action="store_true",
+        help="add the plan even if its days overlap another experiment of the person (two changes tried at once)",
+    )
+    plan.add_argument(
         "--calendar",
         type=Path,
         metavar="OUT.html",
@@ -728,7 +733,7 @@ def _plan(args: argparse.Namespace, out: TextIO) -> int:
         option = {"change": "try"}.get(error.detail.get("parameter", ""), error.detail.get("parameter", ""))
         message = re.sub(r"The '\w+' parameter of plan_experiment", f"--{option.replace('_', '-')}", error.message)
         raise SpasmlogError(message.replace("design='pairs'", "--design pairs")) from None
-    table = plan.write(folder)
+    table = plan.write(folder, allow_overlap=args.allow_overlap)
     page = write_calendar(plan.periods, args.calendar or Path(f"{plan.experiment_id}.html"), statement=plan.statement)
     starts = plan.periods["start"].dt.strftime("%Y-%m-%d").tolist()
     ends = plan.periods["end"].dt.strftime("%Y-%m-%d").tolist()

@@ -52,3 +52,24 @@ def test_plan_says_what_is_wrong_in_the_command_lines_terms(tmp_path: Path, caps
     assert main(["plan", str(log), "--try", "x", "--start", "31/12/2030"]) == 2
     assert "--start must be a date written YYYY-MM-DD" in capsys.readouterr().err
     assert not (log / "experiments.csv").exists()
+
+
+def test_plan_refuses_an_overlapping_experiment_in_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    log = tmp_path / "alex"
+    shutil.copytree(sample_path("alex"), log)
+    monkeypatch.chdir(tmp_path)
+    base = ["plan", str(log), "--seed", "5", "--pairs", "2", "--washout-days", "1"]
+    assert main([*base, "--try", "magnesium", "--start", "2030-01-07"]) == 0  # 2030-01-07 to 2030-02-06
+    capsys.readouterr()
+    assert main([*base, "--try", "stretching", "--start", "2030-01-20"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "overlaps alex's experiment 'magnesium-2030-01-07'" in err
+    assert "first free start is 2030-02-07" in err and "--allow-overlap" in err
+    assert spasmlog.read_log(log).experiments["experiment_id"].nunique() == 1
+    assert main([*base, "--try", "stretching", "--start", "2030-01-20", "--allow-overlap"]) == 0
+    assert spasmlog.read_log(log).experiments["experiment_id"].nunique() == 2
+    capsys.readouterr()
+    assert main(["validate", str(log)]) == 0  # warned about, not an error
+    assert "overlaps 'magnesium-2030-01-07'" in capsys.readouterr().out

@@ -7,9 +7,10 @@ says, from the person's own history, how likely the plan is to show an effect of
 :func:`experiment_effect` analyses it once logged: the on/off rate ratio of the count model, the
 randomisation test, a carry-over check and adherence.
 
-Adherence is logged in the ``daily`` table, in an optional text column ``experiment_arm_done``: ``on`` or
-``off``, what the person actually did that day, written only when it differs from the calendar (an empty
-cell means the calendar was followed or nothing was noted). A text column is never analysed as a factor.
+Adherence is logged in the ``daily`` table, in the optional column ``experiment_arm_done``
+(:data:`spasmlog.logformat.schemas.ARMS_DONE`): ``on`` or ``off``, what the person actually did that day,
+written only when it differs from the calendar (an empty cell means the calendar was followed or nothing was
+noted). The validator sets aside a row with any other value; it is never analysed as a factor.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ import pandas as pd
 from spasmlog import _checks
 from spasmlog.analysis._docs import fill_doc
 from spasmlog.errors import SpasmlogError
+from spasmlog.logformat.schemas import ARMS_DONE, MAX_BLOCK_DAYS, MAX_PLANNED_PAIRS, MAX_WASHOUT_DAYS
 from spasmlog.stats import randomisation as rz
 from spasmlog.stats.autocorrelation import acf
 
@@ -37,18 +39,21 @@ __all__ = [
     "ExperimentPlan",
     "experiment_days",
     "experiment_effect",
+    "first_free_start",
     "plan_experiment",
 ]
 
 ADHERENCE_COLUMN = "experiment_arm_done"
+"""The optional ``daily`` column where a day done against the calendar is noted (``on`` or ``off``)."""
 
 
 class AdherenceValueWarning(UserWarning):
     """A cell of ``experiment_arm_done`` is neither ``on`` nor ``off`` (``skipped``, ``yes``): it cannot say which
-    arm was done, so that day is not counted as off schedule; the warning names the days and the values."""
+    arm was done, so that day is not counted as off schedule; the warning names the days and the values.
 
+    A log read by :func:`spasmlog.read_log` never holds one (the validator sets such a row aside, with the same
+    fix); a daily table made in Python may."""
 
-"""The optional ``daily`` text column where a day done against the calendar is noted (``on`` or ``off``)."""
 
 MIN_HISTORY_DAYS = 14
 """Fewest logged days with a spasm count before a power statement is made from a person's history."""
@@ -57,10 +62,6 @@ TARGET_POWER = 0.8
 """The chance to show the effect that a plan should reach; fewer pairs are called too few."""
 
 MAX_PAIRS = 16
-#: The most pairs, and days a block (or a washout), a plan may have: beyond them a plan is surely a typo.
-MAX_PLANNED_PAIRS = 20
-MAX_BLOCK_DAYS = 28
-MAX_WASHOUT_DAYS = 14
 """The most pairs a plan suggests."""
 
 
@@ -146,11 +147,16 @@ class ExperimentPlan:
         """One row per calendar day of the plan: see :func:`experiment_days`."""
         return experiment_days(self.periods)
 
-    def write(self, folder: str | Path) -> Path:
+    def write(self, folder: str | Path, *, allow_overlap: bool = False) -> Path:
         """Add the plan to ``experiments.csv`` in a log folder (created if missing), written atomically.
 
-        The plans already in the file are kept; a plan with the same person and ``experiment_id`` is refused
-        (:class:`~spasmlog.errors.SpasmlogError`). Returns the file written.
+        The plans already in the file are kept. A plan with the same person and ``experiment_id`` is refused
+        (:class:`~spasmlog.errors.SpasmlogError`), and so is one whose days overlap another experiment of the
+        same person (the error names it and the first start date that overlaps none): a day would belong to
+        two plans at once, and a calendar to print shows one. With ``allow_overlap=True`` two changes are
+        tried at once on purpose; each is drawn apart from the other, so each is still fairly compared by
+        :func:`experiment_effect`, with the other adding noise (``spasmlog validate`` warns about the overlap).
+        Returns the file written.
         """
         from spasmlog.io.write import atomic_write_csv, to_text_frame
         from spasmlog.validation.read import read_log
@@ -166,10 +172,58 @@ class ExperimentPlan:
                     "Python, another experiment_id).",
                     file=str(path),
                 )
+            if not allow_overlap:
+                _refuse_overlap(before, frame, path)
             frame = pd.concat([before, frame], ignore_index=True)
         path.parent.mkdir(parents=True, exist_ok=True)
         atomic_write_csv(to_text_frame(frame, "experiments"), path)
         return path
+
+
+def _spans(periods: pd.DataFrame) -> pd.DataFrame:
+    """``person_id``, ``experiment_id``, ``start`` (first day) and ``end`` (last day) of each experiment."""
+    spans = periods.groupby(["person_id", "experiment_id"], sort=False).agg(start=("start", "min"), end=("end", "max"))
+    return spans.reset_index().dropna(subset=["start", "end"]).sort_values("start", kind="stable")
+
+
+def first_free_start(periods: pd.DataFrame, person: str, start: pd.Timestamp, days: int) -> pd.Timestamp:
+    """The first day on or after ``start`` from which ``days`` days overlap none of ``person``'s experiments.
+
+    Examples
+    --------
+    >>> plan = plan_experiment(None, change="x", pairs=2, block_days=2, washout_days=0, start="2030-01-01", seed=1)
+    >>> first_free_start(plan.periods, "me", pd.Timestamp("2029-12-30"), 3).date()
+    datetime.date(2030, 1, 9)
+    """
+    spans = _spans(periods[periods["person_id"] == person])
+    free = pd.Timestamp(start)
+    length = pd.Timedelta(days=days - 1)
+    while True:
+        clash = spans[(spans["start"] <= free + length) & (spans["end"] >= free)]
+        if not len(clash):
+            return free
+        free = clash["end"].max() + pd.Timedelta(days=1)
+
+
+def _refuse_overlap(before: pd.DataFrame, frame: pd.DataFrame, path: Path) -> None:
+    """Refuse a plan whose days overlap another experiment of the same person, naming it and the first free day."""
+    who = str(frame["person_id"].iloc[0])
+    first, last = frame["start"].min(), frame["end"].max()
+    spans = _spans(before[before["person_id"] == who])
+    hit = spans[(spans["start"] <= last) & (spans["end"] >= first)]
+    if not len(hit):
+        return
+    other = hit.iloc[0]
+    free = first_free_start(before, who, first, (last - first).days + 1)
+    raise SpasmlogError(
+        f"The plan ({first:%Y-%m-%d} to {last:%Y-%m-%d}) overlaps {who}'s experiment {other['experiment_id']!r} "
+        f"({other['start']:%Y-%m-%d} to {other['end']:%Y-%m-%d}) in {path}. The first free start is "
+        f"{free:%Y-%m-%d}; to try both changes at once on purpose, allow the overlap (--allow-overlap; in Python, "
+        "write(..., allow_overlap=True)).",
+        file=str(path),
+        overlaps=str(other["experiment_id"]),
+        first_free=free.date().isoformat(),
+    )
 
 
 def experiment_days(periods: pd.DataFrame) -> pd.DataFrame:
@@ -629,7 +683,7 @@ def _one(
     on = (plan["arm"] == "on").to_numpy()
     in_block = block >= 0
     logged = np.isfinite(y)
-    unread = in_block & ~pd.isna(done) & ~np.isin(done, ["on", "off", "", "nan", "<na>", "none"])
+    unread = in_block & ~pd.isna(done) & ~np.isin(done, [*ARMS_DONE, "", "nan", "<na>", "none"])
     if unread.any():  # never silently: a day marked "skipped" is not counted as off schedule
         shown = "; ".join(
             f"{day:%Y-%m-%d}: {value!r}" for day, value in zip(plan["date"][unread], done[unread], strict=True)
@@ -638,11 +692,12 @@ def _one(
             AdherenceValueWarning(
                 f"{ADHERENCE_COLUMN} of {facts['experiment_id']} holds {int(unread.sum())} cell(s) that are neither "
                 f"'on' nor 'off' ({shown}): those days are counted as done as planned. Write on or off (the arm "
-                "actually done), or leave the cell empty when the day went as planned."
+                "actually done), or leave the cell empty when the day went as planned (`spasmlog validate` sets "
+                "such a row aside)."
             ),
             stacklevel=3,
         )
-    off_schedule = in_block & logged & np.isin(done, ["on", "off"]) & (done != np.where(on, "on", "off"))
+    off_schedule = in_block & logged & np.isin(done, ARMS_DONE) & (done != np.where(on, "on", "off"))
     design = str(facts.get("design") if pd.notna(facts.get("design")) else "pairs")
     n_blocks = int(block.max()) + 1 if in_block.any() else 0
     drawn = np.array([bool(on[block == b][0]) for b in range(n_blocks)]) if n_blocks else np.array([], dtype=bool)

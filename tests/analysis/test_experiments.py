@@ -14,6 +14,7 @@ from spasmlog.analysis.experiments import (
     AdherenceValueWarning,
     experiment_days,
     experiment_effect,
+    first_free_start,
     history,
     plan_experiment,
 )
@@ -201,3 +202,28 @@ def test_a_plan_typed_by_hand_with_only_the_required_columns_is_analysed() -> No
     assert out["against"] == "none" and out["n_schedules"] == 4 and out["days_on"] == 14
     on = daily["spasm_count"].iloc[7:21].mean()
     assert out["mean_on"] == pytest.approx(on)
+
+
+def test_write_refuses_a_plan_that_overlaps_another_and_names_the_first_free_day(tmp_path) -> None:
+    first = plan_experiment(None, change="magnesium", pairs=2, block_days=7, washout_days=2, start="2030-01-01", seed=1)
+    path = first.write(tmp_path)  # 2030-01-01 to 2030-02-03: 4 blocks of 7 days and 3 washouts of 2
+    clash = plan_experiment(None, change="stretching", pairs=2, block_days=3, washout_days=0, start="2030-01-20",
+                            seed=2)  # fmt: skip
+    with pytest.raises(SpasmlogError, match="magnesium-2030-01-01") as caught:
+        clash.write(tmp_path)
+    assert "2030-01-01 to 2030-02-03" in caught.value.message and caught.value.first_free == "2030-02-04"
+    assert len(spasmlog.read_log(path).experiments) == len(first.periods)  # unchanged by the refusal
+    later = plan_experiment(None, change="stretching", pairs=2, block_days=3, washout_days=0, start="2030-02-04",
+                            seed=2)  # fmt: skip
+    later.write(tmp_path)  # the first free day is free
+    clash.write(tmp_path, allow_overlap=True)  # on purpose
+    assert spasmlog.read_log(path).experiments["experiment_id"].nunique() == 3
+
+
+def test_first_free_start_skips_every_experiment_in_the_way() -> None:
+    a = plan_experiment(None, change="a", pairs=2, block_days=2, washout_days=0, start="2030-01-01", seed=1)
+    b = plan_experiment(None, change="b", pairs=2, block_days=2, washout_days=0, start="2030-01-12", seed=1)
+    both = pd.concat([a.periods, b.periods])  # 01-01 to 01-08 and 01-12 to 01-19
+    assert first_free_start(both, "me", pd.Timestamp("2030-01-03"), 4).date().isoformat() == "2030-01-20"
+    assert first_free_start(both, "me", pd.Timestamp("2030-01-03"), 3).date().isoformat() == "2030-01-09"
+    assert first_free_start(both, "someone else", pd.Timestamp("2030-01-03"), 30) == pd.Timestamp("2030-01-03")
