@@ -15,6 +15,7 @@ import re
 import signal
 import sys
 import threading
+import unicodedata
 import warnings
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -27,6 +28,7 @@ from spasmlog.errors import LogNotFoundError, ParameterError, SpasmlogError
 # Nothing heavy is imported here (no pandas, no Log, no report): `spasmlog --help` and a missing path answer at
 # once. Each command imports what it needs when it runs.
 if TYPE_CHECKING:
+    from spasmlog.log import Log
     from spasmlog.report.validation_text import validation_text as report_text  # noqa: F401 (the old name)
 
 __all__ = ["main"]
@@ -695,15 +697,48 @@ def _demo(out: TextIO) -> int:
     return EXIT_OK
 
 
+def _log_to_plan_from(folder: Path, out: TextIO) -> Log:
+    """The log a plan is made from. A folder holding its tables both as CSV files and in a workbook, as
+    ``spasmlog template`` writes them, is read form by form: when both hold the same rows, the CSV files are
+    used (experiments.csv joins them) and the person is told to keep one form; when they differ, the plan
+    refuses as ``validate`` does (which form is the log is the person's to say)."""
+    from spasmlog.errors import ConflictingTablesError
+    from spasmlog.io.sources import _WORKBOOKS, load_file
+    from spasmlog.validation.read import read_log
+    from spasmlog.validation.tables import build_log
+
+    try:
+        return read_log(folder, errors="quarantine")
+    except ConflictingTablesError as error:
+        if Path(error.file).resolve() != folder.resolve():  # a client's folder in a caseload: theirs to sort
+            raise
+        person = unicodedata.normalize("NFC", folder.resolve().name)
+        forms: dict[bool, list[Any]] = {False: [], True: []}
+        for file in sorted(folder.iterdir()):
+            if file.is_file() and not file.name.startswith((".", "~$")):
+                try:
+                    forms[file.suffix.lower() in _WORKBOOKS] += load_file(file, person_id=person)
+                except SpasmlogError:
+                    continue  # not a table (notes, a PDF): read_log lists it, the plan needs only the tables
+        logs = {form: build_log(raws, errors="quarantine") for form, raws in forms.items()}
+        if not all(logs[False].table(t).equals(logs[True].table(t)) for t in ("daily", "spasms", "interventions")):
+            raise
+        workbooks = ", ".join(sorted({raw.file.split(" [", 1)[0] for raw in forms[True]}))
+        out.write(
+            f"Note: {folder} holds the same tables as CSV files and in {workbooks} (as `spasmlog template` writes "
+            "them); the plan read the CSV files. Delete the form you will not fill in before you log.\n"
+        )
+        return logs[False]
+
+
 def _plan(args: argparse.Namespace, out: TextIO) -> int:
     from spasmlog.analysis.daily import daily_table
     from spasmlog.analysis.experiments import plan_experiment
     from spasmlog.report.experiment_calendar import write_calendar
-    from spasmlog.validation.read import read_log
 
     if not args.path.is_dir():
         raise SpasmlogError(f"{args.path} is not a folder: plan into a log folder (experiments.csv is added to it).")
-    log = read_log(args.path, errors="quarantine")
+    log = _log_to_plan_from(args.path, out)
     daily = daily_table(log) if log.has_spasm_data else None
     people = log.person_ids
     person = args.person

@@ -73,3 +73,19 @@ def test_plan_refuses_an_overlapping_experiment_in_one_line(
     capsys.readouterr()
     assert main(["validate", str(log)]) == 0  # warned about, not an error
     assert "overlaps 'magnesium-2030-01-07'" in capsys.readouterr().out
+
+
+def test_plan_works_on_a_folder_made_by_template(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(["template", "log"]) == 0  # the tables both as CSV files and in a workbook, same example rows
+    capsys.readouterr()
+    assert main(["plan", "log", "--try", "magnesium", "--start", "2030-01-07", "--seed", "3", "--pairs", "2"]) == 0
+    out = capsys.readouterr().out
+    assert "the plan read the CSV files" in out and "spasmlog_template.xlsx" in out
+    assert spasmlog.read_log(tmp_path / "log" / "experiments.csv").experiments["person_id"].unique().tolist() == ["me"]
+    with (tmp_path / "log" / "daily.csv").open("a", encoding="utf-8") as daily:  # the two forms now differ
+        daily.write("me,2026-01-16,,,,,,,,,,,,,,,,,,,,2,,\n")
+    assert main(["plan", "log", "--try", "stretching", "--start", "2031-01-07", "--seed", "3"]) == 2
+    assert "holds the daily table twice" in capsys.readouterr().err

@@ -16,6 +16,7 @@ noted). The validator sets aside a row with any other value; it is never analyse
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 import unicodedata
 import warnings
@@ -126,7 +127,9 @@ class ExperimentPlan:
         The rows of the ``experiments`` table, one per block or washout, in time order.
     power : pandas.DataFrame
         One row per number of pairs simulated: ``pairs``, ``days``, ``power_model`` (the count model shows the
-        effect at ``alpha``), ``power_randomisation`` (the randomisation test does), ``smallest_p``.
+        effect at ``alpha``), ``power_randomisation`` (the randomisation test does), ``smallest_p``,
+        ``mc_error`` (the Monte Carlo standard error of ``power_model``). The simulations are seeded from the
+        design and the history, so the same plan always gets the same figures.
     statement : str
         The honest power statement in plain words.
     history : dict
@@ -296,11 +299,14 @@ def _statement(
         )
     row = power.loc[power["pairs"] == pairs].iloc[0]
     chance = round(100 * row["power_model"])
+    margin = round(196 * row["mc_error"])  # the Monte Carlo error of the figure, stated when it shows
     text = (
         f"With your usual {hist['mean_per_day']:.2g} spasms a day (from {int(hist['days'])} logged days), this design "
         f"({layout}: {days} days) has about a {chance}% chance to show a {change}% {word} "
         f"(95% interval of the rate ratio away from 1, p < {alpha:g})."
     )
+    if margin >= 1:
+        text += f" (From {power.attrs['n_sim']} simulated experiments: within about ±{margin} points.)"
     better = power[(power["pairs"] > pairs) & (power["power_model"] >= TARGET_POWER)]
     if row["power_model"] < TARGET_POWER:
         if len(better):
@@ -479,7 +485,8 @@ def plan_experiment(
         }
     )
     periods["created"] = periods["created"].astype("datetime64[us]")
-    power = _power_table(hist, pairs, block_days, washout_days, design, effect, alpha, n_sim, seed)
+    n_sim = _checks.whole(n_sim, "n_sim", function, minimum=1)
+    power = _power_table(hist, pairs, block_days, washout_days, design, effect, alpha, n_sim)
     statement = _statement(hist, power, pairs, block_days, washout_days, effect, alpha, design)
     return ExperimentPlan(periods=periods, power=power, statement=statement, history=hist)
 
@@ -505,7 +512,6 @@ def _power_table(
     effect: float,
     alpha: float,
     n_sim: int,
-    seed: int,
 ) -> pd.DataFrame:
     step = 2  # pairs, pairs + 2, ...: enough to say how many would do, at a fraction of the cost of every count
     rows = []
@@ -544,14 +550,46 @@ def _power_table(
             missing_rate=min(hist.get("missing_rate", 0.0), 0.9),
             alpha=alpha,
             n_sim=n_sim,
-            seed=seed + count,
+            seed=_simulation_seed(hist, count, block_days, washout_days, design, effect, alpha, n_sim),
         )
+        model = float(out["power_model"])
         rows.append(
-            {"pairs": count, "days": days, **{k: out[k] for k in ("power_model", "power_randomisation", "smallest_p")}}
+            {
+                "pairs": count,
+                "days": days,
+                **{k: out[k] for k in ("power_model", "power_randomisation", "smallest_p")},
+                "mc_error": float(np.sqrt(model * (1 - model) / n_sim)),
+            }
         )
         if count > pairs and out["power_model"] >= TARGET_POWER and (smallest <= alpha):
             break
-    return pd.DataFrame(rows, columns=["pairs", "days", "power_model", "power_randomisation", "smallest_p"])
+    table = pd.DataFrame(
+        rows, columns=["pairs", "days", "power_model", "power_randomisation", "smallest_p", "mc_error"]
+    )
+    table.attrs["n_sim"] = n_sim
+    return table
+
+
+def _simulation_seed(
+    hist: dict[str, float],
+    pairs: int,
+    block_days: int,
+    washout_days: int,
+    design: rz.Design,
+    effect: float,
+    alpha: float,
+    n_sim: int,
+) -> int:
+    """The seed of a power simulation, from everything the power depends on (never from the draw's seed).
+
+    The power is a property of the design and the person's history, not of the schedule drawn: the same
+    command prints the same figure whatever its draw, and a changed history or design gets fresh draws.
+    """
+    facts = (
+        sorted((k, round(float(v), 12)) for k, v in hist.items()),
+        pairs, block_days, washout_days, design, round(float(effect), 12), round(float(alpha), 12), n_sim,
+    )  # fmt: skip
+    return int.from_bytes(hashlib.sha256(repr(facts).encode()).digest()[:4], "little")
 
 
 @fill_doc
@@ -587,15 +625,16 @@ def experiment_effect(
     Returns
     -------
     pandas.DataFrame
-        One row per experiment (``person_id`` first with ``person``): ``experiment_id``, ``change``,
-        ``against``, ``days_planned`` (block days), ``days_on``, ``days_off`` (logged block days by plan),
-        ``days_washout`` (left out), ``days_off_schedule`` (logged in ``experiment_arm_done`` against the
-        plan), ``mean_on``, ``mean_off`` (spasms a day), ``rate_ratio``, ``ci_low``, ``ci_high``, ``p_value``
-        (count model, intention to treat: every logged block day by its plan), ``randomisation_p``,
-        ``randomisation_method``, ``n_schedules``, ``smallest_p``, ``pp_rate_ratio``, ``pp_ci_low``,
-        ``pp_ci_high``, ``pp_p_value`` (per protocol: days off schedule left out), ``carryover_ratio``,
-        ``carryover_p`` (the on/off ratio of the first ``carryover_days`` of the blocks over that of the rest),
-        ``status`` (``ok``, else why not) and ``sentence``. A table with ``attrs["kind"] == "experiment_effect"``.
+        One row per experiment (``person_id`` first with ``person``): ``experiment_id``, ``change``, ``against``,
+        ``days_planned`` (block days), ``days_on``, ``days_off`` (logged block days by plan), ``days_washout`` (left
+        out; lived, up to the last logged day), ``days_off_schedule`` (logged in ``experiment_arm_done`` against the
+        plan), ``days_to_come`` (planned days, blocks and washouts, after the last day with ``outcome`` logged: not
+        counted anywhere yet), ``mean_on``, ``mean_off`` (spasms a day), ``rate_ratio``, ``ci_low``, ``ci_high``,
+        ``p_value`` (count model, intention to treat: every logged block day by its plan), ``randomisation_p``,
+        ``randomisation_method``, ``n_schedules``, ``smallest_p``, ``pp_rate_ratio``, ``pp_ci_low``, ``pp_ci_high``,
+        ``pp_p_value`` (per protocol: days off schedule left out), ``carryover_ratio``, ``carryover_p`` (the on/off
+        ratio of the first ``carryover_days`` of the blocks over that of the rest), ``status`` (``ok``, else why
+        not) and ``sentence``. A table with ``attrs["kind"] == "experiment_effect"``.
 
     Notes
     -----
@@ -648,9 +687,9 @@ def experiment_effect(
 
 _COLUMNS = [
     "experiment_id", "change", "against", "days_planned", "days_on", "days_off", "days_washout", "days_off_schedule",
-    "mean_on", "mean_off", "rate_ratio", "ci_low", "ci_high", "p_value", "randomisation_p", "randomisation_method",
-    "n_schedules", "smallest_p", "pp_rate_ratio", "pp_ci_low", "pp_ci_high", "pp_p_value", "carryover_ratio",
-    "carryover_p", "status", "sentence",
+    "days_to_come", "mean_on", "mean_off", "rate_ratio", "ci_low", "ci_high", "p_value", "randomisation_p",
+    "randomisation_method", "n_schedules", "smallest_p", "pp_rate_ratio", "pp_ci_low", "pp_ci_high", "pp_p_value",
+    "carryover_ratio", "carryover_p", "status", "sentence",
 ]  # fmt: skip
 
 
@@ -683,6 +722,10 @@ def _one(
     on = (plan["arm"] == "on").to_numpy()
     in_block = block >= 0
     logged = np.isfinite(y)
+    # days after the last logged day (of the whole table, not only of the plan) are still to come: never counted
+    finite = pd.to_numeric(daily[outcome], errors="coerce").notna() if len(daily) else pd.Series(dtype=bool)
+    last = pd.to_datetime(daily.loc[finite, "date"]).max() if finite.any() else pd.NaT
+    lived = (plan["date"] <= last).to_numpy() if pd.notna(last) else np.zeros(len(plan), dtype=bool)
     unread = in_block & ~pd.isna(done) & ~np.isin(done, [*ARMS_DONE, "", "nan", "<na>", "none"])
     if unread.any():  # never silently: a day marked "skipped" is not counted as off schedule
         shown = "; ".join(
@@ -708,24 +751,29 @@ def _one(
         "days_planned": int(in_block.sum()),
         "days_on": int((in_block & logged & on).sum()),
         "days_off": int((in_block & logged & ~on).sum()),
-        "days_washout": int((~in_block).sum()),
+        "days_washout": int((~in_block & lived).sum()),
         "days_off_schedule": int(off_schedule.sum()),
+        "days_to_come": int((~lived).sum()),
         "mean_on": float(np.nanmean(np.where(in_block & on, y, np.nan))) if (in_block & logged & on).any() else np.nan,
         "mean_off": float(np.nanmean(np.where(in_block & ~on, y, np.nan)))
         if (in_block & logged & ~on).any()
         else np.nan,
     }
-    for name in _COLUMNS[10:-1]:
+    for name in _COLUMNS[_COLUMNS.index("rate_ratio") : -1]:
         out.setdefault(name, np.nan)
     if out["days_on"] < 2 or out["days_off"] < 2:
         out["status"] = "not enough data: fewer than 2 logged days in an arm"
         out["sentence"] = (
             f"Not enough logged days yet to judge {facts['change']} ({out['days_on']} on, {out['days_off']} off)."
+            + _to_come(out["days_to_come"])
         )
         return out
     if np.nansum(np.where(in_block, y, np.nan)) == 0:
         out["status"] = "no spasms logged"
-        out["sentence"] = f"No spasms were logged during the experiment with {facts['change']}: nothing to compare."
+        out["sentence"] = (
+            f"No spasms were logged during the experiment with {facts['change']}: nothing to compare."
+            + _to_come(out["days_to_come"])
+        )
         return out
     rr, low, high, p, ok = rz.count_model(y, on, pair, in_block, alpha=alpha)
     if ok[0]:
@@ -772,8 +820,14 @@ def _one(
         except (SpasmlogError, np.linalg.LinAlgError):  # the check is optional: a degenerate fit leaves it empty
             pass
     out["status"] = "ok" if np.isfinite(out["rate_ratio"]) else "model did not converge"
-    out["sentence"] = _sentence(out, alpha, n_blocks // 2)
+    out["sentence"] = _sentence(out, alpha, n_blocks // 2) + _to_come(out["days_to_come"])
     return out
+
+
+def _to_come(days: int) -> str:
+    if not days:
+        return ""
+    return f" {days} planned day{'s are' if days != 1 else ' is'} still to come (after the last logged day)."
 
 
 def _percent(ratio: float) -> str:

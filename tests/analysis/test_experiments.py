@@ -227,3 +227,30 @@ def test_first_free_start_skips_every_experiment_in_the_way() -> None:
     assert first_free_start(both, "me", pd.Timestamp("2030-01-03"), 4).date().isoformat() == "2030-01-20"
     assert first_free_start(both, "me", pd.Timestamp("2030-01-03"), 3).date().isoformat() == "2030-01-09"
     assert first_free_start(both, "someone else", pd.Timestamp("2030-01-03"), 30) == pd.Timestamp("2030-01-03")
+
+
+def test_days_after_the_last_logged_day_are_to_come_not_counted() -> None:
+    plan = plan_experiment(None, change="magnesium", pairs=2, block_days=7, washout_days=2, start="2030-01-01", seed=1)
+    # 2030-01-01 to 2030-02-03: blocks 01-01..07, 01-10..16, 01-19..25, 01-28..02-03; washouts between
+    rng = np.random.default_rng(0)
+    daily = _daily(list(rng.poisson(1.0, size=51).astype(float)), start="2029-12-01")  # to 2030-01-20
+    out = experiment_effect(daily, experiment=plan.periods).iloc[0]
+    assert out["days_washout"] == 4  # 01-08, 01-09, 01-17, 01-18; not the two washouts still ahead
+    assert out["days_on"] + out["days_off"] == 16 and out["days_planned"] == 28
+    assert out["days_to_come"] == 34 - 20
+    assert "14 planned days are still to come" in out["sentence"]
+    done = experiment_effect(_daily([1.0] * 40, start="2030-01-01"), experiment=plan.periods).iloc[0]
+    assert (done["days_washout"], done["days_to_come"]) == (6, 0) and "still to come" not in done["sentence"]
+
+
+def test_the_power_of_a_plan_does_not_depend_on_its_draw() -> None:
+    daily = spasmlog.daily_table(simulate(days=120, seed=5, interventions=[], effects=[]).log)
+    plans = [plan_experiment(daily, change="x", start="2030-01-01", seed=seed, n_sim=40) for seed in (1, 2)]
+    assert not plans[0].periods["arm"].equals(plans[1].periods["arm"])  # two draws of the same plan
+    assert plans[0].power.equals(plans[1].power) and plans[0].statement == plans[1].statement
+    other = plan_experiment(daily, change="x", start="2030-01-01", seed=1, n_sim=40, effect=0.6)
+    assert not other.power["power_model"].equals(plans[0].power["power_model"])  # another design: other draws
+    row = plans[0].power.iloc[0]
+    assert row["mc_error"] == pytest.approx(np.sqrt(row["power_model"] * (1 - row["power_model"]) / 40))
+    margin = round(196 * row["mc_error"])
+    assert margin >= 1 and f"(From 40 simulated experiments: within about ±{margin} points.)" in plans[0].statement
