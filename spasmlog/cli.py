@@ -733,7 +733,7 @@ def _log_to_plan_from(folder: Path, out: TextIO) -> Log:
 
 def _plan(args: argparse.Namespace, out: TextIO) -> int:
     from spasmlog.analysis.daily import daily_table
-    from spasmlog.analysis.experiments import plan_experiment
+    from spasmlog.analysis.experiments import ExperimentPlan, plan_experiment
     from spasmlog.report.experiment_calendar import write_calendar
 
     if not args.path.is_dir():
@@ -750,24 +750,39 @@ def _plan(args: argparse.Namespace, out: TextIO) -> int:
     if daily is not None and person is not None:
         daily = daily[daily["person_id"] == person]
     folder = args.path / person if person and (args.path / person).is_dir() else args.path
-    try:
-        plan = plan_experiment(
-            daily,
-            change=args.change,
-            against=args.against,
-            person=person,
-            block_days=args.block_days,
-            pairs=args.pairs,
-            washout_days=args.washout_days,
-            design=args.design,
-            start=args.start,
-            seed=args.seed,
-            effect=args.effect,
-        )
-    except ParameterError as error:  # in the terms of the command line: --pairs, not plan_experiment's pairs
-        option = {"change": "try"}.get(error.detail.get("parameter", ""), error.detail.get("parameter", ""))
-        message = re.sub(r"The '\w+' parameter of plan_experiment", f"--{option.replace('_', '-')}", error.message)
-        raise SpasmlogError(message.replace("design='pairs'", "--design pairs")) from None
+
+    def planned(history: Any) -> ExperimentPlan:  # the person's daily table, or None
+        try:
+            return plan_experiment(
+                history,
+                change=args.change,
+                against=args.against,
+                person=person,
+                block_days=args.block_days,
+                pairs=args.pairs,
+                washout_days=args.washout_days,
+                design=args.design,
+                start=args.start,
+                seed=args.seed,
+                effect=args.effect,
+            )
+        except ParameterError as error:  # in the terms of the command line: --pairs, not plan_experiment's pairs
+            option = {"change": "try"}.get(error.detail.get("parameter", ""), error.detail.get("parameter", ""))
+            message = re.sub(r"The '\w+' parameter of plan_experiment", f"--{option.replace('_', '-')}", error.message)
+            raise SpasmlogError(message.replace("design='pairs'", "--design pairs")) from None
+
+    if not args.allow_overlap:  # the dates alone (no history, so no power simulation): refused before the wait
+        try:
+            planned(None).check_overlap(folder)
+        except SpasmlogError as error:
+            if "first_free" not in error.detail:
+                raise
+            free = error.detail["first_free"]
+            raise SpasmlogError(
+                f"{error.detail['clash']} The first free start is {free} (--start {free}); add --allow-overlap to "
+                "try both changes at once on purpose."
+            ) from None
+    plan = planned(daily)
     table = plan.write(folder, allow_overlap=args.allow_overlap)
     page = write_calendar(plan.periods, args.calendar or Path(f"{plan.experiment_id}.html"), statement=plan.statement)
     starts = plan.periods["start"].dt.strftime("%Y-%m-%d").tolist()

@@ -150,6 +150,16 @@ class ExperimentPlan:
         """One row per calendar day of the plan: see :func:`experiment_days`."""
         return experiment_days(self.periods)
 
+    def check_overlap(self, folder: str | Path) -> None:
+        """Refuse (:class:`~spasmlog.errors.SpasmlogError`) a plan whose days overlap another experiment of the
+        same person in the folder's ``experiments.csv``, as :meth:`write` does: the error names it and the first
+        start date that overlaps none (``first_free``)."""
+        from spasmlog.validation.read import read_log
+
+        path = Path(folder) / "experiments.csv"
+        if path.exists():
+            _refuse_overlap(read_log(path).experiments, self.periods, path)
+
     def write(self, folder: str | Path, *, allow_overlap: bool = False) -> Path:
         """Add the plan to ``experiments.csv`` in a log folder (created if missing), written atomically.
 
@@ -218,12 +228,15 @@ def _refuse_overlap(before: pd.DataFrame, frame: pd.DataFrame, path: Path) -> No
         return
     other = hit.iloc[0]
     free = first_free_start(before, who, first, (last - first).days + 1)
-    raise SpasmlogError(
+    clash = (
         f"The plan ({first:%Y-%m-%d} to {last:%Y-%m-%d}) overlaps {who}'s experiment {other['experiment_id']!r} "
-        f"({other['start']:%Y-%m-%d} to {other['end']:%Y-%m-%d}) in {path}. The first free start is "
-        f"{free:%Y-%m-%d}; to try both changes at once on purpose, allow the overlap (--allow-overlap; in Python, "
-        "write(..., allow_overlap=True)).",
+        f"({other['start']:%Y-%m-%d} to {other['end']:%Y-%m-%d}) in {path}."
+    )
+    raise SpasmlogError(
+        f"{clash} The first free start is {free:%Y-%m-%d}; to try both changes at once on purpose, "
+        "write(folder, allow_overlap=True).",
         file=str(path),
+        clash=clash,
         overlaps=str(other["experiment_id"]),
         first_free=free.date().isoformat(),
     )
