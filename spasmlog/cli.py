@@ -15,6 +15,7 @@ import re
 import signal
 import sys
 import threading
+import unicodedata
 import warnings
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -27,6 +28,7 @@ from spasmlog.errors import LogNotFoundError, LogReadError, ParameterError, Spas
 # Nothing heavy is imported here (no pandas, no Log, no report): `spasmlog --help` and a missing path answer at
 # once. Each command imports what it needs when it runs.
 if TYPE_CHECKING:
+    from spasmlog.log import Log
     from spasmlog.report.validation_text import validation_text as report_text  # noqa: F401 (the old name)
 
 __all__ = ["main"]
@@ -229,6 +231,11 @@ def _parser() -> argparse.ArgumentParser:
         default=0.7,
         metavar="RR",
         help="rate ratio to judge the plan by (default 0.7: 30%% fewer)",
+    )
+    plan.add_argument(
+        "--allow-overlap",
+        action="store_true",
+        help="add the plan even if its days overlap another experiment of the person (two changes tried at once)",
     )
     plan.add_argument(
         "--calendar",
@@ -764,15 +771,48 @@ def _demo(out: TextIO) -> int:
     return EXIT_OK
 
 
+def _log_to_plan_from(folder: Path, out: TextIO) -> Log:
+    """The log a plan is made from. A folder holding its tables both as CSV files and in a workbook, as
+    ``spasmlog template`` writes them, is read form by form: when both hold the same rows, the CSV files are
+    used (experiments.csv joins them) and the person is told to keep one form; when they differ, the plan
+    refuses as ``validate`` does (which form is the log is the person's to say)."""
+    from spasmlog.errors import ConflictingTablesError
+    from spasmlog.io.sources import _WORKBOOKS, load_file
+    from spasmlog.validation.read import read_log
+    from spasmlog.validation.tables import build_log
+
+    try:
+        return read_log(folder, errors="quarantine")
+    except ConflictingTablesError as error:
+        if Path(error.file).resolve() != folder.resolve():  # a client's folder in a caseload: theirs to sort
+            raise
+        person = unicodedata.normalize("NFC", folder.resolve().name)
+        forms: dict[bool, list[Any]] = {False: [], True: []}
+        for file in sorted(folder.iterdir()):
+            if file.is_file() and not file.name.startswith((".", "~$")):
+                try:
+                    forms[file.suffix.lower() in _WORKBOOKS] += load_file(file, person_id=person)
+                except SpasmlogError:
+                    continue  # not a table (notes, a PDF): read_log lists it, the plan needs only the tables
+        logs = {form: build_log(raws, errors="quarantine") for form, raws in forms.items()}
+        if not all(logs[False].table(t).equals(logs[True].table(t)) for t in ("daily", "spasms", "interventions")):
+            raise
+        workbooks = ", ".join(sorted({raw.file.split(" [", 1)[0] for raw in forms[True]}))
+        out.write(
+            f"Note: {folder} holds the same tables as CSV files and in {workbooks} (as `spasmlog template` writes "
+            "them); the plan read the CSV files. Delete the form you will not fill in before you log.\n"
+        )
+        return logs[False]
+
+
 def _plan(args: argparse.Namespace, out: TextIO) -> int:
     from spasmlog.analysis.daily import daily_table
-    from spasmlog.analysis.experiments import plan_experiment
+    from spasmlog.analysis.experiments import ExperimentPlan, plan_experiment
     from spasmlog.report.experiment_calendar import write_calendar
-    from spasmlog.validation.read import read_log
 
     if not args.path.is_dir():
         raise SpasmlogError(f"{args.path} is not a folder: plan into a log folder (experiments.csv is added to it).")
-    log = read_log(args.path, errors="quarantine")
+    log = _log_to_plan_from(args.path, out)
     daily = daily_table(log) if log.has_spasm_data else None
     people = log.person_ids
     person = args.person
@@ -784,25 +824,40 @@ def _plan(args: argparse.Namespace, out: TextIO) -> int:
     if daily is not None and person is not None:
         daily = daily[daily["person_id"] == person]
     folder = args.path / person if person and (args.path / person).is_dir() else args.path
-    try:
-        plan = plan_experiment(
-            daily,
-            change=args.change,
-            against=args.against,
-            person=person,
-            block_days=args.block_days,
-            pairs=args.pairs,
-            washout_days=args.washout_days,
-            design=args.design,
-            start=args.start,
-            seed=args.seed,
-            effect=args.effect,
-        )
-    except ParameterError as error:  # in the terms of the command line: --pairs, not plan_experiment's pairs
-        option = {"change": "try"}.get(error.detail.get("parameter", ""), error.detail.get("parameter", ""))
-        message = re.sub(r"The '\w+' parameter of plan_experiment", f"--{option.replace('_', '-')}", error.message)
-        raise SpasmlogError(message.replace("design='pairs'", "--design pairs")) from None
-    table = plan.write(folder)
+
+    def planned(history: Any) -> ExperimentPlan:  # the person's daily table, or None
+        try:
+            return plan_experiment(
+                history,
+                change=args.change,
+                against=args.against,
+                person=person,
+                block_days=args.block_days,
+                pairs=args.pairs,
+                washout_days=args.washout_days,
+                design=args.design,
+                start=args.start,
+                seed=args.seed,
+                effect=args.effect,
+            )
+        except ParameterError as error:  # in the terms of the command line: --pairs, not plan_experiment's pairs
+            option = {"change": "try"}.get(error.detail.get("parameter", ""), error.detail.get("parameter", ""))
+            message = re.sub(r"The '\w+' parameter of plan_experiment", f"--{option.replace('_', '-')}", error.message)
+            raise SpasmlogError(message.replace("design='pairs'", "--design pairs")) from None
+
+    if not args.allow_overlap:  # the dates alone (no history, so no power simulation): refused before the wait
+        try:
+            planned(None).check_overlap(folder)
+        except SpasmlogError as error:
+            if "first_free" not in error.detail:
+                raise
+            free = error.detail["first_free"]
+            raise SpasmlogError(
+                f"{error.detail['clash']} The first free start is {free} (--start {free}); add --allow-overlap to "
+                "try both changes at once on purpose."
+            ) from None
+    plan = planned(daily)
+    table = plan.write(folder, allow_overlap=args.allow_overlap)
     page = write_calendar(plan.periods, args.calendar or Path(f"{plan.experiment_id}.html"), statement=plan.statement)
     starts = plan.periods["start"].dt.strftime("%Y-%m-%d").tolist()
     ends = plan.periods["end"].dt.strftime("%Y-%m-%d").tolist()

@@ -205,7 +205,8 @@ class Log:
             log has one), columns ``table``,
             ``rows_read``, ``rows_valid``, ``rows_quarantined``, ``blank_rows`` (blank lines skipped),
             ``files`` (the files the table was read from, sorted), ``people`` (distinct ``person_id`` among
-            the valid rows) and ``first``, ``last`` (the span of their dates; NaT without rows).
+            the valid rows) and ``first``, ``last`` (the span of their dates, to the last period's end for
+            ``experiments``; NaT without rows).
 
         Notes
         -----
@@ -231,6 +232,7 @@ class Log:
         for name in TABLES_READ if planned else TABLES:
             frame = self.table(name)
             dates = frame["date"] if "date" in frame else frame.get("start")
+            ends = frame["end"] if name == "experiments" and "end" in frame else dates  # a plan runs to its end
             if name in read.index:
                 counts = {column: int(read.at[name, column]) for column in counted}  # type: ignore[arg-type]
             else:
@@ -248,7 +250,7 @@ class Log:
                     "files": files.get(name, []),
                     "people": frame["person_id"].nunique(),
                     "first": dates.min() if dates is not None and len(frame) else pd.NaT,
-                    "last": dates.max() if dates is not None and len(frame) else pd.NaT,
+                    "last": ends.max() if ends is not None and len(frame) else pd.NaT,
                 }
             )
         return pd.DataFrame(rows)

@@ -131,6 +131,8 @@ _MEANING: dict[str, dict[str, str]] = {
         "sleep_h": "Hours of sleep.",
         "stress": "Stress that day, from 0 (none) to 10 (worst).",
         "spasm_count": "Spasms that day, only if you count them instead of logging each in `spasms`.",
+        "experiment_arm_done": "Only during a planned experiment (`spasmlog plan`): on or off, what you did that day, "
+        "when it differs from the calendar; empty when the day went as planned.",
         "notes": "Anything else; free text.",
     },
     "spasms": {
@@ -158,6 +160,10 @@ _MEANING: dict[str, dict[str, str]] = {
         "person_id": "The name used in the other tables.",
         "sex": "Used to choose reference intakes; 'other' and 'unspecified' are fine.",
         "birth_year": "Year of birth, used to choose reference intakes by age.",
+        "age_band": "Instead of birth_year, the age in ten-year bands (30-39; 90+), as a `spasmlog share` bundle "
+        "gives it.",
+        "start_year": "In a `spasmlog share --mode safe-harbor` bundle, whose dates are study days: the year the log "
+        "began.",
         "water_target_ml": "Your own daily target for drinks, instead of the reference intake.",
         "water_total_target_ml": "Your own daily target for total water, instead of the reference intake.",
         "magnesium_target_mg": "Your own daily magnesium target, instead of the reference intake.",

@@ -52,3 +52,40 @@ def test_plan_says_what_is_wrong_in_the_command_lines_terms(tmp_path: Path, caps
     assert main(["plan", str(log), "--try", "x", "--start", "31/12/2030"]) == 2
     assert "--start must be a date written YYYY-MM-DD" in capsys.readouterr().err
     assert not (log / "experiments.csv").exists()
+
+
+def test_plan_refuses_an_overlapping_experiment_in_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    log = tmp_path / "alex"
+    shutil.copytree(sample_path("alex"), log)
+    monkeypatch.chdir(tmp_path)
+    base = ["plan", str(log), "--seed", "5", "--pairs", "2", "--washout-days", "1"]
+    assert main([*base, "--try", "magnesium", "--start", "2030-01-07"]) == 0  # 2030-01-07 to 2030-02-06
+    capsys.readouterr()
+    assert main([*base, "--try", "stretching", "--start", "2030-01-20"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "overlaps alex's experiment 'magnesium-2030-01-07'" in err
+    assert "first free start is 2030-02-07" in err and "--allow-overlap" in err
+    assert spasmlog.read_log(log).experiments["experiment_id"].nunique() == 1
+    assert main([*base, "--try", "stretching", "--start", "2030-01-20", "--allow-overlap"]) == 0
+    assert spasmlog.read_log(log).experiments["experiment_id"].nunique() == 2
+    capsys.readouterr()
+    assert main(["validate", str(log)]) == 0  # warned about, not an error
+    assert "overlaps 'magnesium-2030-01-07'" in capsys.readouterr().out
+
+
+def test_plan_works_on_a_folder_made_by_template(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(["template", "log"]) == 0  # the tables both as CSV files and in a workbook, same example rows
+    capsys.readouterr()
+    assert main(["plan", "log", "--try", "magnesium", "--start", "2030-01-07", "--seed", "3", "--pairs", "2"]) == 0
+    out = capsys.readouterr().out
+    assert "the plan read the CSV files" in out and "spasmlog_template.xlsx" in out
+    assert spasmlog.read_log(tmp_path / "log" / "experiments.csv").experiments["person_id"].unique().tolist() == ["me"]
+    with (tmp_path / "log" / "daily.csv").open("a", encoding="utf-8") as daily:  # the two forms now differ
+        daily.write("me,2026-01-16,,,,,,,,,,,,,,,,,,,,2,,\n")
+    assert main(["plan", "log", "--try", "stretching", "--start", "2031-01-07", "--seed", "3"]) == 2
+    assert "holds the daily table twice" in capsys.readouterr().err

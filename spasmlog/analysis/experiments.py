@@ -7,14 +7,16 @@ says, from the person's own history, how likely the plan is to show an effect of
 :func:`experiment_effect` analyses it once logged: the on/off rate ratio of the count model, the
 randomisation test, a carry-over check and adherence.
 
-Adherence is logged in the ``daily`` table, in an optional text column ``experiment_arm_done``: ``on`` or
-``off``, what the person actually did that day, written only when it differs from the calendar (an empty
-cell means the calendar was followed or nothing was noted). A text column is never analysed as a factor.
+Adherence is logged in the ``daily`` table, in the optional column ``experiment_arm_done``
+(:data:`spasmlog.logformat.schemas.ARMS_DONE`): ``on`` or ``off``, what the person actually did that day,
+written only when it differs from the calendar (an empty cell means the calendar was followed or nothing was
+noted). The validator sets aside a row with any other value; it is never analysed as a factor.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 import unicodedata
 import warnings
@@ -28,6 +30,7 @@ import pandas as pd
 from spasmlog import _checks
 from spasmlog.analysis._docs import fill_doc
 from spasmlog.errors import SpasmlogError
+from spasmlog.logformat.schemas import ARMS_DONE, MAX_BLOCK_DAYS, MAX_PLANNED_PAIRS, MAX_WASHOUT_DAYS
 from spasmlog.stats import randomisation as rz
 from spasmlog.stats.autocorrelation import acf
 
@@ -37,18 +40,21 @@ __all__ = [
     "ExperimentPlan",
     "experiment_days",
     "experiment_effect",
+    "first_free_start",
     "plan_experiment",
 ]
 
 ADHERENCE_COLUMN = "experiment_arm_done"
+"""The optional ``daily`` column where a day done against the calendar is noted (``on`` or ``off``)."""
 
 
 class AdherenceValueWarning(UserWarning):
     """A cell of ``experiment_arm_done`` is neither ``on`` nor ``off`` (``skipped``, ``yes``): it cannot say which
-    arm was done, so that day is not counted as off schedule; the warning names the days and the values."""
+    arm was done, so that day is not counted as off schedule; the warning names the days and the values.
 
+    A log read by :func:`spasmlog.read_log` never holds one (the validator sets such a row aside, with the same
+    fix); a daily table made in Python may."""
 
-"""The optional ``daily`` text column where a day done against the calendar is noted (``on`` or ``off``)."""
 
 MIN_HISTORY_DAYS = 14
 """Fewest logged days with a spasm count before a power statement is made from a person's history."""
@@ -57,10 +63,6 @@ TARGET_POWER = 0.8
 """The chance to show the effect that a plan should reach; fewer pairs are called too few."""
 
 MAX_PAIRS = 16
-#: The most pairs, and days a block (or a washout), a plan may have: beyond them a plan is surely a typo.
-MAX_PLANNED_PAIRS = 20
-MAX_BLOCK_DAYS = 28
-MAX_WASHOUT_DAYS = 14
 """The most pairs a plan suggests."""
 
 
@@ -125,7 +127,9 @@ class ExperimentPlan:
         The rows of the ``experiments`` table, one per block or washout, in time order.
     power : pandas.DataFrame
         One row per number of pairs simulated: ``pairs``, ``days``, ``power_model`` (the count model shows the
-        effect at ``alpha``), ``power_randomisation`` (the randomisation test does), ``smallest_p``.
+        effect at ``alpha``), ``power_randomisation`` (the randomisation test does), ``smallest_p``,
+        ``mc_error`` (the Monte Carlo standard error of ``power_model``). The simulations are seeded from the
+        design and the history, so the same plan always gets the same figures.
     statement : str
         The honest power statement in plain words.
     history : dict
@@ -146,11 +150,26 @@ class ExperimentPlan:
         """One row per calendar day of the plan: see :func:`experiment_days`."""
         return experiment_days(self.periods)
 
-    def write(self, folder: str | Path) -> Path:
+    def check_overlap(self, folder: str | Path) -> None:
+        """Refuse (:class:`~spasmlog.errors.SpasmlogError`) a plan whose days overlap another experiment of the
+        same person in the folder's ``experiments.csv``, as :meth:`write` does: the error names it and the first
+        start date that overlaps none (``first_free``)."""
+        from spasmlog.validation.read import read_log
+
+        path = Path(folder) / "experiments.csv"
+        if path.exists():
+            _refuse_overlap(read_log(path).experiments, self.periods, path)
+
+    def write(self, folder: str | Path, *, allow_overlap: bool = False) -> Path:
         """Add the plan to ``experiments.csv`` in a log folder (created if missing), written atomically.
 
-        The plans already in the file are kept; a plan with the same person and ``experiment_id`` is refused
-        (:class:`~spasmlog.errors.SpasmlogError`). Returns the file written.
+        The plans already in the file are kept. A plan with the same person and ``experiment_id`` is refused
+        (:class:`~spasmlog.errors.SpasmlogError`), and so is one whose days overlap another experiment of the
+        same person (the error names it and the first start date that overlaps none): a day would belong to
+        two plans at once, and a calendar to print shows one. With ``allow_overlap=True`` two changes are
+        tried at once on purpose; each is drawn apart from the other, so each is still fairly compared by
+        :func:`experiment_effect`, with the other adding noise (``spasmlog validate`` warns about the overlap).
+        Returns the file written.
         """
         from spasmlog.io.write import atomic_write_csv, to_text_frame
         from spasmlog.validation.read import read_log
@@ -166,10 +185,61 @@ class ExperimentPlan:
                     "Python, another experiment_id).",
                     file=str(path),
                 )
+            if not allow_overlap:
+                _refuse_overlap(before, frame, path)
             frame = pd.concat([before, frame], ignore_index=True)
         path.parent.mkdir(parents=True, exist_ok=True)
         atomic_write_csv(to_text_frame(frame, "experiments"), path)
         return path
+
+
+def _spans(periods: pd.DataFrame) -> pd.DataFrame:
+    """``person_id``, ``experiment_id``, ``start`` (first day) and ``end`` (last day) of each experiment."""
+    spans = periods.groupby(["person_id", "experiment_id"], sort=False).agg(start=("start", "min"), end=("end", "max"))
+    return spans.reset_index().dropna(subset=["start", "end"]).sort_values("start", kind="stable")
+
+
+def first_free_start(periods: pd.DataFrame, person: str, start: pd.Timestamp, days: int) -> pd.Timestamp:
+    """The first day on or after ``start`` from which ``days`` days overlap none of ``person``'s experiments.
+
+    Examples
+    --------
+    >>> plan = plan_experiment(None, change="x", pairs=2, block_days=2, washout_days=0, start="2030-01-01", seed=1)
+    >>> first_free_start(plan.periods, "me", pd.Timestamp("2029-12-30"), 3).date()
+    datetime.date(2030, 1, 9)
+    """
+    spans = _spans(periods[periods["person_id"] == person])
+    free = pd.Timestamp(start)
+    length = pd.Timedelta(days=days - 1)
+    while True:
+        clash = spans[(spans["start"] <= free + length) & (spans["end"] >= free)]
+        if not len(clash):
+            return free
+        free = clash["end"].max() + pd.Timedelta(days=1)
+
+
+def _refuse_overlap(before: pd.DataFrame, frame: pd.DataFrame, path: Path) -> None:
+    """Refuse a plan whose days overlap another experiment of the same person, naming it and the first free day."""
+    who = str(frame["person_id"].iloc[0])
+    first, last = frame["start"].min(), frame["end"].max()
+    spans = _spans(before[before["person_id"] == who])
+    hit = spans[(spans["start"] <= last) & (spans["end"] >= first)]
+    if not len(hit):
+        return
+    other = hit.iloc[0]
+    free = first_free_start(before, who, first, (last - first).days + 1)
+    clash = (
+        f"The plan ({first:%Y-%m-%d} to {last:%Y-%m-%d}) overlaps {who}'s experiment {other['experiment_id']!r} "
+        f"({other['start']:%Y-%m-%d} to {other['end']:%Y-%m-%d}) in {path}."
+    )
+    raise SpasmlogError(
+        f"{clash} The first free start is {free:%Y-%m-%d}; to try both changes at once on purpose, "
+        "write(folder, allow_overlap=True).",
+        file=str(path),
+        clash=clash,
+        overlaps=str(other["experiment_id"]),
+        first_free=free.date().isoformat(),
+    )
 
 
 def experiment_days(periods: pd.DataFrame) -> pd.DataFrame:
@@ -242,11 +312,14 @@ def _statement(
         )
     row = power.loc[power["pairs"] == pairs].iloc[0]
     chance = round(100 * row["power_model"])
+    margin = round(196 * row["mc_error"])  # the Monte Carlo error of the figure, stated when it shows
     text = (
         f"With your usual {hist['mean_per_day']:.2g} spasms a day (from {int(hist['days'])} logged days), this design "
         f"({layout}: {days} days) has about a {chance}% chance to show a {change}% {word} "
         f"(95% interval of the rate ratio away from 1, p < {alpha:g})."
     )
+    if margin >= 1:
+        text += f" (From {power.attrs['n_sim']} simulated experiments: within about ±{margin} points.)"
     better = power[(power["pairs"] > pairs) & (power["power_model"] >= TARGET_POWER)]
     if row["power_model"] < TARGET_POWER:
         if len(better):
@@ -425,7 +498,8 @@ def plan_experiment(
         }
     )
     periods["created"] = periods["created"].astype("datetime64[us]")
-    power = _power_table(hist, pairs, block_days, washout_days, design, effect, alpha, n_sim, seed)
+    n_sim = _checks.whole(n_sim, "n_sim", function, minimum=1)
+    power = _power_table(hist, pairs, block_days, washout_days, design, effect, alpha, n_sim)
     statement = _statement(hist, power, pairs, block_days, washout_days, effect, alpha, design)
     return ExperimentPlan(periods=periods, power=power, statement=statement, history=hist)
 
@@ -451,7 +525,6 @@ def _power_table(
     effect: float,
     alpha: float,
     n_sim: int,
-    seed: int,
 ) -> pd.DataFrame:
     step = 2  # pairs, pairs + 2, ...: enough to say how many would do, at a fraction of the cost of every count
     rows = []
@@ -490,14 +563,46 @@ def _power_table(
             missing_rate=min(hist.get("missing_rate", 0.0), 0.9),
             alpha=alpha,
             n_sim=n_sim,
-            seed=seed + count,
+            seed=_simulation_seed(hist, count, block_days, washout_days, design, effect, alpha, n_sim),
         )
+        model = float(out["power_model"])
         rows.append(
-            {"pairs": count, "days": days, **{k: out[k] for k in ("power_model", "power_randomisation", "smallest_p")}}
+            {
+                "pairs": count,
+                "days": days,
+                **{k: out[k] for k in ("power_model", "power_randomisation", "smallest_p")},
+                "mc_error": float(np.sqrt(model * (1 - model) / n_sim)),
+            }
         )
         if count > pairs and out["power_model"] >= TARGET_POWER and (smallest <= alpha):
             break
-    return pd.DataFrame(rows, columns=["pairs", "days", "power_model", "power_randomisation", "smallest_p"])
+    table = pd.DataFrame(
+        rows, columns=["pairs", "days", "power_model", "power_randomisation", "smallest_p", "mc_error"]
+    )
+    table.attrs["n_sim"] = n_sim
+    return table
+
+
+def _simulation_seed(
+    hist: dict[str, float],
+    pairs: int,
+    block_days: int,
+    washout_days: int,
+    design: rz.Design,
+    effect: float,
+    alpha: float,
+    n_sim: int,
+) -> int:
+    """The seed of a power simulation, from everything the power depends on (never from the draw's seed).
+
+    The power is a property of the design and the person's history, not of the schedule drawn: the same
+    command prints the same figure whatever its draw, and a changed history or design gets fresh draws.
+    """
+    facts = (
+        sorted((k, round(float(v), 12)) for k, v in hist.items()),
+        pairs, block_days, washout_days, design, round(float(effect), 12), round(float(alpha), 12), n_sim,
+    )  # fmt: skip
+    return int.from_bytes(hashlib.sha256(repr(facts).encode()).digest()[:4], "little")
 
 
 @fill_doc
@@ -533,15 +638,16 @@ def experiment_effect(
     Returns
     -------
     pandas.DataFrame
-        One row per experiment (``person_id`` first with ``person``): ``experiment_id``, ``change``,
-        ``against``, ``days_planned`` (block days), ``days_on``, ``days_off`` (logged block days by plan),
-        ``days_washout`` (left out), ``days_off_schedule`` (logged in ``experiment_arm_done`` against the
-        plan), ``mean_on``, ``mean_off`` (spasms a day), ``rate_ratio``, ``ci_low``, ``ci_high``, ``p_value``
-        (count model, intention to treat: every logged block day by its plan), ``randomisation_p``,
-        ``randomisation_method``, ``n_schedules``, ``smallest_p``, ``pp_rate_ratio``, ``pp_ci_low``,
-        ``pp_ci_high``, ``pp_p_value`` (per protocol: days off schedule left out), ``carryover_ratio``,
-        ``carryover_p`` (the on/off ratio of the first ``carryover_days`` of the blocks over that of the rest),
-        ``status`` (``ok``, else why not) and ``sentence``. A table with ``attrs["kind"] == "experiment_effect"``.
+        One row per experiment (``person_id`` first with ``person``): ``experiment_id``, ``change``, ``against``,
+        ``days_planned`` (block days), ``days_on``, ``days_off`` (logged block days by plan), ``days_washout`` (left
+        out; lived, up to the last logged day), ``days_off_schedule`` (logged in ``experiment_arm_done`` against the
+        plan), ``days_to_come`` (planned days, blocks and washouts, after the last day with ``outcome`` logged: not
+        counted anywhere yet), ``mean_on``, ``mean_off`` (spasms a day), ``rate_ratio``, ``ci_low``, ``ci_high``,
+        ``p_value`` (count model, intention to treat: every logged block day by its plan), ``randomisation_p``,
+        ``randomisation_method``, ``n_schedules``, ``smallest_p``, ``pp_rate_ratio``, ``pp_ci_low``, ``pp_ci_high``,
+        ``pp_p_value`` (per protocol: days off schedule left out), ``carryover_ratio``, ``carryover_p`` (the on/off
+        ratio of the first ``carryover_days`` of the blocks over that of the rest), ``status`` (``ok``, else why
+        not) and ``sentence``. A table with ``attrs["kind"] == "experiment_effect"``.
 
     Notes
     -----
@@ -594,9 +700,9 @@ def experiment_effect(
 
 _COLUMNS = [
     "experiment_id", "change", "against", "days_planned", "days_on", "days_off", "days_washout", "days_off_schedule",
-    "mean_on", "mean_off", "rate_ratio", "ci_low", "ci_high", "p_value", "randomisation_p", "randomisation_method",
-    "n_schedules", "smallest_p", "pp_rate_ratio", "pp_ci_low", "pp_ci_high", "pp_p_value", "carryover_ratio",
-    "carryover_p", "status", "sentence",
+    "days_to_come", "mean_on", "mean_off", "rate_ratio", "ci_low", "ci_high", "p_value", "randomisation_p",
+    "randomisation_method", "n_schedules", "smallest_p", "pp_rate_ratio", "pp_ci_low", "pp_ci_high", "pp_p_value",
+    "carryover_ratio", "carryover_p", "status", "sentence",
 ]  # fmt: skip
 
 
@@ -629,7 +735,11 @@ def _one(
     on = (plan["arm"] == "on").to_numpy()
     in_block = block >= 0
     logged = np.isfinite(y)
-    unread = in_block & ~pd.isna(done) & ~np.isin(done, ["on", "off", "", "nan", "<na>", "none"])
+    # days after the last logged day (of the whole table, not only of the plan) are still to come: never counted
+    finite = pd.to_numeric(daily[outcome], errors="coerce").notna() if len(daily) else pd.Series(dtype=bool)
+    last = pd.to_datetime(daily.loc[finite, "date"]).max() if finite.any() else pd.NaT
+    lived = (plan["date"] <= last).to_numpy() if pd.notna(last) else np.zeros(len(plan), dtype=bool)
+    unread = in_block & ~pd.isna(done) & ~np.isin(done, [*ARMS_DONE, "", "nan", "<na>", "none"])
     if unread.any():  # never silently: a day marked "skipped" is not counted as off schedule
         shown = "; ".join(
             f"{day:%Y-%m-%d}: {value!r}" for day, value in zip(plan["date"][unread], done[unread], strict=True)
@@ -638,11 +748,12 @@ def _one(
             AdherenceValueWarning(
                 f"{ADHERENCE_COLUMN} of {facts['experiment_id']} holds {int(unread.sum())} cell(s) that are neither "
                 f"'on' nor 'off' ({shown}): those days are counted as done as planned. Write on or off (the arm "
-                "actually done), or leave the cell empty when the day went as planned."
+                "actually done), or leave the cell empty when the day went as planned (`spasmlog validate` sets "
+                "such a row aside)."
             ),
             stacklevel=3,
         )
-    off_schedule = in_block & logged & np.isin(done, ["on", "off"]) & (done != np.where(on, "on", "off"))
+    off_schedule = in_block & logged & np.isin(done, ARMS_DONE) & (done != np.where(on, "on", "off"))
     design = str(facts.get("design") if pd.notna(facts.get("design")) else "pairs")
     n_blocks = int(block.max()) + 1 if in_block.any() else 0
     drawn = np.array([bool(on[block == b][0]) for b in range(n_blocks)]) if n_blocks else np.array([], dtype=bool)
@@ -653,24 +764,29 @@ def _one(
         "days_planned": int(in_block.sum()),
         "days_on": int((in_block & logged & on).sum()),
         "days_off": int((in_block & logged & ~on).sum()),
-        "days_washout": int((~in_block).sum()),
+        "days_washout": int((~in_block & lived).sum()),
         "days_off_schedule": int(off_schedule.sum()),
+        "days_to_come": int((~lived).sum()),
         "mean_on": float(np.nanmean(np.where(in_block & on, y, np.nan))) if (in_block & logged & on).any() else np.nan,
         "mean_off": float(np.nanmean(np.where(in_block & ~on, y, np.nan)))
         if (in_block & logged & ~on).any()
         else np.nan,
     }
-    for name in _COLUMNS[10:-1]:
+    for name in _COLUMNS[_COLUMNS.index("rate_ratio") : -1]:
         out.setdefault(name, np.nan)
     if out["days_on"] < 2 or out["days_off"] < 2:
         out["status"] = "not enough data: fewer than 2 logged days in an arm"
         out["sentence"] = (
             f"Not enough logged days yet to judge {facts['change']} ({out['days_on']} on, {out['days_off']} off)."
+            + _to_come(out["days_to_come"])
         )
         return out
     if np.nansum(np.where(in_block, y, np.nan)) == 0:
         out["status"] = "no spasms logged"
-        out["sentence"] = f"No spasms were logged during the experiment with {facts['change']}: nothing to compare."
+        out["sentence"] = (
+            f"No spasms were logged during the experiment with {facts['change']}: nothing to compare."
+            + _to_come(out["days_to_come"])
+        )
         return out
     rr, low, high, p, ok = rz.count_model(y, on, pair, in_block, alpha=alpha)
     if ok[0]:
@@ -717,8 +833,14 @@ def _one(
         except (SpasmlogError, np.linalg.LinAlgError):  # the check is optional: a degenerate fit leaves it empty
             pass
     out["status"] = "ok" if np.isfinite(out["rate_ratio"]) else "model did not converge"
-    out["sentence"] = _sentence(out, alpha, n_blocks // 2)
+    out["sentence"] = _sentence(out, alpha, n_blocks // 2) + _to_come(out["days_to_come"])
     return out
+
+
+def _to_come(days: int) -> str:
+    if not days:
+        return ""
+    return f" {days} planned day{'s are' if days != 1 else ' is'} still to come (after the last logged day)."
 
 
 def _percent(ratio: float) -> str:

@@ -29,12 +29,17 @@ import pandas as pd
 from spasmlog.logformat.factors import FACTORS
 
 __all__ = [
+    "AGE_BANDS",
+    "ARMS_DONE",
     "BODY_REGIONS",
     "CONTEXTS",
     "EXERCISE_TYPES",
     "EXPERIMENT_ARMS",
     "EXPERIMENT_DESIGNS",
     "INTERVENTION_KINDS",
+    "MAX_BLOCK_DAYS",
+    "MAX_PLANNED_PAIRS",
+    "MAX_WASHOUT_DAYS",
     "RELIEFS",
     "RULES",
     "SEXES",
@@ -74,8 +79,22 @@ EXERCISE_TYPES = [
 INTERVENTION_KINDS = ["supplement", "therapy_session", "home_exercise", "medication", "lifestyle", "other"]
 SEXES = ["female", "male", "other", "unspecified"]
 
+AGE_BANDS = [*(f"{low}-{low + 9}" for low in range(0, 90, 10)), "90+"]
+"""``people.age_band``: the age in ten-year bands, all ages over 89 as ``90+`` (written by ``spasmlog share``
+instead of the birth year)."""
+
 EXPERIMENT_ARMS = ["on", "off", "washout"]
 EXPERIMENT_DESIGNS = ["pairs", "counterbalanced"]
+ARMS_DONE = ["on", "off"]
+"""``daily.experiment_arm_done``: the arm actually done on a day of a planned experiment, written only when it
+differs from the calendar (an empty cell: done as planned, or nothing noted)."""
+
+MAX_PLANNED_PAIRS = 20
+MAX_BLOCK_DAYS = 28
+MAX_WASHOUT_DAYS = 14
+"""The most pairs, days a block and days a washout a personal experiment may have: beyond them a plan is surely
+a typo (about four and a half years at the most). ``spasmlog plan`` refuses more; the validator flags a period
+longer than a block or a washout may be."""
 
 TableName = Literal["daily", "spasms", "interventions", "people", "experiments"]
 TABLES: tuple[TableName, ...] = ("daily", "spasms", "interventions", "people")
@@ -214,6 +233,7 @@ _FIELD_SPECS: dict[str, dict[str, FieldSpec]] = {
         sleep_h=_factor("sleep_h", 0, 24, "time"),
         stress=_score("stress", "0-10"),
         spasm_count=_num(0, None, "spasms", kind="integer"),
+        experiment_arm_done=_cat(ARMS_DONE),
         notes=_text(),
     ),
     # interventions: treatments and routines, from start to end (open-ended when empty)
@@ -233,6 +253,8 @@ _FIELD_SPECS: dict[str, dict[str, FieldSpec]] = {
         person_id=_text(required=True, unique=True),
         sex=_cat(SEXES),
         birth_year=_num(1900, 2100, None, kind="integer"),
+        age_band=_cat(AGE_BANDS),
+        start_year=_num(1900, 2100, None, kind="integer"),
         water_target_ml=_num(0, 15_000, "mL", "volume"),
         water_total_target_ml=_num(0, 20_000, "mL", "volume"),
         magnesium_target_mg=_num(0, 5_000, "mg", "mass"),
@@ -255,9 +277,9 @@ _FIELD_SPECS: dict[str, dict[str, FieldSpec]] = {
         start=_column("date", required=True),
         end=_column("date", required=True),
         design=_cat(EXPERIMENT_DESIGNS),
-        block_days=_num(1, None, None, kind="integer"),
-        pairs=_num(1, None, None, kind="integer"),
-        washout_days=_num(0, None, None, kind="integer"),
+        block_days=_num(1, MAX_BLOCK_DAYS, None, kind="integer"),
+        pairs=_num(1, MAX_PLANNED_PAIRS, None, kind="integer"),
+        washout_days=_num(0, MAX_WASHOUT_DAYS, None, kind="integer"),
         seed=_num(0, None, None, kind="integer"),
         created=_column("date"),
         notes=_text(),
@@ -330,6 +352,15 @@ def _period_end_after_start(df: pd.DataFrame) -> pd.Series:
     return df["end"].isna() | df["start"].isna() | (df["end"] >= df["start"])
 
 
+def _period_not_too_long(df: pd.DataFrame) -> pd.Series:
+    """A block lasts at most :data:`MAX_BLOCK_DAYS` days, a washout :data:`MAX_WASHOUT_DAYS`: an end beyond is a
+    typing error (in the year, most often), which would stretch the plan over years."""
+    days = (df["end"] - df["start"]).dt.days + 1
+    longest = np.where(df["arm"] == "washout", MAX_WASHOUT_DAYS, MAX_BLOCK_DAYS)
+    length = days.to_numpy(dtype="float64", na_value=np.nan)
+    return pd.Series(np.isnan(length) | (length <= longest), index=df.index)
+
+
 def _born_by_now(year: pd.Series) -> pd.Series:
     return year.isna() | (year <= today().year)
 
@@ -356,5 +387,6 @@ RULES: tuple[Rule, ...] = (
     Rule("people", "not_in_future", "birth_year", _born_by_now),
     Rule("experiments", "not_in_future", "created", _not_after_today),
     Rule("experiments", "period_end_not_before_start", None, _period_end_after_start),
+    Rule("experiments", "period_at_most_plan_limit", None, _period_not_too_long),
 )
 """Every rule on more than one value, by table; their names are the problems' ``rule`` codes (or map to them)."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -165,6 +165,11 @@ def _implausible_values(
     the other days, at least 7), gets a warning that names the likely slip in the header's unit and the
     file's decimal separator.
     """
+    if table == "experiments" and len(typed):
+        overlaps = _overlapping_experiments(typed)
+        for record in overlaps:
+            record["part"] = int(part_of_row[record["row"]])
+        return overlaps
     column = {"daily": "date", "spasms": "start"}.get(table)
     if column is None or column not in typed or not len(typed):
         return []
@@ -188,6 +193,40 @@ def _implausible_values(
                 )
     for record in found:
         record["part"] = int(part_of_row[record["row"]])
+    return found
+
+
+def _overlapping_experiments(typed: pd.DataFrame) -> list[dict[str, Any]]:
+    """A warning on the first period of each experiment whose days overlap an earlier one of the same person.
+
+    Two plans at once are refused by ``spasmlog plan`` unless allowed on purpose: each is still fairly
+    compared (their draws are apart), but a day then belongs to both, and each calendar shows one.
+    """
+    frame = typed[["person_id", "experiment_id", "start", "end"]].dropna()
+    if frame.empty:
+        return []
+    grouped = frame.groupby(["person_id", "experiment_id"], sort=False)
+    spans = grouped.agg(start=("start", "min"), end=("end", "max"))
+    spans["row"] = frame["start"].groupby([frame["person_id"], frame["experiment_id"]], sort=False).idxmin()
+    spans = spans.reset_index().sort_values(["person_id", "start", "experiment_id"], kind="stable")
+    found = []
+    for _, mine in spans.groupby("person_id", sort=False):
+        earlier: list[Any] = []
+        for span in mine.itertuples(index=False):
+            other = next((e for e in earlier if e.end >= span.start), None)
+            if other is not None:
+                detail = (
+                    f"The experiment '{span.experiment_id}' ({span.start:%Y-%m-%d} to {span.end:%Y-%m-%d}) overlaps "
+                    f"'{other.experiment_id}' ({other.start:%Y-%m-%d} to {other.end:%Y-%m-%d}) of {span.person_id}: "
+                    "their days are on, off or washout in both plans at once. Keep it if both changes are tried "
+                    "together on purpose (each is analysed on its own, the other adding noise); otherwise move "
+                    "or delete one plan."
+                )
+                found.append(
+                    {"row": int(cast(Any, span.row)), "field": "start", "rule": "experiments_overlap", "detail": detail,
+                     "severity": "warning"}
+                )  # fmt: skip
+            earlier.append(span)
     return found
 
 

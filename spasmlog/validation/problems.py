@@ -16,7 +16,7 @@ from spasmlog.log import (
     PROBLEM_COLUMNS,
     QUARANTINE_COLUMNS,
 )
-from spasmlog.logformat.schemas import field_specs
+from spasmlog.logformat.schemas import MAX_BLOCK_DAYS, MAX_WASHOUT_DAYS, field_specs
 from spasmlog.validation.cells import _Prepared
 
 __all__: list[str] = []  # the package's own steps; the public functions are in spasmlog.validation
@@ -38,7 +38,14 @@ _CHECK_COLUMNS = {
     "exercise_details_need_exercise": ("exercise_min", "exercise_type", "exercise_rpe"),
     "end_not_before_start": ("start", "end"),
     "period_end_not_before_start": ("start", "end"),
+    "period_at_most_plan_limit": ("arm", "start", "end"),
 }
+
+_HINTS = {
+    "experiment_arm_done": " It notes the arm actually done on a day of a planned experiment when it differs from "
+    "the calendar; leave the cell empty when the day went as planned (or nothing was noted).",
+}
+"""A sentence added to a problem with a column, to say what the column is for."""
 
 _UNIQUE_KEYS = {"daily": ("person_id", "date"), "experiments": ("person_id", "experiment_id", "period")}
 """The columns that together name a row, in the tables where that is more than ``person_id``."""
@@ -78,7 +85,7 @@ _MESSAGES = {
     "above_maximum": "{shown} is above the plausible range of {field} ({range}). Check for a typing error or a "
     "wrong unit in the header.",
     "not_positive": "{field} must be above 0; leave the cell empty if it was not recorded.",
-    "not_in_categories": "'{value}' is not one of the {field} values: {allowed}.",
+    "not_in_categories": "'{value}' is not one of the {field} values: {allowed}.{hint}",
     "in_future": "'{value}' is in the future. Check the year and the day/month order.",
     "duplicate": "Another row has the same {keys} ({value}). Keep one row per {unit}: merge or delete the others.",
     "sitting_plus_sleep_at_most_24h": "sitting and sleep add up to more than 24 hours ({value}).",
@@ -86,6 +93,10 @@ _MESSAGES = {
     "type and effort are for days with exercise_min above 0, and type 'none' for days without.",
     "end_not_before_start": "The intervention ends before it starts ({value}).",
     "period_end_not_before_start": "The experiment's period ends before it starts ({value}).",
+    "period_at_most_plan_limit": "The experiment's period runs longer than a block (at most "
+    f"{MAX_BLOCK_DAYS} days) or a washout (at most {MAX_WASHOUT_DAYS} days) can ({{value}}). Check the year "
+    "and month of its end.",
+    "experiments_overlap": "{detail}",
     "unit_not_convertible": "Header '{value}' looks like {field} but {detail}; the column was kept as an extra "
     "column. Rename the header (e.g. '{field}') to have it read.",
     "vague_duration": "'{value}' does not say how long: the spasm is kept without a duration. Write the seconds "
@@ -168,6 +179,7 @@ def _problem_frame(
             keys=" and ".join(_UNIQUE_KEYS.get(table, ("person_id",))),
             unit={"daily": "person per day", "experiments": "period of an experiment"}.get(table, "person"),
             detail=detail,
+            hint=_HINTS.get(name, "") if name else "",
         )
         line = record.get("line") if row is None else int(part.raw.lines[row - _offset(parts, record["part"])])
         rows.append(

@@ -14,6 +14,7 @@ from spasmlog.analysis.experiments import (
     AdherenceValueWarning,
     experiment_days,
     experiment_effect,
+    first_free_start,
     history,
     plan_experiment,
 )
@@ -201,3 +202,55 @@ def test_a_plan_typed_by_hand_with_only_the_required_columns_is_analysed() -> No
     assert out["against"] == "none" and out["n_schedules"] == 4 and out["days_on"] == 14
     on = daily["spasm_count"].iloc[7:21].mean()
     assert out["mean_on"] == pytest.approx(on)
+
+
+def test_write_refuses_a_plan_that_overlaps_another_and_names_the_first_free_day(tmp_path) -> None:
+    first = plan_experiment(None, change="magnesium", pairs=2, block_days=7, washout_days=2, start="2030-01-01", seed=1)
+    path = first.write(tmp_path)  # 2030-01-01 to 2030-02-03: 4 blocks of 7 days and 3 washouts of 2
+    clash = plan_experiment(None, change="stretching", pairs=2, block_days=3, washout_days=0, start="2030-01-20",
+                            seed=2)  # fmt: skip
+    with pytest.raises(SpasmlogError, match="magnesium-2030-01-01") as caught:
+        clash.write(tmp_path)
+    assert "2030-01-01 to 2030-02-03" in caught.value.message and caught.value.first_free == "2030-02-04"
+    assert len(spasmlog.read_log(path).experiments) == len(first.periods)  # unchanged by the refusal
+    later = plan_experiment(None, change="stretching", pairs=2, block_days=3, washout_days=0, start="2030-02-04",
+                            seed=2)  # fmt: skip
+    later.write(tmp_path)  # the first free day is free
+    clash.write(tmp_path, allow_overlap=True)  # on purpose
+    assert spasmlog.read_log(path).experiments["experiment_id"].nunique() == 3
+
+
+def test_first_free_start_skips_every_experiment_in_the_way() -> None:
+    a = plan_experiment(None, change="a", pairs=2, block_days=2, washout_days=0, start="2030-01-01", seed=1)
+    b = plan_experiment(None, change="b", pairs=2, block_days=2, washout_days=0, start="2030-01-12", seed=1)
+    both = pd.concat([a.periods, b.periods])  # 01-01 to 01-08 and 01-12 to 01-19
+    assert first_free_start(both, "me", pd.Timestamp("2030-01-03"), 4).date().isoformat() == "2030-01-20"
+    assert first_free_start(both, "me", pd.Timestamp("2030-01-03"), 3).date().isoformat() == "2030-01-09"
+    assert first_free_start(both, "someone else", pd.Timestamp("2030-01-03"), 30) == pd.Timestamp("2030-01-03")
+
+
+def test_days_after_the_last_logged_day_are_to_come_not_counted() -> None:
+    plan = plan_experiment(None, change="magnesium", pairs=2, block_days=7, washout_days=2, start="2030-01-01", seed=1)
+    # 2030-01-01 to 2030-02-03: blocks 01-01..07, 01-10..16, 01-19..25, 01-28..02-03; washouts between
+    rng = np.random.default_rng(0)
+    daily = _daily(list(rng.poisson(1.0, size=51).astype(float)), start="2029-12-01")  # to 2030-01-20
+    out = experiment_effect(daily, experiment=plan.periods).iloc[0]
+    assert out["days_washout"] == 4  # 01-08, 01-09, 01-17, 01-18; not the two washouts still ahead
+    assert out["days_on"] + out["days_off"] == 16 and out["days_planned"] == 28
+    assert out["days_to_come"] == 34 - 20
+    assert "14 planned days are still to come" in out["sentence"]
+    done = experiment_effect(_daily([1.0] * 40, start="2030-01-01"), experiment=plan.periods).iloc[0]
+    assert (done["days_washout"], done["days_to_come"]) == (6, 0) and "still to come" not in done["sentence"]
+
+
+def test_the_power_of_a_plan_does_not_depend_on_its_draw() -> None:
+    daily = spasmlog.daily_table(simulate(days=120, seed=5, interventions=[], effects=[]).log)
+    plans = [plan_experiment(daily, change="x", start="2030-01-01", seed=seed, n_sim=40) for seed in (1, 2)]
+    assert not plans[0].periods["arm"].equals(plans[1].periods["arm"])  # two draws of the same plan
+    assert plans[0].power.equals(plans[1].power) and plans[0].statement == plans[1].statement
+    other = plan_experiment(daily, change="x", start="2030-01-01", seed=1, n_sim=40, effect=0.6)
+    assert not other.power["power_model"].equals(plans[0].power["power_model"])  # another design: other draws
+    row = plans[0].power.iloc[0]
+    assert row["mc_error"] == pytest.approx(np.sqrt(row["power_model"] * (1 - row["power_model"]) / 40))
+    margin = round(196 * row["mc_error"])
+    assert margin >= 1 and f"(From 40 simulated experiments: within about ±{margin} points.)" in plans[0].statement

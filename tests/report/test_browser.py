@@ -313,3 +313,18 @@ def test_caseload_with_long_names_prints_on_a4(browser: Browser, tmp_path: Path)
     printed = browser.call("Page.printToPDF", {"preferCSSPageSize": True, "printBackground": True})
     assert base64.b64decode(printed["data"]).startswith(b"%PDF")
     assert browser.errors() == []
+
+
+def test_the_longest_experiment_calendar_prints_on_one_a4_page(browser: Browser, tmp_path: Path) -> None:
+    """The calendar of the longest plan ``spasmlog plan`` allows (20 pairs of 28-day blocks with 14-day washouts:
+    56 months) with a long power statement prints on one A4 page, backgrounds and all."""
+    from spasmlog.analysis.experiments import plan_experiment
+    from spasmlog.report.experiment_calendar import write_calendar
+
+    plan = plan_experiment(None, change="magnesium glycinate 300 mg with dinner", pairs=20, block_days=28,
+                           washout_days=14, start="2030-01-31", seed=1, n_sim=1)  # fmt: skip
+    page = write_calendar(plan.periods, tmp_path / "calendar.html", statement=plan.statement + " " + plan.statement)
+    browser.load(page.resolve().as_uri())
+    assert browser.errors() == []
+    printed = browser.call("Page.printToPDF", {"preferCSSPageSize": True, "printBackground": True})
+    assert _pages(base64.b64decode(printed["data"])) == 1
