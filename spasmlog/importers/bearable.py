@@ -397,12 +397,16 @@ def read_bearable(path: PathInput, *, dayfirst: bool | None = None) -> pd.DataFr
                 columns["bearable_spasm_severity"].index
             ).astype("datetime64[us]")
         rated_none = len(no_spasm_days - set(spasm_days))
+        others = len(outcome_days) - len(spasm_days)
         notes.append(
             f"Bearable cramp or spasm symptoms on {count(len(spasm_days), 'day')}: spasm_count is 1 on each (at "
-            "least one spasm; Bearable records a severity, not a number) and 0 on the "
-            f"{count(len(outcome_days) - len(spasm_days), 'other day')} with symptoms logged since the first "
-            f"cramp entry ({first:%Y-%m-%d}; earlier days are not recorded: cramps may not have been tracked "
-            "then)"
+            "least one spasm; Bearable records a severity, not a number)"
+            + (
+                f" and 0 on the {count(others, 'other day')} with symptoms logged since the first cramp entry "
+                f"({first:%Y-%m-%d}; earlier days are not recorded: cramps may not have been tracked then)"
+                if others
+                else f"; no other day has symptoms logged since the first cramp entry ({first:%Y-%m-%d})"
+            )
             + (f", on {rated_none} of them cramps were rated None (0)" if rated_none else "")
             + "; the day's worst "
             "severity is kept in bearable_spasm_severity in Bearable's words (Mild 1, Moderate 2, Severe 3, "

@@ -297,3 +297,17 @@ def test_cramps_only_ever_rated_none_still_give_spasm_count_0(write: Write) -> N
         "2026-03-01,Sunday,am,Symptom,0,Leg cramps (None),\n",
     )
     assert read_bearable(path)["spasm_count"].tolist() == [0.0]
+
+
+def test_when_every_symptom_day_has_a_cramp_no_count_of_zero_other_days_is_written(write: Write) -> None:
+    path = write(
+        "bearable.csv",
+        "date,weekday,time of day,category,rating/amount,detail,notes\n"
+        "2026-03-01,Sunday,am,Symptom,2,Leg cramps (Moderate),\n"
+        "2026-03-02,Monday,pm,Symptom,3,Leg cramps (Severe),\n",
+    )
+    table = read_bearable(path)
+    assert table["spasm_count"].tolist() == [1.0, 1.0]
+    notes = " ".join(table.attrs["notes"])
+    assert "0 on the 0 other days" not in notes
+    assert "; no other day has symptoms logged since the first cramp entry (2026-03-01); " in notes
