@@ -16,6 +16,9 @@ compare with the budget.
 
 Each measurement runs in a fresh process so its peak memory (``ru_maxrss`` of that child) is its own:
 
+- a do-nothing parse of ``export.xml`` (the reference: the parser the importer uses, expat
+  with ``start`` and ``end`` handlers that do nothing, fed the same 1 MiB chunks), measured first and
+  again last so that a change of load in between shows; the import's CPU time is given as a multiple of it;
 - ``read_apple_health`` on ``export.xml``;
 - ``read_apple_health`` on ``export.zip`` (the same document, streamed out of the zip);
 - ``healthkit-to-sqlite export.zip healthkit.db --silent`` (PyPI ``healthkit-to-sqlite``; it stores every
@@ -40,6 +43,23 @@ import tempfile
 import time
 import zipfile
 from pathlib import Path
+
+REFERENCE = r"""
+import json, resource, sys, time
+from xml.parsers import expat
+def nothing(*args): pass
+start, cpu = time.perf_counter(), time.process_time()
+parser = expat.ParserCreate()
+parser.StartElementHandler = nothing
+parser.EndElementHandler = nothing
+with open(sys.argv[1], "rb") as stream:
+    while chunk := stream.read(1 << 20):
+        parser.Parse(chunk, False)
+parser.Parse(b"", True)
+seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+print(json.dumps({"seconds": seconds, "cpu_seconds": cpu,
+                  "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
 
 CHILD = r"""
 import json, resource, sys, time
@@ -267,16 +287,29 @@ def main() -> None:
     print("| measurement | seconds | MB/s of export.xml | peak memory (MiB) |")
     print("|---|---|---|---|")
     results = {}
-    for label, target in (("read_apple_health export.xml", xml), ("read_apple_health export.zip", archive)):
-        seconds, peak, stdout, cpu = _run_measured([sys.executable, "-c", CHILD, str(target)])
+    reference_cpu = []
+    runs = (
+        ("do-nothing parse export.xml (reference)", REFERENCE, xml),
+        ("read_apple_health export.xml", CHILD, xml),
+        ("read_apple_health export.zip", CHILD, archive),
+        ("do-nothing parse export.xml (reference, again)", REFERENCE, xml),
+    )
+    for label, code, target in runs:
+        seconds, peak, stdout, cpu = _run_measured([sys.executable, "-c", code, str(target)])
         figures = json.loads(stdout.strip().splitlines()[-1])
-        results[label] = seconds
+        results[label] = seconds, figures["cpu_seconds"]
+        if code is REFERENCE:
+            reference_cpu.append(figures["cpu_seconds"])
         print(
             f"| {label} | {seconds:.1f} (in the call: {figures['seconds']:.1f}; CPU in the call: "
             f"{figures['cpu_seconds']:.1f}, whole process: {cpu:.1f}) | {size / 1e6 / seconds:.1f} "
             f"(by CPU time in the call: {size / 1e6 / figures['cpu_seconds']:.1f}) | {peak:,.0f} |"
         )
-    ours = results["read_apple_health export.zip"]
+    reference = sum(reference_cpu) / len(reference_cpu)
+    print(f"\nload: {os.getloadavg()[0]:.1f} (1-minute average, {os.cpu_count()} cores)")
+    for label in ("read_apple_health export.xml", "read_apple_health export.zip"):
+        print(f"{label}: {results[label][1] / reference:.2f}x the CPU time of the do-nothing parse")
+    ours = results["read_apple_health export.zip"][0]
 
     command = shutil.which("healthkit-to-sqlite", path=str(Path(sys.executable).parent)) or shutil.which(
         "healthkit-to-sqlite"

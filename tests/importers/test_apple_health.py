@@ -1193,3 +1193,27 @@ def test_records_and_unreadable_records_are_counted_for_the_import_summary(tmp_p
     )
     table = read_apple_health(export)
     assert (table.attrs["records"], table.attrs["unreadable"]) == (3, 1)
+
+
+def test_attribute_values_are_read_as_xml_defines_them(read: Callable[..., pd.DataFrame]) -> None:
+    # XML 1.0 section 3.3.3: references are replaced, and a tab or line end written in a value reads as a space
+    # (a line feed written as &#10; stays one). Hand-written: the value 2&#53;0 is 250, the sources below are
+    # "Tom & Jerry’s" and "Water App".
+    daily = read(
+        record("DietaryWater", "2&#53;0", "2024-08-07 08:00:00 +1200", unit="mL", source="Tom &amp; Jerry&#x2019;s"),
+        record("DietaryWater", "100", "2024-08-07 13:00:00 +1200", unit="m&#76;", source="Water\tApp"),
+    )
+    assert value(daily, "2024-08-07", "water_ml") == 350
+    assert detail_of(daily, "2024-08-07", "water_ml") == "Tom & Jerry’s + Water App"
+
+
+def test_an_undeclared_entity_is_called_damaged_and_names_its_line(write: Callable[..., Path]) -> None:
+    # No DTD is loaded, so &nbsp; is declared nowhere: the file is not well-formed, and nothing is fetched.
+    text = document(
+        record("StepCount", 1, "2024-08-07 12:00:00 +0200", unit="count"),
+        record("StepCount", 2, "2024-08-07 13:00:00 +0200", unit="count", source="Alex&nbsp;Phone"),
+    )
+    path = write("export.xml", text)
+    with pytest.raises(ImportFormatError, match=r"not well-formed XML at line 6, .*undefined entity") as caught:
+        read_apple_health(path, progress=False)
+    assert caught.value.detail["line"] == 6
