@@ -1140,8 +1140,9 @@ def read_apple_health(
         converted, repaired, and how many samples were left out because their times overlapped those of
         a source ranked higher) and ``"detail"`` (``(date, column, detail)`` tuples: the sources each value
         was added up from); ``"people"``, when the Health profile gives a sex or a date of birth: a list of
-        one ``{"sex": ..., "birth_year": ...}`` (see Notes), which :func:`spasmlog.importers.merge.merge_into`
-        writes to ``people.csv``.
+        one ``{"sex": ..., "birth_year": ..., "detail": {...}}`` (see Notes; ``detail`` says how each value was
+        got, for its provenance row), which :func:`spasmlog.importers.merge.merge_into` writes to
+        ``people.csv``.
 
     Raises
     ------
@@ -1467,7 +1468,7 @@ _FIRST_BIRTH_YEAR = 1900  # people.birth_year's lowest value in the log format
 _NOT_SET_ENDINGS = ("NotSet", "None")  # unset characteristics (HKBloodTypeNotSet; CardioFitnessMedicationsUse="None")
 
 
-def _person_from_me(elements: list[dict[str, str]]) -> tuple[dict[str, str], list[str]]:
+def _person_from_me(elements: list[dict[str, str]]) -> tuple[dict[str, Any], list[str]]:
     """The person's ``sex`` and ``birth_year`` from the export's ``<Me>`` element (the Health profile), for
     ``people.csv``, and the notes that say what was taken, left unset or unreadable.
 
@@ -1476,6 +1477,7 @@ def _person_from_me(elements: list[dict[str, str]]) -> tuple[dict[str, str], lis
     date of birth) is not recorded, never guessed; a value Apple does not write, a date of birth that is
     not a date, lies in the future or before 1900 is not recorded either, and the notes say which and why.
     Blood type, skin type and cardio-fitness medication use are not imported (spasmlog does not use them).
+    ``"detail"`` says how each value was got (for its provenance row in the log).
     """
     if not elements:
         return {}, ["no <Me> element (the Health profile) in the export: sex and birth year not imported"]
@@ -1487,13 +1489,15 @@ def _person_from_me(elements: list[dict[str, str]]) -> tuple[dict[str, str], lis
             f"{len(elements)} <Me> elements in the export (Apple writes one): the first one read"
             + ("" if same else "; the others say something else")
         )
-    person: dict[str, str] = {}
+    person: dict[str, Any] = {}
+    detail: dict[str, str] = {}  # how each value was got, for its provenance row
     taken: list[str] = []
     unset: list[str] = []
 
     sex_text = me.get(f"{_CHARACTERISTIC}BiologicalSex", "").strip()
     if sex_text in _SEXES:
         person["sex"] = _SEXES[sex_text]
+        detail["sex"] = f"the Health profile's {sex_text}"
         taken.append(f"sex {person['sex']}")
     elif sex_text in ("", _SEX_NOT_SET):
         unset.append("sex")
@@ -1510,6 +1514,7 @@ def _person_from_me(elements: list[dict[str, str]]) -> tuple[dict[str, str], lis
         else:
             person["birth_year"] = str(year)
             taken.append(f"birth year {year}")
+            detail["birth_year"] = "the year of the Health profile's date of birth (the full date is not kept)"
 
     if taken:
         notes.insert(
@@ -1534,6 +1539,8 @@ def _person_from_me(elements: list[dict[str, str]]) -> tuple[dict[str, str], lis
     ]
     if others:
         notes.append(f"Health profile: {', '.join(others)} not imported (spasmlog does not use them)")
+    if person:
+        person["detail"] = detail
     return person, notes
 
 

@@ -1243,6 +1243,11 @@ def read_profile(tmp_path: Path) -> Callable[..., pd.DataFrame]:
     return _read
 
 
+def facts(frame: pd.DataFrame) -> list[dict[str, str]]:
+    """``attrs["people"]`` without each entry's ``detail`` (how each value was got)."""
+    return [{key: text for key, text in entry.items() if key != "detail"} for entry in frame.attrs["people"]]
+
+
 def profile_notes(frame: pd.DataFrame) -> list[str]:
     return [note for note in frame.attrs["notes"] if "Health profile" in note or "<Me>" in note]
 
@@ -1255,7 +1260,11 @@ def test_the_health_profile_gives_sex_and_the_year_of_birth_only(read_profile: C
             CardioFitnessMedicationsUse="None",
         )
     )
-    assert frame.attrs["people"] == [{"sex": "female", "birth_year": "1984"}]
+    assert facts(frame) == [{"sex": "female", "birth_year": "1984"}]
+    assert frame.attrs["people"][0]["detail"] == {
+        "sex": "the Health profile's HKBiologicalSexFemale",
+        "birth_year": "the year of the Health profile's date of birth (the full date is not kept)",
+    }
     notes = profile_notes(frame)
     assert len(notes) == 1
     assert notes[0].startswith("Health profile (<Me>): sex female and birth year 1984 for people.csv")
@@ -1268,7 +1277,7 @@ def test_sex_other_is_kept_and_characteristics_spasmlog_does_not_use_are_named(
     read_profile: Callable[..., pd.DataFrame],
 ) -> None:
     frame = read_profile(me("HKBiologicalSexOther", BloodType="HKBloodTypeANegative"))
-    assert frame.attrs["people"] == [{"sex": "other", "birth_year": "1984"}]
+    assert facts(frame) == [{"sex": "other", "birth_year": "1984"}]
     assert "Health profile: BloodType not imported (spasmlog does not use them)" in frame.attrs["notes"]
     assert "ANegative" not in " ".join(frame.attrs["notes"])
 
@@ -1278,7 +1287,7 @@ def test_what_the_person_left_unset_is_not_recorded_never_guessed(read_profile: 
     assert "people" not in frame.attrs
     assert profile_notes(frame) == ["Health profile: sex and date of birth not set in the Health app: not recorded"]
     frame = read_profile(me(None, "1990-02-02"))  # no sex attribute at all (older exports, other writers)
-    assert frame.attrs["people"] == [{"birth_year": "1990"}]
+    assert facts(frame) == [{"birth_year": "1990"}]
     assert "Health profile: sex not set in the Health app: not recorded" in frame.attrs["notes"]
 
 
@@ -1304,13 +1313,13 @@ def test_a_date_of_birth_in_the_future_or_unreadable_is_reported_and_sex_still_k
     read_profile: Callable[..., pd.DataFrame], born: str, why: str
 ) -> None:
     frame = read_profile(me("HKBiologicalSexMale", born))
-    assert frame.attrs["people"] == [{"sex": "male"}]
+    assert facts(frame) == [{"sex": "male"}]
     assert f"Health profile: date of birth {born!r} {why}: birth year not recorded" in frame.attrs["notes"]
 
 
 def test_a_sex_apple_does_not_write_is_reported_not_guessed(read_profile: Callable[..., pd.DataFrame]) -> None:
     frame = read_profile(me("2", "1984-06-02"))  # HealthKit's raw code for male, as a third-party tool might write
-    assert frame.attrs["people"] == [{"birth_year": "1984"}]
+    assert facts(frame) == [{"birth_year": "1984"}]
     said = "Health profile: sex '2' is none of HKBiologicalSexFemale"
     assert any(note.startswith(said) for note in frame.attrs["notes"])
 
@@ -1319,7 +1328,7 @@ def test_several_me_elements_the_first_is_read_and_a_difference_said(
     read_profile: Callable[..., pd.DataFrame],
 ) -> None:
     frame = read_profile(me() + "\n " + me("HKBiologicalSexMale", "1970-01-01"))
-    assert frame.attrs["people"] == [{"sex": "female", "birth_year": "1984"}]
+    assert facts(frame) == [{"sex": "female", "birth_year": "1984"}]
     assert (
         "2 <Me> elements in the export (Apple writes one): the first one read; the others say something else"
         in frame.attrs["notes"]
@@ -1334,7 +1343,7 @@ def test_an_ios8_profile_with_a_compact_date_of_birth_is_read(tmp_path: Path) ->
         ),
         encoding="utf-8",
     )  # <Me DateOfBirth="19800101" BiologicalSex="HKBiologicalSexFemale"/>
-    assert read_apple_health(path, progress=False).attrs["people"] == [{"sex": "female", "birth_year": "1980"}]
+    assert facts(read_apple_health(path, progress=False)) == [{"sex": "female", "birth_year": "1980"}]
 
 
 def test_several_exports_read_together_keep_the_first_profile(tmp_path: Path) -> None:
@@ -1344,11 +1353,11 @@ def test_several_exports_read_together_keep_the_first_profile(tmp_path: Path) ->
     first.write_text(document(STEPS).replace("<Me/>", me()), encoding="utf-8")
     second.write_text(document(STEPS).replace("<Me/>", me(born="1985-06-02")), encoding="utf-8")
     combined = read_export("apple-health", [first, second], progress=False)
-    assert combined.attrs["people"] == [{"sex": "female", "birth_year": "1984"}]
+    assert facts(combined) == [{"sex": "female", "birth_year": "1984"}]
     assert any("its Health profile says something else" in note for note in combined.attrs["notes"])
     none_first = tmp_path / "c.xml"
     none_first.write_text(document(STEPS), encoding="utf-8")  # <Me/>: nothing set
-    assert read_export("apple-health", [none_first, second], progress=False).attrs["people"] == [
+    assert facts(read_export("apple-health", [none_first, second], progress=False)) == [
         {"sex": "female", "birth_year": "1985"}
     ]
 
@@ -1363,4 +1372,4 @@ def test_several_exports_read_together_keep_the_first_profile(tmp_path: Path) ->
 def test_the_profiles_of_the_reference_exports(name: str, people: list[dict[str, str]]) -> None:
     path = FORMATS / name
     require_reference(path)
-    assert read_apple_health(path, progress=False).attrs["people"] == people
+    assert facts(read_apple_health(path, progress=False)) == people

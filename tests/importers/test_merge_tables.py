@@ -303,9 +303,16 @@ def test_apple_health_writes_sex_and_birth_year_with_provenance_and_reimport_cha
     assert _lines(log / "people.csv") == ["person_id,sex,birth_year", "ann,female,1984"]
     provenance = pd.read_csv(log / "provenance.csv", dtype="str", keep_default_na=False)
     rows = provenance[provenance["column"].str.startswith("people:")]
-    assert rows[["person_id", "date", "column", "source", "file"]].values.tolist() == [
-        ["ann", "", "people:birth_year", "apple-health", "export.xml"],
-        ["ann", "", "people:sex", "apple-health", "export.xml"],
+    assert rows[["person_id", "date", "column", "source", "file", "detail"]].values.tolist() == [
+        [
+            "ann",
+            "",
+            "people:birth_year",
+            "apple-health",
+            "export.xml",
+            "the year of the Health profile's date of birth (the full date is not kept)",
+        ],
+        ["ann", "", "people:sex", "apple-health", "export.xml", "the Health profile's HKBiologicalSexFemale"],
     ]
     people = read_log(log).people
     assert people[["sex", "birth_year"]].values.tolist() == [["female", 1984]]
