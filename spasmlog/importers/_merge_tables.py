@@ -7,7 +7,8 @@ those of the daily table (:mod:`spasmlog.importers.merge`):
 
 - provenance: each row an import writes has a row in ``provenance.csv`` (``column`` is
   ``interventions:<name>`` with the intervention's ``start`` as ``date``, or ``people:<column>`` with an
-  empty ``date``); a row without one is the person's own;
+  empty ``date`` and, as ``detail``, how the importer got the value when its entry says so under
+  ``"detail"``: ``{"birth_year": "..."}``); a row without one is the person's own;
 - re-importing the same file changes nothing: an intervention already in the log with the same name,
   start, end, dose and kind is left alone;
 - an intervention that an earlier import *of the same source* wrote, whose days overlap or touch the new
@@ -60,6 +61,10 @@ _FIELDS = {
     "interventions": ("person_id", "name", "kind", "start", "end", "dose", "notes"),
     "people": ("person_id", "sex", "birth_year"),
 }
+_DETAIL = "detail"
+"""The key of an imported person's entry (``attrs["people"]``) that is no fact but says, per column, how the
+importer got the value (``{"birth_year": "the year of the Health profile's date of birth"}``); it goes to the
+``detail`` of the column's provenance row."""
 _UNSPECIFIED = {"doesnt_say", "doesn't say", "does not say", "prefer not to say", "not specified", "unknown"}
 
 
@@ -411,6 +416,8 @@ def _person_cells(entry: dict, source: str) -> dict[str, str]:
     one (``sex`` in its categories), else ``<source>_<name>`` columns as the app wrote them."""
     cells: dict[str, str] = {}
     for key, value in entry.items():
+        if key == _DETAIL:
+            continue
         text = "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value).strip()
         if key == "person_id" or parsing.is_missing(pd.Series([text])).iloc[0]:
             continue
@@ -450,6 +457,7 @@ def merge_people(
     cells = _person_cells(raw[0], source)
     if not cells:
         return merge
+    details = raw[0].get(_DETAIL) or {}
     rows = [int(i) for i in file.frame.index[_mine(file, person)]]
     base = {"table": "people", "person_id": person, "name": "", "source": source, "file": file_label, "reason": ""}
     if not rows:
@@ -458,7 +466,9 @@ def merge_people(
             merge.changes.append(
                 {**base, "column": column, "action": "added", "logged_value": None, "imported_value": text}
             )
-            merge.provenance.append(_provenance(person, "", f"people:{column}", source, file_label))
+            merge.provenance.append(
+                _provenance(person, "", f"people:{column}", source, file_label, details.get(column, ""))
+            )
         return merge
     if len(rows) > 1:
         for column, text in cells.items():
@@ -495,9 +505,11 @@ def merge_people(
         )
         _set(file, row, column, text)
         merge.dropped.add(key)
-        merge.provenance.append(_provenance(person, "", f"people:{column}", source, file_label))
+        merge.provenance.append(
+            _provenance(person, "", f"people:{column}", source, file_label, details.get(column, ""))
+        )
     return merge
 
 
-def _provenance(person: str, day: str, column: str, source: str, file: str) -> dict[str, str]:
-    return {"person_id": person, "date": day, "column": column, "source": source, "file": file, "detail": ""}
+def _provenance(person: str, day: str, column: str, source: str, file: str, detail: str = "") -> dict[str, str]:
+    return {"person_id": person, "date": day, "column": column, "source": source, "file": file, "detail": detail}

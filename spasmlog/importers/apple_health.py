@@ -6,7 +6,8 @@ rate, sleep, ...), ``<Workout>`` elements with their pause events, and ``<Correl
 repeat food and blood-pressure records. :func:`read_apple_health` streams that document with expat (no
 tree is built; memory grows only by 32 bytes per sample of the kinds it reads, which it needs to add up
 sources whose times do not overlap), keeps what spasmlog's ``daily`` table can use and counts what it
-skips. iOS 8 and 9 exports (compact dates, ``source=``, attribute names with spaces) are read as well.
+skips, and takes the person's sex and birth year from the ``<Me>`` element (for ``people.csv``). iOS 8
+and 9 exports (compact dates, ``source=``, attribute names with spaces) are read as well.
 :func:`find_export_xml` finds the document inside a zip by its ``<HealthData`` root, since the file name
 is translated on non-English phones (``exportar.xml``, ``eksport.xml``).
 """
@@ -35,7 +36,7 @@ import pandas as pd
 from spasmlog._checks import fail, number
 from spasmlog.errors import ImportFormatError, LogNotFoundError, UnsafeFileError
 from spasmlog.io.archives import check_names, is_zip, open_entry, open_zip
-from spasmlog.logformat.schemas import field_specs
+from spasmlog.logformat.schemas import field_specs, today
 from spasmlog.logformat.units import STANDARD_DRINK_G, convert_factor
 
 __all__ = ["RECORD_TYPES", "WORKOUT_TYPES", "find_export_xml", "read_apple_health"]
@@ -445,6 +446,7 @@ class _Collected:
     old_dates: int = 0  # records with iOS 8/9 dates (20151107171924+0100)
     control_chars: int = 0
     repaired: Counter[str] = field(default_factory=Counter)  # attribute names with spaces, repaired
+    me: list[dict[str, str]] = field(default_factory=list)  # the attributes of each <Me> element (one, normally)
 
 
 def _unit_factor(unit: str | None, target: str) -> float | None:
@@ -739,6 +741,9 @@ def _parse_once(export: _Export, *, show_progress: bool, drink_g: float, repair:
             correlation[:] = [_attribute(listed, "type")]
             parser.StartElementHandler = in_correlation
             parser.EndElementHandler = end_correlation
+        elif name == "Me":
+            pairs = iter(listed)
+            found.me.append(dict(zip(pairs, pairs, strict=False)))
         elif name not in _KNOWN_ELEMENTS:
             elements[name] += 1
 
@@ -1134,7 +1139,10 @@ def read_apple_health(
         ``attrs``: ``"source"`` (``"apple-health"``), ``"files"``, ``"notes"`` (what was skipped,
         converted, repaired, and how many samples were left out because their times overlapped those of
         a source ranked higher) and ``"detail"`` (``(date, column, detail)`` tuples: the sources each value
-        was added up from).
+        was added up from); ``"people"``, when the Health profile gives a sex or a date of birth: a list of
+        one ``{"sex": ..., "birth_year": ..., "detail": {...}}`` (see Notes; ``detail`` says how each value was
+        got, for its provenance row), which :func:`spasmlog.importers.merge.merge_into` writes to
+        ``people.csv``.
 
     Raises
     ------
@@ -1227,7 +1235,16 @@ def read_apple_health(
     **Not derived.** ``sitting_h`` is left empty: waking time minus standing or active time is not
     sitting (it includes lying down, time the watch was off the wrist, and standing still that the watch
     does not count), and Apple records no sitting measure. ``ActivitySummary`` elements (the rings),
-    ``ExportDate``, ``Me``, clinical records and audiograms are skipped and counted in the notes.
+    ``ExportDate``, clinical records and audiograms are skipped and counted in the notes.
+
+    **The person** (``<Me>``, the Health profile, in every export since iOS 8) → ``attrs["people"]``: ``sex``
+    (``HKBiologicalSexFemale``, ``Male``, ``Other`` → ``female``, ``male``, ``other``) and ``birth_year``, the
+    year of ``HKCharacteristicTypeIdentifierDateOfBirth`` (``1984-06-02``; iOS 8/9: ``19840602``). Only the
+    year is kept: the full date of birth is more identifying than the analysis needs (ages in years, and
+    ten-year bands in a shared bundle). What the person left unset (``HKBiologicalSexNotSet``, an empty date)
+    is not recorded, never guessed; a sex Apple does not write, or a date of birth that is no date, lies in
+    the future or before 1900, is not recorded and the notes say which and why. Blood type, skin type and
+    cardio-fitness medication use are not imported.
 
     **Safety.** The file is streamed in 1 MiB blocks through expat without building a tree, so memory
     grows only by the 32 bytes kept per sample read (not with the records skipped, most of a file), and
@@ -1366,6 +1383,8 @@ def _build_frame(
         if day in totals.sources[column]
     ]
 
+    person, profile_notes = _person_from_me(found.me)
+    notes += profile_notes
     if found.old_dates:
         notes.append(f"{found.old_dates:,} records with dates in the iOS 8/9 form (20151107171924+0100) read")
     if found.repaired:
@@ -1382,6 +1401,8 @@ def _build_frame(
         )
     notes += totals.notes
     frame.attrs = {"source": "apple-health", "files": files, "notes": notes, "detail": detail}
+    if person:
+        frame.attrs["people"] = [person]
     frame.attrs["records"] = found.read + sum(found.unmapped.values())  # records spasmlog uses or not
     frame.attrs["unreadable"] = unreadable
     return frame
@@ -1434,3 +1455,106 @@ def _skip_notes(
     if found.control_chars:
         notes.append(f"{found.control_chars:,} control characters that XML forbids (such as \\x0b) removed")
     return notes
+
+
+# ---------------------------------------------------------------------------------------------- the person
+
+_CHARACTERISTIC = "HKCharacteristicTypeIdentifier"
+_SEXES = {"HKBiologicalSexFemale": "female", "HKBiologicalSexMale": "male", "HKBiologicalSexOther": "other"}
+_SEX_NOT_SET = "HKBiologicalSexNotSet"
+# A date of birth as Apple writes it (1984-06-02), as iOS 8 and 9 did (19840602), perhaps with a time after it.
+_BIRTH_DATE = re.compile(r"(\d{4})(-?)(\d\d)\2(\d\d)(?:[T ]?\d\d:?\d\d:?\d\d\S*(?: ?[+-]\d\d:?\d\d)?)?")
+_FIRST_BIRTH_YEAR = 1900  # people.birth_year's lowest value in the log format
+_NOT_SET_ENDINGS = ("NotSet", "None")  # unset characteristics (HKBloodTypeNotSet; CardioFitnessMedicationsUse="None")
+
+
+def _person_from_me(elements: list[dict[str, str]]) -> tuple[dict[str, Any], list[str]]:
+    """The person's ``sex`` and ``birth_year`` from the export's ``<Me>`` element (the Health profile), for
+    ``people.csv``, and the notes that say what was taken, left unset or unreadable.
+
+    Only the year of the date of birth is kept: the full date is more identifying than the analysis needs
+    (it uses the age in years). A characteristic the person left unset (``HKBiologicalSexNotSet``, an empty
+    date of birth) is not recorded, never guessed; a value Apple does not write, a date of birth that is
+    not a date, lies in the future or before 1900 is not recorded either, and the notes say which and why.
+    Blood type, skin type and cardio-fitness medication use are not imported (spasmlog does not use them).
+    ``"detail"`` says how each value was got (for its provenance row in the log).
+    """
+    if not elements:
+        return {}, ["no <Me> element (the Health profile) in the export: sex and birth year not imported"]
+    me = elements[0]
+    notes = []
+    if len(elements) > 1:
+        same = all(other == me for other in elements[1:])
+        notes.append(
+            f"{len(elements)} <Me> elements in the export (Apple writes one): the first one read"
+            + ("" if same else "; the others say something else")
+        )
+    person: dict[str, Any] = {}
+    detail: dict[str, str] = {}  # how each value was got, for its provenance row
+    taken: list[str] = []
+    unset: list[str] = []
+
+    sex_text = me.get(f"{_CHARACTERISTIC}BiologicalSex", "").strip()
+    if sex_text in _SEXES:
+        person["sex"] = _SEXES[sex_text]
+        detail["sex"] = f"the Health profile's {sex_text}"
+        taken.append(f"sex {person['sex']}")
+    elif sex_text in ("", _SEX_NOT_SET):
+        unset.append("sex")
+    else:
+        notes.append(f"Health profile: sex {sex_text!r} is none of {', '.join(_SEXES)} or {_SEX_NOT_SET}: not recorded")
+
+    birth_text = me.get(f"{_CHARACTERISTIC}DateOfBirth", "").strip()
+    if not birth_text:
+        unset.append("date of birth")
+    else:
+        year, problem = _birth_year(birth_text)
+        if problem:
+            notes.append(f"Health profile: date of birth {birth_text!r} {problem}: birth year not recorded")
+        else:
+            person["birth_year"] = str(year)
+            taken.append(f"birth year {year}")
+            detail["birth_year"] = "the year of the Health profile's date of birth (the full date is not kept)"
+
+    if taken:
+        notes.insert(
+            0,
+            f"Health profile (<Me>): {' and '.join(taken)} for people.csv"
+            + (
+                " (the year of birth only: the full date of birth is more identifying than the analysis needs, "
+                "and is not kept)"
+                if "birth_year" in person
+                else ""
+            ),
+        )
+    if unset:
+        notes.append(f"Health profile: {' and '.join(unset)} not set in the Health app: not recorded")
+    others = [
+        name.removeprefix(_CHARACTERISTIC)
+        for name, text in me.items()
+        if name.startswith(_CHARACTERISTIC)
+        and name not in (f"{_CHARACTERISTIC}BiologicalSex", f"{_CHARACTERISTIC}DateOfBirth")
+        and text.strip()
+        and not text.strip().endswith(_NOT_SET_ENDINGS)
+    ]
+    if others:
+        notes.append(f"Health profile: {', '.join(others)} not imported (spasmlog does not use them)")
+    if person:
+        person["detail"] = detail
+    return person, notes
+
+
+def _birth_year(text: str) -> tuple[int | None, str]:
+    """The year of a date of birth (``1984-06-02``, ``19840602``), or why there is none (a few words)."""
+    match = _BIRTH_DATE.fullmatch(text)
+    if match is None:
+        return None, "is not a date in the form Apple writes (1984-06-02)"
+    try:
+        born = dt.date(int(match[1]), int(match[3]), int(match[4]))
+    except ValueError:
+        return None, "is not a date of the calendar"
+    if born > today().date():
+        return None, "lies in the future"
+    if born.year < _FIRST_BIRTH_YEAR:
+        return None, f"is before {_FIRST_BIRTH_YEAR}, the earliest birth year the log format accepts"
+    return born.year, ""

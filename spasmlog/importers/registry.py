@@ -60,7 +60,8 @@ def read_export(source: str, paths: Sequence[str | Path], **options: Any) -> pd.
     Cronometer, MyFitnessPal and Garmin readers take all the files at once (so a daily summary and an
     exercises export complement each other, and food is never counted twice). Apple Health exports are
     read one by one; a day present in several of them keeps the first file's values, and later files fill
-    only what it left empty (the notes say so). ``options`` go to the reader (``source_priority=`` for
+    only what it left empty (the notes say so); the person's sex and birth year are the first file's that
+    has them. ``options`` go to the reader (``source_priority=`` for
     Apple Health, ``dayfirst=`` for the CSV exports).
     """
     read = reader(source)
@@ -72,9 +73,14 @@ def read_export(source: str, paths: Sequence[str | Path], **options: Any) -> pd.
     files: list[str] = []
     notes: list[str] = []
     details: list[tuple[pd.Timestamp, str, str]] = []
+    people: list[dict] = []  # the person's facts (the Health profile): the first export's that has them
     records = unreadable = 0
     for path in paths:
         frame = read(path, **options)
+        facts = list(frame.attrs.get("people") or [])
+        if facts and people and facts != people:
+            notes.append(f"{path}: its Health profile says something else than an earlier export's, which is kept")
+        people = people or facts
         records += int(frame.attrs.get("records", 0))
         unreadable += int(frame.attrs.get("unreadable", 0))
         files += [str(f) for f in frame.attrs.get("files", [path])]
@@ -99,4 +105,6 @@ def read_export(source: str, paths: Sequence[str | Path], **options: Any) -> pd.
         "records": records,
         "unreadable": unreadable,
     }
+    if people:
+        result.attrs["people"] = people
     return result

@@ -1217,3 +1217,159 @@ def test_an_undeclared_entity_is_called_damaged_and_names_its_line(write: Callab
     with pytest.raises(ImportFormatError, match=r"not well-formed XML at line 6, .*undefined entity") as caught:
         read_apple_health(path, progress=False)
     assert caught.value.detail["line"] == 6
+
+
+# ------------------------------------------------------------------------------------------ the person (<Me>)
+
+CHAR = "HKCharacteristicTypeIdentifier"
+STEPS = record("StepCount", 900, "2024-08-07 09:00:00 +1200", "2024-08-07 09:30:00 +1200", unit="count")
+
+
+def me(sex: str | None = "HKBiologicalSexFemale", born: str | None = "1984-06-02", **others: str) -> str:
+    """A ``<Me>`` element as Apple writes it; ``None`` leaves an attribute out."""
+    attributes = {"DateOfBirth": born, "BiologicalSex": sex, **others}
+    return "<Me " + " ".join(f'{CHAR}{name}="{text}"' for name, text in attributes.items() if text is not None) + "/>"
+
+
+@pytest.fixture
+def read_profile(tmp_path: Path) -> Callable[..., pd.DataFrame]:
+    """Write an export.xml whose ``<Me/>`` is ``element`` (``""``: no ``<Me>`` at all) and read it."""
+
+    def _read(element: str, *elements: str) -> pd.DataFrame:
+        path = tmp_path / "export.xml"
+        path.write_text(document(*(elements or (STEPS,))).replace("<Me/>", element), encoding="utf-8")
+        return read_apple_health(path, progress=False)
+
+    return _read
+
+
+def facts(frame: pd.DataFrame) -> list[dict[str, str]]:
+    """``attrs["people"]`` without each entry's ``detail`` (how each value was got)."""
+    return [{key: text for key, text in entry.items() if key != "detail"} for entry in frame.attrs["people"]]
+
+
+def profile_notes(frame: pd.DataFrame) -> list[str]:
+    return [note for note in frame.attrs["notes"] if "Health profile" in note or "<Me>" in note]
+
+
+def test_the_health_profile_gives_sex_and_the_year_of_birth_only(read_profile: Callable[..., pd.DataFrame]) -> None:
+    frame = read_profile(
+        me(
+            BloodType="HKBloodTypeNotSet",
+            FitzpatrickSkinType="HKFitzpatrickSkinTypeNotSet",
+            CardioFitnessMedicationsUse="None",
+        )
+    )
+    assert facts(frame) == [{"sex": "female", "birth_year": "1984"}]
+    assert frame.attrs["people"][0]["detail"] == {
+        "sex": "the Health profile's HKBiologicalSexFemale",
+        "birth_year": "the year of the Health profile's date of birth (the full date is not kept)",
+    }
+    notes = profile_notes(frame)
+    assert len(notes) == 1
+    assert notes[0].startswith("Health profile (<Me>): sex female and birth year 1984 for people.csv")
+    assert "the full date of birth is more identifying than the analysis needs" in notes[0]
+    assert "06-02" not in " ".join(frame.attrs["notes"])  # the full date is said nowhere
+    assert frame["steps"].tolist() == [900.0]  # the days are read as before
+
+
+def test_sex_other_is_kept_and_characteristics_spasmlog_does_not_use_are_named(
+    read_profile: Callable[..., pd.DataFrame],
+) -> None:
+    frame = read_profile(me("HKBiologicalSexOther", BloodType="HKBloodTypeANegative"))
+    assert facts(frame) == [{"sex": "other", "birth_year": "1984"}]
+    assert "Health profile: BloodType not imported (spasmlog does not use them)" in frame.attrs["notes"]
+    assert "ANegative" not in " ".join(frame.attrs["notes"])
+
+
+def test_what_the_person_left_unset_is_not_recorded_never_guessed(read_profile: Callable[..., pd.DataFrame]) -> None:
+    frame = read_profile(me("HKBiologicalSexNotSet", ""))
+    assert "people" not in frame.attrs
+    assert profile_notes(frame) == ["Health profile: sex and date of birth not set in the Health app: not recorded"]
+    frame = read_profile(me(None, "1990-02-02"))  # no sex attribute at all (older exports, other writers)
+    assert facts(frame) == [{"birth_year": "1990"}]
+    assert "Health profile: sex not set in the Health app: not recorded" in frame.attrs["notes"]
+
+
+def test_an_export_without_a_me_element_says_so(read_profile: Callable[..., pd.DataFrame]) -> None:
+    frame = read_profile("")
+    assert "people" not in frame.attrs
+    assert profile_notes(frame) == [
+        "no <Me> element (the Health profile) in the export: sex and birth year not imported"
+    ]
+    assert frame["steps"].tolist() == [900.0]
+
+
+@pytest.mark.parametrize(
+    ("born", "why"),
+    [
+        ("2999-01-01", "lies in the future"),
+        ("1984-13-45", "is not a date of the calendar"),
+        ("02/06/1984", "is not a date in the form Apple writes (1984-06-02)"),
+        ("1850-03-01", "is before 1900, the earliest birth year the log format accepts"),
+    ],
+)
+def test_a_date_of_birth_in_the_future_or_unreadable_is_reported_and_sex_still_kept(
+    read_profile: Callable[..., pd.DataFrame], born: str, why: str
+) -> None:
+    frame = read_profile(me("HKBiologicalSexMale", born))
+    assert facts(frame) == [{"sex": "male"}]
+    assert f"Health profile: date of birth {born!r} {why}: birth year not recorded" in frame.attrs["notes"]
+
+
+def test_a_sex_apple_does_not_write_is_reported_not_guessed(read_profile: Callable[..., pd.DataFrame]) -> None:
+    frame = read_profile(me("2", "1984-06-02"))  # HealthKit's raw code for male, as a third-party tool might write
+    assert facts(frame) == [{"birth_year": "1984"}]
+    said = "Health profile: sex '2' is none of HKBiologicalSexFemale"
+    assert any(note.startswith(said) for note in frame.attrs["notes"])
+
+
+def test_several_me_elements_the_first_is_read_and_a_difference_said(
+    read_profile: Callable[..., pd.DataFrame],
+) -> None:
+    frame = read_profile(me() + "\n " + me("HKBiologicalSexMale", "1970-01-01"))
+    assert facts(frame) == [{"sex": "female", "birth_year": "1984"}]
+    assert (
+        "2 <Me> elements in the export (Apple writes one): the first one read; the others say something else"
+        in frame.attrs["notes"]
+    )
+
+
+def test_an_ios8_profile_with_a_compact_date_of_birth_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "export.xml"
+    path.write_text(
+        old_document(
+            old_record("StepCount", 23, "20151107171924+0100", "20151107172924+0100", source="Anna", unit="count")
+        ),
+        encoding="utf-8",
+    )  # <Me DateOfBirth="19800101" BiologicalSex="HKBiologicalSexFemale"/>
+    assert facts(read_apple_health(path, progress=False)) == [{"sex": "female", "birth_year": "1980"}]
+
+
+def test_several_exports_read_together_keep_the_first_profile(tmp_path: Path) -> None:
+    from spasmlog.importers import read_export
+
+    first, second = tmp_path / "a.xml", tmp_path / "b.xml"
+    first.write_text(document(STEPS).replace("<Me/>", me()), encoding="utf-8")
+    second.write_text(document(STEPS).replace("<Me/>", me(born="1985-06-02")), encoding="utf-8")
+    combined = read_export("apple-health", [first, second], progress=False)
+    assert facts(combined) == [{"sex": "female", "birth_year": "1984"}]
+    assert any("its Health profile says something else" in note for note in combined.attrs["notes"])
+    none_first = tmp_path / "c.xml"
+    none_first.write_text(document(STEPS), encoding="utf-8")  # <Me/>: nothing set
+    assert facts(read_export("apple-health", [none_first, second], progress=False)) == [
+        {"sex": "female", "birth_year": "1985"}
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "people"),
+    [
+        ("applehealth_export__healthkit-to-sqlite_tests.xml", [{"sex": "male", "birth_year": "1990"}]),
+        ("applehealth_sampleexport-2__opendroid-hk.xml", [{"sex": "male", "birth_year": "1971"}]),
+    ],
+)
+def test_the_profiles_of_the_reference_exports(name: str, people: list[dict[str, str]]) -> None:
+    path = FORMATS / name
+    require_reference(path)
+    assert facts(read_apple_health(path, progress=False)) == people

@@ -11,7 +11,7 @@ import pytest
 from spasmlog import read_log
 from spasmlog.cli import main
 from spasmlog.errors import SpasmlogError
-from spasmlog.importers import read_bearable, read_flaredown
+from spasmlog.importers import read_apple_health, read_bearable, read_flaredown
 from spasmlog.importers.merge import merge_into
 
 TAKEN = "from Bearable: taken on {} between the first and last day"
@@ -271,3 +271,97 @@ def test_interventions_breaking_a_rule_are_refused_and_named_the_rest_written(tm
         "Zinc,supplement,2026-01-01,,15 mg,",
     ]
     assert "  interventions.csv 'Später': not written (start 2099-01-01 is in the future)" in result.summary()
+
+
+# --- the person of an Apple Health export (<Me>) ---------------------------------------------------------------
+
+CHAR = "HKCharacteristicTypeIdentifier"
+
+
+def _apple(path: Path, sex: str = "HKBiologicalSexFemale", born: str = "1984-06-02") -> Path:
+    path.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<HealthData locale="en_GB">\n'
+        ' <ExportDate value="2026-03-05 10:00:00 +0000"/>\n'
+        f' <Me {CHAR}DateOfBirth="{born}" {CHAR}BiologicalSex="{sex}" {CHAR}BloodType="HKBloodTypeNotSet"/>\n'
+        ' <Record type="HKQuantityTypeIdentifierStepCount" sourceName="Ann’s iPhone" unit="count" '
+        'startDate="2026-03-01 09:00:00 +0000" endDate="2026-03-01 09:30:00 +0000" value="900"/>\n'
+        "</HealthData>\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_apple_health_writes_sex_and_birth_year_with_provenance_and_reimport_changes_no_byte(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    export = _apple(tmp_path / "export.xml")
+    log = tmp_path / "ann"
+    assert main(["import", "apple-health", str(export), "--into", str(log)]) == 0
+    out = capsys.readouterr().out
+    assert "  people.csv: 1 person added\n" in out
+    assert "the full date of birth is more identifying than the analysis needs" in out
+    assert _lines(log / "people.csv") == ["person_id,sex,birth_year", "ann,female,1984"]
+    provenance = pd.read_csv(log / "provenance.csv", dtype="str", keep_default_na=False)
+    rows = provenance[provenance["column"].str.startswith("people:")]
+    assert rows[["person_id", "date", "column", "source", "file", "detail"]].values.tolist() == [
+        [
+            "ann",
+            "",
+            "people:birth_year",
+            "apple-health",
+            "export.xml",
+            "the year of the Health profile's date of birth (the full date is not kept)",
+        ],
+        ["ann", "", "people:sex", "apple-health", "export.xml", "the Health profile's HKBiologicalSexFemale"],
+    ]
+    people = read_log(log).people
+    assert people[["sex", "birth_year"]].values.tolist() == [["female", 1984]]
+    before = {p.name: p.read_bytes() for p in log.iterdir()}
+    assert main(["import", "apple-health", str(export), "--into", str(log)]) == 0
+    assert "nothing was changed" in capsys.readouterr().out
+    assert {p.name: p.read_bytes() for p in log.iterdir()} == before
+
+
+def test_apple_health_never_overwrites_the_persons_own_people_row_without_overwrite(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    export = _apple(tmp_path / "export.xml")
+    log = tmp_path / "ann"
+    log.mkdir()
+    own = "person_id,sex,birth_year,notes\nann,male,1983,typed by Ann\n"
+    (log / "people.csv").write_text(own, encoding="utf-8")
+    assert main(["import", "apple-health", str(export), "--into", str(log)]) == 0
+    out = capsys.readouterr().out
+    assert "  people.csv ann sex: logged male; apple-health says female (kept)" in out
+    assert "  people.csv ann birth_year: logged 1983; apple-health says 1984 (kept)" in out
+    assert (log / "people.csv").read_text(encoding="utf-8") == own
+    assert main(["import", "apple-health", str(export), "--into", str(log), "--overwrite"]) == 0
+    assert "(overwritten)" in capsys.readouterr().out
+    assert _lines(log / "people.csv") == ["person_id,sex,birth_year,notes", "ann,female,1984,typed by Ann"]
+
+
+def test_apple_health_fills_empty_cells_and_a_later_export_updates_its_own(tmp_path: Path) -> None:
+    log = tmp_path / "ann"
+    log.mkdir()
+    (log / "people.csv").write_text("person_id,sex\nann,female\n", encoding="utf-8")
+    first = read_apple_health(_apple(tmp_path / "export.xml"), progress=False)
+    result = merge_into(first, log)
+    changes = result.table_changes.set_index("column")["action"].to_dict()
+    assert changes == {"birth_year": "filled"}  # sex already says female: nothing to do
+    assert _lines(log / "people.csv") == ["person_id,sex,birth_year", "ann,female,1984"]
+    # the person corrected their date of birth in the Health app: this source's own value is updated
+    later = read_apple_health(_apple(tmp_path / "export2.xml", born="1985-01-09"), progress=False)
+    result = merge_into(later, log)
+    assert result.table_changes[["column", "action", "logged_value", "imported_value"]].values.tolist() == [
+        ["birth_year", "updated", "1984", "1985"]
+    ]
+    assert _lines(log / "people.csv") == ["person_id,sex,birth_year", "ann,female,1985"]
+
+
+def test_apple_health_with_nothing_set_writes_no_people_csv(tmp_path: Path) -> None:
+    log = tmp_path / "ann"
+    export = _apple(tmp_path / "export.xml", sex="HKBiologicalSexNotSet", born="")
+    result = merge_into(read_apple_health(export, progress=False), log)
+    assert result.daily_changed
+    assert not (log / "people.csv").exists()
+    assert "Health profile: sex and date of birth not set in the Health app: not recorded" in result.summary()
