@@ -35,6 +35,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
+import numpy as np
 import pandas as pd
 
 from spasmlog.errors import ImportFormatError
@@ -142,11 +143,13 @@ def _research(
         }
     )[keep.to_numpy()]
     # Tags and foods are listed with an empty value: being listed is the value (a food's is its name).
-    types = rows["name"].str.split("\x1f").str[0].map(fold)
-    empty = is_missing(rows["value"])
+    codes, names = pd.factorize(rows["name"])  # a few hundred distinct names in millions of rows
+    types = np.array([fold(str(n).split("\x1f")[0]) for n in names] + [""], dtype=object)[codes]
+    empty = is_missing(rows["value"]).to_numpy()
     rows.loc[(types == "tag") & empty, "value"] = "yes"
     food = (types == "food") & empty
-    rows.loc[food, "value"] = rows.loc[food, "name"].str.split("\x1f").str[1]
+    foods = np.array([str(n).split("\x1f")[1] for n in names] + [""], dtype=object)[codes]
+    rows.loc[food, "value"] = foods[food]
     if person is not None:
         if person not in set(rows["person"]):
             raise ImportFormatError(
@@ -222,8 +225,9 @@ def _is_dose(text: str) -> bool:
 def _ratings_checked(rows: pd.DataFrame, label: Callable[[str], str]) -> tuple[pd.DataFrame, dict[str, str]]:
     """Conditions and symptoms rated outside Flaredown's 0–4 (whole numbers) are left out, never clipped; the
     note for each person (with ``label(person)`` and the first lines) is returned by person."""
-    kind = rows["name"].str.split("\x1f").str[0].str.lower()
-    rated = kind.isin(["condition", "symptom"]) & ~is_missing(rows["value"])
+    codes, names = pd.factorize(rows["name"])
+    rating = np.array([str(n).split("\x1f")[0].lower() in ("condition", "symptom") for n in names] + [False])
+    rated = pd.Series(rating[codes], index=rows.index) & ~is_missing(rows["value"])
     numbers = parse_number(rows.loc[rated, "value"]).values.astype("float64")
     outside = numbers.notna() & ~(numbers.between(0, 4) & (numbers % 1 == 0))
     said: dict[str, str] = {}
