@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -26,6 +27,11 @@ from bench_flaredown import generate
 ROOT = Path(__file__).resolve().parents[1]
 
 
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def run(python: str, folder: Path, log: str, *, here: bool) -> list[tuple[str, bytes | str | int]]:
     """Import fd-export.csv into ``log`` twice; return what was printed and written, in a fixed order."""
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
@@ -33,7 +39,7 @@ def run(python: str, folder: Path, log: str, *, here: bool) -> list[tuple[str, b
         env["PYTHONPATH"] = str(ROOT)
     out: list[tuple[str, bytes | str | int]] = []
     for attempt in ("first", "again"):
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), _children_cpu()
         done = subprocess.run(
             [python, "-m", "spasmlog", "import", "flaredown", "fd-export.csv", "--into", log],
             cwd=folder,
@@ -43,7 +49,7 @@ def run(python: str, folder: Path, log: str, *, here: bool) -> list[tuple[str, b
             check=False,
         )
         print(f"  {'this checkout' if here else 'reference'} {attempt}: exit {done.returncode}, "
-              f"{time.perf_counter() - start:.1f} s")  # fmt: skip
+              f"{_children_cpu() - cpu:.1f} CPU s, {time.perf_counter() - start:.1f} s")  # fmt: skip
         out += [(f"{attempt} exit", done.returncode), (f"{attempt} stdout", done.stdout.replace(log, "LOG"))]
         out += [(f"{attempt} stderr", done.stderr.replace(log, "LOG"))]
         files = sorted(p for p in (folder / log).rglob("*") if p.is_file())

@@ -396,8 +396,8 @@ class _Engine:
         self.cells: list[pd.DataFrame] = []
         self.kinds: list[pd.DataFrame] = []
         self.notes: list[tuple[int, int, int, int, str]] = []
-        self.amounts: list[pd.DataFrame] = []  # p, column, date, value, position, order
-        self.firsts: list[pd.DataFrame] = []  # p, column, date, value, position, order, kind
+        self.amounts: list[pd.DataFrame] = []  # p, column, date, number, position, order, keep
+        self.firsts: list[pd.DataFrame] = []  # p, column, date, value, position, order, kind, g
 
     # -- collecting ---------------------------------------------------------------------------------------
 
