@@ -203,6 +203,8 @@ def _wide(export: ExportFile, notes: Notes, *, dayfirst: bool | None) -> Placed:
     rows["person"] = ""
     rows, said = _ratings_checked(rows, lambda _: export.label)
     placed = place(rows, _mapping(), label=lambda _: export.label)
+    if not placed.order:  # a data.csv of a header only: one person, who recorded nothing
+        placed = Placed([""], placed.cells, {}, {}, {"": []})
     _add_notes(notes, placed, said)
     _readable(notes)
     return placed
