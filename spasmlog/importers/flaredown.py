@@ -33,8 +33,9 @@ a date, user or name, and values that cannot be read, are reported with their li
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
+import numpy as np
 import pandas as pd
 
 from spasmlog.errors import ImportFormatError
@@ -116,7 +117,7 @@ def _mapping() -> Mapping:
 
 def _research(
     export: ExportFile, notes: Notes, *, dayfirst: bool | None, person: str | None
-) -> tuple[dict[str, Placed], list[dict]]:
+) -> tuple[Placed, list[dict]]:
     h = {name: export.headers[name] for name in export.headers}
     frame = export.frame
     day = days(export, h["checkin_date"], notes, source="Flaredown", dayfirst=dayfirst)
@@ -142,29 +143,30 @@ def _research(
         }
     )[keep.to_numpy()]
     # Tags and foods are listed with an empty value: being listed is the value (a food's is its name).
-    types = rows["name"].str.split("\x1f").str[0].map(fold)
-    empty = is_missing(rows["value"])
+    codes, names = pd.factorize(rows["name"])  # a few hundred distinct names in millions of rows
+    types = np.array([fold(str(n).split("\x1f")[0]) for n in names] + [""], dtype=object)[codes]
+    empty = is_missing(rows["value"]).to_numpy()
     rows.loc[(types == "tag") & empty, "value"] = "yes"
     food = (types == "food") & empty
-    rows.loc[food, "value"] = rows.loc[food, "name"].str.split("\x1f").str[1]
+    foods = np.array([str(n).split("\x1f")[1] for n in names] + [""], dtype=object)[codes]
+    rows.loc[food, "value"] = foods[food]
     if person is not None:
         if person not in set(rows["person"]):
             raise ImportFormatError(
                 f"{export.label} holds no check-in of user {person!r}.", file=export.label, value=person
             )
         rows = rows[rows["person"] == person]
-    mapping = _mapping()
-    placed: dict[str, Placed] = {}
-    for user_id, part in rows.groupby("person", sort=False):
-        label = f"{export.label} (user {user_id})"
-        placed[str(user_id)] = place(_ratings_checked(part, notes, label), mapping, notes, label=label)
+    rows, said = _ratings_checked(rows, lambda user: f"{export.label} (user {user})")
+    placed = place(rows, _mapping(), label=lambda user: f"{export.label} (user {user})")
+    _add_notes(notes, placed, said)
     _readable(notes)
     people = []
+    users = set(placed.order)
     columns = [c for c in ("user_id", "age", "sex", "country") if c in h]
     facts = frame.loc[keep.to_numpy(), [h[c] for c in columns]].drop_duplicates(subset=h["user_id"])
     for record in facts.to_dict("records"):
         entry: dict[str, str] = {c: str(record[h[c]]).strip() for c in columns}
-        if entry["user_id"] in placed:
+        if entry["user_id"] in users:
             entry["person_id"] = entry.pop("user_id")
             people.append(entry)
     return placed, people
@@ -198,9 +200,23 @@ def _wide(export: ExportFile, notes: Notes, *, dayfirst: bool | None) -> Placed:
     rows["line"] = export.lines[rows["row"].to_numpy()] if len(rows) else []
     rows["unit"] = ""
     rows = rows[rows["day"].notna()]
-    placed = place(_ratings_checked(rows, notes, export.label), _mapping(), notes, label=export.label)
+    rows["person"] = ""
+    rows, said = _ratings_checked(rows, lambda _: export.label)
+    placed = place(rows, _mapping(), label=lambda _: export.label)
+    if not placed.order:  # a data.csv of a header only: one person, who recorded nothing
+        placed = Placed([""], placed.cells, {}, {}, {"": []})
+    _add_notes(notes, placed, said)
     _readable(notes)
     return placed
+
+
+def _add_notes(notes: Notes, placed: Placed, said: dict[str, str]) -> None:
+    """Each person's notes in turn: the ratings left out, then what the placing said."""
+    for person in placed.order:
+        if person in said:
+            notes.add(said[person])
+        for sentence in placed.notes[person]:
+            notes.add(sentence)
 
 
 def _is_dose(text: str) -> bool:
@@ -208,26 +224,29 @@ def _is_dose(text: str) -> bool:
     return parse_dose(text)[0] is not None and bool(parse_number(pd.Series([text])).values.isna().all())
 
 
-def _ratings_checked(rows: pd.DataFrame, notes: Notes, label: str) -> pd.DataFrame:
-    """Conditions and symptoms rated outside Flaredown's 0–4 (whole numbers) are reported with their line and
-    left out, never clipped."""
-    kind = rows["name"].str.split("\x1f").str[0].str.lower()
-    rated = kind.isin(["condition", "symptom"]) & ~is_missing(rows["value"])
+def _ratings_checked(rows: pd.DataFrame, label: Callable[[str], str]) -> tuple[pd.DataFrame, dict[str, str]]:
+    """Conditions and symptoms rated outside Flaredown's 0–4 (whole numbers) are left out, never clipped; the
+    note for each person (with ``label(person)`` and the first lines) is returned by person."""
+    codes, names = pd.factorize(rows["name"])
+    rating = np.array([str(n).split("\x1f")[0].lower() in ("condition", "symptom") for n in names] + [False])
+    rated = pd.Series(rating[codes], index=rows.index) & ~is_missing(rows["value"])
     numbers = parse_number(rows.loc[rated, "value"]).values.astype("float64")
     outside = numbers.notna() & ~(numbers.between(0, 4) & (numbers % 1 == 0))
+    said: dict[str, str] = {}
     if outside.any():
         bad = rows.loc[outside[outside].index]
-        shown = "; ".join(
-            f"line {line}: {name.split(chr(31))[-1]} = {value}"
-            for line, name, value in zip(bad["line"][:3], bad["name"][:3], bad["value"][:3], strict=True)
-        )
-        notes.add(
-            f"{label}: {count(len(bad), 'rating')} outside Flaredown's 0–4 scale left out ({shown}"
-            f"{f' and {len(bad) - 3} more' if len(bad) > 3 else ''})."
-        )
+        for person, part in bad.groupby("person", sort=False):
+            shown = "; ".join(
+                f"line {line}: {name.split(chr(31))[-1]} = {value}"
+                for line, name, value in zip(part["line"][:3], part["name"][:3], part["value"][:3], strict=True)
+            )
+            said[str(person)] = (
+                f"{label(str(person))}: {count(len(part), 'rating')} outside Flaredown's 0–4 scale left out ({shown}"
+                f"{f' and {len(part) - 3} more' if len(part) > 3 else ''})."
+            )
         rows = rows.copy()
         rows.loc[bad.index, "value"] = ""
-    return rows
+    return rows, said
 
 
 def _readable(notes: Notes) -> None:
@@ -274,7 +293,7 @@ def read_flaredown(path: PathInput, *, dayfirst: bool | None = None, person: str
     1           NaN          0.0                       0.0                NaN
     """
     notes = Notes()
-    placed: dict[str, Placed] = {}
+    placed: Placed | None = None
     people: list[dict] = []
     files: list[str] = []
     with export_files(path, source="Flaredown") as found:
@@ -291,16 +310,17 @@ def read_flaredown(path: PathInput, *, dayfirst: bool | None = None, person: str
             more, facts = _research(export, notes, dayfirst=dayfirst, person=person)
             people += facts
         else:
-            more = {"": _wide(export, notes, dayfirst=dayfirst)}
-        for key, value in more.items():
-            if key in placed:
-                raise ImportFormatError(
-                    f"{export.label}: the check-ins of {key or 'this person'} are in several files given together; "
-                    "import them one at a time.",
-                    file=export.label,
-                )
-            placed[key] = value
-    if not placed:
+            more = _wide(export, notes, dayfirst=dayfirst)
+        if placed is not None:
+            for key in more.order:
+                if key in placed.order:
+                    raise ImportFormatError(
+                        f"{export.label}: the check-ins of {key or 'this person'} are in several files given "
+                        "together; import them one at a time.",
+                        file=export.label,
+                    )
+        placed = more if placed is None else placed.merge(more)
+    if placed is None or not placed.order:
         raise ImportFormatError(f"No Flaredown export was found in {path}.", file=str(path))
     table = table_of(placed, source=SOURCE, files=files, notes=notes, people=people or None)
     return Tally.of(e for e, _ in exports if e.label in files).stamp(table, notes)  # attrs records, unreadable

@@ -97,11 +97,11 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -275,17 +275,6 @@ def _spasm_by_name(name: str) -> Placement | None:
     return Placement("spasms") if is_spasm_symptom(name) else None
 
 
-# --- the engine: long rows → per-person daily columns -----------------------------------------------------
-
-
-@dataclass
-class Placed:
-    """What :func:`place` made of one person's rows."""
-
-    columns: dict[str, pd.Series]
-    interventions: list[dict[str, object]]
-
-
 def _target_unit(column: str) -> str | None:
     suffix = column.rsplit("_", 1)[-1] if "_" in column else ""
     return _UNIT_TARGETS.get(suffix)
@@ -320,278 +309,590 @@ def parse_dose(text: str) -> tuple[bool | None, float | None, str | None]:
     return amount > 0, amount, unit
 
 
-def place(rows: pd.DataFrame, mapping: Mapping, notes: Notes, *, label: str) -> Placed:
-    """Per-day columns and interventions from one person's long rows.
+# --- the engine: long rows of many people → per-person daily columns -------------------------------------
 
-    ``rows`` has the columns ``day`` (midnight), ``name``, ``value`` (text, ``""`` when empty), ``unit``
-    (text or ``""``) and ``line`` (the line a person sees). Unplaced names are returned in the notes.
+# Placing happens in the order the one-person reading did it (the notes keep that order): each name in the
+# order of its first row, then the spasm ratings and counts, the amounts added up, the first values kept,
+# the texts and the tags. A later stage writing a column an earlier one wrote replaces it, as it did.
+_LOOP, _SEVERITY, _RATED_COUNT, _COUNTED, _AMOUNTS, _FIRSTS, _TEXTS, _TAGS = range(8)
+_UNPLACED, _IGNORED = 8, 9  # stages of notes only
+_ROLE_CODES = {"ignore": 1, "tag": 2, "text": 3, "intervention": 4, "spasms": 5, "factor": 6}  # 0: not placed
+
+
+@dataclass
+class Placed:
+    """What :func:`place` made of the long rows of one or many people.
+
+    ``cells`` holds one row per filled cell (``p``, the person's number in ``order``; ``column``; ``date``;
+    ``value``); ``kinds`` names every column placed for a person, also one left empty because none of its
+    values could be read, with its kind (``boolean``, ``float64`` or ``str``); ``interventions`` and
+    ``notes`` are per person, in the order of their rows.
     """
-    columns: dict[str, pd.Series] = {}
-    interventions: list[dict[str, object]] = []
-    prefix = mapping.prefix
-    unplaced: Counter[str] = Counter()
-    ignored: Counter[str] = Counter()
-    spasm_sev: list[pd.Series] = []
-    spasm_counts: list[pd.Series] = []
-    amounts: dict[str, list[pd.Series]] = {}
-    firsts: dict[str, list[pd.Series]] = {}
-    texts: dict[str, list[pd.Series]] = {}
-    tags: dict[str, set[pd.Timestamp]] = {}
-    all_days = pd.DatetimeIndex(sorted(rows["day"].dropna().unique()))
-    for name, group in rows.groupby("name", sort=False):
-        name = str(name)
-        placement = mapping.placement(name)
-        if placement is None:
-            unplaced[name] += len(group)
-            continue
-        if placement.role == "ignore":
-            ignored[name] += len(group)
-            continue
-        empty = is_missing(group["value"])
-        group = group[~empty]
-        if placement.role == "tag":
-            tags.setdefault(placement.column or f"{prefix}_tag_{slug(name)}", set()).update(group["day"])
-            continue
-        if not len(group):
-            continue
-        if placement.role == "text":
-            column = placement.column or "notes"
-            texts.setdefault(column, []).append(group.groupby("day")["value"].agg(lambda v: "; ".join(map(str, v))))
-            continue
-        if placement.role == "intervention":
-            _intervention(name, group, placement, mapping, notes, label, columns, amounts, interventions)
-            continue
-        parsed = parse_number(group["value"].astype("str"))
-        bad = parsed.values.isna()
-        if placement.role == "spasms":
-            _report(notes, label, name, group[bad])
-            values = pd.Series(parsed.values[~bad].astype("float64").to_numpy(), index=group["day"][~bad].to_numpy())
-            if placement.count:
-                spasm_counts.append(values.groupby(level=0).sum())
+
+    order: list[str]
+    cells: pd.DataFrame
+    kinds: dict[tuple[str, str], str]
+    interventions: dict[str, list[dict[str, object]]]
+    notes: dict[str, list[str]]
+
+    def columns(self, person: str) -> dict[str, pd.Series]:
+        """One person's columns as per-day series (an empty one for a column none of whose values was read)."""
+        number = self.order.index(person)
+        mine = self.cells[self.cells["p"] == number]
+        out: dict[str, pd.Series] = {}
+        for (who, column), kind in self.kinds.items():
+            if who != person:
+                continue
+            part = mine[mine["column"] == column]
+            out[column] = pd.Series(
+                part["value"].to_numpy(), index=pd.DatetimeIndex(part["date"]), dtype=object if kind == "str" else kind
+            )
+        return out
+
+    def merge(self, other: Placed) -> Placed:
+        """These people and ``other``'s (none in both), in that order."""
+        cells = other.cells.assign(p=other.cells["p"] + len(self.order))
+        return Placed(
+            self.order + other.order,
+            pd.concat([self.cells, cells], ignore_index=True),
+            {**self.kinds, **other.kinds},
+            {**self.interventions, **other.interventions},
+            {**self.notes, **other.notes},
+        )
+
+
+_CELLS = ["p", "column", "date", "value", "rank"]
+
+
+def _rank(stage: int, position: object = 0, sub: int = 0) -> np.ndarray:
+    """Which of two writings of one person's column came later (the later one is kept)."""
+    return np.int64(stage) * (1 << 42) + np.asarray(position, dtype=np.int64) * 4 + sub
+
+
+class _Engine:
+    """The placing of one call to :func:`place`: rows sorted by person, each row's name and its placement."""
+
+    def __init__(self, rows: pd.DataFrame, mapping: Mapping, label: Callable[[str], str]) -> None:
+        codes, order = pd.factorize(rows["person"].astype("str"))
+        sorter = np.argsort(codes, kind="stable")  # each person's rows in the order read
+        frame = rows.iloc[sorter].reset_index(drop=True)
+        self.order = [str(person) for person in order]
+        self.labels = [label(person) for person in self.order]
+        self.mapping = mapping
+        self.p = codes[sorter].astype(np.int64)
+        self.day = frame["day"]
+        self.value = frame["value"]
+        self.unit = frame["unit"] if "unit" in frame else pd.Series("", index=frame.index)
+        self.line = frame["line"].to_numpy()
+        self.n, names = pd.factorize(frame["name"].astype("str"))
+        self.names = [str(name) for name in names]
+        pair = self.p * max(len(self.names), 1) + self.n
+        _, first, self.group = np.unique(pair, return_index=True, return_inverse=True)
+        self.position = first[self.group]  # a name's order: the row where it first appears for its person
+        self.placements = [mapping.placement(name) for name in self.names]  # once per distinct name
+        role_of = np.array([0 if pl is None else _ROLE_CODES[pl.role] for pl in self.placements] + [0])
+        self.role = role_of[self.n]
+        self.empty = is_missing(self.value).to_numpy()
+        self.cells: list[pd.DataFrame] = []
+        self.kinds: list[pd.DataFrame] = []
+        self.notes: list[tuple[int, int, int, int, str]] = []
+        self.amounts: list[pd.DataFrame] = []  # p, column, date, number, position, order, keep
+        self.firsts: list[pd.DataFrame] = []  # p, column, date, value, position, order, kind, g
+
+    # -- collecting ---------------------------------------------------------------------------------------
+
+    def note(self, person: Any, stage: int, position: Any, sub: int, text: str) -> None:
+        self.notes.append((int(person), stage, int(position), sub, text))
+
+    def label(self, person: Any) -> str:
+        """The start of ``person``'s notes."""
+        return self.labels[int(person)]
+
+    def name(self, n: Any) -> str:
+        """The name of code ``n``."""
+        return self.names[int(n)]
+
+    def write(self, p: object, column: object, date: object, value: object, rank: np.ndarray) -> None:
+        p = np.asarray(p, dtype=np.int64)
+        frame = {"p": p, "column": column, "date": np.asarray(date), "value": np.asarray(value, dtype=object)}
+        self.cells.append(pd.DataFrame({**frame, "rank": np.broadcast_to(rank, p.shape)}))
+
+    def register(self, p: object, column: object, kind: str, rank: np.ndarray) -> None:
+        p = np.asarray(p, dtype=np.int64)
+        self.kinds.append(
+            pd.DataFrame({"p": p, "column": column, "kind": kind, "rank": np.broadcast_to(rank, p.shape)})
+        )
+
+    def rows(self, mask: np.ndarray) -> pd.DataFrame:
+        """The rows of ``mask`` with their person, name, group, name order, day, value, unit and line."""
+        where = np.flatnonzero(mask)
+        return pd.DataFrame(
+            {
+                "p": self.p[where],
+                "n": self.n[where],
+                "g": self.group[where],
+                "position": self.position[where],
+                "order": where,
+                "date": self.day.to_numpy()[where],
+                "value": self.value.iloc[where].reset_index(drop=True),
+                "unit": self.unit.iloc[where].reset_index(drop=True).astype("str").to_numpy(),
+                "line": self.line[where],
+            }
+        )
+
+    def per_name(self, rows: pd.DataFrame, values: Sequence[object]) -> np.ndarray:
+        """``values`` (one per distinct name) for each of ``rows``."""
+        table = np.empty(len(values) + 1, dtype=object)
+        table[:-1] = values
+        return table[rows["n"].to_numpy()]
+
+    def report(self, bad: pd.DataFrame, sub: int, sentence: Callable[[str, str, pd.DataFrame], str]) -> None:
+        """One note per name whose ``bad`` rows (sorted as read) are reported."""
+        for _, rows in bad.groupby("g", sort=False):
+            first = rows.iloc[0]
+            name = self.names[int(first["n"])]
+            self.note(first["p"], _LOOP, first["position"], sub, sentence(self.labels[int(first["p"])], name, rows))
+
+    # -- the roles ----------------------------------------------------------------------------------------
+
+    def unplaced(self) -> None:
+        for role, stage in ((0, _UNPLACED), (_ROLE_CODES["ignore"], _IGNORED)):
+            rows = self.rows(self.role == role)
+            if not len(rows):
+                continue
+            sizes = rows.groupby(["p", "position", "n"], sort=True).size().reset_index(name="rows")
+            for person, part in sizes.groupby("p", sort=True):
+                label = self.label(person)
+                names = [self.name(n) for n in part["n"]]
+                if stage == _IGNORED:
+                    self.note(
+                        person, stage, 0, 0, f"{label}: left out as the mapping says: {', '.join(sorted(names))}."
+                    )
+                    continue
+                ranked = sorted(zip(names, part["rows"], strict=True), key=lambda item: item[1], reverse=True)
+                listed = ", ".join(f"{name!r} ({count(int(k), 'row')})" for name, k in ranked)
+                self.note(
+                    person,
+                    stage,
+                    0,
+                    0,
+                    f"{label}: {count(len(part), 'name')} the mapping does not place, not imported: {listed}.",
+                )
+
+    def tags(self) -> None:
+        rows = self.rows(self.role == _ROLE_CODES["tag"])
+        if not len(rows):
+            return
+        prefix = self.mapping.prefix
+        rows["column"] = self.per_name(
+            rows,
+            [
+                (pl.column or f"{prefix}_tag_{slug(name)}") if pl else ""
+                for name, pl in zip(self.names, self.placements, strict=True)
+            ],
+        )
+        columns = rows[["p", "column"]].drop_duplicates()
+        self.register(columns["p"].to_numpy(), columns["column"].to_numpy(), "boolean", _rank(_TAGS))
+        every = pd.DataFrame({"p": self.p, "date": self.day.to_numpy()}).dropna().drop_duplicates()
+        grid = columns.merge(every, on="p")
+        filled = rows[~self.empty[rows["order"].to_numpy()]][["p", "column", "date"]].drop_duplicates()
+        grid = grid.merge(filled.assign(tagged=True), on=["p", "column", "date"], how="left")
+        tagged = grid["tagged"].fillna(False).to_numpy(dtype=bool).astype(object)
+        self.write(grid["p"].to_numpy(), grid["column"].to_numpy(), grid["date"].to_numpy(), tagged, _rank(_TAGS))
+
+    def texts(self) -> None:
+        rows = self.rows((self.role == _ROLE_CODES["text"]) & ~self.empty)
+        if not len(rows):
+            return
+        rows["column"] = self.per_name(rows, [(pl.column or "notes") if pl else "" for pl in self.placements])
+        rows["value"] = rows["value"].astype("str")
+        rows = rows.sort_values(["position", "order"], kind="stable")  # a day's texts: by name, then as read
+        joined = rows.groupby(["p", "column", "date"], sort=True)["value"].agg("; ".join).reset_index()
+        self.write(joined["p"], joined["column"], joined["date"], joined["value"].astype(object), _rank(_TEXTS))
+        columns = joined[["p", "column"]].drop_duplicates()
+        self.register(columns["p"].to_numpy(), columns["column"].to_numpy(), "str", _rank(_TEXTS))
+
+    def spasms(self) -> None:
+        rows = self.rows((self.role == _ROLE_CODES["spasms"]) & ~self.empty)
+        if not len(rows):
+            return
+        prefix = self.mapping.prefix
+        numbers = parse_number(rows["value"].astype("str")).values.astype("float64").to_numpy()
+        bad = np.isnan(numbers)
+        self.report(rows[bad], 0, _unreadable_numbers)
+        counted = self.per_name(rows, [bool(pl and pl.count) for pl in self.placements]).astype(bool)
+        rows["number"] = numbers
+        good = rows[~bad]
+        rated_people = np.unique(rows.loc[~counted, "p"])
+        names_rated = rows[~counted].groupby("p")["g"].nunique()
+        severity = good[~counted[~bad]].groupby(["p", "date"], sort=True)["number"].max().reset_index()
+        column = f"{prefix}_spasm_severity"
+        self.register(rated_people, column, "float64", _rank(_SEVERITY))
+        self.register(rated_people, "spasm_count", "float64", _rank(_RATED_COUNT))
+        self.write(severity["p"], column, severity["date"], severity["number"].astype(object), _rank(_SEVERITY))
+        at_least_one = (severity["number"] > 0).astype("float64")
+        self.write(severity["p"], "spasm_count", severity["date"], at_least_one.astype(object), _rank(_RATED_COUNT))
+        for person, names in names_rated.items():
+            label = self.label(person)
+            if names > 1:
+                self.note(
+                    person, _SEVERITY, 0, 0, f"{label}: several spasm symptoms on one day: the highest rating was kept."
+                )
+            self.note(
+                person,
+                _SEVERITY,
+                0,
+                1,
+                f"{label}: spasm symptoms were rated, not counted: spasm_count is 0 on days rated 0 and 1 (at least "
+                f"one spasm) on days rated above 0; the rating, on the app's own scale, is in {prefix}_spasm_severity.",
+            )
+        if not counted.any():
+            return
+        names_counted = rows[counted].groupby("p")["g"].nunique()
+        per_name = good[counted[~bad]].groupby(["p", "position", "date"], sort=True)["number"].sum().reset_index()
+        added = per_name.sort_values("position", kind="stable").groupby(["p", "date"], sort=True)["number"].sum()
+        rated = pd.Series(at_least_one.to_numpy(), index=pd.MultiIndex.from_frame(severity[["p", "date"]]))
+        rated = rated[rated.index.get_level_values("p").isin(names_counted.index)]
+        combined = added.combine_first(rated).reset_index()
+        self.register(names_counted.index.to_numpy(), "spasm_count", "float64", _rank(_COUNTED))
+        self.write(combined["p"], "spasm_count", combined["date"], combined.iloc[:, 2].astype(object), _rank(_COUNTED))
+        for person, names in names_counted.items():
+            if names > 1:
+                label = self.label(person)
+                self.note(person, _COUNTED, 0, 0, f"{label}: the counts of several spasm names were added up per day.")
+
+    def interventions(self) -> dict[str, list[dict[str, object]]]:
+        rows = self.rows((self.role == _ROLE_CODES["intervention"]) & ~self.empty)
+        found: dict[str, list[dict[str, object]]] = {}
+        if not len(rows):
+            return found
+        prefix = self.mapping.prefix
+        shown = [name.split("\x1f")[-1] for name in self.names]  # Flaredown's research rows: "Type\x1fName"
+        base = [f"{prefix}_{slug(name)}" if prefix != "app" else slug(name) for name in shown]
+        codes, distinct = pd.factorize(rows["value"].astype("str"))
+        doses = [parse_dose(str(text)) for text in distinct]
+        taken = np.array([d[0] for d in doses] + [None], dtype=object)[codes]
+        amount = np.array([np.nan if d[1] is None else d[1] for d in doses] + [np.nan], dtype="float64")[codes]
+        written = np.array([d[2] for d in doses] + [None], dtype=object)[codes]
+        mapped = self.per_name(rows, [pl.unit if pl else None for pl in self.placements])
+        units = [w or (u or None) or m for w, u, m in zip(written, rows["unit"], mapped, strict=True)]
+        factors = _factors(units, "milligram")
+        bad = np.array([t is None for t in taken])
+        is_taken = np.array([t is True for t in taken])
+        not_taken = np.array([t is False for t in taken])
+        self.report(rows[bad], 0, _unreadable_doses)
+        rows["column"] = self.per_name(rows, [f"{b}_taken" for b in base])
+        groups = rows.drop_duplicates("g").sort_values(["p", "position"], kind="stable")  # in the order of names
+        self.register(groups["p"].to_numpy(), groups["column"].to_numpy(), "boolean", _rank(_LOOP, groups["position"]))
+        rows["taken"] = is_taken
+        flags = rows[~bad].groupby(["p", "position", "column", "date"], sort=True)["taken"].max().reset_index()
+        self.write(flags["p"], flags["column"], flags["date"], flags["taken"].astype(object),
+                   _rank(_LOOP, flags["position"]))  # fmt: skip
+        rows["mg"] = np.where(not_taken, 0.0, amount * factors)
+        mass = pd.Series(~np.isnan(amount) & is_taken & ~np.isnan(factors)).groupby(rows["g"]).transform("any")
+        heavy = rows[mass.to_numpy() & ~np.isnan(rows["mg"].to_numpy())]
+        if len(heavy):
+            heavy = heavy.assign(column=self.per_name(heavy, [f"{b}_mg" for b in base]))
+            mg = heavy.groupby(["p", "position", "n", "column", "date"], sort=True)["mg"].sum(min_count=1).reset_index()
+            named = mg.drop_duplicates(["p", "position"])
+            self.register(named["p"].to_numpy(), named["column"].to_numpy(), "float64",
+                          _rank(_LOOP, named["position"], 1))  # fmt: skip
+            self.write(mg["p"], mg["column"], mg["date"], mg["mg"].astype(object), _rank(_LOOP, mg["position"], 1))
+            minerals = [_mineral(name, pl) if pl else None for name, pl in zip(shown, self.placements, strict=True)]
+            mg["column"] = self.per_name(mg, minerals)
+            mg = mg[mg["column"].notna()]
+            for person, position, n in mg.drop_duplicates(["p", "position"])[["p", "position", "n"]].itertuples(
+                index=False
+            ):
+                self.note(
+                    person,
+                    _LOOP,
+                    position,
+                    1,
+                    f"{self.label(person)}: the {shown[int(n)]!r} doses in mg were added to {minerals[int(n)]} "
+                    "(supplement only: food is not in it unless another name adds it).",
+                )
+            mg["order"] = np.arange(len(mg))
+            self.add_amounts(mg.rename(columns={"mg": "number"}), (mg["mg"] > 0).to_numpy())
+        # The intervention of each name: first and last day taken, the most frequent dose written.
+        rows["text"] = rows["value"].astype("str").str.strip()
+        took = rows[is_taken]
+        spans = took.groupby("g").agg(start=("date", "min"), end=("date", "max"), days=("date", "nunique"))
+        first_text = took.groupby("g")["text"].first()
+        tally = took.groupby(["g", "text"], sort=False).agg(k=("order", "size"), at=("order", "min")).reset_index()
+        tally = tally.sort_values(["g", "k", "at"], ascending=[True, False, True], kind="stable")
+        dose = tally.drop_duplicates("g").set_index("g")["text"]
+        for g, person, n in zip(groups["g"], groups["p"], groups["n"], strict=True):
+            placement = self.placements[int(n)]
+            assert placement is not None
+            if g in spans.index:
+                start, end, days = spans.loc[g, "start"], spans.loc[g, "end"], int(spans.loc[g, "days"])
+                written_dose = dose[g] if fold(first_text[g]) not in _TAKEN else ""
             else:
-                spasm_sev.append(values.groupby(level=0).max())
-            continue
-        # factor
-        column = placement.column or slug(name)
+                start, end, days, written_dose = None, None, 0, ""
+            entry = {"name": shown[int(n)], "kind": placement.kind, "start": start, "end": end,
+                     "dose": written_dose, "days_taken": days}  # fmt: skip
+            found.setdefault(self.order[int(person)], []).append(entry)
+        return found
+
+    def factors(self) -> None:
+        rows = self.rows((self.role == _ROLE_CODES["factor"]) & ~self.empty)
+        if not len(rows):
+            return
+        columns = [
+            (pl.column or slug(name)) if pl else "" for name, pl in zip(self.names, self.placements, strict=True)
+        ]
         # A unit is converted for the log's own columns, and for your own ones when the mapping gives a unit:
         # a Flaredown symptom called "Pain h" is not hours.
-        target = _target_unit(column) if column in _DAILY or placement.unit else None
-        units = group["unit"].where(group["unit"] != "", placement.unit or "")
-        flags = parse_boolean(group["value"].astype("str")).values if target is None and bad.all() else None
-        if flags is not None and flags.notna().all():
-            firsts.setdefault(column, []).append(
-                pd.Series(flags.to_numpy(dtype=bool), index=group["day"].to_numpy(), dtype="boolean")
-            )
-            continue
-        _report(notes, label, name, group[bad])
-        if target is not None:
-            factors = pd.Series([unit_factor(u or None, target) for u in units], index=units.index, dtype="float64")
-            if factors.isna().all():
-                shown = sorted({u for u in units if u}) or ["none"]
-                notes.add(
-                    f"{label}: {name!r} ({count(len(group), 'row')}) was not imported: its unit ({', '.join(shown)}) "
-                    f"cannot be converted to the unit of {column}; give its unit in the mapping file "
-                    f'(unit = "{column.rsplit("_", 1)[-1]}" if the values are already in it).'
-                )
-                continue
-            if factors.isna().any():
-                notes.add(f"{label}: {name!r}: rows whose unit cannot be converted to {column} were left out.")
-            values = parsed.values.astype("float64") * factors
-            converted = factors[factors.notna() & (factors != 1)]
-            if len(converted):
-                notes.add(f"{label}: {name!r} converted from {units[converted.index[0]]} to {column}.")
-            keep = values.notna()
-            amounts.setdefault(column, []).append(
-                pd.Series(values[keep].to_numpy(), index=group["day"][keep].to_numpy())
-            )
-        else:
-            firsts.setdefault(column, []).append(
-                pd.Series(parsed.values[~bad].astype("float64").to_numpy(), index=group["day"][~bad].to_numpy())
-            )
-    if spasm_sev:
-        severity = pd.concat(spasm_sev).groupby(level=0).max()
-        if len(spasm_sev) > 1:
-            notes.add(f"{label}: several spasm symptoms on one day: the highest rating was kept.")
-        columns[f"{prefix}_spasm_severity"] = severity
-        columns["spasm_count"] = (severity > 0).astype("float64")
-        notes.add(
-            f"{label}: spasm symptoms were rated, not counted: spasm_count is 0 on days rated 0 and 1 (at least "
-            f"one spasm) on days rated above 0; the rating, on the app's own scale, is in {prefix}_spasm_severity."
+        targets = [
+            _target_unit(c) if pl and (c in _DAILY or pl.unit) else None
+            for c, pl in zip(columns, self.placements, strict=True)
+        ]
+        rows["column"] = self.per_name(rows, columns)
+        rows["target"] = self.per_name(rows, targets)
+        numbers = parse_number(rows["value"].astype("str")).values.astype("float64").to_numpy()
+        rows["number"] = numbers
+        bad = pd.Series(np.isnan(numbers))
+        unread = bad.groupby(rows["g"]).transform("all").to_numpy() & rows["target"].isna().to_numpy()
+        yes_no = pd.Series(pd.NA, index=rows.index, dtype="boolean")
+        if unread.any():  # a name none of whose values is a number may be yes/no
+            yes_no[unread] = parse_boolean(rows.loc[unread, "value"].astype("str")).values.to_numpy()
+        flagged = unread & yes_no.notna().groupby(rows["g"]).transform("all").to_numpy()
+        self.report(rows[bad.to_numpy() & ~flagged], 0, _unreadable_numbers)
+        flags = rows[flagged].assign(value=yes_no[flagged].to_numpy(dtype=bool), kind="boolean")
+        targeted = rows["target"].notna().to_numpy()
+        plain = rows[~flagged & ~targeted]
+        plain = plain.assign(value=plain["number"], kind="float64")
+        self.firsts.append(flags[["p", "column", "date", "value", "position", "order", "kind", "g"]])
+        self.firsts.append(plain[["p", "column", "date", "value", "position", "order", "kind", "g"]])
+        if not targeted.any():
+            return
+        rows = rows[targeted].copy()
+        rows["unit"] = rows["unit"].where(
+            rows["unit"] != "", self.per_name(rows, [pl.unit or "" if pl else "" for pl in self.placements])
         )
-    if spasm_counts:
-        added = pd.concat(spasm_counts).groupby(level=0).sum()
-        if len(spasm_counts) > 1:
-            notes.add(f"{label}: the counts of several spasm names were added up per day.")
-        columns["spasm_count"] = added.combine_first(columns["spasm_count"]) if "spasm_count" in columns else added
-    for column, parts in amounts.items():
-        series = pd.concat(parts)
-        if series.index.duplicated().any():
-            notes.add(f"{label}: {column}: several values of one day were added up.")
-        columns[column] = series.groupby(level=0).sum(min_count=1)
-    for column, parts in firsts.items():
-        series = pd.concat(parts)
-        grouped = series.groupby(level=0)
-        differing = grouped.max() != grouped.min()
-        if differing.any():
-            notes.add(f"{label}: {column}: {count(int(differing.sum()), 'day')} with differing values; the first kept.")
-        first = series.groupby(level=0).first()
-        columns[column] = first.astype("boolean") if pd.api.types.is_bool_dtype(series) else first
-    for column, parts in texts.items():
-        columns[column] = pd.concat(parts).groupby(level=0).agg("; ".join)
-    for column, tagged in tags.items():
-        columns[column] = pd.Series(all_days.isin(list(tagged)), index=all_days, dtype="boolean")
-    if unplaced:
-        listed = ", ".join(f"{name!r} ({count(n, 'row')})" for name, n in unplaced.most_common())
-        notes.add(f"{label}: {count(len(unplaced), 'name')} the mapping does not place, not imported: {listed}.")
-    if ignored:
-        notes.add(f"{label}: left out as the mapping says: {', '.join(sorted(ignored))}.")
-    return Placed(columns, interventions)
+        rows["factor"] = _factors([u or None for u in rows["unit"]], rows["target"].tolist())
+        lost = pd.Series(np.isnan(rows["factor"].to_numpy()), index=rows.index)
+        none = lost.groupby(rows["g"]).transform("all").to_numpy()
+        for _, group in rows[none].groupby("g", sort=False):
+            first = group.iloc[0]
+            column = str(first["column"])
+            shown = sorted({u for u in group["unit"] if u}) or ["none"]
+            self.note(
+                first["p"],
+                _LOOP,
+                first["position"],
+                1,
+                f"{self.labels[int(first['p'])]}: {self.names[int(first['n'])]!r} ({count(len(group), 'row')}) was not "
+                f"imported: its unit ({', '.join(shown)}) cannot be converted to the unit of {column}; give its unit "
+                f'in the mapping file (unit = "{column.rsplit("_", 1)[-1]}" if the values are already in it).',
+            )
+        rows = rows[~none]
+        some = lost[~none].groupby(rows["g"]).transform("any").to_numpy()
+        for _, group in rows[some].groupby("g", sort=False):
+            first = group.iloc[0]
+            self.note(
+                first["p"],
+                _LOOP,
+                first["position"],
+                1,
+                f"{self.labels[int(first['p'])]}: {self.names[int(first['n'])]!r}: rows whose unit cannot be converted "
+                f"to {first['column']} were left out.",
+            )
+        converted = rows[rows["factor"].notna() & (rows["factor"] != 1)].drop_duplicates("g")
+        for person, position, n, unit, column in converted[["p", "position", "n", "unit", "column"]].itertuples(
+            index=False
+        ):
+            label = self.label(person)
+            self.note(person, _LOOP, position, 2, f"{label}: {self.name(n)!r} converted from {unit} to {column}.")
+        rows["number"] = rows["number"] * rows["factor"]
+        self.add_amounts(rows, rows["number"].notna().to_numpy())
+
+    def add_amounts(self, rows: pd.DataFrame, keep: np.ndarray) -> None:
+        """Amounts of a column added up per day (``keep`` the rows with a value; every name registers)."""
+        self.amounts.append(rows.assign(keep=keep)[["p", "column", "date", "number", "position", "order", "keep"]])
+
+    def added(self) -> None:
+        if not self.amounts:
+            return
+        rows = pd.concat(self.amounts, ignore_index=True)
+        first = rows.groupby(["p", "column"], sort=False)["position"].min().reset_index()
+        self.register(first["p"].to_numpy(), first["column"].to_numpy(), "float64", _rank(_AMOUNTS))
+        rows = rows[rows["keep"].to_numpy(dtype=bool)].sort_values(["p", "position", "order"], kind="stable")
+        sums = rows.groupby(["p", "column", "date"], sort=True)["number"].agg(["sum", "size"]).reset_index()
+        self.write(sums["p"], sums["column"], sums["date"], sums["sum"].astype(object), _rank(_AMOUNTS))
+        several = sums[sums["size"] > 1].drop_duplicates(["p", "column"]).merge(first, on=["p", "column"])
+        for person, column, position in several[["p", "column", "position"]].itertuples(index=False):
+            label = self.label(person)
+            self.note(person, _AMOUNTS, position, 0, f"{label}: {column}: several values of one day were added up.")
+
+    def first_values(self) -> None:
+        parts = [part for part in self.firsts if len(part)]
+        kinds = pd.concat(self.firsts, ignore_index=True) if self.firsts else pd.DataFrame()
+        if not len(kinds):
+            return
+        # A column's kind: of its values, or str (as text) where one name wrote yes/no and another numbers.
+        named = kinds.drop_duplicates(["p", "column", "kind"])
+        first = named.groupby(["p", "column"], sort=False).agg(position=("position", "min"), kinds=("kind", "nunique"),
+                                                              kind=("kind", "first")).reset_index()  # fmt: skip
+        first.loc[first["kinds"] > 1, "kind"] = "str"
+        for kind, part in first.groupby("kind"):
+            self.register(part["p"].to_numpy(), part["column"].to_numpy(), str(kind), _rank(_FIRSTS))
+        if not parts:
+            return
+        rows = pd.concat(parts, ignore_index=True).sort_values(["p", "position", "order"], kind="stable")
+        rows["value"] = rows["value"].astype(object)
+        rows = rows[rows["value"].notna().to_numpy()]  # numbers that could not be read (reported above)
+        numeric = rows["value"].astype("float64")
+        spread = numeric.groupby([rows["p"], rows["column"], rows["date"]], sort=True).agg(["max", "min"])
+        spread_days = (spread["max"] != spread["min"]).groupby(level=[0, 1]).sum()
+        kept = rows.groupby(["p", "column", "date"], sort=True)["value"].first().reset_index()
+        self.write(kept["p"], kept["column"], kept["date"], kept["value"].to_numpy(), _rank(_FIRSTS))
+        differing = spread_days[spread_days > 0].reset_index(name="days").merge(first, on=["p", "column"])
+        for person, column, number, position in differing[["p", "column", "days", "position"]].itertuples(index=False):
+            label = self.label(person)
+            self.note(
+                person,
+                _FIRSTS,
+                position,
+                0,
+                f"{label}: {column}: {count(int(number), 'day')} with differing values; the first kept.",
+            )
+
+    def placed(self, interventions: dict[str, list[dict[str, object]]]) -> Placed:
+        registry = (
+            pd.concat(self.kinds, ignore_index=True)
+            if self.kinds
+            else pd.DataFrame(columns=["p", "column", "kind", "rank"])
+        )
+        registry = registry.sort_values("rank", kind="stable").drop_duplicates(["p", "column"], keep="last")
+        cells = pd.concat(self.cells, ignore_index=True) if self.cells else pd.DataFrame(columns=_CELLS)
+        cells = cells.merge(registry[["p", "column", "rank"]], on=["p", "column", "rank"])  # the last writing kept
+        cells = cells[["p", "column", "date", "value"]]
+        cells["date"] = pd.DatetimeIndex(cells["date"]).astype("datetime64[us]")
+        kinds = {
+            (self.order[int(p)], str(column)): str(kind)
+            for p, column, kind in registry[["p", "column", "kind"]].itertuples(index=False)
+        }
+        notes: dict[str, list[str]] = {person: [] for person in self.order}
+        for person, *_, text in sorted(self.notes, key=lambda n: n[:4]):
+            notes[self.order[person]].append(text)
+        return Placed(self.order, cells, kinds, interventions, notes)
 
 
-def _report(notes: Notes, label: str, name: str, bad: pd.DataFrame) -> None:
-    if not len(bad):
-        return
+def _factors(units: list[str | None], targets: list[str] | str) -> np.ndarray:
+    """The factor from each unit to its target (NaN where it cannot be converted), once per distinct pair."""
+    targets = [targets] * len(units) if isinstance(targets, str) else targets
+    known: dict[tuple[str | None, str], float] = {}
+    out = np.empty(len(units), dtype="float64")
+    for i, key in enumerate(zip(units, targets, strict=True)):
+        if key not in known:
+            factor = unit_factor(key[0], key[1]) if key[0] else None
+            known[key] = np.nan if factor is None else factor
+        out[i] = known[key]
+    return out
+
+
+def _unreadable_numbers(label: str, name: str, bad: pd.DataFrame) -> str:
     shown = "; ".join(f"line {line}: {value!r}" for line, value in zip(bad["line"][:3], bad["value"][:3], strict=True))
     more = f" and {len(bad) - 3} more" if len(bad) > 3 else ""
-    notes.add(
+    return (
         f"{label}: {count(len(bad), 'value')} of {name!r} could not be read as a number and "
-        f"{'was' if len(bad) == 1 else 'were'} left out "
-        f"({shown}{more})."
+        f"{'was' if len(bad) == 1 else 'were'} left out ({shown}{more})."
     )
 
 
-def _intervention(
-    name: str,
-    group: pd.DataFrame,
-    placement: Placement,
-    mapping: Mapping,
-    notes: Notes,
-    label: str,
-    columns: dict[str, pd.Series],
-    amounts: dict[str, list[pd.Series]],
-    interventions: list[dict[str, object]],
-) -> None:
-    name = name.split("\x1f")[-1]  # Flaredown's research rows carry their type before the name
-    doses = [parse_dose(str(v)) for v in group["value"]]
-    units = [
-        u or (row_unit or None) or placement.unit for (_, _, u), row_unit in zip(doses, group["unit"], strict=True)
-    ]
-    taken = pd.Series([d[0] for d in doses], index=group.index, dtype="boolean")
-    bad = taken.isna()
-    _report_doses(notes, label, name, group[bad.to_numpy()])
-    day = group["day"]
-    base = f"{mapping.prefix}_{slug(name)}" if mapping.prefix != "app" else slug(name)
-    columns[f"{base}_taken"] = (
-        pd.Series(taken[~bad].to_numpy(dtype=bool), index=day[~bad].to_numpy()).groupby(level=0).max().astype("boolean")
-    )
-    mg = pd.Series(
-        [
-            (0.0 if d[0] is False else (d[1] * f if d[1] is not None and f is not None else np.nan))
-            for d, f in ((d, unit_factor(u, "milligram") if u else None) for d, u in zip(doses, units, strict=True))
-        ],
-        index=day.to_numpy(),
-        dtype="float64",
-    )
-    has_mass = any(
-        d[1] is not None and d[0] and u and unit_factor(u, "milligram") is not None
-        for d, u in zip(doses, units, strict=True)
-    )
-    if has_mass:
-        per_day = mg.dropna().groupby(level=0).sum(min_count=1)
-        columns[f"{base}_mg"] = per_day
-        mineral = _mineral(name, placement)
-        if mineral is not None:
-            amounts.setdefault(mineral, []).append(per_day[per_day > 0])
-            notes.add(
-                f"{label}: the {name!r} doses in mg were added to {mineral} (supplement only: food is not in it "
-                "unless another name adds it)."
-            )
-    taken_days = sorted(set(day[taken.fillna(False).to_numpy()]))
-    texts = [str(v).strip() for v, d in zip(group["value"], doses, strict=True) if d[0]]
-    interventions.append(
-        {
-            "name": name,
-            "kind": placement.kind,
-            "start": taken_days[0] if taken_days else None,
-            "end": taken_days[-1] if taken_days else None,
-            "dose": Counter(texts).most_common(1)[0][0] if texts and fold(texts[0]) not in _TAKEN else "",
-            "days_taken": len(taken_days),
-        }
-    )
+def _unreadable_doses(label: str, name: str, bad: pd.DataFrame) -> str:
+    shown = "; ".join(f"line {line}: {v!r}" for line, v in zip(bad["line"][:3], bad["value"][:3], strict=True))
+    verb = "was" if len(bad) == 1 else "were"
+    name = name.split("\x1f")[-1]
+    return f"{label}: {count(len(bad), 'dose')} of {name!r} could not be read and {verb} left out ({shown})."
 
 
-def _report_doses(notes: Notes, label: str, name: str, bad: pd.DataFrame) -> None:
-    if len(bad):
-        shown = "; ".join(f"line {line}: {v!r}" for line, v in zip(bad["line"][:3], bad["value"][:3], strict=True))
-        verb = "was" if len(bad) == 1 else "were"
-        notes.add(f"{label}: {count(len(bad), 'dose')} of {name!r} could not be read and {verb} left out ({shown}).")
+def place(rows: pd.DataFrame, mapping: Mapping, *, label: Callable[[str], str]) -> Placed:
+    """Per-day columns, interventions and notes of every person in long ``rows``, placed by ``mapping``.
+
+    ``rows`` has the columns ``person`` (text, ``""`` for one unnamed person), ``day`` (midnight), ``name``,
+    ``value`` (text, ``""`` when empty), ``unit`` (text or ``""``) and ``line`` (the line a person sees).
+    All people are placed at once: each distinct name is looked up once, and each rule works on the rows of
+    every person together. ``label(person)`` starts that person's notes; what could not be placed is in them.
+
+    Examples
+    --------
+    >>> rows = pd.DataFrame({"person": ["a", "a", "b"], "day": pd.to_datetime(["2026-01-01"] * 3),
+    ...                      "name": ["Cramps", "Mood", "Cramps"], "value": ["2", "ok", "0"], "unit": "",
+    ...                      "line": [2, 3, 4]})
+    >>> mapping = Mapping({"cramps": Placement("spasms", count=True)})
+    >>> placed = place(rows, mapping, label=lambda person: f"log.csv ({person})")
+    >>> placed.columns("b")["spasm_count"].tolist(), placed.notes["a"]
+    ([0.0], ["log.csv (a): 1 name the mapping does not place, not imported: 'Mood' (1 row)."])
+    """
+    engine = _Engine(rows, mapping, label)
+    interventions = engine.interventions()
+    engine.spasms()
+    engine.factors()
+    engine.added()
+    engine.first_values()
+    engine.texts()
+    engine.tags()
+    engine.unplaced()
+    return engine.placed(interventions)
 
 
 def table_of(
-    per_person: dict[str, Placed], *, source: str, files: list[str], notes: Notes, people: list[dict] | None = None
+    placed: Placed, *, source: str, files: list[str], notes: Notes, people: list[dict] | None = None
 ) -> pd.DataFrame:
     """The imported daily table: one person's, or several people's with a ``person_id`` column."""
-    if len(per_person) == 1:
-        table = build_table(next(iter(per_person.values())).columns, source=source, files=files, notes=[])
+    if len(placed.order) == 1:
+        table = build_table(placed.columns(placed.order[0]), source=source, files=files, notes=[])
     else:
-        table = _people_table(per_person)
+        table = _people_table(placed)
     table.attrs = {
         "source": source,
         "files": list(dict.fromkeys(files)),
         "notes": notes.finished(),
         "interventions": [
-            {"person_id": person, **entry} for person, placed in per_person.items() for entry in placed.interventions
+            {"person_id": person, **entry} for person in placed.order for entry in placed.interventions.get(person, [])
         ],
     }
-    if len(per_person) == 1 and next(iter(per_person)):
-        table.attrs["person_id"] = next(iter(per_person))
+    if len(placed.order) == 1 and placed.order[0]:
+        table.attrs["person_id"] = placed.order[0]
     if people is not None:
         table.attrs["people"] = people
     return table
 
 
-def _people_table(per_person: dict[str, Placed]) -> pd.DataFrame:
+def _people_table(placed: Placed) -> pd.DataFrame:
     """Several people's columns in one table (``person_id``, ``date``, then the columns as
     :func:`~spasmlog.importers._csv.build_table` orders and types them), built in one go: a research export
     holds thousands of people."""
-    keys: list[tuple[str, str]] = []
-    parts: list[pd.Series] = []
+    cells = placed.cells
+    if not len(cells):
+        return pd.DataFrame({"person_id": pd.Series(dtype="str"), "date": pd.Series(dtype="datetime64[us]")})
+    present = cells[["p", "column"]].drop_duplicates()
+    kind_of = [placed.kinds[(placed.order[int(p)], str(c))] for p, c in present.itertuples(index=False)]
+    # A column's kind: the one of every person's, or str (as text) where they differ.
     kinds: dict[str, str] = {}
-    for person, placed in per_person.items():
-        for column, series in placed.columns.items():
-            if not len(series):
-                continue
-            is_flag = pd.api.types.is_bool_dtype(series) or str(series.dtype) == "boolean"
-            kind = "boolean" if is_flag else "float64" if pd.api.types.is_numeric_dtype(series) else "str"
-            kinds[column] = kind if kinds.get(column, kind) == kind else "str"
-            values = series.astype(object)
-            values.index = pd.DatetimeIndex(series.index).astype("datetime64[us]")
-            keys.append((person, column))
-            parts.append(values)
+    for column, kind in zip(present["column"], kind_of, strict=True):
+        kinds[str(column)] = kind if kinds.get(str(column), kind) == kind else "str"
     canonical = [c for c in field_specs("daily") if c in kinds]
     order = canonical + sorted(c for c in kinds if c not in canonical)
-    if not parts:
-        return pd.DataFrame({"person_id": pd.Series(dtype="str"), "date": pd.Series(dtype="datetime64[us]")})
-    stacked = pd.concat(parts, keys=keys, names=["person_id", "column", "date"])
-    wide = stacked.unstack("column")  # noqa: PD010 (one value per key: pivot_table would aggregate silently)
-    wide = wide[wide.notna().any(axis=1)]
-    people = {person: number for number, person in enumerate(per_person)}
-    wide = wide.reset_index()
-    wide["_order"] = wide["person_id"].map(people)
-    wide = wide.sort_values(["_order", "date"], kind="stable").drop(columns="_order").reset_index(drop=True)
+    wide = cells.pivot(index=["p", "date"], columns="column", values="value")  # noqa: PD010 (one value per key)
+    wide = wide.sort_index().reset_index()
+    people = np.array(placed.order, dtype=object)
     data: dict[str, pd.Series] = {
-        "person_id": wide["person_id"].astype("str"),
+        "person_id": pd.Series(people[wide["p"].to_numpy()]).astype("str"),
         "date": wide["date"].astype("datetime64[us]"),
     }
     for column in order:
         kind = kinds[column]
-        cells = wide[column]
+        values = wide[column].astype(object)
         if kind == "boolean":
-            data[column] = cells.astype("boolean")
+            data[column] = values.astype("boolean")
         elif kind == "float64":
-            data[column] = pd.to_numeric(cells).astype("float64")
+            data[column] = pd.to_numeric(values).astype("float64")
         else:
-            data[column] = cells.where(cells.isna(), cells.astype("str"))
+            data[column] = values.where(values.isna(), values.astype("str"))
     return pd.DataFrame(data)
 
 
@@ -711,19 +1012,18 @@ def read_generic(path: PathInput, *, mapping: str | Path | Mapping, dayfirst: bo
     chosen = mapping if isinstance(mapping, Mapping) else read_mapping(mapping)
     notes = Notes()
     files: list[str] = []
-    per_person: dict[str, list[pd.DataFrame]] = {}
     with export_files(path, source="long-format") as found:
         exports = [load_export(file, label) for file, label, _ in found]
+    parts = []
     for export in exports:
-        rows = long_rows(export, notes, dayfirst=dayfirst, source="the app")
+        parts.append(long_rows(export, notes, dayfirst=dayfirst, source="the app"))
         files.append(export.label)
-        for person, part in rows.groupby("person", sort=False):
-            per_person.setdefault(str(person), []).append(part)
-    placed = {
-        person: place(pd.concat(parts, ignore_index=True), chosen, notes, label=", ".join(files))
-        for person, parts in per_person.items()
-    }
-    if not any(p.columns for p in placed.values()):
+    label = ", ".join(files)
+    placed = place(pd.concat(parts, ignore_index=True), chosen, label=lambda _: label)
+    for person in placed.order:
+        for sentence in placed.notes[person]:
+            notes.add(sentence)
+    if not placed.kinds:
         raise ImportFormatError(
             f"Nothing in {', '.join(files)} could be placed by the mapping: " + " ".join(notes.finished()),
             file=files[0] if files else str(path),

@@ -183,3 +183,54 @@ def test_records_and_unreadable_rows_are_counted_for_the_import_summary(tmp_path
     mapping.write_text('[names.Cramps]\nas = "spasms"\n')
     table = read_generic(export, mapping=mapping)
     assert (table.attrs["records"], table.attrs["unreadable"]) == (4, 2)  # no date; no name
+
+
+def test_several_people_placed_together_keep_each_persons_order_and_notes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The rows of two people interleaved; every expected value worked out by hand from the rows.
+    monkeypatch.chdir(tmp_path)
+    Path("map.toml").write_text(
+        '[names.Cramps]\nas = "spasms"\ncount = "value"\n[names."Mg glycinate"]\nas = "intervention"\n'
+        'kind = "supplement"\n[names.Zinc]\nas = "intervention"\n[names."Hot bath"]\nas = "factor"\n'
+        'column = "hot bath"\n[names.Mood]\nas = "ignore"\n',
+        encoding="utf-8",
+    )
+    Path("long.csv").write_text(
+        "person,date,name,value\n"
+        "p1,2026-01-01,Mg glycinate,\n"  # line 2: not recorded, but p1 names Mg glycinate first
+        "p1,2026-01-01,Zinc,25 mg\n"
+        "p1,2026-01-02,Mg glycinate,300 mg\n"
+        "p2,2026-01-01,Cramps,2\n"
+        "p1,2026-01-02,Cramps,x\n"  # line 6: not a number
+        "p2,2026-01-02,Cramps,1\n"
+        "p2,2026-01-02,Hot bath,ja\n"
+        "p2,2026-01-03,Hot bath,nein\n"
+        "p1,2026-01-01,Mood,good\n"
+        "p2,2026-01-01,Mood,bad\n",
+        encoding="utf-8",
+    )
+    table = read_generic("long.csv", mapping="map.toml")
+    assert table["person_id"].tolist() == ["p1", "p1", "p2", "p2", "p2"]
+    people = dict(split_people(table))
+    p1, p2 = people["p1"], people["p2"]
+    assert p1["date"].dt.strftime("%F").tolist() == ["2026-01-01", "2026-01-02"]
+    np.testing.assert_array_equal(p1["zinc_mg"], [25.0, np.nan])
+    np.testing.assert_array_equal(p1["mg_glycinate_mg"], [np.nan, 300.0])
+    np.testing.assert_array_equal(p1["magnesium_mg"], [np.nan, 300.0])  # glycinate is magnesium; zinc is not
+    assert p1["zinc_taken"].tolist() == [True, pd.NA] and p1["mg_glycinate_taken"].tolist() == [pd.NA, True]
+    assert "spasm_count" not in p1  # its only count could not be read
+    assert p2["date"].dt.strftime("%F").tolist() == ["2026-01-01", "2026-01-02", "2026-01-03"]
+    np.testing.assert_array_equal(p2["spasm_count"], [2.0, 1.0, np.nan])
+    assert p2["hot_bath"].tolist() == [pd.NA, True, False]
+    assert [(i["person_id"], i["name"], i["dose"]) for i in table.attrs["interventions"]] == [
+        ("p1", "Mg glycinate", "300 mg"),  # in the order p1 first named them, the empty row included
+        ("p1", "Zinc", "25 mg"),
+    ]
+    # One file, one label: a sentence that two people would get is said once.
+    assert table.attrs["notes"] == [
+        "long.csv: the 'Mg glycinate' doses in mg were added to magnesium_mg (supplement only: food is not in it "
+        "unless another name adds it).",
+        "long.csv: 1 value of 'Cramps' could not be read as a number and was left out (line 6: 'x').",
+        "long.csv: left out as the mapping says: Mood.",
+    ]
