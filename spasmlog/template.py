@@ -164,6 +164,8 @@ _MEANING: dict[str, dict[str, str]] = {
         "gives it.",
         "start_year": "In a `spasmlog share --mode safe-harbor` bundle, whose dates are study days: the year the log "
         "began.",
+        "country": "Optional: the country you live in, as a name or code (DE, Germany). A `spasmlog share` bundle "
+        "keeps it, and counts how many people share each sex, age band and country.",
         "water_target_ml": "Your own daily target for drinks, instead of the reference intake.",
         "water_total_target_ml": "Your own daily target for total water, instead of the reference intake.",
         "magnesium_target_mg": "Your own daily magnesium target, instead of the reference intake.",

@@ -347,12 +347,11 @@ def test_the_manifest_counts_every_change(
 def test_k_anonymity_counts_sex_age_band_and_country(tmp_path: Path) -> None:
     folder = tmp_path / "cohort"
     folder.mkdir()
-    rows = [("a1", "female", 1990, "NL")] * 0
     rows = [(f"woman{i}", "female", 1990 + i % 5, "NL") for i in range(5)] + [("elder", "male", 1920, "NL")]
     pd.DataFrame(rows, columns=["person_id", "sex", "birth_year", "country"]).to_csv(folder / "people.csv", index=False)
     daily = [(person, "2025-01-06", 1) for person, *_ in rows]
     pd.DataFrame(daily, columns=["person_id", "date", "spasm_count"]).to_csv(folder / "daily.csv", index=False)
-    shared = share(folder, tmp_path / "bundle", allow_columns=["country"])
+    shared = share(folder, tmp_path / "bundle")  # country is a column of the log format: kept and counted
     k = shared.manifest["k_anonymity"]
     assert k["columns"] == ["sex", "age_band", "country"]
     # born 1990-1994, 2025: ages 31-35 → 30-39; born 1920: 105 → 90+
@@ -362,8 +361,7 @@ def test_k_anonymity_counts_sex_age_band_and_country(tmp_path: Path) -> None:
     ]
     assert (k["smallest"], k["groups_below"], k["people_below"]) == (1, 1, 1)
     assert any("fewer than 5" in w for w in shared.warnings)
-    without = share(folder, tmp_path / "bundle2")  # country not allowed: dropped, not counted
-    assert without.manifest["k_anonymity"]["columns"] == ["sex", "age_band"]
+    assert shared.log.people["country"].tolist() == ["NL"] * 6
     assert k_anonymity(spasmlog.Log())["groups"] == []
 
 

@@ -432,7 +432,7 @@ def _person_cells(entry: dict, source: str) -> dict[str, str]:
                 cells["sex"] = "unspecified"
                 continue
             field_name = None
-        if field_name in ("birth_year",):
+        if field_name in ("birth_year", "country"):
             cells[field_name] = text
             continue
         cells[f"{source}_{normalise_header(str(key)).replace(' ', '_')}"] = text

@@ -164,12 +164,45 @@ def _research(
     users = set(placed.order)
     columns = [c for c in ("user_id", "age", "sex", "country") if c in h]
     facts = frame.loc[keep.to_numpy(), [h[c] for c in columns]].drop_duplicates(subset=h["user_id"])
+    # Flaredown writes each user's age on the day the export ran (Profile#age from the birth date, in
+    # rubyforgood/Flaredown backend/lib/tasks/utils.rake), which is on or after the export's latest check-in.
+    latest = int(day[keep].max().year) if keep.any() else None
     for record in facts.to_dict("records"):
-        entry: dict[str, str] = {c: str(record[h[c]]).strip() for c in columns}
-        if entry["user_id"] in users:
-            entry["person_id"] = entry.pop("user_id")
-            people.append(entry)
+        entry: dict = {c: str(record[h[c]]).strip() for c in columns}
+        if entry["user_id"] not in users:
+            continue
+        entry["person_id"] = entry.pop("user_id")
+        age = entry.pop("age", "")
+        if age and age.lower() != "nan" and latest is not None:
+            year, problem = _birth_year(age, latest)
+            if problem:
+                notes.add(
+                    f"{export.label} (user {entry['person_id']}): age {age!r} {problem}; birth year not recorded."
+                )
+                entry["age"] = age  # kept as the app wrote it (flaredown_age), not lost
+            else:
+                entry["birth_year"] = str(year)
+                entry["detail"] = {
+                    "birth_year": f"approximate: {latest} (the export's latest check-in) minus age {age}; Flaredown "
+                    "gives the age on the day it made the export, so the year of birth is this one or the one before"
+                }
+        people.append(entry)
     return placed, people
+
+
+def _birth_year(age: str, latest: int) -> tuple[int | None, str]:
+    """The approximate birth year of a user whose age Flaredown wrote as ``age``, or why there is none."""
+    try:
+        years = float(age)
+    except ValueError:
+        return None, "is not a number"
+    if years != int(years) or not 1 <= years <= 120:
+        return (
+            None,
+            "is no age of a person tracking their own symptoms (Flaredown writes 0 when no birth date was given)",
+        )
+    year = latest - int(years)
+    return (year, "") if year >= 1900 else (None, "gives a birth year before 1900")
 
 
 def _wide(export: ExportFile, notes: Notes, *, dayfirst: bool | None) -> Placed:

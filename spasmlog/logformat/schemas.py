@@ -255,6 +255,7 @@ _FIELD_SPECS: dict[str, dict[str, FieldSpec]] = {
         birth_year=_num(1900, 2100, None, kind="integer"),
         age_band=_cat(AGE_BANDS),
         start_year=_num(1900, 2100, None, kind="integer"),
+        country=_text(),
         water_target_ml=_num(0, 15_000, "mL", "volume"),
         water_total_target_ml=_num(0, 20_000, "mL", "volume"),
         magnesium_target_mg=_num(0, 5_000, "mg", "mass"),

@@ -111,7 +111,11 @@ def test_research_export_one_person_per_user(research: Path) -> None:
     assert "'Gadget: Fitbit' (1 row)" in notes  # not placed: named, not dropped silently
     assert "(lines 14)" in notes  # the row without a user, with the line a person sees
     facts = {p["person_id"]: p for p in table.attrs["people"]}
-    assert facts[ANNA] == {"person_id": ANNA, "age": "34", "sex": "female", "country": "DE"}
+    # Flaredown writes the age on the day of the export; its latest check-in is in 2019 (user ONE): 2019 - 34
+    assert facts[ANNA]["birth_year"] == "1985" and "this one or the one before" in facts[ANNA]["detail"]["birth_year"]
+    assert {k: v for k, v in facts[ANNA].items() if k != "detail"} == {
+        "person_id": ANNA, "birth_year": "1985", "sex": "female", "country": "DE"
+    }  # fmt: skip
     assert "QEVuQwEAO+R1" not in " ".join(people[ANNA].attrs["notes"])  # each person's notes are their own
 
 
@@ -221,3 +225,23 @@ def test_records_and_unreadable_rows_are_counted_for_the_import_summary(tmp_path
     )
     table = read_flaredown(export)
     assert (table.attrs["records"], table.attrs["unreadable"]) == (3, 1)
+
+
+def test_age_becomes_an_approximate_birth_year_and_an_impossible_age_is_kept_as_written(tmp_path: Path) -> None:
+    export = tmp_path / "export.csv"
+    export.write_text(
+        "user_id,age,sex,country,checkin_date,trackable_id,trackable_type,trackable_name,trackable_value\n"
+        "u1,40,female,FR,2016-03-01,1,Symptom,Crampes,2\n"
+        "u1,40,female,FR,2017-06-01,1,Symptom,Crampes,1\n"  # the export's latest check-in: 2017
+        "u2,0,male,DE,2016-05-01,2,Symptom,Krämpfe,3\n"  # Flaredown writes 0 when no birth date was given
+        "u3,abc,,,2016-05-02,3,Symptom,Cramps,1\n",
+        encoding="utf-8",
+    )
+    facts = {p["person_id"]: p for p in read_flaredown(export).attrs["people"]}
+    assert facts["u1"]["birth_year"] == "1977"  # 2017 - 40, by hand
+    assert "age" not in facts["u1"] and facts["u1"]["country"] == "FR"
+    assert "birth_year" not in facts["u2"] and facts["u2"]["age"] == "0"  # kept as written: flaredown_age
+    assert "birth_year" not in facts["u3"] and facts["u3"]["age"] == "abc"
+    notes = " ".join(read_flaredown(export).attrs["notes"])
+    assert "(user u2): age '0' is no age of a person tracking their own symptoms" in notes
+    assert "(user u3): age 'abc' is not a number; birth year not recorded." in notes

@@ -152,12 +152,12 @@ def test_flaredown_research_export_fills_each_persons_people_and_interventions(
     assert out.count("  people.csv: 1 person added\n") == 3
     assert "  interventions.csv 'Ibuprofen': not written (never taken: no day with a dose)" in out
     assert _lines(caseload / "u1" / "people.csv") == [
-        "person_id,flaredown_age,sex,flaredown_country",
-        "u1,34,female,DE",
+        "person_id,sex,country,birth_year",
+        "u1,female,DE,1991",  # age 34 in an export whose latest check-in is in 2025
     ]
     assert _lines(caseload / "u2" / "people.csv") == [
-        "person_id,flaredown_age,sex,flaredown_country",
-        "u2,51,unspecified,US",  # Flaredown's "doesnt_say"
+        "person_id,sex,country,birth_year",
+        "u2,unspecified,US,1974",  # Flaredown's "doesnt_say"; 2025 - 51
     ]
     assert _lines(caseload / "u3" / "people.csv") == ["person_id,sex", "u3,male"]
     assert _lines(caseload / "u1" / "interventions.csv")[1].startswith("Magnesium,")
@@ -182,10 +182,10 @@ def test_a_persons_own_people_row_is_filled_never_overwritten(tmp_path: Path) ->
     result = merge_into(imported, folder, person_id="u1")
     people = result.table_changes[result.table_changes["table"] == "people"]
     changes = people.set_index("column")["action"].to_dict()
-    assert changes == {"flaredown_age": "filled", "sex": "kept", "flaredown_country": "filled"}
+    assert changes == {"birth_year": "kept", "sex": "kept", "country": "filled"}
     assert _lines(folder / "people.csv") == [
-        "person_id,sex,birth_year,flaredown_age,flaredown_country",
-        "u1,male,1990,34,DE",
+        "person_id,sex,birth_year,country",
+        "u1,male,1990,DE",  # the person's own birth year (1990) is kept; the export's age gives 2025 - 34 = 1991
     ]
     assert "  people.csv u1 sex: logged male; flaredown says female (kept)" in result.summary()
 
