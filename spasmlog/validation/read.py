@@ -83,7 +83,10 @@ def read_log(
     canonical unit and the conversion is listed in ``Log.conversions``. Blank rows are skipped and
     counted in ``Log.sources``. Headers, units, categories, yes/no and durations are also understood in
     German, French, Spanish, Italian and Dutch (:mod:`spasmlog.logformat.vocabulary`). Columns spasmlog
-    does not know are kept, and listed in ``Log.unknown_columns`` with the closest known name.
+    does not know are kept, and listed in ``Log.unknown_columns`` with the closest known name. A CSV row with
+    more cells than its header (a delimiter inside a cell without quotes) is set aside with all its cells (the
+    extra ones under ``(extra cell 1)``, ...; rule ``too_many_cells``) and the rest of the file is read; a quote
+    that is never closed would make the rest of the file one cell, so that file is refused (``LogReadError``).
 
     Examples
     --------

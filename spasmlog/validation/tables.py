@@ -27,7 +27,7 @@ from spasmlog.logformat.schemas import TABLES_READ, field_specs
 from spasmlog.logformat.units import STANDARD_DRINK_G, resolve_header
 from spasmlog.validation.cells import _prepare, _Prepared
 from spasmlog.validation.checks import _cross_table_warnings, _implausible_values, _pandera_problems
-from spasmlog.validation.problems import _message, _problem_frame, _quarantine_frame
+from spasmlog.validation.problems import _message, _problem_frame, _quarantine_frame, _set_aside_records
 
 __all__ = ["Errors", "build_log", "validate_tables"]
 
@@ -144,6 +144,7 @@ def _validate_table(
         )
 
     records.extend(_implausible_values(table, typed, parts, part_of_row, records))
+    records.extend(_set_aside_records(parts))
     problems = _problem_frame(table, typed, parts, records)
     bad_rows = sorted({r["row"] for r in records if r["row"] is not None and r["severity"] == "error"})
     keep = np.ones(len(typed), dtype=bool)
@@ -158,14 +159,15 @@ def _validate_table(
     for k, part in enumerate(parts):
         rows_here = np.flatnonzero(part_of_row == k)
         kept = int(keep[rows_here].sum())
+        apart = len(part.raw.set_aside)
         sources.append(
             {
                 "table": table,
                 "file": part.raw.file,
                 "person_id": part.raw.person_id,
-                "rows_read": len(rows_here),
+                "rows_read": len(rows_here) + apart,
                 "rows_valid": kept,
-                "rows_quarantined": len(rows_here) - kept,
+                "rows_quarantined": len(rows_here) - kept + apart,
                 "blank_rows": part.raw.blank_rows,
             }
         )
