@@ -19,7 +19,7 @@ import re
 import unicodedata
 import warnings
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
@@ -130,7 +130,10 @@ class RawTable:
     ``lines`` holds, for each row of ``frame``, where the person finds it: the row number of a workbook
     sheet, the line a CSV row starts on (a text editor's line; see :func:`load_csv`), the position from 1 in
     Parquet and JSON Lines. ``set_aside`` holds the rows of a CSV file that had more cells than its header
-    (read with ``set_aside`` by :func:`load_file`): they are not in ``frame``.
+    (read with ``set_aside`` by :func:`load_file`): they are not in ``frame``. ``read_as`` is set by
+    :func:`discover` for a table of a person's own folder whose ``person_id`` column names one other person
+    throughout (the folder was renamed or copied): ``(named, folder's person)``; its rows are the folder's
+    person's.
     """
 
     table: str
@@ -142,6 +145,7 @@ class RawTable:
     blank_rows: int = 0
     notes: list[str] = field(default_factory=list)
     set_aside: list[SetAside] = field(default_factory=list)
+    read_as: tuple[str, str] | None = None
 
 
 def detect_table(name: str, columns: list[str]) -> str | None:
@@ -1047,6 +1051,43 @@ def _person_column(raw: RawTable) -> bool:
     return False
 
 
+def _person_header(raw: RawTable) -> str | None:
+    """The header of the column in which a table names its people, if it has one."""
+    for column in raw.frame.columns:
+        try:
+            match = resolve_header(str(column), raw.table)
+        except LogReadError:
+            continue
+        if match is not None and match.field == "person_id":
+            return str(column)
+    return None
+
+
+def _read_as_folder_person(raws: list[RawTable], person: str, others: Collection[str] = ()) -> None:
+    """Mark the tables of a person's own folder (or workbook) that name one other person throughout as that
+    person's (:attr:`RawTable.read_as`), when the folder's days take the person from its name.
+
+    ``spasmlog plan`` and the importers write ``person_id`` into ``experiments.csv`` and ``people.csv``, while
+    ``daily.csv`` takes the person from the folder's name: a renamed or copied folder (``kim`` to ``kim2``)
+    would otherwise split one person's log in two, the plans and the profile belonging to nobody with days.
+    Only when every daily and spasms table of the folder takes the person from its name, and the table names
+    exactly one person, who is not ``person`` nor one of ``others`` (the other people of a caseload).
+    """
+    days = [raw for raw in raws if raw.table in ("daily", "spasms")]
+    if not days or any(_person_column(raw) for raw in days):
+        return
+    for raw in raws:
+        header = _person_header(raw)
+        if header is None:
+            continue
+        cells = raw.frame[header].astype("str").str.strip()
+        named = {_nfc(c) for c in cells[cells != ""].unique()}
+        if len(named) == 1:
+            (other,) = named
+            if other != person and other not in others:
+                raw.read_as = (other, person)
+
+
 def _client_named(path: Path) -> bool:
     """A file named after a person (``Bernd.xlsx``), not after a table (``daily.csv``) nor a period (``2025.xlsx``)."""
     stem = path.name[: -len(path.suffix)]
@@ -1243,6 +1284,13 @@ def discover(path: str | Path, *, skipped: list[Skipped] | None = None, encoding
     ``desktop.ini`` are passed over in silence. Person names keep their letters (``Jürgen Groß``), in one
     Unicode form (NFC).
 
+    A person's folder (or workbook) is named after the person, and ``daily.csv`` says no more; but
+    ``spasmlog plan`` and the importers write ``person_id`` into ``experiments.csv`` and ``people.csv``. When
+    the folder has been renamed or copied (``kim`` to ``kim2``), such a table names one other person in every
+    row: its rows are read as the folder's person's (:attr:`RawTable.read_as`; ``read_log`` warns, naming the
+    file and both ids). This happens only when every daily and spasms table of the folder takes the person
+    from its name, and, in a caseload, when the person named is no other client of it.
+
     Examples
     --------
     >>> import tempfile
@@ -1265,7 +1313,9 @@ def discover(path: str | Path, *, skipped: list[Skipped] | None = None, encoding
         raise LogNotFoundError.missing(root)
     if root.is_file():
         person = root.stem if root.suffix.lower() in _WORKBOOKS else root.resolve().parent.name
-        return load_file(root, person_id=_nfc(person), encoding=encoding, set_aside=True)
+        tables = load_file(root, person_id=_nfc(person), encoding=encoding, set_aside=True)
+        _read_as_folder_person(tables, _nfc(person))
+        return tables
     if not root.is_dir():
         raise LogNotFoundError(f"{root} is neither a folder nor a table file.", file=str(root))
     finder = _Finder(root, notes, encoding)
@@ -1283,7 +1333,9 @@ def discover(path: str | Path, *, skipped: list[Skipped] | None = None, encoding
             subs.append(sub)
     with_tables = [sub for sub in subs if _holds_tables(sub)]
     caseload = not own and (bool(with_tables) or _share_days([loaded[f] for f in clients]))
+    folders: dict[str, list[RawTable]] = {}  # each client's tables, in a caseload
     if not caseload:
+        _read_as_folder_person([raw for raws in loaded.values() for raw in raws], here)
         for sub in with_tables:
             notes.append(
                 Skipped(
@@ -1298,6 +1350,7 @@ def discover(path: str | Path, *, skipped: list[Skipped] | None = None, encoding
         for file in clients:
             person = _nfc(file.name[: -len(file.suffix)])
             persons[file] = person
+            folders[person] = loaded[file]
             for raw in loaded[file]:
                 raw.person_id = person
         for sub in subs:
@@ -1314,8 +1367,10 @@ def discover(path: str | Path, *, skipped: list[Skipped] | None = None, encoding
                 )
                 finder.strays(sub, person)
                 continue
-            for file, raws in finder.folder(sub, person).items():
+            found = finder.folder(sub, person)
+            for file, raws in found.items():
                 loaded[file], persons[file] = raws, person
+            folders[person] = [raw for raws in found.values() for raw in raws]
             for deeper in _sub_folders(sub):
                 if deeper.is_symlink() or _holds_tables(deeper):
                     notes.append(
@@ -1327,6 +1382,10 @@ def discover(path: str | Path, *, skipped: list[Skipped] | None = None, encoding
                             person,
                         )
                     )
+    if caseload:
+        everyone = set(persons.values())
+        for person, raws in folders.items():
+            _read_as_folder_person(raws, person, everyone - {person})
     finder.identical(loaded, persons)
     tables = [raw for raws in loaded.values() for raw in raws]
     if not tables:

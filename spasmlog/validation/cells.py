@@ -100,6 +100,9 @@ def _prepare(raw: RawTable, *, dayfirst: bool | None, drink_g: float) -> _Prepar
             cells = (cells.astype("str") + " " + times.astype("str")).str.strip().where(~no_time, "")
         parsed = _parse(spec, cells, raw, dayfirst=dayfirst, factor=matches[header].factor)
         typed[name] = parsed.values
+        if name == "person_id" and raw.read_as is not None:
+            typed[name], warning = _read_as(parsed.values, raw, header, *raw.read_as)
+            prepared.cell_problems.append(warning)
         # Frames carry a RangeIndex from loading, so an index label is the row's position.
         for row, rule in zip(parsed.errors.index.to_numpy(), parsed.errors.to_numpy(), strict=True):
             prepared.cell_problems.append(
@@ -154,6 +157,24 @@ def _prepare(raw: RawTable, *, dayfirst: bool | None, drink_g: float) -> _Prepar
     known = pd.DataFrame(typed, index=frame.index) if typed else pd.DataFrame(index=frame.index)
     prepared.typed = pd.concat([known, extra_frame], axis=1) if len(extra_frame.columns) else known
     return prepared
+
+
+def _read_as(ids: pd.Series, raw: RawTable, header: str, named: str, person: str) -> tuple[pd.Series, dict[str, Any]]:
+    """The person ids of a table of a renamed or copied folder read as the folder's person, and the warning."""
+    table = raw.file.replace("\\", "/").rsplit("/", 1)[-1]
+    warning = {
+        "row": None,
+        "line": int(raw.lines[0]) if len(raw.lines) else 1,
+        "column": header,
+        "field": "person_id",
+        "value": named,
+        "rule": "person_from_folder",
+        "detail": f"{table} names person '{named}', but its folder is '{person}' (the daily rows take the person "
+        f"from the folder's name): its rows are read as {person}'s. A renamed or copied folder? Write {person} in "
+        f"its {header} column to silence this warning.",
+        "severity": "warning",
+    }
+    return ids.where(ids.str.normalize("NFC") != named, person).astype("str"), warning
 
 
 _NOTE_TEXT = {

@@ -27,6 +27,7 @@ from spasmlog.logformat.schemas import TABLES_READ, field_specs
 from spasmlog.logformat.units import STANDARD_DRINK_G, resolve_header
 from spasmlog.validation.cells import _prepare, _Prepared
 from spasmlog.validation.checks import _cross_table_warnings, _implausible_values, _pandera_problems
+from spasmlog.validation.orphans import _orphan_warnings
 from spasmlog.validation.problems import _message, _problem_frame, _quarantine_frame, _set_aside_records
 
 __all__ = ["Errors", "build_log", "validate_tables"]
@@ -58,6 +59,7 @@ def build_log(
         quarantine_frames.append(quarantine)
         source_rows.extend(sources)
 
+    problem_frames.append(_orphan_warnings(prepared))
     disagreements = _cross_table_warnings(tables["daily"], tables["spasms"])
     if len(disagreements):
         where = origins["daily"].iloc[disagreements["row"].to_numpy()]
