@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from spasmlog.io.parsing import yes_no_spellings
 from spasmlog.log import (
     PROBLEM_COLUMNS,
     QUARANTINE_COLUMNS,
@@ -62,7 +63,8 @@ _MESSAGES = {
     "likely_decimal_slip": "{detail}",
     "none_word": "'{value}' could mean 0 or 'not recorded'. Write 0 if there was none, or leave the cell empty if "
     "it was not recorded.",
-    "not_yes_no": "'{value}' is not yes or no. Write yes or no (TRUE/FALSE and 1/0 work too).",
+    "not_yes_no": "'{value}' is not yes or no. Write yes or no, or leave the cell empty if it was not recorded "
+    "(read in any case as " + yes_no_spellings().replace("{", "{{").replace("}", "}}") + ").",
     "not_a_date": "'{value}' is not a date. Write dates as YYYY-MM-DD, e.g. 2026-01-27.",
     "not_a_datetime": "'{value}' is not a date and time. Write YYYY-MM-DD HH:MM, e.g. 2026-01-27 23:40.",
     "ambiguous_date": "'{value}' could be day/month or month/day and the column does not show which. Write "
