@@ -1041,14 +1041,7 @@ def _repeated(copy: list[RawTable], original: list[RawTable]) -> tuple[int, int,
 
 def _person_column(raw: RawTable) -> bool:
     """Whether a table names its people itself (a ``person_id`` column)."""
-    for column in raw.frame.columns:
-        try:
-            match = resolve_header(str(column), raw.table)
-        except LogReadError:
-            continue
-        if match is not None and match.field == "person_id":
-            return True
-    return False
+    return _person_header(raw) is not None
 
 
 def _person_header(raw: RawTable) -> str | None:

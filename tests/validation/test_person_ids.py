@@ -132,3 +132,17 @@ def test_an_id_written_in_another_unicode_form_is_the_same_person(write: Write, 
 def test_a_profile_read_on_its_own_has_no_one_to_compare_with(write: Write) -> None:
     log = spasmlog.read_log(write("people.csv", "person_id,sex\nann,female\nbob,male\n"))
     assert log.people["person_id"].tolist() == ["ann", "bob"] and not len(log.problems)
+
+
+def test_the_provenance_of_a_copied_folder_follows_it(write: Write, tmp_path: Path) -> None:
+    write("log/daily.csv", DAILY)
+    provenance = "person_id,date,column,source,file,detail\nlog,2026-03-02,water_ml,generic,mine.csv,\n"
+    write("log/provenance.csv", provenance)
+    shutil.copytree(tmp_path / "log", tmp_path / "log2")
+    log = spasmlog.read_log(tmp_path / "log2")
+    assert log.provenance["person_id"].tolist() == ["log2"]
+    warned = _rules(log, "person_from_folder")
+    assert warned[["file", "value", "severity"]].values.tolist() == [
+        [str(tmp_path / "log2" / "provenance.csv"), "log", "warning"]
+    ]
+    assert not len(spasmlog.read_log(tmp_path / "log").problems)
