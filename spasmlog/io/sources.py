@@ -1070,10 +1070,11 @@ def _read_as_folder_person(raws: list[RawTable], person: str, others: Collection
     if not days or any(_person_column(raw) for raw in days):
         return
     for raw in raws:
-        header = _person_header(raw)
+        header = None if raw.table in ("daily", "spasms") else _person_header(raw)  # those have none (above)
         if header is None:
             continue
-        cells = raw.frame[header].astype("str").str.strip()
+        cells = raw.frame[header]
+        cells = cells[cells.notna()].astype("str").str.strip()
         named = {_nfc(c) for c in cells[cells != ""].unique()}
         if len(named) == 1:
             (other,) = named
