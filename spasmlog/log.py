@@ -34,7 +34,8 @@ row is quarantined) or ``warning`` (the row is kept; something deserves a look).
 
 QUARANTINE_COLUMNS = ["table", "file", "line", "reasons"]
 """Leading columns of :attr:`Log.quarantine`; the row's original cells follow under their original headers
-(a header of the person's own that is one of these names gets `` (in file)`` added)."""
+(a header of the person's own that is one of these names gets `` (in file)`` added), and the cells of a CSV row
+beyond its header's under ``(extra cell 1)``, ``(extra cell 2)``, ..."""
 
 CONVERSION_COLUMNS = ["table", "file", "column", "field", "from_unit", "to_unit", "factor", "note"]
 """Columns of :attr:`Log.conversions`: every header read into a canonical column, and the factor applied."""

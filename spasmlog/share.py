@@ -339,10 +339,11 @@ def _check_allowed(log: Log, allowed: list[str]) -> None:
     extras = {name for table in TABLES_READ for name in _extra_columns(log.table(table), table)}
     unknown = [name for name in allowed if name not in extras]
     if unknown:
-        known = ", ".join(sorted(extras)) or "none"
+        known = ", ".join(sorted(extras)) or "none in this log"
+        which = "is not one of the log's own columns" if len(unknown) == 1 else "are not among the log's own columns"
         _checks.refuse(
-            f"allow_columns (--allow-column) names {', '.join(map(repr, unknown))}, which is not a column of the "
-            f"log that the log format does not know (those are: {known}). Notes are kept with keep_notes "
+            f"allow_columns (--allow-column) names {', '.join(map(repr, unknown))}, which {which}: only columns the "
+            f"log format does not know can be allowed (this log's are: {known}). Notes are kept with keep_notes "
             "(--keep-notes).",
             "share",
             "allow_columns",
@@ -851,7 +852,7 @@ class _Builder:
     def manifest(self, bundle: Log) -> dict[str, Any]:
         k = k_anonymity(bundle)
         warnings = []
-        if k["groups_below"]:
+        if k["groups_below"] and k["columns"]:  # without sex, age or country no combination singles anyone out
             columns = ", ".join(c.replace("_", " ") for c in k["columns"])
             warnings.append(
                 f"k-anonymity: {k['people_below']} of {k['people']} people are in a combination of {columns} "

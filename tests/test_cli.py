@@ -66,7 +66,7 @@ def test_validate_json(capsys: pytest.CaptureFixture[str]) -> None:
         (["validate", "{tmp}/shopping.csv"], "cannot tell which table"),
         (["validate", "{tmp}/binary.csv"], "binary file"),
         (["validate", "{tmp}/spasms.csv"], "needs a 'start' column"),
-        (["validate", "{tmp}/ragged/daily.csv"], "as many cells as the header"),
+        (["validate", "{tmp}/ragged/daily.csv"], "is never closed"),
         (["validate", "{tmp}/broken.xlsx"], "could not be opened as an XLSX workbook"),
     ],
 )
@@ -79,7 +79,7 @@ def test_unreadable_input_exits_2_without_traceback(
     (tmp_path / "binary.csv").write_bytes(b"date\x00\x01\x02")
     (tmp_path / "spasms.csv").write_text("region\ncalf\n")
     (tmp_path / "ragged").mkdir()
-    (tmp_path / "ragged" / "daily.csv").write_text("date,water_ml\n2026-01-01,1,2\n")
+    (tmp_path / "ragged" / "daily.csv").write_text('date,water_ml\n2026-01-01,"1\n2026-01-02,2\n')
     (tmp_path / "broken.xlsx").write_bytes(b"PK\x03\x04 not really a workbook")
     assert main([a.format(tmp=tmp_path) for a in args]) == 2
     captured = capsys.readouterr()

@@ -735,3 +735,24 @@ def test_a_reused_key_keeps_the_experiment_labels(planned: Path, tmp_path: Path)
     columns = ["person_id", "experiment_id", "period", "change", "against", "start"]
     one, two = (s.log.experiments[columns].sort_values(columns[:3]).astype(str).values.tolist() for s in (first, again))
     assert one == two
+
+
+def test_a_log_without_sex_age_or_country_gets_no_k_anonymity_warning(tmp_path: Path) -> None:
+    """Three people and no people table: nothing to single anyone out by, so no warning naming an empty
+    combination ("a combination of  that fewer than 5 people share")."""
+    folder = tmp_path / "three"
+    folder.mkdir()
+    daily = [(person, f"2025-01-0{day}", day % 2) for person in ("ann", "bob", "cy") for day in range(1, 8)]
+    pd.DataFrame(daily, columns=["person_id", "date", "spasm_count"]).to_csv(folder / "daily.csv", index=False)
+    shared = share(folder, tmp_path / "bundle")
+    assert shared.manifest["k_anonymity"]["columns"] == []
+    assert not [w for w in shared.warnings if "k-anonymity" in w]
+
+
+def test_an_allowed_column_the_log_lacks_is_refused_in_one_plain_sentence(nasty: Path, tmp_path: Path) -> None:
+    with pytest.raises(ParameterError) as refused:
+        share(nasty, tmp_path / "bundle", allow_columns=["banana"])
+    message = str(refused.value)
+    assert "'banana', which is not one of the log's own columns" in message
+    assert OWN_NUMBER_COLUMN in message and OWN_TEXT_COLUMN in message
+    assert "column of the log that the log format" not in message

@@ -358,7 +358,8 @@ def compare_days(
         ``water_pct``), ``lag``, ``threshold`` (in that column's unit), ``days_below``,
         ``days_at_or_above``, ``mean_below`` and ``mean_at_or_above`` (mean daily count on those days,
         unadjusted), ``rate_ratio`` (below vs at or above, adjusted for weekday and trend), ``ci_low``,
-        ``ci_high``, ``p_value``, ``status``.
+        ``ci_high``, ``p_value``, ``status`` (``"ok"``, or why there is no estimate: too few days on a side,
+        or every day on one side of the threshold, ``"all 90 days were below the reference intake, ..."``).
 
     Notes
     -----
@@ -442,7 +443,25 @@ def compare_days(
             "mean_at_or_above": float(y[high].mean()) if high.any() else np.nan,
             **{k: fitted[k] for k in ("rate_ratio", "ci_low", "ci_high", "p_value", "status")},
         }
+        if row["status"] == "factor constant":  # the indicator is: every day on one side of the threshold
+            row["status"] = _one_side(int(low.sum()), int(high.sum()), threshold, reference=below is None)
         rows.append(({person: key} if person is not None else {}) | row)
     table = pd.DataFrame(rows)
     table.attrs["kind"] = "compare_days"
     return table
+
+
+def _one_side(below: int, at_or_above: int, threshold: float, *, reference: bool) -> str:
+    """Why days below a threshold cannot be compared with the others: they all lie on one side of it.
+
+    Examples
+    --------
+    >>> _one_side(120, 0, 100.0, reference=True)
+    'all 120 days were below the reference intake, so there were no days at or above it to compare with'
+    >>> _one_side(0, 40, 5.0, reference=False)
+    'all 40 days were at or above 5, so there were no days below it to compare with'
+    """
+    line = "the reference intake" if reference else f"{threshold:g}"
+    if at_or_above == 0:
+        return f"all {below} days were below {line}, so there were no days at or above it to compare with"
+    return f"all {at_or_above} days were at or above {line}, so there were no days below it to compare with"

@@ -38,6 +38,7 @@ __all__ = [
     "parse_list",
     "parse_number",
     "parse_text",
+    "yes_no_spellings",
 ]
 
 MISSING_MARKERS = frozenset({"", "na", "n/a", "nan", "null", "-", "--", "—", "#n/a"})
@@ -46,6 +47,23 @@ MISSING_MARKERS = frozenset({"", "na", "n/a", "nan", "null", "-", "--", "—", "
 _YES = vocabulary.folded_set(vocabulary.TRUE_WORDS)
 _NO = vocabulary.folded_set(vocabulary.FALSE_WORDS)
 _VAGUE = vocabulary.folded_set(vocabulary.VAGUE_DURATIONS)
+
+
+def yes_no_spellings() -> str:
+    """The spellings a yes/no cell is read in (:func:`parse_boolean`), for a message that asks for one.
+
+    Examples
+    --------
+    >>> yes_no_spellings()[:40]
+    'yes: yes, y, true, t, 1, x, ✓, done, ja,'
+    >>> yes_no_spellings().split("; ")[1][:24]
+    'no: no, n, false, f, 0, '
+    """
+    yes = dict.fromkeys(word for words in vocabulary.TRUE_WORDS.values() for word in words)
+    no = dict.fromkeys(word for words in vocabulary.FALSE_WORDS.values() for word in words)
+    return f"yes: {', '.join(yes)}; no: {', '.join(no)}"
+
+
 _BROAD_BODY = vocabulary.folded_set(vocabulary.BROAD_BODY_WORDS)
 _BODY_REGIONS = frozenset(vocabulary.CATEGORY_WORDS["body_region"])
 

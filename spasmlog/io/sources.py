@@ -19,7 +19,7 @@ import re
 import unicodedata
 import warnings
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
@@ -48,6 +48,7 @@ __all__ = [
     "SKIPPED_KINDS",
     "EncodingGuessWarning",
     "RawTable",
+    "SetAside",
     "Skipped",
     "csv_dialect",
     "detect_table",
@@ -109,13 +110,30 @@ _STEM_WORDS: list[tuple[str, str]] = [
 ]
 
 
+class SetAside(NamedTuple):
+    """A row of a CSV file with more cells than its header, set aside whole while the rest of the file is read.
+
+    ``line`` is the line of the file the row starts on, ``cells`` every cell of the row as written, ``width``
+    the number of cells of the header and ``delimiter`` the file's delimiter.
+    """
+
+    line: int
+    cells: list[str]
+    width: int
+    delimiter: str
+
+
 @dataclass
 class RawTable:
     """One table as loaded from one file or workbook sheet, before parsing.
 
     ``lines`` holds, for each row of ``frame``, where the person finds it: the row number of a workbook
     sheet, the line a CSV row starts on (a text editor's line; see :func:`load_csv`), the position from 1 in
-    Parquet and JSON Lines.
+    Parquet and JSON Lines. ``set_aside`` holds the rows of a CSV file that had more cells than its header
+    (read with ``set_aside`` by :func:`load_file`): they are not in ``frame``. ``read_as`` is set by
+    :func:`discover` for a table of a person's own folder whose ``person_id`` column names one other person
+    throughout (the folder was renamed or copied): ``(named, folder's person)``; its rows are the folder's
+    person's.
     """
 
     table: str
@@ -126,6 +144,8 @@ class RawTable:
     decimal_comma: bool = False
     blank_rows: int = 0
     notes: list[str] = field(default_factory=list)
+    set_aside: list[SetAside] = field(default_factory=list)
+    read_as: tuple[str, str] | None = None
 
 
 def detect_table(name: str, columns: list[str]) -> str | None:
@@ -601,7 +621,9 @@ def _row_lines(frame: pd.DataFrame, skip: int) -> np.ndarray:
     return lines
 
 
-def load_csv(path: Path, *, encoding: str | None = None) -> tuple[pd.DataFrame, np.ndarray, bool, int]:
+def load_csv(
+    path: Path, *, encoding: str | None = None, set_aside: list[SetAside] | None = None
+) -> tuple[pd.DataFrame, np.ndarray, bool, int]:
     r"""A CSV file as text cells, the way the log reader loads it: encoding, delimiter and decimal comma
     detected, Excel's ``sep=`` line and blank lines before the header skipped, every cell kept as written.
 
@@ -612,6 +634,9 @@ def load_csv(path: Path, *, encoding: str | None = None) -> tuple[pd.DataFrame, 
     encoding : str, optional
         The file's encoding (a name ``open()`` takes: ``"cp1251"``, ``"cp1252"``, ``"utf-16"``), when its
         detection should be overridden.
+    set_aside : list, optional
+        Receives a :class:`SetAside` for each row with more cells than the header; the other rows are read.
+        Without it, such a row is an error.
 
     Returns
     -------
@@ -622,8 +647,9 @@ def load_csv(path: Path, *, encoding: str | None = None) -> tuple[pd.DataFrame, 
     Raises
     ------
     spasmlog.errors.LogReadError
-        The file is empty, a row has more cells than the header or a quote is never closed (``line`` says
-        where that row starts), or its text cannot be read (:class:`~spasmlog.errors.EncodingError`).
+        The file is empty, a row has more cells than the header (unless ``set_aside`` is given) or a quote
+        is never closed, so that the rest of the file would be one cell (``line`` says where that row starts),
+        or its text cannot be read (:class:`~spasmlog.errors.EncodingError`).
     spasmlog.errors.ParameterError
         ``encoding`` is no encoding Python knows.
 
@@ -660,8 +686,79 @@ def load_csv(path: Path, *, encoding: str | None = None) -> tuple[pd.DataFrame, 
         fast = _read_csv_fast(path, delimiter, skip, encoding)
         if fast is not None:
             return fast, _lines_of(path, fast, skip, encoding), decimal_comma, skip
-    frame = read_cells(path, delimiter=delimiter, skip=skip, encoding=encoding)  # empty cells already ""
+    try:
+        frame = read_cells(path, delimiter=delimiter, skip=skip, encoding=encoding)  # empty cells already ""
+    except LogReadError:
+        if set_aside is None:
+            raise
+        frame, lines = _read_rows_apart(path, delimiter=delimiter, skip=skip, encoding=encoding, set_aside=set_aside)
+        return frame, lines, decimal_comma, skip
     return frame, _lines_of(path, frame, skip, encoding), decimal_comma, skip
+
+
+def _read_rows_apart(
+    path: Path, *, delimiter: str, skip: int, encoding: str, set_aside: list[SetAside]
+) -> tuple[pd.DataFrame, np.ndarray]:
+    r"""Every cell of a CSV file as text, with the line each row starts on, the rows with more cells than the
+    header set aside (in ``set_aside``) instead of failing the file: the careful reader for a file pandas
+    could not split. A row with fewer cells has empty cells added, as pandas does. A quote never closed is
+    still a :class:`~spasmlog.errors.LogReadError`: the rest of the file would be one cell, nothing to set aside.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> path = Path(tempfile.mkdtemp()) / "daily.csv"
+    >>> _ = path.write_text('date,water_ml\n2026-01-01,1,5\n2026-01-02,"1,5"\n2026-01-03\n')
+    >>> apart = []
+    >>> frame, lines = _read_rows_apart(path, delimiter=",", skip=0, encoding="utf-8", set_aside=apart)
+    >>> frame.values.tolist(), lines.tolist()
+    ([['2026-01-02', '1,5'], ['2026-01-03', '']], [3, 4])
+    >>> apart
+    [SetAside(line=2, cells=['2026-01-01', '1', '5'], width=2, delimiter=',')]
+    """
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    found: list[SetAside] = []
+    with path.open(encoding=encoding, newline="") as stream:
+        for _ in range(skip):
+            stream.readline()
+        reader = csv.reader(stream, delimiter=delimiter, strict=True)
+        start = skip + 1
+        try:
+            width = len(next(reader, []))
+            start = skip + reader.line_num + 1
+            for row in reader:
+                if len(row) > width:
+                    found.append(SetAside(start, row, width, delimiter))
+                else:
+                    rows.append(row + [""] * (width - len(row)))
+                    lines.append(start)
+                start = skip + reader.line_num + 1
+        except csv.Error as error:
+            raise LogReadError(
+                f'{path}, line {start}: a quote (") opened in this row is never closed, so the rest of the '
+                'file would be one cell. Close the quote, or write a quote inside a cell as two ("").',
+                file=str(path),
+                line=start,
+            ) from error
+    try:  # the headers exactly as pandas names them (a repeated one gets ".1", an empty one "Unnamed: 2")
+        columns = pd.read_csv(
+            path, sep=delimiter, skiprows=skip, nrows=0, encoding=encoding, index_col=False, dtype="str"
+        ).columns
+    except (pd.errors.ParserError, ValueError) as error:
+        columns = pd.Index([], dtype="str")
+        cause: Exception | None = error
+    else:
+        cause = None
+    if width != len(columns):  # pandas and the csv module disagree on the header: do not guess which is right
+        raise LogReadError(
+            f"{path} could not be read as a table: its header row could not be split into columns. Check that the "
+            "header is the first row and that every quote in it is closed.",
+            file=str(path),
+        ) from cause
+    set_aside.extend(found)
+    frame = pd.DataFrame(rows, columns=columns, dtype="str") if rows else pd.DataFrame(columns=columns, dtype="str")
+    return frame, np.asarray(lines, dtype=np.int64)
 
 
 def _lines_of(path: Path, frame: pd.DataFrame, skip: int, encoding: str) -> np.ndarray:
@@ -758,11 +855,19 @@ def drop_blank_rows(frame: pd.DataFrame, lines: np.ndarray) -> tuple[pd.DataFram
 
 
 def load_file(
-    path: Path, *, table: str | None = None, person_id: str | None = None, encoding: str | None = None
+    path: Path,
+    *,
+    table: str | None = None,
+    person_id: str | None = None,
+    encoding: str | None = None,
+    set_aside: bool = False,
 ) -> list[RawTable]:
     """Load one file (every recognised sheet of a workbook) as :class:`RawTable` objects.
 
     ``encoding`` is the encoding of a CSV file, when its detection (see :func:`load_csv`) should be overridden.
+    With ``set_aside``, the rows of a CSV file with more cells than its header are kept in
+    :attr:`RawTable.set_aside` and the rest is read; without it, such a row is a
+    :class:`~spasmlog.errors.LogReadError` (for a caller that writes the file back and must not lose the row).
 
     Raises :class:`~spasmlog.errors.UnrecognisedTableError` when ``table`` is not given and neither the
     file's name nor its headers say which table it is.
@@ -770,6 +875,7 @@ def load_file(
     suffix = path.suffix.lower()
     display = str(path)
     loaded: list[tuple[str, str, pd.DataFrame, np.ndarray, bool]] = []
+    apart: list[SetAside] = []
     if suffix in {".xlsx", ".xlsm"}:
         for sheet, frame, lines in _load_sheets(path):
             if sheet.strip().lower() in _IGNORED_SHEETS:
@@ -793,7 +899,7 @@ def load_file(
             raise LogReadError(f"{path} is not valid JSON Lines ({error}).", file=display) from error
         loaded.append((path.stem, display, frame, np.arange(len(frame)) + 1, False))
     elif suffix in {".csv", ".tsv", ".txt"}:
-        frame, lines, decimal_comma, _ = load_csv(path, encoding=encoding)
+        frame, lines, decimal_comma, _ = load_csv(path, encoding=encoding, set_aside=apart if set_aside else None)
         loaded.append((path.stem, display, unneutralise_frame(frame), lines, decimal_comma))
     else:
         raise UnrecognisedTableError(
@@ -819,7 +925,7 @@ def load_file(
                 file=label,
             )
         frame, lines, blank = drop_blank_rows(frame, lines)
-        tables.append(RawTable(kind, label, frame, lines, person_id, decimal_comma, blank))
+        tables.append(RawTable(kind, label, frame, lines, person_id, decimal_comma, blank, set_aside=apart))
     return tables
 
 
@@ -935,14 +1041,45 @@ def _repeated(copy: list[RawTable], original: list[RawTable]) -> tuple[int, int,
 
 def _person_column(raw: RawTable) -> bool:
     """Whether a table names its people itself (a ``person_id`` column)."""
+    return _person_header(raw) is not None
+
+
+def _person_header(raw: RawTable) -> str | None:
+    """The header of the column in which a table names its people, if it has one."""
     for column in raw.frame.columns:
         try:
             match = resolve_header(str(column), raw.table)
         except LogReadError:
             continue
         if match is not None and match.field == "person_id":
-            return True
-    return False
+            return str(column)
+    return None
+
+
+def _read_as_folder_person(raws: list[RawTable], person: str, others: Collection[str] = ()) -> None:
+    """Mark the tables of a person's own folder (or workbook) that name one other person throughout as that
+    person's (:attr:`RawTable.read_as`), when the folder's days take the person from its name.
+
+    ``spasmlog plan`` and the importers write ``person_id`` into ``experiments.csv`` and ``people.csv``, while
+    ``daily.csv`` takes the person from the folder's name: a renamed or copied folder (``kim`` to ``kim2``)
+    would otherwise split one person's log in two, the plans and the profile belonging to nobody with days.
+    Only when every daily and spasms table of the folder takes the person from its name, and the table names
+    exactly one person, who is not ``person`` nor one of ``others`` (the other people of a caseload).
+    """
+    days = [raw for raw in raws if raw.table in ("daily", "spasms")]
+    if not days or any(_person_column(raw) for raw in days):
+        return
+    for raw in raws:
+        header = None if raw.table in ("daily", "spasms") else _person_header(raw)  # those have none (above)
+        if header is None:
+            continue
+        cells = raw.frame[header]
+        cells = cells[cells.notna()].astype("str").str.strip()
+        named = {_nfc(c) for c in cells[cells != ""].unique()}
+        if len(named) == 1:
+            (other,) = named
+            if other != person and other not in others:
+                raw.read_as = (other, person)
 
 
 def _client_named(path: Path) -> bool:
@@ -1026,7 +1163,8 @@ class _Finder:
     def load(self, file: Path, person: str) -> list[RawTable]:
         """The tables of one file in a folder; a file that is no table (or unreadable notes) is listed, not read."""
         try:
-            return load_file(file, person_id=person, encoding=self.encoding)
+            # a .txt file whose rows do not fit its first line is notes, not a table with rows to set aside
+            return load_file(file, person_id=person, encoding=self.encoding, set_aside=file.suffix.lower() != ".txt")
         except UnrecognisedTableError as error:
             reason = str(error).removeprefix(f"{file}: ")  # the path is said once, by whoever lists it
             self.notes.append(Skipped(str(file), reason, "not_a_table", person))
@@ -1140,6 +1278,13 @@ def discover(path: str | Path, *, skipped: list[Skipped] | None = None, encoding
     ``desktop.ini`` are passed over in silence. Person names keep their letters (``Jürgen Groß``), in one
     Unicode form (NFC).
 
+    A person's folder (or workbook) is named after the person, and ``daily.csv`` says no more; but
+    ``spasmlog plan`` and the importers write ``person_id`` into ``experiments.csv`` and ``people.csv``. When
+    the folder has been renamed or copied (``kim`` to ``kim2``), such a table names one other person in every
+    row: its rows are read as the folder's person's (:attr:`RawTable.read_as`; ``read_log`` warns, naming the
+    file and both ids). This happens only when every daily and spasms table of the folder takes the person
+    from its name, and, in a caseload, when the person named is no other client of it.
+
     Examples
     --------
     >>> import tempfile
@@ -1162,7 +1307,9 @@ def discover(path: str | Path, *, skipped: list[Skipped] | None = None, encoding
         raise LogNotFoundError.missing(root)
     if root.is_file():
         person = root.stem if root.suffix.lower() in _WORKBOOKS else root.resolve().parent.name
-        return load_file(root, person_id=_nfc(person), encoding=encoding)
+        tables = load_file(root, person_id=_nfc(person), encoding=encoding, set_aside=True)
+        _read_as_folder_person(tables, _nfc(person))
+        return tables
     if not root.is_dir():
         raise LogNotFoundError(f"{root} is neither a folder nor a table file.", file=str(root))
     finder = _Finder(root, notes, encoding)
@@ -1180,7 +1327,9 @@ def discover(path: str | Path, *, skipped: list[Skipped] | None = None, encoding
             subs.append(sub)
     with_tables = [sub for sub in subs if _holds_tables(sub)]
     caseload = not own and (bool(with_tables) or _share_days([loaded[f] for f in clients]))
+    folders: dict[str, list[RawTable]] = {}  # each client's tables, in a caseload
     if not caseload:
+        _read_as_folder_person([raw for raws in loaded.values() for raw in raws], here)
         for sub in with_tables:
             notes.append(
                 Skipped(
@@ -1195,6 +1344,7 @@ def discover(path: str | Path, *, skipped: list[Skipped] | None = None, encoding
         for file in clients:
             person = _nfc(file.name[: -len(file.suffix)])
             persons[file] = person
+            folders[person] = loaded[file]
             for raw in loaded[file]:
                 raw.person_id = person
         for sub in subs:
@@ -1211,8 +1361,10 @@ def discover(path: str | Path, *, skipped: list[Skipped] | None = None, encoding
                 )
                 finder.strays(sub, person)
                 continue
-            for file, raws in finder.folder(sub, person).items():
+            found = finder.folder(sub, person)
+            for file, raws in found.items():
                 loaded[file], persons[file] = raws, person
+            folders[person] = [raw for raws in found.values() for raw in raws]
             for deeper in _sub_folders(sub):
                 if deeper.is_symlink() or _holds_tables(deeper):
                     notes.append(
@@ -1224,6 +1376,10 @@ def discover(path: str | Path, *, skipped: list[Skipped] | None = None, encoding
                             person,
                         )
                     )
+    if caseload:
+        everyone = set(persons.values())
+        for person, raws in folders.items():
+            _read_as_folder_person(raws, person, everyone - {person})
     finder.identical(loaded, persons)
     tables = [raw for raws in loaded.values() for raw in raws]
     if not tables:

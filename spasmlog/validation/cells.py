@@ -100,6 +100,9 @@ def _prepare(raw: RawTable, *, dayfirst: bool | None, drink_g: float) -> _Prepar
             cells = (cells.astype("str") + " " + times.astype("str")).str.strip().where(~no_time, "")
         parsed = _parse(spec, cells, raw, dayfirst=dayfirst, factor=matches[header].factor)
         typed[name] = parsed.values
+        if name == "person_id" and raw.read_as is not None:
+            typed[name], warning = _read_as(parsed.values, raw, header, *raw.read_as)
+            prepared.cell_problems.append(warning)
         # Frames carry a RangeIndex from loading, so an index label is the row's position.
         for row, rule in zip(parsed.errors.index.to_numpy(), parsed.errors.to_numpy(), strict=True):
             prepared.cell_problems.append(
@@ -150,10 +153,29 @@ def _prepare(raw: RawTable, *, dayfirst: bool | None, drink_g: float) -> _Prepar
                     else "its cells are neither minutes nor exercise types: kept as your own factor",
                 }
             )
-    extra_frame = _infer_extras(frame, extras, raw.decimal_comma)
+    extra_frame, near = _infer_extras(frame, extras, raw.decimal_comma)
+    prepared.cell_problems.extend(_near_miss_notes(near, frame, raw))
     known = pd.DataFrame(typed, index=frame.index) if typed else pd.DataFrame(index=frame.index)
     prepared.typed = pd.concat([known, extra_frame], axis=1) if len(extra_frame.columns) else known
     return prepared
+
+
+def _read_as(ids: pd.Series, raw: RawTable, header: str, named: str, person: str) -> tuple[pd.Series, dict[str, Any]]:
+    """The person ids of a table of a renamed or copied folder read as the folder's person, and the warning."""
+    table = raw.file.replace("\\", "/").rsplit("/", 1)[-1]
+    warning = {
+        "row": None,
+        "line": int(raw.lines[0]) if len(raw.lines) else 1,
+        "column": header,
+        "field": "person_id",
+        "value": named,
+        "rule": "person_from_folder",
+        "detail": f"{table} names person '{named}', but its folder is '{person}' (the daily rows take the person "
+        f"from the folder's name): its rows are read as {person}'s. A renamed or copied folder? Write {person} in "
+        f"its {header} column to silence this warning.",
+        "severity": "warning",
+    }
+    return ids.where(ids.str.normalize("NFC") != named, person).astype("str"), warning
 
 
 _NOTE_TEXT = {
@@ -221,12 +243,22 @@ def _parse(spec: FieldSpec, cells: pd.Series, raw: RawTable, *, dayfirst: bool |
     return parsing.parse_text(cells, strip=spec.name == "person_id")
 
 
-def _infer_extras(frame: pd.DataFrame, headers: list[Any], decimal_comma: bool) -> pd.DataFrame:
+_NEAR_MISS_SHARE = 0.2
+"""A column of the person's own is kept as text, with a warning, when one cell or at most this share of its
+recorded cells (and at least 3 cells read) keep it from being a number or yes/no column."""
+
+
+def _infer_extras(
+    frame: pd.DataFrame, headers: list[Any], decimal_comma: bool
+) -> tuple[pd.DataFrame, list[tuple[Any, str, np.ndarray]]]:
     """Columns spasmlog does not know: numbers or yes/no when every recorded cell is one, else text.
 
-    Returns the typed columns under ``str(header)``. The cells of all text columns are read together, once
-    per distinct value, so a file with thousands of columns costs little more than one with a few.
+    Returns the typed columns under ``str(header)``, and the text columns that a few cells kept from being
+    numbers or yes/no (``(header, "number" or "yes/no", positions of those cells)``, see
+    :data:`_NEAR_MISS_SHARE`). The cells of all text columns are read together, once per distinct value,
+    so a file with thousands of columns costs little more than one with a few.
     """
+    near: list[tuple[Any, str, np.ndarray]] = []
     columns: dict[str, pd.Series] = {}
     wanted = set(headers)
     cells_of = {h: cells for h, cells in frame.items() if h in wanted}  # one pass: frame[h] costs on wide frames
@@ -250,6 +282,13 @@ def _infer_extras(frame: pd.DataFrame, headers: list[Any], decimal_comma: bool) 
         is_number = ~empty & ~number_bad[codes].any(axis=1)
         is_boolean = ~empty & ~is_number & ~boolean_bad[codes].any(axis=1)
         numbers = [str(h) for h, keep in zip(text_headers, is_number, strict=True) if keep]
+        recorded = ~missing[codes]
+        for j in np.flatnonzero(~empty & ~is_number & ~is_boolean):
+            counts = recorded[j].sum()
+            not_number, not_yes_no = number_bad[codes[j]], boolean_bad[codes[j]]
+            kind, bad = ("number", not_number) if not_number.sum() < not_yes_no.sum() else ("yes/no", not_yes_no)
+            if bad.sum() <= max(1, _NEAR_MISS_SHARE * counts) and counts - bad.sum() >= 3:
+                near.append((text_headers[j], kind, np.flatnonzero(bad)))
         number_block = pd.DataFrame(number_values[codes[is_number]].T, index=frame.index, columns=numbers)
         for k, header in enumerate(text_headers):
             name = str(header)
@@ -268,7 +307,41 @@ def _infer_extras(frame: pd.DataFrame, headers: list[Any], decimal_comma: bool) 
     else:
         result = pd.DataFrame(columns, index=frame.index) if columns else pd.DataFrame(index=frame.index)
     order = [str(h) for h in headers]
-    return result[order] if order else result
+    return (result[order] if order else result), near
+
+
+def _near_miss_notes(
+    near: list[tuple[Any, str, np.ndarray]], frame: pd.DataFrame, raw: RawTable
+) -> list[dict[str, Any]]:
+    """A warning for each column of the person's own kept as text because a few cells are not numbers or not
+    yes/no (``maybe`` among yes and no): the column is not analysed as a factor until they are written so."""
+    records = []
+    for header, kind, positions in near:
+        cells = frame[header].iloc[positions].astype("str").tolist()
+        lines = [int(line) for line in raw.lines[positions]]
+        shown = "; ".join(f"'{cell}' (line {line})" for cell, line in zip(cells[:3], lines[:3], strict=True))
+        more = f" and {len(cells) - 3} more" if len(cells) > 3 else ""
+        count = f"{len(cells)} cell{'s' if len(cells) > 1 else ''}"
+        write = (
+            f"Write yes or no (read in any case as {parsing.yes_no_spellings()})"
+            if kind == "yes/no"
+            else "Write a number"
+        )
+        records.append(
+            {
+                "row": None,
+                "line": lines[0],
+                "column": str(header),
+                "field": None,
+                "value": cells[0],
+                "rule": "own_column_not_yes_no" if kind == "yes/no" else "own_column_not_a_number",
+                "detail": f"{count} of your own column '{header}' {'is' if len(cells) == 1 else 'are'} not "
+                f"{'yes or no' if kind == 'yes/no' else 'a number'}: {shown}{more}. The column is kept as text, so it "
+                f"is not analysed as a factor. {write}, or leave a cell empty if it was not recorded.",
+                "severity": "warning",
+            }
+        )
+    return records
 
 
 def _cell_codes(columns: list[pd.Series], rows: int) -> tuple[np.ndarray, pd.Series]:

@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from spasmlog.io.parsing import yes_no_spellings
 from spasmlog.log import (
     PROBLEM_COLUMNS,
     QUARANTINE_COLUMNS,
@@ -69,7 +70,8 @@ _MESSAGES = {
     "likely_decimal_slip": "{detail}",
     "none_word": "'{value}' could mean 0 or 'not recorded'. Write 0 if there was none, or leave the cell empty if "
     "it was not recorded.",
-    "not_yes_no": "'{value}' is not yes or no. Write yes or no (TRUE/FALSE and 1/0 work too).",
+    "not_yes_no": "'{value}' is not yes or no. Write yes or no, or leave the cell empty if it was not recorded "
+    "(read in any case as " + yes_no_spellings().replace("{", "{{").replace("}", "}}") + ").",
     "not_a_date": "'{value}' is not a date. Write dates as YYYY-MM-DD, e.g. 2026-01-27.",
     "not_a_datetime": "'{value}' is not a date and time. Write YYYY-MM-DD HH:MM, e.g. 2026-01-27 23:40.",
     "ambiguous_date": "'{value}' could be day/month or month/day and the column does not show which. Write "
@@ -106,7 +108,33 @@ _MESSAGES = {
     "events_disagree_with_count": "spasm_count says {value} but {detail} spasm event(s) are logged that day; "
     "the events are used.",
     "unknown_sheet": "{detail}",
+    "too_many_cells": "The row has {detail}",
 }
+
+
+def _set_aside_records(parts: list[_Prepared]) -> list[dict[str, Any]]:
+    """A problem for each row of a file set aside while loading (more cells than the header), with its extra cells."""
+    records = []
+    for k, part in enumerate(parts):
+        for line, cells, width, delimiter in part.raw.set_aside:
+            extra = cells[width:]
+            records.append(
+                {
+                    "row": None,
+                    "line": line,
+                    "column": "(extra cell 1)" if len(extra) == 1 else f"(extra cells 1-{len(extra)})",
+                    "field": None,
+                    "value": delimiter.join(extra),
+                    "rule": "too_many_cells",
+                    "detail": f"{len(cells)} cells, the header has {width}: a {delimiter!r} inside a cell that is not "
+                    f"in quotes (a decimal comma, a note with a {delimiter!r})? Put that cell in double quotes, or "
+                    f"delete the extra cell{'s' if len(extra) > 1 else ''} ({', '.join(map(repr, extra))}). The row "
+                    "is set aside with all its cells.",
+                    "part": k,
+                    "severity": "error",
+                }
+            )
+    return records
 
 
 def _message(rule: str, **parts: Any) -> str:
@@ -211,20 +239,31 @@ def _quarantine_frame(
     bad_rows: list[int],
     problems: pd.DataFrame,
 ) -> pd.DataFrame:
-    if not bad_rows:
+    if not bad_rows and not any(part.raw.set_aside for part in parts):
         return pd.DataFrame()
     errors = problems[problems["severity"] == "error"]
     reasons = errors.groupby(["file", "line"], sort=False)["message"].agg(" | ".join)
     frames = []
-    bad = np.asarray(bad_rows)
+    bad = np.asarray(bad_rows, dtype=np.int64)
     for k, part in enumerate(parts):
         local = bad[part_of_row[bad] == k] - offsets[k]
-        if not len(local):
+        if not len(local) and not part.raw.set_aside:
             continue
         original = part.raw.frame.iloc[local].astype("str").reset_index(drop=True)
+        lines = part.raw.lines[local]
+        if part.raw.set_aside:  # rows with more cells than the header: the extra ones under "(extra cell 1)", ...
+            cells = [list(row.cells) for row in part.raw.set_aside]
+            longest = max(map(len, cells))
+            extra = [f"(extra cell {i})" for i in range(1, longest - len(original.columns) + 1)]
+            apart = pd.DataFrame(
+                [row + [""] * (longest - len(row)) for row in cells], columns=[*original.columns, *extra], dtype="str"
+            )
+            lines = np.concatenate([lines, [row.line for row in part.raw.set_aside]])
+            original = pd.concat([original, apart], ignore_index=True)
+            order = np.argsort(lines, kind="stable")
+            original, lines = original.iloc[order].reset_index(drop=True), lines[order]
         # A column of the person's own called "table" or "line" keeps its cells under "table (in file)".
         original.columns = [f"{c} (in file)" if c in QUARANTINE_COLUMNS else c for c in original.columns]
-        lines = part.raw.lines[local]
         head = pd.DataFrame({"table": table, "file": part.raw.file, "line": lines})
         head["reasons"] = [reasons.get((part.raw.file, int(line)), "") for line in lines]
         frames.append(pd.concat([head, original], axis=1))

@@ -6,14 +6,15 @@ A thin façade: :mod:`spasmlog.io` finds and loads the files, :mod:`spasmlog.val
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 
 import pandas as pd
 
 from spasmlog import _checks
 from spasmlog.errors import LogValidationError
-from spasmlog.io.sources import Skipped, discover, read_provenance
-from spasmlog.log import PROVENANCE_COLUMNS, SKIPPED_COLUMNS, Log
+from spasmlog.io.sources import PROVENANCE_FILE, Skipped, discover, read_provenance
+from spasmlog.log import PROBLEM_COLUMNS, PROVENANCE_COLUMNS, SKIPPED_COLUMNS, Log
 from spasmlog.logformat.units import STANDARD_DRINK_G
 from spasmlog.validation.tables import Errors, build_log
 
@@ -83,7 +84,10 @@ def read_log(
     canonical unit and the conversion is listed in ``Log.conversions``. Blank rows are skipped and
     counted in ``Log.sources``. Headers, units, categories, yes/no and durations are also understood in
     German, French, Spanish, Italian and Dutch (:mod:`spasmlog.logformat.vocabulary`). Columns spasmlog
-    does not know are kept, and listed in ``Log.unknown_columns`` with the closest known name.
+    does not know are kept, and listed in ``Log.unknown_columns`` with the closest known name. A CSV row with
+    more cells than its header (a delimiter inside a cell without quotes) is set aside with all its cells (the
+    extra ones under ``(extra cell 1)``, ...; rule ``too_many_cells``) and the rest of the file is read; a quote
+    that is never closed would make the rest of the file one cell, so that file is refused (``LogReadError``).
 
     Examples
     --------
@@ -98,7 +102,9 @@ def read_log(
     raws = discover(path, skipped=skipped, encoding=encoding)
     # every problem is collected first (the files not read among them), then raised together
     log = build_log(raws, errors="quarantine" if errors == "raise" else errors, dayfirst=dayfirst, drink_g=drink_g)
-    log.provenance = _provenance(Path(path))
+    log.provenance, renamed = _provenance(Path(path), set(log.person_ids))
+    if len(renamed):
+        log.problems = pd.concat([log.problems, renamed], ignore_index=True)
     if skipped:
         log.skipped = pd.DataFrame(
             {
@@ -129,15 +135,49 @@ def read_log(
     return log
 
 
-def _provenance(root: Path) -> pd.DataFrame:
-    """The provenance tables of a log folder and of its per-person sub-folders, as one table."""
+def _provenance(root: Path, persons: set[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The provenance tables of a log folder and of its per-person sub-folders, as one table, and a warning for
+    each that was read as its folder's person.
+
+    A renamed or copied folder (``kim`` to ``kim2``) has a provenance table naming the person it had: when it
+    names one person throughout, who is not among ``persons`` (the people of the log) while the folder's
+    person is, its rows are the folder's person's, as for the folder's other tables
+    (:func:`spasmlog.io.sources.discover`).
+    """
+    empty = pd.DataFrame(columns=PROVENANCE_COLUMNS), pd.DataFrame(columns=PROBLEM_COLUMNS)
     if not root.is_dir():
-        return pd.DataFrame(columns=PROVENANCE_COLUMNS)
-    folders = [(root, root.resolve().name)]
+        return empty
+    folders = [(root, unicodedata.normalize("NFC", root.resolve().name))]
     folders += [
-        (sub, sub.name) for sub in sorted(root.iterdir()) if sub.is_dir() and not sub.name.startswith((".", "_"))
+        (sub, unicodedata.normalize("NFC", sub.name))
+        for sub in sorted(root.iterdir())
+        if sub.is_dir() and not sub.name.startswith((".", "_"))
     ]
-    tables = [table for folder, person in folders if (table := read_provenance(folder, person)) is not None]
+    tables, warnings = [], []
+    for folder, person in folders:
+        table = read_provenance(folder, person)
+        if table is None:
+            continue
+        named = set(table["person_id"].astype("str").str.strip().str.normalize("NFC"))
+        if len(named) == 1 and person in persons and (other := named.pop()) not in persons:
+            table["person_id"] = person
+            warnings.append(
+                {
+                    "table": "",
+                    "file": str(folder / PROVENANCE_FILE),
+                    "line": None,
+                    "column": "person_id",
+                    "field": "person_id",
+                    "value": other,
+                    "rule": "person_from_folder",
+                    "message": f"{PROVENANCE_FILE} names person '{other}', but its folder is '{person}': its rows are "
+                    f"read as {person}'s. A renamed or copied folder? Write {person} in its person_id column to "
+                    "silence this warning.",
+                    "severity": "warning",
+                }
+            )
+        tables.append(table)
     if not tables:
-        return pd.DataFrame(columns=PROVENANCE_COLUMNS)
-    return pd.concat(tables, ignore_index=True).reindex(columns=PROVENANCE_COLUMNS)
+        return empty
+    provenance = pd.concat(tables, ignore_index=True).reindex(columns=PROVENANCE_COLUMNS)
+    return provenance, pd.DataFrame(warnings, columns=PROBLEM_COLUMNS)

@@ -27,7 +27,8 @@ from spasmlog.logformat.schemas import TABLES_READ, field_specs
 from spasmlog.logformat.units import STANDARD_DRINK_G, resolve_header
 from spasmlog.validation.cells import _prepare, _Prepared
 from spasmlog.validation.checks import _cross_table_warnings, _implausible_values, _pandera_problems
-from spasmlog.validation.problems import _message, _problem_frame, _quarantine_frame
+from spasmlog.validation.orphans import _orphan_warnings
+from spasmlog.validation.problems import _message, _problem_frame, _quarantine_frame, _set_aside_records
 
 __all__ = ["Errors", "build_log", "validate_tables"]
 
@@ -58,6 +59,7 @@ def build_log(
         quarantine_frames.append(quarantine)
         source_rows.extend(sources)
 
+    problem_frames.append(_orphan_warnings(prepared))
     disagreements = _cross_table_warnings(tables["daily"], tables["spasms"])
     if len(disagreements):
         where = origins["daily"].iloc[disagreements["row"].to_numpy()]
@@ -144,6 +146,7 @@ def _validate_table(
         )
 
     records.extend(_implausible_values(table, typed, parts, part_of_row, records))
+    records.extend(_set_aside_records(parts))
     problems = _problem_frame(table, typed, parts, records)
     bad_rows = sorted({r["row"] for r in records if r["row"] is not None and r["severity"] == "error"})
     keep = np.ones(len(typed), dtype=bool)
@@ -158,14 +161,15 @@ def _validate_table(
     for k, part in enumerate(parts):
         rows_here = np.flatnonzero(part_of_row == k)
         kept = int(keep[rows_here].sum())
+        apart = len(part.raw.set_aside)
         sources.append(
             {
                 "table": table,
                 "file": part.raw.file,
                 "person_id": part.raw.person_id,
-                "rows_read": len(rows_here),
+                "rows_read": len(rows_here) + apart,
                 "rows_valid": kept,
-                "rows_quarantined": len(rows_here) - kept,
+                "rows_quarantined": len(rows_here) - kept + apart,
                 "blank_rows": part.raw.blank_rows,
             }
         )

@@ -598,6 +598,22 @@ def test_compare_days_statuses_and_errors(alex, clinic):
     assert per_person.columns[0] == "person_id" and len(per_person) == 12
 
 
+def test_compare_days_on_one_side_of_the_threshold_says_so_in_words():
+    """Water varies, but no day reaches the reference: the reason names that, not a constant factor."""
+    daily = one_person(days=90, seed=3)
+    daily["water_pct"] = np.linspace(30.0, 95.0, len(daily))  # every day below 100 %, no two days alike
+    row = compare_days(daily, "water_ml").iloc[0]
+    assert (row["days_below"], row["days_at_or_above"]) == (90, 0)
+    assert row["status"] == (
+        "all 90 days were below the reference intake, so there were no days at or above it to compare with"
+    )
+    assert np.isnan(row["rate_ratio"])
+    sentence = spasmlog.findings(compare_days(daily, "water_ml").assign(p_adjusted=np.nan))[-1]
+    assert sentence.startswith("Not estimated: water (all 90 days were below the reference intake")
+    above = compare_days(daily, "water_pct", below=20).iloc[0]
+    assert above["status"] == "all 90 days were at or above 20, so there were no days below it to compare with"
+
+
 # ---------------------------------------------------------------------------------------------------------
 # intervention_effect
 # ---------------------------------------------------------------------------------------------------------

@@ -190,6 +190,19 @@ def test_a_row_with_too_many_cells_after_a_note_on_several_lines(write: Write) -
     assert caught.value.line == 6
 
 
+def test_rows_with_too_many_cells_are_set_aside_when_asked_with_the_lines_of_the_rest(write: Write) -> None:
+    text = 'date,notes,notes\n2026-01-01,"a\nb",x\n2026-01-02,1,5,extra\n\n2026-01-03,"c, d"\n2026-01-04,e,f,g\n'
+    apart: list[sources.SetAside] = []
+    frame, found, _, _ = load_csv(write("daily.csv", text), set_aside=apart)
+    assert list(frame.columns) == ["date", "notes", "notes.1"]  # as pandas names a repeated header
+    assert frame.values.tolist() == [["2026-01-01", "a\nb", "x"], ["", "", ""], ["2026-01-03", "c, d", ""]]
+    assert found.tolist() == [2, 5, 6]
+    assert apart == [
+        sources.SetAside(4, ["2026-01-02", "1", "5", "extra"], 3, ","),
+        sources.SetAside(7, ["2026-01-04", "e", "f", "g"], 3, ","),
+    ]
+
+
 def test_a_quote_never_closed_names_the_line_it_opens_on(write: Write) -> None:
     text = 'date,water_ml,notes\n2026-01-01,1500,"a\nb"\n2026-01-02,1,"never closed\n2026-01-03,2,ok\n'
     with pytest.raises(LogReadError, match="never closed") as caught:

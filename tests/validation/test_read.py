@@ -197,9 +197,57 @@ def test_table_detected_by_headers(write: Write) -> None:
     assert log.daily["steps"].tolist() == [9000]
 
 
-def test_ragged_rows_are_a_read_error(write: Write) -> None:
-    with pytest.raises(SpasmlogError, match="as many cells as the header"):
-        spasmlog.read_log(write("daily.csv", "date,water_ml\n2026-01-01,1,2,3\n"))
+RAGGED = (
+    "\ufeffsep=;\r\n"  # 1: Excel's hint line
+    "Date;Water (L);Notes\r\n"  # 2
+    '2026-01-01;1,5;"woke at 3;\r\ncalf"\r\n'  # 3-4: a note on two lines, a delimiter inside quotes
+    "\r\n"  # 5: blank
+    "2026-01-02;1,8;left calf; then foot\r\n"  # 6: a ';' in a note without quotes: 4 cells
+    "2026-01-03;2\r\n"  # 7: a short row, read (its note is empty)
+    "2026-01-04;1;a;b;c\r\n"  # 8: 5 cells
+    "2026-01-05;lots;x\r\n"  # 9: a bad value, quarantined as always
+)
+
+
+def test_a_row_with_more_cells_than_the_header_is_set_aside_and_the_rest_read(write: Write) -> None:
+    path = write("ann/daily.csv", RAGGED)
+    log = spasmlog.read_log(path.parent, errors="quarantine")
+    assert log.daily["date"].dt.day.tolist() == [1, 3]
+    assert log.daily["water_ml"].tolist() == [1500.0, 2000.0]
+    assert log.daily["notes"].iloc[0] == "woke at 3;\r\ncalf"
+    assert log.quarantine["line"].tolist() == [6, 8, 9]
+    apart = log.quarantine.set_index("line")
+    assert apart.loc[6, ["Date", "Water (L)", "Notes", "(extra cell 1)"]].tolist() == [
+        "2026-01-02", "1,8", "left calf", " then foot"
+    ]  # fmt: skip
+    assert apart.loc[8, ["Notes", "(extra cell 1)", "(extra cell 2)"]].tolist() == ["a", "b", "c"]
+    assert apart.loc[6, "reasons"].startswith("The row has 4 cells, the header has 3: a ';' inside a cell")
+    problems = log.problems[log.problems["rule"] == "too_many_cells"]
+    assert problems[["line", "value", "severity"]].values.tolist() == [[6, " then foot", "error"], [8, "b;c", "error"]]
+    assert problems["file"].tolist() == [str(path)] * 2
+    assert "delete the extra cells ('b', 'c')" in problems["message"].iloc[1]
+    row = log.sources.iloc[0]
+    assert (row["rows_read"], row["rows_valid"], row["rows_quarantined"], row["blank_rows"]) == (5, 2, 3, 1)
+
+
+def test_set_aside_rows_make_read_log_raise_a_validation_error_not_a_read_error(write: Write) -> None:
+    with pytest.raises(LogValidationError) as caught:
+        spasmlog.read_log(write("daily.csv", "date,water_ml\n2026-01-01,1,2,3\n2026-01-02,1500\n"))
+    assert caught.value.problems[["line", "rule"]].values.tolist() == [[2, "too_many_cells"]]
+
+
+def test_every_row_set_aside_leaves_an_empty_table_and_a_full_quarantine(write: Write) -> None:
+    log = spasmlog.read_log(write("daily.csv", "date,water_ml\n2026-01-01,1,5\n2026-01-02,2,5\n"), errors="quarantine")
+    assert len(log.daily) == 0 and log.quarantine["line"].tolist() == [2, 3]
+    assert log.quarantine["(extra cell 1)"].tolist() == ["5", "5"]
+
+
+def test_a_quote_never_closed_is_still_a_read_error(write: Write) -> None:
+    """The rest of the file would be one cell: there is no row to set aside, so the file is refused."""
+    text = 'date,water_ml,notes\n2026-01-01,1500,"never closed\n2026-01-02,1,2,3\n2026-01-03,2,ok\n'
+    with pytest.raises(SpasmlogError, match="never closed") as caught:
+        spasmlog.read_log(write("daily.csv", text))
+    assert caught.value.line == 2  # type: ignore[attr-defined]
 
 
 def test_folder_with_one_subfolder_per_person(write: Write, tmp_path: Path) -> None:
