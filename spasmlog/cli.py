@@ -617,9 +617,13 @@ def _report(args: argparse.Namespace, out: TextIO) -> int:
 def _write_report(args: argparse.Namespace, out: TextIO) -> int:
     from spasmlog.report._drawing import charts_in_worker
 
-    # a worker process imports matplotlib and draws the charts while this one reads the log and runs the
-    # statistics (where it can be started: see charts_in_worker); else the charts are drawn here
-    with charts_in_worker() as elsewhere:
+    # A worker process imports matplotlib and draws the charts while this one reads the log and runs the
+    # statistics (where it can be started: see charts_in_worker); else the charts are drawn here. It is forked
+    # once pandas is imported (both need it; the worker then has it for free), from a fresh command only.
+    fresh = "numpy" not in sys.modules  # not main() called inside a program that has loaded (and run) more
+    import pandas  # noqa: F401
+
+    with charts_in_worker(fresh=fresh) as elsewhere:
         if not elsewhere:
             import matplotlib
 

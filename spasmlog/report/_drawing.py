@@ -3,11 +3,14 @@
 A cold ``spasmlog report`` spends about half its time on the analysis (pandas, reading, the fits) and half on
 the charts (matplotlib's import and the drawing), and the two do not need each other until the page is put
 together: the charts of the log itself (trend, calendar, body map, intake) need only the daily table, and
-those of the results (forest, lag profile) only the result tables. :func:`charts_in_worker` starts one worker
-process at the very start of the command, which imports matplotlib while the command imports pandas and reads
-the log; the report then hands each chart to it (:func:`submit`) as soon as its data is known, and collects the
-SVG when the page is rendered (:meth:`Pending.result`). The worker draws with the same function as the
-command would (:func:`spasmlog.report.charts.draw`), under the same factor names, so the page is the same.
+those of the results (forest, lag profile) only the result tables. :func:`charts_in_worker` forks one worker
+process at the start of the command, once pandas is imported (the worker then has it without importing it
+again: the worker costs little more CPU time than drawing here); the worker imports matplotlib while the
+command reads the log, the report hands each chart to it (:func:`submit`) as soon as its data is known, and
+collects the SVG when the page is rendered (:meth:`Pending.result`). The worker draws with the same function
+as the command would (:func:`spasmlog.report.charts.draw`), under the same factor names: the page is the same.
+A second core shortens the wall-clock time; on a machine whose cores are all busy, it is about what drawing
+here takes.
 
 Outside :func:`charts_in_worker` (in Python, in notebooks, in tests), or where a worker cannot be started
 safely, :func:`submit` draws at once, in this process. Nothing is cached between runs.
@@ -48,6 +51,11 @@ class Pending:
         if self._number < 0:  # no worker, or it could not take the job: drawn here, now
             self._worker = None
             self._chart = _draw_here(name, data, options)
+
+    @property
+    def alt(self) -> str:
+        """The chart in words, as given to :func:`submit` (known before it is drawn)."""
+        return str(self._job[2]["alt"])
 
     def result(self) -> Chart:
         """The chart; waits for the worker if it is drawing it, draws it here if the worker has stopped."""
@@ -159,28 +167,36 @@ class _Worker:
 _WORKER: ContextVar[_Worker | None] = ContextVar("spasmlog_chart_worker", default=None)
 
 
-def _can_fork() -> bool:
-    """Whether a worker can be forked safely and pays off: Linux, two cores or more, and this process still
-    light (no thread besides this one, NumPy not loaded). A process that has loaded NumPy, pandas or
-    matplotlib may hold locks of their native thread pools; a child forked from it could hang on them."""
-    if not sys.platform.startswith("linux") or not hasattr(os, "sched_getaffinity"):
+def _can_fork(fresh: bool) -> bool:
+    """Whether a worker can be forked safely and pays off: Linux, two cores or more, a process that was
+    ``fresh`` (it had loaded nothing but the standard library when the command started; pandas since), no
+    thread of Python's besides this one, and matplotlib not loaded.
+
+    Forking a process that runs threads is safe only if nothing a thread may hold is needed in the child. The
+    threads of a process that has only imported pandas are NumPy's OpenBLAS pool and the jemalloc background
+    thread of pyarrow, idle, both of which prepare for a fork (``pthread_atfork``); a program that has used
+    more (matplotlib's GUI loops, Arrow's thread pools, threads of its own) may not be.
+    """
+    if not fresh or not sys.platform.startswith("linux") or not hasattr(os, "sched_getaffinity"):
         return False
-    return len(os.sched_getaffinity(0)) > 1 and threading.active_count() == 1 and "numpy" not in sys.modules
+    return len(os.sched_getaffinity(0)) > 1 and threading.active_count() == 1 and "matplotlib" not in sys.modules
 
 
 @contextlib.contextmanager
-def charts_in_worker() -> Iterator[bool]:
+def charts_in_worker(*, fresh: bool) -> Iterator[bool]:
     """Within the block, :func:`submit` hands the charts to a worker process; yields whether one was started.
 
-    Call it first thing in a fresh process (the command line does, for ``spasmlog report``): the worker is
-    forked from it, then imports matplotlib and the charts while this process imports pandas and reads the log.
-    Where a worker cannot be forked safely (see :func:`_can_fork`), nothing is started and the charts are
-    drawn in this process, as outside the block. Leaving the block ends the worker (at once on an error).
+    The command line calls it first thing, after importing pandas, with ``fresh`` true when its process had
+    loaded nothing heavy before (a new ``spasmlog report``, not ``main()`` called inside a program): the
+    worker is forked from it, then imports matplotlib and the charts while this process reads the log. Where
+    a worker cannot be forked safely (see :func:`_can_fork`), nothing is started and the charts are drawn in
+    this process, as outside the block. Leaving the block ends the worker (at once on an error).
     """
-    if not _can_fork():
+    if not _can_fork(fresh):
         yield False
         return
     import multiprocessing
+    import warnings
 
     context = multiprocessing.get_context("fork")
     mine, theirs = context.Pipe()
@@ -188,7 +204,9 @@ def charts_in_worker() -> Iterator[bool]:
         with contextlib.suppress(AttributeError, OSError, ValueError):
             stream.flush()
     process = context.Process(target=_serve, args=(theirs,), name="spasmlog-charts", daemon=True)
-    process.start()
+    with warnings.catch_warnings():  # Python 3.12+ warns of any fork with threads: these two allow it (above)
+        warnings.filterwarnings("ignore", message=r".*multi-threaded.*fork", category=DeprecationWarning)
+        process.start()
     theirs.close()
     worker = _Worker(mine, process)
     token = _WORKER.set(worker)

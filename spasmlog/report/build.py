@@ -25,6 +25,7 @@ from typing import Any
 import jinja2
 import numpy as np
 import pandas as pd
+from markupsafe import Markup
 
 from spasmlog.analysis.caseload import NOT_ENOUGH, caseload_summary, not_enough_days
 from spasmlog.analysis.daily import INTAKE_COLUMNS, daily_table, intervention_column
@@ -37,7 +38,7 @@ from spasmlog.errors import SpasmlogError
 from spasmlog.io.write import atomic_folder, atomic_write_text
 from spasmlog.log import Log
 from spasmlog.logformat import factors as facts
-from spasmlog.report._chart import WIDTH
+from spasmlog.report._chart import WIDTH, Chart
 from spasmlog.report._drawing import Pending, submit
 from spasmlog.report.experiments import experiment_index, experiment_rows
 
@@ -784,8 +785,14 @@ def _page(
             "lags": LAGS,
             "experiments": experiment_rows(log, days),  # the "Experiments" section (spasmlog.report.experiments)
         }
-    context["charts"] = {name: chart.result() for name, chart in charts.items()}
-    return _render("person.html.j2", **context)
+    # the page is rendered with a slot for each chart, filled in once drawn: a worker draws while this renders
+    slots = {name: Chart(svg=Markup(f"<!--spasmlog-chart:{name}-->"), alt=chart.alt) for name, chart in charts.items()}
+    page = _render("person.html.j2", charts=slots, **context)
+    return _SLOT.sub(lambda slot: charts[slot.group(1)].result().svg, page)
+
+
+_SLOT = re.compile(r"<!--spasmlog-chart:(\w+)-->")
+"""A chart's slot in a rendered page (user text cannot make one: the templates escape its ``<``)."""
 
 
 # ---------------------------------------------------------------------------------------------------------------

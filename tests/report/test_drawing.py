@@ -76,7 +76,7 @@ def test_a_caseload_drawn_in_a_worker_is_the_same_folder(tmp_path: Path) -> None
 _STOPPED = """
 import json, sys
 from spasmlog.report import _drawing
-with _drawing.charts_in_worker() as started:
+with _drawing.charts_in_worker(fresh=True) as started:
     worker = _drawing._WORKER.get()
     import pandas as pd
     days = pd.DataFrame({"date": pd.date_range("2025-03-01", periods=30), "spasm_count": [1, 2, 0] * 10})
@@ -98,7 +98,7 @@ def test_a_worker_that_has_stopped_leaves_the_charts_to_this_process() -> None:
 _ERROR = """
 import json
 from spasmlog.report import _drawing
-with _drawing.charts_in_worker() as started:
+with _drawing.charts_in_worker(fresh=True) as started:
     try:
         _drawing.submit("trend", "not a table", key="k", alt="a", size=(7.2, 2.9)).result()
     except Exception as error:
@@ -115,11 +115,26 @@ def test_an_error_in_the_worker_is_raised_here_as_it_would_be_drawn_here() -> No
     assert result == {"started": True, "raised": [type(here.value).__name__, str(here.value)]}
 
 
-def test_no_worker_is_forked_from_a_process_that_has_loaded_numpy() -> None:
-    """pytest's process has loaded NumPy (and may hold threads): the charts are drawn here, at once."""
+def test_no_worker_is_forked_from_a_process_that_was_not_fresh() -> None:
+    """pytest's process had loaded NumPy (and more) when it called: the charts are drawn here, at once."""
     days = pd.DataFrame({"date": pd.date_range("2025-03-01", periods=30), "spasm_count": [1, 2, 0] * 10})
-    with _drawing.charts_in_worker() as started:
+    with _drawing.charts_in_worker(fresh=False) as started:
         pending = _drawing.submit("trend", days, key="k", alt="Spasms per day.", size=(7.2, 2.9))
         assert _drawing._WORKER.get() is None
     assert started is False
     assert pending.result().svg.startswith("<svg") and pending.result().alt == "Spasms per day."
+
+
+_LOADED = """
+import json, sys
+import numpy  # a program that has loaded NumPy, then runs the command inside itself
+from spasmlog.cli import main
+code = main(["report", sys.argv[1], "-o", sys.argv[2]])
+print(json.dumps({"code": code, "matplotlib": "matplotlib" in sys.modules}))
+"""
+
+
+@needs_fork
+def test_the_command_called_inside_a_program_draws_in_its_process(tmp_path: Path) -> None:
+    assert _fresh(_LOADED, str(sample_path("messy")), str(tmp_path / "r.html")) == {"code": 0, "matplotlib": True}
+    assert _fresh(_COMMAND, str(sample_path("messy")), str(tmp_path / "r.html")) == {"code": 0, "matplotlib": False}
