@@ -196,6 +196,7 @@ def charts_in_worker(*, fresh: bool) -> Iterator[bool]:
         yield False
         return
     import multiprocessing
+    import signal
     import warnings
 
     context = multiprocessing.get_context("fork")
@@ -204,9 +205,14 @@ def charts_in_worker(*, fresh: bool) -> Iterator[bool]:
         with contextlib.suppress(AttributeError, OSError, ValueError):
             stream.flush()
     process = context.Process(target=_serve, args=(theirs,), name="spasmlog-charts", daemon=True)
-    with warnings.catch_warnings():  # Python 3.12+ warns of any fork with threads: these two allow it (above)
-        warnings.filterwarnings("ignore", message=r".*multi-threaded.*fork", category=DeprecationWarning)
-        process.start()
+    # Ctrl-C is held back until the worker ignores it (a Ctrl-C at the fork would stop it with a traceback)
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        with warnings.catch_warnings():  # Python 3.12+ warns of any fork with threads: these two allow it (above)
+            warnings.filterwarnings("ignore", message=r".*multi-threaded.*fork", category=DeprecationWarning)
+            process.start()
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
     theirs.close()
     worker = _Worker(mine, process)
     token = _WORKER.set(worker)
@@ -231,6 +237,7 @@ def _serve(connection: Connection) -> None:
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # held back by charts_in_worker while forking
     jobs: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
     answers: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
 
