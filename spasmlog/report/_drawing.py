@@ -9,8 +9,8 @@ again: the worker costs little more CPU time than drawing here); the worker impo
 command reads the log, the report hands each chart to it (:func:`submit`) as soon as its data is known, and
 collects the SVG when the page is rendered (:meth:`Pending.result`). The worker draws with the same function
 as the command would (:func:`spasmlog.report.charts.draw`), under the same factor names: the page is the same.
-A second core shortens the wall-clock time; on a machine whose cores are all busy, it is about what drawing
-here takes.
+A second core shortens the wall-clock time; on a machine whose cores are all busy with other work at the
+start, no worker is started (it would only share this process's time).
 
 Outside :func:`charts_in_worker` (in Python, in notebooks, in tests), or where a worker cannot be started
 safely, :func:`submit` draws at once, in this process. Nothing is cached between runs.
@@ -168,9 +168,9 @@ _WORKER: ContextVar[_Worker | None] = ContextVar("spasmlog_chart_worker", defaul
 
 
 def _can_fork(fresh: bool) -> bool:
-    """Whether a worker can be forked safely and pays off: Linux, two cores or more, a process that was
-    ``fresh`` (it had loaded nothing but the standard library when the command started; pandas since), no
-    thread of Python's besides this one, and matplotlib not loaded.
+    """Whether a worker can be forked safely and pays off: Linux, two cores or more, one of them free now
+    (:func:`_idle_core`), a process that was ``fresh`` (it had loaded nothing but the standard library when
+    the command started; pandas since), no thread of Python's besides this one, and matplotlib not loaded.
 
     Forking a process that runs threads is safe only if nothing a thread may hold is needed in the child. The
     threads of a process that has only imported pandas are NumPy's OpenBLAS pool and the jemalloc background
@@ -179,7 +179,20 @@ def _can_fork(fresh: bool) -> bool:
     """
     if not fresh or not sys.platform.startswith("linux") or not hasattr(os, "sched_getaffinity"):
         return False
-    return len(os.sched_getaffinity(0)) > 1 and threading.active_count() == 1 and "matplotlib" not in sys.modules
+    alone = threading.active_count() == 1 and "matplotlib" not in sys.modules
+    return alone and len(os.sched_getaffinity(0)) > 1 and _idle_core()
+
+
+def _idle_core(loadavg: str = "/proc/loadavg") -> bool:
+    """Whether a core of the machine is free at this moment: fewer tasks running than cores (the count of
+    ``/proc/loadavg`` includes this process). When every core is busy with other work, a worker would share
+    this process's time instead of adding to it, and only cost its own start (about 0.1 s of CPU)."""
+    try:
+        with open(loadavg, encoding="ascii") as file:
+            running = int(file.read().split()[3].split("/")[0])
+    except (OSError, ValueError, IndexError):
+        return True
+    return running < (os.cpu_count() or 1)
 
 
 @contextlib.contextmanager

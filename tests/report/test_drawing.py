@@ -41,6 +41,8 @@ def _fresh(code: str, *args: str) -> dict[str, object]:
 
 _COMMAND = """
 import json, sys
+from spasmlog.report import _drawing
+_drawing._idle_core = lambda: True  # as on a machine with a free core (this one may be busy with other tests)
 from spasmlog.cli import main
 code = main(["report", sys.argv[1], "-o", sys.argv[2]])
 print(json.dumps({"code": code, "matplotlib": "matplotlib" in sys.modules}))
@@ -76,6 +78,7 @@ def test_a_caseload_drawn_in_a_worker_is_the_same_folder(tmp_path: Path) -> None
 _STOPPED = """
 import json, sys
 from spasmlog.report import _drawing
+_drawing._idle_core = lambda: True
 with _drawing.charts_in_worker(fresh=True) as started:
     worker = _drawing._WORKER.get()
     import pandas as pd
@@ -98,6 +101,7 @@ def test_a_worker_that_has_stopped_leaves_the_charts_to_this_process() -> None:
 _ERROR = """
 import json
 from spasmlog.report import _drawing
+_drawing._idle_core = lambda: True
 with _drawing.charts_in_worker(fresh=True) as started:
     try:
         _drawing.submit("trend", "not a table", key="k", alt="a", size=(7.2, 2.9)).result()
@@ -128,6 +132,8 @@ def test_no_worker_is_forked_from_a_process_that_was_not_fresh() -> None:
 _LOADED = """
 import json, sys
 import numpy  # a program that has loaded NumPy, then runs the command inside itself
+from spasmlog.report import _drawing
+_drawing._idle_core = lambda: True
 from spasmlog.cli import main
 code = main(["report", sys.argv[1], "-o", sys.argv[2]])
 print(json.dumps({"code": code, "matplotlib": "matplotlib" in sys.modules}))
@@ -138,3 +144,27 @@ print(json.dumps({"code": code, "matplotlib": "matplotlib" in sys.modules}))
 def test_the_command_called_inside_a_program_draws_in_its_process(tmp_path: Path) -> None:
     assert _fresh(_LOADED, str(sample_path("messy")), str(tmp_path / "r.html")) == {"code": 0, "matplotlib": True}
     assert _fresh(_COMMAND, str(sample_path("messy")), str(tmp_path / "r.html")) == {"code": 0, "matplotlib": False}
+
+
+_BUSY = """
+import json
+from spasmlog.report import _drawing
+_drawing._idle_core = lambda: False  # every core busy with other work
+with _drawing.charts_in_worker(fresh=True) as started:
+    pass
+print(json.dumps({"started": started}))
+"""
+
+
+def test_no_worker_is_started_when_every_core_is_busy() -> None:
+    assert _fresh(_BUSY) == {"started": False}
+
+
+def test_a_free_core_is_read_from_the_running_tasks(tmp_path: Path) -> None:
+    """``/proc/loadavg``'s fourth field counts the tasks running now (this one included), out of all tasks."""
+    cores = os.cpu_count() or 1
+    loadavg = tmp_path / "loadavg"
+    for running, free in ((1, cores > 1), (cores, False), (cores + 5, False)):
+        loadavg.write_text(f"0.50 0.40 0.30 {running}/321 4567\n")
+        assert _drawing._idle_core(str(loadavg)) is free, running
+    assert _drawing._idle_core(str(tmp_path / "no such file")) is True  # unknown: as before, a worker
