@@ -3,8 +3,9 @@ issue 10's target: alex under 2 s of wall-clock time, cold).
 
 Each run is a cold process, ``python -m spasmlog report ...``, timed from start to exit: Python start-up,
 imports, reading and validating the log, the statistics, the charts and writing the HTML all count. On Linux
-with two cores or more the command draws its charts in a worker process while it reads the log and runs the
-statistics (:mod:`spasmlog.report._drawing`), so its wall-clock time is less than its CPU time. Both are
+with two cores or more, one of them free when it starts, the command draws its charts in a worker process while
+it reads the log and runs the statistics (:mod:`spasmlog.report._drawing`), so its wall-clock time is less than
+its CPU time; with every core busy it draws them itself, one after the other. Both are
 reported: the wall-clock time (what a person waits), and the CPU time (user + system, of the command and its
 worker), the steadier figure on a shared machine. Runs are repeated (default 3) and the median and the slowest
 wall time are reported beside the budget, each median also as a ratio to the same median of
