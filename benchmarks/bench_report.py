@@ -1,12 +1,17 @@
 """Benchmark: ``spasmlog report`` as a person runs it (issue 4's budget: alex under 5 s, the clinic under 20 s;
-issue 10's target: alex under 2 s).
+issue 10's target: alex under 2 s of wall-clock time, cold).
 
 Each run is a cold process, ``python -m spasmlog report ...``, timed from start to exit: Python start-up,
-imports, reading and validating the log, the statistics, the charts and writing the HTML all count. Both the
-wall-clock time and the CPU time (user + system, of the process) are reported; on a shared machine the CPU
-time is the steadier figure. Runs are repeated (default 3) and the median and the slowest wall time are
-reported beside the budget, with the median CPU time as a ratio to ``python -c "import pandas"`` measured in
-the same run (a unit that moves with the machine).
+imports, reading and validating the log, the statistics, the charts and writing the HTML all count. On Linux
+with two cores or more, one of them free when it starts, the command draws its charts in a worker process while
+it reads the log and runs the statistics (:mod:`spasmlog.report._drawing`), so its wall-clock time is less than
+its CPU time; with every core busy it draws them itself, one after the other. Both are
+reported: the wall-clock time (what a person waits), and the CPU time (user + system, of the command and its
+worker), the steadier figure on a shared machine. Runs are repeated (default 3) and the median and the slowest
+wall time are reported beside the budget, each median also as a ratio to the same median of
+``python -c "import pandas"``, measured in the same run, interleaved with the reports (a unit that moves with
+the machine and its load). The load average is printed before and after: on a machine whose cores are busy
+with other work, a worker has no spare core to draw on, and the wall-clock time follows the CPU time.
 
 The runs compile Python's bytecode once and reuse it, as an installed package does (``pip`` writes it at
 install time): if ``PYTHONDONTWRITEBYTECODE`` is set (a checkout kept free of ``__pycache__``), the bytecode
@@ -39,6 +44,8 @@ CASES = [
     ("alex (1 person, 730 days)", ROOT / "sample_data" / "alex", "alex.html", 5.0),
     ("clinic (12 clients, index + 12 pages)", ROOT / "sample_data" / "clinic", "clinic", 20.0),
 ]
+TARGET = 2.0
+"""Issue 10: the cold report of alex, median wall-clock seconds."""
 
 
 def _cpu() -> str:
@@ -99,6 +106,7 @@ timed(read, "read_log", "read_log")
 timed(build, "daily_table", "daily_table")
 timed(build, "caseload_summary", "analysis (caseload_summary, summarise)")
 timed(build, "summarise", "analysis (caseload_summary, summarise)")
+timed(build, "analyse", "analysis (caseload_summary, summarise)")
 draw = charts.draw
 def drawn(name, *args, **kwargs):
     since = time.process_time()
@@ -106,7 +114,7 @@ def drawn(name, *args, **kwargs):
         return draw(name, *args, **kwargs)
     finally:
         mark("chart " + name, since)
-build.draw = drawn
+charts.draw = drawn  # what spasmlog.report._drawing draws with, in-process
 since = time.process_time()
 build.write_report(sys.argv[1], sys.argv[2])
 total = time.process_time() - since
@@ -135,7 +143,8 @@ def phases(folder: Path, repeat: int = 1) -> dict[str, float]:
 
 
 def _print_phases(repeat: int) -> None:
-    print(f"where the CPU time of one cold report of alex goes (least of {repeat} runs per phase):")
+    print(f"where the CPU time of one cold report of alex goes (least of {repeat} runs per phase; drawn in-process,")
+    print("one phase after the other: the command overlaps the charts with the rest in a worker):")
     with tempfile.TemporaryDirectory(prefix="spasmlog-bench-report-") as folder:
         for label, value in phases(Path(folder), repeat).items():
             print(f"  {label:55s} {value:6.3f} s CPU")
@@ -163,19 +172,35 @@ def _measure(args: argparse.Namespace) -> None:
         _print_phases(args.repeat)
         return
     over = False
-    pandas = statistics.median(_timed([sys.executable, "-c", "import pandas"])[1] for _ in range(args.repeat))
-    print(f'python -c "import pandas": median {pandas:.2f} s CPU (the unit of the ratios below)')
+    pandas_runs: list[tuple[float, float]] = []
+    results: dict[str, list[tuple[float, float]]] = {label: [] for label, *_ in CASES}
     with tempfile.TemporaryDirectory(prefix="spasmlog-bench-report-") as folder:
-        for label, log, name, budget in CASES:
-            walls, cpus = zip(*(_run(log, Path(folder) / f"{i}-{name}") for i in range(args.repeat)), strict=True)
-            median, slowest, cpu = statistics.median(walls), max(walls), statistics.median(cpus)
-            verdict = "within" if slowest < budget else "OVER"
-            over |= slowest >= budget
-            runs = ", ".join(f"{t:.2f}" for t in walls)
-            print(
-                f"{label}: median {median:.2f} s, slowest {slowest:.2f} s ({runs}); budget {budget:g} s: {verdict}; "
-                f"CPU median {cpu:.2f} s = {cpu / pandas:.1f} x import pandas"
-            )
+        for i in range(args.repeat):  # interleaved: a change of load hits the unit and the reports alike
+            pandas_runs.append(_timed([sys.executable, "-c", "import pandas"]))
+            for label, log, name, _budget in CASES:
+                results[label].append(_run(log, Path(folder) / f"{i}-{name}"))
+    pandas_wall = statistics.median(wall for wall, _ in pandas_runs)
+    pandas_cpu = statistics.median(cpu for _, cpu in pandas_runs)
+    print(
+        f'python -c "import pandas": median {pandas_wall:.2f} s wall, {pandas_cpu:.2f} s CPU (the units of the '
+        "ratios below)"
+    )
+    for label, _log, _name, budget in CASES:
+        walls, cpus = zip(*results[label], strict=True)
+        median, slowest, cpu = statistics.median(walls), max(walls), statistics.median(cpus)
+        verdict = "within" if slowest < budget else "OVER"
+        over |= slowest >= budget
+        runs = ", ".join(f"{t:.2f}" for t in walls)
+        print(
+            f"{label}: wall median {median:.2f} s = {median / pandas_wall:.1f} x import pandas, slowest "
+            f"{slowest:.2f} s ({runs}); budget {budget:g} s: {verdict}; "
+            f"CPU median {cpu:.2f} s = {cpu / pandas_cpu:.1f} x import pandas"
+        )
+    label, target = CASES[0][0], TARGET
+    median = statistics.median(wall for wall, _ in results[label])
+    print(f"{label}: issue 10's target, under {target:g} s wall (median, cold): {median:.2f} s", end=" ")
+    print("within" if median < target else "not yet")
+    print(f"load average after: {os.getloadavg()[0]:.2f}")
     _print_phases(args.repeat)
     if over:
         sys.exit(1)

@@ -696,14 +696,24 @@ def _report(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _write_report(args: argparse.Namespace, out: TextIO) -> int:
-    import matplotlib
+    from spasmlog.report._drawing import charts_in_worker
 
-    matplotlib.use("Agg")  # files only: no window, no display needed
-    from spasmlog.report import write_report
+    # A worker process imports matplotlib and draws the charts while this one reads the log and runs the
+    # statistics (where it can be started: see charts_in_worker); else the charts are drawn here. It is forked
+    # once pandas is imported (both need it; the worker then has it for free), from a fresh command only.
+    fresh = "numpy" not in sys.modules  # not main() called inside a program that has loaded (and run) more
+    import pandas  # noqa: F401
 
-    written = write_report(
-        args.path, args.output, person=args.person, start=args.start, end=args.end, encoding=args.encoding
-    )
+    with charts_in_worker(fresh=fresh) as elsewhere:
+        if not elsewhere:
+            import matplotlib
+
+            matplotlib.use("Agg")  # files only: no window, no display needed
+        from spasmlog.report import write_report
+
+        written = write_report(
+            args.path, args.output, person=args.person, start=args.start, end=args.end, encoding=args.encoding
+        )
     pages = sorted(p.name for p in written.parent.glob("*.html")) if written.name == "index.html" else []
     if pages:
         out.write(f"Wrote {written} and {len(pages) - 1} page(s) beside it, one per person. Open {written}\n")

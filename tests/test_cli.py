@@ -451,11 +451,11 @@ def test_ctrl_c_lost_or_mangled_inside_a_library_still_stops_the_report(
     capsys: pytest.CaptureFixture[str],
     interrupt: Callable[..., None],
 ) -> None:
-    import spasmlog.report.build as build
+    import spasmlog.report.charts as charts
 
     previous = tmp_path / "r.html"
     previous.write_text("the previous report")
-    monkeypatch.setattr(build, "_charts", interrupt)
+    monkeypatch.setattr(charts, "draw", interrupt)  # where each chart is drawn (in this process: not a command)
     assert main(["report", str(MESSY), "-o", str(previous)]) == 130
     assert capsys.readouterr().err == "Interrupted; nothing was changed.\n"
     assert previous.read_text() == "the previous report"

@@ -102,6 +102,15 @@ def test_the_factor_facts_load_no_pandera(code: str) -> None:
     assert "pandera" in _loaded(code + "; import spasmlog.logformat; spasmlog.logformat.Daily")  # the probe works
 
 
+def test_drawing_the_charts_loads_no_scipy() -> None:
+    """The report's chart worker imports the plots and the SVG writer; they word the factors through the findings,
+    which must not bring scipy (about 0.1 s of CPU) into a process that computes no statistic."""
+    charts = "import spasmlog.report.charts, spasmlog.plots.associations, spasmlog.plots.body, spasmlog.plots.timeline"
+    loaded = _loaded(charts)
+    assert "matplotlib" in loaded and "scipy" not in loaded
+    assert "scipy" in _loaded(charts + "; from spasmlog.stats.distributions import norm_cdf; norm_cdf(0.0)")
+
+
 @pytest.mark.parametrize("args", [["--help"], ["validate", "--help"], ["report", "--help"], ["import", "--help"], []])
 def test_help_and_usage_errors_load_nothing_heavy(args: list[str]) -> None:
     result = _command(*args)

@@ -25,6 +25,7 @@ from typing import Any
 import jinja2
 import numpy as np
 import pandas as pd
+from markupsafe import Markup
 
 from spasmlog.analysis.caseload import NOT_ENOUGH, caseload_summary, not_enough_days
 from spasmlog.analysis.daily import INTAKE_COLUMNS, daily_table, intervention_column
@@ -37,7 +38,8 @@ from spasmlog.errors import SpasmlogError
 from spasmlog.io.write import atomic_folder, atomic_write_text
 from spasmlog.log import Log
 from spasmlog.logformat import factors as facts
-from spasmlog.report.charts import WIDTH, Chart, draw
+from spasmlog.report._chart import WIDTH, Chart
+from spasmlog.report._drawing import Pending, submit
 from spasmlog.report.experiments import experiment_index, experiment_rows
 
 __all__ = [
@@ -595,19 +597,20 @@ def _chart_key(person: str, name: str) -> str:
     return f"{_slug(person)}-{name}"
 
 
-def _charts(log: Log, days: pd.DataFrame, results: Results | None) -> dict[str, Chart]:
-    """The page's charts by name; without any spasm recorded (``results`` None) only the intake chart."""
+def _log_charts(log: Log, days: pd.DataFrame, spasm_data: bool) -> dict[str, Pending]:
+    """The page's charts of the log itself (trend and calendar with ``spasm_data``, body map, intake), handed
+    to :func:`~spasmlog.report._drawing.submit`: before the analysis, a worker draws them while it runs."""
     person = str(days["person_id"].iloc[0])
-    charts: dict[str, Chart] = {}
-    if results is not None:
-        charts["trend"] = draw(
+    charts: dict[str, Pending] = {}
+    if spasm_data:
+        charts["trend"] = submit(
             "trend",
             days,
             key=_chart_key(person, "trend"),
             alt="Spasms per day with 7- and 28-day averages; interventions shaded.",
             size=(WIDTH, 2.9),
         )
-        charts["calendar"] = draw(
+        charts["calendar"] = submit(
             "calendar",
             days,
             key=_chart_key(person, "calendar"),
@@ -615,41 +618,14 @@ def _charts(log: Log, days: pd.DataFrame, results: Results | None) -> dict[str, 
             months_per_row=6,  # half-year bands: the chart keeps a readable size across the A4 column
         )
     if len(log.spasms) and "body_region" in log.spasms and log.spasms["body_region"].notna().any():
-        charts["body_map"] = draw(
+        charts["body_map"] = submit(
             "body_map",
             log.spasms,
             key=_chart_key(person, "body_map"),
             alt="Front and back body outline shaded by the number of spasms in each region.",
         )
-    if results is not None:
-        tables = [t for t in results.tables if len(t)]
-        if tables:
-            rows = sum(t["hypothesis"].nunique() for t in tables if "hypothesis" in t) + 3
-            charts["forest"] = draw(
-                "forest",
-                tables,
-                key=_chart_key(person, "forest"),
-                alt="Every factor at its strongest lag, each intervention and each kind of session: the rate ratio "
-                "with its 95% confidence interval on a log scale; 1 means no difference; findings in vermillion.",
-                size=(WIDTH, 1.9 + 0.24 * rows),
-                alpha=ALPHA,
-            )
-        associations = results.associations
-        found = associations[is_finding(associations["p_adjusted"], ALPHA)] if len(associations) else associations
-        if len(found):
-            factors = list(dict.fromkeys(found.sort_values("p_adjusted", kind="stable")["factor"].astype(str)))[:8]
-            charts["lag_profile"] = draw(
-                "lag_profile",
-                associations,
-                key=_chart_key(person, "lag_profile"),
-                alt="The lag curve of each finding: its rate ratio on the same day and 1 to 3 days later, with 95% "
-                "confidence intervals; filled points are the lags stated as findings.",
-                size=(WIDTH, 3.6),
-                factors=factors,
-                alpha=ALPHA,
-            )
     if any(column in days and days[column].notna().any() for column in INTAKE_COLUMNS.values()):
-        charts["intake"] = draw(
+        charts["intake"] = submit(
             "intake",
             days,
             key=_chart_key(person, "intake"),
@@ -657,6 +633,49 @@ def _charts(log: Log, days: pd.DataFrame, results: Results | None) -> dict[str, 
             size=(WIDTH, 2.9),
         )
     return charts
+
+
+def _result_charts(days: pd.DataFrame, results: Results) -> dict[str, Pending]:
+    """The page's charts of the results (forest, lag profile of the findings), handed to ``submit``."""
+    person = str(days["person_id"].iloc[0])
+    charts: dict[str, Pending] = {}
+    tables = [t for t in results.tables if len(t)]
+    if tables:
+        rows = sum(t["hypothesis"].nunique() for t in tables if "hypothesis" in t) + 3
+        charts["forest"] = submit(
+            "forest",
+            tables,
+            key=_chart_key(person, "forest"),
+            alt="Every factor at its strongest lag, each intervention and each kind of session: the rate ratio "
+            "with its 95% confidence interval on a log scale; 1 means no difference; findings in vermillion.",
+            size=(WIDTH, 1.9 + 0.24 * rows),
+            alpha=ALPHA,
+        )
+    associations = results.associations
+    found = associations[is_finding(associations["p_adjusted"], ALPHA)] if len(associations) else associations
+    if len(found):
+        factors = list(dict.fromkeys(found.sort_values("p_adjusted", kind="stable")["factor"].astype(str)))[:8]
+        charts["lag_profile"] = submit(
+            "lag_profile",
+            associations,
+            key=_chart_key(person, "lag_profile"),
+            alt="The lag curve of each finding: its rate ratio on the same day and 1 to 3 days later, with 95% "
+            "confidence intervals; filled points are the lags stated as findings.",
+            size=(WIDTH, 3.6),
+            factors=factors,
+            alpha=ALPHA,
+        )
+    return charts
+
+
+def _charts(log: Log, days: pd.DataFrame, results: Results | None) -> dict[str, Pending]:
+    """The page's charts by name, started (:func:`~spasmlog.report._drawing.submit`); without any spasm
+    recorded (``results`` None) no trend, calendar, forest or lag profile."""
+    pending = {**_log_charts(log, days, results is not None)}
+    if results is not None:
+        pending.update(_result_charts(days, results))
+    order = ("trend", "calendar", "body_map", "forest", "lag_profile", "intake")
+    return {name: pending[name] for name in order if name in pending}
 
 
 def render_person(
@@ -698,6 +717,25 @@ def render_person(
     if person is None:
         with factor_names(names):
             person = summarise(days, people=log.people, overview=summary, results=results)
+    return _page(log, days, person, source=source, start=start, end=end, index=index)
+
+
+def _page(
+    log: Log,
+    days: pd.DataFrame,
+    person: PersonSummary,
+    *,
+    source: str,
+    start: pd.Timestamp | None,
+    end: pd.Timestamp | None,
+    index: str | None,
+    charts: dict[str, Pending] | None = None,
+) -> str:
+    """:func:`render_person` of a person's summary; ``charts``: the page's charts (:func:`_charts`), if started."""
+    names = _intervention_names(log)
+    if charts is None:
+        with factor_names(names):  # the interventions' names as logged, on the charts too
+            charts = _charts(log, days, person.results)  # drawn (in a worker) while the rest is put together
     no_spasms = _no_spasms(log, person, start, end)
     shown = person.tables
     associations, effects = shown.associations, shown.interventions
@@ -723,7 +761,6 @@ def render_person(
             "index": index,
             "no_spasms": no_spasms,
             "headline": _headline(person),
-            "charts": _charts(log, days, person.results),
             "association_sentences": _association_sentences(associations, factor_rows),
             "associations": _records(person.found),
             "tests": len(tested),
@@ -748,7 +785,14 @@ def render_person(
             "lags": LAGS,
             "experiments": experiment_rows(log, days),  # the "Experiments" section (spasmlog.report.experiments)
         }
-    return _render("person.html.j2", **context)
+    # the page is rendered with a slot for each chart, filled in once drawn: a worker draws while this renders
+    slots = {name: Chart(svg=Markup(f"<!--spasmlog-chart:{name}-->"), alt=chart.alt) for name, chart in charts.items()}
+    page = _render("person.html.j2", charts=slots, **context)
+    return _SLOT.sub(lambda slot: charts[slot.group(1)].result().svg, page)
+
+
+_SLOT = re.compile(r"<!--spasmlog-chart:(\w+)-->")
+"""A chart's slot in a rendered page (user text cannot make one: the templates escape its ``<``)."""
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -837,7 +881,7 @@ def render_index(
         silent = sorted(set(whole.person_ids) - set(pages) - set(spans))  # listed, but nothing logged at all
     else:
         silent = sorted(set(log.person_ids) - set(pages))
-    chart = draw(
+    chart = submit(
         "caseload",
         days,
         key="caseload",
@@ -845,7 +889,7 @@ def render_index(
         summary=summary,
         ncols=3,  # three panels across keep the labels readable in the A4 column: twelve clients on one page
         x="date",  # axes that name the months
-    )
+    ).result()
     return _render(
         "index.html.j2",
         rows=rows,
@@ -972,11 +1016,6 @@ def write_report(
     log = restrict(whole, person=person, start=first, end=last)
     days = daily_table(log)
     people = [str(p) for p in days["person_id"].unique()]
-    # the summary's own rate ratios are skipped (factors=[]): each person's are computed once, below, and
-    # decided together with the interventions and sessions; the index states what the person's page states
-    with factor_names(_intervention_names(log)):  # "On now": the names as logged
-        summary = caseload_summary(days, factors=[], lags=LAGS, alpha=ALPHA)
-    rows = {str(row["person_id"]): row for _, row in summary.iterrows()}
 
     def page_log(pid: str) -> Log:
         if caseload:
@@ -986,19 +1025,39 @@ def write_report(
         return dataclasses.replace(_one_person(log, pid), skipped=log.skipped)  # one page says what was not read
 
     logs = {pid: page_log(pid) for pid in people}
+    groups = {str(pid): group.reset_index(drop=True) for pid, group in days.groupby("person_id", sort=False)}
+    # Each page's charts are started as soon as their data is known, and drawn (by a worker, when the command
+    # line started one) while the statistics run: the charts of the log first, then those of each person's
+    # results. Whether a page has spasm data is the summary's to decide (PersonSummary.results): the charts
+    # started from a look at the daily counts are used only if the summary agrees.
+    pages_days = groups if caseload else {people[0]: days}  # the days each page is drawn from
+    guesses = {pid: bool(shown["spasm_count"].notna().any()) for pid, shown in pages_days.items()}
+    charts: dict[str, dict[str, Pending]] = {}
+    for pid, shown in pages_days.items():
+        with factor_names(_intervention_names(logs[pid])):
+            charts[pid] = _log_charts(logs[pid], shown, guesses[pid])
+    # the summary's own rate ratios are skipped (factors=[]): each person's are computed once, below, and
+    # decided together with the interventions and sessions; the index states what the person's page states
+    with factor_names(_intervention_names(log)):  # "On now": the names as logged
+        summary = caseload_summary(days, factors=[], lags=LAGS, alpha=ALPHA)
+    rows = {str(row["person_id"]): row for _, row in summary.iterrows()}
     summaries: dict[str, PersonSummary] = {}
-    for pid, group in days.groupby("person_id", sort=False):
-        pid = str(pid)
+    for pid, group in groups.items():
         with factor_names(_intervention_names(logs[pid])):  # sentences name the interventions as logged
-            summaries[pid] = summarise(group.reset_index(drop=True), people=logs[pid].people, overview=rows[pid])
+            results = analyse(group) if guesses.get(pid) else None
+            if results is not None:
+                charts[pid].update(_result_charts(pages_days[pid], results))
+            summaries[pid] = summarise(group, people=logs[pid].people, overview=rows[pid], results=results)
+            if pid in pages_days and summaries[pid].results is not results:  # the guess was wrong: start again
+                charts[pid] = _charts(logs[pid], pages_days[pid], summaries[pid].results)
     with factor_names(_intervention_names(log)):
         summary = _with_strongest(summary, summaries)
 
     if not caseload:
         target = _page_path(output)
         pid = people[0]
-        page = render_person(
-            logs[pid], days, summary.iloc[0], source=source, start=first, end=last, person=summaries[pid]
+        page = _page(
+            logs[pid], days, summaries[pid], source=source, start=first, end=last, index=None, charts=charts[pid]
         )
         atomic_write_text(target, page)  # beside the target first, then renamed: never half a page
         return target
@@ -1007,17 +1066,16 @@ def write_report(
     # Every page is written into a folder beside the target, which then takes its place: a full disk or
     # Ctrl-C on the way leaves the previous report as it was.
     with atomic_folder(folder) as temporary:
-        for pid, group in days.groupby("person_id", sort=False):
-            pid = str(pid)
-            page = render_person(
+        for pid, group in groups.items():
+            page = _page(
                 logs[pid],
-                group.reset_index(drop=True),
-                rows[pid],
+                group,
+                summaries[pid],
                 source=source,
                 start=first,
                 end=last,
                 index="index.html",
-                person=summaries[pid],
+                charts=charts[pid],
             )
             (temporary / pages[pid]).write_text(page, encoding="utf-8")
         with factor_names(_intervention_names(log)):

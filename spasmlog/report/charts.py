@@ -10,7 +10,6 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any, cast
 
 import matplotlib as mpl
@@ -24,33 +23,17 @@ from matplotlib.layout_engine import LayoutEngine
 from matplotlib.textpath import TextToPath
 from matplotlib.ticker import FixedFormatter, FixedLocator, NullLocator
 
+from spasmlog.report._chart import WIDTH, Chart
+
 __all__ = ["WIDTH", "Chart", "draw", "figure_svg"]
 
 _PROLOGUE = re.compile(r"\A.*?(?=<svg\b)", re.DOTALL)
 _METADATA = re.compile(r"<metadata>.*?</metadata>\s*", re.DOTALL)
 _ID = re.compile(r'\sid="([^"]+)"')
 _REFERENCE = re.compile(r'(url\(#|href="#)([^)"]+)')
-WIDTH = 7.2
-"""Width in inches of the charts drawn on one Axes: the text column of an A4 page."""
 _NO_AUTOMATIC_LAYOUT = {"figure.autolayout": False, "figure.constrained_layout.use": False}
 """So that ``set_layout_engine(None)`` leaves a figure without an engine, whatever the caller's settings."""
 _RC: dict[str, Any] = {"svg.fonttype": "none", "svg.image_inline": True, "savefig.bbox": "tight", "figure.dpi": 100}
-
-
-@dataclass(frozen=True)
-class Chart:
-    """One chart of a report page.
-
-    Attributes
-    ----------
-    svg : markupsafe.Markup
-        The ``<svg>`` element, ready to place in the page.
-    alt : str
-        What the chart shows, in words (for the figure's caption and screen readers).
-    """
-
-    svg: Markup
-    alt: str
 
 
 def _prefix_ids(svg: str, key: str) -> str:
