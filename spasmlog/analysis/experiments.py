@@ -31,6 +31,7 @@ from spasmlog import _checks
 from spasmlog.analysis._docs import fill_doc
 from spasmlog.errors import SpasmlogError
 from spasmlog.logformat.schemas import ARMS_DONE, MAX_BLOCK_DAYS, MAX_PLANNED_PAIRS, MAX_WASHOUT_DAYS
+from spasmlog.logformat.schemas import today as _today
 from spasmlog.stats import randomisation as rz
 from spasmlog.stats.autocorrelation import acf
 
@@ -537,14 +538,7 @@ def plan_experiment(
 
 def _start_date(start: object, function: str) -> pd.Timestamp:
     """``start`` as a day: a date, or text written ``YYYY-MM-DD`` (never 01/02/2027, read one way or the other)."""
-    if isinstance(start, str):
-        try:
-            return pd.Timestamp(dt.date.fromisoformat(start.strip()))
-        except ValueError:
-            _checks.fail(function, "start", start, "a date written YYYY-MM-DD (2027-01-31)")
-    if isinstance(start, (dt.date, pd.Timestamp)):
-        return pd.Timestamp(start).normalize()
-    _checks.fail(function, "start", start, "a date written YYYY-MM-DD (2027-01-31)")
+    return _day(start, "start", function)
 
 
 def _power_table(
@@ -647,6 +641,7 @@ def experiment_effect(
     carryover_days: int = CARRYOVER_DAYS,
     statistic: rz.Statistic = "log_mean",
     seed: int = 0,
+    as_of: str | dt.date | pd.Timestamp | None = None,
 ) -> pd.DataFrame:
     """The effect of a randomised personal experiment: on-blocks against off-blocks, washout days left out.
 
@@ -665,6 +660,9 @@ def experiment_effect(
         The statistic of the randomisation test (see :func:`spasmlog.stats.randomisation.randomisation_test`).
     seed : int
         Seed of the Monte Carlo draws of the randomisation test (designs with more than 4096 schedules).
+    as_of : date or str, optional
+        The day the analysis is made (``YYYY-MM-DD``); default today. A plan whose last day is on or after it,
+        and not yet logged, is still running (``in_progress``).
 
     Returns
     -------
@@ -678,7 +676,8 @@ def experiment_effect(
         ``randomisation_method``, ``n_schedules``, ``smallest_p``, ``pp_rate_ratio``, ``pp_ci_low``, ``pp_ci_high``,
         ``pp_p_value`` (per protocol: days off schedule left out), ``carryover_ratio``, ``carryover_p`` (the on/off
         ratio of the first ``carryover_days`` of the blocks over that of the rest), ``status`` (``ok``;
-        ``in_progress`` while planned days are still to come; else why not) and ``sentence``.
+        ``in_progress`` while the plan runs: days still to come, its last day not before ``as_of``; else why
+        not) and ``sentence``.
         A table with ``attrs["kind"] == "experiment_effect"``.
 
     Notes
@@ -697,7 +696,8 @@ def experiment_effect(
     Otherwise it states the difference and its interval.
 
     An experiment is over once the log runs to its last planned day (done as planned, or stopped early and
-    logged on: the days after stopping count by the plan, as intention to treat asks). Before that its status
+    logged on: the days after stopping count by the plan, as intention to treat asks), or once that day is
+    before ``as_of`` (stopped early, or its last days never logged: the sentence says how many). Before that its status
     is ``in_progress``: the count model's estimate and interval are given as they stand ("so far, with 23 of
     56 planned block days logged"), but no verdict, and no randomisation p-value (``randomisation_method``
     says it waits for the plan's end; ``n_schedules`` and ``smallest_p`` are the design's). The randomisation
@@ -723,12 +723,13 @@ def experiment_effect(
     for name in ("person_id", "experiment_id", "change", "period", "arm", "start", "end"):
         _checks.column(experiment, name, "experiment", function, frame="experiment", numeric=False)
     _checks.column(daily, outcome, "outcome", function, frame="daily")
+    now = _today() if as_of is None else _day(as_of, "as_of", function)
     plan_days = experiment_days(experiment)
     rows = []
     for (who, ident), plan in plan_days.groupby(["person_id", "experiment_id"], sort=True):
         facts = experiment[(experiment["person_id"] == who) & (experiment["experiment_id"] == ident)].iloc[0]
         mine = daily[daily["person_id"] == who] if "person_id" in daily else daily
-        row = {"person_id": who, **_one(mine, plan, facts, outcome, alpha, carryover_days, statistic, seed)}
+        row = {"person_id": who, **_one(mine, plan, facts, outcome, alpha, carryover_days, statistic, seed, now)}
         if person is None:
             row.pop("person_id")
         rows.append(row)
@@ -755,6 +756,7 @@ def _one(
     carryover_days: int,
     statistic: rz.Statistic,
     seed: int,
+    now: pd.Timestamp,
 ) -> dict[str, Any]:
     from spasmlog.stats.glm import count_regression
 
@@ -814,18 +816,21 @@ def _one(
     }
     for name in _COLUMNS[_COLUMNS.index("rate_ratio") : -1]:
         out.setdefault(name, np.nan)
+    ends = plan["date"].max()
+    # over: the log runs to the plan's last day, or that day has passed (stopped early, or its last days unlogged)
+    over = out["days_to_come"] == 0 or ends < now
+    to_come = _to_come(out["days_to_come"], over, ends)
     if out["days_on"] < 2 or out["days_off"] < 2:
         out["status"] = "not enough data: fewer than 2 logged days in an arm"
         out["sentence"] = (
             f"Not enough logged days yet to judge {facts['change']} ({out['days_on']} on, {out['days_off']} off)."
-            + _to_come(out["days_to_come"])
+            + to_come
         )
         return out
     if np.nansum(np.where(in_block, y, np.nan)) == 0:
         out["status"] = "no spasms logged"
         out["sentence"] = (
-            f"No spasms were logged during the experiment with {facts['change']}: nothing to compare."
-            + _to_come(out["days_to_come"])
+            f"No spasms were logged during the experiment with {facts['change']}: nothing to compare." + to_come
         )
         return out
     rr, low, high, p, ok = rz.count_model(y, on, pair, in_block, alpha=alpha)
@@ -835,8 +840,6 @@ def _one(
     rr, low, high, p, ok = rz.count_model(y, on, pair, keep, alpha=alpha)
     if ok[0]:
         out.update(pp_rate_ratio=rr[0], pp_ci_low=low[0], pp_ci_high=high[0], pp_p_value=p[0])
-    ends = plan["date"].max()
-    over = out["days_to_come"] == 0  # the log runs to the plan's last day: complete, or stopped and logged on
     try:
         test = rz.randomisation_test(
             np.where(in_block, y, np.nan), block, drawn, design=cast(rz.Design, design), statistic=statistic, seed=seed
@@ -880,14 +883,31 @@ def _one(
     if out["status"] == "in_progress":
         out["sentence"] = _interim_sentence(out, alpha, cast(pd.Timestamp, last), ends)  # a day was logged
     else:
-        out["sentence"] = _sentence(out, alpha, n_blocks // 2) + _to_come(out["days_to_come"])
+        out["sentence"] = _sentence(out, alpha, n_blocks // 2) + to_come
     return out
 
 
-def _to_come(days: int) -> str:
+def _to_come(days: int, over: bool, ends: pd.Timestamp) -> str:
     if not days:
         return ""
+    if over:
+        return (
+            f" The plan ended on {ends:%Y-%m-%d}: its last {days} planned day{'s were' if days != 1 else ' was'} "
+            "not logged."
+        )
     return f" {days} planned day{'s are' if days != 1 else ' is'} still to come (after the last logged day)."
+
+
+def _day(value: object, name: str, function: str) -> pd.Timestamp:
+    """``value`` as a day: a date, or text written ``YYYY-MM-DD``."""
+    if isinstance(value, str):
+        try:
+            return pd.Timestamp(dt.date.fromisoformat(value.strip()))
+        except ValueError:
+            _checks.fail(function, name, value, "a date written YYYY-MM-DD (2027-01-31)")
+    if isinstance(value, (dt.date, pd.Timestamp)):
+        return pd.Timestamp(value).normalize()
+    _checks.fail(function, name, value, "a date written YYYY-MM-DD (2027-01-31)")
 
 
 def _percent(ratio: float) -> str:

@@ -29,7 +29,7 @@ def test_an_experiment_half_logged_gives_its_estimate_so_far_and_no_verdict() ->
     first = log.experiments["start"].min()
     ends = log.experiments["end"].max()
     cut = first + pd.Timedelta(days=40)  # blocks 0-3 (7 days each, 2-day washouts) and 5 days of block 4
-    out = experiment_effect(daily[daily["date"] <= cut], experiment=log.experiments).iloc[0]
+    out = experiment_effect(daily[daily["date"] <= cut], experiment=log.experiments, as_of=cut).iloc[0]
     assert out["status"] == "in_progress"
     assert (out["days_on"] + out["days_off"], out["days_planned"]) == (4 * 7 + 5, 84)
     assert out["sentence"].startswith(
@@ -47,11 +47,26 @@ def test_an_experiment_half_logged_gives_its_estimate_so_far_and_no_verdict() ->
 def test_an_experiment_logged_to_its_last_day_is_over() -> None:
     log, daily = _strong()
     ends = log.experiments["end"].max()
-    out = experiment_effect(daily[daily["date"] <= ends], experiment=log.experiments).iloc[0]
+    out = experiment_effect(daily[daily["date"] <= ends], experiment=log.experiments, as_of=ends).iloc[0]
     assert out["status"] == "ok" and out["days_to_come"] == 0 and np.isfinite(out["randomisation_p"])
-    early = experiment_effect(daily[daily["date"] < ends], experiment=log.experiments).iloc[0]
+    early = experiment_effect(daily[daily["date"] < ends], experiment=log.experiments, as_of=ends).iloc[0]
     assert early["status"] == "in_progress" and early["days_to_come"] == 1
     assert "1 planned day is still to come" in early["sentence"]
+
+
+def test_an_experiment_whose_last_day_has_passed_is_over_even_if_its_last_days_were_not_logged() -> None:
+    # stopped early, or the diary stopped a day before the plan's end: the plan is over, and the sentence says
+    # how many of its days were never logged instead of waiting for them for ever
+    log, daily = _strong()
+    ends = log.experiments["end"].max()
+    cut = ends - pd.Timedelta(days=3)
+    after = ends + pd.Timedelta(days=1)
+    out = experiment_effect(daily[daily["date"] <= cut], experiment=log.experiments, as_of=after).iloc[0]
+    assert out["status"] == "ok" and out["days_to_come"] == 3 and np.isfinite(out["randomisation_p"])
+    assert f"The plan ended on {ends:%Y-%m-%d}: its last 3 planned days were not logged." in out["sentence"]
+    assert "still to come" not in out["sentence"]
+    default = experiment_effect(daily[daily["date"] <= cut], experiment=log.experiments).iloc[0]  # today: 2026 on
+    assert default["status"] == "ok"
 
 
 def _one_day_blocks(y: list[float], on_first: list[bool]) -> tuple[np.ndarray, ...]:

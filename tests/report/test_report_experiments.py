@@ -58,8 +58,16 @@ def test_an_experiment_still_running_shows_its_estimate_so_far_without_a_verdict
     sim = simulate(days=plan.days + 10, seed=3, interventions=[], effects=[], experiment=plan,
                    baseline_per_day=2.0, missing_day_rate=0.0)  # fmt: skip
     cut = sim.log.experiments["start"].min() + pd.Timedelta(days=40)  # 33 of the 84 block days
-    log = dataclasses.replace(sim.log, daily=sim.log.daily[sim.log.daily["date"] <= cut],
-                              spasms=sim.log.spasms[sim.log.spasms["start"] <= cut + pd.Timedelta(days=1)])  # fmt: skip
+    shift = pd.Timestamp.today().normalize() - cut  # the log stops today, in the middle of the plan
+    plans = sim.log.experiments
+    log = dataclasses.replace(
+        sim.log,
+        daily=sim.log.daily[sim.log.daily["date"] <= cut].assign(date=lambda d: d["date"] + shift),
+        spasms=sim.log.spasms[sim.log.spasms["start"] < cut + pd.Timedelta(days=1)].assign(
+            start=lambda d: d["start"] + shift
+        ),
+        experiments=plans.assign(start=plans["start"] + shift, end=plans["end"] + shift, created=cut + shift),
+    )
     effect = spasmlog.experiment_effect(spasmlog.daily_table(log), experiment=log.experiments).iloc[0]
     assert effect["status"] == "in_progress"
     html = write_report(log, tmp_path / "report.html").read_text(encoding="utf-8")
@@ -69,3 +77,19 @@ def test_an_experiment_still_running_shows_its_estimate_so_far_without_a_verdict
     assert f"{effect['rate_ratio']:.2f} (" in section  # the estimate and its interval are shown
     assert '<td class="n">at the end</td>' in section  # no randomisation p before the plan's end
     assert "Because the order of the blocks was drawn at random" not in section and "lowered" not in section
+
+
+def test_a_plan_whose_last_day_has_passed_is_listed_as_ended_not_in_progress() -> None:
+    from spasmlog.report.experiments import experiment_index
+
+    log = spasmlog.load_sample("alex")
+    days = spasmlog.daily_table(log)
+    last_logged = days.loc[days["spasm_count"].notna(), "date"].max()
+    plan = spasmlog.plan_experiment(None, change="x", person="alex", pairs=2, block_days=7, washout_days=0,
+                                    start="2030-01-06", seed=1)  # fmt: skip
+    back = pd.Timestamp("2030-01-06") - (last_logged - pd.Timedelta(days=20))  # 20 of its 28 days logged
+    log.experiments = plan.periods.assign(start=plan.periods["start"] - back, end=plan.periods["end"] - back)
+    (row,) = experiment_index(log, days)
+    end = log.experiments["end"].max()
+    assert end < pd.Timestamp.today().normalize()
+    assert row["state"].startswith("ended: ") and f"logged up to {last_logged:%Y-%m-%d}" in row["state"]
