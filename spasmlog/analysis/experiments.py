@@ -697,12 +697,13 @@ def experiment_effect(
 
     An experiment is over once the log runs to its last planned day (done as planned, or stopped early and
     logged on: the days after stopping count by the plan, as intention to treat asks), or once that day is
-    before ``as_of`` (stopped early, or its last days never logged: the sentence says how many). Before that its status
-    is ``in_progress``: the count model's estimate and interval are given as they stand ("so far, with 23 of
-    56 planned block days logged"), but no verdict, and no randomisation p-value (``randomisation_method``
-    says it waits for the plan's end; ``n_schedules`` and ``smallest_p`` are the design's). The randomisation
-    test's guarantee (a p-value below α at most α of the time when the change does nothing) is for the one
-    analysis the plan sets, at its end; a p-value at every look, read until one is small, would not keep it.
+    before ``as_of`` (stopped early, or its last days never logged: the sentence says how many). Before that
+    its status is ``in_progress``: the count model's estimate and interval are given as they stand ("so far,
+    with 23 of 56 planned block days logged"), but no verdict, and no randomisation p-value
+    (``randomisation_method`` says it waits for the plan's end; ``n_schedules`` and ``smallest_p`` are the
+    design's). The randomisation test's guarantee (a p-value below α at most α of the time when the change
+    does nothing) is for the one analysis the plan sets, at its end; a p-value at every look, read until one
+    is small, would not keep it.
 
     Examples
     --------
@@ -823,8 +824,8 @@ def _one(
     if out["days_on"] < 2 or out["days_off"] < 2:
         out["status"] = "not enough data: fewer than 2 logged days in an arm"
         out["sentence"] = (
-            f"Not enough logged days yet to judge {facts['change']} ({out['days_on']} on, {out['days_off']} off)."
-            + to_come
+            f"Not enough logged days{'' if over else ' yet'} to judge {facts['change']} "
+            f"({out['days_on']} on, {out['days_off']} off)." + to_come
         )
         return out
     if np.nansum(np.where(in_block, y, np.nan)) == 0:
