@@ -27,8 +27,9 @@ analyses and the report accept, and a ``manifest.json`` saying what was changed.
   ``experiment_id`` (``magnesium-glycinate-300-mg-2026-12-05``: the change's text and a real date) always
   becomes a neutral label (``experiment-A``), even with ``keep_notes``, the same on all of its rows; the
   change tried becomes ``change A`` and ``against`` ``comparison A`` (``none`` is kept), and notes are
-  dropped, unless ``keep_notes=True``. The daily column ``experiment_arm_done`` is kept when it holds only
-  ``on`` and ``off``.
+  dropped, unless ``keep_notes=True``. The daily column ``experiment_arm_done`` is a column of the log format
+  (:data:`spasmlog.logformat.schemas.ARMS_DONE`: ``on`` or ``off``, any other value is set aside by the
+  validator) and is kept as it is.
 - **what apps wrote**: provenance (the app export, file and device each imported value came from; an Apple
   Watch is often named after its owner) is not copied, nor are the names of files read.
 - **columns of the person's own**: a number or yes/no column of the daily table (a factor of their own) is
@@ -119,13 +120,6 @@ _DOSE = re.compile(r"\s*\d+(?:[.,]\d+)?\s*(?:[a-zA-Zµμ]{1,6}|%|IU|iu)?(?:\s*/\
 """A dose kept without ``keep_notes``: a number with an optional unit (``300 mg``, ``2 g/day``, ``1000 IU``)."""
 
 _NOT_GIVEN = "not given"
-
-ADHERENCE_COLUMN = "experiment_arm_done"
-"""The daily column where a day done against an experiment's calendar is noted (``on`` or ``off``; as
-:data:`spasmlog.analysis.experiments.ADHERENCE_COLUMN`, which this layer cannot import). Kept as it is when it
-holds nothing but ``on`` and ``off``."""
-
-_ARMS_DONE = {"on", "off"}
 
 
 @dataclass(frozen=True)
@@ -450,12 +444,6 @@ def _age_band(age: int) -> str:
     return f"{low}-{low + 9}"
 
 
-def _only_arms(series: pd.Series) -> bool:
-    """Whether a column holds nothing but ``on`` and ``off`` (any case, spaces around) and empty cells."""
-    values = series.dropna().astype("str").str.strip().str.lower()
-    return bool(values[values != ""].isin(_ARMS_DONE).all())
-
-
 def _filled(series: pd.Series) -> int:
     """Cells holding something (empty text counts as empty)."""
     values = series.dropna()
@@ -593,8 +581,6 @@ class _Builder:
             is_factor = pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series)
             if table == "daily" and column in FACTORS:
                 continue  # a column the log format knows by name
-            if table == "daily" and column == ADHERENCE_COLUMN and _only_arms(series):
-                continue  # on/off as done against an experiment's calendar: nothing of the person's own
             if table == "daily" and is_factor:
                 renames[column] = self._factor_name(column)
                 continue

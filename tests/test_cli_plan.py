@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -89,3 +90,21 @@ def test_plan_works_on_a_folder_made_by_template(
         daily.write("me,2026-01-16,,,,,,,,,,,,,,,,,,,,2,,\n")
     assert main(["plan", "log", "--try", "stretching", "--start", "2031-01-07", "--seed", "3"]) == 2
     assert "holds the daily table twice" in capsys.readouterr().err
+
+
+def test_plan_of_the_most_pairs_of_one_day_blocks_says_why_its_chance_is_low(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    log = tmp_path / "alex"
+    shutil.copytree(sample_path("alex"), log)
+    monkeypatch.chdir(tmp_path)
+    code = main(["plan", str(log), "--try", "X", "--block-days", "1", "--washout-days", "0", "--pairs", "20",
+                 "--start", "2030-01-07", "--seed", "1"])  # fmt: skip
+    out = capsys.readouterr().out
+    assert code == 0
+    model = int(re.search(r"has about an? (\d+)% chance to show", out).group(1))  # type: ignore[union-attr]
+    randomisation = int(re.search(r"randomisation test would show it with about an? (\d+)%", out).group(1))  # type: ignore[union-attr]
+    assert abs(model - randomisation) <= 10, out  # the two figures tell one story (the model's was about 0%)
+    assert "Even 20 pairs" not in out  # 20 pairs is what was asked
+    assert "The chance is low because 20 on-days against as many off-days" in out
+    assert "With 1-day blocks and no washout" in out and "carry-over check needs blocks of 3 days" in out

@@ -756,3 +756,21 @@ def test_an_allowed_column_the_log_lacks_is_refused_in_one_plain_sentence(nasty:
     assert "'banana', which is not one of the log's own columns" in message
     assert OWN_NUMBER_COLUMN in message and OWN_TEXT_COLUMN in message
     assert "column of the log that the log format" not in message
+
+
+def test_the_arm_done_column_is_shared_as_a_column_of_the_log_format(planned: Path, tmp_path: Path) -> None:
+    # experiment_arm_done is declared in the log format (schemas.ARMS_DONE), so share keeps it under its name,
+    # cell for cell, as any declared column: never renamed as a factor of the person's own, never dropped
+    from spasmlog.logformat.schemas import ARMS_DONE, field_specs
+
+    assert field_specs("daily")["experiment_arm_done"].allowed == tuple(ARMS_DONE)
+    shared = share(planned, tmp_path / "bundle")
+    original = spasmlog.read_log(planned).daily
+    bundle = shared.log.daily
+    before = original["experiment_arm_done"].dropna().astype(str)
+    after = bundle["experiment_arm_done"].dropna().astype(str)
+    assert len(before) > 0 and set(before) <= set(ARMS_DONE)
+    assert after.value_counts().to_dict() == before.value_counts().to_dict()
+    assert not any(row["original"] == "experiment_arm_done" for row in _key(shared.key))  # not renamed
+    touched = [c for c in shared.manifest["changes"] if c["column"] == "experiment_arm_done"]
+    assert touched == []  # nothing done to it, nothing to report

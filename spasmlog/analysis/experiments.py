@@ -31,6 +31,7 @@ from spasmlog import _checks
 from spasmlog.analysis._docs import fill_doc
 from spasmlog.errors import SpasmlogError
 from spasmlog.logformat.schemas import ARMS_DONE, MAX_BLOCK_DAYS, MAX_PLANNED_PAIRS, MAX_WASHOUT_DAYS
+from spasmlog.logformat.schemas import today as _today
 from spasmlog.stats import randomisation as rz
 from spasmlog.stats.autocorrelation import acf
 
@@ -64,6 +65,10 @@ TARGET_POWER = 0.8
 
 MAX_PAIRS = 16
 """The most pairs a plan suggests."""
+
+CARRYOVER_DAYS = 2
+"""The first days of each block that :func:`experiment_effect` compares with the rest to check for carry-over:
+blocks need more days than this for the check to be made."""
 
 
 def _slug(text: str) -> str:
@@ -283,6 +288,17 @@ def experiment_days(periods: pd.DataFrame) -> pd.DataFrame:
     return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=columns)
 
 
+def _a(percent: int) -> str:
+    """``a 70`` or ``an 80``, ``an 11``, ``an 8``: the article as the number is said.
+
+    Examples
+    --------
+    >>> [_a(n) for n in (0, 8, 11, 18, 70, 84, 100)]
+    ['a 0', 'an 8', 'an 11', 'an 18', 'a 70', 'an 84', 'a 100']
+    """
+    return f"{'an' if percent in (8, 11, 18) or 80 <= percent <= 89 else 'a'} {percent}"
+
+
 def _statement(
     hist: dict[str, float],
     power: pd.DataFrame,
@@ -315,22 +331,37 @@ def _statement(
     margin = round(196 * row["mc_error"])  # the Monte Carlo error of the figure, stated when it shows
     text = (
         f"With your usual {hist['mean_per_day']:.2g} spasms a day (from {int(hist['days'])} logged days), this design "
-        f"({layout}: {days} days) has about a {chance}% chance to show a {change}% {word} "
+        f"({layout}: {days} days) has about {_a(chance)}% chance to show a {change}% {word} "
         f"(95% interval of the rate ratio away from 1, p < {alpha:g})."
     )
     if margin >= 1:
         text += f" (From {power.attrs['n_sim']} simulated experiments: within about ±{margin} points.)"
     better = power[(power["pairs"] > pairs) & (power["power_model"] >= TARGET_POWER)]
     if row["power_model"] < TARGET_POWER:
+        most = power.iloc[-1]
         if len(better):
             best = better.iloc[0]
             text += f" {int(best['pairs'])} pairs would give {round(100 * best['power_model'])}%."
-        else:
-            most = power.iloc[-1]
+        elif int(most["pairs"]) > pairs:
             text += (
                 f" Even {int(most['pairs'])} pairs would give only {round(100 * most['power_model'])}%: longer blocks, "
                 "or a larger expected change, are needed to tell."
             )
+        else:  # no more pairs were simulated (as many as a plan suggests, or more): say why, not "even N pairs"
+            arm_days = pairs * block_days
+            text += (
+                f" The chance is low because {arm_days} on-day{'s' if arm_days != 1 else ''} against as many off-days, "
+                f"at {hist['mean_per_day']:.2g} spasms a day, are too few to tell a {change}% {word} from the usual "
+                "ups and downs: longer blocks (more days in all), or a larger expected change, are needed to tell."
+            )
+    if block_days <= CARRYOVER_DAYS:  # the chance assumes each day's change acts on that day alone
+        text += (
+            f" With {block_days}-day blocks"
+            + (" and no washout" if not washout_days else "")
+            + ", a change whose effect lasts into the next days would spill into the other arm and hide itself "
+            f"(the chance above assumes it does not), and the carry-over check needs blocks of {CARRYOVER_DAYS + 1} "
+            "days or more."
+        )
     if row["smallest_p"] > alpha:
         text += (
             f" The randomisation test, which needs no model, cannot go below p = {row['smallest_p']:.3g} with {pairs} "
@@ -347,7 +378,8 @@ def _statement(
         )
         text += f"{enough} pairs or more can." if enough else "more pairs can."
     else:
-        text += f" The randomisation test would show it with about a {round(100 * row['power_randomisation'])}% chance."
+        chance = round(100 * row["power_randomisation"])
+        text += f" The randomisation test would show it with about {_a(chance)}% chance."
     return text
 
 
@@ -506,14 +538,7 @@ def plan_experiment(
 
 def _start_date(start: object, function: str) -> pd.Timestamp:
     """``start`` as a day: a date, or text written ``YYYY-MM-DD`` (never 01/02/2027, read one way or the other)."""
-    if isinstance(start, str):
-        try:
-            return pd.Timestamp(dt.date.fromisoformat(start.strip()))
-        except ValueError:
-            _checks.fail(function, "start", start, "a date written YYYY-MM-DD (2027-01-31)")
-    if isinstance(start, (dt.date, pd.Timestamp)):
-        return pd.Timestamp(start).normalize()
-    _checks.fail(function, "start", start, "a date written YYYY-MM-DD (2027-01-31)")
+    return _day(start, "start", function)
 
 
 def _power_table(
@@ -613,9 +638,10 @@ def experiment_effect(
     outcome: str = "spasm_count",
     person: str | None = None,
     alpha: float = 0.05,
-    carryover_days: int = 2,
+    carryover_days: int = CARRYOVER_DAYS,
     statistic: rz.Statistic = "log_mean",
     seed: int = 0,
+    as_of: str | dt.date | pd.Timestamp | None = None,
 ) -> pd.DataFrame:
     """The effect of a randomised personal experiment: on-blocks against off-blocks, washout days left out.
 
@@ -634,6 +660,9 @@ def experiment_effect(
         The statistic of the randomisation test (see :func:`spasmlog.stats.randomisation.randomisation_test`).
     seed : int
         Seed of the Monte Carlo draws of the randomisation test (designs with more than 4096 schedules).
+    as_of : date or str, optional
+        The day the analysis is made (``YYYY-MM-DD``); default today. A plan whose last day is on or after it,
+        and not yet logged, is still running (``in_progress``).
 
     Returns
     -------
@@ -646,8 +675,10 @@ def experiment_effect(
         ``p_value`` (count model, intention to treat: every logged block day by its plan), ``randomisation_p``,
         ``randomisation_method``, ``n_schedules``, ``smallest_p``, ``pp_rate_ratio``, ``pp_ci_low``, ``pp_ci_high``,
         ``pp_p_value`` (per protocol: days off schedule left out), ``carryover_ratio``, ``carryover_p`` (the on/off
-        ratio of the first ``carryover_days`` of the blocks over that of the rest), ``status`` (``ok``, else why
-        not) and ``sentence``. A table with ``attrs["kind"] == "experiment_effect"``.
+        ratio of the first ``carryover_days`` of the blocks over that of the rest), ``status`` (``ok``;
+        ``in_progress`` while the plan runs: days still to come, its last day not before ``as_of``; else why
+        not) and ``sentence``.
+        A table with ``attrs["kind"] == "experiment_effect"``.
 
     Notes
     -----
@@ -663,6 +694,16 @@ def experiment_effect(
     the count model both show it at ``alpha``, carry-over is not shown, and at most a fifth of the days were
     off schedule: the randomisation makes a causal reading fair then, for this person and this period.
     Otherwise it states the difference and its interval.
+
+    An experiment is over once the log runs to its last planned day (done as planned, or stopped early and
+    logged on: the days after stopping count by the plan, as intention to treat asks), or once that day is
+    before ``as_of`` (stopped early, or its last days never logged: the sentence says how many). Before that
+    its status is ``in_progress``: the count model's estimate and interval are given as they stand ("so far,
+    with 23 of 56 planned block days logged"), but no verdict, and no randomisation p-value
+    (``randomisation_method`` says it waits for the plan's end; ``n_schedules`` and ``smallest_p`` are the
+    design's). The randomisation test's guarantee (a p-value below α at most α of the time when the change
+    does nothing) is for the one analysis the plan sets, at its end; a p-value at every look, read until one
+    is small, would not keep it.
 
     Examples
     --------
@@ -683,12 +724,13 @@ def experiment_effect(
     for name in ("person_id", "experiment_id", "change", "period", "arm", "start", "end"):
         _checks.column(experiment, name, "experiment", function, frame="experiment", numeric=False)
     _checks.column(daily, outcome, "outcome", function, frame="daily")
+    now = _today() if as_of is None else _day(as_of, "as_of", function)
     plan_days = experiment_days(experiment)
     rows = []
     for (who, ident), plan in plan_days.groupby(["person_id", "experiment_id"], sort=True):
         facts = experiment[(experiment["person_id"] == who) & (experiment["experiment_id"] == ident)].iloc[0]
         mine = daily[daily["person_id"] == who] if "person_id" in daily else daily
-        row = {"person_id": who, **_one(mine, plan, facts, outcome, alpha, carryover_days, statistic, seed)}
+        row = {"person_id": who, **_one(mine, plan, facts, outcome, alpha, carryover_days, statistic, seed, now)}
         if person is None:
             row.pop("person_id")
         rows.append(row)
@@ -715,6 +757,7 @@ def _one(
     carryover_days: int,
     statistic: rz.Statistic,
     seed: int,
+    now: pd.Timestamp,
 ) -> dict[str, Any]:
     from spasmlog.stats.glm import count_regression
 
@@ -774,18 +817,21 @@ def _one(
     }
     for name in _COLUMNS[_COLUMNS.index("rate_ratio") : -1]:
         out.setdefault(name, np.nan)
+    ends = plan["date"].max()
+    # over: the log runs to the plan's last day, or that day has passed (stopped early, or its last days unlogged)
+    over = out["days_to_come"] == 0 or ends < now
+    to_come = _to_come(out["days_to_come"], over, ends)
     if out["days_on"] < 2 or out["days_off"] < 2:
         out["status"] = "not enough data: fewer than 2 logged days in an arm"
         out["sentence"] = (
-            f"Not enough logged days yet to judge {facts['change']} ({out['days_on']} on, {out['days_off']} off)."
-            + _to_come(out["days_to_come"])
+            f"Not enough logged days{'' if over else ' yet'} to judge {facts['change']} "
+            f"({out['days_on']} on, {out['days_off']} off)." + to_come
         )
         return out
     if np.nansum(np.where(in_block, y, np.nan)) == 0:
         out["status"] = "no spasms logged"
         out["sentence"] = (
-            f"No spasms were logged during the experiment with {facts['change']}: nothing to compare."
-            + _to_come(out["days_to_come"])
+            f"No spasms were logged during the experiment with {facts['change']}: nothing to compare." + to_come
         )
         return out
     rr, low, high, p, ok = rz.count_model(y, on, pair, in_block, alpha=alpha)
@@ -799,12 +845,11 @@ def _one(
         test = rz.randomisation_test(
             np.where(in_block, y, np.nan), block, drawn, design=cast(rz.Design, design), statistic=statistic, seed=seed
         )
-        out.update(
-            randomisation_p=test.p_value,
-            randomisation_method=test.method,
-            n_schedules=test.n_schedules,
-            smallest_p=test.smallest_p,
-        )
+        out.update(n_schedules=test.n_schedules, smallest_p=test.smallest_p)
+        if over:
+            out.update(randomisation_p=test.p_value, randomisation_method=test.method)
+        else:  # its guarantee is for the one analysis the plan sets, at its end: not a p-value at every look
+            out["randomisation_method"] = f"waits for the plan's end ({ends:%Y-%m-%d})"
     except SpasmlogError as error:  # a plan edited by hand (a pair without one on- and one off-block)
         out["randomisation_method"] = f"not possible: {error}"
     early = (plan["day_in_block"].to_numpy() < carryover_days) & in_block
@@ -832,32 +877,84 @@ def _one(
                 out["carryover_ratio"], out["carryover_p"] = float(term["rate_ratio"]), float(term["p_value"])
         except (SpasmlogError, np.linalg.LinAlgError):  # the check is optional: a degenerate fit leaves it empty
             pass
-    out["status"] = "ok" if np.isfinite(out["rate_ratio"]) else "model did not converge"
-    out["sentence"] = _sentence(out, alpha, n_blocks // 2) + _to_come(out["days_to_come"])
+    if not np.isfinite(out["rate_ratio"]):
+        out["status"] = "model did not converge"
+    else:
+        out["status"] = "ok" if over else "in_progress"
+    if out["status"] == "in_progress":
+        out["sentence"] = _interim_sentence(out, alpha, cast(pd.Timestamp, last), ends)  # a day was logged
+    else:
+        out["sentence"] = _sentence(out, alpha, n_blocks // 2) + to_come
     return out
 
 
-def _to_come(days: int) -> str:
+def _to_come(days: int, over: bool, ends: pd.Timestamp) -> str:
     if not days:
         return ""
+    if over:
+        return (
+            f" The plan ended on {ends:%Y-%m-%d}: its last {days} planned day{'s were' if days != 1 else ' was'} "
+            "not logged."
+        )
     return f" {days} planned day{'s are' if days != 1 else ' is'} still to come (after the last logged day)."
+
+
+def _day(value: object, name: str, function: str) -> pd.Timestamp:
+    """``value`` as a day: a date, or text written ``YYYY-MM-DD``."""
+    if isinstance(value, str):
+        try:
+            return pd.Timestamp(dt.date.fromisoformat(value.strip()))
+        except ValueError:
+            _checks.fail(function, name, value, "a date written YYYY-MM-DD (2027-01-31)")
+    if isinstance(value, (dt.date, pd.Timestamp)):
+        return pd.Timestamp(value).normalize()
+    _checks.fail(function, name, value, "a date written YYYY-MM-DD (2027-01-31)")
 
 
 def _percent(ratio: float) -> str:
     return f"{abs(1 - ratio) * 100:.0f}% {'fewer' if ratio < 1 else 'more'}"
 
 
+def _difference(out: dict[str, Any], alpha: float) -> str:
+    """On against off in words, with the interval and the days: no verdict."""
+    level = round(100 * (1 - alpha))
+    ratio, low, high = out["rate_ratio"], out["ci_low"], out["ci_high"]
+    return (
+        f"during the on-blocks ({out['change']}) you had {_percent(ratio)} spasms a day than during the off-blocks "
+        f"({out['mean_on']:.2g} against {out['mean_off']:.2g}; {level}% CI from {_percent(low)} to {_percent(high)}, "
+        f"{out['days_on']} on-days and {out['days_off']} off-days)"
+    )
+
+
+def _off_schedule(out: dict[str, Any]) -> str:
+    if not out["days_off_schedule"]:
+        return ""
+    pp = out["pp_rate_ratio"]
+    return f" {out['days_off_schedule']} logged days were off schedule" + (
+        f"; leaving them out, {_percent(pp)} spasms a day." if np.isfinite(pp) else "."
+    )
+
+
+def _interim_sentence(out: dict[str, Any], alpha: float, last: pd.Timestamp, ends: pd.Timestamp) -> str:
+    """An experiment still running: the estimate so far, and why it is no result yet."""
+    logged, planned = out["days_on"] + out["days_off"], out["days_planned"]
+    to_come = out["days_to_come"]
+    return (
+        f"So far, with {logged} of {planned} planned block days logged (up to {last:%Y-%m-%d}; the plan ends on "
+        f"{ends:%Y-%m-%d}), {_difference(out, alpha)}. This is an interim look, not a result: {to_come} planned "
+        f"day{'s are' if to_come != 1 else ' is'} still to come and can move the estimate, and the randomisation "
+        "test, whose guarantee is for the whole plan, is made once it is complete (stopping at a good-looking "
+        "moment would overstate any change)." + _off_schedule(out)
+    )
+
+
 def _sentence(out: dict[str, Any], alpha: float, pairs: int) -> str:
     change = out["change"]
     if not np.isfinite(out["rate_ratio"]):
         return f"The count model could not be fitted to the experiment with {change}."
-    level = round(100 * (1 - alpha))
     ratio, low, high = out["rate_ratio"], out["ci_low"], out["ci_high"]
-    text = (
-        f"During the on-blocks ({change}) you had {_percent(ratio)} spasms a day than during the off-blocks "
-        f"({out['mean_on']:.2g} against {out['mean_off']:.2g}; {level}% CI from {_percent(low)} to {_percent(high)}, "
-        f"{out['days_on']} on-days and {out['days_off']} off-days)"
-    )
+    text = _difference(out, alpha)
+    text = text[0].upper() + text[1:]
     p_rand = out["randomisation_p"]
     # as the report's tables show p-values (three decimals), so the sentence and the table agree
     text += f"; randomisation p {'< 0.001' if p_rand < 0.001 else f'= {p_rand:.3f}'}." if np.isfinite(p_rand) else "."
@@ -885,9 +982,4 @@ def _sentence(out: dict[str, Any], alpha: float, pairs: int) -> str:
         if not adherent:
             reasons.append(f"{out['days_off_schedule']} days were off schedule")
         text += " This does not yet show that the change itself made the difference: " + "; ".join(reasons) + "."
-    if out["days_off_schedule"]:
-        pp = out["pp_rate_ratio"]
-        text += f" {out['days_off_schedule']} logged days were off schedule" + (
-            f"; leaving them out, {_percent(pp)} spasms a day." if np.isfinite(pp) else "."
-        )
-    return text
+    return text + _off_schedule(out)

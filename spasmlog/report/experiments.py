@@ -12,21 +12,28 @@ from typing import Any
 import pandas as pd
 
 from spasmlog.log import Log
+from spasmlog.logformat.schemas import today
 
 __all__ = ["experiment_index", "experiment_rows"]
 
 
 def _state(first: pd.Timestamp, last: pd.Timestamp, logged: pd.Timestamp | None) -> str:
-    if logged is None or logged < first:
+    """Planned, in progress or done, as :func:`spasmlog.experiment_effect` judges it (a plan whose last day has
+    passed is over, logged to its end or not)."""
+    if (logged is None or logged < first) and last >= today():
         return f"planned: starts on {first:%Y-%m-%d}, ends on {last:%Y-%m-%d}"
-    if logged < last:
-        return f"in progress: {first:%Y-%m-%d} to {last:%Y-%m-%d}, logged up to {logged:%Y-%m-%d}"
+    if logged is None or logged < last:
+        if last >= today():
+            return f"in progress: {first:%Y-%m-%d} to {last:%Y-%m-%d}, logged up to {logged:%Y-%m-%d}"
+        shown = f"up to {logged:%Y-%m-%d}" if logged is not None and logged >= first else "none of its days"
+        return f"ended: {first:%Y-%m-%d} to {last:%Y-%m-%d}, logged {shown}"
     return f"done: {first:%Y-%m-%d} to {last:%Y-%m-%d}"
 
 
 def experiment_index(log: Log, days: pd.DataFrame | None = None) -> list[dict[str, Any]]:
     """One row per planned experiment: ``person_id``, ``change``, ``against``, ``pairs``, ``block_days``,
-    ``state`` (planned, in progress or done, with the dates), sorted by person and start.
+    ``state`` (planned, in progress, ended before its last days were logged, or done, with the dates), sorted
+    by person and start.
 
     Examples
     --------

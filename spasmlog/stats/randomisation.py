@@ -419,7 +419,9 @@ def count_model(
     errors whose window comes from the residuals' autocorrelation, the HC2-type small-sample correction and a
     t reference with Satterthwaite degrees of freedom: the errors of :func:`spasmlog.intervention_effect`
     (see :func:`spasmlog.stats.glm.count_regression`). Days not ``used`` (washout, not logged) stay in place,
-    so the kernel sees the true distance in days.
+    so the kernel sees the true distance in days. A pair of blocks without a spasm on any of its days is left
+    out: with an intercept of its own it holds no information on the ratio, and its intercept would have no
+    finite estimate (short blocks at a low rate often have one: 1-day blocks at 1 spasm a day, one pair in 7).
 
     ``y`` is (series, days) or (days,); ``on``, ``pair`` (0-based, −1 outside a block) and ``used`` are
     (days,) or (series, days). Returns ``rate_ratio, ci_low, ci_high, p_value, ok`` (arrays, one per series);
@@ -436,6 +438,9 @@ def count_model(
     design = np.zeros((m, t, n_pairs + 1))
     for k in range(n_pairs):
         design[..., k] = pair_ == k
+        # a pair without a spasm on any of its days says nothing about on against off (its own intercept takes
+        # it all, and runs off to −∞: no finite fit); left out, as a conditional Poisson model leaves it out
+        valid = valid & ~((pair_ == k) & (np.where(valid & (pair_ == k), counts, 0.0).sum(1) == 0)[:, None])
     design[..., n_pairs] = on_
     fits = fit_batch(
         design,

@@ -254,3 +254,10 @@ def test_the_power_of_a_plan_does_not_depend_on_its_draw() -> None:
     assert row["mc_error"] == pytest.approx(np.sqrt(row["power_model"] * (1 - row["power_model"]) / 40))
     margin = round(196 * row["mc_error"])
     assert margin >= 1 and f"(From 40 simulated experiments: within about ±{margin} points.)" in plans[0].statement
+
+
+def test_the_adherence_column_is_the_log_formats() -> None:
+    # one fact, one place: the name the analysis reads is the daily column the log format declares, on or off
+    from spasmlog.logformat.schemas import ARMS_DONE, field_specs
+
+    assert field_specs("daily")[ADHERENCE_COLUMN].allowed == tuple(ARMS_DONE) == ("on", "off")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pandas as pd
+
 import spasmlog
 from spasmlog.report import write_report
 from spasmlog.simulate import Experiment, simulate
@@ -47,3 +49,47 @@ def test_a_planned_experiment_not_yet_begun_shows_its_schedule_only(tmp_path: Pa
 def test_no_plan_no_section(tmp_path: Path) -> None:
     html = write_report(spasmlog.load_sample("alex"), tmp_path / "alex.html").read_text(encoding="utf-8")
     assert _section(html) is None
+
+
+def test_an_experiment_still_running_shows_its_estimate_so_far_without_a_verdict(tmp_path: Path) -> None:
+    import dataclasses
+
+    plan = Experiment("magnesium", rate_ratio=0.3, pairs=6, block_days=7, washout_days=2, seed=3)
+    sim = simulate(days=plan.days + 10, seed=3, interventions=[], effects=[], experiment=plan,
+                   baseline_per_day=2.0, missing_day_rate=0.0)  # fmt: skip
+    cut = sim.log.experiments["start"].min() + pd.Timedelta(days=40)  # 33 of the 84 block days
+    shift = pd.Timestamp.today().normalize() - cut  # the log stops today, in the middle of the plan
+    plans = sim.log.experiments
+    log = dataclasses.replace(
+        sim.log,
+        daily=sim.log.daily[sim.log.daily["date"] <= cut].assign(date=lambda d: d["date"] + shift),
+        spasms=sim.log.spasms[sim.log.spasms["start"] < cut + pd.Timedelta(days=1)].assign(
+            start=lambda d: d["start"] + shift
+        ),
+        experiments=plans.assign(start=plans["start"] + shift, end=plans["end"] + shift, created=cut + shift),
+    )
+    effect = spasmlog.experiment_effect(spasmlog.daily_table(log), experiment=log.experiments).iloc[0]
+    assert effect["status"] == "in_progress"
+    html = write_report(log, tmp_path / "report.html").read_text(encoding="utf-8")
+    section = _section(html)
+    assert section is not None and "in progress:" in section
+    assert "So far: the plan is still running" in section and "So far, with 33 of 84 planned block days" in section
+    assert f"{effect['rate_ratio']:.2f} (" in section  # the estimate and its interval are shown
+    assert '<td class="n">at the end</td>' in section  # no randomisation p before the plan's end
+    assert "Because the order of the blocks was drawn at random" not in section and "lowered" not in section
+
+
+def test_a_plan_whose_last_day_has_passed_is_listed_as_ended_not_in_progress() -> None:
+    from spasmlog.report.experiments import experiment_index
+
+    log = spasmlog.load_sample("alex")
+    days = spasmlog.daily_table(log)
+    last_logged = days.loc[days["spasm_count"].notna(), "date"].max()
+    plan = spasmlog.plan_experiment(None, change="x", person="alex", pairs=2, block_days=7, washout_days=0,
+                                    start="2030-01-06", seed=1)  # fmt: skip
+    back = pd.Timestamp("2030-01-06") - (last_logged - pd.Timedelta(days=20))  # 20 of its 28 days logged
+    log.experiments = plan.periods.assign(start=plan.periods["start"] - back, end=plan.periods["end"] - back)
+    (row,) = experiment_index(log, days)
+    end = log.experiments["end"].max()
+    assert end < pd.Timestamp.today().normalize()
+    assert row["state"].startswith("ended: ") and f"logged up to {last_logged:%Y-%m-%d}" in row["state"]
