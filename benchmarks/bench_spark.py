@@ -108,14 +108,14 @@ def run_local(folder: Path, factors: list[str]) -> dict[str, Any]:
     }
 
 
-def run_spark(folder: Path, factors: list[str], master: str) -> dict[str, Any]:
+def run_spark(folder: Path, factors: list[str], master: str, batch_people: int) -> dict[str, Any]:
     import spasmlog.spark as spark_module
 
     start, before = time.perf_counter(), _usage()
     spark = spark_module.session(master, config={"spark.driver.memory": "2g"})
     ready = time.perf_counter()
     tables = {name: str(folder / f"{name}.parquet") for name in TABLES}
-    rows = spark_module.per_person(tables, factors=factors, lags=LAGS, spark=spark)
+    rows = spark_module.per_person(tables, factors=factors, lags=LAGS, spark=spark, batch_people=batch_people)
     rows.write.format("noop").mode("overwrite").save()
     done = time.perf_counter()
     after, jvm = _usage(), _process_tree(spark.sparkContext._gateway.proc.pid)  # type: ignore[union-attr]
@@ -134,7 +134,7 @@ def run_spark(folder: Path, factors: list[str], master: str) -> dict[str, Any]:
 
 def _child(part: str, folder: Path, args: argparse.Namespace) -> dict[str, Any]:
     command = [sys.executable, __file__, "--part", part, "--folder", str(folder), "--factors", args.factors]
-    command += ["--master", args.master]
+    command += ["--master", args.master, "--batch-people", str(args.batch_people)]
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         sys.exit(f"the {part} run failed:\n{done.stderr[-4000:]}")
@@ -148,6 +148,8 @@ def main() -> None:
     parser.add_argument("--days", type=int, default=365)
     parser.add_argument("--factors", default="water_ml,sitting_h,stress", help="comma-separated factors")
     parser.add_argument("--master", default="local[2]")
+    parser.add_argument("--batch-people", type=int, default=200, help="people per Python call on Spark")
+    parser.add_argument("--only", choices=["local", "spark"], help="run one path only (its figures, no ratio)")
     parser.add_argument("--part", choices=["local", "spark"], help=argparse.SUPPRESS)
     parser.add_argument("--folder", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -155,7 +157,11 @@ def main() -> None:
 
     if args.part is not None:  # a child: one path, its figures as one line of JSON
         folder = Path(args.folder)
-        result = run_local(folder, factors) if args.part == "local" else run_spark(folder, factors, args.master)
+        result = (
+            run_local(folder, factors)
+            if args.part == "local"
+            else run_spark(folder, factors, args.master, args.batch_people)
+        )
         print(json.dumps(result))
         return
 
@@ -170,19 +176,26 @@ def main() -> None:
             log.table(name).to_parquet(folder / f"{name}.parquet", index=False)
         print(f"cohort: {args.people:,} people × {args.days} days ({len(log.daily):,} daily rows, "
               f"{len(log.spasms):,} spasms); rate_ratios of {factors} at lags {list(LAGS)}")  # fmt: skip
-        local = _child("local", folder, args)
-        spark = _child("spark", folder, args)
+        del log
+        local = _child("local", folder, args) if args.only != "spark" else None
+        spark = _child("spark", folder, args) if args.only != "local" else None
     people = args.people
     print("| path | wall s | people/s (wall) | CPU s | people/s (CPU) | peak memory |\n|---|---|---|---|---|---|")
-    print(f"| one machine | {local['wall']:.1f} | {people / local['wall']:.1f} | {local['cpu']:.1f} | "
-          f"{people / local['cpu']:.1f} | {local['rss_mb']:.0f} MB |")  # fmt: skip
-    print(f"| Spark {args.master} | {spark['wall']:.1f} (+{spark['startup']:.0f} s start) | "
-          f"{people / spark['wall']:.1f} | {spark['cpu']:.1f} | {people / spark['cpu']:.1f} | "
-          f"driver {spark['rss_mb']:.0f} MB, JVM {spark['jvm_rss_mb']:.0f} MB |")  # fmt: skip
-    print(f"rows: one machine {local['rows']:,}, Spark {spark['rows']:,}; problems found: {local['problems']:,}")
-    print(f"Spark / one machine, people per second: wall {local['wall'] / spark['wall']:.2f}, "
-          f"CPU {local['cpu'] / spark['cpu']:.2f}")  # fmt: skip
+    if local is not None:
+        print(f"| one machine | {local['wall']:.1f} | {people / local['wall']:.1f} | {local['cpu']:.1f} | "
+              f"{people / local['cpu']:.1f} | {local['rss_mb']:.0f} MB |")  # fmt: skip
+    if spark is not None:
+        print(f"| Spark {args.master}, batches of {args.batch_people} | {spark['wall']:.1f} "
+              f"(+{spark['startup']:.0f} s start) | {people / spark['wall']:.1f} | {spark['cpu']:.1f} | "
+              f"{people / spark['cpu']:.1f} | driver {spark['rss_mb']:.0f} MB, "
+              f"JVM {spark['jvm_rss_mb']:.0f} MB |")  # fmt: skip
+    if local is not None and spark is not None:
+        print(f"rows: one machine {local['rows']:,}, Spark {spark['rows']:,}; problems found: {local['problems']:,}")
+        print(f"Spark / one machine, people per second: wall {local['wall'] / spark['wall']:.2f}, "
+              f"CPU {local['cpu'] / spark['cpu']:.2f}")  # fmt: skip
     print(f"load average after: {os.getloadavg()[0]:.2f}")
+    if spark is None:
+        return
 
     # On paper: 500,000 people on 50 executors of 4 cores each (the Spark CPU seconds per person measured here,
     # cores as fast as these), plus a fixed overhead for starting the job and shuffling the tables by person.
