@@ -177,6 +177,8 @@ def main() -> None:
         print(f"cohort: {args.people:,} people × {args.days} days ({len(log.daily):,} daily rows, "
               f"{len(log.spasms):,} spasms); rate_ratios of {factors} at lags {list(LAGS)}")  # fmt: skip
         del log
+        parquet_mb = sum(f.stat().st_size for f in folder.rglob("*") if f.is_file()) / 1e6
+        print(f"Parquet: {parquet_mb:.0f} MB ({parquet_mb / args.people * 1000:.1f} kB per person)")
         local = _child("local", folder, args) if args.only != "spark" else None
         spark = _child("spark", folder, args) if args.only != "local" else None
     people = args.people
@@ -197,15 +199,28 @@ def main() -> None:
     if spark is None:
         return
 
-    # On paper: 500,000 people on 50 executors of 4 cores each (the Spark CPU seconds per person measured here,
-    # cores as fast as these), plus a fixed overhead for starting the job and shuffling the tables by person.
+    # On paper: 500,000 people on 50 executors of 4 cores each, from the Spark CPU seconds per person measured
+    # here (driver, JVM and Python workers: Parquet reads, the local shuffle's serialisation, Arrow, pandas and
+    # the models; the JVM's start-up too, so a little high), with cores as fast as these. Added: what a local
+    # run does not pay (assumptions, not measurements).
+    target, cores = 500_000, 50 * 4
     per_person = spark["cpu"] / people
-    cores = 50 * 4
-    compute = 500_000 * per_person / cores
-    overhead = 120.0  # executors starting, the Parquet scan and the shuffle of ~180 M daily rows (~10 GB) over 50
-    print(f"paper estimate: 500,000 people × {per_person:.3f} CPU s / {cores} cores = {compute / 60:.1f} min, "
-          f"+ about {overhead / 60:.0f} min of start-up and shuffle = {(compute + overhead) / 60:.0f} min "
-          "(assumes 4 cores per executor, cores like these, people spread evenly, no executor lost)")  # fmt: skip
+    compute = target * per_person / cores
+    batches = -(-target // args.batch_people)
+    tail = per_person * args.batch_people  # the last wave of batches leaves cores idle: at most one batch's time
+    cohort_gb = parquet_mb / people * target / 1e3
+    network = 3 * cohort_gb / 5.0  # shuffled rows ~3 × Parquet size, over 50 × 100 MB/s of network: 5 GB/s
+    start = 90.0  # executors requested and started, Python workers forked, pandera imported in each
+    scans = 4 * cohort_gb / (cores * 0.1)  # Parquet read 4 times (row numbers, people count, flags, the map)
+    total = compute + tail + network + start + scans
+    print(f"paper estimate, {target:,} people on 50 executors × 4 cores (batches of {args.batch_people}: "
+          f"{batches:,} tasks, {batches / cores:.1f} waves):")  # fmt: skip
+    print(f"  compute {target:,} × {per_person:.4f} CPU s / {cores} cores = {compute / 60:.1f} min; "
+          f"last wave ≤ {tail:.0f} s; start-up ≈ {start:.0f} s; 4 scans of {cohort_gb:.0f} GB of Parquet ≈ "
+          f"{scans:.0f} s; shuffle over the network ≈ {network:.0f} s")  # fmt: skip
+    print(f"  ≈ {total / 60:.0f} min wall (people spread evenly by the hash, no executor lost, results written "
+          "to Parquet, not collected; meta_analysis would collect 12 rows × 8 columns per person ≈ 0.5 GB "
+          "to the driver)")  # fmt: skip
 
 
 if __name__ == "__main__":

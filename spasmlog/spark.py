@@ -178,7 +178,8 @@ def session(
         "spark.sql.session.timeZone": "UTC",
         "spark.ui.showConsoleProgress": "false",
         "spark.ui.enabled": "false",
-        "spark.sql.shuffle.partitions": "8",
+        # a few partitions for a few cores; a cluster's own default is left alone (a running session's too)
+        **({"spark.sql.shuffle.partitions": "8"} if master.startswith("local") else {}),
         **(config or {}),
     }
     for key, value in settings.items():
@@ -299,14 +300,19 @@ BATCH_PEOPLE = 200
 def _batches(cohort: _Cohort, batch_people: int, function: str) -> DataFrame:
     """The cohort's rows with ``__batch``: a hash of the person id into about people / ``batch_people`` batches,
     so that each pandas call (validation, daily table, analysis) is paid once for a batch of people, not once for
-    each. Every row of a person is in the same batch; a batch holds whole people only."""
+    each. Every row of a person is in the same batch; a batch holds whole people only. The people are counted
+    approximately (``approx_count_distinct``, one pass over the tables): only the number of batches depends on
+    it."""
     from pyspark.sql import functions as F
 
     batch_people = _checks.whole(batch_people, "batch_people", function, minimum=1)
     people = cohort.frame.agg(F.approx_count_distinct("person_id")).first()
     count = int(people[0]) if people is not None and people[0] is not None else 0
     batches = max(1, -(-count // batch_people))
-    return cohort.frame.withColumn("__batch", F.pmod(F.xxhash64("person_id"), F.lit(batches)))
+    marked = cohort.frame.withColumn("__batch", F.pmod(F.xxhash64("person_id"), F.lit(batches)))
+    # one partition (one task) for about each batch, whatever spark.sql.shuffle.partitions says: the grouped map
+    # that follows keeps this partitioning, so all of a cluster's cores get work
+    return marked.repartition(batches, "__batch")
 
 
 def _person_daily(group: pd.DataFrame, layout: _Layout, dayfirst: bool | None) -> pd.DataFrame:

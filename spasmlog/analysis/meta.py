@@ -170,12 +170,12 @@ def meta_analysis(
     0  water_ml    0  12        1.01    0.91     1.11    0.77     1.31
     1  water_ml    1  12        0.94    0.84     1.05    0.67     1.31
     >>> result[["tau2", "i2", "share_lower"]].iloc[1].round(2).tolist()
-    [0.02, 0.47, 0.68]
+    [0.02, 0.49, 0.68]
     >>> result[["people_lower", "people_higher"]].iloc[1].tolist()
     [2, 0]
 
     Across these twelve clients, 500 mL more to drink the day before is associated with 0.94 times the
-    spasms on average (95 % CI 0.84 to 1.05), but clients differ (I² 47 %): a new client's association would
+    spasms on average (95 % CI 0.84 to 1.05), but clients differ (I² 49 %): a new client's association would
     probably lie between 0.67 and 1.31, and about two in three appear to have fewer spasms after drinking more.
     """
     function = "meta_analysis"
