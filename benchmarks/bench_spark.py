@@ -13,17 +13,36 @@ driver's Python process, and the JVM's peak apart).
 It prints people per second of each (wall and CPU), their ratio, the peak memory, and an estimate on paper of
 the wall time for 500,000 people on a 50-executor cluster, from the CPU seconds per person measured here.
 
-Measured (2 shared cores, load average 6.4; ``--people 100 --days 365``, 3 factors × 4 lags): one machine
-44 s wall, 11.7 s CPU (8.5 people per CPU second), 278 MB; Spark ``local[2]`` 196 s wall after a 39 s start,
-95.6 s CPU with the JVM and its workers (1.0 person per CPU second), driver 268 MB, JVM 782 MB: the same
-1,200 rows. Spark spends about 8 times the CPU per person: each person's tables are validated (pandera), laid
-out as a daily table and sent through Arrow on their own, where one machine does each step once for everyone,
-and the JVM's own start-up and JIT count in so small a run. On paper, 500,000 people × 0.96 CPU s on 50
-executors × 4 cores: 40 min of work + about 2 min to start and shuffle ≈ 42 min; one machine would need
-500,000 × 0.12 s ≈ 16 h on one core, and the daily table alone (180 million rows) does not fit in memory.
+Spark's grouped map runs on batches of about 200 people (``--batch-people``), each batch one pandas call: the
+one-person groups this benchmark first measured (100 people, load 6.4: one machine 8.5 people per CPU second,
+Spark 1.0) paid pandera's validation (about 0.3 s), Arrow's conversion and pandas' set-up once per person.
+
+Measured (2 cores shared with other helpers' test runs, load average 5-11, this run at ``nice 10``, so wall
+times say more about the load than about either path; CPU seconds are the comparable figure;
+``--people 1000 --days 365``, 3 factors × 4 lags, 12,000 rows each, 10.8 kB of Parquet per person):
+
+| path | wall s | people/s (wall) | CPU s | people/s (CPU) | peak memory |
+|---|---|---|---|---|---|
+| one machine | 482.8 | 2.1 | 48.8 | 20.5 | 627 MB |
+| Spark local[2], batches of 200 | 278.3 (+14 s start) | 3.6 | 97.5 | 10.3 | driver 466 MB, JVM 1052 MB |
+
+Spark / one machine, people per second: wall 1.73 (two cores against one, under load), CPU 0.50: Spark now
+spends twice the one-machine CPU per person (JVM start-up and JIT, Parquet reads and the shuffle through local
+disk, Arrow both ways, and the JVM's own threads), down from 8.5 times.
+
+On paper, 500,000 people on 50 executors × 4 cores (200 cores as fast as these), from 0.098 CPU s per person:
+compute 500,000 × 0.098 / 200 = 4.1 min; the last of 2,500 batches (12.5 waves) ≤ 20 s; executors starting
+≈ 1.5 min; four scans of 5.4 GB of Parquet ≈ 1 s; shuffle I/O (about 10 × the Parquet: every table's columns
+on every row) ≈ 11 s: about 6 min wall. Assumed: people spread evenly by the hash (±7 % per batch of 200),
+no executor lost, results written to Parquet (``spark.meta_analysis`` collects 12 rows × 8 columns per person,
+about 6 M rows and 1.5 GB in pandas on the driver: ``spark.driver.memory`` 4g or more), and the platform's
+session left with enough shuffle partitions (:func:`spasmlog.spark.per_person` repartitions to one partition
+per batch itself). One machine would need 500,000 / 20.5 ≈ 6.8 h on one core, with a 180-million-row daily
+table in memory (627 MB at 1,000 people, of which ~250 MB imports: on the order of 200 GB).
 
 Needs pyspark (``make bench-spark`` runs it in ``.venv-spark``). Usage:
-``python benchmarks/bench_spark.py [--people N] [--days D] [--factors water_ml,sitting_h,stress]``
+``python benchmarks/bench_spark.py [--people N] [--days D] [--factors water_ml,sitting_h,stress]
+[--batch-people 200] [--only local|spark]``; the issue's figure is ``--people 20000`` (the default).
 """
 
 from __future__ import annotations
@@ -209,18 +228,21 @@ def main() -> None:
     batches = -(-target // args.batch_people)
     tail = per_person * args.batch_people  # the last wave of batches leaves cores idle: at most one batch's time
     cohort_gb = parquet_mb / people * target / 1e3
-    network = 3 * cohort_gb / 5.0  # shuffled rows ~3 × Parquet size, over 50 × 100 MB/s of network: 5 GB/s
+    # the shuffle's serialisation is in the CPU measured here (local mode shuffles through disk too); left is
+    # its I/O: ~10 × the Parquet size (every table's columns on every row, mostly null), written and read once,
+    # spread over 50 nodes' disks and network at ~200 MB/s each
+    shuffle = 2 * 10 * cohort_gb / (50 * 0.2)
     start = 90.0  # executors requested and started, Python workers forked, pandera imported in each
     scans = 4 * cohort_gb / (cores * 0.1)  # Parquet read 4 times (row numbers, people count, flags, the map)
-    total = compute + tail + network + start + scans
+    total = compute + tail + shuffle + start + scans
     print(f"paper estimate, {target:,} people on 50 executors × 4 cores (batches of {args.batch_people}: "
           f"{batches:,} tasks, {batches / cores:.1f} waves):")  # fmt: skip
     print(f"  compute {target:,} × {per_person:.4f} CPU s / {cores} cores = {compute / 60:.1f} min; "
           f"last wave ≤ {tail:.0f} s; start-up ≈ {start:.0f} s; 4 scans of {cohort_gb:.0f} GB of Parquet ≈ "
-          f"{scans:.0f} s; shuffle over the network ≈ {network:.0f} s")  # fmt: skip
+          f"{scans:.0f} s; shuffle I/O ≈ {shuffle:.0f} s")  # fmt: skip
     print(f"  ≈ {total / 60:.0f} min wall (people spread evenly by the hash, no executor lost, results written "
-          "to Parquet, not collected; meta_analysis would collect 12 rows × 8 columns per person ≈ 0.5 GB "
-          "to the driver)")  # fmt: skip
+          "to Parquet, not collected; meta_analysis would collect 12 rows × 8 columns per person, ~6 M rows, "
+          "about 1.5 GB in pandas: spark.driver.memory 4g or more)")  # fmt: skip
 
 
 if __name__ == "__main__":
