@@ -6,10 +6,11 @@ per-person statistics fit Spark's grouped map exactly: people are hashed into ba
 to one Python call, which runs the same code as on one machine on those people (validation with the log
 format's pandera models, :func:`~spasmlog.daily_table`, :func:`~spasmlog.rate_ratios` with its own loop over
 people, ...) and returns rows with a declared schema. Batches, not single people: a Python call's fixed cost
-(pandera's validation of a table, about 0.3 s; Arrow's conversion; pandas' set-up) is then paid once for
-hundreds of people instead of once for each, which made one person per group about 8 times as costly in CPU as
-the one-machine path. Across people, :func:`meta_analysis` combines the per-person estimates
-(collected to the driver: one row per person × factor × lag) with :func:`spasmlog.meta_analysis`.
+(pandera's validation of the four tables, about 0.3 s; Arrow's conversion; pandas' set-up) is then paid once
+for hundreds of people instead of once for each, which had made one person per group about 8 times as costly in
+CPU as the one-machine path (``benchmarks/bench_spark.py``). Across people, :func:`meta_analysis` combines the
+per-person estimates (collected to the driver: one row per person × factor × lag) with
+:func:`spasmlog.meta_analysis`.
 
 - :func:`session`: a local Spark session set up for this (``local[2]`` by default);
 - :func:`validate`: problems, quarantined rows and counts of a cohort's tables, as :func:`spasmlog.read_log`
