@@ -4,11 +4,11 @@ Both paths start from the same Parquet tables (written once from :func:`spasmlog
 work: validation (problems and quarantine), the daily table and :func:`spasmlog.rate_ratios` for every person
 (``--factors`` × lags 0–3). One machine: ``pandas.read_parquet`` → :func:`spasmlog.validate_tables` →
 :func:`spasmlog.daily_table` → ``rate_ratios(person="person_id")``. Spark: :func:`spasmlog.spark.per_person`
-(validation, daily table and rate ratios in one grouped map), written to Spark's ``noop`` sink so that every
-row is computed and none is collected. Each path runs in a fresh Python process, which reports its wall time,
+(validation, daily table and rate ratios in one grouped map), cached and counted, so that every row is
+computed once and none is collected. Each path runs in a fresh Python process, which reports its wall time,
 its CPU time (its own and, for Spark, that of the JVM and its Python workers, read from /proc, start-up
-included) and its peak memory (``resource.getrusage``: the process's maximum resident set; for Spark the
-driver's Python process, and the JVM's peak apart).
+included) and its peak memory (VmHWM from /proc, the process's own peak resident set; for Spark the driver's
+Python process, and the JVM's peak apart).
 
 It prints people per second of each (wall and CPU), their ratio, the peak memory, and an estimate on paper of
 the wall time for 500,000 people on a 50-executor cluster, from the CPU seconds per person measured here.
@@ -17,28 +17,33 @@ Spark's grouped map runs on batches of about 200 people (``--batch-people``), ea
 one-person groups this benchmark first measured (100 people, load 6.4: one machine 8.5 people per CPU second,
 Spark 1.0) paid pandera's validation (about 0.3 s), Arrow's conversion and pandas' set-up once per person.
 
-Measured (2 cores shared with other helpers' test runs, load average 5-11, this run at ``nice 10``, so wall
-times say more about the load than about either path; CPU seconds are the comparable figure;
-``--people 1000 --days 365``, 3 factors × 4 lags, 12,000 rows each, 10.8 kB of Parquet per person):
+Measured on 2 cores shared with other helpers' test runs and benchmarks (load average 5-21, these runs at
+``nice 10``, the two paths of the 5,000 run side by side), so the wall times say more about the load than about
+either path; CPU seconds are the comparable figure. 365 days, 3 factors × 4 lags, 10.8 kB of Parquet per person;
+the same rows from both paths (12,000 per 1,000 people):
 
-| path | wall s | people/s (wall) | CPU s | people/s (CPU) | peak memory |
+| people | path | wall s | people/s (wall) | CPU s | people/s (CPU) |
 |---|---|---|---|---|---|
-| one machine | 482.8 | 2.1 | 48.8 | 20.5 | 627 MB |
-| Spark local[2], batches of 200 | 278.3 (+14 s start) | 3.6 | 97.5 | 10.3 | driver 466 MB, JVM 1052 MB |
+| 1,000 | one machine | 482.8 | 2.1 | 48.8 | 20.5 |
+| 1,000 | Spark local[2], batches of 200 | 278.3 (+14 s start) | 3.6 | 97.5 | 10.3 |
+| 5,000 | one machine | 2726.0 | 1.8 | 251.9 | 19.9 |
+| 5,000 | Spark local[2], batches of 200 | 1972.9 (+92 s start) | 2.5 | 355.0 | 14.1 |
 
-Spark / one machine, people per second: wall 1.73 (two cores against one, under load), CPU 0.50: Spark now
-spends twice the one-machine CPU per person (JVM start-up and JIT, Parquet reads and the shuffle through local
-disk, Arrow both ways, and the JVM's own threads), down from 8.5 times.
+Spark / one machine, people per CPU second: 0.50 at 1,000 people, 0.71 at 5,000 (the JVM's start-up and JIT
+spread over more people); it was 0.12 with one person per group. Peak memory of the JVM (VmHWM): 1,052 MB at
+1,000 people, 1,344 MB at 5,000. The Python processes' peaks of these runs (one machine 627 and 2,429 MB, Spark
+driver 466 and 1,362 MB) came from ``ru_maxrss``, which Linux carries over from the parent that held the
+simulated cohort, so they overstate; the benchmark now reads VmHWM for them too.
 
-On paper, 500,000 people on 50 executors × 4 cores (200 cores as fast as these), from 0.098 CPU s per person:
-compute 500,000 × 0.098 / 200 = 4.1 min; the last of 2,500 batches (12.5 waves) ≤ 20 s; executors starting
-≈ 1.5 min; four scans of 5.4 GB of Parquet ≈ 1 s; shuffle I/O (about 10 × the Parquet: every table's columns
-on every row) ≈ 11 s: about 6 min wall. Assumed: people spread evenly by the hash (±7 % per batch of 200),
-no executor lost, results written to Parquet (``spark.meta_analysis`` collects 12 rows × 8 columns per person,
-about 6 M rows and 1.5 GB in pandas on the driver: ``spark.driver.memory`` 4g or more), and the platform's
-session left with enough shuffle partitions (:func:`spasmlog.spark.per_person` repartitions to one partition
-per batch itself). One machine would need 500,000 / 20.5 ≈ 6.8 h on one core, with a 180-million-row daily
-table in memory (627 MB at 1,000 people, of which ~250 MB imports: on the order of 200 GB).
+On paper, 500,000 people on 50 executors × 4 cores (200 cores as fast as these), from the 5,000 run's 0.071
+CPU s per person: compute 500,000 × 0.071 / 200 = 3.0 min; the last of 2,500 batches (12.5 waves) ≤ 14 s;
+executors starting ≈ 1.5 min; four scans of 5.4 GB of Parquet ≈ 1 s; shuffle I/O (about 10 × the Parquet:
+every table's columns on every row, written and read on 50 nodes at ~200 MB/s) ≈ 11 s: about 5 min wall.
+Assumed: people spread evenly by the hash (±7 % per batch of 200), no executor lost, results written to
+Parquet (``spark.meta_analysis`` collects 12 rows × 8 columns per person, about 6 M rows and 1.5 GB in pandas
+on the driver: ``spark.driver.memory`` 4g or more). :func:`spasmlog.spark.per_person` repartitions to one
+partition per batch itself, so a platform's ``spark.sql.shuffle.partitions`` does not limit it. One machine
+would need 500,000 / 20 ≈ 7 h on one core, with a 180-million-row daily table in memory.
 
 Needs pyspark (``make bench-spark`` runs it in ``.venv-spark``). Usage:
 ``python benchmarks/bench_spark.py [--people N] [--days D] [--factors water_ml,sitting_h,stress]
@@ -63,15 +68,18 @@ TABLES = ("daily", "spasms", "interventions", "people")
 LAGS = (0, 1, 2, 3)
 
 
+def _peak_mb(pid: int | str = "self") -> float:
+    """The peak resident memory of a process (VmHWM), from /proc: its own, unlike ``ru_maxrss``, which Linux
+    carries over from the parent at fork and exec (the parent holds the simulated cohort)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
 def _usage() -> dict[str, float]:
     me = resource.getrusage(resource.RUSAGE_SELF)
-    children = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return {
-        "cpu_self": me.ru_utime + me.ru_stime,
-        "cpu_children": children.ru_utime + children.ru_stime,
-        "rss_self_mb": me.ru_maxrss / 1024,
-        "rss_children_mb": children.ru_maxrss / 1024,
-    }
+    return {"cpu_self": me.ru_utime + me.ru_stime, "rss_self_mb": _peak_mb()}
 
 
 def _process_tree(root: int) -> dict[str, float]:
@@ -100,11 +108,7 @@ def _process_tree(root: int) -> dict[str, float]:
         except OSError:
             continue
         cpu += sum(int(fields[i]) for i in (11, 12, 13, 14)) / ticks  # utime, stime, cutime, cstime
-    peak = 0.0
-    for line in Path(f"/proc/{root}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            peak = int(line.split()[1]) / 1024
-    return {"cpu": cpu, "rss_mb": peak, "processes": len(tree)}
+    return {"cpu": cpu, "rss_mb": _peak_mb(root), "processes": len(tree)}
 
 
 def run_local(folder: Path, factors: list[str]) -> dict[str, Any]:
@@ -135,10 +139,9 @@ def run_spark(folder: Path, factors: list[str], master: str, batch_people: int) 
     ready = time.perf_counter()
     tables = {name: str(folder / f"{name}.parquet") for name in TABLES}
     rows = spark_module.per_person(tables, factors=factors, lags=LAGS, spark=spark, batch_people=batch_people)
-    rows.write.format("noop").mode("overwrite").save()
+    count = rows.cache().count()  # every person analysed (the grouped map cannot be skipped), once, none collected
     done = time.perf_counter()
     after, jvm = _usage(), _process_tree(spark.sparkContext._gateway.proc.pid)  # type: ignore[union-attr]
-    count = rows.count()  # computed again: the count of the rows written (a second pass, not timed)
     spark.stop()
     return {
         "wall": done - ready,
