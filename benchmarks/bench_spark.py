@@ -30,10 +30,11 @@ the same rows from both paths (12,000 per 1,000 people):
 | 5,000 | Spark local[2], batches of 200 | 1972.9 (+92 s start) | 2.5 | 355.0 | 14.1 |
 
 Spark / one machine, people per CPU second: 0.50 at 1,000 people, 0.71 at 5,000 (the JVM's start-up and JIT
-spread over more people); it was 0.12 with one person per group. Peak memory of the JVM (VmHWM): 1,052 MB at
-1,000 people, 1,344 MB at 5,000. The Python processes' peaks of these runs (one machine 627 and 2,429 MB, Spark
-driver 466 and 1,362 MB) came from ``ru_maxrss``, which Linux carries over from the parent that held the
-simulated cohort, so they overstate; the benchmark now reads VmHWM for them too.
+spread over more people); it was 0.12 with one person per group. Peak memory, read again with VmHWM in a
+second 1,000-person run (load 7-10; CPU 51.6 s one machine, 99.2 s Spark: 19.4 and 10.1 people per CPU second):
+one machine 624 MB (it holds every table), Spark driver 155 MB (it holds none), JVM 1,034 MB (1,344 MB at 5,000
+people). The Python peaks of the first runs (one machine 627 and 2,429 MB, driver 466 and 1,362 MB) came from
+``ru_maxrss``, which Linux carries over from the parent that held the simulated cohort, and are not used.
 
 On paper, 500,000 people on 50 executors × 4 cores (200 cores as fast as these), from the 5,000 run's 0.071
 CPU s per person: compute 500,000 × 0.071 / 200 = 3.0 min; the last of 2,500 batches (12.5 waves) ≤ 14 s;
