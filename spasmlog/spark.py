@@ -1,11 +1,16 @@
 """A cohort on Apache Spark: validated and analysed person by person with the package's own pandas code.
 
 Health-data platforms run Spark (the UK Biobank Research Analysis Platform, All of Us, Databricks). spasmlog's
-per-person statistics fit Spark's grouped map exactly: each person's rows go to one Python worker
-(``groupBy("person_id").applyInPandas``), which runs the same code as on one machine (validation with the
-log format's pandera models, :func:`~spasmlog.daily_table`, :func:`~spasmlog.rate_ratios`, ...) and returns
-rows with a declared schema. Across people, :func:`meta_analysis` combines the per-person estimates
-(collected to the driver: one row per person × factor × lag) with :func:`spasmlog.meta_analysis`.
+per-person statistics fit Spark's grouped map exactly: people are hashed into batches of about
+:data:`BATCH_PEOPLE` (``groupBy(batch).applyInPandas``), every row of a person in one batch, and each batch goes
+to one Python call, which runs the same code as on one machine on those people (validation with the log
+format's pandera models, :func:`~spasmlog.daily_table`, :func:`~spasmlog.rate_ratios` with its own loop over
+people, ...) and returns rows with a declared schema. Batches, not single people: a Python call's fixed cost
+(pandera's validation of the four tables, about 0.3 s; Arrow's conversion; pandas' set-up) is then paid once
+for hundreds of people instead of once for each, which had made one person per group about 8 times as costly in
+CPU as the one-machine path (``benchmarks/bench_spark.py``). Across people, :func:`meta_analysis` combines the
+per-person estimates (collected to the driver: one row per person × factor × lag) with
+:func:`spasmlog.meta_analysis`.
 
 - :func:`session`: a local Spark session set up for this (``local[2]`` by default);
 - :func:`validate`: problems, quarantined rows and counts of a cohort's tables, as :func:`spasmlog.read_log`
@@ -35,8 +40,9 @@ pandas:FutureWarning`` to the filters for ``toPandas()`` and ``createDataFrame()
 **Equal to one machine.** The per-person code is the one-machine code, so results equal
 :func:`spasmlog.validate_tables` → :func:`spasmlog.daily_table` → the analysis with ``person="person_id"`` on the
 same tables (``tests/spark`` checks it value by value), with two differences of scope that come from seeing one
-person at a time: dates and numbers written as *text* are read with ``dayfirst`` and the decimal comma detected
-for each person instead of for the whole table (pass ``dayfirst`` when dates are text), and
+batch of people at a time: dates and numbers written as *text* are read with ``dayfirst`` and the decimal comma
+detected for each batch instead of for the whole table (pass ``dayfirst`` when dates are text; typed Parquet
+columns are not affected), and
 :func:`~spasmlog.caseload_summary` searches each person's strongest association (``associations=True``)
 whatever the size of the cohort.
 """
@@ -71,8 +77,8 @@ _ENVIRONMENT = ("SPARK_LOCAL_IP", "PYARROW_IGNORE_TIMEZONE")
 
 ANALYSES: dict[str, str] = {
     "rate_ratios": "person_id string, factor string, lag long, per double, rate_ratio double, ci_low double, "
-    "ci_high double, p_value double, p_adjusted double, n long, status string, hypothesis string, family string, "
-    "p_factor double, p_within double",
+    "ci_high double, se double, p_value double, p_adjusted double, n long, status string, hypothesis string, "
+    "family string, p_factor double, p_within double",
     "correlate": "person_id string, factor string, lag long, n long, n_effective double, r double, ci_low double, "
     "ci_high double, p_value double, p_adjusted double, status string",
     "intervention_effect": "person_id string, intervention string, days_before long, days_during long, "
@@ -173,7 +179,8 @@ def session(
         "spark.sql.session.timeZone": "UTC",
         "spark.ui.showConsoleProgress": "false",
         "spark.ui.enabled": "false",
-        "spark.sql.shuffle.partitions": "8",
+        # a few partitions for a few cores; a cluster's own default is left alone (a running session's too)
+        **({"spark.sql.shuffle.partitions": "8"} if master.startswith("local") else {}),
         **(config or {}),
     }
     for key, value in settings.items():
@@ -287,13 +294,36 @@ def _cohort(spark: SparkSession, tables: Mapping[str, Any], function: str) -> _C
     return _Cohort(combined, _Layout(columns, types, files, flags))
 
 
+BATCH_PEOPLE = 200
+"""People whose rows go to one Python call by default (see :func:`per_person`)."""
+
+
+def _batches(cohort: _Cohort, batch_people: int, function: str) -> DataFrame:
+    """The cohort's rows with ``__batch``: a hash of the person id into about people / ``batch_people`` batches,
+    so that each pandas call (validation, daily table, analysis) is paid once for a batch of people, not once for
+    each. Every row of a person is in the same batch; a batch holds whole people only. The people are counted
+    approximately (``approx_count_distinct``, one pass over the tables): only the number of batches depends on
+    it."""
+    from pyspark.sql import functions as F
+
+    batch_people = _checks.whole(batch_people, "batch_people", function, minimum=1)
+    people = cohort.frame.agg(F.approx_count_distinct("person_id")).first()
+    count = int(people[0]) if people is not None and people[0] is not None else 0
+    batches = max(1, -(-count // batch_people))
+    marked = cohort.frame.withColumn("__batch", F.pmod(F.xxhash64("person_id"), F.lit(batches)))
+    # one partition (one task) for about each batch, whatever spark.sql.shuffle.partitions says: the grouped map
+    # that follows keeps this partitioning, so all of a cluster's cores get work
+    return marked.repartition(batches, "__batch")
+
+
 def _person_daily(group: pd.DataFrame, layout: _Layout, dayfirst: bool | None) -> pd.DataFrame:
-    """One person's daily table as it is in the cohort's: with a 0 column for each intervention of the cohort
-    the person never had (daily_table adds one per intervention of the log), sorted as daily_table sorts them."""
+    """The daily table of a batch of people as it is in the cohort's: with a 0 column for each intervention of
+    the cohort none of them had (daily_table adds one per intervention of the log), sorted as daily_table sorts
+    them."""
     from spasmlog.analysis.daily import daily_table
 
     with _quiet():
-        table = daily_table(_person_log(group, layout, dayfirst))
+        table = daily_table(_person_log(group.drop(columns="__batch", errors="ignore"), layout, dayfirst))
     for flag in layout.flags:
         if flag not in table:
             table[flag] = np.zeros(len(table), dtype=np.int64)
@@ -311,7 +341,7 @@ _PANDAS_TYPES: dict[str, Any] = {
 
 
 def _person_tables(group: pd.DataFrame, cohort: _Layout) -> list[Any]:
-    """One person's rows, split back into their tables with the types they had (nullable integers and yes/no
+    """A batch of people's rows, split back into their tables with the types they had (nullable integers and yes/no
     values, which Arrow hands over as floats and objects when a value is missing)."""
     import numpy as np
     import pandas as pd
@@ -401,6 +431,7 @@ def validate(
     *,
     spark: SparkSession | None = None,
     dayfirst: bool | None = None,
+    batch_people: int = BATCH_PEOPLE,
 ) -> Validation:
     """Validate a cohort's tables person by person with the log format's pandera models.
 
@@ -412,7 +443,13 @@ def validate(
     spark : SparkSession, optional
         Default: :func:`session` (the active one, else ``local[2]``).
     dayfirst : bool, optional
-        How to read dates written as text (see :func:`spasmlog.read_log`); detected for each person otherwise.
+        How to read dates written as text (see :func:`spasmlog.read_log`); detected for each batch of people
+        otherwise.
+    batch_people : int
+        About how many people's rows one Python call validates (and analyses) together: the fixed cost of a
+        call (pandera's validation, Arrow's conversion, pandas' set-up) is paid once for a batch, not once
+        for each person. People are assigned to batches by a hash of their id; smaller batches spread a small
+        cohort over more cores, larger ones cost less and need more memory in each Python worker.
 
     Returns
     -------
@@ -445,9 +482,20 @@ def validate(
 
         from spasmlog.log import QUARANTINE_COLUMNS
 
+        group = group.drop(columns="__batch")
         log = _person_log(group, cohort, dayfirst)
-        person = group["person_id"].iloc[0]
-        problems = log.problems.assign(part="problem", person_id=person)
+        # each problem and quarantined row belongs to the person on its line of its table
+        owner = pd.Series(
+            group["person_id"].to_numpy(dtype=object),
+            index=pd.MultiIndex.from_arrays([group["__table"].astype(str), group["__line"].astype("int64")]),
+        )
+
+        def owners(frame: pd.DataFrame) -> list[Any]:
+            lines = pd.to_numeric(frame["line"], errors="coerce").fillna(-1).astype("int64")
+            where = pd.MultiIndex.from_arrays([frame["table"].astype(str), lines])
+            return list(owner.reindex(where).to_numpy(dtype=object))
+
+        problems = log.problems.assign(part="problem", person_id=owners(log.problems))
         quarantine = log.quarantine.copy()
         cells = [
             json.dumps(
@@ -456,22 +504,33 @@ def validate(
             )
             for row in quarantine.to_dict("records")
         ]
-        quarantine = quarantine[QUARANTINE_COLUMNS].assign(part="quarantine", person_id=person, cells=cells)
+        quarantine = quarantine[QUARANTINE_COLUMNS].assign(part="quarantine", person_id=owners(quarantine), cells=cells)
+        people = list(dict.fromkeys(group["person_id"].to_numpy(dtype=object)))
+        grid = pd.MultiIndex.from_product([people, list(cohort.columns)], names=["person_id", "table"])
+        read = group.groupby(["person_id", "__table"], dropna=False).size().reindex(grid, fill_value=0)
+        kept = quarantine.groupby(["person_id", "table"], dropna=False).size().reindex(grid, fill_value=0)
         sources = pd.DataFrame(
             {
                 "part": "source",
-                "person_id": person,
-                "table": list(cohort.columns),
-                "file": [cohort.files[t] for t in cohort.columns],
-                "rows_read": [int((group["__table"] == t).sum()) for t in cohort.columns],
-                "rows_valid": [len(log.table(t)) for t in cohort.columns],
+                "person_id": grid.get_level_values("person_id").to_numpy(dtype=object),
+                "table": grid.get_level_values("table").to_numpy(dtype=object),
+                "rows_read": read.to_numpy(dtype=np.int64),
+                "rows_quarantined": kept.to_numpy(dtype=np.int64),
             }
         )
-        sources["rows_quarantined"] = [int((quarantine["table"] == t).sum()) for t in cohort.columns]
+        sources["file"] = sources["table"].map(cohort.files)
+        sources["rows_valid"] = sources["rows_read"] - sources["rows_quarantined"]
+        for name in cohort.columns:  # rows read = valid + quarantined, for the batch as validate_tables counts it
+            valid = int(sources.loc[sources["table"] == name, "rows_valid"].sum())
+            if valid != len(log.table(name)):
+                raise SpasmlogError(
+                    f"Validation of the {name} table kept {len(log.table(name))} valid rows, but rows read less "
+                    f"rows quarantined are {valid}: a row would be lost."
+                )
         return _for_arrow(pd.concat([problems, quarantine, sources], ignore_index=True), schema)
 
     with _quiet():
-        result = whole.frame.groupBy("person_id").applyInPandas(run, schema).cache()
+        result = _batches(whole, batch_people, function).groupBy("__batch").applyInPandas(run, schema).cache()
 
     def part(name: str, ddl: str) -> DataFrame:
         wanted = StructType.fromDDL(ddl)
@@ -520,6 +579,7 @@ def daily(
     *,
     spark: SparkSession | None = None,
     dayfirst: bool | None = None,
+    batch_people: int = BATCH_PEOPLE,
 ) -> DataFrame:
     """The daily table (:func:`spasmlog.daily_table`) of a cohort, built person by person on Spark.
 
@@ -529,7 +589,7 @@ def daily(
 
     Parameters
     ----------
-    tables, spark, dayfirst
+    tables, spark, dayfirst, batch_people
         As for :func:`validate`.
 
     Returns
@@ -550,10 +610,10 @@ def daily(
     _imports()
     spark = spark or session()
     cohort = _cohort(spark, tables, "daily")
-    return _daily(cohort, dayfirst)
+    return _daily(cohort, dayfirst, batch_people)
 
 
-def _daily(cohort: _Cohort, dayfirst: bool | None) -> DataFrame:
+def _daily(cohort: _Cohort, dayfirst: bool | None, batch_people: int) -> DataFrame:
     from pyspark.sql.types import StructType
 
     layout = cohort.layout
@@ -565,13 +625,12 @@ def _daily(cohort: _Cohort, dayfirst: bool | None) -> DataFrame:
         table = _person_daily(group, layout, dayfirst)
         extra = [c for c in table.columns if c not in known]
         if extra:  # never dropped without a word
-            raise SpasmlogError(
-                f"Person {group['person_id'].iloc[0]!r} has daily-table columns the first person has not: {extra}."
-            )
+            people = sorted(map(str, group["person_id"].dropna().unique()))[:5]
+            raise SpasmlogError(f"People {people} have daily-table columns the first person has not: {extra}.")
         return _for_arrow(table, schema)
 
     with _quiet():
-        return cohort.frame.groupBy("person_id").applyInPandas(run, schema)
+        return _batches(cohort, batch_people, "daily").groupBy("__batch").applyInPandas(run, schema)
 
 
 def _analysis(name: str) -> Callable[..., pd.DataFrame]:
@@ -587,14 +646,15 @@ def per_person(
     *,
     spark: SparkSession | None = None,
     dayfirst: bool | None = None,
+    batch_people: int = BATCH_PEOPLE,
     **options: Any,
 ) -> DataFrame:
     """Run one per-person analysis for every person of a cohort on Spark: validation, daily table and analysis
-    in one grouped map, each person's in one Python worker.
+    in one grouped map, each batch of people in one Python call (the analysis's own loop over its people).
 
     Parameters
     ----------
-    tables, spark, dayfirst
+    tables, spark, dayfirst, batch_people
         As for :func:`validate`.
     analysis : str
         One of :data:`ANALYSES`: ``rate_ratios`` (default), ``correlate``, ``intervention_effect``,
@@ -644,7 +704,7 @@ def per_person(
         return _for_arrow(result, schema)
 
     with _quiet():
-        return whole.frame.groupBy("person_id").applyInPandas(run, schema)
+        return _batches(whole, batch_people, function).groupBy("__batch").applyInPandas(run, schema)
 
 
 def meta_analysis(per_person_rows: DataFrame | pd.DataFrame, **options: Any) -> pd.DataFrame:

@@ -227,7 +227,8 @@ def fit_person(
     ``bandwidth`` chooses the lags of the HAC kernel (see :func:`fit_batch`). With
     ``inference="acf"`` the errors allow for autocorrelated noise estimated from the residuals
     (:func:`spasmlog.stats.serial_covariance.acf_covariance`) with a t reference on n − p degrees of freedom,
-    and ``details`` (when given) receives ``z`` (M, k: each coefficient's statistic on the normal scale),
+    and ``details`` (when given) receives ``se`` (M, k: each coefficient's standard error, NaN where no estimate
+    was made), ``z`` (M, k: each coefficient's statistic on the normal scale),
     ``influence`` (M, T, k), ``phi`` (M,) and ``rho`` (M, L + 1) for joint tests across models.
     """
     m, k = len(models), models[0].x.shape[1]
@@ -330,6 +331,7 @@ def fit_person(
     se[failed] = np.nan
     rr, low, high, p = wald(coef.ravel(), se.ravel(), alpha, df.ravel())
     if details is not None:
+        details["se"] = se.copy()  # (M, k): the standard error of each coefficient (log rate ratio), NaN unless ok
         with np.errstate(invalid="ignore", divide="ignore"):
             details["z"] = (np.sign(coef.ravel()) * norm_isf(p / 2)).reshape(m, k)
     return pd.DataFrame(

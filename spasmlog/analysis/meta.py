@@ -145,11 +145,13 @@ def meta_analysis(
 
     Notes
     -----
-    Each person's standard error on the log (Fisher-z) scale is read from their interval:
-    :math:`(\log \mathrm{ci_{high}} - \log \mathrm{ci_{low}}) / (2 z_{(1+\mathrm{level})/2})`. The analyses'
-    intervals use a t reference with the model's residual degrees of freedom, so this overstates each
-    standard error a little (by :math:`t/z`: 1.4% with 90 degrees of freedom, 0.3% with 365 days), nearly
-    the same for everyone; it widens the pooled interval by about as much. Pass an ``se`` column to avoid it.
+    Each person's standard error on the log (Fisher-z) scale is the ``se`` column when the table has one
+    (:func:`~spasmlog.rate_ratios` gives its model's own), else it is read from their interval:
+    :math:`(\log \mathrm{ci_{high}} - \log \mathrm{ci_{low}}) / (2 z_{(1+\mathrm{level})/2})`. The intervals of
+    :func:`~spasmlog.intervention_effect` and :func:`~spasmlog.session_effect` use a t reference with the
+    model's residual degrees of freedom, so this fallback overstates each standard error a little (by
+    :math:`t/z`: 1.4% with 90 degrees of freedom, 0.3% with 365 days), nearly the same for everyone; it widens
+    the pooled interval by about as much.
 
     The shares assume the true associations are normal on the log scale around the pooled one with
     variance τ², and ignore the uncertainty of both: read them as "about how many", and only with tens of
@@ -165,16 +167,16 @@ def meta_analysis(
     >>> result = spasmlog.meta_analysis(per_person)
     >>> result[["factor", "lag", "k", "rate_ratio", "ci_low", "ci_high", "pi_low", "pi_high"]].round(2)
          factor  lag   k  rate_ratio  ci_low  ci_high  pi_low  pi_high
-    0  water_ml    0  12        1.01    0.91     1.11    0.78      1.3
-    1  water_ml    1  12        0.94    0.84     1.05    0.68      1.3
+    0  water_ml    0  12        1.01    0.91     1.11    0.77     1.31
+    1  water_ml    1  12        0.94    0.84     1.05    0.67     1.31
     >>> result[["tau2", "i2", "share_lower"]].iloc[1].round(2).tolist()
-    [0.02, 0.47, 0.68]
+    [0.02, 0.49, 0.68]
     >>> result[["people_lower", "people_higher"]].iloc[1].tolist()
     [2, 0]
 
     Across these twelve clients, 500 mL more to drink the day before is associated with 0.94 times the
-    spasms on average (95 % CI 0.84 to 1.05), but clients differ (I² 47 %): a new client's association would
-    probably lie between 0.68 and 1.30, and about two in three appear to have fewer spasms after drinking more.
+    spasms on average (95 % CI 0.84 to 1.05), but clients differ (I² 49 %): a new client's association would
+    probably lie between 0.67 and 1.31, and about two in three appear to have fewer spasms after drinking more.
     """
     function = "meta_analysis"
     per_person = _checks.dataframe(per_person, "per_person", function)

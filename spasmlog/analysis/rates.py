@@ -41,6 +41,12 @@ per a round step (1, 2 or 5 × a power of ten) close to their standard deviation
 :data:`spasmlog.logformat.factors.FACTORS`."""
 _MIN_DAYS_EACH_SIDE = 7
 
+RATE_RATIO_COLUMNS: list[str] = [
+    "factor", "lag", "per", "rate_ratio", "ci_low", "ci_high", "se", "p_value", "p_adjusted", "n", "status",
+    "hypothesis", "family", "p_factor", "p_within",
+]  # fmt: skip
+"""The columns of :func:`rate_ratios` (after ``person_id`` with ``person``)."""
+
 
 def per_of(column: pd.Series, name: str, override: Mapping[str, float]) -> float:
     """The step a rate ratio refers to: the override, the built-in default, 1 for 0/1 factors, else a round SD."""
@@ -128,6 +134,8 @@ def rate_ratios(
         - ``factor``, ``lag`` (days), ``per`` (the step of the factor the ratio refers to, in its unit);
         - ``rate_ratio``: how many times as many spasms are expected on day t per ``per`` more of the factor
           on day t − lag (the factor's other lags not held fixed); ``ci_low``, ``ci_high``: its interval;
+          ``se``: the standard error of its logarithm (the model's, which the interval and ``p_value`` use
+          with a t reference; :func:`~spasmlog.meta_analysis` weights people by it);
         - ``p_value``: that lag's own test; ``p_adjusted``: the smallest error budget at which this row is
           stated (a row is a finding exactly when ``p_adjusted ≤ alpha``);
         - ``n``: days the model rests on; ``status``: ``"ok"`` or why no estimate was made
@@ -258,28 +266,30 @@ def rate_ratios(
         result = fit_person(
             calendar, y, base, adj, models, min_days=min_days, alpha=alpha, inference="acf", details=details
         )
-        result.insert(0, "factor", [f for f, _, _ in labels])
-        result.insert(1, "lag", np.array([g for _, g, _ in labels], dtype=np.int64))
-        result.insert(2, "per", np.array([s for _, _, s in labels], dtype=np.float64))
-        _decide_rows(result, details, alpha=alpha, adjust=adjust)
+        result["factor"] = [f for f, _, _ in labels]
+        result["lag"] = np.array([g for _, g, _ in labels], dtype=np.int64)
+        result["per"] = np.array([s for _, _, s in labels], dtype=np.float64)
+        result["se"] = details["se"][:, 0]
+        result = _decide_rows(result, details, alpha=alpha, adjust=adjust)
         if person is not None:
             result.insert(0, person, [key] * len(result))
         tables.append(result)
-    columns = [
-        "factor", "lag", "per", "rate_ratio", "ci_low", "ci_high", "p_value", "p_adjusted", "n", "status",
-        "hypothesis", "family", "p_factor", "p_within",
-    ]  # fmt: skip
     out = (
-        pd.concat(tables, ignore_index=True) if tables else pd.DataFrame(columns=([person] if person else []) + columns)
+        pd.concat(tables, ignore_index=True)
+        if tables
+        else pd.DataFrame(columns=([person] if person else []) + RATE_RATIO_COLUMNS)
     )
     out.attrs["kind"] = "rate_ratios"
     return out
 
 
-def _decide_rows(result: pd.DataFrame, details: Mapping[str, np.ndarray], *, alpha: float, adjust: Adjust) -> None:
+def _decide_rows(
+    result: pd.DataFrame, details: Mapping[str, np.ndarray], *, alpha: float, adjust: Adjust
+) -> pd.DataFrame:
     """One test per hypothesis (max-T over its lags and variants), the decision rule, row-level p_adjusted.
 
-    Adds ``p_adjusted``, ``hypothesis``, ``family``, ``p_factor`` and ``p_within`` to one person's rows.
+    Returns one person's rows with ``p_adjusted``, ``hypothesis``, ``family``, ``p_factor`` and ``p_within``
+    added, in the columns' order of :data:`RATE_RATIO_COLUMNS`.
     """
     names = [hypothesis_of(str(f)) for f in result["factor"]]
     result["hypothesis"] = [n for n, _ in names]
@@ -303,12 +313,7 @@ def _decide_rows(result: pd.DataFrame, details: Mapping[str, np.ndarray], *, alp
     result["p_factor"] = p_factor
     result["p_within"] = p_within
     result["p_adjusted"] = decide_rows(result, alpha=alpha, adjust=adjust)["p_adjusted"].to_numpy()
-    order = ["factor", "lag", "per", "rate_ratio", "ci_low", "ci_high", "p_value", "p_adjusted", "n", "status"]
-    reordered = result[order + [c for c in result.columns if c not in order]]
-    for column in list(result.columns):
-        del result[column]
-    for column in reordered.columns:
-        result[column] = reordered[column]
+    return result[RATE_RATIO_COLUMNS]
 
 
 @fill_doc

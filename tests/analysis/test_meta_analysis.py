@@ -159,3 +159,29 @@ def test_bad_arguments_are_refused(change: str | None, kwargs: dict, match: str)
 def test_a_list_is_refused_with_a_type_error() -> None:
     with pytest.raises(TypeError, match="must be a pandas DataFrame"):
         spasmlog.meta_analysis([1, 2])  # type: ignore[arg-type]
+
+
+def test_rate_ratios_are_weighted_by_their_own_standard_errors() -> None:
+    """rate_ratios' intervals use a t reference: the standard errors read back from them with a normal quantile
+    are too large by t/z. Its ``se`` column is used instead: the pooled rows equal statsmodels on those se."""
+    daily = spasmlog.daily_table(spasmlog.load_sample("clinic"))
+    per_person = spasmlog.rate_ratios(daily, factors=["water_ml"], lags=(1,), person="person_id")
+    ok = per_person[per_person["status"] == "ok"]
+    y, se = np.log(ok["rate_ratio"].to_numpy()), ok["se"].to_numpy()
+    from_interval = (np.log(ok["ci_high"]) - np.log(ok["ci_low"])).to_numpy() / (2 * stats.norm.ppf(0.975))
+    assert np.all(from_interval > se * 1.002)  # what the interval alone would have given: 0.2 % or more too large
+    row = spasmlog.meta_analysis(per_person, method="dl").iloc[0]
+    theirs = combine_effects(y, se**2, method_re="dl")
+    assert row["k"] == len(ok) >= 10
+    if theirs.tau2 > 0:
+        tau2, mu, sd = theirs.tau2, theirs.mean_effect_re, theirs.sd_eff_w_re
+    else:  # statsmodels leaves a negative DerSimonian–Laird τ² negative; we take 0 (see above)
+        tau2, mu, sd = 0.0, theirs.mean_effect_fe, theirs.sd_eff_w_fe
+    assert row["tau2"] == pytest.approx(tau2, rel=1e-8, abs=1e-12)
+    assert row["rate_ratio"] == pytest.approx(math.exp(mu), rel=1e-10)
+    assert row["ci_high"] == pytest.approx(math.exp(mu + 1.959963984540054 * sd), rel=1e-10)
+    # without the column, the interval's fallback: the same rows of statsmodels on the wider standard errors
+    fallback = spasmlog.meta_analysis(per_person.drop(columns="se"), method="dl").iloc[0]
+    wider = combine_effects(y, from_interval**2, method_re="dl")
+    assert fallback["q"] == pytest.approx(wider.q, rel=1e-10)
+    assert fallback["q"] < row["q"]  # larger standard errors, less heterogeneity seen

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import statsmodels.api as sm
-from scipy import stats
+from scipy import optimize, stats
 
 import spasmlog
 from spasmlog.analysis.cohort import cohort_model
@@ -21,7 +21,7 @@ from spasmlog.stats.sandwich import newey_west_lags
 from spasmlog.stats.segmented import segmented_regression
 
 RESULT_COLUMNS = [
-    "factor", "lag", "per", "rate_ratio", "ci_low", "ci_high", "p_value", "p_adjusted", "n", "status",
+    "factor", "lag", "per", "rate_ratio", "ci_low", "ci_high", "se", "p_value", "p_adjusted", "n", "status",
     "hypothesis", "family", "p_factor", "p_within",
 ]  # fmt: skip
 
@@ -327,6 +327,24 @@ def test_newey_west_lags():
 # ---------------------------------------------------------------------------------------------------------
 # rate_ratios
 # ---------------------------------------------------------------------------------------------------------
+
+
+def test_se_is_the_standard_error_the_interval_and_p_value_use(alex):
+    """``se`` is the model's standard error of the log rate ratio: the interval is log RR ± t(df) · se and the
+    p-value 2 · P(T_df > |log RR| / se) with one and the same df (solved here from the interval with scipy), so
+    a wrong se (another row's, a normal-based one, the interval's width over 2 · 1.96) fails one of the two."""
+    table = rate_ratios(alex, factors=["water_ml", "sitting_h", "caffeine_mg", "alcohol_g"], lags=(0, 1, 2))
+    ok = table["status"].eq("ok").to_numpy()
+    assert ok.sum() >= 10
+    assert table.loc[~ok, "se"].isna().all()  # no estimate, no standard error
+    for _, row in table[ok].iterrows():
+        b, se = np.log(row["rate_ratio"]), row["se"]
+        assert se > 0
+        quantile = (np.log(row["ci_high"]) - np.log(row["ci_low"])) / (2 * se)
+        assert np.log(row["ci_low"]) == pytest.approx(b - quantile * se, abs=1e-10)  # symmetric on the log scale
+        assert quantile > stats.norm.ppf(0.975)  # a t reference: wider than the normal interval
+        df = optimize.brentq(lambda d, q=quantile: stats.t.ppf(0.975, d) - q, 1.0, 1e7)
+        assert row["p_value"] == pytest.approx(2 * stats.t.sf(abs(b) / se, df), rel=1e-6, abs=1e-12)
 
 
 def test_rate_ratios_columns_and_defaults(alex):

@@ -79,7 +79,8 @@ def one(tables: dict[str, pd.DataFrame], daily_read: pd.DataFrame) -> spasmlog.L
 
 @pytest.fixture(scope="module")
 def found(given: dict[str, Any], spark: Any) -> Any:
-    return spark_module.validate(given, spark=spark)
+    """Batches of about two people: several batches, and several people in a batch."""
+    return spark_module.validate(given, spark=spark, batch_people=2)
 
 
 def _sorted(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
@@ -128,8 +129,11 @@ def test_rows_read_are_valid_plus_quarantined(found: Any, one: spasmlog.Log, tab
     assert sources["rows_quarantined"].sum() == len(one.quarantine) > 0
 
 
-def test_the_daily_table_equals_daily_table(given: dict[str, Any], spark: Any, one: spasmlog.Log) -> None:
-    ours = _sorted(spark_module.daily(given, spark=spark).toPandas(), ["person_id", "date"])
+@pytest.mark.parametrize("batch_people", [1, 3])
+def test_the_daily_table_equals_daily_table(
+    given: dict[str, Any], spark: Any, one: spasmlog.Log, batch_people: int
+) -> None:
+    ours = _sorted(spark_module.daily(given, spark=spark, batch_people=batch_people).toPandas(), ["person_id", "date"])
     theirs = _sorted(spasmlog.daily_table(one), ["person_id", "date"])
     assert ours.columns.tolist() == theirs.columns.tolist()
     assert any(c.startswith("on_") for c in ours.columns)
@@ -150,11 +154,20 @@ ANALYSIS_CASES: list[tuple[str, dict[str, Any], list[str]]] = [
 ]
 
 
+@pytest.mark.parametrize("batch_people", [1, 2, 200], ids=["each-person", "batches-of-2", "one-batch"])
 @pytest.mark.parametrize(("analysis", "options", "keys"), ANALYSIS_CASES, ids=[c[0] for c in ANALYSIS_CASES])
 def test_per_person_results_equal_the_one_machine_path(
-    analysis: str, options: dict[str, Any], keys: list[str], given: dict[str, Any], spark: Any, one_daily: pd.DataFrame
+    analysis: str,
+    options: dict[str, Any],
+    keys: list[str],
+    batch_people: int,
+    given: dict[str, Any],
+    spark: Any,
+    one_daily: pd.DataFrame,
 ) -> None:
-    ours = _sorted(spark_module.per_person(given, analysis, spark=spark, **options).toPandas(), keys)
+    """Whether each person has a Python call of their own or shares it with others, the rows are the same."""
+    rows = spark_module.per_person(given, analysis, spark=spark, batch_people=batch_people, **options)
+    ours = _sorted(rows.toPandas(), keys)
     function = getattr(spasmlog, analysis)
     person = {} if analysis == "caseload_summary" else {"person": "person_id"}
     theirs = _sorted(function(one_daily, **options, **person), keys)
@@ -182,6 +195,8 @@ def test_arguments_are_refused_with_their_reason(spark: Any, given: dict[str, An
         spark_module.per_person(given, "cohort_model", spark=spark)
     with pytest.raises(ParameterError, match="'person' parameter of per_person"):
         spark_module.per_person(given, spark=spark, person="who")
+    with pytest.raises(ParameterError, match="'batch_people' parameter of per_person"):
+        spark_module.per_person(given, spark=spark, batch_people=0)
     with pytest.raises(ParameterError, match="keys among daily, spasms, interventions, people"):
         spark_module.validate({"diary": given["daily"]}, spark=spark)
     nobody = spark.createDataFrame(pd.DataFrame({"who": ["a"], "water_ml": [1.0]}))
