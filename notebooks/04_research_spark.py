@@ -19,7 +19,7 @@
 # Analysis Platform, All of Us, Databricks), is analysed where it is with `spasmlog.spark`:
 #
 # 1. validate every person's tables with the log format's rules (the same problems and quarantine as
-#    `spasmlog.read_log`), on the executors, one person per group;
+#    `spasmlog.read_log`), on the executors, in batches of about 200 people per Python call;
 # 2. fit each person's rate ratios (`spasmlog.rate_ratios`, the same code as on one machine);
 # 3. combine them across people in a random-effects meta-analysis (`spasmlog.meta_analysis`): the average
 #    association, how much people differ, and how many appear to respond.
