@@ -497,7 +497,10 @@ def _import(args: argparse.Namespace, out: TextIO) -> int:
             notes = imported.attrs.get("notes", []) if imported.attrs.get("records") != 0 else []
             out.write(line + "\n" + "".join(f"  note: {note}\n" for note in notes))
             continue
+        shared = _shared_notes([table for _, _, table in destinations])
         for into, person, table in destinations:
+            if shared:  # said once for the whole export, below, not once per person
+                table.attrs = {**table.attrs, "notes": [n for n in table.attrs.get("notes", []) if n not in shared]}
             try:
                 result = merge_into(
                     table,
@@ -513,9 +516,25 @@ def _import(args: argparse.Namespace, out: TextIO) -> int:
             out.write(result.summary() + "\n")
             if result.changed and not args.dry_run:
                 written.append(str(result.target))
+        if shared:
+            source = imported.attrs.get("source", "the export")
+            out.write(
+                f"Import from {source}, all {len(destinations)} people:\n"
+                + "".join(f"  note: {note}\n" for note in shared)
+            )
     for line in unrecognised:
         print(f"spasmlog: {line}", file=sys.stderr)
     return EXIT_PROBLEMS if failed or unrecognised else EXIT_OK
+
+
+def _shared_notes(parts: list[Any]) -> list[str]:
+    """The notes every person's part of an export of several people carries (a row without a user, a file
+    skipped): the CLI says them once for the export instead of once per person."""
+    if len(parts) < 2:
+        return []
+    first = [str(n) for n in parts[0].attrs.get("notes", [])]
+    others = [set(map(str, part.attrs.get("notes", []))) for part in parts[1:]]
+    return [note for note in first if all(note in notes for notes in others)]
 
 
 def _after(error: SpasmlogError, written: list[str]) -> SpasmlogError:

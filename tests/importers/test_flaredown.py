@@ -141,7 +141,7 @@ def test_cli_research_export_fills_one_folder_per_user_and_validates(
     log = tmp_path / "cohort"
     assert main(["import", "--auto", str(research), "--into", str(log)]) == 0
     out = capsys.readouterr().out
-    assert out.count("Import from flaredown") == 3
+    assert out.count("Import from flaredown into") == 3
     assert sorted(p.name for p in log.iterdir()) == sorted([ANNA, BEN, "ONE"])
     daily = pd.read_csv(log / ANNA / "daily.csv")
     assert daily["spasm_count"].tolist()[:2] == [1, 0]
