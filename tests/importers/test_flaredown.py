@@ -245,3 +245,28 @@ def test_age_becomes_an_approximate_birth_year_and_an_impossible_age_is_kept_as_
     notes = " ".join(read_flaredown(export).attrs["notes"])
     assert "(user u2): age '0' is no age of a person tracking their own symptoms" in notes
     assert "(user u3): age 'abc' is not a number; birth year not recorded." in notes
+
+
+def test_ages_that_disagree_are_said_and_a_fraction_is_not_a_whole_number(tmp_path: Path) -> None:
+    export = tmp_path / "export.csv"
+    export.write_text(
+        "user_id,age,sex,country,checkin_date,trackable_id,trackable_type,trackable_name,trackable_value\n"
+        "u1,34,female,DE,2017-01-05,1,Symptom,Cramps,2\n"  # two exports joined, a birthday between them:
+        "u1,35,female,DE,2017-12-01,1,Symptom,Cramps,1\n"  # the age on the latest check-in, 2017 - 35
+        "u2,50,male,US,2017-02-02,1,Symptom,Cramps,1\n"  # 30 and 50 cannot both be true: no birth year
+        "u2,30,male,US,2017-02-01,1,Symptom,Cramps,1\n"
+        "u3,34.5,female,DE,2017-03-01,1,Symptom,Cramps,2\n",
+        encoding="utf-8",
+    )
+    table = read_flaredown(export)
+    facts = {p["person_id"]: p for p in table.attrs["people"]}
+    assert facts["u1"]["birth_year"] == "1982"
+    assert "birth_year" not in facts["u2"] and facts["u2"]["age"] == "50; 30"  # as written, in row order
+    assert "birth_year" not in facts["u3"] and facts["u3"]["age"] == "34.5"
+    notes = [note.removeprefix(f"{tmp_path}/") for note in table.attrs["notes"]]
+    assert (
+        "export.csv (user u1): the ages of their rows disagree (34, 35: a birthday between two exports); the "
+        "birth year is from '35', the age on their latest check-in." in notes
+    )
+    assert "export.csv (user u2): the ages of their rows disagree (50, 30); birth year not recorded." in notes
+    assert "export.csv (user u3): age '34.5' is not a whole number; birth year not recorded." in notes
