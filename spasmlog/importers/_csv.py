@@ -667,7 +667,7 @@ def longer_than_a_day(
     if absurd.any():
         refused = [
             f"line {export.lines[i]} {names.iloc[i]!r} on {day.iloc[i]:%Y-%m-%d}: exercise_min "
-            f"{minutes.iloc[i]:g} > {limit:g} {spec.unit} a day"
+            f"{shown_number(minutes.iloc[i])} > {shown_number(limit)} {spec.unit} a day"
             for i in np.flatnonzero(absurd)
         ]
         more = f" and {len(refused) - 5} more" if len(refused) > 5 else ""

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from spasmlog.importers._csv import SHOWN, count, daily_rule_broken, normalise_header, unit_factor
+from spasmlog.importers._csv import SHOWN, count, daily_rule_broken, normalise_header, shown_number, unit_factor
 from spasmlog.io.parsing import parse_number
 from spasmlog.io.sources import sniff
 from spasmlog.logformat.units import resolve_header
@@ -388,7 +388,7 @@ def interventions_note(app: str, records: list[dict[str, object]], limit: int = 
 
 
 def _plain(value: float) -> str:
-    return f"{value:g}"
+    return shown_number(value)
 
 
 def broken_note(label: str, broken: list[str]) -> str | None:

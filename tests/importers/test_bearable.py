@@ -333,3 +333,15 @@ def test_a_dose_refused_from_the_days_intake_is_left_out_of_its_intervention(wri
     assert written["dose"].tolist() == ["300 mg"] and rule in written["notes"].iloc[0]
     refused = result.changes[result.changes["action"] == "refused"]
     assert refused["column"].tolist() == ["magnesium_mg"]
+
+
+def test_a_huge_dose_is_written_as_the_whole_number_it_is(write: Write) -> None:
+    # Ibuprofen is no intake column (no rule refuses it): the dose was written "1e+08 mg", a different number
+    export = write(
+        "b.csv",
+        "date,weekday,time of day,category,rating/amount,detail,notes\n"
+        '"22nd Sep 2020","Tuesday","21:30","Meds/Supplements","99999999","Ibuprofen (mg)",""\n'
+        '"23rd Sep 2020","Wednesday","21:30","Meds/Supplements","0.25","Ibuprofen (mg)",""\n',
+    )
+    (ibuprofen,) = read_bearable(export).attrs["interventions"]
+    assert ibuprofen["dose"] == "99999999 mg; 0.25 mg"
