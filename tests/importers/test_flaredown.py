@@ -12,6 +12,7 @@ from spasmlog.cli import main
 from spasmlog.errors import ImportFormatError
 from spasmlog.importers import detect, read_flaredown
 from spasmlog.importers.generic import split_people
+from spasmlog.importers.merge import merge_into
 
 # German names, a BOM and CRLF line ends, as a German Windows user's download would be.
 WIDE = (
@@ -270,3 +271,25 @@ def test_ages_that_disagree_are_said_and_a_fraction_is_not_a_whole_number(tmp_pa
     )
     assert "export.csv (user u2): the ages of their rows disagree (50, 30); birth year not recorded." in notes
     assert "export.csv (user u3): age '34.5' is not a whole number; birth year not recorded." in notes
+
+
+def test_a_dose_refused_from_the_days_intake_is_left_out_of_its_intervention(tmp_path: Path) -> None:
+    # 70000 mg breaks magnesium_mg <= 5000 mg a day: it was the intervention's dose (1 row each, the first
+    # kept); now 300 mg is, and the notes name 70000 mg, its day and the rule.
+    export = tmp_path / "export.csv"
+    export.write_text(
+        "user_id,age,sex,country,checkin_date,trackable_id,trackable_type,trackable_name,trackable_value\n"
+        "u1,34,female,DE,2017-01-05,2,Treatment,Magnesium,70000 mg\n"
+        "u1,34,female,DE,2017-01-06,2,Treatment,Magnesium,300 mg\n",
+        encoding="utf-8",
+    )
+    table = read_flaredown(export)
+    (magnesium,) = table.attrs["interventions"]
+    assert (magnesium["dose"], magnesium["days_taken"]) == ("300 mg", 2)
+    rule = "70000 mg on 2017-01-05 (magnesium_mg 70000 > 5000 mg a day)"
+    assert magnesium["left_out"] == f"left out of the dose, refused from the day's intake: {rule}"
+    assert any(note.endswith(f"(its notes name them): {rule}.") for note in table.attrs["notes"])
+    ((_, part),) = split_people(table)
+    merge_into(part, tmp_path / "log")
+    written = pd.read_csv(tmp_path / "log" / "interventions.csv", dtype="str")
+    assert written["dose"].tolist() == ["300 mg"] and rule in written["notes"].iloc[0]
