@@ -488,6 +488,7 @@ def _import(args: argparse.Namespace, out: TextIO) -> int:
     # Where each import goes, decided (and every person's folder checked) before anything is written, so
     # that a dry run shows what the real run does and a refusal leaves the log as it was.
     failed = False
+    written: list[str] = []  # the folders merged into so far, said if a later merge fails
     for imported, destinations in _destinations(imports, args):
         if not destinations:  # say why, instead of an import that silently changed nothing
             line, nothing_usable = _nothing_imported(imported)
@@ -496,7 +497,10 @@ def _import(args: argparse.Namespace, out: TextIO) -> int:
             notes = imported.attrs.get("notes", []) if imported.attrs.get("records") != 0 else []
             out.write(line + "\n" + "".join(f"  note: {note}\n" for note in notes))
             continue
+        shared = _shared_notes([table for _, _, table in destinations])
         for into, person, table in destinations:
+            if shared:  # said once for the whole export, below, not once per person
+                table.attrs = {**table.attrs, "notes": [n for n in table.attrs.get("notes", []) if n not in shared]}
             try:
                 result = merge_into(
                     table,
@@ -508,11 +512,42 @@ def _import(args: argparse.Namespace, out: TextIO) -> int:
                     **_drink(args),
                 )
             except SpasmlogError as error:
-                raise _in_cli_terms(error) from None
+                raise _in_cli_terms(_after(error, written)) from None
             out.write(result.summary() + "\n")
+            if result.changed and not args.dry_run:
+                written.append(str(result.target))
+        if shared:
+            source = imported.attrs.get("source", "the export")
+            out.write(
+                f"Import from {source}, all {len(destinations)} people:\n"
+                + "".join(f"  note: {note}\n" for note in shared)
+            )
     for line in unrecognised:
         print(f"spasmlog: {line}", file=sys.stderr)
     return EXIT_PROBLEMS if failed or unrecognised else EXIT_OK
+
+
+def _shared_notes(parts: list[Any]) -> list[str]:
+    """The notes every person's part of an export of several people carries (a row without a user, a file
+    skipped): the CLI says them once for the export instead of once per person."""
+    if len(parts) < 2:
+        return []
+    first = [str(n) for n in parts[0].attrs.get("notes", [])]
+    others = [set(map(str, part.attrs.get("notes", []))) for part in parts[1:]]
+    return [note for note in first if all(note in notes for notes in others)]
+
+
+def _after(error: SpasmlogError, written: list[str]) -> SpasmlogError:
+    """A merge's error, saying which folders the imports before it were written to (their summaries are
+    above it); with nothing written, the error as it is."""
+    if not written:
+        return error
+    shown = ", ".join(written[:10]) + (f" and {len(written) - 10} more" if len(written) > 10 else "")
+    return type(error)(
+        f"{error.message} The imports before it were written (their summaries are above): {shown}; this one "
+        "and those after it were not.",
+        **error.detail,
+    )
 
 
 def _other_apps(error: LogReadError, source: str, files: list[Path]) -> LogReadError:
@@ -542,6 +577,7 @@ def _destinations(imports: list[Any], args: argparse.Namespace) -> list[tuple[An
     An import of one person into --into makes it one person's log when it is not one yet; a later export of
     several people is then refused in the dry run as in the real run (each is planned as if the ones before
     it had been merged)."""
+    _one_and_many(imports, args)
     one_person = (args.into / "daily.csv").exists()
     planned: list[tuple[Any, list[tuple[Path, str | None, Any]]]] = []
     for imported in imports:
@@ -552,6 +588,29 @@ def _destinations(imports: list[Any], args: argparse.Namespace) -> list[tuple[An
         one_person = one_person or any(into == args.into and args.person is None for into, _, _ in parts)
         planned.append((imported, parts))
     return planned
+
+
+def _one_and_many(imports: list[Any], args: argparse.Namespace) -> None:
+    """Refuse, whatever the order of the files, one person's export and an export of several people into
+    one --into without --person: the first makes --into one person's log, the second a folder of people."""
+    if args.person is not None:
+        return
+    many = [i for i in imports if not i.empty and "person_id" in i.columns]
+    one = [i for i in imports if not i.empty and "person_id" not in i.columns]
+    if not many or not one:
+        return
+
+    def files(group: list[Any]) -> str:
+        return ", ".join(str(f) for i in group for f in i.attrs.get("files", [])) or "the files given"
+
+    people = len({p for i in many for p in i["person_id"].dropna().unique()})
+    whose = "is one person's export" if len(one) == 1 else "are one person's exports"
+    raise SpasmlogError(
+        f"{files(one)} {whose} and {files(many)} holds "
+        f"{people} people: into {args.into} they cannot both go (one person's log, or one sub-folder per "
+        "person). Import them in two runs, the one person's into their own folder (or with --person ID), or "
+        "give --person ID to import one person of each. Nothing was imported."
+    )
 
 
 def _nothing_imported(imported: Any) -> tuple[str, bool]:

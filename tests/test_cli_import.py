@@ -183,8 +183,59 @@ def test_a_dry_run_says_what_the_real_run_does(tmp_path: Path, capsys: pytest.Ca
     real_err = capsys.readouterr().err
     assert (dry, real) == (2, 2)
     assert dry_err == real_err
-    assert "is one person's log (an import before this one goes there)" in real_err
+    assert "visible.csv is one person's export and" in real_err and "holds 4 people" in real_err
     assert not into.exists()  # the Visible import was not written either: nothing half done
+
+
+@pytest.mark.parametrize("research_first", [False, True])
+def test_one_persons_export_and_many_peoples_are_refused_whatever_their_order(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], research_first: bool
+) -> None:
+    # Research export first used to write its 4 people's folders, then fail on the Visible file (exit 2,
+    # half done); the other order refused before writing. Now both refuse before writing, with one message.
+    visible = tmp_path / "visible.csv"
+    visible.write_text(VISIBLE)
+    research = tmp_path / "research.csv"
+    research.write_text(RESEARCH.format(absolute="x"))
+    into = tmp_path / "mixed"
+    files = [str(research), str(visible)] if research_first else [str(visible), str(research)]
+    assert main(["import", "--auto", *files, "--into", str(into)]) == 2
+    captured = capsys.readouterr()
+    assert "visible.csv is one person's export and" in captured.err and "holds 4 people" in captured.err
+    assert "Nothing was imported." in captured.err and captured.out == ""
+    assert not into.exists()
+
+
+def test_a_merge_failing_after_others_were_written_names_what_was_written(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A failure no check before writing could foresee (here: made to happen on the second merge): the first
+    # import's summary is printed and the error names the folder it went to.
+    import spasmlog.importers.merge as merge
+    from spasmlog.errors import LogReadError
+
+    real = merge.merge_into
+    calls: list[int] = []
+
+    def second_fails(*args: object, **kwargs: object) -> object:
+        calls.append(1)
+        if len(calls) == 2:
+            raise LogReadError("interventions.csv could not be read.")
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(merge, "merge_into", second_fails)
+    visible = tmp_path / "visible.csv"
+    visible.write_text(VISIBLE)
+    nutrition = tmp_path / "Nutrition-Summary.csv"
+    nutrition.write_text(NUTRITION)
+    into = tmp_path / "me"
+    assert main(["import", "--auto", str(visible), str(nutrition), "--into", str(into)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out.startswith("Import from visible into")
+    assert (
+        f"interventions.csv could not be read. The imports before it were written (their summaries are above): "
+        f"{into}; this one and those after it were not." in captured.err
+    )
 
 
 NUTRITION = (

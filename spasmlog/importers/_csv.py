@@ -425,6 +425,45 @@ def count(number: int, singular: str, plural: str | None = None) -> str:
     return f"{number} {singular if number == 1 else (plural or singular + 's')}"
 
 
+def shown_number(value: float) -> str:
+    """A number for people to read: a whole number as an integer (``100000000``, never ``1e+08``), else at
+    most 6 significant digits.
+
+    Examples
+    --------
+    >>> shown_number(99999999.0), shown_number(1.5), shown_number(2 / 3), shown_number(-0.0)
+    ('99999999', '1.5', '0.666667', '0')
+    """
+    number = float(value)
+    if number.is_integer() and abs(number) < 2**53:
+        return str(int(number))
+    return f"{number:.6g}"
+
+
+def daily_rule_broken(column: str, value: float) -> str | None:
+    """The rule of the log format's ``daily`` table that ``value`` breaks as a day's ``column``, in a few words
+    (``magnesium_mg 50000 > 5000 mg a day``), else ``None`` (also for a column the log format does not know).
+
+    The readers use it for what they give besides the daily table: an intervention's dose built from an
+    amount the daily table refuses must not carry it silently.
+
+    Examples
+    --------
+    >>> daily_rule_broken("magnesium_mg", 50000.0), daily_rule_broken("magnesium_mg", 300.0)
+    ('magnesium_mg 50000 > 5000 mg a day', None)
+    """
+    spec = field_specs("daily").get(column)
+    if spec is None or spec.kind not in ("number", "integer", "duration"):
+        return None
+    per_day = f" {spec.unit} a day" if spec.unit else ""
+    if spec.maximum is not None and value > spec.maximum:
+        return f"{column} {shown_number(value)} > {shown_number(spec.maximum)}{per_day}"
+    if spec.minimum is not None and (value < spec.minimum or (spec.minimum_exclusive and value == spec.minimum)):
+        sign = "<=" if spec.minimum_exclusive else "<"
+        return f"{column} {shown_number(value)} {sign} {shown_number(spec.minimum)}{per_day}"
+    return None
+
+
 # --- cells --------------------------------------------------------------------------------------------------
 
 
@@ -628,7 +667,7 @@ def longer_than_a_day(
     if absurd.any():
         refused = [
             f"line {export.lines[i]} {names.iloc[i]!r} on {day.iloc[i]:%Y-%m-%d}: exercise_min "
-            f"{minutes.iloc[i]:g} > {limit:g} {spec.unit} a day"
+            f"{shown_number(minutes.iloc[i])} > {shown_number(limit)} {spec.unit} a day"
             for i in np.flatnonzero(absurd)
         ]
         more = f" and {len(refused) - 5} more" if len(refused) > 5 else ""

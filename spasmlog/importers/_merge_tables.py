@@ -205,6 +205,8 @@ def _entries(
         notes = str(item.get("notes") or "")
         if not notes and item.get("days_taken"):
             notes = f"from {source}: taken on {count(int(item['days_taken']), 'day')} between the first and last day"
+        if item.get("left_out"):  # doses the daily table refused as a day's intake, named, not lost
+            notes = "; ".join(n for n in (notes, str(item["left_out"])) if n)
         entries.append(
             _Entry(name, str(item.get("kind") or "other"), start, end, str(item.get("dose") or "").strip(), notes)
         )

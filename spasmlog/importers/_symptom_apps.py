@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from spasmlog.importers._csv import SHOWN, count, normalise_header, unit_factor
+from spasmlog.importers._csv import SHOWN, count, daily_rule_broken, normalise_header, shown_number, unit_factor
 from spasmlog.io.parsing import parse_number
 from spasmlog.io.sources import sniff
 from spasmlog.logformat.units import resolve_header
@@ -305,23 +305,63 @@ class Doses:
         """A dose taken (``dose > 0``) of ``name`` on ``day``."""
         self.taken.setdefault(name, []).append((day, dose, unit or ""))
 
+    def refused(self) -> dict[str, list[tuple[pd.Timestamp, str, str]]]:
+        """Per name, the doses left out of its intervention's dose: ``(day, amount, rule)`` of each amount that
+        the daily table refuses as the day's intake of its mineral (``magnesium_mg 50000 > 5000 mg a day``)."""
+        out: dict[str, list[tuple[pd.Timestamp, str, str]]] = {}
+        for name, doses in self.taken.items():
+            for day, value, unit in doses:
+                intake = mineral(name, unit or None)
+                rule = None if intake is None else daily_rule_broken(intake[0], value * intake[1])
+                if rule is not None:
+                    out.setdefault(name, []).append((day, f"{_plain(value)} {unit}".strip(), rule))
+        return out
+
     def interventions(self, source: str) -> list[dict[str, object]]:
-        """One intervention per medicine or supplement: first and last day taken, the doses as logged."""
+        """One intervention per medicine or supplement: first and last day taken, the doses as logged but
+        those the daily table refuses as a day's intake (:meth:`refused`), which the notes name instead."""
         records: list[dict[str, object]] = []
+        refused = self.refused()
         for name, doses in self.taken.items():
             days = sorted({d for d, _, _ in doses})
+            out = {amount for _, amount, _ in refused.get(name, [])}
             amounts = list(dict.fromkeys(f"{_plain(v)} {u}".strip() for _, v, u in doses))
+            notes = f"from {source}: taken on {count(len(days), 'day')} between the first and last day"
+            if name in refused:
+                notes += "; " + _left_out(refused[name])
             records.append(
                 {
                     "name": name,
                     "kind": supplement_kind(name),
                     "start": days[0],
                     "end": days[-1],
-                    "dose": "; ".join(amounts),
-                    "notes": f"from {source}: taken on {count(len(days), 'day')} between the first and last day",
+                    "dose": "; ".join(a for a in amounts if a not in out),
+                    "notes": notes,
                 }
             )
         return records
+
+    def refused_note(self, app: str) -> str | None:
+        """The note naming the doses left out of the interventions' doses (:meth:`refused`), else ``None``."""
+        refused = self.refused()
+        if not refused:
+            return None
+        shown = "; ".join(
+            f"{name!r} {amount} on {day:%Y-%m-%d} ({rule})"
+            for name, items in refused.items()
+            for day, amount, rule in items
+        )
+        return (
+            f"{app} doses refused from the day's intake are left out of their intervention's dose in "
+            f"interventions.csv too (its notes name them): {shown}."
+        )
+
+
+def _left_out(items: list[tuple[pd.Timestamp, str, str]], limit: int = 3) -> str:
+    """``left out of the dose: 50000 mg on 2020-09-22 (magnesium_mg 50000 > 5000 mg a day)``."""
+    shown = ", ".join(f"{amount} on {day:%Y-%m-%d} ({rule})" for day, amount, rule in items[:limit])
+    more = f" and {len(items) - limit} more" if len(items) > limit else ""
+    return f"left out of the dose, refused from the day's intake: {shown}{more}"
 
 
 def interventions_note(app: str, records: list[dict[str, object]], limit: int = 8) -> str:
@@ -335,7 +375,7 @@ def interventions_note(app: str, records: list[dict[str, object]], limit: int = 
     "Bearable medicines and supplements taken: 'Magnesium' (supplement, 300 mg, 2026-03-01 to 2026-03-01). ..."
     """
     shown = "; ".join(
-        f"{r['name']!r} ({r['kind']}, {r['dose']}, {pd.Timestamp(r['start']):%Y-%m-%d} to "  # type: ignore[arg-type]
+        f"{r['name']!r} ({r['kind']}, {r['dose'] or 'no dose kept'}, {pd.Timestamp(r['start']):%Y-%m-%d} to "  # type: ignore[arg-type]
         f"{pd.Timestamp(r['end']):%Y-%m-%d})"  # type: ignore[arg-type]
         for r in records[:limit]
     )
@@ -348,7 +388,7 @@ def interventions_note(app: str, records: list[dict[str, object]], limit: int = 
 
 
 def _plain(value: float) -> str:
-    return f"{value:g}"
+    return shown_number(value)
 
 
 def broken_note(label: str, broken: list[str]) -> str | None:

@@ -426,6 +426,8 @@ def read_bearable(path: PathInput, *, dayfirst: bool | None = None) -> pd.DataFr
         )
     if doses.taken:
         notes.append(interventions_note("Bearable", doses.interventions("Bearable")))
+        if refused := doses.refused_note("Bearable"):
+            notes.append(refused)
     minerals = [c for c in ("magnesium_mg", "calcium_mg", "potassium_mg", "sodium_mg") if c in columns]
     if minerals:
         notes.append(

@@ -167,18 +167,32 @@ def _research(
     # Flaredown writes each user's age on the day the export ran (Profile#age from the birth date, in
     # rubyforgood/Flaredown backend/lib/tasks/utils.rake), which is on or after the export's latest check-in.
     latest = int(day[keep].max().year) if keep.any() else None
+    ages = _ages(user[keep], frame.loc[keep.to_numpy(), h["age"]], day[keep]) if "age" in h else {}
     for record in facts.to_dict("records"):
         entry: dict = {c: str(record[h[c]]).strip() for c in columns}
         if entry["user_id"] not in users:
             continue
         entry["person_id"] = entry.pop("user_id")
         age = entry.pop("age", "")
+        whose = f"{export.label} (user {entry['person_id']})"
+        written, last = ages.get(entry["person_id"], ([age], age))
+        if len(written) > 1:
+            shown = ", ".join(written)
+            whole = [float(a) for a in written if _whole(a)]
+            if len(whole) == len(written) and max(whole) - min(whole) <= 1:
+                notes.add(
+                    f"{whose}: the ages of their rows disagree ({shown}: a birthday between two exports); the birth "
+                    f"year is from {last!r}, the age on their latest check-in."
+                )
+                age = last
+            else:
+                notes.add(f"{whose}: the ages of their rows disagree ({shown}); birth year not recorded.")
+                entry["age"] = "; ".join(written)  # kept as the app wrote them (flaredown_age), not lost
+                age = ""
         if age and age.lower() != "nan" and latest is not None:
             year, problem = _birth_year(age, latest)
             if problem:
-                notes.add(
-                    f"{export.label} (user {entry['person_id']}): age {age!r} {problem}; birth year not recorded."
-                )
+                notes.add(f"{whose}: age {age!r} {problem}; birth year not recorded.")
                 entry["age"] = age  # kept as the app wrote it (flaredown_age), not lost
             else:
                 entry["birth_year"] = str(year)
@@ -190,13 +204,43 @@ def _research(
     return placed, people
 
 
+def _ages(users: pd.Series, ages: pd.Series, days: pd.Series) -> dict[str, tuple[list[str], str]]:
+    """Per user whose rows carry more than one age: the ages as written (in the order of their rows) and the
+    age on the user's latest check-in."""
+    frame = pd.DataFrame({"user": users.to_numpy(), "age": ages.astype("str").str.strip().to_numpy()})
+    frame["day"] = days.to_numpy()
+    frame = frame[~is_missing(frame["age"]) & frame["age"].str.lower().ne("nan")]
+    distinct = frame.drop_duplicates(["user", "age"])
+    several = distinct[distinct["user"].duplicated(keep=False)]
+    if several.empty:
+        return {}
+    rows = frame[frame["user"].isin(set(several["user"]))]
+    last = rows.sort_values("day", kind="stable").drop_duplicates("user", keep="last").set_index("user")["age"]
+    return {str(u): (list(group["age"]), str(last[u])) for u, group in several.groupby("user", sort=False)}
+
+
+def _whole(age: str) -> bool:
+    try:
+        return float(age).is_integer()
+    except ValueError:
+        return False
+
+
 def _birth_year(age: str, latest: int) -> tuple[int | None, str]:
-    """The approximate birth year of a user whose age Flaredown wrote as ``age``, or why there is none."""
+    """The approximate birth year of a user whose age Flaredown wrote as ``age``, or why there is none.
+
+    Examples
+    --------
+    >>> _birth_year("34", 2026), _birth_year("34.5", 2026)[1], _birth_year("lots", 2026)[1]
+    ((1992, ''), 'is not a whole number', 'is not a number')
+    """
     try:
         years = float(age)
     except ValueError:
         return None, "is not a number"
-    if years != int(years) or not 1 <= years <= 120:
+    if not years.is_integer():
+        return None, "is not a whole number"
+    if not 1 <= years <= 120:
         return (
             None,
             "is no age of a person tracking their own symptoms (Flaredown writes 0 when no birth date was given)",

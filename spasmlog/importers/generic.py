@@ -114,6 +114,7 @@ from spasmlog.importers._csv import (
     Tally,
     build_table,
     count,
+    daily_rule_broken,
     days,
     export_files,
     load_export,
@@ -619,19 +620,44 @@ class _Engine:
         took = rows[is_taken]
         spans = took.groupby("g").agg(start=("date", "min"), end=("date", "max"), days=("date", "nunique"))
         first_text = took.groupby("g")["text"].first()
+        # A dose the daily table refuses as the day's intake of its mineral is no dose of the intervention:
+        # left out of it, and named in its notes (the same rule as Bearable's and Visible's).
+        intakes = [_mineral(name, pl) if pl else None for name, pl in zip(shown, self.placements, strict=True)]
+        intake = pd.Series(self.per_name(took, intakes), index=took.index)
+        checked = took.loc[intake.notna() & took["mg"].notna(), ["g", "text", "date", "mg"]].assign(intake=intake)
+        rules = {
+            (c, m): daily_rule_broken(c, m) for c, m in checked[["intake", "mg"]].drop_duplicates().itertuples(False)
+        }
+        checked["rule"] = [rules[(c, m)] for c, m in zip(checked["intake"], checked["mg"], strict=True)]
+        refused = checked[checked["rule"].notna()]
+        left_out = {
+            g: "; ".join(f"{r.text} on {r.date:%Y-%m-%d} ({r.rule})" for r in part.itertuples())
+            for g, part in refused.drop_duplicates(["g", "text"]).groupby("g", sort=False)
+        }
+        took = took.drop(index=refused.index)
         tally = took.groupby(["g", "text"], sort=False).agg(k=("order", "size"), at=("order", "min")).reset_index()
         tally = tally.sort_values(["g", "k", "at"], ascending=[True, False, True], kind="stable")
         dose = tally.drop_duplicates("g").set_index("g")["text"]
-        for g, person, n in zip(groups["g"], groups["p"], groups["n"], strict=True):
+        for g, person, n, position in zip(groups["g"], groups["p"], groups["n"], groups["position"], strict=True):
             placement = self.placements[int(n)]
             assert placement is not None
             if g in spans.index:
                 start, end, days = spans.loc[g, "start"], spans.loc[g, "end"], int(spans.loc[g, "days"])
-                written_dose = dose[g] if fold(first_text[g]) not in _TAKEN else ""
+                written_dose = dose.get(g, "") if fold(first_text[g]) not in _TAKEN else ""
             else:
                 start, end, days, written_dose = None, None, 0, ""
             entry = {"name": shown[int(n)], "kind": placement.kind, "start": start, "end": end,
                      "dose": written_dose, "days_taken": days}  # fmt: skip
+            if g in left_out:
+                entry["left_out"] = f"left out of the dose, refused from the day's intake: {left_out[g]}"
+                self.note(
+                    person,
+                    _LOOP,
+                    position,
+                    2,
+                    f"{self.label(person)}: {shown[int(n)]!r} doses refused from the day's intake are left out of "
+                    f"its intervention's dose in interventions.csv too (its notes name them): {left_out[g]}.",
+                )
             found.setdefault(self.order[int(person)], []).append(entry)
         return found
 

@@ -266,6 +266,8 @@ def read_visible(path: PathInput, *, dayfirst: bool | None = None) -> pd.DataFra
         notes.append("Visible's Sleep is its 0–3 rating, kept as visible_sleep; it is not hours of sleep (sleep_h).")
     if doses.taken:
         notes.append(interventions_note("Visible", doses.interventions("Visible")))
+        if refused := doses.refused_note("Visible"):
+            notes.append(refused)
     if several := days.several_means():
         notes.append(f"Several values a day were averaged for {', '.join(sorted(several))}.")
     if duplicates:

@@ -311,3 +311,37 @@ def test_when_every_symptom_day_has_a_cramp_no_count_of_zero_other_days_is_writt
     notes = " ".join(table.attrs["notes"])
     assert "0 on the 0 other days" not in notes
     assert "; no other day has symptoms logged since the first cramp entry (2026-03-01); " in notes
+
+
+def test_a_dose_refused_from_the_days_intake_is_left_out_of_its_intervention(write: Write, tmp_path: Path) -> None:
+    # 50000 mg of magnesium breaks magnesium_mg <= 5000 mg a day: refused from daily.csv, and left out of
+    # the intervention's dose, which keeps the 300 mg of 23 Sep; the notes name the amount, its day and rule.
+    export = write(
+        "b.csv",
+        "date,weekday,time of day,category,rating/amount,detail,notes\n"
+        '"22nd Sep 2020","Tuesday","21:30","Meds/Supplements","50000","Magnesium (mg)",""\n'
+        '"23rd Sep 2020","Wednesday","21:30","Meds/Supplements","300","Magnesium (mg)",""\n',
+    )
+    table = read_bearable(export)
+    (magnesium,) = table.attrs["interventions"]
+    assert magnesium["dose"] == "300 mg"
+    rule = "50000 mg on 2020-09-22 (magnesium_mg 50000 > 5000 mg a day)"
+    assert rule in str(magnesium["notes"])
+    assert f"'Magnesium' {rule}" in " ".join(table.attrs["notes"])
+    result = merge_into(table, tmp_path / "log")
+    written = pd.read_csv(tmp_path / "log" / "interventions.csv", dtype="str")
+    assert written["dose"].tolist() == ["300 mg"] and rule in written["notes"].iloc[0]
+    refused = result.changes[result.changes["action"] == "refused"]
+    assert refused["column"].tolist() == ["magnesium_mg"]
+
+
+def test_a_huge_dose_is_written_as_the_whole_number_it_is(write: Write) -> None:
+    # Ibuprofen is no intake column (no rule refuses it): the dose was written "1e+08 mg", a different number
+    export = write(
+        "b.csv",
+        "date,weekday,time of day,category,rating/amount,detail,notes\n"
+        '"22nd Sep 2020","Tuesday","21:30","Meds/Supplements","99999999","Ibuprofen (mg)",""\n'
+        '"23rd Sep 2020","Wednesday","21:30","Meds/Supplements","0.25","Ibuprofen (mg)",""\n',
+    )
+    (ibuprofen,) = read_bearable(export).attrs["interventions"]
+    assert ibuprofen["dose"] == "99999999 mg; 0.25 mg"

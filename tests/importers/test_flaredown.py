@@ -12,6 +12,7 @@ from spasmlog.cli import main
 from spasmlog.errors import ImportFormatError
 from spasmlog.importers import detect, read_flaredown
 from spasmlog.importers.generic import split_people
+from spasmlog.importers.merge import merge_into
 
 # German names, a BOM and CRLF line ends, as a German Windows user's download would be.
 WIDE = (
@@ -141,7 +142,7 @@ def test_cli_research_export_fills_one_folder_per_user_and_validates(
     log = tmp_path / "cohort"
     assert main(["import", "--auto", str(research), "--into", str(log)]) == 0
     out = capsys.readouterr().out
-    assert out.count("Import from flaredown") == 3
+    assert out.count("Import from flaredown into") == 3
     assert sorted(p.name for p in log.iterdir()) == sorted([ANNA, BEN, "ONE"])
     daily = pd.read_csv(log / ANNA / "daily.csv")
     assert daily["spasm_count"].tolist()[:2] == [1, 0]
@@ -245,3 +246,50 @@ def test_age_becomes_an_approximate_birth_year_and_an_impossible_age_is_kept_as_
     notes = " ".join(read_flaredown(export).attrs["notes"])
     assert "(user u2): age '0' is no age of a person tracking their own symptoms" in notes
     assert "(user u3): age 'abc' is not a number; birth year not recorded." in notes
+
+
+def test_ages_that_disagree_are_said_and_a_fraction_is_not_a_whole_number(tmp_path: Path) -> None:
+    export = tmp_path / "export.csv"
+    export.write_text(
+        "user_id,age,sex,country,checkin_date,trackable_id,trackable_type,trackable_name,trackable_value\n"
+        "u1,34,female,DE,2017-01-05,1,Symptom,Cramps,2\n"  # two exports joined, a birthday between them:
+        "u1,35,female,DE,2017-12-01,1,Symptom,Cramps,1\n"  # the age on the latest check-in, 2017 - 35
+        "u2,50,male,US,2017-02-02,1,Symptom,Cramps,1\n"  # 30 and 50 cannot both be true: no birth year
+        "u2,30,male,US,2017-02-01,1,Symptom,Cramps,1\n"
+        "u3,34.5,female,DE,2017-03-01,1,Symptom,Cramps,2\n",
+        encoding="utf-8",
+    )
+    table = read_flaredown(export)
+    facts = {p["person_id"]: p for p in table.attrs["people"]}
+    assert facts["u1"]["birth_year"] == "1982"
+    assert "birth_year" not in facts["u2"] and facts["u2"]["age"] == "50; 30"  # as written, in row order
+    assert "birth_year" not in facts["u3"] and facts["u3"]["age"] == "34.5"
+    notes = [note.removeprefix(f"{tmp_path}/") for note in table.attrs["notes"]]
+    assert (
+        "export.csv (user u1): the ages of their rows disagree (34, 35: a birthday between two exports); the "
+        "birth year is from '35', the age on their latest check-in." in notes
+    )
+    assert "export.csv (user u2): the ages of their rows disagree (50, 30); birth year not recorded." in notes
+    assert "export.csv (user u3): age '34.5' is not a whole number; birth year not recorded." in notes
+
+
+def test_a_dose_refused_from_the_days_intake_is_left_out_of_its_intervention(tmp_path: Path) -> None:
+    # 70000 mg breaks magnesium_mg <= 5000 mg a day: it was the intervention's dose (1 row each, the first
+    # kept); now 300 mg is, and the notes name 70000 mg, its day and the rule.
+    export = tmp_path / "export.csv"
+    export.write_text(
+        "user_id,age,sex,country,checkin_date,trackable_id,trackable_type,trackable_name,trackable_value\n"
+        "u1,34,female,DE,2017-01-05,2,Treatment,Magnesium,70000 mg\n"
+        "u1,34,female,DE,2017-01-06,2,Treatment,Magnesium,300 mg\n",
+        encoding="utf-8",
+    )
+    table = read_flaredown(export)
+    (magnesium,) = table.attrs["interventions"]
+    assert (magnesium["dose"], magnesium["days_taken"]) == ("300 mg", 2)
+    rule = "70000 mg on 2017-01-05 (magnesium_mg 70000 > 5000 mg a day)"
+    assert magnesium["left_out"] == f"left out of the dose, refused from the day's intake: {rule}"
+    assert any(note.endswith(f"(its notes name them): {rule}.") for note in table.attrs["notes"])
+    ((_, part),) = split_people(table)
+    merge_into(part, tmp_path / "log")
+    written = pd.read_csv(tmp_path / "log" / "interventions.csv", dtype="str")
+    assert written["dose"].tolist() == ["300 mg"] and rule in written["notes"].iloc[0]

@@ -360,3 +360,14 @@ def test_one_entry_longer_than_a_day_is_refused_alone_and_the_days_other_entries
     assert "line 4 'Running' on 2026-01-06: exercise_min 1441 > 1440 min a day" in notes
     result = merge_into(table, tmp_path / "log")
     assert result.changes["action"].tolist() == ["added"] * 4  # 2 days x (exercise_min, exercise_type): none refused
+
+
+def test_a_huge_entry_is_named_as_the_whole_number_it_is(write: Write) -> None:
+    # 99999999 minutes: `:g` showed "1e+08" (a different number); the note shows the number as written
+    text = (
+        "Date,Exercise,Type,Exercise Calories,Exercise Minutes,Sets,Reps Per Set,Kilograms,Steps,Note\n"
+        "2026-01-05,Walking,Cardio,100,99999999,,,,,\n"
+        "2026-01-05,Push-ups,Cardio,40,10,,,,,\n"
+    )
+    notes = " ".join(_read(write("Exercise-Summary.csv", text)).attrs["notes"])
+    assert "line 2 'Walking' on 2026-01-05: exercise_min 99999999 > 1440 min a day" in notes

@@ -169,3 +169,25 @@ def test_a_refused_or_empty_value_never_wins_over_a_valid_one_of_the_same_day(wr
     assert f"{path}:9 Resting HR = 'abc' refused, {path}:10 = '58' kept" in notes
     assert "3 cells could not be read and were left out" in notes
     assert "1 row repeated exactly in the export was read once" in notes
+
+
+def test_a_dose_refused_from_the_days_intake_is_left_out_of_its_intervention(write: Write, tmp_path: Path) -> None:
+    # 70000 mg breaks magnesium_mg <= 5000 mg a day: the dose keeps 300 mg only, the notes name the rest.
+    export = write(
+        "v.csv",
+        "observation_date,tracker_name,tracker_category,observation_value\n"
+        "2026-06-01,Magnesium (mg),Medication,300\n"
+        "2026-06-02,Magnesium (mg),Medication,70000\n",
+    )
+    table = read_visible(export)
+    (magnesium,) = table.attrs["interventions"]
+    assert (f"{magnesium['start']:%F}", f"{magnesium['end']:%F}", magnesium["dose"]) == (
+        "2026-06-01",
+        "2026-06-02",
+        "300 mg",
+    )
+    rule = "70000 mg on 2026-06-02 (magnesium_mg 70000 > 5000 mg a day)"
+    assert rule in str(magnesium["notes"]) and f"'Magnesium' {rule}" in " ".join(table.attrs["notes"])
+    merge_into(table, tmp_path / "log")
+    written = pd.read_csv(tmp_path / "log" / "interventions.csv", dtype="str")
+    assert written["dose"].tolist() == ["300 mg"] and rule in written["notes"].iloc[0]
