@@ -6,6 +6,13 @@ import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+# One BLAS thread a process. `make test` runs a pytest-xdist worker on each of the two cores; OpenBLAS's own second
+# thread then only takes CPU from the other worker (measured on a cohort_model fit and rate_ratios of alex: 0.58-0.62 s
+# of CPU with two threads, 0.46-0.49 s with one, in the same time). Set here, before the workers (and the
+# subprocesses of tests) start: they inherit it. Without workers (-n 0) it is too late for this process: the
+# warning filters of pyproject.toml import pandas, and numpy with it, before this file.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
 import matplotlib
 import pandas as pd
 import pytest

@@ -62,10 +62,61 @@ def _command(*args: str, cwd: Path | None = None) -> dict[str, object]:
     return result
 
 
+# Runs each code of a JSON list on standard input in a child forked from one interpreter that has loaded the
+# third-party libraries spasmlog uses, and no spasmlog module; prints [exit code, stdout, stderr] for each.
+_FORKS = """
+import json, os, sys, tempfile, traceback
+import jinja2, matplotlib, numpy, pandas, pyarrow, scipy.optimize, scipy.special, scipy.stats
+assert not [name for name in sys.modules if name.startswith("spasmlog")]
+results = []
+for code in json.loads(sys.stdin.read()):
+    out, err = tempfile.TemporaryFile("w+"), tempfile.TemporaryFile("w+")
+    pid = os.fork()
+    if pid == 0:
+        os.dup2(out.fileno(), 1)
+        os.dup2(err.fileno(), 2)
+        status = 0
+        try:
+            exec(compile(code, "<fresh>", "exec"), {"__name__": "__main__"})
+        except BaseException:
+            traceback.print_exc()
+            status = 1
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(status)
+    status = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+    out.seek(0)
+    err.seek(0)
+    results.append([status, out.read(), err.read()])
+print(json.dumps(results))
+"""
+
+
+def _fresh_spasmlog(codes: list[str]) -> list[subprocess.CompletedProcess[str]]:
+    """Each code run where spasmlog was never imported: in a child forked from one interpreter that has loaded
+    numpy, pandas, scipy, matplotlib and jinja2 only. What spasmlog binds on import is the same as in a new
+    interpreter (those libraries are not what is checked), and each check saves the ~1 s of CPU of loading them."""
+    if not hasattr(os, "fork"):  # a new interpreter each
+        return [_python(code) for code in codes]
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
+    done = subprocess.run(
+        [sys.executable, "-c", _FORKS], input=json.dumps(codes), capture_output=True, text=True, timeout=300, env=env
+    )
+    assert done.returncode == 0, done.stderr
+    return [
+        subprocess.CompletedProcess(code, status, out, err)
+        for code, (status, out, err) in zip(codes, json.loads(done.stdout.strip().splitlines()[-1]), strict=True)
+    ]
+
+
 def test_the_check_can_fail() -> None:
     """The probe sees a heavy import when there is one (else every test below would pass vacuously)."""
     assert {"pandas", "numpy"} <= _loaded("import spasmlog; spasmlog.read_log")
     assert "scipy" in _loaded("import spasmlog; spasmlog.rate_ratios")
+    # and pandera, after the factor facts of the test below: the schemas load it on first use
+    assert "pandera" in _loaded(
+        "import spasmlog.analysis.findings; import spasmlog.logformat; spasmlog.logformat.Daily"
+    )
 
 
 @pytest.mark.parametrize(
@@ -96,10 +147,9 @@ def test_the_factor_facts_load_no_pandera(code: str) -> None:
     """The units live in the plain factor table, which the models read: the one statement of a unit costs the
     analysis no pandera (+0.5 s of CPU)."""
     loaded = _loaded(code)
-    assert "pandera" not in loaded and "pint" not in loaded
+    assert "pandera" not in loaded and "pint" not in loaded  # the probe sees pandera: test_the_check_can_fail
     if "factors" in code:
         assert loaded & set(HEAVY) == set()  # plain data
-    assert "pandera" in _loaded(code + "; import spasmlog.logformat; spasmlog.logformat.Daily")  # the probe works
 
 
 def test_drawing_the_charts_loads_no_scipy() -> None:
@@ -197,48 +247,79 @@ def test_every_public_name_imports_and_is_listed(package: str) -> None:
     assert not hasattr(module, "no_such_name")
 
 
-def test_every_public_name_in_a_fresh_interpreter() -> None:
-    """``from spasmlog import *`` and each name, before anything else is loaded, in every package."""
-    code = "\n".join(
-        [
-            "import importlib, types",
-            f"for package in {PACKAGES!r}:",
-            "    module = importlib.import_module(package)",
-            "    namespace = {}",
-            "    exec(f'from {package} import *', namespace)",
-            "    assert set(module.__all__) <= set(namespace) and set(module.__all__) <= set(dir(module)), package",
-            "    bad = [n for n in module.__all__ if isinstance(namespace[n], types.ModuleType)]",
-            "    assert not bad, (package, bad)",
-            "print('ok')",
-        ]
-    )
-    done = _python(code)
+_EVERY_PUBLIC_NAME = "\n".join(
+    [
+        "import importlib, types",
+        f"for package in {PACKAGES!r}:",
+        "    module = importlib.import_module(package)",
+        "    namespace = {}",
+        "    exec(f'from {package} import *', namespace)",
+        "    assert set(module.__all__) <= set(namespace) and set(module.__all__) <= set(dir(module)), package",
+        "    bad = [n for n in module.__all__ if isinstance(namespace[n], types.ModuleType)]",
+        "    assert not bad, (package, bad)",
+        "print('ok')",
+    ]
+)
+_NAMED_LIKE_A_MODULE = [
+    ("import spasmlog.samples", "spasmlog.simulate", "spasmlog.simulate"),
+    ("import spasmlog.simulate", "spasmlog.simulate", "spasmlog.simulate"),
+    ("spasmlog.load_sample", "spasmlog.simulate", "spasmlog.simulate"),
+    ("import spasmlog.report.build", "spasmlog.analysis.findings", "spasmlog.analysis.findings"),
+    ("import spasmlog.analysis.findings", "spasmlog.findings", "spasmlog.analysis.findings"),
+]
+_FORK_PROBES = (
+    "import sys\nprint(sorted(m for m in sys.modules if m.startswith('spasmlog')), 'numpy' in sys.modules)",
+    "import spasmlog\nassert callable(spasmlog.samples)",
+)
+_SUB_MODULES = "import spasmlog\nprint(spasmlog.samples.sample_path('alex').name, spasmlog.read_log.__module__)"
+
+
+def _named_like_a_module(first: str, name: str) -> str:
+    return f"import spasmlog\n{first}\nvalue = {name}\nprint(callable(value), type(value).__name__, value.__module__)"
+
+
+@pytest.fixture(scope="module")
+def fresh() -> dict[str, subprocess.CompletedProcess[str]]:
+    """The checks below that need an interpreter without spasmlog, run once for this file (see
+    ``_fresh_spasmlog``): code → its exit code and output."""
+    codes = [
+        *_FORK_PROBES,
+        _EVERY_PUBLIC_NAME,
+        _SUB_MODULES,
+        *(_named_like_a_module(first, name) for first, name, _ in _NAMED_LIKE_A_MODULE),
+    ]
+    return dict(zip(codes, _fresh_spasmlog(codes), strict=True))
+
+
+def test_the_forked_checks_start_without_spasmlog(fresh: dict[str, subprocess.CompletedProcess[str]]) -> None:
+    """The children of ``_fresh_spasmlog`` see no spasmlog module until their code imports one, and a failing
+    check fails there (else the tests below could pass vacuously)."""
+    empty, failing = (fresh[code] for code in _FORK_PROBES)
+    assert (empty.returncode, empty.stdout.split()) == (0, ["[]", "True"]), empty.stderr
+    assert failing.returncode == 1 and "AssertionError" in failing.stderr
+
+
+def test_every_public_name_in_a_fresh_interpreter(fresh: dict[str, subprocess.CompletedProcess[str]]) -> None:
+    """``from spasmlog import *`` and each name, before anything else of spasmlog is loaded, in every package."""
+    done = fresh[_EVERY_PUBLIC_NAME]
     assert (done.returncode, done.stdout.strip()) == (0, "ok"), done.stderr
 
 
-@pytest.mark.parametrize(
-    ("first", "name", "expected_module"),
-    [
-        ("import spasmlog.samples", "spasmlog.simulate", "spasmlog.simulate"),
-        ("import spasmlog.simulate", "spasmlog.simulate", "spasmlog.simulate"),
-        ("spasmlog.load_sample", "spasmlog.simulate", "spasmlog.simulate"),
-        ("import spasmlog.report.build", "spasmlog.analysis.findings", "spasmlog.analysis.findings"),
-        ("import spasmlog.analysis.findings", "spasmlog.findings", "spasmlog.analysis.findings"),
-    ],
-)
-def test_a_function_named_like_its_module_stays_the_function(first: str, name: str, expected_module: str) -> None:
+@pytest.mark.parametrize(("first", "name", "expected_module"), _NAMED_LIKE_A_MODULE)
+def test_a_function_named_like_its_module_stays_the_function(
+    first: str, name: str, expected_module: str, fresh: dict[str, subprocess.CompletedProcess[str]]
+) -> None:
     """``spasmlog.simulate`` is the function even when ``spasmlog/simulate.py`` was loaded first by other code
     (the import system binds a sub-module to its package's attribute when it loads it)."""
-    code = f"import spasmlog\n{first}\nvalue = {name}\nprint(callable(value), type(value).__name__, value.__module__)"
-    done = _python(code)
+    done = fresh[_named_like_a_module(first, name)]
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["True", "function", expected_module]
 
 
-def test_sub_modules_are_attributes_as_before() -> None:
+def test_sub_modules_are_attributes_as_before(fresh: dict[str, subprocess.CompletedProcess[str]]) -> None:
     """What the eager imports made reachable stays reachable: ``spasmlog.samples.sample_path`` after
     ``import spasmlog`` alone (a doctest of ``read_log`` uses it)."""
-    done = _python("import spasmlog\nprint(spasmlog.samples.sample_path('alex').name, spasmlog.read_log.__module__)")
+    done = fresh[_SUB_MODULES]
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["alex", "spasmlog.validation.read"]
 

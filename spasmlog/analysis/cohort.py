@@ -33,6 +33,7 @@ from spasmlog.errors import SmallSampleWarning
 from spasmlog.stats.gee import COV_TYPES, CovType, gee
 from spasmlog.stats.glm import Family, Reference, wald
 from spasmlog.stats.lags import lag_values
+from spasmlog.stats.trend import trend_columns
 
 __all__ = ["cohort_model"]
 
@@ -280,13 +281,9 @@ def cohort_model(
     size = np.abs(matrix).max(0, initial=0.0)
     adjusters = {name: values[used] for name, values in on_columns.items()}
     if trend and rows_used:  # calendar time, bending every 13 weeks: the same weeks and season
-        span = int(day[used].max() - day[used].min())
-        if span > 0:
-            position = (day[used] - day[used].min()) / span
-            pieces = max(1, round((span + 1) / DAYS_PER_TREND_PIECE))
-            adjusters["trend"] = position
-            for k in range(1, pieces):
-                adjusters[f"trend{k}"] = np.clip(position - k / pieces, 0, None)
+        offset = day[used] - day[used].min()  # the trend of the consecutive days from the first used to the last
+        for k, column in enumerate(trend_columns(int(offset.max()) + 1, days_per_piece=DAYS_PER_TREND_PIECE).T):
+            adjusters[f"trend{k}" if k else "trend"] = column[offset]
     if centre == "person" and rows_used:
         dense = np.unique(codes_used, return_inverse=True)[1]
         count = np.bincount(dense)

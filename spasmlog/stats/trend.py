@@ -1,7 +1,8 @@
 """The smooth time trend of the daily models: a piecewise-linear function of the day, as design columns.
 
-One definition for every model that allows for a trend (the count models of :func:`spasmlog.rate_ratios` and
-the partial correlations of :func:`spasmlog.correlate`), so that both remove the same trend. NumPy only.
+One definition for every model that allows for a trend (the count models of :func:`spasmlog.rate_ratios`, the
+partial correlations of :func:`spasmlog.correlate` and the calendar trend of :func:`spasmlog.cohort_model`), so that
+all remove the same trend. NumPy only.
 """
 
 from __future__ import annotations

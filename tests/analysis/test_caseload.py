@@ -18,8 +18,14 @@ def clinic() -> pd.DataFrame:
     return daily_table(spasmlog.load_sample("clinic"))
 
 
-def test_one_row_per_client_sorted_by_change(clinic: pd.DataFrame) -> None:
-    summary = caseload_summary(clinic)
+@pytest.fixture(scope="module")
+def clinic_summary(clinic: pd.DataFrame) -> pd.DataFrame:
+    """``caseload_summary`` of the clinic sample, computed once for the tests that read it (never change it)."""
+    return caseload_summary(clinic)
+
+
+def test_one_row_per_client_sorted_by_change(clinic_summary: pd.DataFrame) -> None:
+    summary = clinic_summary
     assert sorted(summary["person_id"]) == [f"c{i:02d}" for i in range(1, 13)]
     assert summary["change_ratio"].is_monotonic_increasing
     assert summary["completeness"].between(0, 1).all()
@@ -27,8 +33,10 @@ def test_one_row_per_client_sorted_by_change(clinic: pd.DataFrame) -> None:
     assert (summary["change_ratio"] < summary["change_ci_high"]).all()
 
 
-def test_weekly_rates_come_from_the_first_and_last_four_weeks(clinic: pd.DataFrame) -> None:
-    summary = caseload_summary(clinic).set_index("person_id")
+def test_weekly_rates_come_from_the_first_and_last_four_weeks(
+    clinic: pd.DataFrame, clinic_summary: pd.DataFrame
+) -> None:
+    summary = clinic_summary.set_index("person_id")
     person = clinic[clinic["person_id"] == "c03"]
     first = person[person["date"] < person["date"].min() + pd.Timedelta(days=28)]
     last = person[person["date"] > person["date"].max() - pd.Timedelta(days=28)]
