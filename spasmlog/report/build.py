@@ -153,15 +153,20 @@ def restrict(
             )
         log = _one_person(log, person)
     daily, spasms, interventions, provenance = log.daily, log.spasms, log.interventions, log.provenance
+    origins = dict(log.origins)
     if start is not None or end is not None:
-        daily = daily[_in_window(daily["date"], start, end)]
-        spasms = spasms[_in_window(spasms["start"].dt.normalize(), start, end)]
+        in_days = _in_window(daily["date"], start, end)
+        in_events = _in_window(spasms["start"].dt.normalize(), start, end)
+        _keep_origins(log, origins, "daily", in_days)
+        _keep_origins(log, origins, "spasms", in_events)
+        daily, spasms = daily[in_days], spasms[in_events]
         ends = interventions["end"] if "end" in interventions else pd.Series(pd.NaT, index=interventions.index)
         overlap = pd.Series(True, index=interventions.index)
         if end is not None:
             overlap &= interventions["start"] <= end
         if start is not None:
             overlap &= ends.isna() | (ends >= start)
+        _keep_origins(log, origins, "interventions", overlap)
         interventions = interventions[overlap]
         if len(provenance):
             provenance = provenance[_in_window(pd.to_datetime(provenance["date"], errors="coerce"), start, end)]
@@ -171,19 +176,66 @@ def restrict(
         until = _day(end) if end is not None else "the end"
         period = f" between {since} and {until}" if start is not None or end is not None else ""
         raise SpasmlogError(f"Nothing was logged{who}{period}: no daily rows and no spasm events.", person=person)
-    return dataclasses.replace(log, daily=daily, spasms=spasms, interventions=interventions, provenance=provenance)
+    return dataclasses.replace(
+        log, daily=daily, spasms=spasms, interventions=interventions, provenance=provenance, origins=origins
+    )
+
+
+def _keep_origins(log: Log, origins: dict[str, pd.DataFrame], table: str, keep: pd.Series) -> None:
+    """Keep ``origins[table]`` aligned with the rows of ``log.table(table)`` that ``keep`` keeps (or drop it,
+    when it was not aligned to begin with: a log put together in Python)."""
+    origin = origins.get(table)
+    if origin is None:
+        return
+    if len(origin) != len(log.table(table)):
+        del origins[table]
+        return
+    origins[table] = origin.iloc[np.flatnonzero(keep.to_numpy(dtype=bool))].reset_index(drop=True)
+
+
+def _counted_for(log: Log) -> pd.Series:
+    """The person each file read (each row of ``log.sources``) counts for, in the data-quality figures.
+
+    ``log.sources`` names the person of the folder (or workbook) a file was read from; the rows may name
+    another: every folder written by ``spasmlog template`` says ``me``, a copied folder keeps the old name, a
+    caseload's rows may use codes (``A-01`` in the folder ``Anna``). When the valid rows read from a folder's
+    files (:attr:`Log.origins`) name exactly one person, the folder's files count for that person, so the
+    rows set aside from them are that person's (as ``spasmlog validate`` counts them); otherwise (no valid
+    row, or a table of several people) for the folder's person.
+    """
+    if not len(log.sources):
+        return pd.Series([], dtype="str")
+    folder = log.sources["person_id"].astype("str")
+    folder_of = dict(zip(log.sources["file"].astype("str"), folder, strict=True))
+    named: dict[str, set[str]] = {}
+    for table, origin in log.origins.items():
+        frame = log.table(table)
+        if len(origin) != len(frame) or not len(frame) or "file" not in origin:
+            continue
+        pairs = pd.DataFrame(
+            {"file": origin["file"].astype("str").to_numpy(), "person": frame["person_id"].astype("str").to_numpy()}
+        ).drop_duplicates()
+        for file, person in pairs.itertuples(index=False):
+            if file in folder_of:
+                named.setdefault(folder_of[file], set()).add(person)
+    return folder.map(lambda who: next(iter(named[who])) if len(named.get(who, ())) == 1 else who)
 
 
 def _one_person(log: Log, person: str) -> Log:
-    sources = log.sources[log.sources["person_id"] == person] if len(log.sources) else log.sources
+    mine = (_counted_for(log) == person).to_numpy(dtype=bool)
+    sources = log.sources[mine] if len(log.sources) else log.sources
     files = set(sources["file"].dropna().astype(str))
 
     def in_files(frame: pd.DataFrame) -> pd.DataFrame:
         return frame[frame["file"].astype(str).isin(files)] if len(frame) else frame
 
     provenance = log.provenance
+    origins = dict(log.origins)
+    for table in ("daily", "spasms", "interventions", "people"):  # the tables kept for the person alone
+        _keep_origins(log, origins, table, log.table(table)["person_id"] == person)
     return dataclasses.replace(
         log,
+        origins=origins,
         daily=log.daily[log.daily["person_id"] == person],
         spasms=log.spasms[log.spasms["person_id"] == person],
         interventions=log.interventions[log.interventions["person_id"] == person],
@@ -862,7 +914,8 @@ def render_index(
     """
     quarantined = {}
     if len(log.sources):
-        quarantined = log.sources.groupby("person_id")["rows_quarantined"].sum().astype(int).to_dict()
+        counted = log.sources["rows_quarantined"].groupby(_counted_for(log).to_numpy())
+        quarantined = counted.sum().astype(int).to_dict()
     recorded = days.groupby("person_id")["spasm_count"].agg(lambda counts: bool(counts.notna().any())).to_dict()
     rows = [
         {
