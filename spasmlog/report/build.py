@@ -36,8 +36,9 @@ from spasmlog.analysis.overview import analyse_person, strongest_row
 from spasmlog.analysis.summary import PersonSummary, person_summary
 from spasmlog.errors import SpasmlogError
 from spasmlog.io.write import atomic_folder, atomic_write_text
-from spasmlog.log import Log
+from spasmlog.log import QUARANTINE_COLUMNS, Log
 from spasmlog.logformat import factors as facts
+from spasmlog.logformat.units import resolve_header
 from spasmlog.report._chart import WIDTH, Chart
 from spasmlog.report._drawing import Pending, submit
 from spasmlog.report.experiments import experiment_index, experiment_rows
@@ -123,7 +124,10 @@ def restrict(
     Daily rows, spasm events and provenance are kept by date; interventions that overlap the period are
     kept whole (their real start, so an intervention begun before the period has no "before" days in it).
     The data-quality tables (problems, quarantine, conversions, sources) describe the files read and are
-    kept whole, for the person's files only.
+    kept whole, for the person's files and rows only: a folder's files are the person's its valid rows name,
+    whatever the folder is called (a ``spasmlog template`` folder, a copied folder, ``A-01`` in ``Anna/``),
+    and a row set aside is the person's its own cells name, so the report counts the rows set aside as
+    ``spasmlog validate`` does.
 
     Raises
     ------
@@ -221,13 +225,59 @@ def _counted_for(log: Log) -> pd.Series:
     return folder.map(lambda who: next(iter(named[who])) if len(named.get(who, ())) == 1 else who)
 
 
+def _set_aside_for(log: Log) -> pd.Series:
+    """The person each row of ``log.quarantine`` was about: the person its own cells name, when that is a
+    person of the log (rows set aside for repeating another folder's days say whose they are); else the
+    person its file counts for (:func:`_counted_for`)."""
+    quarantine = log.quarantine
+    if not len(quarantine):
+        return pd.Series([], dtype="str")
+    counted = dict(zip(log.sources["file"].astype("str"), _counted_for(log), strict=True))
+    who = quarantine["file"].astype("str").map(counted)
+    who = who.fillna("")  # a file not among the sources counts for nobody
+    people = set(log.person_ids)
+    tables = quarantine["table"].astype("str")
+    for column in quarantine.columns[len(QUARANTINE_COLUMNS) :]:
+        for table in tables.unique():
+            try:
+                match = resolve_header(str(column), table)
+            except SpasmlogError:
+                continue
+            if match is None or match.field != "person_id":
+                continue
+            text = quarantine[column].where(tables == table).fillna("").astype("str").str.strip()
+            cells = text.map(lambda cell: unicodedata.normalize("NFC", str(cell)))
+            named = cells.isin(people) & (tables == table)
+            who = who.where(~named, cells)
+    return who.astype("str")
+
+
+def _row_keys(frame: pd.DataFrame) -> pd.Series:
+    """``file:line`` of each row of a problems or quarantine table (``file:`` without a line)."""
+    lines = pd.to_numeric(frame["line"], errors="coerce").astype("Int64").astype("str").replace("<NA>", "")
+    return (frame["file"].astype("str") + ":" + lines).reset_index(drop=True)
+
+
 def _one_person(log: Log, person: str) -> Log:
     mine = (_counted_for(log) == person).to_numpy(dtype=bool)
     sources = log.sources[mine] if len(log.sources) else log.sources
     files = set(sources["file"].dropna().astype(str))
+    set_aside = _set_aside_for(log)
+    quarantine = log.quarantine[(set_aside == person).to_numpy(dtype=bool)] if len(log.quarantine) else log.quarantine
+    rows, ours = set(_row_keys(log.quarantine)), set(_row_keys(quarantine))
 
     def in_files(frame: pd.DataFrame) -> pd.DataFrame:
         return frame[frame["file"].astype(str).isin(files)] if len(frame) else frame
+
+    def about_person(problems: pd.DataFrame) -> pd.DataFrame:
+        """The problems of the person's rows set aside, and those of the person's files about no such row."""
+        if not len(problems):
+            return problems
+        keys = _row_keys(problems)
+        of_row = keys.isin(rows).to_numpy(dtype=bool)
+        in_ours = keys.isin(ours).to_numpy(dtype=bool)
+        keep = np.where(of_row, in_ours, problems["file"].astype("str").isin(files).to_numpy(dtype=bool))
+        return problems[keep]
 
     provenance = log.provenance
     origins = dict(log.origins)
@@ -241,8 +291,8 @@ def _one_person(log: Log, person: str) -> Log:
         interventions=log.interventions[log.interventions["person_id"] == person],
         people=log.people[log.people["person_id"] == person],
         sources=sources,
-        problems=in_files(log.problems),
-        quarantine=in_files(log.quarantine),
+        problems=about_person(log.problems),
+        quarantine=quarantine,
         conversions=in_files(log.conversions),
         unknown_columns=in_files(log.unknown_columns),
         provenance=provenance[provenance["person_id"].astype(str) == person] if len(provenance) else provenance,
@@ -914,8 +964,7 @@ def render_index(
     """
     quarantined = {}
     if len(log.sources):
-        counted = log.sources["rows_quarantined"].groupby(_counted_for(log).to_numpy())
-        quarantined = counted.sum().astype(int).to_dict()
+        quarantined = _set_aside_for(log).value_counts().astype(int).to_dict()
     recorded = days.groupby("person_id")["spasm_count"].agg(lambda counts: bool(counts.notna().any())).to_dict()
     rows = [
         {

@@ -101,3 +101,17 @@ def test_report_of_one_person_of_a_caseload_counts_their_rows_set_aside(tmp_path
     _daily(caseload / "Bernd", "B-01", bad=2)
     html = write_report(caseload, tmp_path / "b.html", person="B-01").read_text(encoding="utf-8")
     assert _broke(html) == 2
+
+
+def test_rows_set_aside_as_another_folders_days_count_for_the_person_they_name(tmp_path: Path) -> None:
+    """Two template folders whose rows both say ``me``: the days they share are set aside from both folders
+    (duplicates), and the one page, about ``me``, counts them all, as validate does."""
+    caseload = tmp_path / "praxis"
+    _daily(caseload / "Anna", "me", bad=0, days=40)
+    _daily(caseload / "Bernd", "me", bad=1, days=20)  # the first 20 of Anna's days again, one of them broken
+    log = spasmlog.read_log(caseload, errors="quarantine")
+    assert log.person_ids == ["me"]
+    assert _set_aside_in(log, caseload / "Anna") == 20 and _set_aside_in(log, caseload / "Bernd") == 20
+    html = write_report(caseload, tmp_path / "me.html").read_text(encoding="utf-8")
+    assert _broke(html) == 40
+    assert f"Problems found ({len(log.problems)})" in html  # 41: one row is both a duplicate and broken
