@@ -821,6 +821,8 @@ def _template(args: argparse.Namespace, out: TextIO) -> int:
             "Fill in EITHER the CSV tables OR the workbook, and delete the other form (both hold the same example\n"
             "rows, so keeping both would report them as duplicates). Replace the example rows with your own.\n"
         )
+    person = Path(args.directory).resolve().name
+    out.write(f"The rows are about {person!r}, the folder's name (one folder per person; rename it to change).\n")
     out.write(f"Then check your log with: spasmlog validate {args.directory}\n")
     return EXIT_OK
 

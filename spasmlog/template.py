@@ -7,7 +7,9 @@ offer drop-down lists, number columns reject values outside their plausible rang
 dates up to today, and every header cell carries a note with its unit, range and allowed values.
 
 Columns, units, ranges and categories are read from :func:`spasmlog.logformat.schemas.field_specs`, so the
-template cannot drift from the rules that :func:`spasmlog.read_log` applies.
+template cannot drift from the rules that :func:`spasmlog.read_log` applies. The tables have no ``person_id``
+column: :func:`spasmlog.read_log` takes the person from the folder's name, so one template folder per client
+(``praxis/Anna``, ``praxis/Bernd``) makes a caseload.
 """
 
 from __future__ import annotations
@@ -46,7 +48,6 @@ _EXAMPLE_NOTE = "Example row: replace it with your own entries (leave a cell emp
 # One realistic, valid row per table. Dates lie in the past; empty (None) cells show "not recorded".
 _EXAMPLES: dict[str, dict[str, Cell]] = {
     "daily": {
-        "person_id": "me",
         "date": dt.date(2026, 1, 15),
         "water_ml": 1800,
         "water_total_ml": None,
@@ -71,7 +72,6 @@ _EXAMPLES: dict[str, dict[str, Cell]] = {
         "notes": _EXAMPLE_NOTE,
     },
     "spasms": {
-        "person_id": "me",
         "start": dt.datetime(2026, 1, 15, 2, 40),
         "body_region": "calf",
         "side": "left",
@@ -83,7 +83,6 @@ _EXAMPLES: dict[str, dict[str, Cell]] = {
         "notes": _EXAMPLE_NOTE,
     },
     "interventions": {
-        "person_id": "me",
         "name": "magnesium glycinate",
         "kind": "supplement",
         "start": dt.date(2026, 1, 10),
@@ -92,7 +91,6 @@ _EXAMPLES: dict[str, dict[str, Cell]] = {
         "notes": _EXAMPLE_NOTE,
     },
     "people": {
-        "person_id": "me",
         "sex": "female",
         "birth_year": 1985,
         "water_target_ml": 2000,
@@ -109,7 +107,9 @@ _EXAMPLES: dict[str, dict[str, Cell]] = {
 # not repeated here: they come from the schemas.
 _MEANING: dict[str, dict[str, str]] = {
     "daily": {
-        "person_id": "Who the row is about; any short name, the same in every table.",
+        "person_id": "Who the row is about. Only in a table of several people: the tables of a person's own "
+        "folder are about the person the folder is named after (Anna/daily.csv is Anna's), so the template "
+        "leaves this column out.",
         "date": "The calendar day (YYYY-MM-DD); one row per person and day.",
         "water_ml": "Fluid from drinks: water, tea, coffee, juice (not alcohol).",
         "water_total_ml": "Total water including the water in food, where an app reports only that.",
@@ -136,7 +136,7 @@ _MEANING: dict[str, dict[str, str]] = {
         "notes": "Anything else; free text.",
     },
     "spasms": {
-        "person_id": "Who the row is about; the same name as in `daily`.",
+        "person_id": "Who the row is about, as in `daily`.",
         "start": "When it started: date and time (YYYY-MM-DD HH:MM).",
         "body_region": "Where it happened.",
         "side": "Which side of the body.",
@@ -148,7 +148,7 @@ _MEANING: dict[str, dict[str, str]] = {
         "notes": "Anything else; free text.",
     },
     "interventions": {
-        "person_id": "Who the row is about; the same name as in `daily`.",
+        "person_id": "Who the row is about, as in `daily`.",
         "name": "What it is: 'magnesium glycinate', 'calf stretching programme', 'sports massage'.",
         "kind": "The kind of intervention.",
         "start": "The first day (YYYY-MM-DD).",
@@ -157,7 +157,7 @@ _MEANING: dict[str, dict[str, str]] = {
         "notes": "Anything else; free text.",
     },
     "people": {
-        "person_id": "The name used in the other tables.",
+        "person_id": "Who the row is about, as in `daily`.",
         "sex": "Used to choose reference intakes; 'other' and 'unspecified' are fine.",
         "birth_year": "Year of birth, used to choose reference intakes by age.",
         "age_band": "Instead of birth_year, the age in ten-year bands (30-39; 90+), as a `spasmlog share` bundle "
@@ -189,7 +189,9 @@ _README_INTRO = [
     "Columns you add yourself (banana, hot_bath) are kept and analysed like the built-in ones.",
     "Use either this workbook or the CSV files written beside it, not both: delete the form you do not "
     "use, or spasmlog reads every table twice.",
-    "Check the file with:  spasmlog validate spasmlog_template.xlsx",
+    "Who the rows are about is the name of the folder holding this workbook (or the CSV files): name the "
+    "folder after the person (Anna), one folder per person; a caseload is a folder of such folders.",
+    "Check the log with:  spasmlog validate FOLDER  (the folder holding this workbook)",
 ]
 
 
@@ -294,9 +296,14 @@ def _csv_text(value: Cell) -> str:
     return str(value)
 
 
+def _columns(table: str) -> dict[str, FieldSpec]:
+    """The columns of a template table: every canonical column but ``person_id``, which the folder's name gives."""
+    return {name: spec for name, spec in field_specs(table).items() if name != "person_id"}
+
+
 def _example_frame(table: str) -> pd.DataFrame:
     example = _EXAMPLES[table]
-    return pd.DataFrame({name: [_csv_text(example.get(name))] for name in field_specs(table)}, dtype="str")
+    return pd.DataFrame({name: [_csv_text(example.get(name))] for name in _columns(table)}, dtype="str")
 
 
 def _validation(spec: FieldSpec) -> DataValidation | None:
@@ -349,7 +356,7 @@ def _validation(spec: FieldSpec) -> DataValidation | None:
 
 
 def _write_sheet(sheet: Worksheet, table: str) -> None:
-    specs = field_specs(table)
+    specs = _columns(table)
     example = _EXAMPLES[table]
     bold = Font(bold=True)
     sample = Font(italic=True, color="666666")
@@ -383,7 +390,7 @@ def _write_readme(sheet: Worksheet) -> None:
         sheet.cell(row=first, column=index, value=name).font = Font(bold=True)
     row = first + 1
     for table in TABLES:
-        for name, spec in field_specs(table).items():
+        for name, spec in _columns(table).items():
             has_range = spec.kind in _NUMBER_KINDS
             values = [
                 table,
@@ -439,8 +446,12 @@ def write_template(
 
     Notes
     -----
-    Every canonical column appears, in the order of :func:`spasmlog.logformat.schemas.field_specs`. The
-    example rows (person ``me``, January 2026) pass validation; their ``notes`` say they are examples.
+    Every canonical column but ``person_id`` appears, in the order of
+    :func:`spasmlog.logformat.schemas.field_specs`. The rows are about the person the folder is named after, as
+    :func:`spasmlog.read_log` reads a person's own folder: ``write_template("praxis/Anna")`` and
+    ``write_template("praxis/Bernd")`` make a caseload of two, and a renamed or copied folder is about the
+    person of its new name. The example rows (January 2026) pass validation; their ``notes`` say they are
+    examples.
 
     In the workbook, the checks cover rows 2 to :data:`TEMPLATE_ROWS` of each table sheet:
 
@@ -462,7 +473,7 @@ def write_template(
     >>> [path.name for path in write_template(folder)]
     ['daily.csv', 'spasms.csv', 'interventions.csv', 'people.csv', 'spasmlog_template.xlsx']
     >>> print((folder / "spasms.csv").read_text().splitlines()[1])  # doctest: +ELLIPSIS
-    me,2026-01-15 02:40,calf,left,6,90,cramp,sleep,stretch;water,Example row: ...
+    2026-01-15 02:40,calf,left,6,90,cramp,sleep,stretch;water,Example row: ...
     >>> write_template(folder)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...

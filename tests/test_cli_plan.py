@@ -85,9 +85,9 @@ def test_plan_works_on_a_folder_made_by_template(
     assert main(["plan", "log", "--try", "magnesium", "--start", "2030-01-07", "--seed", "3", "--pairs", "2"]) == 0
     out = capsys.readouterr().out
     assert "the plan read the CSV files" in out and "spasmlog_template.xlsx" in out
-    assert spasmlog.read_log(tmp_path / "log" / "experiments.csv").experiments["person_id"].unique().tolist() == ["me"]
+    assert spasmlog.read_log(tmp_path / "log" / "experiments.csv").experiments["person_id"].unique().tolist() == ["log"]
     with (tmp_path / "log" / "daily.csv").open("a", encoding="utf-8") as daily:  # the two forms now differ
-        daily.write("me,2026-01-16,,,,,,,,,,,,,,,,,,,,2,,\n")
+        daily.write("2026-01-16" + "," * 20 + "2,,\n")  # spasm_count 2; the folder's name says who
     assert main(["plan", "log", "--try", "stretching", "--start", "2031-01-07", "--seed", "3"]) == 2
     assert "holds the daily table twice" in capsys.readouterr().err
 

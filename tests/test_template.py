@@ -30,10 +30,19 @@ def workbook(template: Path) -> openpyxl.Workbook:
     return openpyxl.load_workbook(template / WORKBOOK_NAME)
 
 
+def _columns(table: str) -> list[str]:
+    """The columns a template table has: every canonical column but person_id (the folder's name says who)."""
+    return [name for name in field_specs(table) if name != "person_id"]
+
+
 def _typed(frame: pd.DataFrame, table: str) -> pd.DataFrame:
-    """Cells of a template table converted to the dtypes of the validated table."""
+    """Cells of a template table converted to the dtypes of the validated table, with the person the reader
+    takes from the folder's name."""
     out: dict[str, pd.Series] = {}
     for name, spec in field_specs(table).items():
+        if name == "person_id":
+            out[name] = pd.Series("folder", index=frame.index, dtype="str")
+            continue
         cells = frame[name].replace("", pd.NA)
         if spec.kind in ("number", "duration"):
             out[name] = pd.to_numeric(cells).astype("float64")
@@ -70,9 +79,8 @@ def test_returns_the_files_written(tmp_path: Path) -> None:
 @pytest.mark.parametrize("table", TABLES)
 def test_csv_has_canonical_headers_and_one_row(template: Path, table: str) -> None:
     frame = pd.read_csv(template / f"{table}.csv", dtype="str", keep_default_na=False)
-    assert list(frame.columns) == list(field_specs(table))
+    assert list(frame.columns) == _columns(table)
     assert len(frame) == 1
-    assert frame.loc[0, "person_id"] == "me"
     assert "example" in frame.loc[0, "notes"].lower()
 
 
@@ -102,7 +110,7 @@ def test_workbook_sheets(workbook: openpyxl.Workbook) -> None:
 def test_workbook_headers_bold_frozen_and_wide_enough(workbook: openpyxl.Workbook, table: str) -> None:
     sheet = workbook[table]
     headers = [cell.value for cell in sheet[1]]
-    assert headers == list(field_specs(table))
+    assert headers == _columns(table)
     assert all(cell.font.bold for cell in sheet[1])
     assert sheet.freeze_panes == "A2"
     for cell in sheet[1]:
@@ -121,7 +129,7 @@ def test_workbook_example_row_is_valid(workbook: openpyxl.Workbook, table: str) 
     text = frame.map(lambda value: "" if value is None else str(value))
     typed = _typed(text, table)
     assert len(MODELS[table].validate(typed, lazy=True)) == 1
-    spasms_start = workbook["spasms"]["B2"]
+    spasms_start = workbook["spasms"]["A2"]
     assert spasms_start.is_date
     assert spasms_start.number_format == "yyyy-mm-dd hh:mm"
 
@@ -131,6 +139,9 @@ def test_workbook_checks_follow_the_schema(workbook: openpyxl.Workbook, table: s
     sheet = workbook[table]
     checks = _checks_by_column(sheet)
     for name, spec in field_specs(table).items():
+        if name == "person_id":
+            assert name not in checks
+            continue
         if spec.kind == "text":
             assert name not in checks
             continue
@@ -206,7 +217,7 @@ def test_readme_sheet_explains_every_column(workbook: openpyxl.Workbook) -> None
     rows = list(workbook["README"].iter_rows(values_only=True))
     header = rows.index(("table", "column", "required", "type", "unit", "range", "allowed values", "meaning"))
     described = {(row[0], row[1]): row for row in rows[header + 1 :]}
-    expected = {(table, name) for table in TABLES for name in field_specs(table)}
+    expected = {(table, name) for table in TABLES for name in _columns(table)}
     assert set(described) == expected
     assert described[("daily", "water_ml")][4:6] == ("mL", "between 0 and 15000 mL")
     assert "left, right, both, midline" in described[("spasms", "side")][6]
@@ -252,7 +263,7 @@ def test_overwrite_replaces_the_template(tmp_path: Path) -> None:
     write_template(tmp_path)
     (tmp_path / "daily.csv").write_text("old\n")
     write_template(tmp_path, overwrite=True)
-    assert (tmp_path / "daily.csv").read_text().startswith("person_id,date,")
+    assert (tmp_path / "daily.csv").read_text().startswith("date,water_ml,")
 
 
 @pytest.mark.parametrize(
@@ -280,3 +291,80 @@ def test_a_file_is_not_a_folder(tmp_path: Path) -> None:
     with pytest.raises(SpasmlogError, match="it is a file, not a folder") as raised:
         write_template(target)
     assert not isinstance(raised.value, ParameterError)  # a problem of the file system, not of an argument
+
+
+def _log_days(folder: Path, days: int = 40) -> None:
+    """Replace the example row of ``folder/daily.csv`` with ``days`` days logged (as a person fills it in)."""
+    header = (folder / "daily.csv").read_text(encoding="utf-8").splitlines()[0]
+    columns = header.split(",")
+    lines = [header]
+    for day in pd.date_range("2026-09-01", periods=days, freq="D"):
+        cells = dict.fromkeys(columns, "")
+        cells.update(date=f"{day:%Y-%m-%d}", spasm_count=str(day.day % 3), water_ml="1600")
+        lines.append(",".join(cells[c] for c in columns))
+    (folder / "daily.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+@pytest.mark.parametrize("layout", ["one-folder", "caseload", "copied-folders", "workbooks"])
+def test_template_folders_are_read_as_the_person_they_are_named_after(tmp_path: Path, layout: str) -> None:
+    """``spasmlog template praxis/Anna`` + ``praxis/Bernd`` is a caseload of Anna and Bernd (not two people
+    called ``me``), and a copied folder is the person of its new name."""
+    import shutil
+
+    import spasmlog
+
+    if layout == "one-folder":
+        write_template(tmp_path / "kim", format="csv")
+        log, expected = spasmlog.read_log(tmp_path / "kim"), ["kim"]
+    elif layout == "workbooks":
+        for name in ("Anna", "Bernd"):
+            write_template(tmp_path / "praxis" / name, format="xlsx")
+        log, expected = spasmlog.read_log(tmp_path / "praxis"), ["Anna", "Bernd"]
+    else:
+        write_template(tmp_path / "praxis" / "Anna", format="csv")
+        if layout == "caseload":
+            write_template(tmp_path / "praxis" / "Bernd", format="csv")
+        else:
+            shutil.copytree(tmp_path / "praxis" / "Anna", tmp_path / "praxis" / "Kopie von Anna")
+        log = spasmlog.read_log(tmp_path / "praxis")
+        expected = ["Anna", "Bernd"] if layout == "caseload" else ["Anna", "Kopie von Anna"]
+    assert log.person_ids == expected
+    assert len(log.problems) == 0
+    for table in TABLES:
+        assert sorted(log.table(table)["person_id"]) == expected  # one example row each, everyone's own
+
+
+@pytest.mark.parametrize("caseload", [False, True], ids=["one-folder", "caseload"])
+def test_every_command_works_on_template_folders(
+    tmp_path: Path, caseload: bool, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import spasmlog
+    from spasmlog.cli import main
+
+    root = tmp_path / "praxis" if caseload else tmp_path / "kim"
+    folders = [root / "Anna", root / "Bernd"] if caseload else [root]
+    for folder in folders:
+        assert main(["template", str(folder), "--format", "csv"]) == 0
+        assert f"The rows are about {folder.name!r}, the folder's name" in capsys.readouterr().out
+        _log_days(folder)
+    people = [f.name for f in folders]
+    assert main(["validate", str(root)]) == 0
+    person = ["--person", people[0]] if caseload else []
+    plan = ["plan", str(root), *person, "--try", "stretching", "--start", "2030-01-07", "--seed", "5"]
+    plan += ["--calendar", str(tmp_path / "calendar.html")]
+    assert main(plan) == 0, capsys.readouterr().err
+    planned = pd.read_csv(folders[0] / "experiments.csv", dtype="str")
+    assert set(planned["person_id"]) == {people[0]}
+    log = spasmlog.read_log(root)
+    assert log.person_ids == sorted(people)
+    assert set(log.experiments["person_id"]) == {people[0]}
+    report = tmp_path / ("report" if caseload else "report.html")
+    assert main(["report", str(root), "-o", str(report)]) == 0, capsys.readouterr().err
+    index = (report / "index.html" if caseload else report).read_text(encoding="utf-8")
+    for name in people:
+        assert name in index
+    bundle = tmp_path / "bundle"
+    assert main(["share", str(root), "--out", str(bundle), "--key", str(tmp_path / "key.csv")]) == 0
+    shared = pd.read_csv(bundle / "daily.csv", dtype="str")
+    assert shared["person_id"].nunique() == len(people)
+    assert len(shared) == 40 * len(people)

@@ -36,8 +36,9 @@ from spasmlog.analysis.overview import analyse_person, strongest_row
 from spasmlog.analysis.summary import PersonSummary, person_summary
 from spasmlog.errors import SpasmlogError
 from spasmlog.io.write import atomic_folder, atomic_write_text
-from spasmlog.log import Log
+from spasmlog.log import QUARANTINE_COLUMNS, Log
 from spasmlog.logformat import factors as facts
+from spasmlog.logformat.units import resolve_header
 from spasmlog.report._chart import WIDTH, Chart
 from spasmlog.report._drawing import Pending, submit
 from spasmlog.report.experiments import experiment_index, experiment_rows
@@ -123,7 +124,10 @@ def restrict(
     Daily rows, spasm events and provenance are kept by date; interventions that overlap the period are
     kept whole (their real start, so an intervention begun before the period has no "before" days in it).
     The data-quality tables (problems, quarantine, conversions, sources) describe the files read and are
-    kept whole, for the person's files only.
+    kept whole, for the person's files and rows only: a folder's files are the person's its valid rows name,
+    whatever the folder is called (a ``spasmlog template`` folder, a copied folder, ``A-01`` in ``Anna/``),
+    and a row set aside is the person's its own cells name, so the report counts the rows set aside as
+    ``spasmlog validate`` does.
 
     Raises
     ------
@@ -153,15 +157,20 @@ def restrict(
             )
         log = _one_person(log, person)
     daily, spasms, interventions, provenance = log.daily, log.spasms, log.interventions, log.provenance
+    origins = dict(log.origins)
     if start is not None or end is not None:
-        daily = daily[_in_window(daily["date"], start, end)]
-        spasms = spasms[_in_window(spasms["start"].dt.normalize(), start, end)]
+        in_days = _in_window(daily["date"], start, end)
+        in_events = _in_window(spasms["start"].dt.normalize(), start, end)
+        _keep_origins(log, origins, "daily", in_days)
+        _keep_origins(log, origins, "spasms", in_events)
+        daily, spasms = daily[in_days], spasms[in_events]
         ends = interventions["end"] if "end" in interventions else pd.Series(pd.NaT, index=interventions.index)
         overlap = pd.Series(True, index=interventions.index)
         if end is not None:
             overlap &= interventions["start"] <= end
         if start is not None:
             overlap &= ends.isna() | (ends >= start)
+        _keep_origins(log, origins, "interventions", overlap)
         interventions = interventions[overlap]
         if len(provenance):
             provenance = provenance[_in_window(pd.to_datetime(provenance["date"], errors="coerce"), start, end)]
@@ -171,26 +180,119 @@ def restrict(
         until = _day(end) if end is not None else "the end"
         period = f" between {since} and {until}" if start is not None or end is not None else ""
         raise SpasmlogError(f"Nothing was logged{who}{period}: no daily rows and no spasm events.", person=person)
-    return dataclasses.replace(log, daily=daily, spasms=spasms, interventions=interventions, provenance=provenance)
+    return dataclasses.replace(
+        log, daily=daily, spasms=spasms, interventions=interventions, provenance=provenance, origins=origins
+    )
+
+
+def _keep_origins(log: Log, origins: dict[str, pd.DataFrame], table: str, keep: pd.Series) -> None:
+    """Keep ``origins[table]`` aligned with the rows of ``log.table(table)`` that ``keep`` keeps (or drop it,
+    when it was not aligned to begin with: a log put together in Python)."""
+    origin = origins.get(table)
+    if origin is None:
+        return
+    if len(origin) != len(log.table(table)):
+        del origins[table]
+        return
+    origins[table] = origin.iloc[np.flatnonzero(keep.to_numpy(dtype=bool))].reset_index(drop=True)
+
+
+def _counted_for(log: Log) -> pd.Series:
+    """The person each file read (each row of ``log.sources``) counts for, in the data-quality figures.
+
+    ``log.sources`` names the person of the folder (or workbook) a file was read from; the rows may name
+    another: every folder written by ``spasmlog template`` says ``me``, a copied folder keeps the old name, a
+    caseload's rows may use codes (``A-01`` in the folder ``Anna``). When the valid rows read from a folder's
+    files (:attr:`Log.origins`) name exactly one person, the folder's files count for that person, so the
+    rows set aside from them are that person's (as ``spasmlog validate`` counts them); otherwise (no valid
+    row, or a table of several people) for the folder's person.
+    """
+    if not len(log.sources):
+        return pd.Series([], dtype="str")
+    folder = log.sources["person_id"].astype("str")
+    folder_of = dict(zip(log.sources["file"].astype("str"), folder, strict=True))
+    named: dict[str, set[str]] = {}
+    for table, origin in log.origins.items():
+        frame = log.table(table)
+        if len(origin) != len(frame) or not len(frame) or "file" not in origin:
+            continue
+        pairs = pd.DataFrame(
+            {"file": origin["file"].astype("str").to_numpy(), "person": frame["person_id"].astype("str").to_numpy()}
+        ).drop_duplicates()
+        for file, person in pairs.itertuples(index=False):
+            if file in folder_of:
+                named.setdefault(folder_of[file], set()).add(person)
+    return folder.map(lambda who: next(iter(named[who])) if len(named.get(who, ())) == 1 else who)
+
+
+def _set_aside_for(log: Log) -> pd.Series:
+    """The person each row of ``log.quarantine`` was about: the person its own cells name, when that is a
+    person of the log (rows set aside for repeating another folder's days say whose they are); else the
+    person its file counts for (:func:`_counted_for`)."""
+    quarantine = log.quarantine
+    if not len(quarantine):
+        return pd.Series([], dtype="str")
+    counted = dict(zip(log.sources["file"].astype("str"), _counted_for(log), strict=True))
+    who = quarantine["file"].astype("str").map(counted)
+    who = who.fillna("")  # a file not among the sources counts for nobody
+    people = set(log.person_ids)
+    tables = quarantine["table"].astype("str")
+    for column in quarantine.columns[len(QUARANTINE_COLUMNS) :]:
+        for table in tables.unique():
+            try:
+                match = resolve_header(str(column), table)
+            except SpasmlogError:
+                continue
+            if match is None or match.field != "person_id":
+                continue
+            text = quarantine[column].where(tables == table).fillna("").astype("str").str.strip()
+            cells = text.map(lambda cell: unicodedata.normalize("NFC", str(cell)))
+            named = cells.isin(people) & (tables == table)
+            who = who.where(~named, cells)
+    return who.astype("str")
+
+
+def _row_keys(frame: pd.DataFrame) -> pd.Series:
+    """``file:line`` of each row of a problems or quarantine table (``file:`` without a line)."""
+    lines = pd.to_numeric(frame["line"], errors="coerce").astype("Int64").astype("str").replace("<NA>", "")
+    return (frame["file"].astype("str") + ":" + lines).reset_index(drop=True)
 
 
 def _one_person(log: Log, person: str) -> Log:
-    sources = log.sources[log.sources["person_id"] == person] if len(log.sources) else log.sources
+    mine = (_counted_for(log) == person).to_numpy(dtype=bool)
+    sources = log.sources[mine] if len(log.sources) else log.sources
     files = set(sources["file"].dropna().astype(str))
+    set_aside = _set_aside_for(log)
+    quarantine = log.quarantine[(set_aside == person).to_numpy(dtype=bool)] if len(log.quarantine) else log.quarantine
+    rows, ours = set(_row_keys(log.quarantine)), set(_row_keys(quarantine))
 
     def in_files(frame: pd.DataFrame) -> pd.DataFrame:
         return frame[frame["file"].astype(str).isin(files)] if len(frame) else frame
 
+    def about_person(problems: pd.DataFrame) -> pd.DataFrame:
+        """The problems of the person's rows set aside, and those of the person's files about no such row."""
+        if not len(problems):
+            return problems
+        keys = _row_keys(problems)
+        of_row = keys.isin(rows).to_numpy(dtype=bool)
+        in_ours = keys.isin(ours).to_numpy(dtype=bool)
+        keep = np.where(of_row, in_ours, problems["file"].astype("str").isin(files).to_numpy(dtype=bool))
+        return problems[keep]
+
     provenance = log.provenance
+    origins = dict(log.origins)
+    for table in ("daily", "spasms", "interventions", "people"):  # the tables kept for the person alone
+        _keep_origins(log, origins, table, log.table(table)["person_id"] == person)
     return dataclasses.replace(
         log,
+        origins=origins,
         daily=log.daily[log.daily["person_id"] == person],
         spasms=log.spasms[log.spasms["person_id"] == person],
         interventions=log.interventions[log.interventions["person_id"] == person],
         people=log.people[log.people["person_id"] == person],
         sources=sources,
-        problems=in_files(log.problems),
-        quarantine=in_files(log.quarantine),
+        problems=about_person(log.problems),
+        quarantine=quarantine,
         conversions=in_files(log.conversions),
         unknown_columns=in_files(log.unknown_columns),
         provenance=provenance[provenance["person_id"].astype(str) == person] if len(provenance) else provenance,
@@ -862,7 +964,7 @@ def render_index(
     """
     quarantined = {}
     if len(log.sources):
-        quarantined = log.sources.groupby("person_id")["rows_quarantined"].sum().astype(int).to_dict()
+        quarantined = _set_aside_for(log).value_counts().astype(int).to_dict()
     recorded = days.groupby("person_id")["spasm_count"].agg(lambda counts: bool(counts.notna().any())).to_dict()
     rows = [
         {
