@@ -535,9 +535,10 @@ def design_power(
     power_model = float(np.mean(ok & wanted & (p_model < alpha)))
     total = n_schedules(pairs, design)
     days, sums = block_statistics(y, block, 2 * pairs)
-    observed = np.einsum("sb,sb->s", sums, drawn) / np.einsum("sb,sb->s", days, drawn) - np.einsum(
-        "sb,sb->s", sums, ~drawn
-    ) / np.einsum("sb,sb->s", days, ~drawn)
+    with np.errstate(invalid="ignore", divide="ignore"):  # an arm with no logged day: NaN, not shown (below)
+        observed = np.einsum("sb,sb->s", sums, drawn) / np.einsum("sb,sb->s", days, drawn) - np.einsum(
+            "sb,sb->s", sums, ~drawn
+        ) / np.einsum("sb,sb->s", days, ~drawn)
     if total <= MAX_EXACT:
         others, exact = schedules(pairs, design), True
     else:

@@ -138,3 +138,10 @@ def test_count_model_reports_an_arm_without_days() -> None:
 def test_smallest_p_value_by_hand() -> None:
     assert rz.smallest_p_value(5) == 2 / 32
     assert rz.smallest_p_value(4, "counterbalanced") == 2 / 6
+
+
+def test_design_power_with_arms_that_go_unlogged_warns_of_nothing_and_counts_them_as_not_shown() -> None:
+    # 1-day blocks with 90% of days unlogged: many simulated plans have an arm without a logged day, whose
+    # difference of means is NaN. They must count as "not shown", quietly (warnings are errors under pytest).
+    power = rz.design_power(2.0, rate_ratio=0.5, pairs=3, block_days=1, missing_rate=0.9, n_sim=200, seed=1)
+    assert 0.0 <= power["power_randomisation"] < 0.2 and 0.0 <= power["power_model"] < 0.2
