@@ -306,7 +306,6 @@ def merge_interventions(
 
     for entry in entries:
         frame = file.frame
-        starts, ends = parsed("start"), parsed("end")
         name_header = file.header_of.get("name")
         names = (
             frame[name_header].astype("str").map(normalise_header)
@@ -324,8 +323,12 @@ def merge_interventions(
             "file": file_label,
             "reason": "",
         }
-        row_start = {i: starts.iloc[i] for i in same}
-        row_end = {i: ends.iloc[i] for i in same}
+        row_start: dict[int, pd.Timestamp] = {}
+        row_end: dict[int, pd.Timestamp] = {}
+        if same:  # the days of the rows of this name (parsing the whole column is slow: only when needed)
+            starts, ends = parsed("start"), parsed("end")
+            row_start = {i: starts.iloc[i] for i in same}
+            row_end = {i: ends.iloc[i] for i in same}
 
         if any(_equal(file, i, row_start[i], row_end[i], entry) for i in same):
             continue
