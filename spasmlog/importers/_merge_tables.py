@@ -298,11 +298,17 @@ def merge_interventions(
     if not entries:
         return merge
 
+    days: dict[str, pd.Series] = {}  # the parsed column, until the next change of the table
+
     def parsed(column: str) -> pd.Series:
+        if column in days:
+            return days[column]
         header = file.header_of.get(column)
         if header is None:
-            return pd.Series(pd.NaT, index=file.frame.index, dtype="datetime64[us]")
-        return parsing.parse_dates(file.frame[header], kind="date", dayfirst=dayfirst).values
+            days[column] = pd.Series(pd.NaT, index=file.frame.index, dtype="datetime64[us]")
+        else:
+            days[column] = parsing.parse_dates(file.frame[header], kind="date", dayfirst=dayfirst).values
+        return days[column]
 
     for entry in entries:
         frame = file.frame
@@ -363,6 +369,7 @@ def merge_interventions(
             )
             for column, text in merged.cells().items():
                 _set(file, i, column, text)
+            days.clear()
             merge.dropped.add(key_of[i])
             merge.provenance.append(
                 _provenance(person, merged.cells()["start"], f"interventions:{merged.name}", source, file_label)
@@ -400,12 +407,14 @@ def merge_interventions(
                 for column, text in entry.cells().items():
                     if column != "name":
                         _set(file, i, column, text)
+                days.clear()
                 merge.dropped.add(key_of[i])
             else:
                 cells = entry.cells()
                 if "person_id" in file.header_of:
                     cells = {"person_id": person, **cells}
                 _append(file, cells)
+                days.clear()
                 merge.changes.append({**base, "action": "added", "logged_value": None})
             merge.provenance.append(
                 _provenance(person, f"{entry.start:%Y-%m-%d}", f"interventions:{entry.name}", source, file_label)
