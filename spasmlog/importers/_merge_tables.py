@@ -298,15 +298,20 @@ def merge_interventions(
     if not entries:
         return merge
 
+    days: dict[str, pd.Series] = {}  # the parsed column, until the next change of the table
+
     def parsed(column: str) -> pd.Series:
+        if column in days:
+            return days[column]
         header = file.header_of.get(column)
         if header is None:
-            return pd.Series(pd.NaT, index=file.frame.index, dtype="datetime64[us]")
-        return parsing.parse_dates(file.frame[header], kind="date", dayfirst=dayfirst).values
+            days[column] = pd.Series(pd.NaT, index=file.frame.index, dtype="datetime64[us]")
+        else:
+            days[column] = parsing.parse_dates(file.frame[header], kind="date", dayfirst=dayfirst).values
+        return days[column]
 
     for entry in entries:
         frame = file.frame
-        starts, ends = parsed("start"), parsed("end")
         name_header = file.header_of.get("name")
         names = (
             frame[name_header].astype("str").map(normalise_header)
@@ -324,8 +329,12 @@ def merge_interventions(
             "file": file_label,
             "reason": "",
         }
-        row_start = {i: starts.iloc[i] for i in same}
-        row_end = {i: ends.iloc[i] for i in same}
+        row_start: dict[int, pd.Timestamp] = {}
+        row_end: dict[int, pd.Timestamp] = {}
+        if same:  # the days of the rows of this name (parsing the whole column is slow: only when needed)
+            starts, ends = parsed("start"), parsed("end")
+            row_start = {i: starts.iloc[i] for i in same}
+            row_end = {i: ends.iloc[i] for i in same}
 
         if any(_equal(file, i, row_start[i], row_end[i], entry) for i in same):
             continue
@@ -360,6 +369,7 @@ def merge_interventions(
             )
             for column, text in merged.cells().items():
                 _set(file, i, column, text)
+            days.clear()
             merge.dropped.add(key_of[i])
             merge.provenance.append(
                 _provenance(person, merged.cells()["start"], f"interventions:{merged.name}", source, file_label)
@@ -397,12 +407,14 @@ def merge_interventions(
                 for column, text in entry.cells().items():
                     if column != "name":
                         _set(file, i, column, text)
+                days.clear()
                 merge.dropped.add(key_of[i])
             else:
                 cells = entry.cells()
                 if "person_id" in file.header_of:
                     cells = {"person_id": person, **cells}
                 _append(file, cells)
+                days.clear()
                 merge.changes.append({**base, "action": "added", "logged_value": None})
             merge.provenance.append(
                 _provenance(person, f"{entry.start:%Y-%m-%d}", f"interventions:{entry.name}", source, file_label)

@@ -33,6 +33,7 @@ import contextlib
 import math
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -592,8 +593,11 @@ def _extra_kind(column: pd.Series) -> str:
     return "number" if pd.api.types.is_numeric_dtype(column) else "text"
 
 
+@lru_cache(maxsize=65536)
 def _cell_value(text: str, kind: str, factor: float, decimal_comma: bool) -> object:
-    """The canonical value of one of the person's cells (``None`` when empty or unreadable)."""
+    """The canonical value of one of the person's cells (``None`` when empty or unreadable).
+
+    Remembered (a few values, such as ratings 0 to 4, fill most cells; parsing one cell is slow)."""
     cells = pd.Series([text])
     if parsing.is_missing(cells).iloc[0]:
         return None
@@ -794,16 +798,17 @@ def merge_into(
         )
 
     valid, changes = _imported_rows(imported, person, source, file_label)
-    parsed_dates = parsing.parse_dates(frame[header_of["date"]], kind="date", dayfirst=dayfirst)
-    _check_dates(daily_path, frame[header_of["date"]], parsed_dates, skip)
-    dates = parsed_dates.values
-    mine = pd.Series(True, index=frame.index)
-    if "person_id" in header_of:
-        ids = frame[header_of["person_id"]].str.strip()
-        mine = ids.eq(person) | parsing.is_missing(ids)
     row_of: dict[pd.Timestamp, list[int]] = {}
-    for index in np.flatnonzero(mine.to_numpy() & dates.notna().to_numpy()):
-        row_of.setdefault(dates.iloc[index], []).append(int(index))
+    if len(frame):  # a new log (a new person of a cohort) has no day yet: nothing to parse
+        parsed_dates = parsing.parse_dates(frame[header_of["date"]], kind="date", dayfirst=dayfirst)
+        _check_dates(daily_path, frame[header_of["date"]], parsed_dates, skip)
+        dates = parsed_dates.values
+        mine = pd.Series(True, index=frame.index)
+        if "person_id" in header_of:
+            ids = frame[header_of["person_id"]].str.strip()
+            mine = ids.eq(person) | parsing.is_missing(ids)
+        for index in np.flatnonzero(mine.to_numpy() & dates.notna().to_numpy()):
+            row_of.setdefault(dates.iloc[index], []).append(int(index))
 
     provenance_path = target / PROVENANCE_FILE
     provenance = (
@@ -819,6 +824,7 @@ def merge_into(
     detail_of = {(date, column): text for date, column, text in _detail(attrs)}
     # Extra columns an importer keeps aside (``calcium_pct_dv_mfp``) are merged too: nothing is lost.
     columns = [c for c in valid.columns if c not in ("person_id", "date")]
+    kind_of = {c: specs[c].kind if c in specs else _extra_kind(valid[c]) for c in columns}
     for record in valid.to_dict("records"):
         day = pd.Timestamp(record["date"])
         day_text = f"{day:%Y-%m-%d}"
@@ -827,7 +833,7 @@ def merge_into(
             value = record[column]
             if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
                 continue
-            kind = specs[column].kind if column in specs else _extra_kind(valid[column])
+            kind = kind_of[column]
             imported_value: object = (
                 float(value) if kind in ("number", "integer", "duration", "boolean") else str(value)
             )

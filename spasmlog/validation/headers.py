@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 import pandas as pd
@@ -75,6 +76,12 @@ def _accepted_names(table: str, column: str) -> str:
 
 def _suggest(table: str, header: object) -> str | None:
     """The canonical column a header not understood probably means (``None`` when nothing is close)."""
-    if table == "spasms" and date_time_part(str(header)) is not None:
+    return _suggest_text(table, str(header))
+
+
+@cache
+def _suggest_text(table: str, header: str) -> str | None:
+    # Remembered: an import validates each person's table of the same columns, and the fuzzy match is slow.
+    if table == "spasms" and date_time_part(header) is not None:
         return "start"  # a date without a time column, or a time without a date column
-    return suggest_header(str(header), table)
+    return suggest_header(header, table)

@@ -6,6 +6,7 @@ already in memory). Rows read = valid rows + quarantined rows, always.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import cache
 from typing import Any, Literal, cast
 
 import numpy as np
@@ -108,11 +109,15 @@ def build_log(
     return log
 
 
+_empty_table = cache(empty_table)
+"""Made once per table (an import validates each person's table, and the other tables are empty), then copied."""
+
+
 def _validate_table(
     table: str, parts: list[_Prepared]
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame, list[dict[str, Any]]]:
     if not parts:
-        return empty_table(table), pd.DataFrame({"file": [], "line": []}), pd.DataFrame(), pd.DataFrame(), []
+        return _empty_table(table).copy(), pd.DataFrame({"file": [], "line": []}), pd.DataFrame(), pd.DataFrame(), []
     offsets = np.cumsum([0] + [len(p.typed) for p in parts])
     typed = (
         pd.concat([p.typed for p in parts], ignore_index=True)
