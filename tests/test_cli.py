@@ -153,7 +153,7 @@ def test_import_fills_the_log_reports_and_is_idempotent(tmp_path: Path, capsys: 
     assert not (log / "provenance.csv").exists()
     assert main(["import", "--auto", str(export), "--into", str(log)]) == 0
     out = capsys.readouterr().out
-    assert "2026-01-01 magnesium_mg: logged 400.0, cronometer says 310.0 (kept)" in out
+    assert "2026-01-01 magnesium_mg: logged 400, cronometer says 310 (kept)" in out
     table = pd.read_csv(log / "daily.csv")
     assert table["magnesium_mg"].tolist() == [400, 290]
     assert table["water_total_ml"].tolist() == [2500, 2100]

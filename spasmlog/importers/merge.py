@@ -41,6 +41,7 @@ import pandas as pd
 
 from spasmlog import _checks
 from spasmlog.errors import SpasmlogError
+from spasmlog.importers._csv import shown_number
 from spasmlog.importers._merge_tables import TABLE_CHANGE_COLUMNS, TableMerge, merge_interventions, merge_people
 from spasmlog.importers.registry import detail_records
 from spasmlog.io import parsing
@@ -227,9 +228,9 @@ def _count(n: int, word: str) -> str:
 
 
 def _show(value: object) -> str:
-    """A value for people to read: numbers to at most 6 significant digits (no float noise)."""
+    """A value for people to read: whole numbers as integers, others to at most 6 significant digits."""
     if isinstance(value, float) and math.isfinite(value):
-        return repr(float(f"{value:.6g}"))
+        return shown_number(value)
     return str(value)
 
 
@@ -625,7 +626,7 @@ def _reason(problem: dict, spec: FieldSpec | None) -> str:
     value = problem["value"]
     rule = str(problem["rule"])
     try:
-        shown = f"{float(value):g}"
+        shown = shown_number(float(value))
     except (TypeError, ValueError):
         shown = _show(value)
     per_day = f" {spec.unit} a day" if spec is not None and spec.unit else ""
@@ -634,9 +635,9 @@ def _reason(problem: dict, spec: FieldSpec | None) -> str:
     if rule == "far_from_other_dates":
         return f"date {pd.Timestamp(value):%Y-%m-%d} far from the other imported dates"
     if rule == "above_maximum" and spec is not None and spec.maximum is not None:
-        return f"{field} {shown} > {float(spec.maximum):g}{per_day}"
+        return f"{field} {shown} > {shown_number(float(spec.maximum))}{per_day}"
     if rule == "below_minimum" and spec is not None and spec.minimum is not None:
-        return f"{field} {shown} < {float(spec.minimum):g}{per_day}"
+        return f"{field} {shown} < {shown_number(float(spec.minimum))}{per_day}"
     if rule == "not_in_categories":
         return f"{field} {shown!r} is not one of its values"
     return f"{field} {shown}: {rule.replace('_', ' ')}"

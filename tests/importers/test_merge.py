@@ -54,7 +54,7 @@ def test_fills_empty_cells_keeps_logged_values_and_adds_days_in_the_persons_own_
         1800.0,
         "cronometer",
     )
-    assert "2026-01-02 water_ml: logged 1500.0, cronometer says 1800.0 (kept)" in result.summary()
+    assert "2026-01-02 water_ml: logged 1500, cronometer says 1800 (kept)" in result.summary()
 
 
 def test_reimporting_the_same_file_changes_nothing(folder: Path) -> None:
@@ -327,13 +327,13 @@ def test_the_summary_reads_well(folder: Path) -> None:
     refused = merge_into(_imported(water_ml=[99_000.0]), folder).summary()
     assert "1 imported value refused (it breaks" in refused
     assert (
-        "2026-01-01 water_ml: nothing logged, cronometer says 99000.0 (refused: water_ml 99000 > 15000 mL a day)"
+        "2026-01-01 water_ml: nothing logged, cronometer says 99000 (refused: water_ml 99000 > 15000 mL a day)"
         in refused
     )
     noisy = merge_into(_imported(water_ml=[None, 9313.333333333333]), folder).summary()
-    assert "logged 1500.0, cronometer says 9313.33 (kept)" in noisy
+    assert "logged 1500, cronometer says 9313.33 (kept)" in noisy
     other = merge_into(_imported(source="apple-health", file="export.xml", water_ml=[2500.0]), folder).summary()
-    assert "2026-01-01 water_ml: the value from cronometer is 2000.0, apple-health says 2500.0 (kept)" in other
+    assert "2026-01-01 water_ml: the value from cronometer is 2000, apple-health says 2500 (kept)" in other
     assert "1 value already in the log kept where the import disagrees" in other
 
 
@@ -370,3 +370,13 @@ def test_converted_numbers_lose_their_float_noise_and_the_persons_own_digits_sta
         "2026-01-02,0.473176473,766.666666667,",
     ]
     assert not merge_into(imported, log).changed  # the 12 digits read back as the same value
+
+
+def test_large_whole_numbers_in_the_summary_are_written_out() -> None:
+    from spasmlog.importers.merge import _reason, _show
+    from spasmlog.logformat.schemas import field_specs
+
+    assert _show(99999999.0) == "99999999" and _show(2250.0) == "2250" and _show(2 / 3) == "0.666667"
+    problem = {"field": "steps", "column": "steps", "value": 99999999.0, "rule": "above_maximum"}
+    spec = field_specs("daily")["steps"]
+    assert "1e+" not in _reason(problem, spec) and _reason(problem, spec).startswith("steps 99999999 > ")
