@@ -119,7 +119,7 @@ def calendar_html(periods: pd.DataFrame, *, statement: str = "") -> str:
         n_months=len(months),
         months_per_page=MONTHS_PER_PAGE,
         row_mm=f"{row_mm:.2f}",
-        font_pt=f"{min(8.0, max(5.0, 1.5 * row_mm)):.1f}",
+        font_pt=f"{min(6.5, max(5.0, 1.5 * row_mm)):.1f}",
         show_weekday=row_mm >= _WEEKDAY_MM,
         statement=statement,
     )
