@@ -730,7 +730,13 @@ def experiment_effect(
     for (who, ident), plan in plan_days.groupby(["person_id", "experiment_id"], sort=True):
         facts = experiment[(experiment["person_id"] == who) & (experiment["experiment_id"] == ident)].iloc[0]
         mine = daily[daily["person_id"] == who] if "person_id" in daily else daily
-        row = {"person_id": who, **_one(mine, plan, facts, outcome, alpha, carryover_days, statistic, seed, now)}
+        part = experiment[(experiment["person_id"] == who) & (experiment["experiment_id"] == ident)]
+        missing = _plan_problems(part)
+        if missing:  # a plan with periods set aside is not the plan drawn: analysing the rest would mislead
+            result = _incomplete(facts, plan, missing)
+        else:
+            result = _one(mine, plan, facts, outcome, alpha, carryover_days, statistic, seed, now)
+        row = {"person_id": who, **result}
         if person is None:
             row.pop("person_id")
         rows.append(row)
@@ -746,6 +752,65 @@ _COLUMNS = [
     "randomisation_method", "n_schedules", "smallest_p", "pp_rate_ratio", "pp_ci_low", "pp_ci_high", "pp_p_value",
     "carryover_ratio", "carryover_p", "status", "sentence",
 ]  # fmt: skip
+
+
+def _whole(value: object) -> int | None:
+    number = pd.to_numeric(pd.Series([value]), errors="coerce").iloc[0]
+    return int(number) if pd.notna(number) else None
+
+
+def _plan_problems(part: pd.DataFrame) -> str:
+    """What is wrong with one experiment's rows as a plan (empty when nothing): periods missing from 1..N (as
+    the design columns say N), a pair without one on- and one off-block, a period numbered twice."""
+    periods = pd.to_numeric(part["period"], errors="coerce").dropna().astype(int)
+    facts = part.iloc[0]
+    pairs = _whole(facts.get("pairs")) if "pairs" in part else None
+    washout = _whole(facts.get("washout_days")) if "washout_days" in part else None
+    n = int(periods.max()) if len(periods) else 0
+    if pairs is not None and washout is not None:
+        n = max(n, 2 * pairs + (2 * pairs - 1 if washout > 0 else 0))
+    problems = []
+    gone = sorted(set(range(1, n + 1)) - set(periods))
+    if gone:
+        shown = ", ".join(str(k) for k in gone)
+        several = len(gone) > 1
+        problems.append(f"period{'s' if several else ''} {shown} of {n} {'are' if several else 'is'} missing")
+    twice = sorted(set(periods[periods.duplicated()]))
+    if twice:
+        problems.append("period " + ", ".join(str(k) for k in twice) + " is written more than once")
+    if not gone and "pair" in part:
+        blocks = part[part["arm"] != "washout"]
+        by_pair = blocks.groupby(pd.to_numeric(blocks["pair"], errors="coerce"))["arm"].agg(lambda a: sorted(a))
+        odd = [int(cast(float, k)) for k, arms in by_pair.items() if arms != ["off", "on"]]
+        if odd:
+            problems.append("pair " + ", ".join(str(k) for k in odd) + " does not have one on- and one off-block")
+        if pairs is not None and len(by_pair) != pairs:
+            problems.append(f"the plan says {pairs} pairs but its periods hold {len(by_pair)}")
+    return "; ".join(problems)
+
+
+def _incomplete(facts: pd.Series, plan: pd.DataFrame, problems: str) -> dict[str, Any]:
+    """The row of a plan whose periods were set aside (or edited out of shape): no effect, and how to fix it."""
+    out: dict[str, Any] = dict.fromkeys(_COLUMNS, np.nan)
+    out.update(
+        experiment_id=facts["experiment_id"],
+        change=facts["change"],
+        against=str(facts["against"]) if "against" in facts and pd.notna(facts["against"]) else "none",
+        days_planned=int((plan["block"] >= 0).sum()),
+        days_on=0,
+        days_off=0,
+        days_washout=0,
+        days_off_schedule=0,
+        days_to_come=0,
+        status="plan_incomplete",
+        sentence=(
+            f"The plan of the experiment with {facts['change']} ({facts['experiment_id']}) is incomplete: {problems}. "
+            "It is not analysed, since what is left is not the plan that was drawn. `spasmlog validate` names the "
+            "rows set aside and why: correct them in experiments.csv (each period once, numbered 1 to N, each pair "
+            "with one on- and one off-block), and the experiment is analysed."
+        ),
+    )
+    return out
 
 
 def _one(

@@ -261,3 +261,41 @@ def test_the_adherence_column_is_the_log_formats() -> None:
     from spasmlog.logformat.schemas import ARMS_DONE, field_specs
 
     assert field_specs("daily")[ADHERENCE_COLUMN].allowed == tuple(ARMS_DONE) == ("on", "off")
+
+
+def _simulated_experiment():
+    sim = simulate(days=120, seed=2, interventions=[], effects=[],
+                   experiment=Experiment("magnesium", rate_ratio=0.5, pairs=4, seed=4))  # fmt: skip
+    return spasmlog.daily_table(sim.log), sim.log.experiments
+
+
+@pytest.mark.parametrize(("dropped", "said"), [((3, 5), "periods 3, 5 of 8 are missing"),
+                                               ((8,), "period 8 of 8 is missing")])  # fmt: skip
+def test_a_plan_with_periods_set_aside_is_not_analysed(dropped: tuple[int, ...], said: str) -> None:
+    daily, plans = _simulated_experiment()
+    assert len(plans) == 8  # 4 pairs, no washouts
+    damaged = plans[~plans["period"].isin(dropped)]
+    effect = experiment_effect(daily, experiment=damaged).iloc[0]
+    assert effect["status"] == "plan_incomplete"
+    assert said in effect["sentence"] and "experiments.csv" in effect["sentence"]
+    assert np.isnan(effect["rate_ratio"]) and np.isnan(effect["randomisation_p"])
+    assert experiment_effect(daily, experiment=plans).iloc[0]["status"] == "ok"  # the whole plan is analysed
+
+
+def test_a_pair_edited_to_two_on_blocks_is_not_analysed() -> None:
+    daily, plans = _simulated_experiment()
+    damaged = plans.copy()
+    blocks = damaged.index[(damaged["pair"] == 2) & (damaged["arm"] != "washout")]
+    damaged.loc[blocks, "arm"] = "on"
+    effect = experiment_effect(daily, experiment=damaged).iloc[0]
+    assert effect["status"] == "plan_incomplete"
+    assert "pair 2 does not have one on- and one off-block" in effect["sentence"]
+
+
+def test_a_plan_whose_pairs_column_disagrees_with_its_periods_is_not_analysed() -> None:
+    daily, plans = _simulated_experiment()
+    damaged = plans.copy()
+    damaged["pairs"] = 3
+    effect = experiment_effect(daily, experiment=damaged).iloc[0]
+    assert effect["status"] == "plan_incomplete"
+    assert "the plan says 3 pairs but its periods hold 4" in effect["sentence"]
