@@ -736,6 +736,7 @@ def experiment_effect(
             result = _incomplete(facts, plan, missing)
         else:
             result = _one(mine, plan, facts, outcome, alpha, carryover_days, statistic, seed, now)
+            result = _cut(result, mine, plan, alpha)
         row = {"person_id": who, **result}
         if person is None:
             row.pop("person_id")
@@ -809,6 +810,37 @@ def _incomplete(facts: pd.Series, plan: pd.DataFrame, problems: str) -> dict[str
             "rows set aside and why: correct them in experiments.csv (each period once, numbered 1 to N, each pair "
             "with one on- and one off-block), and the experiment is analysed."
         ),
+    )
+    return out
+
+
+def _cut(out: dict[str, Any], daily: pd.DataFrame, plan: pd.DataFrame, alpha: float) -> dict[str, Any]:
+    """``out`` for a daily table that starts after the plan's first day (a report ``--from`` inside the plan):
+    a fragment, shown as one, with no randomisation p and no verdict (they are for the whole plan)."""
+    if not len(daily):
+        return out
+    first = pd.to_datetime(daily["date"]).min().normalize()
+    before = int((plan["date"] < first).sum())
+    if not before:
+        return out
+    starts = plan["date"].min()
+    said = "was" if before == 1 else "were"
+    text = (
+        f"The period analysed cuts the experiment with {out['change']}: {before} of its planned "
+        f"day{'s' if before != 1 else ''} (from {starts:%Y-%m-%d}) fall before the first day of the table "
+        f"({first:%Y-%m-%d}) and {said} left out."
+    )
+    if np.isfinite(out["rate_ratio"]):
+        text += f" On the days within it, {_difference(out, alpha)}."
+    text += (
+        " That is a fragment of the plan, not its result: the randomisation test and any verdict are for the whole "
+        f"plan, so none is given. Analyse from {starts:%Y-%m-%d} or earlier (a report without --from) for the result."
+    )
+    out.update(
+        randomisation_p=np.nan,
+        randomisation_method="not made: the period analysed cuts the plan",
+        status="plan_cut",
+        sentence=text,
     )
     return out
 

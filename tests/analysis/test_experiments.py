@@ -299,3 +299,17 @@ def test_a_plan_whose_pairs_column_disagrees_with_its_periods_is_not_analysed() 
     effect = experiment_effect(daily, experiment=damaged).iloc[0]
     assert effect["status"] == "plan_incomplete"
     assert "the plan says 3 pairs but its periods hold 4" in effect["sentence"]
+
+
+def test_a_table_that_starts_inside_the_plan_gives_no_result() -> None:
+    daily, plans = _simulated_experiment()
+    third = plans.loc[plans["period"] == 3, "start"].iloc[0]
+    before = (third - plans["start"].min()).days
+    effect = experiment_effect(daily[daily["date"] >= third], experiment=plans).iloc[0]
+    assert effect["status"] == "plan_cut"
+    assert np.isnan(effect["randomisation_p"])
+    assert f"{before} of its planned days" in effect["sentence"] and "randomisation p" not in effect["sentence"]
+    assert "evidence" not in effect["sentence"] and "--from" in effect["sentence"]
+    # a table that starts on the plan's first day is the whole plan
+    whole = experiment_effect(daily[daily["date"] >= plans["start"].min()], experiment=plans).iloc[0]
+    assert whole["status"] == "ok" and np.isfinite(whole["randomisation_p"])
