@@ -670,8 +670,10 @@ def experiment_effect(
         One row per experiment (``person_id`` first with ``person``): ``experiment_id``, ``change``, ``against``,
         ``days_planned`` (block days), ``days_on``, ``days_off`` (logged block days by plan), ``days_washout`` (left
         out; lived, up to the last logged day), ``days_off_schedule`` (logged in ``experiment_arm_done`` against the
-        plan), ``days_to_come`` (planned days, blocks and washouts, after the last day with ``outcome`` logged: not
-        counted anywhere yet), ``mean_on``, ``mean_off`` (spasms a day), ``rate_ratio``, ``ci_low``, ``ci_high``,
+        plan), ``days_to_come`` (planned days, blocks and washouts, after the last day with ``outcome`` logged and
+        not before ``as_of``: still to come), ``days_not_logged`` (planned days after the last logged day but
+        before ``as_of``: past and never logged; neither is counted anywhere), ``mean_on``, ``mean_off`` (spasms a
+        day), ``rate_ratio``, ``ci_low``, ``ci_high``,
         ``p_value`` (count model, intention to treat: every logged block day by its plan), ``randomisation_p``,
         ``randomisation_method``, ``n_schedules``, ``smallest_p``, ``pp_rate_ratio``, ``pp_ci_low``, ``pp_ci_high``,
         ``pp_p_value`` (per protocol: days off schedule left out), ``carryover_ratio``, ``carryover_p`` (the on/off
@@ -749,8 +751,9 @@ def experiment_effect(
 
 _COLUMNS = [
     "experiment_id", "change", "against", "days_planned", "days_on", "days_off", "days_washout", "days_off_schedule",
-    "days_to_come", "mean_on", "mean_off", "rate_ratio", "ci_low", "ci_high", "p_value", "randomisation_p",
-    "randomisation_method", "n_schedules", "smallest_p", "pp_rate_ratio", "pp_ci_low", "pp_ci_high", "pp_p_value",
+    "days_to_come", "days_not_logged", "mean_on", "mean_off", "rate_ratio", "ci_low", "ci_high", "p_value",
+    "randomisation_p", "randomisation_method", "n_schedules", "smallest_p", "pp_rate_ratio", "pp_ci_low", "pp_ci_high",
+    "pp_p_value",
     "carryover_ratio", "carryover_p", "status", "sentence",
 ]  # fmt: skip
 
@@ -803,6 +806,7 @@ def _incomplete(facts: pd.Series, plan: pd.DataFrame, problems: str) -> dict[str
         days_washout=0,
         days_off_schedule=0,
         days_to_come=0,
+        days_not_logged=0,
         status="plan_incomplete",
         sentence=(
             f"The plan of the experiment with {facts['change']} ({facts['experiment_id']}) is incomplete: {problems}. "
@@ -906,7 +910,8 @@ def _one(
         "days_off": int((in_block & logged & ~on).sum()),
         "days_washout": int((~in_block & lived).sum()),
         "days_off_schedule": int(off_schedule.sum()),
-        "days_to_come": int((~lived).sum()),
+        "days_to_come": int((~lived & (plan["date"] >= now).to_numpy()).sum()),
+        "days_not_logged": int((~lived & (plan["date"] < now).to_numpy()).sum()),
         "mean_on": float(np.nanmean(np.where(in_block & on, y, np.nan))) if (in_block & logged & on).any() else np.nan,
         "mean_off": float(np.nanmean(np.where(in_block & ~on, y, np.nan)))
         if (in_block & logged & ~on).any()
@@ -916,8 +921,8 @@ def _one(
         out.setdefault(name, np.nan)
     ends = plan["date"].max()
     # over: the log runs to the plan's last day, or that day has passed (stopped early, or its last days unlogged)
-    over = out["days_to_come"] == 0 or ends < now
-    to_come = _to_come(out["days_to_come"], over, ends)
+    over = not (~lived).any() or ends < now
+    to_come = _to_come(out["days_to_come"], out["days_not_logged"], over, ends, now)
     if out["days_on"] < 2 or out["days_off"] < 2:
         out["status"] = "not enough data: fewer than 2 logged days in an arm"
         out["sentence"] = (
@@ -979,21 +984,34 @@ def _one(
     else:
         out["status"] = "ok" if over else "in_progress"
     if out["status"] == "in_progress":
-        out["sentence"] = _interim_sentence(out, alpha, cast(pd.Timestamp, last), ends)  # a day was logged
+        out["sentence"] = _interim_sentence(out, alpha, cast(pd.Timestamp, last), ends, now)  # a day was logged
     else:
         out["sentence"] = _sentence(out, alpha, n_blocks // 2) + to_come
     return out
 
 
-def _to_come(days: int, over: bool, ends: pd.Timestamp) -> str:
-    if not days:
-        return ""
+def _to_come(days: int, missed: int, over: bool, ends: pd.Timestamp, now: pd.Timestamp) -> str:
+    """The plan's days after the last logged day: ``missed`` already past (before ``now``) but not logged, and
+    ``days`` still to come (``now`` and after)."""
     if over:
+        if not missed:
+            return ""
         return (
-            f" The plan ended on {ends:%Y-%m-%d}: its last {days} planned day{'s were' if days != 1 else ' was'} "
+            f" The plan ended on {ends:%Y-%m-%d}: its last {missed} planned day{'s were' if missed != 1 else ' was'} "
             "not logged."
         )
-    return f" {days} planned day{'s are' if days != 1 else ' is'} still to come (after the last logged day)."
+    return _unlogged(missed, now) + (
+        f" {days} planned day{'s are' if days != 1 else ' is'} still to come (from {now:%Y-%m-%d} on)." if days else ""
+    )
+
+
+def _unlogged(missed: int, now: pd.Timestamp) -> str:
+    if not missed:
+        return ""
+    return (
+        f" {missed} planned day{'s' if missed != 1 else ''} after the last logged day "
+        f"{'have' if missed != 1 else 'has'} passed without being logged (before {now:%Y-%m-%d}): log them if you can."
+    )
 
 
 def _day(value: object, name: str, function: str) -> pd.Timestamp:
@@ -1032,16 +1050,20 @@ def _off_schedule(out: dict[str, Any]) -> str:
     )
 
 
-def _interim_sentence(out: dict[str, Any], alpha: float, last: pd.Timestamp, ends: pd.Timestamp) -> str:
+def _interim_sentence(
+    out: dict[str, Any], alpha: float, last: pd.Timestamp, ends: pd.Timestamp, now: pd.Timestamp
+) -> str:
     """An experiment still running: the estimate so far, and why it is no result yet."""
     logged, planned = out["days_on"] + out["days_off"], out["days_planned"]
     to_come = out["days_to_come"]
     return (
         f"So far, with {logged} of {planned} planned block days logged (up to {last:%Y-%m-%d}; the plan ends on "
         f"{ends:%Y-%m-%d}), {_difference(out, alpha)}. This is an interim look, not a result: {to_come} planned "
-        f"day{'s are' if to_come != 1 else ' is'} still to come and can move the estimate, and the randomisation "
-        "test, whose guarantee is for the whole plan, is made once it is complete (stopping at a good-looking "
-        "moment would overstate any change)." + _off_schedule(out)
+        f"day{'s are' if to_come != 1 else ' is'} still to come (from {now:%Y-%m-%d} on) and can move the "
+        "estimate, and the randomisation test, whose guarantee is for the whole plan, is made once it is complete "
+        "(stopping at a good-looking moment would overstate any change)."
+        + _unlogged(out["days_not_logged"], now)
+        + _off_schedule(out)
     )
 
 
