@@ -52,6 +52,14 @@ def test_plan_says_what_is_wrong_in_the_command_lines_terms(tmp_path: Path, caps
     assert capsys.readouterr().err.startswith("spasmlog: error: --pairs must be a whole number from 2 to 20.")
     assert main(["plan", str(log), "--try", "x", "--start", "31/12/2030"]) == 2
     assert "--start must be a date written YYYY-MM-DD" in capsys.readouterr().err
+    for pairs in ("0", "1", "21"):  # too few and too many get the same message
+        assert main(["plan", str(log), "--try", "x", "--pairs", pairs]) == 2
+        assert capsys.readouterr().err.startswith("spasmlog: error: --pairs must be a whole number from 2 to 20.")
+    for seed in ("99999999999999999999", "4294967296", "-1"):  # never an internal error (an OverflowError was)
+        assert main(["plan", str(log), "--try", "x", "--seed", seed]) == 2
+        assert capsys.readouterr().err.startswith(
+            "spasmlog: error: --seed must be a whole number from 0 to 4294967295."
+        )
     assert not (log / "experiments.csv").exists()
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import numbers
 import re
 import unicodedata
 import warnings
@@ -64,6 +65,9 @@ TARGET_POWER = 0.8
 """The chance to show the effect that a plan should reach; fewer pairs are called too few."""
 
 MAX_PAIRS = 16
+
+MAX_SEED = 2**32 - 1
+"""The largest seed of a plan's draw (what numpy's legacy seeding takes; the seed is kept in the log)."""
 """The most pairs a plan suggests."""
 
 CARRYOVER_DAYS = 2
@@ -465,22 +469,23 @@ def plan_experiment(
     function = "plan_experiment"
     if not isinstance(change, str) or not change.strip():
         _checks.fail(function, "change", change, "the change to try, as text")
-    pairs = rz._check_design(pairs, design, function)
     for name, value, low, high in (
         ("pairs", pairs, 2, MAX_PLANNED_PAIRS),
         ("block_days", block_days, 1, MAX_BLOCK_DAYS),
         ("washout_days", washout_days, 0, MAX_WASHOUT_DAYS),
-    ):
-        number = _checks.whole(value, name, function, minimum=low)
-        if number > high:  # a plan beyond a year or two: a typo, and its power simulation would not end
+    ):  # one message for too few and too many (beyond a year or two: a typo, and the power simulation would not end)
+        if not (isinstance(value, numbers.Integral) and not isinstance(value, bool) and low <= int(value) <= high):
             _checks.fail(function, name, value, f"a whole number from {low} to {high}")
+    pairs = rz._check_design(pairs, design, function)
     _checks.number(effect, "effect", function, low=0, low_open=True)
     if effect == 1:
         _checks.fail(function, "effect", effect, "a rate ratio other than 1 (0.7: 30% fewer spasms)")
     _checks.probability(alpha, "alpha", function)
     if seed is None:
         seed = int(np.random.SeedSequence().entropy % (2**31))  # type: ignore[operator]
-    seed = _checks.whole(seed, "seed", function, minimum=0)
+    if not (isinstance(seed, numbers.Integral) and not isinstance(seed, bool) and 0 <= int(seed) <= MAX_SEED):
+        _checks.fail(function, "seed", seed, f"a whole number from 0 to {MAX_SEED}")
+    seed = int(seed)
     today = pd.Timestamp(dt.date.today())
     first = today + pd.Timedelta(days=1) if start is None else _start_date(start, function)
     if first < today:  # days already lived were not assigned by the draw: they cannot be a randomised experiment

@@ -104,7 +104,9 @@ def test_statement_with_history_gives_a_chance_and_the_randomisation_limit() -> 
         ({"start": "2020-01-06"}, "an experiment is planned before it starts"),  # days already lived: not drawn
         ({"start": "06/01/2031"}, "YYYY-MM-DD"),  # day or month first: never guessed
         ({"start": "2031-02-30"}, "YYYY-MM-DD"),
-        ({"pairs": 1}, "≥ 2"),  # one pair: the randomisation test's smallest p is 1/2
+        ({"pairs": 1}, "from 2 to 20"),  # one pair: the randomisation test's smallest p is 1/2
+        ({"pairs": 0}, "from 2 to 20"),  # the same message for every count out of range
+        ({"seed": 2**64}, "from 0 to 4294967295"),
         ({"pairs": 21}, "from 2 to 20"),
         ({"block_days": 10_000}, "from 1 to 28"),
         ({"washout_days": 15}, "from 0 to 14"),
