@@ -116,3 +116,27 @@ def test_plan_of_the_most_pairs_of_one_day_blocks_says_why_its_chance_is_low(
     assert "Even 20 pairs" not in out  # 20 pairs is what was asked
     assert "The chance is low because 20 on-days against as many off-days" in out
     assert "With 1-day blocks and no washout" in out and "carry-over check needs blocks of 3 days" in out
+
+
+def test_calendars_of_a_caseload_never_overwrite_each_other(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clinic = tmp_path / "clinic"
+    shutil.copytree(sample_path("clinic"), clinic)
+    monkeypatch.chdir(tmp_path)
+    people = spasmlog.read_log(clinic).person_ids[:2]
+    same = ["--try", "magnesium 300 mg", "--start", "2030-01-07", "--seed", "3", "--pairs", "2"]
+    for person in people:  # the same change from the same day, for two clients
+        assert main(["plan", str(clinic), "--person", person, *same]) == 0
+    pages = {person: tmp_path / f"{person}-magnesium-300-mg-2030-01-07.html" for person in people}
+    assert all(page.exists() for page in pages.values())
+    capsys.readouterr()
+    # another log planned from the same folder: the name is taken, so the calendar goes beside it, and says so
+    alex = tmp_path / "alex"
+    shutil.copytree(sample_path("alex"), alex)
+    (tmp_path / "magnesium-300-mg-2030-01-07.html").write_text("another plan's calendar", encoding="utf-8")
+    assert main(["plan", str(alex), *same]) == 0
+    out = capsys.readouterr().out
+    assert "magnesium-300-mg-2030-01-07-2.html" in out and "another plan's calendar, kept" in out
+    assert (tmp_path / "magnesium-300-mg-2030-01-07.html").read_text(encoding="utf-8") == "another plan's calendar"
+    assert (tmp_path / "magnesium-300-mg-2030-01-07-2.html").exists()
