@@ -136,8 +136,9 @@ class ExperimentPlan:
         The rows of the ``experiments`` table, one per block or washout, in time order.
     power : pandas.DataFrame
         One row per number of pairs simulated: ``pairs``, ``days``, ``power_model`` (the count model shows the
-        effect at ``alpha``), ``power_randomisation`` (the randomisation test does), ``smallest_p``,
-        ``mc_error`` (the Monte Carlo standard error of ``power_model``). The simulations are seeded from the
+        effect at ``alpha``), ``power_randomisation`` (the randomisation test does), ``power_both`` (both do, as
+        the verdict of :func:`experiment_effect` asks: the chance the statement gives), ``smallest_p``,
+        ``mc_error`` (the Monte Carlo standard error of ``power_both``). The simulations are seeded from the
         design and the history, so the same plan always gets the same figures.
     statement : str
         The honest power statement in plain words.
@@ -327,31 +328,54 @@ def _statement(
         )
     if hist["mean_per_day"] <= 0:
         return (
-            f"This plan ({layout}) takes {days} days. You logged no spasms in your last {int(hist['days'])} days, "
-            "so an experiment could not show any change."
+            f"This plan could not show any change: you logged no spasms in your last {int(hist['days'])} days, so "
+            f"there is no spasm rate for a change to move. The plan ({layout}: {days} days) is kept should "
+            "you still want to follow it."
         )
     row = power.loc[power["pairs"] == pairs].iloc[0]
-    chance = round(100 * row["power_model"])
-    margin = round(196 * row["mc_error"])  # the Monte Carlo error of the figure, stated when it shows
-    text = (
-        f"With your usual {hist['mean_per_day']:.2g} spasms a day (from {int(hist['days'])} logged days), this design "
-        f"({layout}: {days} days) has about {_a(chance)}% chance to show a {change}% {word} "
-        f"(95% interval of the rate ratio away from 1, p < {alpha:g})."
-    )
-    if margin >= 1:
-        text += f" (From {power.attrs['n_sim']} simulated experiments: within about ±{margin} points.)"
-    better = power[(power["pairs"] > pairs) & (power["power_model"] >= TARGET_POWER)]
-    if row["power_model"] < TARGET_POWER:
+    usual = f"your usual {hist['mean_per_day']:.2g} spasms a day (from {int(hist['days'])} logged days)"
+    model = round(100 * row["power_model"])
+    floor = row["smallest_p"] > alpha
+    if floor:  # the verdict needs the randomisation test too: this design cannot give one at alpha
+        step = 2 if design == "counterbalanced" else 1
+        enough = next(
+            (
+                k
+                for k in range(pairs, 64, step)
+                if rz.n_schedules(k, design) > rz.MAX_EXACT or rz.smallest_p_value(k, design) <= alpha
+            ),
+            None,
+        )
+        can = f"{enough} pairs or more can" if enough else "more pairs can"
+        text = (
+            f"This design ({layout}: {days} days) cannot show a change at the {100 * alpha:g}% level: the "
+            f"randomisation test, which the analysis needs as well as the count model, cannot go below "
+            f"p = {row['smallest_p']:.3g} with {pairs} pairs; {can}. With {usual}, the count model alone would show "
+            f"a {change}% {word} with about {_a(model)}% chance, but that alone is not the analysis's result."
+        )
+    else:
+        chance = round(100 * row["power_both"])
+        text = (
+            f"With {usual}, this design ({layout}: {days} days) has about {_a(chance)}% chance to show a {change}% "
+            f"{word} (the count model's 95% interval away from 1 and the randomisation test at p < {alpha:g}, as "
+            f"the analysis asks; the count model alone: about {model}%, the randomisation test alone: about "
+            f"{round(100 * row['power_randomisation'])}%)."
+        )
+        margin = round(196 * row["mc_error"])  # the Monte Carlo error of the figure, stated when it shows
+        if margin >= 1:
+            text += f" (From {power.attrs['n_sim']} simulated experiments: within about ±{margin} points.)"
+    better = power[(power["pairs"] > pairs) & (power["power_both"] >= TARGET_POWER)]
+    if row["power_both"] < TARGET_POWER:
         most = power.iloc[-1]
         if len(better):
             best = better.iloc[0]
-            text += f" {int(best['pairs'])} pairs would give {round(100 * best['power_model'])}%."
+            text += f" {int(best['pairs'])} pairs would give {round(100 * best['power_both'])}%."
         elif int(most["pairs"]) > pairs:
             text += (
-                f" Even {int(most['pairs'])} pairs would give only {round(100 * most['power_model'])}%: longer blocks, "
+                f" Even {int(most['pairs'])} pairs would give only {round(100 * most['power_both'])}%: longer blocks, "
                 "or a larger expected change, are needed to tell."
             )
-        else:  # no more pairs were simulated (as many as a plan suggests, or more): say why, not "even N pairs"
+        elif not floor:  # no more pairs were simulated (as many as a plan suggests, or more): say why
             arm_days = pairs * block_days
             text += (
                 f" The chance is low because {arm_days} on-day{'s' if arm_days != 1 else ''} against as many off-days, "
@@ -366,24 +390,6 @@ def _statement(
             f"(the chance above assumes it does not), and the carry-over check needs blocks of {CARRYOVER_DAYS + 1} "
             "days or more."
         )
-    if row["smallest_p"] > alpha:
-        text += (
-            f" The randomisation test, which needs no model, cannot go below p = {row['smallest_p']:.3g} with {pairs} "
-            "pairs, so on its own it cannot confirm a change; "
-        )
-        step = 2 if design == "counterbalanced" else 1
-        enough = next(
-            (
-                k
-                for k in range(pairs, 64, step)
-                if rz.n_schedules(k, design) > rz.MAX_EXACT or rz.smallest_p_value(k, design) <= alpha
-            ),
-            None,
-        )
-        text += f"{enough} pairs or more can." if enough else "more pairs can."
-    else:
-        chance = round(100 * row["power_randomisation"])
-        text += f" The randomisation test would show it with about {_a(chance)}% chance."
     return text
 
 
@@ -463,7 +469,7 @@ def plan_experiment(
     >>> plan = plan_experiment(daily, change="magnesium glycinate 300 mg", start="2030-01-07", seed=3, n_sim=100)
     >>> plan.periods[["arm", "start", "end"]].head(2).astype(str).values.tolist()
     [['off', '2030-01-07', '2030-01-13'], ['washout', '2030-01-14', '2030-01-15']]
-    >>> plan.statement.startswith("With your usual")
+    >>> plan.statement.startswith("This design (4 pairs of 7-day blocks")  # 4 pairs: no randomisation p below 0.125
     True
     """
     function = "plan_experiment"
@@ -574,6 +580,7 @@ def _power_table(
                     "days": days,
                     "power_model": np.nan,
                     "power_randomisation": np.nan,
+                    "power_both": np.nan,
                     "smallest_p": smallest,
                 }
             )
@@ -595,19 +602,19 @@ def _power_table(
             n_sim=n_sim,
             seed=_simulation_seed(hist, count, block_days, washout_days, design, effect, alpha, n_sim),
         )
-        model = float(out["power_model"])
+        both = float(out["power_both"])
         rows.append(
             {
                 "pairs": count,
                 "days": days,
-                **{k: out[k] for k in ("power_model", "power_randomisation", "smallest_p")},
-                "mc_error": float(np.sqrt(model * (1 - model) / n_sim)),
+                **{k: out[k] for k in ("power_model", "power_randomisation", "power_both", "smallest_p")},
+                "mc_error": float(np.sqrt(both * (1 - both) / n_sim)),
             }
         )
-        if count > pairs and out["power_model"] >= TARGET_POWER and (smallest <= alpha):
+        if count > pairs and out["power_both"] >= TARGET_POWER:
             break
     table = pd.DataFrame(
-        rows, columns=["pairs", "days", "power_model", "power_randomisation", "smallest_p", "mc_error"]
+        rows, columns=["pairs", "days", "power_model", "power_randomisation", "power_both", "smallest_p", "mc_error"]
     )
     table.attrs["n_sim"] = n_sim
     return table
@@ -1105,5 +1112,5 @@ def _sentence(out: dict[str, Any], alpha: float, pairs: int) -> str:
             reasons.append("the first days of the blocks differ from the rest (carry-over)")
         if not adherent:
             reasons.append(f"{out['days_off_schedule']} days were off schedule")
-        text += " This does not yet show that the change itself made the difference: " + "; ".join(reasons) + "."
+        text += " This does not show that the change itself made the difference: " + "; ".join(reasons) + "."
     return text + _off_schedule(out)

@@ -92,9 +92,12 @@ def test_statement_with_history_gives_a_chance_and_the_randomisation_limit() -> 
     rng = np.random.default_rng(1)
     plan = plan_experiment(_daily(list(rng.poisson(0.8, 60).astype(float))), change="magnesium", start="2030-01-01",
                            seed=1, n_sim=100)  # fmt: skip
-    assert plan.statement.startswith("With your usual 0.")
-    assert "cannot go below p = 0.125 with 4 pairs" in plan.statement
-    assert "6 pairs or more can" in plan.statement
+    # 4 pairs: the randomisation test, which the verdict needs, cannot go below 2/16; said first
+    assert plan.statement.startswith("This design (4 pairs of 7-day blocks with 2 washout days between blocks: 70 days)"
+                                     " cannot show a change at the 5% level")  # fmt: skip
+    assert "cannot go below p = 0.125 with 4 pairs; 6 pairs or more can" in plan.statement
+    assert "With your usual 0." in plan.statement and "about a 100%" not in plan.statement
+    assert (plan.power.loc[plan.power["pairs"] == 4, "power_both"] == 0).all()
     assert plan.power["pairs"].iloc[0] == 4
 
 
@@ -150,7 +153,7 @@ def test_effect_wording_is_careful() -> None:
     strong = experiment_effect(spasmlog.daily_table((s := _experiment_log(0.3)).log), experiment=s.log.experiments)
     assert "Because the order of the blocks was drawn at random" in strong["sentence"].iloc[0]
     none = experiment_effect(spasmlog.daily_table((n := _experiment_log(1.0)).log), experiment=n.log.experiments)
-    assert "does not yet show" in none["sentence"].iloc[0]
+    assert "does not show" in none["sentence"].iloc[0] and "yet" not in none["sentence"].iloc[0]  # it has ended
 
 
 def test_days_off_schedule_are_counted_and_left_out_per_protocol() -> None:
@@ -247,13 +250,13 @@ def test_days_after_the_last_logged_day_are_to_come_not_counted() -> None:
 
 def test_the_power_of_a_plan_does_not_depend_on_its_draw() -> None:
     daily = spasmlog.daily_table(simulate(days=120, seed=5, interventions=[], effects=[]).log)
-    plans = [plan_experiment(daily, change="x", start="2030-01-01", seed=seed, n_sim=40) for seed in (1, 2)]
+    plans = [plan_experiment(daily, change="x", pairs=6, start="2030-01-01", seed=seed, n_sim=40) for seed in (1, 2)]
     assert not plans[0].periods["arm"].equals(plans[1].periods["arm"])  # two draws of the same plan
     assert plans[0].power.equals(plans[1].power) and plans[0].statement == plans[1].statement
-    other = plan_experiment(daily, change="x", start="2030-01-01", seed=1, n_sim=40, effect=0.6)
+    other = plan_experiment(daily, change="x", pairs=6, start="2030-01-01", seed=1, n_sim=40, effect=0.6)
     assert not other.power["power_model"].equals(plans[0].power["power_model"])  # another design: other draws
     row = plans[0].power.iloc[0]
-    assert row["mc_error"] == pytest.approx(np.sqrt(row["power_model"] * (1 - row["power_model"]) / 40))
+    assert row["mc_error"] == pytest.approx(np.sqrt(row["power_both"] * (1 - row["power_both"]) / 40))
     margin = round(196 * row["mc_error"])
     assert margin >= 1 and f"(From 40 simulated experiments: within about ±{margin} points.)" in plans[0].statement
 
@@ -315,3 +318,20 @@ def test_a_table_that_starts_inside_the_plan_gives_no_result() -> None:
     # a table that starts on the plan's first day is the whole plan
     whole = experiment_effect(daily[daily["date"] >= plans["start"].min()], experiment=plans).iloc[0]
     assert whole["status"] == "ok" and np.isfinite(whole["randomisation_p"])
+
+
+def test_the_chance_stated_is_that_of_the_verdict_both_tests_showing_it() -> None:
+    rng = np.random.default_rng(3)
+    daily = _daily(list(rng.poisson(3.0, 90).astype(float)))
+    plan = plan_experiment(daily, change="magnesium", pairs=6, start="2030-01-01", seed=1, n_sim=200)
+    row = plan.power.iloc[0]
+    assert row["power_both"] <= min(row["power_model"], row["power_randomisation"])
+    stated = int(re.search(r"has about an? (\d+)% chance to show a 30% reduction", plan.statement).group(1))  # type: ignore[union-attr]
+    assert stated == round(100 * row["power_both"])
+    assert "cannot show a change" not in plan.statement
+
+
+def test_a_plan_without_spasms_leads_with_what_it_cannot_show() -> None:
+    plan = plan_experiment(_daily([0.0] * 30), change="magnesium", start="2030-01-01", seed=1, n_sim=20)
+    assert plan.statement.startswith("This plan could not show any change: you logged no spasms in your last 30 days")
+    assert len(plan.periods) == 15  # the plan is still made
