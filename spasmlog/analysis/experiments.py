@@ -679,7 +679,8 @@ def experiment_effect(
     Returns
     -------
     pandas.DataFrame
-        One row per experiment (``person_id`` first with ``person``): ``experiment_id``, ``change``, ``against``,
+        One row per experiment (``person_id`` first with ``person``, or when ``experiment`` holds several
+        people): ``experiment_id``, ``change``, ``against``,
         ``days_planned`` (block days), ``days_on``, ``days_off`` (logged block days by plan), ``days_washout`` (left
         out; lived, up to the last logged day), ``days_off_schedule`` (logged in ``experiment_arm_done`` against the
         plan), ``days_to_come`` (planned days, blocks and washouts, after the last day with ``outcome`` logged and
@@ -740,6 +741,10 @@ def experiment_effect(
     _checks.column(daily, outcome, "outcome", function, frame="daily")
     now = _today() if as_of is None else _day(as_of, "as_of", function)
     plan_days = experiment_days(experiment)
+    people = experiment["person_id"]
+    several = (
+        bool(len(people)) and not (people == people.iloc[0]).all()
+    )  # a caseload: rows of one experiment_id may be several people's
     rows = []
     for (who, ident), plan in plan_days.groupby(["person_id", "experiment_id"], sort=True):
         facts = experiment[(experiment["person_id"] == who) & (experiment["experiment_id"] == ident)].iloc[0]
@@ -752,10 +757,10 @@ def experiment_effect(
             result = _one(mine, plan, facts, outcome, alpha, carryover_days, statistic, seed, now)
             result = _cut(result, mine, plan, alpha)
         row = {"person_id": who, **result}
-        if person is None:
+        if person is None and not several:
             row.pop("person_id")
         rows.append(row)
-    columns = ([person] if person else []) + _COLUMNS
+    columns = ([person] if person else ["person_id"] if several else []) + _COLUMNS
     table = pd.DataFrame(rows, columns=columns) if rows else pd.DataFrame(columns=columns)
     table.attrs["kind"] = "experiment_effect"
     return table

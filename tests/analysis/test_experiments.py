@@ -335,3 +335,17 @@ def test_a_plan_without_spasms_leads_with_what_it_cannot_show() -> None:
     plan = plan_experiment(_daily([0.0] * 30), change="magnesium", start="2030-01-01", seed=1, n_sim=20)
     assert plan.statement.startswith("This plan could not show any change: you logged no spasms in your last 30 days")
     assert len(plan.periods) == 15  # the plan is still made
+
+
+def test_a_caseload_without_person_still_says_whose_row_is_whose() -> None:
+    plan = Experiment("magnesium", rate_ratio=0.5, pairs=4, seed=4)
+    sim = simulate(n_people=2, days=120, seed=2, interventions=[], effects=[], experiment=plan)
+    daily = spasmlog.daily_table(sim.log)
+    effect = experiment_effect(daily, experiment=sim.log.experiments)
+    assert effect.columns[0] == "person_id" and sorted(effect["person_id"]) == ["p1", "p2"]
+    by_person = experiment_effect(daily, experiment=sim.log.experiments, person="person_id")
+    pd.testing.assert_frame_equal(effect, by_person)
+    one = experiment_effect(
+        daily[daily["person_id"] == "p1"], experiment=sim.log.experiments.query("person_id == 'p1'")
+    )
+    assert "person_id" not in one.columns  # one person: as before
