@@ -304,6 +304,20 @@ def _a(percent: int) -> str:
     return f"{'an' if percent in (8, 11, 18) or 80 <= percent <= 89 else 'a'} {percent}"
 
 
+def _pairs_enough(pairs: int, design: rz.Design, alpha: float) -> str:
+    """``6 pairs or more can``: the fewest pairs whose randomisation test can go below ``alpha``."""
+    step = 2 if design == "counterbalanced" else 1
+    enough = next(
+        (
+            k
+            for k in range(pairs, 64, step)
+            if rz.n_schedules(k, design) > rz.MAX_EXACT or rz.smallest_p_value(k, design) <= alpha
+        ),
+        None,
+    )
+    return f"{enough} pairs or more can" if enough else "more pairs can"
+
+
 def _statement(
     hist: dict[str, float],
     power: pd.DataFrame,
@@ -320,12 +334,20 @@ def _statement(
     )
     change = round((1 - effect) * 100) if effect < 1 else round((effect - 1) * 100)
     word = "reduction" if effect < 1 else "increase"
+    smallest = float(power.loc[power["pairs"] == pairs, "smallest_p"].iloc[0])
     if not np.isfinite(hist.get("mean_per_day", np.nan)) or hist.get("days", 0) < MIN_HISTORY_DAYS:
-        return (
+        text = (
             f"This plan ({layout}) takes {days} days. There is not enough history to say how likely it is to show "
             f"a {change}% {word}: log at least {MIN_HISTORY_DAYS} days first (or, in Python, give your usual spasms "
             "a day as mean_per_day)."
         )
+        if smallest > alpha:  # known without any history: said first
+            text = (
+                f"This design cannot show a change at the {100 * alpha:g}% level: the randomisation test, which the "
+                f"analysis needs, cannot go below p = {smallest:.3g} with {pairs} pairs; "
+                f"{_pairs_enough(pairs, design, alpha)}. " + text
+            )
+        return text
     if hist["mean_per_day"] <= 0:
         return (
             f"This plan could not show any change: you logged no spasms in your last {int(hist['days'])} days, so "
@@ -337,16 +359,7 @@ def _statement(
     model = round(100 * row["power_model"])
     floor = row["smallest_p"] > alpha
     if floor:  # the verdict needs the randomisation test too: this design cannot give one at alpha
-        step = 2 if design == "counterbalanced" else 1
-        enough = next(
-            (
-                k
-                for k in range(pairs, 64, step)
-                if rz.n_schedules(k, design) > rz.MAX_EXACT or rz.smallest_p_value(k, design) <= alpha
-            ),
-            None,
-        )
-        can = f"{enough} pairs or more can" if enough else "more pairs can"
+        can = _pairs_enough(pairs, design, alpha)
         text = (
             f"This design ({layout}: {days} days) cannot show a change at the {100 * alpha:g}% level: the "
             f"randomisation test, which the analysis needs as well as the count model, cannot go below "

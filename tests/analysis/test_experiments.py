@@ -85,6 +85,10 @@ def test_history_of_a_hand_made_series() -> None:
 def test_statement_without_history_says_so() -> None:
     plan = plan_experiment(_daily([1, 0, 2]), change="magnesium", start="2030-01-01", seed=1)
     assert "not enough history" in plan.statement
+    assert plan.statement.startswith("This design cannot show a change at the 5% level")  # 4 pairs, known up front
+    assert "6 pairs or more can" in plan.statement
+    six = plan_experiment(_daily([1, 0, 2]), change="magnesium", pairs=6, start="2030-01-01", seed=1)
+    assert six.statement.startswith("This plan (6 pairs") and "cannot show" not in six.statement
     assert plan.power["power_model"].isna().all()
 
 
