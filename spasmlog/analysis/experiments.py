@@ -849,20 +849,25 @@ def _incomplete(facts: pd.Series, plan: pd.DataFrame, problems: str) -> dict[str
 
 
 def _cut(out: dict[str, Any], daily: pd.DataFrame, plan: pd.DataFrame, alpha: float) -> dict[str, Any]:
-    """``out`` for a daily table that starts after the plan's first day (a report ``--from`` inside the plan):
-    a fragment, shown as one, with no randomisation p and no verdict (they are for the whole plan)."""
+    """``out`` for a daily table that starts after at least one whole block of the plan (a report ``--from``
+    inside the plan): a fragment, shown as one, with no randomisation p and no verdict (they are for the whole
+    plan)."""
     if not len(daily):
         return out
     first = pd.to_datetime(daily["date"]).min().normalize()
-    before = int((plan["date"] < first).sum())
-    if not before:
+    early = plan["date"] < first
+    before = int(early.sum())
+    blocks = plan[plan["block"] >= 0]
+    # a whole block before the table: a period chosen inside the plan; a first day or two not logged (the table
+    # starts at the first day logged) are missing days, analysed by the plan as any other
+    if not before or not (blocks["date"] < first).groupby(blocks["block"]).all().any():
         return out
     starts = plan["date"].min()
     said = "was" if before == 1 else "were"
     text = (
         f"The period analysed cuts the experiment with {out['change']}: {before} of its planned "
         f"day{'s' if before != 1 else ''} (from {starts:%Y-%m-%d}) fall before the first day of the table "
-        f"({first:%Y-%m-%d}) and {said} left out."
+        f"({first:%Y-%m-%d}) and {said} left out, a whole block among them."
     )
     if np.isfinite(out["rate_ratio"]):
         text += f" On the days within it, {_difference(out, alpha)}."

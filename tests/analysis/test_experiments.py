@@ -319,6 +319,9 @@ def test_a_table_that_starts_inside_the_plan_gives_no_result() -> None:
     assert np.isnan(effect["randomisation_p"])
     assert f"{before} of its planned days" in effect["sentence"] and "randomisation p" not in effect["sentence"]
     assert "evidence" not in effect["sentence"] and "--from" in effect["sentence"]
+    # a table that starts a few days into the plan (its first days not logged) is analysed by the plan
+    late = experiment_effect(daily[daily["date"] >= plans["start"].min() + pd.Timedelta(days=3)], experiment=plans)
+    assert late.iloc[0]["status"] == "ok" and np.isfinite(late.iloc[0]["randomisation_p"])
     # a table that starts on the plan's first day is the whole plan
     whole = experiment_effect(daily[daily["date"] >= plans["start"].min()], experiment=plans).iloc[0]
     assert whole["status"] == "ok" and np.isfinite(whole["randomisation_p"])
