@@ -667,6 +667,7 @@ def experiment_effect(
     statistic: rz.Statistic = "log_mean",
     seed: int = 0,
     as_of: str | dt.date | pd.Timestamp | None = None,
+    period_start: str | dt.date | pd.Timestamp | None = None,
 ) -> pd.DataFrame:
     """The effect of a randomised personal experiment: on-blocks against off-blocks, washout days left out.
 
@@ -688,6 +689,11 @@ def experiment_effect(
     as_of : date or str, optional
         The day the analysis is made (``YYYY-MM-DD``); default today. A plan whose last day is on or after it,
         and not yet logged, is still running (``in_progress``).
+    period_start : date or str, optional
+        The first day of the period ``daily`` was cut to (a report ``--from``), when it was. A plan that starts
+        before it is cut: its status is ``plan_cut``, the sentence says how many planned days fall before the
+        period and gives the estimate on the days within it, with no randomisation p and no verdict (both are for
+        the whole plan). Days merely not logged at a plan's start are missing days, analysed by the plan.
 
     Returns
     -------
@@ -753,6 +759,7 @@ def experiment_effect(
         _checks.column(experiment, name, "experiment", function, frame="experiment", numeric=False)
     _checks.column(daily, outcome, "outcome", function, frame="daily")
     now = _today() if as_of is None else _day(as_of, "as_of", function)
+    cut = None if period_start is None else _day(period_start, "period_start", function)
     plan_days = experiment_days(experiment)
     people = experiment["person_id"]
     several = (
@@ -768,7 +775,7 @@ def experiment_effect(
             result = _incomplete(facts, plan, missing)
         else:
             result = _one(mine, plan, facts, outcome, alpha, carryover_days, statistic, seed, now)
-            result = _cut(result, mine, plan, alpha)
+            result = _cut(result, cut, plan, alpha)
         row = {"person_id": who, **result}
         if person is None and not several:
             row.pop("person_id")
@@ -848,26 +855,21 @@ def _incomplete(facts: pd.Series, plan: pd.DataFrame, problems: str) -> dict[str
     return out
 
 
-def _cut(out: dict[str, Any], daily: pd.DataFrame, plan: pd.DataFrame, alpha: float) -> dict[str, Any]:
-    """``out`` for a daily table that starts after at least one whole block of the plan (a report ``--from``
+def _cut(out: dict[str, Any], first: pd.Timestamp | None, plan: pd.DataFrame, alpha: float) -> dict[str, Any]:
+    """``out`` when the period analysed starts on ``first``, after the plan's first day (a report ``--from``
     inside the plan): a fragment, shown as one, with no randomisation p and no verdict (they are for the whole
     plan)."""
-    if not len(daily):
+    if first is None:
         return out
-    first = pd.to_datetime(daily["date"]).min().normalize()
-    early = plan["date"] < first
-    before = int(early.sum())
-    blocks = plan[plan["block"] >= 0]
-    # a whole block before the table: a period chosen inside the plan; a first day or two not logged (the table
-    # starts at the first day logged) are missing days, analysed by the plan as any other
-    if not before or not (blocks["date"] < first).groupby(blocks["block"]).all().any():
+    before = int((plan["date"] < first).sum())
+    if not before:
         return out
     starts = plan["date"].min()
     said = "was" if before == 1 else "were"
     text = (
         f"The period analysed cuts the experiment with {out['change']}: {before} of its planned "
-        f"day{'s' if before != 1 else ''} (from {starts:%Y-%m-%d}) fall before the first day of the table "
-        f"({first:%Y-%m-%d}) and {said} left out, a whole block among them."
+        f"day{'s' if before != 1 else ''} (from {starts:%Y-%m-%d}) fall before the first day of the period analysed "
+        f"({first:%Y-%m-%d}) and {said} left out."
     )
     if np.isfinite(out["rate_ratio"]):
         text += f" On the days within it, {_difference(out, alpha)}."

@@ -310,20 +310,21 @@ def test_a_plan_whose_pairs_column_disagrees_with_its_periods_is_not_analysed() 
     assert "the plan says 3 pairs but its periods hold 4" in effect["sentence"]
 
 
-def test_a_table_that_starts_inside_the_plan_gives_no_result() -> None:
+def test_a_period_that_starts_inside_the_plan_gives_no_result() -> None:
     daily, plans = _simulated_experiment()
     third = plans.loc[plans["period"] == 3, "start"].iloc[0]
     before = (third - plans["start"].min()).days
-    effect = experiment_effect(daily[daily["date"] >= third], experiment=plans).iloc[0]
+    effect = experiment_effect(daily[daily["date"] >= third], experiment=plans, period_start=third).iloc[0]
     assert effect["status"] == "plan_cut"
     assert np.isnan(effect["randomisation_p"])
     assert f"{before} of its planned days" in effect["sentence"] and "randomisation p" not in effect["sentence"]
     assert "evidence" not in effect["sentence"] and "--from" in effect["sentence"]
-    # a table that starts a few days into the plan (its first days not logged) is analysed by the plan
-    late = experiment_effect(daily[daily["date"] >= plans["start"].min() + pd.Timedelta(days=3)], experiment=plans)
-    assert late.iloc[0]["status"] == "ok" and np.isfinite(late.iloc[0]["randomisation_p"])
-    # a table that starts on the plan's first day is the whole plan
-    whole = experiment_effect(daily[daily["date"] >= plans["start"].min()], experiment=plans).iloc[0]
+    # days not logged at the plan's start (the daily table starts later) are missing days, analysed by the plan
+    late = experiment_effect(daily[daily["date"] >= third], experiment=plans).iloc[0]
+    assert late["status"] == "ok" and np.isfinite(late["randomisation_p"])
+    # a period that starts on the plan's first day holds the whole plan
+    start = plans["start"].min()
+    whole = experiment_effect(daily[daily["date"] >= start], experiment=plans, period_start=start).iloc[0]
     assert whole["status"] == "ok" and np.isfinite(whole["randomisation_p"])
 
 

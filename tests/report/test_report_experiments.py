@@ -105,3 +105,15 @@ def test_a_plan_with_periods_set_aside_shows_why_instead_of_an_effect(tmp_path: 
     assert page is not None
     assert "periods 3, 5 of 8 are missing" in page and "experiments.csv" in page
     assert "Rate ratio" not in page and "randomisation p" not in page
+
+
+def test_a_report_period_that_cuts_a_plan_shows_no_result() -> None:
+    from spasmlog.report.experiments import experiment_rows
+
+    sim = simulate(days=120, seed=2, interventions=[], experiment=Experiment("magnesium", rate_ratio=0.5, pairs=4))
+    days = spasmlog.daily_table(sim.log)
+    third = sim.log.experiments.loc[sim.log.experiments["period"] == 3, "start"].iloc[0]
+    (row,) = experiment_rows(sim.log, days[days["date"] >= third], start=third)
+    assert row["effect"]["status"] == "plan_cut" and "randomisation p" not in row["effect"]["sentence"]
+    (whole,) = experiment_rows(sim.log, days)
+    assert whole["effect"]["status"] == "ok"
