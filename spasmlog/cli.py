@@ -241,8 +241,9 @@ def _parser() -> argparse.ArgumentParser:
         "--calendar",
         type=Path,
         metavar="OUT.html",
-        help="where to write the calendar (default: EXPERIMENT_ID.html in the current folder, as `report` does; "
-        "not in the log folder, where it would be listed as a file not read)",
+        help="where to write the calendar (default: EXPERIMENT_ID.html, PERSON-EXPERIMENT_ID.html in a caseload, in "
+        "the current folder, as `report` does, with -2, -3 ... rather than over another plan's calendar; not in the "
+        "log folder, where it would be listed as a file not read)",
     )
 
     commands.add_parser(
@@ -876,6 +877,23 @@ def _log_to_plan_from(folder: Path, out: TextIO) -> Log:
         return logs[False]
 
 
+def _calendar_path(given: Path | None, experiment_id: str, person: str | None) -> tuple[Path, str]:
+    """Where a plan's calendar goes, and a note when that is not the plain name: ``EXPERIMENT_ID.html``, with the
+    person first in a caseload (two clients may try the same change from the same day), and never over another
+    plan's calendar (a free ``-2``, ``-3`` ... is taken). A ``--calendar`` given is used as it is; replacing a file
+    there is said."""
+    if given is not None:
+        return given, " (it replaced the file that was there)" if given.exists() else ""
+    from spasmlog.analysis.experiments import _slug
+
+    stem = f"{_slug(person)}-{experiment_id}" if person else experiment_id
+    target, k = Path(f"{stem}.html"), 1
+    while target.exists():
+        k += 1
+        target = Path(f"{stem}-{k}.html")
+    return target, f" ({stem}.html is another plan's calendar, kept)" if k > 1 else ""
+
+
 def _plan(args: argparse.Namespace, out: TextIO) -> int:
     from spasmlog.analysis.daily import daily_table
     from spasmlog.analysis.experiments import ExperimentPlan, plan_experiment
@@ -929,12 +947,13 @@ def _plan(args: argparse.Namespace, out: TextIO) -> int:
             ) from None
     plan = planned(daily)
     table = plan.write(folder, allow_overlap=args.allow_overlap)
-    page = write_calendar(plan.periods, args.calendar or Path(f"{plan.experiment_id}.html"), statement=plan.statement)
+    target, note = _calendar_path(args.calendar, plan.experiment_id, person if len(people) > 1 else None)
+    page = write_calendar(plan.periods, target, statement=plan.statement)
     starts = plan.periods["start"].dt.strftime("%Y-%m-%d").tolist()
     ends = plan.periods["end"].dt.strftime("%Y-%m-%d").tolist()
     out.write(f"Planned {plan.experiment_id}: {starts[0]} to {ends[-1]} (seed {int(plan.periods['seed'].iloc[0])}).\n")
     for start, end, arm in zip(starts, ends, plan.periods["arm"], strict=True):
         out.write(f"  {start} to {end}  {arm}\n")
     out.write(f"{plan.statement}\n")
-    out.write(f"Plan added to {table}; calendar to print: {page}\n")
+    out.write(f"Plan added to {table}; calendar to print: {page}{note}\n")
     return EXIT_OK

@@ -23,7 +23,8 @@ def test_plan_writes_the_table_and_the_calendar(
                  "--pairs", "2", "--washout-days", "1"])  # fmt: skip
     out = capsys.readouterr().out
     assert code == 0
-    assert "seed 5" in out and "chance to show a 30% reduction" in out
+    assert "seed 5" in out and "cannot show a change at the 5% level" in out  # 2 pairs: p >= 0.5 by randomisation
+    assert "would show a 30% reduction with about" in out
     plans = spasmlog.read_log(log).experiments
     assert len(plans) == 4 + 3 and (plans["seed"] == 5).all()
     page = tmp_path / "magnesium-glycinate-300-mg-2030-01-07.html"
@@ -52,6 +53,14 @@ def test_plan_says_what_is_wrong_in_the_command_lines_terms(tmp_path: Path, caps
     assert capsys.readouterr().err.startswith("spasmlog: error: --pairs must be a whole number from 2 to 20.")
     assert main(["plan", str(log), "--try", "x", "--start", "31/12/2030"]) == 2
     assert "--start must be a date written YYYY-MM-DD" in capsys.readouterr().err
+    for pairs in ("0", "1", "21"):  # too few and too many get the same message
+        assert main(["plan", str(log), "--try", "x", "--pairs", pairs]) == 2
+        assert capsys.readouterr().err.startswith("spasmlog: error: --pairs must be a whole number from 2 to 20.")
+    for seed in ("99999999999999999999", "4294967296", "-1"):  # never an internal error (an OverflowError was)
+        assert main(["plan", str(log), "--try", "x", "--seed", seed]) == 2
+        assert capsys.readouterr().err.startswith(
+            "spasmlog: error: --seed must be a whole number from 0 to 4294967295."
+        )
     assert not (log / "experiments.csv").exists()
 
 
@@ -102,9 +111,33 @@ def test_plan_of_the_most_pairs_of_one_day_blocks_says_why_its_chance_is_low(
                  "--start", "2030-01-07", "--seed", "1"])  # fmt: skip
     out = capsys.readouterr().out
     assert code == 0
-    model = int(re.search(r"has about an? (\d+)% chance to show", out).group(1))  # type: ignore[union-attr]
-    randomisation = int(re.search(r"randomisation test would show it with about an? (\d+)%", out).group(1))  # type: ignore[union-attr]
+    model = int(re.search(r"the count model alone: about (\d+)%", out).group(1))  # type: ignore[union-attr]
+    randomisation = int(re.search(r"the randomisation test alone: about (\d+)%", out).group(1))  # type: ignore[union-attr]
     assert abs(model - randomisation) <= 10, out  # the two figures tell one story (the model's was about 0%)
     assert "Even 20 pairs" not in out  # 20 pairs is what was asked
     assert "The chance is low because 20 on-days against as many off-days" in out
     assert "With 1-day blocks and no washout" in out and "carry-over check needs blocks of 3 days" in out
+
+
+def test_calendars_of_a_caseload_never_overwrite_each_other(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clinic = tmp_path / "clinic"
+    shutil.copytree(sample_path("clinic"), clinic)
+    monkeypatch.chdir(tmp_path)
+    people = spasmlog.read_log(clinic).person_ids[:2]
+    same = ["--try", "magnesium 300 mg", "--start", "2030-01-07", "--seed", "3", "--pairs", "2"]
+    for person in people:  # the same change from the same day, for two clients
+        assert main(["plan", str(clinic), "--person", person, *same]) == 0
+    pages = {person: tmp_path / f"{person}-magnesium-300-mg-2030-01-07.html" for person in people}
+    assert all(page.exists() for page in pages.values())
+    capsys.readouterr()
+    # another log planned from the same folder: the name is taken, so the calendar goes beside it, and says so
+    alex = tmp_path / "alex"
+    shutil.copytree(sample_path("alex"), alex)
+    (tmp_path / "magnesium-300-mg-2030-01-07.html").write_text("another plan's calendar", encoding="utf-8")
+    assert main(["plan", str(alex), *same]) == 0
+    out = capsys.readouterr().out
+    assert "magnesium-300-mg-2030-01-07-2.html" in out and "another plan's calendar, kept" in out
+    assert (tmp_path / "magnesium-300-mg-2030-01-07.html").read_text(encoding="utf-8") == "another plan's calendar"
+    assert (tmp_path / "magnesium-300-mg-2030-01-07-2.html").exists()

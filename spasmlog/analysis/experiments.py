@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import numbers
 import re
 import unicodedata
 import warnings
@@ -64,6 +65,9 @@ TARGET_POWER = 0.8
 """The chance to show the effect that a plan should reach; fewer pairs are called too few."""
 
 MAX_PAIRS = 16
+
+MAX_SEED = 2**32 - 1
+"""The largest seed of a plan's draw (what numpy's legacy seeding takes; the seed is kept in the log)."""
 """The most pairs a plan suggests."""
 
 CARRYOVER_DAYS = 2
@@ -132,8 +136,9 @@ class ExperimentPlan:
         The rows of the ``experiments`` table, one per block or washout, in time order.
     power : pandas.DataFrame
         One row per number of pairs simulated: ``pairs``, ``days``, ``power_model`` (the count model shows the
-        effect at ``alpha``), ``power_randomisation`` (the randomisation test does), ``smallest_p``,
-        ``mc_error`` (the Monte Carlo standard error of ``power_model``). The simulations are seeded from the
+        effect at ``alpha``), ``power_randomisation`` (the randomisation test does), ``power_both`` (both do, as
+        the verdict of :func:`experiment_effect` asks: the chance the statement gives), ``smallest_p``,
+        ``mc_error`` (the Monte Carlo standard error of ``power_both``). The simulations are seeded from the
         design and the history, so the same plan always gets the same figures.
     statement : str
         The honest power statement in plain words.
@@ -299,6 +304,20 @@ def _a(percent: int) -> str:
     return f"{'an' if percent in (8, 11, 18) or 80 <= percent <= 89 else 'a'} {percent}"
 
 
+def _pairs_enough(pairs: int, design: rz.Design, alpha: float) -> str:
+    """``6 pairs or more can``: the fewest pairs whose randomisation test can go below ``alpha``."""
+    step = 2 if design == "counterbalanced" else 1
+    enough = next(
+        (
+            k
+            for k in range(pairs, 64, step)
+            if rz.n_schedules(k, design) > rz.MAX_EXACT or rz.smallest_p_value(k, design) <= alpha
+        ),
+        None,
+    )
+    return f"{enough} pairs or more can" if enough else "more pairs can"
+
+
 def _statement(
     hist: dict[str, float],
     power: pd.DataFrame,
@@ -315,39 +334,61 @@ def _statement(
     )
     change = round((1 - effect) * 100) if effect < 1 else round((effect - 1) * 100)
     word = "reduction" if effect < 1 else "increase"
+    smallest = float(power.loc[power["pairs"] == pairs, "smallest_p"].iloc[0])
     if not np.isfinite(hist.get("mean_per_day", np.nan)) or hist.get("days", 0) < MIN_HISTORY_DAYS:
-        return (
+        text = (
             f"This plan ({layout}) takes {days} days. There is not enough history to say how likely it is to show "
             f"a {change}% {word}: log at least {MIN_HISTORY_DAYS} days first (or, in Python, give your usual spasms "
             "a day as mean_per_day)."
         )
+        if smallest > alpha:  # known without any history: said first
+            text = (
+                f"This design cannot show a change at the {100 * alpha:g}% level: the randomisation test, which the "
+                f"analysis needs, cannot go below p = {smallest:.3g} with {pairs} pairs; "
+                f"{_pairs_enough(pairs, design, alpha)}. " + text
+            )
+        return text
     if hist["mean_per_day"] <= 0:
         return (
-            f"This plan ({layout}) takes {days} days. You logged no spasms in your last {int(hist['days'])} days, "
-            "so an experiment could not show any change."
+            f"This plan could not show any change: you logged no spasms in your last {int(hist['days'])} days, so "
+            f"there is no spasm rate for a change to move. The plan ({layout}: {days} days) is kept should "
+            "you still want to follow it."
         )
     row = power.loc[power["pairs"] == pairs].iloc[0]
-    chance = round(100 * row["power_model"])
-    margin = round(196 * row["mc_error"])  # the Monte Carlo error of the figure, stated when it shows
-    text = (
-        f"With your usual {hist['mean_per_day']:.2g} spasms a day (from {int(hist['days'])} logged days), this design "
-        f"({layout}: {days} days) has about {_a(chance)}% chance to show a {change}% {word} "
-        f"(95% interval of the rate ratio away from 1, p < {alpha:g})."
-    )
-    if margin >= 1:
-        text += f" (From {power.attrs['n_sim']} simulated experiments: within about ±{margin} points.)"
-    better = power[(power["pairs"] > pairs) & (power["power_model"] >= TARGET_POWER)]
-    if row["power_model"] < TARGET_POWER:
+    usual = f"your usual {hist['mean_per_day']:.2g} spasms a day (from {int(hist['days'])} logged days)"
+    model = round(100 * row["power_model"])
+    floor = row["smallest_p"] > alpha
+    if floor:  # the verdict needs the randomisation test too: this design cannot give one at alpha
+        can = _pairs_enough(pairs, design, alpha)
+        text = (
+            f"This design ({layout}: {days} days) cannot show a change at the {100 * alpha:g}% level: the "
+            f"randomisation test, which the analysis needs as well as the count model, cannot go below "
+            f"p = {row['smallest_p']:.3g} with {pairs} pairs; {can}. With {usual}, the count model alone would show "
+            f"a {change}% {word} with about {_a(model)}% chance, but that alone is not the analysis's result."
+        )
+    else:
+        chance = round(100 * row["power_both"])
+        text = (
+            f"With {usual}, this design ({layout}: {days} days) has about {_a(chance)}% chance to show a {change}% "
+            f"{word} (the count model's 95% interval away from 1 and the randomisation test at p < {alpha:g}, as "
+            f"the analysis asks; the count model alone: about {model}%, the randomisation test alone: about "
+            f"{round(100 * row['power_randomisation'])}%)."
+        )
+        margin = round(196 * row["mc_error"])  # the Monte Carlo error of the figure, stated when it shows
+        if margin >= 1:
+            text += f" (From {power.attrs['n_sim']} simulated experiments: within about ±{margin} points.)"
+    better = power[(power["pairs"] > pairs) & (power["power_both"] >= TARGET_POWER)]
+    if row["power_both"] < TARGET_POWER:
         most = power.iloc[-1]
         if len(better):
             best = better.iloc[0]
-            text += f" {int(best['pairs'])} pairs would give {round(100 * best['power_model'])}%."
+            text += f" {int(best['pairs'])} pairs would give {round(100 * best['power_both'])}%."
         elif int(most["pairs"]) > pairs:
             text += (
-                f" Even {int(most['pairs'])} pairs would give only {round(100 * most['power_model'])}%: longer blocks, "
+                f" Even {int(most['pairs'])} pairs would give only {round(100 * most['power_both'])}%: longer blocks, "
                 "or a larger expected change, are needed to tell."
             )
-        else:  # no more pairs were simulated (as many as a plan suggests, or more): say why, not "even N pairs"
+        elif not floor:  # no more pairs were simulated (as many as a plan suggests, or more): say why
             arm_days = pairs * block_days
             text += (
                 f" The chance is low because {arm_days} on-day{'s' if arm_days != 1 else ''} against as many off-days, "
@@ -362,24 +403,6 @@ def _statement(
             f"(the chance above assumes it does not), and the carry-over check needs blocks of {CARRYOVER_DAYS + 1} "
             "days or more."
         )
-    if row["smallest_p"] > alpha:
-        text += (
-            f" The randomisation test, which needs no model, cannot go below p = {row['smallest_p']:.3g} with {pairs} "
-            "pairs, so on its own it cannot confirm a change; "
-        )
-        step = 2 if design == "counterbalanced" else 1
-        enough = next(
-            (
-                k
-                for k in range(pairs, 64, step)
-                if rz.n_schedules(k, design) > rz.MAX_EXACT or rz.smallest_p_value(k, design) <= alpha
-            ),
-            None,
-        )
-        text += f"{enough} pairs or more can." if enough else "more pairs can."
-    else:
-        chance = round(100 * row["power_randomisation"])
-        text += f" The randomisation test would show it with about {_a(chance)}% chance."
     return text
 
 
@@ -459,28 +482,29 @@ def plan_experiment(
     >>> plan = plan_experiment(daily, change="magnesium glycinate 300 mg", start="2030-01-07", seed=3, n_sim=100)
     >>> plan.periods[["arm", "start", "end"]].head(2).astype(str).values.tolist()
     [['off', '2030-01-07', '2030-01-13'], ['washout', '2030-01-14', '2030-01-15']]
-    >>> plan.statement.startswith("With your usual")
+    >>> plan.statement.startswith("This design (4 pairs of 7-day blocks")  # 4 pairs: no randomisation p below 0.125
     True
     """
     function = "plan_experiment"
     if not isinstance(change, str) or not change.strip():
         _checks.fail(function, "change", change, "the change to try, as text")
-    pairs = rz._check_design(pairs, design, function)
     for name, value, low, high in (
         ("pairs", pairs, 2, MAX_PLANNED_PAIRS),
         ("block_days", block_days, 1, MAX_BLOCK_DAYS),
         ("washout_days", washout_days, 0, MAX_WASHOUT_DAYS),
-    ):
-        number = _checks.whole(value, name, function, minimum=low)
-        if number > high:  # a plan beyond a year or two: a typo, and its power simulation would not end
+    ):  # one message for too few and too many (beyond a year or two: a typo, and the power simulation would not end)
+        if not (isinstance(value, numbers.Integral) and not isinstance(value, bool) and low <= int(value) <= high):
             _checks.fail(function, name, value, f"a whole number from {low} to {high}")
+    pairs = rz._check_design(pairs, design, function)
     _checks.number(effect, "effect", function, low=0, low_open=True)
     if effect == 1:
         _checks.fail(function, "effect", effect, "a rate ratio other than 1 (0.7: 30% fewer spasms)")
     _checks.probability(alpha, "alpha", function)
     if seed is None:
         seed = int(np.random.SeedSequence().entropy % (2**31))  # type: ignore[operator]
-    seed = _checks.whole(seed, "seed", function, minimum=0)
+    if not (isinstance(seed, numbers.Integral) and not isinstance(seed, bool) and 0 <= int(seed) <= MAX_SEED):
+        _checks.fail(function, "seed", seed, f"a whole number from 0 to {MAX_SEED}")
+    seed = int(seed)
     today = pd.Timestamp(dt.date.today())
     first = today + pd.Timedelta(days=1) if start is None else _start_date(start, function)
     if first < today:  # days already lived were not assigned by the draw: they cannot be a randomised experiment
@@ -569,6 +593,7 @@ def _power_table(
                     "days": days,
                     "power_model": np.nan,
                     "power_randomisation": np.nan,
+                    "power_both": np.nan,
                     "smallest_p": smallest,
                 }
             )
@@ -590,19 +615,19 @@ def _power_table(
             n_sim=n_sim,
             seed=_simulation_seed(hist, count, block_days, washout_days, design, effect, alpha, n_sim),
         )
-        model = float(out["power_model"])
+        both = float(out["power_both"])
         rows.append(
             {
                 "pairs": count,
                 "days": days,
-                **{k: out[k] for k in ("power_model", "power_randomisation", "smallest_p")},
-                "mc_error": float(np.sqrt(model * (1 - model) / n_sim)),
+                **{k: out[k] for k in ("power_model", "power_randomisation", "power_both", "smallest_p")},
+                "mc_error": float(np.sqrt(both * (1 - both) / n_sim)),
             }
         )
-        if count > pairs and out["power_model"] >= TARGET_POWER and (smallest <= alpha):
+        if count > pairs and out["power_both"] >= TARGET_POWER:
             break
     table = pd.DataFrame(
-        rows, columns=["pairs", "days", "power_model", "power_randomisation", "smallest_p", "mc_error"]
+        rows, columns=["pairs", "days", "power_model", "power_randomisation", "power_both", "smallest_p", "mc_error"]
     )
     table.attrs["n_sim"] = n_sim
     return table
@@ -642,6 +667,7 @@ def experiment_effect(
     statistic: rz.Statistic = "log_mean",
     seed: int = 0,
     as_of: str | dt.date | pd.Timestamp | None = None,
+    period_start: str | dt.date | pd.Timestamp | None = None,
 ) -> pd.DataFrame:
     """The effect of a randomised personal experiment: on-blocks against off-blocks, washout days left out.
 
@@ -663,15 +689,23 @@ def experiment_effect(
     as_of : date or str, optional
         The day the analysis is made (``YYYY-MM-DD``); default today. A plan whose last day is on or after it,
         and not yet logged, is still running (``in_progress``).
+    period_start : date or str, optional
+        The first day of the period ``daily`` was cut to (a report ``--from``), when it was. A plan that starts
+        before it is cut: its status is ``plan_cut``, the sentence says how many planned days fall before the
+        period and gives the estimate on the days within it, with no randomisation p and no verdict (both are for
+        the whole plan). Days merely not logged at a plan's start are missing days, analysed by the plan.
 
     Returns
     -------
     pandas.DataFrame
-        One row per experiment (``person_id`` first with ``person``): ``experiment_id``, ``change``, ``against``,
+        One row per experiment (``person_id`` first with ``person``, or when ``experiment`` holds several
+        people): ``experiment_id``, ``change``, ``against``,
         ``days_planned`` (block days), ``days_on``, ``days_off`` (logged block days by plan), ``days_washout`` (left
         out; lived, up to the last logged day), ``days_off_schedule`` (logged in ``experiment_arm_done`` against the
-        plan), ``days_to_come`` (planned days, blocks and washouts, after the last day with ``outcome`` logged: not
-        counted anywhere yet), ``mean_on``, ``mean_off`` (spasms a day), ``rate_ratio``, ``ci_low``, ``ci_high``,
+        plan), ``days_to_come`` (planned days, blocks and washouts, after the last day with ``outcome`` logged and
+        not before ``as_of``: still to come), ``days_not_logged`` (planned days after the last logged day but
+        before ``as_of``: past and never logged; neither is counted anywhere), ``mean_on``, ``mean_off`` (spasms a
+        day), ``rate_ratio``, ``ci_low``, ``ci_high``,
         ``p_value`` (count model, intention to treat: every logged block day by its plan), ``randomisation_p``,
         ``randomisation_method``, ``n_schedules``, ``smallest_p``, ``pp_rate_ratio``, ``pp_ci_low``, ``pp_ci_high``,
         ``pp_p_value`` (per protocol: days off schedule left out), ``carryover_ratio``, ``carryover_p`` (the on/off
@@ -725,16 +759,28 @@ def experiment_effect(
         _checks.column(experiment, name, "experiment", function, frame="experiment", numeric=False)
     _checks.column(daily, outcome, "outcome", function, frame="daily")
     now = _today() if as_of is None else _day(as_of, "as_of", function)
+    cut = None if period_start is None else _day(period_start, "period_start", function)
     plan_days = experiment_days(experiment)
+    people = experiment["person_id"]
+    several = (
+        bool(len(people)) and not (people == people.iloc[0]).all()
+    )  # a caseload: rows of one experiment_id may be several people's
     rows = []
     for (who, ident), plan in plan_days.groupby(["person_id", "experiment_id"], sort=True):
         facts = experiment[(experiment["person_id"] == who) & (experiment["experiment_id"] == ident)].iloc[0]
         mine = daily[daily["person_id"] == who] if "person_id" in daily else daily
-        row = {"person_id": who, **_one(mine, plan, facts, outcome, alpha, carryover_days, statistic, seed, now)}
-        if person is None:
+        part = experiment[(experiment["person_id"] == who) & (experiment["experiment_id"] == ident)]
+        missing = _plan_problems(part)
+        if missing:  # a plan with periods set aside is not the plan drawn: analysing the rest would mislead
+            result = _incomplete(facts, plan, missing)
+        else:
+            result = _one(mine, plan, facts, outcome, alpha, carryover_days, statistic, seed, now)
+            result = _cut(result, cut, plan, alpha)
+        row = {"person_id": who, **result}
+        if person is None and not several:
             row.pop("person_id")
         rows.append(row)
-    columns = ([person] if person else []) + _COLUMNS
+    columns = ([person] if person else ["person_id"] if several else []) + _COLUMNS
     table = pd.DataFrame(rows, columns=columns) if rows else pd.DataFrame(columns=columns)
     table.attrs["kind"] = "experiment_effect"
     return table
@@ -742,10 +788,102 @@ def experiment_effect(
 
 _COLUMNS = [
     "experiment_id", "change", "against", "days_planned", "days_on", "days_off", "days_washout", "days_off_schedule",
-    "days_to_come", "mean_on", "mean_off", "rate_ratio", "ci_low", "ci_high", "p_value", "randomisation_p",
-    "randomisation_method", "n_schedules", "smallest_p", "pp_rate_ratio", "pp_ci_low", "pp_ci_high", "pp_p_value",
+    "days_to_come", "days_not_logged", "mean_on", "mean_off", "rate_ratio", "ci_low", "ci_high", "p_value",
+    "randomisation_p", "randomisation_method", "n_schedules", "smallest_p", "pp_rate_ratio", "pp_ci_low", "pp_ci_high",
+    "pp_p_value",
     "carryover_ratio", "carryover_p", "status", "sentence",
 ]  # fmt: skip
+
+
+def _whole(value: object) -> int | None:
+    number = pd.to_numeric(pd.Series([value]), errors="coerce").iloc[0]
+    return int(number) if pd.notna(number) else None
+
+
+def _plan_problems(part: pd.DataFrame) -> str:
+    """What is wrong with one experiment's rows as a plan (empty when nothing): periods missing from 1..N (as
+    the design columns say N), a pair without one on- and one off-block, a period numbered twice."""
+    periods = pd.to_numeric(part["period"], errors="coerce").dropna().astype(int)
+    facts = part.iloc[0]
+    pairs = _whole(facts.get("pairs")) if "pairs" in part else None
+    washout = _whole(facts.get("washout_days")) if "washout_days" in part else None
+    n = int(periods.max()) if len(periods) else 0
+    if pairs is not None and washout is not None:
+        n = max(n, 2 * pairs + (2 * pairs - 1 if washout > 0 else 0))
+    problems = []
+    gone = sorted(set(range(1, n + 1)) - set(periods))
+    if gone:
+        shown = ", ".join(str(k) for k in gone)
+        several = len(gone) > 1
+        problems.append(f"period{'s' if several else ''} {shown} of {n} {'are' if several else 'is'} missing")
+    twice = sorted(set(periods[periods.duplicated()]))
+    if twice:
+        problems.append("period " + ", ".join(str(k) for k in twice) + " is written more than once")
+    if not gone and "pair" in part:
+        blocks = part[part["arm"] != "washout"]
+        by_pair = blocks.groupby(pd.to_numeric(blocks["pair"], errors="coerce"))["arm"].agg(lambda a: sorted(a))
+        odd = [int(cast(float, k)) for k, arms in by_pair.items() if arms != ["off", "on"]]
+        if odd:
+            problems.append("pair " + ", ".join(str(k) for k in odd) + " does not have one on- and one off-block")
+        if pairs is not None and len(by_pair) != pairs:
+            problems.append(f"the plan says {pairs} pairs but its periods hold {len(by_pair)}")
+    return "; ".join(problems)
+
+
+def _incomplete(facts: pd.Series, plan: pd.DataFrame, problems: str) -> dict[str, Any]:
+    """The row of a plan whose periods were set aside (or edited out of shape): no effect, and how to fix it."""
+    out: dict[str, Any] = dict.fromkeys(_COLUMNS, np.nan)
+    out.update(
+        experiment_id=facts["experiment_id"],
+        change=facts["change"],
+        against=str(facts["against"]) if "against" in facts and pd.notna(facts["against"]) else "none",
+        days_planned=int((plan["block"] >= 0).sum()),
+        days_on=0,
+        days_off=0,
+        days_washout=0,
+        days_off_schedule=0,
+        days_to_come=0,
+        days_not_logged=0,
+        status="plan_incomplete",
+        sentence=(
+            f"The plan of the experiment with {facts['change']} ({facts['experiment_id']}) is incomplete: {problems}. "
+            "It is not analysed, since what is left is not the plan that was drawn. `spasmlog validate` names the "
+            "rows set aside and why: correct them in experiments.csv (each period once, numbered 1 to N, each pair "
+            "with one on- and one off-block), and the experiment is analysed."
+        ),
+    )
+    return out
+
+
+def _cut(out: dict[str, Any], first: pd.Timestamp | None, plan: pd.DataFrame, alpha: float) -> dict[str, Any]:
+    """``out`` when the period analysed starts on ``first``, after the plan's first day (a report ``--from``
+    inside the plan): a fragment, shown as one, with no randomisation p and no verdict (they are for the whole
+    plan)."""
+    if first is None:
+        return out
+    before = int((plan["date"] < first).sum())
+    if not before:
+        return out
+    starts = plan["date"].min()
+    said = "was" if before == 1 else "were"
+    text = (
+        f"The period analysed cuts the experiment with {out['change']}: {before} of its planned "
+        f"day{'s' if before != 1 else ''} (from {starts:%Y-%m-%d}) fall before the first day of the period analysed "
+        f"({first:%Y-%m-%d}) and {said} left out."
+    )
+    if np.isfinite(out["rate_ratio"]):
+        text += f" On the days within it, {_difference(out, alpha)}."
+    text += (
+        " That is a fragment of the plan, not its result: the randomisation test and any verdict are for the whole "
+        f"plan, so none is given. Analyse from {starts:%Y-%m-%d} or earlier (a report without --from) for the result."
+    )
+    out.update(
+        randomisation_p=np.nan,
+        randomisation_method="not made: the period analysed cuts the plan",
+        status="plan_cut",
+        sentence=text,
+    )
+    return out
 
 
 def _one(
@@ -809,7 +947,8 @@ def _one(
         "days_off": int((in_block & logged & ~on).sum()),
         "days_washout": int((~in_block & lived).sum()),
         "days_off_schedule": int(off_schedule.sum()),
-        "days_to_come": int((~lived).sum()),
+        "days_to_come": int((~lived & (plan["date"] >= now).to_numpy()).sum()),
+        "days_not_logged": int((~lived & (plan["date"] < now).to_numpy()).sum()),
         "mean_on": float(np.nanmean(np.where(in_block & on, y, np.nan))) if (in_block & logged & on).any() else np.nan,
         "mean_off": float(np.nanmean(np.where(in_block & ~on, y, np.nan)))
         if (in_block & logged & ~on).any()
@@ -819,8 +958,8 @@ def _one(
         out.setdefault(name, np.nan)
     ends = plan["date"].max()
     # over: the log runs to the plan's last day, or that day has passed (stopped early, or its last days unlogged)
-    over = out["days_to_come"] == 0 or ends < now
-    to_come = _to_come(out["days_to_come"], over, ends)
+    over = not (~lived).any() or ends < now
+    to_come = _to_come(out["days_to_come"], out["days_not_logged"], over, ends, now)
     if out["days_on"] < 2 or out["days_off"] < 2:
         out["status"] = "not enough data: fewer than 2 logged days in an arm"
         out["sentence"] = (
@@ -882,21 +1021,34 @@ def _one(
     else:
         out["status"] = "ok" if over else "in_progress"
     if out["status"] == "in_progress":
-        out["sentence"] = _interim_sentence(out, alpha, cast(pd.Timestamp, last), ends)  # a day was logged
+        out["sentence"] = _interim_sentence(out, alpha, cast(pd.Timestamp, last), ends, now)  # a day was logged
     else:
         out["sentence"] = _sentence(out, alpha, n_blocks // 2) + to_come
     return out
 
 
-def _to_come(days: int, over: bool, ends: pd.Timestamp) -> str:
-    if not days:
-        return ""
+def _to_come(days: int, missed: int, over: bool, ends: pd.Timestamp, now: pd.Timestamp) -> str:
+    """The plan's days after the last logged day: ``missed`` already past (before ``now``) but not logged, and
+    ``days`` still to come (``now`` and after)."""
     if over:
+        if not missed:
+            return ""
         return (
-            f" The plan ended on {ends:%Y-%m-%d}: its last {days} planned day{'s were' if days != 1 else ' was'} "
+            f" The plan ended on {ends:%Y-%m-%d}: its last {missed} planned day{'s were' if missed != 1 else ' was'} "
             "not logged."
         )
-    return f" {days} planned day{'s are' if days != 1 else ' is'} still to come (after the last logged day)."
+    return _unlogged(missed, now) + (
+        f" {days} planned day{'s are' if days != 1 else ' is'} still to come (from {now:%Y-%m-%d} on)." if days else ""
+    )
+
+
+def _unlogged(missed: int, now: pd.Timestamp) -> str:
+    if not missed:
+        return ""
+    return (
+        f" {missed} planned day{'s' if missed != 1 else ''} after the last logged day "
+        f"{'have' if missed != 1 else 'has'} passed without being logged (before {now:%Y-%m-%d}): log them if you can."
+    )
 
 
 def _day(value: object, name: str, function: str) -> pd.Timestamp:
@@ -935,16 +1087,20 @@ def _off_schedule(out: dict[str, Any]) -> str:
     )
 
 
-def _interim_sentence(out: dict[str, Any], alpha: float, last: pd.Timestamp, ends: pd.Timestamp) -> str:
+def _interim_sentence(
+    out: dict[str, Any], alpha: float, last: pd.Timestamp, ends: pd.Timestamp, now: pd.Timestamp
+) -> str:
     """An experiment still running: the estimate so far, and why it is no result yet."""
     logged, planned = out["days_on"] + out["days_off"], out["days_planned"]
     to_come = out["days_to_come"]
     return (
         f"So far, with {logged} of {planned} planned block days logged (up to {last:%Y-%m-%d}; the plan ends on "
         f"{ends:%Y-%m-%d}), {_difference(out, alpha)}. This is an interim look, not a result: {to_come} planned "
-        f"day{'s are' if to_come != 1 else ' is'} still to come and can move the estimate, and the randomisation "
-        "test, whose guarantee is for the whole plan, is made once it is complete (stopping at a good-looking "
-        "moment would overstate any change)." + _off_schedule(out)
+        f"day{'s are' if to_come != 1 else ' is'} still to come (from {now:%Y-%m-%d} on) and can move the "
+        "estimate, and the randomisation test, whose guarantee is for the whole plan, is made once it is complete "
+        "(stopping at a good-looking moment would overstate any change)."
+        + _unlogged(out["days_not_logged"], now)
+        + _off_schedule(out)
     )
 
 
@@ -981,5 +1137,5 @@ def _sentence(out: dict[str, Any], alpha: float, pairs: int) -> str:
             reasons.append("the first days of the blocks differ from the rest (carry-over)")
         if not adherent:
             reasons.append(f"{out['days_off_schedule']} days were off schedule")
-        text += " This does not yet show that the change itself made the difference: " + "; ".join(reasons) + "."
+        text += " This does not show that the change itself made the difference: " + "; ".join(reasons) + "."
     return text + _off_schedule(out)

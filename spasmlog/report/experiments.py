@@ -66,8 +66,11 @@ def experiment_index(log: Log, days: pd.DataFrame | None = None) -> list[dict[st
     return sorted(rows, key=lambda r: (r["person_id"], r["first"]))
 
 
-def experiment_rows(log: Log, days: pd.DataFrame) -> list[dict[str, Any]]:
+def experiment_rows(log: Log, days: pd.DataFrame, *, start: pd.Timestamp | None = None) -> list[dict[str, Any]]:
     """Each experiment of the people in ``days``: the index row, the schedule and, once logged, the effect.
+
+    ``start`` is the first day of the report's period (``--from``), when one was given: a plan that starts
+    before it is shown as cut (:func:`spasmlog.experiment_effect`'s ``period_start``), with no result.
 
     Each row has the keys of :func:`experiment_index`, ``schedule`` (``start``, ``end``, ``arm`` of each
     period) and ``effect`` (the row of :func:`spasmlog.experiment_effect`, or None before the first day).
@@ -87,7 +90,7 @@ def experiment_rows(log: Log, days: pd.DataFrame) -> list[dict[str, Any]]:
         return []
     from spasmlog.analysis.experiments import experiment_effect
 
-    effects = experiment_effect(days, experiment=plans, person="person_id")
+    effects = experiment_effect(days, experiment=plans, person="person_id", period_start=start)
     by_key = {(str(r["person_id"]), str(r["experiment_id"])): r for r in effects.to_dict("records")}
     rows = []
     for row in experiment_index(dataclass_with(log, plans), days):

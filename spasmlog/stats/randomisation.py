@@ -490,7 +490,8 @@ def design_power(
     -------
     dict
         ``power_model``: share of experiments whose count-model rate ratio is significant at ``alpha`` in the
-        planted direction; ``power_randomisation``: the same for the randomisation p-value; ``smallest_p``:
+        planted direction; ``power_randomisation``: the same for the randomisation p-value; ``power_both``: both at
+        once, as the verdict of :func:`spasmlog.experiment_effect` asks (never above either); ``smallest_p``:
         the smallest p-value the randomisation test can give; ``n_sim``; ``mc_error``: the Monte Carlo
         standard error of a power near the larger of the two.
 
@@ -548,11 +549,14 @@ def design_power(
     extreme = ~(np.abs(stats) < (np.abs(observed) - tolerance)[:, None])
     p_rand = extreme.mean(1) if exact else (1 + extreme.sum(1)) / (1 + others.shape[0])
     direction = (observed < 0) if rate_ratio < 1 else (observed > 0)
-    power_rand = float(np.mean(np.isfinite(observed) & direction & (p_rand < alpha)))
+    rand_shows = np.isfinite(observed) & direction & (p_rand < alpha)
+    power_rand = float(np.mean(rand_shows))
+    power_both = float(np.mean(ok & wanted & (p_model < alpha) & rand_shows))
     top = max(power_model, power_rand)
     return {
         "power_model": power_model,
         "power_randomisation": power_rand,
+        "power_both": power_both,
         "smallest_p": 2 / total if exact else 1 / 1000,
         "n_sim": n_sim,
         "mc_error": float(np.sqrt(max(top * (1 - top), 0.25 / n_sim) / n_sim)),

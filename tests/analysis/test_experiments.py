@@ -85,6 +85,10 @@ def test_history_of_a_hand_made_series() -> None:
 def test_statement_without_history_says_so() -> None:
     plan = plan_experiment(_daily([1, 0, 2]), change="magnesium", start="2030-01-01", seed=1)
     assert "not enough history" in plan.statement
+    assert plan.statement.startswith("This design cannot show a change at the 5% level")  # 4 pairs, known up front
+    assert "6 pairs or more can" in plan.statement
+    six = plan_experiment(_daily([1, 0, 2]), change="magnesium", pairs=6, start="2030-01-01", seed=1)
+    assert six.statement.startswith("This plan (6 pairs") and "cannot show" not in six.statement
     assert plan.power["power_model"].isna().all()
 
 
@@ -92,9 +96,12 @@ def test_statement_with_history_gives_a_chance_and_the_randomisation_limit() -> 
     rng = np.random.default_rng(1)
     plan = plan_experiment(_daily(list(rng.poisson(0.8, 60).astype(float))), change="magnesium", start="2030-01-01",
                            seed=1, n_sim=100)  # fmt: skip
-    assert plan.statement.startswith("With your usual 0.")
-    assert "cannot go below p = 0.125 with 4 pairs" in plan.statement
-    assert "6 pairs or more can" in plan.statement
+    # 4 pairs: the randomisation test, which the verdict needs, cannot go below 2/16; said first
+    assert plan.statement.startswith("This design (4 pairs of 7-day blocks with 2 washout days between blocks: 70 days)"
+                                     " cannot show a change at the 5% level")  # fmt: skip
+    assert "cannot go below p = 0.125 with 4 pairs; 6 pairs or more can" in plan.statement
+    assert "With your usual 0." in plan.statement and "about a 100%" not in plan.statement
+    assert (plan.power.loc[plan.power["pairs"] == 4, "power_both"] == 0).all()
     assert plan.power["pairs"].iloc[0] == 4
 
 
@@ -104,7 +111,9 @@ def test_statement_with_history_gives_a_chance_and_the_randomisation_limit() -> 
         ({"start": "2020-01-06"}, "an experiment is planned before it starts"),  # days already lived: not drawn
         ({"start": "06/01/2031"}, "YYYY-MM-DD"),  # day or month first: never guessed
         ({"start": "2031-02-30"}, "YYYY-MM-DD"),
-        ({"pairs": 1}, "≥ 2"),  # one pair: the randomisation test's smallest p is 1/2
+        ({"pairs": 1}, "from 2 to 20"),  # one pair: the randomisation test's smallest p is 1/2
+        ({"pairs": 0}, "from 2 to 20"),  # the same message for every count out of range
+        ({"seed": 2**64}, "from 0 to 4294967295"),
         ({"pairs": 21}, "from 2 to 20"),
         ({"block_days": 10_000}, "from 1 to 28"),
         ({"washout_days": 15}, "from 0 to 14"),
@@ -148,7 +157,7 @@ def test_effect_wording_is_careful() -> None:
     strong = experiment_effect(spasmlog.daily_table((s := _experiment_log(0.3)).log), experiment=s.log.experiments)
     assert "Because the order of the blocks was drawn at random" in strong["sentence"].iloc[0]
     none = experiment_effect(spasmlog.daily_table((n := _experiment_log(1.0)).log), experiment=n.log.experiments)
-    assert "does not yet show" in none["sentence"].iloc[0]
+    assert "does not show" in none["sentence"].iloc[0] and "yet" not in none["sentence"].iloc[0]  # it has ended
 
 
 def test_days_off_schedule_are_counted_and_left_out_per_protocol() -> None:
@@ -245,13 +254,13 @@ def test_days_after_the_last_logged_day_are_to_come_not_counted() -> None:
 
 def test_the_power_of_a_plan_does_not_depend_on_its_draw() -> None:
     daily = spasmlog.daily_table(simulate(days=120, seed=5, interventions=[], effects=[]).log)
-    plans = [plan_experiment(daily, change="x", start="2030-01-01", seed=seed, n_sim=40) for seed in (1, 2)]
+    plans = [plan_experiment(daily, change="x", pairs=6, start="2030-01-01", seed=seed, n_sim=40) for seed in (1, 2)]
     assert not plans[0].periods["arm"].equals(plans[1].periods["arm"])  # two draws of the same plan
     assert plans[0].power.equals(plans[1].power) and plans[0].statement == plans[1].statement
-    other = plan_experiment(daily, change="x", start="2030-01-01", seed=1, n_sim=40, effect=0.6)
+    other = plan_experiment(daily, change="x", pairs=6, start="2030-01-01", seed=1, n_sim=40, effect=0.6)
     assert not other.power["power_model"].equals(plans[0].power["power_model"])  # another design: other draws
     row = plans[0].power.iloc[0]
-    assert row["mc_error"] == pytest.approx(np.sqrt(row["power_model"] * (1 - row["power_model"]) / 40))
+    assert row["mc_error"] == pytest.approx(np.sqrt(row["power_both"] * (1 - row["power_both"]) / 40))
     margin = round(196 * row["mc_error"])
     assert margin >= 1 and f"(From 40 simulated experiments: within about ±{margin} points.)" in plans[0].statement
 
@@ -261,3 +270,90 @@ def test_the_adherence_column_is_the_log_formats() -> None:
     from spasmlog.logformat.schemas import ARMS_DONE, field_specs
 
     assert field_specs("daily")[ADHERENCE_COLUMN].allowed == tuple(ARMS_DONE) == ("on", "off")
+
+
+def _simulated_experiment():
+    sim = simulate(days=120, seed=2, interventions=[], effects=[],
+                   experiment=Experiment("magnesium", rate_ratio=0.5, pairs=4, seed=4))  # fmt: skip
+    return spasmlog.daily_table(sim.log), sim.log.experiments
+
+
+@pytest.mark.parametrize(("dropped", "said"), [((3, 5), "periods 3, 5 of 8 are missing"),
+                                               ((8,), "period 8 of 8 is missing")])  # fmt: skip
+def test_a_plan_with_periods_set_aside_is_not_analysed(dropped: tuple[int, ...], said: str) -> None:
+    daily, plans = _simulated_experiment()
+    assert len(plans) == 8  # 4 pairs, no washouts
+    damaged = plans[~plans["period"].isin(dropped)]
+    effect = experiment_effect(daily, experiment=damaged).iloc[0]
+    assert effect["status"] == "plan_incomplete"
+    assert said in effect["sentence"] and "experiments.csv" in effect["sentence"]
+    assert np.isnan(effect["rate_ratio"]) and np.isnan(effect["randomisation_p"])
+    assert experiment_effect(daily, experiment=plans).iloc[0]["status"] == "ok"  # the whole plan is analysed
+
+
+def test_a_pair_edited_to_two_on_blocks_is_not_analysed() -> None:
+    daily, plans = _simulated_experiment()
+    damaged = plans.copy()
+    blocks = damaged.index[(damaged["pair"] == 2) & (damaged["arm"] != "washout")]
+    damaged.loc[blocks, "arm"] = "on"
+    effect = experiment_effect(daily, experiment=damaged).iloc[0]
+    assert effect["status"] == "plan_incomplete"
+    assert "pair 2 does not have one on- and one off-block" in effect["sentence"]
+
+
+def test_a_plan_whose_pairs_column_disagrees_with_its_periods_is_not_analysed() -> None:
+    daily, plans = _simulated_experiment()
+    damaged = plans.copy()
+    damaged["pairs"] = 3
+    effect = experiment_effect(daily, experiment=damaged).iloc[0]
+    assert effect["status"] == "plan_incomplete"
+    assert "the plan says 3 pairs but its periods hold 4" in effect["sentence"]
+
+
+def test_a_period_that_starts_inside_the_plan_gives_no_result() -> None:
+    daily, plans = _simulated_experiment()
+    third = plans.loc[plans["period"] == 3, "start"].iloc[0]
+    before = (third - plans["start"].min()).days
+    effect = experiment_effect(daily[daily["date"] >= third], experiment=plans, period_start=third).iloc[0]
+    assert effect["status"] == "plan_cut"
+    assert np.isnan(effect["randomisation_p"])
+    assert f"{before} of its planned days" in effect["sentence"] and "randomisation p" not in effect["sentence"]
+    assert "evidence" not in effect["sentence"] and "--from" in effect["sentence"]
+    # days not logged at the plan's start (the daily table starts later) are missing days, analysed by the plan
+    late = experiment_effect(daily[daily["date"] >= third], experiment=plans).iloc[0]
+    assert late["status"] == "ok" and np.isfinite(late["randomisation_p"])
+    # a period that starts on the plan's first day holds the whole plan
+    start = plans["start"].min()
+    whole = experiment_effect(daily[daily["date"] >= start], experiment=plans, period_start=start).iloc[0]
+    assert whole["status"] == "ok" and np.isfinite(whole["randomisation_p"])
+
+
+def test_the_chance_stated_is_that_of_the_verdict_both_tests_showing_it() -> None:
+    rng = np.random.default_rng(3)
+    daily = _daily(list(rng.poisson(3.0, 90).astype(float)))
+    plan = plan_experiment(daily, change="magnesium", pairs=6, start="2030-01-01", seed=1, n_sim=200)
+    row = plan.power.iloc[0]
+    assert row["power_both"] <= min(row["power_model"], row["power_randomisation"])
+    stated = int(re.search(r"has about an? (\d+)% chance to show a 30% reduction", plan.statement).group(1))  # type: ignore[union-attr]
+    assert stated == round(100 * row["power_both"])
+    assert "cannot show a change" not in plan.statement
+
+
+def test_a_plan_without_spasms_leads_with_what_it_cannot_show() -> None:
+    plan = plan_experiment(_daily([0.0] * 30), change="magnesium", start="2030-01-01", seed=1, n_sim=20)
+    assert plan.statement.startswith("This plan could not show any change: you logged no spasms in your last 30 days")
+    assert len(plan.periods) == 15  # the plan is still made
+
+
+def test_a_caseload_without_person_still_says_whose_row_is_whose() -> None:
+    plan = Experiment("magnesium", rate_ratio=0.5, pairs=4, seed=4)
+    sim = simulate(n_people=2, days=120, seed=2, interventions=[], effects=[], experiment=plan)
+    daily = spasmlog.daily_table(sim.log)
+    effect = experiment_effect(daily, experiment=sim.log.experiments)
+    assert effect.columns[0] == "person_id" and sorted(effect["person_id"]) == ["p1", "p2"]
+    by_person = experiment_effect(daily, experiment=sim.log.experiments, person="person_id")
+    pd.testing.assert_frame_equal(effect, by_person)
+    one = experiment_effect(
+        daily[daily["person_id"] == "p1"], experiment=sim.log.experiments.query("person_id == 'p1'")
+    )
+    assert "person_id" not in one.columns  # one person: as before

@@ -62,7 +62,8 @@ def test_an_experiment_whose_last_day_has_passed_is_over_even_if_its_last_days_w
     cut = ends - pd.Timedelta(days=3)
     after = ends + pd.Timedelta(days=1)
     out = experiment_effect(daily[daily["date"] <= cut], experiment=log.experiments, as_of=after).iloc[0]
-    assert out["status"] == "ok" and out["days_to_come"] == 3 and np.isfinite(out["randomisation_p"])
+    assert out["status"] == "ok" and np.isfinite(out["randomisation_p"])
+    assert (out["days_to_come"], out["days_not_logged"]) == (0, 3)
     assert f"The plan ended on {ends:%Y-%m-%d}: its last 3 planned days were not logged." in out["sentence"]
     assert "still to come" not in out["sentence"]
     default = experiment_effect(daily[daily["date"] <= cut], experiment=log.experiments).iloc[0]  # today: 2026 on
@@ -141,3 +142,20 @@ def test_the_article_follows_the_number_as_said(percent: int, said: str) -> None
     from spasmlog.analysis.experiments import _a
 
     assert _a(percent) == said
+
+
+def test_days_past_but_not_logged_are_not_said_to_be_still_to_come() -> None:
+    # the diary stopped 40 days into the plan; the analysis is made 20 days later, while the plan still runs
+    log, daily = _strong()
+    first, ends = log.experiments["start"].min(), log.experiments["end"].max()
+    last = first + pd.Timedelta(days=40)
+    now = last + pd.Timedelta(days=21)
+    out = experiment_effect(daily[daily["date"] <= last], experiment=log.experiments, as_of=now).iloc[0]
+    assert out["status"] == "in_progress"
+    to_come = (ends - now).days + 1  # as_of itself is still to come: the day is not over
+    assert (out["days_not_logged"], out["days_to_come"]) == (20, to_come)
+    assert f"{to_come} planned days are still to come (from {now:%Y-%m-%d} on)" in out["sentence"]
+    assert (
+        f"20 planned days after the last logged day have passed without being logged (before {now:%Y-%m-%d})"
+        in (out["sentence"])
+    )

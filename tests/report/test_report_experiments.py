@@ -93,3 +93,27 @@ def test_a_plan_whose_last_day_has_passed_is_listed_as_ended_not_in_progress() -
     end = log.experiments["end"].max()
     assert end < pd.Timestamp.today().normalize()
     assert row["state"].startswith("ended: ") and f"logged up to {last_logged:%Y-%m-%d}" in row["state"]
+
+
+def test_a_plan_with_periods_set_aside_shows_why_instead_of_an_effect(tmp_path: Path) -> None:
+    sim = simulate(days=120, seed=2, interventions=[], experiment=Experiment("magnesium", rate_ratio=0.5, pairs=4))
+    damaged = sim.log.experiments[~sim.log.experiments["period"].isin([3, 5])]
+    import dataclasses
+
+    index = write_report(dataclasses.replace(sim.log, experiments=damaged), tmp_path / "report")
+    page = _section(index.read_text(encoding="utf-8"))
+    assert page is not None
+    assert "periods 3, 5 of 8 are missing" in page and "experiments.csv" in page
+    assert "Rate ratio" not in page and "randomisation p" not in page
+
+
+def test_a_report_period_that_cuts_a_plan_shows_no_result() -> None:
+    from spasmlog.report.experiments import experiment_rows
+
+    sim = simulate(days=120, seed=2, interventions=[], experiment=Experiment("magnesium", rate_ratio=0.5, pairs=4))
+    days = spasmlog.daily_table(sim.log)
+    third = sim.log.experiments.loc[sim.log.experiments["period"] == 3, "start"].iloc[0]
+    (row,) = experiment_rows(sim.log, days[days["date"] >= third], start=third)
+    assert row["effect"]["status"] == "plan_cut" and "randomisation p" not in row["effect"]["sentence"]
+    (whole,) = experiment_rows(sim.log, days)
+    assert whole["effect"]["status"] == "ok"
