@@ -885,7 +885,9 @@ def _page(
             "not_read_items": _not_read(log, source),
             "notes": _notes(log, days),
             "lags": LAGS,
-            "experiments": experiment_rows(log, days),  # the "Experiments" section (spasmlog.report.experiments)
+            "experiments": experiment_rows(
+                log, days, start=start
+            ),  # the "Experiments" section (spasmlog.report.experiments)
         }
     # the page is rendered with a slot for each chart, filled in once drawn: a worker draws while this renders
     slots = {name: Chart(svg=Markup(f"<!--spasmlog-chart:{name}-->"), alt=chart.alt) for name, chart in charts.items()}

@@ -117,3 +117,13 @@ def test_a_report_period_that_cuts_a_plan_shows_no_result() -> None:
     assert row["effect"]["status"] == "plan_cut" and "randomisation p" not in row["effect"]["sentence"]
     (whole,) = experiment_rows(sim.log, days)
     assert whole["effect"]["status"] == "ok"
+
+
+def test_report_from_a_date_inside_a_plan_says_the_period_cuts_it(tmp_path: Path) -> None:
+    sim = simulate(days=120, seed=2, interventions=[], experiment=Experiment("magnesium", rate_ratio=0.5, pairs=4))
+    third = sim.log.experiments.loc[sim.log.experiments["period"] == 3, "start"].iloc[0]
+    index = write_report(sim.log, tmp_path / "report", start=third)  # spasmlog report LOG --from <third>
+    page = _section(index.read_text(encoding="utf-8"))
+    assert page is not None
+    assert "The period analysed cuts the experiment with magnesium" in page
+    assert "That is a fragment of the plan, not its result" in page
