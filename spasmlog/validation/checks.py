@@ -289,7 +289,8 @@ def _decimal_slips(typed: pd.DataFrame) -> list[tuple[int, str, float, int, floa
         values = amounts[:, k]
         if np.count_nonzero(~np.isnan(values)) < 8:
             continue
-        candidate = (person >= 0) & (values > 5 * medians[np.maximum(person, 0), k])
+        with np.errstate(over="ignore"):  # a median near the float limit: 5× it is inf, and nothing is above it
+            candidate = (person >= 0) & (values > 5 * medians[np.maximum(person, 0), k])
         if not candidate.any():
             continue
         concerned = np.isin(person, np.unique(person[candidate]))  # quantiles only for the people concerned
