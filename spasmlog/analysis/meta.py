@@ -130,14 +130,17 @@ def meta_analysis(
         - ``k``: people combined; ``people_without_estimate``: people of the group without one;
         - ``estimate`` (the pooled ``rate_ratio`` or ``r``, named after ``estimate``), ``ci_low``,
           ``ci_high``, ``p_value``: the average association across people and its 100(1 − ``alpha``)%
-          interval (normal, Wald);
+          interval (normal, Wald); ``p_value`` is each row's own, not adjusted for the number of rows (factors
+          × lags) tested: adjust across the rows you test (e.g. ``statsmodels.stats.multitest.multipletests``);
         - ``tau2``: the between-person variance of the true associations (log or Fisher-z scale);
           ``i2``: the share (0–1) of the spread of the estimates that is between people rather than
           chance; ``q``, ``q_p_value``: Cochran's test that everyone has the same association;
         - ``pi_low``, ``pi_high``: the 100(1 − ``alpha``)% prediction interval, where a new person's true
           association would lie (t on k − 2 degrees of freedom; missing when k < 3);
         - ``share_lower``, ``share_higher``: the share of people whose true association is below / above
-          no association (ratio 1, r 0) under the fitted normal spread (plug-in estimates);
+          no association (ratio 1, r 0) under the fitted normal spread (plug-in estimates); empty when
+          fewer than 3 people were combined or no spread between people was found (τ² = 0), where the
+          plug-in share would be 0 or 1;
           ``share_lower_by``, ``share_higher_by``: the same beyond ``meaningful``;
         - ``people_lower``, ``people_higher``: people whose own interval lies wholly below / above no
           association (their own estimates, not corrected for multiple comparisons);
@@ -240,6 +243,9 @@ def meta_analysis(
         fit = random_effects(y_all[take], se_all[take] ** 2, method=method, alpha=alpha)
         row: dict[str, object] = dict(zip(groups, key if isinstance(key, tuple) else (key,), strict=True))
         ok = fit.k > 0
+        # A share of people needs a spread: with fewer than 3 people or no spread found (τ² = 0) the plug-in
+        # share is 0 or 1 ("everyone"), which no data of this kind can show; it is left empty then.
+        spread = fit.k >= 3 and fit.tau2 > 0
         row |= {
             "k": fit.k,
             "people_without_estimate": int(frame[person].iloc[index].nunique() - frame[person].iloc[take].nunique()),
@@ -253,10 +259,10 @@ def meta_analysis(
             "q_p_value": fit.q_p_value,
             "pi_low": float(back(fit.pi_low)),
             "pi_high": float(back(fit.pi_high)),
-            "share_lower": fit.share_below(0.0),
-            "share_higher": 1.0 - fit.share_below(0.0) if ok else math.nan,
-            "share_lower_by": fit.share_below(-step),
-            "share_higher_by": 1.0 - fit.share_below(step) if ok else math.nan,
+            "share_lower": fit.share_below(0.0) if spread else math.nan,
+            "share_higher": 1.0 - fit.share_below(0.0) if spread else math.nan,
+            "share_lower_by": fit.share_below(-step) if spread else math.nan,
+            "share_higher_by": 1.0 - fit.share_below(step) if spread else math.nan,
             "people_lower": int((own_high[take] < null).sum()),
             "people_higher": int((own_low[take] > null).sum()),
             "status": "ok" if ok else "no person with an estimate",

@@ -71,9 +71,12 @@ def test_pooled_rows_equal_statsmodels_on_the_same_estimates(method: str) -> Non
         half = stats.t.ppf(0.975, len(y) - 2) * math.sqrt(tau2 + sd**2)
         assert (row["pi_low"], row["pi_high"]) == pytest.approx((math.exp(mu - half), math.exp(mu + half)), rel=1e-8)
         # how many people appear to respond: the fitted normal spread, and the people whose own interval excludes 1
-        expected = stats.norm.cdf(-mu / math.sqrt(tau2)) if tau2 > 0 else float(mu < 0)
-        assert row["share_lower"] == pytest.approx(expected, abs=1e-10)
-        assert row["share_lower"] + row["share_higher"] == pytest.approx(1.0)
+        # (no share without a spread: with τ² = 0 the plug-in share would be 0 or 1, "everyone")
+        if tau2 > 0 and len(y) >= 3:
+            assert row["share_lower"] == pytest.approx(stats.norm.cdf(-mu / math.sqrt(tau2)), abs=1e-10)
+            assert row["share_lower"] + row["share_higher"] == pytest.approx(1.0)
+        else:
+            assert math.isnan(row["share_lower"]) and math.isnan(row["share_higher"])
         assert row["people_lower"] == int(np.sum(y + 1.959963984540054 * se < 0))
         assert row["people_higher"] == int(np.sum(y - 1.959963984540054 * se > 0))
     assert result.attrs["kind"] == "meta_analysis"
@@ -185,3 +188,19 @@ def test_rate_ratios_are_weighted_by_their_own_standard_errors() -> None:
     wider = combine_effects(y, from_interval**2, method_re="dl")
     assert fallback["q"] == pytest.approx(wider.q, rel=1e-10)
     assert fallback["q"] < row["q"]  # larger standard errors, less heterogeneity seen
+
+
+def test_no_share_of_people_is_stated_without_a_spread_between_them() -> None:
+    # three people with the same estimate and wide intervals: τ² = 0, so "everyone is lower" is not stated
+    same = pd.DataFrame(
+        {
+            "person_id": ["a", "b", "c"],
+            "rate_ratio": [0.9, 0.9, 0.9],
+            "ci_low": [0.5, 0.5, 0.5],
+            "ci_high": [1.62, 1.62, 1.62],
+        }
+    )
+    row = spasmlog.meta_analysis(same).iloc[0]
+    assert row["tau2"] == 0 and math.isnan(row["share_lower"]) and math.isnan(row["share_higher"])
+    two = spasmlog.meta_analysis(same.iloc[:2]).iloc[0]  # two people: no spread can be estimated
+    assert math.isnan(two["share_lower"]) and math.isnan(two["share_lower_by"])
