@@ -3,7 +3,6 @@ safe folders, damaged zips, --auto with a file of no known app, another app's fi
 
 from __future__ import annotations
 
-import os
 import zipfile
 from pathlib import Path
 
@@ -264,13 +263,14 @@ def test_another_apps_file_given_to_an_importer_is_named_by_what_it_looks_like(
 
 
 def test_a_folder_already_outside_by_a_link_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    if not hasattr(os, "symlink"):
-        pytest.skip("no symbolic links")
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     many = tmp_path / "many"
     many.mkdir()
-    (many / "Maria").symlink_to(elsewhere, target_is_directory=True)
+    try:
+        (many / "Maria").symlink_to(elsewhere, target_is_directory=True)
+    except OSError:  # Windows without developer mode refuses to make links; Linux and macOS (and CI) always can
+        pytest.skip("this system does not let a user make symbolic links")
     export = tmp_path / "multi.csv"
     export.write_text(GENERIC)
     mapping = tmp_path / "map.toml"
